@@ -1,0 +1,264 @@
+#include "policy/policy_data.h"
+
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "policy/data_file.h"
+#include "subsidy/data/v1/policy_data.pb.h"
+
+namespace subsidy {
+namespace {
+
+namespace pb = ::subsidy::data::v1;
+
+constexpr char kCalendarFile[] = "calendar_cn.textproto";
+constexpr char kLprFile[] = "lpr_cn.textproto";
+constexpr char kProvincesFile[] = "provinces_cn.textproto";
+constexpr char kLoanRegimesFile[] = "loan_regimes.textproto";
+
+// FNV-1a, 64 bit: a stable content fingerprint (not a security hash).
+uint64_t Fnv1a(uint64_t h, absl::string_view data) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+bool ValidStatus(const std::string& s) { return s == "C" || s == "P" || s == "U"; }
+
+absl::StatusOr<Date> DateField(const DataFile& f, absl::string_view field, int index, absl::string_view what,
+                               const std::string& text) {
+  auto d = Date::Parse(text);
+  if (!d.ok()) return f.ErrorAt(field, index, what, d.status().message());
+  return d;
+}
+
+absl::StatusOr<DateRange> WindowField(const DataFile& f, absl::string_view field, int index, absl::string_view what,
+                                      const pb::DateWindow& w) {
+  auto a = DateField(f, field, index, absl::StrCat(what, ".start_date"), w.start_date());
+  if (!a.ok()) return a.status();
+  auto b = DateField(f, field, index, absl::StrCat(what, ".end_date"), w.end_date());
+  if (!b.ok()) return b.status();
+  auto r = DateRange::Make(*a, *b);
+  if (!r.ok()) return f.ErrorAt(field, index, what, r.status().message());
+  return r;
+}
+
+absl::StatusOr<WorkingDayCalendar> LoadCalendar(const std::string& dir, std::string* content) {
+  pb::Calendar msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kCalendarFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  if (msg.years().empty()) return f->Error("no calendar year");
+  std::vector<WorkingDayCalendar::Day> days;
+  for (int i = 0; i < msg.years_size(); ++i) {
+    const auto& y = msg.years(i);
+    const std::string what = absl::StrCat("years[", i, "] (", y.year(), ")");
+    if (i > 0 && y.year() != msg.years(i - 1).year() + 1) {
+      return f->ErrorAt("years", i, what, "years must be contiguous and ascending");
+    }
+    if (!ValidStatus(y.status())) return f->ErrorAt("years", i, what, "status must be C, P or U");
+    bool any_holiday = false;
+    for (int j = 0; j < y.days_size(); ++j) {
+      const auto& d = y.days(j);
+      const std::string dwhat = absl::StrCat(what, ".days[", j, "]");
+      auto date = DateField(*f, "years", i, dwhat, d.date());
+      if (!date.ok()) return date.status();
+      if (date->year() != y.year() && date->year() != y.year() - 1) {
+        return f->ErrorAt("years", i, dwhat, absl::StrCat(d.date(), " is not in ", y.year(), " or its eve"));
+      }
+      if (d.kind() == pb::CalendarDay::KIND_UNSPECIFIED) return f->ErrorAt("years", i, dwhat, "kind is missing");
+      any_holiday |= d.kind() == pb::CalendarDay::HOLIDAY;
+      days.push_back({*date, d.kind() == pb::CalendarDay::MAKEUP_WORKDAY});
+    }
+    if (!any_holiday) return f->ErrorAt("years", i, what, "a year with no holiday is not a notice");
+  }
+  auto cal = WorkingDayCalendar::Build(msg.years(0).year(), msg.years(msg.years_size() - 1).year(), days);
+  if (!cal.ok()) return f->Error(cal.status().message());
+  return cal;
+}
+
+absl::StatusOr<LprTable> LoadLpr(const std::string& dir, std::string* content) {
+  pb::LprTable msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kLprFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  auto last = DateField(*f, "last_confirmed_date", -1, "last_confirmed_date", msg.last_confirmed_date());
+  if (!last.ok()) return last.status();
+  std::vector<LprFixing> fixings;
+  for (int i = 0; i < msg.fixings_size(); ++i) {
+    const auto& x = msg.fixings(i);
+    const std::string what = absl::StrCat("fixings[", i, "]");
+    auto d = DateField(*f, "fixings", i, absl::StrCat(what, ".effective_date"), x.effective_date());
+    if (!d.ok()) return d.status();
+    auto one = Rate::Parse(x.lpr_1y_percent());
+    if (!one.ok()) return f->ErrorAt("fixings", i, absl::StrCat(what, ".lpr_1y_percent"), one.status().message());
+    auto five = Rate::Parse(x.lpr_5y_percent());
+    if (!five.ok()) return f->ErrorAt("fixings", i, absl::StrCat(what, ".lpr_5y_percent"), five.status().message());
+    if (!ValidStatus(x.status())) return f->ErrorAt("fixings", i, what, "status must be C, P or U");
+    if (!fixings.empty() && !(fixings.back().effective_date < *d)) {
+      return f->ErrorAt("fixings", i, what, "effective dates must be strictly ascending");
+    }
+    fixings.push_back({*d, *one, *five, x.status(), x.source()});
+  }
+  auto t = LprTable::Build(std::move(fixings), *last);
+  if (!t.ok()) return f->Error(t.status().message());
+  return t;
+}
+
+absl::StatusOr<std::vector<ProvinceInfo>> LoadProvinces(const std::string& dir, std::string* content) {
+  pb::ProvinceTable msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kProvincesFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  std::vector<ProvinceInfo> out;
+  std::set<std::string> seen;
+  for (int i = 0; i < msg.provinces_size(); ++i) {
+    const auto& p = msg.provinces(i);
+    const std::string what = absl::StrCat("provinces[", i, "] (", p.code(), ")");
+    if (p.code().size() != 2 || !std::isdigit(static_cast<unsigned char>(p.code()[0])) ||
+        !std::isdigit(static_cast<unsigned char>(p.code()[1]))) {
+      return f->ErrorAt("provinces", i, what, "code must be two digits");
+    }
+    if (!seen.insert(p.code()).second) return f->ErrorAt("provinces", i, what, "code listed twice");
+    const auto& tier = p.education_sharing_tier();
+    if (tier != "TIER_1" && tier != "TIER_2" && tier != "OTHER") {
+      return f->ErrorAt("provinces", i, what, "education_sharing_tier must be TIER_1, TIER_2 or OTHER");
+    }
+    out.push_back({p.code(), p.name(), tier});
+  }
+  if (out.empty()) return f->Error("no province");
+  return out;
+}
+
+absl::StatusOr<LoanRegimeTable> LoadLoanRegimes(const std::string& dir, const std::vector<ProvinceInfo>& provinces,
+                                                std::string* content) {
+  pb::LoanRegimeTable msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kLoanRegimesFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  auto known_province = [&](const std::string& code) {
+    for (const auto& p : provinces) {
+      if (p.code == code) return true;
+    }
+    return false;
+  };
+  std::vector<LoanRegime> regimes;
+  std::set<std::string> ids;
+  for (int i = 0; i < msg.regimes_size(); ++i) {
+    const auto& r = msg.regimes(i);
+    const std::string what = absl::StrCat("regimes[", i, "] (", r.regime_id(), ")");
+    auto err = [&](absl::string_view problem) { return f->ErrorAt("regimes", i, what, problem); };
+    if (r.regime_id().empty()) return err("regime_id is missing");
+    if (!ids.insert(r.regime_id()).second) return err("regime_id listed twice");
+    if (!ValidStatus(r.status())) return err("status must be C, P or U");
+    if (r.source().empty()) return err("source is missing");
+    LoanRegime out;
+    out.regime_id = r.regime_id();
+    out.name = r.name();
+    out.status = r.status();
+    out.source = r.source();
+    out.note = r.note();
+    if (r.has_default_window()) {
+      auto w = WindowField(*f, "regimes", i, absl::StrCat(what, ".default_window"), r.default_window());
+      if (!w.ok()) return w.status();
+      out.default_window = *w;
+    }
+    for (const auto& pw : r.province_windows()) {
+      if (!known_province(pw.province())) return err(absl::StrCat("unknown province ", pw.province()));
+      for (const auto& w : pw.windows()) {
+        auto range = WindowField(*f, "regimes", i, absl::StrCat(what, ".province_windows"), w);
+        if (!range.ok()) return range.status();
+        out.province_windows[pw.province()].push_back(*range);
+      }
+    }
+    if (!out.default_window && out.province_windows.empty()) return err("the regime applies on no date");
+    out.spread_east_bp = r.ceiling_spread_east_bp();
+    out.spread_central_west_bp = r.ceiling_spread_central_west_bp();
+    out.spread_poverty_area_bp = r.ceiling_spread_poverty_area_bp();
+    for (const auto& ps : r.province_spreads()) {
+      if (!known_province(ps.province())) return err(absl::StrCat("unknown province ", ps.province()));
+      out.province_spread_bp[ps.province()] = ps.ceiling_spread_bp();
+    }
+    if (r.max_prior_subsidized_loans() <= 0) return err("max_prior_subsidized_loans must be positive");
+    out.max_prior_subsidized_loans = r.max_prior_subsidized_loans();
+    if (r.terms().empty()) return err("a regime without terms");
+    for (int j = 0; j < r.terms_size(); ++j) {
+      const auto& t = r.terms(j);
+      const std::string twhat = absl::StrCat("terms[", j, "]");
+      auto program = LoanProgramFromName(t.program());
+      if (!program) return err(absl::StrCat(twhat, ": unknown program ", t.program()));
+      if (out.TermsFor(*program)) return err(absl::StrCat(twhat, ": program listed twice"));
+      ProgramTerms pt;
+      pt.program = *program;
+      switch (t.formula()) {
+        case pb::CONTRACT_RATE: pt.formula = SubsidyFormula::kContractRate; break;
+        case pb::LPR_HALF: pt.formula = SubsidyFormula::kLprHalf; break;
+        case pb::RATE_ABOVE_LPR_MINUS_150BP: pt.formula = SubsidyFormula::kRateAboveLprMinus150bp; break;
+        case pb::RATE_HALF: pt.formula = SubsidyFormula::kRateHalf; break;
+        default: return err(absl::StrCat(twhat, ": a regime without a formula"));
+      }
+      if (t.loan_cap_fen() <= 0 || t.subsidy_base_cap_fen() <= 0 || t.subsidy_base_cap_fen() > t.loan_cap_fen()) {
+        return err(absl::StrCat(twhat, ": need 0 < subsidy_base_cap_fen <= loan_cap_fen"));
+      }
+      if (t.subsidy_term_years() <= 0) return err(absl::StrCat(twhat, ": subsidy_term_years must be positive"));
+      if (*program == LoanProgram::kPartnership &&
+          (t.per_partner_loan_cap_fen() <= 0 || t.per_partner_base_cap_fen() <= 0 || t.partner_markup_percent() <= 0)) {
+        return err(absl::StrCat(twhat, ": partnership terms need per-partner caps and a markup"));
+      }
+      if (!ValidStatus(t.status())) return err(absl::StrCat(twhat, ": status must be C, P or U"));
+      pt.loan_cap = Money::Fen(t.loan_cap_fen());
+      pt.subsidy_base_cap = Money::Fen(t.subsidy_base_cap_fen());
+      pt.per_partner_loan_cap = Money::Fen(t.per_partner_loan_cap_fen());
+      pt.per_partner_base_cap = Money::Fen(t.per_partner_base_cap_fen());
+      pt.partner_markup_percent = t.partner_markup_percent() > 0 ? t.partner_markup_percent() : 100;
+      pt.subsidy_term_years = t.subsidy_term_years();
+      pt.status = t.status();
+      pt.note = t.note();
+      out.terms.push_back(pt);
+    }
+    regimes.push_back(std::move(out));
+  }
+  auto table = LoanRegimeTable::Build(std::move(regimes));
+  if (!table.ok()) return f->Error(table.status().message());
+  return table;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(const std::string& dir) {
+  auto data = std::shared_ptr<PolicyData>(new PolicyData());
+  data->directory_ = dir;
+  std::string c_cal, c_lpr, c_prov, c_loan;
+  auto cal = LoadCalendar(dir, &c_cal);
+  if (!cal.ok()) return cal.status();
+  data->calendar_ = std::move(*cal);
+  auto lpr = LoadLpr(dir, &c_lpr);
+  if (!lpr.ok()) return lpr.status();
+  data->lpr_ = std::move(*lpr);
+  auto provinces = LoadProvinces(dir, &c_prov);
+  if (!provinces.ok()) return provinces.status();
+  data->provinces_ = std::move(*provinces);
+  for (size_t i = 0; i < data->provinces_.size(); ++i) data->province_index_[data->provinces_[i].code] = i;
+  auto regimes = LoadLoanRegimes(dir, data->provinces_, &c_loan);
+  if (!regimes.ok()) return regimes.status();
+  data->loan_regimes_ = std::move(*regimes);
+
+  uint64_t h = 14695981039346656037ull;
+  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan}) {
+    h = Fnv1a(h, *part);
+    h = Fnv1a(h, absl::string_view("\0", 1));
+  }
+  data->version_ = absl::StrFormat("%016x", h);
+  return std::shared_ptr<const PolicyData>(std::move(data));
+}
+
+const ProvinceInfo* PolicyData::FindProvince(const std::string& code) const {
+  auto it = province_index_.find(code);
+  return it == province_index_.end() ? nullptr : &provinces_[it->second];
+}
+
+}  // namespace subsidy

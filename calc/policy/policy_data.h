@@ -1,0 +1,50 @@
+// One immutable snapshot of all policy data (data/*.textproto): the only place that answers
+// "what applied in province P on date D". Loaded whole and validated before use; a snapshot is
+// shared (std::shared_ptr<const PolicyData>) so a reload can swap it while calls in flight
+// finish on the one they started with.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "policy/loan_regimes.h"
+#include "time/calendar.h"
+
+namespace subsidy {
+
+struct ProvinceInfo {
+  std::string code;
+  std::string name;
+  std::string education_sharing_tier;  // TIER_1, TIER_2, OTHER
+};
+
+class PolicyData {
+ public:
+  // Reads every file the service needs from `dir`; any error names file and line.
+  static absl::StatusOr<std::shared_ptr<const PolicyData>> LoadFromDirectory(const std::string& dir);
+
+  const WorkingDayCalendar& calendar() const { return calendar_; }
+  const LprTable& lpr() const { return lpr_; }
+  const LoanRegimeTable& loan_regimes() const { return loan_regimes_; }
+  const ProvinceInfo* FindProvince(const std::string& code) const;
+  const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
+
+  // Content hash of the files the snapshot was built from: results record it.
+  const std::string& version() const { return version_; }
+  const std::string& directory() const { return directory_; }
+
+ private:
+  std::string directory_;
+  std::string version_;
+  WorkingDayCalendar calendar_;
+  LprTable lpr_;
+  LoanRegimeTable loan_regimes_;
+  std::vector<ProvinceInfo> provinces_;
+  std::map<std::string, size_t> province_index_;
+};
+
+}  // namespace subsidy

@@ -1,0 +1,213 @@
+#include "cli.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "subsidy/v1/common.pb.h"
+
+namespace subsidy::cli {
+
+std::string Options::Get(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+std::vector<std::string> Options::GetAll(const std::string& name) const {
+  std::vector<std::string> out;
+  auto [b, e] = values_.equal_range(name);
+  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  return out;
+}
+
+std::shared_ptr<grpc::Channel> Context::Channel() {
+  if (!channel_) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    channel_ = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+  }
+  return channel_;
+}
+
+std::unique_ptr<grpc::ClientContext> Context::NewCall() const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds));
+  return ctx;
+}
+
+namespace {
+const char* CodeName(grpc::StatusCode c) {
+  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+                                 "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  const int i = static_cast<int>(c);
+  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
+}
+}  // namespace
+
+int Context::Fail(const grpc::Status& status) const {
+  std::string extra;
+  v1::RpcStatus details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const auto& any : details.details()) {
+      if (absl::EndsWith(any.type_url(), "google.rpc.ErrorInfo")) {
+        v1::ErrorInfo info;
+        if (info.ParseFromString(any.value())) extra += " [reason " + info.reason() + "]";
+      } else if (absl::EndsWith(any.type_url(), "google.rpc.BadRequest")) {
+        v1::BadRequest bad;
+        if (bad.ParseFromString(any.value())) {
+          for (const auto& v : bad.field_violations()) extra += " [field " + v.field() + "]";
+        }
+      }
+    }
+  }
+  std::cerr << "subsidyctl: " << CodeName(status.error_code()) << ": " << status.error_message() << extra << std::endl;
+  return 1;
+}
+
+int Context::Fail(const std::string& message) const {
+  std::cerr << "subsidyctl: " << message << std::endl;
+  return 1;
+}
+
+void Context::PrintJson(const google::protobuf::Message& m) const {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.preserve_proto_field_names = true;
+  opts.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &text, opts);
+  *out << text << std::endl;
+}
+
+void Registry::PrintTopHelp(std::ostream& os) const {
+  os << "subsidyctl: a command-line client for subsidy-server.\n\n"
+        "Usage: subsidyctl [--server=HOST:PORT] [--json] [--timeout=SECONDS] COMMAND... [--option=value...]\n\n"
+        "Global options:\n"
+        "  --server=HOST:PORT  the server (default 127.0.0.1:50051, or $SUBSIDY_SERVER)\n"
+        "  --json              machine-readable output (one JSON object per answer)\n"
+        "  --timeout=SECONDS   deadline of each call (default 30)\n\n"
+        "Commands (COMMAND --help for its options):\n";
+  for (const auto& c : commands_) {
+    std::string name = absl::StrJoin(c.path, " ");
+    os << "  " << name << std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') << c.summary << "\n";
+  }
+}
+
+void Registry::PrintCommandHelp(const Command& c, std::ostream& os) const {
+  os << "Usage: subsidyctl [global options] " << absl::StrJoin(c.path, " ");
+  for (const auto& o : c.options) {
+    if (o.required) os << " --" << o.name << "=...";
+  }
+  os << " [options]\n\n" << c.summary << "\n";
+  if (!c.usage.empty()) os << "\n" << c.usage << "\n";
+  if (!c.options.empty()) {
+    os << "\nOptions:\n";
+    for (const auto& o : c.options) {
+      std::string n = "--" + o.name + (o.is_switch ? "" : "=...");
+      os << "  " << n << std::string(n.size() < 28 ? 28 - n.size() : 1, ' ') << o.help
+         << (o.required ? " (required)" : "") << "\n";
+    }
+  }
+}
+
+int Registry::Main(int argc, char** argv) {
+  Context ctx;
+  const char* env = std::getenv("SUBSIDY_SERVER");
+  ctx.server = env ? env : "127.0.0.1:50051";
+  std::vector<std::string> args(argv + 1, argv + argc);
+  size_t i = 0;
+  // Global options come before the command words.
+  for (; i < args.size() && absl::StartsWith(args[i], "--"); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      PrintTopHelp(std::cout);
+      return 0;
+    } else if (a == "--json") {
+      ctx.json = true;
+    } else if (absl::StartsWith(a, "--server=")) {
+      ctx.server = a.substr(9);
+    } else if (absl::StartsWith(a, "--timeout=")) {
+      if (!absl::SimpleAtoi(a.substr(10), &ctx.timeout_seconds) || ctx.timeout_seconds <= 0) {
+        std::cerr << "subsidyctl: --timeout must be a positive number of seconds" << std::endl;
+        return 2;
+      }
+    } else {
+      std::cerr << "subsidyctl: unknown global option " << a << " (see subsidyctl --help)" << std::endl;
+      return 2;
+    }
+  }
+  std::vector<std::string> words;
+  for (; i < args.size() && !absl::StartsWith(args[i], "--"); ++i) words.push_back(args[i]);
+  if (words.empty()) {
+    PrintTopHelp(std::cerr);
+    return 2;
+  }
+  // The longest command path that is a prefix of the words; the rest are positional.
+  const Command* cmd = nullptr;
+  for (const auto& c : commands_) {
+    if (c.path.size() <= words.size() && std::equal(c.path.begin(), c.path.end(), words.begin()) &&
+        (!cmd || c.path.size() > cmd->path.size())) {
+      cmd = &c;
+    }
+  }
+  if (!cmd) {
+    // A group name alone: list its commands.
+    bool any = false;
+    for (const auto& c : commands_) {
+      if (c.path.front() == words.front()) {
+        if (!any) std::cerr << "subsidyctl: " << words.front() << " commands:\n";
+        any = true;
+        std::cerr << "  " << absl::StrJoin(c.path, " ") << "  " << c.summary << "\n";
+      }
+    }
+    if (!any) std::cerr << "subsidyctl: unknown command \"" << absl::StrJoin(words, " ") << "\" (see subsidyctl --help)\n";
+    return 2;
+  }
+  Options opts;
+  for (size_t w = cmd->path.size(); w < words.size(); ++w) opts.positional_.push_back(words[w]);
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      PrintCommandHelp(*cmd, std::cout);
+      return 0;
+    }
+    if (a == "--json") {
+      ctx.json = true;
+      continue;
+    }
+    if (!absl::StartsWith(a, "--")) {
+      opts.positional_.push_back(a);
+      continue;
+    }
+    const size_t eq = a.find('=');
+    const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    auto spec = std::find_if(cmd->options.begin(), cmd->options.end(), [&](const OptionSpec& o) { return o.name == name; });
+    if (spec == cmd->options.end()) {
+      std::cerr << "subsidyctl: " << absl::StrJoin(cmd->path, " ") << ": unknown option --" << name << " (see --help)"
+                << std::endl;
+      return 2;
+    }
+    if (spec->is_switch) {
+      opts.values_.emplace(name, "true");
+    } else if (eq == std::string::npos) {
+      std::cerr << "subsidyctl: --" << name << " needs a value (--" << name << "=...)" << std::endl;
+      return 2;
+    } else {
+      opts.values_.emplace(name, a.substr(eq + 1));
+    }
+  }
+  for (const auto& o : cmd->options) {
+    if (o.required && !opts.Has(o.name)) {
+      std::cerr << "subsidyctl: " << absl::StrJoin(cmd->path, " ") << ": --" << o.name << " is required (see --help)"
+                << std::endl;
+      return 2;
+    }
+  }
+  return cmd->run(ctx, opts);
+}
+
+}  // namespace subsidy::cli

@@ -1,0 +1,83 @@
+// subsidyctl's small command framework: global options, command words, per-command options
+// (--name=value), generated --help for every command, one-line errors with a non-zero exit.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+namespace subsidy::cli {
+
+struct OptionSpec {
+  std::string name;  // without the leading "--"
+  std::string help;
+  bool required = false;
+  bool is_switch = false;  // takes no value
+};
+
+class Options {
+ public:
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  // All values given for a repeatable option, in order.
+  std::vector<std::string> GetAll(const std::string& name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  friend class Registry;
+  std::multimap<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// Exit codes: 0 ok, 1 the call failed, 2 usage error.
+struct Context {
+  std::string server;
+  bool json = false;
+  int timeout_seconds = 30;
+  std::ostream* out = &std::cout;
+
+  std::shared_ptr<grpc::Channel> Channel();
+  // A client context with the deadline set: every call carries one.
+  std::unique_ptr<grpc::ClientContext> NewCall() const;
+  // Prints "subsidyctl: CODE: message" (and the field or reason from the details) to stderr, returns 1.
+  int Fail(const grpc::Status& status) const;
+  int Fail(const std::string& message) const;
+  // Prints a message as JSON (proto field names, defaults included).
+  void PrintJson(const google::protobuf::Message& m) const;
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+struct Command {
+  std::vector<std::string> path;  // e.g. {"loan", "calc"}
+  std::string summary;
+  std::string usage;              // extra help text
+  std::vector<OptionSpec> options;
+  std::function<int(Context&, const Options&)> run;
+};
+
+class Registry {
+ public:
+  void Add(Command c) { commands_.push_back(std::move(c)); }
+  int Main(int argc, char** argv);
+
+ private:
+  void PrintTopHelp(std::ostream& os) const;
+  void PrintCommandHelp(const Command& c, std::ostream& os) const;
+  std::vector<Command> commands_;
+};
+
+void RegisterHealthCommands(Registry& r);
+
+
+}  // namespace subsidy::cli

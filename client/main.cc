@@ -1,0 +1,8 @@
+// subsidyctl: drives every RPC of subsidy-server, for testing and for officers.
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  subsidy::cli::Registry registry;
+  subsidy::cli::RegisterHealthCommands(registry);
+  return registry.Main(argc, argv);
+}

@@ -1,0 +1,36 @@
+// What every service shares: the current policy-data snapshot and the storage.
+#pragma once
+
+#include <memory>
+
+#include "absl/synchronization/mutex.h"
+#include "policy/policy_data.h"
+#include "storage/storage.h"
+
+namespace subsidy::service {
+
+// Holds the current snapshot; a call takes one reference at its start and keeps it to the end,
+// so a swap never changes the data under a call in flight.
+class PolicyHolder {
+ public:
+  explicit PolicyHolder(std::shared_ptr<const PolicyData> data) : data_(std::move(data)) {}
+  std::shared_ptr<const PolicyData> Get() const {
+    absl::MutexLock lock(&mu_);
+    return data_;
+  }
+  void Swap(std::shared_ptr<const PolicyData> data) {
+    absl::MutexLock lock(&mu_);
+    data_ = std::move(data);
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const PolicyData> data_ ABSL_GUARDED_BY(mu_);
+};
+
+struct ServiceContext {
+  PolicyHolder* policy;
+  storage::Storage* storage;
+};
+
+}  // namespace subsidy::service

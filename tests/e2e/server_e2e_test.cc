@@ -1,0 +1,103 @@
+// The real subsidy-server binary, started on a free port with a temporary database, called
+// through real gRPC clients: health, reflection, subsidyctl, clean stop, a bad data file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "reflection_wire.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsSupersetOf;
+
+std::unique_ptr<grpc::ClientContext> CallWithDeadline() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return ctx;
+}
+
+TEST(ServerE2e, ServesHealthAndReflectionAndStopsCleanly) {
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  auto health = grpc::health::v1::Health::NewStub((*server)->Channel());
+  for (const std::string service : {"", "subsidy.v1.LoanSubsidyService", "subsidy.v1.EducationFundService",
+                                    "subsidy.v1.RewardPayoutService"}) {
+    grpc::health::v1::HealthCheckRequest req;
+    req.set_service(service);
+    grpc::health::v1::HealthCheckResponse resp;
+    auto ctx = CallWithDeadline();
+    ASSERT_TRUE(health->Check(ctx.get(), req, &resp).ok()) << service;
+    EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub((*server)->Channel());
+  auto ctx = CallWithDeadline();
+  auto stream = reflection->ServerReflectionInfo(ctx.get());
+  grpc::reflection::v1alpha::ServerReflectionRequest req;
+  req.set_list_services("");
+  ASSERT_TRUE(stream->Write(req));
+  grpc::reflection::v1alpha::ServerReflectionResponse resp;
+  ASSERT_TRUE(stream->Read(&resp));
+  // Reflection also describes our services, so a generic client can call them.
+  grpc::reflection::v1alpha::ServerReflectionRequest by_symbol;
+  by_symbol.set_file_containing_symbol("subsidy.v1.RewardPayoutService");
+  ASSERT_TRUE(stream->Write(by_symbol));
+  grpc::reflection::v1alpha::ServerReflectionResponse described;
+  ASSERT_TRUE(stream->Read(&described));
+  EXPECT_FALSE(described.file_descriptor_response().file_descriptor_proto().empty());
+  stream->WritesDone();
+  std::vector<std::string> names;
+  for (const auto& s : resp.list_services_response().service()) names.push_back(s.name());
+  EXPECT_THAT(names, IsSupersetOf({"subsidy.v1.LoanSubsidyService", "subsidy.v1.EducationFundService",
+                                   "subsidy.v1.RewardPayoutService", "grpc.health.v1.Health"}));
+  (void)stream->Finish();
+
+  auto ctl = RunCtl({"--server=" + (*server)->address(), "health"});
+  EXPECT_EQ(ctl.exit_code, 0) << ctl.err;
+  EXPECT_EQ(ctl.out, "SERVING\n");
+
+  EXPECT_EQ((*server)->Stop(), 0);
+  EXPECT_THAT((*server)->Stderr(), HasSubstr("stopped"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/ledger.db"));
+}
+
+TEST(ServerE2e, RestartsOnAnExistingDatabase) {
+  TempDir dir;
+  for (int i = 0; i < 2; ++i) {
+    auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+    ASSERT_TRUE(server.ok()) << server.status();
+    EXPECT_EQ((*server)->Stop(), 0);
+  }
+}
+
+TEST(ServerE2e, RefusesAMalformedDataFileNamingFileAndLine) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  std::filesystem::copy(SUBSIDY_DATA_DIR, data);
+  {
+    std::ofstream f(data + "/lpr_cn.textproto", std::ios::app);
+    f << "fixings { effective_date: \"2026-13-01\" lpr_1y_percent: \"3.0\" lpr_5y_percent: \"3.5\" status: \"C\" }\n";
+  }
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .data_dir = data});
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(std::string(server.status().message()), HasSubstr("lpr_cn.textproto:"));
+  EXPECT_THAT(std::string(server.status().message()), HasSubstr("2026-13-01"));
+}
+
+TEST(ServerE2e, SubsidyctlReportsAnUnreachableServerInOneLine) {
+  auto ctl = RunCtl({"--server=127.0.0.1:1", "--timeout=2", "health"});
+  EXPECT_NE(ctl.exit_code, 0);
+  EXPECT_THAT(ctl.err, HasSubstr("UNAVAILABLE"));
+  EXPECT_EQ(std::count(ctl.err.begin(), ctl.err.end(), '\n'), 1);
+}
+
+}  // namespace
+}  // namespace subsidy::testing

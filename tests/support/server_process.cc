@@ -1,0 +1,129 @@
+#include "support/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace subsidy::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "subsidy-test-XXXXXX").string();
+  path_ = mkdtemp(tmpl.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Options& options) {
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return absl::InternalError("pipe failed");
+  auto proc = std::unique_ptr<ServerProcess>(new ServerProcess());
+  proc->stderr_path_ = absl::StrCat(std::filesystem::temp_directory_path().string(), "/subsidy-server-",
+                                    getpid(), "-", std::chrono::steady_clock::now().time_since_epoch().count(), ".err");
+  std::vector<std::string> args = {SUBSIDY_SERVER_BIN, "--listen=127.0.0.1:0", "--db=" + options.db,
+                                   "--data_dir=" + options.data_dir};
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  const pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    const int err_fd = open(proc->stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (err_fd >= 0) dup2(err_fd, STDERR_FILENO);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  proc->pid_ = pid;
+  // Read the first line: "listening on HOST:PORT".
+  std::string line;
+  char c;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const ssize_t n = read(out_pipe[0], &c, 1);
+    if (n <= 0) break;
+    if (c == '\n') break;
+    line.push_back(c);
+  }
+  close(out_pipe[0]);
+  if (!absl::StartsWith(line, "listening on ")) {
+    const std::string err = proc->Stderr();
+    proc->Kill();
+    return absl::InternalError(absl::StrCat("server did not start: \"", line, "\"; stderr: ", err));
+  }
+  proc->address_ = line.substr(13);
+  return proc;
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Stop();
+  std::error_code ec;
+  std::filesystem::remove(stderr_path_, ec);
+}
+
+std::shared_ptr<grpc::Channel> ServerProcess::Channel() const {
+  return grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string ServerProcess::Stderr() const {
+  std::ifstream in(stderr_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+CtlResult RunCtl(const std::vector<std::string>& args) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/out", err_path = dir.path() + "/err";
+  std::string cmd = SUBSIDYCTL_BIN;
+  for (const auto& a : args) {
+    std::string quoted = "'";
+    for (char ch : a) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    cmd += " " + quoted + "'";
+  }
+  cmd += " >" + out_path + " 2>" + err_path + " </dev/null";
+  const int rc = std::system(cmd.c_str());
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(out_path), slurp(err_path)};
+}
+
+}  // namespace subsidy::testing

@@ -1,0 +1,61 @@
+// Starts the real subsidy-server binary on a free port with a temporary database, for
+// end-to-end tests; stops it with SIGTERM (or SIGKILL for crash tests).
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace subsidy::testing {
+
+// A fresh temporary directory, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class ServerProcess {
+ public:
+  struct Options {
+    std::string db;        // required: a SQLite path (or a postgresql:// URL)
+    std::string data_dir = SUBSIDY_DATA_DIR;
+    std::vector<std::string> extra_args;
+  };
+  // Starts the server and waits for its "listening on" line.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(const Options& options);
+  ~ServerProcess();  // SIGTERM and wait, if still running
+
+  const std::string& address() const { return address_; }
+  std::shared_ptr<grpc::Channel> Channel() const;
+  // SIGTERM, then wait: the exit status (0 on a clean stop).
+  int Stop();
+  // SIGKILL, then wait.
+  void Kill();
+  // Everything the server wrote to stderr so far.
+  std::string Stderr() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+  std::string stderr_path_;
+};
+
+// Runs subsidyctl with `args`; returns exit code and stdout.
+struct CtlResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+CtlResult RunCtl(const std::vector<std::string>& args);
+
+}  // namespace subsidy::testing
