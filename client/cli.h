@@ -78,6 +78,7 @@ class Registry {
 };
 
 void RegisterHealthCommands(Registry& r);
+void RegisterLoanCommands(Registry& r);
 
 
 }  // namespace subsidy::cli

@@ -4,5 +4,6 @@
 int main(int argc, char** argv) {
   subsidy::cli::Registry registry;
   subsidy::cli::RegisterHealthCommands(registry);
+  subsidy::cli::RegisterLoanCommands(registry);
   return registry.Main(argc, argv);
 }

@@ -7,7 +7,7 @@ packages=(cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev libboost-dev
   libsqlite3-dev libpq-dev prometheus-cpp-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3)
 fi
 
 missing=()

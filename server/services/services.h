@@ -13,7 +13,22 @@ class LoanSubsidyServiceImpl final : public v1::LoanSubsidyService::CallbackServ
  public:
   explicit LoanSubsidyServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
+  grpc::ServerUnaryReactor* CalculateLoanSubsidy(grpc::CallbackServerContext* context,
+                                                 const v1::LoanSubsidyRequest* request,
+                                                 v1::LoanSubsidyResult* response) override;
+  grpc::ServerUnaryReactor* CalculateLoanSubsidyBatch(grpc::CallbackServerContext* context,
+                                                      const v1::LoanSubsidyBatchRequest* request,
+                                                      v1::LoanSubsidyBatchResult* response) override;
+  grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* StreamLoanSubsidies(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>* StreamLoanSubsidyBatches(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* GetLoanPolicy(grpc::CallbackServerContext* context, const v1::GetLoanPolicyRequest* request,
+                                          v1::LoanPolicy* response) override;
+
  private:
+  static constexpr size_t kStreamWindow = 256;      // results queued for the network per stream
+  static constexpr size_t kBatchStreamWindow = 8;
   ServiceContext ctx_;
 };
 

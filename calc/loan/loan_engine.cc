@@ -1,0 +1,267 @@
+#include "loan/loan_engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "money/exact.h"
+
+namespace subsidy::loan {
+namespace {
+
+// Pieces of the window where the subsidy is suspended (overdue/extended), merged and sorted.
+std::vector<DateRange> MergeRanges(std::vector<DateRange> ranges) {
+  std::sort(ranges.begin(), ranges.end(), [](const DateRange& a, const DateRange& b) { return a.first() < b.first(); });
+  std::vector<DateRange> out;
+  for (const auto& r : ranges) {
+    if (!out.empty() && r.first() <= out.back().last().AddDays(1)) {
+      if (out.back().last() < r.last()) out.back() = *DateRange::Make(out.back().first(), r.last());
+    } else {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+DateRange SettlementPeriodContaining(Date d) {
+  const int y = d.year(), m = d.month(), day = d.day();
+  const int md = m * 100 + day;
+  auto make = [](int y1, int m1, int d1, int y2, int m2, int d2) {
+    return *DateRange::Make(*Date::FromYmd(y1, m1, d1), *Date::FromYmd(y2, m2, d2));
+  };
+  if (md >= 1221) return make(y, 12, 21, y + 1, 3, 20);
+  if (md <= 320) return make(y - 1, 12, 21, y, 3, 20);
+  if (md <= 620) return make(y, 3, 21, y, 6, 20);
+  if (md <= 920) return make(y, 6, 21, y, 9, 20);
+  return make(y, 9, 21, y, 12, 20);
+}
+
+LoanCaps CapsFor(const ProgramTerms& terms, int partner_count) {
+  if (terms.program != LoanProgram::kPartnership) return {terms.loan_cap, terms.subsidy_base_cap};
+  auto scaled = [&](Money per_partner, Money cap) {
+    const Int128 v = Int128(per_partner.fen()) * partner_count * terms.partner_markup_percent / 100;
+    return v >= Int128(cap.fen()) ? cap : Money::Fen(static_cast<int64_t>(v));
+  };
+  return {scaled(terms.per_partner_loan_cap, terms.loan_cap),
+          scaled(terms.per_partner_base_cap, terms.subsidy_base_cap)};
+}
+
+absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr) {
+  Rate r;
+  switch (formula) {
+    case SubsidyFormula::kContractRate:
+      r = contract_rate;
+      break;
+    case SubsidyFormula::kLprHalf: {
+      auto h = lpr.Half();
+      if (!h.ok()) return h.status();
+      r = *h;
+      break;
+    }
+    case SubsidyFormula::kRateAboveLprMinus150bp:
+      r = contract_rate.Minus(lpr.Minus(Rate::FromBasisPoints(150)));
+      break;
+    case SubsidyFormula::kRateHalf: {
+      auto h = contract_rate.Half();
+      if (!h.ok()) return h.status();
+      r = *h;
+      break;
+    }
+  }
+  // Finance never pays more than the interest, nor a negative subsidy.
+  return Max(Rate::Zero(), Min(r, contract_rate));
+}
+
+absl::Status ValidateLoan(const LoanInput& in, const PolicyData& data) {
+  if (in.principal.fen() <= 0) return InvalidField("principal_fen", "must be positive");
+  if (in.principal.fen() > kMaxPrincipalFen) {
+    return InvalidField("principal_fen", absl::StrCat("above the largest accepted principal (", kMaxPrincipalFen, " 分)"));
+  }
+  if (data.FindProvince(in.province) == nullptr) {
+    return InvalidField("province", absl::StrCat("unknown province code \"", in.province,
+                                                 "\" (two-digit GB/T 2260 code of a mainland province)"));
+  }
+  if (in.partner_count < 0) return InvalidField("partner_count", "must not be negative");
+  if (in.program == LoanProgram::kPartnership && in.partner_count < 2) {
+    return InvalidField("partner_count", "a partnership loan needs at least 2 partners");
+  }
+  if (in.prior_subsidized_loans < 0) return InvalidField("prior_subsidized_loans", "must not be negative");
+  if (in.disbursement_date < in.contract_date) {
+    return InvalidField("disbursement_date", "is before contract_date");
+  }
+  if (in.maturity_date <= in.disbursement_date) {
+    return InvalidField("maturity_date", "must be after disbursement_date");
+  }
+  if (in.claim_period && in.claim_period->last() < in.claim_period->first()) {
+    return InvalidField("claim_period.end_date", "ends before claim_period.start_date");
+  }
+  int64_t repaid = 0;
+  for (size_t i = 0; i < in.repayments.size(); ++i) {
+    const auto& r = in.repayments[i];
+    const std::string f = absl::StrCat("repayments[", i, "]");
+    if (r.date < in.disbursement_date || in.maturity_date < r.date) {
+      return InvalidField(absl::StrCat(f, ".date"), "outside the loan's life (disbursement_date … maturity_date)");
+    }
+    if (r.principal.fen() <= 0) return InvalidField(absl::StrCat(f, ".principal_fen"), "must be positive");
+    if (r.principal.fen() > in.principal.fen() - repaid) {
+      return InvalidField(absl::StrCat(f, ".principal_fen"), "repayments sum above the principal");
+    }
+    repaid += r.principal.fen();
+  }
+  for (size_t i = 0; i < in.overdue_periods.size(); ++i) {
+    const auto& o = in.overdue_periods[i];
+    if (o.last() < o.first()) {
+      return InvalidField(absl::StrCat("overdue_periods[", i, "].end_date"), "ends before its start_date");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LoanResult> CalculateLoanSubsidy(const LoanInput& in, const PolicyData& data) {
+  if (auto s = ValidateLoan(in, data); !s.ok()) return s;
+  LoanResult out;
+
+  // --- Regime, LPR, ceiling, eligibility ------------------------------------------------------
+  const auto match = data.loan_regimes().Find(in.province, in.program, in.contract_date);
+  const LprTenor tenor =
+      in.maturity_date <= in.disbursement_date.AddYears(1) ? LprTenor::kOneYear : in.lpr_tenor;
+  auto fixing = data.lpr().InForce(in.contract_date);
+  if (fixing.ok()) {
+    out.lpr = (*fixing)->ForTenor(tenor);
+    if (!data.lpr().Confirmed(in.contract_date)) {
+      out.reasons.push_back({kLprUnconfirmed, absl::StrCat("no LPR fixing is confirmed after ",
+                                                           data.lpr().last_confirmed().ToString(),
+                                                           "; computed with the latest value ", out.lpr->ToString())});
+    }
+  }
+  std::vector<Reason> blocking;
+  LoanCaps caps{};
+  int term_years = 0;
+  if (!match) {
+    blocking.push_back({kNoApplicableRegime, absl::StrCat("no subsidy regime for ", LoanProgramName(in.program),
+                                                          " loans contracted on ", in.contract_date.ToString(),
+                                                          " in province ", in.province)});
+  } else {
+    out.regime_id = match->regime->regime_id;
+    if (!out.lpr) return WithReason(absl::FailedPreconditionError(fixing.status().message()), "LPR_NOT_AVAILABLE");
+    out.ceiling = out.lpr->Plus(Rate::FromBasisPoints(match->regime->CeilingSpreadBp(in.province, in.region_tier)));
+    caps = CapsFor(*match->terms, in.partner_count);
+    term_years = match->terms->subsidy_term_years;
+    if (in.annual_rate > *out.ceiling) {
+      blocking.push_back({kRateAboveCeiling, absl::StrCat("annual rate ", in.annual_rate.ToString(),
+                                                          " % is above the ceiling ", out.ceiling->ToString(), " %")});
+    }
+    if (in.principal > caps.loan_cap) {
+      blocking.push_back({kPrincipalAboveCap, absl::StrCat("principal ", in.principal.ToYuanString(),
+                                                           " 元 is above the loan cap ", caps.loan_cap.ToYuanString(),
+                                                           " 元")});
+    }
+    if (in.prior_subsidized_loans >= match->regime->max_prior_subsidized_loans) {
+      blocking.push_back({kPriorLoansLimit, absl::StrCat("the borrower already had ", in.prior_subsidized_loans,
+                                                         " subsidised loans (limit ",
+                                                         match->regime->max_prior_subsidized_loans, ")")});
+    }
+  }
+  out.eligible = blocking.empty();
+  if (out.eligible) {
+    auto rate = SubsidyRateFor(match->terms->formula, in.annual_rate, *out.lpr);
+    if (!rate.ok()) return rate.status();
+    out.subsidy_rate = *rate;
+  }
+  out.reasons.insert(out.reasons.begin(), blocking.begin(), blocking.end());
+
+  // --- Accrual sweep over segments of constant state --------------------------------------------
+  const Date life_last = in.maturity_date.AddDays(-1);
+  const DateRange window = in.claim_period ? *in.claim_period : *DateRange::Make(in.disbursement_date, life_last);
+  const Date lo = std::max(window.first(), in.disbursement_date);
+  const Date hi = std::min(window.last(), life_last);
+  const Date term_end = in.disbursement_date.AddYears(term_years);  // first unsubsidised day
+  const std::vector<DateRange> overdue = MergeRanges(in.overdue_periods);
+
+  std::vector<Repayment> repayments = in.repayments;
+  std::stable_sort(repayments.begin(), repayments.end(),
+                   [](const Repayment& a, const Repayment& b) { return a.date < b.date; });
+  // Dates at which the state (principal, subsidised or not) may change.
+  std::vector<Date> changes;
+  changes.reserve(repayments.size() + 2 * overdue.size() + 1);
+  for (const auto& r : repayments) changes.push_back(r.date);
+  for (const auto& o : overdue) {
+    changes.push_back(o.first());
+    changes.push_back(o.last().AddDays(1));
+  }
+  changes.push_back(term_end);
+  std::sort(changes.begin(), changes.end());
+
+  const Int128 denominator = Int128(100) * Rate::kUnitsPerPercent * BasisDays(in.day_count);
+  const int64_t base_cap = caps.subsidy_base_cap.fen();
+  int64_t outstanding = in.principal.fen();
+  size_t ri = 0, ci = 0, oi = 0;
+  bool term_cut = false, overdue_cut = false;
+  Money total_interest, total_subsidy;
+
+  Date cursor = lo;
+  auto apply_repayments = [&](Date d) {
+    while (ri < repayments.size() && repayments[ri].date <= d) outstanding -= repayments[ri++].principal.fen();
+  };
+  apply_repayments(cursor);
+  while (cursor <= hi && outstanding > 0) {
+    const DateRange period = SettlementPeriodContaining(cursor);
+    const Date period_end = std::min(period.last(), hi);
+    Int128 interest_num = 0, subsidy_num = 0;
+    int days = 0;
+    while (cursor <= period_end && outstanding > 0) {
+      while (ci < changes.size() && changes[ci] <= cursor) ++ci;
+      Date seg_end = period_end;
+      if (ci < changes.size() && changes[ci].AddDays(-1) < seg_end) seg_end = changes[ci].AddDays(-1);
+      const int len = DaysBetween(cursor, seg_end) + 1;
+      days += len;
+      interest_num += Int128(outstanding) * len;
+      while (oi < overdue.size() && overdue[oi].last() < cursor) ++oi;
+      const bool in_overdue = oi < overdue.size() && overdue[oi].first() <= cursor;
+      if (out.eligible) {
+        if (!(cursor < term_end)) {
+          term_cut = true;
+        } else if (in_overdue) {
+          overdue_cut = true;
+        } else {
+          subsidy_num += Int128(std::min(outstanding, base_cap)) * len;
+        }
+      }
+      cursor = seg_end.AddDays(1);
+      apply_repayments(cursor);
+    }
+    if (days > 0) {
+      auto interest = RoundQuotient(interest_num * in.annual_rate.units(), denominator);
+      if (!interest.ok()) return interest.status();
+      auto subsidy = RoundQuotient(subsidy_num * out.subsidy_rate.units(), denominator);
+      if (!subsidy.ok()) return subsidy.status();
+      SUBSIDY_CHECK(*subsidy <= *interest);
+      const PeriodResult p{
+          *DateRange::Make(std::max(period.first(), window.first()), std::min(period.last(), window.last())), days,
+          Money::Fen(*interest), Money::Fen(*subsidy), Money::Fen(*interest - *subsidy)};
+      auto ti = total_interest.Plus(p.interest);
+      auto ts = total_subsidy.Plus(p.subsidy);
+      if (!ti.ok() || !ts.ok()) return absl::OutOfRangeError("loan totals overflow");
+      total_interest = *ti;
+      total_subsidy = *ts;
+      out.periods.push_back(p);
+    }
+  }
+  out.total_interest = total_interest;
+  out.total_subsidy = total_subsidy;
+  out.total_borrower = Money::Fen(total_interest.fen() - total_subsidy.fen());
+
+  if (term_cut) {
+    out.reasons.push_back({kTermBeyondSubsidyLimit,
+                           absl::StrCat("no subsidy from ", term_end.ToString(), " (", term_years,
+                                        "-year subsidy term from disbursement)")});
+  }
+  if (overdue_cut) {
+    out.reasons.push_back({kOverdueExcluded, "overdue or extended days earn no subsidy"});
+  }
+  return out;
+}
+
+}  // namespace subsidy::loan

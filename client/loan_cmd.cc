@@ -1,0 +1,297 @@
+// subsidyctl loan calc|batch|claim|policy
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "claim_file.h"
+#include "cli.h"
+#include "money/money.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+
+namespace subsidy::cli {
+namespace {
+
+std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
+
+void PrintResult(Context& ctx, const v1::LoanSubsidyResult& r) {
+  if (ctx.json) {
+    ctx.PrintJson(r);
+    return;
+  }
+  auto& out = *ctx.out;
+  out << "loan " << (r.loan_id().empty() ? "(no id)" : r.loan_id()) << ": " << (r.eligible() ? "ELIGIBLE" : "NOT ELIGIBLE")
+      << "\n";
+  out << "  regime " << (r.regime_id().empty() ? "-" : r.regime_id()) << ", LPR " << r.lpr_percent() << " %, ceiling "
+      << (r.ceiling_percent().empty() ? "-" : r.ceiling_percent()) << " %, subsidy rate " << r.subsidy_rate_percent()
+      << " %\n";
+  for (const auto& reason : r.reasons()) out << "  " << reason.code() << ": " << reason.message() << "\n";
+  out << absl::StrFormat("  %-10s  %-10s  %5s  %16s  %16s  %16s\n", "start", "end", "days", "interest_元", "subsidy_元",
+                         "borrower_元");
+  for (const auto& p : r.periods()) {
+    out << absl::StrFormat("  %-10s  %-10s  %5d  %16s  %16s  %16s\n", p.start_date(), p.end_date(), p.days(),
+                           Yuan(p.interest_fen()), Yuan(p.subsidy_fen()), Yuan(p.borrower_fen()));
+  }
+  out << absl::StrFormat("  %-10s  %-10s  %5s  %16s  %16s  %16s\n", "total", "", "", Yuan(r.total_interest_fen()),
+                         Yuan(r.total_subsidy_fen()), Yuan(r.total_borrower_fen()));
+}
+
+int Calc(Context& ctx, const Options& o) {
+  v1::LoanSubsidyRequest req;
+  req.set_loan_id(o.Get("loan_id"));
+  req.set_province(o.Get("province"));
+  v1::RegionTier tier = v1::REGION_TIER_UNSPECIFIED;
+  if (o.Has("region_tier") && !v1::RegionTier_Parse(o.Get("region_tier"), &tier)) {
+    return ctx.Fail("--region_tier must be EAST, CENTRAL_WEST or POVERTY_AREA");
+  }
+  req.set_region_tier(tier);
+  v1::LoanProgram program = v1::LOAN_PROGRAM_UNSPECIFIED;
+  if (o.Has("program") && !v1::LoanProgram_Parse(o.Get("program"), &program)) {
+    return ctx.Fail("--program must be a LoanProgram name, e.g. ENTREPRENEUR_INDIVIDUAL");
+  }
+  req.set_program(program);
+  int32_t n = 0;
+  int64_t fen = 0;
+  if (o.Has("partners") && !absl::SimpleAtoi(o.Get("partners"), &n)) return ctx.Fail("--partners must be an integer");
+  req.set_partner_count(n);
+  n = 0;
+  if (o.Has("prior") && !absl::SimpleAtoi(o.Get("prior"), &n)) return ctx.Fail("--prior must be an integer");
+  req.set_prior_subsidized_loans(n);
+  if (!absl::SimpleAtoi(o.Get("principal_fen"), &fen)) return ctx.Fail("--principal_fen must be an integer (分)");
+  req.set_principal_fen(fen);
+  req.set_contract_date(o.Get("contract"));
+  req.set_disbursement_date(o.Get("disbursement", o.Get("contract")));
+  req.set_maturity_date(o.Get("maturity"));
+  req.set_annual_rate_percent(o.Get("rate"));
+  if (o.Has("lpr_tenor")) {
+    v1::LprTenor t;
+    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Fail("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
+    req.set_lpr_tenor(t);
+  }
+  if (o.Has("day_count")) {
+    v1::DayCount d;
+    if (!v1::DayCount_Parse(o.Get("day_count"), &d)) return ctx.Fail("--day_count must be ACT_360 or ACT_365");
+    req.set_day_count(d);
+  }
+  for (const auto& r : o.GetAll("repayment")) {
+    std::vector<std::string> parts = absl::StrSplit(r, ':');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &fen)) return ctx.Fail("--repayment must be DATE:FEN");
+    auto* x = req.add_repayments();
+    x->set_date(parts[0]);
+    x->set_principal_fen(fen);
+  }
+  for (const auto& r : o.GetAll("overdue")) {
+    std::vector<std::string> parts = absl::StrSplit(r, "..");
+    if (parts.size() != 2) return ctx.Fail("--overdue must be START..END");
+    auto* x = req.add_overdue_periods();
+    x->set_start_date(parts[0]);
+    x->set_end_date(parts[1]);
+  }
+  if (o.Has("claim")) {
+    std::vector<std::string> parts = absl::StrSplit(o.Get("claim"), "..");
+    if (parts.size() != 2) return ctx.Fail("--claim must be START..END");
+    req.mutable_claim_period()->set_start_date(parts[0]);
+    req.mutable_claim_period()->set_end_date(parts[1]);
+  }
+  auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
+  v1::LoanSubsidyResult result;
+  auto call = ctx.NewCall();
+  grpc::Status s = stub->CalculateLoanSubsidy(call.get(), req, &result);
+  if (!s.ok()) return ctx.Fail(s);
+  PrintResult(ctx, result);
+  return 0;
+}
+
+int Policy(Context& ctx, const Options& o) {
+  v1::GetLoanPolicyRequest req;
+  req.set_province(o.Get("province"));
+  req.set_date(o.Get("date"));
+  v1::LoanProgram program = v1::LOAN_PROGRAM_UNSPECIFIED;
+  if (!v1::LoanProgram_Parse(o.Get("program"), &program)) return ctx.Fail("--program must be a LoanProgram name");
+  req.set_program(program);
+  v1::RegionTier tier = v1::REGION_TIER_UNSPECIFIED;
+  if (!v1::RegionTier_Parse(o.Get("region_tier", "EAST"), &tier)) return ctx.Fail("--region_tier is not a RegionTier");
+  req.set_region_tier(tier);
+  if (o.Has("lpr_tenor")) {
+    v1::LprTenor t;
+    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Fail("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
+    req.set_lpr_tenor(t);
+  }
+  auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
+  v1::LoanPolicy p;
+  auto call = ctx.NewCall();
+  grpc::Status s = stub->GetLoanPolicy(call.get(), req, &p);
+  if (!s.ok()) return ctx.Fail(s);
+  if (ctx.json) {
+    ctx.PrintJson(p);
+    return 0;
+  }
+  auto& out = *ctx.out;
+  out << "regime            " << p.regime_id() << " [" << p.status() << "]  " << p.regime_name() << "\n"
+      << "contract dates    " << p.regime_start_date() << " … " << p.regime_end_date() << " (province " << p.province()
+      << ")\n"
+      << "subsidy formula   " << p.subsidy_formula() << "\n"
+      << "LPR (" << p.lpr_tenor() << ")    " << p.lpr_percent() << " % from " << p.lpr_effective_date()
+      << (p.lpr_confirmed() ? "" : " (UNCONFIRMED: after the last confirmed fixing)") << "; " << p.lpr_source() << "\n"
+      << "rate ceiling      LPR + " << p.ceiling_spread_bp() << " bp = " << p.ceiling_percent() << " %\n"
+      << "loan cap          " << Yuan(p.loan_cap_fen()) << " 元; subsidy on at most " << Yuan(p.subsidy_base_cap_fen())
+      << " 元\n";
+  if (p.per_partner_cap_fen() > 0) out << "per partner       " << Yuan(p.per_partner_cap_fen()) << " 元 (× partners × 110 %)\n";
+  out << "subsidy term      " << p.subsidy_term_years() << " years; at most " << p.max_prior_subsidized_loans() - 1
+      << " prior subsidised loans\n"
+      << "source            " << p.source() << "\n"
+      << "data version      " << p.data_version() << "\n";
+  return 0;
+}
+
+int Claim(Context& ctx, const Options& o) {
+  if (o.positional().size() != 1) return ctx.Fail("loan claim: give exactly one FILE.csv");
+  const std::string path = o.positional()[0];
+  std::ifstream in(path);
+  if (!in) return ctx.Fail("cannot read " + path);
+  int batch_size = 500;
+  if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
+    return ctx.Fail("--batch must be a positive integer");
+  }
+  std::string line;
+  size_t line_no = 0;
+  std::optional<ClaimFileReader> reader;
+  // Rows that do not parse become error results without going to the server.
+  std::vector<v1::LoanSubsidyResult> results;
+  std::vector<int> sent_index;  // result slot of each loan sent
+  std::vector<v1::LoanSubsidyBatchRequest> batches(1);
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    if (!reader) {
+      auto r = ClaimFileReader::FromHeader(line);
+      if (!r.ok()) return ctx.Fail(absl::StrCat(path, ":", line_no, ": ", r.status().message()));
+      reader = std::move(*r);
+      continue;
+    }
+    auto req = reader->ParseRow(line);
+    results.emplace_back();
+    if (!req.ok()) {
+      auto& r = results.back();
+      r.set_loan_id(absl::StrCat("line ", line_no));
+      r.mutable_error()->set_code("INVALID_ARGUMENT");
+      r.mutable_error()->set_message(absl::StrCat(path, ":", line_no, ": ", req.status().message()));
+      continue;
+    }
+    if (batches.back().loans_size() >= batch_size) batches.emplace_back();
+    *batches.back().add_loans() = std::move(*req);
+    sent_index.push_back(static_cast<int>(results.size()) - 1);
+  }
+  if (!reader) return ctx.Fail(path + ": no header line");
+  if (batches.back().loans_size() == 0) batches.pop_back();
+
+  auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
+  grpc::ClientContext call;  // a claim file may take a while: a generous deadline per file
+  call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds * 10));
+  auto stream = stub->StreamLoanSubsidyBatches(&call);
+  std::thread writer([&] {
+    for (const auto& b : batches) {
+      if (!stream->Write(b)) break;
+    }
+    stream->WritesDone();
+  });
+  const bool tty = isatty(STDERR_FILENO);
+  size_t received = 0;
+  v1::LoanSubsidyBatchResult batch_result;
+  while (stream->Read(&batch_result)) {
+    for (auto& r : *batch_result.mutable_results()) {
+      if (received >= sent_index.size()) break;
+      results[static_cast<size_t>(sent_index[received++])] = std::move(r);
+    }
+    if (tty) std::cerr << "\r  " << received << " / " << sent_index.size() << " loans" << std::flush;
+  }
+  writer.join();
+  if (tty) std::cerr << std::endl;
+  grpc::Status s = stream->Finish();
+  if (!s.ok()) return ctx.Fail(s);
+  if (received != sent_index.size()) return ctx.Fail("the server answered fewer loans than were sent");
+
+  const std::string out_path = o.Get("out", path + ".result.csv");
+  std::ofstream out(out_path);
+  out << ResultCsvHeader() << "\n";
+  int64_t interest = 0, subsidy = 0, borrower = 0;
+  int eligible = 0, ineligible = 0, errors = 0;
+  for (const auto& r : results) {
+    out << ResultCsvRow(r) << "\n";
+    if (r.has_error() && !r.error().code().empty()) {
+      ++errors;
+      continue;
+    }
+    r.eligible() ? ++eligible : ++ineligible;
+    interest += r.total_interest_fen();
+    subsidy += r.total_subsidy_fen();
+    borrower += r.total_borrower_fen();
+  }
+  out.close();
+  if (!out) return ctx.Fail("cannot write " + out_path);
+  if (ctx.json) {
+    *ctx.out << absl::StrFormat(
+        "{\"loans\":%d,\"eligible\":%d,\"ineligible\":%d,\"errors\":%d,\"total_interest_fen\":%d,"
+        "\"total_subsidy_fen\":%d,\"total_borrower_fen\":%d,\"result_file\":\"%s\"}\n",
+        results.size(), eligible, ineligible, errors, interest, subsidy, borrower, out_path);
+  } else {
+    *ctx.out << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible
+             << ", errors " << errors << ")\n"
+             << "interest    " << Yuan(interest) << " 元\n"
+             << "subsidy     " << Yuan(subsidy) << " 元\n"
+             << "borrower    " << Yuan(borrower) << " 元\n"
+             << "results     " << out_path << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterLoanCommands(Registry& r) {
+  r.Add({{"loan", "calc"},
+         "compute one loan's interest subsidy and print its settlement periods",
+         "Example: subsidyctl loan calc --province=41 --region_tier=CENTRAL_WEST --program=ENTREPRENEUR_INDIVIDUAL \\\n"
+         "  --principal_fen=20000000 --contract=2024-01-10 --maturity=2026-01-10 --rate=3.95 \\\n"
+         "  --repayment=2025-01-10:10000000 --claim=2024-03-21..2024-06-20",
+         {{"loan_id", "the bank's loan id"},
+          {"province", "2-digit GB/T 2260 code, e.g. 41", true},
+          {"region_tier", "EAST, CENTRAL_WEST or POVERTY_AREA", true},
+          {"program", "ENTREPRENEUR_INDIVIDUAL, ENTREPRENEUR_PARTNERSHIP, ENTREPRENEUR_SMALL_BUSINESS, POVERTY_MICROCREDIT", true},
+          {"partners", "partner count (partnerships)"},
+          {"prior", "prior subsidised loans of the borrower"},
+          {"principal_fen", "principal in 分", true},
+          {"contract", "contract date YYYY-MM-DD", true},
+          {"disbursement", "disbursement date (default: the contract date)"},
+          {"maturity", "maturity date", true},
+          {"rate", "annual rate percent, e.g. 3.95", true},
+          {"lpr_tenor", "ONE_YEAR (default) or FIVE_YEAR"},
+          {"day_count", "ACT_360 (default) or ACT_365"},
+          {"repayment", "DATE:FEN, repeatable"},
+          {"overdue", "START..END, repeatable"},
+          {"claim", "claim window START..END (default: the whole life)"}},
+         Calc});
+  r.Add({{"loan", "claim"},
+         "stream a bank's claim file (CSV) and write a result CSV with totals",
+         "Usage: subsidyctl loan claim FILE.csv [--out=RESULT.csv] [--batch=500]\n"
+         "Columns: loan_id,province,region_tier,program,partner_count,prior_subsidized_loans,principal_fen,\n"
+         "  contract_date,disbursement_date,maturity_date,annual_rate_percent,lpr_tenor,repayments,overdue_periods,\n"
+         "  claim_start,claim_end,day_count\n"
+         "Cells: repayments \"DATE:FEN;DATE:FEN\", overdue_periods \"START..END;START..END\", enums by API name.",
+         {{"out", "result file (default FILE.csv.result.csv)"}, {"batch", "loans per message (default 500)"}},
+         Claim});
+  r.Add({{"loan", "policy"},
+         "show the regime, caps, ceiling and LPR in force for a province, program and contract date",
+         "",
+         {{"province", "2-digit GB/T 2260 code", true},
+          {"program", "a LoanProgram name", true},
+          {"date", "contract date YYYY-MM-DD", true},
+          {"region_tier", "EAST (default), CENTRAL_WEST or POVERTY_AREA"},
+          {"lpr_tenor", "ONE_YEAR (default) or FIVE_YEAR"}},
+         Policy});
+}
+
+}  // namespace subsidy::cli

@@ -1,0 +1,148 @@
+#include "services/loan_mapping.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+
+namespace subsidy::service {
+namespace {
+
+absl::StatusOr<Date> ParseDateField(const std::string& text, absl::string_view field) {
+  if (text.empty()) return InvalidField(field, "is required (YYYY-MM-DD)");
+  auto d = Date::Parse(text);
+  if (!d.ok()) return InvalidField(field, d.status().message());
+  return d;
+}
+
+absl::StatusOr<DateRange> ParseRangeField(const v1::DateRange& r, const std::string& field) {
+  auto a = ParseDateField(r.start_date(), field + ".start_date");
+  if (!a.ok()) return a.status();
+  auto b = ParseDateField(r.end_date(), field + ".end_date");
+  if (!b.ok()) return b.status();
+  auto range = DateRange::Make(*a, *b);
+  if (!range.ok()) return InvalidField(field + ".end_date", "ends before its start_date");
+  return range;
+}
+
+}  // namespace
+
+std::optional<RegionTier> RegionTierFromProto(v1::RegionTier t) {
+  switch (t) {
+    case v1::EAST: return RegionTier::kEast;
+    case v1::CENTRAL_WEST: return RegionTier::kCentralWest;
+    case v1::POVERTY_AREA: return RegionTier::kPovertyArea;
+    default: return std::nullopt;
+  }
+}
+
+std::optional<LoanProgram> LoanProgramFromProto(v1::LoanProgram p) {
+  switch (p) {
+    case v1::ENTREPRENEUR_INDIVIDUAL: return LoanProgram::kIndividual;
+    case v1::ENTREPRENEUR_PARTNERSHIP: return LoanProgram::kPartnership;
+    case v1::ENTREPRENEUR_SMALL_BUSINESS: return LoanProgram::kSmallBusiness;
+    case v1::POVERTY_MICROCREDIT: return LoanProgram::kPovertyMicrocredit;
+    default: return std::nullopt;
+  }
+}
+
+absl::StatusOr<loan::LoanInput> LoanInputFromProto(const v1::LoanSubsidyRequest& req) {
+  loan::LoanInput in;
+  in.loan_id = req.loan_id();
+  in.province = req.province();
+  auto tier = RegionTierFromProto(req.region_tier());
+  if (!tier) return InvalidField("region_tier", "must be EAST, CENTRAL_WEST or POVERTY_AREA");
+  in.region_tier = *tier;
+  auto program = LoanProgramFromProto(req.program());
+  if (!program) return InvalidField("program", "must be one of the LoanProgram values");
+  in.program = *program;
+  in.partner_count = req.partner_count();
+  in.prior_subsidized_loans = req.prior_subsidized_loans();
+  in.principal = Money::Fen(req.principal_fen());
+  auto contract = ParseDateField(req.contract_date(), "contract_date");
+  if (!contract.ok()) return contract.status();
+  in.contract_date = *contract;
+  auto disbursement = ParseDateField(req.disbursement_date(), "disbursement_date");
+  if (!disbursement.ok()) return disbursement.status();
+  in.disbursement_date = *disbursement;
+  auto maturity = ParseDateField(req.maturity_date(), "maturity_date");
+  if (!maturity.ok()) return maturity.status();
+  in.maturity_date = *maturity;
+  auto rate = Rate::Parse(req.annual_rate_percent());
+  if (!rate.ok()) return InvalidField("annual_rate_percent", rate.status().message());
+  in.annual_rate = *rate;
+  switch (req.lpr_tenor()) {
+    case v1::LPR_TENOR_UNSPECIFIED:
+    case v1::ONE_YEAR: in.lpr_tenor = LprTenor::kOneYear; break;
+    case v1::FIVE_YEAR: in.lpr_tenor = LprTenor::kFiveYear; break;
+    default: return InvalidField("lpr_tenor", "must be ONE_YEAR or FIVE_YEAR");
+  }
+  switch (req.day_count()) {
+    case v1::DAY_COUNT_UNSPECIFIED:
+    case v1::ACT_360: in.day_count = DayCount::kAct360; break;
+    case v1::ACT_365: in.day_count = DayCount::kAct365; break;
+    default: return InvalidField("day_count", "must be ACT_360 or ACT_365");
+  }
+  in.repayments.reserve(static_cast<size_t>(req.repayments_size()));
+  for (int i = 0; i < req.repayments_size(); ++i) {
+    const auto& r = req.repayments(i);
+    auto d = ParseDateField(r.date(), absl::StrCat("repayments[", i, "].date"));
+    if (!d.ok()) return d.status();
+    in.repayments.push_back({*d, Money::Fen(r.principal_fen())});
+  }
+  for (int i = 0; i < req.overdue_periods_size(); ++i) {
+    auto r = ParseRangeField(req.overdue_periods(i), absl::StrCat("overdue_periods[", i, "]"));
+    if (!r.ok()) return r.status();
+    in.overdue_periods.push_back(*r);
+  }
+  if (req.has_claim_period() &&
+      !(req.claim_period().start_date().empty() && req.claim_period().end_date().empty())) {
+    auto r = ParseRangeField(req.claim_period(), "claim_period");
+    if (!r.ok()) return r.status();
+    in.claim_period = *r;
+  }
+  return in;
+}
+
+void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out) {
+  out->set_eligible(r.eligible);
+  for (const auto& reason : r.reasons) {
+    auto* x = out->add_reasons();
+    x->set_code(reason.code);
+    x->set_message(reason.message);
+  }
+  out->set_regime_id(r.regime_id);
+  if (r.lpr) out->set_lpr_percent(r.lpr->ToString());
+  if (r.ceiling) out->set_ceiling_percent(r.ceiling->ToString());
+  out->set_subsidy_rate_percent(r.subsidy_rate.ToString());
+  for (const auto& p : r.periods) {
+    auto* x = out->add_periods();
+    x->set_start_date(p.range.first().ToString());
+    x->set_end_date(p.range.last().ToString());
+    x->set_days(p.days);
+    x->set_interest_fen(p.interest.fen());
+    x->set_subsidy_fen(p.subsidy.fen());
+    x->set_borrower_fen(p.borrower.fen());
+  }
+  out->set_total_interest_fen(r.total_interest.fen());
+  out->set_total_subsidy_fen(r.total_subsidy.fen());
+  out->set_total_borrower_fen(r.total_borrower.fen());
+}
+
+absl::Status CalculateOne(const v1::LoanSubsidyRequest& req, const PolicyData& data, v1::LoanSubsidyResult* out) {
+  out->set_loan_id(req.loan_id());
+  out->set_data_version(data.version());
+  auto in = LoanInputFromProto(req);
+  if (!in.ok()) return in.status();
+  auto result = loan::CalculateLoanSubsidy(*in, data);
+  if (!result.ok()) return result.status();
+  LoanResultToProto(*result, out);
+  return absl::OkStatus();
+}
+
+void ItemErrorFromStatus(const absl::Status& s, v1::ItemError* out) {
+  out->set_code(std::string(absl::StatusCodeToString(s.code())));
+  out->set_message(std::string(s.message()));
+  if (auto f = FieldOf(s)) out->set_field(*f);
+  if (auto r = ReasonOf(s)) out->set_reason(*r);
+}
+
+}  // namespace subsidy::service

@@ -1,0 +1,21 @@
+// LoanSubsidyService's edge: API messages ⇄ engine structs. Parse errors name the API field.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "loan/loan_engine.h"
+#include "subsidy/v1/loan.pb.h"
+
+namespace subsidy::service {
+
+absl::StatusOr<loan::LoanInput> LoanInputFromProto(const v1::LoanSubsidyRequest& req);
+void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out);
+
+// One loan, end to end: parse, compute, map. Bad input comes back as an error status (unary)
+// — callers in batches and streams put it in-band with ItemErrorFromStatus.
+absl::Status CalculateOne(const v1::LoanSubsidyRequest& req, const PolicyData& data, v1::LoanSubsidyResult* out);
+void ItemErrorFromStatus(const absl::Status& s, v1::ItemError* out);
+
+std::optional<RegionTier> RegionTierFromProto(v1::RegionTier t);
+std::optional<LoanProgram> LoanProgramFromProto(v1::LoanProgram p);
+
+}  // namespace subsidy::service

@@ -1,0 +1,102 @@
+// A bidirectional-stream reactor that reads ahead while results are written: each request is
+// turned into one response by `fn`, responses go out in request order, and at most
+// `max_queued` responses wait for the network (backpressure: reading pauses past that).
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <deque>
+#include <functional>
+
+#include "absl/synchronization/mutex.h"
+
+namespace subsidy::service {
+
+template <class Req, class Resp>
+class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
+ public:
+  using Fn = std::function<void(const Req&, Resp*)>;
+
+  PipelinedReactor(Fn fn, size_t max_queued) : fn_(std::move(fn)), max_queued_(max_queued) {
+    this->StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    Resp response;
+    if (ok) fn_(request_, &response);
+    Resp* to_write = nullptr;
+    bool read_more = false, finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      if (ok) {
+        queue_.push_back(std::move(response));
+        if (queue_.size() < max_queued_) {
+          read_more = true;
+        } else {
+          read_paused_ = true;
+        }
+      } else {
+        reads_done_ = true;
+      }
+      to_write = NextWriteLocked();
+      finish = ShouldFinishLocked();
+    }
+    Act(to_write, read_more, finish);
+  }
+
+  void OnWriteDone(bool ok) override {
+    Resp* to_write = nullptr;
+    bool read_more = false, finish = false;
+    {
+      absl::MutexLock lock(&mu_);
+      queue_.pop_front();
+      writing_ = false;
+      if (!ok) failed_ = true;  // the client has gone: stop
+      if (!finished_ && !failed_) {
+        to_write = NextWriteLocked();
+        if (read_paused_ && queue_.size() < max_queued_) {
+          read_paused_ = false;
+          read_more = true;
+        }
+      }
+      finish = ShouldFinishLocked();
+    }
+    Act(to_write, read_more, finish);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  Resp* NextWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || queue_.empty() || failed_) return nullptr;
+    writing_ = true;
+    return &queue_.front();  // deque elements do not move while others are pushed
+  }
+  bool ShouldFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return false;
+    if (failed_ || (reads_done_ && queue_.empty() && !writing_)) {
+      finished_ = true;
+      return true;
+    }
+    return false;
+  }
+  void Act(Resp* to_write, bool read_more, bool finish) {
+    if (to_write) this->StartWrite(to_write);
+    if (read_more) this->StartRead(&request_);
+    if (finish) this->Finish(failed_ ? grpc::Status(grpc::StatusCode::CANCELLED, "client gone") : grpc::Status::OK);
+  }
+
+  Fn fn_;
+  const size_t max_queued_;
+  Req request_;
+  absl::Mutex mu_;
+  std::deque<Resp> queue_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool read_paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace subsidy::service
