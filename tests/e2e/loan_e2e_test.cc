@@ -1,0 +1,214 @@
+// LoanSubsidyService end to end: the real server binary, a real gRPC client, subsidyctl.
+#include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "subsidy/v1/common.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class LoanE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto s = ServerProcess::Start({.db = dir_->path() + "/ledger.db"});
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = s->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  std::unique_ptr<v1::LoanSubsidyService::Stub> Stub() { return v1::LoanSubsidyService::NewStub(server_->Channel()); }
+  static std::unique_ptr<grpc::ClientContext> Call() {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return ctx;
+  }
+  static v1::LoanSubsidyRequest Loan(int i) {
+    v1::LoanSubsidyRequest r;
+    r.set_loan_id("L" + std::to_string(i));
+    r.set_province(i % 3 == 0 ? "32" : "41");
+    r.set_region_tier(v1::CENTRAL_WEST);
+    r.set_program(i % 2 ? v1::ENTREPRENEUR_INDIVIDUAL : v1::ENTREPRENEUR_SMALL_BUSINESS);
+    r.set_principal_fen(1'000'000 + 12'345 * i);
+    r.set_contract_date("2024-01-10");
+    r.set_disbursement_date("2024-01-10");
+    r.set_maturity_date(i % 5 == 0 ? "2025-01-10" : "2026-07-10");
+    r.set_annual_rate_percent(i % 7 == 0 ? "6.10" : "3.95");
+    if (i % 4 == 0) {
+      auto* rep = r.add_repayments();
+      rep->set_date("2024-08-01");
+      rep->set_principal_fen(500'000);
+    }
+    return r;
+  }
+  static TempDir* dir_;
+  static ServerProcess* server_;
+};
+TempDir* LoanE2e::dir_ = nullptr;
+ServerProcess* LoanE2e::server_ = nullptr;
+
+TEST_F(LoanE2e, UnaryComputesAndEchoesWhy) {
+  v1::LoanSubsidyResult r;
+  auto ctx = Call();
+  ASSERT_TRUE(Stub()->CalculateLoanSubsidy(ctx.get(), Loan(1), &r).ok());
+  EXPECT_EQ(r.loan_id(), "L1");
+  EXPECT_TRUE(r.eligible());
+  EXPECT_EQ(r.regime_id(), "CN-2023-75");
+  EXPECT_EQ(r.lpr_percent(), "3.45");
+  EXPECT_EQ(r.ceiling_percent(), "4.95");
+  EXPECT_EQ(r.subsidy_rate_percent(), "1.975");
+  EXPECT_FALSE(r.periods().empty());
+  EXPECT_EQ(r.data_version().size(), 16u);
+}
+
+TEST_F(LoanE2e, UnaryBadInputIsInvalidArgumentWithTheFieldInBadRequest) {
+  v1::LoanSubsidyRequest req = Loan(1);
+  req.set_maturity_date("2023-02-29");
+  v1::LoanSubsidyResult r;
+  auto ctx = Call();
+  grpc::Status s = Stub()->CalculateLoanSubsidy(ctx.get(), req, &r);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("maturity_date"));
+  v1::RpcStatus details;
+  ASSERT_TRUE(details.ParseFromString(s.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  v1::BadRequest bad;
+  ASSERT_TRUE(bad.ParseFromString(details.details(0).value()));
+  EXPECT_EQ(bad.field_violations(0).field(), "maturity_date");
+}
+
+TEST_F(LoanE2e, StreamEqualsUnaryLoanByLoanWithErrorsInBand) {
+  constexpr int kLoans = 600;
+  std::vector<v1::LoanSubsidyRequest> loans;
+  for (int i = 0; i < kLoans; ++i) loans.push_back(Loan(i));
+  loans[17].set_principal_fen(-5);         // in-band error; the stream goes on
+  loans[300].set_annual_rate_percent("x");
+  auto ctx = Call();
+  auto stream = Stub()->StreamLoanSubsidies(ctx.get());
+  std::thread writer([&] {
+    for (const auto& l : loans) ASSERT_TRUE(stream->Write(l));
+    stream->WritesDone();
+  });
+  std::vector<v1::LoanSubsidyResult> streamed;
+  v1::LoanSubsidyResult r;
+  while (stream->Read(&r)) streamed.push_back(r);
+  writer.join();
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(streamed.size(), loans.size());
+  for (int i = 0; i < kLoans; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(streamed[i].loan_id(), loans[i].loan_id());
+    v1::LoanSubsidyResult unary;
+    auto uctx = Call();
+    grpc::Status s = Stub()->CalculateLoanSubsidy(uctx.get(), loans[i], &unary);
+    if (i == 17 || i == 300) {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_EQ(streamed[i].error().code(), "INVALID_ARGUMENT");
+      EXPECT_EQ(streamed[i].error().field(), i == 17 ? "principal_fen" : "annual_rate_percent");
+      continue;
+    }
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(unary, streamed[i]));
+  }
+}
+
+TEST_F(LoanE2e, BatchAndBatchStreamKeepOrder) {
+  v1::LoanSubsidyBatchRequest batch;
+  for (int i = 0; i < 250; ++i) *batch.add_loans() = Loan(i);
+  batch.mutable_loans(5)->set_province("99");
+  v1::LoanSubsidyBatchResult unary;
+  auto ctx = Call();
+  ASSERT_TRUE(Stub()->CalculateLoanSubsidyBatch(ctx.get(), batch, &unary).ok());
+  ASSERT_EQ(unary.results_size(), 250);
+  EXPECT_EQ(unary.results(5).error().field(), "province");
+  for (int i = 0; i < 250; ++i) EXPECT_EQ(unary.results(i).loan_id(), "L" + std::to_string(i));
+
+  auto sctx = Call();
+  auto stream = Stub()->StreamLoanSubsidyBatches(sctx.get());
+  for (int k = 0; k < 20; ++k) ASSERT_TRUE(stream->Write(batch));
+  stream->WritesDone();
+  int n = 0;
+  v1::LoanSubsidyBatchResult got;
+  while (stream->Read(&got)) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(unary, got));
+    ++n;
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(n, 20);
+}
+
+TEST_F(LoanE2e, GetLoanPolicyShowsRegimeCapsAndLpr) {
+  v1::GetLoanPolicyRequest req;
+  req.set_province("51");
+  req.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+  req.set_date("2025-06-01");
+  req.set_region_tier(v1::CENTRAL_WEST);
+  v1::LoanPolicy p;
+  auto ctx = Call();
+  ASSERT_TRUE(Stub()->GetLoanPolicy(ctx.get(), req, &p).ok());
+  EXPECT_EQ(p.regime_id(), "SC-2025-TOPUP");
+  EXPECT_EQ(p.loan_cap_fen(), 50'000'000);
+  EXPECT_EQ(p.subsidy_base_cap_fen(), 30'000'000);
+  EXPECT_EQ(p.lpr_percent(), "3.00");
+  EXPECT_EQ(p.lpr_effective_date(), "2025-05-20");
+  EXPECT_TRUE(p.lpr_confirmed());
+  EXPECT_EQ(p.ceiling_percent(), "4.50");
+  EXPECT_EQ(p.subsidy_formula(), "RATE_HALF");
+
+  req.set_date("2019-01-01");
+  auto ctx2 = Call();
+  EXPECT_EQ(Stub()->GetLoanPolicy(ctx2.get(), req, &p).error_code(), grpc::StatusCode::NOT_FOUND);
+  req.set_date("2025-06-01");
+  req.set_province("00");
+  auto ctx3 = Call();
+  EXPECT_EQ(Stub()->GetLoanPolicy(ctx3.get(), req, &p).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(LoanE2e, SubsidyctlCalcAndClaimFile) {
+  auto calc = RunCtl({"--server=" + server_->address(), "loan", "calc", "--province=45", "--region_tier=CENTRAL_WEST",
+                      "--program=ENTREPRENEUR_INDIVIDUAL", "--principal_fen=10000000", "--contract=2023-01-10",
+                      "--maturity=2024-01-10", "--rate=5.15"});
+  ASSERT_EQ(calc.exit_code, 0) << calc.err;
+  EXPECT_THAT(calc.out, HasSubstr("ELIGIBLE"));
+  EXPECT_THAT(calc.out, HasSubstr("5221.53"));  // REFERENCE.md's Liuzhou figure
+
+  const std::string csv = dir_->path() + "/claim.csv";
+  {
+    std::ofstream f(csv);
+    f << "# a bank's quarterly claim file\n"
+         "loan_id,province,region_tier,program,partner_count,prior_subsidized_loans,principal_fen,contract_date,"
+         "disbursement_date,maturity_date,annual_rate_percent,lpr_tenor,repayments,overdue_periods,claim_start,"
+         "claim_end,day_count\n";
+    for (int i = 0; i < 1200; ++i) {
+      f << "C" << i << ",41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,0,0,20000000,2024-01-10,2024-01-10,2026-01-10,3.95,,"
+        << (i % 2 ? "2024-05-01:5000000;2024-05-10:5000000" : "") << "," << (i % 3 ? "" : "2024-04-01..2024-04-10")
+        << ",2024-03-21,2024-06-20," << (i % 5 ? "" : "ACT_365") << "\n";
+    }
+    f << "BAD1,41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,0,0,notanumber,2024-01-10,2024-01-10,2026-01-10,3.95,,,,,,\n";
+    f << "BAD2,41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,0,0,100,2024-01-10,2024-01-10,2023-01-10,3.95,,,,,,\n";
+  }
+  auto claim = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", csv, "--batch=100"});
+  ASSERT_EQ(claim.exit_code, 0) << claim.err;
+  EXPECT_THAT(claim.out, HasSubstr("\"loans\":1202"));
+  EXPECT_THAT(claim.out, HasSubstr("\"eligible\":1200"));
+  EXPECT_THAT(claim.out, HasSubstr("\"errors\":2"));
+  std::ifstream result(csv + ".result.csv");
+  std::string line;
+  int rows = 0;
+  while (std::getline(result, line)) ++rows;
+  EXPECT_EQ(rows, 1203);
+}
+
+}  // namespace
+}  // namespace subsidy::testing
