@@ -79,6 +79,7 @@ class Registry {
 
 void RegisterHealthCommands(Registry& r);
 void RegisterLoanCommands(Registry& r);
+void RegisterEducationCommands(Registry& r);
 
 
 }  // namespace subsidy::cli

@@ -5,5 +5,6 @@ int main(int argc, char** argv) {
   subsidy::cli::Registry registry;
   subsidy::cli::RegisterHealthCommands(registry);
   subsidy::cli::RegisterLoanCommands(registry);
+  subsidy::cli::RegisterEducationCommands(registry);
   return registry.Main(argc, argv);
 }

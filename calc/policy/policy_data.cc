@@ -4,7 +4,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "common/status_util.h"
 #include "policy/data_file.h"
 #include "subsidy/data/v1/policy_data.pb.h"
 
@@ -17,6 +19,7 @@ constexpr char kCalendarFile[] = "calendar_cn.textproto";
 constexpr char kLprFile[] = "lpr_cn.textproto";
 constexpr char kProvincesFile[] = "provinces_cn.textproto";
 constexpr char kLoanRegimesFile[] = "loan_regimes.textproto";
+constexpr char kEducationFile[] = "education.textproto";
 
 // FNV-1a, 64 bit: a stable content fingerprint (not a security hash).
 uint64_t Fnv1a(uint64_t h, absl::string_view data) {
@@ -128,7 +131,11 @@ absl::StatusOr<std::vector<ProvinceInfo>> LoadProvinces(const std::string& dir, 
     if (tier != "TIER_1" && tier != "TIER_2" && tier != "OTHER") {
       return f->ErrorAt("provinces", i, what, "education_sharing_tier must be TIER_1, TIER_2 or OTHER");
     }
-    out.push_back({p.code(), p.name(), tier});
+    const auto& region = p.economic_region();
+    if (region != "EAST" && region != "CENTRAL" && region != "WEST") {
+      return f->ErrorAt("provinces", i, what, "economic_region must be EAST, CENTRAL or WEST");
+    }
+    out.push_back({p.code(), p.name(), tier, region});
   }
   if (out.empty()) return f->Error("no province");
   return out;
@@ -227,7 +234,151 @@ absl::StatusOr<LoanRegimeTable> LoadLoanRegimes(const std::string& dir, const st
   return table;
 }
 
+absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std::vector<ProvinceInfo>& provinces,
+                                              std::string* content) {
+  pb::EducationData msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kEducationFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  EducationPolicy out;
+  auto sources = [&](const google::protobuf::RepeatedPtrField<std::string>& names, absl::string_view field, int i,
+                     const std::string& what) -> absl::StatusOr<std::vector<education::FundSource>> {
+    std::vector<education::FundSource> v;
+    for (const auto& n : names) {
+      auto s = education::FundSourceFromName(n);
+      if (!s) return f->ErrorAt(field, i, what, absl::StrCat("unknown fund source ", n));
+      if (std::find(v.begin(), v.end(), *s) != v.end()) return f->ErrorAt(field, i, what, absl::StrCat(n, " twice"));
+      v.push_back(*s);
+    }
+    return v;
+  };
+  bool has_default = false;
+  for (int i = 0; i < msg.spending_orders_size(); ++i) {
+    const auto& o = msg.spending_orders(i);
+    const std::string what = absl::StrCat("spending_orders[", i, "] (", o.region_name(), ")");
+    auto order = sources(o.order(), "spending_orders", i, what);
+    if (!order.ok()) return order.status();
+    if (order->size() != std::size(education::kAllSources)) {
+      return f->ErrorAt("spending_orders", i, what, "the order must list every fund source exactly once");
+    }
+    if (!ValidStatus(o.status())) return f->ErrorAt("spending_orders", i, what, "status must be C, P or U");
+    for (const auto& prev : out.spending_orders) {
+      if (prev.prefix == o.region_prefix()) return f->ErrorAt("spending_orders", i, what, "region_prefix listed twice");
+    }
+    has_default |= o.region_prefix().empty();
+    out.spending_orders.push_back({o.region_prefix(), o.region_name(), *order});
+  }
+  if (!has_default) return f->Error("spending_orders needs a default row (region_prefix \"\")");
+  for (int i = 0; i < msg.categories_size(); ++i) {
+    const auto& c = msg.categories(i);
+    const std::string what = absl::StrCat("categories[", i, "] (", c.code(), ")");
+    if (c.code().empty()) return f->ErrorAt("categories", i, what, "code is missing");
+    if (!ValidStatus(c.status())) return f->ErrorAt("categories", i, what, "status must be C, P or U");
+    auto permitted = sources(c.permitted_sources(), "categories", i, what);
+    if (!permitted.ok()) return permitted.status();
+    if (!out.categories.emplace(c.code(), ExpenditureCategoryInfo{c.code(), c.name(), *permitted, c.status(), c.source()})
+             .second) {
+      return f->ErrorAt("categories", i, what, "code listed twice");
+    }
+  }
+  static const std::set<std::string> kItems = {
+      "PUBLIC_EXPENSE_PRIMARY", "PUBLIC_EXPENSE_JUNIOR", "BOARDING_ADD_ON", "SPECIAL_EDUCATION", "HEATING",
+      "LIVING_BOARDING_PRIMARY", "LIVING_BOARDING_JUNIOR", "LIVING_NONBOARDING_PRIMARY", "LIVING_NONBOARDING_JUNIOR",
+      "TEXTBOOK_PRIMARY", "TEXTBOOK_JUNIOR"};
+  std::set<std::string> row_ids;
+  for (int i = 0; i < msg.rates_size(); ++i) {
+    const auto& r = msg.rates(i);
+    const std::string what = absl::StrCat("rates[", i, "] (", r.row_id(), ")");
+    auto err = [&](absl::string_view problem) { return f->ErrorAt("rates", i, what, problem); };
+    if (r.row_id().empty() || !row_ids.insert(r.row_id()).second) return err("row_id missing or listed twice");
+    if (!kItems.count(r.item())) return err(absl::StrCat("unknown item ", r.item()));
+    if (r.from_school_year() < 2000 || (r.to_school_year() != 0 && r.to_school_year() < r.from_school_year())) {
+      return err("school years must be from_school_year >= 2000 and to_school_year >= it (or 0)");
+    }
+    if (!r.economic_region().empty() && r.economic_region() != "EAST" && r.economic_region() != "CENTRAL" &&
+        r.economic_region() != "WEST") {
+      return err("economic_region must be EAST, CENTRAL, WEST or empty");
+    }
+    if (!r.province().empty() &&
+        std::none_of(provinces.begin(), provinces.end(), [&](const ProvinceInfo& p) { return p.code == r.province(); })) {
+      return err(absl::StrCat("unknown province ", r.province()));
+    }
+    if (r.amount_fen() < 0) return err("amount_fen must not be negative");
+    if (r.funding() != "SHARED" && r.funding() != "CENTRAL" && r.funding() != "LOCAL") {
+      return err("funding must be SHARED, CENTRAL or LOCAL");
+    }
+    if (!ValidStatus(r.status())) return err("status must be C, P or U");
+    PerPupilRateRow row{r.row_id(), r.item(), r.from_school_year(), r.to_school_year(), r.economic_region(),
+                        r.province(), Money::Fen(r.amount_fen()), r.funding(), r.status(), r.source()};
+    // Two rows of the same scope for one item must not overlap in years.
+    for (const auto& o : out.rates) {
+      if (o.item == row.item && o.economic_region == row.economic_region && o.province == row.province) {
+        const int a_to = o.to_year ? o.to_year : 99999, b_to = row.to_year ? row.to_year : 99999;
+        if (o.from_year <= b_to && row.from_year <= a_to) return err(absl::StrCat("overlaps row ", o.row_id));
+      }
+    }
+    out.rates.push_back(std::move(row));
+  }
+  for (int i = 0; i < msg.sharing_size(); ++i) {
+    const auto& s = msg.sharing(i);
+    const std::string what = absl::StrCat("sharing[", i, "] (", s.tier(), ")");
+    if (s.central_weight() < 0 || s.local_weight() < 0 || s.central_weight() + s.local_weight() <= 0) {
+      return f->ErrorAt("sharing", i, what, "weights must be non-negative with a positive sum");
+    }
+    if (!out.sharing.emplace(s.tier(), SharingRatioRow{s.central_weight(), s.local_weight(), s.status(), s.source()})
+             .second) {
+      return f->ErrorAt("sharing", i, what, "tier listed twice");
+    }
+  }
+  for (const char* tier : {"TIER_1", "TIER_2", "OTHER"}) {
+    if (!out.sharing.count(tier)) return f->Error(absl::StrCat("sharing has no row for ", tier));
+  }
+  if (msg.small_school_floor_pupils() < 0) return f->Error("small_school_floor_pupils must not be negative");
+  out.small_school_floor = msg.small_school_floor_pupils();
+  out.small_school_floor_status = msg.small_school_floor_status();
+  out.small_school_floor_source = msg.small_school_floor_source();
+  return out;
+}
+
 }  // namespace
+
+const std::vector<education::FundSource>& EducationPolicy::SpendingOrderFor(const std::string& school_id) const {
+  const Order* best = nullptr;
+  for (const auto& o : spending_orders) {
+    if (absl::StartsWith(school_id, o.prefix) && (!best || o.prefix.size() > best->prefix.size())) best = &o;
+  }
+  SUBSIDY_CHECK(best != nullptr);  // the loader requires a default row
+  return best->order;
+}
+
+const ExpenditureCategoryInfo* EducationPolicy::FindCategory(const std::string& code) const {
+  auto it = categories.find(code);
+  return it == categories.end() ? nullptr : &it->second;
+}
+
+const PerPupilRateRow* EducationPolicy::FindRate(const std::string& item, int year, const std::string& province,
+                                                 const std::string& economic_region) const {
+  const PerPupilRateRow* best = nullptr;
+  int best_rank = -1;
+  for (const auto& r : rates) {
+    if (r.item != item || year < r.from_year || (r.to_year != 0 && year > r.to_year)) continue;
+    int rank;
+    if (!r.province.empty()) {
+      if (r.province != province) continue;
+      rank = 2;
+    } else if (!r.economic_region.empty()) {
+      if (r.economic_region != economic_region) continue;
+      rank = 1;
+    } else {
+      rank = 0;
+    }
+    if (rank > best_rank) {
+      best = &r;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
 
 absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(const std::string& dir) {
   auto data = std::shared_ptr<PolicyData>(new PolicyData());
@@ -246,9 +397,13 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
   auto regimes = LoadLoanRegimes(dir, data->provinces_, &c_loan);
   if (!regimes.ok()) return regimes.status();
   data->loan_regimes_ = std::move(*regimes);
+  std::string c_edu;
+  auto education = LoadEducation(dir, data->provinces_, &c_edu);
+  if (!education.ok()) return education.status();
+  data->education_ = std::move(*education);
 
   uint64_t h = 14695981039346656037ull;
-  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan}) {
+  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu}) {
     h = Fnv1a(h, *part);
     h = Fnv1a(h, absl::string_view("\0", 1));
   }

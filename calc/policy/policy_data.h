@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "policy/education_data.h"
 #include "policy/loan_regimes.h"
 #include "time/calendar.h"
 
@@ -20,6 +21,7 @@ struct ProvinceInfo {
   std::string code;
   std::string name;
   std::string education_sharing_tier;  // TIER_1, TIER_2, OTHER
+  std::string economic_region;         // EAST, CENTRAL, WEST
 };
 
 class PolicyData {
@@ -30,6 +32,7 @@ class PolicyData {
   const WorkingDayCalendar& calendar() const { return calendar_; }
   const LprTable& lpr() const { return lpr_; }
   const LoanRegimeTable& loan_regimes() const { return loan_regimes_; }
+  const EducationPolicy& education() const { return education_; }
   const ProvinceInfo* FindProvince(const std::string& code) const;
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
 
@@ -43,6 +46,7 @@ class PolicyData {
   WorkingDayCalendar calendar_;
   LprTable lpr_;
   LoanRegimeTable loan_regimes_;
+  EducationPolicy education_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
 };

@@ -36,6 +36,23 @@ class EducationFundServiceImpl final : public v1::EducationFundService::Callback
  public:
   explicit EducationFundServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
+  grpc::ServerUnaryReactor* SplitGrant(grpc::CallbackServerContext* context, const v1::SplitGrantRequest* request,
+                                       v1::SplitGrantResponse* response) override;
+  grpc::ServerUnaryReactor* GetFundPriority(grpc::CallbackServerContext* context,
+                                            const v1::GetFundPriorityRequest* request,
+                                            v1::FundPriority* response) override;
+  grpc::ServerUnaryReactor* AllocateFunds(grpc::CallbackServerContext* context, const v1::AllocateFundsRequest* request,
+                                          v1::FundBalance* response) override;
+  grpc::ServerUnaryReactor* RecordExpenditure(grpc::CallbackServerContext* context,
+                                              const v1::RecordExpenditureRequest* request,
+                                              v1::Expenditure* response) override;
+  grpc::ServerUnaryReactor* GetSpendingProgress(grpc::CallbackServerContext* context,
+                                                const v1::GetSpendingProgressRequest* request,
+                                                v1::SpendingProgress* response) override;
+  grpc::ServerUnaryReactor* ComputeEducationEntitlement(grpc::CallbackServerContext* context,
+                                                        const v1::EducationEntitlementRequest* request,
+                                                        v1::EducationEntitlement* response) override;
+
  private:
   ServiceContext ctx_;
 };

@@ -25,6 +25,16 @@ SqliteStatement& SqliteStatement::Bind(int index, absl::string_view v) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::BindBlob(int index, absl::string_view v) {
+  sqlite3_bind_blob(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+std::string SqliteStatement::Blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
 SqliteStatement& SqliteStatement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;

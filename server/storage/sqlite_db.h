@@ -25,6 +25,7 @@ class SqliteStatement {
   SqliteStatement& Bind(int index, int64_t v);
   SqliteStatement& Bind(int index, absl::string_view v);
   SqliteStatement& BindNull(int index);
+  SqliteStatement& BindBlob(int index, absl::string_view v);
   // Steps once: true when a row is available, false when done.
   absl::StatusOr<bool> Step();
   // Steps to completion, expecting no rows.
@@ -33,6 +34,7 @@ class SqliteStatement {
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string Text(int col) const;
+  std::string Blob(int col) const;
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -20,12 +21,18 @@ class SqliteStorage : public Storage {
   int schema_version() const override { return schema_version_; }
   std::string description() const override { return "sqlite:" + path_; }
 
+  absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
+                                            const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) override;
+  absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) override;
+  absl::StatusOr<int64_t> CountRows(const std::string& table) override;
+
  private:
   SqliteStorage(std::string path, std::unique_ptr<SqliteDb> db) : path_(std::move(path)), db_(std::move(db)) {}
   absl::Status Migrate();
 
   std::string path_;
-  // One connection; SQLite serialises writers anyway, and this keeps transactions simple.
+  // One connection, one transaction at a time: SQLite serialises writers anyway, and this
+  // makes every read-decide-write transaction trivially isolated.
   absl::Mutex mu_;
   std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);
   int schema_version_ = 0;

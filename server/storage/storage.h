@@ -1,21 +1,88 @@
-// The storage interface: everything the services persist goes through it, in one transaction
-// per mutation. SQLite (one file, WAL, durable commits) is the embedded default; a PostgreSQL
-// backend implements the same interface for several replicas.
+// The storage interface: everything the services persist goes through it. A mutation runs as
+// one transaction through RunIdempotent, which also enforces request_id idempotency; the
+// service's function decides (with the pure engine) and writes through LedgerTx. SQLite (one
+// file, WAL, durable commits) is the embedded default; a PostgreSQL backend implements the same
+// interface for several replicas, with every guarantee held by the database.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "education/funds.h"
 
 namespace subsidy::storage {
+
+inline constexpr char kIdempotencyKeyReused[] = "IDEMPOTENCY_KEY_REUSED";
+
+// A mutating request: its client-chosen id, the RPC and the payload it carried (the request's
+// deterministic serialization without request_id). The same id with another method or payload
+// is refused with IDEMPOTENCY_KEY_REUSED.
+struct IdempotencyKey {
+  std::string request_id;
+  std::string method;
+  std::string payload;
+};
+
+struct FundAccount {
+  education::FundSource source;
+  int64_t allocated_fen = 0;
+  int64_t spent_fen = 0;
+};
+
+struct ExpenditureDraw {
+  education::FundSource source;
+  int64_t amount_fen;
+};
+
+struct AuditEntry {
+  std::string caller;
+  std::string method;
+  std::string request_id;
+  std::string entity_id;
+  std::string result;  // e.g. OK, REJECTED:DUPLICATE_AWARD
+  std::string detail;  // a short human line
+};
+
+// The operations available inside one transaction.
+class LedgerTx {
+ public:
+  virtual ~LedgerTx() = default;
+  // A school's accounts (only sources that ever had an allocation), locked for this transaction.
+  virtual absl::StatusOr<std::vector<FundAccount>> FundAccounts(const std::string& school_id) = 0;
+  // Records an allocation and credits the account; returns its id.
+  virtual absl::StatusOr<std::string> InsertAllocation(const std::string& school_id, education::FundSource source,
+                                                       int64_t amount_fen, const std::string& date,
+                                                       const std::string& request_id) = 0;
+  // Records an expenditure with its draws and debits the accounts; returns its id. The database
+  // refuses a debit beyond an account's balance.
+  virtual absl::StatusOr<std::string> InsertExpenditure(const std::string& school_id, const std::string& category,
+                                                        int64_t amount_fen, const std::string& date,
+                                                        const std::string& request_id,
+                                                        const std::vector<ExpenditureDraw>& draws) = 0;
+  virtual absl::Status Audit(const AuditEntry& entry) = 0;
+};
 
 class Storage {
  public:
   virtual ~Storage() = default;
-  // The schema version the database is at (after migrations on open).
   virtual int schema_version() const = 0;
   virtual std::string description() const = 0;
+
+  // Runs `fn` in one transaction. A request_id seen before returns the stored response (fn is
+  // not run); with another method or payload it fails with IDEMPOTENCY_KEY_REUSED. When fn
+  // fails, the transaction rolls back and nothing is recorded, the request_id included. The
+  // response fn returns is stored with the request_id and committed with its writes.
+  // fn may run more than once (a backend may retry a transaction): it must not have effects
+  // outside the transaction.
+  virtual absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
+                                                    const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) = 0;
+
+  virtual absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) = 0;
+  // For tests and operators: the number of audit entries and of idempotency records.
+  virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;
 };
 
 // `db` is a file path (SQLite; created with its schema on first start). The schema is created

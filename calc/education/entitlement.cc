@@ -1,0 +1,113 @@
+#include "education/entitlement.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "education/funds.h"
+
+namespace subsidy::education {
+namespace {
+constexpr int64_t kMaxPupils = 1'000'000;
+}
+
+absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int school_year,
+                                               const PupilCounts& c, const PolicyData& data) {
+  const ProvinceInfo* prov = data.FindProvince(province);
+  if (prov == nullptr) return InvalidField("province", absl::StrCat("unknown province code \"", province, "\""));
+  const std::pair<const char*, int64_t> fields[] = {
+      {"primary_pupils", c.primary},
+      {"junior_pupils", c.junior},
+      {"boarding_primary_pupils", c.boarding_primary},
+      {"boarding_junior_pupils", c.boarding_junior},
+      {"special_education_pupils", c.special_education},
+      {"difficulty_boarding_primary", c.difficulty_boarding_primary},
+      {"difficulty_boarding_junior", c.difficulty_boarding_junior},
+      {"difficulty_nonboarding_primary", c.difficulty_nonboarding_primary},
+      {"difficulty_nonboarding_junior", c.difficulty_nonboarding_junior}};
+  for (const auto& [name, v] : fields) {
+    if (v < 0 || v > kMaxPupils) return InvalidField(name, absl::StrCat("must be between 0 and ", kMaxPupils));
+  }
+  if (c.boarding_primary > c.primary) return InvalidField("boarding_primary_pupils", "more than primary_pupils");
+  if (c.boarding_junior > c.junior) return InvalidField("boarding_junior_pupils", "more than junior_pupils");
+  if (c.difficulty_boarding_primary > c.boarding_primary) {
+    return InvalidField("difficulty_boarding_primary", "more than boarding_primary_pupils");
+  }
+  if (c.difficulty_boarding_junior > c.boarding_junior) {
+    return InvalidField("difficulty_boarding_junior", "more than boarding_junior_pupils");
+  }
+  if (c.difficulty_nonboarding_primary > c.primary - c.boarding_primary) {
+    return InvalidField("difficulty_nonboarding_primary", "more than the non-boarding primary pupils");
+  }
+  if (c.difficulty_nonboarding_junior > c.junior - c.boarding_junior) {
+    return InvalidField("difficulty_nonboarding_junior", "more than the non-boarding junior pupils");
+  }
+
+  const EducationPolicy& policy = data.education();
+  const SharingRatioRow& ratio = policy.sharing.at(prov->education_sharing_tier);
+  Entitlement out;
+  out.sharing_tier = prov->education_sharing_tier;
+
+  // Small schools are funded as if they had the floor's pupils; the extra pupils are counted at
+  // the primary benchmark when the school has primary pupils, else at the junior one.
+  int64_t primary = c.primary, junior = c.junior;
+  const int64_t regular = primary + junior;
+  if (regular > 0 && regular < policy.small_school_floor) {
+    (primary > 0 ? primary : junior) += policy.small_school_floor - regular;
+  }
+
+  auto add = [&](const std::string& item, int64_t quantity) -> absl::Status {
+    if (quantity == 0) return absl::OkStatus();
+    const PerPupilRateRow* row = policy.FindRate(item, school_year, province, prov->economic_region);
+    if (row == nullptr) {
+      return FailedPrecondition("EDUCATION_STANDARD_NOT_AVAILABLE",
+                                absl::StrCat("no ", item, " standard for school year ", school_year, " in province ",
+                                             province));
+    }
+    auto amount = row->amount.Times(quantity);
+    if (!amount.ok()) return InvalidField("school_year", "amount overflows");
+    EntitlementLine line{item, quantity, row->amount, *amount, Money(), Money(), row->row_id, row->status, row->source};
+    if (row->funding == "CENTRAL") {
+      line.central = line.amount;
+    } else if (row->funding == "LOCAL") {
+      line.local = line.amount;
+    } else {
+      auto parts = SplitByWeights(line.amount, {ratio.central_weight, ratio.local_weight});
+      if (!parts.ok()) return parts.status();
+      line.central = (*parts)[0];
+      line.local = (*parts)[1];
+      if (ratio.status != "C" && line.status == "C") line.status = ratio.status;  // the split is as sure as its ratio
+    }
+    out.lines.push_back(std::move(line));
+    return absl::OkStatus();
+  };
+  const std::pair<const char*, int64_t> items[] = {
+      {"PUBLIC_EXPENSE_PRIMARY", primary},
+      {"PUBLIC_EXPENSE_JUNIOR", junior},
+      {"BOARDING_ADD_ON", c.boarding_primary + c.boarding_junior},
+      {"SPECIAL_EDUCATION", c.special_education},
+      {"LIVING_BOARDING_PRIMARY", c.difficulty_boarding_primary},
+      {"LIVING_BOARDING_JUNIOR", c.difficulty_boarding_junior},
+      {"LIVING_NONBOARDING_PRIMARY", c.difficulty_nonboarding_primary},
+      {"LIVING_NONBOARDING_JUNIOR", c.difficulty_nonboarding_junior},
+      {"TEXTBOOK_PRIMARY", c.primary},
+      {"TEXTBOOK_JUNIOR", c.junior}};
+  for (const auto& [item, q] : items) {
+    if (auto s = add(item, q); !s.ok()) return s;
+  }
+  // Heating is a provincial add-on: only where the data sets one.
+  if (policy.FindRate("HEATING", school_year, province, prov->economic_region) != nullptr) {
+    if (auto s = add("HEATING", primary + junior + c.special_education); !s.ok()) return s;
+  }
+  int64_t total = 0, central = 0, local = 0;
+  for (const auto& l : out.lines) {
+    total += l.amount.fen();
+    central += l.central.fen();
+    local += l.local.fen();
+  }
+  out.total = Money::Fen(total);
+  out.central = Money::Fen(central);
+  out.local = Money::Fen(local);
+  SUBSIDY_CHECK(central + local == total);
+  return out;
+}
+
+}  // namespace subsidy::education

@@ -1,0 +1,55 @@
+// Compulsory-education funds: grant splits by ratio, spending order, expenditure draws and
+// progress figures. Pure functions over plain values; the ledger itself lives in storage.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "money/money.h"
+
+namespace subsidy::education {
+
+enum class FundSource { kCentralDirect, kMunicipal, kDistrict };
+inline constexpr FundSource kAllSources[] = {FundSource::kCentralDirect, FundSource::kMunicipal, FundSource::kDistrict};
+const char* FundSourceName(FundSource s);  // API enum names: CENTRAL_DIRECT, MUNICIPAL, DISTRICT
+std::optional<FundSource> FundSourceFromName(absl::string_view name);
+
+struct Share {
+  FundSource source;
+  int64_t weight;
+};
+struct SourceAmount {
+  FundSource source;
+  Money amount;
+};
+
+// amount_i = floor(total × w_i ÷ Σw); the remaining 分 go one each to the largest fractional
+// remainders, ties to the earlier share. Parts always sum to the total. INVALID_ARGUMENT naming
+// the field for: no shares, a weight <= 0, a negative total, a source twice, an overflow.
+absl::StatusOr<std::vector<SourceAmount>> SplitGrant(Money total, const std::vector<Share>& shares);
+
+// The same largest-remainder split over plain integer weights (e.g. a central : local ratio).
+absl::StatusOr<std::vector<Money>> SplitByWeights(Money total, const std::vector<int64_t>& weights);
+
+struct FundPosition {
+  FundSource source;
+  Money allocated;
+  Money spent;
+  Money balance() const { return Money::Fen(allocated.fen() - spent.fen()); }
+};
+
+// Draws `amount` from the permitted sources in `order`, min(balance, remaining) each.
+// FAILED_PRECONDITION INSUFFICIENT_FUNDS when the permitted balances do not cover it.
+absl::StatusOr<std::vector<SourceAmount>> PlanExpenditure(const std::vector<FundPosition>& positions_in_order,
+                                                          const std::vector<FundSource>& permitted, Money amount);
+
+// spent ÷ allocated × 100, rounded half-up to two decimals, as text ("85.80"; "0.00" when
+// nothing is allocated).
+std::string ProgressPercent(Money spent, Money allocated);
+
+inline constexpr char kInsufficientFunds[] = "INSUFFICIENT_FUNDS";
+inline constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
+
+}  // namespace subsidy::education

@@ -1,0 +1,42 @@
+#include "services/common.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+
+namespace subsidy::service {
+
+absl::Status ValidateRequestId(const std::string& request_id) {
+  if (request_id.empty()) return InvalidField("request_id", "is required (a client-chosen unique id, e.g. a UUID)");
+  if (request_id.size() > 128) return InvalidField("request_id", "at most 128 characters");
+  for (char c : request_id) {
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) {
+      return InvalidField("request_id", "printable ASCII without spaces only");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateId(const std::string& value, absl::string_view field) {
+  if (value.empty()) return InvalidField(field, "is required");
+  if (value.size() > 64) return InvalidField(field, "at most 64 characters");
+  for (char c : value) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return InvalidField(field, "letters, digits, '-', '_' and '.' only");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field) {
+  if (text.empty()) return InvalidField(field, "is required (YYYY-MM-DD)");
+  auto d = Date::Parse(text);
+  if (!d.ok()) return InvalidField(field, d.status().message());
+  return d;
+}
+
+std::string CallerOf(const grpc::CallbackServerContext* context) {
+  return absl::StrCat("peer:", context->peer());
+}
+
+}  // namespace subsidy::service

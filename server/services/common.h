@@ -1,0 +1,47 @@
+// Small helpers shared by the service adapters.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/message.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "storage/storage.h"
+#include "time/date.h"
+
+namespace subsidy::service {
+
+// The request's payload for idempotency: its deterministic serialization without request_id.
+template <class Req>
+storage::IdempotencyKey KeyFor(const std::string& method, const Req& request) {
+  Req copy = request;
+  copy.clear_request_id();
+  std::string payload;
+  google::protobuf::io::StringOutputStream raw(&payload);
+  {
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.SetSerializationDeterministic(true);
+    copy.SerializeToCodedStream(&out);
+  }
+  return {request.request_id(), method, payload};
+}
+
+absl::Status ValidateRequestId(const std::string& request_id);
+absl::Status ValidateId(const std::string& value, absl::string_view field);
+absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
+
+// Who made the call, for the audit trail (the authenticated caller once callers exist).
+std::string CallerOf(const grpc::CallbackServerContext* context);
+
+// Parses a stored response.
+template <class Resp>
+absl::Status ParseStored(const std::string& bytes, Resp* out) {
+  if (!out->ParseFromString(bytes)) return absl::DataLossError("a stored response does not parse");
+  return absl::OkStatus();
+}
+
+}  // namespace subsidy::service
