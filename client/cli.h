@@ -80,6 +80,7 @@ class Registry {
 void RegisterHealthCommands(Registry& r);
 void RegisterLoanCommands(Registry& r);
 void RegisterEducationCommands(Registry& r);
+void RegisterRewardCommands(Registry& r);
 
 
 }  // namespace subsidy::cli

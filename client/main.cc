@@ -6,5 +6,6 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterHealthCommands(registry);
   subsidy::cli::RegisterLoanCommands(registry);
   subsidy::cli::RegisterEducationCommands(registry);
+  subsidy::cli::RegisterRewardCommands(registry);
   return registry.Main(argc, argv);
 }

@@ -20,6 +20,7 @@ constexpr char kLprFile[] = "lpr_cn.textproto";
 constexpr char kProvincesFile[] = "provinces_cn.textproto";
 constexpr char kLoanRegimesFile[] = "loan_regimes.textproto";
 constexpr char kEducationFile[] = "education.textproto";
+constexpr char kRewardFile[] = "reward_policies.textproto";
 
 // FNV-1a, 64 bit: a stable content fingerprint (not a security hash).
 uint64_t Fnv1a(uint64_t h, absl::string_view data) {
@@ -340,7 +341,112 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
   return out;
 }
 
+absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* content) {
+  pb::RewardPolicyTable msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kRewardFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  RewardCatalog out;
+  std::set<std::string> ids;
+  for (int i = 0; i < msg.policies_size(); ++i) {
+    const auto& p = msg.policies(i);
+    const std::string what = absl::StrCat("policies[", i, "] (", p.policy_id(), ")");
+    auto err = [&](absl::string_view problem) { return f->ErrorAt("policies", i, what, problem); };
+    if (p.policy_id().empty() || !ids.insert(p.policy_id()).second) return err("policy_id missing or listed twice");
+    if (p.name().empty() || p.department().empty()) return err("name and department are required");
+    if (!ValidStatus(p.status())) return err("status must be C, P or U");
+    if (p.source().empty()) return err("source is missing");
+    RewardPolicy r;
+    r.policy_id = p.policy_id();
+    r.name = p.name();
+    r.department = p.department();
+    r.metric = p.metric();
+    r.status = p.status();
+    r.source = p.source();
+    r.note = p.note();
+    if (p.formula() == "FIXED") {
+      r.formula = RewardFormula::kFixed;
+      if (p.fixed_amount_fen() <= 0) return err("FIXED needs fixed_amount_fen > 0");
+      if (!p.metric().empty()) return err("FIXED reads no metric");
+      r.fixed_amount = Money::Fen(p.fixed_amount_fen());
+    } else if (p.formula() == "RATE_WITH_CAP") {
+      r.formula = RewardFormula::kRateWithCap;
+      auto rate = Rate::Parse(p.rate_percent());
+      if (!rate.ok()) return err(absl::StrCat("rate_percent: ", rate.status().message()));
+      if (p.per_award_cap_fen() <= 0) return err("RATE_WITH_CAP needs per_award_cap_fen > 0");
+      r.rate = *rate;
+      r.per_award_cap = Money::Fen(p.per_award_cap_fen());
+    } else if (p.formula() == "PER_UNIT") {
+      r.formula = RewardFormula::kPerUnit;
+      if (p.per_unit_fen() <= 0) return err("PER_UNIT needs per_unit_fen > 0");
+      r.per_unit = Money::Fen(p.per_unit_fen());
+    } else if (p.formula() == "TIERED") {
+      r.formula = RewardFormula::kTiered;
+      if (p.tiers().empty()) return err("TIERED needs tiers");
+      for (int t = 0; t < p.tiers_size(); ++t) {
+        const auto& tier = p.tiers(t);
+        if (tier.amount_fen() <= 0 || tier.min_metric() < 0) return err("tiers need amount_fen > 0 and min_metric >= 0");
+        if (t > 0 && (tier.min_metric() <= p.tiers(t - 1).min_metric() || tier.amount_fen() <= p.tiers(t - 1).amount_fen())) {
+          return err("tiers must rise in both min_metric and amount_fen");
+        }
+        r.tiers.push_back({tier.min_metric(), Money::Fen(tier.amount_fen())});
+      }
+    } else {
+      return err("a policy without a formula (FIXED, RATE_WITH_CAP, PER_UNIT or TIERED)");
+    }
+    if (r.formula != RewardFormula::kFixed && r.metric.empty()) return err("the formula needs a metric");
+    if (p.repeat_rule() == "ONCE_EVER") {
+      r.repeat_rule = RepeatRule::kOnceEver;
+    } else if (p.repeat_rule() == "ONCE_PER_YEAR") {
+      r.repeat_rule = RepeatRule::kOncePerYear;
+    } else if (p.repeat_rule() == "ANNUAL_CAP") {
+      r.repeat_rule = RepeatRule::kAnnualCap;
+      if (p.annual_cap_fen() <= 0) return err("ANNUAL_CAP needs annual_cap_fen > 0");
+      r.annual_cap = Money::Fen(p.annual_cap_fen());
+    } else if (p.repeat_rule() == "GROUP_HIGHEST_PER_YEAR") {
+      r.repeat_rule = RepeatRule::kGroupHighestPerYear;
+      if (p.group().empty()) return err("GROUP_HIGHEST_PER_YEAR needs a group");
+    } else {
+      return err("repeat_rule must be ONCE_EVER, ONCE_PER_YEAR, ANNUAL_CAP or GROUP_HIGHEST_PER_YEAR");
+    }
+    r.group = p.group();
+    if (p.budget_fen() <= 0) return err("budget_fen must be positive");
+    r.budget = Money::Fen(p.budget_fen());
+    if (p.payout_working_days() < 0 || p.payout_working_days() > 60) return err("payout_working_days must be 0..60");
+    r.payout_working_days = p.payout_working_days() == 0 ? 5 : p.payout_working_days();
+    out.policies.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* RewardFormulaName(RewardFormula f) {
+  switch (f) {
+    case RewardFormula::kFixed: return "FIXED";
+    case RewardFormula::kRateWithCap: return "RATE_WITH_CAP";
+    case RewardFormula::kPerUnit: return "PER_UNIT";
+    case RewardFormula::kTiered: return "TIERED";
+  }
+  return "?";
+}
+
+const char* RepeatRuleName(RepeatRule r) {
+  switch (r) {
+    case RepeatRule::kOnceEver: return "ONCE_EVER";
+    case RepeatRule::kOncePerYear: return "ONCE_PER_YEAR";
+    case RepeatRule::kAnnualCap: return "ANNUAL_CAP";
+    case RepeatRule::kGroupHighestPerYear: return "GROUP_HIGHEST_PER_YEAR";
+  }
+  return "?";
+}
+
+const RewardPolicy* RewardCatalog::Find(const std::string& policy_id) const {
+  for (const auto& p : policies) {
+    if (p.policy_id == policy_id) return &p;
+  }
+  return nullptr;
+}
 
 const std::vector<education::FundSource>& EducationPolicy::SpendingOrderFor(const std::string& school_id) const {
   const Order* best = nullptr;
@@ -401,9 +507,13 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
   auto education = LoadEducation(dir, data->provinces_, &c_edu);
   if (!education.ok()) return education.status();
   data->education_ = std::move(*education);
+  std::string c_reward;
+  auto rewards = LoadRewards(dir, &c_reward);
+  if (!rewards.ok()) return rewards.status();
+  data->rewards_ = std::move(*rewards);
 
   uint64_t h = 14695981039346656037ull;
-  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu}) {
+  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward}) {
     h = Fnv1a(h, *part);
     h = Fnv1a(h, absl::string_view("\0", 1));
   }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "policy/education_data.h"
 #include "policy/loan_regimes.h"
+#include "policy/reward_data.h"
 #include "time/calendar.h"
 
 namespace subsidy {
@@ -33,6 +34,7 @@ class PolicyData {
   const LprTable& lpr() const { return lpr_; }
   const LoanRegimeTable& loan_regimes() const { return loan_regimes_; }
   const EducationPolicy& education() const { return education_; }
+  const RewardCatalog& rewards() const { return rewards_; }
   const ProvinceInfo* FindProvince(const std::string& code) const;
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
 
@@ -47,6 +49,7 @@ class PolicyData {
   LprTable lpr_;
   LoanRegimeTable loan_regimes_;
   EducationPolicy education_;
+  RewardCatalog rewards_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
 };

@@ -61,6 +61,20 @@ class RewardPayoutServiceImpl final : public v1::RewardPayoutService::CallbackSe
  public:
   explicit RewardPayoutServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
+  grpc::ServerUnaryReactor* ListRewardPolicies(grpc::CallbackServerContext* context,
+                                               const v1::ListRewardPoliciesRequest* request,
+                                               v1::ListRewardPoliciesResponse* response) override;
+  grpc::ServerUnaryReactor* SubmitDetermination(grpc::CallbackServerContext* context,
+                                                const v1::SubmitDeterminationRequest* request,
+                                                v1::Payout* response) override;
+  grpc::ServerUnaryReactor* GetPayout(grpc::CallbackServerContext* context, const v1::GetPayoutRequest* request,
+                                      v1::Payout* response) override;
+  grpc::ServerUnaryReactor* ListPayouts(grpc::CallbackServerContext* context, const v1::ListPayoutsRequest* request,
+                                        v1::ListPayoutsResponse* response) override;
+  grpc::ServerUnaryReactor* RunDisbursement(grpc::CallbackServerContext* context,
+                                            const v1::RunDisbursementRequest* request,
+                                            v1::RunDisbursementResponse* response) override;
+
  private:
   ServiceContext ctx_;
 };

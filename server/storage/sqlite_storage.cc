@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status_util.h"
@@ -16,6 +17,59 @@ absl::StatusOr<education::FundSource> SourceFromText(const std::string& s) {
   auto src = education::FundSourceFromName(s);
   if (!src) return absl::DataLossError(absl::StrCat("unknown fund source in the database: ", s));
   return *src;
+}
+
+constexpr char kPayoutColumns[] =
+    "seq, request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
+    "determination_date, award_year, due_date, paid_date, voucher_no, reasons, COALESCE(award_key, ''), data_version, "
+    "created_by";
+
+std::string EncodeReasons(const std::vector<std::pair<std::string, std::string>>& reasons) {
+  std::string out;
+  for (const auto& [code, message] : reasons) absl::StrAppend(&out, code, "\x1f", message, "\x1e");
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> DecodeReasons(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (absl::string_view rec : absl::StrSplit(text, '\x1e', absl::SkipEmpty())) {
+    const size_t sep = rec.find('\x1f');
+    out.emplace_back(std::string(rec.substr(0, sep)),
+                     sep == absl::string_view::npos ? std::string() : std::string(rec.substr(sep + 1)));
+  }
+  return out;
+}
+
+PayoutRow ReadPayout(const SqliteStatement& q) {
+  PayoutRow r;
+  r.seq = q.Int(0);
+  r.request_id = q.Text(1);
+  r.policy_id = q.Text(2);
+  r.award_group = q.Text(3);
+  r.enterprise_uscc = q.Text(4);
+  r.enterprise_name = q.Text(5);
+  r.status = q.Text(6);
+  r.amount_fen = q.Int(7);
+  r.determination_date = q.Text(8);
+  r.award_year = static_cast<int>(q.Int(9));
+  r.due_date = q.Text(10);
+  r.paid_date = q.Text(11);
+  r.voucher_no = q.Text(12);
+  r.reasons = DecodeReasons(q.Text(13));
+  r.award_key = q.Text(14);
+  r.data_version = q.Text(15);
+  r.created_by = q.Text(16);
+  return r;
+}
+
+absl::StatusOr<std::vector<PayoutRow>> ReadPayouts(SqliteStatement& q) {
+  std::vector<PayoutRow> out;
+  for (;;) {
+    auto row = q.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back(ReadPayout(q));
+  }
 }
 
 class SqliteLedgerTx : public LedgerTx {
@@ -79,6 +133,79 @@ class SqliteLedgerTx : public LedgerTx {
     return ins->Run();
   }
 
+  absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& uscc) override {
+    auto q = db_->Prepare(
+        "SELECT policy_id, award_group, award_year, amount_fen FROM payouts "
+        "WHERE enterprise_uscc = ? AND status IN ('SCHEDULED', 'DISBURSED') ORDER BY seq");
+    if (!q.ok()) return q.status();
+    q->Bind(1, uscc);
+    std::vector<PriorAwardRow> out;
+    for (;;) {
+      auto row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return out;
+      out.push_back({q->Text(0), q->Text(1), static_cast<int>(q->Int(2)), q->Int(3)});
+    }
+  }
+
+  absl::StatusOr<int64_t> PolicyAwarded(const std::string& policy_id) override {
+    auto q = db_->Prepare("SELECT awarded_fen FROM policy_awarded WHERE policy_id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, policy_id);
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    return *row ? q->Int(0) : 0;
+  }
+
+  absl::StatusOr<int64_t> InsertPayout(const PayoutRow& r) override {
+    auto ins = db_->Prepare(
+        "INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
+        "determination_date, award_year, due_date, paid_date, voucher_no, reasons, award_key, data_version, created_by, "
+        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'',NULL,?,?,?,?,?)");
+    if (!ins.ok()) return ins.status();
+    ins->Bind(1, r.request_id).Bind(2, r.policy_id).Bind(3, r.award_group).Bind(4, r.enterprise_uscc);
+    ins->Bind(5, r.enterprise_name).Bind(6, r.status).Bind(7, r.amount_fen).Bind(8, r.determination_date);
+    ins->Bind(9, int64_t{r.award_year}).Bind(10, r.due_date).Bind(11, EncodeReasons(r.reasons));
+    if (r.award_key.empty()) {
+      ins->BindNull(12);
+    } else {
+      ins->Bind(12, r.award_key);
+    }
+    ins->Bind(13, r.data_version).Bind(14, r.created_by).Bind(15, NowUtc());
+    if (auto s = ins->Run(); !s.ok()) {
+      if (s.code() == absl::StatusCode::kAlreadyExists) {
+        return absl::AbortedError("the award was made by a concurrent transaction; retry");
+      }
+      return s;
+    }
+    const int64_t seq = sqlite3_last_insert_rowid(db_->raw());
+    if (r.status == "SCHEDULED") {
+      auto up = db_->Prepare(
+          "INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES (?, ?) "
+          "ON CONFLICT (policy_id) DO UPDATE SET awarded_fen = awarded_fen + excluded.awarded_fen");
+      if (!up.ok()) return up.status();
+      up->Bind(1, r.policy_id).Bind(2, r.amount_fen);
+      if (auto s = up->Run(); !s.ok()) return s;
+    }
+    return seq;
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> DisburseDue(const std::string& payment_date) override {
+    // Only SCHEDULED rows change, and the trigger refuses any other status change, so a payout
+    // is paid at most once whatever runs overlap.
+    auto up = db_->Prepare(absl::StrCat(
+        "UPDATE payouts SET status = 'DISBURSED', paid_date = ?1, "
+        "voucher_no = 'PV' || replace(?1, '-', '') || '-' || printf('%08d', seq) "
+        "WHERE status = 'SCHEDULED' AND determination_date <= ?1 RETURNING ",
+        kPayoutColumns));
+    if (!up.ok()) return up.status();
+    up->Bind(1, payment_date);
+    auto rows = ReadPayouts(*up);
+    if (!rows.ok()) return rows.status();
+    std::sort(rows->begin(), rows->end(), [](const PayoutRow& a, const PayoutRow& b) { return a.seq < b.seq; });
+    return rows;
+  }
+
   static absl::StatusOr<std::vector<FundAccount>> ReadAccounts(SqliteDb* db, const std::string& school_id) {
     auto q = db->Prepare("SELECT source, allocated_fen, spent_fen FROM fund_accounts WHERE school_id = ?");
     if (!q.ok()) return q.status();
@@ -100,6 +227,19 @@ class SqliteLedgerTx : public LedgerTx {
 };
 
 }  // namespace
+
+std::string PayoutIdFor(int64_t seq) { return absl::StrFormat("PO-%08d", seq); }
+
+std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id) {
+  int64_t seq = 0;
+  if (payout_id.size() < 4 || payout_id.rfind("PO-", 0) != 0 || payout_id.size() > 22) return std::nullopt;
+  for (size_t i = 3; i < payout_id.size(); ++i) {
+    if (payout_id[i] < '0' || payout_id[i] > '9') return std::nullopt;
+    seq = seq * 10 + (payout_id[i] - '0');
+  }
+  if (seq <= 0 || PayoutIdFor(seq) != payout_id) return std::nullopt;
+  return seq;
+}
 
 const std::vector<std::string>& SqliteStorage::Migrations() {
   static const auto* kMigrations = new std::vector<std::string>{
@@ -157,6 +297,41 @@ const std::vector<std::string>& SqliteStorage::Migrations() {
           PRIMARY KEY (expenditure_id, source));
         CREATE INDEX allocations_school ON allocations (school_id);
         CREATE INDEX expenditures_school ON expenditures (school_id);
+      )sql",
+      // 2 → 3: reward payouts.
+      R"sql(
+        CREATE TABLE payouts (
+          seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+          request_id         TEXT NOT NULL UNIQUE,
+          policy_id          TEXT NOT NULL,
+          award_group        TEXT NOT NULL,
+          enterprise_uscc    TEXT NOT NULL,
+          enterprise_name    TEXT NOT NULL,
+          status             TEXT NOT NULL CHECK (status IN ('SCHEDULED', 'REJECTED', 'DISBURSED')),
+          amount_fen         INTEGER NOT NULL CHECK (amount_fen >= 0),
+          determination_date TEXT NOT NULL,
+          award_year         INTEGER NOT NULL,
+          due_date           TEXT NOT NULL,
+          paid_date          TEXT NOT NULL,
+          voucher_no         TEXT UNIQUE,
+          reasons            TEXT NOT NULL,
+          award_key          TEXT,
+          data_version       TEXT NOT NULL,
+          created_by         TEXT NOT NULL,
+          created_at         TEXT NOT NULL,
+          CHECK ((status = 'DISBURSED') = (voucher_no IS NOT NULL)));
+        -- Once-only awards are held unique by the database itself.
+        CREATE UNIQUE INDEX payouts_award_key ON payouts (award_key) WHERE award_key IS NOT NULL AND status <> 'REJECTED';
+        CREATE INDEX payouts_enterprise ON payouts (enterprise_uscc);
+        CREATE INDEX payouts_due ON payouts (status, determination_date);
+        -- Only a SCHEDULED payout changes status (to DISBURSED): paid at most once; no row is deleted.
+        CREATE TRIGGER payouts_status_once BEFORE UPDATE OF status ON payouts
+          WHEN OLD.status <> 'SCHEDULED' OR NEW.status <> 'DISBURSED'
+          BEGIN SELECT RAISE(ABORT, 'only a scheduled payout may change status, to DISBURSED'); END;
+        CREATE TRIGGER payouts_no_delete BEFORE DELETE ON payouts BEGIN SELECT RAISE(ABORT, 'payouts are never deleted'); END;
+        CREATE TABLE policy_awarded (
+          policy_id   TEXT PRIMARY KEY,
+          awarded_fen INTEGER NOT NULL CHECK (awarded_fen >= 0));
       )sql",
   };
   return *kMigrations;
@@ -241,9 +416,52 @@ absl::StatusOr<std::vector<FundAccount>> SqliteStorage::ReadFundAccounts(const s
   return SqliteLedgerTx::ReadAccounts(db_.get(), school_id);
 }
 
+absl::StatusOr<std::optional<PayoutRow>> SqliteStorage::GetPayout(int64_t seq) {
+  absl::MutexLock lock(&mu_);
+  auto q = db_->Prepare(absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq = ?"));
+  if (!q.ok()) return q.status();
+  q->Bind(1, seq);
+  auto rows = ReadPayouts(*q);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<PayoutRow>();
+  return std::optional<PayoutRow>(std::move(rows->front()));
+}
+
+absl::StatusOr<std::vector<PayoutRow>> SqliteStorage::ListPayouts(const PayoutFilter& f) {
+  absl::MutexLock lock(&mu_);
+  std::string sql = absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq > ?1");
+  if (!f.policy_id.empty()) sql += " AND policy_id = ?2";
+  if (!f.enterprise_uscc.empty()) sql += " AND enterprise_uscc = ?3";
+  if (!f.status.empty()) sql += " AND status = ?4";
+  if (!f.overdue_as_of.empty()) sql += " AND status = 'SCHEDULED' AND due_date < ?5";
+  sql += " ORDER BY seq LIMIT ?6";
+  auto q = db_->Prepare(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(1, f.after_seq);
+  if (!f.policy_id.empty()) q->Bind(2, f.policy_id);
+  if (!f.enterprise_uscc.empty()) q->Bind(3, f.enterprise_uscc);
+  if (!f.status.empty()) q->Bind(4, f.status);
+  if (!f.overdue_as_of.empty()) q->Bind(5, f.overdue_as_of);
+  q->Bind(6, int64_t{f.limit});
+  return ReadPayouts(*q);
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> SqliteStorage::AwardedByPolicy() {
+  absl::MutexLock lock(&mu_);
+  auto q = db_->Prepare("SELECT policy_id, awarded_fen FROM policy_awarded");
+  if (!q.ok()) return q.status();
+  std::map<std::string, int64_t> out;
+  for (;;) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out[q->Text(0)] = q->Int(1);
+  }
+}
+
 absl::StatusOr<int64_t> SqliteStorage::CountRows(const std::string& table) {
   static const char* kTables[] = {"idempotency", "audit_log", "allocations", "expenditures", "expenditure_draws",
-                                  "fund_accounts"};
+                                  "fund_accounts", "payouts", "policy_awarded"};
   if (std::find(std::begin(kTables), std::end(kTables), table) == std::end(kTables)) {
     return absl::InvalidArgumentError("no such table");
   }

@@ -24,6 +24,9 @@ class SqliteStorage : public Storage {
   absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
                                             const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) override;
   absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) override;
+  absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) override;
+  absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) override;
+  absl::StatusOr<std::map<std::string, int64_t>> AwardedByPolicy() override;
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
 
  private:

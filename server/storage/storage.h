@@ -6,6 +6,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +48,45 @@ struct AuditEntry {
   std::string detail;  // a short human line
 };
 
+struct PayoutRow {
+  int64_t seq = 0;  // assigned by the database; payout_id is derived from it
+  std::string request_id;
+  std::string policy_id;
+  std::string award_group;
+  std::string enterprise_uscc;
+  std::string enterprise_name;
+  std::string status;  // SCHEDULED, REJECTED, DISBURSED
+  int64_t amount_fen = 0;
+  std::string determination_date;
+  int award_year = 0;
+  std::string due_date;
+  std::string paid_date;
+  std::string voucher_no;
+  std::vector<std::pair<std::string, std::string>> reasons;  // code, message
+  std::string award_key;  // empty: none
+  std::string data_version;
+  std::string created_by;
+};
+
+std::string PayoutIdFor(int64_t seq);                   // "PO-00000012"
+std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id);
+
+struct PriorAwardRow {
+  std::string policy_id;
+  std::string award_group;
+  int award_year;
+  int64_t amount_fen;
+};
+
+struct PayoutFilter {
+  std::string policy_id;
+  std::string enterprise_uscc;
+  std::string status;         // empty: any
+  std::string overdue_as_of;  // non-empty: SCHEDULED with due_date < this date
+  int64_t after_seq = 0;      // keyset pagination: rows with seq > after_seq, ascending
+  int limit = 50;
+};
+
 // The operations available inside one transaction.
 class LedgerTx {
  public:
@@ -63,6 +104,17 @@ class LedgerTx {
                                                         const std::string& request_id,
                                                         const std::vector<ExpenditureDraw>& draws) = 0;
   virtual absl::Status Audit(const AuditEntry& entry) = 0;
+
+  // Rewards. The enterprise's awards (SCHEDULED or DISBURSED payouts).
+  virtual absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& enterprise_uscc) = 0;
+  // What the policy has awarded so far (locks the policy's budget row for this transaction).
+  virtual absl::StatusOr<int64_t> PolicyAwarded(const std::string& policy_id) = 0;
+  // Inserts the payout (a SCHEDULED one also adds to the policy's awarded total); returns its
+  // seq. A second award under the same award_key fails: the database holds the key unique.
+  virtual absl::StatusOr<int64_t> InsertPayout(const PayoutRow& row) = 0;
+  // Pays every SCHEDULED payout with determination_date <= payment_date: status DISBURSED,
+  // paid_date, a unique voucher number. Returns the rows paid (as they are after payment).
+  virtual absl::StatusOr<std::vector<PayoutRow>> DisburseDue(const std::string& payment_date) = 0;
 };
 
 class Storage {
@@ -81,7 +133,11 @@ class Storage {
                                                     const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) = 0;
 
   virtual absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) = 0;
-  // For tests and operators: the number of audit entries and of idempotency records.
+  virtual absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) = 0;
+  virtual absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) = 0;
+  // Awarded so far per policy (for the remaining budgets).
+  virtual absl::StatusOr<std::map<std::string, int64_t>> AwardedByPolicy() = 0;
+  // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;
 };
 

@@ -1,0 +1,136 @@
+#include "reward/reward_engine.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "money/exact.h"
+
+namespace subsidy::reward {
+
+absl::StatusOr<std::optional<Money>> FormulaAmount(const RewardPolicy& policy,
+                                                   const std::map<std::string, std::string>& metrics) {
+  for (const auto& [name, value] : metrics) {
+    if (name != policy.metric) {
+      return InvalidField(absl::StrCat("metrics[", name, "]"),
+                          policy.metric.empty() ? absl::StrCat("policy ", policy.policy_id, " reads no metric")
+                                                : absl::StrCat("not used by policy ", policy.policy_id, " (it reads ",
+                                                               policy.metric, ")"));
+    }
+  }
+  int64_t metric = 0;
+  if (!policy.metric.empty()) {
+    auto it = metrics.find(policy.metric);
+    const std::string field = absl::StrCat("metrics[", policy.metric, "]");
+    if (it == metrics.end()) return InvalidField(field, "is required by policy " + policy.policy_id);
+    auto v = ParseNonNegativeInteger(it->second);
+    if (!v.ok()) return InvalidField(field, v.status().message());
+    metric = *v;
+  }
+  switch (policy.formula) {
+    case RewardFormula::kFixed:
+      return std::optional<Money>(policy.fixed_amount);
+    case RewardFormula::kRateWithCap: {
+      auto amount = RoundQuotient(Int128(metric) * policy.rate.units(), Int128(100) * Rate::kUnitsPerPercent);
+      if (!amount.ok()) return InvalidField(absl::StrCat("metrics[", policy.metric, "]"), "too large");
+      return std::optional<Money>(Min(Money::Fen(*amount), policy.per_award_cap));
+    }
+    case RewardFormula::kPerUnit: {
+      auto amount = policy.per_unit.Times(metric);
+      if (!amount.ok()) return InvalidField(absl::StrCat("metrics[", policy.metric, "]"), "too large");
+      return std::optional<Money>(*amount);
+    }
+    case RewardFormula::kTiered: {
+      std::optional<Money> best;
+      for (const auto& t : policy.tiers) {
+        if (metric >= t.min_metric) best = t.amount;
+      }
+      return best;
+    }
+  }
+  return absl::InternalError("unknown formula");
+}
+
+absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::string, std::string>& metrics,
+                                const std::string& enterprise_uscc, int year,
+                                const std::vector<PriorAward>& awards, Money policy_awarded) {
+  auto formula = FormulaAmount(policy, metrics);
+  if (!formula.ok()) return formula.status();
+  Decision d;
+  auto reject = [&](const char* code, std::string message) {
+    d.scheduled = false;
+    d.amount = Money();
+    d.award_key.reset();
+    d.reasons.push_back({code, std::move(message)});
+    return d;
+  };
+  if (!formula->has_value()) {
+    return reject(kBelowThreshold, absl::StrCat("the ", policy.metric, " is below the first tier (",
+                                                policy.tiers.front().min_metric, ")"));
+  }
+  Money amount = **formula;
+  if (amount.fen() == 0) return reject(kBelowThreshold, "the formula gives no reward");
+
+  switch (policy.repeat_rule) {
+    case RepeatRule::kOnceEver:
+      for (const auto& a : awards) {
+        if (a.policy_id == policy.policy_id) {
+          return reject(kDuplicateAward, absl::StrCat("already awarded in ", a.year, "; this reward is given once"));
+        }
+      }
+      d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc);
+      break;
+    case RepeatRule::kOncePerYear:
+      for (const auto& a : awards) {
+        if (a.policy_id == policy.policy_id && a.year == year) {
+          return reject(kDuplicateAward, absl::StrCat("already awarded in ", year, "; once per enterprise per year"));
+        }
+      }
+      d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc, "|", year);
+      break;
+    case RepeatRule::kAnnualCap: {
+      int64_t awarded = 0;
+      for (const auto& a : awards) {
+        if (a.policy_id == policy.policy_id && a.year == year) awarded += a.amount.fen();
+      }
+      const int64_t left = policy.annual_cap.fen() - awarded;
+      if (left <= 0) {
+        return reject(kAnnualCapReached, absl::StrCat("the annual cap of ", policy.annual_cap.ToYuanString(),
+                                                      " 元 for ", year, " is reached"));
+      }
+      if (amount.fen() > left) {
+        d.reasons.push_back({kAnnualCapReached, absl::StrCat("reduced from ", amount.ToYuanString(), " to ",
+                                                             Money::Fen(left).ToYuanString(), " 元 by the annual cap of ",
+                                                             policy.annual_cap.ToYuanString(), " 元")});
+        amount = Money::Fen(left);
+      }
+      break;
+    }
+    case RepeatRule::kGroupHighestPerYear: {
+      // What the group has paid this year is the value of its highest award so far.
+      int64_t paid = 0;
+      for (const auto& a : awards) {
+        if (a.group == policy.group && a.year == year) paid += a.amount.fen();
+      }
+      if (paid >= amount.fen()) {
+        return reject(kSupersededByHigherAward,
+                      absl::StrCat("an award of ", Money::Fen(paid).ToYuanString(), " 元 in group ", policy.group,
+                                   " already covers ", year, " (highest only)"));
+      }
+      if (paid > 0) {
+        d.reasons.push_back({kTopUpOfLowerAward, absl::StrCat("pays the difference to the ", Money::Fen(paid).ToYuanString(),
+                                                              " 元 already awarded in group ", policy.group)});
+        amount = Money::Fen(amount.fen() - paid);
+      }
+      break;
+    }
+  }
+  const int64_t remaining = policy.budget.fen() - policy_awarded.fen();
+  if (remaining < amount.fen()) {
+    return reject(kBudgetExhausted, absl::StrCat("the policy's remaining budget ", Money::Fen(remaining).ToYuanString(),
+                                                 " 元 is below ", amount.ToYuanString(), " 元"));
+  }
+  d.scheduled = true;
+  d.amount = amount;
+  return d;
+}
+
+}  // namespace subsidy::reward

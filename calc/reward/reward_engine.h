@@ -1,0 +1,58 @@
+// Apply-free (免申即享) rewards: the formula amount and the decision to schedule or reject, from
+// the policy, the enterprise's earlier awards and the policy's budget. Pure.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "money/money.h"
+#include "policy/reward_data.h"
+
+namespace subsidy::reward {
+
+// Rejection and information reasons (stable; part of the API).
+inline constexpr char kDuplicateAward[] = "DUPLICATE_AWARD";
+inline constexpr char kAnnualCapReached[] = "ANNUAL_CAP_REACHED";
+inline constexpr char kSupersededByHigherAward[] = "SUPERSEDED_BY_HIGHER_AWARD";
+inline constexpr char kTopUpOfLowerAward[] = "TOP_UP_OF_LOWER_AWARD";
+inline constexpr char kBudgetExhausted[] = "BUDGET_EXHAUSTED";
+inline constexpr char kBelowThreshold[] = "BELOW_THRESHOLD";
+
+struct Reason {
+  std::string code;
+  std::string message;
+};
+
+// An earlier award (SCHEDULED or DISBURSED; rejected determinations award nothing).
+struct PriorAward {
+  std::string policy_id;
+  std::string group;
+  int year;
+  Money amount;
+};
+
+struct Decision {
+  bool scheduled = false;
+  Money amount;  // 0 when rejected
+  std::vector<Reason> reasons;
+  // For rules that allow one award only (ONCE_EVER, ONCE_PER_YEAR): a key the database holds
+  // unique among awards, so that no interleaving of transactions can award twice.
+  std::optional<std::string> award_key;
+};
+
+// The formula's amount before the repeat rules and the budget. Metrics must be exactly those
+// the policy reads, as non-negative decimal integers: otherwise INVALID_ARGUMENT naming
+// "metrics[NAME]". A tiered metric below the first tier gives nullopt (BELOW_THRESHOLD).
+absl::StatusOr<std::optional<Money>> FormulaAmount(const RewardPolicy& policy,
+                                                   const std::map<std::string, std::string>& metrics);
+
+// Applies the formula, the repeat rule (for the enterprise's awards in `year`) and the budget
+// (policy_awarded = what the policy has awarded so far, all enterprises, all years).
+absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::string, std::string>& metrics,
+                                const std::string& enterprise_uscc, int year,
+                                const std::vector<PriorAward>& enterprise_awards, Money policy_awarded);
+
+}  // namespace subsidy::reward

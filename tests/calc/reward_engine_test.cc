@@ -1,0 +1,108 @@
+#include <gtest/gtest.h>
+
+#include "common/status_util.h"
+#include "reward/reward_engine.h"
+#include "policy/policy_data.h"
+
+namespace subsidy::reward {
+namespace {
+
+const PolicyData& Data() {
+  static auto* data = new std::shared_ptr<const PolicyData>(*PolicyData::LoadFromDirectory(SUBSIDY_DATA_DIR));
+  return **data;
+}
+const RewardPolicy& P(const char* id) { return *Data().rewards().Find(id); }
+constexpr char kUscc[] = "914403001922038216";
+constexpr int64_t kWan = 1'000'000;  // 1万元 in 分
+
+TEST(FormulaAmount, EachFormula) {
+  EXPECT_EQ(FormulaAmount(P("YC-ABOVE-SCALE-ENTRY"), {})->value().fen(), 20 * kWan);
+  // 30 % of 12,345,601 分 = 3,703,680.3 → 3,703,680 half-up; .5 rounds up.
+  EXPECT_EQ(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "12345601"}})->value().fen(), 3'703'680);
+  EXPECT_EQ(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "5"}})->value().fen(), 2);   // 1.5 → 2
+  EXPECT_EQ(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "1"}})->value().fen(), 0);   // 0.3 → 0
+  EXPECT_EQ(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "99999999999"}})->value().fen(), 500 * kWan);
+  EXPECT_EQ(FormulaAmount(P("YC-FIRST-EQUIPMENT"), {{"units", "3"}})->value().fen(), 300 * kWan);
+  EXPECT_EQ(FormulaAmount(P("YC-OUTPUT-GROWTH"), {{"output_increase_fen", "1000000000"}})->value().fen(), 5 * kWan);
+  EXPECT_EQ(FormulaAmount(P("YC-OUTPUT-GROWTH"), {{"output_increase_fen", "4999999999"}})->value().fen(), 10 * kWan);
+  EXPECT_EQ(FormulaAmount(P("YC-OUTPUT-GROWTH"), {{"output_increase_fen", "5000000000"}})->value().fen(), 20 * kWan);
+  EXPECT_FALSE(FormulaAmount(P("YC-OUTPUT-GROWTH"), {{"output_increase_fen", "999999999"}})->has_value());
+}
+
+TEST(FormulaAmount, MetricsMustBeExactlyThoseThePolicyReads) {
+  EXPECT_EQ(FieldOf(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {}).status()), "metrics[spend_fen]");
+  EXPECT_EQ(FieldOf(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "-1"}}).status()), "metrics[spend_fen]");
+  EXPECT_EQ(FieldOf(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "1.5"}}).status()), "metrics[spend_fen]");
+  EXPECT_EQ(FieldOf(FormulaAmount(P("YC-DIGITAL-TRANSFORM"), {{"spend_fen", "1"}, {"units", "1"}}).status()),
+            "metrics[units]");
+  EXPECT_EQ(FieldOf(FormulaAmount(P("YC-ABOVE-SCALE-ENTRY"), {{"units", "1"}}).status()), "metrics[units]");
+  EXPECT_EQ(FieldOf(FormulaAmount(P("YC-FIRST-EQUIPMENT"), {{"units", "99999999999999"}}).status()), "metrics[units]");
+}
+
+TEST(Decide, OnceEverAndOncePerYear) {
+  auto first = Decide(P("YC-ABOVE-SCALE-ENTRY"), {}, kUscc, 2024, {}, Money());
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->scheduled);
+  EXPECT_EQ(first->award_key, "YC-ABOVE-SCALE-ENTRY|914403001922038216");
+  auto again = Decide(P("YC-ABOVE-SCALE-ENTRY"), {}, kUscc, 2025, {{"YC-ABOVE-SCALE-ENTRY", "", 2024, Money::Fen(20 * kWan)}}, Money());
+  EXPECT_FALSE(again->scheduled);
+  EXPECT_EQ(again->reasons.at(0).code, kDuplicateAward);
+  const std::map<std::string, std::string> m = {{"spend_fen", "100"}};
+  const std::vector<PriorAward> last_year = {{"YC-DIGITAL-TRANSFORM", "", 2023, Money::Fen(30)}};
+  EXPECT_TRUE(Decide(P("YC-DIGITAL-TRANSFORM"), m, kUscc, 2024, last_year, Money())->scheduled);
+  EXPECT_FALSE(Decide(P("YC-DIGITAL-TRANSFORM"), m, kUscc, 2023, last_year, Money())->scheduled);
+}
+
+TEST(Decide, AnnualCapReducesThenRejects) {
+  const auto& p = P("YC-FIRST-EQUIPMENT");
+  auto one = Decide(p, {{"units", "1"}}, kUscc, 2024, {}, Money());
+  EXPECT_EQ(one->amount.fen(), 100 * kWan);
+  EXPECT_TRUE(one->reasons.empty());
+  const std::vector<PriorAward> had = {{"YC-FIRST-EQUIPMENT", "", 2024, Money::Fen(100 * kWan)}};
+  auto two = Decide(p, {{"units", "2"}}, kUscc, 2024, had, Money());
+  EXPECT_TRUE(two->scheduled);
+  EXPECT_EQ(two->amount.fen(), 100 * kWan);
+  EXPECT_EQ(two->reasons.at(0).code, kAnnualCapReached);
+  const std::vector<PriorAward> full = {{"YC-FIRST-EQUIPMENT", "", 2024, Money::Fen(200 * kWan)}};
+  auto three = Decide(p, {{"units", "1"}}, kUscc, 2024, full, Money());
+  EXPECT_FALSE(three->scheduled);
+  EXPECT_EQ(three->reasons.at(0).code, kAnnualCapReached);
+  EXPECT_TRUE(Decide(p, {{"units", "1"}}, kUscc, 2025, full, Money())->scheduled);
+}
+
+TEST(Decide, GroupHighestOnlyWithTopUps) {
+  const std::vector<PriorAward> provincial = {{"YC-CHAMPION-PROVINCIAL", "YC-CHAMPION", 2024, Money::Fen(30 * kWan)}};
+  auto national = Decide(P("YC-CHAMPION-NATIONAL"), {}, kUscc, 2024, provincial, Money());
+  EXPECT_TRUE(national->scheduled);
+  EXPECT_EQ(national->amount.fen(), 70 * kWan);
+  EXPECT_EQ(national->reasons.at(0).code, kTopUpOfLowerAward);
+  const std::vector<PriorAward> both = {provincial[0], {"YC-CHAMPION-NATIONAL", "YC-CHAMPION", 2024, Money::Fen(70 * kWan)}};
+  auto lower = Decide(P("YC-CHAMPION-PROVINCIAL"), {}, kUscc, 2024, both, Money());
+  EXPECT_FALSE(lower->scheduled);
+  EXPECT_EQ(lower->reasons.at(0).code, kSupersededByHigherAward);
+  auto same = Decide(P("YC-CHAMPION-PROVINCIAL"), {}, kUscc, 2024, provincial, Money());
+  EXPECT_EQ(same->reasons.at(0).code, kSupersededByHigherAward);
+  EXPECT_TRUE(Decide(P("YC-CHAMPION-PROVINCIAL"), {}, kUscc, 2025, both, Money())->scheduled);
+}
+
+TEST(Decide, BudgetAtTheExactBoundary) {
+  const auto& p = P("YC-DIGITAL-TRANSFORM");  // budget 1000万
+  const std::map<std::string, std::string> m = {{"spend_fen", "1000000000"}};  // 30 % = 300万
+  auto fits = Decide(p, m, kUscc, 2024, {}, Money::Fen(700 * kWan));
+  EXPECT_TRUE(fits->scheduled);
+  EXPECT_EQ(fits->amount.fen(), 300 * kWan);
+  auto short_by_one = Decide(p, m, kUscc, 2024, {}, Money::Fen(700 * kWan + 1));
+  EXPECT_FALSE(short_by_one->scheduled);
+  EXPECT_EQ(short_by_one->reasons.at(0).code, kBudgetExhausted);
+  EXPECT_FALSE(short_by_one->award_key.has_value());
+}
+
+TEST(Decide, BelowThresholdIsARejectionNotAnError) {
+  auto d = Decide(P("YC-OUTPUT-GROWTH"), {{"output_increase_fen", "0"}}, kUscc, 2024, {}, Money());
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->scheduled);
+  EXPECT_EQ(d->reasons.at(0).code, kBelowThreshold);
+}
+
+}  // namespace
+}  // namespace subsidy::reward
