@@ -23,7 +23,9 @@
 #include "storage/storage.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve on; port 0 picks a free port");
-ABSL_FLAG(std::string, db, "var/subsidy.db", "SQLite database file (created with its schema on first start)");
+ABSL_FLAG(std::string, db, "var/subsidy.db",
+          "SQLite database file (created with its schema on first start), or a postgresql:// URL for several replicas");
+ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per server");
 ABSL_FLAG(std::string, data_dir, SUBSIDY_DEFAULT_DATA_DIR, "directory of the policy data files");
 ABSL_FLAG(int, threads, 0, "maximum gRPC worker threads (0: 4 per core)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may take to finish on SIGTERM");
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
     const auto parent = std::filesystem::path(db_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  auto storage = subsidy::storage::OpenStorage(db_path);
+  auto storage = subsidy::storage::OpenStorage(db_path, {.pool_size = absl::GetFlag(FLAGS_db_pool_size)});
   if (!storage.ok()) return Fail(absl::StrCat("database not opened: ", storage.status().message()));
 
   subsidy::service::PolicyHolder policy(*data);

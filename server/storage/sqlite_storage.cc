@@ -7,11 +7,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status_util.h"
+#include "storage/storage_util.h"
 
 namespace subsidy::storage {
 namespace {
 
-std::string NowUtc() { return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()); }
 
 absl::StatusOr<education::FundSource> SourceFromText(const std::string& s) {
   auto src = education::FundSourceFromName(s);
@@ -24,21 +24,6 @@ constexpr char kPayoutColumns[] =
     "determination_date, award_year, due_date, paid_date, voucher_no, reasons, COALESCE(award_key, ''), data_version, "
     "created_by";
 
-std::string EncodeReasons(const std::vector<std::pair<std::string, std::string>>& reasons) {
-  std::string out;
-  for (const auto& [code, message] : reasons) absl::StrAppend(&out, code, "\x1f", message, "\x1e");
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> DecodeReasons(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (absl::string_view rec : absl::StrSplit(text, '\x1e', absl::SkipEmpty())) {
-    const size_t sep = rec.find('\x1f');
-    out.emplace_back(std::string(rec.substr(0, sep)),
-                     sep == absl::string_view::npos ? std::string() : std::string(rec.substr(sep + 1)));
-  }
-  return out;
-}
 
 PayoutRow ReadPayout(const SqliteStatement& q) {
   PayoutRow r;
@@ -227,19 +212,6 @@ class SqliteLedgerTx : public LedgerTx {
 };
 
 }  // namespace
-
-std::string PayoutIdFor(int64_t seq) { return absl::StrFormat("PO-%08d", seq); }
-
-std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id) {
-  int64_t seq = 0;
-  if (payout_id.size() < 4 || payout_id.rfind("PO-", 0) != 0 || payout_id.size() > 22) return std::nullopt;
-  for (size_t i = 3; i < payout_id.size(); ++i) {
-    if (payout_id[i] < '0' || payout_id[i] > '9') return std::nullopt;
-    seq = seq * 10 + (payout_id[i] - '0');
-  }
-  if (seq <= 0 || PayoutIdFor(seq) != payout_id) return std::nullopt;
-  return seq;
-}
 
 const std::vector<std::string>& SqliteStorage::Migrations() {
   static const auto* kMigrations = new std::vector<std::string>{
@@ -471,15 +443,6 @@ absl::StatusOr<int64_t> SqliteStorage::CountRows(const std::string& table) {
   auto row = q->Step();
   if (!row.ok()) return row.status();
   return q->Int(0);
-}
-
-absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(const std::string& db) {
-  if (absl::StartsWith(db, "postgres://") || absl::StartsWith(db, "postgresql://")) {
-    return absl::UnimplementedError("the PostgreSQL backend is not built yet; use a SQLite file path");
-  }
-  auto s = SqliteStorage::Open(db);
-  if (!s.ok()) return s.status();
-  return std::unique_ptr<Storage>(std::move(*s));
 }
 
 }  // namespace subsidy::storage

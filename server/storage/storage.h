@@ -141,8 +141,13 @@ class Storage {
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;
 };
 
-// `db` is a file path (SQLite; created with its schema on first start). The schema is created
-// or migrated on open; a database whose schema is newer than this binary knows is refused.
-absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(const std::string& db);
+struct StorageOptions {
+  int pool_size = 8;  // PostgreSQL connections
+};
+
+// `db` is a file path (SQLite; created with its schema on first start) or a postgresql:// URL.
+// The schema is created or migrated on open; a database whose schema is newer than this binary
+// knows is refused.
+absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(const std::string& db, const StorageOptions& options = {});
 
 }  // namespace subsidy::storage

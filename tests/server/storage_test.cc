@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "common/status_util.h"
+#include "storage/pg_conn.h"
 #include "storage/sqlite_storage.h"
+#include "support/postgres_server.h"
 
 namespace subsidy::storage {
 namespace {
@@ -25,7 +28,14 @@ std::string FreshSqlitePath() {
 class StorageTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto s = OpenStorage(FreshSqlitePath());
+    std::string target = FreshSqlitePath();
+    if (GetParam() == "postgres") {
+      std::string why;
+      auto* pg = testing::PostgresServer::Get(&why);
+      if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+      target = pg->NewDatabase();
+    }
+    auto s = OpenStorage(target);
     ASSERT_TRUE(s.ok()) << s.status();
     storage_ = std::move(*s);
   }
@@ -115,7 +125,89 @@ TEST_P(StorageTest, ConcurrentReplaysApplyOnce) {
   EXPECT_EQ(Count("allocations"), 50);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StorageTest, ::testing::Values("sqlite"));
+// A determination-like transaction: award once per key, within a budget, as the service does.
+absl::StatusOr<std::string> Award(Storage& storage, const std::string& rid, const std::string& uscc, int64_t fen,
+                                  int64_t budget) {
+  return storage.RunIdempotent({rid, "SubmitDetermination", uscc}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+    auto prior = tx.EnterpriseAwards(uscc);
+    if (!prior.ok()) return prior.status();
+    auto awarded = tx.PolicyAwarded("P");
+    if (!awarded.ok()) return awarded.status();
+    PayoutRow row;
+    row.request_id = rid;
+    row.policy_id = "P";
+    row.enterprise_uscc = uscc;
+    row.determination_date = "2024-06-03";
+    row.award_year = 2024;
+    row.due_date = "2024-06-11";
+    const bool duplicate = !prior->empty();
+    const bool over_budget = *awarded + fen > budget;
+    row.status = duplicate || over_budget ? "REJECTED" : "SCHEDULED";
+    row.amount_fen = row.status == "SCHEDULED" ? fen : 0;
+    if (row.status == "SCHEDULED") row.award_key = "P|" + uscc;
+    auto seq = tx.InsertPayout(row);
+    if (!seq.ok()) return seq.status();
+    return row.status;
+  });
+}
+
+TEST_P(StorageTest, OnceOnlyAwardsAndBudgetsHoldUnderConcurrency) {
+  std::vector<std::thread> threads;
+  std::atomic<int> scheduled_same{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      // Eight transactions race for one enterprise's once-only award...
+      auto r = Award(*storage_, "same-" + std::to_string(t), "E-SAME", 100, 1'000'000);
+      ASSERT_TRUE(r.ok()) << r.status();
+      if (*r == "SCHEDULED") ++scheduled_same;
+      // ...and for a budget that fits exactly 10 awards of 100.
+      for (int i = 0; i < 5; ++i) {
+        auto b = Award(*storage_, "budget-" + std::to_string(t) + "-" + std::to_string(i),
+                       "E-" + std::to_string(t) + "-" + std::to_string(i), 100, 1'100);
+        ASSERT_TRUE(b.ok()) << b.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(scheduled_same.load(), 1);
+  auto awarded = storage_->AwardedByPolicy();
+  ASSERT_TRUE(awarded.ok());
+  EXPECT_EQ((*awarded)["P"], 1'100);  // 1 same + 10 budget awards: exactly the budget
+  PayoutFilter f;
+  f.status = "SCHEDULED";
+  f.limit = 1000;
+  EXPECT_EQ(storage_->ListPayouts(f)->size(), 11u);
+}
+
+TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(Award(*storage_, "a" + std::to_string(i), "E" + std::to_string(i), 10, 1'000'000).ok());
+  std::atomic<int> paid{0};
+  std::vector<std::thread> runs;
+  for (int t = 0; t < 6; ++t) {
+    runs.emplace_back([&, t] {
+      auto r = storage_->RunIdempotent({"run" + std::to_string(t), "RunDisbursement", "x"},
+                                       [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+                                         auto rows = tx.DisburseDue("2024-06-12");
+                                         if (!rows.ok()) return rows.status();
+                                         return std::to_string(rows->size());
+                                       });
+      ASSERT_TRUE(r.ok()) << r.status();
+      paid += std::stoi(*r);
+    });
+  }
+  for (auto& t : runs) t.join();
+  EXPECT_EQ(paid.load(), 40);
+  PayoutFilter f;
+  f.status = "DISBURSED";
+  f.limit = 1000;
+  auto rows = storage_->ListPayouts(f);
+  ASSERT_EQ(rows->size(), 40u);
+  std::set<std::string> vouchers;
+  for (const auto& r : *rows) EXPECT_TRUE(vouchers.insert(r.voucher_no).second);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StorageTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 TEST(SqliteAudit, TheAuditTrailIsAppendOnly) {
   const std::string path = FreshSqlitePath();
@@ -131,6 +223,65 @@ TEST(SqliteAudit, TheAuditTrailIsAppendOnly) {
   ASSERT_TRUE(db.ok());
   EXPECT_FALSE((*db)->Exec("UPDATE audit_log SET caller = 'x'").ok());
   EXPECT_FALSE((*db)->Exec("DELETE FROM audit_log").ok());
+}
+
+}  // namespace
+}  // namespace subsidy::storage
+
+namespace subsidy::storage {
+namespace {
+
+// PostgreSQL only: a lost connection is retried; a database that cannot be reached fails the
+// call with UNAVAILABLE and changes nothing.
+TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDatabase) {
+  std::string why;
+  auto* pg = testing::PostgresServer::Get(&why);
+  if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+  const std::string url = pg->NewDatabase();
+  const std::string admin_url = url.substr(0, url.rfind('/')) + "/postgres";
+  const std::string db = url.substr(url.rfind('/') + 1);
+  auto storage = OpenStorage(url, {.pool_size = 2});
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  auto admin = PgConn::Connect(admin_url);
+  ASSERT_TRUE(admin.ok());
+  auto terminate = [&] {
+    ASSERT_TRUE((*admin)->Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                               {PgParam::Text(db)}).ok());
+  };
+  auto write = [&](const std::string& rid) {
+    return (*storage)->RunIdempotent({rid, "AllocateFunds", rid}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+      auto id = tx.InsertAllocation("S", education::FundSource::kDistrict, 5, "2024-01-01", rid);
+      if (!id.ok()) return id.status();
+      return *id;
+    });
+  };
+  ASSERT_TRUE(write("w1").ok());
+  terminate();  // every pooled connection is now dead
+  EXPECT_TRUE(write("w2").ok());
+  EXPECT_TRUE((*storage)->ReadFundAccounts("S").ok());
+
+  terminate();
+  ASSERT_TRUE((*admin)->Exec("ALTER DATABASE " + db + " RENAME TO " + db + "_away").ok());
+  auto down = write("w3");
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable) << down.status();
+  ASSERT_TRUE((*admin)->Exec("ALTER DATABASE " + db + "_away RENAME TO " + db).ok());
+  EXPECT_EQ(*(*storage)->CountRows("allocations"), 2);  // w3 changed nothing
+  EXPECT_TRUE(write("w3").ok());
+  EXPECT_EQ((*(*storage)->ReadFundAccounts("S"))[0].allocated_fen, 15);
+}
+
+TEST(PostgresStorage, RefusesASchemaNewerThanTheBinary) {
+  std::string why;
+  auto* pg = testing::PostgresServer::Get(&why);
+  if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+  const std::string url = pg->NewDatabase();
+  ASSERT_TRUE(OpenStorage(url).ok());
+  auto conn = PgConn::Connect(url);
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE((*conn)->Exec("UPDATE schema_version SET version = 999").ok());
+  auto again = OpenStorage(url);
+  ASSERT_FALSE(again.ok());
+  EXPECT_THAT(std::string(again.status().message()), ::testing::HasSubstr("newer than this binary knows"));
 }
 
 }  // namespace

@@ -1,0 +1,110 @@
+#include "support/postgres_server.h"
+
+#include <arpa/inet.h>
+#include <glob.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+
+namespace subsidy::testing {
+namespace {
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string FindBinDir() {
+  if (const char* env = std::getenv("SUBSIDY_PG_BIN")) return env;
+  glob_t g;
+  std::string found;
+  if (glob("/usr/lib/postgresql/*/bin/initdb", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
+    found = std::filesystem::path(g.gl_pathv[g.gl_pathc - 1]).parent_path().string();
+  }
+  globfree(&g);
+  return found;
+}
+
+int Run(const std::string& cmd) { return std::system(cmd.c_str()); }
+
+std::unique_ptr<PostgresServer>* instance = nullptr;
+
+}  // namespace
+
+PostgresServer* PostgresServer::Get(std::string* why_not) {
+  static std::once_flag once;
+  static std::string reason;
+  std::call_once(once, [] {
+    const std::string bin = FindBinDir();
+    if (bin.empty()) {
+      reason = "PostgreSQL server binaries not found (install the postgresql package)";
+      return;
+    }
+    std::unique_ptr<PostgresServer> s(new PostgresServer());
+    s->bin_dir_ = bin;
+    std::string tmpl = (std::filesystem::temp_directory_path() / "subsidy-pg-XXXXXX").string();
+    s->dir_ = mkdtemp(tmpl.data());
+    s->port_ = FreePort();
+    std::string prefix;
+    if (geteuid() == 0) {
+      // initdb refuses to run as root: the cluster belongs to the unprivileged postgres user.
+      if (getpwnam("postgres") == nullptr) {
+        reason = "running as root and there is no postgres user to own the test cluster";
+        return;
+      }
+      s->as_postgres_user_ = true;
+      Run("chown postgres: " + s->dir_);
+      prefix = "runuser -u postgres -- ";
+    }
+    const std::string data = s->dir_ + "/data";
+    if (Run(absl::StrCat(prefix, bin, "/initdb -D ", data,
+                         " -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >", s->dir_, "/initdb.log 2>&1")) != 0) {
+      reason = "initdb failed; see " + s->dir_ + "/initdb.log";
+      return;
+    }
+    if (Run(absl::StrCat(prefix, bin, "/pg_ctl -D ", data, " -o \"-p ", s->port_, " -k ", s->dir_,
+                         " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" -l ", s->dir_,
+                         "/server.log -w start >/dev/null")) != 0) {
+      reason = "pg_ctl start failed; see " + s->dir_ + "/server.log";
+      return;
+    }
+    instance = new std::unique_ptr<PostgresServer>(std::move(s));
+    std::atexit([] { instance->reset(); });
+  });
+  if (instance == nullptr || !*instance) {
+    if (why_not) *why_not = reason;
+    return nullptr;
+  }
+  return instance->get();
+}
+
+std::string PostgresServer::NewDatabase() {
+  const std::string name = absl::StrCat("t", getpid(), "_", databases_++);
+  Run(absl::StrCat(bin_dir_, "/psql -q -h 127.0.0.1 -p ", port_, " -U postgres -d postgres -c 'CREATE DATABASE ", name,
+                   "' >/dev/null"));
+  return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/", name);
+}
+
+PostgresServer::~PostgresServer() {
+  const std::string prefix = as_postgres_user_ ? "runuser -u postgres -- " : "";
+  Run(absl::StrCat(prefix, bin_dir_, "/pg_ctl -D ", dir_, "/data -m immediate -w stop >/dev/null 2>&1"));
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+}  // namespace subsidy::testing
