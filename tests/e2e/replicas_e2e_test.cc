@@ -1,0 +1,172 @@
+// Two subsidy-server replicas on one PostgreSQL, hammered concurrently with overlapping retries
+// of the same determinations, expenditures and disbursement runs: the ledger must equal what a
+// single correct ledger would hold.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/reward.grpc.pb.h"
+#include "support/postgres_server.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+std::unique_ptr<grpc::ClientContext> Call() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  return ctx;
+}
+
+std::string Uscc(int n) {
+  static const std::string kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+  char digits[10];
+  std::snprintf(digits, sizeof digits, "%09d", n);
+  std::string code = std::string("91420500") + digits;
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(code[i])) * kWeights[i];
+  return code + kAlphabet[(31 - sum % 31) % 31];
+}
+
+TEST(ReplicasE2e, TwoReplicasOnOnePostgresKeepOneCorrectLedger) {
+  std::string why;
+  auto* pg = PostgresServer::Get(&why);
+  if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+  const std::string url = pg->NewDatabase();
+  auto a = ServerProcess::Start({.db = url});
+  ASSERT_TRUE(a.ok()) << a.status();
+  auto b = ServerProcess::Start({.db = url});
+  ASSERT_TRUE(b.ok()) << b.status();
+  std::vector<std::shared_ptr<grpc::Channel>> replicas = {(*a)->Channel(), (*b)->Channel()};
+
+  constexpr int kSchools = 4;
+  constexpr int kEnterprises = 30;
+  constexpr int kClients = 8;
+  // Every client sends the whole workload, to alternating replicas: each request_id reaches
+  // both replicas several times, concurrently.
+  std::atomic<int> failures{0};
+  std::mutex mu;
+  std::map<std::string, std::set<std::string>> ids_seen;  // request_id → ids answered
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int round = 0; round < 2; ++round) {
+        for (int s = 0; s < kSchools; ++s) {
+          auto edu = v1::EducationFundService::NewStub(replicas[(c + s + round) % 2]);
+          const std::string school = "110106-R" + std::to_string(s);
+          for (int k = 0; k < 3; ++k) {
+            v1::AllocateFundsRequest r;
+            r.set_request_id(school + "-alloc-" + std::to_string(k));
+            r.set_school_id(school);
+            r.set_source(static_cast<v1::FundSource>(k + 1));
+            r.set_amount_fen(1'000'000 * (k + 1));
+            r.set_date("2024-03-01");
+            v1::FundBalance out;
+            auto ctx = Call();
+            grpc::Status st = edu->AllocateFunds(ctx.get(), r, &out);
+            if (!st.ok()) {
+              ++failures;
+              continue;
+            }
+            std::lock_guard<std::mutex> l(mu);
+            ids_seen[r.request_id()].insert(out.allocation_id());
+          }
+          for (int e = 0; e < 12; ++e) {
+            v1::RecordExpenditureRequest r;
+            r.set_request_id(school + "-exp-" + std::to_string(e));
+            r.set_school_id(school);
+            r.set_category(e % 2 ? "TEACHING" : "UTILITIES");
+            r.set_amount_fen(400'000 + e);
+            r.set_date("2024-04-01");
+            v1::Expenditure out;
+            auto ctx = Call();
+            grpc::Status st = edu->RecordExpenditure(ctx.get(), r, &out);
+            // Allocations may still be racing in: INSUFFICIENT_FUNDS is a proper answer then,
+            // and the retry in the next round applies it.
+            if (st.ok()) {
+              std::lock_guard<std::mutex> l(mu);
+              ids_seen[r.request_id()].insert(out.expenditure_id());
+            } else if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+              ++failures;
+            }
+          }
+        }
+        for (int e = 0; e < kEnterprises; ++e) {
+          auto reward = v1::RewardPayoutService::NewStub(replicas[(c + e + round) % 2]);
+          v1::SubmitDeterminationRequest r;
+          r.set_request_id("det-" + std::to_string(e));
+          r.set_policy_id(e % 3 == 0 ? "YC-CHAMPION-PROVINCIAL" : "YC-ABOVE-SCALE-ENTRY");
+          r.set_enterprise_uscc(Uscc(e % 20));  // some enterprises twice: once-only rules bite
+          r.set_determination_date("2024-06-03");
+          v1::Payout out;
+          auto ctx = Call();
+          grpc::Status st = reward->SubmitDetermination(ctx.get(), r, &out);
+          if (!st.ok()) {
+            ++failures;
+            continue;
+          }
+          std::lock_guard<std::mutex> l(mu);
+          ids_seen[r.request_id()].insert(out.payout_id());
+        }
+        v1::RunDisbursementRequest run;
+        run.set_request_id("run-" + std::to_string(c % 3));
+        run.set_payment_date("2024-06-05");
+        v1::RunDisbursementResponse out;
+        auto ctx = Call();
+        if (!v1::RewardPayoutService::NewStub(replicas[c % 2])->RunDisbursement(ctx.get(), run, &out).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  // Every request_id answered one id, whichever replica and however often it was sent.
+  for (const auto& [rid, ids] : ids_seen) EXPECT_EQ(ids.size(), 1u) << rid;
+
+  // Balances equal those of one correct ledger: all allocations, all expenditures, once.
+  auto edu = v1::EducationFundService::NewStub(replicas[0]);
+  for (int s = 0; s < kSchools; ++s) {
+    v1::GetSpendingProgressRequest r;
+    r.set_school_id("110106-R" + std::to_string(s));
+    v1::SpendingProgress p;
+    auto ctx = Call();
+    ASSERT_TRUE(edu->GetSpendingProgress(ctx.get(), r, &p).ok());
+    EXPECT_EQ(p.allocated_fen(), 6'000'000);
+    int64_t spent = 0;
+    for (int e = 0; e < 12; ++e) spent += 400'000 + e;
+    EXPECT_EQ(p.spent_fen(), spent);
+  }
+  // Payouts: one per determination request; one SCHEDULED/DISBURSED award per once-only key;
+  // every award paid exactly once by the overlapping disbursement runs.
+  auto reward = v1::RewardPayoutService::NewStub(replicas[1]);
+  v1::ListPayoutsRequest list;
+  list.set_page_size(500);
+  v1::ListPayoutsResponse all;
+  auto ctx = Call();
+  ASSERT_TRUE(reward->ListPayouts(ctx.get(), list, &all).ok());
+  ASSERT_EQ(all.payouts_size(), kEnterprises);
+  std::map<std::string, int> awards_per_key;
+  std::set<std::string> vouchers;
+  for (const auto& p : all.payouts()) {
+    if (p.status() == v1::REJECTED) continue;
+    EXPECT_EQ(p.status(), v1::DISBURSED) << p.payout_id();
+    EXPECT_TRUE(vouchers.insert(p.voucher_no()).second);
+    ++awards_per_key[p.policy_id() == "YC-ABOVE-SCALE-ENTRY" ? p.policy_id() + p.enterprise_uscc()
+                                                              : "CHAMPION" + p.enterprise_uscc()];
+  }
+  for (const auto& [key, n] : awards_per_key) EXPECT_EQ(n, 1) << key;
+  // The model: one award per (policy kind, enterprise) that some determination asked for.
+  std::set<std::string> expected_keys;
+  for (int e = 0; e < kEnterprises; ++e) {
+    expected_keys.insert((e % 3 == 0 ? std::string("CHAMPION") : std::string("YC-ABOVE-SCALE-ENTRY")) + Uscc(e % 20));
+  }
+  EXPECT_EQ(awards_per_key.size(), expected_keys.size());
+}
+
+}  // namespace
+}  // namespace subsidy::testing
