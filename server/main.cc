@@ -28,6 +28,8 @@ ABSL_FLAG(std::string, db, "var/subsidy.db",
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per server");
 ABSL_FLAG(std::string, data_dir, SUBSIDY_DEFAULT_DATA_DIR, "directory of the policy data files");
 ABSL_FLAG(int, threads, 0, "maximum gRPC worker threads (0: 4 per core)");
+ABSL_FLAG(int, db_workers, 64, "threads that wait on the database (mutations queue for a group commit)");
+ABSL_FLAG(int, max_queued_mutations, 4096, "mutations waiting for a worker before new ones are shed (RESOURCE_EXHAUSTED)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may take to finish on SIGTERM");
 
 namespace {
@@ -66,7 +68,9 @@ int main(int argc, char** argv) {
   if (!storage.ok()) return Fail(absl::StrCat("database not opened: ", storage.status().message()));
 
   subsidy::service::PolicyHolder policy(*data);
-  subsidy::service::ServiceContext ctx{&policy, storage->get()};
+  auto executor = std::make_unique<subsidy::service::Executor>(absl::GetFlag(FLAGS_db_workers),
+                                                               static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_mutations)));
+  subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get()};
   subsidy::service::LoanSubsidyServiceImpl loan(ctx);
   subsidy::service::EducationFundServiceImpl education(ctx);
   subsidy::service::RewardPayoutServiceImpl reward(ctx);
@@ -110,6 +114,7 @@ int main(int argc, char** argv) {
   server->Wait();
   waiter.join();
   server.reset();
+  executor.reset();  // finishes queued mutations
   storage->reset();  // closes the database after the last call
   std::cerr << "subsidy-server: stopped" << std::endl;
   return 0;

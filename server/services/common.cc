@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "services/status_mapping.h"
 
 namespace subsidy::service {
 
@@ -33,6 +34,12 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
   auto d = Date::Parse(text);
   if (!d.ok()) return InvalidField(field, d.status().message());
   return d;
+}
+
+void FinishOnExecutor(Executor* executor, grpc::ServerUnaryReactor* reactor, std::function<absl::Status()> work) {
+  if (!executor->Submit([reactor, work = std::move(work)] { reactor->Finish(ToGrpcStatus(work())); })) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
+  }
 }
 
 std::string CallerOf(const grpc::CallbackServerContext* context) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/executor.h"
 #include "storage/storage.h"
 #include "time/date.h"
 
@@ -36,6 +37,10 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
 
 // Who made the call, for the audit trail (the authenticated caller once callers exist).
 std::string CallerOf(const grpc::CallbackServerContext* context);
+
+// Runs `work` (which returns the call's status) on the executor and finishes the reactor with
+// it; sheds the call with RESOURCE_EXHAUSTED when the executor's queue is full.
+void FinishOnExecutor(Executor* executor, grpc::ServerUnaryReactor* reactor, std::function<absl::Status()> work);
 
 // Parses a stored response.
 template <class Resp>

@@ -114,7 +114,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
                                                                    const v1::AllocateFundsRequest* request,
                                                                    v1::FundBalance* response) {
   auto* reactor = context->DefaultReactor();
-  auto status = [&]() -> absl::Status {
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     auto source = FromProto(request->source());
@@ -151,8 +151,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
         });
     if (!stored.ok()) return stored.status();
     return ParseStored(*stored, response);
-  }();
-  reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 
@@ -160,7 +159,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
                                                                        const v1::RecordExpenditureRequest* request,
                                                                        v1::Expenditure* response) {
   auto* reactor = context->DefaultReactor();
-  auto status = [&]() -> absl::Status {
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     if (request->category().empty()) return InvalidField("category", "is required");
@@ -215,8 +214,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
         });
     if (!stored.ok()) return stored.status();
     return ParseStored(*stored, response);
-  }();
-  reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 

@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
                                                                         const v1::SubmitDeterminationRequest* request,
                                                                         v1::Payout* response) {
   auto* reactor = context->DefaultReactor();
-  auto status = [&]() -> absl::Status {
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (request->policy_id().empty()) return InvalidField("policy_id", "is required");
     const auto data = ctx_.policy->Get();
@@ -173,8 +173,7 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
         });
     if (!stored.ok()) return stored.status();
     return ParseStored(*stored, response);
-  }();
-  reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 
@@ -235,7 +234,7 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::Callbac
                                                                     const v1::RunDisbursementRequest* request,
                                                                     v1::RunDisbursementResponse* response) {
   auto* reactor = context->DefaultReactor();
-  auto status = [&]() -> absl::Status {
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     auto date = ParseDate(request->payment_date(), "payment_date");
     if (!date.ok()) return date.status();
@@ -272,8 +271,7 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::Callbac
         });
     if (!stored.ok()) return stored.status();
     return ParseStored(*stored, response);
-  }();
-  reactor->Finish(ToGrpcStatus(status));
+  });
   return reactor;
 }
 

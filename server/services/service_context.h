@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/synchronization/mutex.h"
+#include "services/executor.h"
 #include "policy/policy_data.h"
 #include "storage/storage.h"
 
@@ -31,6 +32,7 @@ class PolicyHolder {
 struct ServiceContext {
   PolicyHolder* policy;
   storage::Storage* storage;
+  Executor* executor;  // runs calls that wait on the database
 };
 
 }  // namespace subsidy::service

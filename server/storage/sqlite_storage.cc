@@ -349,37 +349,80 @@ absl::Status SqliteStorage::Migrate() {
 
 absl::StatusOr<std::string> SqliteStorage::RunIdempotent(
     const IdempotencyKey& key, const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) {
+  Pending mine{&key, &fn};
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (!leader_active_) {
+      // Lead: take everything queued so far (ours included) and commit it as one batch.
+      leader_active_ = true;
+      std::vector<Pending*> batch;
+      batch.swap(queue_);
+      queue_mu_.Unlock();
+      RunBatch(batch);
+      queue_mu_.Lock();
+      for (Pending* p : batch) p->done = true;
+      leader_active_ = false;
+    } else {
+      // Wait until a leader has committed ours, or until there is no leader and we may lead.
+      const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) { return mine.done || !leader_active_; };
+      queue_mu_.Await(absl::Condition(&ready));
+    }
+  }
+  return std::move(mine.result);
+}
+
+void SqliteStorage::RunBatch(const std::vector<Pending*>& batch) {
   absl::MutexLock lock(&mu_);
-  if (auto s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  auto rollback = [&](absl::Status s) {
+  if (auto s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    for (Pending* p : batch) p->result = s;
+    return;
+  }
+  std::vector<bool> wrote(batch.size(), false);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (auto s = db_->Exec("SAVEPOINT one"); !s.ok()) {
+      batch[i]->result = s;
+      continue;
+    }
+    batch[i]->result = RunOne(*batch[i]);
+    if (batch[i]->result.ok()) {
+      wrote[i] = true;
+      (void)db_->Exec("RELEASE one");
+    } else {
+      (void)db_->Exec("ROLLBACK TO one");
+      (void)db_->Exec("RELEASE one");
+    }
+  }
+  if (auto s = db_->Exec("COMMIT"); !s.ok()) {
     (void)db_->Exec("ROLLBACK");
-    return s;
-  };
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (wrote[i]) batch[i]->result = absl::UnavailableError(absl::StrCat("commit failed: ", s.message()));
+    }
+  }
+}
+
+absl::StatusOr<std::string> SqliteStorage::RunOne(const Pending& p) {
+  const IdempotencyKey& key = *p.key;
   auto seen = db_->Prepare("SELECT method, payload, response FROM idempotency WHERE request_id = ?");
-  if (!seen.ok()) return rollback(seen.status());
+  if (!seen.ok()) return seen.status();
   seen->Bind(1, key.request_id);
   auto row = seen->Step();
-  if (!row.ok()) return rollback(row.status());
+  if (!row.ok()) return row.status();
   if (*row) {
-    const bool same = seen->Text(0) == key.method && seen->Blob(1) == key.payload;
-    std::string response = seen->Blob(2);
-    (void)rollback(absl::OkStatus());
-    if (!same) {
+    if (seen->Text(0) != key.method || seen->Blob(1) != key.payload) {
       return WithReason(InvalidField("request_id", "already used for a different request (" + key.method +
                                                        " with another payload, or another method)"),
                         kIdempotencyKeyReused);
     }
-    return response;
+    return seen->Blob(2);
   }
   SqliteLedgerTx tx(db_.get());
-  auto response = fn(tx);
-  if (!response.ok()) return rollback(response.status());
-  auto rec = db_->Prepare(
-      "INSERT INTO idempotency (request_id, method, payload, response, created_at) VALUES (?,?,?,?,?)");
-  if (!rec.ok()) return rollback(rec.status());
+  auto response = (*p.fn)(tx);
+  if (!response.ok()) return response.status();
+  auto rec = db_->Prepare("INSERT INTO idempotency (request_id, method, payload, response, created_at) VALUES (?,?,?,?,?)");
+  if (!rec.ok()) return rec.status();
   rec->Bind(1, key.request_id).Bind(2, key.method).BindBlob(3, key.payload).BindBlob(4, *response).Bind(5, NowUtc());
-  if (auto s = rec->Run(); !s.ok()) return rollback(s);
-  if (auto s = db_->Exec("COMMIT"); !s.ok()) return rollback(s);
+  if (auto s = rec->Run(); !s.ok()) return s;
   return response;
 }
 

@@ -33,6 +33,22 @@ class SqliteStorage : public Storage {
   SqliteStorage(std::string path, std::unique_ptr<SqliteDb> db) : path_(std::move(path)), db_(std::move(db)) {}
   absl::Status Migrate();
 
+  // Group commit: concurrent mutations queue up; one caller at a time (the leader) runs every
+  // queued one in a single transaction, each inside its own savepoint (a failed one is rolled
+  // back alone), and commits once: one fsync for the batch. Nobody's result is published
+  // before the commit that makes it durable.
+  struct Pending {
+    const IdempotencyKey* key;
+    const std::function<absl::StatusOr<std::string>(LedgerTx&)>* fn;
+    absl::StatusOr<std::string> result = absl::UnknownError("not run");
+    bool done = false;
+  };
+  void RunBatch(const std::vector<Pending*>& batch);
+  absl::StatusOr<std::string> RunOne(const Pending& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Mutex queue_mu_;
+  std::vector<Pending*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
+
   std::string path_;
   // One connection, one transaction at a time: SQLite serialises writers anyway, and this
   // makes every read-decide-write transaction trivially isolated.

@@ -1,0 +1,348 @@
+// subsidy-load: drives one RPC workload at a given concurrency for a given time or count and
+// prints throughput, latency percentiles (p50/p90/p99/p99.9) and the error count.
+//
+//   subsidy-load --server=127.0.0.1:50051 --workload=loan --concurrency=8 --seconds=5
+//   subsidy-load --server=127.0.0.1:50052 --workload=echo --concurrency=8 --seconds=5   (the floor)
+//
+// Workloads: echo, echo-stream (against echo-server); loan, loan-stream, loan-batch,
+// loan-policy, split, allocate, spend, progress, entitlement, submit, list, disburse.
+// Unary workloads run `concurrency` closed-loop callers; stream workloads `concurrency` streams.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "echo.grpc.pb.h"
+#include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/reward.grpc.pb.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "server address");
+ABSL_FLAG(std::string, workload, "loan", "which RPC to drive (see the file comment)");
+ABSL_FLAG(int, concurrency, 4, "closed-loop callers (unary) or streams");
+ABSL_FLAG(double, seconds, 5, "how long to run (ignored when --count is set)");
+ABSL_FLAG(long, count, 0, "how many operations in total (0: run for --seconds)");
+ABSL_FLAG(int, batch, 500, "loans per message for loan-batch");
+ABSL_FLAG(int, rate, 0, "target operations per second in total (0: as fast as possible)");
+ABSL_FLAG(bool, json, false, "print one JSON object instead of a line for humans");
+ABSL_FLAG(std::string, run_id, "", "prefix for request ids (default: a timestamp)");
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace v1 = subsidy::v1;
+
+v1::LoanSubsidyRequest Loan(long i) {
+  v1::LoanSubsidyRequest r;
+  r.set_loan_id(absl::StrCat("L", i));
+  r.set_province("41");
+  r.set_region_tier(v1::CENTRAL_WEST);
+  r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+  r.set_principal_fen(30'000'000);
+  r.set_contract_date("2024-01-10");
+  r.set_disbursement_date("2024-01-10");
+  r.set_maturity_date("2027-01-10");
+  r.set_annual_rate_percent("4.35");
+  auto* a = r.add_repayments();
+  a->set_date("2024-04-15");
+  a->set_principal_fen(5'000'000);
+  auto* b = r.add_repayments();
+  b->set_date("2024-05-20");
+  b->set_principal_fen(5'000'000);
+  r.mutable_claim_period()->set_start_date("2024-03-21");
+  r.mutable_claim_period()->set_end_date("2024-06-20");
+  return r;
+}
+
+std::string Uscc(long n) {
+  static const std::string kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+  char digits[24];
+  std::snprintf(digits, sizeof digits, "%09ld", n % 1000000000);
+  std::string code = std::string("91420500") + digits;
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(code[i])) * kWeights[i];
+  return code + kAlphabet[(31 - sum % 31) % 31];
+}
+
+struct Shared {
+  std::atomic<long> next{0};
+  std::atomic<long> ops{0}, items{0}, errors{0};
+  Clock::time_point deadline;
+  long count = 0;
+  bool Continue(long* i) {
+    *i = next++;
+    if (count > 0) return *i < count;
+    return Clock::now() < deadline;
+  }
+};
+
+std::unique_ptr<grpc::ClientContext> Ctx() {
+  auto c = std::make_unique<grpc::ClientContext>();
+  c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return c;
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string workload = absl::GetFlag(FLAGS_workload);
+  const int conc = std::max(1, absl::GetFlag(FLAGS_concurrency));
+  const int batch = std::max(1, absl::GetFlag(FLAGS_batch));
+  const int rate = absl::GetFlag(FLAGS_rate);
+  std::string run = absl::GetFlag(FLAGS_run_id);
+  if (run.empty()) run = absl::StrCat(std::chrono::system_clock::now().time_since_epoch().count());
+  Shared shared;
+  shared.count = absl::GetFlag(FLAGS_count);
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < conc; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("subsidy.load.channel", i);  // a connection per caller, like independent clients
+    args.SetMaxReceiveMessageSize(64 << 20);
+    channels.push_back(grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials(), args));
+  }
+  // Connections are made before the clock starts.
+  for (auto& ch : channels) {
+    if (!ch->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+      std::fprintf(stderr, "cannot connect to %s\n", absl::GetFlag(FLAGS_server).c_str());
+      return 1;
+    }
+  }
+  // Workloads that need state set it up first (untimed).
+  const std::string school = "110106-LOAD-" + run;
+  if (workload == "spend" || workload == "progress") {
+    auto stub = v1::EducationFundService::NewStub(channels[0]);
+    v1::AllocateFundsRequest r;
+    r.set_request_id(school + "-setup");
+    r.set_school_id(school);
+    r.set_source(v1::CENTRAL_DIRECT);
+    r.set_amount_fen(900'000'000'000'000);
+    r.set_date("2024-01-02");
+    v1::FundBalance out;
+    auto ctx = Ctx();
+    if (auto st = stub->AllocateFunds(ctx.get(), r, &out); !st.ok()) {
+      std::fprintf(stderr, "setup allocation failed: %s\n", st.error_message().c_str());
+      return 1;
+    }
+  }
+  // One unary operation of the workload; returns false on error.
+  auto unary = [&](int t, long i) -> grpc::Status {
+    auto ctx = Ctx();
+    if (workload == "echo") {
+      subsidy::bench::EchoMessage m, out;
+      m.set_payload(std::string(180, 'x'));
+      return subsidy::bench::Echo::NewStub(channels[t])->UnaryEcho(ctx.get(), m, &out);
+    }
+    if (workload == "loan") {
+      v1::LoanSubsidyResult out;
+      return v1::LoanSubsidyService::NewStub(channels[t])->CalculateLoanSubsidy(ctx.get(), Loan(i), &out);
+    }
+    if (workload == "loan-policy") {
+      v1::GetLoanPolicyRequest r;
+      r.set_province("51");
+      r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+      r.set_date("2025-06-01");
+      r.set_region_tier(v1::CENTRAL_WEST);
+      v1::LoanPolicy out;
+      return v1::LoanSubsidyService::NewStub(channels[t])->GetLoanPolicy(ctx.get(), r, &out);
+    }
+    if (workload == "split") {
+      v1::SplitGrantRequest r;
+      r.set_total_fen(400'000'000 + i);
+      for (int k = 1; k <= 3; ++k) {
+        auto* s = r.add_shares();
+        s->set_source(static_cast<v1::FundSource>(k));
+        s->set_weight(k);
+      }
+      v1::SplitGrantResponse out;
+      return v1::EducationFundService::NewStub(channels[t])->SplitGrant(ctx.get(), r, &out);
+    }
+    if (workload == "allocate") {
+      v1::AllocateFundsRequest r;
+      r.set_request_id(absl::StrCat(run, "-alloc-", i));
+      r.set_school_id(absl::StrCat("110106-LOAD-", i % 100));
+      r.set_source(static_cast<v1::FundSource>(1 + i % 3));
+      r.set_amount_fen(100 + i);
+      r.set_date("2024-03-01");
+      v1::FundBalance out;
+      return v1::EducationFundService::NewStub(channels[t])->AllocateFunds(ctx.get(), r, &out);
+    }
+    if (workload == "spend") {
+      v1::RecordExpenditureRequest r;
+      r.set_request_id(absl::StrCat(run, "-spend-", i));
+      r.set_school_id(school);
+      r.set_category("TEACHING");
+      r.set_amount_fen(1 + i % 1000);
+      r.set_date("2024-03-01");
+      v1::Expenditure out;
+      return v1::EducationFundService::NewStub(channels[t])->RecordExpenditure(ctx.get(), r, &out);
+    }
+    if (workload == "progress") {
+      v1::GetSpendingProgressRequest r;
+      r.set_school_id(school);
+      v1::SpendingProgress out;
+      return v1::EducationFundService::NewStub(channels[t])->GetSpendingProgress(ctx.get(), r, &out);
+    }
+    if (workload == "entitlement") {
+      v1::EducationEntitlementRequest r;
+      r.set_province("41");
+      r.set_school_year("2024");
+      r.set_primary_pupils(600);
+      r.set_junior_pupils(400);
+      r.set_boarding_primary_pupils(100);
+      r.set_difficulty_boarding_primary(20);
+      v1::EducationEntitlement out;
+      return v1::EducationFundService::NewStub(channels[t])->ComputeEducationEntitlement(ctx.get(), r, &out);
+    }
+    if (workload == "submit") {
+      v1::SubmitDeterminationRequest r;
+      r.set_request_id(absl::StrCat(run, "-det-", i));
+      r.set_policy_id("YC-ABOVE-SCALE-ENTRY");
+      r.set_enterprise_uscc(Uscc(i));
+      r.set_enterprise_name("load");
+      r.set_determination_date("2024-06-03");
+      v1::Payout out;
+      return v1::RewardPayoutService::NewStub(channels[t])->SubmitDetermination(ctx.get(), r, &out);
+    }
+    if (workload == "list") {
+      v1::ListPayoutsRequest r;
+      r.set_page_size(50);
+      v1::ListPayoutsResponse out;
+      return v1::RewardPayoutService::NewStub(channels[t])->ListPayouts(ctx.get(), r, &out);
+    }
+    if (workload == "disburse") {
+      v1::RunDisbursementRequest r;
+      r.set_request_id(absl::StrCat(run, "-run-", i));
+      r.set_payment_date("2024-06-12");
+      v1::RunDisbursementResponse out;
+      return v1::RewardPayoutService::NewStub(channels[t])->RunDisbursement(ctx.get(), r, &out);
+    }
+    std::fprintf(stderr, "unknown workload %s\n", workload.c_str());
+    std::exit(2);
+  };
+
+  const bool streaming = workload == "echo-stream" || workload == "loan-stream" || workload == "loan-batch";
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(conc));
+  const auto start = Clock::now();
+  shared.deadline = start + std::chrono::microseconds(static_cast<long>(absl::GetFlag(FLAGS_seconds) * 1e6));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < conc; ++t) {
+    threads.emplace_back([&, t] {
+      auto& lat = latencies[static_cast<size_t>(t)];
+      if (!streaming) {
+        long i;
+        const auto period = rate > 0 ? std::chrono::nanoseconds(static_cast<long>(1e9 * conc / rate))
+                                     : std::chrono::nanoseconds(0);
+        auto next_at = Clock::now();
+        while (shared.Continue(&i)) {
+          if (rate > 0) {
+            std::this_thread::sleep_until(next_at);
+            next_at += period;
+          }
+          const auto t0 = Clock::now();
+          const grpc::Status st = unary(t, i);
+          lat.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+          ++shared.ops;
+          ++shared.items;
+          if (!st.ok() && shared.errors++ < 3) {
+            std::fprintf(stderr, "error %d: %s\n", static_cast<int>(st.error_code()), st.error_message().c_str());
+          }
+        }
+        return;
+      }
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+      if (workload == "echo-stream") {
+        auto stream = subsidy::bench::Echo::NewStub(channels[t])->StreamEcho(&ctx);
+        std::thread writer([&] {
+          subsidy::bench::EchoMessage m;
+          m.set_payload(std::string(180, 'x'));
+          long i;
+          while (shared.Continue(&i)) {
+            if (!stream->Write(m)) break;
+          }
+          stream->WritesDone();
+        });
+        subsidy::bench::EchoMessage m;
+        while (stream->Read(&m)) {
+          ++shared.ops;
+          ++shared.items;
+        }
+        writer.join();
+        if (!stream->Finish().ok()) ++shared.errors;
+      } else if (workload == "loan-stream") {
+        auto stream = v1::LoanSubsidyService::NewStub(channels[t])->StreamLoanSubsidies(&ctx);
+        std::thread writer([&] {
+          long i;
+          while (shared.Continue(&i)) {
+            if (!stream->Write(Loan(i))) break;
+          }
+          stream->WritesDone();
+        });
+        v1::LoanSubsidyResult r;
+        while (stream->Read(&r)) {
+          ++shared.ops;
+          ++shared.items;
+          if (r.has_error()) ++shared.errors;
+        }
+        writer.join();
+        if (!stream->Finish().ok()) ++shared.errors;
+      } else {
+        auto stream = v1::LoanSubsidyService::NewStub(channels[t])->StreamLoanSubsidyBatches(&ctx);
+        std::thread writer([&] {
+          v1::LoanSubsidyBatchRequest b;
+          for (int k = 0; k < batch; ++k) *b.add_loans() = Loan(k);
+          long i;
+          while (shared.Continue(&i)) {
+            if (!stream->Write(b)) break;
+          }
+          stream->WritesDone();
+        });
+        v1::LoanSubsidyBatchResult r;
+        while (stream->Read(&r)) {
+          ++shared.ops;
+          shared.items += r.results_size();
+        }
+        writer.join();
+        if (!stream->Finish().ok()) ++shared.errors;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  const double p50 = Percentile(all, 50), p90 = Percentile(all, 90), p99 = Percentile(all, 99),
+               p999 = Percentile(all, 99.9);
+  const double ops_s = static_cast<double>(shared.ops.load()) / secs;
+  const double items_s = static_cast<double>(shared.items.load()) / secs;
+  if (absl::GetFlag(FLAGS_json)) {
+    std::printf(
+        "{\"workload\":\"%s\",\"concurrency\":%d,\"ops\":%ld,\"items\":%ld,\"seconds\":%.3f,\"ops_per_s\":%.1f,"
+        "\"items_per_s\":%.1f,\"p50_us\":%.0f,\"p90_us\":%.0f,\"p99_us\":%.0f,\"p999_us\":%.0f,\"errors\":%ld}\n",
+        workload.c_str(), conc, shared.ops.load(), shared.items.load(), secs, ops_s, items_s, p50, p90, p99, p999,
+        shared.errors.load());
+  } else {
+    std::printf("%s concurrency=%d ops=%ld items=%ld in %.2fs: %.0f ops/s, %.0f items/s; errors %ld", workload.c_str(),
+                conc, shared.ops.load(), shared.items.load(), secs, ops_s, items_s, shared.errors.load());
+    if (!all.empty()) std::printf("; latency µs p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f", p50, p90, p99, p999);
+    std::printf("\n");
+  }
+  return shared.errors.load() == 0 ? 0 : 1;
+}
