@@ -1,7 +1,9 @@
 // Engine benchmarks (Google Benchmark), one core: run build/bin/engine_bench.
 #include <benchmark/benchmark.h>
 
+#include "education/funds.h"
 #include "loan/loan_engine.h"
+#include "reward/reward_engine.h"
 
 namespace subsidy {
 namespace {
@@ -60,6 +62,29 @@ void BM_AddWorkingDays(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AddWorkingDays);
+
+void BM_SplitGrant(benchmark::State& state) {
+  const std::vector<education::Share> shares = {{education::FundSource::kCentralDirect, 1},
+                                                {education::FundSource::kMunicipal, 2},
+                                                {education::FundSource::kDistrict, 1}};
+  int64_t total = 400'000'002;
+  for (auto _ : state) {
+    auto r = education::SplitGrant(Money::Fen(total++), shares);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_SplitGrant);
+
+void BM_RewardDecision(benchmark::State& state) {
+  const RewardPolicy& p = *Data().rewards().Find("YC-DIGITAL-TRANSFORM");
+  const std::map<std::string, std::string> metrics = {{"spend_fen", "12345601"}};
+  const std::vector<reward::PriorAward> prior = {{"YC-DIGITAL-TRANSFORM", "", 2023, Money::Fen(100)}};
+  for (auto _ : state) {
+    auto r = reward::Decide(p, metrics, "914403001922038216", 2024, prior, Money::Fen(5'000'000));
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_RewardDecision);
 
 void BM_RateParse(benchmark::State& state) {
   for (auto _ : state) {

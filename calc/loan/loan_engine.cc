@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "money/exact.h"
@@ -10,9 +11,9 @@ namespace subsidy::loan {
 namespace {
 
 // Pieces of the window where the subsidy is suspended (overdue/extended), merged and sorted.
-std::vector<DateRange> MergeRanges(std::vector<DateRange> ranges) {
+absl::InlinedVector<DateRange, 4> MergeRanges(absl::InlinedVector<DateRange, 4> ranges) {
   std::sort(ranges.begin(), ranges.end(), [](const DateRange& a, const DateRange& b) { return a.first() < b.first(); });
-  std::vector<DateRange> out;
+  absl::InlinedVector<DateRange, 4> out;
   for (const auto& r : ranges) {
     if (!out.empty() && r.first() <= out.back().last().AddDays(1)) {
       if (out.back().last() < r.last()) out.back() = *DateRange::Make(out.back().first(), r.last());
@@ -26,10 +27,11 @@ std::vector<DateRange> MergeRanges(std::vector<DateRange> ranges) {
 }  // namespace
 
 DateRange SettlementPeriodContaining(Date d) {
-  const int y = d.year(), m = d.month(), day = d.day();
-  const int md = m * 100 + day;
+  const Date::Ymd ymd = d.ToYmd();
+  const int y = ymd.year;
+  const int md = ymd.month * 100 + ymd.day;
   auto make = [](int y1, int m1, int d1, int y2, int m2, int d2) {
-    return *DateRange::Make(*Date::FromYmd(y1, m1, d1), *Date::FromYmd(y2, m2, d2));
+    return *DateRange::Make(Date::FromValidYmd(y1, m1, d1), Date::FromValidYmd(y2, m2, d2));
   };
   if (md >= 1221) return make(y, 12, 21, y + 1, 3, 20);
   if (md <= 320) return make(y - 1, 12, 21, y, 3, 20);
@@ -178,14 +180,13 @@ absl::StatusOr<LoanResult> CalculateLoanSubsidy(const LoanInput& in, const Polic
   const Date lo = std::max(window.first(), in.disbursement_date);
   const Date hi = std::min(window.last(), life_last);
   const Date term_end = in.disbursement_date.AddYears(term_years);  // first unsubsidised day
-  const std::vector<DateRange> overdue = MergeRanges(in.overdue_periods);
+  const auto overdue = MergeRanges({in.overdue_periods.begin(), in.overdue_periods.end()});
 
-  std::vector<Repayment> repayments = in.repayments;
+  absl::InlinedVector<Repayment, 8> repayments(in.repayments.begin(), in.repayments.end());
   std::stable_sort(repayments.begin(), repayments.end(),
                    [](const Repayment& a, const Repayment& b) { return a.date < b.date; });
   // Dates at which the state (principal, subsidised or not) may change.
-  std::vector<Date> changes;
-  changes.reserve(repayments.size() + 2 * overdue.size() + 1);
+  absl::InlinedVector<Date, 16> changes;
   for (const auto& r : repayments) changes.push_back(r.date);
   for (const auto& o : overdue) {
     changes.push_back(o.first());

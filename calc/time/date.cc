@@ -19,12 +19,12 @@ constexpr int32_t DaysFromCivil(int y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int32_t>(doe) - 719468;
 }
 
-struct Ymd {
+struct CivilYmd {
   int y;
   unsigned m, d;
 };
 
-constexpr Ymd CivilFromDays(int32_t z) {
+constexpr CivilYmd CivilFromDays(int32_t z) {
   z += 719468;
   const int era = (z >= 0 ? z : z - 146096) / 146097;
   const unsigned doe = static_cast<unsigned>(z - era * 146097);
@@ -82,6 +82,15 @@ absl::StatusOr<Date> Date::Parse(absl::string_view t) {
   return date;
 }
 
+Date::Ymd Date::ToYmd() const {
+  const auto c = CivilFromDays(days_);
+  return {c.y, static_cast<int>(c.m), static_cast<int>(c.d)};
+}
+
+Date Date::FromValidYmd(int year, int month, int day) {
+  return Date(DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)));
+}
+
 int Date::year() const { return CivilFromDays(days_).y; }
 int Date::month() const { return static_cast<int>(CivilFromDays(days_).m); }
 int Date::day() const { return static_cast<int>(CivilFromDays(days_).d); }
@@ -93,7 +102,7 @@ int Date::iso_weekday() const {
 }
 
 Date Date::AddYears(int n) const {
-  const Ymd c = CivilFromDays(days_);
+  const CivilYmd c = CivilFromDays(days_);
   const int y = c.y + n;
   unsigned d = c.d;
   if (c.m == 2 && d == 29 && !IsLeapYear(y)) d = 28;
@@ -101,7 +110,7 @@ Date Date::AddYears(int n) const {
 }
 
 std::string Date::ToString() const {
-  const Ymd c = CivilFromDays(days_);
+  const CivilYmd c = CivilFromDays(days_);
   return absl::StrFormat("%04d-%02d-%02d", c.y, c.m, c.d);
 }
 

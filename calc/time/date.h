@@ -26,6 +26,12 @@ class Date {
   int year() const;
   int month() const;
   int day() const;
+  struct Ymd {
+    int year, month, day;
+  };
+  Ymd ToYmd() const;  // one conversion for all three fields
+  // For already-valid fields only (e.g. a settlement boundary): no checks.
+  static Date FromValidYmd(int year, int month, int day);
   // ISO weekday: 1 = Monday … 7 = Sunday.
   int iso_weekday() const;
   bool is_weekend() const { return iso_weekday() >= 6; }
