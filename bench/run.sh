@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The benchmark suite: starts echo-server (the bare gRPC floor) and subsidy-server (SQLite in a
+# temporary directory) on free ports, drives both with the same load client, and prints a
+# Markdown table: figure, value, the floor's value, ratio, target. Usage: bench/run.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-5}
+bin=build/bin
+[[ -x $bin/subsidy-load && -x $bin/echo-server && -x $bin/engine_bench ]] || scripts/build.sh >&2
+tmp=$(mktemp -d)
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"; }
+pids=()
+trap cleanup EXIT
+start() {  # start NAME CMD...: waits for "listening on", prints the address
+  local name=$1; shift
+  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "listening on" "$tmp/$name.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  sed -n 's/^listening on //p' "$tmp/$name.out"
+}
+echo_addr=$(start echo $bin/echo-server --listen=127.0.0.1:0)
+srv_addr=$(start server $bin/subsidy-server --listen=127.0.0.1:0 --db="$tmp/bench.db")
+load() { $bin/subsidy-load --json --seconds="$secs" "$@"; }
+
+{
+  $bin/engine_bench --benchmark_filter='BM_LoanQuarter$' --benchmark_min_time=2 --benchmark_format=json \
+    | python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(json.dumps({"workload":"engine","items_per_s":b["loan_quarters_per_s"]}))'
+  for c in 1 8; do
+    load --server="$echo_addr" --workload=echo --concurrency=$c
+    load --server="$srv_addr" --workload=loan --concurrency=$c
+  done
+  load --server="$echo_addr" --workload=echo-stream --concurrency=1
+  load --server="$srv_addr" --workload=loan-stream --concurrency=1
+  load --server="$srv_addr" --workload=loan-batch --concurrency=2 --batch=500
+  load --server="$srv_addr" --workload=submit --concurrency=32
+  load --server="$srv_addr" --workload=spend --concurrency=32
+  for w in loan-policy split progress entitlement list; do load --server="$srv_addr" --workload=$w --concurrency=8; done
+} >"$tmp/results.jsonl"
+
+python3 - "$tmp/results.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+def find(w, c=None):
+    for r in rows:
+        if r["workload"] == w and (c is None or r.get("concurrency") == c):
+            return r
+print("| figure | value | floor (gRPC echo) | ratio | target | met |")
+print("|---|---|---|---|---|---|")
+def line(name, value, floor, target, ok, fmt="{:,.0f}"):
+    ratio = "" if not floor else "{:.2f}".format(value / floor)
+    print("| {} | {} | {} | {} | {} | {} |".format(name, fmt.format(value), "" if not floor else fmt.format(floor), ratio, target, "yes" if ok else "NO"))
+e = find("engine")
+line("engine: loan-quarters/s, one core", e["items_per_s"], None, "≥ 5,000,000", e["items_per_s"] >= 5e6)
+for c in (1, 8):
+    l, f = find("loan", c), find("echo", c)
+    line(f"CalculateLoanSubsidy unary calls/s, {c} in flight", l["ops_per_s"], f["ops_per_s"], "≥ 0.8 × floor", l["ops_per_s"] >= 0.8 * f["ops_per_s"])
+    line(f"CalculateLoanSubsidy p99 µs, {c} in flight", l["p99_us"], f["p99_us"], "≤ 2 × floor", l["p99_us"] <= 2 * f["p99_us"])
+s, fs = find("loan-stream"), find("echo-stream")
+line("StreamLoanSubsidies loans/s, one per message", s["items_per_s"], fs["items_per_s"], "≥ 0.5 × floor", s["items_per_s"] >= 0.5 * fs["items_per_s"])
+b = find("loan-batch")
+line("StreamLoanSubsidyBatches loans/s, 500 per message", b["items_per_s"], None, "≥ 200,000", b["items_per_s"] >= 2e5)
+d = find("submit")
+line("SubmitDetermination/s, durable (SQLite), 32 in flight", d["ops_per_s"], None, "≥ 5,000", d["ops_per_s"] >= 5000)
+x = find("spend")
+line("RecordExpenditure/s, durable (SQLite), 32 in flight", x["ops_per_s"], None, "—", True)
+for w in ("loan-policy", "split", "progress", "entitlement", "list"):
+    r = find(w)
+    line(f"{w} calls/s, 8 in flight (p99 {r['p99_us']:.0f} µs)", r["ops_per_s"], find("echo", 8)["ops_per_s"], "—", True)
+errors = sum(r.get("errors", 0) for r in rows)
+print()
+print(f"errors across the suite: {errors}")
+PY
