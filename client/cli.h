@@ -81,6 +81,7 @@ void RegisterHealthCommands(Registry& r);
 void RegisterLoanCommands(Registry& r);
 void RegisterEducationCommands(Registry& r);
 void RegisterRewardCommands(Registry& r);
+void RegisterAdminCommands(Registry& r);
 
 
 }  // namespace subsidy::cli

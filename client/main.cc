@@ -7,5 +7,6 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterLoanCommands(registry);
   subsidy::cli::RegisterEducationCommands(registry);
   subsidy::cli::RegisterRewardCommands(registry);
+  subsidy::cli::RegisterAdminCommands(registry);
   return registry.Main(argc, argv);
 }

@@ -1,14 +1,14 @@
-// subsidy-server: the gRPC service. Flags: --listen, --db, --data_dir. Prints exactly one line
-// "listening on HOST:PORT" when ready; SIGTERM/SIGINT let calls in flight finish, then the
-// database is closed cleanly.
+// subsidy-server: the gRPC service. Prints exactly one line "listening on HOST:PORT" on stdout
+// when ready; everything else is JSON lines on stderr. SIGTERM/SIGINT let calls in flight
+// finish, then the database is closed cleanly; SIGHUP reloads the policy data.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -16,8 +16,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ops/data_reloader.h"
+#include "ops/log.h"
+#include "ops/metrics.h"
+#include "ops/rpc_observer.h"
 #include "policy/policy_data.h"
 #include "services/services.h"
 #include "storage/storage.h"
@@ -26,17 +29,35 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve on; port 0
 ABSL_FLAG(std::string, db, "var/subsidy.db",
           "SQLite database file (created with its schema on first start), or a postgresql:// URL for several replicas");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per server");
-ABSL_FLAG(std::string, data_dir, SUBSIDY_DEFAULT_DATA_DIR, "directory of the policy data files");
+ABSL_FLAG(std::string, data_dir, "",
+          "directory of the policy data files (default: ../share/subsidy-calc/data beside the binary when installed, "
+          "else the source tree's data/)");
 ABSL_FLAG(int, threads, 0, "maximum gRPC worker threads (0: 4 per core)");
 ABSL_FLAG(int, db_workers, 64, "threads that wait on the database (mutations queue for a group commit)");
 ABSL_FLAG(int, max_queued_mutations, 4096, "mutations waiting for a worker before new ones are shed (RESOURCE_EXHAUSTED)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may take to finish on SIGTERM");
+ABSL_FLAG(std::string, metrics_listen, "", "HOST:PORT for Prometheus metrics in text format (empty: none)");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(int, metrics_refresh_seconds, 5, "how often the database-derived metrics are refreshed");
 
 namespace {
 
+using subsidy::ops::LogLevel;
+using subsidy::ops::LogLine;
+
 int Fail(const std::string& message) {
-  std::cerr << "subsidy-server: " << message << std::endl;
+  LogLine("start_failed").Str("error", message).Write(LogLevel::kError);
   return 1;
+}
+
+std::string DefaultDataDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "subsidy-calc" / "data";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
+  return SUBSIDY_SOURCE_DATA_DIR;
 }
 
 }  // namespace
@@ -44,17 +65,23 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The subsidy-calc gRPC service.\n"
-      "Usage: subsidy-server [--listen=HOST:PORT] [--db=PATH] [--data_dir=DIR]");
+      "Usage: subsidy-server [--listen=HOST:PORT] [--db=PATH|postgresql://…] [--data_dir=DIR] [--metrics_listen=HOST:PORT]");
   absl::ParseCommandLine(argc, argv);
+  LogLevel level;
+  if (!subsidy::ops::ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {
+    return Fail("--log_level must be debug, info, warning or error");
+  }
+  subsidy::ops::SetLogLevel(level);
 
-  // Block the stop signals in every thread (gRPC's included); one thread waits for them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the signals in every thread (gRPC's included); one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir).empty() ? DefaultDataDir() : absl::GetFlag(FLAGS_data_dir);
   auto data = subsidy::PolicyData::LoadFromDirectory(data_dir);
   if (!data.ok()) return Fail(absl::StrCat("policy data not loaded: ", data.status().message()));
 
@@ -71,9 +98,19 @@ int main(int argc, char** argv) {
   auto executor = std::make_unique<subsidy::service::Executor>(absl::GetFlag(FLAGS_db_workers),
                                                                static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_mutations)));
   subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get()};
+  subsidy::ops::DataReloader reloader(&policy, data_dir);
   subsidy::service::LoanSubsidyServiceImpl loan(ctx);
   subsidy::service::EducationFundServiceImpl education(ctx);
   subsidy::service::RewardPayoutServiceImpl reward(ctx);
+  subsidy::service::AdminServiceImpl admin(ctx, &reloader);
+
+  subsidy::ops::Metrics metrics;
+  std::string metrics_addr;
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    auto addr = metrics.Serve(absl::GetFlag(FLAGS_metrics_listen));
+    if (!addr.ok()) return Fail(std::string(addr.status().message()));
+    metrics_addr = *addr;
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -86,6 +123,10 @@ int main(int argc, char** argv) {
   builder.RegisterService(&loan);
   builder.RegisterService(&education);
   builder.RegisterService(&reward);
+  builder.RegisterService(&admin);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<subsidy::ops::RpcObserverFactory>(&metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc::ResourceQuota quota("subsidy-server");
   const int threads = absl::GetFlag(FLAGS_threads) > 0
                           ? absl::GetFlag(FLAGS_threads)
@@ -96,26 +137,43 @@ int main(int argc, char** argv) {
   if (!server || selected_port == 0) return Fail(absl::StrCat("cannot listen on ", listen));
 
   for (const char* name : {"subsidy.v1.LoanSubsidyService", "subsidy.v1.EducationFundService",
-                           "subsidy.v1.RewardPayoutService"}) {
+                           "subsidy.v1.RewardPayoutService", "subsidy.v1.AdminService"}) {
     server->GetHealthCheckService()->SetServingStatus(name, true);
   }
-  std::cout << "listening on " << listen.substr(0, colon) << ":" << selected_port << std::endl;
-  std::cerr << "subsidy-server: policy data " << (*data)->version() << " from " << data_dir << "; database "
-            << (*storage)->description() << " (schema " << (*storage)->schema_version() << ")" << std::endl;
+  const std::string address = absl::StrCat(listen.substr(0, colon), ":", selected_port);
+  std::cout << "listening on " << address << std::endl;
+  LogLine("start")
+      .Str("listen", address)
+      .Str("metrics", metrics_addr)
+      .Str("data_version", (*data)->version())
+      .Str("data_dir", data_dir)
+      .Str("database", (*storage)->description())
+      .Int("schema_version", (*storage)->schema_version())
+      .Write(LogLevel::kInfo);
+  subsidy::ops::LogStaleness(**data);
+  if (!metrics_addr.empty()) metrics.StartRefresher(ctx, std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
 
   std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    std::cerr << "subsidy-server: signal " << sig << ", finishing calls in flight" << std::endl;
-    server->GetHealthCheckService()->SetServingStatus(false);
-    server->Shutdown(std::chrono::system_clock::now() +
-                     std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGHUP) {
+        (void)reloader.Reload("SIGHUP");
+        continue;
+      }
+      LogLine("stopping").Int("signal", sig).Write(LogLevel::kInfo);
+      server->GetHealthCheckService()->SetServingStatus(false);
+      server->Shutdown(std::chrono::system_clock::now() +
+                       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+      return;
+    }
   });
   server->Wait();
   waiter.join();
   server.reset();
   executor.reset();  // finishes queued mutations
+  metrics.Stop();
   storage->reset();  // closes the database after the last call
-  std::cerr << "subsidy-server: stopped" << std::endl;
+  LogLine("stopped").Write(LogLevel::kInfo);
   return 0;
 }

@@ -79,6 +79,13 @@ absl::StatusOr<WorkingDayCalendar> LoadCalendar(const std::string& dir, std::str
       days.push_back({*date, d.kind() == pb::CalendarDay::MAKEUP_WORKDAY});
     }
     if (!any_holiday) return f->ErrorAt("years", i, what, "a year with no holiday is not a notice");
+    bool any_makeup = false;
+    for (const auto& d : y.days()) any_makeup |= d.kind() == pb::CalendarDay::MAKEUP_WORKDAY;
+    if (!any_makeup) {
+      // Every State Council notice so far moved some weekend days; a year without any is far more
+      // likely a notice copied in half than a real one.
+      return f->ErrorAt("years", i, what, "a year with holidays but no make-up working days (MAKEUP_WORKDAY)");
+    }
   }
   auto cal = WorkingDayCalendar::Build(msg.years(0).year(), msg.years(msg.years_size() - 1).year(), days);
   if (!cal.ok()) return f->Error(cal.status().message());

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "ids/ids.h"
+#include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "services/common.h"
 #include "services/services.h"
@@ -270,7 +271,16 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::Callbac
           return out.SerializeAsString();
         });
     if (!stored.ok()) return stored.status();
-    return ParseStored(*stored, response);
+    if (auto s = ParseStored(*stored, response); !s.ok()) return s;
+    ops::LogLine("disbursement_run")
+        .Str("request_id", request->request_id())
+        .Str("run_id", response->run_id())
+        .Str("payment_date", response->payment_date())
+        .Int("paid_count", response->paid_count())
+        .Int("paid_fen", response->paid_fen())
+        .Int("late_count", response->late_count())
+        .Write(ops::LogLevel::kInfo);
+    return absl::OkStatus();
   });
   return reactor;
 }

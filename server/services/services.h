@@ -2,7 +2,9 @@
 // in calc/, persist through storage, map the result. RPCs not overridden answer UNIMPLEMENTED.
 #pragma once
 
+#include "ops/data_reloader.h"
 #include "services/service_context.h"
+#include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
@@ -77,6 +79,20 @@ class RewardPayoutServiceImpl final : public v1::RewardPayoutService::CallbackSe
 
  private:
   ServiceContext ctx_;
+};
+
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
+ public:
+  AdminServiceImpl(ServiceContext ctx, ops::DataReloader* reloader) : ctx_(ctx), reloader_(reloader) {}
+
+  grpc::ServerUnaryReactor* ReloadData(grpc::CallbackServerContext* context, const v1::ReloadDataRequest* request,
+                                       v1::ReloadDataResponse* response) override;
+  grpc::ServerUnaryReactor* GetDataStatus(grpc::CallbackServerContext* context, const v1::GetDataStatusRequest* request,
+                                          v1::DataStatus* response) override;
+
+ private:
+  ServiceContext ctx_;
+  ops::DataReloader* reloader_;
 };
 
 }  // namespace subsidy::service

@@ -151,13 +151,14 @@ class PgLedgerTx : public LedgerTx {
     auto r = c_->Exec(
         "INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
         "determination_date, award_year, due_date, paid_date, voucher_no, reasons, award_key, data_version, created_by, "
-        "created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'',NULL,$11,$12,$13,$14,$15) RETURNING seq",
+        "created_at, reject_reason) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'',NULL,$11,$12,$13,$14,$15,$16) RETURNING seq",
         {PgParam::Text(p.request_id), PgParam::Text(p.policy_id), PgParam::Text(p.award_group),
          PgParam::Text(p.enterprise_uscc), PgParam::Text(p.enterprise_name), PgParam::Text(p.status),
          PgParam::Int(p.amount_fen), PgParam::Text(p.determination_date), PgParam::Int(p.award_year),
          PgParam::Text(p.due_date), PgParam::Text(EncodeReasons(p.reasons)),
          p.award_key.empty() ? PgParam::Null() : PgParam::Text(p.award_key), PgParam::Text(p.data_version),
-         PgParam::Text(p.created_by), PgParam::Text(NowUtc())});
+         PgParam::Text(p.created_by), PgParam::Text(NowUtc()),
+         PgParam::Text(p.status == "REJECTED" && !p.reasons.empty() ? p.reasons.back().first : std::string())});
     if (!r.ok()) return r.status();
     const int64_t seq = r->Int(0, 0);
     if (p.status == "SCHEDULED") {
@@ -280,6 +281,10 @@ const std::vector<std::string>& PostgresStorage::Migrations() {
         CREATE TABLE policy_awarded (
           policy_id   TEXT PRIMARY KEY,
           awarded_fen BIGINT NOT NULL CHECK (awarded_fen >= 0));
+      )sql",
+      // 3 → 4: the rejection reason as a column, for metrics by reason.
+      R"sql(
+        ALTER TABLE payouts ADD COLUMN reject_reason TEXT NOT NULL DEFAULT '';
       )sql",
   };
   return *kMigrations;
@@ -476,6 +481,22 @@ absl::StatusOr<std::map<std::string, int64_t>> PostgresStorage::AwardedByPolicy(
   std::map<std::string, int64_t> out;
   for (int i = 0; i < r->rows(); ++i) out[r->Text(i, 0)] = r->Int(i, 1);
   return out;
+}
+
+absl::StatusOr<std::vector<Storage::PayoutStat>> PostgresStorage::PayoutStats() {
+  auto r = Query("SELECT status, reject_reason, COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payouts "
+                 "GROUP BY status, reject_reason", {});
+  if (!r.ok()) return r.status();
+  std::vector<PayoutStat> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back({r->Text(i, 0), r->Text(i, 1), r->Int(i, 2), r->Int(i, 3)});
+  return out;
+}
+
+absl::StatusOr<Storage::LedgerTotals> PostgresStorage::Totals() {
+  auto r = Query("SELECT COALESCE(SUM(allocated_fen), 0), COALESCE(SUM(spent_fen), 0), COUNT(DISTINCT school_id) "
+                 "FROM fund_accounts", {});
+  if (!r.ok()) return r.status();
+  return LedgerTotals{r->Int(0, 0), r->Int(0, 1), r->Int(0, 2)};
 }
 
 absl::StatusOr<int64_t> PostgresStorage::CountRows(const std::string& table) {

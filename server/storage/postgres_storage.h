@@ -30,6 +30,8 @@ class PostgresStorage : public Storage {
   absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) override;
   absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) override;
   absl::StatusOr<std::map<std::string, int64_t>> AwardedByPolicy() override;
+  absl::StatusOr<std::vector<PayoutStat>> PayoutStats() override;
+  absl::StatusOr<LedgerTotals> Totals() override;
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
 
  private:

@@ -146,7 +146,7 @@ class SqliteLedgerTx : public LedgerTx {
     auto ins = db_->Prepare(
         "INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
         "determination_date, award_year, due_date, paid_date, voucher_no, reasons, award_key, data_version, created_by, "
-        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'',NULL,?,?,?,?,?)");
+        "created_at, reject_reason) VALUES (?,?,?,?,?,?,?,?,?,?,'',NULL,?,?,?,?,?,?)");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, r.request_id).Bind(2, r.policy_id).Bind(3, r.award_group).Bind(4, r.enterprise_uscc);
     ins->Bind(5, r.enterprise_name).Bind(6, r.status).Bind(7, r.amount_fen).Bind(8, r.determination_date);
@@ -157,6 +157,7 @@ class SqliteLedgerTx : public LedgerTx {
       ins->Bind(12, r.award_key);
     }
     ins->Bind(13, r.data_version).Bind(14, r.created_by).Bind(15, NowUtc());
+    ins->Bind(16, r.status == "REJECTED" && !r.reasons.empty() ? r.reasons.back().first : std::string());
     if (auto s = ins->Run(); !s.ok()) {
       if (s.code() == absl::StatusCode::kAlreadyExists) {
         return absl::AbortedError("the award was made by a concurrent transaction; retry");
@@ -304,6 +305,10 @@ const std::vector<std::string>& SqliteStorage::Migrations() {
         CREATE TABLE policy_awarded (
           policy_id   TEXT PRIMARY KEY,
           awarded_fen INTEGER NOT NULL CHECK (awarded_fen >= 0));
+      )sql",
+      // 3 → 4: the rejection reason as a column, for metrics by reason.
+      R"sql(
+        ALTER TABLE payouts ADD COLUMN reject_reason TEXT NOT NULL DEFAULT '';
       )sql",
   };
   return *kMigrations;
@@ -472,6 +477,30 @@ absl::StatusOr<std::map<std::string, int64_t>> SqliteStorage::AwardedByPolicy() 
     if (!*row) return out;
     out[q->Text(0)] = q->Int(1);
   }
+}
+
+absl::StatusOr<std::vector<Storage::PayoutStat>> SqliteStorage::PayoutStats() {
+  absl::MutexLock lock(&mu_);
+  auto q = db_->Prepare(
+      "SELECT status, reject_reason, COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payouts GROUP BY status, reject_reason");
+  if (!q.ok()) return q.status();
+  std::vector<PayoutStat> out;
+  for (;;) {
+    auto row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back({q->Text(0), q->Text(1), q->Int(2), q->Int(3)});
+  }
+}
+
+absl::StatusOr<Storage::LedgerTotals> SqliteStorage::Totals() {
+  absl::MutexLock lock(&mu_);
+  auto q = db_->Prepare(
+      "SELECT COALESCE(SUM(allocated_fen), 0), COALESCE(SUM(spent_fen), 0), COUNT(DISTINCT school_id) FROM fund_accounts");
+  if (!q.ok()) return q.status();
+  auto row = q->Step();
+  if (!row.ok()) return row.status();
+  return LedgerTotals{q->Int(0), q->Int(1), q->Int(2)};
 }
 
 absl::StatusOr<int64_t> SqliteStorage::CountRows(const std::string& table) {

@@ -137,6 +137,20 @@ class Storage {
   virtual absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) = 0;
   // Awarded so far per policy (for the remaining budgets).
   virtual absl::StatusOr<std::map<std::string, int64_t>> AwardedByPolicy() = 0;
+  // For metrics: payouts by status and rejection reason; all schools' ledger totals.
+  struct PayoutStat {
+    std::string status;
+    std::string reject_reason;
+    int64_t count;
+    int64_t amount_fen;
+  };
+  virtual absl::StatusOr<std::vector<PayoutStat>> PayoutStats() = 0;
+  struct LedgerTotals {
+    int64_t allocated_fen = 0;
+    int64_t spent_fen = 0;
+    int64_t schools = 0;
+  };
+  virtual absl::StatusOr<LedgerTotals> Totals() = 0;
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;
 };

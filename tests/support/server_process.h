@@ -36,6 +36,7 @@ class ServerProcess {
   ~ServerProcess();  // SIGTERM and wait, if still running
 
   const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
   std::shared_ptr<grpc::Channel> Channel() const;
   // SIGTERM, then wait: the exit status (0 on a clean stop).
   int Stop();

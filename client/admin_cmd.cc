@@ -1,0 +1,53 @@
+// subsidyctl admin reload-data|status
+#include "cli.h"
+#include "subsidy/v1/admin.grpc.pb.h"
+
+namespace subsidy::cli {
+namespace {
+
+int Reload(Context& ctx, const Options&) {
+  auto stub = v1::AdminService::NewStub(ctx.Channel());
+  v1::ReloadDataResponse resp;
+  auto call = ctx.NewCall();
+  grpc::Status s = stub->ReloadData(call.get(), v1::ReloadDataRequest(), &resp);
+  if (!s.ok()) return ctx.Fail(s);
+  if (ctx.json) {
+    ctx.PrintJson(resp);
+    return 0;
+  }
+  *ctx.out << (resp.changed() ? "reloaded: " + resp.previous_version() + " → " + resp.data_version()
+                              : "unchanged: " + resp.data_version())
+           << "\n";
+  for (const auto& a : resp.alarms()) *ctx.out << "  " << a.code() << ": " << a.message() << "\n";
+  return 0;
+}
+
+int Status(Context& ctx, const Options&) {
+  auto stub = v1::AdminService::NewStub(ctx.Channel());
+  v1::DataStatus resp;
+  auto call = ctx.NewCall();
+  grpc::Status s = stub->GetDataStatus(call.get(), v1::GetDataStatusRequest(), &resp);
+  if (!s.ok()) return ctx.Fail(s);
+  if (ctx.json) {
+    ctx.PrintJson(resp);
+    return 0;
+  }
+  *ctx.out << "data version  " << resp.data_version() << "\n"
+           << "data dir      " << resp.data_dir() << "\n"
+           << "loaded at     " << resp.loaded_at() << "\n";
+  for (const auto& a : resp.alarms()) *ctx.out << "  " << a.code() << ": " << a.message() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterAdminCommands(Registry& r) {
+  r.Add({{"admin", "reload-data"},
+         "load the server's policy data afresh, validate it, then swap it in (a bad file leaves the old data serving)",
+         "",
+         {},
+         Reload});
+  r.Add({{"admin", "status"}, "the policy data serving: version, directory, staleness alarms", "", {}, Status});
+}
+
+}  // namespace subsidy::cli

@@ -1,0 +1,80 @@
+#include "ops/rpc_observer.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <grpcpp/server_context.h>
+
+#include <chrono>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "ops/log.h"
+
+namespace subsidy::ops {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+const char* CodeName(grpc::StatusCode c) {
+  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+                                 "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  const int i = static_cast<int>(c);
+  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
+}
+
+class RpcObserver : public grpc::experimental::Interceptor {
+ public:
+  RpcObserver(grpc::experimental::ServerRpcInfo* info, Metrics* metrics)
+      : info_(info), metrics_(metrics), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    // Only our own services' messages are protobuf messages we know: gRPC's health service, for
+    // one, hands raw byte buffers through here.
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) && !seen_message_ &&
+        absl::StartsWith(info_->method(), "/subsidy.v1.")) {
+      seen_message_ = true;
+      if (const auto* msg = static_cast<const google::protobuf::Message*>(methods->GetRecvMessage())) {
+        const auto* field = msg->GetDescriptor()->FindFieldByName("request_id");
+        if (field != nullptr && field->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !field->is_repeated()) {
+          request_id_ = msg->GetReflection()->GetString(*msg, field);
+        }
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      std::string method = info_->method();
+      if (!method.empty() && method.front() == '/') method.erase(0, 1);
+      const char* code = CodeName(status.error_code());
+      if (metrics_) metrics_->ObserveRpc(method, code, seconds);
+      std::string caller;
+      const auto& md = info_->server_context()->client_metadata();
+      if (auto it = md.find(kCallerMetadata); it != md.end()) caller.assign(it->second.data(), it->second.size());
+      if (caller.empty()) caller = info_->server_context()->peer();
+      const bool health = method.rfind("grpc.", 0) == 0;
+      LogLine line("rpc");
+      line.Str("method", method).Str("caller", caller).Str("request_id", request_id_).Str("code", code).Num(
+          "latency_ms", seconds * 1000);
+      if (!status.ok()) line.Str("message", status.error_message());
+      line.Write(health ? LogLevel::kDebug : LogLevel::kInfo);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  Metrics* metrics_;
+  const std::chrono::steady_clock::time_point start_;
+  bool seen_message_ = false;
+  std::string request_id_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) {
+  return new RpcObserver(info, metrics_);
+}
+
+}  // namespace subsidy::ops

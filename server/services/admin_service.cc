@@ -1,0 +1,46 @@
+#include "policy/staleness.h"
+#include "services/common.h"
+#include "services/services.h"
+#include "services/status_mapping.h"
+
+namespace subsidy::service {
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerContext* context,
+                                                        const v1::ReloadDataRequest* /*request*/,
+                                                        v1::ReloadDataResponse* response) {
+  auto* reactor = context->DefaultReactor();
+  // Loading and validating the data reads files: off gRPC's threads.
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, response]() -> absl::Status {
+    auto r = reloader_->Reload("rpc:" + CallerOf(context));
+    if (!r.ok()) return r.status();
+    response->set_previous_version(r->previous_version);
+    response->set_data_version(r->data_version);
+    response->set_changed(r->changed);
+    for (const auto& a : r->alarms) {
+      auto* x = response->add_alarms();
+      x->set_code(a.code);
+      x->set_message(a.message);
+    }
+    return absl::OkStatus();
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerContext* context,
+                                                           const v1::GetDataStatusRequest* /*request*/,
+                                                           v1::DataStatus* response) {
+  auto* reactor = context->DefaultReactor();
+  const auto data = ctx_.policy->Get();
+  response->set_data_version(data->version());
+  response->set_data_dir(data->directory());
+  response->set_loaded_at(reloader_->loaded_at());
+  for (const auto& a : StalenessAlarms(*data, ops::TodayInChina())) {
+    auto* x = response->add_alarms();
+    x->set_code(a.code);
+    x->set_message(a.message);
+  }
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace subsidy::service

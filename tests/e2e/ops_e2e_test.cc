@@ -1,0 +1,273 @@
+// Operations end to end: live policy-data reloads under load (RPC and SIGHUP), a broken data
+// file refused while the old data keeps serving, the metrics endpoint scraped and parsed.
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "subsidy/v1/admin.grpc.pb.h"
+#include "subsidy/v1/common.pb.h"
+#include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::unique_ptr<grpc::ClientContext> Call() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
+}
+
+v1::LoanSubsidyRequest Loan() {
+  v1::LoanSubsidyRequest r;
+  r.set_province("41");
+  r.set_region_tier(v1::CENTRAL_WEST);
+  r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+  r.set_principal_fen(10'000'000);
+  r.set_contract_date("2024-01-10");
+  r.set_disbursement_date("2024-01-10");
+  r.set_maturity_date("2025-01-10");
+  r.set_annual_rate_percent("4.00");
+  return r;
+}
+
+void AppendTo(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::app) << text; }
+
+class DataDir {
+ public:
+  DataDir() { std::filesystem::copy(SUBSIDY_DATA_DIR, path()); }
+  std::string path() const { return tmp_.path() + "/data"; }
+
+ private:
+  TempDir tmp_;
+};
+
+std::string Reason(const grpc::Status& s) {
+  v1::RpcStatus details;
+  if (!details.ParseFromString(s.error_details())) return "";
+  for (const auto& any : details.details()) {
+    v1::ErrorInfo info;
+    if (any.type_url() == "type.googleapis.com/google.rpc.ErrorInfo" && info.ParseFromString(any.value())) return info.reason();
+  }
+  return "";
+}
+
+// Callers hammer CalculateLoanSubsidy while `change` runs; each caller must see no error and
+// the data version switch exactly once, from `before` to `after`.
+void ExpectOneSwitchPerCaller(ServerProcess& server, const std::function<void()>& change, std::string* before,
+                              std::string* after) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> errors{0};
+  std::vector<std::vector<std::string>> seen(4);
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t) {
+    callers.emplace_back([&, t] {
+      auto stub = v1::LoanSubsidyService::NewStub(server.Channel());
+      while (!stop) {
+        v1::LoanSubsidyResult r;
+        auto ctx = Call();
+        if (!stub->CalculateLoanSubsidy(ctx.get(), Loan(), &r).ok()) {
+          ++errors;
+          continue;
+        }
+        if (seen[t].empty() || seen[t].back() != r.data_version()) seen[t].push_back(r.data_version());
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  change();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop = true;
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  for (const auto& s : seen) {
+    ASSERT_EQ(s.size(), 2u) << "each caller sees the old version, then the new one, once";
+    *before = s[0];
+    *after = s[1];
+  }
+  EXPECT_NE(*before, *after);
+}
+
+TEST(OpsE2e, ReloadUnderLoadByRpcAndSighupSwitchesVersionOncePerCaller) {
+  DataDir data;
+  TempDir db;
+  auto server = ServerProcess::Start({.db = db.path() + "/x.db", .data_dir = data.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto admin = v1::AdminService::NewStub((*server)->Channel());
+  std::string v0, v1_, v2;
+  ExpectOneSwitchPerCaller(**server, [&] {
+    AppendTo(data.path() + "/lpr_cn.textproto", "# edited by the test: a new content hash\n");
+    v1::ReloadDataResponse resp;
+    auto ctx = Call();
+    ASSERT_TRUE(admin->ReloadData(ctx.get(), {}, &resp).ok());
+    EXPECT_TRUE(resp.changed());
+  }, &v0, &v1_);
+  std::string again;
+  ExpectOneSwitchPerCaller(**server, [&] {
+    AppendTo(data.path() + "/lpr_cn.textproto", "# edited again, reloaded by SIGHUP\n");
+    kill((*server)->pid(), SIGHUP);
+  }, &again, &v2);
+  EXPECT_EQ(again, v1_);
+  v1::DataStatus status;
+  auto ctx = Call();
+  ASSERT_TRUE(admin->GetDataStatus(ctx.get(), {}, &status).ok());
+  EXPECT_EQ(status.data_version(), v2);
+  EXPECT_THAT((*server)->Stderr(), HasSubstr("\"event\":\"data_reload\""));
+}
+
+TEST(OpsE2e, ABrokenDataFileIsRefusedAndTheOldDataKeepsServing) {
+  DataDir data;
+  TempDir db;
+  auto server = ServerProcess::Start({.db = db.path() + "/x.db", .data_dir = data.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto admin = v1::AdminService::NewStub((*server)->Channel());
+  auto loans = v1::LoanSubsidyService::NewStub((*server)->Channel());
+  v1::LoanSubsidyResult before;
+  auto c1 = Call();
+  ASSERT_TRUE(loans->CalculateLoanSubsidy(c1.get(), Loan(), &before).ok());
+
+  // A make-up working day on a Tuesday: semantically wrong, syntactically fine.
+  std::ifstream in(data.path() + "/calendar_cn.textproto");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string from = "date: \"2024-10-12\" kind: MAKEUP_WORKDAY";
+  text.replace(text.find(from), from.size(), "date: \"2024-10-08\" kind: MAKEUP_WORKDAY");
+  std::ofstream(data.path() + "/calendar_cn.textproto", std::ios::trunc) << text;
+  v1::ReloadDataResponse resp;
+  auto c2 = Call();
+  grpc::Status s = admin->ReloadData(c2.get(), {}, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(s), "DATA_INVALID");
+  EXPECT_THAT(s.error_message(), HasSubstr("calendar_cn.textproto"));
+  EXPECT_THAT(s.error_message(), HasSubstr("2024-10-08"));
+
+  // Restored, and then a syntax error elsewhere: it names the line.
+  text.replace(text.find("date: \"2024-10-08\" kind: MAKEUP_WORKDAY"), from.size(), from);
+  std::ofstream(data.path() + "/calendar_cn.textproto", std::ios::trunc) << text;
+  AppendTo(data.path() + "/education.textproto", "rates { row_id: \"X\" amount_fen: not-a-number }\n");
+  auto c3 = Call();
+  s = admin->ReloadData(c3.get(), {}, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), ::testing::ContainsRegex("education.textproto:[0-9]+:[0-9]+"));
+
+  v1::LoanSubsidyResult after;
+  auto c4 = Call();
+  ASSERT_TRUE(loans->CalculateLoanSubsidy(c4.get(), Loan(), &after).ok());
+  EXPECT_EQ(after.data_version(), before.data_version());
+  EXPECT_EQ(after.total_interest_fen(), before.total_interest_fen());
+}
+
+std::string HttpGet(const std::string& host_port, const std::string& path) {
+  const size_t colon = host_port.rfind(':');
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(host_port.substr(colon + 1))));
+  inet_pton(AF_INET, host_port.substr(0, colon).c_str(), &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: " + host_port + "\r\n\r\n";
+  (void)!write(fd, req.data(), req.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
+// Parses the Prometheus text exposition format strictly; returns sample → value.
+std::map<std::string, double> ParsePrometheus(const std::string& body, std::string* error) {
+  std::map<std::string, double> out;
+  static const std::regex kSample(
+      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*")*,?)?\})? ([-+]?([0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?|[Ii]nf|[Nn]a[Nn]))( [0-9]+)?$)");
+  static const std::regex kComment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]*( .*)?$)");
+  std::istringstream in(body);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      if (!std::regex_match(line, kComment)) *error = "bad comment: " + line;
+      continue;
+    }
+    std::smatch m;
+    if (!std::regex_match(line, m, kSample)) {
+      *error = "bad sample: " + line;
+      continue;
+    }
+    out[line.substr(0, line.rfind(' '))] = std::stod(m[8].str());
+  }
+  return out;
+}
+
+TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
+  TempDir db;
+  auto server = ServerProcess::Start({.db = db.path() + "/x.db",
+                                      .extra_args = {"--metrics_listen=127.0.0.1:0", "--metrics_refresh_seconds=1"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::smatch m;
+  const std::string err = (*server)->Stderr();
+  ASSERT_TRUE(std::regex_search(err, m, std::regex("\"metrics\":\"([0-9.:]+)\""))) << err;
+  const std::string metrics_addr = m[1].str();
+
+  auto loans = v1::LoanSubsidyService::NewStub((*server)->Channel());
+  for (int i = 0; i < 5; ++i) {
+    v1::LoanSubsidyResult r;
+    auto ctx = Call();
+    ASSERT_TRUE(loans->CalculateLoanSubsidy(ctx.get(), Loan(), &r).ok());
+  }
+  v1::LoanSubsidyRequest bad = Loan();
+  bad.set_principal_fen(-1);
+  v1::LoanSubsidyResult r;
+  auto bctx = Call();
+  EXPECT_FALSE(loans->CalculateLoanSubsidy(bctx.get(), bad, &r).ok());
+  auto edu = v1::EducationFundService::NewStub((*server)->Channel());
+  v1::AllocateFundsRequest a;
+  a.set_request_id("m-1");
+  a.set_school_id("110106-M");
+  a.set_source(v1::CENTRAL_DIRECT);
+  a.set_amount_fen(12345);
+  a.set_date("2024-03-01");
+  v1::FundBalance bal;
+  auto actx = Call();
+  ASSERT_TRUE(edu->AllocateFunds(actx.get(), a, &bal).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one refresh of the ledger gauges
+
+  const std::string response = HttpGet(metrics_addr, "/metrics");
+  ASSERT_THAT(response, HasSubstr("200 OK"));
+  const std::string body = response.substr(response.find("\r\n\r\n") + 4);
+  std::string error;
+  const auto samples = ParsePrometheus(body, &error);
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(samples.at("subsidy_rpcs_total{code=\"OK\",method=\"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy\"}"), 5);
+  EXPECT_EQ(samples.at("subsidy_rpcs_total{code=\"INVALID_ARGUMENT\",method=\"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy\"}"), 1);
+  EXPECT_EQ(samples.at("subsidy_rpc_latency_seconds_count{code=\"OK\",method=\"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy\"}"), 5);
+  EXPECT_EQ(samples.at("subsidy_school_ledger_fen{figure=\"allocated\"}"), 12345);
+  EXPECT_EQ(samples.at("subsidy_reward_remaining_budget_fen{policy_id=\"YC-DIGITAL-TRANSFORM\"}"), 1e9);
+  EXPECT_TRUE(samples.count("subsidy_policy_data_staleness{figure=\"lpr_age_days\"}"));
+  bool has_version = false;
+  for (const auto& [k, v] : samples) has_version |= k.rfind("subsidy_policy_data_info{", 0) == 0 && v == 1;
+  EXPECT_TRUE(has_version);
+  // One JSON line per RPC, with the request_id of mutations.
+  EXPECT_THAT((*server)->Stderr(), HasSubstr("\"method\":\"subsidy.v1.EducationFundService/AllocateFunds\""));
+  EXPECT_THAT((*server)->Stderr(), HasSubstr("\"request_id\":\"m-1\""));
+}
+
+}  // namespace
+}  // namespace subsidy::testing
