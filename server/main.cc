@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -38,12 +40,32 @@ ABSL_FLAG(int, max_queued_mutations, 4096, "mutations waiting for a worker befor
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may take to finish on SIGTERM");
 ABSL_FLAG(std::string, metrics_listen, "", "HOST:PORT for Prometheus metrics in text format (empty: none)");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of the server (enables TLS, with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of the server");
+ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA bundle: require and verify client certificates (mutual TLS)");
+ABSL_FLAG(bool, allow_plaintext, false, "serve without TLS on a non-loopback address (never needed on 127.0.0.1)");
+ABSL_FLAG(std::string, auth_config, "",
+          "callers and roles (protobuf text; subsidyctl auth add-caller writes it); empty: loopback callers only");
+ABSL_FLAG(int, max_calls_per_caller, 256, "calls one caller may have in flight; past it RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_message_bytes, 16 << 20, "largest request message accepted");
+ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");
 ABSL_FLAG(int, metrics_refresh_seconds, 5, "how often the database-derived metrics are refreshed");
 
 namespace {
 
 using subsidy::ops::LogLevel;
 using subsidy::ops::LogLine;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "127.0.0.1" || host.rfind("127.", 0) == 0 || host == "localhost" || host == "[::1]" || host == "::1";
+}
 
 int Fail(const std::string& message) {
   LogLine("start_failed").Str("error", message).Write(LogLevel::kError);
@@ -97,7 +119,20 @@ int main(int argc, char** argv) {
   subsidy::service::PolicyHolder policy(*data);
   auto executor = std::make_unique<subsidy::service::Executor>(absl::GetFlag(FLAGS_db_workers),
                                                                static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_mutations)));
-  subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get()};
+  std::unique_ptr<subsidy::auth::Authorizer> authorizer;
+  if (absl::GetFlag(FLAGS_auth_config).empty()) {
+    authorizer = subsidy::auth::Authorizer::LoopbackOnly();
+    LogLine("auth").Str("mode", "loopback-only").Str(
+        "message", "no --auth_config: accepting loopback callers only, each with every role").Write(LogLevel::kWarning);
+  } else {
+    auto a = subsidy::auth::Authorizer::FromFile(absl::GetFlag(FLAGS_auth_config));
+    if (!a.ok()) return Fail(absl::StrCat("auth config not loaded: ", a.status().message()));
+    authorizer = std::move(*a);
+    LogLine("auth").Str("mode", "tokens").Str("config", absl::GetFlag(FLAGS_auth_config)).Write(LogLevel::kInfo);
+  }
+  subsidy::auth::CallLimiter limiter(std::max(1, absl::GetFlag(FLAGS_max_calls_per_caller)));
+  subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get(), authorizer.get(), &limiter,
+                                       static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_stream_messages)))};
   subsidy::ops::DataReloader reloader(&policy, data_dir);
   subsidy::service::LoanSubsidyServiceImpl loan(ctx);
   subsidy::service::EducationFundServiceImpl education(ctx);
@@ -118,14 +153,43 @@ int main(int argc, char** argv) {
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return Fail("--listen must be HOST:PORT");
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  const bool tls = !absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty();
+  if (tls) {
+    grpc::SslServerCredentialsOptions ssl;
+    const std::string cert = ReadFile(absl::GetFlag(FLAGS_tls_cert)), key = ReadFile(absl::GetFlag(FLAGS_tls_key));
+    if (cert.empty() || key.empty()) return Fail("--tls_cert and --tls_key must both name readable PEM files");
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
+      ssl.pem_root_certs = ReadFile(absl::GetFlag(FLAGS_tls_client_ca));
+      if (ssl.pem_root_certs.empty()) return Fail("--tls_client_ca must name a readable PEM file");
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    credentials = grpc::SslServerCredentials(ssl);
+  } else {
+    if (!IsLoopbackHost(listen.substr(0, colon)) && !absl::GetFlag(FLAGS_allow_plaintext)) {
+      return Fail("refusing to serve plaintext on a non-loopback address: give --tls_cert/--tls_key, or "
+                  "--allow_plaintext if a TLS proxy in front is meant to protect it");
+    }
+    credentials = grpc::InsecureServerCredentials();
+  }
   int selected_port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &selected_port);
+  builder.AddListeningPort(listen, credentials, &selected_port);
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.SetMaxSendMessageSize(64 << 20);
+  // Keepalive: ping idle connections every 60 s and drop them after 20 s without an answer;
+  // clients may ping every 10 s at most, even with no call in flight.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   builder.RegisterService(&loan);
   builder.RegisterService(&education);
   builder.RegisterService(&reward);
   builder.RegisterService(&admin);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<subsidy::ops::RpcObserverFactory>(&metrics));
+  interceptors.push_back(std::make_unique<subsidy::ops::RpcObserverFactory>(&metrics, authorizer.get()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc::ResourceQuota quota("subsidy-server");
   const int threads = absl::GetFlag(FLAGS_threads) > 0
@@ -144,6 +208,8 @@ int main(int argc, char** argv) {
   std::cout << "listening on " << address << std::endl;
   LogLine("start")
       .Str("listen", address)
+      .Bool("tls", tls)
+      .Bool("mutual_tls", tls && !absl::GetFlag(FLAGS_tls_client_ca).empty())
       .Str("metrics", metrics_addr)
       .Str("data_version", (*data)->version())
       .Str("data_dir", data_dir)
@@ -159,6 +225,9 @@ int main(int argc, char** argv) {
       sigwait(&signals, &sig);
       if (sig == SIGHUP) {
         (void)reloader.Reload("SIGHUP");
+        if (auto st = authorizer->Reload(); !st.ok()) {
+          LogLine("auth_reload").Str("result", "rejected").Str("error", st.message()).Write(LogLevel::kError);
+        }
         continue;
       }
       LogLine("stopping").Int("signal", sig).Write(LogLevel::kInfo);

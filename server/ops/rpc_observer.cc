@@ -26,8 +26,8 @@ const char* CodeName(grpc::StatusCode c) {
 
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
-  RpcObserver(grpc::experimental::ServerRpcInfo* info, Metrics* metrics)
-      : info_(info), metrics_(metrics), start_(std::chrono::steady_clock::now()) {}
+  RpcObserver(grpc::experimental::ServerRpcInfo* info, Metrics* metrics, const auth::Authorizer* auth)
+      : info_(info), metrics_(metrics), auth_(auth), start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     // Only our own services' messages are protobuf messages we know: gRPC's health service, for
@@ -49,10 +49,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
       if (!method.empty() && method.front() == '/') method.erase(0, 1);
       const char* code = CodeName(status.error_code());
       if (metrics_) metrics_->ObserveRpc(method, code, seconds);
-      std::string caller;
-      const auto& md = info_->server_context()->client_metadata();
-      if (auto it = md.find(kCallerMetadata); it != md.end()) caller.assign(it->second.data(), it->second.size());
-      if (caller.empty()) caller = info_->server_context()->peer();
+      const std::string caller = auth_ ? auth_->NameFor(*info_->server_context()) : info_->server_context()->peer();
       const bool health = method.rfind("grpc.", 0) == 0;
       LogLine line("rpc");
       line.Str("method", method).Str("caller", caller).Str("request_id", request_id_).Str("code", code).Num(
@@ -66,6 +63,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
  private:
   grpc::experimental::ServerRpcInfo* info_;
   Metrics* metrics_;
+  const auth::Authorizer* auth_;
   const std::chrono::steady_clock::time_point start_;
   bool seen_message_ = false;
   std::string request_id_;
@@ -74,7 +72,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
 }  // namespace
 
 grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) {
-  return new RpcObserver(info, metrics_);
+  return new RpcObserver(info, metrics_, auth_);
 }
 
 }  // namespace subsidy::ops

@@ -4,20 +4,19 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include "auth/authorizer.h"
 #include "ops/metrics.h"
 
 namespace subsidy::ops {
 
 class RpcObserverFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit RpcObserverFactory(Metrics* metrics) : metrics_(metrics) {}
+  RpcObserverFactory(Metrics* metrics, const auth::Authorizer* auth) : metrics_(metrics), auth_(auth) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override;
 
  private:
   Metrics* metrics_;
+  const auth::Authorizer* auth_;
 };
-
-// The caller's name as the authentication layer set it for this call ("" before it runs).
-inline constexpr char kCallerMetadata[] = "x-subsidy-caller";
 
 }  // namespace subsidy::ops

@@ -9,9 +9,15 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerConte
                                                         const v1::ReloadDataRequest* /*request*/,
                                                         v1::ReloadDataResponse* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.AdminService/ReloadData");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   // Loading and validating the data reads files: off gRPC's threads.
-  FinishOnExecutor(ctx_.executor, reactor, [this, context, response]() -> absl::Status {
-    auto r = reloader_->Reload("rpc:" + CallerOf(context));
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, response, admitted = std::move(*admission)]() -> absl::Status {
+    auto r = reloader_->Reload("rpc:" + admitted.caller.name);
+    (void)context;
     if (!r.ok()) return r.status();
     response->set_previous_version(r->previous_version);
     response->set_data_version(r->data_version);
@@ -30,6 +36,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerCo
                                                            const v1::GetDataStatusRequest* /*request*/,
                                                            v1::DataStatus* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.AdminService/GetDataStatus");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   const auto data = ctx_.policy->Get();
   response->set_data_version(data->version());
   response->set_data_dir(data->directory());

@@ -42,6 +42,17 @@ void FinishOnExecutor(Executor* executor, grpc::ServerUnaryReactor* reactor, std
   }
 }
 
+absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
+                                absl::string_view method, absl::string_view school_id) {
+  auto caller = ctx.auth->Authorize(*context, method, school_id);
+  if (!caller.ok()) return caller.status();
+  auto slot = ctx.limiter->Acquire(caller->name);
+  if (!slot) {
+    return absl::ResourceExhaustedError("caller " + caller->name + " has too many calls in flight; retry later");
+  }
+  return Admission{std::move(*caller), std::move(slot)};
+}
+
 std::string CallerOf(const grpc::CallbackServerContext* context) {
   return absl::StrCat("peer:", context->peer());
 }

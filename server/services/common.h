@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/executor.h"
+#include "services/service_context.h"
 #include "storage/storage.h"
 #include "time/date.h"
 
@@ -18,7 +19,8 @@ namespace subsidy::service {
 
 // The request's payload for idempotency: its deterministic serialization without request_id.
 template <class Req>
-storage::IdempotencyKey KeyFor(const std::string& method, const Req& request) {
+storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
+                               std::chrono::system_clock::time_point deadline) {
   Req copy = request;
   copy.clear_request_id();
   std::string payload;
@@ -28,8 +30,17 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request) {
     out.SetSerializationDeterministic(true);
     copy.SerializeToCodedStream(&out);
   }
-  return {request.request_id(), method, payload};
+  return {request.request_id(), method, payload, deadline};
 }
+
+// The caller, authorized for `method` (and `school_id` when the RPC is school-scoped), holding
+// one of its concurrent-call slots until the Admission is destroyed.
+struct Admission {
+  auth::Caller caller;
+  std::shared_ptr<void> slot;
+};
+absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
+                                absl::string_view method, absl::string_view school_id = "");
 
 absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateId(const std::string& value, absl::string_view field);

@@ -69,6 +69,11 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::SplitGrant(grpc::CallbackSer
                                                                 const v1::SplitGrantRequest* request,
                                                                 v1::SplitGrantResponse* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/SplitGrant");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   std::vector<education::Share> shares;
   for (int i = 0; i < request->shares_size(); ++i) {
     auto src = FromProto(request->shares(i).source());
@@ -96,6 +101,11 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::GetFundPriority(grpc::Callba
                                                                      const v1::GetFundPriorityRequest* request,
                                                                      v1::FundPriority* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/GetFundPriority", request->school_id());
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   auto status = [&]() -> absl::Status {
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     const auto data = ctx_.policy->Get();
@@ -114,7 +124,12 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
                                                                    const v1::AllocateFundsRequest* request,
                                                                    v1::FundBalance* response) {
   auto* reactor = context->DefaultReactor();
-  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
+  auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/AllocateFunds", request->school_id());
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     auto source = FromProto(request->source());
@@ -122,9 +137,9 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
     if (auto s = ValidateAmount(request->amount_fen()); !s.ok()) return s;
     auto date = ParseDate(request->date(), "date");
     if (!date.ok()) return date.status();
-    const std::string caller = CallerOf(context);
+    const std::string caller = admitted.caller.name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("AllocateFunds", *request), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("AllocateFunds", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto id = tx.InsertAllocation(request->school_id(), *source, request->amount_fen(), request->date(),
                                         request->request_id());
           if (!id.ok()) return id.status();
@@ -159,7 +174,12 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
                                                                        const v1::RecordExpenditureRequest* request,
                                                                        v1::Expenditure* response) {
   auto* reactor = context->DefaultReactor();
-  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
+  auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/RecordExpenditure", request->school_id());
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     if (request->category().empty()) return InvalidField("category", "is required");
@@ -167,9 +187,9 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
     auto date = ParseDate(request->date(), "date");
     if (!date.ok()) return date.status();
     const auto data = ctx_.policy->Get();
-    const std::string caller = CallerOf(context);
+    const std::string caller = admitted.caller.name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("RecordExpenditure", *request), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("RecordExpenditure", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           const auto* category = data->education().FindCategory(request->category());
           if (category == nullptr) {
             return InvalidField("category", "unknown expenditure category \"" + request->category() + "\"");
@@ -222,6 +242,11 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::GetSpendingProgress(grpc::Ca
                                                                          const v1::GetSpendingProgressRequest* request,
                                                                          v1::SpendingProgress* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/GetSpendingProgress", request->school_id());
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   auto status = [&]() -> absl::Status {
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     const auto data = ctx_.policy->Get();
@@ -251,6 +276,11 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::ComputeEducationEntitlement(
     grpc::CallbackServerContext* context, const v1::EducationEntitlementRequest* request,
     v1::EducationEntitlement* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/ComputeEducationEntitlement", request->school_id());
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   auto status = [&]() -> absl::Status {
     int year = 0;
     if (request->school_year().size() != 4 || !absl::SimpleAtoi(request->school_year(), &year) || year < 2000 ||

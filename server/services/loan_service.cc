@@ -1,4 +1,5 @@
 #include "common/status_util.h"
+#include "services/common.h"
 #include "services/loan_mapping.h"
 #include "services/pipelined_reactor.h"
 #include "services/services.h"
@@ -89,6 +90,11 @@ grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidy(grpc::Cal
                                                                        const v1::LoanSubsidyRequest* request,
                                                                        v1::LoanSubsidyResult* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   const auto data = ctx_.policy->Get();
   reactor->Finish(ToGrpcStatus(CalculateOne(*request, *data, response)));
   return reactor;
@@ -98,6 +104,11 @@ grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidyBatch(grpc
                                                                             const v1::LoanSubsidyBatchRequest* request,
                                                                             v1::LoanSubsidyBatchResult* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   const auto data = ctx_.policy->Get();
   CalculateBatch(*request, *data, response);
   reactor->Finish(grpc::Status::OK);
@@ -105,28 +116,42 @@ grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidyBatch(grpc
 }
 
 grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
-    grpc::CallbackServerContext* /*context*/) {
+    grpc::CallbackServerContext* context) {
+  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies");
+  if (!admission.ok()) {
+    return new RejectingReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(ToGrpcStatus(admission.status()));
+  }
   // One snapshot for the whole stream: a claim file is computed on one version of the data.
   auto data = ctx_.policy->Get();
   return new PipelinedReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(
       [data](const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) { CalculateInBand(req, *data, out); },
-      kStreamWindow);
+      kStreamWindow, admission->slot, ctx_.max_stream_messages);
 }
 
 grpc::ServerBidiReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>*
-LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* /*context*/) {
+LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* context) {
+  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches");
+  if (!admission.ok()) {
+    return new RejectingReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>(
+        ToGrpcStatus(admission.status()));
+  }
   auto data = ctx_.policy->Get();
   return new PipelinedReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>(
       [data](const v1::LoanSubsidyBatchRequest& req, v1::LoanSubsidyBatchResult* out) {
         CalculateBatch(req, *data, out);
       },
-      kBatchStreamWindow);
+      kBatchStreamWindow, admission->slot, ctx_.max_stream_messages);
 }
 
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::GetLoanPolicy(grpc::CallbackServerContext* context,
                                                                 const v1::GetLoanPolicyRequest* request,
                                                                 v1::LoanPolicy* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/GetLoanPolicy");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   const auto data = ctx_.policy->Get();
   reactor->Finish(ToGrpcStatus(FillPolicy(*request, *data, response)));
   return reactor;

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <deque>
+#include <memory>
 #include <functional>
 
 #include "absl/synchronization/mutex.h"
@@ -17,11 +18,24 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
  public:
   using Fn = std::function<void(const Req&, Resp*)>;
 
-  PipelinedReactor(Fn fn, size_t max_queued) : fn_(std::move(fn)), max_queued_(max_queued) {
+  // `keep_alive` is held until the call is done (e.g. the caller's concurrent-call slot); past
+  // `max_messages` requests the call ends with RESOURCE_EXHAUSTED.
+  PipelinedReactor(Fn fn, size_t max_queued, std::shared_ptr<void> keep_alive = nullptr,
+                   size_t max_messages = static_cast<size_t>(-1))
+      : fn_(std::move(fn)), max_queued_(max_queued), keep_alive_(std::move(keep_alive)), max_messages_(max_messages) {
     this->StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
+    if (ok && ++messages_ > max_messages_) {
+      {
+        absl::MutexLock lock(&mu_);
+        if (finished_) return;
+        finished_ = true;
+      }
+      this->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many messages in one stream"));
+      return;
+    }
     Resp response;
     if (ok) fn_(request_, &response);
     Resp* to_write = nullptr;
@@ -89,6 +103,9 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
 
   Fn fn_;
   const size_t max_queued_;
+  std::shared_ptr<void> keep_alive_;
+  const size_t max_messages_;
+  size_t messages_ = 0;  // only OnReadDone touches it, and reads are sequential
   Req request_;
   absl::Mutex mu_;
   std::deque<Resp> queue_ ABSL_GUARDED_BY(mu_);
@@ -97,6 +114,14 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
   bool read_paused_ ABSL_GUARDED_BY(mu_) = false;
   bool failed_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Ends a stream at once with `status` (e.g. the caller may not make this call).
+template <class Req, class Resp>
+class RejectingReactor final : public grpc::ServerBidiReactor<Req, Resp> {
+ public:
+  explicit RejectingReactor(grpc::Status status) { this->Finish(std::move(status)); }
+  void OnDone() override { delete this; }
 };
 
 }  // namespace subsidy::service

@@ -56,6 +56,11 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListRewardPolicies(grpc::Call
                                                                        const v1::ListRewardPoliciesRequest* /*request*/,
                                                                        v1::ListRewardPoliciesResponse* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/ListRewardPolicies");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   auto status = [&]() -> absl::Status {
     const auto data = ctx_.policy->Get();
     auto awarded = ctx_.storage->AwardedByPolicy();
@@ -112,7 +117,12 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
                                                                         const v1::SubmitDeterminationRequest* request,
                                                                         v1::Payout* response) {
   auto* reactor = context->DefaultReactor();
-  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
+  auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/SubmitDetermination");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (request->policy_id().empty()) return InvalidField("policy_id", "is required");
     const auto data = ctx_.policy->Get();
@@ -127,9 +137,9 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
     if (auto f = reward::FormulaAmount(*policy, metrics); !f.ok()) return f.status();
     auto due = data->calendar().AddWorkingDays(*date, policy->payout_working_days);
     if (!due.ok()) return due.status();  // FAILED_PRECONDITION CALENDAR_NOT_AVAILABLE
-    const std::string caller = CallerOf(context);
+    const std::string caller = admitted.caller.name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("SubmitDetermination", *request), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("SubmitDetermination", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto history = tx.EnterpriseAwards(request->enterprise_uscc());
           if (!history.ok()) return history.status();
           auto awarded = tx.PolicyAwarded(policy->policy_id);
@@ -181,6 +191,11 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
 grpc::ServerUnaryReactor* RewardPayoutServiceImpl::GetPayout(grpc::CallbackServerContext* context,
                                                               const v1::GetPayoutRequest* request, v1::Payout* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/GetPayout");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   auto status = [&]() -> absl::Status {
     if (request->payout_id().empty()) return InvalidField("payout_id", "is required");
     auto seq = storage::PayoutSeqFrom(request->payout_id());
@@ -199,6 +214,11 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListPayouts(grpc::CallbackSer
                                                                 const v1::ListPayoutsRequest* request,
                                                                 v1::ListPayoutsResponse* response) {
   auto* reactor = context->DefaultReactor();
+  auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/ListPayouts");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
   auto status = [&]() -> absl::Status {
     storage::PayoutFilter f;
     f.policy_id = request->policy_id();
@@ -235,13 +255,18 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::Callbac
                                                                     const v1::RunDisbursementRequest* request,
                                                                     v1::RunDisbursementResponse* response) {
   auto* reactor = context->DefaultReactor();
-  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response]() -> absl::Status {
+  auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/RunDisbursement");
+  if (!admission.ok()) {
+    reactor->Finish(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
+  FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     auto date = ParseDate(request->payment_date(), "payment_date");
     if (!date.ok()) return date.status();
-    const std::string caller = CallerOf(context);
+    const std::string caller = admitted.caller.name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("RunDisbursement", *request), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("RunDisbursement", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto paid = tx.DisburseDue(date->ToString());
           if (!paid.ok()) return paid.status();
           v1::RunDisbursementResponse out;

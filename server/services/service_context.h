@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/synchronization/mutex.h"
+#include "auth/authorizer.h"
 #include "services/executor.h"
 #include "policy/policy_data.h"
 #include "storage/storage.h"
@@ -33,6 +34,9 @@ struct ServiceContext {
   PolicyHolder* policy;
   storage::Storage* storage;
   Executor* executor;  // runs calls that wait on the database
+  auth::Authorizer* auth;
+  auth::CallLimiter* limiter;
+  size_t max_stream_messages = 1'000'000;  // per call
 };
 
 }  // namespace subsidy::service

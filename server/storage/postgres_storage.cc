@@ -415,6 +415,9 @@ absl::StatusOr<std::string> PostgresStorage::RunIdempotent(
           {PgParam::Text(key.request_id), PgParam::Text(key.method), PgParam::Bytes(key.payload),
            PgParam::Bytes(*response), PgParam::Text(NowUtc())});
       if (!rec.ok()) return rec.status();
+      if (std::chrono::system_clock::now() >= key.deadline) {
+        return absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
+      }
       if (auto s = c->Exec("COMMIT"); !s.ok()) return s.status();
       return response;
     };

@@ -377,14 +377,34 @@ absl::StatusOr<std::string> SqliteStorage::RunIdempotent(
   return std::move(mine.result);
 }
 
-void SqliteStorage::RunBatch(const std::vector<Pending*>& batch) {
+void SqliteStorage::RunBatch(const std::vector<Pending*>& batch_in) {
   absl::MutexLock lock(&mu_);
+  std::vector<Pending*> batch = batch_in;
+  for (;;) {
+    std::vector<Pending*> expired;
+    RunBatchLocked(batch, &expired);
+    if (expired.empty()) return;
+    // A mutation whose deadline passed before the commit is not applied: the batch was rolled
+    // back whole; run it again without them.
+    for (Pending* p : expired) {
+      p->result = absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
+      batch.erase(std::find(batch.begin(), batch.end(), p));
+    }
+    if (batch.empty()) return;
+  }
+}
+
+void SqliteStorage::RunBatchLocked(const std::vector<Pending*>& batch, std::vector<Pending*>* expired) {
   if (auto s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) {
     for (Pending* p : batch) p->result = s;
     return;
   }
   std::vector<bool> wrote(batch.size(), false);
   for (size_t i = 0; i < batch.size(); ++i) {
+    if (std::chrono::system_clock::now() >= batch[i]->key->deadline) {
+      batch[i]->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
+      continue;
+    }
     if (auto s = db_->Exec("SAVEPOINT one"); !s.ok()) {
       batch[i]->result = s;
       continue;
@@ -397,6 +417,14 @@ void SqliteStorage::RunBatch(const std::vector<Pending*>& batch) {
       (void)db_->Exec("ROLLBACK TO one");
       (void)db_->Exec("RELEASE one");
     }
+  }
+  const auto now = std::chrono::system_clock::now();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (wrote[i] && now >= batch[i]->key->deadline) expired->push_back(batch[i]);
+  }
+  if (!expired->empty()) {
+    (void)db_->Exec("ROLLBACK");
+    return;
   }
   if (auto s = db_->Exec("COMMIT"); !s.ok()) {
     (void)db_->Exec("ROLLBACK");

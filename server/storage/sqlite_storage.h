@@ -46,6 +46,8 @@ class SqliteStorage : public Storage {
     bool done = false;
   };
   void RunBatch(const std::vector<Pending*>& batch);
+  void RunBatchLocked(const std::vector<Pending*>& batch, std::vector<Pending*>* expired)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::string> RunOne(const Pending& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Mutex queue_mu_;
   std::vector<Pending*> queue_ ABSL_GUARDED_BY(queue_mu_);

@@ -5,6 +5,7 @@
 // interface for several replicas, with every guarantee held by the database.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -26,6 +27,8 @@ struct IdempotencyKey {
   std::string request_id;
   std::string method;
   std::string payload;
+  // A mutation whose deadline passes before its commit is not applied (DEADLINE_EXCEEDED).
+  std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
 };
 
 struct FundAccount {

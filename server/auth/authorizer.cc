@@ -1,0 +1,222 @@
+#include "auth/authorizer.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/text_format.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "subsidy/data/v1/policy_data.pb.h"
+
+namespace subsidy::auth {
+namespace {
+
+struct MethodRule {
+  const char* method;
+  std::vector<Role> roles;
+  bool school_scoped;
+};
+
+// Every RPC of the API and who may make it. Health and reflection are open to all (probes and
+// generic tools); anything not listed is refused.
+const std::vector<MethodRule>& Rules() {
+  using enum Role;
+  static const auto* rules = new std::vector<MethodRule>{
+      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", {kBank, kFinance, kAdmin}, false},
+      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", {kBank, kFinance, kAdmin}, false},
+      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", {kBank, kFinance, kAdmin}, false},
+      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", {kBank, kFinance, kAdmin}, false},
+      {"subsidy.v1.LoanSubsidyService/GetLoanPolicy", {kBank, kFinance, kAdmin}, false},
+      {"subsidy.v1.EducationFundService/SplitGrant", {kSchool, kFinance, kAdmin}, false},
+      {"subsidy.v1.EducationFundService/ComputeEducationEntitlement", {kSchool, kFinance, kAdmin}, true},
+      {"subsidy.v1.EducationFundService/GetFundPriority", {kSchool, kFinance, kAdmin}, true},
+      {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin}, true},
+      {"subsidy.v1.EducationFundService/AllocateFunds", {kSchool, kAdmin}, true},
+      {"subsidy.v1.EducationFundService/RecordExpenditure", {kSchool, kAdmin}, true},
+      {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin}, false},
+      {"subsidy.v1.RewardPayoutService/SubmitDetermination", {kPortal, kAdmin}, false},
+      {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin}, false},
+      {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin}, false},
+      {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, false},
+      {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin}, false},
+      {"subsidy.v1.AdminService/ReloadData", {kAdmin}, false},
+  };
+  return *rules;
+}
+
+bool IsLoopbackPeer(const std::string& peer) {
+  return absl::StartsWith(peer, "ipv4:127.") || absl::StartsWith(peer, "ipv6:[::1]") ||
+         absl::StartsWith(peer, "ipv6:%5B::1%5D") || absl::StartsWith(peer, "unix:");
+}
+
+std::string RawSha256(absl::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(md), n);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, Caller>>> LoadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the auth config"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  data::v1::AuthConfig config;
+  if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &config)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a valid AuthConfig (protobuf text format)"));
+  }
+  std::vector<std::pair<std::string, Caller>> out;
+  std::set<std::string> names;
+  for (const auto& c : config.callers()) {
+    if (c.name().empty() || !names.insert(c.name()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": caller names must be present and unique"));
+    }
+    std::string digest;
+    if (c.token_sha256().size() != 64 || !absl::ascii_isxdigit(static_cast<unsigned char>(c.token_sha256()[0]))) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": caller ", c.name(), ": token_sha256 must be 64 hex digits"));
+    }
+    digest = absl::HexStringToBytes(c.token_sha256());
+    Caller caller{c.name(), {}, {c.schools().begin(), c.schools().end()}};
+    for (const auto& r : c.roles()) {
+      Role role;
+      if (!RoleFromName(r, &role)) {
+        return absl::InvalidArgumentError(absl::StrCat(path, ": caller ", c.name(), ": unknown role ", r));
+      }
+      caller.roles.insert(role);
+    }
+    out.emplace_back(digest, std::move(caller));
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kBank: return "bank";
+    case Role::kSchool: return "school";
+    case Role::kPortal: return "portal";
+    case Role::kFinance: return "finance";
+    case Role::kAdmin: return "admin";
+  }
+  return "?";
+}
+
+bool RoleFromName(absl::string_view name, Role* out) {
+  for (Role r : {Role::kBank, Role::kSchool, Role::kPortal, Role::kFinance, Role::kAdmin}) {
+    if (name == RoleName(r)) {
+      *out = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Sha256Hex(absl::string_view data) { return absl::BytesToHexString(RawSha256(data)); }
+
+std::string NewToken() {
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) std::abort();  // no entropy: never hand out a weak token
+  return absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<char*>(raw), sizeof raw));
+}
+
+std::unique_ptr<Authorizer> Authorizer::LoopbackOnly() {
+  auto a = std::unique_ptr<Authorizer>(new Authorizer());
+  a->loopback_only_ = true;
+  return a;
+}
+
+absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::FromFile(const std::string& path) {
+  auto a = std::unique_ptr<Authorizer>(new Authorizer());
+  a->path_ = path;
+  if (auto s = a->Reload(); !s.ok()) return s;
+  return a;
+}
+
+absl::Status Authorizer::Reload() {
+  if (loopback_only_) return absl::OkStatus();
+  auto loaded = LoadConfig(path_);
+  if (!loaded.ok()) return loaded.status();
+  std::vector<Entry> entries;
+  for (auto& [digest, caller] : *loaded) entries.push_back({digest, std::move(caller)});
+  absl::MutexLock l(&mu_);
+  entries_ = std::move(entries);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Caller> Authorizer::Identify(const grpc::ServerContextBase& context) const {
+  if (loopback_only_) {
+    if (!IsLoopbackPeer(context.peer())) {
+      return absl::UnauthenticatedError("this server has no caller list and accepts loopback callers only");
+    }
+    return Caller{"local", {Role::kAdmin}, {}};
+  }
+  const auto& md = context.client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return absl::UnauthenticatedError("missing authorization: Bearer <token>");
+  const absl::string_view value(it->second.data(), it->second.size());
+  if (!absl::StartsWith(value, "Bearer ")) return absl::UnauthenticatedError("authorization must be Bearer <token>");
+  const std::string digest = RawSha256(value.substr(7));
+  absl::MutexLock l(&mu_);
+  // Compare against every entry, in constant time each and without stopping early.
+  const Entry* found = nullptr;
+  for (const auto& e : entries_) {
+    if (e.digest.size() == digest.size() && CRYPTO_memcmp(e.digest.data(), digest.data(), digest.size()) == 0) {
+      found = &e;
+    }
+  }
+  if (found == nullptr) return absl::UnauthenticatedError("unknown token");
+  return found->caller;
+}
+
+bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::string_view school_id) {
+  if (absl::StartsWith(method, "grpc.")) return true;
+  for (const auto& rule : Rules()) {
+    if (method != rule.method) continue;
+    for (Role r : rule.roles) {
+      if (!caller.roles.count(r)) continue;
+      // A school caller only touches its own schools; the other roles are not school-bound.
+      if (r == Role::kSchool && rule.school_scoped && !caller.schools.count(std::string(school_id))) continue;
+      if (r == Role::kSchool && rule.school_scoped && school_id.empty()) continue;
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContextBase& context, absl::string_view method,
+                                             absl::string_view school_id) const {
+  auto caller = Identify(context);
+  if (!caller.ok()) return caller.status();
+  if (!Allowed(*caller, method, school_id)) {
+    return absl::PermissionDeniedError(absl::StrCat("caller ", caller->name, " may not call ", method,
+                                                    school_id.empty() ? "" : absl::StrCat(" for school ", school_id)));
+  }
+  return caller;
+}
+
+std::string Authorizer::NameFor(const grpc::ServerContextBase& context) const {
+  auto caller = Identify(context);
+  return caller.ok() ? caller->name : context.peer();
+}
+
+std::shared_ptr<void> CallLimiter::Acquire(const std::string& caller) {
+  std::lock_guard<std::mutex> l(mu_);
+  int& n = in_flight_[caller];
+  if (n >= max_) return nullptr;
+  ++n;
+  return std::shared_ptr<void>(reinterpret_cast<void*>(1), [this, caller](void*) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (--in_flight_[caller] == 0) in_flight_.erase(caller);
+  });
+}
+
+}  // namespace subsidy::auth

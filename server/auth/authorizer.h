@@ -1,0 +1,81 @@
+// Callers and roles. A caller presents `authorization: Bearer <token>`; the server knows only
+// the token's SHA-256 (from --auth_config) and compares digests in constant time. Roles decide
+// which RPCs a caller may make; a school caller only touches its own school_ids. Without a
+// config file the server accepts loopback callers only (as the local "admin").
+#pragma once
+
+#include <grpcpp/server_context.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+
+namespace subsidy::auth {
+
+enum class Role { kBank, kSchool, kPortal, kFinance, kAdmin };
+const char* RoleName(Role r);
+bool RoleFromName(absl::string_view name, Role* out);
+
+struct Caller {
+  std::string name;
+  std::set<Role> roles;
+  std::set<std::string> schools;
+};
+
+// Hex SHA-256 (OpenSSL's libcrypto, which gRPC's TLS already brings).
+std::string Sha256Hex(absl::string_view data);
+// A fresh random bearer token (32 bytes from the system CSPRNG, URL-safe base64).
+std::string NewToken();
+
+class Authorizer {
+ public:
+  // No config: loopback callers only.
+  static std::unique_ptr<Authorizer> LoopbackOnly();
+  static absl::StatusOr<std::unique_ptr<Authorizer>> FromFile(const std::string& path);
+
+  bool loopback_only() const { return loopback_only_; }
+  // Who is calling: UNAUTHENTICATED for a missing or unknown token (or a non-loopback peer
+  // without a config), PERMISSION_DENIED when no role of the caller allows `method` (e.g.
+  // "subsidy.v1.EducationFundService/AllocateFunds") or the school is outside its list.
+  absl::StatusOr<Caller> Authorize(const grpc::ServerContextBase& context, absl::string_view method,
+                                   absl::string_view school_id = "") const;
+  // The caller's name for logs, or the peer when the call carries no valid token.
+  std::string NameFor(const grpc::ServerContextBase& context) const;
+  // Re-reads the config file (SIGHUP); keeps the old callers on error.
+  absl::Status Reload();
+
+  // The roles allowed to call `method`, and whether it is school-scoped.
+  static bool Allowed(const Caller& caller, absl::string_view method, absl::string_view school_id);
+
+ private:
+  struct Entry {
+    std::string digest;  // 32 raw bytes
+    Caller caller;
+  };
+  absl::StatusOr<Caller> Identify(const grpc::ServerContextBase& context) const;
+  bool loopback_only_ = false;
+  std::string path_;
+  mutable absl::Mutex mu_;
+  std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+// A bound on the calls one caller has in flight: past it, RESOURCE_EXHAUSTED.
+class CallLimiter {
+ public:
+  explicit CallLimiter(int max_per_caller) : max_(max_per_caller) {}
+  // A slot held until the returned object is destroyed; nullptr when the caller is at its limit.
+  std::shared_ptr<void> Acquire(const std::string& caller);
+
+ private:
+  const int max_;
+  std::mutex mu_;
+  std::map<std::string, int> in_flight_;
+};
+
+}  // namespace subsidy::auth
