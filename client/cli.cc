@@ -3,6 +3,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -23,11 +25,33 @@ std::vector<std::string> Options::GetAll(const std::string& name) const {
   return out;
 }
 
+namespace {
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
 std::shared_ptr<grpc::Channel> Context::Channel() {
   if (!channel_) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    channel_ = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+    std::shared_ptr<grpc::ChannelCredentials> creds;
+    if (!tls_ca.empty() || !tls_cert.empty()) {
+      grpc::SslCredentialsOptions ssl;
+      if (!tls_ca.empty()) ssl.pem_root_certs = ReadFileOrEmpty(tls_ca);
+      if (!tls_cert.empty()) {
+        ssl.pem_cert_chain = ReadFileOrEmpty(tls_cert);
+        ssl.pem_private_key = ReadFileOrEmpty(tls_key);
+      }
+      if (!tls_server_name.empty()) args.SetSslTargetNameOverride(tls_server_name);
+      creds = grpc::SslCredentials(ssl);
+    } else {
+      creds = grpc::InsecureChannelCredentials();
+    }
+    channel_ = grpc::CreateCustomChannel(server, creds, args);
   }
   return channel_;
 }
@@ -35,6 +59,7 @@ std::shared_ptr<grpc::Channel> Context::Channel() {
 std::unique_ptr<grpc::ClientContext> Context::NewCall() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds));
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
   return ctx;
 }
 
@@ -89,7 +114,11 @@ void Registry::PrintTopHelp(std::ostream& os) const {
         "Global options:\n"
         "  --server=HOST:PORT  the server (default 127.0.0.1:50051, or $SUBSIDY_SERVER)\n"
         "  --json              machine-readable output (one JSON object per answer)\n"
-        "  --timeout=SECONDS   deadline of each call (default 30)\n\n"
+        "  --timeout=SECONDS   deadline of each call (default 30)\n"
+        "  --token=TOKEN       bearer token of the caller (or $SUBSIDY_TOKEN)\n"
+        "  --tls_ca=FILE       connect with TLS, trusting this PEM CA (or $SUBSIDY_TLS_CA)\n"
+        "  --tls_cert=FILE --tls_key=FILE   client certificate for mutual TLS\n"
+        "  --tls_server_name=NAME           the name expected in the server's certificate\n\n"
         "Commands (COMMAND --help for its options):\n";
   for (const auto& c : commands_) {
     std::string name = absl::StrJoin(c.path, " ");
@@ -118,6 +147,8 @@ int Registry::Main(int argc, char** argv) {
   Context ctx;
   const char* env = std::getenv("SUBSIDY_SERVER");
   ctx.server = env ? env : "127.0.0.1:50051";
+  if (const char* t = std::getenv("SUBSIDY_TOKEN")) ctx.token = t;
+  if (const char* ca = std::getenv("SUBSIDY_TLS_CA")) ctx.tls_ca = ca;
   std::vector<std::string> args(argv + 1, argv + argc);
   size_t i = 0;
   // Global options come before the command words.
@@ -130,6 +161,16 @@ int Registry::Main(int argc, char** argv) {
       ctx.json = true;
     } else if (absl::StartsWith(a, "--server=")) {
       ctx.server = a.substr(9);
+    } else if (absl::StartsWith(a, "--token=")) {
+      ctx.token = a.substr(8);
+    } else if (absl::StartsWith(a, "--tls_ca=")) {
+      ctx.tls_ca = a.substr(9);
+    } else if (absl::StartsWith(a, "--tls_cert=")) {
+      ctx.tls_cert = a.substr(11);
+    } else if (absl::StartsWith(a, "--tls_key=")) {
+      ctx.tls_key = a.substr(10);
+    } else if (absl::StartsWith(a, "--tls_server_name=")) {
+      ctx.tls_server_name = a.substr(18);
     } else if (absl::StartsWith(a, "--timeout=")) {
       if (!absl::SimpleAtoi(a.substr(10), &ctx.timeout_seconds) || ctx.timeout_seconds <= 0) {
         std::cerr << "subsidyctl: --timeout must be a positive number of seconds" << std::endl;

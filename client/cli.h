@@ -43,6 +43,10 @@ struct Context {
   std::string server;
   bool json = false;
   int timeout_seconds = 30;
+  std::string token;            // sent as authorization: Bearer <token>
+  std::string tls_ca;           // PEM file: connect with TLS, trusting this CA
+  std::string tls_cert, tls_key;  // PEM files: a client certificate for mutual TLS
+  std::string tls_server_name;  // overrides the name checked in the server's certificate
   std::ostream* out = &std::cout;
 
   std::shared_ptr<grpc::Channel> Channel();
@@ -82,6 +86,7 @@ void RegisterLoanCommands(Registry& r);
 void RegisterEducationCommands(Registry& r);
 void RegisterRewardCommands(Registry& r);
 void RegisterAdminCommands(Registry& r);
+void RegisterAuthCommands(Registry& r);
 
 
 }  // namespace subsidy::cli

@@ -8,5 +8,6 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterEducationCommands(registry);
   subsidy::cli::RegisterRewardCommands(registry);
   subsidy::cli::RegisterAdminCommands(registry);
+  subsidy::cli::RegisterAuthCommands(registry);
   return registry.Main(argc, argv);
 }

@@ -1,0 +1,81 @@
+// subsidyctl auth add-caller: adds a caller to a server's --auth_config file and prints its new
+// token once (only the token's SHA-256 is stored).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/text_format.h>
+
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "auth/authorizer.h"
+#include "cli.h"
+#include "subsidy/data/v1/policy_data.pb.h"
+
+namespace subsidy::cli {
+namespace {
+
+int AddCaller(Context& ctx, const Options& o) {
+  const std::string path = o.Get("config");
+  data::v1::AuthConfig config;
+  if (std::filesystem::exists(path)) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &config)) return ctx.Fail(path + ": not an AuthConfig");
+  }
+  const std::string name = o.Get("name");
+  if (name.empty()) return ctx.Fail("--name must not be empty");
+  for (const auto& c : config.callers()) {
+    if (c.name() == name) return ctx.Fail("a caller named " + name + " already exists in " + path);
+  }
+  auto* c = config.add_callers();
+  c->set_name(name);
+  for (absl::string_view r : absl::StrSplit(o.Get("roles"), ',', absl::SkipWhitespace())) {
+    auth::Role role;
+    if (!auth::RoleFromName(r, &role)) return ctx.Fail("unknown role " + std::string(r) + " (bank, school, portal, finance, admin)");
+    c->add_roles(std::string(r));
+  }
+  if (c->roles().empty()) return ctx.Fail("--roles needs at least one role");
+  for (absl::string_view s : absl::StrSplit(o.Get("schools"), ',', absl::SkipWhitespace())) c->add_schools(std::string(s));
+  const std::string token = auth::NewToken();
+  c->set_token_sha256(auth::Sha256Hex(token));
+  c->set_created_at(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(config, &text);
+  // Write beside, then rename: a crash never leaves a half-written config; readable by its owner only.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "# proto-message: subsidy.data.v1.AuthConfig (written by subsidyctl auth add-caller)\n" << text;
+    if (!out) return ctx.Fail("cannot write " + tmp);
+  }
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::rename(tmp, path);
+  if (ctx.json) {
+    *ctx.out << "{\"name\":\"" << name << "\",\"token\":\"" << token << "\"}\n";
+  } else {
+    *ctx.out << "caller " << name << " added to " << path << "; its token (shown once, keep it secret):\n" << token << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterAuthCommands(Registry& r) {
+  r.Add({{"auth", "add-caller"},
+         "add a caller with roles to an auth config file and print its new token once",
+         "Roles: bank (loan calculation), school (education RPCs for its --schools only), portal (submit and\n"
+         "read determinations), finance (disbursement, all reads), admin (everything). The server reads the file\n"
+         "with --auth_config=FILE (and again on SIGHUP).",
+         {{"config", "the auth config file (created if missing)", true},
+          {"name", "the caller's name, e.g. bank-icbc-hubei", true},
+          {"roles", "comma-separated roles", true},
+          {"schools", "comma-separated school_ids (school role)"}},
+         AddCaller});
+}
+
+}  // namespace subsidy::cli

@@ -1,0 +1,239 @@
+// Security end to end: TLS and mutual TLS, callers and roles (every role against every RPC),
+// tokens missing or wrong, a school outside its list, the caller in the audit trail, plaintext
+// refused off loopback.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "storage/sqlite_db.h"
+#include "subsidy/v1/admin.grpc.pb.h"
+#include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/reward.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A CA, a server certificate for 127.0.0.1/localhost and a client certificate, by openssl(1).
+void MakeCerts(const std::string& dir) {
+  const std::string cmd =
+      "cd " + dir + " && "
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null && "
+      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost 2>/dev/null && "
+      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
+      "-extfile san.ext 2>/dev/null && "
+      "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=client 2>/dev/null && "
+      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+}
+
+TEST(SecurityE2e, TlsAndMutualTls) {
+  TempDir dir;
+  MakeCerts(dir.path());
+  const std::string d = dir.path();
+  auto server = ServerProcess::Start({.db = d + "/x.db",
+                                      .extra_args = {"--tls_cert=" + d + "/server.pem", "--tls_key=" + d + "/server.key"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto ok = RunCtl({"--server=" + (*server)->address(), "--tls_ca=" + d + "/ca.pem", "health"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "SERVING\n");
+  auto plain = RunCtl({"--server=" + (*server)->address(), "--timeout=3", "health"});
+  EXPECT_NE(plain.exit_code, 0);
+
+  auto mtls = ServerProcess::Start({.db = d + "/y.db",
+                                    .extra_args = {"--tls_cert=" + d + "/server.pem", "--tls_key=" + d + "/server.key",
+                                                   "--tls_client_ca=" + d + "/ca.pem"}});
+  ASSERT_TRUE(mtls.ok()) << mtls.status();
+  auto no_cert = RunCtl({"--server=" + (*mtls)->address(), "--timeout=3", "--tls_ca=" + d + "/ca.pem", "health"});
+  EXPECT_NE(no_cert.exit_code, 0);
+  auto with_cert = RunCtl({"--server=" + (*mtls)->address(), "--tls_ca=" + d + "/ca.pem", "--tls_cert=" + d + "/client.pem",
+                           "--tls_key=" + d + "/client.key", "health"});
+  EXPECT_EQ(with_cert.exit_code, 0) << with_cert.err;
+}
+
+TEST(SecurityE2e, PlaintextOffLoopbackIsRefused) {
+  TempDir dir;
+  std::vector<std::string> args;
+  auto server = ServerProcess::Start({.db = dir.path() + "/x.db", .extra_args = {"--listen=0.0.0.0:0"}});
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(std::string(server.status().message()), HasSubstr("refusing to serve plaintext"));
+}
+
+class RolesE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = dir_.path() + "/callers.textproto";
+    for (const auto& [name, roles, schools] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"bank-1", "bank", ""},
+             {"school-1", "school", "110106-S1"},
+             {"portal-1", "portal", ""},
+             {"finance-1", "finance", ""},
+             {"admin-1", "admin", ""}}) {
+      std::vector<std::string> args = {"--json", "auth", "add-caller", "--config=" + config_, "--name=" + name,
+                                       "--roles=" + roles};
+      if (!schools.empty()) args.push_back("--schools=" + schools);
+      auto r = RunCtl(args);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+      tokens_[name] = m[1].str();
+    }
+    // The config holds digests only, never a token.
+    const std::string text = Slurp(config_);
+    for (const auto& [name, token] : tokens_) EXPECT_EQ(text.find(token), std::string::npos);
+    auto s = ServerProcess::Start({.db = dir_.path() + "/ledger.db", .extra_args = {"--auth_config=" + config_}});
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = std::move(*s);
+  }
+
+  // Calls `method` as `caller` ("" = no token, "?" = a wrong token) and returns the status code.
+  grpc::StatusCode CallAs(const std::string& caller, const std::string& method, const std::string& school = "110106-S1") {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (caller == "?") {
+      ctx.AddMetadata("authorization", "Bearer not-a-real-token");
+    } else if (!caller.empty()) {
+      ctx.AddMetadata("authorization", "Bearer " + tokens_.at(caller));
+    }
+    auto ch = server_->Channel();
+    grpc::Status s;
+    if (method == "CalculateLoanSubsidy") {
+      v1::LoanSubsidyRequest r;
+      v1::LoanSubsidyResult out;
+      s = v1::LoanSubsidyService::NewStub(ch)->CalculateLoanSubsidy(&ctx, r, &out);
+    } else if (method == "GetLoanPolicy") {
+      v1::GetLoanPolicyRequest r;
+      v1::LoanPolicy out;
+      s = v1::LoanSubsidyService::NewStub(ch)->GetLoanPolicy(&ctx, r, &out);
+    } else if (method == "StreamLoanSubsidies") {
+      auto stream = v1::LoanSubsidyService::NewStub(ch)->StreamLoanSubsidies(&ctx);
+      stream->WritesDone();
+      v1::LoanSubsidyResult out;
+      while (stream->Read(&out)) {
+      }
+      s = stream->Finish();
+    } else if (method == "AllocateFunds") {
+      v1::AllocateFundsRequest r;
+      r.set_request_id("a-" + caller + "-" + school + std::to_string(++n_));
+      r.set_school_id(school);
+      r.set_source(v1::CENTRAL_DIRECT);
+      r.set_amount_fen(100);
+      r.set_date("2024-03-01");
+      v1::FundBalance out;
+      s = v1::EducationFundService::NewStub(ch)->AllocateFunds(&ctx, r, &out);
+    } else if (method == "GetSpendingProgress") {
+      v1::GetSpendingProgressRequest r;
+      r.set_school_id(school);
+      v1::SpendingProgress out;
+      s = v1::EducationFundService::NewStub(ch)->GetSpendingProgress(&ctx, r, &out);
+    } else if (method == "SplitGrant") {
+      v1::SplitGrantRequest r;
+      r.set_total_fen(100);
+      auto* sh = r.add_shares();
+      sh->set_source(v1::MUNICIPAL);
+      sh->set_weight(1);
+      v1::SplitGrantResponse out;
+      s = v1::EducationFundService::NewStub(ch)->SplitGrant(&ctx, r, &out);
+    } else if (method == "SubmitDetermination") {
+      v1::SubmitDeterminationRequest r;
+      r.set_request_id("d-" + caller + std::to_string(++n_));
+      r.set_policy_id("YC-ABOVE-SCALE-ENTRY");
+      r.set_enterprise_uscc("914403001922038216");
+      r.set_determination_date("2024-06-03");
+      v1::Payout out;
+      s = v1::RewardPayoutService::NewStub(ch)->SubmitDetermination(&ctx, r, &out);
+    } else if (method == "ListPayouts") {
+      v1::ListPayoutsRequest r;
+      v1::ListPayoutsResponse out;
+      s = v1::RewardPayoutService::NewStub(ch)->ListPayouts(&ctx, r, &out);
+    } else if (method == "RunDisbursement") {
+      v1::RunDisbursementRequest r;
+      r.set_request_id("r-" + caller + std::to_string(++n_));
+      r.set_payment_date("2024-06-12");
+      v1::RunDisbursementResponse out;
+      s = v1::RewardPayoutService::NewStub(ch)->RunDisbursement(&ctx, r, &out);
+    } else if (method == "ReloadData") {
+      v1::ReloadDataResponse out;
+      s = v1::AdminService::NewStub(ch)->ReloadData(&ctx, {}, &out);
+    } else {
+      ADD_FAILURE() << "no call for " << method;
+    }
+    return s.error_code();
+  }
+
+  TempDir dir_;
+  std::string config_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<ServerProcess> server_;
+  int n_ = 0;
+};
+
+TEST_F(RolesE2e, EveryRoleAgainstEveryRpc) {
+  // method → callers allowed (all others must get PERMISSION_DENIED).
+  const std::map<std::string, std::set<std::string>> allowed = {
+      {"CalculateLoanSubsidy", {"bank-1", "finance-1", "admin-1"}},
+      {"GetLoanPolicy", {"bank-1", "finance-1", "admin-1"}},
+      {"StreamLoanSubsidies", {"bank-1", "finance-1", "admin-1"}},
+      {"AllocateFunds", {"school-1", "admin-1"}},
+      {"GetSpendingProgress", {"school-1", "finance-1", "admin-1"}},
+      {"SplitGrant", {"school-1", "finance-1", "admin-1"}},
+      {"SubmitDetermination", {"portal-1", "admin-1"}},
+      {"ListPayouts", {"portal-1", "finance-1", "admin-1"}},
+      {"RunDisbursement", {"finance-1", "admin-1"}},
+      {"ReloadData", {"admin-1"}},
+  };
+  for (const auto& [method, who] : allowed) {
+    for (const auto& [caller, token] : tokens_) {
+      const grpc::StatusCode code = CallAs(caller, method);
+      if (who.count(caller)) {
+        EXPECT_NE(code, grpc::StatusCode::PERMISSION_DENIED) << caller << " → " << method;
+        EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED) << caller << " → " << method;
+      } else {
+        EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED) << caller << " → " << method;
+      }
+    }
+    EXPECT_EQ(CallAs("", method), grpc::StatusCode::UNAUTHENTICATED) << method;
+    EXPECT_EQ(CallAs("?", method), grpc::StatusCode::UNAUTHENTICATED) << method;
+  }
+}
+
+TEST_F(RolesE2e, ASchoolOnlyTouchesItsOwnSchools) {
+  EXPECT_EQ(CallAs("school-1", "AllocateFunds", "110106-S1"), grpc::StatusCode::OK);
+  EXPECT_EQ(CallAs("school-1", "AllocateFunds", "110106-S2"), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CallAs("school-1", "GetSpendingProgress", "110106-S2"), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CallAs("finance-1", "GetSpendingProgress", "110106-S2"), grpc::StatusCode::OK);
+  EXPECT_EQ(CallAs("bank-1", "GetSpendingProgress", "110106-S1"), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RolesE2e, TheAuditTrailRecordsTheCaller) {
+  ASSERT_EQ(CallAs("school-1", "AllocateFunds", "110106-S1"), grpc::StatusCode::OK);
+  ASSERT_EQ(CallAs("portal-1", "SubmitDetermination"), grpc::StatusCode::OK);
+  ASSERT_EQ(server_->Stop(), 0);
+  auto db = storage::SqliteDb::Open(dir_.path() + "/ledger.db");
+  ASSERT_TRUE(db.ok());
+  auto q = (*db)->Prepare("SELECT method, caller FROM audit_log ORDER BY id");
+  ASSERT_TRUE(q.ok());
+  std::map<std::string, std::string> seen;
+  while (*q->Step()) seen[q->Text(0)] = q->Text(1);
+  EXPECT_EQ(seen["AllocateFunds"], "school-1");
+  EXPECT_EQ(seen["SubmitDetermination"], "portal-1");
+}
+
+}  // namespace
+}  // namespace subsidy::testing
