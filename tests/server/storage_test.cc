@@ -97,6 +97,27 @@ TEST_P(StorageTest, AFailedTransactionLeavesNothingNotEvenTheRequestId) {
   EXPECT_TRUE(Allocate("r9", "S1", FundSource::kMunicipal, 500).ok());
 }
 
+TEST_P(StorageTest, AMutationPastItsDeadlineIsNotApplied) {
+  IdempotencyKey key{"late", "AllocateFunds", "x", std::chrono::system_clock::now() - std::chrono::milliseconds(1)};
+  auto late = storage_->RunIdempotent(key, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
+    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, 500, "2024-03-01", "late");
+    if (!id.ok()) return id.status();
+    return *id;
+  });
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
+  // The deadline passes while the transaction runs, before its commit.
+  IdempotencyKey slow{"slow", "AllocateFunds", "x", std::chrono::system_clock::now() + std::chrono::milliseconds(50)};
+  auto slowed = storage_->RunIdempotent(slow, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
+    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, 500, "2024-03-01", "slow");
+    std::this_thread::sleep_for(std::chrono::milliseconds(80));
+    if (!id.ok()) return id.status();
+    return *id;
+  });
+  EXPECT_EQ(slowed.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(Count("allocations"), 0);
+  EXPECT_EQ(Count("idempotency"), 0);
+}
+
 TEST_P(StorageTest, TheDatabaseRefusesAnOverdraft) {
   ASSERT_TRUE(Allocate("r1", "S1", FundSource::kCentralDirect, 1000).ok());
   auto over = storage_->RunIdempotent({"e1", "RecordExpenditure", "x"}, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
