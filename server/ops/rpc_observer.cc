@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ops/log.h"
@@ -15,14 +16,7 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-const char* CodeName(grpc::StatusCode c) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-                                 "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  const int i = static_cast<int>(c);
-  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
-}
+std::string CodeName(grpc::StatusCode c) { return absl::StatusCodeToString(static_cast<absl::StatusCode>(c)); }
 
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
@@ -47,7 +41,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       std::string method = info_->method();
       if (!method.empty() && method.front() == '/') method.erase(0, 1);
-      const char* code = CodeName(status.error_code());
+      const std::string code = CodeName(status.error_code());
       if (metrics_) metrics_->ObserveRpc(method, code, seconds);
       const std::string caller = auth_ ? auth_->NameFor(*info_->server_context()) : info_->server_context()->peer();
       const bool health = method.rfind("grpc.", 0) == 0;

@@ -51,6 +51,9 @@ class ServerProcess {
   std::string stderr_path_;
 };
 
+// A valid USCC (GB 32100 check character computed) for test enterprise number n.
+std::string TestUscc(int n);
+
 // Runs subsidyctl with `args`; returns exit code and stdout.
 struct CtlResult {
   int exit_code;
