@@ -57,9 +57,12 @@ absl::StatusOr<Rate> Rate::Half() const {
 std::string Rate::ToString() const {
   const bool negative = units_ < 0;
   const uint64_t mag = negative ? uint64_t{0} - static_cast<uint64_t>(units_) : static_cast<uint64_t>(units_);
-  std::string frac = absl::StrFormat("%08d", mag % kUnitsPerPercent);
-  while (frac.size() > 2 && frac.back() == '0') frac.pop_back();
-  return absl::StrCat(negative ? "-" : "", mag / kUnitsPerPercent, ".", frac);
+  char frac[8];
+  uint64_t f = mag % kUnitsPerPercent;
+  for (int i = 7; i >= 0; --i, f /= 10) frac[i] = static_cast<char>('0' + f % 10);
+  int len = 8;
+  while (len > 2 && frac[len - 1] == '0') --len;
+  return absl::StrCat(negative ? "-" : "", mag / kUnitsPerPercent, ".", absl::string_view(frac, static_cast<size_t>(len)));
 }
 
 absl::StatusOr<int64_t> ParseNonNegativeInteger(absl::string_view text) {

@@ -111,7 +111,14 @@ Date Date::AddYears(int n) const {
 
 std::string Date::ToString() const {
   const CivilYmd c = CivilFromDays(days_);
-  return absl::StrFormat("%04d-%02d-%02d", c.y, c.m, c.d);
+  // Years are 1900..2199 by construction: four digits.
+  char out[10] = {static_cast<char>('0' + c.y / 1000 % 10), static_cast<char>('0' + c.y / 100 % 10),
+                  static_cast<char>('0' + c.y / 10 % 10),   static_cast<char>('0' + c.y % 10),
+                  '-',
+                  static_cast<char>('0' + c.m / 10),         static_cast<char>('0' + c.m % 10),
+                  '-',
+                  static_cast<char>('0' + c.d / 10),         static_cast<char>('0' + c.d % 10)};
+  return std::string(out, sizeof out);
 }
 
 absl::StatusOr<DateRange> DateRange::Make(Date first, Date last) {

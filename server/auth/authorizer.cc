@@ -130,6 +130,7 @@ std::string NewToken() {
 std::unique_ptr<Authorizer> Authorizer::LoopbackOnly() {
   auto a = std::unique_ptr<Authorizer>(new Authorizer());
   a->loopback_only_ = true;
+  a->local_ = std::make_shared<const Caller>(Caller{"local", {Role::kAdmin}, {}});
   return a;
 }
 
@@ -145,18 +146,18 @@ absl::Status Authorizer::Reload() {
   auto loaded = LoadConfig(path_);
   if (!loaded.ok()) return loaded.status();
   std::vector<Entry> entries;
-  for (auto& [digest, caller] : *loaded) entries.push_back({digest, std::move(caller)});
+  for (auto& [digest, caller] : *loaded) entries.push_back({digest, std::make_shared<const Caller>(std::move(caller))});
   absl::MutexLock l(&mu_);
   entries_ = std::move(entries);
   return absl::OkStatus();
 }
 
-absl::StatusOr<Caller> Authorizer::Identify(const grpc::ServerContextBase& context) const {
+absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const grpc::ServerContextBase& context) const {
   if (loopback_only_) {
     if (!IsLoopbackPeer(context.peer())) {
       return absl::UnauthenticatedError("this server has no caller list and accepts loopback callers only");
     }
-    return Caller{"local", {Role::kAdmin}, {}};
+    return local_;
   }
   const auto& md = context.client_metadata();
   auto it = md.find("authorization");
@@ -192,12 +193,13 @@ bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::s
   return false;
 }
 
-absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContextBase& context, absl::string_view method,
-                                             absl::string_view school_id) const {
+absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const grpc::ServerContextBase& context,
+                                                                    absl::string_view method,
+                                                                    absl::string_view school_id) const {
   auto caller = Identify(context);
   if (!caller.ok()) return caller.status();
-  if (!Allowed(*caller, method, school_id)) {
-    return absl::PermissionDeniedError(absl::StrCat("caller ", caller->name, " may not call ", method,
+  if (!Allowed(**caller, method, school_id)) {
+    return absl::PermissionDeniedError(absl::StrCat("caller ", (*caller)->name, " may not call ", method,
                                                     school_id.empty() ? "" : absl::StrCat(" for school ", school_id)));
   }
   return caller;
@@ -205,7 +207,7 @@ absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContextBase& cont
 
 std::string Authorizer::NameFor(const grpc::ServerContextBase& context) const {
   auto caller = Identify(context);
-  return caller.ok() ? caller->name : context.peer();
+  return caller.ok() ? (*caller)->name : context.peer();
 }
 
 std::shared_ptr<void> CallLimiter::Acquire(const std::string& caller) {
@@ -213,9 +215,10 @@ std::shared_ptr<void> CallLimiter::Acquire(const std::string& caller) {
   int& n = in_flight_[caller];
   if (n >= max_) return nullptr;
   ++n;
-  return std::shared_ptr<void>(reinterpret_cast<void*>(1), [this, caller](void*) {
+  int* counter = &n;  // node_hash_map: stable across rehashes
+  return std::shared_ptr<void>(counter, [this](int* c) {
     std::lock_guard<std::mutex> g(mu_);
-    if (--in_flight_[caller] == 0) in_flight_.erase(caller);
+    --*c;
   });
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 
@@ -43,8 +44,8 @@ class Authorizer {
   // Who is calling: UNAUTHENTICATED for a missing or unknown token (or a non-loopback peer
   // without a config), PERMISSION_DENIED when no role of the caller allows `method` (e.g.
   // "subsidy.v1.EducationFundService/AllocateFunds") or the school is outside its list.
-  absl::StatusOr<Caller> Authorize(const grpc::ServerContextBase& context, absl::string_view method,
-                                   absl::string_view school_id = "") const;
+  absl::StatusOr<std::shared_ptr<const Caller>> Authorize(const grpc::ServerContextBase& context,
+                                                          absl::string_view method, absl::string_view school_id = "") const;
   // The caller's name for logs, or the peer when the call carries no valid token.
   std::string NameFor(const grpc::ServerContextBase& context) const;
   // Re-reads the config file (SIGHUP); keeps the old callers on error.
@@ -56,9 +57,10 @@ class Authorizer {
  private:
   struct Entry {
     std::string digest;  // 32 raw bytes
-    Caller caller;
+    std::shared_ptr<const Caller> caller;
   };
-  absl::StatusOr<Caller> Identify(const grpc::ServerContextBase& context) const;
+  absl::StatusOr<std::shared_ptr<const Caller>> Identify(const grpc::ServerContextBase& context) const;
+  std::shared_ptr<const Caller> local_;  // the loopback caller when there is no config
   bool loopback_only_ = false;
   std::string path_;
   mutable absl::Mutex mu_;
@@ -75,7 +77,7 @@ class CallLimiter {
  private:
   const int max_;
   std::mutex mu_;
-  std::map<std::string, int> in_flight_;
+  absl::node_hash_map<std::string, int> in_flight_;  // entries stay (one per caller), their addresses too
 };
 
 }  // namespace subsidy::auth

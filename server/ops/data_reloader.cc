@@ -55,6 +55,7 @@ absl::StatusOr<ReloadResult> DataReloader::Reload(const std::string& trigger) {
       .Str("data_version", r.data_version)
       .Write(LogLevel::kInfo);
   r.alarms = LogStaleness(**fresh);
+  FlushLogs();
   return r;
 }
 

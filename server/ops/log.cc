@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -12,6 +15,69 @@
 namespace subsidy::ops {
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+
+void WriteAll(const std::string& text) {
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+// The writer: a bounded buffer of pending text and one thread that drains it.
+class Writer {
+ public:
+  static Writer& Get() {
+    static auto* w = new Writer();  // lives for the process: lines may come until exit
+    return *w;
+  }
+  void Add(std::string line) {
+    absl::MutexLock l(&mu_);
+    if (pending_.size() + line.size() > kMaxPending) {
+      ++dropped_;
+      return;
+    }
+    pending_ += line;
+  }
+  void Flush() {
+    std::string batch;
+    uint64_t dropped;
+    {
+      absl::MutexLock l(&mu_);
+      batch.swap(pending_);
+      dropped = dropped_;
+      dropped_ = 0;
+    }
+    if (dropped > 0) {
+      absl::StrAppend(&batch, "{\"level\":\"warning\",\"event\":\"log_lines_dropped\",\"count\":", dropped, "}\n");
+    }
+    if (!batch.empty()) WriteAll(batch);
+  }
+
+ private:
+  static constexpr size_t kMaxPending = 32 << 20;
+  static constexpr size_t kBatch = 64 << 10;
+  Writer() {
+    std::thread([this] {
+      for (;;) {
+        // Wake for a full buffer or every 100 ms, not for every line: a quiet call path
+        // should not pay a thread switch per log line.
+        {
+          absl::MutexLock l(&mu_);
+          const auto full = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return pending_.size() >= kBatch; };
+          mu_.AwaitWithTimeout(absl::Condition(&full), absl::Milliseconds(100));
+        }
+        Flush();
+      }
+    }).detach();
+  }
+  absl::Mutex mu_;
+  std::string pending_ ABSL_GUARDED_BY(mu_);
+  uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
+};
 const char* LevelName(LogLevel l) {
   switch (l) {
     case LogLevel::kDebug: return "debug";
@@ -36,7 +102,18 @@ bool ParseLogLevel(absl::string_view text, LogLevel* out) {
 void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
 bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
 
+const char* StatusCodeName(int code) {
+  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+                                 "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
+}
+
 std::string JsonEscape(absl::string_view s) {
+  bool plain = true;
+  for (unsigned char c : s) plain &= c >= 0x20 && c != '"' && c != '\\';
+  if (plain) return std::string(s);
   std::string out;
   out.reserve(s.size() + 2);
   for (unsigned char c : s) {
@@ -65,7 +142,9 @@ std::string MaskUscc(absl::string_view uscc) {
 LogLine::LogLine(absl::string_view event) { absl::StrAppend(&body_, ",\"event\":\"", JsonEscape(event), "\""); }
 
 LogLine& LogLine::Str(absl::string_view key, absl::string_view value) {
-  absl::StrAppend(&body_, ",\"", key, "\":\"", JsonEscape(value), "\"");
+  bool plain = true;
+  for (unsigned char c : value) plain &= c >= 0x20 && c != '"' && c != '\\';
+  absl::StrAppend(&body_, ",\"", key, "\":\"", plain ? value : absl::string_view(JsonEscape(value)), "\"");
   return *this;
 }
 LogLine& LogLine::Int(absl::string_view key, int64_t value) {
@@ -81,18 +160,35 @@ LogLine& LogLine::Bool(absl::string_view key, bool value) {
   return *this;
 }
 
+namespace {
+// "2026-11-26T15:48:16.123Z", formatting the seconds once per second per thread.
+std::string Timestamp() {
+  thread_local int64_t cached_second = -1;
+  thread_local std::string prefix;
+  const int64_t ms = absl::ToUnixMillis(absl::Now());
+  const int64_t second = ms / 1000;
+  if (second != cached_second) {
+    cached_second = second;
+    prefix = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(second), absl::UTCTimeZone());
+  }
+  const int frac = static_cast<int>(ms % 1000);
+  std::string out = prefix;
+  out += '.';
+  out += static_cast<char>('0' + frac / 100);
+  out += static_cast<char>('0' + frac / 10 % 10);
+  out += static_cast<char>('0' + frac % 10);
+  out += 'Z';
+  return out;
+}
+}  // namespace
+
 void LogLine::Write(LogLevel level) {
   if (!LogEnabled(level)) return;
-  std::string line = absl::StrCat("{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-                                  "\",\"level\":\"", LevelName(level), "\"", body_, "}\n");
-  const char* p = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    const ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) break;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  Writer::Get().Add(absl::StrCat("{\"time\":\"", Timestamp(), "\",\"level\":\"", LevelName(level), "\"", body_, "}\n"));
+  // Problems are written at once: they may be the last thing the process says.
+  if (level >= LogLevel::kWarning) Writer::Get().Flush();
 }
+
+void FlushLogs() { Writer::Get().Flush(); }
 
 }  // namespace subsidy::ops

@@ -28,7 +28,14 @@ class LogLine {
   std::string body_;
 };
 
+// Lines are handed to a writer thread that writes them in batches (one write(2) per batch, so
+// lines never interleave and the RPC path never waits on stderr). FlushLogs() writes what is
+// queued; the server calls it before exiting.
+void FlushLogs();
+
 std::string JsonEscape(absl::string_view s);
+// "OK", "INVALID_ARGUMENT", … (a static string: usable as a cache key).
+const char* StatusCodeName(int code);
 // "91440300********16": enough to tell records apart, not enough to identify the firm.
 std::string MaskUscc(absl::string_view uscc);
 

@@ -55,12 +55,27 @@ absl::StatusOr<std::string> Metrics::Serve(const std::string& listen) {
   return absl::StrCat(host, ":", ports.empty() ? 0 : ports.front());
 }
 
-void Metrics::ObserveRpc(const std::string& method, const std::string& code, double seconds) {
-  rpcs_.Add({{"method", method}, {"code", code}}).Increment();
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                                   0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
-                                                                   1,      2.5,     5,      10};
-  latency_.Add({{"method", method}, {"code", code}}, kBuckets).Observe(seconds);
+void Metrics::ObserveRpc(const char* method, const char* code, double seconds) {
+  // The series of a (method, code) pair is looked up once and then kept: the RPC path pays a
+  // hash lookup on two pointers, not prometheus-cpp's label hashing and family lock.
+  const std::pair<const char*, const char*> key(method, code);
+  RpcSeries series{nullptr, nullptr};
+  {
+    absl::ReaderMutexLock l(&rpc_mu_);
+    auto it = rpc_series_.find(key);
+    if (it != rpc_series_.end()) series = it->second;
+  }
+  if (series.count == nullptr) {
+    static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                                     0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                                                     1,      2.5,     5,      10};
+    absl::MutexLock l(&rpc_mu_);
+    series = {&rpcs_.Add({{"method", method}, {"code", code}}),
+              &latency_.Add({{"method", method}, {"code", code}}, kBuckets)};
+    rpc_series_.emplace(key, series);
+  }
+  series.count->Increment();
+  series.latency->Observe(seconds);
 }
 
 void Metrics::Refresh(service::ServiceContext ctx) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "policy/staleness.h"
@@ -26,7 +27,8 @@ class Metrics {
   // Serves the registry on HOST:PORT (port 0: a free port); returns the bound address.
   absl::StatusOr<std::string> Serve(const std::string& listen);
 
-  void ObserveRpc(const std::string& method, const std::string& code, double seconds);
+  // `method` must outlive the process (a string literal): series are cached by its address.
+  void ObserveRpc(const char* method, const char* code, double seconds);
   // Refreshes the gauges read from the database and the data snapshot.
   void Refresh(service::ServiceContext ctx);
   // Refreshes every `period` on a thread of its own until Stop().
@@ -49,6 +51,12 @@ class Metrics {
   absl::Mutex mu_;  // guards label sets that come and go (data version, alarms)
   prometheus::Gauge* data_version_gauge_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<prometheus::Gauge*> alarm_gauges_ ABSL_GUARDED_BY(mu_);
+  struct RpcSeries {
+    prometheus::Counter* count = nullptr;
+    prometheus::Histogram* latency = nullptr;
+  };
+  absl::Mutex rpc_mu_;
+  absl::flat_hash_map<std::pair<const char*, const char*>, RpcSeries> rpc_series_ ABSL_GUARDED_BY(rpc_mu_);
   absl::Notification stop_;
   std::thread refresher_;
 };

@@ -1,5 +1,6 @@
 #include "policy/staleness.h"
 #include "services/common.h"
+#include "services/observed_reactor.h"
 #include "services/services.h"
 #include "services/status_mapping.h"
 
@@ -8,15 +9,16 @@ namespace subsidy::service {
 grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerContext* context,
                                                         const v1::ReloadDataRequest* /*request*/,
                                                         v1::ReloadDataResponse* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.AdminService/ReloadData", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.AdminService/ReloadData");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   // Loading and validating the data reads files: off gRPC's threads.
   FinishOnExecutor(ctx_.executor, reactor, [this, context, response, admitted = std::move(*admission)]() -> absl::Status {
-    auto r = reloader_->Reload("rpc:" + admitted.caller.name);
+    auto r = reloader_->Reload("rpc:" + admitted.caller->name);
     (void)context;
     if (!r.ok()) return r.status();
     response->set_previous_version(r->previous_version);
@@ -35,12 +37,13 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerContext* context,
                                                            const v1::GetDataStatusRequest* /*request*/,
                                                            v1::DataStatus* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.AdminService/GetDataStatus", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.AdminService/GetDataStatus");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   const auto data = ctx_.policy->Get();
   response->set_data_version(data->version());
   response->set_data_dir(data->directory());
@@ -50,7 +53,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerCo
     x->set_code(a.code);
     x->set_message(a.message);
   }
-  reactor->Finish(grpc::Status::OK);
+  reactor->FinishWith(grpc::Status::OK);
   return reactor;
 }
 

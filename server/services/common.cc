@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "services/observed_reactor.h"
 #include "services/status_mapping.h"
 
 namespace subsidy::service {
@@ -36,9 +37,9 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
   return d;
 }
 
-void FinishOnExecutor(Executor* executor, grpc::ServerUnaryReactor* reactor, std::function<absl::Status()> work) {
-  if (!executor->Submit([reactor, work = std::move(work)] { reactor->Finish(ToGrpcStatus(work())); })) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
+void FinishOnExecutor(Executor* executor, ObservedReactor* reactor, std::function<absl::Status()> work) {
+  if (!executor->Submit([reactor, work = std::move(work)] { reactor->FinishWith(ToGrpcStatus(work())); })) {
+    reactor->FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
   }
 }
 
@@ -46,9 +47,9 @@ absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackS
                                 absl::string_view method, absl::string_view school_id) {
   auto caller = ctx.auth->Authorize(*context, method, school_id);
   if (!caller.ok()) return caller.status();
-  auto slot = ctx.limiter->Acquire(caller->name);
+  auto slot = ctx.limiter->Acquire((*caller)->name);
   if (!slot) {
-    return absl::ResourceExhaustedError("caller " + caller->name + " has too many calls in flight; retry later");
+    return absl::ResourceExhaustedError("caller " + (*caller)->name + " has too many calls in flight; retry later");
   }
   return Admission{std::move(*caller), std::move(slot)};
 }

@@ -36,7 +36,7 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
 // The caller, authorized for `method` (and `school_id` when the RPC is school-scoped), holding
 // one of its concurrent-call slots until the Admission is destroyed.
 struct Admission {
-  auth::Caller caller;
+  std::shared_ptr<const auth::Caller> caller;
   std::shared_ptr<void> slot;
 };
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
@@ -51,7 +51,8 @@ std::string CallerOf(const grpc::CallbackServerContext* context);
 
 // Runs `work` (which returns the call's status) on the executor and finishes the reactor with
 // it; sheds the call with RESOURCE_EXHAUSTED when the executor's queue is full.
-void FinishOnExecutor(Executor* executor, grpc::ServerUnaryReactor* reactor, std::function<absl::Status()> work);
+class ObservedReactor;
+void FinishOnExecutor(Executor* executor, ObservedReactor* reactor, std::function<absl::Status()> work);
 
 // Parses a stored response.
 template <class Resp>

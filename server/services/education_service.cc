@@ -3,6 +3,7 @@
 #include "education/funds.h"
 #include "absl/strings/numbers.h"
 #include "services/common.h"
+#include "services/observed_reactor.h"
 #include "services/services.h"
 #include "services/status_mapping.h"
 
@@ -68,24 +69,25 @@ absl::Status ValidateAmount(int64_t amount) {
 grpc::ServerUnaryReactor* EducationFundServiceImpl::SplitGrant(grpc::CallbackServerContext* context,
                                                                 const v1::SplitGrantRequest* request,
                                                                 v1::SplitGrantResponse* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.EducationFundService/SplitGrant", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/SplitGrant");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   std::vector<education::Share> shares;
   for (int i = 0; i < request->shares_size(); ++i) {
     auto src = FromProto(request->shares(i).source());
     if (!src) {
-      reactor->Finish(ToGrpcStatus(InvalidField("shares[" + std::to_string(i) + "].source", "must be a FundSource")));
+      reactor->FinishWith(ToGrpcStatus(InvalidField("shares[" + std::to_string(i) + "].source", "must be a FundSource")));
       return reactor;
     }
     shares.push_back({*src, request->shares(i).weight()});
   }
   auto parts = education::SplitGrant(Money::Fen(request->total_fen()), shares);
   if (!parts.ok()) {
-    reactor->Finish(ToGrpcStatus(parts.status()));
+    reactor->FinishWith(ToGrpcStatus(parts.status()));
     return reactor;
   }
   for (const auto& p : *parts) {
@@ -93,19 +95,20 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::SplitGrant(grpc::CallbackSer
     a->set_source(ToProto(p.source));
     a->set_amount_fen(p.amount.fen());
   }
-  reactor->Finish(grpc::Status::OK);
+  reactor->FinishWith(grpc::Status::OK);
   return reactor;
 }
 
 grpc::ServerUnaryReactor* EducationFundServiceImpl::GetFundPriority(grpc::CallbackServerContext* context,
                                                                      const v1::GetFundPriorityRequest* request,
                                                                      v1::FundPriority* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.EducationFundService/GetFundPriority", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/GetFundPriority", request->school_id());
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   auto status = [&]() -> absl::Status {
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     const auto data = ctx_.policy->Get();
@@ -116,19 +119,20 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::GetFundPriority(grpc::Callba
                  response->mutable_funds());
     return absl::OkStatus();
   }();
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->FinishWith(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::CallbackServerContext* context,
                                                                    const v1::AllocateFundsRequest* request,
                                                                    v1::FundBalance* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.EducationFundService/AllocateFunds", request->request_id());
   auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/AllocateFunds", request->school_id());
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
@@ -137,7 +141,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
     if (auto s = ValidateAmount(request->amount_fen()); !s.ok()) return s;
     auto date = ParseDate(request->date(), "date");
     if (!date.ok()) return date.status();
-    const std::string caller = admitted.caller.name;
+    const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor("AllocateFunds", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto id = tx.InsertAllocation(request->school_id(), *source, request->amount_fen(), request->date(),
@@ -173,12 +177,13 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
 grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::CallbackServerContext* context,
                                                                        const v1::RecordExpenditureRequest* request,
                                                                        v1::Expenditure* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.EducationFundService/RecordExpenditure", request->request_id());
   auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/RecordExpenditure", request->school_id());
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
@@ -187,7 +192,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
     auto date = ParseDate(request->date(), "date");
     if (!date.ok()) return date.status();
     const auto data = ctx_.policy->Get();
-    const std::string caller = admitted.caller.name;
+    const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor("RecordExpenditure", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           const auto* category = data->education().FindCategory(request->category());
@@ -241,12 +246,13 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
 grpc::ServerUnaryReactor* EducationFundServiceImpl::GetSpendingProgress(grpc::CallbackServerContext* context,
                                                                          const v1::GetSpendingProgressRequest* request,
                                                                          v1::SpendingProgress* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.EducationFundService/GetSpendingProgress", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/GetSpendingProgress", request->school_id());
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   auto status = [&]() -> absl::Status {
     if (auto s = ValidateId(request->school_id(), "school_id"); !s.ok()) return s;
     const auto data = ctx_.policy->Get();
@@ -268,19 +274,20 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::GetSpendingProgress(grpc::Ca
     response->set_progress_percent(education::ProgressPercent(Money::Fen(spent), Money::Fen(allocated)));
     return absl::OkStatus();
   }();
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->FinishWith(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* EducationFundServiceImpl::ComputeEducationEntitlement(
     grpc::CallbackServerContext* context, const v1::EducationEntitlementRequest* request,
     v1::EducationEntitlement* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.EducationFundService/ComputeEducationEntitlement", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.EducationFundService/ComputeEducationEntitlement", request->school_id());
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   auto status = [&]() -> absl::Status {
     int year = 0;
     if (request->school_year().size() != 4 || !absl::SimpleAtoi(request->school_year(), &year) || year < 2000 ||
@@ -322,7 +329,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::ComputeEducationEntitlement(
     response->set_data_version(data->version());
     return absl::OkStatus();
   }();
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->FinishWith(ToGrpcStatus(status));
   return reactor;
 }
 

@@ -2,6 +2,7 @@
 #include "services/common.h"
 #include "services/loan_mapping.h"
 #include "services/pipelined_reactor.h"
+#include "services/observed_reactor.h"
 #include "services/services.h"
 #include "services/status_mapping.h"
 
@@ -89,71 +90,93 @@ absl::Status FillPolicy(const v1::GetLoanPolicyRequest& req, const PolicyData& d
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidy(grpc::CallbackServerContext* context,
                                                                        const v1::LoanSubsidyRequest* request,
                                                                        v1::LoanSubsidyResult* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   const auto data = ctx_.policy->Get();
-  reactor->Finish(ToGrpcStatus(CalculateOne(*request, *data, response)));
+  reactor->FinishWith(ToGrpcStatus(CalculateOne(*request, *data, response)));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidyBatch(grpc::CallbackServerContext* context,
                                                                             const v1::LoanSubsidyBatchRequest* request,
                                                                             v1::LoanSubsidyBatchResult* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   const auto data = ctx_.policy->Get();
   CalculateBatch(*request, *data, response);
-  reactor->Finish(grpc::Status::OK);
+  reactor->FinishWith(grpc::Status::OK);
   return reactor;
 }
 
+namespace {
+// Records a stream's end like a unary call's.
+std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ctx, const grpc::CallbackServerContext* context,
+                                                        const char* method, std::string caller) {
+  if (!ctx->observe) return nullptr;
+  const auto start = std::chrono::steady_clock::now();
+  if (caller.empty()) caller = context->peer();
+  return [ctx, method, caller, start](const grpc::Status& s) {
+    ctx->observe(CallRecord{method, caller, "", s.error_code(), s.error_message(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  };
+}
+}  // namespace
+
 grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
     grpc::CallbackServerContext* context) {
-  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies");
+  static constexpr char kMethod[] = "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies";
+  auto admission = Admit(ctx_, context, kMethod);
   if (!admission.ok()) {
-    return new RejectingReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(ToGrpcStatus(admission.status()));
+    return new RejectingReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(
+        ToGrpcStatus(admission.status()), StreamObserver(&ctx_, context, kMethod, ""));
   }
   // One snapshot for the whole stream: a claim file is computed on one version of the data.
   auto data = ctx_.policy->Get();
   return new PipelinedReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(
       [data](const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) { CalculateInBand(req, *data, out); },
-      kStreamWindow, admission->slot, ctx_.max_stream_messages);
+      kStreamWindow, admission->slot, ctx_.max_stream_messages,
+      StreamObserver(&ctx_, context, kMethod, admission->caller->name));
 }
 
 grpc::ServerBidiReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>*
 LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* context) {
-  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches");
+  static constexpr char kMethod[] = "subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches";
+  auto admission = Admit(ctx_, context, kMethod);
   if (!admission.ok()) {
     return new RejectingReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>(
-        ToGrpcStatus(admission.status()));
+        ToGrpcStatus(admission.status()), StreamObserver(&ctx_, context, kMethod, ""));
   }
   auto data = ctx_.policy->Get();
   return new PipelinedReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>(
       [data](const v1::LoanSubsidyBatchRequest& req, v1::LoanSubsidyBatchResult* out) {
         CalculateBatch(req, *data, out);
       },
-      kBatchStreamWindow, admission->slot, ctx_.max_stream_messages);
+      kBatchStreamWindow, admission->slot, ctx_.max_stream_messages,
+      StreamObserver(&ctx_, context, kMethod, admission->caller->name));
 }
 
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::GetLoanPolicy(grpc::CallbackServerContext* context,
                                                                 const v1::GetLoanPolicyRequest* request,
                                                                 v1::LoanPolicy* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.LoanSubsidyService/GetLoanPolicy", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/GetLoanPolicy");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   const auto data = ctx_.policy->Get();
-  reactor->Finish(ToGrpcStatus(FillPolicy(*request, *data, response)));
+  reactor->FinishWith(ToGrpcStatus(FillPolicy(*request, *data, response)));
   return reactor;
 }
 

@@ -20,9 +20,15 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
 
   // `keep_alive` is held until the call is done (e.g. the caller's concurrent-call slot); past
   // `max_messages` requests the call ends with RESOURCE_EXHAUSTED.
+  // `on_finish` sees the final status (metrics, logs).
   PipelinedReactor(Fn fn, size_t max_queued, std::shared_ptr<void> keep_alive = nullptr,
-                   size_t max_messages = static_cast<size_t>(-1))
-      : fn_(std::move(fn)), max_queued_(max_queued), keep_alive_(std::move(keep_alive)), max_messages_(max_messages) {
+                   size_t max_messages = static_cast<size_t>(-1),
+                   std::function<void(const grpc::Status&)> on_finish = nullptr)
+      : fn_(std::move(fn)),
+        max_queued_(max_queued),
+        keep_alive_(std::move(keep_alive)),
+        max_messages_(max_messages),
+        on_finish_(std::move(on_finish)) {
     this->StartRead(&request_);
   }
 
@@ -33,7 +39,7 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
         if (finished_) return;
         finished_ = true;
       }
-      this->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many messages in one stream"));
+      FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many messages in one stream"));
       return;
     }
     Resp response;
@@ -98,13 +104,18 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
   void Act(Resp* to_write, bool read_more, bool finish) {
     if (to_write) this->StartWrite(to_write);
     if (read_more) this->StartRead(&request_);
-    if (finish) this->Finish(failed_ ? grpc::Status(grpc::StatusCode::CANCELLED, "client gone") : grpc::Status::OK);
+    if (finish) FinishWith(failed_ ? grpc::Status(grpc::StatusCode::CANCELLED, "client gone") : grpc::Status::OK);
+  }
+  void FinishWith(grpc::Status status) {
+    if (on_finish_) on_finish_(status);
+    this->Finish(std::move(status));
   }
 
   Fn fn_;
   const size_t max_queued_;
   std::shared_ptr<void> keep_alive_;
   const size_t max_messages_;
+  std::function<void(const grpc::Status&)> on_finish_;
   size_t messages_ = 0;  // only OnReadDone touches it, and reads are sequential
   Req request_;
   absl::Mutex mu_;
@@ -120,7 +131,10 @@ class PipelinedReactor final : public grpc::ServerBidiReactor<Req, Resp> {
 template <class Req, class Resp>
 class RejectingReactor final : public grpc::ServerBidiReactor<Req, Resp> {
  public:
-  explicit RejectingReactor(grpc::Status status) { this->Finish(std::move(status)); }
+  explicit RejectingReactor(grpc::Status status, const std::function<void(const grpc::Status&)>& on_finish = nullptr) {
+    if (on_finish) on_finish(status);
+    this->Finish(std::move(status));
+  }
   void OnDone() override { delete this; }
 };
 

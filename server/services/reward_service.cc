@@ -6,6 +6,7 @@
 #include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "services/common.h"
+#include "services/observed_reactor.h"
 #include "services/services.h"
 #include "services/status_mapping.h"
 
@@ -55,12 +56,13 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token) {
 grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListRewardPolicies(grpc::CallbackServerContext* context,
                                                                        const v1::ListRewardPoliciesRequest* /*request*/,
                                                                        v1::ListRewardPoliciesResponse* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.RewardPayoutService/ListRewardPolicies", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/ListRewardPolicies");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   auto status = [&]() -> absl::Status {
     const auto data = ctx_.policy->Get();
     auto awarded = ctx_.storage->AwardedByPolicy();
@@ -109,19 +111,20 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListRewardPolicies(grpc::Call
     response->set_data_version(data->version());
     return absl::OkStatus();
   }();
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->FinishWith(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::CallbackServerContext* context,
                                                                         const v1::SubmitDeterminationRequest* request,
                                                                         v1::Payout* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.RewardPayoutService/SubmitDetermination", request->request_id());
   auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/SubmitDetermination");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     if (request->policy_id().empty()) return InvalidField("policy_id", "is required");
@@ -137,7 +140,7 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
     if (auto f = reward::FormulaAmount(*policy, metrics); !f.ok()) return f.status();
     auto due = data->calendar().AddWorkingDays(*date, policy->payout_working_days);
     if (!due.ok()) return due.status();  // FAILED_PRECONDITION CALENDAR_NOT_AVAILABLE
-    const std::string caller = admitted.caller.name;
+    const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor("SubmitDetermination", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto history = tx.EnterpriseAwards(request->enterprise_uscc());
@@ -190,12 +193,13 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
 
 grpc::ServerUnaryReactor* RewardPayoutServiceImpl::GetPayout(grpc::CallbackServerContext* context,
                                                               const v1::GetPayoutRequest* request, v1::Payout* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.RewardPayoutService/GetPayout", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/GetPayout");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   auto status = [&]() -> absl::Status {
     if (request->payout_id().empty()) return InvalidField("payout_id", "is required");
     auto seq = storage::PayoutSeqFrom(request->payout_id());
@@ -206,19 +210,20 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::GetPayout(grpc::CallbackServe
     PayoutToProto(**row, response);
     return absl::OkStatus();
   }();
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->FinishWith(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListPayouts(grpc::CallbackServerContext* context,
                                                                 const v1::ListPayoutsRequest* request,
                                                                 v1::ListPayoutsResponse* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.RewardPayoutService/ListPayouts", "");
   auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/ListPayouts");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   auto status = [&]() -> absl::Status {
     storage::PayoutFilter f;
     f.policy_id = request->policy_id();
@@ -247,24 +252,25 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListPayouts(grpc::CallbackSer
     if (more) response->set_next_page_token(EncodePageToken(rows->back().seq));
     return absl::OkStatus();
   }();
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->FinishWith(ToGrpcStatus(status));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::CallbackServerContext* context,
                                                                     const v1::RunDisbursementRequest* request,
                                                                     v1::RunDisbursementResponse* response) {
-  auto* reactor = context->DefaultReactor();
+  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.RewardPayoutService/RunDisbursement", request->request_id());
   auto admission = Admit(ctx_, context, "subsidy.v1.RewardPayoutService/RunDisbursement");
   if (!admission.ok()) {
-    reactor->Finish(ToGrpcStatus(admission.status()));
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
+  reactor->set_caller(admission->caller->name);
   FinishOnExecutor(ctx_.executor, reactor, [this, context, request, response, admitted = std::move(*admission)]() -> absl::Status {
     if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
     auto date = ParseDate(request->payment_date(), "payment_date");
     if (!date.ok()) return date.status();
-    const std::string caller = admitted.caller.name;
+    const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor("RunDisbursement", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto paid = tx.DisburseDue(date->ToString());

@@ -1,7 +1,12 @@
 // What every service shares: the current policy-data snapshot and the storage.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
+#include <string>
+
+#include <grpcpp/support/status.h>
 
 #include "absl/synchronization/mutex.h"
 #include "auth/authorizer.h"
@@ -16,18 +21,22 @@ namespace subsidy::service {
 class PolicyHolder {
  public:
   explicit PolicyHolder(std::shared_ptr<const PolicyData> data) : data_(std::move(data)) {}
-  std::shared_ptr<const PolicyData> Get() const {
-    absl::MutexLock lock(&mu_);
-    return data_;
-  }
-  void Swap(std::shared_ptr<const PolicyData> data) {
-    absl::MutexLock lock(&mu_);
-    data_ = std::move(data);
-  }
+  // Every call takes one: an atomic shared_ptr, so that calls never queue on a lock for it.
+  std::shared_ptr<const PolicyData> Get() const { return data_.load(std::memory_order_acquire); }
+  void Swap(std::shared_ptr<const PolicyData> data) { data_.store(std::move(data), std::memory_order_release); }
 
  private:
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const PolicyData> data_ ABSL_GUARDED_BY(mu_);
+  std::atomic<std::shared_ptr<const PolicyData>> data_;
+};
+
+// One finished call, for metrics and logs.
+struct CallRecord {
+  const char* method;  // "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy"
+  std::string caller;
+  std::string request_id;
+  grpc::StatusCode code;
+  std::string message;
+  double seconds;
 };
 
 struct ServiceContext {
@@ -37,6 +46,7 @@ struct ServiceContext {
   auth::Authorizer* auth;
   auth::CallLimiter* limiter;
   size_t max_stream_messages = 1'000'000;  // per call
+  std::function<void(const CallRecord&)> observe;  // may be empty
 };
 
 }  // namespace subsidy::service
