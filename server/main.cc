@@ -217,7 +217,6 @@ int main(int argc, char** argv) {
     server->GetHealthCheckService()->SetServingStatus(name, true);
   }
   const std::string address = absl::StrCat(listen.substr(0, colon), ":", selected_port);
-  std::cout << "listening on " << address << std::endl;
   LogLine("start")
       .Str("listen", address)
       .Bool("tls", tls)
@@ -229,7 +228,8 @@ int main(int argc, char** argv) {
       .Int("schema_version", (*storage)->schema_version())
       .Write(LogLevel::kInfo);
   subsidy::ops::LogStaleness(**data);
-  subsidy::ops::FlushLogs();  // operators and supervisors read the start line at once
+  subsidy::ops::FlushLogs();  // the start line is out before anyone is told the server is ready
+  std::cout << "listening on " << address << std::endl;
   if (!metrics_addr.empty()) metrics.StartRefresher(ctx, std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
 
   std::thread waiter([&] {
