@@ -20,7 +20,8 @@ namespace subsidy::service {
 // The request's payload for idempotency: its deterministic serialization without request_id.
 template <class Req>
 storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
-                               std::chrono::system_clock::time_point deadline) {
+                               std::chrono::system_clock::time_point deadline,
+                               std::vector<std::string> lock_keys = {}) {
   Req copy = request;
   copy.clear_request_id();
   std::string payload;
@@ -30,7 +31,7 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
     out.SetSerializationDeterministic(true);
     copy.SerializeToCodedStream(&out);
   }
-  return {request.request_id(), method, payload, deadline};
+  return {request.request_id(), method, payload, deadline, std::move(lock_keys)};
 }
 
 // The caller, authorized for `method` (and `school_id` when the RPC is school-scoped), holding

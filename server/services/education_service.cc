@@ -143,7 +143,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::Callback
     if (!date.ok()) return date.status();
     const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("AllocateFunds", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("AllocateFunds", *request, context->deadline(), {"school:" + request->school_id()}), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto id = tx.InsertAllocation(request->school_id(), *source, request->amount_fen(), request->date(),
                                         request->request_id());
           if (!id.ok()) return id.status();
@@ -194,7 +194,7 @@ grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::Call
     const auto data = ctx_.policy->Get();
     const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("RecordExpenditure", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("RecordExpenditure", *request, context->deadline(), {"school:" + request->school_id()}), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           const auto* category = data->education().FindCategory(request->category());
           if (category == nullptr) {
             return InvalidField("category", "unknown expenditure category \"" + request->category() + "\"");

@@ -142,7 +142,8 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::Cal
     if (!due.ok()) return due.status();  // FAILED_PRECONDITION CALENDAR_NOT_AVAILABLE
     const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("SubmitDetermination", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("SubmitDetermination", *request, context->deadline(),
+               {"policy:" + request->policy_id(), "enterprise:" + request->enterprise_uscc()}), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto history = tx.EnterpriseAwards(request->enterprise_uscc());
           if (!history.ok()) return history.status();
           auto awarded = tx.PolicyAwarded(policy->policy_id);
@@ -272,7 +273,7 @@ grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::Callbac
     if (!date.ok()) return date.status();
     const std::string caller = admitted.caller->name;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor("RunDisbursement", *request, context->deadline()), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+        KeyFor("RunDisbursement", *request, context->deadline(), {"disbursement"}), [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           auto paid = tx.DisburseDue(date->ToString());
           if (!paid.ok()) return paid.status();
           v1::RunDisbursementResponse out;

@@ -12,7 +12,7 @@
 namespace subsidy::storage {
 namespace {
 
-constexpr int kMaxAttempts = 30;  // serialization failures and lost connections
+constexpr int kMaxAttempts = 60;  // serialization failures and lost connections
 constexpr char kPayoutColumns[] =
     "seq, request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
     "determination_date, award_year, due_date, paid_date, COALESCE(voucher_no, ''), reasons, COALESCE(award_key, ''), "
@@ -382,7 +382,7 @@ absl::StatusOr<std::string> PostgresStorage::RunIdempotent(
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (attempt > 0) {
       // Back off a little, with jitter, so that conflicting transactions stop colliding.
-      const int ms = std::uniform_int_distribution<int>(1, std::min(50, 2 << std::min(attempt, 5)))(rng);
+      const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
     auto conn = Acquire();
@@ -392,6 +392,17 @@ absl::StatusOr<std::string> PostgresStorage::RunIdempotent(
     }
     auto& c = *conn;
     auto attempt_once = [&]() -> absl::StatusOr<std::string> {
+      // Mutations on one key (a school, a policy, an enterprise) queue on session advisory locks
+      // taken before the transaction, so its snapshot is taken after the previous one committed
+      // and they do not abort each other; SERIALIZABLE still catches any other interleaving.
+      std::vector<std::string> keys = key.lock_keys;
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      for (const auto& k : keys) {
+        if (auto s = c->Exec("SELECT pg_advisory_lock(hashtextextended($1, 7245119))", {PgParam::Text(k)}); !s.ok()) {
+          return s.status();
+        }
+      }
       if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE"); !s.ok()) return s.status();
       auto seen = c->Exec("SELECT method, payload, response FROM idempotency WHERE request_id = $1",
                           {PgParam::Text(key.request_id)});
@@ -422,6 +433,10 @@ absl::StatusOr<std::string> PostgresStorage::RunIdempotent(
       return response;
     };
     auto result = attempt_once();
+    if (!key.lock_keys.empty()) {
+      if (!result.ok()) (void)c->Exec("ROLLBACK");
+      (void)c->Exec("SELECT pg_advisory_unlock_all()");
+    }
     if (result.ok()) return result;
     (void)c->Exec("ROLLBACK");
     last = result.status();
