@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <filesystem>
@@ -138,6 +140,8 @@ int main(int argc, char** argv) {
   subsidy::auth::CallLimiter limiter(std::max(1, absl::GetFlag(FLAGS_max_calls_per_caller)));
   subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get(), authorizer.get(), &limiter,
                                        static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_stream_messages)))};
+  std::atomic<int> in_flight{0};
+  ctx.in_flight = &in_flight;
   subsidy::ops::Metrics metrics;
   // Every call of our services: counted and timed by method and status, and one JSON line.
   ctx.observe = [&metrics](const subsidy::service::CallRecord& r) {
@@ -245,8 +249,30 @@ int main(int argc, char** argv) {
       }
       LogLine("stopping").Int("signal", sig).Write(LogLevel::kInfo);
       server->GetHealthCheckService()->SetServingStatus(false);
-      server->Shutdown(std::chrono::system_clock::now() +
-                       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+      const auto deadline = std::chrono::system_clock::now() +
+                            std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+      // gRPC's graceful shutdown also waits for idle client connections to go away, up to the
+      // deadline. New calls are refused from here on; once the calls in flight are done, stop
+      // without waiting for idle clients: close the database and exit.
+      std::atomic<bool> shut{false};
+      std::thread shutdown([&] {
+        server->Shutdown(deadline);
+        shut = true;
+      });
+      while (!shut && std::chrono::system_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (in_flight.load() == 0 && executor->queued() == 0) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a call admitted just before
+          if (in_flight.load() != 0 || shut) continue;
+          metrics.Stop();
+          executor.reset();
+          storage->reset();
+          LogLine("stopped").Str("how", "calls done; idle connections not awaited").Write(LogLevel::kInfo);
+          subsidy::ops::FlushLogs();
+          std::_Exit(0);
+        }
+      }
+      shutdown.join();
       return;
     }
   });

@@ -130,6 +130,17 @@ std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ct
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
   };
 }
+// Counts a stream as in flight until its reactor lets go of this (with the caller's slot).
+std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> slot) {
+  if (ctx.in_flight == nullptr) return slot;
+  ++*ctx.in_flight;
+  auto* holder = new std::shared_ptr<void>(std::move(slot));
+  std::atomic<int>* counter = ctx.in_flight;
+  return std::shared_ptr<void>(holder, [counter](std::shared_ptr<void>* h) {
+    delete h;
+    --*counter;
+  });
+}
 }  // namespace
 
 grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
@@ -144,7 +155,7 @@ grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* LoanSubs
   auto data = ctx_.policy->Get();
   return new PipelinedReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(
       [data](const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) { CalculateInBand(req, *data, out); },
-      kStreamWindow, admission->slot, ctx_.max_stream_messages,
+      kStreamWindow, InFlight(ctx_, admission->slot), ctx_.max_stream_messages,
       StreamObserver(&ctx_, context, kMethod, admission->caller->name));
 }
 
@@ -161,7 +172,7 @@ LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* co
       [data](const v1::LoanSubsidyBatchRequest& req, v1::LoanSubsidyBatchResult* out) {
         CalculateBatch(req, *data, out);
       },
-      kBatchStreamWindow, admission->slot, ctx_.max_stream_messages,
+      kBatchStreamWindow, InFlight(ctx_, admission->slot), ctx_.max_stream_messages,
       StreamObserver(&ctx_, context, kMethod, admission->caller->name));
 }
 

@@ -17,7 +17,9 @@ class ObservedReactor final : public grpc::ServerUnaryReactor {
   ObservedReactor(const ServiceContext& ctx, const grpc::CallbackServerContext* context, const char* method,
                   std::string request_id = "")
       : ctx_(ctx), context_(context), method_(method), request_id_(std::move(request_id)),
-        start_(std::chrono::steady_clock::now()) {}
+        start_(std::chrono::steady_clock::now()) {
+    if (ctx_.in_flight) ++*ctx_.in_flight;
+  }
 
   void set_caller(std::string caller) { caller_ = std::move(caller); }
   // Records the call, then finishes it.
@@ -29,7 +31,11 @@ class ObservedReactor final : public grpc::ServerUnaryReactor {
     }
     Finish(std::move(status));
   }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    std::atomic<int>* in_flight = ctx_.in_flight;
+    delete this;
+    if (in_flight) --*in_flight;
+  }
 
  private:
   const ServiceContext& ctx_;

@@ -47,6 +47,7 @@ struct ServiceContext {
   auth::CallLimiter* limiter;
   size_t max_stream_messages = 1'000'000;  // per call
   std::function<void(const CallRecord&)> observe;  // may be empty
+  std::atomic<int>* in_flight = nullptr;            // calls not yet done (for a prompt, clean stop)
 };
 
 }  // namespace subsidy::service

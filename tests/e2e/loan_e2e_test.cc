@@ -5,6 +5,8 @@
 
 #include <fstream>
 #include <random>
+#include <signal.h>
+
 #include <thread>
 
 #include "subsidy/v1/common.pb.h"
@@ -208,6 +210,42 @@ TEST_F(LoanE2e, SubsidyctlCalcAndClaimFile) {
   int rows = 0;
   while (std::getline(result, line)) ++rows;
   EXPECT_EQ(rows, 1203);
+}
+
+TEST(LoanStopE2e, SigtermLetsAStreamInFlightFinish) {
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/x.db"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::LoanSubsidyService::NewStub((*server)->Channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto stream = stub->StreamLoanSubsidies(&ctx);
+  v1::LoanSubsidyRequest loan;
+  loan.set_province("41");
+  loan.set_region_tier(v1::CENTRAL_WEST);
+  loan.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+  loan.set_principal_fen(10'000'000);
+  loan.set_contract_date("2024-01-10");
+  loan.set_disbursement_date("2024-01-10");
+  loan.set_maturity_date("2025-01-10");
+  loan.set_annual_rate_percent("4.00");
+  v1::LoanSubsidyResult r;
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(stream->Write(loan));
+    ASSERT_TRUE(stream->Read(&r));
+  }
+  kill((*server)->pid(), SIGTERM);  // the stream is in flight: it must be allowed to finish
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(stream->Write(loan));
+    ASSERT_TRUE(stream->Read(&r));
+    EXPECT_FALSE(r.has_error());
+  }
+  stream->WritesDone();
+  EXPECT_FALSE(stream->Read(&r));
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ((*server)->Stop(), 0);  // it then exits cleanly
+  EXPECT_THAT((*server)->Stderr(), HasSubstr("\"event\":\"stopped\""));
 }
 
 }  // namespace

@@ -34,10 +34,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Option
   proc->stderr_path_ = absl::StrCat(std::filesystem::temp_directory_path().string(), "/subsidy-server-",
                                     getpid(), "-", std::chrono::steady_clock::now().time_since_epoch().count(), ".err");
   std::vector<std::string> args = {SUBSIDY_SERVER_BIN, "--listen=127.0.0.1:0", "--db=" + options.db,
-                                   "--data_dir=" + options.data_dir,
-                                   // gRPC's graceful shutdown waits out the grace period while any client
-                                   // connection is open, idle or not; tests keep theirs open.
-                                   "--shutdown_grace_seconds=1"};
+                                   "--data_dir=" + options.data_dir};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   const pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
