@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Configures (once) and builds into build/ with Ninja. Extra arguments go to the configure step.
+# Configures and builds into build/ with Ninja. Arguments go to the configure step (e.g.
+# -DSUBSIDY_BUILD_TESTS=OFF); configuring again is quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ ! -f build/build.ninja ]]; then
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build build

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh -DSUBSIDY_BUILD_TESTS=OFF
 mkdir -p var
 exec build/bin/subsidy-server --listen=127.0.0.1:50051 --db=var/subsidy.db --data_dir=data "$@"

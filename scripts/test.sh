@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-scripts/build.sh
+scripts/build.sh -DSUBSIDY_BUILD_TESTS=ON
 cd build
 ctest --output-on-failure --timeout 600 -j2 "$@"
