@@ -43,8 +43,11 @@ DateRange SettlementPeriodContaining(Date d) {
 LoanCaps CapsFor(const ProgramTerms& terms, int partner_count) {
   if (terms.program != LoanProgram::kPartnership) return {terms.loan_cap, terms.subsidy_base_cap};
   auto scaled = [&](Money per_partner, Money cap) {
-    const Int128 v = Int128(per_partner.fen()) * partner_count * terms.partner_markup_percent / 100;
-    return v >= Int128(cap.fen()) ? cap : Money::Fen(static_cast<int64_t>(v));
+    // partners × per-partner cap × markup %, in whole 分 toward zero (exact for every shipped cap),
+    // through the one rounding function, then capped.
+    const auto v = RoundQuotient(Int128(per_partner.fen()) * partner_count * terms.partner_markup_percent, 100,
+                                 RoundingMode::kTowardZero);
+    return !v.ok() || *v >= cap.fen() ? cap : Money::Fen(*v);
   };
   return {scaled(terms.per_partner_loan_cap, terms.loan_cap),
           scaled(terms.per_partner_base_cap, terms.subsidy_base_cap)};
