@@ -205,11 +205,6 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const grpc::
   return caller;
 }
 
-std::string Authorizer::NameFor(const grpc::ServerContextBase& context) const {
-  auto caller = Identify(context);
-  return caller.ok() ? (*caller)->name : context.peer();
-}
-
 std::shared_ptr<void> CallLimiter::Acquire(const std::string& caller) {
   std::lock_guard<std::mutex> l(mu_);
   int& n = in_flight_[caller];

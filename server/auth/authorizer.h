@@ -46,8 +46,6 @@ class Authorizer {
   // "subsidy.v1.EducationFundService/AllocateFunds") or the school is outside its list.
   absl::StatusOr<std::shared_ptr<const Caller>> Authorize(const grpc::ServerContextBase& context,
                                                           absl::string_view method, absl::string_view school_id = "") const;
-  // The caller's name for logs, or the peer when the call carries no valid token.
-  std::string NameFor(const grpc::ServerContextBase& context) const;
   // Re-reads the config file (SIGHUP); keeps the old callers on error.
   absl::Status Reload();
 

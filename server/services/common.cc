@@ -54,8 +54,4 @@ absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackS
   return Admission{std::move(*caller), std::move(slot)};
 }
 
-std::string CallerOf(const grpc::CallbackServerContext* context) {
-  return absl::StrCat("peer:", context->peer());
-}
-
 }  // namespace subsidy::service

@@ -47,8 +47,6 @@ absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
 
-// Who made the call, for the audit trail (the authenticated caller once callers exist).
-std::string CallerOf(const grpc::CallbackServerContext* context);
 
 // Runs `work` (which returns the call's status) on the executor and finishes the reactor with
 // it; sheds the call with RESOURCE_EXHAUSTED when the executor's queue is full.
