@@ -245,10 +245,10 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
     (*r.mutable_metrics())["output_increase_fen"] = "1";  // below the threshold: recorded as REJECTED
     return r;
   };
-  auto send = [&](v1::EducationFundService::Stub* edu, v1::RewardPayoutService::Stub* reward, int n,
+  auto send = [&](v1::EducationFundService::Stub* edu, v1::RewardPayoutService::Stub* reward, int n, bool expenditure,
                   std::string* id) -> bool {
     auto ctx = Call();
-    if (is_expenditure.at(n)) {
+    if (expenditure) {
       v1::Expenditure out;
       if (!edu->RecordExpenditure(ctx.get(), spend_request(n), &out).ok()) return false;
       *id = out.expenditure_id();
@@ -275,7 +275,7 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
             is_expenditure[n] = t % 2 == 1;
           }
           std::string id;
-          if (send(edu.get(), reward.get(), n, &id)) {
+          if (send(edu.get(), reward.get(), n, t % 2 == 1, &id)) {
             std::lock_guard<std::mutex> l(mu);
             acked[n] = id;
           }
@@ -295,7 +295,7 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
   int64_t all_spend = 0, determinations = 0;
   for (const auto& [n, expenditure] : is_expenditure) {
     std::string id;
-    ASSERT_TRUE(send(edu.get(), reward.get(), n, &id)) << n;
+    ASSERT_TRUE(send(edu.get(), reward.get(), n, expenditure, &id)) << n;
     if (acked.count(n)) {
       EXPECT_EQ(id, acked[n]) << "acknowledged " << n << " answers its first id";
     }
