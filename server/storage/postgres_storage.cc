@@ -408,15 +408,8 @@ absl::StatusOr<std::string> PostgresStorage::RunIdempotent(
                           {PgParam::Text(key.request_id)});
       if (!seen.ok()) return seen.status();
       if (seen->rows() == 1) {
-        const bool same = seen->Text(0, 0) == key.method && seen->Bytes(0, 1) == key.payload;
-        std::string response = seen->Bytes(0, 2);
         if (auto s = c->Exec("COMMIT"); !s.ok()) return s.status();
-        if (!same) {
-          return WithReason(InvalidField("request_id", "already used for a different request (" + key.method +
-                                                           " with another payload, or another method)"),
-                            kIdempotencyKeyReused);
-        }
-        return response;
+        return ReplayOrRefuse(key, seen->Text(0, 0), seen->Bytes(0, 1), seen->Bytes(0, 2));
       }
       PgLedgerTx tx(&*c);
       auto response = fn(tx);

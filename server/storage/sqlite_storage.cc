@@ -442,12 +442,7 @@ absl::StatusOr<std::string> SqliteStorage::RunOne(const Pending& p) {
   auto row = seen->Step();
   if (!row.ok()) return row.status();
   if (*row) {
-    if (seen->Text(0) != key.method || seen->Blob(1) != key.payload) {
-      return WithReason(InvalidField("request_id", "already used for a different request (" + key.method +
-                                                       " with another payload, or another method)"),
-                        kIdempotencyKeyReused);
-    }
-    return seen->Blob(2);
+    return ReplayOrRefuse(key, seen->Text(0), seen->Blob(1), seen->Blob(2));
   }
   SqliteLedgerTx tx(db_.get());
   auto response = (*p.fn)(tx);

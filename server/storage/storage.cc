@@ -9,6 +9,7 @@
 #include "storage/postgres_storage.h"
 #include "storage/sqlite_storage.h"
 #include "storage/storage_util.h"
+#include "common/status_util.h"
 
 namespace subsidy::storage {
 
@@ -28,6 +29,16 @@ std::vector<std::pair<std::string, std::string>> DecodeReasons(const std::string
                      sep == absl::string_view::npos ? std::string() : std::string(rec.substr(sep + 1)));
   }
   return out;
+}
+
+absl::StatusOr<std::string> ReplayOrRefuse(const IdempotencyKey& key, const std::string& stored_method,
+                                           const std::string& stored_payload, std::string stored_response) {
+  if (stored_method != key.method || stored_payload != key.payload) {
+    return WithReason(InvalidField("request_id", "already used for a different request (" + key.method +
+                                                     " with another payload, or another method)"),
+                      kIdempotencyKeyReused);
+  }
+  return stored_response;
 }
 
 std::string PayoutIdFor(int64_t seq) { return absl::StrFormat("PO-%08d", seq); }
