@@ -140,8 +140,11 @@ int Policy(Context& ctx, const Options& o) {
       << "rate ceiling      LPR + " << p.ceiling_spread_bp() << " bp = " << p.ceiling_percent() << " %\n"
       << "loan cap          " << Yuan(p.loan_cap_fen()) << " 元; subsidy on at most " << Yuan(p.subsidy_base_cap_fen())
       << " 元\n";
-  if (p.per_partner_cap_fen() > 0) out << "per partner       " << Yuan(p.per_partner_cap_fen()) << " 元 (× partners × 110 %)\n";
-  out << "subsidy term      " << p.subsidy_term_years() << " years; at most " << p.max_prior_subsidized_loans() - 1
+  if (p.per_partner_cap_fen() > 0) {
+    out << "per partner       " << Yuan(p.per_partner_cap_fen()) << " 元 (× partners × " << p.partner_markup_percent()
+        << " %)\n";
+  }
+  out << "subsidy term      " << p.subsidy_term_years() << " years; at most " << p.prior_subsidized_loans_allowed()
       << " prior subsidised loans\n"
       << "source            " << p.source() << "\n"
       << "data version      " << p.data_version() << "\n";

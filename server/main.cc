@@ -120,10 +120,11 @@ int main(int argc, char** argv) {
     const auto parent = std::filesystem::path(db_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  auto storage = subsidy::storage::OpenStorage(db_path, {.pool_size = absl::GetFlag(FLAGS_db_pool_size)});
+  const subsidy::Clock& clock = subsidy::Clock::System();
+  auto storage = subsidy::storage::OpenStorage(db_path, {.pool_size = absl::GetFlag(FLAGS_db_pool_size), .clock = &clock});
   if (!storage.ok()) return Fail(absl::StrCat("database not opened: ", storage.status().message()));
 
-  subsidy::service::PolicyHolder policy(*data);
+  subsidy::ops::PolicyHolder policy(*data);
   auto executor = std::make_unique<subsidy::service::Executor>(absl::GetFlag(FLAGS_db_workers),
                                                                static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_mutations)));
   std::unique_ptr<subsidy::auth::Authorizer> authorizer;
@@ -138,7 +139,7 @@ int main(int argc, char** argv) {
     LogLine("auth").Str("mode", "tokens").Str("config", absl::GetFlag(FLAGS_auth_config)).Write(LogLevel::kInfo);
   }
   subsidy::auth::CallLimiter limiter(std::max(1, absl::GetFlag(FLAGS_max_calls_per_caller)));
-  subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get(), authorizer.get(), &limiter,
+  subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get(), authorizer.get(), &limiter, &clock,
                                        static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_stream_messages)))};
   std::atomic<int> in_flight{0};
   ctx.in_flight = &in_flight;
@@ -153,7 +154,7 @@ int main(int argc, char** argv) {
     if (r.code != grpc::StatusCode::OK) line.Str("message", r.message);
     line.Write(LogLevel::kInfo);
   };
-  subsidy::ops::DataReloader reloader(&policy, data_dir);
+  subsidy::ops::DataReloader reloader(&policy, data_dir, &clock);
   subsidy::service::LoanSubsidyServiceImpl loan(ctx);
   subsidy::service::EducationFundServiceImpl education(ctx);
   subsidy::service::RewardPayoutServiceImpl reward(ctx);
@@ -231,10 +232,10 @@ int main(int argc, char** argv) {
       .Str("database", (*storage)->description())
       .Int("schema_version", (*storage)->schema_version())
       .Write(LogLevel::kInfo);
-  subsidy::ops::LogStaleness(**data);
+  subsidy::ops::LogStaleness(**data, clock.TodayInChina());
   subsidy::ops::FlushLogs();  // the start line is out before anyone is told the server is ready
   std::cout << "listening on " << address << std::endl;
-  if (!metrics_addr.empty()) metrics.StartRefresher(ctx, std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
+  if (!metrics_addr.empty()) metrics.StartRefresher({&policy, storage->get(), &clock}, std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
 
   std::thread waiter([&] {
     for (;;) {

@@ -101,4 +101,33 @@ std::string ProgressPercent(Money spent, Money allocated) {
   return absl::StrFormat("%s%d.%02d", h < 0 ? "-" : "", std::abs(h) / 100, std::abs(h) % 100);
 }
 
+std::vector<FundPosition> InSpendingOrder(const std::vector<FundPosition>& accounts,
+                                          const std::vector<FundSource>& order) {
+  std::vector<FundPosition> out;
+  out.reserve(order.size());
+  for (FundSource s : order) {
+    FundPosition p{s, Money(), Money()};
+    for (const auto& a : accounts) {
+      if (a.source == s) p = a;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+absl::StatusOr<SchoolProgress> ProgressOf(const std::vector<FundPosition>& positions_in_order) {
+  SchoolProgress out;
+  for (const auto& p : positions_in_order) {
+    out.sources.push_back({p.source, p.allocated, p.spent, ProgressPercent(p.spent, p.allocated)});
+    auto allocated = out.allocated.Plus(p.allocated);
+    if (!allocated.ok()) return allocated.status();
+    auto spent = out.spent.Plus(p.spent);
+    if (!spent.ok()) return spent.status();
+    out.allocated = *allocated;
+    out.spent = *spent;
+  }
+  out.progress_percent = ProgressPercent(out.spent, out.allocated);
+  return out;
+}
+
 }  // namespace subsidy::education

@@ -37,8 +37,29 @@ struct FundPosition {
   FundSource source;
   Money allocated;
   Money spent;
+  // A ledger never spends more than it was given (the database holds spent <= allocated).
   Money balance() const { return Money::Fen(allocated.fen() - spent.fen()); }
 };
+
+// A school's positions in its spending order, every source of the order listed (a source that
+// never had an allocation stands at zero).
+std::vector<FundPosition> InSpendingOrder(const std::vector<FundPosition>& accounts,
+                                          const std::vector<FundSource>& order);
+
+// A school's progress: per source in spending order, and overall (sums checked).
+struct SchoolProgress {
+  struct Line {
+    FundSource source;
+    Money allocated;
+    Money spent;
+    std::string progress_percent;
+  };
+  std::vector<Line> sources;
+  Money allocated;
+  Money spent;
+  std::string progress_percent;
+};
+absl::StatusOr<SchoolProgress> ProgressOf(const std::vector<FundPosition>& positions_in_order);
 
 // Draws `amount` from the permitted sources in `order`, min(balance, remaining) each.
 // FAILED_PRECONDITION INSUFFICIENT_FUNDS when the permitted balances do not cover it.

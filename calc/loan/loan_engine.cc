@@ -53,6 +53,8 @@ LoanCaps CapsFor(const ProgramTerms& terms, int partner_count) {
           scaled(terms.per_partner_base_cap, terms.subsidy_base_cap)};
 }
 
+int PriorLoansAllowed(const LoanRegime& regime) { return regime.max_prior_subsidized_loans - 1; }
+
 absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr) {
   Rate r;
   switch (formula) {
@@ -124,80 +126,113 @@ absl::Status ValidateLoan(const LoanInput& in, const PolicyData& data) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<LoanResult> CalculateLoanSubsidy(const LoanInput& in, const PolicyData& data) {
-  if (auto s = ValidateLoan(in, data); !s.ok()) return s;
-  LoanResult out;
-
-  // --- Regime, LPR, ceiling, eligibility ------------------------------------------------------
-  const auto match = data.loan_regimes().Find(in.province, in.program, in.contract_date);
-  const LprTenor tenor =
-      in.maturity_date <= in.disbursement_date.AddYears(1) ? LprTenor::kOneYear : in.lpr_tenor;
-  auto fixing = data.lpr().InForce(in.contract_date);
+LoanTerms TermsFor(const PolicyData& data, const std::string& province, LoanProgram program, RegionTier tier,
+                   Date contract_date, LprTenor requested, std::optional<std::pair<Date, Date>> term) {
+  LoanTerms t;
+  t.match = data.loan_regimes().Find(province, program, contract_date);
+  t.tenor = term && term->second <= term->first.AddYears(1) ? LprTenor::kOneYear : requested;
+  auto fixing = data.lpr().InForce(contract_date);
   if (fixing.ok()) {
-    out.lpr = (*fixing)->ForTenor(tenor);
-    if (!data.lpr().Confirmed(in.contract_date)) {
-      out.reasons.push_back({kLprUnconfirmed, absl::StrCat("no LPR fixing is confirmed after ",
-                                                           data.lpr().last_confirmed().ToString(),
-                                                           "; computed with the latest value ", out.lpr->ToString())});
-    }
+    t.fixing = *fixing;
+    t.lpr = t.fixing->ForTenor(t.tenor);
+    t.lpr_confirmed = data.lpr().Confirmed(contract_date);
+  } else {
+    t.fixing_error = std::string(fixing.status().message());
   }
-  std::vector<Reason> blocking;
+  if (t.match) {
+    t.ceiling_spread_bp = t.match->regime->CeilingSpreadBp(province, tier);
+    if (t.lpr) t.ceiling = t.lpr->Plus(Rate::FromBasisPoints(t.ceiling_spread_bp));
+  }
+  return t;
+}
+
+namespace {
+
+// What eligibility decides beside the result's own fields: the caps and the subsidy term.
+struct Eligibility {
   LoanCaps caps{};
   int term_years = 0;
-  if (!match) {
+};
+
+// The regime, LPR and ceiling; the blocking reasons; the subsidy rate of an eligible loan.
+absl::StatusOr<Eligibility> DecideEligibility(const LoanInput& in, const PolicyData& data, LoanResult* out) {
+  const LoanTerms terms = TermsFor(data, in.province, in.program, in.region_tier, in.contract_date, in.lpr_tenor,
+                                   std::make_pair(in.disbursement_date, in.maturity_date));
+  out->lpr = terms.lpr;
+  if (terms.lpr && !terms.lpr_confirmed) {
+    out->reasons.push_back({kLprUnconfirmed, absl::StrCat("no LPR fixing is confirmed after ",
+                                                          data.lpr().last_confirmed().ToString(),
+                                                          "; computed with the latest value ", terms.lpr->ToString())});
+  }
+  Eligibility e;
+  std::vector<Reason> blocking;
+  if (!terms.match) {
     blocking.push_back({kNoApplicableRegime, absl::StrCat("no subsidy regime for ", LoanProgramName(in.program),
                                                           " loans contracted on ", in.contract_date.ToString(),
                                                           " in province ", in.province)});
   } else {
-    out.regime_id = match->regime->regime_id;
-    if (!out.lpr) return WithReason(absl::FailedPreconditionError(fixing.status().message()), "LPR_NOT_AVAILABLE");
-    out.ceiling = out.lpr->Plus(Rate::FromBasisPoints(match->regime->CeilingSpreadBp(in.province, in.region_tier)));
-    caps = CapsFor(*match->terms, in.partner_count);
-    term_years = match->terms->subsidy_term_years;
-    if (in.annual_rate > *out.ceiling) {
+    out->regime_id = terms.match->regime->regime_id;
+    if (!terms.lpr) return WithReason(absl::FailedPreconditionError(terms.fixing_error), "LPR_NOT_AVAILABLE");
+    out->ceiling = terms.ceiling;
+    e.caps = CapsFor(*terms.match->terms, in.partner_count);
+    e.term_years = terms.match->terms->subsidy_term_years;
+    if (in.annual_rate > *out->ceiling) {
       blocking.push_back({kRateAboveCeiling, absl::StrCat("annual rate ", in.annual_rate.ToString(),
-                                                          " % is above the ceiling ", out.ceiling->ToString(), " %")});
+                                                          " % is above the ceiling ", out->ceiling->ToString(), " %")});
     }
-    if (in.principal > caps.loan_cap) {
+    if (in.principal > e.caps.loan_cap) {
       blocking.push_back({kPrincipalAboveCap, absl::StrCat("principal ", in.principal.ToYuanString(),
-                                                           " 元 is above the loan cap ", caps.loan_cap.ToYuanString(),
-                                                           " 元")});
+                                                           " 元 is above the loan cap ",
+                                                           e.caps.loan_cap.ToYuanString(), " 元")});
     }
-    if (in.prior_subsidized_loans >= match->regime->max_prior_subsidized_loans) {
+    if (in.prior_subsidized_loans > PriorLoansAllowed(*terms.match->regime)) {
       blocking.push_back({kPriorLoansLimit, absl::StrCat("the borrower already had ", in.prior_subsidized_loans,
                                                          " subsidised loans (limit ",
-                                                         match->regime->max_prior_subsidized_loans, ")")});
+                                                         terms.match->regime->max_prior_subsidized_loans, ")")});
     }
   }
-  out.eligible = blocking.empty();
-  if (out.eligible) {
-    auto rate = SubsidyRateFor(match->terms->formula, in.annual_rate, *out.lpr);
+  out->eligible = blocking.empty();
+  if (out->eligible) {
+    auto rate = SubsidyRateFor(terms.match->terms->formula, in.annual_rate, *out->lpr);
     if (!rate.ok()) return rate.status();
-    out.subsidy_rate = *rate;
+    out->subsidy_rate = *rate;
   }
-  out.reasons.insert(out.reasons.begin(), blocking.begin(), blocking.end());
+  out->reasons.insert(out->reasons.begin(), blocking.begin(), blocking.end());
+  return e;
+}
 
-  // --- Accrual sweep over segments of constant state --------------------------------------------
+// The loan's timeline inside the window: the days to sweep, and the dates at which its state
+// (principal outstanding, subsidised or not) may change.
+struct Segments {
+  DateRange window;
+  Date lo, hi;    // first and last day to sweep
+  Date term_end;  // first unsubsidised day
+  absl::InlinedVector<DateRange, 4> overdue;
+  absl::InlinedVector<Repayment, 8> repayments;  // by date
+  absl::InlinedVector<Date, 16> changes;         // sorted
+};
+
+Segments SegmentsOf(const LoanInput& in, int term_years) {
   const Date life_last = in.maturity_date.AddDays(-1);
   const DateRange window = in.claim_period ? *in.claim_period : *DateRange::Make(in.disbursement_date, life_last);
-  const Date lo = std::max(window.first(), in.disbursement_date);
-  const Date hi = std::min(window.last(), life_last);
-  const Date term_end = in.disbursement_date.AddYears(term_years);  // first unsubsidised day
-  const auto overdue = MergeRanges({in.overdue_periods.begin(), in.overdue_periods.end()});
-
-  absl::InlinedVector<Repayment, 8> repayments(in.repayments.begin(), in.repayments.end());
-  std::stable_sort(repayments.begin(), repayments.end(),
+  Segments s{window, std::max(window.first(), in.disbursement_date), std::min(window.last(), life_last),
+             in.disbursement_date.AddYears(term_years), MergeRanges({in.overdue_periods.begin(), in.overdue_periods.end()}),
+             {in.repayments.begin(), in.repayments.end()}, {}};
+  std::stable_sort(s.repayments.begin(), s.repayments.end(),
                    [](const Repayment& a, const Repayment& b) { return a.date < b.date; });
-  // Dates at which the state (principal, subsidised or not) may change.
-  absl::InlinedVector<Date, 16> changes;
-  for (const auto& r : repayments) changes.push_back(r.date);
-  for (const auto& o : overdue) {
-    changes.push_back(o.first());
-    changes.push_back(o.last().AddDays(1));
+  for (const auto& r : s.repayments) s.changes.push_back(r.date);
+  for (const auto& o : s.overdue) {
+    s.changes.push_back(o.first());
+    s.changes.push_back(o.last().AddDays(1));
   }
-  changes.push_back(term_end);
-  std::sort(changes.begin(), changes.end());
+  s.changes.push_back(s.term_end);
+  std::sort(s.changes.begin(), s.changes.end());
+  return s;
+}
 
+// Sweeps the segments period by period: per settlement period, exact sums of outstanding × days,
+// each rounded once to the 分.
+absl::Status Sweep(const LoanInput& in, const Segments& seg, const LoanCaps& caps, int term_years, LoanResult* out) {
   const Int128 denominator = Int128(100) * Rate::kUnitsPerPercent * BasisDays(in.day_count);
   const int64_t base_cap = caps.subsidy_base_cap.fen();
   int64_t outstanding = in.principal.fen();
@@ -205,27 +240,29 @@ absl::StatusOr<LoanResult> CalculateLoanSubsidy(const LoanInput& in, const Polic
   bool term_cut = false, overdue_cut = false;
   Money total_interest, total_subsidy;
 
-  Date cursor = lo;
+  Date cursor = seg.lo;
   auto apply_repayments = [&](Date d) {
-    while (ri < repayments.size() && repayments[ri].date <= d) outstanding -= repayments[ri++].principal.fen();
+    while (ri < seg.repayments.size() && seg.repayments[ri].date <= d) {
+      outstanding -= seg.repayments[ri++].principal.fen();
+    }
   };
   apply_repayments(cursor);
-  while (cursor <= hi && outstanding > 0) {
+  while (cursor <= seg.hi && outstanding > 0) {
     const DateRange period = SettlementPeriodContaining(cursor);
-    const Date period_end = std::min(period.last(), hi);
+    const Date period_end = std::min(period.last(), seg.hi);
     Int128 interest_num = 0, subsidy_num = 0;
     int days = 0;
     while (cursor <= period_end && outstanding > 0) {
-      while (ci < changes.size() && changes[ci] <= cursor) ++ci;
+      while (ci < seg.changes.size() && seg.changes[ci] <= cursor) ++ci;
       Date seg_end = period_end;
-      if (ci < changes.size() && changes[ci].AddDays(-1) < seg_end) seg_end = changes[ci].AddDays(-1);
+      if (ci < seg.changes.size() && seg.changes[ci].AddDays(-1) < seg_end) seg_end = seg.changes[ci].AddDays(-1);
       const int len = DaysBetween(cursor, seg_end) + 1;
       days += len;
       interest_num += Int128(outstanding) * len;
-      while (oi < overdue.size() && overdue[oi].last() < cursor) ++oi;
-      const bool in_overdue = oi < overdue.size() && overdue[oi].first() <= cursor;
-      if (out.eligible) {
-        if (!(cursor < term_end)) {
+      while (oi < seg.overdue.size() && seg.overdue[oi].last() < cursor) ++oi;
+      const bool in_overdue = oi < seg.overdue.size() && seg.overdue[oi].first() <= cursor;
+      if (out->eligible) {
+        if (!(cursor < seg.term_end)) {
           term_cut = true;
         } else if (in_overdue) {
           overdue_cut = true;
@@ -239,32 +276,44 @@ absl::StatusOr<LoanResult> CalculateLoanSubsidy(const LoanInput& in, const Polic
     if (days > 0) {
       auto interest = RoundQuotient(interest_num * in.annual_rate.units(), denominator);
       if (!interest.ok()) return interest.status();
-      auto subsidy = RoundQuotient(subsidy_num * out.subsidy_rate.units(), denominator);
+      auto subsidy = RoundQuotient(subsidy_num * out->subsidy_rate.units(), denominator);
       if (!subsidy.ok()) return subsidy.status();
       SUBSIDY_CHECK(*subsidy <= *interest);
-      const PeriodResult p{
-          *DateRange::Make(std::max(period.first(), window.first()), std::min(period.last(), window.last())), days,
-          Money::Fen(*interest), Money::Fen(*subsidy), Money::Fen(*interest - *subsidy)};
+      const PeriodResult p{*DateRange::Make(std::max(period.first(), seg.window.first()),
+                                            std::min(period.last(), seg.window.last())),
+                           days, Money::Fen(*interest), Money::Fen(*subsidy), Money::Fen(*interest - *subsidy)};
       auto ti = total_interest.Plus(p.interest);
       auto ts = total_subsidy.Plus(p.subsidy);
       if (!ti.ok() || !ts.ok()) return absl::OutOfRangeError("loan totals overflow");
       total_interest = *ti;
       total_subsidy = *ts;
-      out.periods.push_back(p);
+      out->periods.push_back(p);
     }
   }
-  out.total_interest = total_interest;
-  out.total_subsidy = total_subsidy;
-  out.total_borrower = Money::Fen(total_interest.fen() - total_subsidy.fen());
+  out->total_interest = total_interest;
+  out->total_subsidy = total_subsidy;
+  auto borrower = total_interest.Minus(total_subsidy);
+  SUBSIDY_CHECK(borrower.ok());
+  out->total_borrower = *borrower;
 
   if (term_cut) {
-    out.reasons.push_back({kTermBeyondSubsidyLimit,
-                           absl::StrCat("no subsidy from ", term_end.ToString(), " (", term_years,
-                                        "-year subsidy term from disbursement)")});
+    out->reasons.push_back({kTermBeyondSubsidyLimit,
+                            absl::StrCat("no subsidy from ", seg.term_end.ToString(), " (", term_years,
+                                         "-year subsidy term from disbursement)")});
   }
-  if (overdue_cut) {
-    out.reasons.push_back({kOverdueExcluded, "overdue or extended days earn no subsidy"});
-  }
+  if (overdue_cut) out->reasons.push_back({kOverdueExcluded, "overdue or extended days earn no subsidy"});
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<LoanResult> CalculateLoanSubsidy(const LoanInput& in, const PolicyData& data) {
+  if (auto s = ValidateLoan(in, data); !s.ok()) return s;
+  LoanResult out;
+  auto eligibility = DecideEligibility(in, data, &out);
+  if (!eligibility.ok()) return eligibility.status();
+  const Segments segments = SegmentsOf(in, eligibility->term_years);
+  if (auto s = Sweep(in, segments, eligibility->caps, eligibility->term_years, &out); !s.ok()) return s;
   return out;
 }
 

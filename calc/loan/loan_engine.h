@@ -84,6 +84,25 @@ struct LoanResult {
   Money total_borrower;
 };
 
+// The terms in force for a loan, one function for the preview (GetLoanPolicy) and the
+// calculation, so that the two can never disagree: the regime for the province, program and
+// contract date; the LPR tenor (a loan of at most one year uses the 1-year LPR whatever tenor
+// is asked for); the LPR fixing in force on the contract date; the ceiling = LPR + the regime's
+// spread for the province and region tier.
+struct LoanTerms {
+  std::optional<RegimeMatch> match;  // none: no regime applies
+  LprTenor tenor = LprTenor::kOneYear;
+  const LprFixing* fixing = nullptr;  // null when the data has no fixing in force
+  std::string fixing_error;           // why not, when null
+  std::optional<Rate> lpr;
+  bool lpr_confirmed = false;
+  int ceiling_spread_bp = 0;
+  std::optional<Rate> ceiling;  // with a regime and an LPR
+};
+// `term` is the loan's disbursement and maturity when known (else the tenor asked for stands).
+LoanTerms TermsFor(const PolicyData& data, const std::string& province, LoanProgram program, RegionTier tier,
+                   Date contract_date, LprTenor requested, std::optional<std::pair<Date, Date>> term);
+
 // INVALID_ARGUMENT naming the API field (e.g. "repayments[1].date") for input no bank could mean.
 absl::Status ValidateLoan(const LoanInput& in, const PolicyData& data);
 
@@ -99,6 +118,9 @@ struct LoanCaps {
   Money subsidy_base_cap;
 };
 LoanCaps CapsFor(const ProgramTerms& terms, int partner_count);
+
+// How many earlier subsidised loans a borrower may have had under the regime.
+int PriorLoansAllowed(const LoanRegime& regime);
 
 // The annual subsidy rate the regime's formula gives, never above the contract rate or below 0.
 absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr);

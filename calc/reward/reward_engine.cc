@@ -123,14 +123,35 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
       break;
     }
   }
-  const int64_t remaining = policy.budget.fen() - policy_awarded.fen();
-  if (remaining < amount.fen()) {
-    return reject(kBudgetExhausted, absl::StrCat("the policy's remaining budget ", Money::Fen(remaining).ToYuanString(),
+  const Money remaining = RemainingBudget(policy, policy_awarded);
+  if (remaining < amount) {
+    return reject(kBudgetExhausted, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
                                                  " 元 is below ", amount.ToYuanString(), " 元"));
   }
   d.scheduled = true;
   d.amount = amount;
   return d;
+}
+
+Money RemainingBudget(const RewardPolicy& policy, Money policy_awarded) {
+  auto left = policy.budget.Minus(policy_awarded);
+  SUBSIDY_CHECK(left.ok());  // both are bounded by the data's budget
+  return *left;
+}
+
+std::string DescribeFormula(const RewardPolicy& p) {
+  std::string description;
+  switch (p.formula) {
+    case RewardFormula::kFixed: description = absl::StrCat(p.fixed_amount.ToYuanString(), " 元"); break;
+    case RewardFormula::kRateWithCap:
+      description =
+          absl::StrCat(p.rate.ToString(), " % of ", p.metric, ", at most ", p.per_award_cap.ToYuanString(), " 元");
+      break;
+    case RewardFormula::kPerUnit: description = absl::StrCat(p.per_unit.ToYuanString(), " 元 × ", p.metric); break;
+    case RewardFormula::kTiered: description = absl::StrCat("tiered on ", p.metric, ", the highest tier reached"); break;
+  }
+  if (!p.note.empty()) absl::StrAppend(&description, " (", p.note, ")");
+  return description;
 }
 
 }  // namespace subsidy::reward

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "money/money.h"
 #include "policy/reward_data.h"
+#include "time/date.h"
 
 namespace subsidy::reward {
 
@@ -54,5 +55,14 @@ absl::StatusOr<std::optional<Money>> FormulaAmount(const RewardPolicy& policy,
 absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::string, std::string>& metrics,
                                 const std::string& enterprise_uscc, int year,
                                 const std::vector<PriorAward>& enterprise_awards, Money policy_awarded);
+
+// What is left of the policy's budget once `policy_awarded` has been awarded.
+Money RemainingBudget(const RewardPolicy& policy, Money policy_awarded);
+
+// A payout is late when it is paid after its due date.
+constexpr bool PaidLate(Date due, Date paid) { return paid > due; }
+
+// A one-line description of the formula for people ("5000.00 元", "1.5 % of spend_fen, at most …").
+std::string DescribeFormula(const RewardPolicy& policy);
 
 }  // namespace subsidy::reward

@@ -7,21 +7,17 @@
 
 namespace subsidy::ops {
 
-Date TodayInChina() {
-  const absl::CivilDay d = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
-  return Date::FromValidYmd(static_cast<int>(d.year()), d.month(), d.day());
-}
-
-std::vector<StalenessAlarm> LogStaleness(const PolicyData& data) {
-  auto alarms = StalenessAlarms(data, TodayInChina());
+std::vector<StalenessAlarm> LogStaleness(const PolicyData& data, Date today) {
+  auto alarms = StalenessAlarms(data, today);
   for (const auto& a : alarms) LogLine("staleness_alarm").Str("code", a.code).Str("message", a.message).Write(LogLevel::kWarning);
   return alarms;
 }
 
-DataReloader::DataReloader(service::PolicyHolder* holder, std::string data_dir)
+DataReloader::DataReloader(PolicyHolder* holder, std::string data_dir, const Clock* clock)
     : holder_(holder),
+      clock_(clock),
       data_dir_(std::move(data_dir)),
-      loaded_at_(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone())) {}
+      loaded_at_(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock->Now(), absl::UTCTimeZone())) {}
 
 std::string DataReloader::loaded_at() const {
   absl::MutexLock l(&mu_);
@@ -47,14 +43,14 @@ absl::StatusOr<ReloadResult> DataReloader::Reload(const std::string& trigger) {
   r.data_version = (*fresh)->version();
   r.changed = r.previous_version != r.data_version;
   if (r.changed) holder_->Swap(*fresh);
-  loaded_at_ = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  loaded_at_ = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone());
   LogLine("data_reload")
       .Str("trigger", trigger)
       .Str("result", r.changed ? "swapped" : "unchanged")
       .Str("previous_version", r.previous_version)
       .Str("data_version", r.data_version)
       .Write(LogLevel::kInfo);
-  r.alarms = LogStaleness(**fresh);
+  r.alarms = LogStaleness(**fresh, clock_->TodayInChina());
   FlushLogs();
   return r;
 }

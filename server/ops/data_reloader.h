@@ -8,7 +8,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "policy/staleness.h"
-#include "services/service_context.h"
+#include "ops/policy_holder.h"
+#include "time/clock.h"
 
 namespace subsidy::ops {
 
@@ -21,21 +22,21 @@ struct ReloadResult {
 
 class DataReloader {
  public:
-  DataReloader(service::PolicyHolder* holder, std::string data_dir);
+  DataReloader(PolicyHolder* holder, std::string data_dir, const Clock* clock = &Clock::System());
   // FAILED_PRECONDITION with reason DATA_INVALID (file, line, field in the message) on bad data.
   absl::StatusOr<ReloadResult> Reload(const std::string& trigger);
   const std::string& data_dir() const { return data_dir_; }
   std::string loaded_at() const;
 
  private:
-  service::PolicyHolder* holder_;
+  PolicyHolder* holder_;
+  const Clock* clock_;
   const std::string data_dir_;
   mutable absl::Mutex mu_;  // one reload at a time
   std::string loaded_at_ ABSL_GUARDED_BY(mu_);
 };
 
-Date TodayInChina();
-// Logs the snapshot's staleness alarms (at start and after each reload).
-std::vector<StalenessAlarm> LogStaleness(const PolicyData& data);
+// Logs the snapshot's staleness alarms as of `today` (at start and after each reload).
+std::vector<StalenessAlarm> LogStaleness(const PolicyData& data, Date today);
 
 }  // namespace subsidy::ops

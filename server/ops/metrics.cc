@@ -5,8 +5,10 @@
 #include "absl/time/time.h"
 #include "ops/data_reloader.h"
 #include "ops/log.h"
+#include "reward/reward_engine.h"
 
 namespace subsidy::ops {
+
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       rpcs_(prometheus::BuildCounter().Name("subsidy_rpcs_total").Help("RPCs by method and status code").Register(*registry_)),
@@ -78,31 +80,40 @@ void Metrics::ObserveRpc(const char* method, const char* code, double seconds) {
   series.latency->Observe(seconds);
 }
 
-void Metrics::Refresh(service::ServiceContext ctx) {
-  const auto data = ctx.policy->Get();
-  if (auto stats = ctx.storage->PayoutStats(); stats.ok()) {
-    std::map<std::string, int64_t> fen_by_status;
+namespace {
+// Prometheus samples are doubles: a gauge shows a figure, it never computes one.
+double Sample(Money m) { return static_cast<double>(m.fen()); }
+}  // namespace
+
+void Metrics::Refresh(const Sources& from) {
+  const auto data = from.policy->Get();
+  if (auto stats = from.storage->PayoutStats(); stats.ok()) {
+    std::map<std::string, Money> fen_by_status;
     for (const auto& s : *stats) {
-      payouts_.Add({{"status", s.status}, {"reason", s.reject_reason}}).Set(static_cast<double>(s.count));
-      fen_by_status[s.status] += s.amount_fen;
+      const char* status = storage::PayoutStatusName(s.status);
+      payouts_.Add({{"status", status}, {"reason", s.reject_reason}}).Set(static_cast<double>(s.count));
+      auto sum = fen_by_status[status].Plus(s.amount);
+      if (sum.ok()) fen_by_status[status] = *sum;
     }
-    for (const auto& [status, fen] : fen_by_status) payout_fen_.Add({{"status", status}}).Set(static_cast<double>(fen));
+    for (const auto& [status, fen] : fen_by_status) payout_fen_.Add({{"status", status}}).Set(Sample(fen));
   }
-  if (auto awarded = ctx.storage->AwardedByPolicy(); awarded.ok()) {
+  if (auto awarded = from.storage->AwardedByPolicy(); awarded.ok()) {
     for (const auto& p : data->rewards().policies) {
       const auto it = awarded->find(p.policy_id);
       remaining_budget_.Add({{"policy_id", p.policy_id}})
-          .Set(static_cast<double>(p.budget.fen() - (it == awarded->end() ? 0 : it->second)));
+          .Set(Sample(reward::RemainingBudget(p, it == awarded->end() ? Money() : it->second)));
     }
   }
-  if (auto totals = ctx.storage->Totals(); totals.ok()) {
-    ledger_.Add({{"figure", "allocated"}}).Set(static_cast<double>(totals->allocated_fen));
-    ledger_.Add({{"figure", "spent"}}).Set(static_cast<double>(totals->spent_fen));
-    ledger_.Add({{"figure", "balance"}}).Set(static_cast<double>(totals->allocated_fen - totals->spent_fen));
+  if (auto totals = from.storage->Totals(); totals.ok()) {
+    ledger_.Add({{"figure", "allocated"}}).Set(Sample(totals->allocated));
+    ledger_.Add({{"figure", "spent"}}).Set(Sample(totals->spent));
+    if (auto balance = totals->allocated.Minus(totals->spent); balance.ok()) {
+      ledger_.Add({{"figure", "balance"}}).Set(Sample(*balance));
+    }
     ledger_.Add({{"figure", "schools"}}).Set(static_cast<double>(totals->schools));
   }
   StalenessFigures f;
-  const auto alarms = StalenessAlarms(*data, TodayInChina(), &f);
+  const auto alarms = StalenessAlarms(*data, from.clock->TodayInChina(), &f);
   staleness_.Add({{"figure", "lpr_age_days"}}).Set(f.lpr_age_days);
   staleness_.Add({{"figure", "calendar_covers_next_year"}}).Set(f.calendar_covers_next_year ? 1 : 0);
   staleness_.Add({{"figure", "days_to_next_regime_end"}}).Set(f.days_to_next_regime_end.value_or(-1));
@@ -119,10 +130,10 @@ void Metrics::Refresh(service::ServiceContext ctx) {
   }
 }
 
-void Metrics::StartRefresher(service::ServiceContext ctx, std::chrono::seconds period) {
-  Refresh(ctx);
-  refresher_ = std::thread([this, ctx, period] {
-    while (!stop_.WaitForNotificationWithTimeout(absl::FromChrono(period))) Refresh(ctx);
+void Metrics::StartRefresher(Sources from, std::chrono::seconds period) {
+  Refresh(from);
+  refresher_ = std::thread([this, from, period] {
+    while (!stop_.WaitForNotificationWithTimeout(absl::FromChrono(period))) Refresh(from);
   });
 }
 

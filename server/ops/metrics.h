@@ -17,7 +17,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "policy/staleness.h"
-#include "services/service_context.h"
+#include "ops/policy_holder.h"
+#include "storage/storage.h"
+#include "time/clock.h"
 
 namespace subsidy::ops {
 
@@ -29,10 +31,16 @@ class Metrics {
 
   // `method` must outlive the process (a string literal): series are cached by its address.
   void ObserveRpc(const char* method, const char* code, double seconds);
+  // Where the gauges are read from: the data snapshot and the database (so replicas agree).
+  struct Sources {
+    PolicyHolder* policy;
+    storage::Storage* storage;
+    const Clock* clock;
+  };
   // Refreshes the gauges read from the database and the data snapshot.
-  void Refresh(service::ServiceContext ctx);
+  void Refresh(const Sources& from);
   // Refreshes every `period` on a thread of its own until Stop().
-  void StartRefresher(service::ServiceContext ctx, std::chrono::seconds period);
+  void StartRefresher(Sources from, std::chrono::seconds period);
   void Stop();
   ~Metrics();
 

@@ -1,60 +1,50 @@
 #include "policy/staleness.h"
 #include "services/common.h"
-#include "services/observed_reactor.h"
 #include "services/services.h"
-#include "services/status_mapping.h"
 
 namespace subsidy::service {
+namespace {
 
-grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerContext* context,
-                                                        const v1::ReloadDataRequest* /*request*/,
-                                                        v1::ReloadDataResponse* response) {
-  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.AdminService/ReloadData", "");
-  auto admission = Admit(ctx_, context, "subsidy.v1.AdminService/ReloadData");
-  if (!admission.ok()) {
-    reactor->FinishWith(ToGrpcStatus(admission.status()));
-    return reactor;
-  }
-  reactor->set_caller(admission->caller->name);
-  // Loading and validating the data reads files: off gRPC's threads.
-  FinishOnExecutor(ctx_.executor, reactor, [this, context, response, admitted = std::move(*admission)]() -> absl::Status {
-    auto r = reloader_->Reload("rpc:" + admitted.caller->name);
-    (void)context;
-    if (!r.ok()) return r.status();
-    response->set_previous_version(r->previous_version);
-    response->set_data_version(r->data_version);
-    response->set_changed(r->changed);
-    for (const auto& a : r->alarms) {
-      auto* x = response->add_alarms();
-      x->set_code(a.code);
-      x->set_message(a.message);
-    }
-    return absl::OkStatus();
-  });
-  return reactor;
-}
+constexpr Method kReloadData{"subsidy.v1.AdminService/ReloadData", Runs::kMutation};
+constexpr Method kGetDataStatus{"subsidy.v1.AdminService/GetDataStatus", Runs::kInline};
 
-grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerContext* context,
-                                                           const v1::GetDataStatusRequest* /*request*/,
-                                                           v1::DataStatus* response) {
-  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.AdminService/GetDataStatus", "");
-  auto admission = Admit(ctx_, context, "subsidy.v1.AdminService/GetDataStatus");
-  if (!admission.ok()) {
-    reactor->FinishWith(ToGrpcStatus(admission.status()));
-    return reactor;
-  }
-  reactor->set_caller(admission->caller->name);
-  const auto data = ctx_.policy->Get();
-  response->set_data_version(data->version());
-  response->set_data_dir(data->directory());
-  response->set_loaded_at(reloader_->loaded_at());
-  for (const auto& a : StalenessAlarms(*data, ops::TodayInChina())) {
-    auto* x = response->add_alarms();
+void AddAlarms(const std::vector<StalenessAlarm>& alarms, google::protobuf::RepeatedPtrField<v1::Alarm>* out) {
+  for (const auto& a : alarms) {
+    auto* x = out->Add();
     x->set_code(a.code);
     x->set_message(a.message);
   }
-  reactor->FinishWith(grpc::Status::OK);
-  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerContext* context,
+                                                        const v1::ReloadDataRequest* request,
+                                                        v1::ReloadDataResponse* response) {
+  // Loading and validating the data reads files: off gRPC's threads.
+  return Serve(ctx_, context, kReloadData, request, response,
+               [this](Call& call, const v1::ReloadDataRequest&, v1::ReloadDataResponse* out) -> absl::Status {
+                 auto r = reloader_->Reload("rpc:" + call.caller());
+                 if (!r.ok()) return r.status();
+                 out->set_previous_version(r->previous_version);
+                 out->set_data_version(r->data_version);
+                 out->set_changed(r->changed);
+                 AddAlarms(r->alarms, out->mutable_alarms());
+                 return absl::OkStatus();
+               });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerContext* context,
+                                                           const v1::GetDataStatusRequest* request,
+                                                           v1::DataStatus* response) {
+  return Serve(ctx_, context, kGetDataStatus, request, response,
+               [this](Call& call, const v1::GetDataStatusRequest&, v1::DataStatus* out) {
+                 out->set_data_version(call.data().version());
+                 out->set_data_dir(call.data().directory());
+                 out->set_loaded_at(reloader_->loaded_at());
+                 AddAlarms(StalenessAlarms(call.data(), call.clock().TodayInChina()), out->mutable_alarms());
+                 return absl::OkStatus();
+               });
 }
 
 }  // namespace subsidy::service

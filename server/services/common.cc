@@ -3,8 +3,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
-#include "services/observed_reactor.h"
-#include "services/status_mapping.h"
 
 namespace subsidy::service {
 

@@ -1,4 +1,8 @@
-// Small helpers shared by the service adapters.
+// The one adapter every unary handler goes through. Serve() owns, for every RPC alike:
+// admission (who is calling, whether a role of theirs may, a concurrent-call slot), observation
+// (metrics and the log line, with the final status), the deadline, request_id idempotency and
+// the hand-off to the executor for calls that wait on the database. A handler is then only
+// validate → call the engine in calc/ → persist → map.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -8,14 +12,50 @@
 #include <google/protobuf/message.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/executor.h"
+#include "services/observed_reactor.h"
 #include "services/service_context.h"
+#include "services/status_mapping.h"
 #include "storage/storage.h"
 #include "time/date.h"
 
 namespace subsidy::service {
+
+// How a method runs: a computation or a read answers on gRPC's thread (reads never wait behind
+// a commit); a mutation waits on the database, so it runs on the executor.
+enum class Runs { kInline, kMutation };
+
+struct Method {
+  const char* full_name;  // "subsidy.v1.EducationFundService/AllocateFunds": written once, here
+  Runs runs;
+  // "AllocateFunds": the name idempotency records and the audit trail keep.
+  std::string short_name() const {
+    const absl::string_view full(full_name);
+    return std::string(full.substr(full.rfind('/') + 1));
+  }
+};
+
+// The caller, authorized for `method` (and `school_id` when the RPC is school-scoped), holding
+// one of its concurrent-call slots until the Admission is destroyed.
+struct Admission {
+  std::shared_ptr<const auth::Caller> caller;
+  std::shared_ptr<void> slot;
+};
+absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
+                                absl::string_view method, absl::string_view school_id = "");
+
+absl::Status ValidateRequestId(const std::string& request_id);
+absl::Status ValidateId(const std::string& value, absl::string_view field);
+absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
+
+template <class Req>
+concept HasRequestId = requires(const Req& r) { r.request_id(); };
+template <class Req>
+concept SchoolScoped = requires(const Req& r) { r.school_id(); };
 
 // The request's payload for idempotency: its deterministic serialization without request_id.
 template <class Req>
@@ -34,30 +74,85 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
   return {request.request_id(), method, payload, deadline, std::move(lock_keys)};
 }
 
-// The caller, authorized for `method` (and `school_id` when the RPC is school-scoped), holding
-// one of its concurrent-call slots until the Admission is destroyed.
-struct Admission {
-  std::shared_ptr<const auth::Caller> caller;
-  std::shared_ptr<void> slot;
+// What a handler sees of its call.
+class Call {
+ public:
+  Call(const ServiceContext& ctx, const grpc::CallbackServerContext* context, const Method& method,
+       Admission admission)
+      : ctx_(ctx), context_(context), method_(method), admission_(std::move(admission)), data_(ctx.policy->Get()) {}
+
+  const std::string& caller() const { return admission_.caller->name; }
+  // The policy data for the whole call: one snapshot, taken at its start.
+  const PolicyData& data() const { return *data_; }
+  storage::Storage& storage() const { return *ctx_.storage; }
+  const Clock& clock() const { return *ctx_.clock; }
+  const ServiceContext& context() const { return ctx_; }
+
+  // Runs `decide(tx)` (which returns the response message) as one idempotent transaction keyed
+  // by the request's request_id; a replay answers the stored response.
+  template <class Req, class Resp, class Fn>
+  absl::Status Mutate(const Req& request, std::vector<std::string> lock_keys, Fn&& decide, Resp* response) {
+    auto stored = ctx_.storage->RunIdempotent(
+        KeyFor(method_.short_name(), request, context_->deadline(), std::move(lock_keys)),
+        [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+          absl::StatusOr<Resp> out = decide(tx);
+          if (!out.ok()) return out.status();
+          return out->SerializeAsString();
+        });
+    if (!stored.ok()) return stored.status();
+    if (!response->ParseFromString(*stored)) return absl::DataLossError("a stored response does not parse");
+    return absl::OkStatus();
+  }
+
+  // One line of the audit trail for this call, inside its transaction.
+  absl::Status Audit(storage::LedgerTx& tx, const std::string& request_id, std::string entity_id, std::string result,
+                     std::string detail) const {
+    return tx.Audit({caller(), method_.short_name(), request_id, std::move(entity_id), std::move(result),
+                     std::move(detail)});
+  }
+
+ private:
+  const ServiceContext& ctx_;
+  const grpc::CallbackServerContext* context_;
+  const Method& method_;
+  Admission admission_;
+  std::shared_ptr<const PolicyData> data_;
 };
-absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
-                                absl::string_view method, absl::string_view school_id = "");
 
-absl::Status ValidateRequestId(const std::string& request_id);
-absl::Status ValidateId(const std::string& value, absl::string_view field);
-absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
-
-
-// Runs `work` (which returns the call's status) on the executor and finishes the reactor with
-// it; sheds the call with RESOURCE_EXHAUSTED when the executor's queue is full.
-class ObservedReactor;
+// Runs `work` on the executor and finishes the reactor with its status; sheds the call with
+// RESOURCE_EXHAUSTED when the executor's queue is full.
 void FinishOnExecutor(Executor* executor, ObservedReactor* reactor, std::function<absl::Status()> work);
 
-// Parses a stored response.
-template <class Resp>
-absl::Status ParseStored(const std::string& bytes, Resp* out) {
-  if (!out->ParseFromString(bytes)) return absl::DataLossError("a stored response does not parse");
-  return absl::OkStatus();
+// Serves one unary call with `handler(Call&, const Req&, Resp*) -> absl::Status`.
+template <class Req, class Resp, class Handler>
+grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerContext* context, const Method& method,
+                                const Req* request, Resp* response, Handler handler) {
+  std::string request_id;
+  if constexpr (HasRequestId<Req>) request_id = request->request_id();
+  auto* reactor = new ObservedReactor(ctx, context, method.full_name, std::move(request_id));
+  absl::string_view scope;
+  if constexpr (SchoolScoped<Req>) scope = request->school_id();
+  auto admission = Admit(ctx, context, method.full_name, scope);
+  if (!admission.ok()) {
+    reactor->FinishWith(ToGrpcStatus(admission.status()));
+    return reactor;
+  }
+  reactor->set_caller(admission->caller->name);
+  if (method.runs == Runs::kInline) {
+    Call call(ctx, context, method, std::move(*admission));
+    reactor->FinishWith(ToGrpcStatus(handler(call, *request, response)));
+    return reactor;
+  }
+  FinishOnExecutor(ctx.executor, reactor,
+                   [&ctx, context, &method, request, response, handler = std::move(handler),
+                    admitted = std::move(*admission)]() mutable -> absl::Status {
+                     if constexpr (HasRequestId<Req>) {
+                       if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
+                     }
+                     Call call(ctx, context, method, std::move(admitted));
+                     return handler(call, *request, response);
+                   });
+  return reactor;
 }
 
 }  // namespace subsidy::service

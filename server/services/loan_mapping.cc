@@ -1,5 +1,7 @@
 #include "services/loan_mapping.h"
 
+#include "services/common.h"
+
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 
@@ -143,6 +145,74 @@ void ItemErrorFromStatus(const absl::Status& s, v1::ItemError* out) {
   out->set_message(std::string(s.message()));
   if (auto f = FieldOf(s)) out->set_field(*f);
   if (auto r = ReasonOf(s)) out->set_reason(*r);
+}
+
+absl::Status LoanPolicyFor(const v1::GetLoanPolicyRequest& req, const PolicyData& data, v1::LoanPolicy* out) {
+  if (data.FindProvince(req.province()) == nullptr) {
+    return InvalidField("province", "unknown province code \"" + req.province() + "\"");
+  }
+  auto program = LoanProgramFromProto(req.program());
+  if (!program) return InvalidField("program", "must be one of the LoanProgram values");
+  auto tier = RegionTierFromProto(req.region_tier());
+  if (!tier) return InvalidField("region_tier", "must be EAST, CENTRAL_WEST or POVERTY_AREA");
+  auto date = Date::Parse(req.date());
+  if (!date.ok()) return InvalidField("date", date.status().message());
+  std::optional<std::pair<Date, Date>> term;
+  if (!req.disbursement_date().empty() || !req.maturity_date().empty()) {
+    auto disbursed = ParseDate(req.disbursement_date(), "disbursement_date");
+    if (!disbursed.ok()) return disbursed.status();
+    auto matures = ParseDate(req.maturity_date(), "maturity_date");
+    if (!matures.ok()) return matures.status();
+    if (*matures <= *disbursed) return InvalidField("maturity_date", "must be after disbursement_date");
+    term = std::make_pair(*disbursed, *matures);
+  }
+  const LprTenor requested = req.lpr_tenor() == v1::FIVE_YEAR ? LprTenor::kFiveYear : LprTenor::kOneYear;
+  const loan::LoanTerms terms = loan::TermsFor(data, req.province(), *program, *tier, *date, requested, term);
+  if (!terms.match) {
+    return absl::NotFoundError("no subsidy regime for " + std::string(LoanProgramName(*program)) +
+                               " loans contracted on " + req.date() + " in province " + req.province());
+  }
+  const LoanRegime& r = *terms.match->regime;
+  const ProgramTerms& t = *terms.match->terms;
+  out->set_regime_id(r.regime_id);
+  out->set_regime_name(r.name);
+  out->set_province(req.province());
+  out->set_program(req.program());
+  out->set_date(req.date());
+  out->set_region_tier(req.region_tier());
+  // The window that applies in this province.
+  std::optional<DateRange> window = r.default_window;
+  if (auto it = r.province_windows.find(req.province()); it != r.province_windows.end()) {
+    for (const auto& w : it->second) {
+      if (w.Contains(*date)) window = w;
+    }
+  }
+  if (window) {
+    out->set_regime_start_date(window->first().ToString());
+    out->set_regime_end_date(window->last().ToString());
+  }
+  out->set_subsidy_formula(SubsidyFormulaName(t.formula));
+  out->set_ceiling_spread_bp(terms.ceiling_spread_bp);
+  out->set_loan_cap_fen(t.loan_cap.fen());
+  out->set_subsidy_base_cap_fen(t.subsidy_base_cap.fen());
+  out->set_per_partner_cap_fen(t.per_partner_loan_cap.fen());
+  out->set_partnership_cap_fen(*program == LoanProgram::kPartnership ? t.loan_cap.fen() : 0);
+  out->set_subsidy_term_years(t.subsidy_term_years);
+  out->set_max_prior_subsidized_loans(r.max_prior_subsidized_loans);
+  out->set_prior_subsidized_loans_allowed(loan::PriorLoansAllowed(r));
+  out->set_partner_markup_percent(*program == LoanProgram::kPartnership ? t.partner_markup_percent : 0);
+  out->set_status(t.status.empty() ? r.status : t.status);
+  out->set_source(r.source);
+  out->set_lpr_tenor(LprTenorName(terms.tenor));
+  if (terms.fixing != nullptr) {
+    out->set_lpr_percent(terms.lpr->ToString());
+    out->set_lpr_effective_date(terms.fixing->effective_date.ToString());
+    out->set_lpr_source(terms.fixing->source);
+    out->set_lpr_confirmed(terms.lpr_confirmed);
+  }
+  if (terms.ceiling) out->set_ceiling_percent(terms.ceiling->ToString());
+  out->set_data_version(data.version());
+  return absl::OkStatus();
 }
 
 }  // namespace subsidy::service

@@ -15,6 +15,10 @@ void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out);
 absl::Status CalculateOne(const v1::LoanSubsidyRequest& req, const PolicyData& data, v1::LoanSubsidyResult* out);
 void ItemErrorFromStatus(const absl::Status& s, v1::ItemError* out);
 
+// GetLoanPolicy: the regime, caps, LPR and ceiling in force, from the same loan::TermsFor the
+// calculation uses.
+absl::Status LoanPolicyFor(const v1::GetLoanPolicyRequest& req, const PolicyData& data, v1::LoanPolicy* out);
+
 std::optional<RegionTier> RegionTierFromProto(v1::RegionTier t);
 std::optional<LoanProgram> LoanProgramFromProto(v1::LoanProgram p);
 

@@ -2,12 +2,14 @@
 #include "services/common.h"
 #include "services/loan_mapping.h"
 #include "services/pipelined_reactor.h"
-#include "services/observed_reactor.h"
 #include "services/services.h"
-#include "services/status_mapping.h"
 
 namespace subsidy::service {
 namespace {
+
+constexpr Method kCalculateLoanSubsidy{"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", Runs::kInline};
+constexpr Method kCalculateLoanSubsidyBatch{"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", Runs::kInline};
+constexpr Method kGetLoanPolicy{"subsidy.v1.LoanSubsidyService/GetLoanPolicy", Runs::kInline};
 
 void CalculateInBand(const v1::LoanSubsidyRequest& req, const PolicyData& data, v1::LoanSubsidyResult* out) {
   absl::Status s = CalculateOne(req, data, out);
@@ -25,97 +27,25 @@ void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& da
   for (const auto& loan : req.loans()) CalculateInBand(loan, data, out->add_results());
 }
 
-absl::Status FillPolicy(const v1::GetLoanPolicyRequest& req, const PolicyData& data, v1::LoanPolicy* out) {
-  if (data.FindProvince(req.province()) == nullptr) {
-    return InvalidField("province", "unknown province code \"" + req.province() + "\"");
-  }
-  auto program = LoanProgramFromProto(req.program());
-  if (!program) return InvalidField("program", "must be one of the LoanProgram values");
-  auto tier = RegionTierFromProto(req.region_tier());
-  if (!tier) return InvalidField("region_tier", "must be EAST, CENTRAL_WEST or POVERTY_AREA");
-  auto date = Date::Parse(req.date());
-  if (!date.ok()) return InvalidField("date", date.status().message());
-  const LprTenor tenor = req.lpr_tenor() == v1::FIVE_YEAR ? LprTenor::kFiveYear : LprTenor::kOneYear;
-  auto match = data.loan_regimes().Find(req.province(), *program, *date);
-  if (!match) {
-    return absl::NotFoundError("no subsidy regime for " + std::string(LoanProgramName(*program)) +
-                               " loans contracted on " + req.date() + " in province " + req.province());
-  }
-  const LoanRegime& r = *match->regime;
-  const ProgramTerms& t = *match->terms;
-  out->set_regime_id(r.regime_id);
-  out->set_regime_name(r.name);
-  out->set_province(req.province());
-  out->set_program(req.program());
-  out->set_date(req.date());
-  out->set_region_tier(req.region_tier());
-  // The window that applies in this province.
-  std::optional<DateRange> window = r.default_window;
-  if (auto it = r.province_windows.find(req.province()); it != r.province_windows.end()) {
-    for (const auto& w : it->second) {
-      if (w.Contains(*date)) window = w;
-    }
-  }
-  if (window) {
-    out->set_regime_start_date(window->first().ToString());
-    out->set_regime_end_date(window->last().ToString());
-  }
-  out->set_subsidy_formula(SubsidyFormulaName(t.formula));
-  const int spread = r.CeilingSpreadBp(req.province(), *tier);
-  out->set_ceiling_spread_bp(spread);
-  out->set_loan_cap_fen(t.loan_cap.fen());
-  out->set_subsidy_base_cap_fen(t.subsidy_base_cap.fen());
-  out->set_per_partner_cap_fen(t.per_partner_loan_cap.fen());
-  out->set_partnership_cap_fen(*program == LoanProgram::kPartnership ? t.loan_cap.fen() : 0);
-  out->set_subsidy_term_years(t.subsidy_term_years);
-  out->set_max_prior_subsidized_loans(r.max_prior_subsidized_loans);
-  out->set_status(t.status.empty() ? r.status : t.status);
-  out->set_source(r.source);
-  out->set_lpr_tenor(LprTenorName(tenor));
-  auto fixing = data.lpr().InForce(*date);
-  if (fixing.ok()) {
-    const Rate lpr = (*fixing)->ForTenor(tenor);
-    out->set_lpr_percent(lpr.ToString());
-    out->set_lpr_effective_date((*fixing)->effective_date.ToString());
-    out->set_lpr_source((*fixing)->source);
-    out->set_lpr_confirmed(data.lpr().Confirmed(*date));
-    out->set_ceiling_percent(lpr.Plus(Rate::FromBasisPoints(spread)).ToString());
-  }
-  out->set_data_version(data.version());
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidy(grpc::CallbackServerContext* context,
                                                                        const v1::LoanSubsidyRequest* request,
                                                                        v1::LoanSubsidyResult* response) {
-  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", "");
-  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy");
-  if (!admission.ok()) {
-    reactor->FinishWith(ToGrpcStatus(admission.status()));
-    return reactor;
-  }
-  reactor->set_caller(admission->caller->name);
-  const auto data = ctx_.policy->Get();
-  reactor->FinishWith(ToGrpcStatus(CalculateOne(*request, *data, response)));
-  return reactor;
+  return Serve(ctx_, context, kCalculateLoanSubsidy, request, response,
+               [](Call& call, const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) {
+                 return CalculateOne(req, call.data(), out);
+               });
 }
 
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidyBatch(grpc::CallbackServerContext* context,
                                                                             const v1::LoanSubsidyBatchRequest* request,
                                                                             v1::LoanSubsidyBatchResult* response) {
-  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", "");
-  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch");
-  if (!admission.ok()) {
-    reactor->FinishWith(ToGrpcStatus(admission.status()));
-    return reactor;
-  }
-  reactor->set_caller(admission->caller->name);
-  const auto data = ctx_.policy->Get();
-  CalculateBatch(*request, *data, response);
-  reactor->FinishWith(grpc::Status::OK);
-  return reactor;
+  return Serve(ctx_, context, kCalculateLoanSubsidyBatch, request, response,
+               [](Call& call, const v1::LoanSubsidyBatchRequest& req, v1::LoanSubsidyBatchResult* out) {
+                 CalculateBatch(req, call.data(), out);
+                 return absl::OkStatus();
+               });
 }
 
 namespace {
@@ -179,16 +109,10 @@ LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::GetLoanPolicy(grpc::CallbackServerContext* context,
                                                                 const v1::GetLoanPolicyRequest* request,
                                                                 v1::LoanPolicy* response) {
-  auto* reactor = new ObservedReactor(ctx_, context, "subsidy.v1.LoanSubsidyService/GetLoanPolicy", "");
-  auto admission = Admit(ctx_, context, "subsidy.v1.LoanSubsidyService/GetLoanPolicy");
-  if (!admission.ok()) {
-    reactor->FinishWith(ToGrpcStatus(admission.status()));
-    return reactor;
-  }
-  reactor->set_caller(admission->caller->name);
-  const auto data = ctx_.policy->Get();
-  reactor->FinishWith(ToGrpcStatus(FillPolicy(*request, *data, response)));
-  return reactor;
+  return Serve(ctx_, context, kGetLoanPolicy, request, response,
+               [](Call& call, const v1::GetLoanPolicyRequest& req, v1::LoanPolicy* out) {
+                 return LoanPolicyFor(req, call.data(), out);
+               });
 }
 
 }  // namespace subsidy::service

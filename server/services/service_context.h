@@ -1,4 +1,5 @@
-// What every service shares: the current policy-data snapshot and the storage.
+// What every service shares: the policy-data snapshot, the storage, the executor for calls that
+// wait on the database, authorization, the clock, and the observer of finished calls.
 #pragma once
 
 #include <atomic>
@@ -8,26 +9,13 @@
 
 #include <grpcpp/support/status.h>
 
-#include "absl/synchronization/mutex.h"
 #include "auth/authorizer.h"
+#include "ops/policy_holder.h"
 #include "services/executor.h"
-#include "policy/policy_data.h"
 #include "storage/storage.h"
+#include "time/clock.h"
 
 namespace subsidy::service {
-
-// Holds the current snapshot; a call takes one reference at its start and keeps it to the end,
-// so a swap never changes the data under a call in flight.
-class PolicyHolder {
- public:
-  explicit PolicyHolder(std::shared_ptr<const PolicyData> data) : data_(std::move(data)) {}
-  // Every call takes one: an atomic shared_ptr, so that calls never queue on a lock for it.
-  std::shared_ptr<const PolicyData> Get() const { return data_.load(std::memory_order_acquire); }
-  void Swap(std::shared_ptr<const PolicyData> data) { data_.store(std::move(data), std::memory_order_release); }
-
- private:
-  std::atomic<std::shared_ptr<const PolicyData>> data_;
-};
 
 // One finished call, for metrics and logs.
 struct CallRecord {
@@ -40,11 +28,12 @@ struct CallRecord {
 };
 
 struct ServiceContext {
-  PolicyHolder* policy;
+  ops::PolicyHolder* policy;
   storage::Storage* storage;
   Executor* executor;  // runs calls that wait on the database
   auth::Authorizer* auth;
   auth::CallLimiter* limiter;
+  const Clock* clock = &Clock::System();
   size_t max_stream_messages = 1'000'000;  // per call
   std::function<void(const CallRecord&)> observe;  // may be empty
   std::atomic<int>* in_flight = nullptr;            // calls not yet done (for a prompt, clean stop)

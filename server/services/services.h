@@ -1,5 +1,6 @@
-// The three subsidy.v1 services (callback API). Thin: parse and validate, call the pure engine
-// in calc/, persist through storage, map the result. RPCs not overridden answer UNIMPLEMENTED.
+// The subsidy.v1 services (callback API). Each RPC is one line through Serve() (common.h) and a
+// handler: validate, call the pure engine in calc/, persist through storage, map the result.
+// RPCs not overridden answer UNIMPLEMENTED.
 #pragma once
 
 #include "ops/data_reloader.h"

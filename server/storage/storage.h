@@ -1,20 +1,26 @@
 // The storage interface: everything the services persist goes through it. A mutation runs as
 // one transaction through RunIdempotent, which also enforces request_id idempotency; the
-// service's function decides (with the pure engine) and writes through LedgerTx. SQLite (one
-// file, WAL, durable commits) is the embedded default; a PostgreSQL backend implements the same
-// interface for several replicas, with every guarantee held by the database.
+// service's function decides (with the pure engine) and writes through LedgerTx. Rows leave
+// storage typed (Money, Date, status enums), never as the strings they are stored as.
+//
+// One ledger (ledger.h) implements this once over a SQL dialect: SQLite (one file, WAL, durable
+// group commits; the embedded default) or PostgreSQL (several replicas, every guarantee held by
+// the database).
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "education/funds.h"
+#include "money/money.h"
+#include "time/clock.h"
+#include "time/date.h"
 
 namespace subsidy::storage {
 
@@ -37,13 +43,13 @@ struct IdempotencyKey {
 
 struct FundAccount {
   education::FundSource source;
-  int64_t allocated_fen = 0;
-  int64_t spent_fen = 0;
+  Money allocated;
+  Money spent;
 };
 
 struct ExpenditureDraw {
   education::FundSource source;
-  int64_t amount_fen;
+  Money amount;
 };
 
 struct AuditEntry {
@@ -55,6 +61,15 @@ struct AuditEntry {
   std::string detail;  // a short human line
 };
 
+enum class PayoutStatus { kScheduled, kRejected, kDisbursed };
+const char* PayoutStatusName(PayoutStatus s);  // SCHEDULED, REJECTED, DISBURSED
+std::optional<PayoutStatus> PayoutStatusFromName(absl::string_view name);
+
+struct Reason {
+  std::string code;
+  std::string message;
+};
+
 struct PayoutRow {
   int64_t seq = 0;  // assigned by the database; payout_id is derived from it
   std::string request_id;
@@ -62,35 +77,35 @@ struct PayoutRow {
   std::string award_group;
   std::string enterprise_uscc;
   std::string enterprise_name;
-  std::string status;  // SCHEDULED, REJECTED, DISBURSED
-  int64_t amount_fen = 0;
-  std::string determination_date;
+  PayoutStatus status = PayoutStatus::kRejected;
+  Money amount;
+  Date determination_date;
   int award_year = 0;
-  std::string due_date;
-  std::string paid_date;
+  std::optional<Date> due_date;   // SCHEDULED and DISBURSED only
+  std::optional<Date> paid_date;  // DISBURSED only
   std::string voucher_no;
-  std::vector<std::pair<std::string, std::string>> reasons;  // code, message
+  std::vector<Reason> reasons;
   std::string award_key;  // empty: none
   std::string data_version;
   std::string created_by;
 };
 
-std::string PayoutIdFor(int64_t seq);                   // "PO-00000012"
+std::string PayoutIdFor(int64_t seq);  // "PO-00000012"
 std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id);
 
 struct PriorAwardRow {
   std::string policy_id;
   std::string award_group;
   int award_year;
-  int64_t amount_fen;
+  Money amount;
 };
 
 struct PayoutFilter {
   std::string policy_id;
   std::string enterprise_uscc;
-  std::string status;         // empty: any
-  std::string overdue_as_of;  // non-empty: SCHEDULED with due_date < this date
-  int64_t after_seq = 0;      // keyset pagination: rows with seq > after_seq, ascending
+  std::optional<PayoutStatus> status;
+  std::optional<Date> overdue_as_of;  // SCHEDULED with due_date before this date
+  int64_t after_seq = 0;              // keyset pagination: rows with seq > after_seq, ascending
   int limit = 50;
 };
 
@@ -102,26 +117,24 @@ class LedgerTx {
   virtual absl::StatusOr<std::vector<FundAccount>> FundAccounts(const std::string& school_id) = 0;
   // Records an allocation and credits the account; returns its id.
   virtual absl::StatusOr<std::string> InsertAllocation(const std::string& school_id, education::FundSource source,
-                                                       int64_t amount_fen, const std::string& date,
-                                                       const std::string& request_id) = 0;
+                                                       Money amount, Date date, const std::string& request_id) = 0;
   // Records an expenditure with its draws and debits the accounts; returns its id. The database
   // refuses a debit beyond an account's balance.
   virtual absl::StatusOr<std::string> InsertExpenditure(const std::string& school_id, const std::string& category,
-                                                        int64_t amount_fen, const std::string& date,
-                                                        const std::string& request_id,
+                                                        Money amount, Date date, const std::string& request_id,
                                                         const std::vector<ExpenditureDraw>& draws) = 0;
   virtual absl::Status Audit(const AuditEntry& entry) = 0;
 
   // Rewards. The enterprise's awards (SCHEDULED or DISBURSED payouts).
   virtual absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& enterprise_uscc) = 0;
   // What the policy has awarded so far (locks the policy's budget row for this transaction).
-  virtual absl::StatusOr<int64_t> PolicyAwarded(const std::string& policy_id) = 0;
+  virtual absl::StatusOr<Money> PolicyAwarded(const std::string& policy_id) = 0;
   // Inserts the payout (a SCHEDULED one also adds to the policy's awarded total); returns its
   // seq. A second award under the same award_key fails: the database holds the key unique.
   virtual absl::StatusOr<int64_t> InsertPayout(const PayoutRow& row) = 0;
   // Pays every SCHEDULED payout with determination_date <= payment_date: status DISBURSED,
-  // paid_date, a unique voucher number. Returns the rows paid (as they are after payment).
-  virtual absl::StatusOr<std::vector<PayoutRow>> DisburseDue(const std::string& payment_date) = 0;
+  // paid_date, a unique voucher number. Returns the rows paid (as they are after payment), by seq.
+  virtual absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) = 0;
 };
 
 class Storage {
@@ -139,22 +152,23 @@ class Storage {
   virtual absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
                                                     const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) = 0;
 
+  // Reads: they see the latest commit and never wait behind a write.
   virtual absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) = 0;
   virtual absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) = 0;
   virtual absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) = 0;
   // Awarded so far per policy (for the remaining budgets).
-  virtual absl::StatusOr<std::map<std::string, int64_t>> AwardedByPolicy() = 0;
+  virtual absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() = 0;
   // For metrics: payouts by status and rejection reason; all schools' ledger totals.
   struct PayoutStat {
-    std::string status;
+    PayoutStatus status;
     std::string reject_reason;
     int64_t count;
-    int64_t amount_fen;
+    Money amount;
   };
   virtual absl::StatusOr<std::vector<PayoutStat>> PayoutStats() = 0;
   struct LedgerTotals {
-    int64_t allocated_fen = 0;
-    int64_t spent_fen = 0;
+    Money allocated;
+    Money spent;
     int64_t schools = 0;
   };
   virtual absl::StatusOr<LedgerTotals> Totals() = 0;
@@ -163,7 +177,9 @@ class Storage {
 };
 
 struct StorageOptions {
-  int pool_size = 8;  // PostgreSQL connections
+  int pool_size = 8;         // PostgreSQL connections
+  int sqlite_readers = 4;    // SQLite read connections beside the writer
+  const Clock* clock = nullptr;  // default: the system clock
 };
 
 // `db` is a file path (SQLite; created with its schema on first start) or a postgresql:// URL.

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/postgres_server.h"
@@ -204,9 +204,7 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
   TempDir dir;
   std::string db = dir.path() + "/x.db";
   if (GetParam() == "postgres") {
-    std::string why;
-    auto* pg = PostgresServer::Get(&why);
-    if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+    SUBSIDY_POSTGRES_OR_SKIP(pg);
     db = pg->NewDatabase();
   }
   const std::string school = "110106-CRASH";

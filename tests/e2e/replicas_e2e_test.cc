@@ -26,9 +26,7 @@ std::unique_ptr<grpc::ClientContext> Call() {
 std::string Uscc(int n) { return TestUscc(n); }
 
 TEST(ReplicasE2e, TwoReplicasOnOnePostgresKeepOneCorrectLedger) {
-  std::string why;
-  auto* pg = PostgresServer::Get(&why);
-  if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+  SUBSIDY_POSTGRES_OR_SKIP(pg);
   const std::string url = pg->NewDatabase();
   auto a = ServerProcess::Start({.db = url});
   ASSERT_TRUE(a.ok()) << a.status();

@@ -10,7 +10,7 @@
 #include <regex>
 #include <sstream>
 
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"

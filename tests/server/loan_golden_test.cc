@@ -49,5 +49,42 @@ TEST(LoanGolden, EveryCaseMatchesToTheFen) {
   }
 }
 
+
+// The preview and the calculation are one function (loan::TermsFor): over every golden case,
+// GetLoanPolicy for the loan's dates and tenor names the LPR and ceiling the calculation used.
+TEST(LoanGolden, ThePolicyPreviewAgreesWithTheCalculation) {
+  auto data = PolicyData::LoadFromDirectory(SUBSIDY_DATA_DIR);
+  ASSERT_TRUE(data.ok()) << data.status();
+  int compared = 0;
+  const auto golden = LoadGolden();
+  for (const auto& c : golden.cases()) {
+    if (c.expect().has_error() || c.expect().regime_id().empty()) continue;
+    SCOPED_TRACE(c.name());
+    // As booked, and again asking for the 5-year LPR: a loan of at most one year still uses the
+    // 1-year LPR, in the preview as in the calculation.
+    for (v1::LprTenor tenor : {c.request().lpr_tenor(), v1::FIVE_YEAR}) {
+      v1::LoanSubsidyRequest loan = c.request();
+      loan.set_lpr_tenor(tenor);
+      v1::GetLoanPolicyRequest req;
+      req.set_province(loan.province());
+      req.set_program(loan.program());
+      req.set_date(loan.contract_date());
+      req.set_region_tier(loan.region_tier());
+      req.set_lpr_tenor(loan.lpr_tenor());
+      req.set_disbursement_date(loan.disbursement_date());
+      req.set_maturity_date(loan.maturity_date());
+      v1::LoanPolicy policy;
+      ASSERT_TRUE(LoanPolicyFor(req, **data, &policy).ok());
+      v1::LoanSubsidyResult result;
+      ASSERT_TRUE(CalculateOne(loan, **data, &result).ok());
+      EXPECT_EQ(policy.regime_id(), result.regime_id());
+      EXPECT_EQ(policy.lpr_percent(), result.lpr_percent());
+      EXPECT_EQ(policy.ceiling_percent(), result.ceiling_percent());
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 60);
+}
+
 }  // namespace
 }  // namespace subsidy::service

@@ -6,15 +6,21 @@
 #include <set>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
+
 #include "common/status_util.h"
-#include "storage/pg_conn.h"
-#include "storage/sqlite_storage.h"
+#include "storage/postgres/pg_conn.h"
+#include "storage/schema.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/storage.h"
 #include "support/postgres_server.h"
 
 namespace subsidy::storage {
 namespace {
 
 using education::FundSource;
+
+Date Day(const char* text) { return *Date::Parse(text); }
 
 std::string FreshSqlitePath() {
   static int n = 0;
@@ -30,9 +36,7 @@ class StorageTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     std::string target = FreshSqlitePath();
     if (GetParam() == "postgres") {
-      std::string why;
-      auto* pg = testing::PostgresServer::Get(&why);
-      if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+      SUBSIDY_POSTGRES_OR_SKIP(pg);
       target = pg->NewDatabase();
     }
     auto s = OpenStorage(target);
@@ -43,7 +47,7 @@ class StorageTest : public ::testing::TestWithParam<std::string> {
                                        const std::string& payload = "p") {
     return storage_->RunIdempotent({rid, "AllocateFunds", payload + std::to_string(fen)},
                                    [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                     auto id = tx.InsertAllocation(school, src, fen, "2024-03-01", rid);
+                                     auto id = tx.InsertAllocation(school, src, Money::Fen(fen), Day("2024-03-01"), rid);
                                      if (!id.ok()) return id.status();
                                      if (auto a = tx.Audit({"test", "AllocateFunds", rid, *id, "OK", ""}); !a.ok()) {
                                        return a;
@@ -64,7 +68,7 @@ TEST_P(StorageTest, ReplayReturnsTheFirstResponseAndChangesNothing) {
   auto accounts = storage_->ReadFundAccounts("S1");
   ASSERT_TRUE(accounts.ok());
   ASSERT_EQ(accounts->size(), 1u);
-  EXPECT_EQ((*accounts)[0].allocated_fen, 1000);
+  EXPECT_EQ((*accounts)[0].allocated, Money::Fen(1000));
   EXPECT_EQ(Count("allocations"), 1);
   EXPECT_EQ(Count("idempotency"), 1);
   EXPECT_EQ(Count("audit_log"), 1);
@@ -85,7 +89,7 @@ TEST_P(StorageTest, SameIdWithAnotherPayloadIsRefused) {
 
 TEST_P(StorageTest, AFailedTransactionLeavesNothingNotEvenTheRequestId) {
   auto failed = storage_->RunIdempotent({"r9", "AllocateFunds", "x"}, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, 500, "2024-03-01", "r9");
+    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "r9");
     if (!id.ok()) return id.status();
     return FailedPrecondition("SOMETHING", "rejected after a write");
   });
@@ -100,16 +104,17 @@ TEST_P(StorageTest, AFailedTransactionLeavesNothingNotEvenTheRequestId) {
 TEST_P(StorageTest, AMutationPastItsDeadlineIsNotApplied) {
   IdempotencyKey key{"late", "AllocateFunds", "x", std::chrono::system_clock::now() - std::chrono::milliseconds(1)};
   auto late = storage_->RunIdempotent(key, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, 500, "2024-03-01", "late");
+    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "late");
     if (!id.ok()) return id.status();
     return *id;
   });
   EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded);
-  // The deadline passes while the transaction runs, before its commit.
-  IdempotencyKey slow{"slow", "AllocateFunds", "x", std::chrono::system_clock::now() + std::chrono::milliseconds(50)};
-  auto slowed = storage_->RunIdempotent(slow, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, 500, "2024-03-01", "slow");
-    std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  // The deadline passes while the transaction runs, before its commit: the transaction waits
+  // for exactly that.
+  IdempotencyKey slow{"slow", "AllocateFunds", "x", std::chrono::system_clock::now() + std::chrono::seconds(1)};
+  auto slowed = storage_->RunIdempotent(slow, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "slow");
+    std::this_thread::sleep_until(slow.deadline + std::chrono::milliseconds(1));
     if (!id.ok()) return id.status();
     return *id;
   });
@@ -121,12 +126,13 @@ TEST_P(StorageTest, AMutationPastItsDeadlineIsNotApplied) {
 TEST_P(StorageTest, TheDatabaseRefusesAnOverdraft) {
   ASSERT_TRUE(Allocate("r1", "S1", FundSource::kCentralDirect, 1000).ok());
   auto over = storage_->RunIdempotent({"e1", "RecordExpenditure", "x"}, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertExpenditure("S1", "TEACHING", 1001, "2024-03-02", "e1", {{FundSource::kCentralDirect, 1001}});
+    auto id = tx.InsertExpenditure("S1", "TEACHING", Money::Fen(1001), Day("2024-03-02"), "e1",
+                                   {{FundSource::kCentralDirect, Money::Fen(1001)}});
     if (!id.ok()) return id.status();
     return *id;
   });
   EXPECT_FALSE(over.ok());
-  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].spent_fen, 0);
+  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].spent, Money());
   EXPECT_EQ(Count("expenditures"), 0);
 }
 
@@ -142,7 +148,7 @@ TEST_P(StorageTest, ConcurrentReplaysApplyOnce) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 400);
-  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].allocated_fen, 500);
+  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].allocated, Money::Fen(500));
   EXPECT_EQ(Count("allocations"), 50);
 }
 
@@ -158,17 +164,17 @@ absl::StatusOr<std::string> Award(Storage& storage, const std::string& rid, cons
     row.request_id = rid;
     row.policy_id = "P";
     row.enterprise_uscc = uscc;
-    row.determination_date = "2024-06-03";
+    row.determination_date = Day("2024-06-03");
     row.award_year = 2024;
-    row.due_date = "2024-06-11";
+    row.due_date = Day("2024-06-11");
     const bool duplicate = !prior->empty();
-    const bool over_budget = *awarded + fen > budget;
-    row.status = duplicate || over_budget ? "REJECTED" : "SCHEDULED";
-    row.amount_fen = row.status == "SCHEDULED" ? fen : 0;
-    if (row.status == "SCHEDULED") row.award_key = "P|" + uscc;
+    const bool over_budget = awarded->fen() + fen > budget;
+    row.status = duplicate || over_budget ? PayoutStatus::kRejected : PayoutStatus::kScheduled;
+    row.amount = Money::Fen(row.status == PayoutStatus::kScheduled ? fen : 0);
+    if (row.status == PayoutStatus::kScheduled) row.award_key = "P|" + uscc;
     auto seq = tx.InsertPayout(row);
     if (!seq.ok()) return seq.status();
-    return row.status;
+    return std::string(PayoutStatusName(row.status));
   });
 }
 
@@ -193,9 +199,9 @@ TEST_P(StorageTest, OnceOnlyAwardsAndBudgetsHoldUnderConcurrency) {
   EXPECT_EQ(scheduled_same.load(), 1);
   auto awarded = storage_->AwardedByPolicy();
   ASSERT_TRUE(awarded.ok());
-  EXPECT_EQ((*awarded)["P"], 1'100);  // 1 same + 10 budget awards: exactly the budget
+  EXPECT_EQ((*awarded)["P"], Money::Fen(1'100));  // 1 same + 10 budget awards: exactly the budget
   PayoutFilter f;
-  f.status = "SCHEDULED";
+  f.status = PayoutStatus::kScheduled;
   f.limit = 1000;
   EXPECT_EQ(storage_->ListPayouts(f)->size(), 11u);
 }
@@ -208,7 +214,7 @@ TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
     runs.emplace_back([&, t] {
       auto r = storage_->RunIdempotent({"run" + std::to_string(t), "RunDisbursement", "x"},
                                        [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                         auto rows = tx.DisburseDue("2024-06-12");
+                                         auto rows = tx.DisburseDue(Day("2024-06-12"));
                                          if (!rows.ok()) return rows.status();
                                          return std::to_string(rows->size());
                                        });
@@ -219,12 +225,38 @@ TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
   for (auto& t : runs) t.join();
   EXPECT_EQ(paid.load(), 40);
   PayoutFilter f;
-  f.status = "DISBURSED";
+  f.status = PayoutStatus::kDisbursed;
   f.limit = 1000;
   auto rows = storage_->ListPayouts(f);
   ASSERT_EQ(rows->size(), 40u);
   std::set<std::string> vouchers;
   for (const auto& r : *rows) EXPECT_TRUE(vouchers.insert(r.voucher_no).second);
+}
+
+TEST_P(StorageTest, ReadsDoNotWaitBehindAWriteInProgress) {
+  ASSERT_TRUE(Allocate("r1", "S1", FundSource::kCentralDirect, 1000).ok());
+  absl::Notification in_write, read_done;
+  std::thread writer([&] {
+    auto r = storage_->RunIdempotent({"w", "AllocateFunds", "w"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+      auto id = tx.InsertAllocation("S1", FundSource::kCentralDirect, Money::Fen(5), Day("2024-03-02"), "w");
+      if (!id.ok()) return id.status();
+      in_write.Notify();
+      // The write holds its transaction open until the read has finished: a read that waited
+      // behind it would never finish in time.
+      if (!read_done.WaitForNotificationWithTimeout(absl::Seconds(20))) {
+        return absl::DeadlineExceededError("the read waited behind the write");
+      }
+      return *id;
+    });
+    EXPECT_TRUE(r.ok()) << r.status();
+  });
+  in_write.WaitForNotification();
+  auto accounts = storage_->ReadFundAccounts("S1");
+  read_done.Notify();
+  writer.join();
+  ASSERT_TRUE(accounts.ok()) << accounts.status();
+  EXPECT_EQ((*accounts)[0].allocated, Money::Fen(1000));  // the last commit, not the write in progress
+  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].allocated, Money::Fen(1005));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorageTest, ::testing::Values("sqlite", "postgres"),
@@ -255,9 +287,7 @@ namespace {
 // PostgreSQL only: a lost connection is retried; a database that cannot be reached fails the
 // call with UNAVAILABLE and changes nothing.
 TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDatabase) {
-  std::string why;
-  auto* pg = testing::PostgresServer::Get(&why);
-  if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+  SUBSIDY_POSTGRES_OR_SKIP(pg);
   const std::string url = pg->NewDatabase();
   const std::string admin_url = url.substr(0, url.rfind('/')) + "/postgres";
   const std::string db = url.substr(url.rfind('/') + 1);
@@ -271,7 +301,7 @@ TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDa
   };
   auto write = [&](const std::string& rid) {
     return (*storage)->RunIdempotent({rid, "AllocateFunds", rid}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-      auto id = tx.InsertAllocation("S", education::FundSource::kDistrict, 5, "2024-01-01", rid);
+      auto id = tx.InsertAllocation("S", education::FundSource::kDistrict, Money::Fen(5), Day("2024-01-01"), rid);
       if (!id.ok()) return id.status();
       return *id;
     });
@@ -288,13 +318,11 @@ TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDa
   ASSERT_TRUE((*admin)->Exec("ALTER DATABASE " + db + "_away RENAME TO " + db).ok());
   EXPECT_EQ(*(*storage)->CountRows("allocations"), 2);  // w3 changed nothing
   EXPECT_TRUE(write("w3").ok());
-  EXPECT_EQ((*(*storage)->ReadFundAccounts("S"))[0].allocated_fen, 15);
+  EXPECT_EQ((*(*storage)->ReadFundAccounts("S"))[0].allocated, Money::Fen(15));
 }
 
 TEST(PostgresStorage, RefusesASchemaNewerThanTheBinary) {
-  std::string why;
-  auto* pg = testing::PostgresServer::Get(&why);
-  if (pg == nullptr) GTEST_SKIP() << "PostgreSQL tests skipped: " << why;
+  SUBSIDY_POSTGRES_OR_SKIP(pg);
   const std::string url = pg->NewDatabase();
   ASSERT_TRUE(OpenStorage(url).ok());
   auto conn = PgConn::Connect(url);

@@ -1,21 +1,24 @@
-// A thin RAII layer over libpq: one connection, parameterised statements, SQLSTATE-aware errors.
+// A thin RAII layer over libpq: one connection, its statements prepared once and kept, and a
+// SqlSession over it. Errors are SQLSTATE-aware (see sql_session.h).
 #pragma once
 
 #include <libpq-fe.h>
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/sql_session.h"
 
 namespace subsidy::storage {
 
-// A statement parameter: text, or bytes sent in binary (bytea), or NULL.
+// A statement parameter for one-off statements (tests, operators): text, bytes sent in binary
+// (bytea), or NULL.
 struct PgParam {
   static PgParam Text(std::string v) { return {std::move(v), false, false}; }
   static PgParam Int(int64_t v) { return {std::to_string(v), false, false}; }
@@ -36,24 +39,33 @@ class PgResult {
   int64_t Int(int row, int col) const { return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10); }
   bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
   std::string Bytes(int row, int col) const;  // a bytea column in text (hex) form
+  PGresult* raw() const { return r_.get(); }
 
  private:
   std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
 };
 
-// Errors: serialization failure / deadlock → ABORTED (retry the transaction); unique violation
-// → ALREADY_EXISTS; a broken connection → UNAVAILABLE; anything else → INTERNAL.
 class PgConn {
  public:
   static absl::StatusOr<std::unique_ptr<PgConn>> Connect(const std::string& url);
   ~PgConn();
+  // A one-off statement (no preparation kept).
   absl::StatusOr<PgResult> Exec(absl::string_view sql, const std::vector<PgParam>& params = {});
   bool Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
-  bool Reset();  // reconnects; true when healthy again
+  bool Reset();  // reconnects (forgetting prepared statements); true when healthy again
+
+  // The ledger's session on this connection: each statement is prepared on first use.
+  SqlSession& session() { return *session_; }
+  // Runs a kept prepared statement for `sql`; values/lengths/formats as PQexecPrepared takes them.
+  absl::StatusOr<PgResult> ExecPrepared(absl::string_view sql, int n, const char* const* values, const int* lengths,
+                                        const int* formats);
 
  private:
-  explicit PgConn(PGconn* c) : conn_(c) {}
+  explicit PgConn(PGconn* c);
+  absl::StatusOr<PgResult> Check(PGresult* r);
   PGconn* conn_;
+  absl::flat_hash_map<std::string, std::string> prepared_;  // sql → statement name
+  std::unique_ptr<SqlSession> session_;
 };
 
 }  // namespace subsidy::storage

@@ -1,0 +1,51 @@
+// What really differs between the SQL databases the ledger runs on: how a write transaction is
+// run (SQLite: one writer with group commit; PostgreSQL: a pool, SERIALIZABLE, advisory locks,
+// retries), where reads run, how the schema version is kept and migrations are serialised, the
+// spelling of a few schema types and triggers, and a row-lock clause. The ledger (ledger.h) is
+// written once against this.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "storage/schema.h"
+#include "storage/sql_session.h"
+
+namespace subsidy::storage {
+
+struct WriteOptions {
+  // Keys the transaction decides on ("school:…", "policy:…"): a dialect with concurrent writers
+  // queues transactions on the same key before they start.
+  const std::vector<std::string>* lock_keys = nullptr;
+  // A write whose deadline passes before its commit is rolled back (DEADLINE_EXCEEDED).
+  std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
+};
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string description() const = 0;  // "sqlite:/path" or "postgresql://…" (no password)
+
+  // The schema's own words in this dialect's spelling.
+  virtual std::string RenderSchema(const SchemaStep& step) const = 0;
+  // Appended to a SELECT that reads rows the transaction will change ("" where the database
+  // serialises writers anyway).
+  virtual absl::string_view LockRowsClause() const = 0;
+
+  // Runs `fn` in one transaction that commits only if `fn` succeeds. `fn` may run more than once
+  // (a dialect may retry), and must have no effect outside the transaction.
+  using WriteFn = absl::FunctionRef<absl::StatusOr<std::string>(SqlSession&)>;
+  virtual absl::StatusOr<std::string> Write(const WriteOptions& options, WriteFn fn) = 0;
+  // Runs `fn` on a session that sees the latest commit and never waits behind a write.
+  virtual absl::Status Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) = 0;
+
+  // Runs `migrate(session, current_version)` once, with every other process that shares the
+  // database kept out, then records `target` as the schema version. A database whose version is
+  // above `target` is refused.
+  virtual absl::Status Migrate(int target, absl::FunctionRef<absl::Status(SqlSession&, int)> migrate) = 0;
+};
+
+}  // namespace subsidy::storage

@@ -1,0 +1,43 @@
+// The ledger: the one implementation of Storage. Its transactions (idempotency, once-only keys,
+// balances, audit), migrations and row readers are written once here, in SQL that every dialect
+// accepts; a Dialect supplies only what really differs (dialect.h).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/dialect.h"
+#include "storage/storage.h"
+
+namespace subsidy::storage {
+
+class Ledger final : public Storage {
+ public:
+  // Migrates the database to this binary's schema, then serves it.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(std::unique_ptr<Dialect> dialect, const Clock* clock);
+
+  int schema_version() const override { return schema_version_; }
+  std::string description() const override { return dialect_->description(); }
+
+  absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
+                                            const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) override;
+  absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) override;
+  absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) override;
+  absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) override;
+  absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() override;
+  absl::StatusOr<std::vector<PayoutStat>> PayoutStats() override;
+  absl::StatusOr<LedgerTotals> Totals() override;
+  absl::StatusOr<int64_t> CountRows(const std::string& table) override;
+
+  Dialect& dialect() { return *dialect_; }
+
+ private:
+  Ledger(std::unique_ptr<Dialect> dialect, const Clock* clock) : dialect_(std::move(dialect)), clock_(clock) {}
+  absl::Status Migrate();
+
+  std::unique_ptr<Dialect> dialect_;
+  const Clock* clock_;
+  int schema_version_ = 0;
+};
+
+}  // namespace subsidy::storage

@@ -1,0 +1,180 @@
+#include "storage/postgres/pg_dialect.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+
+namespace subsidy::storage {
+namespace {
+
+constexpr int kMaxAttempts = 60;           // serialization failures and lost connections
+constexpr int64_t kAdvisoryNamespace = 7245119;  // our advisory locks, apart from anyone else's
+
+bool Retryable(const absl::Status& s) {
+  // ABORTED: serialization failure or deadlock; ALREADY_EXISTS: a concurrent transaction took
+  // the same unique key (request_id, once-only key) first; UNAVAILABLE: the connection was lost.
+  return s.code() == absl::StatusCode::kAborted || s.code() == absl::StatusCode::kAlreadyExists ||
+         s.code() == absl::StatusCode::kUnavailable;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PgDialect>> PgDialect::Open(const std::string& url, int pool_size) {
+  if (pool_size < 1) return absl::InvalidArgumentError("the PostgreSQL pool needs at least one connection");
+  return std::unique_ptr<PgDialect>(new PgDialect(url, pool_size));
+}
+
+std::string PgDialect::description() const {
+  // Never print a password.
+  std::string safe = url_;
+  const size_t at = safe.find('@');
+  const size_t scheme = safe.find("://");
+  if (at != std::string::npos && scheme != std::string::npos) safe = safe.substr(0, scheme + 3) + "…" + safe.substr(at);
+  return "postgresql:" + safe;
+}
+
+std::string PgDialect::RenderSchema(const SchemaStep& step) const {
+  if (step.kind == SchemaStep::Kind::kSql) return ReplaceTypeTokens(step.sql, "BIGSERIAL PRIMARY KEY", "BYTEA");
+  const GuardTrigger& t = step.trigger;
+  const std::string message = absl::StrReplaceAll(t.message, {{"'", "''"}});
+  const std::string refuse = absl::StrCat("RAISE EXCEPTION '", message, "';");
+  return absl::StrCat("CREATE FUNCTION ", t.name, "_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ",
+                      t.when.empty() ? refuse : absl::StrCat("IF ", t.when, " THEN ", refuse, " END IF;"),
+                      " IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$; ", "CREATE TRIGGER ", t.name,
+                      " BEFORE ", t.event, " ON ", t.table, " FOR EACH ROW EXECUTE FUNCTION ", t.name, "_guard();");
+}
+
+PgDialect::Lease::~Lease() {
+  if (!c_) return;
+  std::lock_guard<std::mutex> l(d_->mu_);
+  if (c_->Healthy()) {
+    d_->idle_.push_back(std::move(c_));
+  } else {
+    --d_->open_;
+  }
+  d_->cv_.notify_one();
+}
+
+absl::StatusOr<PgDialect::Lease> PgDialect::Acquire() {
+  std::unique_lock<std::mutex> l(mu_);
+  if (!cv_.wait_for(l, std::chrono::seconds(10), [&] { return !idle_.empty() || open_ < pool_size_; })) {
+    return absl::UnavailableError("no PostgreSQL connection became free within 10 s");
+  }
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(c));
+  }
+  ++open_;
+  l.unlock();
+  auto c = PgConn::Connect(url_);
+  if (!c.ok()) {
+    std::lock_guard<std::mutex> g(mu_);
+    --open_;
+    cv_.notify_one();
+    return c.status();
+  }
+  return Lease(this, std::move(*c));
+}
+
+absl::Status PgDialect::Migrate(int target, absl::FunctionRef<absl::Status(SqlSession&, int)> migrate) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  auto& c = *conn;
+  auto run = [&](absl::string_view sql) { return c->Exec(sql).status(); };
+  if (auto s = run("BEGIN"); !s.ok()) return s;
+  auto rollback = [&](absl::Status s) {
+    (void)run("ROLLBACK");
+    return s;
+  };
+  // One replica migrates at a time; the others wait here, then find the schema current.
+  if (auto s = run(absl::StrCat("SELECT pg_advisory_xact_lock(", kAdvisoryNamespace, ")")); !s.ok()) return rollback(s);
+  if (auto s = run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); !s.ok()) return rollback(s);
+  auto v = c->Exec("SELECT version FROM schema_version");
+  if (!v.ok()) return rollback(v.status());
+  const int current = v->rows() ? static_cast<int>(v->Int(0, 0)) : 0;
+  if (current > target) {
+    return rollback(absl::FailedPreconditionError(absl::StrCat("database ", description(), " has schema version ",
+                                                               current, ", newer than this binary knows (", target,
+                                                               "); run a newer subsidy-server")));
+  }
+  if (auto s = migrate(c->session(), current); !s.ok()) return rollback(s);
+  if (auto s = run("DELETE FROM schema_version"); !s.ok()) return rollback(s);
+  if (auto s = c->Exec("INSERT INTO schema_version (version) VALUES ($1)", {PgParam::Int(target)}); !s.ok()) {
+    return rollback(s.status());
+  }
+  return run("COMMIT").ok() ? absl::OkStatus() : rollback(absl::UnavailableError("the migration did not commit"));
+}
+
+absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteFn fn) {
+  std::vector<std::string> keys;
+  if (options.lock_keys) keys = *options.lock_keys;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::mt19937 rng(std::random_device{}());
+  absl::Status last;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (attempt > 0) {
+      // Back off a little, with jitter, so that conflicting transactions stop colliding.
+      const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
+    auto conn = Acquire();
+    if (!conn.ok()) {
+      last = conn.status();
+      continue;
+    }
+    auto& c = *conn;
+    auto attempt_once = [&]() -> absl::StatusOr<std::string> {
+      // Writes on one key queue on session advisory locks taken before the transaction, so its
+      // snapshot is taken after the previous one committed; SERIALIZABLE still catches any other
+      // interleaving.
+      for (const auto& k : keys) {
+        auto locked = c->session().Exec(
+            absl::StrCat("SELECT pg_advisory_lock(hashtextextended($1, ", kAdvisoryNamespace, "))"),
+            {SqlParam::Text(k)});
+        if (!locked.ok()) return locked.status();
+      }
+      if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE"); !s.ok()) return s.status();
+      auto response = fn(c->session());
+      if (!response.ok()) return response.status();
+      if (std::chrono::system_clock::now() >= options.deadline) {
+        return absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
+      }
+      if (auto s = c->Exec("COMMIT"); !s.ok()) return s.status();
+      return response;
+    };
+    auto result = attempt_once();
+    if (!result.ok()) (void)c->Exec("ROLLBACK");
+    if (!keys.empty()) (void)c->Exec("SELECT pg_advisory_unlock_all()");
+    if (result.ok()) return result;
+    last = result.status();
+    if (!Retryable(last)) return last;
+    if (!c->Healthy()) c->Reset();
+  }
+  if (last.code() == absl::StatusCode::kUnavailable) return last;
+  return absl::AbortedError(absl::StrCat("the transaction kept conflicting; retry the call: ", last.message()));
+}
+
+absl::Status PgDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) {
+  absl::Status last;
+  for (int attempt = 0; attempt < 2; ++attempt) {  // one retry on a lost connection
+    auto conn = Acquire();
+    if (!conn.ok()) return conn.status();
+    // A read of several statements sees one snapshot.
+    last = (*conn)->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status();
+    if (last.ok()) {
+      last = fn((*conn)->session());
+      (void)(*conn)->Exec(last.ok() ? "COMMIT" : "ROLLBACK");
+    }
+    if (last.code() != absl::StatusCode::kUnavailable) return last;
+    (*conn)->Reset();
+  }
+  return last;
+}
+
+}  // namespace subsidy::storage

@@ -1,0 +1,56 @@
+// PostgreSQL, for several server replicas on one database. Every guarantee is held by the
+// database: write transactions run SERIALIZABLE and are retried on serialization failure, on a
+// unique-key race and on a lost connection (so a read-decide-write transaction behaves as if
+// alone, whichever replica runs it, and the idempotency record makes the retry safe); writes on
+// one key first queue on a session advisory lock so that they do not abort each other.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/dialect.h"
+#include "storage/postgres/pg_conn.h"
+
+namespace subsidy::storage {
+
+class PgDialect final : public Dialect {
+ public:
+  static absl::StatusOr<std::unique_ptr<PgDialect>> Open(const std::string& url, int pool_size);
+
+  std::string description() const override;
+  std::string RenderSchema(const SchemaStep& step) const override;
+  absl::string_view LockRowsClause() const override { return " FOR UPDATE"; }
+  absl::StatusOr<std::string> Write(const WriteOptions& options, WriteFn fn) override;
+  absl::Status Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) override;
+  absl::Status Migrate(int target, absl::FunctionRef<absl::Status(SqlSession&, int)> migrate) override;
+
+ private:
+  PgDialect(std::string url, int pool_size) : url_(std::move(url)), pool_size_(pool_size) {}
+
+  // A pooled connection, returned on destruction; a broken one is dropped and replaced on demand.
+  class Lease {
+   public:
+    Lease(PgDialect* d, std::unique_ptr<PgConn> c) : d_(d), c_(std::move(c)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    PgConn* operator->() { return c_.get(); }
+    PgConn& operator*() { return *c_; }
+
+   private:
+    PgDialect* d_;
+    std::unique_ptr<PgConn> c_;
+  };
+  absl::StatusOr<Lease> Acquire();
+
+  const std::string url_;
+  const int pool_size_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PgConn>> idle_;
+  int open_ = 0;  // connections created and not closed
+};
+
+}  // namespace subsidy::storage

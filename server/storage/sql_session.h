@@ -1,0 +1,80 @@
+// The small interface the ledger is written against: one database session that runs statements
+// of the ledger's SQL. Each dialect (sqlite/, postgres/) implements it; everything else in
+// storage is written once. Statements use PostgreSQL-style placeholders ($1, $2, …); a dialect
+// that spells them otherwise rewrites them once, when it prepares the statement.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace subsidy::storage {
+
+// A statement parameter: a 64-bit integer, text, bytes, or NULL. Text and bytes are views: the
+// caller keeps them alive for the statement's run.
+class SqlParam {
+ public:
+  enum class Kind { kInt, kText, kBytes, kNull };
+  static SqlParam Int(int64_t v) { return SqlParam(Kind::kInt, v, {}); }
+  static SqlParam Text(absl::string_view v) { return SqlParam(Kind::kText, 0, v); }
+  static SqlParam Bytes(absl::string_view v) { return SqlParam(Kind::kBytes, 0, v); }
+  static SqlParam Null() { return SqlParam(Kind::kNull, 0, {}); }
+  // Text, or NULL when empty (optional columns such as a once-only key).
+  static SqlParam TextOrNull(absl::string_view v) { return v.empty() ? Null() : Text(v); }
+
+  Kind kind() const { return kind_; }
+  int64_t int_value() const { return int_; }
+  absl::string_view text() const { return text_; }
+
+ private:
+  SqlParam(Kind k, int64_t i, absl::string_view t) : kind_(k), int_(i), text_(t) {}
+  Kind kind_;
+  int64_t int_;
+  absl::string_view text_;
+};
+
+// One row of a result, valid only inside the callback that receives it.
+class SqlRow {
+ public:
+  virtual ~SqlRow() = default;
+  virtual int64_t Int(int col) const = 0;
+  virtual std::string Text(int col) const = 0;
+  virtual std::string Bytes(int col) const = 0;
+  virtual bool IsNull(int col) const = 0;
+};
+
+// Errors: a unique-key violation is ALREADY_EXISTS; a serialization failure or deadlock is
+// ABORTED (retry the transaction); a lost connection or a busy database is UNAVAILABLE; any
+// other failure (a CHECK or trigger refusing a write among them) is INTERNAL.
+class SqlSession {
+ public:
+  virtual ~SqlSession() = default;
+  // Runs one statement and calls `on_row` for each row it yields; an error from `on_row` stops
+  // the statement and is returned.
+  virtual absl::Status Query(absl::string_view sql, absl::Span<const SqlParam> params,
+                             absl::FunctionRef<absl::Status(const SqlRow&)> on_row) = 0;
+  // Runs one statement that yields no rows; returns how many rows it changed.
+  virtual absl::StatusOr<int64_t> Exec(absl::string_view sql, absl::Span<const SqlParam> params = {}) = 0;
+  // Runs a script of several statements without parameters (schema migrations).
+  virtual absl::Status ExecScript(absl::string_view sql) = 0;
+
+  // Convenience: the single row of a statement that yields at most one.
+  template <class Fn>
+  absl::StatusOr<bool> QueryOne(absl::string_view sql, absl::Span<const SqlParam> params, Fn&& read) {
+    bool found = false;
+    auto s = Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+      found = true;
+      read(row);
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    return found;
+  }
+};
+
+}  // namespace subsidy::storage
