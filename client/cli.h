@@ -15,7 +15,25 @@
 
 #include <google/protobuf/message.h>
 
+#include "common/status_util.h"
+#include "money/money.h"
+
 namespace subsidy::cli {
+
+// A running total of the amounts in the server's answers, checked like all money: an overflow
+// stops the client rather than wrapping.
+class MoneyTotal {
+ public:
+  void Add(int64_t fen) {
+    auto sum = total_.Plus(Money::Fen(fen));
+    SUBSIDY_CHECK(sum.ok());
+    total_ = *sum;
+  }
+  int64_t fen() const { return total_.fen(); }
+
+ private:
+  Money total_;
+};
 
 struct OptionSpec {
   std::string name;  // without the leading "--"

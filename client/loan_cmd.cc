@@ -221,7 +221,7 @@ int Claim(Context& ctx, const Options& o) {
   const std::string out_path = o.Get("out", path + ".result.csv");
   std::ofstream out(out_path);
   out << ResultCsvHeader() << "\n";
-  int64_t interest = 0, subsidy = 0, borrower = 0;
+  MoneyTotal interest, subsidy, borrower;
   int eligible = 0, ineligible = 0, errors = 0;
   for (const auto& r : results) {
     out << ResultCsvRow(r) << "\n";
@@ -230,9 +230,9 @@ int Claim(Context& ctx, const Options& o) {
       continue;
     }
     r.eligible() ? ++eligible : ++ineligible;
-    interest += r.total_interest_fen();
-    subsidy += r.total_subsidy_fen();
-    borrower += r.total_borrower_fen();
+    interest.Add(r.total_interest_fen());
+    subsidy.Add(r.total_subsidy_fen());
+    borrower.Add(r.total_borrower_fen());
   }
   out.close();
   if (!out) return ctx.Fail("cannot write " + out_path);
@@ -240,13 +240,13 @@ int Claim(Context& ctx, const Options& o) {
     *ctx.out << absl::StrFormat(
         "{\"loans\":%d,\"eligible\":%d,\"ineligible\":%d,\"errors\":%d,\"total_interest_fen\":%d,"
         "\"total_subsidy_fen\":%d,\"total_borrower_fen\":%d,\"result_file\":\"%s\"}\n",
-        results.size(), eligible, ineligible, errors, interest, subsidy, borrower, out_path);
+        results.size(), eligible, ineligible, errors, interest.fen(), subsidy.fen(), borrower.fen(), out_path);
   } else {
     *ctx.out << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible
              << ", errors " << errors << ")\n"
-             << "interest    " << Yuan(interest) << " 元\n"
-             << "subsidy     " << Yuan(subsidy) << " 元\n"
-             << "borrower    " << Yuan(borrower) << " 元\n"
+             << "interest    " << Yuan(interest.fen()) << " 元\n"
+             << "subsidy     " << Yuan(subsidy.fen()) << " 元\n"
+             << "borrower    " << Yuan(borrower.fen()) << " 元\n"
              << "results     " << out_path << "\n";
   }
   return 0;

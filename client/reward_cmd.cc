@@ -106,7 +106,8 @@ int List(Context& ctx, const Options& o) {
   req.set_page_token(o.Get("page_token"));
   const bool all = o.Has("all");
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
-  int64_t count = 0, fen = 0;
+  int64_t count = 0;
+  MoneyTotal fen;
   for (;;) {
     v1::ListPayoutsResponse resp;
     auto call = ctx.NewCall();
@@ -118,12 +119,12 @@ int List(Context& ctx, const Options& o) {
       for (const auto& p : resp.payouts()) {
         PrintPayoutLine(ctx, p);
         ++count;
-        fen += p.amount_fen();
+        fen.Add(p.amount_fen());
       }
     }
     if (!all || resp.next_page_token().empty()) {
       if (!ctx.json) {
-        *ctx.out << count << " payouts, " << Yuan(fen) << " 元"
+        *ctx.out << count << " payouts, " << Yuan(fen.fen()) << " 元"
                  << (resp.next_page_token().empty() ? "" : "; next page: --page_token=" + resp.next_page_token()) << "\n";
       }
       return 0;

@@ -65,16 +65,16 @@ absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int 
     auto amount = row->amount.Times(quantity);
     if (!amount.ok()) return InvalidField("school_year", "amount overflows");
     EntitlementLine line{item, quantity, row->amount, *amount, Money(), Money(), row->row_id, row->status, row->source};
-    if (row->funding == "CENTRAL") {
+    if (row->funding == Funding::kCentral) {
       line.central = line.amount;
-    } else if (row->funding == "LOCAL") {
+    } else if (row->funding == Funding::kLocal) {
       line.local = line.amount;
     } else {
       auto parts = SplitByWeights(line.amount, {ratio.central_weight, ratio.local_weight});
       if (!parts.ok()) return parts.status();
       line.central = (*parts)[0];
       line.local = (*parts)[1];
-      if (ratio.status != "C" && line.status == "C") line.status = ratio.status;  // the split is as sure as its ratio
+      line.status = LeastSure(line.status, ratio.status);  // the split is as sure as its ratio
     }
     out.lines.push_back(std::move(line));
     return absl::OkStatus();
@@ -97,16 +97,16 @@ absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int 
   if (policy.FindRate("HEATING", school_year, province, prov->economic_region) != nullptr) {
     if (auto s = add("HEATING", primary + junior + c.special_education); !s.ok()) return s;
   }
-  int64_t total = 0, central = 0, local = 0;
   for (const auto& l : out.lines) {
-    total += l.amount.fen();
-    central += l.central.fen();
-    local += l.local.fen();
+    auto total = out.total.Plus(l.amount);
+    auto central = out.central.Plus(l.central);
+    auto local = out.local.Plus(l.local);
+    if (!total.ok() || !central.ok() || !local.ok()) return InvalidField("school_year", "amount overflows");
+    out.total = *total;
+    out.central = *central;
+    out.local = *local;
   }
-  out.total = Money::Fen(total);
-  out.central = Money::Fen(central);
-  out.local = Money::Fen(local);
-  SUBSIDY_CHECK(central + local == total);
+  SUBSIDY_CHECK(out.central.fen() + out.local.fen() == out.total.fen());
   return out;
 }
 

@@ -31,12 +31,12 @@ struct EntitlementLine {
   Money central;
   Money local;
   std::string data_row;
-  std::string status;
+  Certainty status = Certainty::kUnverified;
   std::string source;
 };
 
 struct Entitlement {
-  std::string sharing_tier;
+  SharingTier sharing_tier = SharingTier::kOther;
   std::vector<EntitlementLine> lines;
   Money total, central, local;
 };

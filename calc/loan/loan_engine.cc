@@ -104,7 +104,7 @@ absl::Status ValidateLoan(const LoanInput& in, const PolicyData& data) {
   if (in.claim_period && in.claim_period->last() < in.claim_period->first()) {
     return InvalidField("claim_period.end_date", "ends before claim_period.start_date");
   }
-  int64_t repaid = 0;
+  Money repaid;
   for (size_t i = 0; i < in.repayments.size(); ++i) {
     const auto& r = in.repayments[i];
     const std::string f = absl::StrCat("repayments[", i, "]");
@@ -112,10 +112,11 @@ absl::Status ValidateLoan(const LoanInput& in, const PolicyData& data) {
       return InvalidField(absl::StrCat(f, ".date"), "outside the loan's life (disbursement_date … maturity_date)");
     }
     if (r.principal.fen() <= 0) return InvalidField(absl::StrCat(f, ".principal_fen"), "must be positive");
-    if (r.principal.fen() > in.principal.fen() - repaid) {
+    auto sum = repaid.Plus(r.principal);
+    if (!sum.ok() || *sum > in.principal) {
       return InvalidField(absl::StrCat(f, ".principal_fen"), "repayments sum above the principal");
     }
-    repaid += r.principal.fen();
+    repaid = *sum;
   }
   for (size_t i = 0; i < in.overdue_periods.size(); ++i) {
     const auto& o = in.overdue_periods[i];
@@ -243,7 +244,7 @@ absl::Status Sweep(const LoanInput& in, const Segments& seg, const LoanCaps& cap
   Date cursor = seg.lo;
   auto apply_repayments = [&](Date d) {
     while (ri < seg.repayments.size() && seg.repayments[ri].date <= d) {
-      outstanding -= seg.repayments[ri++].principal.fen();
+      outstanding -= seg.repayments[ri++].principal.fen();  // validated: repayments sum to at most the principal
     }
   };
   apply_repayments(cursor);

@@ -8,6 +8,7 @@
 
 #include "education/funds.h"
 #include "money/money.h"
+#include "policy/vocabulary.h"
 
 namespace subsidy {
 
@@ -15,7 +16,7 @@ struct ExpenditureCategoryInfo {
   std::string code;
   std::string name;
   std::vector<education::FundSource> permitted_sources;  // empty: forbidden
-  std::string status;
+  Certainty status = Certainty::kUnverified;
   std::string source;
 };
 
@@ -24,18 +25,18 @@ struct PerPupilRateRow {
   std::string item;
   int from_year = 0;
   int to_year = 0;  // 0 = open-ended
-  std::string economic_region;
+  std::optional<EconomicRegion> economic_region;  // none: every region
   std::string province;
   Money amount;
-  std::string funding;  // SHARED, CENTRAL, LOCAL
-  std::string status;
+  Funding funding = Funding::kShared;
+  Certainty status = Certainty::kUnverified;
   std::string source;
 };
 
 struct SharingRatioRow {
   int64_t central_weight;
   int64_t local_weight;
-  std::string status;
+  Certainty status = Certainty::kUnverified;
   std::string source;
 };
 
@@ -48,9 +49,9 @@ struct EducationPolicy {
   std::vector<Order> spending_orders;
   std::map<std::string, ExpenditureCategoryInfo> categories;
   std::vector<PerPupilRateRow> rates;
-  std::map<std::string, SharingRatioRow> sharing;  // by tier
+  std::map<SharingTier, SharingRatioRow> sharing;
   int small_school_floor = 0;
-  std::string small_school_floor_status;
+  Certainty small_school_floor_status = Certainty::kUnverified;
   std::string small_school_floor_source;
 
   // The spending order for a school: the longest region_prefix of its id.
@@ -59,7 +60,7 @@ struct EducationPolicy {
   // The row for `item` in force in `year` for the province (a province row wins over a region
   // row, which wins over a nationwide one); nullptr when the data has none.
   const PerPupilRateRow* FindRate(const std::string& item, int year, const std::string& province,
-                                  const std::string& economic_region) const;
+                                  EconomicRegion economic_region) const;
 };
 
 }  // namespace subsidy

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "money/money.h"
 #include "money/rate.h"
+#include "policy/vocabulary.h"
 #include "time/date.h"
 
 namespace subsidy {
@@ -33,7 +34,7 @@ struct ProgramTerms {
   Money per_partner_base_cap;   // partnerships only
   int partner_markup_percent = 100;
   int subsidy_term_years = 0;
-  std::string status;
+  std::optional<Certainty> status;  // none: the regime's
   std::string note;
 };
 
@@ -48,7 +49,7 @@ struct LoanRegime {
   std::map<std::string, int> province_spread_bp;
   int max_prior_subsidized_loans = 0;
   std::vector<ProgramTerms> terms;
-  std::string status;
+  Certainty status = Certainty::kUnverified;
   std::string source;
   std::string note;
 
@@ -77,7 +78,7 @@ struct LprFixing {
   Date effective_date;
   Rate one_year;
   Rate five_year;
-  std::string status;
+  Certainty status = Certainty::kUnverified;
   std::string source;
   Rate ForTenor(LprTenor t) const { return t == LprTenor::kFiveYear ? five_year : one_year; }
 };

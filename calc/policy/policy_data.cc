@@ -31,7 +31,9 @@ uint64_t Fnv1a(uint64_t h, absl::string_view data) {
   return h;
 }
 
-bool ValidStatus(const std::string& s) { return s == "C" || s == "P" || s == "U"; }
+bool ValidStatus(const std::string& s) { return WordFrom(kCertainties, s).has_value(); }
+// For a status already checked with ValidStatus.
+Certainty Sure(const std::string& s) { return *WordFrom(kCertainties, s); }
 
 absl::StatusOr<Date> DateField(const DataFile& f, absl::string_view field, int index, absl::string_view what,
                                const std::string& text) {
@@ -113,7 +115,7 @@ absl::StatusOr<LprTable> LoadLpr(const std::string& dir, std::string* content) {
     if (!fixings.empty() && !(fixings.back().effective_date < *d)) {
       return f->ErrorAt("fixings", i, what, "effective dates must be strictly ascending");
     }
-    fixings.push_back({*d, *one, *five, x.status(), x.source()});
+    fixings.push_back({*d, *one, *five, Sure(x.status()), x.source()});
   }
   auto t = LprTable::Build(std::move(fixings), *last);
   if (!t.ok()) return f->Error(t.status().message());
@@ -135,15 +137,11 @@ absl::StatusOr<std::vector<ProvinceInfo>> LoadProvinces(const std::string& dir, 
       return f->ErrorAt("provinces", i, what, "code must be two digits");
     }
     if (!seen.insert(p.code()).second) return f->ErrorAt("provinces", i, what, "code listed twice");
-    const auto& tier = p.education_sharing_tier();
-    if (tier != "TIER_1" && tier != "TIER_2" && tier != "OTHER") {
-      return f->ErrorAt("provinces", i, what, "education_sharing_tier must be TIER_1, TIER_2 or OTHER");
-    }
-    const auto& region = p.economic_region();
-    if (region != "EAST" && region != "CENTRAL" && region != "WEST") {
-      return f->ErrorAt("provinces", i, what, "economic_region must be EAST, CENTRAL or WEST");
-    }
-    out.push_back({p.code(), p.name(), tier, region});
+    const auto tier = WordFrom(kSharingTiers, p.education_sharing_tier());
+    if (!tier) return f->ErrorAt("provinces", i, what, "education_sharing_tier must be TIER_1, TIER_2 or OTHER");
+    const auto region = WordFrom(kEconomicRegions, p.economic_region());
+    if (!region) return f->ErrorAt("provinces", i, what, "economic_region must be EAST, CENTRAL or WEST");
+    out.push_back({p.code(), p.name(), *tier, *region});
   }
   if (out.empty()) return f->Error("no province");
   return out;
@@ -174,7 +172,7 @@ absl::StatusOr<LoanRegimeTable> LoadLoanRegimes(const std::string& dir, const st
     LoanRegime out;
     out.regime_id = r.regime_id();
     out.name = r.name();
-    out.status = r.status();
+    out.status = Sure(r.status());
     out.source = r.source();
     out.note = r.note();
     if (r.has_default_window()) {
@@ -231,7 +229,7 @@ absl::StatusOr<LoanRegimeTable> LoadLoanRegimes(const std::string& dir, const st
       pt.per_partner_base_cap = Money::Fen(t.per_partner_base_cap_fen());
       pt.partner_markup_percent = t.partner_markup_percent() > 0 ? t.partner_markup_percent() : 100;
       pt.subsidy_term_years = t.subsidy_term_years();
-      pt.status = t.status();
+      pt.status = Sure(t.status());
       pt.note = t.note();
       out.terms.push_back(pt);
     }
@@ -284,7 +282,7 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
     if (!ValidStatus(c.status())) return f->ErrorAt("categories", i, what, "status must be C, P or U");
     auto permitted = sources(c.permitted_sources(), "categories", i, what);
     if (!permitted.ok()) return permitted.status();
-    if (!out.categories.emplace(c.code(), ExpenditureCategoryInfo{c.code(), c.name(), *permitted, c.status(), c.source()})
+    if (!out.categories.emplace(c.code(), ExpenditureCategoryInfo{c.code(), c.name(), *permitted, Sure(c.status()), c.source()})
              .second) {
       return f->ErrorAt("categories", i, what, "code listed twice");
     }
@@ -303,21 +301,22 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
     if (r.from_school_year() < 2000 || (r.to_school_year() != 0 && r.to_school_year() < r.from_school_year())) {
       return err("school years must be from_school_year >= 2000 and to_school_year >= it (or 0)");
     }
-    if (!r.economic_region().empty() && r.economic_region() != "EAST" && r.economic_region() != "CENTRAL" &&
-        r.economic_region() != "WEST") {
-      return err("economic_region must be EAST, CENTRAL, WEST or empty");
+    std::optional<EconomicRegion> region;
+    if (!r.economic_region().empty()) {
+      region = WordFrom(kEconomicRegions, r.economic_region());
+      if (!region) return err("economic_region must be EAST, CENTRAL, WEST or empty");
     }
     if (!r.province().empty() &&
         std::none_of(provinces.begin(), provinces.end(), [&](const ProvinceInfo& p) { return p.code == r.province(); })) {
       return err(absl::StrCat("unknown province ", r.province()));
     }
     if (r.amount_fen() < 0) return err("amount_fen must not be negative");
-    if (r.funding() != "SHARED" && r.funding() != "CENTRAL" && r.funding() != "LOCAL") {
-      return err("funding must be SHARED, CENTRAL or LOCAL");
-    }
+    const auto funding = WordFrom(kFundings, r.funding());
+    if (!funding) return err("funding must be SHARED, CENTRAL or LOCAL");
     if (!ValidStatus(r.status())) return err("status must be C, P or U");
-    PerPupilRateRow row{r.row_id(), r.item(), r.from_school_year(), r.to_school_year(), r.economic_region(),
-                        r.province(), Money::Fen(r.amount_fen()), r.funding(), r.status(), r.source()};
+    PerPupilRateRow row{r.row_id(),   r.item(),  r.from_school_year(),      r.to_school_year(),
+                        region,       r.province(), Money::Fen(r.amount_fen()), *funding,
+                        Sure(r.status()), r.source()};
     // Two rows of the same scope for one item must not overlap in years.
     for (const auto& o : out.rates) {
       if (o.item == row.item && o.economic_region == row.economic_region && o.province == row.province) {
@@ -333,17 +332,21 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
     if (s.central_weight() < 0 || s.local_weight() < 0 || s.central_weight() + s.local_weight() <= 0) {
       return f->ErrorAt("sharing", i, what, "weights must be non-negative with a positive sum");
     }
-    if (!out.sharing.emplace(s.tier(), SharingRatioRow{s.central_weight(), s.local_weight(), s.status(), s.source()})
+    const auto tier = WordFrom(kSharingTiers, s.tier());
+    if (!tier) return f->ErrorAt("sharing", i, what, "tier must be TIER_1, TIER_2 or OTHER");
+    if (!ValidStatus(s.status())) return f->ErrorAt("sharing", i, what, "status must be C, P or U");
+    if (!out.sharing.emplace(*tier, SharingRatioRow{s.central_weight(), s.local_weight(), Sure(s.status()), s.source()})
              .second) {
       return f->ErrorAt("sharing", i, what, "tier listed twice");
     }
   }
-  for (const char* tier : {"TIER_1", "TIER_2", "OTHER"}) {
-    if (!out.sharing.count(tier)) return f->Error(absl::StrCat("sharing has no row for ", tier));
+  for (const auto& tier : kSharingTiers) {
+    if (!out.sharing.count(tier.value)) return f->Error(absl::StrCat("sharing has no row for ", tier.code));
   }
   if (msg.small_school_floor_pupils() < 0) return f->Error("small_school_floor_pupils must not be negative");
   out.small_school_floor = msg.small_school_floor_pupils();
-  out.small_school_floor_status = msg.small_school_floor_status();
+  if (!ValidStatus(msg.small_school_floor_status())) return f->Error("small_school_floor_status must be C, P or U");
+  out.small_school_floor_status = Sure(msg.small_school_floor_status());
   out.small_school_floor_source = msg.small_school_floor_source();
   return out;
 }
@@ -368,7 +371,7 @@ absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* c
     r.name = p.name();
     r.department = p.department();
     r.metric = p.metric();
-    r.status = p.status();
+    r.status = Sure(p.status());
     r.source = p.source();
     r.note = p.note();
     if (p.formula() == "FIXED") {
@@ -470,7 +473,7 @@ const ExpenditureCategoryInfo* EducationPolicy::FindCategory(const std::string& 
 }
 
 const PerPupilRateRow* EducationPolicy::FindRate(const std::string& item, int year, const std::string& province,
-                                                 const std::string& economic_region) const {
+                                                 EconomicRegion economic_region) const {
   const PerPupilRateRow* best = nullptr;
   int best_rank = -1;
   for (const auto& r : rates) {
@@ -479,8 +482,8 @@ const PerPupilRateRow* EducationPolicy::FindRate(const std::string& item, int ye
     if (!r.province.empty()) {
       if (r.province != province) continue;
       rank = 2;
-    } else if (!r.economic_region.empty()) {
-      if (r.economic_region != economic_region) continue;
+    } else if (r.economic_region) {
+      if (*r.economic_region != economic_region) continue;
       rank = 1;
     } else {
       rank = 0;

@@ -21,8 +21,8 @@ namespace subsidy {
 struct ProvinceInfo {
   std::string code;
   std::string name;
-  std::string education_sharing_tier;  // TIER_1, TIER_2, OTHER
-  std::string economic_region;         // EAST, CENTRAL, WEST
+  SharingTier education_sharing_tier = SharingTier::kOther;
+  EconomicRegion economic_region = EconomicRegion::kEast;
 };
 
 class PolicyData {

@@ -7,6 +7,7 @@
 
 #include "money/money.h"
 #include "money/rate.h"
+#include "policy/vocabulary.h"
 
 namespace subsidy {
 
@@ -36,7 +37,7 @@ struct RewardPolicy {
   std::string group;
   Money budget;
   int payout_working_days = 5;
-  std::string status;
+  Certainty status = Certainty::kUnverified;
   std::string source;
   std::string note;
 };

@@ -87,11 +87,16 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
       d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc, "|", year);
       break;
     case RepeatRule::kAnnualCap: {
-      int64_t awarded = 0;
+      Money awarded;
       for (const auto& a : awards) {
-        if (a.policy_id == policy.policy_id && a.year == year) awarded += a.amount.fen();
+        if (a.policy_id != policy.policy_id || a.year != year) continue;
+        auto sum = awarded.Plus(a.amount);
+        if (!sum.ok()) return sum.status();
+        awarded = *sum;
       }
-      const int64_t left = policy.annual_cap.fen() - awarded;
+      auto remaining = policy.annual_cap.Minus(awarded);
+      if (!remaining.ok()) return remaining.status();
+      const int64_t left = remaining->fen();
       if (left <= 0) {
         return reject(kAnnualCapReached, absl::StrCat("the annual cap of ", policy.annual_cap.ToYuanString(),
                                                       " 元 for ", year, " is reached"));
@@ -106,19 +111,24 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
     }
     case RepeatRule::kGroupHighestPerYear: {
       // What the group has paid this year is the value of its highest award so far.
-      int64_t paid = 0;
+      Money paid;
       for (const auto& a : awards) {
-        if (a.group == policy.group && a.year == year) paid += a.amount.fen();
+        if (a.group != policy.group || a.year != year) continue;
+        auto sum = paid.Plus(a.amount);
+        if (!sum.ok()) return sum.status();
+        paid = *sum;
       }
-      if (paid >= amount.fen()) {
+      if (paid >= amount) {
         return reject(kSupersededByHigherAward,
-                      absl::StrCat("an award of ", Money::Fen(paid).ToYuanString(), " 元 in group ", policy.group,
+                      absl::StrCat("an award of ", paid.ToYuanString(), " 元 in group ", policy.group,
                                    " already covers ", year, " (highest only)"));
       }
-      if (paid > 0) {
-        d.reasons.push_back({kTopUpOfLowerAward, absl::StrCat("pays the difference to the ", Money::Fen(paid).ToYuanString(),
+      if (paid > Money()) {
+        d.reasons.push_back({kTopUpOfLowerAward, absl::StrCat("pays the difference to the ", paid.ToYuanString(),
                                                               " 元 already awarded in group ", policy.group)});
-        amount = Money::Fen(amount.fen() - paid);
+        auto difference = amount.Minus(paid);
+        if (!difference.ok()) return difference.status();
+        amount = *difference;
       }
       break;
     }

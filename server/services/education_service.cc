@@ -218,7 +218,7 @@ absl::Status ComputeEducationEntitlement(Call& call, const v1::EducationEntitlem
   response->set_school_id(request.school_id());
   response->set_province(request.province());
   response->set_school_year(request.school_year());
-  response->set_sharing_tier(e->sharing_tier);
+  response->set_sharing_tier(CodeOf(e->sharing_tier));
   for (const auto& l : e->lines) {
     auto* x = response->add_lines();
     x->set_item(l.item);
@@ -228,7 +228,7 @@ absl::Status ComputeEducationEntitlement(Call& call, const v1::EducationEntitlem
     x->set_central_fen(l.central.fen());
     x->set_local_fen(l.local.fen());
     x->set_data_row(l.data_row);
-    x->set_status(l.status);
+    x->set_status(CodeOf(l.status));
     x->set_source(l.source);
   }
   response->set_total_fen(e->total.fen());

@@ -201,7 +201,7 @@ absl::Status LoanPolicyFor(const v1::GetLoanPolicyRequest& req, const PolicyData
   out->set_max_prior_subsidized_loans(r.max_prior_subsidized_loans);
   out->set_prior_subsidized_loans_allowed(loan::PriorLoansAllowed(r));
   out->set_partner_markup_percent(*program == LoanProgram::kPartnership ? t.partner_markup_percent : 0);
-  out->set_status(t.status.empty() ? r.status : t.status);
+  out->set_status(CodeOf(t.status.value_or(r.status)));
   out->set_source(r.source);
   out->set_lpr_tenor(LprTenorName(terms.tenor));
   if (terms.fixing != nullptr) {

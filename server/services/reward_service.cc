@@ -91,7 +91,7 @@ absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&
     x->set_payout_working_days(p.payout_working_days);
     x->set_repeat_rule(RepeatRuleName(p.repeat_rule));
     x->set_group(p.group);
-    x->set_status(p.status);
+    x->set_status(CodeOf(p.status));
     x->set_source(p.source);
     x->set_formula_description(reward::DescribeFormula(p));
   }

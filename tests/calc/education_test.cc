@@ -128,7 +128,7 @@ TEST(Entitlement, SmallSchoolFloorBoardingLivingAndTextbooksSplitByTier) {
   c.difficulty_nonboarding_primary = 3;
   auto e = ComputeEntitlement("51", 2022, c, Data());  // Sichuan: tier 1 (8 : 2); 2022 benchmark 650
   ASSERT_TRUE(e.ok()) << e.status();
-  EXPECT_EQ(e->sharing_tier, "TIER_1");
+  EXPECT_EQ(e->sharing_tier, SharingTier::kTier1);
   ASSERT_EQ(e->lines.size(), 5u);
   EXPECT_EQ(e->lines[0].item, "PUBLIC_EXPENSE_PRIMARY");
   EXPECT_EQ(e->lines[0].quantity, 100);          // funded as 100 pupils

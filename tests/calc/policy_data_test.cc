@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <tuple>
 #include <fstream>
 
 #include "policy/policy_data.h"
@@ -48,7 +49,7 @@ TEST(PolicyData, ShippedDataLoads) {
   auto data = Shipped();
   EXPECT_EQ(data->version().size(), 16u);
   EXPECT_EQ(data->FindProvince("41")->name, "河南");
-  EXPECT_EQ(data->FindProvince("51")->education_sharing_tier, "TIER_1");
+  EXPECT_EQ(data->FindProvince("51")->education_sharing_tier, SharingTier::kTier1);
   EXPECT_EQ(data->FindProvince("81"), nullptr);
 }
 
@@ -136,6 +137,24 @@ TEST(PolicyDataLoader, MakeupDayOnAWeekdayIsRefused) {
   auto r = PolicyData::LoadFromDirectory(copy.path());
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("2024-10-11"));
+}
+
+TEST(PolicyDataLoader, AnUnknownVocabularyWordIsRefusedWithItsLine) {
+  for (const auto& [from, to, problem] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"economic_region: \"EAST\" amount_fen: 65000 funding: \"SHARED\"",
+            "economic_region: \"EAST\" amount_fen: 65000 funding: \"SHARD\"", "funding must be"},
+           {"amount_fen: 65000 funding: \"SHARED\" status: \"C\"", "amount_fen: 65000 funding: \"SHARED\" status: \"Q\"",
+            "status must be"},
+           {"economic_region: \"EAST\" amount_fen: 65000", "economic_region: \"NORTH\" amount_fen: 65000",
+            "economic_region must be"}}) {
+    SCOPED_TRACE(to);
+    DataCopy copy;
+    copy.Replace("education.textproto", from, to);
+    auto r = PolicyData::LoadFromDirectory(copy.path());
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr("education.textproto:38: rates[0]"));
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(problem));
+  }
 }
 
 TEST(PolicyDataLoader, MissingFileIsNamed) {
