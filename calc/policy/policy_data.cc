@@ -536,4 +536,35 @@ const ProvinceInfo* PolicyData::FindProvince(const std::string& code) const {
   return it == province_index_.end() ? nullptr : &provinces_[it->second];
 }
 
+PolicyDataBuilder& PolicyDataBuilder::Province(ProvinceInfo p) {
+  data_->province_index_[p.code] = data_->provinces_.size();
+  data_->provinces_.push_back(std::move(p));
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::Calendar(WorkingDayCalendar c) {
+  data_->calendar_ = std::move(c);
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::Lpr(LprTable t) {
+  data_->lpr_ = std::move(t);
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::LoanRegimes(LoanRegimeTable t) {
+  data_->loan_regimes_ = std::move(t);
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::Education(EducationPolicy e) {
+  data_->education_ = std::move(e);
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::Reward(RewardPolicy p) {
+  data_->rewards_.policies.push_back(std::move(p));
+  return *this;
+}
+std::shared_ptr<const PolicyData> PolicyDataBuilder::Build(std::string version) {
+  data_->version_ = std::move(version);
+  data_->directory_ = "(built in a test)";
+  return std::move(data_);
+}
+
 }  // namespace subsidy

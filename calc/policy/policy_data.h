@@ -25,6 +25,8 @@ struct ProvinceInfo {
   EconomicRegion economic_region = EconomicRegion::kEast;
 };
 
+class PolicyDataBuilder;
+
 class PolicyData {
  public:
   // Reads every file the service needs from `dir`; any error names file and line.
@@ -43,6 +45,7 @@ class PolicyData {
   const std::string& directory() const { return directory_; }
 
  private:
+  friend class PolicyDataBuilder;
   std::string directory_;
   std::string version_;
   WorkingDayCalendar calendar_;
@@ -52,6 +55,23 @@ class PolicyData {
   RewardCatalog rewards_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
+};
+
+// A snapshot from parts, so that an engine test states its own fixture (one regime, one LPR
+// fixing, one policy) instead of loading data/. Parts not given are empty: a query that needs
+// them answers as it would for a date the data does not cover.
+class PolicyDataBuilder {
+ public:
+  PolicyDataBuilder& Province(ProvinceInfo p);
+  PolicyDataBuilder& Calendar(WorkingDayCalendar c);
+  PolicyDataBuilder& Lpr(LprTable t);
+  PolicyDataBuilder& LoanRegimes(LoanRegimeTable t);
+  PolicyDataBuilder& Education(EducationPolicy e);
+  PolicyDataBuilder& Reward(RewardPolicy p);
+  std::shared_ptr<const PolicyData> Build(std::string version = "test-fixture");
+
+ private:
+  std::shared_ptr<PolicyData> data_ = std::shared_ptr<PolicyData>(new PolicyData());
 };
 
 }  // namespace subsidy

@@ -30,6 +30,58 @@ LoanInput Individual() {
   return in;
 }
 
+// A fixture stated here, not loaded from data/: one province, one regime, two LPR fixings.
+std::shared_ptr<const PolicyData> OneRegime() {
+  LoanRegime regime;
+  regime.regime_id = "TEST-REGIME";
+  regime.default_window = R("2024-01-01", "2025-12-31");
+  regime.spread_central_west_bp = 300;
+  regime.max_prior_subsidized_loans = 3;
+  ProgramTerms terms;
+  terms.program = LoanProgram::kIndividual;
+  terms.formula = SubsidyFormula::kLprHalf;
+  terms.loan_cap = Money::Fen(30'000'000);
+  terms.subsidy_base_cap = Money::Fen(30'000'000);
+  terms.subsidy_term_years = 3;
+  regime.terms.push_back(terms);
+  return PolicyDataBuilder()
+      .Province({"41", "河南", SharingTier::kOther, EconomicRegion::kCentral})
+      .LoanRegimes(*LoanRegimeTable::Build({regime}))
+      .Lpr(*LprTable::Build({{D("2024-01-01"), *Rate::Parse("3.45"), *Rate::Parse("3.95"), Certainty::kConfirmed, "t"},
+                             {D("2025-01-01"), *Rate::Parse("3.10"), *Rate::Parse("3.60"), Certainty::kConfirmed, "t"}},
+                            D("2025-06-30")))
+      .Build();
+}
+
+TEST(LoanEngineFixture, ALoanOfAtMostOneYearUsesTheOneYearLprWhateverIsAsked) {
+  const auto data = OneRegime();
+  LoanInput in = Individual();
+  in.lpr_tenor = LprTenor::kFiveYear;
+  in.maturity_date = D("2025-01-10");  // exactly one year
+  auto r = CalculateLoanSubsidy(in, *data);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->regime_id, "TEST-REGIME");
+  EXPECT_EQ(r->lpr->ToString(), "3.45");
+  EXPECT_EQ(r->ceiling->ToString(), "6.45");  // LPR + 300 bp
+  EXPECT_EQ(r->subsidy_rate.ToString(), "1.725");  // half the LPR
+  in.maturity_date = D("2025-01-11");  // a day longer: the tenor asked for stands
+  EXPECT_EQ(CalculateLoanSubsidy(in, *data)->lpr->ToString(), "3.95");
+  const LoanTerms terms = TermsFor(*data, "41", LoanProgram::kIndividual, RegionTier::kCentralWest, D("2024-01-10"),
+                                   LprTenor::kFiveYear, std::make_pair(D("2024-01-10"), D("2025-01-10")));
+  EXPECT_EQ(terms.tenor, LprTenor::kOneYear);
+}
+
+TEST(LoanEngineFixture, AContractBeforeTheFirstFixingIsNotGuessed) {
+  const auto data = OneRegime();
+  LoanInput in = Individual();
+  in.contract_date = D("2023-12-31");  // no regime and no LPR then
+  auto r = CalculateLoanSubsidy(in, *data);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->eligible);
+  EXPECT_EQ(r->reasons[0].code, kNoApplicableRegime);
+  EXPECT_FALSE(r->lpr.has_value());
+}
+
 TEST(SettlementPeriod, TwentyFirstToTwentieth) {
   EXPECT_EQ(SettlementPeriodContaining(D("2024-03-20")), R("2023-12-21", "2024-03-20"));
   EXPECT_EQ(SettlementPeriodContaining(D("2024-03-21")), R("2024-03-21", "2024-06-20"));
