@@ -235,7 +235,7 @@ TEST(LoanStopE2e, SigtermLetsAStreamInFlightFinish) {
     ASSERT_TRUE(stream->Read(&r));
   }
   kill((*server)->pid(), SIGTERM);  // the stream is in flight: it must be allowed to finish
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(WaitUntil([&] { return (*server)->Stderr().find("\"event\":\"stopping\"") != std::string::npos; }));
   for (int i = 0; i < 50; ++i) {
     ASSERT_TRUE(stream->Write(loan));
     ASSERT_TRUE(stream->Read(&r));

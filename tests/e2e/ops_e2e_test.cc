@@ -74,6 +74,7 @@ void ExpectOneSwitchPerCaller(ServerProcess& server, const std::function<void()>
   std::atomic<bool> stop{false};
   std::atomic<int> errors{0};
   std::vector<std::vector<std::string>> seen(4);
+  std::vector<std::atomic<int>> calls(4);
   std::vector<std::thread> callers;
   for (int t = 0; t < 4; ++t) {
     callers.emplace_back([&, t] {
@@ -86,12 +87,26 @@ void ExpectOneSwitchPerCaller(ServerProcess& server, const std::function<void()>
           continue;
         }
         if (seen[t].empty() || seen[t].back() != r.data_version()) seen[t].push_back(r.data_version());
+        ++calls[t];
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Every caller has answers on the old data, then the data changes under them, and every caller
+  // goes on until it has answers on the new data too.
+  auto each_made = [&](int n) {
+    return [&calls, n] {
+      for (auto& c : calls) {
+        if (c.load() < n) return false;
+      }
+      return true;
+    };
+  };
+  ASSERT_TRUE(WaitUntil(each_made(20)));
   change();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int after_change = 0;
+  for (auto& c : calls) after_change = std::max(after_change, c.load());
+  // A call that started after the swap sees the new version: wait until every caller made one.
+  ASSERT_TRUE(WaitUntil(each_made(after_change + 20)));
   stop = true;
   for (auto& t : callers) t.join();
   EXPECT_EQ(errors.load(), 0);
@@ -247,9 +262,12 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   v1::FundBalance bal;
   auto actx = Call();
   ASSERT_TRUE(edu->AllocateFunds(actx.get(), a, &bal).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one refresh of the ledger gauges
-
-  const std::string response = HttpGet(metrics_addr, "/metrics");
+  // The ledger gauges show the allocation at the next refresh.
+  std::string response;
+  ASSERT_TRUE(WaitUntil([&] {
+    response = HttpGet(metrics_addr, "/metrics");
+    return response.find("subsidy_school_ledger_fen{figure=\"allocated\"} 12345") != std::string::npos;
+  }));
   ASSERT_THAT(response, HasSubstr("200 OK"));
   const std::string body = response.substr(response.find("\r\n\r\n") + 4);
   std::string error;

@@ -5,6 +5,8 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +52,10 @@ class ServerProcess {
   std::string address_;
   std::string stderr_path_;
 };
+
+// Waits until `condition` holds (checked every millisecond), at most `limit`: true when it
+// held. Tests wait for the thing itself, never for a fixed time.
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 // A valid USCC (GB 32100 check character computed) for test enterprise number n.
 std::string TestUscc(int n);
