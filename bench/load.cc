@@ -7,6 +7,7 @@
 // Workloads: echo, echo-stream (against echo-server); loan, loan-stream, loan-batch,
 // loan-policy, split, allocate, spend, progress, entitlement, submit, list, disburse.
 // Unary workloads run `concurrency` closed-loop callers; stream workloads `concurrency` streams.
+#include <fstream>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -34,6 +35,8 @@ ABSL_FLAG(int, batch, 500, "loans per message for loan-batch");
 ABSL_FLAG(int, rate, 0, "target operations per second in total (0: as fast as possible)");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a line for humans");
 ABSL_FLAG(std::string, run_id, "", "prefix for request ids (default: a timestamp)");
+ABSL_FLAG(std::string, write_frame, "",
+          "write the workload's request (echo or loan) as one gRPC-framed body to this file and exit (for h2load -d)");
 
 namespace {
 
@@ -103,6 +106,25 @@ double Percentile(std::vector<double>& v, double p) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string workload = absl::GetFlag(FLAGS_workload);
+  if (!absl::GetFlag(FLAGS_write_frame).empty()) {
+    // A gRPC message on the wire: a zero compression flag, the length (4 bytes, big-endian), the bytes.
+    std::string message;
+    if (workload == "echo") {
+      subsidy::bench::EchoMessage m;
+      m.set_payload(std::string(180, 'x'));
+      message = m.SerializeAsString();
+    } else if (workload == "loan") {
+      message = Loan(1).SerializeAsString();
+    } else {
+      std::fprintf(stderr, "--write_frame takes --workload=echo or loan\n");
+      return 2;
+    }
+    const uint32_t n = static_cast<uint32_t>(message.size());
+    const char prefix[5] = {0, static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                            static_cast<char>(n)};
+    std::ofstream(absl::GetFlag(FLAGS_write_frame), std::ios::binary) << std::string(prefix, 5) << message;
+    return 0;
+  }
   const int conc = std::max(1, absl::GetFlag(FLAGS_concurrency));
   const int batch = std::max(1, absl::GetFlag(FLAGS_batch));
   const int rate = absl::GetFlag(FLAGS_rate);

@@ -8,13 +8,12 @@ secs=${1:-5}
 bin=build/bin
 [[ -x $bin/subsidy-load && -x $bin/echo-server && -x $bin/engine_bench ]] || scripts/build.sh >&2
 tmp=$(mktemp -d)
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"; }
-pids=()
+cleanup() { [[ -f $tmp/pids ]] && kill $(cat "$tmp/pids") 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 start() {  # start NAME CMD...: waits for "listening on", prints the address
   local name=$1; shift
   "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
+  echo $! >>"$tmp/pids"  # start runs in a subshell: its pids go through a file
   for _ in $(seq 100); do
     grep -q "listening on" "$tmp/$name.out" 2>/dev/null && break
     sleep 0.1

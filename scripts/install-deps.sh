@@ -5,9 +5,9 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev libboost-dev
-  libsqlite3-dev libpq-dev prometheus-cpp-dev libssl-dev)
+  libsqlite3-dev libpq-dev prometheus-cpp-dev libssl-dev libjemalloc-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3 openssl clang libclang-rt-14-dev)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3 openssl clang libclang-rt-14-dev nghttp2-client)
 fi
 
 missing=()

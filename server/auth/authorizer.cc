@@ -206,15 +206,22 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const grpc::
 }
 
 std::shared_ptr<void> CallLimiter::Acquire(const std::string& caller) {
-  std::lock_guard<std::mutex> l(mu_);
-  int& n = in_flight_[caller];
-  if (n >= max_) return nullptr;
-  ++n;
-  int* counter = &n;  // node_hash_map: stable across rehashes
-  return std::shared_ptr<void>(counter, [this](int* c) {
-    std::lock_guard<std::mutex> g(mu_);
-    --*c;
-  });
+  std::atomic<int>* counter = nullptr;
+  {
+    absl::ReaderMutexLock l(&mu_);
+    auto it = in_flight_.find(caller);
+    if (it != in_flight_.end()) counter = &it->second;
+  }
+  if (counter == nullptr) {
+    absl::MutexLock l(&mu_);
+    counter = &in_flight_[caller];  // node_hash_map: stable across rehashes; entries stay
+  }
+  // A slot is a counted place: taken with one atomic add, given back with one atomic subtract.
+  if (counter->fetch_add(1, std::memory_order_acq_rel) >= max_) {
+    counter->fetch_sub(1, std::memory_order_acq_rel);
+    return nullptr;
+  }
+  return std::shared_ptr<void>(counter, [](std::atomic<int>* c) { c->fetch_sub(1, std::memory_order_acq_rel); });
 }
 
 }  // namespace subsidy::auth

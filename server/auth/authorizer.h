@@ -6,6 +6,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,8 +75,8 @@ class CallLimiter {
 
  private:
   const int max_;
-  std::mutex mu_;
-  absl::node_hash_map<std::string, int> in_flight_;  // entries stay (one per caller), their addresses too
+  absl::Mutex mu_;  // guards the map's shape; the counts themselves are atomics
+  absl::node_hash_map<std::string, std::atomic<int>> in_flight_ ABSL_GUARDED_BY(mu_);  // entries stay, and their addresses
 };
 
 }  // namespace subsidy::auth

@@ -1,5 +1,8 @@
 #include "ops/metrics.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -11,11 +14,6 @@ namespace subsidy::ops {
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      rpcs_(prometheus::BuildCounter().Name("subsidy_rpcs_total").Help("RPCs by method and status code").Register(*registry_)),
-      latency_(prometheus::BuildHistogram()
-                   .Name("subsidy_rpc_latency_seconds")
-                   .Help("RPC latency by method and status code")
-                   .Register(*registry_)),
       payouts_(prometheus::BuildGauge()
                    .Name("subsidy_payouts")
                    .Help("Reward payouts by status and rejection reason (from the database)")
@@ -52,32 +50,73 @@ absl::StatusOr<std::string> Metrics::Serve(const std::string& listen) {
     return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
   }
   exposer_->RegisterCollectable(registry_);
+  exposer_->RegisterCollectable(rpc_stats_);
   const auto ports = exposer_->GetListeningPorts();
   const std::string host = listen.substr(0, listen.rfind(':'));
   return absl::StrCat(host, ":", ports.empty() ? 0 : ports.front());
 }
 
 void Metrics::ObserveRpc(const char* method, const char* code, double seconds) {
-  // The series of a (method, code) pair is looked up once and then kept: the RPC path pays a
-  // hash lookup on two pointers, not prometheus-cpp's label hashing and family lock.
+  rpc_stats_->Observe(method, code, seconds);
+}
+
+RpcStats::Series* RpcStats::Find(const char* method, const char* code) {
   const std::pair<const char*, const char*> key(method, code);
-  RpcSeries series{nullptr, nullptr};
   {
-    absl::ReaderMutexLock l(&rpc_mu_);
-    auto it = rpc_series_.find(key);
-    if (it != rpc_series_.end()) series = it->second;
+    absl::ReaderMutexLock l(&mu_);
+    auto it = series_.find(key);
+    if (it != series_.end()) return it->second.get();
   }
-  if (series.count == nullptr) {
-    static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                                     0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
-                                                                     1,      2.5,     5,      10};
-    absl::MutexLock l(&rpc_mu_);
-    series = {&rpcs_.Add({{"method", method}, {"code", code}}),
-              &latency_.Add({{"method", method}, {"code", code}}, kBuckets)};
-    rpc_series_.emplace(key, series);
+  absl::MutexLock l(&mu_);
+  auto& slot = series_[key];
+  if (!slot) {
+    slot = std::make_unique<Series>();
+    slot->method = method;
+    slot->code = code;
   }
-  series.count->Increment();
-  series.latency->Observe(seconds);
+  return slot.get();
+}
+
+void RpcStats::Observe(const char* method, const char* code, double seconds) {
+  Series* s = Find(method, code);
+  // Latency is a measurement, not money: seconds as a double, summed in whole nanoseconds.
+  const auto ns = static_cast<uint64_t>(std::max(0.0, seconds) * 1e9);
+  s->count.fetch_add(1, std::memory_order_relaxed);
+  s->sum_ns.fetch_add(ns, std::memory_order_relaxed);
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    if (seconds <= kBounds[i]) {
+      s->buckets[i].fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+  }
+}
+
+std::vector<prometheus::MetricFamily> RpcStats::Collect() const {
+  prometheus::MetricFamily calls{"subsidy_rpcs_total", "RPCs by method and status code",
+                                 prometheus::MetricType::Counter, {}};
+  prometheus::MetricFamily latency{"subsidy_rpc_latency_seconds", "RPC latency by method and status code",
+                                   prometheus::MetricType::Histogram, {}};
+  absl::ReaderMutexLock l(&mu_);
+  for (const auto& [key, s] : series_) {
+    const std::vector<prometheus::ClientMetric::Label> labels = {{"code", s->code}, {"method", s->method}};
+    const uint64_t count = s->count.load(std::memory_order_relaxed);
+    prometheus::ClientMetric c;
+    c.label = labels;
+    c.counter.value = static_cast<double>(count);
+    calls.metric.push_back(std::move(c));
+    prometheus::ClientMetric h;
+    h.label = labels;
+    h.histogram.sample_count = count;
+    h.histogram.sample_sum = static_cast<double>(s->sum_ns.load(std::memory_order_relaxed)) / 1e9;
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < kBounds.size(); ++i) {
+      cumulative += s->buckets[i].load(std::memory_order_relaxed);
+      h.histogram.bucket.push_back({cumulative, kBounds[i]});
+    }
+    h.histogram.bucket.push_back({std::max(cumulative, count), std::numeric_limits<double>::infinity()});
+    latency.metric.push_back(std::move(h));
+  }
+  return {std::move(calls), std::move(latency)};
 }
 
 namespace {

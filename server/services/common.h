@@ -77,9 +77,16 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
 // What a handler sees of its call.
 class Call {
  public:
+  // A call on the executor keeps its own reference to the snapshot; one that runs inline on
+  // gRPC's thread borrows the thread's (PolicyHolder::Current).
   Call(const ServiceContext& ctx, const grpc::CallbackServerContext* context, const Method& method,
        Admission admission)
-      : ctx_(ctx), context_(context), method_(method), admission_(std::move(admission)), data_(ctx.policy->Get()) {}
+      : ctx_(ctx),
+        context_(context),
+        method_(method),
+        admission_(std::move(admission)),
+        owned_(method.runs == Runs::kInline ? nullptr : ctx.policy->Get()),
+        data_(owned_ ? owned_.get() : &ctx.policy->Current()) {}
 
   const std::string& caller() const { return admission_.caller->name; }
   // The policy data for the whole call: one snapshot, taken at its start.
@@ -116,7 +123,8 @@ class Call {
   const grpc::CallbackServerContext* context_;
   const Method& method_;
   Admission admission_;
-  std::shared_ptr<const PolicyData> data_;
+  std::shared_ptr<const PolicyData> owned_;
+  const PolicyData* data_;
 };
 
 // Runs `work` on the executor and finishes the reactor with its status; sheds the call with
