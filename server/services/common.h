@@ -163,4 +163,24 @@ grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerC
   return reactor;
 }
 
+// The request and response types of a unary callback method, from its signature.
+template <class F>
+struct UnaryTypes;
+template <class C, class Req, class Resp>
+struct UnaryTypes<grpc::ServerUnaryReactor* (C::*)(grpc::CallbackServerContext*, const Req*, Resp*)> {
+  using Request = Req;
+  using Response = Resp;
+};
+
 }  // namespace subsidy::service
+
+// Defines the override Impl::Rpc as one Serve() of the handler handlers::Rpc. The method's full
+// name ("subsidy.v1.<Service>/<Rpc>") is made here and written nowhere else.
+#define SUBSIDY_UNARY_RPC(Impl, service_name, Rpc, runs)                                                    \
+  grpc::ServerUnaryReactor* Impl::Rpc(                                                                      \
+      grpc::CallbackServerContext* context,                                                                 \
+      const ::subsidy::service::UnaryTypes<decltype(&Impl::Rpc)>::Request* request,                         \
+      ::subsidy::service::UnaryTypes<decltype(&Impl::Rpc)>::Response* response) {                           \
+    static constexpr ::subsidy::service::Method kMethod{service_name "/" #Rpc, runs}; \
+    return ::subsidy::service::Serve(ctx_, context, kMethod, request, response, &handlers::Rpc);           \
+  }

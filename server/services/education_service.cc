@@ -12,13 +12,6 @@ namespace {
 
 using education::FundSource;
 
-constexpr Method kSplitGrant{"subsidy.v1.EducationFundService/SplitGrant", Runs::kInline};
-constexpr Method kGetFundPriority{"subsidy.v1.EducationFundService/GetFundPriority", Runs::kInline};
-constexpr Method kAllocateFunds{"subsidy.v1.EducationFundService/AllocateFunds", Runs::kMutation};
-constexpr Method kRecordExpenditure{"subsidy.v1.EducationFundService/RecordExpenditure", Runs::kMutation};
-constexpr Method kGetSpendingProgress{"subsidy.v1.EducationFundService/GetSpendingProgress", Runs::kInline};
-constexpr Method kComputeEducationEntitlement{"subsidy.v1.EducationFundService/ComputeEducationEntitlement",
-                                              Runs::kInline};
 
 std::optional<FundSource> FromProto(v1::FundSource s) {
   switch (s) {
@@ -66,6 +59,8 @@ absl::Status ValidateAmount(int64_t amount) {
   if (amount > 1'000'000'000'000'000) return InvalidField("amount_fen", "above the largest accepted amount");
   return absl::OkStatus();
 }
+
+namespace handlers {
 
 absl::Status SplitGrant(Call&, const v1::SplitGrantRequest& request, v1::SplitGrantResponse* response) {
   std::vector<education::Share> shares;
@@ -238,42 +233,14 @@ absl::Status ComputeEducationEntitlement(Call& call, const v1::EducationEntitlem
   return absl::OkStatus();
 }
 
+}  // namespace handlers
 }  // namespace
 
-grpc::ServerUnaryReactor* EducationFundServiceImpl::SplitGrant(grpc::CallbackServerContext* context,
-                                                                const v1::SplitGrantRequest* request,
-                                                                v1::SplitGrantResponse* response) {
-  return Serve(ctx_, context, kSplitGrant, request, response, &service::SplitGrant);
-}
-
-grpc::ServerUnaryReactor* EducationFundServiceImpl::GetFundPriority(grpc::CallbackServerContext* context,
-                                                                     const v1::GetFundPriorityRequest* request,
-                                                                     v1::FundPriority* response) {
-  return Serve(ctx_, context, kGetFundPriority, request, response, &service::GetFundPriority);
-}
-
-grpc::ServerUnaryReactor* EducationFundServiceImpl::AllocateFunds(grpc::CallbackServerContext* context,
-                                                                   const v1::AllocateFundsRequest* request,
-                                                                   v1::FundBalance* response) {
-  return Serve(ctx_, context, kAllocateFunds, request, response, &service::AllocateFunds);
-}
-
-grpc::ServerUnaryReactor* EducationFundServiceImpl::RecordExpenditure(grpc::CallbackServerContext* context,
-                                                                       const v1::RecordExpenditureRequest* request,
-                                                                       v1::Expenditure* response) {
-  return Serve(ctx_, context, kRecordExpenditure, request, response, &service::RecordExpenditure);
-}
-
-grpc::ServerUnaryReactor* EducationFundServiceImpl::GetSpendingProgress(grpc::CallbackServerContext* context,
-                                                                         const v1::GetSpendingProgressRequest* request,
-                                                                         v1::SpendingProgress* response) {
-  return Serve(ctx_, context, kGetSpendingProgress, request, response, &service::GetSpendingProgress);
-}
-
-grpc::ServerUnaryReactor* EducationFundServiceImpl::ComputeEducationEntitlement(
-    grpc::CallbackServerContext* context, const v1::EducationEntitlementRequest* request,
-    v1::EducationEntitlement* response) {
-  return Serve(ctx_, context, kComputeEducationEntitlement, request, response, &service::ComputeEducationEntitlement);
-}
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", SplitGrant, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", GetFundPriority, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", AllocateFunds, Runs::kMutation)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", RecordExpenditure, Runs::kMutation)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", GetSpendingProgress, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ComputeEducationEntitlement, Runs::kInline)
 
 }  // namespace subsidy::service

@@ -7,9 +7,6 @@
 namespace subsidy::service {
 namespace {
 
-constexpr Method kCalculateLoanSubsidy{"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", Runs::kInline};
-constexpr Method kCalculateLoanSubsidyBatch{"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", Runs::kInline};
-constexpr Method kGetLoanPolicy{"subsidy.v1.LoanSubsidyService/GetLoanPolicy", Runs::kInline};
 
 void CalculateInBand(const v1::LoanSubsidyRequest& req, const PolicyData& data, v1::LoanSubsidyResult* out) {
   absl::Status s = CalculateOne(req, data, out);
@@ -27,26 +24,28 @@ void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& da
   for (const auto& loan : req.loans()) CalculateInBand(loan, data, out->add_results());
 }
 
+namespace handlers {
+
+absl::Status CalculateLoanSubsidy(Call& call, const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) {
+  return CalculateOne(req, call.data(), out);
+}
+
+absl::Status CalculateLoanSubsidyBatch(Call& call, const v1::LoanSubsidyBatchRequest& req,
+                                       v1::LoanSubsidyBatchResult* out) {
+  CalculateBatch(req, call.data(), out);
+  return absl::OkStatus();
+}
+
+absl::Status GetLoanPolicy(Call& call, const v1::GetLoanPolicyRequest& req, v1::LoanPolicy* out) {
+  return LoanPolicyFor(req, call.data(), out);
+}
+
+}  // namespace handlers
 }  // namespace
 
-grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidy(grpc::CallbackServerContext* context,
-                                                                       const v1::LoanSubsidyRequest* request,
-                                                                       v1::LoanSubsidyResult* response) {
-  return Serve(ctx_, context, kCalculateLoanSubsidy, request, response,
-               [](Call& call, const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) {
-                 return CalculateOne(req, call.data(), out);
-               });
-}
-
-grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::CalculateLoanSubsidyBatch(grpc::CallbackServerContext* context,
-                                                                            const v1::LoanSubsidyBatchRequest* request,
-                                                                            v1::LoanSubsidyBatchResult* response) {
-  return Serve(ctx_, context, kCalculateLoanSubsidyBatch, request, response,
-               [](Call& call, const v1::LoanSubsidyBatchRequest& req, v1::LoanSubsidyBatchResult* out) {
-                 CalculateBatch(req, call.data(), out);
-                 return absl::OkStatus();
-               });
-}
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", CalculateLoanSubsidy, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", CalculateLoanSubsidyBatch, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", GetLoanPolicy, Runs::kInline)
 
 namespace {
 // Records a stream's end like a unary call's.
@@ -104,15 +103,6 @@ LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* co
       },
       kBatchStreamWindow, InFlight(ctx_, admission->slot), ctx_.max_stream_messages,
       StreamObserver(&ctx_, context, kMethod, admission->caller->name));
-}
-
-grpc::ServerUnaryReactor* LoanSubsidyServiceImpl::GetLoanPolicy(grpc::CallbackServerContext* context,
-                                                                const v1::GetLoanPolicyRequest* request,
-                                                                v1::LoanPolicy* response) {
-  return Serve(ctx_, context, kGetLoanPolicy, request, response,
-               [](Call& call, const v1::GetLoanPolicyRequest& req, v1::LoanPolicy* out) {
-                 return LoanPolicyFor(req, call.data(), out);
-               });
 }
 
 }  // namespace subsidy::service

@@ -11,11 +11,6 @@
 namespace subsidy::service {
 namespace {
 
-constexpr Method kListRewardPolicies{"subsidy.v1.RewardPayoutService/ListRewardPolicies", Runs::kInline};
-constexpr Method kSubmitDetermination{"subsidy.v1.RewardPayoutService/SubmitDetermination", Runs::kMutation};
-constexpr Method kGetPayout{"subsidy.v1.RewardPayoutService/GetPayout", Runs::kInline};
-constexpr Method kListPayouts{"subsidy.v1.RewardPayoutService/ListPayouts", Runs::kInline};
-constexpr Method kRunDisbursement{"subsidy.v1.RewardPayoutService/RunDisbursement", Runs::kMutation};
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
@@ -63,6 +58,8 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token) {
   }
   return seq;
 }
+
+namespace handlers {
 
 absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&,
                                 v1::ListRewardPoliciesResponse* response) {
@@ -248,35 +245,13 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
   return absl::OkStatus();
 }
 
+}  // namespace handlers
 }  // namespace
 
-grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListRewardPolicies(grpc::CallbackServerContext* context,
-                                                                       const v1::ListRewardPoliciesRequest* request,
-                                                                       v1::ListRewardPoliciesResponse* response) {
-  return Serve(ctx_, context, kListRewardPolicies, request, response, &service::ListRewardPolicies);
-}
-
-grpc::ServerUnaryReactor* RewardPayoutServiceImpl::SubmitDetermination(grpc::CallbackServerContext* context,
-                                                                        const v1::SubmitDeterminationRequest* request,
-                                                                        v1::Payout* response) {
-  return Serve(ctx_, context, kSubmitDetermination, request, response, &service::SubmitDetermination);
-}
-
-grpc::ServerUnaryReactor* RewardPayoutServiceImpl::GetPayout(grpc::CallbackServerContext* context,
-                                                              const v1::GetPayoutRequest* request, v1::Payout* response) {
-  return Serve(ctx_, context, kGetPayout, request, response, &service::GetPayout);
-}
-
-grpc::ServerUnaryReactor* RewardPayoutServiceImpl::ListPayouts(grpc::CallbackServerContext* context,
-                                                                const v1::ListPayoutsRequest* request,
-                                                                v1::ListPayoutsResponse* response) {
-  return Serve(ctx_, context, kListPayouts, request, response, &service::ListPayouts);
-}
-
-grpc::ServerUnaryReactor* RewardPayoutServiceImpl::RunDisbursement(grpc::CallbackServerContext* context,
-                                                                    const v1::RunDisbursementRequest* request,
-                                                                    v1::RunDisbursementResponse* response) {
-  return Serve(ctx_, context, kRunDisbursement, request, response, &service::RunDisbursement);
-}
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListRewardPolicies, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", SubmitDetermination, Runs::kMutation)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", GetPayout, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListPayouts, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", RunDisbursement, Runs::kMutation)
 
 }  // namespace subsidy::service
