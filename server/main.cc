@@ -5,12 +5,16 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
+#include <netdb.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <filesystem>
@@ -76,6 +80,32 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// Why HOST:PORT cannot be bound (gRPC only says that it failed): tries the bind itself.
+std::string WhyNotBindable(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port = listen.substr(colon + 1);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return absl::StrCat("the address does not resolve (", gai_strerror(rc), ")");
+  }
+  std::string why = "gRPC could not start on it";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      why = errno == EADDRINUSE ? "the address is already in use (is another server running?)" : std::strerror(errno);
+    }
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return why;
+}
+
 std::string DefaultDataDir() {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -93,6 +123,7 @@ int main(int argc, char** argv) {
       "The subsidy-calc gRPC service.\n"
       "Usage: subsidy-server [--listen=HOST:PORT] [--db=PATH|postgresql://…] [--data_dir=DIR] [--metrics_listen=HOST:PORT]");
   absl::ParseCommandLine(argc, argv);
+  subsidy::ops::RouteLibraryLogs();
   // Debian's abseil checks every Mutex acquisition for lock-order cycles (a debugging aid that
   // costs a graph update per lock); our lock order is flat, so the check is switched off.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -195,6 +226,9 @@ int main(int argc, char** argv) {
   }
   int selected_port = 0;
   builder.AddListeningPort(listen, credentials, &selected_port);
+  // gRPC turns SO_REUSEPORT on by default: a second server would then share a port in use and
+  // calls would alternate between two databases. One port, one server.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
   builder.SetMaxSendMessageSize(64 << 20);
   // Keepalive: ping idle connections every 60 s and drop them after 20 s without an answer;
@@ -215,7 +249,7 @@ int main(int argc, char** argv) {
   quota.SetMaxThreads(threads);
   builder.SetResourceQuota(quota);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || selected_port == 0) return Fail(absl::StrCat("cannot listen on ", listen));
+  if (!server || selected_port == 0) return Fail(absl::StrCat("cannot listen on ", listen, ": ", WhyNotBindable(listen)));
 
   for (const char* name : {"subsidy.v1.LoanSubsidyService", "subsidy.v1.EducationFundService",
                            "subsidy.v1.RewardPayoutService", "subsidy.v1.AdminService"}) {

@@ -1,5 +1,8 @@
 #include "ops/log.h"
 
+#include <google/protobuf/stubs/logging.h>
+#include <grpc/support/log.h>
+
 #include <cmath>
 
 #include <unistd.h>
@@ -207,5 +210,27 @@ void LogLine::Write(LogLevel level) {
 }
 
 void FlushLogs() { Writer::Get().Flush(); }
+
+namespace {
+void LibraryLine(const char* library, LogLevel level, const char* file, int line, absl::string_view message) {
+  LogLine("library").Str("library", library).Str("file", file ? file : "").Int("line", line).Str("message", message).Write(
+      level);
+}
+}  // namespace
+
+void RouteLibraryLogs() {
+  gpr_set_log_function([](gpr_log_func_args* a) {
+    // gRPC's INFO lines are its chatter (channel and resolver internals): debug here.
+    const LogLevel level = a->severity == GPR_LOG_SEVERITY_ERROR ? LogLevel::kError : LogLevel::kDebug;
+    LibraryLine("grpc", level, a->file, a->line, a->message ? a->message : "");
+  });
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel pl, const char* file, int line, const std::string& message) {
+        const LogLevel level = pl >= google::protobuf::LOGLEVEL_ERROR     ? LogLevel::kError
+                               : pl == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
+                                                                          : LogLevel::kInfo;
+        LibraryLine("protobuf", level, file, line, message);
+      });
+}
 
 }  // namespace subsidy::ops

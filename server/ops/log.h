@@ -33,6 +33,10 @@ class LogLine {
 // queued; the server calls it before exiting.
 void FlushLogs();
 
+// Sends what gRPC and protobuf print (normally plain lines on stderr) through this JSON log,
+// as event "library" with the library, file, line and message.
+void RouteLibraryLogs();
+
 std::string JsonEscape(absl::string_view s);
 // "OK", "INVALID_ARGUMENT", … (a static string: usable as a cache key).
 const char* StatusCodeName(int code);

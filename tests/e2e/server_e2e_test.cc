@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <sys/wait.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "reflection_wire.grpc.pb.h"
@@ -97,6 +99,30 @@ TEST(ServerE2e, SubsidyctlReportsAnUnreachableServerInOneLine) {
   EXPECT_NE(ctl.exit_code, 0);
   EXPECT_THAT(ctl.err, HasSubstr("UNAVAILABLE"));
   EXPECT_EQ(std::count(ctl.err.begin(), ctl.err.end(), '\n'), 1);
+}
+
+// gRPC turns SO_REUSEPORT on by default; a second server on a port in use must not silently
+// share it (calls would alternate between two databases): it exits non-zero naming the address.
+TEST(ServerE2e, ASecondServerOnATakenPortExitsNamingTheAddress) {
+  TempDir dir;
+  auto first = ServerProcess::Start({.db = dir.path() + "/first.db"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string address = (*first)->address();
+  const std::string log = dir.path() + "/second.log";
+  const std::string cmd = std::string(SUBSIDY_SERVER_BIN) + " --listen=" + address + " --db=" + dir.path() +
+                          "/second.db --data_dir=" + SUBSIDY_DATA_DIR + " >" + dir.path() + "/second.out 2>" + log;
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  std::ifstream in(log);
+  const std::string err((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_THAT(err, HasSubstr("cannot listen on " + address + ": the address is already in use"));
+  std::ifstream out(dir.path() + "/second.out");
+  const std::string said((std::istreambuf_iterator<char>(out)), {});
+  EXPECT_THAT(said, ::testing::Not(HasSubstr("listening on")));
+  // Every line the server wrote is JSON, gRPC's own complaint included.
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) EXPECT_EQ(line.front(), '{') << line;
 }
 
 }  // namespace
