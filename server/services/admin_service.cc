@@ -19,10 +19,9 @@ void AddAlarms(const std::vector<StalenessAlarm>& alarms, google::protobuf::Repe
 }  // namespace
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerContext* context,
-                                                        const v1::ReloadDataRequest* request,
-                                                        v1::ReloadDataResponse* response) {
+                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   // Loading and validating the data reads files: off gRPC's threads.
-  return Serve(ctx_, context, kReloadData, request, response,
+  return ServeRaw<v1::ReloadDataRequest, v1::ReloadDataResponse>(ctx_, context, kReloadData, request, response,
                [this](Call& call, const v1::ReloadDataRequest&, v1::ReloadDataResponse* out) -> absl::Status {
                  auto r = reloader_->Reload("rpc:" + call.caller());
                  if (!r.ok()) return r.status();
@@ -35,9 +34,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerConte
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerContext* context,
-                                                           const v1::GetDataStatusRequest* request,
-                                                           v1::DataStatus* response) {
-  return Serve(ctx_, context, kGetDataStatus, request, response,
+                                                           const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ServeRaw<v1::GetDataStatusRequest, v1::DataStatus>(ctx_, context, kGetDataStatus, request, response,
                [this](Call& call, const v1::GetDataStatusRequest&, v1::DataStatus* out) {
                  out->set_data_version(call.data().version());
                  out->set_data_dir(call.data().directory());

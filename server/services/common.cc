@@ -35,11 +35,6 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
   return d;
 }
 
-void FinishOnExecutor(Executor* executor, ObservedReactor* reactor, std::function<absl::Status()> work) {
-  if (!executor->Submit([reactor, work = std::move(work)] { reactor->FinishWith(ToGrpcStatus(work())); })) {
-    reactor->FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
-  }
-}
 
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
                                 absl::string_view method, absl::string_view school_id) {

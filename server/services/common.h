@@ -20,6 +20,7 @@
 #include "services/observed_reactor.h"
 #include "services/service_context.h"
 #include "services/status_mapping.h"
+#include "services/wire.h"
 #include "storage/storage.h"
 #include "time/date.h"
 
@@ -127,60 +128,78 @@ class Call {
   const PolicyData* data_;
 };
 
-// Runs `work` on the executor and finishes the reactor with its status; sheds the call with
-// RESOURCE_EXHAUSTED when the executor's queue is full.
-void FinishOnExecutor(Executor* executor, ObservedReactor* reactor, std::function<absl::Status()> work);
-
-// Serves one unary call with `handler(Call&, const Req&, Resp*) -> absl::Status`.
+// Serves one unary call, its messages raw from the wire (wire.h: a request that does not parse is
+// answered INVALID_ARGUMENT naming the field), with `handler(Call&, const Req&, Resp*)`.
 template <class Req, class Resp, class Handler>
-grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerContext* context, const Method& method,
-                                const Req* request, Resp* response, Handler handler) {
+grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServerContext* context,
+                                   const Method& method, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                   Handler handler) {
+  struct Messages {
+    Req request;
+    Resp response;
+  };
+  auto messages = std::make_shared<Messages>();
+  const absl::Status parsed = ParseMessage(WireBytes(*in), &messages->request);
   std::string request_id;
-  if constexpr (HasRequestId<Req>) request_id = request->request_id();
+  if constexpr (HasRequestId<Req>) request_id = messages->request.request_id();
   auto* reactor = new ObservedReactor(ctx, context, method.full_name, std::move(request_id));
   absl::string_view scope;
-  if constexpr (SchoolScoped<Req>) scope = request->school_id();
+  if constexpr (SchoolScoped<Req>) scope = messages->request.school_id();
+  // Who is calling is settled first: an unknown caller learns nothing about its request.
   auto admission = Admit(ctx, context, method.full_name, scope);
   if (!admission.ok()) {
     reactor->FinishWith(ToGrpcStatus(admission.status()));
     return reactor;
   }
   reactor->set_caller(admission->caller->name);
-  if (method.runs == Runs::kInline) {
-    Call call(ctx, context, method, std::move(*admission));
-    reactor->FinishWith(ToGrpcStatus(handler(call, *request, response)));
+  if (!parsed.ok()) {
+    reactor->FinishWith(ToGrpcStatus(parsed));
     return reactor;
   }
-  FinishOnExecutor(ctx.executor, reactor,
-                   [&ctx, context, &method, request, response, handler = std::move(handler),
-                    admitted = std::move(*admission)]() mutable -> absl::Status {
-                     if constexpr (HasRequestId<Req>) {
-                       if (auto s = ValidateRequestId(request->request_id()); !s.ok()) return s;
-                     }
-                     Call call(ctx, context, method, std::move(admitted));
-                     return handler(call, *request, response);
-                   });
+  auto finish = [reactor, out](const Resp& response, absl::Status status) {
+    if (status.ok()) status = ToWire(response, out);
+    reactor->FinishWith(ToGrpcStatus(status));
+  };
+  if (method.runs == Runs::kInline) {
+    Call call(ctx, context, method, std::move(*admission));
+    const absl::Status status = handler(call, messages->request, &messages->response);
+    finish(messages->response, status);
+    return reactor;
+  }
+  if (!ctx.executor->Submit([&ctx, context, &method, messages, finish, handler = std::move(handler),
+                             admitted = std::move(*admission)]() mutable {
+        absl::Status status;
+        if constexpr (HasRequestId<Req>) status = ValidateRequestId(messages->request.request_id());
+        if (status.ok()) {
+          Call call(ctx, context, method, std::move(admitted));
+          status = handler(call, messages->request, &messages->response);
+        }
+        finish(messages->response, status);
+      })) {
+    reactor->FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
+  }
   return reactor;
 }
 
-// The request and response types of a unary callback method, from its signature.
-template <class F>
-struct UnaryTypes;
-template <class C, class Req, class Resp>
-struct UnaryTypes<grpc::ServerUnaryReactor* (C::*)(grpc::CallbackServerContext*, const Req*, Resp*)> {
-  using Request = Req;
-  using Response = Resp;
-};
+template <class Req, class Resp>
+grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerContext* context, const Method& method,
+                                const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                absl::Status (*handler)(Call&, const Req&, Resp*)) {
+  return ServeRaw<Req, Resp>(ctx, context, method, in, out, handler);
+}
+
+// Declares the raw override of unary method Rpc (in the service class).
+#define SUBSIDY_RAW_UNARY(Rpc) \
+  grpc::ServerUnaryReactor* Rpc(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request, \
+                                grpc::ByteBuffer* response) override
 
 }  // namespace subsidy::service
 
 // Defines the override Impl::Rpc as one Serve() of the handler handlers::Rpc. The method's full
 // name ("subsidy.v1.<Service>/<Rpc>") is made here and written nowhere else.
-#define SUBSIDY_UNARY_RPC(Impl, service_name, Rpc, runs)                                                    \
-  grpc::ServerUnaryReactor* Impl::Rpc(                                                                      \
-      grpc::CallbackServerContext* context,                                                                 \
-      const ::subsidy::service::UnaryTypes<decltype(&Impl::Rpc)>::Request* request,                         \
-      ::subsidy::service::UnaryTypes<decltype(&Impl::Rpc)>::Response* response) {                           \
-    static constexpr ::subsidy::service::Method kMethod{service_name "/" #Rpc, runs}; \
-    return ::subsidy::service::Serve(ctx_, context, kMethod, request, response, &handlers::Rpc);           \
+#define SUBSIDY_UNARY_RPC(Impl, service_name, Rpc, runs)                                               \
+  grpc::ServerUnaryReactor* Impl::Rpc(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request, \
+                                      grpc::ByteBuffer* response) {                                    \
+    static constexpr ::subsidy::service::Method kMethod{service_name "/" #Rpc, runs};                 \
+    return ::subsidy::service::Serve(ctx_, context, kMethod, request, response, &handlers::Rpc);      \
   }

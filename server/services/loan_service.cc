@@ -24,6 +24,31 @@ void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& da
   for (const auto& loan : req.loans()) CalculateInBand(loan, data, out->add_results());
 }
 
+// One loan of a stream, from its bytes: a loan that does not parse (a name in GBK) is answered
+// in-band like any other bad loan, with the field, and the stream goes on.
+void CalculateFromWire(absl::string_view bytes, const PolicyData& data, v1::LoanSubsidyResult* out) {
+  v1::LoanSubsidyRequest loan;
+  if (auto s = ParseMessage(bytes, &loan); !s.ok()) {
+    out->set_loan_id(ValidLoanId(loan));
+    out->set_data_version(data.version());
+    ItemErrorFromStatus(s, out->mutable_error());
+    return;
+  }
+  CalculateInBand(loan, data, out);
+}
+
+// A batch from its bytes, loan by loan (protobuf would refuse the whole batch for one bad loan).
+void CalculateBatchFromWire(absl::string_view bytes, const PolicyData& data, v1::LoanSubsidyBatchResult* out) {
+  v1::LoanSubsidyBatchRequest batch;
+  if (batch.ParsePartialFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    CalculateBatch(batch, data, out);
+    return;
+  }
+  ForEachLengthDelimited(bytes, v1::LoanSubsidyBatchRequest::kLoansFieldNumber, [&](absl::string_view loan) {
+    CalculateFromWire(loan, data, out->add_results());
+  });
+}
+
 namespace handlers {
 
 absl::Status CalculateLoanSubsidy(Call& call, const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) {
@@ -70,39 +95,41 @@ std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> 
     --*counter;
   });
 }
-}  // namespace
 
-grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
-    grpc::CallbackServerContext* context) {
-  static constexpr char kMethod[] = "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies";
-  auto admission = Admit(ctx_, context, kMethod);
+// A stream of messages raw from the wire: each turned into one answer by `calculate`.
+template <class Result>
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
+    const ServiceContext& ctx, grpc::CallbackServerContext* context, const char* method, size_t window,
+    void (*calculate)(absl::string_view, const PolicyData&, Result*)) {
+  auto admission = Admit(ctx, context, method);
   if (!admission.ok()) {
-    return new RejectingReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(
-        ToGrpcStatus(admission.status()), StreamObserver(&ctx_, context, kMethod, ""));
+    return new RejectingReactor<grpc::ByteBuffer, grpc::ByteBuffer>(ToGrpcStatus(admission.status()),
+                                                                    StreamObserver(&ctx, context, method, ""));
   }
   // One snapshot for the whole stream: a claim file is computed on one version of the data.
-  auto data = ctx_.policy->Get();
-  return new PipelinedReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>(
-      [data](const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) { CalculateInBand(req, *data, out); },
-      kStreamWindow, InFlight(ctx_, admission->slot), ctx_.max_stream_messages,
-      StreamObserver(&ctx_, context, kMethod, admission->caller->name));
+  auto data = ctx.policy->Get();
+  return new PipelinedReactor<grpc::ByteBuffer, grpc::ByteBuffer>(
+      [data, calculate](const grpc::ByteBuffer& in, grpc::ByteBuffer* out) {
+        Result result;
+        calculate(WireBytes(in), *data, &result);
+        (void)ToWire(result, out);
+      },
+      window, InFlight(ctx, admission->slot), ctx.max_stream_messages,
+      StreamObserver(&ctx, context, method, admission->caller->name));
 }
 
-grpc::ServerBidiReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>*
-LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(grpc::CallbackServerContext* context) {
-  static constexpr char kMethod[] = "subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches";
-  auto admission = Admit(ctx_, context, kMethod);
-  if (!admission.ok()) {
-    return new RejectingReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>(
-        ToGrpcStatus(admission.status()), StreamObserver(&ctx_, context, kMethod, ""));
-  }
-  auto data = ctx_.policy->Get();
-  return new PipelinedReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>(
-      [data](const v1::LoanSubsidyBatchRequest& req, v1::LoanSubsidyBatchResult* out) {
-        CalculateBatch(req, *data, out);
-      },
-      kBatchStreamWindow, InFlight(ctx_, admission->slot), ctx_.max_stream_messages,
-      StreamObserver(&ctx_, context, kMethod, admission->caller->name));
+}  // namespace
+
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
+    grpc::CallbackServerContext* context) {
+  return ServeStream(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", kStreamWindow,
+                     &CalculateFromWire);
+}
+
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(
+    grpc::CallbackServerContext* context) {
+  return ServeStream(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", kBatchStreamWindow,
+                     &CalculateBatchFromWire);
 }
 
 }  // namespace subsidy::service

@@ -1,9 +1,10 @@
-// The subsidy.v1 services (callback API). Each RPC is one line through Serve() (common.h) and a
-// handler: validate, call the pure engine in calc/, persist through storage, map the result.
-// RPCs not overridden answer UNIMPLEMENTED.
+// The subsidy.v1 services (callback API, messages raw from the wire: services/wire.h). Each
+// unary RPC is one SUBSIDY_UNARY_RPC line through Serve() (common.h) and a handler: validate,
+// call the pure engine in calc/, persist through storage, map the result.
 #pragma once
 
 #include "ops/data_reloader.h"
+#include "services/common.h"
 #include "services/service_context.h"
 #include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
@@ -12,22 +13,38 @@
 
 namespace subsidy::service {
 
-class LoanSubsidyServiceImpl final : public v1::LoanSubsidyService::CallbackService {
+namespace raw {
+using LoanService = v1::LoanSubsidyService;
+using Loan = LoanService::WithRawCallbackMethod_CalculateLoanSubsidy<
+    LoanService::WithRawCallbackMethod_CalculateLoanSubsidyBatch<LoanService::WithRawCallbackMethod_StreamLoanSubsidies<
+        LoanService::WithRawCallbackMethod_StreamLoanSubsidyBatches<
+            LoanService::WithRawCallbackMethod_GetLoanPolicy<LoanService::Service>>>>>;
+using EduService = v1::EducationFundService;
+using Education = EduService::WithRawCallbackMethod_SplitGrant<EduService::WithRawCallbackMethod_GetFundPriority<
+    EduService::WithRawCallbackMethod_AllocateFunds<EduService::WithRawCallbackMethod_RecordExpenditure<
+        EduService::WithRawCallbackMethod_GetSpendingProgress<
+            EduService::WithRawCallbackMethod_ComputeEducationEntitlement<EduService::Service>>>>>>;
+using RewardService = v1::RewardPayoutService;
+using Reward = RewardService::WithRawCallbackMethod_ListRewardPolicies<
+    RewardService::WithRawCallbackMethod_SubmitDetermination<RewardService::WithRawCallbackMethod_GetPayout<
+        RewardService::WithRawCallbackMethod_ListPayouts<
+            RewardService::WithRawCallbackMethod_RunDisbursement<RewardService::Service>>>>>;
+using AdminService = v1::AdminService;
+using Admin = AdminService::WithRawCallbackMethod_ReloadData<
+    AdminService::WithRawCallbackMethod_GetDataStatus<AdminService::Service>>;
+}  // namespace raw
+
+class LoanSubsidyServiceImpl final : public raw::Loan {
  public:
   explicit LoanSubsidyServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
-  grpc::ServerUnaryReactor* CalculateLoanSubsidy(grpc::CallbackServerContext* context,
-                                                 const v1::LoanSubsidyRequest* request,
-                                                 v1::LoanSubsidyResult* response) override;
-  grpc::ServerUnaryReactor* CalculateLoanSubsidyBatch(grpc::CallbackServerContext* context,
-                                                      const v1::LoanSubsidyBatchRequest* request,
-                                                      v1::LoanSubsidyBatchResult* response) override;
-  grpc::ServerBidiReactor<v1::LoanSubsidyRequest, v1::LoanSubsidyResult>* StreamLoanSubsidies(
+  SUBSIDY_RAW_UNARY(CalculateLoanSubsidy);
+  SUBSIDY_RAW_UNARY(CalculateLoanSubsidyBatch);
+  SUBSIDY_RAW_UNARY(GetLoanPolicy);
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamLoanSubsidies(
       grpc::CallbackServerContext* context) override;
-  grpc::ServerBidiReactor<v1::LoanSubsidyBatchRequest, v1::LoanSubsidyBatchResult>* StreamLoanSubsidyBatches(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamLoanSubsidyBatches(
       grpc::CallbackServerContext* context) override;
-  grpc::ServerUnaryReactor* GetLoanPolicy(grpc::CallbackServerContext* context, const v1::GetLoanPolicyRequest* request,
-                                          v1::LoanPolicy* response) override;
 
  private:
   static constexpr size_t kStreamWindow = 256;      // results queued for the network per stream
@@ -35,61 +52,41 @@ class LoanSubsidyServiceImpl final : public v1::LoanSubsidyService::CallbackServ
   ServiceContext ctx_;
 };
 
-class EducationFundServiceImpl final : public v1::EducationFundService::CallbackService {
+class EducationFundServiceImpl final : public raw::Education {
  public:
   explicit EducationFundServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
-  grpc::ServerUnaryReactor* SplitGrant(grpc::CallbackServerContext* context, const v1::SplitGrantRequest* request,
-                                       v1::SplitGrantResponse* response) override;
-  grpc::ServerUnaryReactor* GetFundPriority(grpc::CallbackServerContext* context,
-                                            const v1::GetFundPriorityRequest* request,
-                                            v1::FundPriority* response) override;
-  grpc::ServerUnaryReactor* AllocateFunds(grpc::CallbackServerContext* context, const v1::AllocateFundsRequest* request,
-                                          v1::FundBalance* response) override;
-  grpc::ServerUnaryReactor* RecordExpenditure(grpc::CallbackServerContext* context,
-                                              const v1::RecordExpenditureRequest* request,
-                                              v1::Expenditure* response) override;
-  grpc::ServerUnaryReactor* GetSpendingProgress(grpc::CallbackServerContext* context,
-                                                const v1::GetSpendingProgressRequest* request,
-                                                v1::SpendingProgress* response) override;
-  grpc::ServerUnaryReactor* ComputeEducationEntitlement(grpc::CallbackServerContext* context,
-                                                        const v1::EducationEntitlementRequest* request,
-                                                        v1::EducationEntitlement* response) override;
+  SUBSIDY_RAW_UNARY(SplitGrant);
+  SUBSIDY_RAW_UNARY(GetFundPriority);
+  SUBSIDY_RAW_UNARY(AllocateFunds);
+  SUBSIDY_RAW_UNARY(RecordExpenditure);
+  SUBSIDY_RAW_UNARY(GetSpendingProgress);
+  SUBSIDY_RAW_UNARY(ComputeEducationEntitlement);
 
  private:
   ServiceContext ctx_;
 };
 
-class RewardPayoutServiceImpl final : public v1::RewardPayoutService::CallbackService {
+class RewardPayoutServiceImpl final : public raw::Reward {
  public:
   explicit RewardPayoutServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
-  grpc::ServerUnaryReactor* ListRewardPolicies(grpc::CallbackServerContext* context,
-                                               const v1::ListRewardPoliciesRequest* request,
-                                               v1::ListRewardPoliciesResponse* response) override;
-  grpc::ServerUnaryReactor* SubmitDetermination(grpc::CallbackServerContext* context,
-                                                const v1::SubmitDeterminationRequest* request,
-                                                v1::Payout* response) override;
-  grpc::ServerUnaryReactor* GetPayout(grpc::CallbackServerContext* context, const v1::GetPayoutRequest* request,
-                                      v1::Payout* response) override;
-  grpc::ServerUnaryReactor* ListPayouts(grpc::CallbackServerContext* context, const v1::ListPayoutsRequest* request,
-                                        v1::ListPayoutsResponse* response) override;
-  grpc::ServerUnaryReactor* RunDisbursement(grpc::CallbackServerContext* context,
-                                            const v1::RunDisbursementRequest* request,
-                                            v1::RunDisbursementResponse* response) override;
+  SUBSIDY_RAW_UNARY(ListRewardPolicies);
+  SUBSIDY_RAW_UNARY(SubmitDetermination);
+  SUBSIDY_RAW_UNARY(GetPayout);
+  SUBSIDY_RAW_UNARY(ListPayouts);
+  SUBSIDY_RAW_UNARY(RunDisbursement);
 
  private:
   ServiceContext ctx_;
 };
 
-class AdminServiceImpl final : public v1::AdminService::CallbackService {
+class AdminServiceImpl final : public raw::Admin {
  public:
   AdminServiceImpl(ServiceContext ctx, ops::DataReloader* reloader) : ctx_(ctx), reloader_(reloader) {}
 
-  grpc::ServerUnaryReactor* ReloadData(grpc::CallbackServerContext* context, const v1::ReloadDataRequest* request,
-                                       v1::ReloadDataResponse* response) override;
-  grpc::ServerUnaryReactor* GetDataStatus(grpc::CallbackServerContext* context, const v1::GetDataStatusRequest* request,
-                                          v1::DataStatus* response) override;
+  SUBSIDY_RAW_UNARY(ReloadData);
+  SUBSIDY_RAW_UNARY(GetDataStatus);
 
  private:
   ServiceContext ctx_;

@@ -1,0 +1,166 @@
+// The edges users hit first, through the real server binary and a real gRPC client: bytes that
+// are not UTF-8 (a GBK name, a request_id with 0xFF) are INVALID_ARGUMENT naming the field, a
+// stream goes on with the bad loan answered in-band, and the server's log stays JSON with the
+// failed call logged as failed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "subsidy/v1/common.pb.h"
+#include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/reward.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char kGbkName[] = "\xd5\xc5\xc8\xfd\xb9\xab\xcb\xbe";  // 张三公司 in GBK: not UTF-8
+
+std::unique_ptr<grpc::ClientContext> Call() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  return ctx;
+}
+
+std::string ViolatedField(const grpc::Status& s) {
+  v1::RpcStatus details;
+  if (!details.ParseFromString(s.error_details()) || details.details_size() == 0) return "";
+  v1::BadRequest bad;
+  if (!bad.ParseFromString(details.details(0).value()) || bad.field_violations_size() == 0) return "";
+  return bad.field_violations(0).field();
+}
+
+v1::LoanSubsidyRequest Loan(const std::string& id) {
+  v1::LoanSubsidyRequest r;
+  r.set_loan_id(id);
+  r.set_province("41");
+  r.set_region_tier(v1::CENTRAL_WEST);
+  r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+  r.set_principal_fen(10'000'000);
+  r.set_contract_date("2024-01-10");
+  r.set_disbursement_date("2024-01-10");
+  r.set_maturity_date("2025-01-10");
+  r.set_annual_rate_percent("4.00");
+  return r;
+}
+
+class EdgesE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = ServerProcess::Start({.db = dir_.path() + "/x.db"});
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = std::move(*s);
+  }
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(EdgesE2e, AStringThatIsNotUtf8IsInvalidArgumentNamingTheField) {
+  auto reward = v1::RewardPayoutService::NewStub(server_->Channel());
+  v1::SubmitDeterminationRequest d;
+  d.set_request_id("gbk-1");
+  d.set_policy_id("YC-DIGITAL-TRANSFORM");
+  d.set_enterprise_uscc(TestUscc(1));
+  d.set_enterprise_name(kGbkName);
+  d.set_determination_date("2024-06-03");
+  v1::Payout p;
+  auto c1 = Call();
+  grpc::Status s = reward->SubmitDetermination(c1.get(), d, &p);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("enterprise_name"));
+  EXPECT_EQ(ViolatedField(s), "enterprise_name");
+
+  auto edu = v1::EducationFundService::NewStub(server_->Channel());
+  v1::RecordExpenditureRequest e;
+  e.set_request_id("E\xff");
+  e.set_school_id("110106-S1");
+  e.set_category("TEACHING");
+  e.set_amount_fen(100);
+  e.set_date("2024-03-01");
+  v1::Expenditure out;
+  auto c2 = Call();
+  s = edu->RecordExpenditure(c2.get(), e, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(s), "request_id");
+
+  // A nested field is named by its path.
+  auto loans = v1::LoanSubsidyService::NewStub(server_->Channel());
+  v1::LoanSubsidyBatchRequest batch;
+  *batch.add_loans() = Loan("ok");
+  *batch.add_loans() = Loan("ok2");
+  batch.mutable_loans(1)->add_repayments()->set_date("2024-05-0\xff");
+  v1::LoanSubsidyBatchResult results;
+  auto c3 = Call();
+  s = loans->CalculateLoanSubsidyBatch(c3.get(), batch, &results);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(s), "loans[1].repayments[0].date");
+
+  // Every line of the server's log is JSON, and the refused calls are logged as refused (the log
+  // is written in batches: wait for the three lines).
+  auto refused_lines = [&] {
+    const std::string log = server_->Stderr();
+    int n = 0;
+    for (size_t at = log.find("\"code\":\"INVALID_ARGUMENT\""); at != std::string::npos;
+         at = log.find("\"code\":\"INVALID_ARGUMENT\"", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  ASSERT_TRUE(WaitUntil([&] { return refused_lines() >= 3; }));
+  std::istringstream lines(server_->Stderr());
+  int refused = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.front(), '{') << line;
+    if (line.find("\"event\":\"rpc\"") != std::string::npos) {
+      EXPECT_THAT(line, ::testing::Not(HasSubstr("\"code\":\"OK\""))) << line;
+      refused += line.find("\"code\":\"INVALID_ARGUMENT\"") != std::string::npos;
+    }
+  }
+  EXPECT_EQ(refused, 3);
+}
+
+TEST_F(EdgesE2e, AStreamAnswersALoanThatIsNotUtf8InBandAndGoesOn) {
+  auto loans = v1::LoanSubsidyService::NewStub(server_->Channel());
+  auto ctx = Call();
+  auto stream = loans->StreamLoanSubsidies(ctx.get());
+  v1::LoanSubsidyResult r;
+  ASSERT_TRUE(stream->Write(Loan("A-1")));
+  ASSERT_TRUE(stream->Read(&r));
+  EXPECT_FALSE(r.has_error());
+  ASSERT_TRUE(stream->Write(Loan(kGbkName)));
+  ASSERT_TRUE(stream->Read(&r));
+  EXPECT_EQ(r.error().code(), "INVALID_ARGUMENT");
+  EXPECT_EQ(r.error().field(), "loan_id");
+  ASSERT_TRUE(stream->Write(Loan("A-3")));
+  ASSERT_TRUE(stream->Read(&r));
+  EXPECT_FALSE(r.has_error());
+  EXPECT_EQ(r.loan_id(), "A-3");
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+
+  // The batch stream answers loan by loan too.
+  auto bctx = Call();
+  auto batches = loans->StreamLoanSubsidyBatches(bctx.get());
+  v1::LoanSubsidyBatchRequest batch;
+  *batch.add_loans() = Loan("B-1");
+  *batch.add_loans() = Loan("B-2");
+  batch.mutable_loans(1)->set_annual_rate_percent("4\xff");
+  *batch.add_loans() = Loan("B-3");
+  ASSERT_TRUE(batches->Write(batch));
+  v1::LoanSubsidyBatchResult results;
+  ASSERT_TRUE(batches->Read(&results));
+  ASSERT_EQ(results.results_size(), 3);
+  EXPECT_FALSE(results.results(0).has_error());
+  EXPECT_EQ(results.results(1).loan_id(), "B-2");
+  EXPECT_EQ(results.results(1).error().field(), "annual_rate_percent");
+  EXPECT_FALSE(results.results(2).has_error());
+  batches->WritesDone();
+  EXPECT_TRUE(batches->Finish().ok());
+}
+
+}  // namespace
+}  // namespace subsidy::testing
