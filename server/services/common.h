@@ -134,17 +134,21 @@ template <class Req, class Resp, class Handler>
 grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServerContext* context,
                                    const Method& method, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
                                    Handler handler) {
-  struct Messages {
-    Req request;
-    Resp response;
-  };
-  auto messages = std::make_shared<Messages>();
-  const absl::Status parsed = ParseMessage(WireBytes(*in), &messages->request);
+  // A computation or a read runs here and now: its messages live on this stack. A mutation waits
+  // for the executor: its messages go with it.
+  Req inline_request;
+  std::shared_ptr<Req> queued_request;
+  Req* request = &inline_request;
+  if (method.runs == Runs::kMutation) {
+    queued_request = std::make_shared<Req>();
+    request = queued_request.get();
+  }
+  const absl::Status parsed = ParseMessage(*in, request);
   std::string request_id;
-  if constexpr (HasRequestId<Req>) request_id = messages->request.request_id();
+  if constexpr (HasRequestId<Req>) request_id = request->request_id();
   auto* reactor = new ObservedReactor(ctx, context, method.full_name, std::move(request_id));
   absl::string_view scope;
-  if constexpr (SchoolScoped<Req>) scope = messages->request.school_id();
+  if constexpr (SchoolScoped<Req>) scope = request->school_id();
   // Who is calling is settled first: an unknown caller learns nothing about its request.
   auto admission = Admit(ctx, context, method.full_name, scope);
   if (!admission.ok()) {
@@ -162,19 +166,21 @@ grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServ
   };
   if (method.runs == Runs::kInline) {
     Call call(ctx, context, method, std::move(*admission));
-    const absl::Status status = handler(call, messages->request, &messages->response);
-    finish(messages->response, status);
+    Resp response;
+    const absl::Status status = handler(call, *request, &response);
+    finish(response, status);
     return reactor;
   }
-  if (!ctx.executor->Submit([&ctx, context, &method, messages, finish, handler = std::move(handler),
+  if (!ctx.executor->Submit([&ctx, context, &method, queued_request, finish, handler = std::move(handler),
                              admitted = std::move(*admission)]() mutable {
         absl::Status status;
-        if constexpr (HasRequestId<Req>) status = ValidateRequestId(messages->request.request_id());
+        if constexpr (HasRequestId<Req>) status = ValidateRequestId(queued_request->request_id());
+        Resp response;
         if (status.ok()) {
           Call call(ctx, context, method, std::move(admitted));
-          status = handler(call, messages->request, &messages->response);
+          status = handler(call, *queued_request, &response);
         }
-        finish(messages->response, status);
+        finish(response, status);
       })) {
     reactor->FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
   }

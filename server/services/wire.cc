@@ -134,6 +134,14 @@ std::string ValidLoanId(const google::protobuf::Message& m) {
   return ValidUtf8(id) ? id : "";
 }
 
+absl::Status ParseMessage(const grpc::ByteBuffer& buffer, google::protobuf::Message* out) {
+  // The reader only reads the buffer (gRPC's API wants it mutable).
+  grpc::ProtoBufferReader reader(const_cast<grpc::ByteBuffer*>(&buffer));
+  if (out->ParsePartialFromZeroCopyStream(&reader)) return absl::OkStatus();
+  out->Clear();
+  return ParseMessage(WireBytes(buffer), out);  // again from the bytes, to name what failed
+}
+
 absl::Status ToWire(const google::protobuf::Message& message, grpc::ByteBuffer* out) {
   bool own = false;
   const grpc::Status s = grpc::GenericSerialize<grpc::ProtoBufferWriter, google::protobuf::Message>(message, out, &own);

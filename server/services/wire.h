@@ -39,6 +39,9 @@ void ForEachLengthDelimited(absl::string_view bytes, int number, const std::func
 // The loan_id of a loan whose parse failed, when it is itself valid UTF-8 (else "").
 std::string ValidLoanId(const google::protobuf::Message& partially_parsed);
 
+// Parses a message received from gRPC, reading its slices in place; errors as ParseMessage.
+absl::Status ParseMessage(const grpc::ByteBuffer& buffer, google::protobuf::Message* out);
+
 // Serializes `message` for gRPC.
 absl::Status ToWire(const google::protobuf::Message& message, grpc::ByteBuffer* out);
 
