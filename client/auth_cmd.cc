@@ -28,7 +28,7 @@ int AddCaller(Context& ctx, const Options& o) {
     if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &config)) return ctx.Fail(path + ": not an AuthConfig");
   }
   const std::string name = o.Get("name");
-  if (name.empty()) return ctx.Fail("--name must not be empty");
+  if (name.empty()) return ctx.Usage("--name must not be empty");
   for (const auto& c : config.callers()) {
     if (c.name() == name) return ctx.Fail("a caller named " + name + " already exists in " + path);
   }
@@ -36,10 +36,10 @@ int AddCaller(Context& ctx, const Options& o) {
   c->set_name(name);
   for (absl::string_view r : absl::StrSplit(o.Get("roles"), ',', absl::SkipWhitespace())) {
     auth::Role role;
-    if (!auth::RoleFromName(r, &role)) return ctx.Fail("unknown role " + std::string(r) + " (bank, school, portal, finance, admin)");
+    if (!auth::RoleFromName(r, &role)) return ctx.Usage("unknown role " + std::string(r) + " (bank, school, portal, finance, admin)");
     c->add_roles(std::string(r));
   }
-  if (c->roles().empty()) return ctx.Fail("--roles needs at least one role");
+  if (c->roles().empty()) return ctx.Usage("--roles needs at least one role");
   for (absl::string_view s : absl::StrSplit(o.Get("schools"), ',', absl::SkipWhitespace())) c->add_schools(std::string(s));
   const std::string token = auth::NewToken();
   c->set_token_sha256(auth::Sha256Hex(token));

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
@@ -9,7 +10,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/wire.h"
 #include "subsidy/v1/common.pb.h"
 
 namespace subsidy::cli {
@@ -68,29 +71,73 @@ namespace {
 std::string CodeName(grpc::StatusCode c) { return absl::StatusCodeToString(static_cast<absl::StatusCode>(c)); }
 }  // namespace
 
+namespace {
+// One error, as a person reads it or as JSON (protobuf's JSON printer over a Struct).
+void PrintError(bool json, const std::string& code, const std::string& message, const std::string& field,
+                const std::string& reason) {
+  if (json) {
+    google::protobuf::Struct error;
+    auto& f = *error.mutable_fields();
+    f["code"].set_string_value(code);
+    f["message"].set_string_value(message);
+    if (!field.empty()) f["field"].set_string_value(field);
+    if (!reason.empty()) f["reason"].set_string_value(reason);
+    std::string text;
+    (void)google::protobuf::util::MessageToJsonString(error, &text);
+    std::cerr << text << std::endl;
+    return;
+  }
+  std::cerr << "subsidyctl: " << (code.empty() ? "" : code + ": ") << message
+            << (reason.empty() ? "" : " [reason " + reason + "]") << (field.empty() ? "" : " [field " + field + "]")
+            << std::endl;
+}
+}  // namespace
+
 int Context::Fail(const grpc::Status& status) const {
-  std::string extra;
+  std::string field, reason;
   v1::RpcStatus details;
   if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
     for (const auto& any : details.details()) {
       if (absl::EndsWith(any.type_url(), "google.rpc.ErrorInfo")) {
         v1::ErrorInfo info;
-        if (info.ParseFromString(any.value())) extra += " [reason " + info.reason() + "]";
+        if (info.ParseFromString(any.value())) reason = info.reason();
       } else if (absl::EndsWith(any.type_url(), "google.rpc.BadRequest")) {
         v1::BadRequest bad;
-        if (bad.ParseFromString(any.value())) {
-          for (const auto& v : bad.field_violations()) extra += " [field " + v.field() + "]";
-        }
+        if (bad.ParseFromString(any.value()) && bad.field_violations_size() > 0) field = bad.field_violations(0).field();
       }
     }
   }
-  std::cerr << "subsidyctl: " << CodeName(status.error_code()) << ": " << status.error_message() << extra << std::endl;
+  PrintError(json, CodeName(status.error_code()), status.error_message(), field, reason);
   return 1;
 }
 
 int Context::Fail(const std::string& message) const {
-  std::cerr << "subsidyctl: " << message << std::endl;
+  PrintError(json, "FAILED", message, "", "");
   return 1;
+}
+
+int Context::Usage(const std::string& message) const {
+  PrintError(json, "USAGE", message, "", "");
+  return 2;
+}
+
+int Context::CheckRequest(const google::protobuf::Message& request) const {
+  if (auto field = service::FindInvalidUtf8(request)) {
+    PrintError(json, "INVALID_ARGUMENT",
+               *field + " is not valid UTF-8 (convert the text, e.g. from GBK, before sending); nothing was sent",
+               *field, "");
+    return 1;
+  }
+  return 0;
+}
+
+std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) {
+    if (!absl::EndsWith(e->value(i)->name(), "_UNSPECIFIED")) names.push_back(e->value(i)->name());
+  }
+  if (names.size() < 2) return absl::StrJoin(names, "");
+  return absl::StrCat(absl::StrJoin(names.begin(), names.end() - 1, ", "), " or ", names.back());
 }
 
 void Context::PrintJson(const google::protobuf::Message& m) const {
@@ -145,16 +192,14 @@ int Registry::Main(int argc, char** argv) {
   if (const char* ca = std::getenv("SUBSIDY_TLS_CA")) ctx.tls_ca = ca;
   std::vector<std::string> args(argv + 1, argv + argc);
   size_t i = 0;
-  // Global options come before the command words.
-  for (; i < args.size() && absl::StartsWith(args[i], "--"); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      PrintTopHelp(std::cout);
-      return 0;
-    } else if (a == "--json") {
+  // Global options: before the command words or anywhere after them.
+  auto global = [&](const std::string& a, int* exit_code) -> bool {
+    *exit_code = -1;
+    if (a == "--json") {
       ctx.json = true;
     } else if (absl::StartsWith(a, "--server=")) {
       ctx.server = a.substr(9);
+      if (ctx.server.empty()) *exit_code = ctx.Usage("--server is empty: give HOST:PORT, e.g. --server=127.0.0.1:50051");
     } else if (absl::StartsWith(a, "--token=")) {
       ctx.token = a.substr(8);
     } else if (absl::StartsWith(a, "--tls_ca=")) {
@@ -167,13 +212,22 @@ int Registry::Main(int argc, char** argv) {
       ctx.tls_server_name = a.substr(18);
     } else if (absl::StartsWith(a, "--timeout=")) {
       if (!absl::SimpleAtoi(a.substr(10), &ctx.timeout_seconds) || ctx.timeout_seconds <= 0) {
-        std::cerr << "subsidyctl: --timeout must be a positive number of seconds" << std::endl;
-        return 2;
+        *exit_code = ctx.Usage("--timeout must be a positive number of seconds");
       }
     } else {
-      std::cerr << "subsidyctl: unknown global option " << a << " (see subsidyctl --help)" << std::endl;
-      return 2;
+      return false;
     }
+    return true;
+  };
+  for (; i < args.size() && absl::StartsWith(args[i], "--"); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      PrintTopHelp(std::cout);
+      return 0;
+    }
+    int exit_code = -1;
+    if (!global(a, &exit_code)) return ctx.Usage("unknown global option " + a + " (see subsidyctl --help)");
+    if (exit_code >= 0) return exit_code;
   }
   std::vector<std::string> words;
   for (; i < args.size() && !absl::StartsWith(args[i], "--"); ++i) words.push_back(args[i]);
@@ -210,9 +264,16 @@ int Registry::Main(int argc, char** argv) {
       PrintCommandHelp(*cmd, std::cout);
       return 0;
     }
-    if (a == "--json") {
-      ctx.json = true;
-      continue;
+    const size_t eq_at = a.find('=');
+    const std::string option = a.substr(2, eq_at == std::string::npos ? std::string::npos : eq_at - 2);
+    const bool own = std::any_of(cmd->options.begin(), cmd->options.end(),
+                                 [&](const OptionSpec& o) { return o.name == option; });
+    if (!own && absl::StartsWith(a, "--")) {
+      int exit_code = -1;
+      if (global(a, &exit_code)) {
+        if (exit_code >= 0) return exit_code;
+        continue;
+      }
     }
     if (!absl::StartsWith(a, "--")) {
       opts.positional_.push_back(a);
@@ -222,24 +283,19 @@ int Registry::Main(int argc, char** argv) {
     const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
     auto spec = std::find_if(cmd->options.begin(), cmd->options.end(), [&](const OptionSpec& o) { return o.name == name; });
     if (spec == cmd->options.end()) {
-      std::cerr << "subsidyctl: " << absl::StrJoin(cmd->path, " ") << ": unknown option --" << name << " (see --help)"
-                << std::endl;
-      return 2;
+      return ctx.Usage(absl::StrJoin(cmd->path, " ") + ": unknown option --" + name + " (see --help)");
     }
     if (spec->is_switch) {
       opts.values_.emplace(name, "true");
     } else if (eq == std::string::npos) {
-      std::cerr << "subsidyctl: --" << name << " needs a value (--" << name << "=...)" << std::endl;
-      return 2;
+      return ctx.Usage("--" + name + " needs a value (--" + name + "=...)");
     } else {
       opts.values_.emplace(name, a.substr(eq + 1));
     }
   }
   for (const auto& o : cmd->options) {
     if (o.required && !opts.Has(o.name)) {
-      std::cerr << "subsidyctl: " << absl::StrJoin(cmd->path, " ") << ": --" << o.name << " is required (see --help)"
-                << std::endl;
-      return 2;
+      return ctx.Usage(absl::StrJoin(cmd->path, " ") + ": --" + o.name + " is required (see --help)");
     }
   }
   return cmd->run(ctx, opts);

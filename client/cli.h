@@ -71,14 +71,23 @@ struct Context {
   // A client context with the deadline set: every call carries one.
   std::unique_ptr<grpc::ClientContext> NewCall() const;
   // Prints "subsidyctl: CODE: message" (and the field or reason from the details) to stderr, returns 1.
+  // With --json the error is one JSON object on stderr: code, message, field, reason.
   int Fail(const grpc::Status& status) const;
   int Fail(const std::string& message) const;
+  // A usage error (a bad option, a missing argument): printed like Fail, returns 2.
+  int Usage(const std::string& message) const;
+  // Checks a request before it is sent: a string that is not UTF-8 is refused here, naming the
+  // field (returns 1); 0 when the request may go.
+  int CheckRequest(const google::protobuf::Message& request) const;
   // Prints a message as JSON (proto field names, defaults included).
   void PrintJson(const google::protobuf::Message& m) const;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// "A, B or C": the values of an API enum a caller may give (not the *_UNSPECIFIED zero).
+std::string EnumChoices(const google::protobuf::EnumDescriptor* e);
 
 struct Command {
   std::vector<std::string> path;  // e.g. {"loan", "calc"}

@@ -26,7 +26,7 @@ bool ParseSource(const std::string& text, v1::FundSource* out) { return v1::Fund
 int Split(Context& ctx, const Options& o) {
   v1::SplitGrantRequest req;
   int64_t total;
-  if (!absl::SimpleAtoi(o.Get("total_fen"), &total)) return ctx.Fail("--total_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("total_fen"), &total)) return ctx.Usage("--total_fen must be an integer (分)");
   req.set_total_fen(total);
   // --shares=CENTRAL_DIRECT:1,MUNICIPAL:3
   for (absl::string_view item : absl::StrSplit(o.Get("shares"), ',', absl::SkipWhitespace())) {
@@ -34,7 +34,7 @@ int Split(Context& ctx, const Options& o) {
     v1::FundSource src;
     int64_t w;
     if (kv.size() != 2 || !ParseSource(kv[0], &src) || !absl::SimpleAtoi(kv[1], &w)) {
-      return ctx.Fail("--shares must be SOURCE:WEIGHT,SOURCE:WEIGHT (e.g. CENTRAL_DIRECT:1,MUNICIPAL:3)");
+      return ctx.Usage("--shares must be SOURCE:WEIGHT,SOURCE:WEIGHT (e.g. CENTRAL_DIRECT:1,MUNICIPAL:3)");
     }
     auto* s = req.add_shares();
     s->set_source(src);
@@ -42,6 +42,7 @@ int Split(Context& ctx, const Options& o) {
   }
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::SplitGrantResponse resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->SplitGrant(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
@@ -60,6 +61,7 @@ int Priority(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::FundPriority resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->GetFundPriority(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
@@ -77,14 +79,15 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_request_id(o.Get("request_id"));
   req.set_school_id(o.Get("school"));
   v1::FundSource src = v1::FUND_SOURCE_UNSPECIFIED;
-  if (!ParseSource(o.Get("source"), &src)) return ctx.Fail("--source must be CENTRAL_DIRECT, MUNICIPAL or DISTRICT");
+  if (!ParseSource(o.Get("source"), &src)) return ctx.Usage("--source must be CENTRAL_DIRECT, MUNICIPAL or DISTRICT");
   req.set_source(src);
   int64_t amount;
-  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Fail("--amount_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::FundBalance resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->AllocateFunds(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
@@ -104,11 +107,12 @@ int Spend(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   req.set_category(o.Get("category"));
   int64_t amount;
-  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Fail("--amount_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::Expenditure resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->RecordExpenditure(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
@@ -130,6 +134,7 @@ int Progress(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::SpendingProgress resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->GetSpendingProgress(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
@@ -170,6 +175,7 @@ int Entitlement(Context& ctx, const Options& o) {
   }
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::EducationEntitlement resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->ComputeEducationEntitlement(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);

@@ -46,22 +46,22 @@ int Calc(Context& ctx, const Options& o) {
   req.set_province(o.Get("province"));
   v1::RegionTier tier = v1::REGION_TIER_UNSPECIFIED;
   if (o.Has("region_tier") && !v1::RegionTier_Parse(o.Get("region_tier"), &tier)) {
-    return ctx.Fail("--region_tier must be EAST, CENTRAL_WEST or POVERTY_AREA");
+    return ctx.Usage("--region_tier must be " + EnumChoices(v1::RegionTier_descriptor()));
   }
   req.set_region_tier(tier);
   v1::LoanProgram program = v1::LOAN_PROGRAM_UNSPECIFIED;
   if (o.Has("program") && !v1::LoanProgram_Parse(o.Get("program"), &program)) {
-    return ctx.Fail("--program must be a LoanProgram name, e.g. ENTREPRENEUR_INDIVIDUAL");
+    return ctx.Usage("--program must be " + EnumChoices(v1::LoanProgram_descriptor()));
   }
   req.set_program(program);
   int32_t n = 0;
   int64_t fen = 0;
-  if (o.Has("partners") && !absl::SimpleAtoi(o.Get("partners"), &n)) return ctx.Fail("--partners must be an integer");
+  if (o.Has("partners") && !absl::SimpleAtoi(o.Get("partners"), &n)) return ctx.Usage("--partners must be an integer");
   req.set_partner_count(n);
   n = 0;
-  if (o.Has("prior") && !absl::SimpleAtoi(o.Get("prior"), &n)) return ctx.Fail("--prior must be an integer");
+  if (o.Has("prior") && !absl::SimpleAtoi(o.Get("prior"), &n)) return ctx.Usage("--prior must be an integer");
   req.set_prior_subsidized_loans(n);
-  if (!absl::SimpleAtoi(o.Get("principal_fen"), &fen)) return ctx.Fail("--principal_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("principal_fen"), &fen)) return ctx.Usage("--principal_fen must be an integer (分)");
   req.set_principal_fen(fen);
   req.set_contract_date(o.Get("contract"));
   req.set_disbursement_date(o.Get("disbursement", o.Get("contract")));
@@ -69,36 +69,37 @@ int Calc(Context& ctx, const Options& o) {
   req.set_annual_rate_percent(o.Get("rate"));
   if (o.Has("lpr_tenor")) {
     v1::LprTenor t;
-    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Fail("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
+    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Usage("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
     req.set_lpr_tenor(t);
   }
   if (o.Has("day_count")) {
     v1::DayCount d;
-    if (!v1::DayCount_Parse(o.Get("day_count"), &d)) return ctx.Fail("--day_count must be ACT_360 or ACT_365");
+    if (!v1::DayCount_Parse(o.Get("day_count"), &d)) return ctx.Usage("--day_count must be ACT_360 or ACT_365");
     req.set_day_count(d);
   }
   for (const auto& r : o.GetAll("repayment")) {
     std::vector<std::string> parts = absl::StrSplit(r, ':');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &fen)) return ctx.Fail("--repayment must be DATE:FEN");
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &fen)) return ctx.Usage("--repayment must be DATE:FEN");
     auto* x = req.add_repayments();
     x->set_date(parts[0]);
     x->set_principal_fen(fen);
   }
   for (const auto& r : o.GetAll("overdue")) {
     std::vector<std::string> parts = absl::StrSplit(r, "..");
-    if (parts.size() != 2) return ctx.Fail("--overdue must be START..END");
+    if (parts.size() != 2) return ctx.Usage("--overdue must be START..END");
     auto* x = req.add_overdue_periods();
     x->set_start_date(parts[0]);
     x->set_end_date(parts[1]);
   }
   if (o.Has("claim")) {
     std::vector<std::string> parts = absl::StrSplit(o.Get("claim"), "..");
-    if (parts.size() != 2) return ctx.Fail("--claim must be START..END");
+    if (parts.size() != 2) return ctx.Usage("--claim must be START..END");
     req.mutable_claim_period()->set_start_date(parts[0]);
     req.mutable_claim_period()->set_end_date(parts[1]);
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   v1::LoanSubsidyResult result;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->CalculateLoanSubsidy(call.get(), req, &result);
   if (!s.ok()) return ctx.Fail(s);
@@ -111,18 +112,19 @@ int Policy(Context& ctx, const Options& o) {
   req.set_province(o.Get("province"));
   req.set_date(o.Get("date"));
   v1::LoanProgram program = v1::LOAN_PROGRAM_UNSPECIFIED;
-  if (!v1::LoanProgram_Parse(o.Get("program"), &program)) return ctx.Fail("--program must be a LoanProgram name");
+  if (!v1::LoanProgram_Parse(o.Get("program"), &program)) return ctx.Usage("--program must be " + EnumChoices(v1::LoanProgram_descriptor()));
   req.set_program(program);
   v1::RegionTier tier = v1::REGION_TIER_UNSPECIFIED;
-  if (!v1::RegionTier_Parse(o.Get("region_tier", "EAST"), &tier)) return ctx.Fail("--region_tier is not a RegionTier");
+  if (!v1::RegionTier_Parse(o.Get("region_tier", "EAST"), &tier)) return ctx.Usage("--region_tier must be " + EnumChoices(v1::RegionTier_descriptor()));
   req.set_region_tier(tier);
   if (o.Has("lpr_tenor")) {
     v1::LprTenor t;
-    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Fail("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
+    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Usage("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
     req.set_lpr_tenor(t);
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   v1::LoanPolicy p;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->GetLoanPolicy(call.get(), req, &p);
   if (!s.ok()) return ctx.Fail(s);
@@ -152,13 +154,13 @@ int Policy(Context& ctx, const Options& o) {
 }
 
 int Claim(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Fail("loan claim: give exactly one FILE.csv");
+  if (o.positional().size() != 1) return ctx.Usage("loan claim: give exactly one FILE.csv");
   const std::string path = o.positional()[0];
   std::ifstream in(path);
   if (!in) return ctx.Fail("cannot read " + path);
   int batch_size = 500;
   if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
-    return ctx.Fail("--batch must be a positive integer");
+    return ctx.Usage("--batch must be a positive integer");
   }
   std::string line;
   size_t line_no = 0;

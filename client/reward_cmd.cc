@@ -66,11 +66,12 @@ int Submit(Context& ctx, const Options& o) {
   req.set_determination_date(o.Get("date"));
   for (const auto& m : o.GetAll("metric")) {
     const size_t eq = m.find('=');
-    if (eq == std::string::npos) return ctx.Fail("--metric must be NAME=VALUE");
+    if (eq == std::string::npos) return ctx.Usage("--metric must be NAME=VALUE");
     (*req.mutable_metrics())[m.substr(0, eq)] = m.substr(eq + 1);
   }
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::Payout p;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->SubmitDetermination(call.get(), req, &p);
   if (!s.ok()) return ctx.Fail(s);
@@ -83,6 +84,7 @@ int Get(Context& ctx, const Options& o) {
   req.set_payout_id(o.Get("payout"));
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::Payout p;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->GetPayout(call.get(), req, &p);
   if (!s.ok()) return ctx.Fail(s);
@@ -96,12 +98,12 @@ int List(Context& ctx, const Options& o) {
   req.set_enterprise_uscc(o.Get("uscc"));
   if (o.Has("status")) {
     v1::PayoutStatus st;
-    if (!v1::PayoutStatus_Parse(o.Get("status"), &st)) return ctx.Fail("--status must be SCHEDULED, REJECTED or DISBURSED");
+    if (!v1::PayoutStatus_Parse(o.Get("status"), &st)) return ctx.Usage("--status must be " + EnumChoices(v1::PayoutStatus_descriptor()));
     req.set_status(st);
   }
   req.set_overdue_as_of(o.Get("overdue_as_of"));
   int32_t size = 0;
-  if (o.Has("page_size") && !absl::SimpleAtoi(o.Get("page_size"), &size)) return ctx.Fail("--page_size must be an integer");
+  if (o.Has("page_size") && !absl::SimpleAtoi(o.Get("page_size"), &size)) return ctx.Usage("--page_size must be an integer");
   req.set_page_size(size);
   req.set_page_token(o.Get("page_token"));
   const bool all = o.Has("all");
@@ -110,6 +112,7 @@ int List(Context& ctx, const Options& o) {
   MoneyTotal fen;
   for (;;) {
     v1::ListPayoutsResponse resp;
+    if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
     auto call = ctx.NewCall();
     grpc::Status s = stub->ListPayouts(call.get(), req, &resp);
     if (!s.ok()) return ctx.Fail(s);
@@ -139,6 +142,7 @@ int Disburse(Context& ctx, const Options& o) {
   req.set_payment_date(o.Get("date"));
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::RunDisbursementResponse resp;
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto call = ctx.NewCall();
   grpc::Status s = stub->RunDisbursement(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);

@@ -162,5 +162,34 @@ TEST_F(EdgesE2e, AStreamAnswersALoanThatIsNotUtf8InBandAndGoesOn) {
   EXPECT_TRUE(batches->Finish().ok());
 }
 
+TEST_F(EdgesE2e, TheClientNeverSurprises) {
+  const std::string server = "--server=" + server_->address();
+  // Global options work after the command too.
+  auto health = RunCtl({"health", server});
+  EXPECT_EQ(health.exit_code, 0) << health.err;
+  // Usage errors exit 2, each with a clear line; an invalid enum value lists the valid ones.
+  auto empty = RunCtl({"--server=", "health"});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("--server is empty"));
+  auto program = RunCtl({server, "loan", "policy", "--province=41", "--program=FOO", "--date=2024-01-01"});
+  EXPECT_EQ(program.exit_code, 2);
+  EXPECT_THAT(program.err, HasSubstr("ENTREPRENEUR_INDIVIDUAL, ENTREPRENEUR_PARTNERSHIP"));
+  auto amount = RunCtl({server, "edu", "allocate", "--request_id=A1", "--school=110106-S1", "--source=CENTRAL_DIRECT",
+                        "--amount_fen=ten", "--date=2024-03-01"});
+  EXPECT_EQ(amount.exit_code, 2) << amount.err;
+  // With --json an error is one JSON object on stderr, with the field the server named.
+  auto bad = RunCtl({server, "--json", "edu", "allocate", "--request_id=A1", "--school=110106-S1",
+                     "--source=CENTRAL_DIRECT", "--amount_fen=-5", "--date=2024-03-01"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("\"code\":\"INVALID_ARGUMENT\""));
+  EXPECT_THAT(bad.err, HasSubstr("\"field\":\"amount_fen\""));
+  // A name that is not UTF-8 is refused before it is sent, naming the field.
+  auto gbk = RunCtl({server, "reward", "submit", "--request_id=G1", "--policy=YC-DIGITAL-TRANSFORM",
+                     "--uscc=" + TestUscc(7), std::string("--name=") + kGbkName, "--date=2024-06-03"});
+  EXPECT_EQ(gbk.exit_code, 1);
+  EXPECT_THAT(gbk.err, HasSubstr("enterprise_name is not valid UTF-8"));
+  EXPECT_THAT(gbk.err, HasSubstr("nothing was sent"));
+}
+
 }  // namespace
 }  // namespace subsidy::testing
