@@ -23,6 +23,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/internal/program_name.h"
+#include "absl/flags/internal/usage.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -35,7 +37,8 @@
 #include "storage/storage.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve on; port 0 picks a free port");
-ABSL_FLAG(std::string, db, "var/subsidy.db",
+constexpr char kDefaultDb[] = "var/subsidy.db";
+ABSL_FLAG(std::string, db, kDefaultDb,
           "SQLite database file (created with its schema on first start), or a postgresql:// URL for several replicas");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per server");
 ABSL_FLAG(std::string, data_dir, "",
@@ -122,6 +125,17 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The subsidy-calc gRPC service.\n"
       "Usage: subsidy-server [--listen=HOST:PORT] [--db=PATH|postgresql://…] [--data_dir=DIR] [--metrics_listen=HOST:PORT]");
+  // --help lists every flag of the server and exits 0 (abseil's own --help looks for flags in a
+  // file named after the binary, finds none here, and exits 1).
+  absl::flags_internal::SetProgramInvocationName(argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view a = argv[i];
+    if (a == "--help" || a == "-help" || a == "-h" || a == "--helpfull") {
+      absl::flags_internal::FlagsHelp(std::cout, "server/main.cc", absl::flags_internal::HelpFormat::kHumanReadable,
+                                      absl::ProgramUsageMessage());
+      return 0;
+    }
+  }
   absl::ParseCommandLine(argc, argv);
   subsidy::ops::RouteLibraryLogs();
   // Debian's abseil checks every Mutex acquisition for lock-order cycles (a debugging aid that
@@ -147,9 +161,15 @@ int main(int argc, char** argv) {
 
   const std::string db_path = absl::GetFlag(FLAGS_db);
   if (db_path.find("://") == std::string::npos) {
+    // Only the default place is made on first start; a directory named by hand must exist (a typo
+    // should not quietly start an empty ledger somewhere else).
     std::error_code ec;
     const auto parent = std::filesystem::path(db_path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (db_path == kDefaultDb) {
+      std::filesystem::create_directories(parent, ec);
+    } else if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return Fail(absl::StrCat("--db: the directory ", parent.string(), " does not exist"));
+    }
   }
   const subsidy::Clock& clock = subsidy::Clock::System();
   auto storage = subsidy::storage::OpenStorage(db_path, {.pool_size = absl::GetFlag(FLAGS_db_pool_size), .clock = &clock});

@@ -125,5 +125,40 @@ TEST(ServerE2e, ASecondServerOnATakenPortExitsNamingTheAddress) {
   for (std::string line; std::getline(lines, line);) EXPECT_EQ(line.front(), '{') << line;
 }
 
+// Runs the server binary with `args` (it is expected to exit by itself); exit status and output.
+struct ServerRun {
+  int exit_code;
+  std::string out, err;
+};
+ServerRun RunServer(const std::string& args, const TempDir& dir) {
+  const std::string cmd = std::string(SUBSIDY_SERVER_BIN) + " " + args + " >" + dir.path() + "/run.out 2>" +
+                          dir.path() + "/run.err";
+  const int status = std::system(cmd.c_str());
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir.path() + "/run.out"), slurp(dir.path() + "/run.err")};
+}
+
+TEST(ServerE2e, HelpListsEveryFlagAndExitsZero) {
+  TempDir dir;
+  const ServerRun help = RunServer("--help", dir);
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--listen", "--db", "--data_dir", "--auth_config", "--tls_cert", "--metrics_listen",
+                           "--max_stream_messages", "--shutdown_grace_seconds"}) {
+    EXPECT_THAT(help.out, HasSubstr(flag));
+  }
+}
+
+TEST(ServerE2e, ADatabaseInADirectoryThatDoesNotExistIsRefusedNotMade) {
+  TempDir dir;
+  const std::string missing = dir.path() + "/no/such/dir";
+  const ServerRun run = RunServer("--listen=127.0.0.1:0 --db=" + missing + "/x.db --data_dir=" SUBSIDY_DATA_DIR, dir);
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_THAT(run.err, HasSubstr("the directory " + missing + " does not exist"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/no"));
+}
+
 }  // namespace
 }  // namespace subsidy::testing
