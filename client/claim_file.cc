@@ -1,5 +1,14 @@
 #include "claim_file.h"
 
+#include <errno.h>
+#include <iconv.h>
+
+#include <algorithm>
+
+#include <google/protobuf/stubs/common.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,7 +33,7 @@ const std::vector<std::string>& RequiredColumns() {
 }
 
 std::string CsvQuote(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
@@ -32,48 +41,176 @@ std::string CsvQuote(const std::string& s) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& raw) {
-  std::string line = raw;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::vector<std::string> out;
+absl::StatusOr<Encoding> EncodingFromName(absl::string_view name) {
+  const std::string n = absl::AsciiStrToLower(name);
+  if (n == "auto") return Encoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return Encoding::kUtf8;
+  if (n == "gb18030" || n == "gbk" || n == "gb2312") return Encoding::kGb18030;
+  return absl::InvalidArgumentError("--encoding must be auto, utf-8 or gb18030");
+}
+
+namespace {
+
+size_t LineAt(absl::string_view text, size_t offset) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+}
+
+absl::StatusOr<std::string> FromGb18030(const std::string& bytes) {
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::InternalError("iconv cannot convert from GB18030 here");
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in_ptr = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* out_ptr = out.data();
+  size_t out_left = out.size();
+  absl::Status status;
+  while (in_left > 0) {
+    if (iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left) != static_cast<size_t>(-1)) continue;
+    if (errno == E2BIG) {
+      const size_t used = out.size() - out_left;
+      out.resize(out.size() * 2);
+      out_ptr = out.data() + used;
+      out_left = out.size() - used;
+      continue;
+    }
+    const size_t at = bytes.size() - in_left;
+    status = absl::InvalidArgumentError(
+        absl::StrCat("line ", LineAt(bytes, at), ": bytes that are neither UTF-8 nor GB18030 (at byte ", at, ")"));
+    break;
+  }
+  iconv_close(cd);
+  if (!status.ok()) return status;
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+bool ValidUtf8(absl::string_view s) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(s.data(), static_cast<int>(s.size()));
+}
+
+}  // namespace
+
+absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
+  static constexpr absl::string_view kBom = "\xEF\xBB\xBF";
+  if (encoding != Encoding::kGb18030 && absl::StartsWith(bytes, kBom)) {
+    bytes.erase(0, kBom.size());
+    if (!ValidUtf8(bytes)) return absl::InvalidArgumentError("the file starts with a UTF-8 mark but is not UTF-8");
+    return DecodedText{std::move(bytes), "UTF-8 with BOM"};
+  }
+  if (encoding == Encoding::kUtf8 || (encoding == Encoding::kAuto && ValidUtf8(bytes))) {
+    if (!ValidUtf8(bytes)) {
+      // Name the first line that is not UTF-8.
+      size_t line_start = 0;
+      for (size_t line = 1;; ++line) {
+        const size_t end = bytes.find('\n', line_start);
+        const absl::string_view l(bytes.data() + line_start, (end == std::string::npos ? bytes.size() : end) - line_start);
+        if (!ValidUtf8(l)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "line ", line, ": not UTF-8 (a GBK/GB18030 file? try --encoding=gb18030 or --encoding=auto)"));
+        }
+        if (end == std::string::npos) break;
+        line_start = end + 1;
+      }
+    }
+    return DecodedText{std::move(bytes), "UTF-8"};
+  }
+  auto text = FromGb18030(bytes);
+  if (!text.ok()) return text.status();
+  return DecodedText{std::move(*text), "GB18030"};
+}
+
+absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
+  std::vector<CsvRecord> out;
+  CsvRecord record;
   std::string cell;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
+  bool quoted = false, cell_was_quoted = false, at_record_start = true;
+  size_t line = 1;
+  auto end_cell = [&] {
+    record.cells.push_back(std::move(cell));
+    cell.clear();
+    cell_was_quoted = false;
+  };
+  auto end_record = [&] {
+    end_cell();
+    const bool blank = record.cells.size() == 1 && record.cells[0].empty();
+    const bool comment = !record.cells.empty() && absl::StartsWith(record.cells[0], "#");
+    if (!blank && !comment) out.push_back(std::move(record));
+    record = CsvRecord();
+    at_record_start = true;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (at_record_start) {
+      record.line = line;
+      at_record_start = false;
+    }
     if (quoted) {
       if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
           cell += '"';
           ++i;
         } else {
           quoted = false;
         }
       } else {
+        if (c == '\n') ++line;
         cell += c;
       }
-    } else if (c == '"') {
-      if (!cell.empty()) return absl::InvalidArgumentError(absl::StrCat("stray quote in column ", out.size() + 1));
-      quoted = true;
+      continue;
+    }
+    if (c == '"') {
+      if (!cell.empty() || cell_was_quoted) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("line ", line, ": a quote inside an unquoted cell (column ", record.cells.size() + 1, ")"));
+      }
+      quoted = cell_was_quoted = true;
     } else if (c == ',') {
-      out.push_back(std::move(cell));
-      cell.clear();
+      end_cell();
+    } else if (c == '\r' && (i + 1 == text.size() || text[i + 1] == '\n')) {
+      continue;  // CRLF: the LF (or the end of the text) ends the record
+    } else if (c == '\n') {
+      end_record();
+      ++line;
     } else {
       cell += c;
     }
   }
-  if (quoted) return absl::InvalidArgumentError("unterminated quote");
-  out.push_back(std::move(cell));
+  if (quoted) return absl::InvalidArgumentError(absl::StrCat("line ", record.line, ": a quote is never closed"));
+  if (!at_record_start) end_record();
   return out;
+}
+
+absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line) {
+  auto records = ParseCsv(line);
+  if (!records.ok()) return records.status();
+  if (records->empty()) return std::vector<std::string>{""};
+  if (records->size() != 1) return absl::InvalidArgumentError("more than one line");
+  return std::move(records->front().cells);
 }
 
 absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::string& header_line) {
   auto cells = SplitCsvLine(header_line);
   if (!cells.ok()) return cells.status();
+  return FromHeader(*cells);
+}
+
+absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::vector<std::string>& cells) {
   ClaimFileReader r;
-  for (size_t i = 0; i < cells->size(); ++i) {
-    const std::string name(absl::StripAsciiWhitespace((*cells)[i]));
+  size_t known = 0;
+  for (const auto& raw : cells) {
+    known += std::find(KnownColumns().begin(), KnownColumns().end(), std::string(absl::StripAsciiWhitespace(raw))) !=
+             KnownColumns().end();
+  }
+  if (known == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the first row is not a header: a claim file starts with a row naming its columns (",
+        absl::StrJoin(RequiredColumns(), ","), ", …)"));
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const std::string name(absl::StripAsciiWhitespace(cells[i]));
     if (std::find(KnownColumns().begin(), KnownColumns().end(), name) == KnownColumns().end()) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown column \"", name, "\""));
+      return absl::InvalidArgumentError(absl::StrCat("unknown column \"", name, "\" (the columns are ",
+                                                     absl::StrJoin(KnownColumns(), ","), ")"));
     }
     if (!r.columns_.emplace(name, i).second) return absl::InvalidArgumentError(absl::StrCat("column \"", name, "\" twice"));
   }
@@ -83,66 +220,108 @@ absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::string& h
   return r;
 }
 
+std::string ClaimFileReader::LoanId(const std::vector<std::string>& cells) const {
+  auto it = columns_.find("loan_id");
+  if (it == columns_.end() || it->second >= cells.size()) return "";
+  return std::string(absl::StripAsciiWhitespace(cells[it->second]));
+}
+
 absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::string& line) const {
   auto cells = SplitCsvLine(line);
   if (!cells.ok()) return cells.status();
+  return ParseRow(*cells);
+}
+
+absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::vector<std::string>& cells) const {
   auto get = [&](const std::string& col) -> std::string {
     auto it = columns_.find(col);
-    if (it == columns_.end() || it->second >= cells->size()) return "";
-    return std::string(absl::StripAsciiWhitespace((*cells)[it->second]));
+    if (it == columns_.end() || it->second >= cells.size()) return "";
+    return std::string(absl::StripAsciiWhitespace(cells[it->second]));
   };
-  auto bad = [](const std::string& col, absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(col, ": ", why));
-  };
+  std::vector<std::string> errors;  // every bad cell of the row, so that none hides another
+  auto bad = [&](const std::string& col, absl::string_view why) { errors.push_back(absl::StrCat(col, ": ", why)); };
+  if (cells.size() > columns_.size()) bad("row", absl::StrCat(cells.size(), " cells for ", columns_.size(), " columns"));
+  for (const auto& c : RequiredColumns()) {
+    if (get(c).empty()) bad(c, "is empty (a required column has no default)");
+  }
   v1::LoanSubsidyRequest req;
   req.set_loan_id(get("loan_id"));
   req.set_province(get("province"));
   v1::RegionTier tier;
   if (!get("region_tier").empty()) {
-    if (!v1::RegionTier_Parse(get("region_tier"), &tier)) return bad("region_tier", "not a RegionTier name");
-    req.set_region_tier(tier);
+    if (v1::RegionTier_Parse(get("region_tier"), &tier)) {
+      req.set_region_tier(tier);
+    } else {
+      bad("region_tier", "not EAST, CENTRAL_WEST or POVERTY_AREA");
+    }
   }
   v1::LoanProgram program;
   if (!get("program").empty()) {
-    if (!v1::LoanProgram_Parse(get("program"), &program)) return bad("program", "not a LoanProgram name");
-    req.set_program(program);
+    if (v1::LoanProgram_Parse(get("program"), &program)) {
+      req.set_program(program);
+    } else {
+      bad("program", "not a LoanProgram name (ENTREPRENEUR_INDIVIDUAL, …)");
+    }
   }
   int32_t i32;
   int64_t i64;
   if (!get("partner_count").empty()) {
-    if (!absl::SimpleAtoi(get("partner_count"), &i32)) return bad("partner_count", "not an integer");
-    req.set_partner_count(i32);
+    if (absl::SimpleAtoi(get("partner_count"), &i32)) {
+      req.set_partner_count(i32);
+    } else {
+      bad("partner_count", "not an integer");
+    }
   }
   if (!get("prior_subsidized_loans").empty()) {
-    if (!absl::SimpleAtoi(get("prior_subsidized_loans"), &i32)) return bad("prior_subsidized_loans", "not an integer");
-    req.set_prior_subsidized_loans(i32);
+    if (absl::SimpleAtoi(get("prior_subsidized_loans"), &i32)) {
+      req.set_prior_subsidized_loans(i32);
+    } else {
+      bad("prior_subsidized_loans", "not an integer");
+    }
   }
-  if (!absl::SimpleAtoi(get("principal_fen"), &i64)) return bad("principal_fen", "not an integer");
-  req.set_principal_fen(i64);
+  if (!get("principal_fen").empty()) {
+    if (absl::SimpleAtoi(get("principal_fen"), &i64)) {
+      req.set_principal_fen(i64);
+    } else {
+      bad("principal_fen", "not an integer number of 分");
+    }
+  }
   req.set_contract_date(get("contract_date"));
   req.set_disbursement_date(get("disbursement_date"));
   req.set_maturity_date(get("maturity_date"));
   req.set_annual_rate_percent(get("annual_rate_percent"));
   v1::LprTenor tenor;
   if (!get("lpr_tenor").empty()) {
-    if (!v1::LprTenor_Parse(get("lpr_tenor"), &tenor)) return bad("lpr_tenor", "not ONE_YEAR or FIVE_YEAR");
-    req.set_lpr_tenor(tenor);
+    if (v1::LprTenor_Parse(get("lpr_tenor"), &tenor)) {
+      req.set_lpr_tenor(tenor);
+    } else {
+      bad("lpr_tenor", "not ONE_YEAR or FIVE_YEAR");
+    }
   }
   v1::DayCount dc;
   if (!get("day_count").empty()) {
-    if (!v1::DayCount_Parse(get("day_count"), &dc)) return bad("day_count", "not ACT_360 or ACT_365");
-    req.set_day_count(dc);
+    if (v1::DayCount_Parse(get("day_count"), &dc)) {
+      req.set_day_count(dc);
+    } else {
+      bad("day_count", "not ACT_360 or ACT_365");
+    }
   }
   for (absl::string_view item : absl::StrSplit(get("repayments"), ';', absl::SkipWhitespace())) {
     std::vector<std::string> parts = absl::StrSplit(absl::StripAsciiWhitespace(item), ':');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &i64)) return bad("repayments", "expected DATE:FEN;DATE:FEN");
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &i64)) {
+      bad("repayments", "expected DATE:FEN;DATE:FEN");
+      break;
+    }
     auto* r = req.add_repayments();
     r->set_date(parts[0]);
     r->set_principal_fen(i64);
   }
   for (absl::string_view item : absl::StrSplit(get("overdue_periods"), ';', absl::SkipWhitespace())) {
     std::vector<std::string> parts = absl::StrSplit(absl::StripAsciiWhitespace(item), "..");
-    if (parts.size() != 2) return bad("overdue_periods", "expected START..END;START..END");
+    if (parts.size() != 2) {
+      bad("overdue_periods", "expected START..END;START..END");
+      break;
+    }
     auto* o = req.add_overdue_periods();
     o->set_start_date(parts[0]);
     o->set_end_date(parts[1]);
@@ -151,21 +330,22 @@ absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::stri
     req.mutable_claim_period()->set_start_date(get("claim_start"));
     req.mutable_claim_period()->set_end_date(get("claim_end"));
   }
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "; "));
   return req;
 }
 
 std::string ResultCsvHeader() {
-  return "loan_id,status,regime_id,lpr_percent,ceiling_percent,subsidy_rate_percent,periods,total_interest_fen,"
+  return "line,loan_id,status,regime_id,lpr_percent,ceiling_percent,subsidy_rate_percent,periods,total_interest_fen,"
          "total_subsidy_fen,total_borrower_fen,reasons,error_field,error_message";
 }
 
-std::string ResultCsvRow(const v1::LoanSubsidyResult& r) {
+std::string ResultCsvRow(size_t line, const v1::LoanSubsidyResult& r) {
   std::vector<std::string> reasons;
   for (const auto& x : r.reasons()) reasons.push_back(x.code());
   const bool error = r.has_error() && !r.error().code().empty();
   const std::string status = error ? "ERROR" : (r.eligible() ? "ELIGIBLE" : "INELIGIBLE");
   return absl::StrJoin(
-      {CsvQuote(r.loan_id()), status, r.regime_id(), r.lpr_percent(), r.ceiling_percent(), r.subsidy_rate_percent(),
+      {absl::StrCat(line), CsvQuote(r.loan_id()), status, r.regime_id(), r.lpr_percent(), r.ceiling_percent(), r.subsidy_rate_percent(),
        absl::StrCat(r.periods_size()), absl::StrCat(r.total_interest_fen()), absl::StrCat(r.total_subsidy_fen()),
        absl::StrCat(r.total_borrower_fen()), absl::StrJoin(reasons, ";"), CsvQuote(r.error().field()),
        CsvQuote(r.error().message())},

@@ -2,14 +2,21 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <thread>
 
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "claim_file.h"
 #include "cli.h"
+#include "services/wire.h"
 #include "money/money.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 
@@ -153,82 +160,132 @@ int Policy(Context& ctx, const Options& o) {
   return 0;
 }
 
+// A claim row that never reached the engine: its error, in-band like the server's.
+v1::LoanSubsidyResult RowError(const std::string& loan_id, const std::string& message) {
+  v1::LoanSubsidyResult r;
+  r.set_loan_id(loan_id);
+  r.mutable_error()->set_code("INVALID_ARGUMENT");
+  r.mutable_error()->set_message(message);
+  return r;
+}
+
 int Claim(Context& ctx, const Options& o) {
   if (o.positional().size() != 1) return ctx.Usage("loan claim: give exactly one FILE.csv");
   const std::string path = o.positional()[0];
-  std::ifstream in(path);
-  if (!in) return ctx.Fail("cannot read " + path);
   int batch_size = 500;
   if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
     return ctx.Usage("--batch must be a positive integer");
   }
-  std::string line;
-  size_t line_no = 0;
-  std::optional<ClaimFileReader> reader;
-  // Rows that do not parse become error results without going to the server.
+  auto encoding = EncodingFromName(o.Get("encoding", "auto"));
+  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ctx.Fail("cannot read " + path + ": " + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  if (in.bad()) return ctx.Fail("cannot read " + path + ": " + std::strerror(errno));
+  auto text = DecodeText(std::move(bytes), *encoding);
+  if (!text.ok()) return ctx.Fail(path + ": " + std::string(text.status().message()));
+  auto records = ParseCsv(text->utf8);
+  if (!records.ok()) return ctx.Fail(path + ": " + std::string(records.status().message()));
+  if (records->empty()) return ctx.Fail(path + ": the file is empty (no header row)");
+  auto reader = ClaimFileReader::FromHeader(records->front().cells);
+  if (!reader.ok()) {
+    return ctx.Fail(absl::StrCat(path, ":", records->front().line, ": ", reader.status().message()));
+  }
+
+  // Every row gets a result: rows that do not parse (or repeat a loan_id) get their error here,
+  // the others are sent, and the server's answer fills their slot.
   std::vector<v1::LoanSubsidyResult> results;
+  std::vector<size_t> lines;
   std::vector<int> sent_index;  // result slot of each loan sent
   std::vector<v1::LoanSubsidyBatchRequest> batches(1);
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    if (!reader) {
-      auto r = ClaimFileReader::FromHeader(line);
-      if (!r.ok()) return ctx.Fail(absl::StrCat(path, ":", line_no, ": ", r.status().message()));
-      reader = std::move(*r);
-      continue;
-    }
-    auto req = reader->ParseRow(line);
-    results.emplace_back();
+  std::map<std::string, size_t> first_line_of;
+  for (size_t k = 1; k < records->size(); ++k) {
+    const CsvRecord& rec = (*records)[k];
+    const std::string loan_id = reader->LoanId(rec.cells);
+    const std::string where = absl::StrCat(path, ":", rec.line, " (loan_id ", loan_id.empty() ? "?" : loan_id, "): ");
+    lines.push_back(rec.line);
+    auto req = reader->ParseRow(rec.cells);
     if (!req.ok()) {
-      auto& r = results.back();
-      r.set_loan_id(absl::StrCat("line ", line_no));
-      r.mutable_error()->set_code("INVALID_ARGUMENT");
-      r.mutable_error()->set_message(absl::StrCat(path, ":", line_no, ": ", req.status().message()));
+      results.push_back(RowError(loan_id, where + std::string(req.status().message())));
       continue;
     }
+    if (auto [it, fresh] = first_line_of.emplace(loan_id, rec.line); !fresh) {
+      results.push_back(RowError(loan_id, absl::StrCat(where, "loan_id repeats line ", it->second,
+                                                       ": a loan is claimed once per file")));
+      continue;
+    }
+    if (auto field = service::FindInvalidUtf8(*req)) {
+      results.push_back(RowError(loan_id, where + *field + " is not valid UTF-8"));
+      continue;
+    }
+    results.emplace_back();
     if (batches.back().loans_size() >= batch_size) batches.emplace_back();
     *batches.back().add_loans() = std::move(*req);
     sent_index.push_back(static_cast<int>(results.size()) - 1);
   }
-  if (!reader) return ctx.Fail(path + ": no header line");
   if (batches.back().loans_size() == 0) batches.pop_back();
 
-  auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
-  grpc::ClientContext call;  // a claim file may take a while: a generous deadline per file
-  call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds * 10));
-  auto stream = stub->StreamLoanSubsidyBatches(&call);
-  std::thread writer([&] {
-    for (const auto& b : batches) {
-      if (!stream->Write(b)) break;
+  int exit_code = 0;
+  if (o.Has("dry_run")) {
+    // Checked, not calculated: the rows that would be sent are marked so.
+    for (int slot : sent_index) {
+      results[static_cast<size_t>(slot)].set_loan_id(reader->LoanId((*records)[static_cast<size_t>(slot) + 1].cells));
     }
-    stream->WritesDone();
-  });
-  const bool tty = isatty(STDERR_FILENO);
-  size_t received = 0;
-  v1::LoanSubsidyBatchResult batch_result;
-  while (stream->Read(&batch_result)) {
-    for (auto& r : *batch_result.mutable_results()) {
-      if (received >= sent_index.size()) break;
-      results[static_cast<size_t>(sent_index[received++])] = std::move(r);
+  } else if (!sent_index.empty()) {
+    auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
+    grpc::ClientContext call;  // a claim file may take a while: a generous deadline per file
+    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds * 10));
+    if (!ctx.token.empty()) call.AddMetadata("authorization", "Bearer " + ctx.token);
+    auto stream = stub->StreamLoanSubsidyBatches(&call);
+    std::thread writer([&] {
+      for (const auto& b : batches) {
+        if (!stream->Write(b)) break;
+      }
+      stream->WritesDone();
+    });
+    const bool tty = isatty(STDERR_FILENO) && !ctx.json;
+    size_t received = 0;
+    v1::LoanSubsidyBatchResult batch_result;
+    while (stream->Read(&batch_result)) {
+      for (auto& r : *batch_result.mutable_results()) {
+        if (received >= sent_index.size()) break;
+        const size_t slot = static_cast<size_t>(sent_index[received++]);
+        if (r.has_error() && !r.error().code().empty()) {
+          // The server's error for this loan, with the line and loan_id it came from.
+          r.mutable_error()->set_message(absl::StrCat(path, ":", lines[slot], " (loan_id ", r.loan_id(),
+                                                      "): ", r.error().field().empty() ? "" : r.error().field() + ": ",
+                                                      r.error().message()));
+        }
+        results[slot] = std::move(r);
+      }
+      if (tty) std::cerr << "\r  " << received << " / " << sent_index.size() << " loans" << std::flush;
     }
-    if (tty) std::cerr << "\r  " << received << " / " << sent_index.size() << " loans" << std::flush;
+    writer.join();
+    if (tty) std::cerr << std::endl;
+    const grpc::Status s = stream->Finish();
+    // Loans the server did not answer are written too, with why.
+    const std::string why = s.ok() ? "the server answered fewer loans than were sent"
+                                   : "not calculated: " + s.error_message();
+    for (size_t k = received; k < sent_index.size(); ++k) {
+      const size_t slot = static_cast<size_t>(sent_index[k]);
+      results[slot] = RowError(reader->LoanId((*records)[slot + 1].cells), absl::StrCat(path, ":", lines[slot], ": ", why));
+      results[slot].mutable_error()->set_code(s.ok() ? "INTERNAL" : absl::StatusCodeToString(
+                                                                         static_cast<absl::StatusCode>(s.error_code())));
+    }
+    if (!s.ok()) exit_code = ctx.Fail(s);
   }
-  writer.join();
-  if (tty) std::cerr << std::endl;
-  grpc::Status s = stream->Finish();
-  if (!s.ok()) return ctx.Fail(s);
-  if (received != sent_index.size()) return ctx.Fail("the server answered fewer loans than were sent");
 
   const std::string out_path = o.Get("out", path + ".result.csv");
   std::ofstream out(out_path);
   out << ResultCsvHeader() << "\n";
   MoneyTotal interest, subsidy, borrower;
   int eligible = 0, ineligible = 0, errors = 0;
-  for (const auto& r : results) {
-    out << ResultCsvRow(r) << "\n";
+  for (size_t k = 0; k < results.size(); ++k) {
+    const auto& r = results[k];
+    out << ResultCsvRow(lines[k], r) << "\n";
     if (r.has_error() && !r.error().code().empty()) {
       ++errors;
+      if (!ctx.json) std::cerr << r.error().message() << "\n";
       continue;
     }
     r.eligible() ? ++eligible : ++ineligible;
@@ -237,21 +294,37 @@ int Claim(Context& ctx, const Options& o) {
     borrower.Add(r.total_borrower_fen());
   }
   out.close();
-  if (!out) return ctx.Fail("cannot write " + out_path);
+  if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
   if (ctx.json) {
-    *ctx.out << absl::StrFormat(
-        "{\"loans\":%d,\"eligible\":%d,\"ineligible\":%d,\"errors\":%d,\"total_interest_fen\":%d,"
-        "\"total_subsidy_fen\":%d,\"total_borrower_fen\":%d,\"result_file\":\"%s\"}\n",
-        results.size(), eligible, ineligible, errors, interest.fen(), subsidy.fen(), borrower.fen(), out_path);
+    // protobuf's JSON mapping: counts are numbers, money (int64 分) is a string.
+    google::protobuf::Struct summary;
+    auto& f = *summary.mutable_fields();
+    f["file"].set_string_value(path);
+    f["encoding"].set_string_value(text->encoding);
+    f["loans"].set_number_value(static_cast<double>(results.size()));
+    f["eligible"].set_number_value(eligible);
+    f["ineligible"].set_number_value(ineligible);
+    f["errors"].set_number_value(errors);
+    f["total_interest_fen"].set_string_value(absl::StrCat(interest.fen()));
+    f["total_subsidy_fen"].set_string_value(absl::StrCat(subsidy.fen()));
+    f["total_borrower_fen"].set_string_value(absl::StrCat(borrower.fen()));
+    f["result_file"].set_string_value(out_path);
+    f["dry_run"].set_bool_value(o.Has("dry_run"));
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(summary, &json);
+    *ctx.out << json << "\n";
   } else {
-    *ctx.out << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible
-             << ", errors " << errors << ")\n"
-             << "interest    " << Yuan(interest.fen()) << " 元\n"
-             << "subsidy     " << Yuan(subsidy.fen()) << " 元\n"
-             << "borrower    " << Yuan(borrower.fen()) << " 元\n"
-             << "results     " << out_path << "\n";
+    *ctx.out << "file        " << path << " (" << text->encoding << ")\n"
+             << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible
+             << ", errors " << errors << ")" << (o.Has("dry_run") ? " — checked, not calculated" : "") << "\n";
+    if (!o.Has("dry_run")) {
+      *ctx.out << "interest    " << Yuan(interest.fen()) << " 元\n"
+               << "subsidy     " << Yuan(subsidy.fen()) << " 元\n"
+               << "borrower    " << Yuan(borrower.fen()) << " 元\n";
+    }
+    *ctx.out << "results     " << out_path << "\n";
   }
-  return 0;
+  return exit_code;  // rows with errors are data, in the result file; a failed call is not
 }
 
 }  // namespace
@@ -281,12 +354,18 @@ void RegisterLoanCommands(Registry& r) {
          Calc});
   r.Add({{"loan", "claim"},
          "stream a bank's claim file (CSV) and write a result CSV with totals",
-         "Usage: subsidyctl loan claim FILE.csv [--out=RESULT.csv] [--batch=500]\n"
+         "Usage: subsidyctl loan claim FILE.csv [--out=RESULT.csv] [--encoding=auto|utf-8|gb18030] [--dry_run]\n"
+         "The file may be UTF-8 (with or without a byte-order mark) or GB18030/GBK, with Excel's CRLF line ends\n"
+         "and quoted cells. Every row gets a line in the result file: its figures, or its error. Errors name the\n"
+         "line and the loan_id (also on stderr); the exit code is 1 only when the server could not be used.\n"
          "Columns: loan_id,province,region_tier,program,partner_count,prior_subsidized_loans,principal_fen,\n"
          "  contract_date,disbursement_date,maturity_date,annual_rate_percent,lpr_tenor,repayments,overdue_periods,\n"
          "  claim_start,claim_end,day_count\n"
          "Cells: repayments \"DATE:FEN;DATE:FEN\", overdue_periods \"START..END;START..END\", enums by API name.",
-         {{"out", "result file (default FILE.csv.result.csv)"}, {"batch", "loans per message (default 500)"}},
+         {{"out", "result file (default FILE.csv.result.csv)"},
+          {"batch", "loans per message (default 500)"},
+          {"encoding", "auto (default), utf-8 or gb18030 (also reads GBK)"},
+          {"dry_run", "check the file without calculating", false, true}},
          Claim});
   r.Add({{"loan", "policy"},
          "show the regime, caps, ceiling and LPR in force for a province, program and contract date",

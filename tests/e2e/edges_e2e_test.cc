@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "subsidy/v1/common.pb.h"
@@ -189,6 +190,60 @@ TEST_F(EdgesE2e, TheClientNeverSurprises) {
   EXPECT_EQ(gbk.exit_code, 1);
   EXPECT_THAT(gbk.err, HasSubstr("enterprise_name is not valid UTF-8"));
   EXPECT_THAT(gbk.err, HasSubstr("nothing was sent"));
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// A bank's file as its export writes it: GBK, CRLF, quoted cells, an empty optional cell, a
+// repeated loan_id and a row with two bad cells.
+TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
+  const std::string csv = dir_.path() + "/claim-gbk.csv";
+  {
+    std::ofstream f(csv, std::ios::binary);
+    f << "loan_id,province,region_tier,program,principal_fen,contract_date,disbursement_date,maturity_date,"
+         "annual_rate_percent,lpr_tenor\r\n"
+      << "\"\xb4\xfb\xbf\xee-001\",41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,10000000,2024-01-10,2024-01-10,"
+         "2025-01-10,4.00,\r\n"
+      << "\xb4\xfb\xbf\xee-002,41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,ten,2024-01-10,,2025-01-10,4.00,\r\n"
+      << "\xb4\xfb\xbf\xee-001,41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,10000000,2024-01-10,2024-01-10,"
+         "2025-01-10,4.00,\r\n"
+      << "\xb4\xfb\xbf\xee-004,41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,10000000,2024-01-10,2024-01-10,"
+         "2025-01-10,4.00,FIVE_YEAR\r\n";
+  }
+  const std::string out = dir_.path() + "/claim-gbk.result.csv";
+  auto run = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", csv, "--out=" + out});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("\"encoding\":\"GB18030\""));
+  EXPECT_THAT(run.out, HasSubstr("\"loans\":4"));
+  EXPECT_THAT(run.out, HasSubstr("\"errors\":2"));
+  EXPECT_THAT(run.out, HasSubstr("\"total_subsidy_fen\":\""));  // money as protobuf's JSON maps int64
+  const std::string result = Slurp(out);
+  // Good rows with their figures, bad rows with their error, each on its line, in UTF-8.
+  EXPECT_THAT(result, HasSubstr("2,贷款-001,ELIGIBLE"));
+  EXPECT_THAT(result, HasSubstr("3,贷款-002,ERROR"));
+  EXPECT_THAT(result, HasSubstr("principal_fen: not an integer"));
+  EXPECT_THAT(result, HasSubstr("disbursement_date: is empty"));
+  EXPECT_THAT(result, HasSubstr("4,贷款-001,ERROR"));
+  EXPECT_THAT(result, HasSubstr("loan_id repeats line 2"));
+  EXPECT_THAT(result, HasSubstr("5,贷款-004,ELIGIBLE"));
+
+  // --dry_run checks without calculating.
+  auto dry = RunCtl({"--server=" + server_->address(), "loan", "claim", csv, "--dry_run", "--out=" + out + ".dry"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("checked, not calculated"));
+
+  // A file without its header row is refused, saying so; a missing file says why.
+  const std::string headless = dir_.path() + "/headless.csv";
+  std::ofstream(headless) << "L1,41,EAST,ENTREPRENEUR_INDIVIDUAL,100,2024-01-10,2024-01-10,2025-01-10,4.00\n";
+  auto no_header = RunCtl({"--server=" + server_->address(), "loan", "claim", headless});
+  EXPECT_EQ(no_header.exit_code, 1);
+  EXPECT_THAT(no_header.err, HasSubstr("not a header"));
+  auto missing = RunCtl({"--server=" + server_->address(), "loan", "claim", dir_.path() + "/nope.csv"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("No such file or directory"));
 }
 
 }  // namespace
