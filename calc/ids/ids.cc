@@ -17,7 +17,11 @@ absl::Status ValidateUscc(absl::string_view code) {
   for (size_t i = 0; i < 18; ++i) {
     const size_t v = kUsccAlphabet.find(code[i]);
     if (v == absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("character ", i + 1, " is not allowed in a USCC"));
+      const unsigned char c = static_cast<unsigned char>(code[i]);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "at position ", i + 1, " of 18, ",
+          c >= 0x21 && c < 0x7f ? absl::StrCat("'", std::string(1, static_cast<char>(c)), "'") : "a byte that",
+          " is not allowed in a USCC (digits and capital letters except I, O, S, V and Z)"));
     }
     values[i] = static_cast<int>(v);
   }
@@ -25,7 +29,8 @@ absl::Status ValidateUscc(absl::string_view code) {
   const int check = (31 - sum % 31) % 31;
   if (values[17] != check) {
     return absl::InvalidArgumentError(
-        absl::StrCat("USCC check character is ", code.substr(17, 1), ", expected ", kUsccAlphabet.substr(check, 1)));
+        absl::StrCat("at position 18 of 18, the check character is '", code.substr(17, 1), "', expected '",
+                     kUsccAlphabet.substr(check, 1), "' (a character before it is mistyped)"));
   }
   return absl::OkStatus();
 }

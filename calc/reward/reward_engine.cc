@@ -1,5 +1,6 @@
 #include "reward/reward_engine.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "money/exact.h"
@@ -147,6 +148,21 @@ Money RemainingBudget(const RewardPolicy& policy, Money policy_awarded) {
   auto left = policy.budget.Minus(policy_awarded);
   SUBSIDY_CHECK(left.ok());  // both are bounded by the data's budget
   return *left;
+}
+
+absl::Status CheckPaymentDay(const WorkingDayCalendar& calendar, Date payment_date) {
+  auto working = calendar.IsWorkingDay(payment_date);
+  if (!working.ok()) return working.status();
+  if (!*working) {
+    return FailedPrecondition(kNotAWorkingDay, absl::StrCat(payment_date.ToString(),
+                                                            " is not a working day on China's official calendar: "
+                                                            "payouts are paid on working days"));
+  }
+  return absl::OkStatus();
+}
+
+std::string RunIdFor(const std::string& request_id) {
+  return absl::StartsWith(request_id, "RUN-") ? request_id : "RUN-" + request_id;
 }
 
 std::string DescribeFormula(const RewardPolicy& p) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "money/money.h"
 #include "policy/reward_data.h"
+#include "time/calendar.h"
 #include "time/date.h"
 
 namespace subsidy::reward {
@@ -21,6 +22,7 @@ inline constexpr char kSupersededByHigherAward[] = "SUPERSEDED_BY_HIGHER_AWARD";
 inline constexpr char kTopUpOfLowerAward[] = "TOP_UP_OF_LOWER_AWARD";
 inline constexpr char kBudgetExhausted[] = "BUDGET_EXHAUSTED";
 inline constexpr char kBelowThreshold[] = "BELOW_THRESHOLD";
+inline constexpr char kNotAWorkingDay[] = "NOT_A_WORKING_DAY";
 
 struct Reason {
   std::string code;
@@ -61,6 +63,13 @@ Money RemainingBudget(const RewardPolicy& policy, Money policy_awarded);
 
 // A payout is late when it is paid after its due date.
 constexpr bool PaidLate(Date due, Date paid) { return paid > due; }
+
+// Payouts are paid on working days of China's official calendar: FAILED_PRECONDITION
+// NOT_A_WORKING_DAY otherwise (CALENDAR_NOT_AVAILABLE for a year the data does not list).
+absl::Status CheckPaymentDay(const WorkingDayCalendar& calendar, Date payment_date);
+
+// The id of a disbursement run: "RUN-" and its request_id (once, whatever the caller chose).
+std::string RunIdFor(const std::string& request_id);
 
 // A one-line description of the formula for people ("5000.00 元", "1.5 % of spend_fen, at most …").
 std::string DescribeFormula(const RewardPolicy& policy);

@@ -22,6 +22,12 @@ std::optional<FundSource> FromProto(v1::FundSource s) {
   }
 }
 
+// The school id's form and area code (the rule is in calc/education).
+absl::Status ValidateSchoolId(const Call& call, const std::string& school_id) {
+  if (auto s = ValidateId(school_id, "school_id"); !s.ok()) return s;
+  return education::ValidateSchoolId(call.data(), school_id);
+}
+
 v1::FundSource ToProto(FundSource s) {
   switch (s) {
     case FundSource::kCentralDirect: return v1::CENTRAL_DIRECT;
@@ -79,9 +85,18 @@ absl::Status SplitGrant(Call&, const v1::SplitGrantRequest& request, v1::SplitGr
   return absl::OkStatus();
 }
 
+// A school's accounts; NOT_FOUND for a school that has no ledger (never had an allocation), so
+// that a mistyped id is not answered with zeros.
+absl::StatusOr<std::vector<storage::FundAccount>> LedgerOf(Call& call, const std::string& school_id) {
+  if (auto s = ValidateSchoolId(call, school_id); !s.ok()) return s;
+  auto accounts = call.storage().ReadFundAccounts(school_id);
+  if (!accounts.ok()) return accounts.status();
+  if (accounts->empty()) return absl::NotFoundError("school " + school_id + " has no ledger: it had no allocation");
+  return accounts;
+}
+
 absl::Status GetFundPriority(Call& call, const v1::GetFundPriorityRequest& request, v1::FundPriority* response) {
-  if (auto s = ValidateId(request.school_id(), "school_id"); !s.ok()) return s;
-  auto accounts = call.storage().ReadFundAccounts(request.school_id());
+  auto accounts = LedgerOf(call, request.school_id());
   if (!accounts.ok()) return accounts.status();
   response->set_school_id(request.school_id());
   AddPositions(InOrder(call, request.school_id(), *accounts), response->mutable_funds());
@@ -89,7 +104,7 @@ absl::Status GetFundPriority(Call& call, const v1::GetFundPriorityRequest& reque
 }
 
 absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, v1::FundBalance* response) {
-  if (auto s = ValidateId(request.school_id(), "school_id"); !s.ok()) return s;
+  if (auto s = ValidateSchoolId(call, request.school_id()); !s.ok()) return s;
   auto source = FromProto(request.source());
   if (!source) return InvalidField("source", "must be CENTRAL_DIRECT, MUNICIPAL or DISTRICT");
   if (auto s = ValidateAmount(request.amount_fen()); !s.ok()) return s;
@@ -125,7 +140,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
 }
 
 absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& request, v1::Expenditure* response) {
-  if (auto s = ValidateId(request.school_id(), "school_id"); !s.ok()) return s;
+  if (auto s = ValidateSchoolId(call, request.school_id()); !s.ok()) return s;
   if (request.category().empty()) return InvalidField("category", "is required");
   if (auto s = ValidateAmount(request.amount_fen()); !s.ok()) return s;
   auto date = ParseDate(request.date(), "date");
@@ -136,6 +151,9 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Expenditure> {
         auto category = education::PermittedCategory(call.data().education(), request.category());
         if (!category.ok()) return category.status();
+        auto first = tx.FirstAllocationDate(request.school_id());
+        if (!first.ok()) return first.status();
+        if (auto s = education::ValidateExpenditureDate(*date, call.clock().TodayInChina(), *first); !s.ok()) return s;
         auto accounts = tx.FundAccounts(request.school_id());
         if (!accounts.ok()) return accounts.status();
         auto draws = education::PlanExpenditure(InOrder(call, request.school_id(), *accounts),
@@ -172,8 +190,7 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
 
 absl::Status GetSpendingProgress(Call& call, const v1::GetSpendingProgressRequest& request,
                                  v1::SpendingProgress* response) {
-  if (auto s = ValidateId(request.school_id(), "school_id"); !s.ok()) return s;
-  auto accounts = call.storage().ReadFundAccounts(request.school_id());
+  auto accounts = LedgerOf(call, request.school_id());
   if (!accounts.ok()) return accounts.status();
   auto progress = education::ProgressOf(InOrder(call, request.school_id(), *accounts));
   if (!progress.ok()) return progress.status();

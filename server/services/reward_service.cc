@@ -166,6 +166,13 @@ absl::Status GetPayout(Call& call, const v1::GetPayoutRequest& request, v1::Payo
 
 absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::ListPayoutsResponse* response) {
   storage::PayoutFilter f;
+  // A filter that names nothing that exists is an error, not an empty page.
+  if (!request.policy_id().empty() && call.data().rewards().Find(request.policy_id()) == nullptr) {
+    return absl::NotFoundError("no reward policy \"" + request.policy_id() + "\"");
+  }
+  if (!request.enterprise_uscc().empty()) {
+    if (auto s = ValidateUscc(request.enterprise_uscc()); !s.ok()) return InvalidField("enterprise_uscc", s.message());
+  }
   f.policy_id = request.policy_id();
   f.enterprise_uscc = request.enterprise_uscc();
   if (request.status() != v1::PAYOUT_STATUS_UNSPECIFIED) {
@@ -197,13 +204,14 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
                              v1::RunDisbursementResponse* response) {
   auto date = ParseDate(request.payment_date(), "payment_date");
   if (!date.ok()) return date.status();
+  if (auto s = reward::CheckPaymentDay(call.data().calendar(), *date); !s.ok()) return s;
   auto status = call.Mutate(
       request, {"disbursement"},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::RunDisbursementResponse> {
         auto paid = tx.DisburseDue(*date);
         if (!paid.ok()) return paid.status();
         v1::RunDisbursementResponse out;
-        out.set_run_id("RUN-" + request.request_id());
+        out.set_run_id(reward::RunIdFor(request.request_id()));
         out.set_payment_date(date->ToString());
         Money total;
         int64_t late = 0;

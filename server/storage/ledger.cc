@@ -148,6 +148,20 @@ class SqlLedgerTx final : public LedgerTx {
     return ReadAccounts(s_, school_id, dialect_.LockRowsClause());
   }
 
+  absl::StatusOr<std::optional<Date>> FirstAllocationDate(const std::string& school_id) override {
+    std::optional<Date> first;
+    absl::Status parsed;
+    auto st = s_.Query("SELECT MIN(date) FROM allocations WHERE school_id = $1", {SqlParam::Text(school_id)},
+                       [&](const SqlRow& row) {
+                         auto d = OptionalDateColumn(row, 0);
+                         if (!d.ok()) return d.status();
+                         first = *d;
+                         return absl::OkStatus();
+                       });
+    if (!st.ok()) return st;
+    return first;
+  }
+
   absl::StatusOr<std::string> InsertAllocation(const std::string& school_id, education::FundSource source,
                                                Money amount, Date date, const std::string& request_id) override {
     const std::string day = date.ToString(), now = clock_.NowUtcText();

@@ -115,6 +115,8 @@ class LedgerTx {
   virtual ~LedgerTx() = default;
   // A school's accounts (only sources that ever had an allocation), locked for this transaction.
   virtual absl::StatusOr<std::vector<FundAccount>> FundAccounts(const std::string& school_id) = 0;
+  // The date of the school's first allocation; none before its first.
+  virtual absl::StatusOr<std::optional<Date>> FirstAllocationDate(const std::string& school_id) = 0;
   // Records an allocation and credits the account; returns its id.
   virtual absl::StatusOr<std::string> InsertAllocation(const std::string& school_id, education::FundSource source,
                                                        Money amount, Date date, const std::string& request_id) = 0;

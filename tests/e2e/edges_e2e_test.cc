@@ -246,5 +246,105 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
   EXPECT_THAT(missing.err, HasSubstr("No such file or directory"));
 }
 
+std::string Reason(const grpc::Status& s) {
+  v1::RpcStatus details;
+  if (!details.ParseFromString(s.error_details())) return "";
+  for (const auto& any : details.details()) {
+    v1::ErrorInfo info;
+    if (any.type_url().find("ErrorInfo") != std::string::npos && info.ParseFromString(any.value())) return info.reason();
+  }
+  return "";
+}
+
+TEST_F(EdgesE2e, UnknownThingsAreNotSilentlyZero) {
+  auto edu = v1::EducationFundService::NewStub(server_->Channel());
+  v1::GetSpendingProgressRequest progress;
+  progress.set_school_id("110106-NOLEDGER");
+  v1::SpendingProgress p;
+  auto c1 = Call();
+  EXPECT_EQ(edu->GetSpendingProgress(c1.get(), progress, &p).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::GetFundPriorityRequest priority;
+  priority.set_school_id("110106-NOLEDGER");
+  v1::FundPriority fp;
+  auto c2 = Call();
+  EXPECT_EQ(edu->GetFundPriority(c2.get(), priority, &fp).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  auto allocate = [&](const std::string& rid, const std::string& school, const std::string& date) {
+    v1::AllocateFundsRequest a;
+    a.set_request_id(rid);
+    a.set_school_id(school);
+    a.set_source(v1::CENTRAL_DIRECT);
+    a.set_amount_fen(100'000);
+    a.set_date(date);
+    v1::FundBalance b;
+    auto c = Call();
+    return edu->AllocateFunds(c.get(), a, &b);
+  };
+  for (const std::string bad : {"S1", "999999-X", "11-X"}) {
+    const grpc::Status s = allocate("a-" + bad, bad, "2024-03-01");
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_EQ(ViolatedField(s), "school_id") << bad;
+  }
+  ASSERT_TRUE(allocate("a-ok", "110106-E1", "2024-03-01").ok());
+  auto spend = [&](const std::string& rid, const std::string& date) {
+    v1::RecordExpenditureRequest e;
+    e.set_request_id(rid);
+    e.set_school_id("110106-E1");
+    e.set_category("TEACHING");
+    e.set_amount_fen(100);
+    e.set_date(date);
+    v1::Expenditure out;
+    auto c = Call();
+    return edu->RecordExpenditure(c.get(), e, &out);
+  };
+  const grpc::Status future = spend("e-future", "2999-01-04");
+  EXPECT_EQ(future.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(future), "date");
+  const grpc::Status early = spend("e-early", "2024-02-29");
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(early.error_message(), HasSubstr("before the school's first allocation (2024-03-01)"));
+  EXPECT_TRUE(spend("e-ok", "2024-03-01").ok());
+
+  auto reward = v1::RewardPayoutService::NewStub(server_->Channel());
+  v1::ListPayoutsRequest list;
+  list.set_policy_id("NOPE");
+  v1::ListPayoutsResponse payouts;
+  auto c3 = Call();
+  EXPECT_EQ(reward->ListPayouts(c3.get(), list, &payouts).error_code(), grpc::StatusCode::NOT_FOUND);
+  list.clear_policy_id();
+  list.set_enterprise_uscc("bad");
+  auto c4 = Call();
+  const grpc::Status uscc = reward->ListPayouts(c4.get(), list, &payouts);
+  EXPECT_EQ(uscc.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(uscc), "enterprise_uscc");
+
+  // A USCC error names the position, not a character that reads as a digit.
+  v1::SubmitDeterminationRequest d;
+  d.set_request_id("u-1");
+  d.set_policy_id("YC-DIGITAL-TRANSFORM");
+  std::string typo = TestUscc(3);
+  typo[8] = 'I';
+  d.set_enterprise_uscc(typo);
+  d.set_determination_date("2024-06-03");
+  v1::Payout payout;
+  auto c5 = Call();
+  EXPECT_THAT(reward->SubmitDetermination(c5.get(), d, &payout).error_message(), HasSubstr("at position 9 of 18, 'I'"));
+
+  // Payouts are paid on working days; a run's id is not doubled.
+  v1::RunDisbursementRequest run;
+  run.set_request_id("RUN-2024-06-09");
+  run.set_payment_date("2024-06-09");  // a Sunday
+  v1::RunDisbursementResponse ran;
+  auto c6 = Call();
+  const grpc::Status sunday = reward->RunDisbursement(c6.get(), run, &ran);
+  EXPECT_EQ(sunday.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(sunday), "NOT_A_WORKING_DAY");
+  run.set_request_id("RUN-2024-10-12");
+  run.set_payment_date("2024-10-12");  // a Saturday made a working day by the 2024 notice
+  auto c7 = Call();
+  ASSERT_TRUE(reward->RunDisbursement(c7.get(), run, &ran).ok());
+  EXPECT_EQ(ran.run_id(), "RUN-2024-10-12");
+}
+
 }  // namespace
 }  // namespace subsidy::testing

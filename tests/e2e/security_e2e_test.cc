@@ -217,7 +217,9 @@ TEST_F(RolesE2e, ASchoolOnlyTouchesItsOwnSchools) {
   EXPECT_EQ(CallAs("school-1", "AllocateFunds", "110106-S1"), grpc::StatusCode::OK);
   EXPECT_EQ(CallAs("school-1", "AllocateFunds", "110106-S2"), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(CallAs("school-1", "GetSpendingProgress", "110106-S2"), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(CallAs("finance-1", "GetSpendingProgress", "110106-S2"), grpc::StatusCode::OK);
+  EXPECT_EQ(CallAs("finance-1", "GetSpendingProgress", "110106-S1"), grpc::StatusCode::OK);
+  // Finance may read any school; one with no ledger is NOT_FOUND, not zeros and not refused.
+  EXPECT_EQ(CallAs("finance-1", "GetSpendingProgress", "110106-S2"), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(CallAs("bank-1", "GetSpendingProgress", "110106-S1"), grpc::StatusCode::PERMISSION_DENIED);
 }
 
