@@ -140,6 +140,14 @@ std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
   return absl::StrCat(absl::StrJoin(names.begin(), names.end() - 1, ", "), " or ", names.back());
 }
 
+void Context::NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const {
+  const auto& md = call.GetServerInitialMetadata();
+  if (md.find("subsidy-replay") == md.end()) return;
+  PrintError(json, "REPLAY",
+             "request_id " + request_id + " was used before: this is a replay of the first answer; nothing changed now",
+             "", "");
+}
+
 void Context::PrintJson(const google::protobuf::Message& m) const {
   std::string text;
   google::protobuf::util::JsonPrintOptions opts;

@@ -79,6 +79,9 @@ struct Context {
   // Checks a request before it is sent: a string that is not UTF-8 is refused here, naming the
   // field (returns 1); 0 when the request may go.
   int CheckRequest(const google::protobuf::Message& request) const;
+  // After a mutation: says on stderr when the answer is the server's stored first answer to this
+  // request_id (a replay, which changed nothing).
+  void NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const;
   // Prints a message as JSON (proto field names, defaults included).
   void PrintJson(const google::protobuf::Message& m) const;
 

@@ -91,6 +91,7 @@ int Allocate(Context& ctx, const Options& o) {
   auto call = ctx.NewCall();
   grpc::Status s = stub->AllocateFunds(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
+  ctx.NoteReplay(*call, req.request_id());
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -116,6 +117,7 @@ int Spend(Context& ctx, const Options& o) {
   auto call = ctx.NewCall();
   grpc::Status s = stub->RecordExpenditure(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
+  ctx.NoteReplay(*call, req.request_id());
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;

@@ -75,6 +75,7 @@ int Submit(Context& ctx, const Options& o) {
   auto call = ctx.NewCall();
   grpc::Status s = stub->SubmitDetermination(call.get(), req, &p);
   if (!s.ok()) return ctx.Fail(s);
+  ctx.NoteReplay(*call, req.request_id());
   PrintPayout(ctx, p);
   return 0;
 }
@@ -146,6 +147,7 @@ int Disburse(Context& ctx, const Options& o) {
   auto call = ctx.NewCall();
   grpc::Status s = stub->RunDisbursement(call.get(), req, &resp);
   if (!s.ok()) return ctx.Fail(s);
+  ctx.NoteReplay(*call, req.request_id());
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;

@@ -75,12 +75,16 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
   return {request.request_id(), method, payload, deadline, std::move(lock_keys)};
 }
 
+// Initial metadata on the answer to a mutation whose request_id was seen before: the answer is
+// the stored first one, and the call changed nothing.
+inline constexpr char kReplayMetadata[] = "subsidy-replay";
+
 // What a handler sees of its call.
 class Call {
  public:
   // A call on the executor keeps its own reference to the snapshot; one that runs inline on
   // gRPC's thread borrows the thread's (PolicyHolder::Current).
-  Call(const ServiceContext& ctx, const grpc::CallbackServerContext* context, const Method& method,
+  Call(const ServiceContext& ctx, grpc::CallbackServerContext* context, const Method& method,
        Admission admission)
       : ctx_(ctx),
         context_(context),
@@ -100,14 +104,18 @@ class Call {
   // by the request's request_id; a replay answers the stored response.
   template <class Req, class Resp, class Fn>
   absl::Status Mutate(const Req& request, std::vector<std::string> lock_keys, Fn&& decide, Resp* response) {
+    bool replayed = false;
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor(method_.short_name(), request, context_->deadline(), std::move(lock_keys)),
         [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           absl::StatusOr<Resp> out = decide(tx);
           if (!out.ok()) return out.status();
           return out->SerializeAsString();
-        });
+        },
+        &replayed);
     if (!stored.ok()) return stored.status();
+    // The caller learns that this is the first answer again, and that nothing changed now.
+    if (replayed) context_->AddInitialMetadata(kReplayMetadata, "true");
     if (!response->ParseFromString(*stored)) return absl::DataLossError("a stored response does not parse");
     return absl::OkStatus();
   }
@@ -121,7 +129,7 @@ class Call {
 
  private:
   const ServiceContext& ctx_;
-  const grpc::CallbackServerContext* context_;
+  grpc::CallbackServerContext* context_;
   const Method& method_;
   Admission admission_;
   std::shared_ptr<const PolicyData> owned_;

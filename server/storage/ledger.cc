@@ -364,9 +364,12 @@ absl::Status Ledger::Migrate() {
 }
 
 absl::StatusOr<std::string> Ledger::RunIdempotent(const IdempotencyKey& key,
-                                                  const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) {
+                                                  const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
+                                                  bool* replayed) {
   WriteOptions options{&key.lock_keys, key.deadline};
+  if (replayed) *replayed = false;
   return dialect_->Write(options, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+    if (replayed) *replayed = false;  // each attempt of a retried transaction decides afresh
     struct Seen {
       std::string method, payload, response;
     };
@@ -380,10 +383,13 @@ absl::StatusOr<std::string> Ledger::RunIdempotent(const IdempotencyKey& key,
       // The replay rule: the same method and payload answer the stored response; anything else
       // is refused.
       if (seen->method != key.method || seen->payload != key.payload) {
-        return WithReason(InvalidField("request_id", "already used for a different request (" + key.method +
-                                                         " with another payload, or another method)"),
-                          kIdempotencyKeyReused);
+        return WithReason(
+            InvalidField("request_id", seen->method == key.method
+                                           ? "was first used by " + seen->method + " with another payload"
+                                           : "was first used by " + seen->method + ", not " + key.method),
+            kIdempotencyKeyReused);
       }
+      if (replayed) *replayed = true;
       return std::move(seen->response);
     }
     SqlLedgerTx tx(s, *dialect_, *clock_);

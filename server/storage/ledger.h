@@ -20,7 +20,8 @@ class Ledger final : public Storage {
   std::string description() const override { return dialect_->description(); }
 
   absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
-                                            const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) override;
+                                            const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
+                                            bool* replayed = nullptr) override;
   absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) override;
   absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) override;
   absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) override;

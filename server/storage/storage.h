@@ -150,9 +150,10 @@ class Storage {
   // fails, the transaction rolls back and nothing is recorded, the request_id included. The
   // response fn returns is stored with the request_id and committed with its writes.
   // fn may run more than once (a backend may retry a transaction): it must not have effects
-  // outside the transaction.
+  // outside the transaction. `replayed`, when given, tells whether the answer is a stored one.
   virtual absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
-                                                    const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn) = 0;
+                                                    const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
+                                                    bool* replayed = nullptr) = 0;
 
   // Reads: they see the latest commit and never wait behind a write.
   virtual absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) = 0;

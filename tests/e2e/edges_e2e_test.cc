@@ -346,5 +346,23 @@ TEST_F(EdgesE2e, UnknownThingsAreNotSilentlyZero) {
   EXPECT_EQ(ran.run_id(), "RUN-2024-10-12");
 }
 
+TEST_F(EdgesE2e, AReplayIsSaidToBeOneAndAReusedIdNamesItsFirstRpc) {
+  const std::string server = "--server=" + server_->address();
+  const std::vector<std::string> allocate = {server, "edu", "allocate", "--request_id=R-1", "--school=110106-R1",
+                                             "--source=CENTRAL_DIRECT", "--amount_fen=500", "--date=2024-03-01"};
+  auto first = RunCtl(allocate);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.err, ::testing::Not(HasSubstr("replay")));
+  auto again = RunCtl(allocate);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, first.out);
+  EXPECT_THAT(again.err, HasSubstr("replay of the first answer; nothing changed"));
+  auto reused = RunCtl({server, "edu", "spend", "--request_id=R-1", "--school=110106-R1", "--category=TEACHING",
+                        "--amount_fen=5", "--date=2024-03-01"});
+  EXPECT_EQ(reused.exit_code, 1);
+  EXPECT_THAT(reused.err, HasSubstr("IDEMPOTENCY_KEY_REUSED"));
+  EXPECT_THAT(reused.err, HasSubstr("was first used by AllocateFunds, not RecordExpenditure"));
+}
+
 }  // namespace
 }  // namespace subsidy::testing
