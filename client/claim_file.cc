@@ -32,13 +32,17 @@ const std::vector<std::string>& RequiredColumns() {
   return *k;
 }
 
-std::string CsvQuote(const std::string& s) {
+}  // namespace
+
+std::string CsvCell(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
+namespace {
+std::string CsvQuote(const std::string& s) { return CsvCell(s); }
 }  // namespace
 
 absl::StatusOr<Encoding> EncodingFromName(absl::string_view name) {
@@ -89,6 +93,34 @@ bool ValidUtf8(absl::string_view s) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encoding) {
+  if (encoding != Encoding::kGb18030) return utf8;
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::InternalError("iconv cannot convert to GB18030 here");
+  std::string out(utf8.size() * 2 + 16, '\0');
+  char* in_ptr = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size();
+  char* out_ptr = out.data();
+  size_t out_left = out.size();
+  absl::Status status;
+  while (in_left > 0) {
+    if (iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left) != static_cast<size_t>(-1)) continue;
+    if (errno == E2BIG) {
+      const size_t used = out.size() - out_left;
+      out.resize(out.size() * 2);
+      out_ptr = out.data() + used;
+      out_left = out.size() - used;
+      continue;
+    }
+    status = absl::InvalidArgumentError("the text is not UTF-8 and cannot be converted to GB18030");
+    break;
+  }
+  iconv_close(cd);
+  if (!status.ok()) return status;
+  out.resize(out.size() - out_left);
+  return out;
+}
 
 absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
   static constexpr absl::string_view kBom = "\xEF\xBB\xBF";

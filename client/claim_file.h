@@ -34,6 +34,13 @@ struct DecodedText {
 // error naming its line.
 absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding);
 
+// The file's bytes for text in UTF-8: as is, or converted to GB18030 by iconv (for bank
+// software that reads only GBK).
+absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encoding);
+
+// One CSV cell, quoted when it must be.
+std::string CsvCell(const std::string& s);
+
 struct CsvRecord {
   size_t line = 0;  // where the record starts (1-based)
   std::vector<std::string> cells;

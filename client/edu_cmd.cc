@@ -1,6 +1,7 @@
-// subsidyctl edu split|priority|allocate|spend|progress|entitlement
+// subsidyctl edu split|priority|allocate|spend|progress|entitlement|categories
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli.h"
 #include "money/money.h"
@@ -199,6 +200,27 @@ int Entitlement(Context& ctx, const Options& o) {
   return 0;
 }
 
+int Categories(Context& ctx, const Options&) {
+  auto stub = v1::EducationFundService::NewStub(ctx.Channel());
+  v1::ListExpenditureCategoriesRequest req;
+  v1::ListExpenditureCategoriesResponse resp;
+  auto call = ctx.NewCall();
+  grpc::Status s = stub->ListExpenditureCategories(call.get(), req, &resp);
+  if (!s.ok()) return ctx.Fail(s);
+  if (ctx.json) {
+    ctx.PrintJson(resp);
+    return 0;
+  }
+  *ctx.out << absl::StrFormat("%-22s %-8s %-44s %s\n", "category", "status", "may be paid from", "name");
+  for (const auto& c : resp.categories()) {
+    std::vector<std::string> sources;
+    for (int k = 0; k < c.permitted_sources_size(); ++k) sources.push_back(SourceName(c.permitted_sources(k)));
+    *ctx.out << absl::StrFormat("%-22s %-8s %-44s %s\n", c.code(), c.status(),
+                                c.forbidden() ? "FORBIDDEN (negative list)" : absl::StrJoin(sources, ", "), c.name());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void RegisterEducationCommands(Registry& r) {
@@ -231,6 +253,11 @@ void RegisterEducationCommands(Registry& r) {
           {"amount_fen", "amount in 分", true},
           {"date", "YYYY-MM-DD", true}},
          Spend});
+  r.Add({{"edu", "categories"},
+         "list the expenditure categories and the sources allowed to pay each (forbidden ones on the negative list)",
+         "",
+         {},
+         Categories});
   r.Add({{"edu", "progress"},
          "spending progress per source and overall (spent ÷ allocated)",
          "",

@@ -1,9 +1,22 @@
-// subsidyctl reward policies|submit|get|list|disburse
+// subsidyctl reward policies|submit|submit-file|get|list|payment-file|disburse
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "claim_file.h"
 #include "cli.h"
+#include "services/wire.h"
 #include "money/money.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 
@@ -93,48 +106,207 @@ int Get(Context& ctx, const Options& o) {
   return 0;
 }
 
-int List(Context& ctx, const Options& o) {
-  v1::ListPayoutsRequest req;
-  req.set_policy_id(o.Get("policy"));
-  req.set_enterprise_uscc(o.Get("uscc"));
+// The list request from the filter options (shared by list and payment-file).
+int ListRequestFrom(Context& ctx, const Options& o, v1::ListPayoutsRequest* req) {
+  req->set_policy_id(o.Get("policy"));
+  req->set_enterprise_uscc(o.Get("uscc"));
   if (o.Has("status")) {
     v1::PayoutStatus st;
-    if (!v1::PayoutStatus_Parse(o.Get("status"), &st)) return ctx.Usage("--status must be " + EnumChoices(v1::PayoutStatus_descriptor()));
-    req.set_status(st);
+    if (!v1::PayoutStatus_Parse(o.Get("status"), &st)) {
+      return ctx.Usage("--status must be " + EnumChoices(v1::PayoutStatus_descriptor()));
+    }
+    req->set_status(st);
   }
-  req.set_overdue_as_of(o.Get("overdue_as_of"));
+  req->set_overdue_as_of(o.Get("overdue_as_of"));
+  req->set_paid_date(o.Get("paid_date"));
+  req->set_paid_late(o.Has("late"));
   int32_t size = 0;
-  if (o.Has("page_size") && !absl::SimpleAtoi(o.Get("page_size"), &size)) return ctx.Usage("--page_size must be an integer");
-  req.set_page_size(size);
-  req.set_page_token(o.Get("page_token"));
-  const bool all = o.Has("all");
+  if (o.Has("page_size") && !absl::SimpleAtoi(o.Get("page_size"), &size)) {
+    return ctx.Usage("--page_size must be an integer");
+  }
+  req->set_page_size(size);
+  req->set_page_token(o.Get("page_token"));
+  return 0;
+}
+
+// Every page (or one), into one response: payouts in order, the totals of the whole filter.
+int FetchPayouts(Context& ctx, v1::ListPayoutsRequest req, bool all, v1::ListPayoutsResponse* out) {
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
-  int64_t count = 0;
-  MoneyTotal fen;
   for (;;) {
     v1::ListPayoutsResponse resp;
     if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
     auto call = ctx.NewCall();
     grpc::Status s = stub->ListPayouts(call.get(), req, &resp);
     if (!s.ok()) return ctx.Fail(s);
-    if (ctx.json) {
-      ctx.PrintJson(resp);
-    } else {
-      for (const auto& p : resp.payouts()) {
-        PrintPayoutLine(ctx, p);
-        ++count;
-        fen.Add(p.amount_fen());
-      }
-    }
-    if (!all || resp.next_page_token().empty()) {
-      if (!ctx.json) {
-        *ctx.out << count << " payouts, " << Yuan(fen.fen()) << " 元"
-                 << (resp.next_page_token().empty() ? "" : "; next page: --page_token=" + resp.next_page_token()) << "\n";
-      }
-      return 0;
-    }
+    for (auto& p : *resp.mutable_payouts()) *out->add_payouts() = std::move(p);
+    out->set_total_count(resp.total_count());
+    out->set_total_amount_fen(resp.total_amount_fen());
+    out->set_next_page_token(resp.next_page_token());
+    if (!all || resp.next_page_token().empty()) return 0;
     req.set_page_token(resp.next_page_token());
   }
+}
+
+int List(Context& ctx, const Options& o) {
+  v1::ListPayoutsRequest req;
+  if (int rc = ListRequestFrom(ctx, o, &req); rc != 0) return rc;
+  v1::ListPayoutsResponse all;
+  if (int rc = FetchPayouts(ctx, req, o.Has("all"), &all); rc != 0) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(all);  // one document, with the totals
+    return 0;
+  }
+  for (const auto& p : all.payouts()) PrintPayoutLine(ctx, p);
+  *ctx.out << all.payouts_size() << " payouts shown of " << all.total_count() << " matching, "
+           << Yuan(all.total_amount_fen()) << " 元 in all"
+           << (all.next_page_token().empty() ? "" : "; next page: --page_token=" + all.next_page_token()) << "\n";
+  return 0;
+}
+
+// The bank's payment file for a disbursement run: every payout paid on --paid_date.
+int PaymentFile(Context& ctx, const Options& o) {
+  auto encoding = EncodingFromName(o.Get("encoding", "utf-8"));
+  if (!encoding.ok() || *encoding == Encoding::kAuto) return ctx.Usage("--encoding must be utf-8 or gb18030");
+  v1::ListPayoutsRequest req;
+  req.set_paid_date(o.Get("paid_date"));
+  req.set_policy_id(o.Get("policy"));
+  req.set_page_size(500);
+  v1::ListPayoutsResponse paid;
+  if (int rc = FetchPayouts(ctx, req, true, &paid); rc != 0) return rc;
+  std::string csv = "voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date\r\n";
+  for (const auto& p : paid.payouts()) {
+    absl::StrAppend(&csv, CsvCell(p.voucher_no()), ",", CsvCell(p.enterprise_uscc()), ",", CsvCell(p.enterprise_name()),
+                    ",", p.amount_fen(), ",", Yuan(p.amount_fen()), ",", p.payout_id(), ",", CsvCell(p.policy_id()),
+                    ",", p.paid_date(), "\r\n");
+  }
+  auto bytes = EncodeText(csv, *encoding);
+  if (!bytes.ok()) return ctx.Fail(std::string(bytes.status().message()));
+  const std::string out_path = o.Get("out", "payments-" + o.Get("paid_date") + ".csv");
+  std::ofstream out(out_path, std::ios::binary);
+  out << *bytes;
+  out.close();
+  if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
+  if (ctx.json) {
+    google::protobuf::Struct summary;
+    auto& f = *summary.mutable_fields();
+    f["file"].set_string_value(out_path);
+    f["payments"].set_number_value(paid.payouts_size());
+    f["total_amount_fen"].set_string_value(absl::StrCat(paid.total_amount_fen()));
+    std::string text;
+    (void)google::protobuf::util::MessageToJsonString(summary, &text);
+    *ctx.out << text << "\n";
+  } else {
+    *ctx.out << paid.payouts_size() << " payments, " << Yuan(paid.total_amount_fen()) << " 元, written to " << out_path
+             << " (" << o.Get("encoding", "utf-8") << ")\n";
+  }
+  return 0;
+}
+
+// Bulk determinations from a CSV file: request_id, policy_id, enterprise_uscc, enterprise_name,
+// determination_date, and one column per metric (named as the policy names it). Idempotent by
+// request_id: a file sent again changes nothing and answers the same.
+int SubmitFile(Context& ctx, const Options& o) {
+  if (o.positional().size() != 1) return ctx.Usage("reward submit-file: give exactly one FILE.csv");
+  const std::string path = o.positional()[0];
+  auto encoding = EncodingFromName(o.Get("encoding", "auto"));
+  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ctx.Fail("cannot read " + path + ": " + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  auto text = DecodeText(std::move(bytes), *encoding);
+  if (!text.ok()) return ctx.Fail(path + ": " + std::string(text.status().message()));
+  auto records = ParseCsv(text->utf8);
+  if (!records.ok()) return ctx.Fail(path + ": " + std::string(records.status().message()));
+  if (records->empty()) return ctx.Fail(path + ": the file is empty (no header row)");
+  static const std::vector<std::string> kFixed = {"request_id", "policy_id", "enterprise_uscc", "enterprise_name",
+                                                  "determination_date"};
+  std::map<std::string, size_t> col;
+  const auto& header = records->front().cells;
+  for (size_t i = 0; i < header.size(); ++i) col[std::string(absl::StripAsciiWhitespace(header[i]))] = i;
+  for (const auto& c : kFixed) {
+    if (c != "enterprise_name" && !col.count(c)) {
+      return ctx.Fail(absl::StrCat(path, ":", records->front().line, ": missing column \"", c,
+                                   "\" (the first row names the columns: ", absl::StrJoin(kFixed, ","),
+                                   ", then one column per metric)"));
+    }
+  }
+  auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
+  const std::string out_path = o.Get("out", path + ".result.csv");
+  std::ofstream out(out_path);
+  out << "line,request_id,payout_id,status,amount_fen,due_date,reasons,error\n";
+  const bool tty = isatty(STDERR_FILENO) && !ctx.json;
+  int64_t scheduled = 0, rejected = 0, errors = 0;
+  MoneyTotal fen;
+  for (size_t k = 1; k < records->size(); ++k) {
+    const CsvRecord& rec = (*records)[k];
+    auto cell = [&](const std::string& name) -> std::string {
+      auto it = col.find(name);
+      return it == col.end() || it->second >= rec.cells.size()
+                 ? ""
+                 : std::string(absl::StripAsciiWhitespace(rec.cells[it->second]));
+    };
+    v1::SubmitDeterminationRequest req;
+    req.set_request_id(cell("request_id"));
+    req.set_policy_id(cell("policy_id"));
+    req.set_enterprise_uscc(cell("enterprise_uscc"));
+    req.set_enterprise_name(cell("enterprise_name"));
+    req.set_determination_date(cell("determination_date"));
+    for (const auto& [name, i] : col) {
+      if (std::find(kFixed.begin(), kFixed.end(), name) != kFixed.end() || i >= rec.cells.size()) continue;
+      const std::string v(absl::StripAsciiWhitespace(rec.cells[i]));
+      if (!v.empty()) (*req.mutable_metrics())[name] = v;
+    }
+    v1::Payout p;
+    grpc::Status s;
+    if (auto field = service::FindInvalidUtf8(req)) {
+      s = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, *field + " is not valid UTF-8");
+    } else {
+      auto call = ctx.NewCall();
+      s = stub->SubmitDetermination(call.get(), req, &p);
+    }
+    std::vector<std::string> reasons;
+    for (const auto& r : p.reasons()) reasons.push_back(r.code());
+    if (s.ok()) {
+      p.status() == v1::SCHEDULED ? ++scheduled : ++rejected;
+      fen.Add(p.amount_fen());
+      out << absl::StrCat(rec.line, ",", CsvCell(req.request_id()), ",", p.payout_id(), ",",
+                          v1::PayoutStatus_Name(p.status()), ",", p.amount_fen(), ",", p.due_date(), ",",
+                          absl::StrJoin(reasons, ";"), ",")
+          << "\n";
+    } else {
+      ++errors;
+      const std::string why = absl::StrCat(path, ":", rec.line, " (request_id ", req.request_id(), "): ",
+                                           s.error_message());
+      if (!ctx.json) std::cerr << why << "\n";
+      out << absl::StrCat(rec.line, ",", CsvCell(req.request_id()), ",,ERROR,,,,", CsvCell(why)) << "\n";
+      if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+        out.close();
+        return ctx.Fail(s);  // the server cannot be used: no point in going on
+      }
+    }
+    if (tty) std::cerr << "\r  " << k << " / " << records->size() - 1 << " determinations" << std::flush;
+  }
+  if (tty) std::cerr << std::endl;
+  out.close();
+  if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
+  if (ctx.json) {
+    google::protobuf::Struct summary;
+    auto& f = *summary.mutable_fields();
+    f["file"].set_string_value(path);
+    f["determinations"].set_number_value(static_cast<double>(records->size() - 1));
+    f["scheduled"].set_number_value(static_cast<double>(scheduled));
+    f["rejected"].set_number_value(static_cast<double>(rejected));
+    f["errors"].set_number_value(static_cast<double>(errors));
+    f["scheduled_fen"].set_string_value(absl::StrCat(fen.fen()));
+    f["result_file"].set_string_value(out_path);
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(summary, &json);
+    *ctx.out << json << "\n";
+  } else {
+    *ctx.out << records->size() - 1 << " determinations: " << scheduled << " scheduled (" << Yuan(fen.fen())
+             << " 元), " << rejected << " rejected, " << errors << " errors\nresults     " << out_path << "\n";
+  }
+  return 0;
 }
 
 int Disburse(Context& ctx, const Options& o) {
@@ -180,10 +352,27 @@ void RegisterRewardCommands(Registry& r) {
           {"uscc", "enterprise USCC"},
           {"status", "SCHEDULED, REJECTED or DISBURSED"},
           {"overdue_as_of", "YYYY-MM-DD: scheduled and past due on that date"},
+          {"late", "only payouts paid after their due date", false, true},
+          {"paid_date", "YYYY-MM-DD: only payouts paid on that date"},
           {"page_size", "rows per page (default 50, at most 500)"},
           {"page_token", "from the previous page"},
           {"all", "follow every page", false, true}},
          List});
+  r.Add({{"reward", "payment-file"},
+         "write the bank's payment file (CSV) for the payouts paid on --paid_date: payee USCC, name, amount, voucher",
+         "",
+         {{"paid_date", "the disbursement run's payment date YYYY-MM-DD", true},
+          {"policy", "only this policy's payouts"},
+          {"out", "file to write (default payments-DATE.csv)"},
+          {"encoding", "utf-8 (default) or gb18030"}},
+         PaymentFile});
+  r.Add({{"reward", "submit-file"},
+         "submit determinations in bulk from a CSV file, idempotent by its request_id column",
+         "Columns: request_id,policy_id,enterprise_uscc,enterprise_name,determination_date, then one column per\n"
+         "metric named as the policy names it (e.g. spend_fen). UTF-8 or GB18030 (--encoding). Each row's answer\n"
+         "goes to the result file; sending the file again changes nothing and answers the same.",
+         {{"out", "result file (default FILE.csv.result.csv)"}, {"encoding", "auto (default), utf-8 or gb18030"}},
+         SubmitFile});
   r.Add({{"reward", "disburse"},
          "pay every scheduled payout determined on or before --date (idempotent by --request_id)",
          "",

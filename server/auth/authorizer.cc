@@ -40,6 +40,7 @@ const std::vector<MethodRule>& Rules() {
       {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin}, true},
       {"subsidy.v1.EducationFundService/AllocateFunds", {kSchool, kAdmin}, true},
       {"subsidy.v1.EducationFundService/RecordExpenditure", {kSchool, kAdmin}, true},
+      {"subsidy.v1.EducationFundService/ListExpenditureCategories", {kSchool, kFinance, kAdmin}, false},
       {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin}, false},
       {"subsidy.v1.RewardPayoutService/SubmitDetermination", {kPortal, kAdmin}, false},
       {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin}, false},

@@ -250,6 +250,21 @@ absl::Status ComputeEducationEntitlement(Call& call, const v1::EducationEntitlem
   return absl::OkStatus();
 }
 
+absl::Status ListExpenditureCategories(Call& call, const v1::ListExpenditureCategoriesRequest&,
+                                       v1::ListExpenditureCategoriesResponse* response) {
+  for (const auto& [code, c] : call.data().education().categories) {
+    auto* x = response->add_categories();
+    x->set_code(c.code);
+    x->set_name(c.name);
+    for (FundSource s : c.permitted_sources) x->add_permitted_sources(ToProto(s));
+    x->set_forbidden(c.permitted_sources.empty());
+    x->set_status(CodeOf(c.status));
+    x->set_source(c.source);
+  }
+  response->set_data_version(call.data().version());
+  return absl::OkStatus();
+}
+
 }  // namespace handlers
 }  // namespace
 
@@ -259,5 +274,6 @@ SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", A
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", RecordExpenditure, Runs::kMutation)
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", GetSpendingProgress, Runs::kInline)
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ComputeEducationEntitlement, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ListExpenditureCategories, Runs::kInline)
 
 }  // namespace subsidy::service

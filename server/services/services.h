@@ -23,7 +23,8 @@ using EduService = v1::EducationFundService;
 using Education = EduService::WithRawCallbackMethod_SplitGrant<EduService::WithRawCallbackMethod_GetFundPriority<
     EduService::WithRawCallbackMethod_AllocateFunds<EduService::WithRawCallbackMethod_RecordExpenditure<
         EduService::WithRawCallbackMethod_GetSpendingProgress<
-            EduService::WithRawCallbackMethod_ComputeEducationEntitlement<EduService::Service>>>>>>;
+            EduService::WithRawCallbackMethod_ComputeEducationEntitlement<
+                EduService::WithRawCallbackMethod_ListExpenditureCategories<EduService::Service>>>>>>>;
 using RewardService = v1::RewardPayoutService;
 using Reward = RewardService::WithRawCallbackMethod_ListRewardPolicies<
     RewardService::WithRawCallbackMethod_SubmitDetermination<RewardService::WithRawCallbackMethod_GetPayout<
@@ -62,6 +63,7 @@ class EducationFundServiceImpl final : public raw::Education {
   SUBSIDY_RAW_UNARY(RecordExpenditure);
   SUBSIDY_RAW_UNARY(GetSpendingProgress);
   SUBSIDY_RAW_UNARY(ComputeEducationEntitlement);
+  SUBSIDY_RAW_UNARY(ListExpenditureCategories);
 
  private:
   ServiceContext ctx_;

@@ -427,19 +427,33 @@ absl::StatusOr<std::optional<PayoutRow>> Ledger::GetPayout(int64_t seq) {
   return std::optional<PayoutRow>(std::move(rows.front()));
 }
 
-absl::StatusOr<std::vector<PayoutRow>> Ledger::ListPayouts(const PayoutFilter& f) {
-  std::string sql = absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq > $1");
-  const std::string status = f.status ? PayoutStatusName(*f.status) : "";
-  const std::string overdue = f.overdue_as_of ? f.overdue_as_of->ToString() : "";
-  std::vector<SqlParam> params = {SqlParam::Int(f.after_seq)};
-  auto add = [&](absl::string_view condition, SqlParam value) {
-    params.push_back(value);
-    absl::StrAppend(&sql, " AND ", condition, " $", params.size());
+namespace {
+// The WHERE clause of a payout filter (paging aside) and its parameters, from $2 on ($1 is the
+// keyset cursor). The views in `params` point into `f` and `texts`.
+std::string PayoutWhere(const PayoutFilter& f, std::vector<std::string>* texts, std::vector<SqlParam>* params) {
+  std::string where;
+  texts->reserve(8);  // at most one per condition: the views into it stay put
+  auto add = [&](absl::string_view condition, std::string value) {
+    texts->push_back(std::move(value));
+    params->push_back(SqlParam::Text(texts->back()));
+    absl::StrAppend(&where, " AND ", condition, " $", params->size());
   };
-  if (!f.policy_id.empty()) add("policy_id =", SqlParam::Text(f.policy_id));
-  if (!f.enterprise_uscc.empty()) add("enterprise_uscc =", SqlParam::Text(f.enterprise_uscc));
-  if (f.status) add("status =", SqlParam::Text(status));
-  if (f.overdue_as_of) add("status = 'SCHEDULED' AND due_date <", SqlParam::Text(overdue));
+  if (!f.policy_id.empty()) add("policy_id =", f.policy_id);
+  if (!f.enterprise_uscc.empty()) add("enterprise_uscc =", f.enterprise_uscc);
+  if (f.status) add("status =", PayoutStatusName(*f.status));
+  if (f.overdue_as_of) add("status = 'SCHEDULED' AND due_date <", f.overdue_as_of->ToString());
+  if (f.paid_date) add("status = 'DISBURSED' AND paid_date =", f.paid_date->ToString());
+  // reward::PaidLate in SQL, for paging: ISO dates compare as text in date order.
+  if (f.paid_late) absl::StrAppend(&where, " AND status = 'DISBURSED' AND paid_date > due_date");
+  return where;
+}
+}  // namespace
+
+absl::StatusOr<std::vector<PayoutRow>> Ledger::ListPayouts(const PayoutFilter& f) {
+  std::vector<std::string> texts;
+  std::vector<SqlParam> params = {SqlParam::Int(f.after_seq)};
+  std::string sql = absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq > $1",
+                                 PayoutWhere(f, &texts, &params));
   params.push_back(SqlParam::Int(f.limit));
   absl::StrAppend(&sql, " ORDER BY seq LIMIT $", params.size());
   std::vector<PayoutRow> rows;
@@ -449,6 +463,20 @@ absl::StatusOr<std::vector<PayoutRow>> Ledger::ListPayouts(const PayoutFilter& f
   });
   if (!s.ok()) return s;
   return rows;
+}
+
+absl::StatusOr<Storage::PayoutTotals> Ledger::TotalPayouts(const PayoutFilter& f) {
+  std::vector<std::string> texts;
+  std::vector<SqlParam> params = {SqlParam::Int(0)};
+  const std::string sql = absl::StrCat("SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payouts WHERE seq > $1",
+                                       PayoutWhere(f, &texts, &params));
+  PayoutTotals out;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    return session.QueryOne(sql, params, [&](const SqlRow& row) { out = {row.Int(0), Money::Fen(row.Int(1))}; })
+        .status();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 absl::StatusOr<std::map<std::string, Money>> Ledger::AwardedByPolicy() {

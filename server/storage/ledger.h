@@ -25,6 +25,7 @@ class Ledger final : public Storage {
   absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) override;
   absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) override;
   absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) override;
+  absl::StatusOr<PayoutTotals> TotalPayouts(const PayoutFilter& filter) override;
   absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() override;
   absl::StatusOr<std::vector<PayoutStat>> PayoutStats() override;
   absl::StatusOr<LedgerTotals> Totals() override;

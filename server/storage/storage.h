@@ -105,6 +105,8 @@ struct PayoutFilter {
   std::string enterprise_uscc;
   std::optional<PayoutStatus> status;
   std::optional<Date> overdue_as_of;  // SCHEDULED with due_date before this date
+  bool paid_late = false;             // DISBURSED after the due date (reward::PaidLate)
+  std::optional<Date> paid_date;      // DISBURSED on this date
   int64_t after_seq = 0;              // keyset pagination: rows with seq > after_seq, ascending
   int limit = 50;
 };
@@ -159,6 +161,12 @@ class Storage {
   virtual absl::StatusOr<std::vector<FundAccount>> ReadFundAccounts(const std::string& school_id) = 0;
   virtual absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) = 0;
   virtual absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) = 0;
+  // How many payouts match the filter (its paging fields aside), and their amount.
+  struct PayoutTotals {
+    int64_t count = 0;
+    Money amount;
+  };
+  virtual absl::StatusOr<PayoutTotals> TotalPayouts(const PayoutFilter& filter) = 0;
   // Awarded so far per policy (for the remaining budgets).
   virtual absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() = 0;
   // For metrics: payouts by status and rejection reason; all schools' ledger totals.

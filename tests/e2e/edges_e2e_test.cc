@@ -364,5 +364,55 @@ TEST_F(EdgesE2e, AReplayIsSaidToBeOneAndAReusedIdNamesItsFirstRpc) {
   EXPECT_THAT(reused.err, HasSubstr("was first used by AllocateFunds, not RecordExpenditure"));
 }
 
+// What each user asked for: bulk determinations from a file, payouts paid late, the bank's
+// payment file, and the categories with the sources that may pay them.
+TEST_F(EdgesE2e, SubmitFileLatePayoutsPaymentFileAndCategories) {
+  const std::string server = "--server=" + server_->address();
+  const std::string csv = dir_.path() + "/determinations.csv";
+  {
+    std::ofstream f(csv, std::ios::binary);
+    f << "request_id,policy_id,enterprise_uscc,enterprise_name,determination_date,spend_fen\r\n";
+    for (int n = 1; n <= 3; ++n) {
+      // 张三公司 in GBK: the file is a GBK export.
+      f << "D-" << n << ",YC-DIGITAL-TRANSFORM," << TestUscc(100 + n) << ",\xd5\xc5\xc8\xfd\xb9\xab\xcb\xbe" << n
+        << ",2024-06-03,12345600\r\n";
+    }
+    f << "D-4,NOPE," << TestUscc(104) << ",x,2024-06-03,1\r\n";
+  }
+  auto first = RunCtl({server, "--json", "reward", "submit-file", csv});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("\"scheduled\":3"));
+  EXPECT_THAT(first.out, HasSubstr("\"errors\":1"));
+  const std::string result = Slurp(csv + ".result.csv");
+  EXPECT_THAT(result, HasSubstr(",SCHEDULED,"));
+  EXPECT_THAT(result, HasSubstr("no reward policy"));
+  // Sent again: the same answers, nothing new.
+  auto again = RunCtl({server, "--json", "reward", "submit-file", csv});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Slurp(csv + ".result.csv"), result);
+
+  // Due 2024-06-11 (5 working days); paid on 2024-06-12: late.
+  ASSERT_EQ(RunCtl({server, "reward", "disburse", "--request_id=RUN-A", "--date=2024-06-12"}).exit_code, 0);
+  auto late = RunCtl({server, "--json", "reward", "list", "--late", "--all"});
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_THAT(late.out, HasSubstr("\"total_count\":\"3\""));
+  EXPECT_EQ(std::count(late.out.begin(), late.out.end(), '\n'), 1);  // --all --json: one document
+
+  const std::string payments = dir_.path() + "/payments.csv";
+  auto file = RunCtl({server, "reward", "payment-file", "--paid_date=2024-06-12", "--out=" + payments,
+                      "--encoding=gb18030"});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  const std::string bank = Slurp(payments);
+  EXPECT_THAT(bank, HasSubstr("voucher_no,payee_uscc,payee_name,amount_fen"));
+  EXPECT_THAT(bank, HasSubstr("\xd5\xc5\xc8\xfd\xb9\xab\xcb\xbe"));  // the names back in GB18030
+  EXPECT_THAT(bank, HasSubstr("PV20240612-"));
+
+  auto categories = RunCtl({server, "edu", "categories"});
+  ASSERT_EQ(categories.exit_code, 0) << categories.err;
+  EXPECT_THAT(categories.out, HasSubstr("STAFF_PAY"));
+  EXPECT_THAT(categories.out, HasSubstr("FORBIDDEN"));
+  EXPECT_THAT(categories.out, HasSubstr("CENTRAL_DIRECT"));
+}
+
 }  // namespace
 }  // namespace subsidy::testing
