@@ -2,6 +2,9 @@
 // token once (only the token's SHA-256 is stored).
 #include <unistd.h>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -56,7 +59,12 @@ int AddCaller(Context& ctx, const Options& o) {
   std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::filesystem::rename(tmp, path);
   if (ctx.json) {
-    *ctx.out << "{\"name\":\"" << name << "\",\"token\":\"" << token << "\"}\n";
+    google::protobuf::Struct added;  // protobuf's JSON printer escapes the name, whatever it holds
+    (*added.mutable_fields())["name"].set_string_value(name);
+    (*added.mutable_fields())["token"].set_string_value(token);
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(added, &json);
+    *ctx.out << json << "\n";
   } else {
     *ctx.out << "caller " << name << " added to " << path << "; its token (shown once, keep it secret):\n" << token << "\n";
   }

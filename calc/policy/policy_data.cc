@@ -422,6 +422,13 @@ absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* c
     r.group = p.group();
     if (p.budget_fen() <= 0) return err("budget_fen must be positive");
     r.budget = Money::Fen(p.budget_fen());
+    if (p.when_budget_short().empty() || p.when_budget_short() == "REJECT") {
+      r.when_budget_short = BudgetShort::kReject;
+    } else if (p.when_budget_short() == "PARTIAL") {
+      r.when_budget_short = BudgetShort::kPartial;
+    } else {
+      return err("when_budget_short must be REJECT or PARTIAL");
+    }
     if (p.payout_working_days() < 0 || p.payout_working_days() > 60) return err("payout_working_days must be 0..60");
     r.payout_working_days = p.payout_working_days() == 0 ? 5 : p.payout_working_days();
     out.policies.push_back(std::move(r));

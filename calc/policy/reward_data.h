@@ -13,6 +13,7 @@ namespace subsidy {
 
 enum class RewardFormula { kFixed, kRateWithCap, kPerUnit, kTiered };
 enum class RepeatRule { kOnceEver, kOncePerYear, kAnnualCap, kGroupHighestPerYear };
+enum class BudgetShort { kReject, kPartial };
 const char* RewardFormulaName(RewardFormula f);
 const char* RepeatRuleName(RepeatRule r);
 
@@ -36,6 +37,7 @@ struct RewardPolicy {
   Money annual_cap;
   std::string group;
   Money budget;
+  BudgetShort when_budget_short = BudgetShort::kReject;
   int payout_working_days = 5;
   Certainty status = Certainty::kUnverified;
   std::string source;

@@ -136,8 +136,17 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
   }
   const Money remaining = RemainingBudget(policy, policy_awarded);
   if (remaining < amount) {
-    return reject(kBudgetExhausted, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
-                                                 " 元 is below ", amount.ToYuanString(), " 元"));
+    // What happens then is the policy's, from its data: refuse, or pay what is left.
+    if (policy.when_budget_short == BudgetShort::kPartial && remaining > Money()) {
+      d.reasons.push_back({kBudgetPartial, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
+                                                        " 元 is below the award of ", amount.ToYuanString(),
+                                                        " 元: the remaining budget is awarded")});
+      amount = remaining;
+    } else {
+      return reject(kBudgetExhausted, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
+                                                   " 元 is below the award of ", amount.ToYuanString(),
+                                                   " 元 (when the budget is short, this policy rejects)"));
+    }
   }
   d.scheduled = true;
   d.amount = amount;

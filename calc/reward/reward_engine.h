@@ -23,6 +23,7 @@ inline constexpr char kTopUpOfLowerAward[] = "TOP_UP_OF_LOWER_AWARD";
 inline constexpr char kBudgetExhausted[] = "BUDGET_EXHAUSTED";
 inline constexpr char kBelowThreshold[] = "BELOW_THRESHOLD";
 inline constexpr char kNotAWorkingDay[] = "NOT_A_WORKING_DAY";
+inline constexpr char kBudgetPartial[] = "BUDGET_PARTIAL";
 
 struct Reason {
   std::string code;

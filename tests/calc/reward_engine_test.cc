@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/status_util.h"
@@ -95,6 +96,22 @@ TEST(Decide, BudgetAtTheExactBoundary) {
   EXPECT_FALSE(short_by_one->scheduled);
   EXPECT_EQ(short_by_one->reasons.at(0).code, kBudgetExhausted);
   EXPECT_FALSE(short_by_one->award_key.has_value());
+}
+
+TEST(Decide, AShortBudgetIsRejectedOrPaidInPartAsThePolicysDataSays) {
+  RewardPolicy p = P("YC-DIGITAL-TRANSFORM");  // budget 1000万; the shipped data rejects
+  const std::map<std::string, std::string> m = {{"spend_fen", "1000000000"}};  // 30 % = 300万
+  auto rejected = Decide(p, m, kUscc, 2024, {}, Money::Fen(900 * kWan));
+  EXPECT_FALSE(rejected->scheduled);
+  EXPECT_THAT(rejected->reasons.at(0).message, ::testing::HasSubstr("remaining budget 1000000.00 元"));
+  p.when_budget_short = BudgetShort::kPartial;
+  auto partial = Decide(p, m, kUscc, 2024, {}, Money::Fen(900 * kWan));
+  ASSERT_TRUE(partial->scheduled);
+  EXPECT_EQ(partial->amount.fen(), 100 * kWan);  // what was left
+  EXPECT_EQ(partial->reasons.back().code, kBudgetPartial);
+  auto nothing_left = Decide(p, m, kUscc, 2024, {}, Money::Fen(1000 * kWan));
+  EXPECT_FALSE(nothing_left->scheduled);
+  EXPECT_EQ(nothing_left->reasons.at(0).code, kBudgetExhausted);
 }
 
 TEST(Decide, BelowThresholdIsARejectionNotAnError) {
