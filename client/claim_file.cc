@@ -384,4 +384,26 @@ std::string ResultCsvRow(size_t line, const v1::LoanSubsidyResult& r) {
       ",");
 }
 
+std::string PeriodCsvHeader() {
+  return "line,loan_id,status,period_start,period_end,days,subsidy_days,interest_fen,subsidy_fen,borrower_fen,"
+         "error_field,error_message";
+}
+
+std::string PeriodCsvRows(size_t line, const v1::LoanSubsidyResult& r) {
+  const bool error = r.has_error() && !r.error().code().empty();
+  const std::string status = error ? "ERROR" : (r.eligible() ? "ELIGIBLE" : "INELIGIBLE");
+  std::string out;
+  if (error || r.periods_size() == 0) {
+    absl::StrAppend(&out, line, ",", CsvQuote(r.loan_id()), ",", status, ",,,0,0,0,0,0,", CsvQuote(r.error().field()),
+                    ",", CsvQuote(r.error().message()), "\n");
+    return out;
+  }
+  for (const auto& p : r.periods()) {
+    absl::StrAppend(&out, line, ",", CsvQuote(r.loan_id()), ",", status, ",", p.start_date(), ",", p.end_date(), ",",
+                    p.days(), ",", p.subsidy_days(), ",", p.interest_fen(), ",", p.subsidy_fen(), ",",
+                    p.borrower_fen(), ",,\n");
+  }
+  return out;
+}
+
 }  // namespace subsidy::cli

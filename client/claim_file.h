@@ -71,5 +71,8 @@ class ClaimFileReader {
 // The result file: one row per loan, in claim order, with the line it came from.
 std::string ResultCsvHeader();
 std::string ResultCsvRow(size_t line, const v1::LoanSubsidyResult& r);
+// With --periods: one row per settlement period (a loan with an error: one row with it).
+std::string PeriodCsvHeader();
+std::string PeriodCsvRows(size_t line, const v1::LoanSubsidyResult& r);
 
 }  // namespace subsidy::cli

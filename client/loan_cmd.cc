@@ -277,12 +277,17 @@ int Claim(Context& ctx, const Options& o) {
 
   const std::string out_path = o.Get("out", path + ".result.csv");
   std::ofstream out(out_path);
-  out << ResultCsvHeader() << "\n";
+  const bool periods = o.Has("periods");
+  out << (periods ? PeriodCsvHeader() : ResultCsvHeader()) << "\n";
   MoneyTotal interest, subsidy, borrower;
   int eligible = 0, ineligible = 0, errors = 0;
   for (size_t k = 0; k < results.size(); ++k) {
     const auto& r = results[k];
-    out << ResultCsvRow(lines[k], r) << "\n";
+    if (periods) {
+      out << PeriodCsvRows(lines[k], r);
+    } else {
+      out << ResultCsvRow(lines[k], r) << "\n";
+    }
     if (r.has_error() && !r.error().code().empty()) {
       ++errors;
       if (!ctx.json) std::cerr << r.error().message() << "\n";
@@ -365,7 +370,8 @@ void RegisterLoanCommands(Registry& r) {
          {{"out", "result file (default FILE.csv.result.csv)"},
           {"batch", "loans per message (default 500)"},
           {"encoding", "auto (default), utf-8 or gb18030 (also reads GBK)"},
-          {"dry_run", "check the file without calculating", false, true}},
+          {"dry_run", "check the file without calculating", false, true},
+          {"periods", "one result row per settlement period, with its subsidised days", false, true}},
          Claim});
   r.Add({{"loan", "policy"},
          "show the regime, caps, ceiling and LPR in force for a province, program and contract date",

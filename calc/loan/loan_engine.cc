@@ -252,7 +252,7 @@ absl::Status Sweep(const LoanInput& in, const Segments& seg, const LoanCaps& cap
     const DateRange period = SettlementPeriodContaining(cursor);
     const Date period_end = std::min(period.last(), seg.hi);
     Int128 interest_num = 0, subsidy_num = 0;
-    int days = 0;
+    int days = 0, subsidy_days = 0;
     while (cursor <= period_end && outstanding > 0) {
       while (ci < seg.changes.size() && seg.changes[ci] <= cursor) ++ci;
       Date seg_end = period_end;
@@ -269,6 +269,7 @@ absl::Status Sweep(const LoanInput& in, const Segments& seg, const LoanCaps& cap
           overdue_cut = true;
         } else {
           subsidy_num += Int128(std::min(outstanding, base_cap)) * len;
+          subsidy_days += len;
         }
       }
       cursor = seg_end.AddDays(1);
@@ -282,7 +283,8 @@ absl::Status Sweep(const LoanInput& in, const Segments& seg, const LoanCaps& cap
       SUBSIDY_CHECK(*subsidy <= *interest);
       const PeriodResult p{*DateRange::Make(std::max(period.first(), seg.window.first()),
                                             std::min(period.last(), seg.window.last())),
-                           days, Money::Fen(*interest), Money::Fen(*subsidy), Money::Fen(*interest - *subsidy)};
+                           days, subsidy_days, Money::Fen(*interest), Money::Fen(*subsidy),
+                           Money::Fen(*interest - *subsidy)};
       auto ti = total_interest.Plus(p.interest);
       auto ts = total_subsidy.Plus(p.subsidy);
       if (!ti.ok() || !ts.ok()) return absl::OutOfRangeError("loan totals overflow");

@@ -66,6 +66,7 @@ struct Reason {
 struct PeriodResult {
   DateRange range;  // the settlement period clipped to the window
   int days = 0;     // accrual days in it
+  int subsidy_days = 0;  // of which earned a subsidy
   Money interest;
   Money subsidy;
   Money borrower;

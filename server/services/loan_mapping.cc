@@ -120,6 +120,7 @@ void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out) {
     x->set_start_date(p.range.first().ToString());
     x->set_end_date(p.range.last().ToString());
     x->set_days(p.days);
+    x->set_subsidy_days(p.subsidy_days);
     x->set_interest_fen(p.interest.fen());
     x->set_subsidy_fen(p.subsidy.fen());
     x->set_borrower_fen(p.borrower.fen());

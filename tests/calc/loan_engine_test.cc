@@ -82,6 +82,19 @@ TEST(LoanEngineFixture, AContractBeforeTheFirstFixingIsNotGuessed) {
   EXPECT_FALSE(r->lpr.has_value());
 }
 
+TEST(LoanEngine, SubsidisedDaysLeaveOutOverdueDays) {
+  LoanInput in = Individual();
+  in.claim_period = R("2024-03-21", "2024-06-20");  // 92 days
+  in.overdue_periods = {R("2024-04-01", "2024-04-10")};
+  auto r = CalculateLoanSubsidy(in, Data());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->periods.size(), 1u);
+  EXPECT_EQ(r->periods[0].days, 92);
+  EXPECT_EQ(r->periods[0].subsidy_days, 82);
+  in.annual_rate = *Rate::Parse("99");  // above the ceiling: not eligible, no subsidised day
+  EXPECT_EQ(CalculateLoanSubsidy(in, Data())->periods[0].subsidy_days, 0);
+}
+
 TEST(SettlementPeriod, TwentyFirstToTwentieth) {
   EXPECT_EQ(SettlementPeriodContaining(D("2024-03-20")), R("2023-12-21", "2024-03-20"));
   EXPECT_EQ(SettlementPeriodContaining(D("2024-03-21")), R("2024-03-21", "2024-06-20"));

@@ -230,6 +230,13 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
   EXPECT_THAT(result, HasSubstr("loan_id repeats line 2"));
   EXPECT_THAT(result, HasSubstr("5,贷款-004,ELIGIBLE"));
 
+  // --periods: one row per settlement period, with its subsidised days.
+  auto periods = RunCtl({"--server=" + server_->address(), "loan", "claim", csv, "--periods", "--out=" + out + ".p"});
+  ASSERT_EQ(periods.exit_code, 0) << periods.err;
+  const std::string by_period = Slurp(out + ".p");
+  EXPECT_THAT(by_period, HasSubstr("line,loan_id,status,period_start,period_end,days,subsidy_days"));
+  EXPECT_THAT(by_period, HasSubstr("2,贷款-001,ELIGIBLE,2024-01-10,2024-03-20,71,71,"));
+
   // --dry_run checks without calculating.
   auto dry = RunCtl({"--server=" + server_->address(), "loan", "claim", csv, "--dry_run", "--out=" + out + ".dry"});
   EXPECT_EQ(dry.exit_code, 0) << dry.err;

@@ -45,6 +45,8 @@ TEST(LoanGolden, EveryCaseMatchesToTheFen) {
     std::string diff;
     google::protobuf::util::MessageDifferencer d;
     d.ReportDifferencesToString(&diff);
+    // Golden cases are money to the 分; the subsidised-day count is tested beside the engine.
+    d.IgnoreField(v1::PeriodResult::descriptor()->FindFieldByName("subsidy_days"));
     EXPECT_TRUE(d.Compare(c.expect(), got)) << diff;
   }
 }
