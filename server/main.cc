@@ -119,23 +119,97 @@ std::string DefaultDataDir() {
   return SUBSIDY_SOURCE_DATA_DIR;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "The subsidy-calc gRPC service.\n"
-      "Usage: subsidy-server [--listen=HOST:PORT] [--db=PATH|postgresql://…] [--data_dir=DIR] [--metrics_listen=HOST:PORT]");
-  // --help lists every flag of the server and exits 0 (abseil's own --help looks for flags in a
-  // file named after the binary, finds none here, and exits 1).
+// --help lists every flag of the server (abseil's own --help looks for flags in a file named
+// after the binary, finds none here, and exits 1). True when it printed the help.
+bool PrintedHelp(int argc, char** argv) {
   absl::flags_internal::SetProgramInvocationName(argv[0]);
   for (int i = 1; i < argc; ++i) {
     const absl::string_view a = argv[i];
     if (a == "--help" || a == "-help" || a == "-h" || a == "--helpfull") {
       absl::flags_internal::FlagsHelp(std::cout, "server/main.cc", absl::flags_internal::HelpFormat::kHumanReadable,
                                       absl::ProgramUsageMessage());
-      return 0;
+      return true;
     }
   }
+  return false;
+}
+
+// The ledger named by --db. Only the default place is made on first start; a directory named
+// by hand must exist (a typo should not quietly start an empty ledger somewhere else).
+absl::StatusOr<std::unique_ptr<subsidy::storage::Storage>> OpenLedger(const std::string& db,
+                                                                      const subsidy::Clock& clock) {
+  if (db.find("://") == std::string::npos) {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(db).parent_path();
+    if (db == kDefaultDb) {
+      std::filesystem::create_directories(parent, ec);
+    } else if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return absl::FailedPreconditionError(absl::StrCat("--db: the directory ", parent.string(), " does not exist"));
+    }
+  }
+  auto storage = subsidy::storage::OpenStorage(db, {.pool_size = absl::GetFlag(FLAGS_db_pool_size), .clock = &clock});
+  if (!storage.ok()) return absl::Status(storage.status().code(), absl::StrCat("database not opened: ", storage.status().message()));
+  return storage;
+}
+
+// Callers and roles from --auth_config; without one, loopback callers only (said in the log).
+absl::StatusOr<std::unique_ptr<subsidy::auth::Authorizer>> MakeAuthorizer(const std::string& config) {
+  if (config.empty()) {
+    LogLine("auth").Str("mode", "loopback-only").Str(
+        "message", "no --auth_config: accepting loopback callers only, each with every role").Write(LogLevel::kWarning);
+    return subsidy::auth::Authorizer::LoopbackOnly();
+  }
+  auto a = subsidy::auth::Authorizer::FromFile(config);
+  if (!a.ok()) return absl::Status(a.status().code(), absl::StrCat("auth config not loaded: ", a.status().message()));
+  LogLine("auth").Str("mode", "tokens").Str("config", config).Write(LogLevel::kInfo);
+  return a;
+}
+
+// TLS (mutual with --tls_client_ca) from the PEM files, or plaintext, which is refused off
+// loopback unless --allow_plaintext.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(const std::string& host, bool tls) {
+  if (!tls) {
+    if (!IsLoopbackHost(host) && !absl::GetFlag(FLAGS_allow_plaintext)) {
+      return absl::FailedPreconditionError(
+          "refusing to serve plaintext on a non-loopback address: give --tls_cert/--tls_key, or "
+          "--allow_plaintext if a TLS proxy in front is meant to protect it");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  const std::string cert = ReadFile(absl::GetFlag(FLAGS_tls_cert)), key = ReadFile(absl::GetFlag(FLAGS_tls_key));
+  if (cert.empty() || key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key must both name readable PEM files");
+  }
+  ssl.pem_key_cert_pairs.push_back({key, cert});
+  if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
+    ssl.pem_root_certs = ReadFile(absl::GetFlag(FLAGS_tls_client_ca));
+    if (ssl.pem_root_certs.empty()) return absl::InvalidArgumentError("--tls_client_ca must name a readable PEM file");
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+// Every call of our services: counted and timed by method and status, and one JSON line.
+std::function<void(const subsidy::service::CallRecord&)> ObserveCalls(subsidy::ops::Metrics* metrics) {
+  return [metrics](const subsidy::service::CallRecord& r) {
+    const char* code = subsidy::ops::StatusCodeName(r.code);
+    metrics->ObserveRpc(r.method, code, r.seconds);
+    LogLine line("rpc");
+    line.Str("method", r.method).Str("caller", r.caller).Str("request_id", r.request_id).Str("code", code).Num(
+        "latency_ms", r.seconds * 1000);
+    if (r.code != grpc::StatusCode::OK) line.Str("message", r.message);
+    line.Write(LogLevel::kInfo);
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "The subsidy-calc gRPC service.\n"
+      "Usage: subsidy-server [--listen=HOST:PORT] [--db=PATH|postgresql://…] [--data_dir=DIR] [--metrics_listen=HOST:PORT]");
+  if (PrintedHelp(argc, argv)) return 0;
   absl::ParseCommandLine(argc, argv);
   subsidy::ops::RouteLibraryLogs();
   // Debian's abseil checks every Mutex acquisition for lock-order cycles (a debugging aid that
@@ -159,52 +233,23 @@ int main(int argc, char** argv) {
   auto data = subsidy::PolicyData::LoadFromDirectory(data_dir);
   if (!data.ok()) return Fail(absl::StrCat("policy data not loaded: ", data.status().message()));
 
-  const std::string db_path = absl::GetFlag(FLAGS_db);
-  if (db_path.find("://") == std::string::npos) {
-    // Only the default place is made on first start; a directory named by hand must exist (a typo
-    // should not quietly start an empty ledger somewhere else).
-    std::error_code ec;
-    const auto parent = std::filesystem::path(db_path).parent_path();
-    if (db_path == kDefaultDb) {
-      std::filesystem::create_directories(parent, ec);
-    } else if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-      return Fail(absl::StrCat("--db: the directory ", parent.string(), " does not exist"));
-    }
-  }
   const subsidy::Clock& clock = subsidy::Clock::System();
-  auto storage = subsidy::storage::OpenStorage(db_path, {.pool_size = absl::GetFlag(FLAGS_db_pool_size), .clock = &clock});
-  if (!storage.ok()) return Fail(absl::StrCat("database not opened: ", storage.status().message()));
+  auto storage = OpenLedger(absl::GetFlag(FLAGS_db), clock);
+  if (!storage.ok()) return Fail(std::string(storage.status().message()));
 
   subsidy::ops::PolicyHolder policy(*data);
   auto executor = std::make_unique<subsidy::service::Executor>(absl::GetFlag(FLAGS_db_workers),
                                                                static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_mutations)));
-  std::unique_ptr<subsidy::auth::Authorizer> authorizer;
-  if (absl::GetFlag(FLAGS_auth_config).empty()) {
-    authorizer = subsidy::auth::Authorizer::LoopbackOnly();
-    LogLine("auth").Str("mode", "loopback-only").Str(
-        "message", "no --auth_config: accepting loopback callers only, each with every role").Write(LogLevel::kWarning);
-  } else {
-    auto a = subsidy::auth::Authorizer::FromFile(absl::GetFlag(FLAGS_auth_config));
-    if (!a.ok()) return Fail(absl::StrCat("auth config not loaded: ", a.status().message()));
-    authorizer = std::move(*a);
-    LogLine("auth").Str("mode", "tokens").Str("config", absl::GetFlag(FLAGS_auth_config)).Write(LogLevel::kInfo);
-  }
+  auto made = MakeAuthorizer(absl::GetFlag(FLAGS_auth_config));
+  if (!made.ok()) return Fail(std::string(made.status().message()));
+  std::unique_ptr<subsidy::auth::Authorizer> authorizer = std::move(*made);
   subsidy::auth::CallLimiter limiter(std::max(1, absl::GetFlag(FLAGS_max_calls_per_caller)));
   subsidy::service::ServiceContext ctx{&policy, storage->get(), executor.get(), authorizer.get(), &limiter, &clock,
                                        static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_stream_messages)))};
   std::atomic<int> in_flight{0};
   ctx.in_flight = &in_flight;
   subsidy::ops::Metrics metrics;
-  // Every call of our services: counted and timed by method and status, and one JSON line.
-  ctx.observe = [&metrics](const subsidy::service::CallRecord& r) {
-    const char* code = subsidy::ops::StatusCodeName(r.code);
-    metrics.ObserveRpc(r.method, code, r.seconds);
-    LogLine line("rpc");
-    line.Str("method", r.method).Str("caller", r.caller).Str("request_id", r.request_id).Str("code", code).Num(
-        "latency_ms", r.seconds * 1000);
-    if (r.code != grpc::StatusCode::OK) line.Str("message", r.message);
-    line.Write(LogLevel::kInfo);
-  };
+  ctx.observe = ObserveCalls(&metrics);
   subsidy::ops::DataReloader reloader(&policy, data_dir, &clock);
   subsidy::service::LoanSubsidyServiceImpl loan(ctx);
   subsidy::service::EducationFundServiceImpl education(ctx);
@@ -224,28 +269,11 @@ int main(int argc, char** argv) {
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return Fail("--listen must be HOST:PORT");
-  std::shared_ptr<grpc::ServerCredentials> credentials;
   const bool tls = !absl::GetFlag(FLAGS_tls_cert).empty() || !absl::GetFlag(FLAGS_tls_key).empty();
-  if (tls) {
-    grpc::SslServerCredentialsOptions ssl;
-    const std::string cert = ReadFile(absl::GetFlag(FLAGS_tls_cert)), key = ReadFile(absl::GetFlag(FLAGS_tls_key));
-    if (cert.empty() || key.empty()) return Fail("--tls_cert and --tls_key must both name readable PEM files");
-    ssl.pem_key_cert_pairs.push_back({key, cert});
-    if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
-      ssl.pem_root_certs = ReadFile(absl::GetFlag(FLAGS_tls_client_ca));
-      if (ssl.pem_root_certs.empty()) return Fail("--tls_client_ca must name a readable PEM file");
-      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-    }
-    credentials = grpc::SslServerCredentials(ssl);
-  } else {
-    if (!IsLoopbackHost(listen.substr(0, colon)) && !absl::GetFlag(FLAGS_allow_plaintext)) {
-      return Fail("refusing to serve plaintext on a non-loopback address: give --tls_cert/--tls_key, or "
-                  "--allow_plaintext if a TLS proxy in front is meant to protect it");
-    }
-    credentials = grpc::InsecureServerCredentials();
-  }
+  auto credentials = MakeCredentials(listen.substr(0, colon), tls);
+  if (!credentials.ok()) return Fail(std::string(credentials.status().message()));
   int selected_port = 0;
-  builder.AddListeningPort(listen, credentials, &selected_port);
+  builder.AddListeningPort(listen, *credentials, &selected_port);
   // gRPC turns SO_REUSEPORT on by default: a second server would then share a port in use and
   // calls would alternate between two databases. One port, one server.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
