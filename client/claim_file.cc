@@ -4,6 +4,8 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 
 #include <google/protobuf/stubs/common.h>
 
@@ -59,9 +61,12 @@ size_t LineAt(absl::string_view text, size_t offset) {
   return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
 }
 
-absl::StatusOr<std::string> FromGb18030(const std::string& bytes) {
-  iconv_t cd = iconv_open("UTF-8", "GB18030");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::InternalError("iconv cannot convert from GB18030 here");
+// Converts `bytes` with glibc's iconv; on a sequence it cannot convert, the error says where.
+absl::StatusOr<std::string> Iconv(const char* to, const char* from, const std::string& bytes) {
+  iconv_t cd = iconv_open(to, from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    return absl::InternalError(absl::StrCat("iconv cannot convert from ", from, " to ", to, " here"));
+  }
   std::string out(bytes.size() * 2 + 16, '\0');
   char* in_ptr = const_cast<char*>(bytes.data());
   size_t in_left = bytes.size();
@@ -78,8 +83,8 @@ absl::StatusOr<std::string> FromGb18030(const std::string& bytes) {
       continue;
     }
     const size_t at = bytes.size() - in_left;
-    status = absl::InvalidArgumentError(
-        absl::StrCat("line ", LineAt(bytes, at), ": bytes that are neither UTF-8 nor GB18030 (at byte ", at, ")"));
+    status = absl::InvalidArgumentError(absl::StrCat("line ", LineAt(bytes, at), ": bytes that are not ", from,
+                                                     " (at byte ", at, ")"));
     break;
   }
   iconv_close(cd);
@@ -96,30 +101,20 @@ bool ValidUtf8(absl::string_view s) {
 
 absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encoding) {
   if (encoding != Encoding::kGb18030) return utf8;
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::InternalError("iconv cannot convert to GB18030 here");
-  std::string out(utf8.size() * 2 + 16, '\0');
-  char* in_ptr = const_cast<char*>(utf8.data());
-  size_t in_left = utf8.size();
-  char* out_ptr = out.data();
-  size_t out_left = out.size();
-  absl::Status status;
-  while (in_left > 0) {
-    if (iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left) != static_cast<size_t>(-1)) continue;
-    if (errno == E2BIG) {
-      const size_t used = out.size() - out_left;
-      out.resize(out.size() * 2);
-      out_ptr = out.data() + used;
-      out_left = out.size() - used;
-      continue;
-    }
-    status = absl::InvalidArgumentError("the text is not UTF-8 and cannot be converted to GB18030");
-    break;
-  }
-  iconv_close(cd);
-  if (!status.ok()) return status;
-  out.resize(out.size() - out_left);
-  return out;
+  return Iconv("GB18030", "UTF-8", utf8);
+}
+
+absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  if (in.bad()) return absl::UnavailableError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  auto text = DecodeText(std::move(bytes), encoding);
+  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", text.status().message()));
+  auto records = ParseCsv(text->utf8);
+  if (!records.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", records.status().message()));
+  if (records->empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": the file is empty (no header row)"));
+  return CsvFile{text->encoding, std::move(*records)};
 }
 
 absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
@@ -146,7 +141,7 @@ absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
     }
     return DecodedText{std::move(bytes), "UTF-8"};
   }
-  auto text = FromGb18030(bytes);
+  auto text = Iconv("UTF-8", "GB18030", bytes);
   if (!text.ok()) return text.status();
   return DecodedText{std::move(*text), "GB18030"};
 }

@@ -49,6 +49,15 @@ struct CsvRecord {
 // Blank lines and lines starting with '#' are skipped.
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text);
 
+// A CSV file read whole: decoded to UTF-8 and split into records (at least the header).
+struct CsvFile {
+  std::string encoding;
+  std::vector<CsvRecord> records;
+};
+// Errors say the file and why: cannot read it (with the system's reason), not decodable (with
+// the line), not CSV (with the line), empty.
+absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding);
+
 // Splits one CSV line (kept for callers with a single line).
 absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line);
 

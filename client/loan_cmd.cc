@@ -178,15 +178,9 @@ int Claim(Context& ctx, const Options& o) {
   }
   auto encoding = EncodingFromName(o.Get("encoding", "auto"));
   if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ctx.Fail("cannot read " + path + ": " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  if (in.bad()) return ctx.Fail("cannot read " + path + ": " + std::strerror(errno));
-  auto text = DecodeText(std::move(bytes), *encoding);
-  if (!text.ok()) return ctx.Fail(path + ": " + std::string(text.status().message()));
-  auto records = ParseCsv(text->utf8);
-  if (!records.ok()) return ctx.Fail(path + ": " + std::string(records.status().message()));
-  if (records->empty()) return ctx.Fail(path + ": the file is empty (no header row)");
+  auto file = ReadCsvFile(path, *encoding);
+  if (!file.ok()) return ctx.Fail(std::string(file.status().message()));
+  const std::vector<CsvRecord>* records = &file->records;
   auto reader = ClaimFileReader::FromHeader(records->front().cells);
   if (!reader.ok()) {
     return ctx.Fail(absl::StrCat(path, ":", records->front().line, ": ", reader.status().message()));
@@ -305,7 +299,7 @@ int Claim(Context& ctx, const Options& o) {
     google::protobuf::Struct summary;
     auto& f = *summary.mutable_fields();
     f["file"].set_string_value(path);
-    f["encoding"].set_string_value(text->encoding);
+    f["encoding"].set_string_value(file->encoding);
     f["loans"].set_number_value(static_cast<double>(results.size()));
     f["eligible"].set_number_value(eligible);
     f["ineligible"].set_number_value(ineligible);
@@ -319,7 +313,7 @@ int Claim(Context& ctx, const Options& o) {
     (void)google::protobuf::util::MessageToJsonString(summary, &json);
     *ctx.out << json << "\n";
   } else {
-    *ctx.out << "file        " << path << " (" << text->encoding << ")\n"
+    *ctx.out << "file        " << path << " (" << file->encoding << ")\n"
              << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible
              << ", errors " << errors << ")" << (o.Has("dry_run") ? " — checked, not calculated" : "") << "\n";
     if (!o.Has("dry_run")) {

@@ -132,6 +132,7 @@ int ListRequestFrom(Context& ctx, const Options& o, v1::ListPayoutsRequest* req)
 // Every page (or one), into one response: payouts in order, the totals of the whole filter.
 int FetchPayouts(Context& ctx, v1::ListPayoutsRequest req, bool all, v1::ListPayoutsResponse* out) {
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
+  req.set_with_totals(true);  // once, with the first page
   for (;;) {
     v1::ListPayoutsResponse resp;
     if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
@@ -139,11 +140,14 @@ int FetchPayouts(Context& ctx, v1::ListPayoutsRequest req, bool all, v1::ListPay
     grpc::Status s = stub->ListPayouts(call.get(), req, &resp);
     if (!s.ok()) return ctx.Fail(s);
     for (auto& p : *resp.mutable_payouts()) *out->add_payouts() = std::move(p);
-    out->set_total_count(resp.total_count());
-    out->set_total_amount_fen(resp.total_amount_fen());
+    if (req.with_totals()) {
+      out->set_total_count(resp.total_count());
+      out->set_total_amount_fen(resp.total_amount_fen());
+    }
     out->set_next_page_token(resp.next_page_token());
     if (!all || resp.next_page_token().empty()) return 0;
     req.set_page_token(resp.next_page_token());
+    req.set_with_totals(false);
   }
 }
 
@@ -210,14 +214,9 @@ int SubmitFile(Context& ctx, const Options& o) {
   const std::string path = o.positional()[0];
   auto encoding = EncodingFromName(o.Get("encoding", "auto"));
   if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ctx.Fail("cannot read " + path + ": " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  auto text = DecodeText(std::move(bytes), *encoding);
-  if (!text.ok()) return ctx.Fail(path + ": " + std::string(text.status().message()));
-  auto records = ParseCsv(text->utf8);
-  if (!records.ok()) return ctx.Fail(path + ": " + std::string(records.status().message()));
-  if (records->empty()) return ctx.Fail(path + ": the file is empty (no header row)");
+  auto file = ReadCsvFile(path, *encoding);
+  if (!file.ok()) return ctx.Fail(std::string(file.status().message()));
+  const std::vector<CsvRecord>* records = &file->records;
   static const std::vector<std::string> kFixed = {"request_id", "policy_id", "enterprise_uscc", "enterprise_name",
                                                   "determination_date"};
   std::map<std::string, size_t> col;

@@ -190,10 +190,12 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
     f.paid_date = *d;
   }
   f.paid_late = request.paid_late();
-  auto totals = call.storage().TotalPayouts(f);
-  if (!totals.ok()) return totals.status();
-  response->set_total_count(totals->count);
-  response->set_total_amount_fen(totals->amount.fen());
+  if (request.with_totals()) {
+    auto totals = call.storage().TotalPayouts(f);
+    if (!totals.ok()) return totals.status();
+    response->set_total_count(totals->count);
+    response->set_total_amount_fen(totals->amount.fen());
+  }
   if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
   f.limit = request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   auto after = DecodePageToken(request.page_token());
