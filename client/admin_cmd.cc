@@ -8,9 +8,7 @@ namespace {
 int Reload(Context& ctx, const Options&) {
   auto stub = v1::AdminService::NewStub(ctx.Channel());
   v1::ReloadDataResponse resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->ReloadData(call.get(), v1::ReloadDataRequest(), &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::AdminService::Stub::ReloadData, v1::ReloadDataRequest{}, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -25,9 +23,7 @@ int Reload(Context& ctx, const Options&) {
 int Status(Context& ctx, const Options&) {
   auto stub = v1::AdminService::NewStub(ctx.Channel());
   v1::DataStatus resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->GetDataStatus(call.get(), v1::GetDataStatusRequest(), &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::AdminService::Stub::GetDataStatus, v1::GetDataStatusRequest{}, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;

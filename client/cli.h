@@ -89,6 +89,20 @@ struct Context {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// One unary call, the way every command makes it: the request checked for UTF-8, a deadline and
+// the caller's token, the failure printed (the exit code returned, 0 when it succeeded), a replay
+// of a mutation noted.
+template <class StubT, class Req, class Resp>
+int Invoke(Context& ctx, StubT& stub, grpc::Status (StubT::*method)(grpc::ClientContext*, const Req&, Resp*),
+           const Req& request, Resp* response) {
+  if (int rc = ctx.CheckRequest(request); rc != 0) return rc;
+  auto call = ctx.NewCall();
+  const grpc::Status s = (stub.*method)(call.get(), request, response);
+  if (!s.ok()) return ctx.Fail(s);
+  if constexpr (requires { request.request_id(); }) ctx.NoteReplay(*call, request.request_id());
+  return 0;
+}
+
 // "A, B or C": the values of an API enum a caller may give (not the *_UNSPECIFIED zero).
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e);
 

@@ -43,10 +43,7 @@ int Split(Context& ctx, const Options& o) {
   }
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::SplitGrantResponse resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->SplitGrant(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::SplitGrant, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -62,10 +59,7 @@ int Priority(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::FundPriority resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->GetFundPriority(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::GetFundPriority, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -88,11 +82,7 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_date(o.Get("date"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::FundBalance resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->AllocateFunds(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
-  ctx.NoteReplay(*call, req.request_id());
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::AllocateFunds, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -114,11 +104,7 @@ int Spend(Context& ctx, const Options& o) {
   req.set_date(o.Get("date"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::Expenditure resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->RecordExpenditure(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
-  ctx.NoteReplay(*call, req.request_id());
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::RecordExpenditure, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -137,10 +123,7 @@ int Progress(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::SpendingProgress resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->GetSpendingProgress(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::GetSpendingProgress, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -178,10 +161,7 @@ int Entitlement(Context& ctx, const Options& o) {
   }
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::EducationEntitlement resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->ComputeEducationEntitlement(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::ComputeEducationEntitlement, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -204,9 +184,7 @@ int Categories(Context& ctx, const Options&) {
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::ListExpenditureCategoriesRequest req;
   v1::ListExpenditureCategoriesResponse resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->ListExpenditureCategories(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::ListExpenditureCategories, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;

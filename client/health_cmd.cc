@@ -13,9 +13,7 @@ void RegisterHealthCommands(Registry& r) {
            grpc::health::v1::HealthCheckRequest req;
            req.set_service(o.Get("service"));
            grpc::health::v1::HealthCheckResponse resp;
-           auto call = ctx.NewCall();
-           grpc::Status s = stub->Check(call.get(), req, &resp);
-           if (!s.ok()) return ctx.Fail(s);
+           if (int rc = Invoke(ctx, *stub, &grpc::health::v1::Health::Stub::Check, req, &resp); rc != 0) return rc;
            if (ctx.json) {
              ctx.PrintJson(resp);
            } else {

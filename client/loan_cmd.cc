@@ -106,10 +106,7 @@ int Calc(Context& ctx, const Options& o) {
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   v1::LoanSubsidyResult result;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->CalculateLoanSubsidy(call.get(), req, &result);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::LoanSubsidyService::Stub::CalculateLoanSubsidy, req, &result); rc != 0) return rc;
   PrintResult(ctx, result);
   return 0;
 }
@@ -131,10 +128,7 @@ int Policy(Context& ctx, const Options& o) {
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   v1::LoanPolicy p;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->GetLoanPolicy(call.get(), req, &p);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::LoanSubsidyService::Stub::GetLoanPolicy, req, &p); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(p);
     return 0;

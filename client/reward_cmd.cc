@@ -52,9 +52,7 @@ void PrintPayout(Context& ctx, const v1::Payout& p) {
 int Policies(Context& ctx, const Options&) {
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::ListRewardPoliciesResponse resp;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->ListRewardPolicies(call.get(), v1::ListRewardPoliciesRequest(), &resp);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::ListRewardPolicies, v1::ListRewardPoliciesRequest{}, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -84,11 +82,7 @@ int Submit(Context& ctx, const Options& o) {
   }
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::Payout p;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->SubmitDetermination(call.get(), req, &p);
-  if (!s.ok()) return ctx.Fail(s);
-  ctx.NoteReplay(*call, req.request_id());
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::SubmitDetermination, req, &p); rc != 0) return rc;
   PrintPayout(ctx, p);
   return 0;
 }
@@ -98,10 +92,7 @@ int Get(Context& ctx, const Options& o) {
   req.set_payout_id(o.Get("payout"));
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::Payout p;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->GetPayout(call.get(), req, &p);
-  if (!s.ok()) return ctx.Fail(s);
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::GetPayout, req, &p); rc != 0) return rc;
   PrintPayout(ctx, p);
   return 0;
 }
@@ -135,10 +126,7 @@ int FetchPayouts(Context& ctx, v1::ListPayoutsRequest req, bool all, v1::ListPay
   req.set_with_totals(true);  // once, with the first page
   for (;;) {
     v1::ListPayoutsResponse resp;
-    if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-    auto call = ctx.NewCall();
-    grpc::Status s = stub->ListPayouts(call.get(), req, &resp);
-    if (!s.ok()) return ctx.Fail(s);
+    if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::ListPayouts, req, &resp); rc != 0) return rc;
     for (auto& p : *resp.mutable_payouts()) *out->add_payouts() = std::move(p);
     if (req.with_totals()) {
       out->set_total_count(resp.total_count());
@@ -314,11 +302,7 @@ int Disburse(Context& ctx, const Options& o) {
   req.set_payment_date(o.Get("date"));
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::RunDisbursementResponse resp;
-  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
-  auto call = ctx.NewCall();
-  grpc::Status s = stub->RunDisbursement(call.get(), req, &resp);
-  if (!s.ok()) return ctx.Fail(s);
-  ctx.NoteReplay(*call, req.request_id());
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::RunDisbursement, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
