@@ -62,9 +62,7 @@ int AddCaller(Context& ctx, const Options& o) {
     google::protobuf::Struct added;  // protobuf's JSON printer escapes the name, whatever it holds
     (*added.mutable_fields())["name"].set_string_value(name);
     (*added.mutable_fields())["token"].set_string_value(token);
-    std::string json;
-    (void)google::protobuf::util::MessageToJsonString(added, &json);
-    *ctx.out << json << "\n";
+    ctx.PrintJson(added);
   } else {
     *ctx.out << "caller " << name << " added to " << path << "; its token (shown once, keep it secret):\n" << token << "\n";
   }

@@ -303,9 +303,7 @@ int Claim(Context& ctx, const Options& o) {
     f["total_borrower_fen"].set_string_value(absl::StrCat(borrower.fen()));
     f["result_file"].set_string_value(out_path);
     f["dry_run"].set_bool_value(o.Has("dry_run"));
-    std::string json;
-    (void)google::protobuf::util::MessageToJsonString(summary, &json);
-    *ctx.out << json << "\n";
+    ctx.PrintJson(summary);
   } else {
     *ctx.out << "file        " << path << " (" << file->encoding << ")\n"
              << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible

@@ -184,9 +184,7 @@ int PaymentFile(Context& ctx, const Options& o) {
     f["file"].set_string_value(out_path);
     f["payments"].set_number_value(paid.payouts_size());
     f["total_amount_fen"].set_string_value(absl::StrCat(paid.total_amount_fen()));
-    std::string text;
-    (void)google::protobuf::util::MessageToJsonString(summary, &text);
-    *ctx.out << text << "\n";
+    ctx.PrintJson(summary);
   } else {
     *ctx.out << paid.payouts_size() << " payments, " << Yuan(paid.total_amount_fen()) << " 元, written to " << out_path
              << " (" << o.Get("encoding", "utf-8") << ")\n";
@@ -286,9 +284,7 @@ int SubmitFile(Context& ctx, const Options& o) {
     f["errors"].set_number_value(static_cast<double>(errors));
     f["scheduled_fen"].set_string_value(absl::StrCat(fen.fen()));
     f["result_file"].set_string_value(out_path);
-    std::string json;
-    (void)google::protobuf::util::MessageToJsonString(summary, &json);
-    *ctx.out << json << "\n";
+    ctx.PrintJson(summary);
   } else {
     *ctx.out << records->size() - 1 << " determinations: " << scheduled << " scheduled (" << Yuan(fen.fen())
              << " 元), " << rejected << " rejected, " << errors << " errors\nresults     " << out_path << "\n";
