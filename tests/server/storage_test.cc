@@ -233,6 +233,36 @@ TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
   for (const auto& r : *rows) EXPECT_TRUE(vouchers.insert(r.voucher_no).second);
 }
 
+TEST_P(StorageTest, PayoutFiltersAndTotalsAgreeOnBothBackends) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Award(*storage_, "t" + std::to_string(i), "E" + std::to_string(i), 10, 1'000'000).ok());
+  ASSERT_TRUE(storage_->RunIdempotent({"run", "RunDisbursement", "x"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+                        auto rows = tx.DisburseDue(Day("2024-06-12"));  // due 2024-06-11: every one late
+                        if (!rows.ok()) return rows.status();
+                        return std::to_string(rows->size());
+                      }).ok());
+  PayoutFilter late;
+  late.paid_late = true;
+  auto totals = storage_->TotalPayouts(late);
+  ASSERT_TRUE(totals.ok()) << totals.status();
+  EXPECT_EQ(totals->count, 5);
+  EXPECT_EQ(totals->amount, Money::Fen(50));
+  PayoutFilter on_day;
+  on_day.paid_date = Day("2024-06-12");
+  on_day.limit = 2;
+  auto page = storage_->ListPayouts(on_day);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->size(), 2u);
+  on_day.paid_date = Day("2024-06-13");
+  EXPECT_EQ(storage_->TotalPayouts(on_day)->count, 0);
+  auto first = storage_->RunIdempotent({"f", "Probe", "x"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+    auto none = tx.FirstAllocationDate("S9");
+    if (!none.ok()) return none.status();
+    if (none->has_value()) return absl::InternalError("a date for a school with no allocation");
+    return std::string("ok");
+  });
+  EXPECT_TRUE(first.ok()) << first.status();
+}
+
 TEST_P(StorageTest, ReadsDoNotWaitBehindAWriteInProgress) {
   ASSERT_TRUE(Allocate("r1", "S1", FundSource::kCentralDirect, 1000).ok());
   absl::Notification in_write, read_done;
