@@ -148,12 +148,49 @@ void Context::NoteReplay(const grpc::ClientContext& call, const std::string& req
              "", "");
 }
 
+namespace {
+// protobuf's JSON mapping writes every 64-bit integer as a string. Money (the `_fen` fields) stays
+// so, exact whatever the reader; a count (an int64 not in 分) becomes a number, as a person and a
+// script expect of a count.
+void CountsAsNumbers(const google::protobuf::Descriptor* type, google::protobuf::Value* v) {
+  if (type == nullptr || !v->has_struct_value()) return;
+  for (auto& [name, field_value] : *v->mutable_struct_value()->mutable_fields()) {
+    const google::protobuf::FieldDescriptor* f = type->FindFieldByName(name);
+    if (f == nullptr || f->is_map()) continue;
+    auto convert = [&](google::protobuf::Value* x) {
+      switch (f->cpp_type()) {
+        case google::protobuf::FieldDescriptor::CPPTYPE_INT64:
+        case google::protobuf::FieldDescriptor::CPPTYPE_UINT64:
+          if (!absl::EndsWith(f->name(), "_fen") && x->has_string_value()) {
+            double n = 0;
+            if (absl::SimpleAtod(x->string_value(), &n)) x->set_number_value(n);
+          }
+          break;
+        case google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE: CountsAsNumbers(f->message_type(), x); break;
+        default: break;
+      }
+    };
+    if (field_value.has_list_value()) {
+      for (auto& x : *field_value.mutable_list_value()->mutable_values()) convert(&x);
+    } else {
+      convert(&field_value);
+    }
+  }
+}
+}  // namespace
+
 void Context::PrintJson(const google::protobuf::Message& m) const {
   std::string text;
   google::protobuf::util::JsonPrintOptions opts;
   opts.preserve_proto_field_names = true;
   opts.always_print_primitive_fields = true;
   (void)google::protobuf::util::MessageToJsonString(m, &text, opts);
+  google::protobuf::Value value;
+  if (google::protobuf::util::JsonStringToMessage(text, &value).ok()) {
+    CountsAsNumbers(m.GetDescriptor(), &value);
+    std::string counted;
+    if (google::protobuf::util::MessageToJsonString(value, &counted).ok()) text = std::move(counted);
+  }
   *out << text << std::endl;
 }
 

@@ -399,10 +399,14 @@ TEST_F(EdgesE2e, SubmitFileLatePayoutsPaymentFileAndCategories) {
   EXPECT_EQ(Slurp(csv + ".result.csv"), result);
 
   // Due 2024-06-11 (5 working days); paid on 2024-06-12: late.
-  ASSERT_EQ(RunCtl({server, "reward", "disburse", "--request_id=RUN-A", "--date=2024-06-12"}).exit_code, 0);
+  auto run = RunCtl({server, "--json", "reward", "disburse", "--request_id=RUN-A", "--date=2024-06-12"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("\"paid_count\":3"));    // a count: a number
+  EXPECT_THAT(run.out, HasSubstr("\"paid_fen\":\""));     // money: protobuf's int64 string
   auto late = RunCtl({server, "--json", "reward", "list", "--late", "--all"});
   ASSERT_EQ(late.exit_code, 0) << late.err;
-  EXPECT_THAT(late.out, HasSubstr("\"total_count\":\"3\""));
+  EXPECT_THAT(late.out, HasSubstr("\"total_count\":3"));
+  EXPECT_THAT(late.out, HasSubstr("\"total_amount_fen\":\""));
   EXPECT_EQ(std::count(late.out.begin(), late.out.end(), '\n'), 1);  // --all --json: one document
 
   const std::string payments = dir_.path() + "/payments.csv";
