@@ -1,6 +1,7 @@
 // The one source of "now". Engines take dates as arguments; storage and services ask a Clock,
 // so that tests can hold time still or move it, and nothing reads the wall clock behind their
-// back. China Standard Time is UTC+8 all year (no daylight saving since 1991).
+// back. China Standard Time is UTC+8 all year (no daylight saving since 1991). (A call's deadline
+// is gRPC's, a point of real time: storage checks it against the system clock, not this one.)
 #pragma once
 
 #include <atomic>
