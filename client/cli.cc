@@ -142,7 +142,7 @@ std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
 
 void Context::NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const {
   const auto& md = call.GetServerInitialMetadata();
-  if (md.find("subsidy-replay") == md.end()) return;
+  if (md.find(service::kReplayMetadata) == md.end()) return;
   PrintError(json, "REPLAY",
              "request_id " + request_id + " was used before: this is a replay of the first answer; nothing changed now",
              "", "");

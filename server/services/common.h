@@ -75,10 +75,6 @@ storage::IdempotencyKey KeyFor(const std::string& method, const Req& request,
   return {request.request_id(), method, payload, deadline, std::move(lock_keys)};
 }
 
-// Initial metadata on the answer to a mutation whose request_id was seen before: the answer is
-// the stored first one, and the call changed nothing.
-inline constexpr char kReplayMetadata[] = "subsidy-replay";
-
 // What a handler sees of its call.
 class Call {
  public:
@@ -98,7 +94,6 @@ class Call {
   const PolicyData& data() const { return *data_; }
   storage::Storage& storage() const { return *ctx_.storage; }
   const Clock& clock() const { return *ctx_.clock; }
-  const ServiceContext& context() const { return ctx_; }
 
   // Runs `decide(tx)` (which returns the response message) as one idempotent transaction keyed
   // by the request's request_id; a replay answers the stored response.

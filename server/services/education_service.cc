@@ -37,16 +37,10 @@ v1::FundSource ToProto(FundSource s) {
   return v1::FUND_SOURCE_UNSPECIFIED;
 }
 
-std::vector<education::FundPosition> Positions(const std::vector<storage::FundAccount>& accounts) {
-  std::vector<education::FundPosition> out;
-  for (const auto& a : accounts) out.push_back({a.source, a.allocated, a.spent});
-  return out;
-}
-
 // The school's positions in its spending order, every source listed.
 std::vector<education::FundPosition> InOrder(const Call& call, const std::string& school_id,
                                              const std::vector<storage::FundAccount>& accounts) {
-  return education::InSpendingOrder(Positions(accounts), call.data().education().SpendingOrderFor(school_id));
+  return education::InSpendingOrder(accounts, call.data().education().SpendingOrderFor(school_id));
 }
 
 void AddPositions(const std::vector<education::FundPosition>& positions,
@@ -122,7 +116,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
         out.set_school_id(request.school_id());
         out.set_source(request.source());
         out.set_allocation_id(*id);
-        for (const auto& a : Positions(*accounts)) {
+        for (const auto& a : *accounts) {
           if (a.source != *source) continue;
           out.set_allocated_fen(a.allocated.fen());
           out.set_spent_fen(a.spent.fen());

@@ -26,7 +26,8 @@ void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& da
 
 // One loan of a stream, from its bytes: a loan that does not parse (a name in GBK) is answered
 // in-band like any other bad loan, with the field, and the stream goes on.
-void CalculateFromWire(absl::string_view bytes, const PolicyData& data, v1::LoanSubsidyResult* out) {
+template <class Bytes>  // a message from gRPC, or a loan's bytes inside a batch
+void CalculateFromWire(const Bytes& bytes, const PolicyData& data, v1::LoanSubsidyResult* out) {
   v1::LoanSubsidyRequest loan;
   if (auto s = ParseMessage(bytes, &loan); !s.ok()) {
     out->set_loan_id(ValidLoanId(loan));
@@ -38,13 +39,13 @@ void CalculateFromWire(absl::string_view bytes, const PolicyData& data, v1::Loan
 }
 
 // A batch from its bytes, loan by loan (protobuf would refuse the whole batch for one bad loan).
-void CalculateBatchFromWire(absl::string_view bytes, const PolicyData& data, v1::LoanSubsidyBatchResult* out) {
+void CalculateBatchFromWire(const grpc::ByteBuffer& in, const PolicyData& data, v1::LoanSubsidyBatchResult* out) {
   v1::LoanSubsidyBatchRequest batch;
-  if (batch.ParsePartialFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+  if (ParseMessage(in, &batch).ok()) {
     CalculateBatch(batch, data, out);
     return;
   }
-  ForEachLengthDelimited(bytes, v1::LoanSubsidyBatchRequest::kLoansFieldNumber, [&](absl::string_view loan) {
+  ForEachLengthDelimited(WireBytes(in), v1::LoanSubsidyBatchRequest::kLoansFieldNumber, [&](absl::string_view loan) {
     CalculateFromWire(loan, data, out->add_results());
   });
 }
@@ -100,7 +101,7 @@ std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> 
 template <class Result>
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
     const ServiceContext& ctx, grpc::CallbackServerContext* context, const char* method, size_t window,
-    void (*calculate)(absl::string_view, const PolicyData&, Result*)) {
+    void (*calculate)(const grpc::ByteBuffer&, const PolicyData&, Result*)) {
   auto admission = Admit(ctx, context, method);
   if (!admission.ok()) {
     return new RejectingReactor<grpc::ByteBuffer, grpc::ByteBuffer>(ToGrpcStatus(admission.status()),
@@ -111,7 +112,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
   return new PipelinedReactor<grpc::ByteBuffer, grpc::ByteBuffer>(
       [data, calculate](const grpc::ByteBuffer& in, grpc::ByteBuffer* out) {
         Result result;
-        calculate(WireBytes(in), *data, &result);
+        calculate(in, *data, &result);
         (void)ToWire(result, out);
       },
       window, InFlight(ctx, admission->slot), ctx.max_stream_messages,
@@ -123,7 +124,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
     grpc::CallbackServerContext* context) {
   return ServeStream(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", kStreamWindow,
-                     &CalculateFromWire);
+                     &CalculateFromWire<grpc::ByteBuffer>);
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(

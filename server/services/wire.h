@@ -18,6 +18,10 @@
 
 namespace subsidy::service {
 
+// Response metadata on the answer to a mutation whose request_id was seen before: the answer is
+// the stored first one, and the call changed nothing (subsidyctl says so).
+inline constexpr char kReplayMetadata[] = "subsidy-replay";
+
 // The bytes of a message received from gRPC.
 std::string WireBytes(const grpc::ByteBuffer& buffer);
 

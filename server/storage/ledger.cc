@@ -150,7 +150,6 @@ class SqlLedgerTx final : public LedgerTx {
 
   absl::StatusOr<std::optional<Date>> FirstAllocationDate(const std::string& school_id) override {
     std::optional<Date> first;
-    absl::Status parsed;
     auto st = s_.Query("SELECT MIN(date) FROM allocations WHERE school_id = $1", {SqlParam::Text(school_id)},
                        [&](const SqlRow& row) {
                          auto d = OptionalDateColumn(row, 0);

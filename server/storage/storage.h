@@ -41,11 +41,8 @@ struct IdempotencyKey {
   std::vector<std::string> lock_keys;
 };
 
-struct FundAccount {
-  education::FundSource source;
-  Money allocated;
-  Money spent;
-};
+// A school's account for one source: what the education engine calls a fund position.
+using FundAccount = education::FundPosition;
 
 struct ExpenditureDraw {
   education::FundSource source;

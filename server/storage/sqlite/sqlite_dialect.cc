@@ -11,6 +11,10 @@ namespace {
 
 bool Expired(const WriteOptions& o) { return std::chrono::system_clock::now() >= o.deadline; }
 
+// Transaction control runs on every call: through the connection's kept statements, not parsed
+// again each time.
+absl::Status Control(SqliteDb& db, absl::string_view sql) { return db.session().Exec(sql).status(); }
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteDialect>> SqliteDialect::Open(const std::string& path, int readers) {
@@ -32,9 +36,9 @@ std::string SqliteDialect::RenderSchema(const SchemaStep& step) const {
 absl::Status SqliteDialect::Migrate(int target, absl::FunctionRef<absl::Status(SqlSession&, int)> migrate) {
   absl::MutexLock lock(&write_mu_);
   // BEGIN IMMEDIATE: two servers starting on one file must not both migrate.
-  if (auto s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  if (auto s = Control(*writer_, "BEGIN IMMEDIATE"); !s.ok()) return s;
   auto rollback = [&](absl::Status s) {
-    (void)writer_->Exec("ROLLBACK");
+    (void)Control(*writer_, "ROLLBACK");
     return s;
   };
   int current = 0;
@@ -49,7 +53,7 @@ absl::Status SqliteDialect::Migrate(int target, absl::FunctionRef<absl::Status(S
   }
   if (auto s = migrate(writer_->session(), current); !s.ok()) return rollback(s);
   if (auto s = writer_->Exec(absl::StrCat("PRAGMA user_version = ", target)); !s.ok()) return rollback(s);
-  if (auto s = writer_->Exec("COMMIT"); !s.ok()) return rollback(s);
+  if (auto s = Control(*writer_, "COMMIT"); !s.ok()) return rollback(s);
   return absl::OkStatus();
 }
 
@@ -78,10 +82,10 @@ absl::Status SqliteDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn
     reader = std::move(*opened);
   }
   // A read of several statements sees one snapshot.
-  absl::Status s = reader->Exec("BEGIN");
+  absl::Status s = Control(*reader, "BEGIN");
   if (s.ok()) {
     s = fn(reader->session());
-    (void)reader->Exec(s.ok() ? "COMMIT" : "ROLLBACK");
+    (void)Control(*reader, s.ok() ? "COMMIT" : "ROLLBACK");
   }
   absl::MutexLock lock(&readers_mu_);
   idle_readers_.push_back(std::move(reader));
@@ -129,7 +133,7 @@ void SqliteDialect::RunBatch(std::vector<Pending*> batch) {
 
 std::vector<SqliteDialect::Pending*> SqliteDialect::RunBatchLocked(const std::vector<Pending*>& batch) {
   std::vector<Pending*> expired;
-  if (auto s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) {
+  if (auto s = Control(*writer_, "BEGIN IMMEDIATE"); !s.ok()) {
     for (Pending* p : batch) p->result = s;
     return expired;
   }
@@ -140,28 +144,28 @@ std::vector<SqliteDialect::Pending*> SqliteDialect::RunBatchLocked(const std::ve
       p.result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
       continue;
     }
-    if (auto s = writer_->Exec("SAVEPOINT one"); !s.ok()) {
+    if (auto s = Control(*writer_, "SAVEPOINT one"); !s.ok()) {
       p.result = s;
       continue;
     }
     p.result = (*p.fn)(writer_->session());
     if (p.result.ok()) {
       wrote[i] = true;
-      (void)writer_->Exec("RELEASE one");
+      (void)Control(*writer_, "RELEASE one");
     } else {
-      (void)writer_->Exec("ROLLBACK TO one");
-      (void)writer_->Exec("RELEASE one");
+      (void)Control(*writer_, "ROLLBACK TO one");
+      (void)Control(*writer_, "RELEASE one");
     }
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (wrote[i] && Expired(*batch[i]->options)) expired.push_back(batch[i]);
   }
   if (!expired.empty()) {
-    (void)writer_->Exec("ROLLBACK");
+    (void)Control(*writer_, "ROLLBACK");
     return expired;
   }
-  if (auto s = writer_->Exec("COMMIT"); !s.ok()) {
-    (void)writer_->Exec("ROLLBACK");
+  if (auto s = Control(*writer_, "COMMIT"); !s.ok()) {
+    (void)Control(*writer_, "ROLLBACK");
     for (size_t i = 0; i < batch.size(); ++i) {
       if (wrote[i]) batch[i]->result = absl::UnavailableError(absl::StrCat("commit failed: ", s.message()));
     }
