@@ -44,6 +44,7 @@ int AddCaller(Context& ctx, const Options& o) {
   }
   if (c->roles().empty()) return ctx.Usage("--roles needs at least one role");
   for (absl::string_view s : absl::StrSplit(o.Get("schools"), ',', absl::SkipWhitespace())) c->add_schools(std::string(s));
+  for (absl::string_view b : absl::StrSplit(o.Get("banks"), ',', absl::SkipWhitespace())) c->add_banks(std::string(b));
   const std::string token = auth::NewToken();
   c->set_token_sha256(auth::Sha256Hex(token));
   c->set_created_at(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
@@ -74,13 +75,15 @@ int AddCaller(Context& ctx, const Options& o) {
 void RegisterAuthCommands(Registry& r) {
   r.Add({{"auth", "add-caller"},
          "add a caller with roles to an auth config file and print its new token once",
-         "Roles: bank (loan calculation), school (education RPCs for its --schools only), portal (submit and\n"
-         "read determinations), finance (disbursement, all reads), admin (everything). The server reads the file\n"
+         "Roles: bank (loan calculation; claims of its --banks only), school (education RPCs for its --schools\n"
+         "only), portal (submit and read determinations), finance (disbursement, claim review, all reads), admin\n"
+         "(everything but review). The server reads the file\n"
          "with --auth_config=FILE (and again on SIGHUP).",
          {{"config", "the auth config file (created if missing)", true},
           {"name", "the caller's name, e.g. bank-icbc-hubei", true},
           {"roles", "comma-separated roles", true},
-          {"schools", "comma-separated school_ids (school role)"}},
+          {"schools", "comma-separated school_ids (school role)"},
+          {"banks", "comma-separated bank_ids (bank role)"}},
          AddCaller});
 }
 

@@ -18,10 +18,13 @@
 namespace subsidy::auth {
 namespace {
 
+// What a scoped RPC's request names, which a school (bank) caller must have in its list.
+enum class Scope { kNone, kSchool, kBank };
+
 struct MethodRule {
   const char* method;
   std::vector<Role> roles;
-  bool school_scoped;
+  Scope scope;
 };
 
 // Every RPC of the API and who may make it. Health and reflection are open to all (probes and
@@ -29,25 +32,33 @@ struct MethodRule {
 const std::vector<MethodRule>& Rules() {
   using enum Role;
   static const auto* rules = new std::vector<MethodRule>{
-      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", {kBank, kFinance, kAdmin}, false},
-      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", {kBank, kFinance, kAdmin}, false},
-      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", {kBank, kFinance, kAdmin}, false},
-      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", {kBank, kFinance, kAdmin}, false},
-      {"subsidy.v1.LoanSubsidyService/GetLoanPolicy", {kBank, kFinance, kAdmin}, false},
-      {"subsidy.v1.EducationFundService/SplitGrant", {kSchool, kFinance, kAdmin}, false},
-      {"subsidy.v1.EducationFundService/ComputeEducationEntitlement", {kSchool, kFinance, kAdmin}, true},
-      {"subsidy.v1.EducationFundService/GetFundPriority", {kSchool, kFinance, kAdmin}, true},
-      {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin}, true},
-      {"subsidy.v1.EducationFundService/AllocateFunds", {kSchool, kAdmin}, true},
-      {"subsidy.v1.EducationFundService/RecordExpenditure", {kSchool, kAdmin}, true},
-      {"subsidy.v1.EducationFundService/ListExpenditureCategories", {kSchool, kFinance, kAdmin}, false},
-      {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin}, false},
-      {"subsidy.v1.RewardPayoutService/SubmitDetermination", {kPortal, kAdmin}, false},
-      {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin}, false},
-      {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin}, false},
-      {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, false},
-      {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin}, false},
-      {"subsidy.v1.AdminService/ReloadData", {kAdmin}, false},
+      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/GetLoanPolicy", {kBank, kFinance, kAdmin}, Scope::kNone},
+      // Claims: a bank files for its own bank_ids (the stream's bank_id is checked on its first
+      // message); reads of one claim check its bank against the caller's (Caller::MaySeeBank).
+      {"subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaim", {kBank, kAdmin}, Scope::kBank},
+      {"subsidy.v1.LoanSubsidyService/UploadLoanSubsidyClaim", {kBank, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/GetLoanSubsidyClaim", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaims", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaimLines", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/ReviewLoanSubsidyClaim", {kFinance}, Scope::kNone},
+      {"subsidy.v1.EducationFundService/SplitGrant", {kSchool, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.EducationFundService/ComputeEducationEntitlement", {kSchool, kFinance, kAdmin}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/GetFundPriority", {kSchool, kFinance, kAdmin}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/AllocateFunds", {kSchool, kAdmin}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/RecordExpenditure", {kSchool, kAdmin}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/ListExpenditureCategories", {kSchool, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/SubmitDetermination", {kPortal, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.AdminService/ReloadData", {kAdmin}, Scope::kNone},
   };
   return *rules;
 }
@@ -84,7 +95,7 @@ absl::StatusOr<std::vector<std::pair<std::string, Caller>>> LoadConfig(const std
       return absl::InvalidArgumentError(absl::StrCat(path, ": caller ", c.name(), ": token_sha256 must be 64 hex digits"));
     }
     digest = absl::HexStringToBytes(c.token_sha256());
-    Caller caller{c.name(), {}, {c.schools().begin(), c.schools().end()}};
+    Caller caller{c.name(), {}, {c.schools().begin(), c.schools().end()}, {c.banks().begin(), c.banks().end()}};
     for (const auto& r : c.roles()) {
       Role role;
       if (!RoleFromName(r, &role)) {
@@ -131,7 +142,8 @@ std::string NewToken() {
 std::unique_ptr<Authorizer> Authorizer::LoopbackOnly() {
   auto a = std::unique_ptr<Authorizer>(new Authorizer());
   a->loopback_only_ = true;
-  a->local_ = std::make_shared<const Caller>(Caller{"local", {Role::kAdmin}, {}});
+  // The operator at the console: everything, claim review included.
+  a->local_ = std::make_shared<const Caller>(Caller{"local", {Role::kAdmin, Role::kFinance}, {}, {}});
   return a;
 }
 
@@ -178,15 +190,20 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const grpc::S
   return found->caller;
 }
 
-bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::string_view school_id) {
+bool Caller::MaySeeBank(absl::string_view bank_id) const {
+  if (roles.count(Role::kFinance) || roles.count(Role::kAdmin)) return true;
+  return roles.count(Role::kBank) && !bank_id.empty() && banks.count(std::string(bank_id));
+}
+
+bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::string_view scope_id) {
   if (absl::StartsWith(method, "grpc.")) return true;
   for (const auto& rule : Rules()) {
     if (method != rule.method) continue;
     for (Role r : rule.roles) {
       if (!caller.roles.count(r)) continue;
-      // A school caller only touches its own schools; the other roles are not school-bound.
-      if (r == Role::kSchool && rule.school_scoped && !caller.schools.count(std::string(school_id))) continue;
-      if (r == Role::kSchool && rule.school_scoped && school_id.empty()) continue;
+      // A school (bank) caller only touches its own schools (banks); other roles are not bound.
+      if (r == Role::kSchool && rule.scope == Scope::kSchool && !caller.schools.count(std::string(scope_id))) continue;
+      if (r == Role::kBank && rule.scope == Scope::kBank && !caller.banks.count(std::string(scope_id))) continue;
       return true;
     }
     return false;
@@ -196,12 +213,12 @@ bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::s
 
 absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const grpc::ServerContextBase& context,
                                                                     absl::string_view method,
-                                                                    absl::string_view school_id) const {
+                                                                    absl::string_view scope_id) const {
   auto caller = Identify(context);
   if (!caller.ok()) return caller.status();
-  if (!Allowed(**caller, method, school_id)) {
+  if (!Allowed(**caller, method, scope_id)) {
     return absl::PermissionDeniedError(absl::StrCat("caller ", (*caller)->name, " may not call ", method,
-                                                    school_id.empty() ? "" : absl::StrCat(" for school ", school_id)));
+                                                    scope_id.empty() ? "" : absl::StrCat(" for ", scope_id)));
   }
   return caller;
 }

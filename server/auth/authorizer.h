@@ -1,6 +1,7 @@
 // Callers and roles. A caller presents `authorization: Bearer <token>`; the server knows only
 // the token's SHA-256 (from --auth_config) and compares digests in constant time. Roles decide
-// which RPCs a caller may make; a school caller only touches its own school_ids. Without a
+// which RPCs a caller may make; a school caller only touches its own school_ids, a bank caller
+// only its own bank_ids' claims. Without a
 // config file the server accepts loopback callers only (as the local "admin").
 #pragma once
 
@@ -28,6 +29,9 @@ struct Caller {
   std::string name;
   std::set<Role> roles;
   std::set<std::string> schools;
+  std::set<std::string> banks;  // a bank caller's bank_ids: it files and reads only their claims
+  // Whether the caller may file or read claims of `bank_id`: finance and admin see every bank.
+  bool MaySeeBank(absl::string_view bank_id) const;
 };
 
 // Hex SHA-256 (OpenSSL's libcrypto, which gRPC's TLS already brings).
@@ -44,14 +48,15 @@ class Authorizer {
   bool loopback_only() const { return loopback_only_; }
   // Who is calling: UNAUTHENTICATED for a missing or unknown token (or a non-loopback peer
   // without a config), PERMISSION_DENIED when no role of the caller allows `method` (e.g.
-  // "subsidy.v1.EducationFundService/AllocateFunds") or the school is outside its list.
+  // "subsidy.v1.EducationFundService/AllocateFunds") or the school (bank) is outside its list.
+  // `scope_id` is the request's school_id or bank_id for an RPC scoped by one.
   absl::StatusOr<std::shared_ptr<const Caller>> Authorize(const grpc::ServerContextBase& context,
-                                                          absl::string_view method, absl::string_view school_id = "") const;
+                                                          absl::string_view method, absl::string_view scope_id = "") const;
   // Re-reads the config file (SIGHUP); keeps the old callers on error.
   absl::Status Reload();
 
-  // The roles allowed to call `method`, and whether it is school-scoped.
-  static bool Allowed(const Caller& caller, absl::string_view method, absl::string_view school_id);
+  // Whether a role of the caller may call `method` (for `scope_id` when the RPC is scoped).
+  static bool Allowed(const Caller& caller, absl::string_view method, absl::string_view scope_id);
 
  private:
   struct Entry {

@@ -4,7 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
 #include "common/status_util.h"
 
 namespace subsidy::storage {
@@ -138,6 +142,90 @@ absl::Status ExpectOneRow(const absl::StatusOr<int64_t>& changed, absl::string_v
 std::string VoucherFor(Date paid, int64_t seq) {
   const Date::Ymd d = paid.ToYmd();
   return absl::StrFormat("PV%04d%02d%02d-%08d", d.year, d.month, d.day, seq);
+}
+
+
+constexpr char kClaimColumns[] =
+    "seq, request_id, bank_id, period_start, period_end, fund_id, status, loan_count, accepted_count, invalid_count, "
+    "duplicate_count, total_principal_fen, total_interest_fen, total_subsidy_fen, paid_date, COALESCE(voucher_no, ''), "
+    "review_reason, data_version, submitted_by, submitted_at, reviewed_by";
+
+absl::StatusOr<ClaimRow> ReadClaim(const SqlRow& q) {
+  ClaimRow c;
+  c.seq = q.Int(0);
+  c.request_id = q.Text(1);
+  c.bank_id = q.Text(2);
+  auto start = DateColumn(q, 3);
+  if (!start.ok()) return start.status();
+  c.period_start = *start;
+  auto end = DateColumn(q, 4);
+  if (!end.ok()) return end.status();
+  c.period_end = *end;
+  c.fund_id = q.Text(5);
+  const std::string status = q.Text(6);
+  auto st = ClaimStatusFromName(status);
+  if (!st) return Corrupt("a claim status", status);
+  c.status = *st;
+  c.loan_count = q.Int(7);
+  c.accepted_count = q.Int(8);
+  c.invalid_count = q.Int(9);
+  c.duplicate_count = q.Int(10);
+  c.total_principal = Money::Fen(q.Int(11));
+  c.total_interest = Money::Fen(q.Int(12));
+  c.total_subsidy = Money::Fen(q.Int(13));
+  auto paid = OptionalDateColumn(q, 14);
+  if (!paid.ok()) return paid.status();
+  c.paid_date = *paid;
+  c.voucher_no = q.Text(15);
+  c.review_reason = q.Text(16);
+  c.data_version = q.Text(17);
+  c.submitted_by = q.Text(18);
+  c.submitted_at = q.Text(19);
+  c.reviewed_by = q.Text(20);
+  return c;
+}
+
+absl::Status ReadClaims(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                        std::vector<ClaimRow>* out) {
+  return s.Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+    auto c = ReadClaim(row);
+    if (!c.ok()) return c.status();
+    out->push_back(std::move(*c));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<ClaimRow>> ReadOneClaim(SqlSession& s, int64_t seq, absl::string_view lock_clause) {
+  std::vector<ClaimRow> rows;
+  auto st = ReadClaims(s,
+                       absl::StrCat("SELECT ", kClaimColumns, " FROM loan_claims WHERE seq = $1 AND status <> 'UPLOADING'",
+                                    lock_clause),
+                       {SqlParam::Int(seq)}, &rows);
+  if (!st.ok()) return st;
+  if (rows.empty()) return std::optional<ClaimRow>();
+  return std::optional<ClaimRow>(std::move(rows.front()));
+}
+
+std::string ClaimVoucherFor(Date paid, int64_t seq) {
+  const Date::Ymd d = paid.ToYmd();
+  return absl::StrFormat("LV%04d%02d%02d-%08d", d.year, d.month, d.day, seq);
+}
+
+// Staged lines go in as multi-row INSERTs: one round trip per kLinesPerInsert lines.
+constexpr int kLineColumns = 8;
+constexpr int kLinesPerInsert = 64;
+
+std::string InsertLinesSql(int rows) {
+  std::string sql =
+      "INSERT INTO loan_claim_lines (claim_seq, line_no, loan_id, line_status, principal_fen, interest_fen, "
+      "subsidy_fen, result) VALUES ";
+  int n = 0;
+  for (int r = 0; r < rows; ++r) {
+    absl::StrAppend(&sql, r ? ", (" : "(");
+    for (int c = 0; c < kLineColumns; ++c) absl::StrAppend(&sql, c ? ", $" : "$", ++n);
+    absl::StrAppend(&sql, ")");
+  }
+  return sql;
 }
 
 class SqlLedgerTx final : public LedgerTx {
@@ -296,7 +384,99 @@ class SqlLedgerTx final : public LedgerTx {
     return due;
   }
 
+  absl::StatusOr<ClaimRow> SubmitStagedClaim(int64_t seq) override {
+    std::string bank_id, period_start;
+    auto found = s_.QueryOne(absl::StrCat("SELECT bank_id, period_start FROM loan_claims WHERE seq = $1 AND status = "
+                                          "'UPLOADING'",
+                                          dialect_.LockRowsClause()),
+                             {SqlParam::Int(seq)}, [&](const SqlRow& row) {
+                               bank_id = row.Text(0);
+                               period_start = row.Text(1);
+                             });
+    if (!found.ok()) return found.status();
+    if (!*found) return absl::AbortedError("the staged claim is gone: a retry of the same request superseded it");
+    const SqlParam key[] = {SqlParam::Int(seq), SqlParam::Text(bank_id), SqlParam::Text(period_start)};
+    // Each loan's first accepted line takes the key, unless a claim that is not rejected holds it.
+    auto keyed = s_.Exec(
+        "INSERT INTO loan_claim_keys (bank_id, loan_id, period_start, claim_seq, line_no) "
+        "SELECT $2, loan_id, $3, claim_seq, MIN(line_no) FROM loan_claim_lines "
+        "WHERE claim_seq = $1 AND line_status = 'ACCEPTED' GROUP BY claim_seq, loan_id "
+        "ON CONFLICT (bank_id, loan_id, period_start) DO NOTHING",
+        key);
+    if (!keyed.ok()) return keyed.status();
+    auto duplicates = s_.Exec(
+        "UPDATE loan_claim_lines SET line_status = 'DUPLICATE', duplicate_of_seq = ("
+        "  SELECT k.claim_seq FROM loan_claim_keys k WHERE k.bank_id = $2 AND k.loan_id = loan_claim_lines.loan_id "
+        "  AND k.period_start = $3) "
+        "WHERE claim_seq = $1 AND line_status = 'ACCEPTED' AND NOT EXISTS ("
+        "  SELECT 1 FROM loan_claim_keys k WHERE k.bank_id = $2 AND k.loan_id = loan_claim_lines.loan_id "
+        "  AND k.period_start = $3 AND k.claim_seq = $1 AND k.line_no = loan_claim_lines.line_no)",
+        key);
+    if (!duplicates.ok()) return duplicates.status();
+    int64_t counts[3] = {0, 0, 0};
+    int64_t principal = 0, interest = 0, subsidy = 0;
+    auto totals = s_.Query(
+        "SELECT line_status, COUNT(*), COALESCE(SUM(principal_fen), 0), COALESCE(SUM(interest_fen), 0), "
+        "COALESCE(SUM(subsidy_fen), 0) FROM loan_claim_lines WHERE claim_seq = $1 GROUP BY line_status",
+        {SqlParam::Int(seq)}, [&](const SqlRow& row) -> absl::Status {
+          const std::string name = row.Text(0);
+          auto status = ClaimLineStatusFromName(name);
+          if (!status) return Corrupt("a claim line status", name);
+          counts[static_cast<int>(*status)] = row.Int(1);
+          if (*status == ClaimLineStatus::kAccepted) {
+            principal = row.Int(2);
+            interest = row.Int(3);
+            subsidy = row.Int(4);
+          }
+          return absl::OkStatus();
+        });
+    if (!totals.ok()) return totals;
+    const std::string now = clock_.NowUtcText();
+    auto settled = s_.Exec(
+        "UPDATE loan_claims SET status = 'SUBMITTED', loan_count = $2, accepted_count = $3, invalid_count = $4, "
+        "duplicate_count = $5, total_principal_fen = $6, total_interest_fen = $7, total_subsidy_fen = $8, "
+        "submitted_at = $9 WHERE seq = $1 AND status = 'UPLOADING'",
+        {SqlParam::Int(seq), SqlParam::Int(counts[0] + counts[1] + counts[2]), SqlParam::Int(counts[0]),
+         SqlParam::Int(counts[1]), SqlParam::Int(counts[2]), SqlParam::Int(principal), SqlParam::Int(interest),
+         SqlParam::Int(subsidy), SqlParam::Text(now)});
+    if (auto st = ExpectOneRow(settled, "settling a staged claim"); !st.ok()) return st;
+    return ClaimAfterChange(seq);
+  }
+
+  absl::StatusOr<std::optional<ClaimRow>> ClaimForUpdate(int64_t seq) override {
+    return ReadOneClaim(s_, seq, dialect_.LockRowsClause());
+  }
+
+  absl::StatusOr<ClaimRow> PayClaim(int64_t seq, Date paid_date, const std::string& reviewer) override {
+    auto paid = s_.Exec(
+        "UPDATE loan_claims SET status = 'PAID', paid_date = $2, voucher_no = $3, reviewed_by = $4 "
+        "WHERE seq = $1 AND status = 'SUBMITTED'",
+        {SqlParam::Int(seq), SqlParam::Text(paid_date.ToString()), SqlParam::Text(ClaimVoucherFor(paid_date, seq)),
+         SqlParam::Text(reviewer)});
+    if (auto st = ExpectOneRow(paid, "paying a claim"); !st.ok()) return st;
+    return ClaimAfterChange(seq);
+  }
+
+  absl::StatusOr<ClaimRow> RejectClaim(int64_t seq, const std::string& reason, const std::string& reviewer) override {
+    auto rejected = s_.Exec(
+        "UPDATE loan_claims SET status = 'REJECTED', review_reason = $2, reviewed_by = $3 "
+        "WHERE seq = $1 AND status = 'SUBMITTED'",
+        {SqlParam::Int(seq), SqlParam::Text(reason), SqlParam::Text(reviewer)});
+    if (auto st = ExpectOneRow(rejected, "rejecting a claim"); !st.ok()) return st;
+    // The trigger lets a key go only now that its claim is REJECTED.
+    auto released = s_.Exec("DELETE FROM loan_claim_keys WHERE claim_seq = $1", {SqlParam::Int(seq)});
+    if (!released.ok()) return released.status();
+    return ClaimAfterChange(seq);
+  }
+
  private:
+  absl::StatusOr<ClaimRow> ClaimAfterChange(int64_t seq) {
+    auto claim = ReadOneClaim(s_, seq, "");
+    if (!claim.ok()) return claim.status();
+    if (!*claim) return absl::InternalError("a claim changed in this transaction is not there");
+    return std::move(**claim);
+  }
+
   SqlSession& s_;
   const Dialect& dialect_;
   const Clock& clock_;
@@ -304,7 +484,28 @@ class SqlLedgerTx final : public LedgerTx {
 
 // The tables CountRows may name.
 constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "expenditures", "expenditure_draws",
-                                   "fund_accounts", "payouts", "policy_awarded"};
+                                   "fund_accounts", "payouts", "policy_awarded", "loan_claims", "loan_claim_lines",
+                                   "loan_claim_keys"};
+
+template <class Enum, size_t N>
+std::optional<Enum> EnumFromName(absl::string_view name, const Enum (&values)[N], const char* (*name_of)(Enum)) {
+  for (Enum v : values) {
+    if (name == name_of(v)) return v;
+  }
+  return std::nullopt;
+}
+
+// "PREFIX00000012" ⇄ 12 for ids derived from a database sequence.
+std::optional<int64_t> SeqFromId(const std::string& id, absl::string_view prefix, std::string (*id_for)(int64_t)) {
+  if (id.size() <= prefix.size() || id.size() > prefix.size() + 19 || !absl::StartsWith(id, prefix)) return std::nullopt;
+  int64_t seq = 0;
+  for (size_t i = prefix.size(); i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return std::nullopt;
+    seq = seq * 10 + (id[i] - '0');
+  }
+  if (seq <= 0 || id_for(seq) != id) return std::nullopt;
+  return seq;
+}
 
 }  // namespace
 
@@ -318,23 +519,46 @@ const char* PayoutStatusName(PayoutStatus s) {
 }
 
 std::optional<PayoutStatus> PayoutStatusFromName(absl::string_view name) {
-  for (PayoutStatus s : {PayoutStatus::kScheduled, PayoutStatus::kRejected, PayoutStatus::kDisbursed}) {
-    if (name == PayoutStatusName(s)) return s;
-  }
-  return std::nullopt;
+  static constexpr PayoutStatus kAll[] = {PayoutStatus::kScheduled, PayoutStatus::kRejected, PayoutStatus::kDisbursed};
+  return EnumFromName(name, kAll, &PayoutStatusName);
 }
 
 std::string PayoutIdFor(int64_t seq) { return absl::StrFormat("PO-%08d", seq); }
 
-std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id) {
-  int64_t seq = 0;
-  if (payout_id.size() < 4 || payout_id.rfind("PO-", 0) != 0 || payout_id.size() > 22) return std::nullopt;
-  for (size_t i = 3; i < payout_id.size(); ++i) {
-    if (payout_id[i] < '0' || payout_id[i] > '9') return std::nullopt;
-    seq = seq * 10 + (payout_id[i] - '0');
+std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id) { return SeqFromId(payout_id, "PO-", &PayoutIdFor); }
+
+std::string ClaimIdFor(int64_t seq) { return absl::StrFormat("CL-%08d", seq); }
+std::optional<int64_t> ClaimSeqFrom(const std::string& claim_id) { return SeqFromId(claim_id, "CL-", &ClaimIdFor); }
+
+const char* ClaimStatusName(ClaimStatus s) {
+  switch (s) {
+    case ClaimStatus::kUploading: return "UPLOADING";
+    case ClaimStatus::kSubmitted: return "SUBMITTED";
+    case ClaimStatus::kPaid: return "PAID";
+    case ClaimStatus::kRejected: return "REJECTED";
   }
-  if (seq <= 0 || PayoutIdFor(seq) != payout_id) return std::nullopt;
-  return seq;
+  return "UPLOADING";
+}
+
+std::optional<ClaimStatus> ClaimStatusFromName(absl::string_view name) {
+  static constexpr ClaimStatus kAll[] = {ClaimStatus::kUploading, ClaimStatus::kSubmitted, ClaimStatus::kPaid,
+                                         ClaimStatus::kRejected};
+  return EnumFromName(name, kAll, &ClaimStatusName);
+}
+
+const char* ClaimLineStatusName(ClaimLineStatus s) {
+  switch (s) {
+    case ClaimLineStatus::kAccepted: return "ACCEPTED";
+    case ClaimLineStatus::kInvalid: return "INVALID";
+    case ClaimLineStatus::kDuplicate: return "DUPLICATE";
+  }
+  return "INVALID";
+}
+
+std::optional<ClaimLineStatus> ClaimLineStatusFromName(absl::string_view name) {
+  static constexpr ClaimLineStatus kAll[] = {ClaimLineStatus::kAccepted, ClaimLineStatus::kInvalid,
+                                             ClaimLineStatus::kDuplicate};
+  return EnumFromName(name, kAll, &ClaimLineStatusName);
 }
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<Dialect> dialect, const Clock* clock) {
@@ -523,6 +747,160 @@ absl::StatusOr<Storage::LedgerTotals> Ledger::Totals() {
   });
   if (!s.ok()) return s;
   return out;
+}
+
+absl::StatusOr<int64_t> Ledger::BeginClaim(const ClaimRow& c) {
+  const std::string start = c.period_start.ToString(), end = c.period_end.ToString(), now = clock_->NowUtcText();
+  // NowUtcText's format: the texts compare in time order.
+  const std::string stale = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
+                                             clock_->Now() - absl::FromChrono(kStagedClaimLifetime), absl::UTCTimeZone());
+  auto seq = dialect_->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+    // Earlier attempts of this request, and attempts nobody finished, go first.
+    const SqlParam gone[] = {SqlParam::Text(c.request_id), SqlParam::Text(stale)};
+    constexpr char kGone[] = "SELECT seq FROM loan_claims WHERE status = 'UPLOADING' AND (request_id = $1 OR created_at < $2)";
+    auto lines = s.Exec(absl::StrCat("DELETE FROM loan_claim_lines WHERE claim_seq IN (", kGone, ")"), gone);
+    if (!lines.ok()) return lines.status();
+    auto claims = s.Exec(absl::StrCat("DELETE FROM loan_claims WHERE seq IN (", kGone, ")"), gone);
+    if (!claims.ok()) return claims.status();
+    auto id = InsertReturningId(
+        s,
+        "INSERT INTO loan_claims (request_id, bank_id, period_start, period_end, fund_id, status, data_version, "
+        "submitted_by, created_at) VALUES ($1, $2, $3, $4, $5, 'UPLOADING', $6, $7, $8) RETURNING seq",
+        {SqlParam::Text(c.request_id), SqlParam::Text(c.bank_id), SqlParam::Text(start), SqlParam::Text(end),
+         SqlParam::Text(c.fund_id), SqlParam::Text(c.data_version), SqlParam::Text(c.submitted_by),
+         SqlParam::Text(now)});
+    if (!id.ok()) return id.status();
+    return absl::StrCat(*id);
+  });
+  if (!seq.ok()) return seq.status();
+  int64_t out = 0;
+  if (!absl::SimpleAtoi(*seq, &out)) return absl::InternalError("BeginClaim: no sequence number");
+  return out;
+}
+
+absl::Status Ledger::AppendClaimLines(int64_t claim_seq, const std::vector<ClaimLineRow>& lines) {
+  static const std::string kBatchSql = InsertLinesSql(kLinesPerInsert);
+  static const std::string kOneSql = InsertLinesSql(1);
+  return dialect_
+      ->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+        auto staged = s.QueryOne("SELECT 1 FROM loan_claims WHERE seq = $1 AND status = 'UPLOADING'",
+                                 {SqlParam::Int(claim_seq)}, [](const SqlRow&) {});
+        if (!staged.ok()) return staged.status();
+        if (!*staged) return absl::AbortedError("the staged claim is gone: a retry of the same request superseded it");
+        std::vector<SqlParam> params;
+        params.reserve(kLinesPerInsert * kLineColumns);
+        size_t i = 0;
+        auto add = [&](const ClaimLineRow& l) {
+          params.push_back(SqlParam::Int(claim_seq));
+          params.push_back(SqlParam::Int(l.line_no));
+          params.push_back(SqlParam::Text(l.loan_id));
+          params.push_back(SqlParam::Text(ClaimLineStatusName(l.status)));
+          params.push_back(SqlParam::Int(l.principal.fen()));
+          params.push_back(SqlParam::Int(l.interest.fen()));
+          params.push_back(SqlParam::Int(l.subsidy.fen()));
+          params.push_back(SqlParam::Bytes(l.result));
+        };
+        for (; i + kLinesPerInsert <= lines.size(); i += kLinesPerInsert) {
+          params.clear();
+          for (size_t j = i; j < i + kLinesPerInsert; ++j) add(lines[j]);
+          if (auto n = s.Exec(kBatchSql, params); !n.ok()) return n.status();
+        }
+        for (; i < lines.size(); ++i) {
+          params.clear();
+          add(lines[i]);
+          if (auto n = s.Exec(kOneSql, params); !n.ok()) return n.status();
+        }
+        return std::string();
+      })
+      .status();
+}
+
+absl::Status Ledger::AbandonClaim(int64_t claim_seq) {
+  return dialect_
+      ->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+        const SqlParam seq[] = {SqlParam::Int(claim_seq)};
+        auto lines = s.Exec(
+            "DELETE FROM loan_claim_lines WHERE claim_seq IN (SELECT seq FROM loan_claims WHERE seq = $1 AND status = "
+            "'UPLOADING')",
+            seq);
+        if (!lines.ok()) return lines.status();
+        auto claim = s.Exec("DELETE FROM loan_claims WHERE seq = $1 AND status = 'UPLOADING'", seq);
+        if (!claim.ok()) return claim.status();
+        return std::string();
+      })
+      .status();
+}
+
+absl::StatusOr<std::optional<ClaimRow>> Ledger::GetClaim(int64_t claim_seq) {
+  absl::StatusOr<std::optional<ClaimRow>> out;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    out = ReadOneClaim(session, claim_seq, "");
+    return out.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<ClaimRow>> Ledger::ListClaims(const ClaimFilter& f) {
+  std::vector<std::string> texts;
+  texts.reserve(f.bank_ids.size() + 2);  // the views into it stay put
+  std::vector<SqlParam> params = {SqlParam::Int(f.after_seq)};
+  std::string sql = absl::StrCat("SELECT ", kClaimColumns, " FROM loan_claims WHERE seq > $1 AND status <> 'UPLOADING'");
+  auto add = [&](std::string value) {
+    texts.push_back(std::move(value));
+    params.push_back(SqlParam::Text(texts.back()));
+    return absl::StrCat("$", params.size());
+  };
+  if (!f.bank_ids.empty()) {
+    std::vector<std::string> marks;
+    for (const auto& b : f.bank_ids) marks.push_back(add(b));
+    absl::StrAppend(&sql, " AND bank_id IN (", absl::StrJoin(marks, ", "), ")");
+  }
+  if (f.status) absl::StrAppend(&sql, " AND status = ", add(ClaimStatusName(*f.status)));
+  if (f.period_start) absl::StrAppend(&sql, " AND period_start = ", add(f.period_start->ToString()));
+  params.push_back(SqlParam::Int(f.limit));
+  absl::StrAppend(&sql, " ORDER BY seq LIMIT $", params.size());
+  std::vector<ClaimRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return ReadClaims(session, sql, params, &rows);
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<std::vector<ClaimLineRow>> Ledger::ListClaimLines(const ClaimLineFilter& f) {
+  std::vector<SqlParam> params = {SqlParam::Int(f.claim_seq), SqlParam::Int(f.after_line_no), SqlParam::Int(f.limit)};
+  std::string sql =
+      "SELECT line_no, loan_id, line_status, principal_fen, interest_fen, subsidy_fen, COALESCE(duplicate_of_seq, 0), "
+      "result FROM loan_claim_lines WHERE claim_seq = $1 AND line_no > $2";
+  if (f.status) {
+    params.push_back(SqlParam::Text(ClaimLineStatusName(*f.status)));
+    absl::StrAppend(&sql, " AND line_status = $4");
+  }
+  absl::StrAppend(&sql, " ORDER BY line_no LIMIT $3");
+  std::vector<ClaimLineRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return session.Query(sql, params, [&](const SqlRow& q) -> absl::Status {
+      ClaimLineRow l;
+      l.line_no = q.Int(0);
+      l.loan_id = q.Text(1);
+      const std::string status = q.Text(2);
+      auto st = ClaimLineStatusFromName(status);
+      if (!st) return Corrupt("a claim line status", status);
+      l.status = *st;
+      l.principal = Money::Fen(q.Int(3));
+      l.interest = Money::Fen(q.Int(4));
+      l.subsidy = Money::Fen(q.Int(5));
+      l.duplicate_of_seq = q.Int(6);
+      l.result = q.Bytes(7);
+      rows.push_back(std::move(l));
+      return absl::OkStatus();
+    });
+  });
+  if (!s.ok()) return s;
+  return rows;
 }
 
 absl::StatusOr<int64_t> Ledger::CountRows(const std::string& table) {

@@ -30,6 +30,12 @@ class Ledger final : public Storage {
   absl::StatusOr<std::vector<PayoutStat>> PayoutStats() override;
   absl::StatusOr<LedgerTotals> Totals() override;
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
+  absl::StatusOr<int64_t> BeginClaim(const ClaimRow& header) override;
+  absl::Status AppendClaimLines(int64_t claim_seq, const std::vector<ClaimLineRow>& lines) override;
+  absl::Status AbandonClaim(int64_t claim_seq) override;
+  absl::StatusOr<std::optional<ClaimRow>> GetClaim(int64_t claim_seq) override;
+  absl::StatusOr<std::vector<ClaimRow>> ListClaims(const ClaimFilter& filter) override;
+  absl::StatusOr<std::vector<ClaimLineRow>> ListClaimLines(const ClaimLineFilter& filter) override;
 
   Dialect& dialect() { return *dialect_; }
 

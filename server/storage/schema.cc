@@ -102,6 +102,77 @@ const std::vector<Migration>& LedgerMigrations() {
         SchemaStep::Trigger({"payouts_no_delete", "payouts", "DELETE", "", "payouts are never deleted"})}},
       {"the rejection reason as a column, for metrics by reason",
        {SchemaStep::Sql("ALTER TABLE payouts ADD COLUMN reject_reason TEXT NOT NULL DEFAULT '';")}},
+      {"loan-subsidy claims, their lines and the once-only keys",
+       {SchemaStep::Sql(R"sql(
+          CREATE TABLE loan_claims (
+            seq             {{id}},
+            request_id      TEXT NOT NULL,
+            bank_id         TEXT NOT NULL,
+            period_start    TEXT NOT NULL,
+            period_end      TEXT NOT NULL,
+            fund_id         TEXT NOT NULL,
+            status          TEXT NOT NULL CHECK (status IN ('UPLOADING', 'SUBMITTED', 'PAID', 'REJECTED')),
+            loan_count      BIGINT NOT NULL DEFAULT 0,
+            accepted_count  BIGINT NOT NULL DEFAULT 0,
+            invalid_count   BIGINT NOT NULL DEFAULT 0,
+            duplicate_count BIGINT NOT NULL DEFAULT 0,
+            total_principal_fen BIGINT NOT NULL DEFAULT 0 CHECK (total_principal_fen >= 0),
+            total_interest_fen  BIGINT NOT NULL DEFAULT 0 CHECK (total_interest_fen >= 0),
+            total_subsidy_fen   BIGINT NOT NULL DEFAULT 0 CHECK (total_subsidy_fen >= 0),
+            paid_date       TEXT NOT NULL DEFAULT '',
+            voucher_no      TEXT UNIQUE,
+            review_reason   TEXT NOT NULL DEFAULT '',
+            data_version    TEXT NOT NULL,
+            submitted_by    TEXT NOT NULL,
+            submitted_at    TEXT NOT NULL DEFAULT '',
+            reviewed_by     TEXT NOT NULL DEFAULT '',
+            created_at      TEXT NOT NULL,
+            CHECK ((status = 'PAID') = (voucher_no IS NOT NULL)));
+          -- A request makes at most one visible claim; staged attempts may overlap.
+          CREATE UNIQUE INDEX loan_claims_request ON loan_claims (request_id) WHERE status <> 'UPLOADING';
+          CREATE INDEX loan_claims_bank ON loan_claims (bank_id, period_start);
+          CREATE TABLE loan_claim_lines (
+            claim_seq        BIGINT NOT NULL REFERENCES loan_claims (seq),
+            line_no          BIGINT NOT NULL CHECK (line_no > 0),
+            loan_id          TEXT NOT NULL,
+            line_status      TEXT NOT NULL CHECK (line_status IN ('ACCEPTED', 'INVALID', 'DUPLICATE')),
+            principal_fen    BIGINT NOT NULL,
+            interest_fen     BIGINT NOT NULL CHECK (interest_fen >= 0),
+            subsidy_fen      BIGINT NOT NULL CHECK (subsidy_fen >= 0),
+            duplicate_of_seq BIGINT,
+            result           {{bytes}} NOT NULL,
+            PRIMARY KEY (claim_seq, line_no),
+            CHECK ((line_status = 'DUPLICATE') = (duplicate_of_seq IS NOT NULL)));
+          -- Once-only, held by the database: a loan-period stands in one claim that is not REJECTED.
+          CREATE TABLE loan_claim_keys (
+            bank_id      TEXT NOT NULL,
+            loan_id      TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            claim_seq    BIGINT NOT NULL REFERENCES loan_claims (seq),
+            line_no      BIGINT NOT NULL,
+            PRIMARY KEY (bank_id, loan_id, period_start));
+          CREATE INDEX loan_claim_keys_claim ON loan_claim_keys (claim_seq);
+        )sql"),
+        // A claim moves UPLOADING → SUBMITTED → PAID or REJECTED, and only a staged one is deleted.
+        SchemaStep::Trigger({"loan_claims_status_flow", "loan_claims", "UPDATE OF status",
+                             "NOT ((OLD.status = 'UPLOADING' AND NEW.status = 'SUBMITTED') OR "
+                             "(OLD.status = 'SUBMITTED' AND NEW.status IN ('PAID', 'REJECTED')))",
+                             "a claim moves only UPLOADING -> SUBMITTED -> PAID or REJECTED"}),
+        SchemaStep::Trigger({"loan_claims_no_delete", "loan_claims", "DELETE", "OLD.status <> 'UPLOADING'",
+                             "only a staged claim is ever deleted"}),
+        // A visible claim's lines never change.
+        SchemaStep::Trigger({"loan_claim_lines_frozen", "loan_claim_lines", "UPDATE",
+                             "(SELECT status FROM loan_claims WHERE seq = OLD.claim_seq) <> 'UPLOADING'",
+                             "the lines of a submitted claim never change"}),
+        SchemaStep::Trigger({"loan_claim_lines_no_delete", "loan_claim_lines", "DELETE",
+                             "(SELECT status FROM loan_claims WHERE seq = OLD.claim_seq) <> 'UPLOADING'",
+                             "the lines of a submitted claim are never deleted"}),
+        // A key is released only by its claim's rejection.
+        SchemaStep::Trigger({"loan_claim_keys_no_update", "loan_claim_keys", "UPDATE", "",
+                             "once-only keys never change"}),
+        SchemaStep::Trigger({"loan_claim_keys_release", "loan_claim_keys", "DELETE",
+                             "(SELECT status FROM loan_claims WHERE seq = OLD.claim_seq) <> 'REJECTED'",
+                             "a once-only key is released only when its claim is rejected"})}},
   };
   return *kMigrations;
 }

@@ -108,6 +108,74 @@ struct PayoutFilter {
   int limit = 50;
 };
 
+// ---- Loan-subsidy claims ----------------------------------------------------------------------
+// A claim is written in steps, so that one of any size is never held whole: BeginClaim stages
+// it (invisible to every read), AppendClaimLines adds its computed lines chunk by chunk, and
+// LedgerTx::SubmitStagedClaim settles it inside the idempotent transaction that makes it
+// visible. A staged claim that is never settled (the client went, the server was killed) is
+// deleted by the next attempt with the same request_id, or after kStagedClaimLifetime.
+enum class ClaimStatus { kUploading, kSubmitted, kPaid, kRejected };
+const char* ClaimStatusName(ClaimStatus s);  // UPLOADING, SUBMITTED, PAID, REJECTED
+std::optional<ClaimStatus> ClaimStatusFromName(absl::string_view name);
+enum class ClaimLineStatus { kAccepted, kInvalid, kDuplicate };
+const char* ClaimLineStatusName(ClaimLineStatus s);  // ACCEPTED, INVALID, DUPLICATE
+std::optional<ClaimLineStatus> ClaimLineStatusFromName(absl::string_view name);
+inline constexpr std::chrono::hours kStagedClaimLifetime{6};
+
+struct ClaimRow {
+  int64_t seq = 0;  // assigned by the database; claim_id is derived from it
+  std::string request_id;
+  std::string bank_id;
+  Date period_start;
+  Date period_end;
+  std::string fund_id;
+  ClaimStatus status = ClaimStatus::kUploading;
+  int64_t loan_count = 0;
+  int64_t accepted_count = 0;
+  int64_t invalid_count = 0;
+  int64_t duplicate_count = 0;
+  Money total_principal;  // ACCEPTED lines only, as the totals below
+  Money total_interest;
+  Money total_subsidy;
+  std::optional<Date> paid_date;  // PAID only
+  std::string voucher_no;
+  std::string review_reason;
+  std::string data_version;
+  std::string submitted_by;
+  std::string submitted_at;  // UTC RFC 3339, when it became visible
+  std::string reviewed_by;
+};
+
+std::string ClaimIdFor(int64_t seq);  // "CL-00000012"
+std::optional<int64_t> ClaimSeqFrom(const std::string& claim_id);
+
+struct ClaimLineRow {
+  int64_t line_no = 0;  // 1-based, in the order the loans came
+  std::string loan_id;  // empty when the loan's id itself was invalid
+  // ACCEPTED or INVALID as staged; the once-only rule turns an ACCEPTED line DUPLICATE.
+  ClaimLineStatus status = ClaimLineStatus::kInvalid;
+  Money principal;
+  Money interest;
+  Money subsidy;
+  int64_t duplicate_of_seq = 0;  // DUPLICATE: the claim that holds the loan-period
+  std::string result;            // the line's LoanSubsidyResult, serialized by the service
+};
+
+struct ClaimFilter {
+  std::vector<std::string> bank_ids;  // empty: every bank
+  std::optional<ClaimStatus> status;  // never kUploading: staged claims are never listed
+  std::optional<Date> period_start;
+  int64_t after_seq = 0;
+  int limit = 50;
+};
+
+struct ClaimLineFilter {
+  int64_t claim_seq = 0;
+  std::optional<ClaimLineStatus> status;
+  int64_t after_line_no = 0;
+  int limit = 100;
+};
+
 // The operations available inside one transaction.
 class LedgerTx {
  public:
@@ -136,6 +204,20 @@ class LedgerTx {
   // Pays every SCHEDULED payout with determination_date <= payment_date: status DISBURSED,
   // paid_date, a unique voucher number. Returns the rows paid (as they are after payment), by seq.
   virtual absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) = 0;
+
+  // Claims. Settles a staged claim: each loan's first ACCEPTED line takes the once-only key
+  // (bank_id, loan_id, period), which the database holds unique; a line whose key another line
+  // holds (earlier in this claim, or in a claim that is not REJECTED) becomes DUPLICATE of that
+  // claim. Then the totals (ACCEPTED lines only) and status SUBMITTED. ABORTED when the staged
+  // claim is gone (a retry of the same request superseded it).
+  virtual absl::StatusOr<ClaimRow> SubmitStagedClaim(int64_t claim_seq) = 0;
+  // A visible claim, locked for this transaction; none for an unknown or staged one.
+  virtual absl::StatusOr<std::optional<ClaimRow>> ClaimForUpdate(int64_t claim_seq) = 0;
+  // SUBMITTED → PAID with a unique voucher number.
+  virtual absl::StatusOr<ClaimRow> PayClaim(int64_t claim_seq, Date paid_date, const std::string& reviewer) = 0;
+  // SUBMITTED → REJECTED; its once-only keys are released for a later claim.
+  virtual absl::StatusOr<ClaimRow> RejectClaim(int64_t claim_seq, const std::string& reason,
+                                               const std::string& reviewer) = 0;
 };
 
 class Storage {
@@ -180,6 +262,15 @@ class Storage {
     int64_t schools = 0;
   };
   virtual absl::StatusOr<LedgerTotals> Totals() = 0;
+  // Claims (see ClaimRow): staging, each step its own transaction.
+  virtual absl::StatusOr<int64_t> BeginClaim(const ClaimRow& header) = 0;
+  virtual absl::Status AppendClaimLines(int64_t claim_seq, const std::vector<ClaimLineRow>& lines) = 0;
+  virtual absl::Status AbandonClaim(int64_t claim_seq) = 0;
+  // Visible claims only.
+  virtual absl::StatusOr<std::optional<ClaimRow>> GetClaim(int64_t claim_seq) = 0;
+  virtual absl::StatusOr<std::vector<ClaimRow>> ListClaims(const ClaimFilter& filter) = 0;
+  virtual absl::StatusOr<std::vector<ClaimLineRow>> ListClaimLines(const ClaimLineFilter& filter) = 0;
+
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;
 };

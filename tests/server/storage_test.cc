@@ -289,6 +289,187 @@ TEST_P(StorageTest, ReadsDoNotWaitBehindAWriteInProgress) {
   EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].allocated, Money::Fen(1005));
 }
 
+// ---- Claims ------------------------------------------------------------------------------------
+
+struct Line {
+  std::string loan_id;
+  ClaimLineStatus status = ClaimLineStatus::kAccepted;
+  int64_t subsidy_fen = 100;
+};
+
+// Stages a claim of `lines` and settles it, as the claim service does.
+absl::StatusOr<ClaimRow> SubmitClaim(Storage& storage, const std::string& rid, const std::string& bank,
+                                     const std::vector<Line>& lines, const char* period_start = "2024-06-21") {
+  ClaimRow header;
+  header.request_id = rid;
+  header.bank_id = bank;
+  header.period_start = Day(period_start);
+  header.period_end = Day("2024-09-20");
+  header.data_version = "v";
+  header.submitted_by = "test";
+  auto seq = storage.BeginClaim(header);
+  if (!seq.ok()) return seq.status();
+  std::vector<ClaimLineRow> rows;
+  for (const auto& l : lines) {
+    ClaimLineRow r;
+    r.line_no = static_cast<int64_t>(rows.size()) + 1;
+    r.loan_id = l.loan_id;
+    r.status = l.status;
+    r.principal = Money::Fen(1'000'000);
+    r.interest = Money::Fen(l.subsidy_fen * 2);
+    r.subsidy = Money::Fen(l.subsidy_fen);
+    r.result = "result of " + l.loan_id;
+    rows.push_back(std::move(r));
+  }
+  if (auto s = storage.AppendClaimLines(*seq, rows); !s.ok()) return s;
+  ClaimRow out;
+  bool replayed = false;
+  auto stored = storage.RunIdempotent(
+      {rid, "LoanSubsidyClaim", "payload of " + rid, std::chrono::system_clock::time_point::max(), {"bank:" + bank}},
+      [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+        auto c = tx.SubmitStagedClaim(*seq);
+        if (!c.ok()) return c.status();
+        out = *c;
+        return ClaimIdFor(c->seq);
+      },
+      &replayed);
+  if (!stored.ok()) return stored.status();
+  if (replayed) {
+    if (auto s = storage.AbandonClaim(*seq); !s.ok()) return s;
+    auto again = storage.GetClaim(*ClaimSeqFrom(*stored));
+    if (!again.ok()) return again.status();
+    return **again;
+  }
+  return out;
+}
+
+std::vector<ClaimLineRow> Lines(Storage& storage, int64_t seq, std::optional<ClaimLineStatus> status = {}) {
+  ClaimLineFilter f;
+  f.claim_seq = seq;
+  f.status = status;
+  f.limit = 100'000;
+  return *storage.ListClaimLines(f);
+}
+
+TEST_P(StorageTest, ALoanPeriodStandsInOneClaimThatIsNotRejected) {
+  auto first = SubmitClaim(*storage_, "c1", "B1", {{"L1"}, {"L2"}, {"L1"}, {"BAD", ClaimLineStatus::kInvalid}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->status, ClaimStatus::kSubmitted);
+  EXPECT_EQ(first->loan_count, 4);
+  EXPECT_EQ(first->accepted_count, 2);
+  EXPECT_EQ(first->duplicate_count, 1);  // L1 again, in the same claim
+  EXPECT_EQ(first->invalid_count, 1);
+  EXPECT_EQ(first->total_subsidy, Money::Fen(200));  // accepted lines only
+  auto dup = Lines(*storage_, first->seq, ClaimLineStatus::kDuplicate);
+  ASSERT_EQ(dup.size(), 1u);
+  EXPECT_EQ(dup[0].line_no, 3);
+  EXPECT_EQ(dup[0].duplicate_of_seq, first->seq);
+
+  // Another claim for the same bank and period: L2 is taken; L3 is new. Another bank or period is free.
+  auto second = SubmitClaim(*storage_, "c2", "B1", {{"L2"}, {"L3"}});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->accepted_count, 1);
+  EXPECT_EQ(second->duplicate_count, 1);
+  EXPECT_EQ(Lines(*storage_, second->seq, ClaimLineStatus::kDuplicate)[0].duplicate_of_seq, first->seq);
+  EXPECT_EQ(SubmitClaim(*storage_, "c3", "B2", {{"L2"}})->accepted_count, 1);
+  EXPECT_EQ(SubmitClaim(*storage_, "c4", "B1", {{"L2"}}, "2024-09-21")->accepted_count, 1);
+
+  // Rejecting the first frees its loans for a later claim.
+  ASSERT_TRUE(storage_
+                  ->RunIdempotent({"r1", "Review", "x"},
+                                  [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+                                    auto c = tx.RejectClaim(first->seq, "wrong rates", "officer");
+                                    if (!c.ok()) return c.status();
+                                    EXPECT_EQ(c->status, ClaimStatus::kRejected);
+                                    return std::string();
+                                  })
+                  .ok());
+  auto again = SubmitClaim(*storage_, "c5", "B1", {{"L1"}, {"L2"}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->accepted_count, 2);  // both freed: the second claim's L2 was a DUPLICATE, holding nothing
+  EXPECT_EQ(Count("loan_claim_keys"), 5);  // L2, L3 (B1); L2 (B2); L2 (B1, next period); L1 (B1)
+}
+
+TEST_P(StorageTest, AClaimIsPaidOnceAndReviewedOnce) {
+  auto c = SubmitClaim(*storage_, "c1", "B1", {{"L1"}});
+  ASSERT_TRUE(c.ok());
+  auto review = [&](const std::string& rid, bool approve) {
+    return storage_->RunIdempotent({rid, "Review", "x"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+      auto claim = approve ? tx.PayClaim(c->seq, Day("2024-09-25"), "officer") : tx.RejectClaim(c->seq, "no", "officer");
+      if (!claim.ok()) return claim.status();
+      return claim->voucher_no;
+    });
+  };
+  auto paid = review("p1", true);
+  ASSERT_TRUE(paid.ok()) << paid.status();
+  EXPECT_EQ(*paid, "LV20240925-" + ClaimIdFor(c->seq).substr(3));
+  EXPECT_FALSE(review("p2", true).ok());   // the database refuses a second payment…
+  EXPECT_FALSE(review("p3", false).ok());  // …and the rejection of a paid claim
+  auto got = storage_->GetClaim(c->seq);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->status, ClaimStatus::kPaid);
+  EXPECT_EQ((*got)->paid_date, Day("2024-09-25"));
+  EXPECT_EQ(Count("loan_claim_keys"), 1);
+}
+
+TEST_P(StorageTest, AStagedClaimIsInvisibleAndARetrySupersedesIt) {
+  ClaimRow header;
+  header.request_id = "same";
+  header.bank_id = "B1";
+  header.period_start = Day("2024-06-21");
+  header.period_end = Day("2024-09-20");
+  auto cut = storage_->BeginClaim(header);
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  ClaimLineRow line;
+  line.line_no = 1;
+  line.loan_id = "L1";
+  line.status = ClaimLineStatus::kAccepted;
+  ASSERT_TRUE(storage_->AppendClaimLines(*cut, {line}).ok());
+  EXPECT_FALSE(storage_->GetClaim(*cut)->has_value());
+  ClaimFilter all;
+  EXPECT_TRUE(storage_->ListClaims(all)->empty());
+
+  // The same request again (the client was cut and retries): the staged attempt goes.
+  auto retry = SubmitClaim(*storage_, "same", "B1", {{"L1"}, {"L2"}});
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->accepted_count, 2);
+  EXPECT_EQ(storage_->AppendClaimLines(*cut, {line}).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Count("loan_claims"), 1);
+  EXPECT_EQ(Count("loan_claim_lines"), 2);
+  // And once more after it landed: the first answer again, nothing new.
+  auto replay = SubmitClaim(*storage_, "same", "B1", {{"L1"}, {"L2"}});
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->seq, retry->seq);
+  EXPECT_EQ(Count("loan_claims"), 1);
+  EXPECT_EQ(storage_->ListClaims(all)->size(), 1u);
+}
+
+TEST_P(StorageTest, OverlappingClaimsUnderConcurrencyAcceptEachLoanOnce) {
+  constexpr int kThreads = 6, kLoans = 60;
+  std::vector<std::thread> threads;
+  std::vector<int64_t> seqs(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Each claim covers a window of loans that overlaps its neighbours'.
+      std::vector<Line> lines;
+      for (int i = t * 10; i < t * 10 + 30; ++i) lines.push_back({"L" + std::to_string(i % kLoans)});
+      auto c = SubmitClaim(*storage_, "race-" + std::to_string(t), "B1", lines);
+      ASSERT_TRUE(c.ok()) << c.status();
+      seqs[t] = c->seq;
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::map<std::string, int> accepted;
+  int64_t total_accepted = 0;
+  for (int64_t seq : seqs) {
+    for (const auto& l : Lines(*storage_, seq, ClaimLineStatus::kAccepted)) ++accepted[l.loan_id];
+    total_accepted += (*storage_->GetClaim(seq))->accepted_count;
+  }
+  EXPECT_EQ(accepted.size(), static_cast<size_t>(kLoans));
+  for (const auto& [loan, n] : accepted) EXPECT_EQ(n, 1) << loan;
+  EXPECT_EQ(total_accepted, kLoans);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StorageTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
