@@ -206,6 +206,13 @@ absl::StatusOr<std::optional<ClaimRow>> ReadOneClaim(SqlSession& s, int64_t seq,
   return std::optional<ClaimRow>(std::move(rows.front()));
 }
 
+// Not ABORTED: retrying the transaction cannot bring the staged claim back.
+absl::Status StagedClaimGone() {
+  return WithReason(absl::FailedPreconditionError(
+                        "another upload with the same request_id superseded this one; the later upload stands"),
+                    kUploadSuperseded);
+}
+
 std::string ClaimVoucherFor(Date paid, int64_t seq) {
   const Date::Ymd d = paid.ToYmd();
   return absl::StrFormat("LV%04d%02d%02d-%08d", d.year, d.month, d.day, seq);
@@ -394,7 +401,7 @@ class SqlLedgerTx final : public LedgerTx {
                                period_start = row.Text(1);
                              });
     if (!found.ok()) return found.status();
-    if (!*found) return absl::AbortedError("the staged claim is gone: a retry of the same request superseded it");
+    if (!*found) return StagedClaimGone();
     const SqlParam key[] = {SqlParam::Int(seq), SqlParam::Text(bank_id), SqlParam::Text(period_start)};
     // Each loan's first accepted line takes the key, unless a claim that is not rejected holds it.
     auto keyed = s_.Exec(
@@ -786,7 +793,7 @@ absl::Status Ledger::AppendClaimLines(int64_t claim_seq, const std::vector<Claim
         auto staged = s.QueryOne("SELECT 1 FROM loan_claims WHERE seq = $1 AND status = 'UPLOADING'",
                                  {SqlParam::Int(claim_seq)}, [](const SqlRow&) {});
         if (!staged.ok()) return staged.status();
-        if (!*staged) return absl::AbortedError("the staged claim is gone: a retry of the same request superseded it");
+        if (!*staged) return StagedClaimGone();
         std::vector<SqlParam> params;
         params.reserve(kLinesPerInsert * kLineColumns);
         size_t i = 0;

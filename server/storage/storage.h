@@ -25,6 +25,8 @@
 namespace subsidy::storage {
 
 inline constexpr char kIdempotencyKeyReused[] = "IDEMPOTENCY_KEY_REUSED";
+// A staged claim deleted by a later attempt of the same request (FAILED_PRECONDITION).
+inline constexpr char kUploadSuperseded[] = "UPLOAD_SUPERSEDED";
 
 // A mutating request: its client-chosen id, the RPC and the payload it carried (the request's
 // deterministic serialization without request_id). The same id with another method or payload
@@ -208,8 +210,8 @@ class LedgerTx {
   // Claims. Settles a staged claim: each loan's first ACCEPTED line takes the once-only key
   // (bank_id, loan_id, period), which the database holds unique; a line whose key another line
   // holds (earlier in this claim, or in a claim that is not REJECTED) becomes DUPLICATE of that
-  // claim. Then the totals (ACCEPTED lines only) and status SUBMITTED. ABORTED when the staged
-  // claim is gone (a retry of the same request superseded it).
+  // claim. Then the totals (ACCEPTED lines only) and status SUBMITTED. FAILED_PRECONDITION
+  // UPLOAD_SUPERSEDED when a later attempt of the same request deleted the staged claim.
   virtual absl::StatusOr<ClaimRow> SubmitStagedClaim(int64_t claim_seq) = 0;
   // A visible claim, locked for this transaction; none for an unknown or staged one.
   virtual absl::StatusOr<std::optional<ClaimRow>> ClaimForUpdate(int64_t claim_seq) = 0;

@@ -433,7 +433,7 @@ TEST_P(StorageTest, AStagedClaimIsInvisibleAndARetrySupersedesIt) {
   auto retry = SubmitClaim(*storage_, "same", "B1", {{"L1"}, {"L2"}});
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->accepted_count, 2);
-  EXPECT_EQ(storage_->AppendClaimLines(*cut, {line}).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ReasonOf(storage_->AppendClaimLines(*cut, {line})), kUploadSuperseded);
   EXPECT_EQ(Count("loan_claims"), 1);
   EXPECT_EQ(Count("loan_claim_lines"), 2);
   // And once more after it landed: the first answer again, nothing new.

@@ -1,0 +1,34 @@
+#include "loan/claim.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "loan/loan_engine.h"
+
+namespace subsidy::loan {
+
+absl::Status ValidateSettlementPeriod(const DateRange& period, absl::string_view field) {
+  const DateRange containing = SettlementPeriodContaining(period.first());
+  if (period == containing) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("must be exactly one settlement period (21st … 20th), e.g. ",
+                                          containing.first().ToString(), "..", containing.last().ToString()));
+}
+
+absl::Status ValidateLoanClaimPeriod(const std::optional<DateRange>& loan_period, const DateRange& claim_period,
+                                     absl::string_view field) {
+  if (!loan_period || *loan_period == claim_period) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("must be empty or the claim's settlement period ",
+                                          claim_period.first().ToString(), "..", claim_period.last().ToString()));
+}
+
+absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view field) {
+  if (loan_id.empty()) return InvalidField(field, "is required");
+  if (loan_id.size() > kMaxClaimLoanIdBytes) {
+    return InvalidField(field, absl::StrCat("at most ", kMaxClaimLoanIdBytes, " bytes"));
+  }
+  for (unsigned char c : loan_id) {
+    if (c < 0x20 || c == 0x7f) return InvalidField(field, "must not contain control characters");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace subsidy::loan
