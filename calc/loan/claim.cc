@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "loan/loan_engine.h"
+#include "reward/reward_engine.h"
 
 namespace subsidy::loan {
 
@@ -27,6 +28,23 @@ absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view fi
   }
   for (unsigned char c : loan_id) {
     if (c < 0x20 || c == 0x7f) return InvalidField(field, "must not contain control characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckClaimPaymentDate(const WorkingDayCalendar& calendar, const DateRange& period, Date payment_date) {
+  if (payment_date <= period.last()) {
+    return FailedPrecondition(kPaidBeforeSettlement,
+                              absl::StrCat("payment_date ", payment_date.ToString(), " is not after the settlement date ",
+                                           period.last().ToString(), " of the claim's period"));
+  }
+  auto working = calendar.IsWorkingDay(payment_date);
+  if (!working.ok()) return working.status();
+  if (!*working) {
+    return FailedPrecondition(reward::kNotAWorkingDay,
+                              absl::StrCat(payment_date.ToString(),
+                                           " is not a working day on China's official calendar: claims are paid on "
+                                           "working days"));
   }
   return absl::OkStatus();
 }

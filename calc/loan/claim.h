@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "time/calendar.h"
 #include "time/date.h"
 
 namespace subsidy::loan {
@@ -23,5 +24,13 @@ absl::Status ValidateLoanClaimPeriod(const std::optional<DateRange>& loan_period
                                      absl::string_view field);
 
 absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view field);
+
+inline constexpr char kClaimAlreadyReviewed[] = "CLAIM_ALREADY_REVIEWED";
+inline constexpr char kPaidBeforeSettlement[] = "PAID_BEFORE_SETTLEMENT";
+
+// An approved claim is paid on a working day after its settlement date (the period's last day).
+// FAILED_PRECONDITION NOT_A_WORKING_DAY or PAID_BEFORE_SETTLEMENT otherwise; a date outside the
+// calendar's data is an error, never a guess.
+absl::Status CheckClaimPaymentDate(const WorkingDayCalendar& calendar, const DateRange& period, Date payment_date);
 
 }  // namespace subsidy::loan

@@ -1,6 +1,10 @@
 #include "services/common.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 
@@ -35,6 +39,21 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
   return d;
 }
 
+
+std::string EncodePageToken(int64_t after) { return absl::WebSafeBase64Escape(absl::StrCat("after:", after)); }
+
+absl::StatusOr<PageRequest> ParsePage(int32_t page_size, const std::string& token) {
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  PageRequest page;
+  page.limit = (page_size == 0 ? kDefaultPageSize : std::min<int>(page_size, kMaxPageSize)) + 1;
+  if (token.empty()) return page;
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.rfind("after:", 0) != 0 ||
+      !absl::SimpleAtoi(raw.substr(6), &page.after) || page.after < 0) {
+    return InvalidField("page_token", "not a token this service issued");
+  }
+  return page;
+}
 
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
                                 absl::string_view method, absl::string_view school_id) {

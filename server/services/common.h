@@ -53,10 +53,30 @@ absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
 
+// Keyset pages: `page_token` is an opaque cursor (the last key served); the limit asks for one
+// row more than the page, which tells whether another page follows.
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+struct PageRequest {
+  int64_t after = 0;
+  int limit = kDefaultPageSize + 1;
+};
+absl::StatusOr<PageRequest> ParsePage(int32_t page_size, const std::string& page_token);
+std::string EncodePageToken(int64_t after);
+// Drops the probe row; returns whether another page follows.
+template <class Rows>
+bool TrimPage(const PageRequest& page, Rows* rows) {
+  const bool more = static_cast<int>(rows->size()) == page.limit;
+  if (more) rows->pop_back();
+  return more;
+}
+
 template <class Req>
 concept HasRequestId = requires(const Req& r) { r.request_id(); };
 template <class Req>
 concept SchoolScoped = requires(const Req& r) { r.school_id(); };
+template <class Req>
+concept BankScoped = requires(const Req& r) { r.bank_id(); };
 
 // The request's payload for idempotency: its deterministic serialization without request_id.
 template <class Req>
@@ -90,6 +110,10 @@ class Call {
         data_(owned_ ? owned_.get() : &ctx.policy->Current()) {}
 
   const std::string& caller() const { return admission_.caller->name; }
+  const auth::Caller& who() const { return *admission_.caller; }
+  std::chrono::system_clock::time_point deadline() const { return context_->deadline(); }
+  // Tells the caller that its answer is the first one again and nothing changed now.
+  void NoteReplay() const { context_->AddInitialMetadata(kReplayMetadata, "true"); }
   // The policy data for the whole call: one snapshot, taken at its start.
   const PolicyData& data() const { return *data_; }
   storage::Storage& storage() const { return *ctx_.storage; }
@@ -109,8 +133,7 @@ class Call {
         },
         &replayed);
     if (!stored.ok()) return stored.status();
-    // The caller learns that this is the first answer again, and that nothing changed now.
-    if (replayed) context_->AddInitialMetadata(kReplayMetadata, "true");
+    if (replayed) NoteReplay();
     if (!response->ParseFromString(*stored)) return absl::DataLossError("a stored response does not parse");
     return absl::OkStatus();
   }
@@ -151,7 +174,11 @@ grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServ
   if constexpr (HasRequestId<Req>) request_id = request->request_id();
   auto* reactor = new ObservedReactor(ctx, context, method.full_name, std::move(request_id));
   absl::string_view scope;
-  if constexpr (SchoolScoped<Req>) scope = request->school_id();
+  if constexpr (SchoolScoped<Req>) {
+    scope = request->school_id();
+  } else if constexpr (BankScoped<Req>) {
+    scope = request->bank_id();
+  }
   // Who is calling is settled first: an unknown caller learns nothing about its request.
   auto admission = Admit(ctx, context, method.full_name, scope);
   if (!admission.ok()) {

@@ -12,8 +12,6 @@ namespace subsidy::service {
 namespace {
 
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 
 v1::PayoutStatus ToProto(storage::PayoutStatus s) {
   switch (s) {
@@ -44,19 +42,6 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out) {
   }
   out->set_request_id(r.request_id);
   out->set_data_version(r.data_version);
-}
-
-std::string EncodePageToken(int64_t seq) { return absl::WebSafeBase64Escape(absl::StrCat("after:", seq)); }
-
-absl::StatusOr<int64_t> DecodePageToken(const std::string& token) {
-  if (token.empty()) return 0;
-  std::string raw;
-  int64_t seq = 0;
-  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.rfind("after:", 0) != 0 ||
-      !absl::SimpleAtoi(raw.substr(6), &seq) || seq < 0) {
-    return InvalidField("page_token", "not a token this service issued");
-  }
-  return seq;
 }
 
 namespace handlers {
@@ -196,17 +181,13 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
     response->set_total_count(totals->count);
     response->set_total_amount_fen(totals->amount.fen());
   }
-  if (request.page_size() < 0) return InvalidField("page_size", "must not be negative");
-  f.limit = request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
-  auto after = DecodePageToken(request.page_token());
-  if (!after.ok()) return after.status();
-  f.after_seq = *after;
-  // One row more than the page tells whether another page follows.
-  ++f.limit;
+  auto page = ParsePage(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  f.after_seq = page->after;
+  f.limit = page->limit;
   auto rows = call.storage().ListPayouts(f);
   if (!rows.ok()) return rows.status();
-  const bool more = static_cast<int>(rows->size()) == f.limit;
-  if (more) rows->pop_back();
+  const bool more = TrimPage(*page, &*rows);
   for (const auto& r : *rows) PayoutToProto(r, response->add_payouts());
   if (more) response->set_next_page_token(EncodePageToken(rows->back().seq));
   return absl::OkStatus();

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/status_util.h"
 #include "loan/loan_engine.h"
+#include "policy/policy_data.h"
 
 namespace subsidy::loan {
 namespace {
@@ -58,6 +60,20 @@ TEST(ClaimLoanId, PresentShortAndPrintable) {
   EXPECT_FALSE(ValidateClaimLoanId("", "loan_id").ok());
   EXPECT_FALSE(ValidateClaimLoanId(std::string(65, 'x'), "loan_id").ok());
   EXPECT_FALSE(ValidateClaimLoanId("a\nb", "loan_id").ok());
+}
+
+TEST(ClaimPayment, OnAWorkingDayAfterTheSettlementDate) {
+  auto data = PolicyData::LoadFromDirectory(SUBSIDY_DATA_DIR);
+  ASSERT_TRUE(data.ok()) << data.status();
+  const DateRange period = Range("2024-06-21", "2024-09-20");
+  EXPECT_TRUE(CheckClaimPaymentDate((*data)->calendar(), period, *Date::Parse("2024-09-23")).ok());  // Monday
+  auto reason = [&](const char* day) {
+    return ReasonOf(CheckClaimPaymentDate((*data)->calendar(), period, *Date::Parse(day))).value_or("OK");
+  };
+  EXPECT_EQ(reason("2024-09-20"), kPaidBeforeSettlement);
+  EXPECT_EQ(reason("2024-09-22"), "NOT_A_WORKING_DAY");  // Sunday
+  EXPECT_EQ(reason("2024-10-01"), "NOT_A_WORKING_DAY");  // National Day
+  EXPECT_EQ(reason("2024-09-29"), "OK");                 // a Sunday worked for the National Day holiday
 }
 
 }  // namespace
