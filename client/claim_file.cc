@@ -401,4 +401,26 @@ std::string PeriodCsvRows(size_t line, const v1::LoanSubsidyResult& r) {
   return out;
 }
 
+std::string ClaimLineCsvHeader() {
+  return "line_no,loan_id,line_status,duplicate_of_claim_id,principal_fen,period_start,period_end,days,subsidy_days,"
+         "interest_fen,subsidy_fen,borrower_fen,eligible,reasons,error_field,error_message";
+}
+
+std::string ClaimLineCsvRow(const v1::LoanSubsidyClaimLine& line) {
+  const v1::LoanSubsidyResult& r = line.result();
+  const v1::PeriodResult none;
+  const v1::PeriodResult& p = r.periods_size() > 0 ? r.periods(0) : none;
+  std::vector<std::string> reasons;
+  for (const auto& x : r.reasons()) reasons.push_back(x.code());
+  const bool error = r.has_error() && !r.error().code().empty();
+  const std::vector<std::string> cells = {
+      absl::StrCat(line.line_no()), CsvQuote(line.loan_id()),
+       std::string(v1::LoanSubsidyClaimLine::Status_Name(line.line_status())), line.duplicate_of_claim_id(),
+       absl::StrCat(line.principal_fen()), p.start_date(), p.end_date(), absl::StrCat(p.days()),
+       absl::StrCat(p.subsidy_days()), absl::StrCat(r.total_interest_fen()), absl::StrCat(r.total_subsidy_fen()),
+       absl::StrCat(r.total_borrower_fen()), std::string(error ? "" : (r.eligible() ? "true" : "false")),
+       CsvQuote(absl::StrJoin(reasons, ";")), CsvQuote(r.error().field()), CsvQuote(r.error().message())};
+  return absl::StrJoin(cells, ",");
+}
+
 }  // namespace subsidy::cli

@@ -84,4 +84,9 @@ std::string ResultCsvRow(size_t line, const v1::LoanSubsidyResult& r);
 std::string PeriodCsvHeader();
 std::string PeriodCsvRows(size_t line, const v1::LoanSubsidyResult& r);
 
+// A stored claim's lines, for a bank to diff against its own file: one row per loan, with the
+// claim period's figures (the period the claim covers; a loan with no accrual in it has zeros).
+std::string ClaimLineCsvHeader();
+std::string ClaimLineCsvRow(const v1::LoanSubsidyClaimLine& line);
+
 }  // namespace subsidy::cli

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "claim_cmd.h"
 #include "claim_file.h"
 #include "cli.h"
 #include "services/wire.h"
@@ -179,6 +180,7 @@ int Claim(Context& ctx, const Options& o) {
   if (!reader.ok()) {
     return ctx.Fail(absl::StrCat(path, ":", records->front().line, ": ", reader.status().message()));
   }
+  if (o.Has("submit")) return SubmitClaimFile(ctx, o, path, *file, *reader);
 
   // Every row gets a result: rows that do not parse (or repeat a loan_id) get their error here,
   // the others are sent, and the server's answer fills their slot.
@@ -344,8 +346,12 @@ void RegisterLoanCommands(Registry& r) {
           {"claim", "claim window START..END (default: the whole life)"}},
          Calc});
   r.Add({{"loan", "claim"},
-         "stream a bank's claim file (CSV) and write a result CSV with totals",
+         "calculate a bank's claim file (CSV) into a result CSV, or --submit it as the quarter's claim",
          "Usage: subsidyctl loan claim FILE.csv [--out=RESULT.csv] [--encoding=auto|utf-8|gb18030] [--dry_run]\n"
+         "       subsidyctl loan claim FILE.csv --submit --bank=BANK_ID --period=2024-06-21..2024-09-20\n"
+         "Without --submit the file is only calculated. With it, the file is uploaded as one claim: every loan\n"
+         "recomputed by the server, stored ACCEPTED, INVALID or DUPLICATE (claimed before for the period), and the\n"
+         "claim printed with its totals. Running the same command again answers the same claim.\n"
          "The file may be UTF-8 (with or without a byte-order mark) or GB18030/GBK, with Excel's CRLF line ends\n"
          "and quoted cells. Every row gets a line in the result file: its figures, or its error. Errors name the\n"
          "line and the loan_id (also on stderr); the exit code is 1 only when the server could not be used.\n"
@@ -357,7 +363,11 @@ void RegisterLoanCommands(Registry& r) {
           {"batch", "loans per message (default 500)"},
           {"encoding", "auto (default), utf-8 or gb18030 (also reads GBK)"},
           {"dry_run", "check the file without calculating", false, true},
-          {"periods", "one result row per settlement period, with its subsidised days", false, true}},
+          {"periods", "one result row per settlement period, with its subsidised days", false, true},
+          {"submit", "upload the file as a claim (with --bank and --period)", false, true},
+          {"bank", "the claim's bank_id (with --submit)"},
+          {"period", "the claim's settlement period START..END, 21st to 20th (with --submit)"},
+          {"request_id", "the claim's request_id (default: the file's fingerprint)"}},
          Claim});
   r.Add({{"loan", "policy"},
          "show the regime, caps, ceiling and LPR in force for a province, program and contract date",

@@ -190,8 +190,10 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const grpc::S
   return found->caller;
 }
 
+bool Caller::SeesEveryBank() const { return roles.count(Role::kFinance) || roles.count(Role::kAdmin); }
+
 bool Caller::MaySeeBank(absl::string_view bank_id) const {
-  if (roles.count(Role::kFinance) || roles.count(Role::kAdmin)) return true;
+  if (SeesEveryBank()) return true;
   return roles.count(Role::kBank) && !bank_id.empty() && banks.count(std::string(bank_id));
 }
 

@@ -32,6 +32,7 @@ struct Caller {
   std::set<std::string> banks;  // a bank caller's bank_ids: it files and reads only their claims
   // Whether the caller may file or read claims of `bank_id`: finance and admin see every bank.
   bool MaySeeBank(absl::string_view bank_id) const;
+  bool SeesEveryBank() const;
 };
 
 // Hex SHA-256 (OpenSSL's libcrypto, which gRPC's TLS already brings).

@@ -55,6 +55,27 @@ absl::StatusOr<PageRequest> ParsePage(int32_t page_size, const std::string& toke
   return page;
 }
 
+std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ctx, const grpc::CallbackServerContext* context,
+                                                        const char* method, std::string caller) {
+  if (!ctx->observe) return nullptr;
+  const auto start = std::chrono::steady_clock::now();
+  if (caller.empty()) caller = context->peer();
+  return [ctx, method, caller, start](const grpc::Status& s) {
+    ctx->observe(CallRecord{method, caller, "", s.error_code(), s.error_message(),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  };
+}
+std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> slot) {
+  if (ctx.in_flight == nullptr) return slot;
+  ++*ctx.in_flight;
+  auto* holder = new std::shared_ptr<void>(std::move(slot));
+  std::atomic<int>* counter = ctx.in_flight;
+  return std::shared_ptr<void>(holder, [counter](std::shared_ptr<void>* h) {
+    delete h;
+    --*counter;
+  });
+}
+
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
                                 absl::string_view method, absl::string_view school_id) {
   auto caller = ctx.auth->Authorize(*context, method, school_id);

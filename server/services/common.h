@@ -49,6 +49,12 @@ struct Admission {
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
                                 absl::string_view method, absl::string_view school_id = "");
 
+// Records a stream's end like a unary call's (metrics, the log line).
+std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ctx, const grpc::CallbackServerContext* context,
+                                                        const char* method, std::string caller);
+// Counts a stream as in flight until its reactor lets go of this (with the caller's slot).
+std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> slot);
+
 absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
@@ -111,6 +117,9 @@ class Call {
 
   const std::string& caller() const { return admission_.caller->name; }
   const auth::Caller& who() const { return *admission_.caller; }
+  std::shared_ptr<const auth::Caller> who_shared() const { return admission_.caller; }
+  // The call's snapshot, kept alive by whoever holds the pointer.
+  std::shared_ptr<const PolicyData> data_snapshot() const { return owned_ ? owned_ : ctx_.policy->Get(); }
   std::chrono::system_clock::time_point deadline() const { return context_->deadline(); }
   // Tells the caller that its answer is the first one again and nothing changed now.
   void NoteReplay() const { context_->AddInitialMetadata(kReplayMetadata, "true"); }

@@ -74,29 +74,6 @@ SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", Calcu
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", GetLoanPolicy, Runs::kInline)
 
 namespace {
-// Records a stream's end like a unary call's.
-std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ctx, const grpc::CallbackServerContext* context,
-                                                        const char* method, std::string caller) {
-  if (!ctx->observe) return nullptr;
-  const auto start = std::chrono::steady_clock::now();
-  if (caller.empty()) caller = context->peer();
-  return [ctx, method, caller, start](const grpc::Status& s) {
-    ctx->observe(CallRecord{method, caller, "", s.error_code(), s.error_message(),
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
-  };
-}
-// Counts a stream as in flight until its reactor lets go of this (with the caller's slot).
-std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> slot) {
-  if (ctx.in_flight == nullptr) return slot;
-  ++*ctx.in_flight;
-  auto* holder = new std::shared_ptr<void>(std::move(slot));
-  std::atomic<int>* counter = ctx.in_flight;
-  return std::shared_ptr<void>(holder, [counter](std::shared_ptr<void>* h) {
-    delete h;
-    --*counter;
-  });
-}
-
 // A stream of messages raw from the wire: each turned into one answer by `calculate`.
 template <class Result>
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(

@@ -15,10 +15,14 @@ namespace subsidy::service {
 
 namespace raw {
 using LoanService = v1::LoanSubsidyService;
+using LoanClaims = LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaim<
+    LoanService::WithRawCallbackMethod_UploadLoanSubsidyClaim<LoanService::WithRawCallbackMethod_GetLoanSubsidyClaim<
+        LoanService::WithRawCallbackMethod_ListLoanSubsidyClaims<LoanService::WithRawCallbackMethod_ListLoanSubsidyClaimLines<
+            LoanService::WithRawCallbackMethod_ReviewLoanSubsidyClaim<LoanService::Service>>>>>>;
 using Loan = LoanService::WithRawCallbackMethod_CalculateLoanSubsidy<
     LoanService::WithRawCallbackMethod_CalculateLoanSubsidyBatch<LoanService::WithRawCallbackMethod_StreamLoanSubsidies<
         LoanService::WithRawCallbackMethod_StreamLoanSubsidyBatches<
-            LoanService::WithRawCallbackMethod_GetLoanPolicy<LoanService::Service>>>>>;
+            LoanService::WithRawCallbackMethod_GetLoanPolicy<LoanClaims>>>>>;
 using EduService = v1::EducationFundService;
 using Education = EduService::WithRawCallbackMethod_SplitGrant<EduService::WithRawCallbackMethod_GetFundPriority<
     EduService::WithRawCallbackMethod_AllocateFunds<EduService::WithRawCallbackMethod_RecordExpenditure<
@@ -46,6 +50,14 @@ class LoanSubsidyServiceImpl final : public raw::Loan {
       grpc::CallbackServerContext* context) override;
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StreamLoanSubsidyBatches(
       grpc::CallbackServerContext* context) override;
+  // Claims (claim_service.cc).
+  SUBSIDY_RAW_UNARY(SubmitLoanSubsidyClaim);
+  SUBSIDY_RAW_UNARY(GetLoanSubsidyClaim);
+  SUBSIDY_RAW_UNARY(ListLoanSubsidyClaims);
+  SUBSIDY_RAW_UNARY(ListLoanSubsidyClaimLines);
+  SUBSIDY_RAW_UNARY(ReviewLoanSubsidyClaim);
+  grpc::ServerReadReactor<grpc::ByteBuffer>* UploadLoanSubsidyClaim(grpc::CallbackServerContext* context,
+                                                                    grpc::ByteBuffer* response) override;
 
  private:
   static constexpr size_t kStreamWindow = 256;      // results queued for the network per stream

@@ -1,0 +1,292 @@
+// LoanSubsidyService's claims: submit or upload (ClaimWriter), read, review. A bank caller sees
+// only the claims of its own bank_ids; finance reviews.
+#include "common/status_util.h"
+#include "loan/claim.h"
+#include "services/claim_writer.h"
+#include "services/common.h"
+#include "services/services.h"
+
+namespace subsidy::service {
+namespace {
+
+constexpr char kService[] = "subsidy.v1.LoanSubsidyService";
+
+// A claim the caller may see; an unknown id and another bank's claim alike are NOT_FOUND, so
+// that a bank learns nothing of others' claims.
+absl::StatusOr<storage::ClaimRow> VisibleClaim(const Call& call, const std::string& claim_id) {
+  auto seq = storage::ClaimSeqFrom(claim_id);
+  if (!seq) return absl::NotFoundError(absl::StrCat("no claim ", claim_id));
+  auto claim = call.storage().GetClaim(*seq);
+  if (!claim.ok()) return claim.status();
+  if (!claim->has_value() || !call.who().MaySeeBank((*claim)->bank_id)) {
+    return absl::NotFoundError(absl::StrCat("no claim ", claim_id));
+  }
+  return std::move(**claim);
+}
+
+v1::LoanSubsidyClaimLine::Status LineStatusToProto(storage::ClaimLineStatus s) {
+  switch (s) {
+    case storage::ClaimLineStatus::kAccepted: return v1::LoanSubsidyClaimLine::ACCEPTED;
+    case storage::ClaimLineStatus::kInvalid: return v1::LoanSubsidyClaimLine::INVALID;
+    case storage::ClaimLineStatus::kDuplicate: return v1::LoanSubsidyClaimLine::DUPLICATE;
+  }
+  return v1::LoanSubsidyClaimLine::STATUS_UNSPECIFIED;
+}
+
+namespace handlers {
+
+absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaimRequest& request,
+                                    v1::LoanSubsidyClaim* response) {
+  ClaimWriter writer(call.storage(), call.data_snapshot(), call.who_shared(), "SubmitLoanSubsidyClaim");
+  absl::Status s = writer.Begin(request);
+  absl::StatusOr<v1::LoanSubsidyClaim> claim = s;
+  bool replayed = false;
+  if (s.ok()) claim = writer.Finish(call.deadline(), &replayed);
+  if (!claim.ok()) {
+    writer.Abandon();
+    return claim.status();
+  }
+  if (replayed) call.NoteReplay();
+  *response = std::move(*claim);
+  return absl::OkStatus();
+}
+
+absl::Status GetLoanSubsidyClaim(Call& call, const v1::GetLoanSubsidyClaimRequest& request,
+                                 v1::LoanSubsidyClaim* response) {
+  auto claim = VisibleClaim(call, request.claim_id());
+  if (!claim.ok()) return claim.status();
+  ClaimToProto(*claim, response);
+  return absl::OkStatus();
+}
+
+absl::Status ListLoanSubsidyClaims(Call& call, const v1::ListLoanSubsidyClaimsRequest& request,
+                                   v1::ListLoanSubsidyClaimsResponse* response) {
+  storage::ClaimFilter f;
+  const auth::Caller& who = call.who();
+  if (!request.bank_id().empty()) {
+    if (!who.MaySeeBank(request.bank_id())) {
+      return absl::PermissionDeniedError(absl::StrCat("caller ", who.name, " may not read claims of bank ",
+                                                      request.bank_id()));
+    }
+    f.bank_ids = {request.bank_id()};
+  } else if (!who.SeesEveryBank()) {
+    // A bank caller without a filter: its own banks.
+    f.bank_ids.assign(who.banks.begin(), who.banks.end());
+    if (f.bank_ids.empty()) return absl::OkStatus();
+  }
+  switch (request.status()) {
+    case v1::LoanSubsidyClaim::SUBMITTED: f.status = storage::ClaimStatus::kSubmitted; break;
+    case v1::LoanSubsidyClaim::PAID: f.status = storage::ClaimStatus::kPaid; break;
+    case v1::LoanSubsidyClaim::REJECTED: f.status = storage::ClaimStatus::kRejected; break;
+    default: break;
+  }
+  const auto& p = request.settlement_period();
+  if (!p.start_date().empty() || !p.end_date().empty()) {
+    auto first = ParseDate(p.start_date(), "settlement_period.start_date");
+    if (!first.ok()) return first.status();
+    auto last = ParseDate(p.end_date(), "settlement_period.end_date");
+    if (!last.ok()) return last.status();
+    auto range = DateRange::Make(*first, *last);
+    if (!range.ok()) return InvalidField("settlement_period", "end_date is before start_date");
+    if (auto s = loan::ValidateSettlementPeriod(*range, "settlement_period"); !s.ok()) return s;
+    f.period_start = *first;
+  }
+  auto page = ParsePage(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  f.after_seq = page->after;
+  f.limit = page->limit;
+  auto rows = call.storage().ListClaims(f);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  for (const auto& c : *rows) ClaimToProto(c, response->add_claims());
+  if (more) response->set_next_page_token(EncodePageToken(rows->back().seq));
+  return absl::OkStatus();
+}
+
+absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClaimLinesRequest& request,
+                                       v1::ListLoanSubsidyClaimLinesResponse* response) {
+  auto claim = VisibleClaim(call, request.claim_id());
+  if (!claim.ok()) return claim.status();
+  storage::ClaimLineFilter f;
+  f.claim_seq = claim->seq;
+  switch (request.line_status()) {
+    case v1::LoanSubsidyClaimLine::ACCEPTED: f.status = storage::ClaimLineStatus::kAccepted; break;
+    case v1::LoanSubsidyClaimLine::INVALID: f.status = storage::ClaimLineStatus::kInvalid; break;
+    case v1::LoanSubsidyClaimLine::DUPLICATE: f.status = storage::ClaimLineStatus::kDuplicate; break;
+    default: break;
+  }
+  auto page = ParsePage(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  f.after_line_no = page->after;
+  f.limit = page->limit;
+  auto rows = call.storage().ListClaimLines(f);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  response->mutable_lines()->Reserve(static_cast<int>(rows->size()));
+  for (const auto& l : *rows) {
+    auto* line = response->add_lines();
+    line->set_line_no(l.line_no);
+    line->set_loan_id(l.loan_id);
+    line->set_line_status(LineStatusToProto(l.status));
+    line->set_principal_fen(l.principal.fen());
+    if (!line->mutable_result()->ParseFromString(l.result)) {
+      return absl::DataLossError(absl::StrCat("claim line ", l.line_no, ": the stored result does not parse"));
+    }
+    if (l.duplicate_of_seq) line->set_duplicate_of_claim_id(storage::ClaimIdFor(l.duplicate_of_seq));
+  }
+  if (more) response->set_next_page_token(EncodePageToken(rows->back().line_no));
+  return absl::OkStatus();
+}
+
+absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaimRequest& request,
+                                    v1::LoanSubsidyClaim* response) {
+  const bool approve = request.decision() == v1::ReviewLoanSubsidyClaimRequest::APPROVE;
+  if (!approve && request.decision() != v1::ReviewLoanSubsidyClaimRequest::REJECT) {
+    return InvalidField("decision", "APPROVE or REJECT");
+  }
+  std::optional<Date> payment_date;
+  if (approve) {
+    auto d = ParseDate(request.payment_date(), "payment_date");
+    if (!d.ok()) return d.status();
+    payment_date = *d;
+  } else {
+    if (request.reason().empty()) return InvalidField("reason", "a rejection says why");
+    if (request.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
+  }
+  auto seq = storage::ClaimSeqFrom(request.claim_id());
+  if (!seq) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));
+  return call.Mutate(
+      request, {"claim:" + request.claim_id()},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::LoanSubsidyClaim> {
+        auto claim = tx.ClaimForUpdate(*seq);
+        if (!claim.ok()) return claim.status();
+        if (!claim->has_value()) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));
+        const storage::ClaimRow& c = **claim;
+        if (c.status != storage::ClaimStatus::kSubmitted) {
+          return FailedPrecondition(loan::kClaimAlreadyReviewed,
+                                    absl::StrCat("claim ", request.claim_id(), " is already ",
+                                                 storage::ClaimStatusName(c.status)));
+        }
+        absl::StatusOr<storage::ClaimRow> after;
+        if (approve) {
+          const DateRange period = *DateRange::Make(c.period_start, c.period_end);
+          if (auto s = loan::CheckClaimPaymentDate(call.data().calendar(), period, *payment_date); !s.ok()) return s;
+          after = tx.PayClaim(c.seq, *payment_date, call.caller());
+        } else {
+          after = tx.RejectClaim(c.seq, request.reason(), call.caller());
+        }
+        if (!after.ok()) return after.status();
+        v1::LoanSubsidyClaim out;
+        ClaimToProto(*after, &out);
+        auto audited = call.Audit(tx, request.request_id(), out.claim_id(), approve ? "PAID" : "REJECTED",
+                                  approve ? absl::StrCat("voucher ", after->voucher_no, ", ",
+                                                         after->total_subsidy.fen(), " fen to bank ", after->bank_id)
+                                          : request.reason());
+        if (!audited.ok()) return audited;
+        return out;
+      },
+      response);
+}
+
+}  // namespace handlers
+}  // namespace
+
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", SubmitLoanSubsidyClaim, Runs::kMutation)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", GetLoanSubsidyClaim, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ListLoanSubsidyClaims, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ListLoanSubsidyClaimLines, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ReviewLoanSubsidyClaim, Runs::kMutation)
+
+namespace {
+
+// UploadLoanSubsidyClaim: one message at a time, each handed to the executor (parsing, the
+// engine and the staging writes never hold gRPC's threads), the next read only when it is done,
+// so that memory holds one message and one chunk of lines whatever the claim's size. A stream
+// the client cancels or cuts is never settled: its staged lines are deleted.
+class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  UploadReactor(const ServiceContext& ctx, grpc::CallbackServerContext* context, grpc::ByteBuffer* response,
+                Admission admission)
+      : ctx_(ctx),
+        context_(context),
+        response_(response),
+        writer_(*ctx.storage, ctx.policy->Get(), admission.caller, "UploadLoanSubsidyClaim"),
+        keep_alive_(InFlight(ctx, std::move(admission.slot))),
+        observe_(StreamObserver(&ctx, context, kMethod, admission.caller->name)) {
+    StartRead(&in_);
+  }
+
+  static constexpr char kMethod[] = "subsidy.v1.LoanSubsidyService/UploadLoanSubsidyClaim";
+
+  void OnReadDone(bool ok) override {
+    const bool too_many = ok && ++messages_ > ctx_.max_stream_messages;
+    const bool cut = !ok && context_->IsCancelled();
+    auto work = [this, ok, cut, too_many] {
+      if (too_many) {
+        return Fail(absl::ResourceExhaustedError(absl::StrCat(
+            "more than ", ctx_.max_stream_messages, " messages in one upload; send more loans per message")));
+      }
+      if (cut) return Fail(absl::CancelledError("the upload was cut; nothing was stored"));
+      if (!ok) return Settle();
+      v1::SubmitLoanSubsidyClaimRequest message;
+      absl::Status s = ParseMessage(in_, &message);
+      if (s.ok()) s = writer_.begun() ? writer_.Continue(message) : writer_.Begin(message);
+      if (!s.ok()) return Fail(s);
+      in_.Clear();
+      StartRead(&in_);
+    };
+    if (!ctx_.executor->Submit(work)) {
+      // Nothing of this call runs now; its staged lines (if any) go with the next attempt or the sweep.
+      FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
+    }
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Settle() {
+    if (!writer_.begun()) return Fail(InvalidField("loans", "a claim has at least one loan"));
+    bool replayed = false;
+    auto claim = writer_.Finish(context_->deadline(), &replayed);
+    if (!claim.ok()) return Fail(claim.status());
+    if (replayed) context_->AddInitialMetadata(kReplayMetadata, "true");
+    absl::Status s = ToWire(*claim, response_);
+    FinishWith(ToGrpcStatus(s));
+  }
+  // Runs on the executor: deletes what was staged.
+  void Fail(absl::Status status) {
+    writer_.Abandon();
+    FinishWith(ToGrpcStatus(status));
+  }
+  void FinishWith(grpc::Status status) {
+    if (observe_) observe_(status);
+    Finish(std::move(status));
+  }
+
+  const ServiceContext& ctx_;
+  grpc::CallbackServerContext* context_;
+  grpc::ByteBuffer* response_;
+  grpc::ByteBuffer in_;
+  ClaimWriter writer_;
+  std::shared_ptr<void> keep_alive_;
+  std::function<void(const grpc::Status&)> observe_;
+  size_t messages_ = 0;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<grpc::ByteBuffer>* LoanSubsidyServiceImpl::UploadLoanSubsidyClaim(
+    grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
+  auto admission = Admit(ctx_, context, UploadReactor::kMethod);
+  if (!admission.ok()) {
+    struct Refused final : grpc::ServerReadReactor<grpc::ByteBuffer> {
+      explicit Refused(grpc::Status s) { Finish(std::move(s)); }
+      void OnDone() override { delete this; }
+    };
+    if (auto observe = StreamObserver(&ctx_, context, UploadReactor::kMethod, "")) observe(ToGrpcStatus(admission.status()));
+    return new Refused(ToGrpcStatus(admission.status()));
+  }
+  return new UploadReactor(ctx_, context, response, std::move(*admission));
+}
+
+}  // namespace subsidy::service
