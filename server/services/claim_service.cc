@@ -38,10 +38,10 @@ namespace handlers {
 absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaimRequest& request,
                                     v1::LoanSubsidyClaim* response) {
   ClaimWriter writer(call.storage(), call.data_snapshot(), call.who_shared(), "SubmitLoanSubsidyClaim");
-  absl::Status s = writer.Begin(request);
-  absl::StatusOr<v1::LoanSubsidyClaim> claim = s;
   bool replayed = false;
-  if (s.ok()) claim = writer.Finish(call.deadline(), &replayed);
+  absl::Status begun = writer.Begin(request);
+  absl::StatusOr<v1::LoanSubsidyClaim> claim =
+      begun.ok() ? writer.Finish(call.deadline(), &replayed) : absl::StatusOr<v1::LoanSubsidyClaim>(begun);
   if (!claim.ok()) {
     writer.Abandon();
     return claim.status();

@@ -20,18 +20,6 @@ std::unique_ptr<grpc::ClientContext> Call() {
   return ctx;
 }
 
-std::string ReasonOf(const grpc::Status& s) {
-  v1::RpcStatus details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    v1::ErrorInfo info;
-    if (any.type_url() == "type.googleapis.com/google.rpc.ErrorInfo" && info.ParseFromString(any.value())) {
-      return info.reason();
-    }
-  }
-  return "";
-}
-
 class School {
  public:
   explicit School(std::shared_ptr<grpc::Channel> ch) : stub_(v1::EducationFundService::NewStub(ch)) {}

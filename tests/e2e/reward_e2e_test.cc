@@ -26,18 +26,6 @@ std::unique_ptr<grpc::ClientContext> Call(int seconds = 30) {
   return ctx;
 }
 
-std::string ReasonOf(const grpc::Status& s) {
-  v1::RpcStatus details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    v1::ErrorInfo info;
-    if (any.type_url() == "type.googleapis.com/google.rpc.ErrorInfo" && info.ParseFromString(any.value())) {
-      return info.reason();
-    }
-  }
-  return "";
-}
-
 // A valid USCC for enterprise number n (GB 32100 check character computed here).
 std::string Uscc(int n) { return TestUscc(n); }
 

@@ -1,5 +1,7 @@
 #include "support/server_process.h"
 
+#include "subsidy/v1/common.pb.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -104,6 +106,18 @@ std::string ServerProcess::Stderr() const {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string ReasonOf(const grpc::Status& s) {
+  v1::RpcStatus details;
+  if (!details.ParseFromString(s.error_details())) return "";
+  for (const auto& any : details.details()) {
+    v1::ErrorInfo info;
+    if (any.type_url() == "type.googleapis.com/google.rpc.ErrorInfo" && info.ParseFromString(any.value())) {
+      return info.reason();
+    }
+  }
+  return "";
 }
 
 std::string TestUscc(int n) {

@@ -57,6 +57,9 @@ class ServerProcess {
 // held. Tests wait for the thing itself, never for a fixed time.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit = std::chrono::seconds(30));
 
+// The ErrorInfo reason in a failed call's status details ("" when there is none).
+std::string ReasonOf(const grpc::Status& status);
+
 // A valid USCC (GB 32100 check character computed) for test enterprise number n.
 std::string TestUscc(int n);
 

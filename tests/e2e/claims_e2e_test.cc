@@ -1,0 +1,561 @@
+// Loan-subsidy claims through the real server and a real gRPC client: submit and upload, duplicates
+// within and across claims, review both ways, re-claim after a rejection, bank isolation, a
+// server killed mid-upload, a cut stream, hostile streams, and two replicas racing on PostgreSQL.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "subsidy/v1/common.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "support/postgres_server.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using Claim = v1::LoanSubsidyClaim;
+using Line = v1::LoanSubsidyClaimLine;
+using Review = v1::ReviewLoanSubsidyClaimRequest;
+
+constexpr char kStart[] = "2024-06-21";
+constexpr char kEnd[] = "2024-09-20";
+
+v1::LoanSubsidyRequest Loan(const std::string& id, int i = 0) {
+  v1::LoanSubsidyRequest r;
+  r.set_loan_id(id);
+  r.set_province("41");
+  r.set_region_tier(v1::CENTRAL_WEST);
+  r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
+  r.set_principal_fen(10'000'000 + 10'000 * (i % 100));
+  r.set_contract_date("2024-01-10");
+  r.set_disbursement_date("2024-01-10");
+  r.set_maturity_date("2026-01-10");
+  r.set_annual_rate_percent(i % 3 ? "3.95" : "4.35");
+  return r;
+}
+
+v1::SubmitLoanSubsidyClaimRequest Header(const std::string& rid, const std::string& bank) {
+  v1::SubmitLoanSubsidyClaimRequest r;
+  r.set_request_id(rid);
+  r.set_bank_id(bank);
+  r.mutable_settlement_period()->set_start_date(kStart);
+  r.mutable_settlement_period()->set_end_date(kEnd);
+  return r;
+}
+
+std::unique_ptr<grpc::ClientContext> Call(const std::string& token = "") {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  return ctx;
+}
+
+class Client {
+ public:
+  explicit Client(std::shared_ptr<grpc::Channel> channel, std::string token = "")
+      : stub_(v1::LoanSubsidyService::NewStub(std::move(channel))), token_(std::move(token)) {}
+
+  grpc::Status Submit(const v1::SubmitLoanSubsidyClaimRequest& req, Claim* out) {
+    return stub_->SubmitLoanSubsidyClaim(Call(token_).get(), req, out);
+  }
+  // Sends `loans` after `header` in messages of `per_message` loans.
+  grpc::Status Upload(const v1::SubmitLoanSubsidyClaimRequest& header, const std::vector<v1::LoanSubsidyRequest>& loans,
+                      int per_message, Claim* out, bool* replayed = nullptr) {
+    auto ctx = Call(token_);
+    auto writer = stub_->UploadLoanSubsidyClaim(ctx.get(), out);
+    v1::SubmitLoanSubsidyClaimRequest message = header;
+    for (size_t i = 0; i < loans.size(); ++i) {
+      *message.add_loans() = loans[i];
+      if (message.loans_size() == per_message || i + 1 == loans.size()) {
+        if (!writer->Write(message)) break;
+        message.Clear();
+      }
+    }
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    if (replayed) *replayed = ctx->GetServerInitialMetadata().count("subsidy-replay") > 0;
+    return s;
+  }
+  grpc::Status Get(const std::string& id, Claim* out) {
+    v1::GetLoanSubsidyClaimRequest req;
+    req.set_claim_id(id);
+    return stub_->GetLoanSubsidyClaim(Call(token_).get(), req, out);
+  }
+  grpc::Status List(const std::string& bank, std::vector<Claim>* out) {
+    v1::ListLoanSubsidyClaimsRequest req;
+    req.set_bank_id(bank);
+    req.set_page_size(2);  // several pages
+    for (;;) {
+      v1::ListLoanSubsidyClaimsResponse resp;
+      auto s = stub_->ListLoanSubsidyClaims(Call(token_).get(), req, &resp);
+      if (!s.ok()) return s;
+      out->insert(out->end(), resp.claims().begin(), resp.claims().end());
+      if (resp.next_page_token().empty()) return s;
+      req.set_page_token(resp.next_page_token());
+    }
+  }
+  std::vector<Line> Lines(const std::string& id, Line::Status status = Line::STATUS_UNSPECIFIED) {
+    v1::ListLoanSubsidyClaimLinesRequest req;
+    req.set_claim_id(id);
+    req.set_line_status(status);
+    req.set_page_size(1000);
+    std::vector<Line> out;
+    for (;;) {
+      v1::ListLoanSubsidyClaimLinesResponse resp;
+      auto s = stub_->ListLoanSubsidyClaimLines(Call(token_).get(), req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) return out;
+      out.insert(out.end(), resp.lines().begin(), resp.lines().end());
+      if (resp.next_page_token().empty()) return out;
+      req.set_page_token(resp.next_page_token());
+    }
+  }
+  grpc::Status Review(const std::string& rid, const std::string& id, bool approve, const std::string& arg,
+                      Claim* out) {
+    v1::ReviewLoanSubsidyClaimRequest req;
+    req.set_request_id(rid);
+    req.set_claim_id(id);
+    req.set_decision(approve ? Review::APPROVE : Review::REJECT);
+    (approve ? req.mutable_payment_date() : req.mutable_reason())->assign(arg);
+    return stub_->ReviewLoanSubsidyClaim(Call(token_).get(), req, out);
+  }
+
+ private:
+  std::unique_ptr<v1::LoanSubsidyService::Stub> stub_;
+  std::string token_;
+};
+
+std::vector<v1::LoanSubsidyRequest> Loans(const std::string& prefix, int n, int from = 0) {
+  std::vector<v1::LoanSubsidyRequest> out;
+  for (int i = from; i < from + n; ++i) out.push_back(Loan(prefix + std::to_string(i), i));
+  return out;
+}
+
+class ClaimsE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = ServerProcess::Start({.db = dir_.path() + "/ledger.db", .extra_args = {"--max_stream_messages=2000"}});
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = std::move(*s);
+  }
+  Client client() { return Client(server_->Channel()); }
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(ClaimsE2e, SubmitRecomputesEveryLoanAndCountsAcceptedLinesOnly) {
+  auto c = client();
+  auto req = Header("q3-a", "BANK-A");
+  for (const auto& l : Loans("L", 5)) *req.add_loans() = l;
+  *req.add_loans() = Loan("L1");  // again in the same claim
+  auto bad = Loan("BAD");
+  bad.set_annual_rate_percent("4.3.5");
+  *req.add_loans() = bad;
+  auto ineligible = Loan("OLD");
+  ineligible.set_prior_subsidized_loans(5);
+  *req.add_loans() = ineligible;
+  Claim claim;
+  auto submitted = c.Submit(req, &claim);
+  ASSERT_TRUE(submitted.ok()) << submitted.error_code() << " " << submitted.error_message() << server_->Stderr();
+  EXPECT_EQ(claim.status(), Claim::SUBMITTED);
+  EXPECT_EQ(claim.loan_count(), 8);
+  EXPECT_EQ(claim.accepted_count(), 6);  // five loans and the ineligible one (subsidy 0)
+  EXPECT_EQ(claim.duplicate_count(), 1);
+  EXPECT_EQ(claim.invalid_count(), 1);
+
+  // Each line is the engine's answer for the claim's period; the totals are the accepted lines'.
+  const auto lines = c.Lines(claim.claim_id());
+  ASSERT_EQ(lines.size(), 8u);
+  int64_t subsidy = 0, interest = 0;
+  for (const auto& l : lines) {
+    if (l.line_status() == Line::ACCEPTED) {
+      subsidy += l.result().total_subsidy_fen();
+      interest += l.result().total_interest_fen();
+      ASSERT_EQ(l.result().periods_size(), 1) << l.loan_id();
+      EXPECT_EQ(l.result().periods(0).start_date(), kStart);
+      EXPECT_EQ(l.result().periods(0).end_date(), kEnd);
+    }
+  }
+  EXPECT_EQ(claim.total_subsidy_fen(), subsidy);
+  EXPECT_EQ(claim.total_interest_fen(), interest);
+  EXPECT_GT(subsidy, 0);
+  EXPECT_EQ(lines[5].line_status(), Line::DUPLICATE);
+  EXPECT_EQ(lines[5].duplicate_of_claim_id(), claim.claim_id());
+  EXPECT_EQ(lines[6].line_status(), Line::INVALID);
+  EXPECT_EQ(lines[6].result().error().field(), "annual_rate_percent");
+  EXPECT_EQ(lines[7].line_status(), Line::ACCEPTED);
+  EXPECT_FALSE(lines[7].result().eligible());
+  EXPECT_EQ(lines[7].result().total_subsidy_fen(), 0);
+  EXPECT_FALSE(lines[7].result().reasons().empty());
+
+  // The same loans computed alone give the same figures.
+  auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
+  auto alone = Loan("L3", 3);
+  alone.mutable_claim_period()->set_start_date(kStart);
+  alone.mutable_claim_period()->set_end_date(kEnd);
+  v1::LoanSubsidyResult result;
+  ASSERT_TRUE(stub->CalculateLoanSubsidy(Call().get(), alone, &result).ok());
+  EXPECT_EQ(lines[3].result().total_subsidy_fen(), result.total_subsidy_fen());
+
+  // Filtered lines.
+  EXPECT_EQ(c.Lines(claim.claim_id(), Line::DUPLICATE).size(), 1u);
+  EXPECT_EQ(c.Lines(claim.claim_id(), Line::INVALID).size(), 1u);
+}
+
+TEST_F(ClaimsE2e, AClaimIsOneSettlementPeriodAndARejectedCallStoresNothing) {
+  auto c = client();
+  for (auto [start, end] : {std::pair{"2024-07-01", "2024-09-30"}, {"2024-06-21", "2024-12-20"}}) {
+    auto req = Header(std::string("bad-") + start + end, "BANK-A");
+    req.mutable_settlement_period()->set_start_date(start);
+    req.mutable_settlement_period()->set_end_date(end);
+    *req.add_loans() = Loan("L1");
+    Claim claim;
+    auto s = c.Submit(req, &claim);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("settlement_period"));
+  }
+  // A loan whose own period differs is INVALID in the claim; an empty claim is refused.
+  auto req = Header("own-period", "BANK-A");
+  auto other = Loan("L1");
+  other.mutable_claim_period()->set_start_date("2024-03-21");
+  other.mutable_claim_period()->set_end_date("2024-06-20");
+  *req.add_loans() = other;
+  Claim claim;
+  ASSERT_TRUE(c.Submit(req, &claim).ok());
+  EXPECT_EQ(claim.invalid_count(), 1);
+  EXPECT_EQ(c.Lines(claim.claim_id())[0].result().error().field(), "loans[0].claim_period");
+  auto empty = Header("empty", "BANK-A");
+  EXPECT_EQ(c.Submit(empty, &claim).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<Claim> all;
+  ASSERT_TRUE(c.List("", &all).ok());
+  EXPECT_EQ(all.size(), 1u);  // only the claim with the loan of another period
+}
+
+TEST_F(ClaimsE2e, UploadIsIdempotentAndALoanIsPaidOncePerPeriod) {
+  auto c = client();
+  Claim first, again, second;
+  bool replayed = false;
+  ASSERT_TRUE(c.Upload(Header("up-1", "BANK-A"), Loans("L", 1000), 64, &first).ok());
+  EXPECT_EQ(first.accepted_count(), 1000);
+  // The same upload, cut into other messages: the same claim, a replay.
+  ASSERT_TRUE(c.Upload(Header("up-1", "BANK-A"), Loans("L", 1000), 333, &again, &replayed).ok());
+  EXPECT_TRUE(replayed);
+  EXPECT_EQ(again.claim_id(), first.claim_id());
+  // The same request_id with other loans is refused.
+  auto reused = c.Upload(Header("up-1", "BANK-A"), Loans("L", 999), 64, &again);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ReasonOf(reused), "IDEMPOTENCY_KEY_REUSED");
+
+  // An overlapping claim: the first 1000 are DUPLICATE, 500 new ones ACCEPTED.
+  ASSERT_TRUE(c.Upload(Header("up-2", "BANK-A"), Loans("L", 1500), 500, &second).ok());
+  EXPECT_EQ(second.accepted_count(), 500);
+  EXPECT_EQ(second.duplicate_count(), 1000);
+  const auto dups = c.Lines(second.claim_id(), Line::DUPLICATE);
+  ASSERT_EQ(dups.size(), 1000u);
+  for (const auto& d : dups) ASSERT_EQ(d.duplicate_of_claim_id(), first.claim_id());
+  std::vector<Claim> all;
+  ASSERT_TRUE(c.List("BANK-A", &all).ok());
+  EXPECT_EQ(all.size(), 2u);
+}
+
+TEST_F(ClaimsE2e, ReviewPaysOnceOrRejectsAndARejectedClaimsLoansMayBeClaimedAgain) {
+  auto c = client();
+  Claim a, b, paid, out;
+  ASSERT_TRUE(c.Upload(Header("r-a", "BANK-A"), Loans("L", 10), 4, &a).ok());
+  ASSERT_TRUE(c.Upload(Header("r-b", "BANK-A"), Loans("M", 10), 4, &b).ok());
+
+  // Paid on a working day after the settlement date, with a voucher.
+  EXPECT_EQ(ReasonOf(c.Review("v0", a.claim_id(), true, "2024-09-22", &out)), "NOT_A_WORKING_DAY");
+  EXPECT_EQ(ReasonOf(c.Review("v0b", a.claim_id(), true, "2024-09-20", &out)), "PAID_BEFORE_SETTLEMENT");
+  ASSERT_TRUE(c.Review("v1", a.claim_id(), true, "2024-09-23", &paid).ok());
+  EXPECT_EQ(paid.status(), Claim::PAID);
+  EXPECT_EQ(paid.paid_date(), "2024-09-23");
+  EXPECT_THAT(paid.voucher_no(), HasSubstr("20240923"));
+  EXPECT_EQ(ReasonOf(c.Review("v2", a.claim_id(), true, "2024-09-24", &out)), "CLAIM_ALREADY_REVIEWED");
+  EXPECT_EQ(ReasonOf(c.Review("v3", a.claim_id(), false, "late", &out)), "CLAIM_ALREADY_REVIEWED");
+  ASSERT_TRUE(c.Review("v1", a.claim_id(), true, "2024-09-23", &out).ok());  // a replay, not a second review
+  EXPECT_EQ(out.voucher_no(), paid.voucher_no());
+  EXPECT_EQ(c.Review("v4", "CL-99999999", true, "2024-09-23", &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(c.Review("v5", b.claim_id(), false, "", &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // A rejection frees the loans; a paid claim's stay taken.
+  ASSERT_TRUE(c.Review("v6", b.claim_id(), false, "rates do not match the contracts", &out).ok());
+  EXPECT_EQ(out.status(), Claim::REJECTED);
+  EXPECT_EQ(out.review_reason(), "rates do not match the contracts");
+  Claim again;
+  auto loans = Loans("M", 10);
+  auto more = Loans("L", 10);
+  loans.insert(loans.end(), more.begin(), more.end());
+  ASSERT_TRUE(c.Upload(Header("r-c", "BANK-A"), loans, 7, &again).ok());
+  EXPECT_EQ(again.accepted_count(), 10);
+  EXPECT_EQ(again.duplicate_count(), 10);
+  for (const auto& d : c.Lines(again.claim_id(), Line::DUPLICATE)) EXPECT_EQ(d.duplicate_of_claim_id(), a.claim_id());
+}
+
+TEST_F(ClaimsE2e, HostileStreamsAreBoundedAndLongLoanIdsRefused) {
+  auto c = client();
+  // More messages than --max_stream_messages (2000 here): refused whole.
+  Claim out;
+  auto s = c.Upload(Header("many", "BANK-A"), Loans("T", 2500), 1, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  std::vector<Claim> all;
+  ASSERT_TRUE(c.List("", &all).ok());
+  EXPECT_TRUE(all.empty());
+  // A loan id over 64 bytes, or with a control character: an INVALID line naming the field.
+  auto loans = Loans("OK", 1);
+  loans.push_back(Loan(std::string(65, 'x')));
+  loans.push_back(Loan("a\x01" "b"));
+  ASSERT_TRUE(c.Upload(Header("long-id", "BANK-A"), loans, 10, &out).ok());
+  EXPECT_EQ(out.invalid_count(), 2);
+  const auto lines = c.Lines(out.claim_id(), Line::INVALID);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].result().error().field(), "loans[1].loan_id");
+  EXPECT_EQ(lines[0].loan_id(), "");
+  // A header that changes mid-stream, and a bad fund_id, are INVALID_ARGUMENT; none reaches INTERNAL.
+  auto ctx = Call();
+  auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
+  auto writer = stub->UploadLoanSubsidyClaim(ctx.get(), &out);
+  auto first = Header("switch", "BANK-A");
+  *first.add_loans() = Loan("S1");
+  auto second = Header("", "BANK-B");
+  *second.add_loans() = Loan("S2");
+  writer->Write(first);
+  writer->Write(second);
+  writer->WritesDone();
+  s = writer->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("bank_id"));
+  auto funded = Header("fund", "BANK-A");
+  funded.set_fund_id("F-2024");
+  *funded.add_loans() = Loan("F1");
+  EXPECT_EQ(c.Submit(funded, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // A declared count that does not match: a truncated file never becomes a claim.
+  auto counted = Header("counted", "BANK-A");
+  counted.set_loan_count(5);
+  EXPECT_EQ(c.Upload(counted, Loans("C", 4), 2, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  all.clear();
+  ASSERT_TRUE(c.List("", &all).ok());
+  EXPECT_EQ(all.size(), 1u);
+}
+
+TEST_F(ClaimsE2e, ACutStreamStoresNothingAndItsRetryMakesOneClaim) {
+  auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
+  {
+    auto ctx = Call();
+    Claim out;
+    auto writer = stub->UploadLoanSubsidyClaim(ctx.get(), &out);
+    auto message = Header("cut", "BANK-A");
+    for (const auto& l : Loans("K", 3000)) *message.add_loans() = l;
+    ASSERT_TRUE(writer->Write(message));
+    ctx->TryCancel();  // the connection drops before the end
+    EXPECT_FALSE(writer->Finish().ok());
+  }
+  auto c = client();
+  std::vector<Claim> all;
+  ASSERT_TRUE(c.List("", &all).ok());
+  EXPECT_TRUE(all.empty());
+  Claim claim;
+  ASSERT_TRUE(c.Upload(Header("cut", "BANK-A"), Loans("K", 6000), 3000, &claim).ok());
+  EXPECT_EQ(claim.loan_count(), 6000);
+  EXPECT_EQ(claim.accepted_count(), 6000);
+}
+
+// What the database itself holds (the sqlite3 shell, read-only).
+int64_t SqliteCount(const std::string& db, const std::string& table) {
+  const std::string cmd = "sqlite3 -readonly '" + db + "' 'SELECT COUNT(*) FROM " + table + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[64] = {0};
+  const bool read = fgets(buf, sizeof buf, p) != nullptr;
+  pclose(p);
+  return read ? std::atoll(buf) : -1;
+}
+
+// The server is SIGKILLed while a large claim streams in; after a restart the same upload
+// makes exactly one claim with every line, and nothing half-written was ever visible.
+TEST_F(ClaimsE2e, ServerKilledMidUploadThenTheSameUploadMakesOneWholeClaim) {
+  constexpr int kLoans = 60'000, kPerMessage = 500;
+  const auto loans = Loans("B", kLoans);
+  const std::string db = dir_.path() + "/ledger.db";
+  {
+    auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
+    auto ctx = Call();
+    Claim out;
+    auto writer = stub->UploadLoanSubsidyClaim(ctx.get(), &out);
+    auto message = Header("big", "BANK-A");
+    // Half the claim.
+    for (int i = 0; i < kLoans / 2; ++i) {
+      *message.add_loans() = loans[static_cast<size_t>(i)];
+      if (message.loans_size() == kPerMessage) {
+        ASSERT_TRUE(writer->Write(message));
+        message.Clear();
+      }
+    }
+    // Killed once some chunks are staged (durably: another process reads them).
+    ASSERT_TRUE(WaitUntil([&] { return SqliteCount(db, "loan_claim_lines") > 0; }));
+    server_->Kill();
+    writer->WritesDone();
+    EXPECT_FALSE(writer->Finish().ok());
+  }
+  EXPECT_GT(SqliteCount(db, "loan_claim_lines"), 0);  // staged lines were written…
+  auto restarted = ServerProcess::Start({.db = db});
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  server_ = std::move(*restarted);
+  auto c = client();
+  std::vector<Claim> all;
+  ASSERT_TRUE(c.List("", &all).ok());
+  EXPECT_TRUE(all.empty());  // …and none of them is visible
+
+  Claim claim;
+  ASSERT_TRUE(c.Upload(Header("big", "BANK-A"), loans, kPerMessage, &claim).ok());
+  EXPECT_EQ(claim.loan_count(), kLoans);
+  EXPECT_EQ(claim.accepted_count(), kLoans);
+  all.clear();
+  ASSERT_TRUE(c.List("", &all).ok());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(c.Lines(claim.claim_id()).size(), static_cast<size_t>(kLoans));
+  // The killed attempt's staged lines are gone: the database holds exactly the claim's.
+  EXPECT_EQ(SqliteCount(db, "loan_claim_lines"), kLoans);
+  EXPECT_EQ(SqliteCount(db, "loan_claim_keys"), kLoans);
+  EXPECT_EQ(SqliteCount(db, "loan_claims"), 1);
+}
+
+// Bank callers are bound to their bank ids; finance reviews; a bank does not.
+TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
+  TempDir dir;
+  const std::string config = dir.path() + "/callers.textproto";
+  std::map<std::string, std::string> tokens;
+  for (const auto& [name, roles, banks] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"bank-a", "bank", "BANK-A"}, {"bank-b", "bank", "BANK-B,BANK-B2"}, {"finance-1", "finance", ""}}) {
+    std::vector<std::string> args = {"--json", "auth", "add-caller", "--config=" + config, "--name=" + name,
+                                     "--roles=" + roles};
+    if (!banks.empty()) args.push_back("--banks=" + banks);
+    auto r = RunCtl(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+    tokens[name] = m[1].str();
+  }
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  Client a((*server)->Channel(), tokens["bank-a"]), b((*server)->Channel(), tokens["bank-b"]),
+      finance((*server)->Channel(), tokens["finance-1"]);
+
+  Claim ca, cb, out;
+  ASSERT_TRUE(a.Upload(Header("a-1", "BANK-A"), Loans("L", 3), 2, &ca).ok());
+  ASSERT_TRUE(b.Upload(Header("b-1", "BANK-B2"), Loans("L", 3), 2, &cb).ok());
+  EXPECT_EQ(cb.accepted_count(), 3);  // another bank's loan ids are its own
+  // Filing for another bank is refused, by unary call and by stream.
+  auto other = Header("a-2", "BANK-B");
+  *other.add_loans() = Loan("X");
+  EXPECT_EQ(a.Submit(other, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(a.Upload(Header("a-3", "BANK-B"), Loans("X", 2), 1, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Another bank's claim does not exist for a bank; a list shows its own.
+  EXPECT_EQ(a.Get(cb.claim_id(), &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(a.Get(ca.claim_id(), &out).ok());
+  std::vector<Claim> seen;
+  ASSERT_TRUE(a.List("", &seen).ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].bank_id(), "BANK-A");
+  seen.clear();
+  EXPECT_EQ(a.List("BANK-B2", &seen).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(finance.List("", &seen).ok());
+  EXPECT_EQ(seen.size(), 2u);
+  // Only finance reviews.
+  EXPECT_EQ(a.Review("ra", ca.claim_id(), true, "2024-09-23", &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(finance.Review("rf", ca.claim_id(), true, "2024-09-23", &out).ok());
+  EXPECT_EQ(out.reviewed_by(), "finance-1");
+  EXPECT_EQ(out.submitted_by(), "bank-a");
+}
+
+// Two replicas on one PostgreSQL receive overlapping claims for the same loans, concurrently:
+// each loan-period is ACCEPTED exactly once across them, whichever replica wins.
+TEST(ClaimsReplicasE2e, OverlappingClaimsOnTwoReplicasAcceptEachLoanOnce) {
+  SUBSIDY_POSTGRES_OR_SKIP(pg);
+  const std::string url = pg->NewDatabase();
+  auto r1 = ServerProcess::Start({.db = url});
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  auto r2 = ServerProcess::Start({.db = url});
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  constexpr int kClients = 6, kLoans = 500;  // R0 … R499
+  std::vector<std::string> claim_ids(kClients);
+  std::vector<std::thread> clients;
+  for (int k = 0; k < kClients; ++k) {
+    clients.emplace_back([&, k] {
+      Client c(k % 2 ? (*r1)->Channel() : (*r2)->Channel());
+      // Windows of 200 loans that overlap their neighbours' by half.
+      Claim out;
+      auto s = c.Upload(Header("race-" + std::to_string(k), "BANK-A"), Loans("R", 200, (k * 100) % 400), 50, &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      claim_ids[static_cast<size_t>(k)] = out.claim_id();
+    });
+  }
+  for (auto& t : clients) t.join();
+  Client c((*r1)->Channel());
+  std::map<std::string, int> accepted;
+  int64_t counted = 0;
+  for (const auto& id : claim_ids) {
+    for (const auto& l : c.Lines(id, Line::ACCEPTED)) ++accepted[l.loan_id()];
+    Claim claim;
+    ASSERT_TRUE(c.Get(id, &claim).ok());
+    counted += claim.accepted_count();
+  }
+  EXPECT_EQ(accepted.size(), static_cast<size_t>(kLoans));
+  for (const auto& [loan, n] : accepted) EXPECT_EQ(n, 1) << loan;
+  EXPECT_EQ(counted, kLoans);
+}
+
+// The README's bank-side workflow with subsidyctl, on the sample file of 129 loans.
+TEST_F(ClaimsE2e, SubsidyctlSubmitsTheSampleFileAndWritesTheReconciliationCsv) {
+  const std::string file = std::string(SUBSIDY_SOURCE_DIR) + "/examples/tiaobingshan-2024q3-claim.csv";
+  auto r = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", file, "--submit", "--bank=LNRCU-TBS",
+                   "--period=2024-06-21..2024-09-20"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"loan_count\":129"));
+  EXPECT_THAT(r.out, HasSubstr("\"total_principal_fen\":\"2261000000\""));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"claim_id\":\"(CL-[0-9]+)\"")));
+  const std::string id = m[1].str();
+  // Run again: the same claim (the request_id is the file's fingerprint).
+  auto again = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", file, "--submit", "--bank=LNRCU-TBS",
+                       "--period=2024-06-21..2024-09-20"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr(id));
+  EXPECT_THAT(again.err, HasSubstr("replay"));
+  const std::string csv = dir_.path() + "/lines.csv";
+  auto lines = RunCtl({"--server=" + server_->address(), "loan", "claim-lines", id, "--csv", "--out=" + csv});
+  ASSERT_EQ(lines.exit_code, 0) << lines.err;
+  std::ifstream in(csv);
+  std::string line;
+  int rows = 0;
+  int64_t principal = 0;
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("line_no,loan_id,line_status", 0), 0u);
+  while (std::getline(in, line)) {
+    ++rows;
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    ASSERT_GE(cells.size(), 11u);
+    EXPECT_EQ(cells[2], "ACCEPTED");
+    principal += std::stoll(cells[4]);
+  }
+  EXPECT_EQ(rows, 129);
+  EXPECT_EQ(principal, 2'261'000'000);
+  auto review = RunCtl({"--server=" + server_->address(), "loan", "review", id, "--approve", "--payment_date=2024-09-23"});
+  ASSERT_EQ(review.exit_code, 0) << review.err;
+  EXPECT_THAT(review.out, HasSubstr("PAID"));
+  auto list = RunCtl({"--server=" + server_->address(), "loan", "claims", "--status=PAID"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr(id));
+}
+
+}  // namespace
+}  // namespace subsidy::testing
