@@ -7,6 +7,7 @@
 // Workloads: echo, echo-stream (against echo-server); loan, loan-stream, loan-batch,
 // loan-policy, split, allocate, spend, progress, entitlement, submit, list, disburse.
 // Unary workloads run `concurrency` closed-loop callers; stream workloads `concurrency` streams.
+// claim-upload: one claim of --count loans (default 100,000) in messages of --batch, then its lines' first page.
 #include <fstream>
 #include <grpcpp/grpcpp.h>
 
@@ -101,6 +102,67 @@ double Percentile(std::vector<double>& v, double p) {
   return v[k];
 }
 
+
+// One claim of `count` loans uploaded in messages of `batch`, timed from the first message to the
+// stored claim (client, server, engine and durable commit together); then the first page of its
+// lines, asked 21 times (the claim is the biggest there is: keyset paging must not care).
+int ClaimUpload(const std::shared_ptr<grpc::Channel>& channel, const std::string& run, long count, int batch,
+                bool json) {
+  auto stub = v1::LoanSubsidyService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+  v1::LoanSubsidyClaim claim;
+  const auto t0 = Clock::now();
+  auto writer = stub->UploadLoanSubsidyClaim(&ctx, &claim);
+  v1::SubmitLoanSubsidyClaimRequest message;
+  message.set_request_id("claim-" + run);
+  message.set_bank_id("BANK-LOAD");
+  message.mutable_settlement_period()->set_start_date("2024-03-21");
+  message.mutable_settlement_period()->set_end_date("2024-06-20");
+  message.set_loan_count(count);
+  for (long i = 0; i < count; ++i) {
+    auto* loan = message.add_loans();
+    *loan = Loan(i);
+    loan->set_loan_id(absl::StrCat(run, "-", i));
+    if (message.loans_size() == batch || i + 1 == count) {
+      if (!writer->Write(message)) break;
+      message.Clear();
+    }
+  }
+  writer->WritesDone();
+  const grpc::Status s = writer->Finish();
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (!s.ok() || claim.accepted_count() != count) {
+    std::fprintf(stderr, "upload failed: %d %s (accepted %ld of %ld)\n", static_cast<int>(s.error_code()),
+                 s.error_message().c_str(), static_cast<long>(claim.accepted_count()), count);
+    return 1;
+  }
+  auto first_page_ms = [&](int page_size) {
+    std::vector<double> ms;
+    for (int k = 0; k < 21; ++k) {
+      v1::ListLoanSubsidyClaimLinesRequest req;
+      req.set_claim_id(claim.claim_id());
+      req.set_page_size(page_size);
+      v1::ListLoanSubsidyClaimLinesResponse resp;
+      const auto p0 = Clock::now();
+      auto c = Ctx();
+      if (!stub->ListLoanSubsidyClaimLines(c.get(), req, &resp).ok() || resp.lines_size() != page_size) return -1.0;
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - p0).count());
+    }
+    return Percentile(ms, 50);
+  };
+  const double page50 = first_page_ms(50), page1000 = first_page_ms(1000);
+  if (json) {
+    std::printf("{\"workload\":\"claim-upload\",\"loans\":%ld,\"seconds\":%.3f,\"items_per_s\":%.1f,"
+                "\"first_page_50_ms\":%.2f,\"first_page_1000_ms\":%.2f,\"claim_id\":\"%s\"}\n",
+                count, secs, count / secs, page50, page1000, claim.claim_id().c_str());
+  } else {
+    std::printf("claim-upload %ld loans in %.2fs: %.0f loans/s; first page of lines: %.2f ms (50), %.2f ms (1000)\n",
+                count, secs, count / secs, page50, page1000);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +207,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot connect to %s\n", absl::GetFlag(FLAGS_server).c_str());
       return 1;
     }
+  }
+  if (workload == "claim-upload") {
+    return ClaimUpload(channels[0], run, shared.count > 0 ? shared.count : 100'000, batch, absl::GetFlag(FLAGS_json));
   }
   // Workloads that need state set it up first (untimed).
   const std::string school = "110106-LOAD-" + run;
