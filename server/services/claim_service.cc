@@ -82,14 +82,10 @@ absl::Status ListLoanSubsidyClaims(Call& call, const v1::ListLoanSubsidyClaimsRe
   }
   const auto& p = request.settlement_period();
   if (!p.start_date().empty() || !p.end_date().empty()) {
-    auto first = ParseDate(p.start_date(), "settlement_period.start_date");
-    if (!first.ok()) return first.status();
-    auto last = ParseDate(p.end_date(), "settlement_period.end_date");
-    if (!last.ok()) return last.status();
-    auto range = DateRange::Make(*first, *last);
-    if (!range.ok()) return InvalidField("settlement_period", "end_date is before start_date");
+    auto range = ParseDateRange(p, "settlement_period");
+    if (!range.ok()) return range.status();
     if (auto s = loan::ValidateSettlementPeriod(*range, "settlement_period"); !s.ok()) return s;
-    f.period_start = *first;
+    f.period_start = range->first();
   }
   auto page = ParsePage(request.page_size(), request.page_token());
   if (!page.ok()) return page.status();

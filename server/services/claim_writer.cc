@@ -16,16 +16,6 @@ namespace {
 // The method idempotency records keep for both RPCs: one claim, however it was sent.
 constexpr char kClaimMethod[] = "SubmitLoanSubsidyClaim";
 
-absl::StatusOr<DateRange> ParseRange(const v1::DateRange& r, const std::string& field) {
-  auto first = ParseDate(r.start_date(), field + ".start_date");
-  if (!first.ok()) return first.status();
-  auto last = ParseDate(r.end_date(), field + ".end_date");
-  if (!last.ok()) return last.status();
-  auto range = DateRange::Make(*first, *last);
-  if (!range.ok()) return InvalidField(field, "end_date is before start_date");
-  return *range;
-}
-
 }  // namespace
 
 void ClaimToProto(const storage::ClaimRow& c, v1::LoanSubsidyClaim* out) {
@@ -83,7 +73,7 @@ absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& first) 
     return absl::PermissionDeniedError(
         absl::StrCat("caller ", caller_->name, " may not file claims for bank ", first.bank_id()));
   }
-  auto period = ParseRange(first.settlement_period(), "settlement_period");
+  auto period = ParseDateRange(first.settlement_period(), "settlement_period");
   if (!period.ok()) return period.status();
   if (auto s = loan::ValidateSettlementPeriod(*period, "settlement_period"); !s.ok()) return s;
   if (!first.fund_id().empty()) {
@@ -153,7 +143,7 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
   v1::LoanSubsidyResult result;
   absl::Status s = loan::ValidateClaimLoanId(loan.loan_id(), at + ".loan_id");
   if (s.ok() && (!loan.claim_period().start_date().empty() || !loan.claim_period().end_date().empty())) {
-    auto own = ParseRange(loan.claim_period(), at + ".claim_period");
+    auto own = ParseDateRange(loan.claim_period(), at + ".claim_period");
     s = own.ok() ? loan::ValidateLoanClaimPeriod(*own, *period_, at + ".claim_period") : own.status();
   }
   if (s.ok()) {

@@ -40,6 +40,16 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
 }
 
 
+absl::StatusOr<DateRange> ParseDateRange(const v1::DateRange& r, const std::string& field) {
+  auto first = ParseDate(r.start_date(), field + ".start_date");
+  if (!first.ok()) return first.status();
+  auto last = ParseDate(r.end_date(), field + ".end_date");
+  if (!last.ok()) return last.status();
+  auto range = DateRange::Make(*first, *last);
+  if (!range.ok()) return InvalidField(field + ".end_date", "ends before its start_date");
+  return range;
+}
+
 std::string EncodePageToken(int64_t after) { return absl::WebSafeBase64Escape(absl::StrCat("after:", after)); }
 
 absl::StatusOr<PageRequest> ParsePage(int32_t page_size, const std::string& token) {

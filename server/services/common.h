@@ -22,6 +22,7 @@
 #include "services/status_mapping.h"
 #include "services/wire.h"
 #include "storage/storage.h"
+#include "subsidy/v1/common.pb.h"
 #include "time/date.h"
 
 namespace subsidy::service {
@@ -58,6 +59,8 @@ std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> 
 absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
+// Both ends required; an end before the start is INVALID_ARGUMENT naming `field`.end_date.
+absl::StatusOr<DateRange> ParseDateRange(const v1::DateRange& range, const std::string& field);
 
 // Keyset pages: `page_token` is an opaque cursor (the last key served); the limit asks for one
 // row more than the page, which tells whether another page follows.

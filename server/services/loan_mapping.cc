@@ -6,26 +6,6 @@
 #include "common/status_util.h"
 
 namespace subsidy::service {
-namespace {
-
-absl::StatusOr<Date> ParseDateField(const std::string& text, absl::string_view field) {
-  if (text.empty()) return InvalidField(field, "is required (YYYY-MM-DD)");
-  auto d = Date::Parse(text);
-  if (!d.ok()) return InvalidField(field, d.status().message());
-  return d;
-}
-
-absl::StatusOr<DateRange> ParseRangeField(const v1::DateRange& r, const std::string& field) {
-  auto a = ParseDateField(r.start_date(), field + ".start_date");
-  if (!a.ok()) return a.status();
-  auto b = ParseDateField(r.end_date(), field + ".end_date");
-  if (!b.ok()) return b.status();
-  auto range = DateRange::Make(*a, *b);
-  if (!range.ok()) return InvalidField(field + ".end_date", "ends before its start_date");
-  return range;
-}
-
-}  // namespace
 
 std::optional<RegionTier> RegionTierFromProto(v1::RegionTier t) {
   switch (t) {
@@ -59,13 +39,13 @@ absl::StatusOr<loan::LoanInput> LoanInputFromProto(const v1::LoanSubsidyRequest&
   in.partner_count = req.partner_count();
   in.prior_subsidized_loans = req.prior_subsidized_loans();
   in.principal = Money::Fen(req.principal_fen());
-  auto contract = ParseDateField(req.contract_date(), "contract_date");
+  auto contract = ParseDate(req.contract_date(), "contract_date");
   if (!contract.ok()) return contract.status();
   in.contract_date = *contract;
-  auto disbursement = ParseDateField(req.disbursement_date(), "disbursement_date");
+  auto disbursement = ParseDate(req.disbursement_date(), "disbursement_date");
   if (!disbursement.ok()) return disbursement.status();
   in.disbursement_date = *disbursement;
-  auto maturity = ParseDateField(req.maturity_date(), "maturity_date");
+  auto maturity = ParseDate(req.maturity_date(), "maturity_date");
   if (!maturity.ok()) return maturity.status();
   in.maturity_date = *maturity;
   auto rate = Rate::Parse(req.annual_rate_percent());
@@ -86,18 +66,18 @@ absl::StatusOr<loan::LoanInput> LoanInputFromProto(const v1::LoanSubsidyRequest&
   in.repayments.reserve(static_cast<size_t>(req.repayments_size()));
   for (int i = 0; i < req.repayments_size(); ++i) {
     const auto& r = req.repayments(i);
-    auto d = ParseDateField(r.date(), absl::StrCat("repayments[", i, "].date"));
+    auto d = ParseDate(r.date(), absl::StrCat("repayments[", i, "].date"));
     if (!d.ok()) return d.status();
     in.repayments.push_back({*d, Money::Fen(r.principal_fen())});
   }
   for (int i = 0; i < req.overdue_periods_size(); ++i) {
-    auto r = ParseRangeField(req.overdue_periods(i), absl::StrCat("overdue_periods[", i, "]"));
+    auto r = ParseDateRange(req.overdue_periods(i), absl::StrCat("overdue_periods[", i, "]"));
     if (!r.ok()) return r.status();
     in.overdue_periods.push_back(*r);
   }
   if (req.has_claim_period() &&
       !(req.claim_period().start_date().empty() && req.claim_period().end_date().empty())) {
-    auto r = ParseRangeField(req.claim_period(), "claim_period");
+    auto r = ParseDateRange(req.claim_period(), "claim_period");
     if (!r.ok()) return r.status();
     in.claim_period = *r;
   }
