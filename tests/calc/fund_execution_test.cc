@@ -1,0 +1,72 @@
+// The definitions of fund execution: progress, time progress (序时进度), pace, target share,
+// idle allocations and overdue payouts, on the figures of the source article and at the edges.
+#include "funds/execution.h"
+
+#include <gtest/gtest.h>
+
+namespace subsidy::funds {
+namespace {
+
+Date D(const char* text) { return *Date::Parse(text); }
+Money Yuan(int64_t yuan) { return Money::Fen(yuan * 100); }
+
+TEST(FundExecution, ChangzhouAtTheEndOfMay2021) {
+  const Money budget = Yuan(6'150'000'000), allocated = Yuan(5'707'200'000), paid = Yuan(2'927'400'000);
+  EXPECT_EQ(Ratio::Of(allocated, budget).PercentText(), "92.80");
+  EXPECT_EQ(Ratio::Of(paid, budget).PercentText(), "47.60");
+  const Ratio days = TimeProgress(2021, D("2021-05-31"), TimeBasis::kDays);
+  const Ratio months = TimeProgress(2021, D("2021-05-31"), TimeBasis::kMonths);
+  EXPECT_EQ(days.PercentText(), "41.37");  // 151 / 365
+  EXPECT_EQ(months.PercentText(), "41.67");  // 5 / 12
+  EXPECT_EQ(PaceOf(Ratio::Of(paid, budget), days, Rate::FromBasisPoints(1000)), Pace::kAhead);
+}
+
+TEST(FundExecution, TimeProgressAtTheEdgesOfTheYear) {
+  EXPECT_EQ(TimeProgress(2021, D("2020-12-31"), TimeBasis::kDays).PercentText(), "0.00");
+  EXPECT_EQ(TimeProgress(2021, D("2021-01-01"), TimeBasis::kDays).PercentText(), "0.27");  // 1 / 365
+  EXPECT_EQ(TimeProgress(2024, D("2024-12-30"), TimeBasis::kDays).PercentText(), "99.73");  // 365 / 366
+  EXPECT_EQ(TimeProgress(2021, D("2021-12-31"), TimeBasis::kDays).PercentText(), "100.00");
+  EXPECT_EQ(TimeProgress(2021, D("2022-03-01"), TimeBasis::kMonths).PercentText(), "100.00");
+  EXPECT_EQ(TimeProgress(2021, D("2021-01-30"), TimeBasis::kMonths).PercentText(), "0.00");
+  EXPECT_EQ(TimeProgress(2021, D("2021-01-31"), TimeBasis::kMonths).PercentText(), "8.33");
+  EXPECT_EQ(TimeProgress(2024, D("2024-02-28"), TimeBasis::kMonths).PercentText(), "8.33");  // leap: 29th ends it
+  EXPECT_EQ(TimeProgress(2024, D("2024-02-29"), TimeBasis::kMonths).PercentText(), "16.67");
+  EXPECT_EQ(TimeProgress(2021, D("2021-06-30"), TimeBasis::kMonths).PercentText(), "50.00");
+}
+
+TEST(FundExecution, PaceAgainstATolerance) {
+  const Ratio time = Ratio::Of(50, 100);
+  const Rate ten = Rate::FromBasisPoints(1000);
+  EXPECT_EQ(PaceOf(Ratio::Of(50, 100), time, ten), Pace::kAhead);       // equal is ahead
+  EXPECT_EQ(PaceOf(Ratio::Of(4999, 10000), time, ten), Pace::kBehind);
+  EXPECT_EQ(PaceOf(Ratio::Of(40, 100), time, ten), Pace::kBehind);      // exactly time − t
+  EXPECT_EQ(PaceOf(Ratio::Of(3999, 10000), time, ten), Pace::kLagging);
+  EXPECT_EQ(PaceOf(Ratio(), Ratio(), ten), Pace::kAhead);               // nothing due, nothing paid
+  EXPECT_EQ(PaceOf(Ratio::Of(0, 0), time, ten), Pace::kLagging);        // a budget of 0 shows 0
+  EXPECT_EQ(Ratio::Of(5, 0).PercentText(), "0.00");
+}
+
+TEST(FundExecution, TargetShareIsExactAndComparedExactly) {
+  const std::vector<std::string> south = {"6529", "6530", "6531", "6532"};
+  EXPECT_TRUE(InTargetRegion("653101", south));
+  EXPECT_FALSE(InTargetRegion("650102", south));
+  EXPECT_FALSE(InTargetRegion("65", south));
+  // 80 of 100 meets 80 %; 7999 of 10000 misses it, though both read "80.00" rounded.
+  const Rate eighty = *Rate::Parse("80");
+  EXPECT_FALSE(Ratio::Of(80, 100).BelowPercent(eighty));
+  EXPECT_TRUE(Ratio::Of(79'999, 100'000).BelowPercent(eighty));
+  EXPECT_EQ(Ratio::Of(79'999, 100'000).PercentText(), "80.00");
+}
+
+TEST(FundExecution, IdleAllocationsAndOverduePayouts) {
+  // Unpaid money and no movement for more than 30 days.
+  EXPECT_FALSE(IsIdle(Yuan(100), Yuan(0), D("2021-05-01"), D("2021-05-31"), 30));  // 30 days: not yet
+  EXPECT_TRUE(IsIdle(Yuan(100), Yuan(0), D("2021-05-01"), D("2021-06-01"), 30));
+  EXPECT_FALSE(IsIdle(Yuan(100), Yuan(100), D("2021-01-01"), D("2021-06-01"), 30));  // all paid
+  // Due on the 10th: overdue from the 11th.
+  EXPECT_FALSE(IsOverdue(D("2024-05-10"), D("2024-05-10")));
+  EXPECT_TRUE(IsOverdue(D("2024-05-10"), D("2024-05-11")));
+}
+
+}  // namespace
+}  // namespace subsidy::funds
