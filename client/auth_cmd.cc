@@ -39,7 +39,7 @@ int AddCaller(Context& ctx, const Options& o) {
   c->set_name(name);
   for (absl::string_view r : absl::StrSplit(o.Get("roles"), ',', absl::SkipWhitespace())) {
     auth::Role role;
-    if (!auth::RoleFromName(r, &role)) return ctx.Usage("unknown role " + std::string(r) + " (bank, school, portal, finance, admin)");
+    if (!auth::RoleFromName(r, &role)) return ctx.Usage("unknown role " + std::string(r) + " (bank, school, portal, finance, admin, auditor)");
     c->add_roles(std::string(r));
   }
   if (c->roles().empty()) return ctx.Usage("--roles needs at least one role");
@@ -76,8 +76,8 @@ void RegisterAuthCommands(Registry& r) {
   r.Add({{"auth", "add-caller"},
          "add a caller with roles to an auth config file and print its new token once",
          "Roles: bank (loan calculation; claims of its --banks only), school (education RPCs for its --schools\n"
-         "only), portal (submit and read determinations), finance (disbursement, claim review, all reads), admin\n"
-         "(everything but review). The server reads the file\n"
+         "only), portal (submit and read determinations), finance (disbursement, claim review, funds, all reads),\n"
+         "admin (everything but review), auditor (reads everything, writes nothing). The server reads the file\n"
          "with --auth_config=FILE (and again on SIGHUP).",
          {{"config", "the auth config file (created if missing)", true},
           {"name", "the caller's name, e.g. bank-icbc-hubei", true},

@@ -130,6 +130,7 @@ void RegisterLoanCommands(Registry& r);
 void RegisterEducationCommands(Registry& r);
 void RegisterRewardCommands(Registry& r);
 void RegisterAdminCommands(Registry& r);
+void RegisterFundCommands(Registry& r);
 void RegisterAuthCommands(Registry& r);
 
 

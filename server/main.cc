@@ -255,6 +255,7 @@ int main(int argc, char** argv) {
   subsidy::service::EducationFundServiceImpl education(ctx);
   subsidy::service::RewardPayoutServiceImpl reward(ctx);
   subsidy::service::AdminServiceImpl admin(ctx, &reloader);
+  subsidy::service::FundServiceImpl funds(ctx);
 
   std::string metrics_addr;
   if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
@@ -290,6 +291,7 @@ int main(int argc, char** argv) {
   builder.RegisterService(&education);
   builder.RegisterService(&reward);
   builder.RegisterService(&admin);
+  builder.RegisterService(&funds);
   grpc::ResourceQuota quota("subsidy-server");
   const int threads = absl::GetFlag(FLAGS_threads) > 0
                           ? absl::GetFlag(FLAGS_threads)

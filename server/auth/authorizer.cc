@@ -36,29 +36,38 @@ const std::vector<MethodRule>& Rules() {
       {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", {kBank, kFinance, kAdmin}, Scope::kNone},
       {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", {kBank, kFinance, kAdmin}, Scope::kNone},
       {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/GetLoanPolicy", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/GetLoanPolicy", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
       // Claims: a bank files for its own bank_ids (the stream's bank_id is checked on its first
       // message); reads of one claim check its bank against the caller's (Caller::MaySeeBank).
       {"subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaim", {kBank, kAdmin}, Scope::kBank},
       {"subsidy.v1.LoanSubsidyService/UploadLoanSubsidyClaim", {kBank, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/GetLoanSubsidyClaim", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaims", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaimLines", {kBank, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/GetLoanSubsidyClaim", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaims", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaimLines", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.LoanSubsidyService/ReviewLoanSubsidyClaim", {kFinance}, Scope::kNone},
       {"subsidy.v1.EducationFundService/SplitGrant", {kSchool, kFinance, kAdmin}, Scope::kNone},
       {"subsidy.v1.EducationFundService/ComputeEducationEntitlement", {kSchool, kFinance, kAdmin}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/GetFundPriority", {kSchool, kFinance, kAdmin}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/GetFundPriority", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
+      {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
       {"subsidy.v1.EducationFundService/AllocateFunds", {kSchool, kAdmin}, Scope::kSchool},
       {"subsidy.v1.EducationFundService/RecordExpenditure", {kSchool, kAdmin}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/ListExpenditureCategories", {kSchool, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.EducationFundService/ListExpenditureCategories", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.RewardPayoutService/SubmitDetermination", {kPortal, kAdmin}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.AdminService/ReloadData", {kAdmin}, Scope::kNone},
+      // Funds: finance and admin write; the auditor reads everything and writes nothing.
+      {"subsidy.v1.FundService/CreateFund", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.FundService/AdjustFundBudget", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.FundService/AllocateFund", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.FundService/RecordFundPayment", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.FundService/GetFund", {kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.FundService/ListFunds", {kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.FundService/GetExecutionReport", {kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.FundService/ListFundAlerts", {kFinance, kAdmin, kAuditor}, Scope::kNone},
   };
   return *rules;
 }
@@ -117,12 +126,13 @@ const char* RoleName(Role r) {
     case Role::kPortal: return "portal";
     case Role::kFinance: return "finance";
     case Role::kAdmin: return "admin";
+    case Role::kAuditor: return "auditor";
   }
   return "?";
 }
 
 bool RoleFromName(absl::string_view name, Role* out) {
-  for (Role r : {Role::kBank, Role::kSchool, Role::kPortal, Role::kFinance, Role::kAdmin}) {
+  for (Role r : {Role::kBank, Role::kSchool, Role::kPortal, Role::kFinance, Role::kAdmin, Role::kAuditor}) {
     if (name == RoleName(r)) {
       *out = r;
       return true;
@@ -190,7 +200,9 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const grpc::S
   return found->caller;
 }
 
-bool Caller::SeesEveryBank() const { return roles.count(Role::kFinance) || roles.count(Role::kAdmin); }
+bool Caller::SeesEveryBank() const {
+  return roles.count(Role::kFinance) || roles.count(Role::kAdmin) || roles.count(Role::kAuditor);
+}
 
 bool Caller::MaySeeBank(absl::string_view bank_id) const {
   if (SeesEveryBank()) return true;

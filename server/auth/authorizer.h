@@ -21,7 +21,7 @@
 
 namespace subsidy::auth {
 
-enum class Role { kBank, kSchool, kPortal, kFinance, kAdmin };
+enum class Role { kBank, kSchool, kPortal, kFinance, kAdmin, kAuditor };
 const char* RoleName(Role r);
 bool RoleFromName(absl::string_view name, Role* out);
 

@@ -8,6 +8,7 @@
 #include "services/service_context.h"
 #include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 
@@ -37,6 +38,12 @@ using Reward = RewardService::WithRawCallbackMethod_ListRewardPolicies<
 using AdminService = v1::AdminService;
 using Admin = AdminService::WithRawCallbackMethod_ReloadData<
     AdminService::WithRawCallbackMethod_GetDataStatus<AdminService::Service>>;
+using FundSvc = v1::FundService;
+using Fund = FundSvc::WithRawCallbackMethod_CreateFund<FundSvc::WithRawCallbackMethod_AdjustFundBudget<
+    FundSvc::WithRawCallbackMethod_AllocateFund<FundSvc::WithRawCallbackMethod_RecordFundPayment<
+        FundSvc::WithRawCallbackMethod_GetFund<FundSvc::WithRawCallbackMethod_ListFunds<
+            FundSvc::WithRawCallbackMethod_GetExecutionReport<
+                FundSvc::WithRawCallbackMethod_ListFundAlerts<FundSvc::Service>>>>>>>>;
 }  // namespace raw
 
 class LoanSubsidyServiceImpl final : public raw::Loan {
@@ -90,6 +97,23 @@ class RewardPayoutServiceImpl final : public raw::Reward {
   SUBSIDY_RAW_UNARY(GetPayout);
   SUBSIDY_RAW_UNARY(ListPayouts);
   SUBSIDY_RAW_UNARY(RunDisbursement);
+
+ private:
+  ServiceContext ctx_;
+};
+
+class FundServiceImpl final : public raw::Fund {
+ public:
+  explicit FundServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
+
+  SUBSIDY_RAW_UNARY(CreateFund);
+  SUBSIDY_RAW_UNARY(AdjustFundBudget);
+  SUBSIDY_RAW_UNARY(AllocateFund);
+  SUBSIDY_RAW_UNARY(RecordFundPayment);
+  SUBSIDY_RAW_UNARY(GetFund);
+  SUBSIDY_RAW_UNARY(ListFunds);
+  SUBSIDY_RAW_UNARY(GetExecutionReport);
+  SUBSIDY_RAW_UNARY(ListFundAlerts);
 
  private:
   ServiceContext ctx_;

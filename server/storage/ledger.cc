@@ -247,6 +247,58 @@ std::string InsertLinesSql(int rows) {
   return sql;
 }
 
+
+constexpr char kFundColumns[] =
+    "seq, fund_id, name, budget_year, level, purpose, region_code, date, document_no, target_prefixes, "
+    "min_target_share, forbidden_categories, budget_fen, allocated_fen, paid_fen, created_by";
+
+std::vector<std::string> SplitList(const std::string& text) {
+  return absl::StrSplit(text, ',', absl::SkipEmpty());
+}
+
+absl::StatusOr<FundRow> ReadFund(const SqlRow& q) {
+  FundRow f;
+  f.seq = q.Int(0);
+  f.fund_id = q.Text(1);
+  f.name = q.Text(2);
+  f.budget_year = static_cast<int>(q.Int(3));
+  f.level = q.Text(4);
+  f.purpose = q.Text(5);
+  f.region_code = q.Text(6);
+  auto date = DateColumn(q, 7);
+  if (!date.ok()) return date.status();
+  f.date = *date;
+  f.document_no = q.Text(8);
+  f.target_prefixes = SplitList(q.Text(9));
+  f.min_target_share = q.Text(10);
+  f.forbidden_categories = SplitList(q.Text(11));
+  f.budget = Money::Fen(q.Int(12));
+  f.allocated = Money::Fen(q.Int(13));
+  f.paid = Money::Fen(q.Int(14));
+  f.created_by = q.Text(15);
+  return f;
+}
+
+absl::Status ReadFunds(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                       std::vector<FundRow>* out) {
+  return s.Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+    auto f = ReadFund(row);
+    if (!f.ok()) return f.status();
+    out->push_back(std::move(*f));
+    return absl::OkStatus();
+  });
+}
+
+const char* FundEntryKindName(FundEntryKind k) {
+  switch (k) {
+    case FundEntryKind::kBudget: return "BUDGET";
+    case FundEntryKind::kAdjustment: return "ADJUSTMENT";
+    case FundEntryKind::kAllocation: return "ALLOCATION";
+    case FundEntryKind::kPayment: return "PAYMENT";
+  }
+  return "BUDGET";
+}
+
 class SqlLedgerTx final : public LedgerTx {
  public:
   SqlLedgerTx(SqlSession& s, const Dialect& dialect, const Clock& clock) : s_(s), dialect_(dialect), clock_(clock) {}
@@ -483,6 +535,156 @@ class SqlLedgerTx final : public LedgerTx {
     return ClaimAfterChange(seq);
   }
 
+  absl::StatusOr<std::optional<FundRow>> FundForUpdate(const std::string& fund_id) override {
+    std::vector<FundRow> rows;
+    auto st = ReadFunds(s_, absl::StrCat("SELECT ", kFundColumns, " FROM funds WHERE fund_id = $1",
+                                         dialect_.LockRowsClause()),
+                        {SqlParam::Text(fund_id)}, &rows);
+    if (!st.ok()) return st;
+    if (rows.empty()) return std::optional<FundRow>();
+    return std::optional<FundRow>(std::move(rows.front()));
+  }
+
+  absl::Status InsertFund(const FundRow& f, const std::string& request_id) override {
+    const std::string date = f.date.ToString(), now = clock_.NowUtcText();
+    const std::string prefixes = absl::StrJoin(f.target_prefixes, ","),
+                      forbidden = absl::StrJoin(f.forbidden_categories, ",");
+    auto made = s_.Exec(
+        "INSERT INTO funds (fund_id, name, budget_year, level, purpose, region_code, date, document_no, "
+        "target_prefixes, min_target_share, forbidden_categories, budget_fen, created_by, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13)",
+        {SqlParam::Text(f.fund_id), SqlParam::Text(f.name), SqlParam::Int(f.budget_year), SqlParam::Text(f.level),
+         SqlParam::Text(f.purpose), SqlParam::Text(f.region_code), SqlParam::Text(date),
+         SqlParam::Text(f.document_no), SqlParam::Text(prefixes), SqlParam::Text(f.min_target_share),
+         SqlParam::Text(forbidden), SqlParam::Text(f.created_by), SqlParam::Text(now)});
+    if (auto st = ExpectOneRow(made, "creating a fund"); !st.ok()) return st;
+    FundEntry budget;
+    budget.kind = FundEntryKind::kBudget;
+    budget.fund_id = f.fund_id;
+    budget.amount = f.budget;
+    budget.date = f.date;
+    budget.document_no = f.document_no;
+    budget.request_id = request_id;
+    budget.created_by = f.created_by;
+    if (f.budget.fen() == 0) return absl::OkStatus();  // an entry moves money; a fund of 0 has none yet
+    return PostFundEntry(budget).status();
+  }
+
+  absl::StatusOr<std::string> PostFundEntry(const FundEntry& e) override {
+    const std::string date = e.date.ToString(), now = clock_.NowUtcText();
+    auto id = InsertReturningId(
+        s_,
+        "INSERT INTO fund_entries (fund_id, kind, recipient_id, amount_fen, date, document_no, category, payee, "
+        "reference, request_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+        "RETURNING id",
+        {SqlParam::Text(e.fund_id), SqlParam::Text(FundEntryKindName(e.kind)), SqlParam::Text(e.recipient_id),
+         SqlParam::Int(e.amount.fen()), SqlParam::Text(date), SqlParam::Text(e.document_no),
+         SqlParam::Text(e.category), SqlParam::Text(e.payee), SqlParam::Text(e.reference),
+         SqlParam::Text(e.request_id), SqlParam::Text(e.created_by), SqlParam::Text(now)});
+    if (!id.ok()) return id.status();
+    const int64_t amount = e.amount.fen();
+    int64_t budget = 0, allocated = 0, paid = 0;
+    const char* prefix = "FB-";
+    switch (e.kind) {
+      case FundEntryKind::kBudget:
+      case FundEntryKind::kAdjustment: budget = amount; break;
+      case FundEntryKind::kAllocation: allocated = amount; prefix = "FA-"; break;
+      case FundEntryKind::kPayment: paid = amount; prefix = "FP-"; break;
+    }
+    // The CHECKs on funds make the database refuse allocated > budget and paid > allocated.
+    auto moved = s_.Exec(
+        "UPDATE funds SET budget_fen = budget_fen + $2, allocated_fen = allocated_fen + $3, paid_fen = paid_fen + $4 "
+        "WHERE fund_id = $1",
+        {SqlParam::Text(e.fund_id), SqlParam::Int(budget), SqlParam::Int(allocated), SqlParam::Int(paid)});
+    if (auto st = ExpectOneRow(moved, "moving a fund's figures"); !st.ok()) return st;
+    auto day = s_.Exec(
+        "INSERT INTO fund_daily (fund_id, date, budget_fen, allocated_fen, paid_fen) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (fund_id, date) DO UPDATE SET budget_fen = fund_daily.budget_fen + excluded.budget_fen, "
+        "allocated_fen = fund_daily.allocated_fen + excluded.allocated_fen, "
+        "paid_fen = fund_daily.paid_fen + excluded.paid_fen",
+        {SqlParam::Text(e.fund_id), SqlParam::Text(date), SqlParam::Int(budget), SqlParam::Int(allocated),
+         SqlParam::Int(paid)});
+    if (auto st = ExpectOneRow(day, "a fund's day"); !st.ok()) return st;
+    if (e.kind == FundEntryKind::kAllocation) {
+      auto recipient = s_.Exec(
+          "INSERT INTO fund_recipients (fund_id, recipient_id, recipient_kind, region_code, allocated_fen, paid_fen) "
+          "VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (fund_id, recipient_id) DO UPDATE SET "
+          "allocated_fen = fund_recipients.allocated_fen + excluded.allocated_fen",
+          {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Text(e.recipient_kind),
+           SqlParam::Text(e.region_code), SqlParam::Int(allocated)});
+      if (auto st = ExpectOneRow(recipient, "crediting a fund's recipient"); !st.ok()) return st;
+    } else if (e.kind == FundEntryKind::kPayment) {
+      // The CHECK (paid_fen <= allocated_fen) refuses a payment beyond the recipient's allocation.
+      auto recipient = s_.Exec(
+          "UPDATE fund_recipients SET paid_fen = paid_fen + $3 WHERE fund_id = $1 AND recipient_id = $2",
+          {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Int(paid)});
+      if (auto st = ExpectOneRow(recipient, "paying a fund's recipient"); !st.ok()) return st;
+    }
+    if (e.kind == FundEntryKind::kAllocation || e.kind == FundEntryKind::kPayment) {
+      auto rday = s_.Exec(
+          "INSERT INTO fund_recipient_daily (fund_id, recipient_id, date, allocated_fen, paid_fen) "
+          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fund_id, recipient_id, date) DO UPDATE SET "
+          "allocated_fen = fund_recipient_daily.allocated_fen + excluded.allocated_fen, "
+          "paid_fen = fund_recipient_daily.paid_fen + excluded.paid_fen",
+          {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Text(date), SqlParam::Int(allocated),
+           SqlParam::Int(paid)});
+      if (auto st = ExpectOneRow(rday, "a recipient's day"); !st.ok()) return st;
+    }
+    return absl::StrFormat("%s%08d", prefix, *id);
+  }
+
+  absl::StatusOr<FundSums> FundSumsAsOf(const std::string& fund_id, const std::string& recipient_id,
+                                        Date as_of) override {
+    const std::string day = as_of.ToString();
+    FundSums out;
+    std::string latest;
+    absl::StatusOr<bool> found;
+    if (recipient_id.empty()) {
+      found = s_.QueryOne(
+          "SELECT COALESCE(SUM(CASE WHEN date <= $2 THEN budget_fen ELSE 0 END), 0), "
+          "COALESCE(SUM(CASE WHEN date <= $2 THEN allocated_fen ELSE 0 END), 0), "
+          "COALESCE(SUM(CASE WHEN date <= $2 THEN paid_fen ELSE 0 END), 0), COALESCE(MAX(date), '') "
+          "FROM fund_daily WHERE fund_id = $1",
+          {SqlParam::Text(fund_id), SqlParam::Text(day)}, [&](const SqlRow& row) {
+            out.budget = Money::Fen(row.Int(0));
+            out.allocated = Money::Fen(row.Int(1));
+            out.paid = Money::Fen(row.Int(2));
+            latest = row.Text(3);
+          });
+    } else {
+      found = s_.QueryOne(
+          "SELECT COALESCE(SUM(CASE WHEN date <= $3 THEN allocated_fen ELSE 0 END), 0), "
+          "COALESCE(SUM(CASE WHEN date <= $3 THEN paid_fen ELSE 0 END), 0), COALESCE(MAX(date), '') "
+          "FROM fund_recipient_daily WHERE fund_id = $1 AND recipient_id = $2",
+          {SqlParam::Text(fund_id), SqlParam::Text(recipient_id), SqlParam::Text(day)}, [&](const SqlRow& row) {
+            out.allocated = Money::Fen(row.Int(0));
+            out.paid = Money::Fen(row.Int(1));
+            latest = row.Text(2);
+          });
+    }
+    if (!found.ok()) return found.status();
+    if (!latest.empty()) {
+      auto d = Date::Parse(latest);
+      if (!d.ok()) return Corrupt("a date", latest);
+      out.latest = *d;
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
+                                                                const std::string& recipient_id) override {
+    std::optional<FundRecipientRow> out;
+    auto found = s_.QueryOne(
+        "SELECT recipient_kind, region_code, allocated_fen, paid_fen FROM fund_recipients "
+        "WHERE fund_id = $1 AND recipient_id = $2",
+        {SqlParam::Text(fund_id), SqlParam::Text(recipient_id)}, [&](const SqlRow& row) {
+          out = FundRecipientRow{fund_id, recipient_id, row.Text(0), row.Text(1), Money::Fen(row.Int(2)),
+                                 Money::Fen(row.Int(3)), std::nullopt};
+        });
+    if (!found.ok()) return found.status();
+    return out;
+  }
+
  private:
   struct StagedLine {
     int64_t line_no;
@@ -578,7 +780,8 @@ class SqlLedgerTx final : public LedgerTx {
 // The tables CountRows may name.
 constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "expenditures", "expenditure_draws",
                                    "fund_accounts", "payouts", "policy_awarded", "loan_claims", "loan_claim_lines",
-                                   "loan_claim_keys"};
+                                   "loan_claim_keys", "funds", "fund_entries", "fund_recipients",
+                                   "fund_daily", "fund_recipient_daily"};
 
 template <class Enum, size_t N>
 std::optional<Enum> EnumFromName(absl::string_view name, const Enum (&values)[N], const char* (*name_of)(Enum)) {
@@ -994,6 +1197,142 @@ absl::StatusOr<std::vector<ClaimLineRow>> Ledger::ListClaimLines(const ClaimLine
       rows.push_back(std::move(l));
       return absl::OkStatus();
     });
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+namespace {
+// The WHERE conditions of a fund filter on table alias `f` (paging aside), parameters from $first on.
+std::string FundWhere(const FundFilter& f, std::vector<std::string>* texts, std::vector<SqlParam>* params) {
+  std::string where;
+  texts->reserve(f.fund_ids.size() + 4);  // the views into it stay put
+  auto add = [&](std::string value) {
+    texts->push_back(std::move(value));
+    params->push_back(SqlParam::Text(texts->back()));
+    return absl::StrCat("$", params->size());
+  };
+  if (!f.fund_ids.empty()) {
+    std::vector<std::string> marks;
+    for (const auto& id : f.fund_ids) marks.push_back(add(id));
+    absl::StrAppend(&where, " AND f.fund_id IN (", absl::StrJoin(marks, ", "), ")");
+  }
+  if (f.budget_year) {
+    params->push_back(SqlParam::Int(f.budget_year));
+    absl::StrAppend(&where, " AND f.budget_year = $", params->size());
+  }
+  if (!f.purpose.empty()) absl::StrAppend(&where, " AND f.purpose = ", add(f.purpose));
+  if (!f.level.empty()) absl::StrAppend(&where, " AND f.level = ", add(f.level));
+  // A prefix match that any index on region_code can use and no LIKE pattern can subvert.
+  if (!f.region_prefix.empty()) {
+    absl::StrAppend(&where, " AND substr(f.region_code, 1, ", f.region_prefix.size(), ") = ", add(f.region_prefix));
+  }
+  return where;
+}
+
+std::string QualifiedFundColumns() {
+  std::vector<std::string> cols = absl::StrSplit(kFundColumns, ", ");
+  for (auto& c : cols) c = "f." + c;
+  return absl::StrJoin(cols, ", ");
+}
+}  // namespace
+
+absl::StatusOr<std::optional<FundRow>> Ledger::GetFund(const std::string& fund_id) {
+  std::vector<FundRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return ReadFunds(session, absl::StrCat("SELECT ", kFundColumns, " FROM funds WHERE fund_id = $1"),
+                     {SqlParam::Text(fund_id)}, &rows);
+  });
+  if (!s.ok()) return s;
+  if (rows.empty()) return std::optional<FundRow>();
+  return std::optional<FundRow>(std::move(rows.front()));
+}
+
+absl::StatusOr<std::vector<FundRow>> Ledger::ListFunds(const FundFilter& f) {
+  std::vector<std::string> texts;
+  std::vector<SqlParam> params = {SqlParam::Int(f.after_seq)};
+  std::string sql = absl::StrCat("SELECT ", QualifiedFundColumns(), " FROM funds f WHERE f.seq > $1",
+                                 FundWhere(f, &texts, &params), " ORDER BY f.seq");
+  if (f.limit > 0) {
+    params.push_back(SqlParam::Int(f.limit));
+    absl::StrAppend(&sql, " LIMIT $", params.size());
+  }
+  std::vector<FundRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return ReadFunds(session, sql, params, &rows);
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<std::vector<FundFigures>> Ledger::FundFiguresAsOf(const FundFilter& f, Date as_of) {
+  const std::string day = as_of.ToString();
+  std::vector<std::string> texts;
+  std::vector<SqlParam> params = {SqlParam::Text(day)};
+  // Per fund, a sum over its days (at most one row per day), not over its entries.
+  const std::string sql = absl::StrCat(
+      "SELECT ", QualifiedFundColumns(),
+      ", COALESCE(SUM(d.budget_fen), 0), COALESCE(SUM(d.allocated_fen), 0), COALESCE(SUM(d.paid_fen), 0) "
+      "FROM funds f LEFT JOIN fund_daily d ON d.fund_id = f.fund_id AND d.date <= $1 WHERE 1 = 1",
+      FundWhere(f, &texts, &params), " GROUP BY ", QualifiedFundColumns(), " ORDER BY f.seq");
+  std::vector<FundFigures> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return session.Query(sql, params, [&](const SqlRow& q) -> absl::Status {
+      auto fund = ReadFund(q);
+      if (!fund.ok()) return fund.status();
+      rows.push_back({std::move(*fund), Money::Fen(q.Int(16)), Money::Fen(q.Int(17)), Money::Fen(q.Int(18))});
+      return absl::OkStatus();
+    });
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<std::vector<FundRecipientRow>> Ledger::RecipientFiguresAsOf(const std::vector<std::string>& fund_ids,
+                                                                           Date as_of) {
+  std::vector<FundRecipientRow> rows;
+  if (fund_ids.empty()) return rows;
+  const std::string day = as_of.ToString();
+  std::vector<SqlParam> params = {SqlParam::Text(day)};
+  std::vector<std::string> marks;
+  for (const auto& id : fund_ids) {
+    params.push_back(SqlParam::Text(id));
+    marks.push_back(absl::StrCat("$", params.size()));
+  }
+  const std::string sql = absl::StrCat(
+      "SELECT r.fund_id, r.recipient_id, r.recipient_kind, r.region_code, SUM(d.allocated_fen), SUM(d.paid_fen), "
+      "MAX(d.date) FROM fund_recipients r JOIN fund_recipient_daily d ON d.fund_id = r.fund_id "
+      "AND d.recipient_id = r.recipient_id AND d.date <= $1 WHERE r.fund_id IN (",
+      absl::StrJoin(marks, ", "),
+      ") GROUP BY r.fund_id, r.recipient_id, r.recipient_kind, r.region_code "
+      "HAVING SUM(d.allocated_fen) > 0 ORDER BY r.fund_id, r.recipient_id");
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return session.Query(sql, params, [&](const SqlRow& q) -> absl::Status {
+      auto last = DateColumn(q, 6);
+      if (!last.ok()) return last.status();
+      rows.push_back({q.Text(0), q.Text(1), q.Text(2), q.Text(3), Money::Fen(q.Int(4)), Money::Fen(q.Int(5)), *last});
+      return absl::OkStatus();
+    });
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<std::vector<PayoutRow>> Ledger::OverduePayoutsAsOf(Date as_of) {
+  const std::string day = as_of.ToString();
+  std::vector<PayoutRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return ReadPayouts(session,
+                       absl::StrCat("SELECT ", kPayoutColumns,
+                                    " FROM payouts WHERE determination_date <= $1 AND due_date <> '' AND due_date < $1 "
+                                    "AND (status = 'SCHEDULED' OR (status = 'DISBURSED' AND paid_date > $1)) "
+                                    "ORDER BY seq"),
+                       {SqlParam::Text(day)}, &rows);
   });
   if (!s.ok()) return s;
   return rows;

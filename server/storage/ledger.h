@@ -36,6 +36,12 @@ class Ledger final : public Storage {
   absl::StatusOr<std::optional<ClaimRow>> GetClaim(int64_t claim_seq) override;
   absl::StatusOr<std::vector<ClaimRow>> ListClaims(const ClaimFilter& filter) override;
   absl::StatusOr<std::vector<ClaimLineRow>> ListClaimLines(const ClaimLineFilter& filter) override;
+  absl::StatusOr<std::optional<FundRow>> GetFund(const std::string& fund_id) override;
+  absl::StatusOr<std::vector<FundRow>> ListFunds(const FundFilter& filter) override;
+  absl::StatusOr<std::vector<FundFigures>> FundFiguresAsOf(const FundFilter& filter, Date as_of) override;
+  absl::StatusOr<std::vector<FundRecipientRow>> RecipientFiguresAsOf(const std::vector<std::string>& fund_ids,
+                                                                     Date as_of) override;
+  absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) override;
 
   Dialect& dialect() { return *dialect_; }
 

@@ -173,6 +173,70 @@ const std::vector<Migration>& LedgerMigrations() {
         SchemaStep::Trigger({"loan_claim_keys_release", "loan_claim_keys", "DELETE",
                              "(SELECT status FROM loan_claims WHERE seq = OLD.claim_seq) <> 'REJECTED'",
                              "a once-only key is released only when its claim is rejected"})}},
+      {"funds from budget to beneficiary: funds, dated entries, recipients, daily figures",
+       {SchemaStep::Sql(R"sql(
+          CREATE TABLE funds (
+            seq             {{id}},
+            fund_id         TEXT NOT NULL UNIQUE,
+            name            TEXT NOT NULL,
+            budget_year     INTEGER NOT NULL,
+            level           TEXT NOT NULL,
+            purpose         TEXT NOT NULL,
+            region_code     TEXT NOT NULL,
+            date            TEXT NOT NULL,
+            document_no     TEXT NOT NULL,
+            target_prefixes TEXT NOT NULL,
+            min_target_share TEXT NOT NULL,
+            forbidden_categories TEXT NOT NULL,
+            budget_fen      BIGINT NOT NULL CHECK (budget_fen >= 0),
+            allocated_fen   BIGINT NOT NULL DEFAULT 0 CHECK (allocated_fen >= 0 AND allocated_fen <= budget_fen),
+            paid_fen        BIGINT NOT NULL DEFAULT 0 CHECK (paid_fen >= 0 AND paid_fen <= allocated_fen),
+            created_by      TEXT NOT NULL,
+            created_at      TEXT NOT NULL);
+          -- Every movement of money, dated; reports as of a date read their sums.
+          CREATE TABLE fund_entries (
+            id           {{id}},
+            fund_id      TEXT NOT NULL REFERENCES funds (fund_id),
+            kind         TEXT NOT NULL CHECK (kind IN ('BUDGET', 'ADJUSTMENT', 'ALLOCATION', 'PAYMENT')),
+            recipient_id TEXT NOT NULL,
+            amount_fen   BIGINT NOT NULL,
+            date         TEXT NOT NULL,
+            document_no  TEXT NOT NULL,
+            category     TEXT NOT NULL,
+            payee        TEXT NOT NULL,
+            reference    TEXT NOT NULL,
+            request_id   TEXT NOT NULL,
+            created_by   TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            CHECK (kind = 'ADJUSTMENT' OR amount_fen > 0));
+          CREATE TABLE fund_recipients (
+            fund_id        TEXT NOT NULL REFERENCES funds (fund_id),
+            recipient_id   TEXT NOT NULL,
+            recipient_kind TEXT NOT NULL,
+            region_code    TEXT NOT NULL,
+            allocated_fen  BIGINT NOT NULL CHECK (allocated_fen >= 0),
+            paid_fen       BIGINT NOT NULL CHECK (paid_fen >= 0 AND paid_fen <= allocated_fen),
+            PRIMARY KEY (fund_id, recipient_id));
+          -- Sums per day, kept with each entry: a report as of any date reads days, not entries.
+          CREATE TABLE fund_daily (
+            fund_id       TEXT NOT NULL,
+            date          TEXT NOT NULL,
+            budget_fen    BIGINT NOT NULL,
+            allocated_fen BIGINT NOT NULL,
+            paid_fen      BIGINT NOT NULL,
+            PRIMARY KEY (fund_id, date));
+          CREATE TABLE fund_recipient_daily (
+            fund_id       TEXT NOT NULL,
+            recipient_id  TEXT NOT NULL,
+            date          TEXT NOT NULL,
+            allocated_fen BIGINT NOT NULL,
+            paid_fen      BIGINT NOT NULL,
+            PRIMARY KEY (fund_id, recipient_id, date));
+        )sql"),
+        // Entries are the record: appended, never changed or deleted; funds are never deleted.
+        SchemaStep::Trigger({"fund_entries_no_update", "fund_entries", "UPDATE", "", "fund entries are append-only"}),
+        SchemaStep::Trigger({"fund_entries_no_delete", "fund_entries", "DELETE", "", "fund entries are append-only"}),
+        SchemaStep::Trigger({"funds_no_delete", "funds", "DELETE", "", "funds are never deleted"})}},
   };
   return *kMigrations;
 }

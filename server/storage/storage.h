@@ -178,6 +178,85 @@ struct ClaimLineFilter {
   int limit = 100;
 };
 
+// ---- Funds (资金动态监控) -------------------------------------------------------------------------
+// A fund's money moves only by dated entries (budget, adjustments, allocations to recipients,
+// payments to them), appended and never changed; the database holds allocated ≤ budget and, per
+// fund and per recipient, paid ≤ allocated. Reports as of a date read per-day sums kept with
+// every entry.
+enum class FundEntryKind { kBudget, kAdjustment, kAllocation, kPayment };
+
+struct FundRow {
+  int64_t seq = 0;
+  std::string fund_id;
+  std::string name;
+  int budget_year = 0;
+  std::string level;    // the API's names: CENTRAL_DIRECT, …
+  std::string purpose;  // LOAN_INTEREST_SUBSIDY, EDUCATION, …
+  std::string region_code;
+  Date date;
+  std::string document_no;
+  std::vector<std::string> target_prefixes;
+  std::string min_target_share;  // percent text, "" for none
+  std::vector<std::string> forbidden_categories;
+  Money budget;  // every entry so far
+  Money allocated;
+  Money paid;
+  std::string created_by;
+};
+
+struct FundEntry {
+  FundEntryKind kind = FundEntryKind::kBudget;
+  std::string fund_id;
+  std::string recipient_id;    // allocations and payments
+  std::string recipient_kind;  // allocations: SCHOOL, BANK, REWARD_POLICY, UNIT
+  std::string region_code;     // allocations: the recipient's region
+  Money amount;                // > 0, but an adjustment may be negative
+  Date date;
+  std::string document_no;
+  std::string category;  // payments
+  std::string payee;
+  std::string reference;
+  std::string request_id;
+  std::string created_by;
+};
+
+struct FundRecipientRow {
+  std::string fund_id;
+  std::string recipient_id;
+  std::string recipient_kind;
+  std::string region_code;
+  Money allocated;
+  Money paid;
+  std::optional<Date> last_movement;  // the latest allocation or payment counted
+};
+
+struct FundFilter {
+  std::vector<std::string> fund_ids;  // empty: every fund
+  int budget_year = 0;                // 0: every year
+  std::string purpose;
+  std::string level;
+  std::string region_prefix;  // of the fund's region_code
+  int64_t after_seq = 0;
+  int limit = 0;  // 0: no limit
+};
+
+// A fund with what its entries dated on or before a date add up to.
+struct FundFigures {
+  FundRow fund;
+  Money budget;
+  Money allocated;
+  Money paid;
+};
+
+// A fund's (or one recipient's) sums of the entries dated on or before a date, and the date of
+// its latest entry of all.
+struct FundSums {
+  Money budget;
+  Money allocated;
+  Money paid;
+  std::optional<Date> latest;
+};
+
 // The operations available inside one transaction.
 class LedgerTx {
  public:
@@ -220,6 +299,21 @@ class LedgerTx {
   // SUBMITTED → REJECTED; its once-only keys are released for a later claim.
   virtual absl::StatusOr<ClaimRow> RejectClaim(int64_t claim_seq, const std::string& reason,
                                                const std::string& reviewer) = 0;
+
+  // Funds. The fund, locked for this transaction; none for an unknown id.
+  virtual absl::StatusOr<std::optional<FundRow>> FundForUpdate(const std::string& fund_id) = 0;
+  // A new fund (its budget entry included).
+  virtual absl::Status InsertFund(const FundRow& fund, const std::string& request_id) = 0;
+  // Appends the entry and moves the fund's, the recipient's and the day's figures; returns its
+  // id (FA-… for an allocation, FP-… for a payment, FB-… for a budget entry). The database
+  // refuses allocated > budget and paid > allocated.
+  virtual absl::StatusOr<std::string> PostFundEntry(const FundEntry& entry) = 0;
+  // Sums as of `as_of`: the fund's when `recipient_id` is empty, else the recipient's (budget 0).
+  virtual absl::StatusOr<FundSums> FundSumsAsOf(const std::string& fund_id, const std::string& recipient_id,
+                                                Date as_of) = 0;
+  // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
+  virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
+                                                                        const std::string& recipient_id) = 0;
 };
 
 class Storage {
@@ -272,6 +366,17 @@ class Storage {
   virtual absl::StatusOr<std::optional<ClaimRow>> GetClaim(int64_t claim_seq) = 0;
   virtual absl::StatusOr<std::vector<ClaimRow>> ListClaims(const ClaimFilter& filter) = 0;
   virtual absl::StatusOr<std::vector<ClaimLineRow>> ListClaimLines(const ClaimLineFilter& filter) = 0;
+
+  // Funds.
+  virtual absl::StatusOr<std::optional<FundRow>> GetFund(const std::string& fund_id) = 0;
+  virtual absl::StatusOr<std::vector<FundRow>> ListFunds(const FundFilter& filter) = 0;
+  // Every fund the filter selects (paging aside), with its figures as of `as_of`.
+  virtual absl::StatusOr<std::vector<FundFigures>> FundFiguresAsOf(const FundFilter& filter, Date as_of) = 0;
+  // The recipients of these funds with an allocation on or before `as_of`, with their figures then.
+  virtual absl::StatusOr<std::vector<FundRecipientRow>> RecipientFiguresAsOf(const std::vector<std::string>& fund_ids,
+                                                                             Date as_of) = 0;
+  // Payouts that were SCHEDULED and past their due date as of `as_of` (paid later, or not yet).
+  virtual absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) = 0;
 
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;

@@ -1,0 +1,367 @@
+// subsidyctl fund create|adjust|allocate|pay|list|show|report|alerts
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "claim_file.h"
+#include "cli.h"
+#include "money/money.h"
+#include "subsidy/v1/fund.grpc.pb.h"
+
+namespace subsidy::cli {
+namespace {
+
+std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
+std::unique_ptr<v1::FundService::Stub> Stub(Context& ctx) { return v1::FundService::NewStub(ctx.Channel()); }
+
+bool Fen(const Options& o, const std::string& name, int64_t* out) { return absl::SimpleAtoi(o.Get(name), out); }
+
+void PrintFund(Context& ctx, const v1::Fund& f) {
+  if (ctx.json) {
+    ctx.PrintJson(f);
+    return;
+  }
+  *ctx.out << f.fund_id() << "  " << f.name() << "\n"
+           << "  " << f.budget_year() << ", " << v1::Fund::Level_Name(f.level()) << ", "
+           << v1::Fund::Purpose_Name(f.purpose()) << ", region " << f.region_code() << ", " << f.date()
+           << (f.document_no().empty() ? "" : ", " + f.document_no()) << "\n"
+           << "  budget " << Yuan(f.budget_fen()) << " 元, allocated " << Yuan(f.allocated_fen()) << " 元, paid "
+           << Yuan(f.paid_fen()) << " 元, remaining " << Yuan(f.remaining_fen()) << " 元\n";
+  if (!f.target_region_prefixes().empty()) {
+    *ctx.out << "  targets " << absl::StrJoin(f.target_region_prefixes(), ",") << " (at least "
+             << f.min_target_share_percent() << " %)\n";
+  }
+  if (!f.forbidden_categories().empty()) *ctx.out << "  forbidden " << absl::StrJoin(f.forbidden_categories(), ",") << "\n";
+}
+
+int Create(Context& ctx, const Options& o) {
+  v1::CreateFundRequest req;
+  req.set_request_id(o.Get("request_id", "create-" + o.Get("fund")));
+  req.set_fund_id(o.Get("fund"));
+  req.set_name(o.Get("name"));
+  int year = 0;
+  if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage("--year must be a year");
+  req.set_budget_year(year);
+  v1::Fund::Level level;
+  if (!v1::Fund::Level_Parse(o.Get("level"), &level)) return ctx.Usage("--level: " + EnumChoices(v1::Fund::Level_descriptor()));
+  req.set_level(level);
+  v1::Fund::Purpose purpose;
+  if (!v1::Fund::Purpose_Parse(o.Get("purpose"), &purpose)) {
+    return ctx.Usage("--purpose: " + EnumChoices(v1::Fund::Purpose_descriptor()));
+  }
+  req.set_purpose(purpose);
+  req.set_region_code(o.Get("region"));
+  int64_t budget = 0;
+  if (!Fen(o, "budget_fen", &budget)) return ctx.Usage("--budget_fen must be an integer (分)");
+  req.set_budget_fen(budget);
+  req.set_date(o.Get("date"));
+  req.set_document_no(o.Get("document"));
+  for (absl::string_view p : absl::StrSplit(o.Get("targets"), ',', absl::SkipWhitespace())) {
+    req.add_target_region_prefixes(std::string(p));
+  }
+  req.set_min_target_share_percent(o.Get("min_target_share"));
+  for (absl::string_view c : absl::StrSplit(o.Get("forbidden"), ',', absl::SkipWhitespace())) {
+    req.add_forbidden_categories(std::string(c));
+  }
+  v1::Fund fund;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::CreateFund, req, &fund); rc) return rc;
+  PrintFund(ctx, fund);
+  return 0;
+}
+
+int Adjust(Context& ctx, const Options& o) {
+  v1::AdjustFundBudgetRequest req;
+  req.set_request_id(o.Get("request_id"));
+  req.set_fund_id(o.Get("fund"));
+  int64_t delta = 0;
+  if (!Fen(o, "delta_fen", &delta)) return ctx.Usage("--delta_fen must be an integer (分, ±)");
+  req.set_delta_fen(delta);
+  req.set_date(o.Get("date"));
+  req.set_document_no(o.Get("document"));
+  req.set_reason(o.Get("reason"));
+  v1::Fund fund;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::AdjustFundBudget, req, &fund); rc) return rc;
+  PrintFund(ctx, fund);
+  return 0;
+}
+
+int Allocate(Context& ctx, const Options& o) {
+  v1::AllocateFundRequest req;
+  req.set_request_id(o.Get("request_id"));
+  req.set_fund_id(o.Get("fund"));
+  v1::FundAllocation::RecipientKind kind;
+  if (!v1::FundAllocation::RecipientKind_Parse(o.Get("kind", "UNIT"), &kind)) {
+    return ctx.Usage("--kind: " + EnumChoices(v1::FundAllocation::RecipientKind_descriptor()));
+  }
+  req.set_recipient_kind(kind);
+  req.set_recipient_id(o.Get("recipient"));
+  req.set_region_code(o.Get("region"));
+  int64_t amount = 0;
+  if (!Fen(o, "amount_fen", &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
+  req.set_amount_fen(amount);
+  req.set_date(o.Get("date"));
+  req.set_document_no(o.Get("document"));
+  v1::FundAllocation a;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::AllocateFund, req, &a); rc) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(a);
+  } else {
+    *ctx.out << a.allocation_id() << "  " << a.fund_id() << " → " << a.recipient_id() << "  " << Yuan(a.amount_fen())
+             << " 元 on " << a.date() << "; the recipient has " << Yuan(a.recipient_allocated_fen()) << " 元 allocated, "
+             << Yuan(a.recipient_paid_fen()) << " 元 paid\n";
+  }
+  return 0;
+}
+
+int Pay(Context& ctx, const Options& o) {
+  v1::RecordFundPaymentRequest req;
+  req.set_request_id(o.Get("request_id"));
+  req.set_fund_id(o.Get("fund"));
+  req.set_recipient_id(o.Get("recipient"));
+  int64_t amount = 0;
+  if (!Fen(o, "amount_fen", &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
+  req.set_amount_fen(amount);
+  req.set_date(o.Get("date"));
+  req.set_category(o.Get("category"));
+  req.set_payee(o.Get("payee"));
+  req.set_reference(o.Get("reference"));
+  v1::FundPayment p;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::RecordFundPayment, req, &p); rc) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(p);
+  } else {
+    *ctx.out << p.payment_id() << "  " << p.fund_id() << " paid " << p.recipient_id() << "  " << Yuan(p.amount_fen())
+             << " 元 on " << p.date() << "; the recipient has " << Yuan(p.recipient_paid_fen()) << " of "
+             << Yuan(p.recipient_allocated_fen()) << " 元 paid\n";
+  }
+  return 0;
+}
+
+int Show(Context& ctx, const Options& o) {
+  if (o.positional().size() != 1) return ctx.Usage("fund show: give exactly one FUND_ID");
+  v1::GetFundRequest req;
+  req.set_fund_id(o.positional()[0]);
+  v1::Fund fund;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::GetFund, req, &fund); rc) return rc;
+  PrintFund(ctx, fund);
+  return 0;
+}
+
+// The filters the list, report and alerts share.
+template <class Req>
+int Filters(Context& ctx, const Options& o, Req* req) {
+  if (o.Has("year")) {
+    int year = 0;
+    if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage("--year must be a year");
+    req->set_budget_year(year);
+  }
+  if (o.Has("purpose")) {
+    v1::Fund::Purpose p;
+    if (!v1::Fund::Purpose_Parse(o.Get("purpose"), &p)) return ctx.Usage("--purpose: " + EnumChoices(v1::Fund::Purpose_descriptor()));
+    req->set_purpose(p);
+  }
+  if (o.Has("level")) {
+    v1::Fund::Level l;
+    if (!v1::Fund::Level_Parse(o.Get("level"), &l)) return ctx.Usage("--level: " + EnumChoices(v1::Fund::Level_descriptor()));
+    req->set_level(l);
+  }
+  req->set_region_prefix(o.Get("region"));
+  if constexpr (requires { req->add_fund_ids(); }) {
+    for (absl::string_view f : absl::StrSplit(o.Get("funds"), ',', absl::SkipWhitespace())) req->add_fund_ids(std::string(f));
+  }
+  return 0;
+}
+
+int List(Context& ctx, const Options& o) {
+  v1::ListFundsRequest req;
+  if (int rc = Filters(ctx, o, &req); rc) return rc;
+  auto stub = Stub(ctx);
+  for (;;) {
+    v1::ListFundsResponse resp;
+    if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::ListFunds, req, &resp); rc) return rc;
+    for (const auto& f : resp.funds()) {
+      if (ctx.json) {
+        ctx.PrintJson(f);
+      } else {
+        *ctx.out << absl::StrFormat("%-20s %4d %-15s %-22s %-8s %20s %20s %20s  %s\n", f.fund_id(), f.budget_year(),
+                                    v1::Fund::Level_Name(f.level()), v1::Fund::Purpose_Name(f.purpose()), f.region_code(),
+                                    Yuan(f.budget_fen()), Yuan(f.allocated_fen()), Yuan(f.paid_fen()), f.name());
+      }
+    }
+    if (resp.next_page_token().empty()) return 0;
+    req.set_page_token(resp.next_page_token());
+  }
+}
+
+// A bar of 20 cells for a percentage given as text ("47.60"), with time progress marked '|'.
+std::string Bar(const std::string& percent, const std::string& time) {
+  double p = 0, t = 0;  // display only: the figures themselves are exact text from the server
+  (void)absl::SimpleAtod(percent, &p);
+  (void)absl::SimpleAtod(time, &t);
+  const int filled = std::clamp(static_cast<int>(p / 5 + 0.5), 0, 20);
+  const int mark = std::clamp(static_cast<int>(t / 5 + 0.5), 0, 20);
+  std::string out;
+  for (int i = 0; i < 20; ++i) out += i == mark ? "|" : (i < filled ? "#" : ".");
+  return out;
+}
+
+int Report(Context& ctx, const Options& o) {
+  v1::GetExecutionReportRequest req;
+  req.set_as_of(o.Get("as_of"));
+  if (int rc = Filters(ctx, o, &req); rc) return rc;
+  if (o.Has("time_basis")) {
+    v1::TimeBasis b;
+    if (!v1::TimeBasis_Parse(o.Get("time_basis"), &b)) return ctx.Usage("--time_basis must be DAYS or MONTHS");
+    req.set_time_basis(b);
+  }
+  if (o.Has("group_by")) {
+    v1::ReportGrouping g;
+    if (!v1::ReportGrouping_Parse(o.Get("group_by"), &g)) return ctx.Usage("--group_by must be FUND, RECIPIENT or REGION");
+    req.set_group_by(g);
+  }
+  v1::ExecutionReport report;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::GetExecutionReport, req, &report); rc) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(report);
+    return 0;
+  }
+  auto rows = report.rows();
+  if (o.Has("csv")) {
+    *ctx.out << "key,fund_id,budget_fen,allocated_fen,paid_fen,allocation_progress_percent,execution_progress_percent,"
+                "time_progress_percent,target_share_percent,pace\n";
+    auto line = [&](const v1::ExecutionRow& r) {
+      *ctx.out << CsvCell(r.key()) << "," << CsvCell(r.fund_id()) << "," << r.budget_fen() << "," << r.allocated_fen()
+               << "," << r.paid_fen() << "," << r.allocation_progress_percent() << "," << r.execution_progress_percent()
+               << "," << r.time_progress_percent() << "," << r.target_share_percent() << "," << v1::Pace_Name(r.pace())
+               << "\n";
+    };
+    for (const auto& r : rows) line(r);
+    line(report.total());
+    return 0;
+  }
+  *ctx.out << "as of " << report.as_of() << " (time progress by " << report.time_basis() << ", tolerance "
+           << report.tolerance_points() << " points)\n";
+  *ctx.out << absl::StrFormat("%-20s %20s %8s %8s %8s %-7s %-20s %s\n", "key", "budget_元", "alloc%", "exec%", "time%",
+                              "pace", "execution |time", "target%");
+  auto print = [&](const v1::ExecutionRow& r) {
+    *ctx.out << absl::StrFormat("%-20s %20s %8s %8s %8s %-7s %-20s %s\n", r.key(), Yuan(r.budget_fen()),
+                                r.allocation_progress_percent(), r.execution_progress_percent(),
+                                r.time_progress_percent(), v1::Pace_Name(r.pace()),
+                                Bar(r.execution_progress_percent(), r.time_progress_percent()), r.target_share_percent());
+  };
+  for (const auto& r : rows) print(r);
+  print(report.total());
+  return 0;
+}
+
+int Alerts(Context& ctx, const Options& o) {
+  v1::ListFundAlertsRequest req;
+  req.set_as_of(o.Get("as_of"));
+  if (int rc = Filters(ctx, o, &req); rc) return rc;
+  v1::ListFundAlertsResponse resp;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::ListFundAlerts, req, &resp); rc) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(resp);
+    return 0;
+  }
+  for (const auto& a : resp.alerts()) {
+    *ctx.out << absl::StrFormat("%-20s %-20s %-20s %-10s %s\n", v1::FundAlert::Kind_Name(a.kind()), a.fund_id(),
+                                a.subject_id(), a.since(), a.message());
+  }
+  if (resp.alerts().empty()) *ctx.out << "no alerts as of " << req.as_of() << "\n";
+  return 0;
+}
+
+const std::vector<OptionSpec> kFilters = {{"year", "budget year"},
+                                          {"purpose", "LOAN_INTEREST_SUBSIDY, EDUCATION, ENTERPRISE_REWARD or OTHER"},
+                                          {"level", "CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY"},
+                                          {"region", "prefix of the fund's region code"}};
+
+std::vector<OptionSpec> With(std::vector<OptionSpec> options) {
+  options.insert(options.end(), kFilters.begin(), kFilters.end());
+  return options;
+}
+
+}  // namespace
+
+void RegisterFundCommands(Registry& r) {
+  r.Add({{"fund", "create"},
+         "create a fund with its budget (finance)",
+         "Example: subsidyctl fund create --fund=CZ-2021-KEY --name=常州重点资金 --year=2021 --level=MUNICIPAL \\\n"
+         "  --purpose=OTHER --region=3204 --budget_fen=615000000000 --date=2021-01-05 --document=常财预〔2021〕1号",
+         {{"fund", "the fund's id (yours to choose)", true},
+          {"name", "its name", true},
+          {"year", "budget year", true},
+          {"level", "CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY", true},
+          {"purpose", "LOAN_INTEREST_SUBSIDY, EDUCATION, ENTERPRISE_REWARD or OTHER", true},
+          {"region", "the fund's region code", true},
+          {"budget_fen", "the initial budget in 分", true},
+          {"date", "the budget's date", true},
+          {"document", "the budget document's number"},
+          {"targets", "region code prefixes the fund must mostly reach, e.g. 6529,6530,6531,6532"},
+          {"min_target_share", "percent of allocations that must reach the targets, e.g. 80"},
+          {"forbidden", "categories the fund may not pay for, comma-separated"},
+          {"request_id", "default: create-FUND"}},
+         Create});
+  r.Add({{"fund", "adjust"},
+         "raise or cut a fund's budget (never below what is allocated)",
+         "",
+         {{"fund", "fund id", true},
+          {"delta_fen", "± 分", true},
+          {"date", "YYYY-MM-DD", true},
+          {"reason", "why", true},
+          {"document", "the document's number"},
+          {"request_id", "a unique id for this change", true}},
+         Adjust});
+  r.Add({{"fund", "allocate"},
+         "allocate (分配下达) part of a fund to a recipient (never beyond the budget)",
+         "",
+         {{"fund", "fund id", true},
+          {"recipient", "the recipient's id (a school id, bank id, reward policy id or unit)", true},
+          {"kind", "SCHOOL, BANK, REWARD_POLICY or UNIT (default UNIT)"},
+          {"region", "the recipient's region code", true},
+          {"amount_fen", "分", true},
+          {"date", "YYYY-MM-DD", true},
+          {"document", "the allocation document's number"},
+          {"request_id", "a unique id for this allocation", true}},
+         Allocate});
+  r.Add({{"fund", "pay"},
+         "record a payment from a recipient's allocation (never beyond what is unpaid)",
+         "",
+         {{"fund", "fund id", true},
+          {"recipient", "the recipient's id", true},
+          {"amount_fen", "分", true},
+          {"date", "YYYY-MM-DD", true},
+          {"category", "expenditure category (refused when on the fund's negative list)"},
+          {"payee", "who was paid"},
+          {"reference", "voucher or reference"},
+          {"request_id", "a unique id for this payment", true}},
+         Pay});
+  r.Add({{"fund", "list"}, "list funds with their budget, allocated and paid", "", With({}), List});
+  r.Add({{"fund", "show"}, "show one fund", "Usage: subsidyctl fund show FUND_ID", {}, Show});
+  r.Add({{"fund", "report"},
+         "execution against time progress (序时进度) as of a date: a row per fund (recipient, region) and a total",
+         "Progress = allocated or paid ÷ budget; time progress = day of the year ÷ days in it (or months ended ÷ 12);\n"
+         "pace AHEAD (execution ≥ time), BEHIND (within the tolerance), LAGGING. The bar shows execution, '|' time.",
+         With({{"as_of", "YYYY-MM-DD", true},
+               {"time_basis", "DAYS (default) or MONTHS"},
+               {"group_by", "FUND (default), RECIPIENT or REGION"},
+               {"funds", "only these fund ids, comma-separated"},
+               {"csv", "CSV out", false, true}}),
+         Report});
+  r.Add({{"fund", "alerts"},
+         "alerts as of a date: lagging execution, idle allocations, overdue payouts, missed target shares",
+         "",
+         With({{"as_of", "YYYY-MM-DD", true}, {"funds", "only these fund ids, comma-separated"}}),
+         Alerts});
+}
+
+}  // namespace subsidy::cli

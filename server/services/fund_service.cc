@@ -1,0 +1,604 @@
+// FundService: funds from budget to beneficiary. Mutations: validate → check the fund's figures
+// (as of the entry's date and in all) → post one dated entry; reports and alerts: the figures as
+// of a date from storage, every definition from calc/funds/execution.h.
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "funds/execution.h"
+#include "services/common.h"
+#include "services/services.h"
+
+namespace subsidy::service {
+namespace {
+
+constexpr char kFundBudgetExceeded[] = "FUND_BUDGET_EXCEEDED";
+constexpr char kAllocationExceeded[] = "ALLOCATION_EXCEEDED";
+constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
+constexpr char kFundExists[] = "FUND_EXISTS";
+constexpr char kBackDated[] = "ENTRY_BACK_DATED";
+
+absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max) {
+  if (value.size() < min || value.size() > max) {
+    return InvalidField(field, absl::StrCat(min, " to ", max, " digits (GB/T 2260 region code)"));
+  }
+  for (char c : value) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return InvalidField(field, "digits only");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required) {
+  if (required && value.empty()) return InvalidField(field, "is required");
+  if (value.size() > max) return InvalidField(field, absl::StrCat("at most ", max, " bytes"));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAmount(int64_t fen, absl::string_view field) {
+  if (fen <= 0) return InvalidField(field, "must be positive (分)");
+  return absl::OkStatus();
+}
+
+void FundToProto(const storage::FundRow& f, v1::Fund* out) {
+  out->set_fund_id(f.fund_id);
+  out->set_name(f.name);
+  out->set_budget_year(f.budget_year);
+  v1::Fund::Level level;
+  if (v1::Fund::Level_Parse(f.level, &level)) out->set_level(level);
+  v1::Fund::Purpose purpose;
+  if (v1::Fund::Purpose_Parse(f.purpose, &purpose)) out->set_purpose(purpose);
+  out->set_region_code(f.region_code);
+  out->set_budget_fen(f.budget.fen());
+  out->set_date(f.date.ToString());
+  out->set_document_no(f.document_no);
+  for (const auto& p : f.target_prefixes) out->add_target_region_prefixes(p);
+  out->set_min_target_share_percent(f.min_target_share);
+  for (const auto& c : f.forbidden_categories) out->add_forbidden_categories(c);
+  out->set_allocated_fen(f.allocated.fen());
+  out->set_paid_fen(f.paid.fen());
+  out->set_remaining_fen(f.budget.fen() - f.paid.fen());
+  out->set_created_by(f.created_by);
+}
+
+// The fund, or NOT_FOUND.
+absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id) {
+  auto fund = tx.FundForUpdate(fund_id);
+  if (!fund.ok()) return fund.status();
+  if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", fund_id));
+  return std::move(**fund);
+}
+
+// Categories a fund's payments may not be for: the data's for its purpose (education funds: the
+// categories no source may pay), and the fund's own negative list.
+bool CategoryForbidden(const PolicyData& data, const storage::FundRow& fund, const std::string& category) {
+  if (std::find(fund.forbidden_categories.begin(), fund.forbidden_categories.end(), category) !=
+      fund.forbidden_categories.end()) {
+    return true;
+  }
+  if (fund.purpose == "EDUCATION") {
+    const auto* info = data.education().FindCategory(category);
+    return info != nullptr && info->permitted_sources.empty();
+  }
+  return false;
+}
+
+// A cut, or money leaving, may not be dated before the fund's latest entry: every report as of
+// any date then keeps allocated ≤ budget and paid ≤ allocated.
+absl::Status NotBackDated(const storage::FundSums& sums, Date date, absl::string_view what) {
+  if (sums.latest && date < *sums.latest) {
+    return FailedPrecondition(kBackDated, absl::StrCat(what, " dated ", date.ToString(),
+                                                       " is before the fund's latest entry of ",
+                                                       sums.latest->ToString()));
+  }
+  return absl::OkStatus();
+}
+
+namespace handlers {
+
+absl::Status CreateFund(Call& call, const v1::CreateFundRequest& req, v1::Fund* out) {
+  if (auto s = ValidateId(req.fund_id(), "fund_id"); !s.ok()) return s;
+  if (auto s = ValidateText(req.name(), "name", 200, true); !s.ok()) return s;
+  if (req.budget_year() < 2000 || req.budget_year() > 2100) return InvalidField("budget_year", "a year, 2000 to 2100");
+  if (req.level() == v1::Fund::LEVEL_UNSPECIFIED || !v1::Fund::Level_IsValid(req.level())) {
+    return InvalidField("level", "CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY");
+  }
+  if (req.purpose() == v1::Fund::PURPOSE_UNSPECIFIED || !v1::Fund::Purpose_IsValid(req.purpose())) {
+    return InvalidField("purpose", "LOAN_INTEREST_SUBSIDY, EDUCATION, ENTERPRISE_REWARD or OTHER");
+  }
+  if (auto s = ValidateDigits(req.region_code(), "region_code", 2, 12); !s.ok()) return s;
+  if (req.budget_fen() < 0) return InvalidField("budget_fen", "must not be negative");
+  auto date = ParseDate(req.date(), "date");
+  if (!date.ok()) return date.status();
+  if (auto s = ValidateText(req.document_no(), "document_no", 100, false); !s.ok()) return s;
+  for (int i = 0; i < req.target_region_prefixes_size(); ++i) {
+    if (auto s = ValidateDigits(req.target_region_prefixes(i), absl::StrCat("target_region_prefixes[", i, "]"), 2, 12);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!req.min_target_share_percent().empty()) {
+    auto share = Rate::Parse(req.min_target_share_percent());
+    if (!share.ok() || share->units() > 100 * Rate::kUnitsPerPercent) {
+      return InvalidField("min_target_share_percent", "a percentage from 0 to 100, e.g. \"80\"");
+    }
+    if (req.target_region_prefixes().empty()) {
+      return InvalidField("min_target_share_percent", "needs target_region_prefixes");
+    }
+  }
+  for (int i = 0; i < req.forbidden_categories_size(); ++i) {
+    if (auto s = ValidateId(req.forbidden_categories(i), absl::StrCat("forbidden_categories[", i, "]")); !s.ok()) {
+      return s;
+    }
+  }
+  storage::FundRow row;
+  row.fund_id = req.fund_id();
+  row.name = req.name();
+  row.budget_year = req.budget_year();
+  row.level = v1::Fund::Level_Name(req.level());
+  row.purpose = v1::Fund::Purpose_Name(req.purpose());
+  row.region_code = req.region_code();
+  row.date = *date;
+  row.document_no = req.document_no();
+  row.target_prefixes.assign(req.target_region_prefixes().begin(), req.target_region_prefixes().end());
+  row.min_target_share = req.min_target_share_percent();
+  row.forbidden_categories.assign(req.forbidden_categories().begin(), req.forbidden_categories().end());
+  row.budget = Money::Fen(req.budget_fen());
+  row.created_by = call.caller();
+  return call.Mutate(
+      req, {"fund:" + req.fund_id()},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Fund> {
+        auto existing = tx.FundForUpdate(req.fund_id());
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          return FailedPrecondition(kFundExists, absl::StrCat("fund ", req.fund_id(), " exists already"));
+        }
+        if (auto s = tx.InsertFund(row, req.request_id()); !s.ok()) return s;
+        auto made = LockedFund(tx, req.fund_id());
+        if (!made.ok()) return made.status();
+        if (auto s = call.Audit(tx, req.request_id(), req.fund_id(), "OK",
+                                absl::StrCat("fund created, budget ", row.budget.fen(), " fen"));
+            !s.ok()) {
+          return s;
+        }
+        v1::Fund fund;
+        FundToProto(*made, &fund);
+        return fund;
+      },
+      out);
+}
+
+absl::Status AdjustFundBudget(Call& call, const v1::AdjustFundBudgetRequest& req, v1::Fund* out) {
+  if (req.delta_fen() == 0) return InvalidField("delta_fen", "must not be 0");
+  auto date = ParseDate(req.date(), "date");
+  if (!date.ok()) return date.status();
+  if (auto s = ValidateText(req.document_no(), "document_no", 100, false); !s.ok()) return s;
+  if (auto s = ValidateText(req.reason(), "reason", 1000, true); !s.ok()) return s;
+  return call.Mutate(
+      req, {"fund:" + req.fund_id()},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Fund> {
+        auto fund = LockedFund(tx, req.fund_id());
+        if (!fund.ok()) return fund.status();
+        if (*date < fund->date) return InvalidField("date", "before the fund's own date");
+        auto after = fund->budget.Plus(Money::Fen(req.delta_fen()));
+        if (!after.ok()) return InvalidField("delta_fen", "out of range");
+        if (req.delta_fen() < 0) {
+          auto sums = tx.FundSumsAsOf(req.fund_id(), "", *date);
+          if (!sums.ok()) return sums.status();
+          if (auto s = NotBackDated(*sums, *date, "a budget cut"); !s.ok()) return s;
+          if (*after < fund->allocated) {
+            return FailedPrecondition(kFundBudgetExceeded,
+                                      absl::StrCat("the budget would be ", after->ToYuanString(), " 元, below the ",
+                                                   fund->allocated.ToYuanString(), " 元 already allocated"));
+          }
+        }
+        storage::FundEntry e;
+        e.kind = storage::FundEntryKind::kAdjustment;
+        e.fund_id = req.fund_id();
+        e.amount = Money::Fen(req.delta_fen());
+        e.date = *date;
+        e.document_no = req.document_no();
+        e.reference = req.reason();
+        e.request_id = req.request_id();
+        e.created_by = call.caller();
+        auto id = tx.PostFundEntry(e);
+        if (!id.ok()) return id.status();
+        if (auto s = call.Audit(tx, req.request_id(), req.fund_id(), "OK",
+                                absl::StrCat("budget ", req.delta_fen() > 0 ? "+" : "", req.delta_fen(), " fen: ",
+                                             req.reason()));
+            !s.ok()) {
+          return s;
+        }
+        auto now = LockedFund(tx, req.fund_id());
+        if (!now.ok()) return now.status();
+        v1::Fund f;
+        FundToProto(*now, &f);
+        return f;
+      },
+      out);
+}
+
+absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::FundAllocation* out) {
+  if (req.recipient_kind() == v1::FundAllocation::RECIPIENT_KIND_UNSPECIFIED ||
+      !v1::FundAllocation::RecipientKind_IsValid(req.recipient_kind())) {
+    return InvalidField("recipient_kind", "SCHOOL, BANK, REWARD_POLICY or UNIT");
+  }
+  if (auto s = ValidateId(req.recipient_id(), "recipient_id"); !s.ok()) return s;
+  if (auto s = ValidateDigits(req.region_code(), "region_code", 2, 12); !s.ok()) return s;
+  if (auto s = ValidateAmount(req.amount_fen(), "amount_fen"); !s.ok()) return s;
+  auto date = ParseDate(req.date(), "date");
+  if (!date.ok()) return date.status();
+  if (auto s = ValidateText(req.document_no(), "document_no", 100, false); !s.ok()) return s;
+  const std::string kind = v1::FundAllocation::RecipientKind_Name(req.recipient_kind());
+  return call.Mutate(
+      req, {"fund:" + req.fund_id()},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundAllocation> {
+        auto fund = LockedFund(tx, req.fund_id());
+        if (!fund.ok()) return fund.status();
+        if (*date < fund->date) return InvalidField("date", "before the fund's own date");
+        auto recipient = tx.FundRecipient(req.fund_id(), req.recipient_id());
+        if (!recipient.ok()) return recipient.status();
+        if (recipient->has_value() &&
+            ((*recipient)->recipient_kind != kind || (*recipient)->region_code != req.region_code())) {
+          return InvalidField("recipient_id", absl::StrCat("is a ", (*recipient)->recipient_kind, " of region ",
+                                                           (*recipient)->region_code, " in this fund already"));
+        }
+        // Within the budget as of the allocation's date, and within the budget in all.
+        auto sums = tx.FundSumsAsOf(req.fund_id(), "", *date);
+        if (!sums.ok()) return sums.status();
+        const Money amount = Money::Fen(req.amount_fen());
+        if (fund->allocated.fen() + amount.fen() > std::min(fund->budget.fen(), sums->budget.fen())) {
+          return FailedPrecondition(
+              kFundBudgetExceeded,
+              absl::StrCat("allocating ", amount.ToYuanString(), " 元 would exceed the budget: ",
+                           sums->budget.ToYuanString(), " 元 as of ", date->ToString(), ", ",
+                           fund->allocated.ToYuanString(), " 元 allocated"));
+        }
+        storage::FundEntry e;
+        e.kind = storage::FundEntryKind::kAllocation;
+        e.fund_id = req.fund_id();
+        e.recipient_id = req.recipient_id();
+        e.recipient_kind = kind;
+        e.region_code = req.region_code();
+        e.amount = amount;
+        e.date = *date;
+        e.document_no = req.document_no();
+        e.request_id = req.request_id();
+        e.created_by = call.caller();
+        auto id = tx.PostFundEntry(e);
+        if (!id.ok()) return id.status();
+        auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
+        if (!now.ok()) return now.status();
+        if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
+                                absl::StrCat(req.fund_id(), " → ", req.recipient_id(), ": ", amount.fen(), " fen"));
+            !s.ok()) {
+          return s;
+        }
+        v1::FundAllocation a;
+        a.set_allocation_id(*id);
+        a.set_fund_id(req.fund_id());
+        a.set_recipient_kind(req.recipient_kind());
+        a.set_recipient_id(req.recipient_id());
+        a.set_region_code(req.region_code());
+        a.set_amount_fen(amount.fen());
+        a.set_date(date->ToString());
+        a.set_document_no(req.document_no());
+        a.set_recipient_allocated_fen((*now)->allocated.fen());
+        a.set_recipient_paid_fen((*now)->paid.fen());
+        return a;
+      },
+      out);
+}
+
+absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& req, v1::FundPayment* out) {
+  if (auto s = ValidateId(req.recipient_id(), "recipient_id"); !s.ok()) return s;
+  if (auto s = ValidateAmount(req.amount_fen(), "amount_fen"); !s.ok()) return s;
+  auto date = ParseDate(req.date(), "date");
+  if (!date.ok()) return date.status();
+  if (!req.category().empty()) {
+    if (auto s = ValidateId(req.category(), "category"); !s.ok()) return s;
+  }
+  if (auto s = ValidateText(req.payee(), "payee", 200, false); !s.ok()) return s;
+  if (auto s = ValidateText(req.reference(), "reference", 200, false); !s.ok()) return s;
+  return call.Mutate(
+      req, {"fund:" + req.fund_id()},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundPayment> {
+        auto fund = LockedFund(tx, req.fund_id());
+        if (!fund.ok()) return fund.status();
+        if (!req.category().empty() && CategoryForbidden(call.data(), *fund, req.category())) {
+          return FailedPrecondition(kCategoryForbidden, absl::StrCat("fund ", req.fund_id(), " may not pay for ",
+                                                                     req.category(), " (its negative list)"));
+        }
+        auto recipient = tx.FundRecipient(req.fund_id(), req.recipient_id());
+        if (!recipient.ok()) return recipient.status();
+        const Money amount = Money::Fen(req.amount_fen());
+        // Within what is allocated to the recipient as of the payment's date and unpaid in all.
+        auto sums = tx.FundSumsAsOf(req.fund_id(), req.recipient_id(), *date);
+        if (!sums.ok()) return sums.status();
+        const int64_t paid = recipient->has_value() ? (*recipient)->paid.fen() : 0;
+        const int64_t unpaid = sums->allocated.fen() - paid;
+        if (amount.fen() > unpaid) {
+          return FailedPrecondition(
+              kAllocationExceeded,
+              absl::StrCat("paying ", amount.ToYuanString(), " 元 to ", req.recipient_id(), " exceeds its unpaid allocation of ",
+                           Money::Fen(std::max<int64_t>(unpaid, 0)).ToYuanString(), " 元 as of ", date->ToString()));
+        }
+        storage::FundEntry e;
+        e.kind = storage::FundEntryKind::kPayment;
+        e.fund_id = req.fund_id();
+        e.recipient_id = req.recipient_id();
+        e.amount = amount;
+        e.date = *date;
+        e.category = req.category();
+        e.payee = req.payee();
+        e.reference = req.reference();
+        e.request_id = req.request_id();
+        e.created_by = call.caller();
+        auto id = tx.PostFundEntry(e);
+        if (!id.ok()) return id.status();
+        auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
+        if (!now.ok()) return now.status();
+        if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
+                                absl::StrCat(req.fund_id(), " paid ", req.recipient_id(), ": ", amount.fen(), " fen"));
+            !s.ok()) {
+          return s;
+        }
+        v1::FundPayment p;
+        p.set_payment_id(*id);
+        p.set_fund_id(req.fund_id());
+        p.set_recipient_id(req.recipient_id());
+        p.set_amount_fen(amount.fen());
+        p.set_date(date->ToString());
+        p.set_category(req.category());
+        p.set_payee(req.payee());
+        p.set_reference(req.reference());
+        p.set_recipient_allocated_fen((*now)->allocated.fen());
+        p.set_recipient_paid_fen((*now)->paid.fen());
+        return p;
+      },
+      out);
+}
+
+absl::Status GetFund(Call& call, const v1::GetFundRequest& req, v1::Fund* out) {
+  auto fund = call.storage().GetFund(req.fund_id());
+  if (!fund.ok()) return fund.status();
+  if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
+  FundToProto(**fund, out);
+  return absl::OkStatus();
+}
+
+template <class Req>
+storage::FundFilter FilterOf(const Req& req) {
+  storage::FundFilter f;
+  if constexpr (requires { req.fund_ids(); }) f.fund_ids.assign(req.fund_ids().begin(), req.fund_ids().end());
+  f.budget_year = req.budget_year();
+  if (req.purpose() != v1::Fund::PURPOSE_UNSPECIFIED) f.purpose = v1::Fund::Purpose_Name(req.purpose());
+  if (req.level() != v1::Fund::LEVEL_UNSPECIFIED) f.level = v1::Fund::Level_Name(req.level());
+  f.region_prefix = req.region_prefix();
+  return f;
+}
+
+absl::Status ListFunds(Call& call, const v1::ListFundsRequest& req, v1::ListFundsResponse* out) {
+  storage::FundFilter f = FilterOf(req);
+  auto page = ParsePage(req.page_size(), req.page_token());
+  if (!page.ok()) return page.status();
+  f.after_seq = page->after;
+  f.limit = page->limit;
+  auto rows = call.storage().ListFunds(f);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  for (const auto& r : *rows) FundToProto(r, out->add_funds());
+  if (more) out->set_next_page_token(EncodePageToken(rows->back().seq));
+  return absl::OkStatus();
+}
+
+// What a report and the alerts are made from: the funds as of a date, their recipients then.
+struct Position {
+  Date as_of;
+  std::vector<storage::FundFigures> funds;
+  std::vector<storage::FundRecipientRow> recipients;
+};
+
+template <class Req>
+absl::StatusOr<Position> PositionOf(Call& call, const Req& req) {
+  auto as_of = ParseDate(req.as_of(), "as_of");
+  if (!as_of.ok()) return as_of.status();
+  for (int i = 0; i < req.fund_ids_size(); ++i) {
+    if (auto s = ValidateId(req.fund_ids(i), absl::StrCat("fund_ids[", i, "]")); !s.ok()) return s;
+  }
+  if (!req.region_prefix().empty()) {
+    if (auto s = ValidateDigits(req.region_prefix(), "region_prefix", 1, 12); !s.ok()) return s;
+  }
+  Position p{*as_of, {}, {}};
+  auto funds = call.storage().FundFiguresAsOf(FilterOf(req), *as_of);
+  if (!funds.ok()) return funds.status();
+  p.funds = std::move(*funds);
+  std::vector<std::string> ids;
+  for (const auto& f : p.funds) ids.push_back(f.fund.fund_id);
+  auto recipients = call.storage().RecipientFiguresAsOf(ids, *as_of);
+  if (!recipients.ok()) return recipients.status();
+  p.recipients = std::move(*recipients);
+  return p;
+}
+
+// The share of a fund's allocations (as of the date) that went to its target regions.
+std::optional<funds::Ratio> TargetShare(const storage::FundFigures& f,
+                                        const std::vector<storage::FundRecipientRow>& recipients) {
+  if (f.fund.target_prefixes.empty()) return std::nullopt;
+  int64_t target = 0, all = 0;
+  for (const auto& r : recipients) {
+    if (r.fund_id != f.fund.fund_id) continue;
+    all += r.allocated.fen();
+    if (funds::InTargetRegion(r.region_code, f.fund.target_prefixes)) target += r.allocated.fen();
+  }
+  return funds::Ratio::Of(target, all);
+}
+
+v1::Pace PaceToProto(funds::Pace p) {
+  switch (p) {
+    case funds::Pace::kAhead: return v1::AHEAD;
+    case funds::Pace::kBehind: return v1::BEHIND;
+    case funds::Pace::kLagging: return v1::LAGGING;
+  }
+  return v1::PACE_UNSPECIFIED;
+}
+
+void FillRow(const std::string& key, const std::string& fund_id, Money budget, Money allocated, Money paid,
+             const funds::Ratio& time, Rate tolerance, v1::ExecutionRow* row) {
+  row->set_key(key);
+  row->set_fund_id(fund_id);
+  row->set_budget_fen(budget.fen());
+  row->set_allocated_fen(allocated.fen());
+  row->set_paid_fen(paid.fen());
+  const funds::Ratio execution = funds::Ratio::Of(paid, budget);
+  row->set_allocation_progress_percent(funds::Ratio::Of(allocated, budget).PercentText());
+  row->set_execution_progress_percent(execution.PercentText());
+  row->set_time_progress_percent(time.PercentText());
+  row->set_pace(PaceToProto(funds::PaceOf(execution, time, tolerance)));
+}
+
+Rate Tolerance() { return Rate::FromBasisPoints(funds::kDefaultTolerancePoints * 100); }
+
+absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
+  auto position = PositionOf(call, req);
+  if (!position.ok()) return position.status();
+  const funds::TimeBasis basis = req.time_basis() == v1::MONTHS ? funds::TimeBasis::kMonths : funds::TimeBasis::kDays;
+  const Rate tolerance = Tolerance();
+  out->set_as_of(position->as_of.ToString());
+  out->set_time_basis(basis == funds::TimeBasis::kMonths ? "MONTHS" : "DAYS");
+  out->set_tolerance_points(tolerance.ToString());
+  Money budget, allocated, paid;
+  auto add = [](Money* sum, Money v) -> absl::Status {
+    auto next = sum->Plus(v);
+    if (!next.ok()) return next.status();
+    *sum = *next;
+    return absl::OkStatus();
+  };
+  std::set<int> years;
+  std::map<std::string, const storage::FundFigures*> by_id;
+  for (const auto& f : position->funds) {
+    by_id[f.fund.fund_id] = &f;
+    years.insert(f.fund.budget_year);
+    for (auto [sum, v] : {std::pair{&budget, f.budget}, {&allocated, f.allocated}, {&paid, f.paid}}) {
+      if (auto s = add(sum, v); !s.ok()) return s;
+    }
+  }
+  const auto time_of = [&](int year) { return funds::TimeProgress(year, position->as_of, basis); };
+  switch (req.group_by()) {
+    case v1::RECIPIENT:
+      // A recipient's row: what it was allocated (its budget) and what it was paid.
+      for (const auto& r : position->recipients) {
+        const auto& f = *by_id.at(r.fund_id);
+        FillRow(r.recipient_id, r.fund_id, r.allocated, r.allocated, r.paid, time_of(f.fund.budget_year), tolerance,
+                out->add_rows());
+        out->mutable_rows()->rbegin()->set_budget_year(f.fund.budget_year);
+      }
+      break;
+    case v1::REGION: {
+      // A region's row: the allocations to recipients of that region and their payments.
+      std::map<std::string, std::pair<Money, Money>> regions;
+      for (const auto& r : position->recipients) {
+        auto& [a, p] = regions[r.region_code];
+        if (auto s = add(&a, r.allocated); !s.ok()) return s;
+        if (auto s = add(&p, r.paid); !s.ok()) return s;
+      }
+      const int year = years.size() == 1 ? *years.begin() : position->as_of.ToYmd().year;
+      for (const auto& [region, figures] : regions) {
+        FillRow(region, "", figures.first, figures.first, figures.second, time_of(year), tolerance, out->add_rows());
+      }
+      break;
+    }
+    default:
+      for (const auto& f : position->funds) {
+        auto* row = out->add_rows();
+        FillRow(f.fund.fund_id, f.fund.fund_id, f.budget, f.allocated, f.paid, time_of(f.fund.budget_year), tolerance,
+                row);
+        row->set_name(f.fund.name);
+        row->set_budget_year(f.fund.budget_year);
+        if (auto share = TargetShare(f, position->recipients)) row->set_target_share_percent(share->PercentText());
+      }
+  }
+  // The total's time progress: the funds' budget year when they share one, else the year of as_of.
+  const int year = years.size() == 1 ? *years.begin() : position->as_of.ToYmd().year;
+  FillRow("TOTAL", "", budget, allocated, paid, time_of(year), tolerance, out->mutable_total());
+  out->mutable_total()->set_budget_year(year);
+  return absl::OkStatus();
+}
+
+absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1::ListFundAlertsResponse* out) {
+  auto position = PositionOf(call, req);
+  if (!position.ok()) return position.status();
+  const Date as_of = position->as_of;
+  const Rate tolerance = Tolerance();
+  auto alert = [&](v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject,
+                   std::string message, std::optional<Date> since) {
+    auto* a = out->add_alerts();
+    a->set_kind(kind);
+    a->set_fund_id(fund_id);
+    a->set_subject_id(subject);
+    a->set_message(std::move(message));
+    if (since) a->set_since(since->ToString());
+  };
+  std::map<std::string, std::string> reward_policy_fund;  // policy_id → the fund allocated to it
+  for (const auto& f : position->funds) {
+    const auto execution = funds::Ratio::Of(f.paid, f.budget);
+    const auto time = funds::TimeProgress(f.fund.budget_year, as_of, funds::TimeBasis::kDays);
+    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging) {
+      alert(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
+            absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
+                         " % (tolerance ", tolerance.ToString(), " points)"),
+            std::nullopt);
+    }
+    if (!f.fund.min_target_share.empty() && f.allocated.fen() > 0) {
+      auto minimum = Rate::Parse(f.fund.min_target_share);
+      auto share = TargetShare(f, position->recipients);
+      if (minimum.ok() && share && share->BelowPercent(*minimum)) {
+        alert(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
+              absl::StrCat("target share ", share->PercentText(), " % is below the minimum of ", f.fund.min_target_share,
+                           " %"),
+              std::nullopt);
+      }
+    }
+  }
+  for (const auto& r : position->recipients) {
+    if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
+    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, funds::kDefaultIdleDays)) {
+      alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
+            absl::StrCat(Money::Fen(r.allocated.fen() - r.paid.fen()).ToYuanString(), " 元 allocated to ",
+                         r.recipient_id, " unpaid, no movement for more than ", funds::kDefaultIdleDays, " days"),
+            r.last_movement);
+    }
+  }
+  // Overdue payouts: every one when no fund is asked for, else those of the funds asked for.
+  const bool filtered = !req.fund_ids().empty() || req.budget_year() || req.purpose() || req.level() ||
+                        !req.region_prefix().empty();
+  auto payouts = call.storage().OverduePayoutsAsOf(as_of);
+  if (!payouts.ok()) return payouts.status();
+  for (const auto& p : *payouts) {
+    auto it = reward_policy_fund.find(p.policy_id);
+    if (filtered && it == reward_policy_fund.end()) continue;
+    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of)) continue;
+    alert(v1::FundAlert::OVERDUE_PAYOUT, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
+          absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id, " was due on ",
+                       p.due_date->ToString()),
+          p.due_date->AddDays(1));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace handlers
+}  // namespace
+
+#define SUBSIDY_FUND_RPC(Rpc, runs) SUBSIDY_UNARY_RPC(FundServiceImpl, "subsidy.v1.FundService", Rpc, runs)
+SUBSIDY_FUND_RPC(CreateFund, Runs::kMutation)
+SUBSIDY_FUND_RPC(AdjustFundBudget, Runs::kMutation)
+SUBSIDY_FUND_RPC(AllocateFund, Runs::kMutation)
+SUBSIDY_FUND_RPC(RecordFundPayment, Runs::kMutation)
+SUBSIDY_FUND_RPC(GetFund, Runs::kInline)
+SUBSIDY_FUND_RPC(ListFunds, Runs::kInline)
+SUBSIDY_FUND_RPC(GetExecutionReport, Runs::kInline)
+SUBSIDY_FUND_RPC(ListFundAlerts, Runs::kInline)
+#undef SUBSIDY_FUND_RPC
+
+}  // namespace subsidy::service
