@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 #include <google/protobuf/text_format.h>
@@ -109,6 +111,110 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
       for (int i = 0; i < check.alerts_size(); ++i) EXPECT_TRUE(Matches(check.alerts(i), alerts.alerts(i)));
     }
   }
+}
+
+// Who may do what with funds, replays, and the refusals a finance officer meets.
+TEST(FundE2e, RolesReplaysAndRefusals) {
+  TempDir dir;
+  const std::string config = dir.path() + "/callers.textproto";
+  std::map<std::string, std::string> tokens;
+  for (const auto& [name, roles] : std::vector<std::pair<std::string, std::string>>{
+           {"finance-1", "finance"}, {"auditor-1", "auditor"}, {"bank-1", "bank"}}) {
+    auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=" + roles});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+    tokens[name] = m[1].str();
+  }
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::FundService::NewStub((*server)->Channel());
+  auto as = [&](const std::string& who) {
+    auto ctx = Call();
+    ctx->AddMetadata("authorization", "Bearer " + tokens.at(who));
+    return ctx;
+  };
+  v1::CreateFundRequest create;
+  create.set_request_id("c1");
+  create.set_fund_id("EDU-2021");
+  create.set_name("义务教育公用经费");
+  create.set_budget_year(2021);
+  create.set_level(v1::Fund::CENTRAL_DIRECT);
+  create.set_purpose(v1::Fund::EDUCATION);
+  create.set_region_code("110106");
+  create.set_budget_fen(1'000'000);
+  create.set_date("2021-01-04");
+  create.add_forbidden_categories("TRAVEL");
+  v1::Fund fund;
+  EXPECT_EQ(stub->CreateFund(as("auditor-1").get(), create, &fund).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub->CreateFund(as("bank-1").get(), create, &fund).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub->CreateFund(as("finance-1").get(), create, &fund).ok());
+  EXPECT_EQ(fund.created_by(), "finance-1");
+  // A replay answers the first fund; another request for the same fund_id is refused.
+  auto ctx = as("finance-1");
+  ASSERT_TRUE(stub->CreateFund(ctx.get(), create, &fund).ok());
+  EXPECT_EQ(ctx->GetServerInitialMetadata().count("subsidy-replay"), 1u);
+  create.set_request_id("c2");
+  EXPECT_EQ(ReasonOf(stub->CreateFund(as("finance-1").get(), create, &fund)), "FUND_EXISTS");
+
+  v1::AllocateFundRequest alloc;
+  alloc.set_request_id("a1");
+  alloc.set_fund_id("EDU-2021");
+  alloc.set_recipient_kind(v1::FundAllocation::SCHOOL);
+  alloc.set_recipient_id("110106-FT001");
+  alloc.set_region_code("110106");
+  alloc.set_amount_fen(1'000'001);
+  alloc.set_date("2021-02-01");
+  v1::FundAllocation allocation;
+  EXPECT_EQ(ReasonOf(stub->AllocateFund(as("finance-1").get(), alloc, &allocation)), "FUND_BUDGET_EXCEEDED");
+  alloc.set_amount_fen(600'000);
+  ASSERT_TRUE(stub->AllocateFund(as("finance-1").get(), alloc, &allocation).ok());
+  alloc.set_request_id("a0");
+  alloc.set_date("2020-12-31");  // before the fund
+  EXPECT_EQ(stub->AllocateFund(as("finance-1").get(), alloc, &allocation).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::AdjustFundBudgetRequest cut;
+  cut.set_request_id("j1");
+  cut.set_fund_id("EDU-2021");
+  cut.set_delta_fen(-500'000);
+  cut.set_date("2021-03-01");
+  cut.set_reason("mid-year cut");
+  EXPECT_EQ(ReasonOf(stub->AdjustFundBudget(as("finance-1").get(), cut, &fund)), "FUND_BUDGET_EXCEEDED");
+
+  v1::RecordFundPaymentRequest pay;
+  pay.set_request_id("p1");
+  pay.set_fund_id("EDU-2021");
+  pay.set_recipient_id("110106-FT001");
+  pay.set_amount_fen(100'000);
+  pay.set_date("2021-03-01");
+  v1::FundPayment payment;
+  for (const char* category : {"STAFF_PAY", "TRAVEL"}) {  // the data's negative list, the fund's own
+    pay.set_category(category);
+    EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)), "EXPENDITURE_CATEGORY_FORBIDDEN");
+  }
+  pay.set_category("TEACHING");
+  pay.set_amount_fen(600'001);
+  EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)), "ALLOCATION_EXCEEDED");
+  pay.set_amount_fen(100'000);
+  pay.set_date("2021-01-15");  // before the allocation: nothing to pay from then
+  EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)), "ALLOCATION_EXCEEDED");
+  pay.set_date("2021-03-01");
+  ASSERT_TRUE(stub->RecordFundPayment(as("finance-1").get(), pay, &payment).ok());
+  EXPECT_EQ(payment.recipient_paid_fen(), 100'000);
+
+  // The auditor reads everything; a bank reads nothing of funds.
+  v1::GetExecutionReportRequest report_req;
+  report_req.set_as_of("2021-06-30");
+  v1::ExecutionReport report;
+  ASSERT_TRUE(stub->GetExecutionReport(as("auditor-1").get(), report_req, &report).ok());
+  EXPECT_EQ(report.total().paid_fen(), 100'000);
+  EXPECT_EQ(report.total().execution_progress_percent(), "10.00");
+  EXPECT_EQ(stub->GetExecutionReport(as("bank-1").get(), report_req, &report).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetFundRequest get;
+  get.set_fund_id("NOPE");
+  EXPECT_EQ(stub->GetFund(as("auditor-1").get(), get, &fund).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FundGoldenE2e, ::testing::Values("sqlite", "postgres"),

@@ -470,6 +470,72 @@ TEST_P(StorageTest, OverlappingClaimsUnderConcurrencyAcceptEachLoanOnce) {
   EXPECT_EQ(total_accepted, kLoans);
 }
 
+// ---- Funds -------------------------------------------------------------------------------------
+
+absl::Status Post(Storage& storage, const std::string& rid, FundEntryKind kind, const std::string& recipient,
+                  int64_t fen, const char* date) {
+  return storage
+      .RunIdempotent({rid, "Fund", rid},
+                     [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+                       FundEntry e;
+                       e.kind = kind;
+                       e.fund_id = "F1";
+                       e.recipient_id = recipient;
+                       e.recipient_kind = "UNIT";
+                       e.region_code = "3204";
+                       e.amount = Money::Fen(fen);
+                       e.date = Day(date);
+                       e.request_id = rid;
+                       return tx.PostFundEntry(e);
+                     })
+      .status();
+}
+
+TEST_P(StorageTest, TheDatabaseKeepsAFundWithinItsBudgetAndAllocations) {
+  FundRow fund;
+  fund.fund_id = "F1";
+  fund.name = "fund";
+  fund.budget_year = 2021;
+  fund.level = "MUNICIPAL";
+  fund.purpose = "OTHER";
+  fund.region_code = "3204";
+  fund.date = Day("2021-01-05");
+  fund.budget = Money::Fen(1000);
+  ASSERT_TRUE(storage_
+                  ->RunIdempotent({"f", "CreateFund", "x"},
+                                  [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+                                    if (auto s = tx.InsertFund(fund, "f"); !s.ok()) return s;
+                                    return std::string();
+                                  })
+                  .ok());
+  ASSERT_TRUE(Post(*storage_, "a1", FundEntryKind::kAllocation, "R1", 600, "2021-02-01").ok());
+  // The service checks first; the database refuses even a transaction that did not.
+  EXPECT_FALSE(Post(*storage_, "a2", FundEntryKind::kAllocation, "R2", 401, "2021-02-02").ok());
+  EXPECT_FALSE(Post(*storage_, "p0", FundEntryKind::kPayment, "R2", 1, "2021-02-02").ok());  // no allocation
+  ASSERT_TRUE(Post(*storage_, "p1", FundEntryKind::kPayment, "R1", 600, "2021-03-01").ok());
+  EXPECT_FALSE(Post(*storage_, "p2", FundEntryKind::kPayment, "R1", 1, "2021-03-02").ok());
+  EXPECT_FALSE(Post(*storage_, "j1", FundEntryKind::kAdjustment, "", -401, "2021-03-02").ok());
+  ASSERT_TRUE(Post(*storage_, "j2", FundEntryKind::kAdjustment, "", -400, "2021-03-02").ok());
+  EXPECT_EQ(Count("fund_entries"), 4);  // budget, allocation, payment, adjustment: nothing refused
+
+  // As of a date: the sums of what is dated on or before it.
+  FundFilter all;
+  auto before = storage_->FundFiguresAsOf(all, Day("2021-02-28"));
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_EQ(before->size(), 1u);
+  EXPECT_EQ((*before)[0].budget, Money::Fen(1000));
+  EXPECT_EQ((*before)[0].allocated, Money::Fen(600));
+  EXPECT_EQ((*before)[0].paid, Money::Fen(0));
+  auto after = storage_->FundFiguresAsOf(all, Day("2021-12-31"));
+  EXPECT_EQ((*after)[0].budget, Money::Fen(600));
+  EXPECT_EQ((*after)[0].paid, Money::Fen(600));
+  auto recipients = storage_->RecipientFiguresAsOf({"F1"}, Day("2021-02-15"));
+  ASSERT_TRUE(recipients.ok());
+  ASSERT_EQ(recipients->size(), 1u);
+  EXPECT_EQ((*recipients)[0].last_movement, Day("2021-02-01"));
+  EXPECT_TRUE(storage_->RecipientFiguresAsOf({"F1"}, Day("2021-01-31"))->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StorageTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
