@@ -58,8 +58,4 @@ bool IsIdle(Money allocated, Money paid, Date last_movement, Date as_of, int idl
 // A SCHEDULED payout is overdue as of `as_of` from the day after its due date.
 bool IsOverdue(Date due_date, Date as_of);
 
-// Fund report and alert defaults (the data may say otherwise).
-inline constexpr int kDefaultIdleDays = 30;
-inline constexpr int64_t kDefaultTolerancePoints = 10;
-
 }  // namespace subsidy::funds

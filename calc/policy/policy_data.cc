@@ -21,6 +21,7 @@ constexpr char kProvincesFile[] = "provinces_cn.textproto";
 constexpr char kLoanRegimesFile[] = "loan_regimes.textproto";
 constexpr char kEducationFile[] = "education.textproto";
 constexpr char kRewardFile[] = "reward_policies.textproto";
+constexpr char kFundsFile[] = "funds.textproto";
 
 // FNV-1a, 64 bit: a stable content fingerprint (not a security hash).
 uint64_t Fnv1a(uint64_t h, absl::string_view data) {
@@ -351,6 +352,36 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
   return out;
 }
 
+absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::string* content) {
+  pb::FundMonitoringData msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kFundsFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  FundMonitoring out;
+  auto tolerance = Rate::Parse(msg.tolerance_points());
+  if (!tolerance.ok() || tolerance->units() > 100 * Rate::kUnitsPerPercent) {
+    return f->ErrorAt("tolerance_points", -1, "tolerance_points", "a number of percentage points from 0 to 100");
+  }
+  out.tolerance = *tolerance;
+  if (msg.idle_days() <= 0 || msg.idle_days() > 366) return f->ErrorAt("idle_days", -1, "idle_days", "1 to 366 days");
+  out.idle_days = msg.idle_days();
+  if (!ValidStatus(msg.status())) return f->ErrorAt("status", -1, "status", "C, P or U");
+  out.status = Sure(msg.status());
+  if (msg.source().empty()) return f->ErrorAt("source", -1, "source", "every rule names its source");
+  out.source = msg.source();
+  static const std::set<std::string> kPurposes = {"LOAN_INTEREST_SUBSIDY", "EDUCATION", "ENTERPRISE_REWARD", "OTHER"};
+  for (int i = 0; i < msg.purposes_size(); ++i) {
+    const auto& p = msg.purposes(i);
+    const std::string what = absl::StrCat("purposes[", i, "] (", p.purpose(), ")");
+    if (!kPurposes.count(p.purpose()) || out.forbidden_by_purpose.count(p.purpose())) {
+      return f->ErrorAt("purposes", i, what, "an API purpose name, listed once");
+    }
+    if (!ValidStatus(p.status()) || p.source().empty()) return f->ErrorAt("purposes", i, what, "status and source");
+    out.forbidden_by_purpose[p.purpose()].assign(p.forbidden_categories().begin(), p.forbidden_categories().end());
+  }
+  return out;
+}
+
 absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* content) {
   pb::RewardPolicyTable msg;
   std::unique_ptr<DataFile> f;
@@ -528,9 +559,13 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
   auto rewards = LoadRewards(dir, &c_reward);
   if (!rewards.ok()) return rewards.status();
   data->rewards_ = std::move(*rewards);
+  std::string c_funds;
+  auto monitoring = LoadFundMonitoring(dir, &c_funds);
+  if (!monitoring.ok()) return monitoring.status();
+  data->fund_monitoring_ = std::move(*monitoring);
 
   uint64_t h = 14695981039346656037ull;
-  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward}) {
+  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward, &c_funds}) {
     h = Fnv1a(h, *part);
     h = Fnv1a(h, absl::string_view("\0", 1));
   }

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "policy/education_data.h"
+#include "policy/fund_data.h"
 #include "policy/loan_regimes.h"
 #include "policy/reward_data.h"
 #include "time/calendar.h"
@@ -37,6 +38,7 @@ class PolicyData {
   const LoanRegimeTable& loan_regimes() const { return loan_regimes_; }
   const EducationPolicy& education() const { return education_; }
   const RewardCatalog& rewards() const { return rewards_; }
+  const FundMonitoring& fund_monitoring() const { return fund_monitoring_; }
   const ProvinceInfo* FindProvince(const std::string& code) const;
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
 
@@ -53,6 +55,7 @@ class PolicyData {
   LoanRegimeTable loan_regimes_;
   EducationPolicy education_;
   RewardCatalog rewards_;
+  FundMonitoring fund_monitoring_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
 };

@@ -70,18 +70,12 @@ absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::st
   return std::move(**fund);
 }
 
-// Categories a fund's payments may not be for: the data's for its purpose (education funds: the
-// categories no source may pay), and the fund's own negative list.
+// Categories a fund's payments may not be for: the data's for its purpose, and the fund's own
+// negative list.
 bool CategoryForbidden(const PolicyData& data, const storage::FundRow& fund, const std::string& category) {
-  if (std::find(fund.forbidden_categories.begin(), fund.forbidden_categories.end(), category) !=
-      fund.forbidden_categories.end()) {
-    return true;
-  }
-  if (fund.purpose == "EDUCATION") {
-    const auto* info = data.education().FindCategory(category);
-    return info != nullptr && info->permitted_sources.empty();
-  }
-  return false;
+  return std::find(fund.forbidden_categories.begin(), fund.forbidden_categories.end(), category) !=
+             fund.forbidden_categories.end() ||
+         data.fund_monitoring().Forbids(fund.purpose, category);
 }
 
 // A cut, or money leaving, may not be dated before the fund's latest entry: every report as of
@@ -458,13 +452,12 @@ void FillRow(const std::string& key, const std::string& fund_id, Money budget, M
   row->set_pace(PaceToProto(funds::PaceOf(execution, time, tolerance)));
 }
 
-Rate Tolerance() { return Rate::FromBasisPoints(funds::kDefaultTolerancePoints * 100); }
 
 absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
   auto position = PositionOf(call, req);
   if (!position.ok()) return position.status();
   const funds::TimeBasis basis = req.time_basis() == v1::MONTHS ? funds::TimeBasis::kMonths : funds::TimeBasis::kDays;
-  const Rate tolerance = Tolerance();
+  const Rate tolerance = call.data().fund_monitoring().tolerance;
   out->set_as_of(position->as_of.ToString());
   out->set_time_basis(basis == funds::TimeBasis::kMonths ? "MONTHS" : "DAYS");
   out->set_tolerance_points(tolerance.ToString());
@@ -530,7 +523,8 @@ absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1
   auto position = PositionOf(call, req);
   if (!position.ok()) return position.status();
   const Date as_of = position->as_of;
-  const Rate tolerance = Tolerance();
+  const Rate tolerance = call.data().fund_monitoring().tolerance;
+  const int idle_days = call.data().fund_monitoring().idle_days;
   auto alert = [&](v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject,
                    std::string message, std::optional<Date> since) {
     auto* a = out->add_alerts();
@@ -563,10 +557,10 @@ absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1
   }
   for (const auto& r : position->recipients) {
     if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
-    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, funds::kDefaultIdleDays)) {
+    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days)) {
       alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
             absl::StrCat(Money::Fen(r.allocated.fen() - r.paid.fen()).ToYuanString(), " 元 allocated to ",
-                         r.recipient_id, " unpaid, no movement for more than ", funds::kDefaultIdleDays, " days"),
+                         r.recipient_id, " unpaid, no movement for more than ", idle_days, " days"),
             r.last_movement);
     }
   }
