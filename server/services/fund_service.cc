@@ -9,14 +9,12 @@
 #include "common/status_util.h"
 #include "funds/execution.h"
 #include "services/common.h"
+#include "services/fund_postings.h"
 #include "services/services.h"
 
 namespace subsidy::service {
 namespace {
 
-constexpr char kFundBudgetExceeded[] = "FUND_BUDGET_EXCEEDED";
-constexpr char kAllocationExceeded[] = "ALLOCATION_EXCEEDED";
-constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
 constexpr char kFundExists[] = "FUND_EXISTS";
 constexpr char kBackDated[] = "ENTRY_BACK_DATED";
 
@@ -60,22 +58,6 @@ void FundToProto(const storage::FundRow& f, v1::Fund* out) {
   out->set_paid_fen(f.paid.fen());
   out->set_remaining_fen(f.budget.fen() - f.paid.fen());
   out->set_created_by(f.created_by);
-}
-
-// The fund, or NOT_FOUND.
-absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id) {
-  auto fund = tx.FundForUpdate(fund_id);
-  if (!fund.ok()) return fund.status();
-  if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", fund_id));
-  return std::move(**fund);
-}
-
-// Categories a fund's payments may not be for: the data's for its purpose, and the fund's own
-// negative list.
-bool CategoryForbidden(const PolicyData& data, const storage::FundRow& fund, const std::string& category) {
-  return std::find(fund.forbidden_categories.begin(), fund.forbidden_categories.end(), category) !=
-             fund.forbidden_categories.end() ||
-         data.fund_monitoring().Forbids(fund.purpose, category);
 }
 
 // A cut, or money leaving, may not be dated before the fund's latest entry: every report as of
@@ -230,37 +212,10 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundAllocation> {
         auto fund = LockedFund(tx, req.fund_id());
         if (!fund.ok()) return fund.status();
-        if (*date < fund->date) return InvalidField("date", "before the fund's own date");
-        auto recipient = tx.FundRecipient(req.fund_id(), req.recipient_id());
-        if (!recipient.ok()) return recipient.status();
-        if (recipient->has_value() &&
-            ((*recipient)->recipient_kind != kind || (*recipient)->region_code != req.region_code())) {
-          return InvalidField("recipient_id", absl::StrCat("is a ", (*recipient)->recipient_kind, " of region ",
-                                                           (*recipient)->region_code, " in this fund already"));
-        }
-        // Within the budget as of the allocation's date, and within the budget in all.
-        auto sums = tx.FundSumsAsOf(req.fund_id(), "", *date);
-        if (!sums.ok()) return sums.status();
         const Money amount = Money::Fen(req.amount_fen());
-        if (fund->allocated.fen() + amount.fen() > std::min(fund->budget.fen(), sums->budget.fen())) {
-          return FailedPrecondition(
-              kFundBudgetExceeded,
-              absl::StrCat("allocating ", amount.ToYuanString(), " 元 would exceed the budget: ",
-                           sums->budget.ToYuanString(), " 元 as of ", date->ToString(), ", ",
-                           fund->allocated.ToYuanString(), " 元 allocated"));
-        }
-        storage::FundEntry e;
-        e.kind = storage::FundEntryKind::kAllocation;
-        e.fund_id = req.fund_id();
-        e.recipient_id = req.recipient_id();
-        e.recipient_kind = kind;
-        e.region_code = req.region_code();
-        e.amount = amount;
-        e.date = *date;
-        e.document_no = req.document_no();
-        e.request_id = req.request_id();
-        e.created_by = call.caller();
-        auto id = tx.PostFundEntry(e);
+        auto id = AllocateFromFund(tx, *fund,
+                                   {req.recipient_id(), kind, req.region_code(), amount, *date, req.document_no(),
+                                    req.request_id(), call.caller()});
         if (!id.ok()) return id.status();
         auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
@@ -300,36 +255,10 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundPayment> {
         auto fund = LockedFund(tx, req.fund_id());
         if (!fund.ok()) return fund.status();
-        if (!req.category().empty() && CategoryForbidden(call.data(), *fund, req.category())) {
-          return FailedPrecondition(kCategoryForbidden, absl::StrCat("fund ", req.fund_id(), " may not pay for ",
-                                                                     req.category(), " (its negative list)"));
-        }
-        auto recipient = tx.FundRecipient(req.fund_id(), req.recipient_id());
-        if (!recipient.ok()) return recipient.status();
         const Money amount = Money::Fen(req.amount_fen());
-        // Within what is allocated to the recipient as of the payment's date and unpaid in all.
-        auto sums = tx.FundSumsAsOf(req.fund_id(), req.recipient_id(), *date);
-        if (!sums.ok()) return sums.status();
-        const int64_t paid = recipient->has_value() ? (*recipient)->paid.fen() : 0;
-        const int64_t unpaid = sums->allocated.fen() - paid;
-        if (amount.fen() > unpaid) {
-          return FailedPrecondition(
-              kAllocationExceeded,
-              absl::StrCat("paying ", amount.ToYuanString(), " 元 to ", req.recipient_id(), " exceeds its unpaid allocation of ",
-                           Money::Fen(std::max<int64_t>(unpaid, 0)).ToYuanString(), " 元 as of ", date->ToString()));
-        }
-        storage::FundEntry e;
-        e.kind = storage::FundEntryKind::kPayment;
-        e.fund_id = req.fund_id();
-        e.recipient_id = req.recipient_id();
-        e.amount = amount;
-        e.date = *date;
-        e.category = req.category();
-        e.payee = req.payee();
-        e.reference = req.reference();
-        e.request_id = req.request_id();
-        e.created_by = call.caller();
-        auto id = tx.PostFundEntry(e);
+        auto id = PayFromFund(tx, call.data(), *fund,
+                              {req.recipient_id(), amount, *date, req.category(), req.payee(), req.reference(),
+                               req.request_id(), call.caller()});
         if (!id.ok()) return id.status();
         auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();

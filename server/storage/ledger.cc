@@ -671,6 +671,21 @@ class SqlLedgerTx final : public LedgerTx {
     return out;
   }
 
+  absl::StatusOr<std::vector<std::string>> SchoolFunds(const std::string& school_id, const std::string& level) override {
+    std::vector<std::string> out;
+    auto st = s_.Query(
+        "SELECT r.fund_id, MIN(d.date) FROM fund_recipients r JOIN funds f ON f.fund_id = r.fund_id "
+        "JOIN fund_recipient_daily d ON d.fund_id = r.fund_id AND d.recipient_id = r.recipient_id "
+        "AND d.allocated_fen > 0 WHERE r.recipient_id = $1 AND r.recipient_kind = 'SCHOOL' AND f.level = $2 "
+        "AND r.paid_fen < r.allocated_fen GROUP BY r.fund_id ORDER BY MIN(d.date), r.fund_id",
+        {SqlParam::Text(school_id), SqlParam::Text(level)}, [&](const SqlRow& row) {
+          out.push_back(row.Text(0));
+          return absl::OkStatus();
+        });
+    if (!st.ok()) return st;
+    return out;
+  }
+
   absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                 const std::string& recipient_id) override {
     std::optional<FundRecipientRow> out;

@@ -217,6 +217,7 @@ const std::vector<Migration>& LedgerMigrations() {
             allocated_fen  BIGINT NOT NULL CHECK (allocated_fen >= 0),
             paid_fen       BIGINT NOT NULL CHECK (paid_fen >= 0 AND paid_fen <= allocated_fen),
             PRIMARY KEY (fund_id, recipient_id));
+          CREATE INDEX fund_recipients_recipient ON fund_recipients (recipient_id);
           -- Sums per day, kept with each entry: a report as of any date reads days, not entries.
           CREATE TABLE fund_daily (
             fund_id       TEXT NOT NULL,

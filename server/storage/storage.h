@@ -311,6 +311,9 @@ class LedgerTx {
   // Sums as of `as_of`: the fund's when `recipient_id` is empty, else the recipient's (budget 0).
   virtual absl::StatusOr<FundSums> FundSumsAsOf(const std::string& fund_id, const std::string& recipient_id,
                                                 Date as_of) = 0;
+  // The funds of `level` with money allocated to the school and not all paid, oldest allocation first.
+  virtual absl::StatusOr<std::vector<std::string>> SchoolFunds(const std::string& school_id,
+                                                               const std::string& level) = 0;
   // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
   virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                         const std::string& recipient_id) = 0;

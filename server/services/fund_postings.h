@@ -1,0 +1,55 @@
+// Posting to FundService funds, for every service that moves a fund's money (FundService itself,
+// school allocations and expenditures, reward disbursements, paid loan claims): the checks are
+// made here once, inside the caller's transaction, and the database holds the limits again.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "policy/policy_data.h"
+#include "storage/storage.h"
+
+namespace subsidy::service {
+
+inline constexpr char kFundBudgetExceeded[] = "FUND_BUDGET_EXCEEDED";
+inline constexpr char kAllocationExceeded[] = "ALLOCATION_EXCEEDED";
+inline constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
+inline constexpr char kFundSourceMismatch[] = "FUND_SOURCE_MISMATCH";
+
+// The fund, locked for the transaction, or NOT_FOUND naming it.
+absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id);
+
+struct AllocationSpec {
+  std::string recipient_id;
+  std::string recipient_kind;  // SCHOOL, BANK, REWARD_POLICY, UNIT
+  std::string region_code;
+  Money amount;
+  Date date;
+  std::string document_no;
+  std::string request_id;
+  std::string caller;
+};
+// Within the budget as of the date and in all (FUND_BUDGET_EXCEEDED), never before the fund's own
+// date, one kind and region per recipient. Returns the allocation id (FA-…).
+absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storage::FundRow& fund,
+                                             const AllocationSpec& a);
+
+struct PaymentSpec {
+  std::string recipient_id;
+  Money amount;
+  Date date;
+  std::string category;
+  std::string payee;
+  std::string reference;
+  std::string request_id;
+  std::string caller;
+};
+// What of the recipient's allocation may be paid on `date`: allocated as of it, less paid in all.
+absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id, const std::string& recipient_id,
+                              Date date);
+// Never beyond Payable (ALLOCATION_EXCEEDED), never for a category the fund's negative list or the
+// data's list for its purpose holds (EXPENDITURE_CATEGORY_FORBIDDEN). Returns the payment id (FP-…).
+absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+                                        const PaymentSpec& p);
+
+}  // namespace subsidy::service
