@@ -5,6 +5,7 @@
 #include "education/entitlement.h"
 #include "education/funds.h"
 #include "services/common.h"
+#include "services/fund_postings.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -60,6 +61,41 @@ absl::Status ValidateAmount(int64_t amount) {
   return absl::OkStatus();
 }
 
+// Each source's draw is paid from the school's funds of that level, oldest allocation first, as
+// far as they hold money allocated by the expenditure's date; the rest was never fund money.
+absl::StatusOr<std::vector<v1::FundDraw>> PayFromSchoolFunds(Call& call, storage::LedgerTx& tx,
+                                                             const v1::RecordExpenditureRequest& request,
+                                                             const std::vector<education::SourceAmount>& draws, Date date,
+                                                             const std::string& expenditure_id) {
+  std::vector<v1::FundDraw> out;
+  for (const auto& d : draws) {
+    auto funds = tx.SchoolFunds(request.school_id(), education::FundSourceName(d.source));
+    if (!funds.ok()) return funds.status();
+    Money remaining = d.amount;
+    for (const auto& fund_id : *funds) {
+      if (remaining.fen() == 0) break;
+      auto fund = LockedFund(tx, fund_id);
+      if (!fund.ok()) return fund.status();
+      auto payable = Payable(tx, fund_id, request.school_id(), date);
+      if (!payable.ok()) return payable.status();
+      const Money take = std::min(remaining, *payable);
+      if (take.fen() == 0) continue;
+      auto paid = PayFromFund(tx, call.data(), *fund,
+                              {request.school_id(), take, date, request.category(), request.school_id(),
+                               expenditure_id, request.request_id(), call.caller()});
+      if (!paid.ok()) return paid.status();
+      v1::FundDraw draw;
+      draw.set_fund_id(fund_id);
+      draw.set_payment_id(*paid);
+      draw.set_amount_fen(take.fen());
+      draw.set_source(ToProto(d.source));
+      out.push_back(std::move(draw));
+      remaining = Money::Fen(remaining.fen() - take.fen());
+    }
+  }
+  return out;
+}
+
 namespace handlers {
 
 absl::Status SplitGrant(Call&, const v1::SplitGrantRequest& request, v1::SplitGrantResponse* response) {
@@ -105,9 +141,30 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
   auto date = ParseDate(request.date(), "date");
   if (!date.ok()) return date.status();
   const Money amount = Money::Fen(request.amount_fen());
+  std::vector<std::string> locks = {"school:" + request.school_id()};
+  if (!request.fund_id().empty()) {
+    if (auto s = ValidateId(request.fund_id(), "fund_id"); !s.ok()) return s;
+    locks.push_back("fund:" + request.fund_id());
+  }
   return call.Mutate(
-      request, {"school:" + request.school_id()},
+      request, std::move(locks),
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundBalance> {
+        // With a fund: the same money is the fund's allocation to the school, in this transaction.
+        std::string fund_allocation;
+        if (!request.fund_id().empty()) {
+          auto fund = LockedFund(tx, request.fund_id());
+          if (!fund.ok()) return fund.status();
+          if (fund->level != education::FundSourceName(*source)) {
+            return FailedPrecondition(kFundSourceMismatch,
+                                      absl::StrCat("fund ", fund->fund_id, " is ", fund->level, " money, not ",
+                                                   education::FundSourceName(*source)));
+          }
+          auto allocated = AllocateFromFund(tx, *fund,
+                                            {request.school_id(), "SCHOOL", request.school_id().substr(0, 6), amount,
+                                             *date, "", request.request_id(), call.caller()});
+          if (!allocated.ok()) return allocated.status();
+          fund_allocation = *allocated;
+        }
         auto id = tx.InsertAllocation(request.school_id(), *source, amount, *date, request.request_id());
         if (!id.ok()) return id.status();
         auto accounts = tx.FundAccounts(request.school_id());
@@ -116,6 +173,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
         out.set_school_id(request.school_id());
         out.set_source(request.source());
         out.set_allocation_id(*id);
+        out.set_fund_allocation_id(fund_allocation);
         for (const auto& a : *accounts) {
           if (a.source != *source) continue;
           out.set_allocated_fen(a.allocated.fen());
@@ -158,6 +216,8 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
         auto id = tx.InsertExpenditure(request.school_id(), request.category(), amount, *date, request.request_id(),
                                        rows);
         if (!id.ok()) return id.status();
+        auto fund_payments = PayFromSchoolFunds(call, tx, request, *draws, *date, *id);
+        if (!fund_payments.ok()) return fund_payments.status();
         auto after = tx.FundAccounts(request.school_id());
         if (!after.ok()) return after.status();
         v1::Expenditure out;
@@ -172,6 +232,7 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
           a->set_amount_fen(d.amount.fen());
         }
         AddPositions(InOrder(call, request.school_id(), *after), out.mutable_funds());
+        for (auto& p : *fund_payments) *out.add_fund_payments() = std::move(p);
         if (auto s = call.Audit(tx, request.request_id(), *id, "OK",
                                 absl::StrCat(request.school_id(), " ", request.category(), " -", amount.fen(), " 分"));
             !s.ok()) {

@@ -11,6 +11,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "golden_cases.pb.h"
+#include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/postgres_server.h"
@@ -76,10 +77,31 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
       auto s = funds->AllocateFund(Call().get(), a, &out);
       ASSERT_TRUE(s.ok()) << a.request_id() << ": " << s.error_message();
     }
+    auto schools = v1::EducationFundService::NewStub((*server)->Channel());
+    for (const auto& a : sc.school_allocations()) {
+      v1::FundBalance out;
+      auto s = schools->AllocateFunds(Call().get(), a, &out);
+      ASSERT_TRUE(s.ok()) << a.request_id() << ": " << s.error_message();
+      EXPECT_EQ(out.fund_allocation_id().empty(), a.fund_id().empty());
+    }
     for (const auto& p : sc.payments()) {
       v1::FundPayment out;
       auto s = funds->RecordFundPayment(Call().get(), p, &out);
       ASSERT_TRUE(s.ok()) << p.request_id() << ": " << s.error_message();
+    }
+    for (int i = 0; i < sc.expenditures_size(); ++i) {
+      v1::Expenditure out;
+      auto s = schools->RecordExpenditure(Call().get(), sc.expenditures(i), &out);
+      ASSERT_TRUE(s.ok()) << sc.expenditures(i).request_id() << ": " << s.error_message();
+      if (i < sc.expect_expenditures_size()) {
+        const auto& want = sc.expect_expenditures(i);
+        ASSERT_EQ(out.draws_size(), want.draws_size()) << out.ShortDebugString();
+        ASSERT_EQ(out.fund_payments_size(), want.fund_payments_size()) << out.ShortDebugString();
+        for (int k = 0; k < want.draws_size(); ++k) EXPECT_TRUE(Matches(want.draws(k), out.draws(k)));
+        for (int k = 0; k < want.fund_payments_size(); ++k) {
+          EXPECT_TRUE(Matches(want.fund_payments(k), out.fund_payments(k)));
+        }
+      }
     }
     for (int i = 0; i < sc.determinations_size(); ++i) {
       v1::Payout out;
@@ -215,6 +237,51 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   v1::GetFundRequest get;
   get.set_fund_id("NOPE");
   EXPECT_EQ(stub->GetFund(as("auditor-1").get(), get, &fund).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// A school allocation from a fund must be of the fund's level, within its budget, in one
+// transaction: a refused one leaves neither the school's nor the fund's ledger changed.
+TEST(FundE2e, SchoolAllocationsFromAFundMatchItsLevelAndBudget) {
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto funds = v1::FundService::NewStub((*server)->Channel());
+  auto schools = v1::EducationFundService::NewStub((*server)->Channel());
+  v1::CreateFundRequest create;
+  create.set_request_id("c");
+  create.set_fund_id("CD");
+  create.set_name("central direct");
+  create.set_budget_year(2021);
+  create.set_level(v1::Fund::CENTRAL_DIRECT);
+  create.set_purpose(v1::Fund::EDUCATION);
+  create.set_region_code("110106");
+  create.set_budget_fen(1000);
+  create.set_date("2021-01-04");
+  v1::Fund fund;
+  ASSERT_TRUE(funds->CreateFund(Call().get(), create, &fund).ok());
+  v1::AllocateFundsRequest a;
+  a.set_request_id("a1");
+  a.set_school_id("110106-FT001");
+  a.set_source(v1::MUNICIPAL);
+  a.set_amount_fen(500);
+  a.set_date("2021-02-01");
+  a.set_fund_id("CD");
+  v1::FundBalance balance;
+  EXPECT_EQ(ReasonOf(schools->AllocateFunds(Call().get(), a, &balance)), "FUND_SOURCE_MISMATCH");
+  a.set_source(v1::CENTRAL_DIRECT);
+  a.set_amount_fen(1001);
+  EXPECT_EQ(ReasonOf(schools->AllocateFunds(Call().get(), a, &balance)), "FUND_BUDGET_EXCEEDED");
+  a.set_fund_id("NOPE");
+  EXPECT_EQ(schools->AllocateFunds(Call().get(), a, &balance).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::GetFundPriorityRequest pr;
+  pr.set_school_id("110106-FT001");
+  v1::FundPriority priority;
+  // The school has no allocation at all.
+  EXPECT_EQ(schools->GetFundPriority(Call().get(), pr, &priority).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::GetFundRequest get;
+  get.set_fund_id("CD");
+  ASSERT_TRUE(funds->GetFund(Call().get(), get, &fund).ok());
+  EXPECT_EQ(fund.allocated_fen(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FundGoldenE2e, ::testing::Values("sqlite", "postgres"),
