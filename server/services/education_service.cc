@@ -65,32 +65,21 @@ absl::Status ValidateAmount(int64_t amount) {
 // far as they hold money allocated by the expenditure's date; the rest was never fund money.
 absl::StatusOr<std::vector<v1::FundDraw>> PayFromSchoolFunds(Call& call, storage::LedgerTx& tx,
                                                              const v1::RecordExpenditureRequest& request,
-                                                             const std::vector<education::SourceAmount>& draws, Date date,
-                                                             const std::string& expenditure_id) {
+                                                             const std::vector<education::SourceAmount>& draws,
+                                                             Date date, const std::string& expenditure_id) {
   std::vector<v1::FundDraw> out;
   for (const auto& d : draws) {
-    auto funds = tx.SchoolFunds(request.school_id(), education::FundSourceName(d.source));
-    if (!funds.ok()) return funds.status();
-    Money remaining = d.amount;
-    for (const auto& fund_id : *funds) {
-      if (remaining.fen() == 0) break;
-      auto fund = LockedFund(tx, fund_id);
-      if (!fund.ok()) return fund.status();
-      auto payable = Payable(tx, fund_id, request.school_id(), date);
-      if (!payable.ok()) return payable.status();
-      const Money take = std::min(remaining, *payable);
-      if (take.fen() == 0) continue;
-      auto paid = PayFromFund(tx, call.data(), *fund,
-                              {request.school_id(), take, date, request.category(), request.school_id(),
-                               expenditure_id, request.request_id(), call.caller()});
-      if (!paid.ok()) return paid.status();
+    auto paid = PayAcrossFunds(tx, call.data(), "SCHOOL", education::FundSourceName(d.source), 0,
+                               {request.school_id(), d.amount, date, request.category(), request.school_id(),
+                                expenditure_id, request.request_id(), call.caller()});
+    if (!paid.ok()) return paid.status();
+    for (const auto& p : *paid) {
       v1::FundDraw draw;
-      draw.set_fund_id(fund_id);
-      draw.set_payment_id(*paid);
-      draw.set_amount_fen(take.fen());
+      draw.set_fund_id(p.fund_id);
+      draw.set_payment_id(p.payment_id);
+      draw.set_amount_fen(p.amount.fen());
       draw.set_source(ToProto(d.source));
       out.push_back(std::move(draw));
-      remaining = Money::Fen(remaining.fen() - take.fen());
     }
   }
   return out;

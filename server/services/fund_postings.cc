@@ -89,4 +89,29 @@ absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData&
   return tx.PostFundEntry(e);
 }
 
+absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, const PolicyData& data,
+                                                     const std::string& recipient_kind, const std::string& level,
+                                                     int budget_year, const PaymentSpec& p) {
+  std::vector<FundPaid> out;
+  auto funds = tx.RecipientFunds(recipient_kind, p.recipient_id, level, budget_year);
+  if (!funds.ok()) return funds.status();
+  Money remaining = p.amount;
+  for (const auto& fund_id : *funds) {
+    if (remaining.fen() == 0) break;
+    auto fund = LockedFund(tx, fund_id);
+    if (!fund.ok()) return fund.status();
+    auto payable = Payable(tx, fund_id, p.recipient_id, p.date);
+    if (!payable.ok()) return payable.status();
+    const Money take = std::min(remaining, *payable);
+    if (take.fen() == 0) continue;
+    PaymentSpec part = p;
+    part.amount = take;
+    auto paid = PayFromFund(tx, data, *fund, part);
+    if (!paid.ok()) return paid.status();
+    out.push_back({fund_id, *paid, take});
+    remaining = Money::Fen(remaining.fen() - take.fen());
+  }
+  return out;
+}
+
 }  // namespace subsidy::service

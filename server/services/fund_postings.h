@@ -52,4 +52,16 @@ absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id,
 absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p);
 
+// Pays up to `p.amount` to a recipient from its funds (of `level` when not empty, of `budget_year`
+// when not 0), oldest allocation first, as far as they hold money payable on `p.date`. Returns
+// each fund's payment; together they may be less than asked (the rest was never fund money).
+struct FundPaid {
+  std::string fund_id;
+  std::string payment_id;
+  Money amount;
+};
+absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, const PolicyData& data,
+                                                     const std::string& recipient_kind, const std::string& level,
+                                                     int budget_year, const PaymentSpec& p);
+
 }  // namespace subsidy::service

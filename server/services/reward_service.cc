@@ -6,6 +6,7 @@
 #include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "services/common.h"
+#include "services/fund_postings.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -99,11 +100,22 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
         auto history = tx.EnterpriseAwards(request.enterprise_uscc());
         if (!history.ok()) return history.status();
-        auto awarded = tx.PolicyAwarded(policy->policy_id);
+        auto awarded = tx.PolicyAwarded(policy->policy_id);  // also locks the policy's budget row
         if (!awarded.ok()) return awarded.status();
+        // Funds' allocations to the policy for the year, when there are any, are its budget for
+        // the year; what it awarded that year is measured against them.
+        RewardPolicy effective = *policy;
+        auto funded = tx.AllocatedToRecipient("REWARD_POLICY", policy->policy_id, date->year());
+        if (!funded.ok()) return funded.status();
+        if (funded->has_value()) {
+          effective.budget = **funded;
+          auto in_year = tx.PolicyAwardedInYear(policy->policy_id, date->year());
+          if (!in_year.ok()) return in_year.status();
+          *awarded = *in_year;
+        }
         std::vector<reward::PriorAward> prior;
         for (const auto& h : *history) prior.push_back({h.policy_id, h.award_group, h.award_year, h.amount});
-        auto decision = reward::Decide(*policy, metrics, request.enterprise_uscc(), date->year(), prior, *awarded);
+        auto decision = reward::Decide(effective, metrics, request.enterprise_uscc(), date->year(), prior, *awarded);
         if (!decision.ok()) return decision.status();
         storage::PayoutRow row;
         row.request_id = request.request_id();
@@ -214,6 +226,24 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
           total = *sum;
           const bool is_late = p.due_date && reward::PaidLate(*p.due_date, *date);
           late += is_late ? 1 : 0;
+          // A payout of a policy that funds allocated to for its year is those funds' payment.
+          auto funded = tx.AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
+          if (!funded.ok()) return funded.status();
+          if (funded->has_value()) {
+            auto from = PayAcrossFunds(tx, call.data(), "REWARD_POLICY", "", p.award_year,
+                                       {p.policy_id, p.amount, *date, "", p.enterprise_uscc,
+                                        storage::PayoutIdFor(p.seq), request.request_id(), call.caller()});
+            if (!from.ok()) return from.status();
+            int64_t covered = 0;
+            for (const auto& part : *from) covered += part.amount.fen();
+            if (covered != p.amount.fen()) {
+              return FailedPrecondition(kAllocationExceeded,
+                                        absl::StrCat("payout ", storage::PayoutIdFor(p.seq), ": the ", p.award_year,
+                                                     " funds of ", p.policy_id, " hold ",
+                                                     Money::Fen(covered).ToYuanString(), " 元 payable on ",
+                                                     date->ToString(), ", not ", p.amount.ToYuanString(), " 元"));
+            }
+          }
           if (auto s = call.Audit(tx, request.request_id(), storage::PayoutIdFor(p.seq),
                                   is_late ? "DISBURSED_LATE" : "DISBURSED",
                                   absl::StrCat(p.amount.fen(), " 分 voucher ", p.voucher_no, " due ",

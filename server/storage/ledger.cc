@@ -671,18 +671,44 @@ class SqlLedgerTx final : public LedgerTx {
     return out;
   }
 
-  absl::StatusOr<std::vector<std::string>> SchoolFunds(const std::string& school_id, const std::string& level) override {
+  absl::StatusOr<std::vector<std::string>> RecipientFunds(const std::string& kind, const std::string& recipient_id,
+                                                          const std::string& level, int budget_year) override {
     std::vector<std::string> out;
     auto st = s_.Query(
         "SELECT r.fund_id, MIN(d.date) FROM fund_recipients r JOIN funds f ON f.fund_id = r.fund_id "
         "JOIN fund_recipient_daily d ON d.fund_id = r.fund_id AND d.recipient_id = r.recipient_id "
-        "AND d.allocated_fen > 0 WHERE r.recipient_id = $1 AND r.recipient_kind = 'SCHOOL' AND f.level = $2 "
-        "AND r.paid_fen < r.allocated_fen GROUP BY r.fund_id ORDER BY MIN(d.date), r.fund_id",
-        {SqlParam::Text(school_id), SqlParam::Text(level)}, [&](const SqlRow& row) {
+        "AND d.allocated_fen > 0 WHERE r.recipient_id = $1 AND r.recipient_kind = $2 AND ($3 = '' OR f.level = $3) "
+        "AND ($4 = 0 OR f.budget_year = $4) AND r.paid_fen < r.allocated_fen "
+        "GROUP BY r.fund_id ORDER BY MIN(d.date), r.fund_id",
+        {SqlParam::Text(recipient_id), SqlParam::Text(kind), SqlParam::Text(level), SqlParam::Int(budget_year)},
+        [&](const SqlRow& row) {
           out.push_back(row.Text(0));
           return absl::OkStatus();
         });
     if (!st.ok()) return st;
+    return out;
+  }
+
+  absl::StatusOr<std::optional<Money>> AllocatedToRecipient(const std::string& kind, const std::string& recipient_id,
+                                                            int budget_year) override {
+    std::optional<Money> out;
+    auto st = s_.QueryOne(
+        "SELECT COUNT(*), COALESCE(SUM(r.allocated_fen), 0) FROM fund_recipients r JOIN funds f ON f.fund_id = r.fund_id "
+        "WHERE r.recipient_id = $1 AND r.recipient_kind = $2 AND f.budget_year = $3",
+        {SqlParam::Text(recipient_id), SqlParam::Text(kind), SqlParam::Int(budget_year)}, [&](const SqlRow& row) {
+          if (row.Int(0) > 0) out = Money::Fen(row.Int(1));
+        });
+    if (!st.ok()) return st.status();
+    return out;
+  }
+
+  absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) override {
+    Money out;
+    auto st = s_.QueryOne(
+        "SELECT COALESCE(SUM(amount_fen), 0) FROM payouts WHERE policy_id = $1 AND award_year = $2 "
+        "AND status IN ('SCHEDULED', 'DISBURSED')",
+        {SqlParam::Text(policy_id), SqlParam::Int(year)}, [&](const SqlRow& row) { out = Money::Fen(row.Int(0)); });
+    if (!st.ok()) return st.status();
     return out;
   }
 

@@ -311,9 +311,17 @@ class LedgerTx {
   // Sums as of `as_of`: the fund's when `recipient_id` is empty, else the recipient's (budget 0).
   virtual absl::StatusOr<FundSums> FundSumsAsOf(const std::string& fund_id, const std::string& recipient_id,
                                                 Date as_of) = 0;
-  // The funds of `level` with money allocated to the school and not all paid, oldest allocation first.
-  virtual absl::StatusOr<std::vector<std::string>> SchoolFunds(const std::string& school_id,
-                                                               const std::string& level) = 0;
+  // The funds with money allocated to the recipient and not all paid, oldest allocation first;
+  // only funds of `level` (when not empty) and of `budget_year` (when not 0).
+  virtual absl::StatusOr<std::vector<std::string>> RecipientFunds(const std::string& recipient_kind,
+                                                                  const std::string& recipient_id,
+                                                                  const std::string& level, int budget_year) = 0;
+  // What the funds of `budget_year` allocated to the recipient, in all; none when nothing was.
+  virtual absl::StatusOr<std::optional<Money>> AllocatedToRecipient(const std::string& recipient_kind,
+                                                                    const std::string& recipient_id,
+                                                                    int budget_year) = 0;
+  // What the policy awarded (SCHEDULED or DISBURSED) in an award year.
+  virtual absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) = 0;
   // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
   virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                         const std::string& recipient_id) = 0;

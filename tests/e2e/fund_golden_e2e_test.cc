@@ -1,14 +1,13 @@
 // The fund scenarios of tests/golden/fund_scenarios.textproto through the real server, on SQLite
 // and on PostgreSQL: every call in order, then every report and alert compared exactly.
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
-
-#include <google/protobuf/text_format.h>
-#include <google/protobuf/util/message_differencer.h>
 
 #include "golden_cases.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
@@ -111,27 +110,43 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
         EXPECT_EQ(out.due_date(), sc.expect_due_dates(i));
       }
     }
-    for (const auto& check : sc.reports()) {
-      SCOPED_TRACE(check.request().ShortDebugString());
-      v1::ExecutionReport report;
-      auto s = funds->GetExecutionReport(Call().get(), check.request(), &report);
-      ASSERT_TRUE(s.ok()) << s.error_message();
-      if (check.has_total()) {
-        EXPECT_TRUE(Matches(check.total(), report.total()));
+    auto check_reports = [&](const auto& checks) {
+      for (const auto& check : checks) {
+        SCOPED_TRACE(check.request().ShortDebugString());
+        v1::ExecutionReport report;
+        auto s = funds->GetExecutionReport(Call().get(), check.request(), &report);
+        ASSERT_TRUE(s.ok()) << s.error_message();
+        if (check.has_total()) {
+          EXPECT_TRUE(Matches(check.total(), report.total()));
+        }
+        if (check.rows_size() > 0) {
+          ASSERT_EQ(report.rows_size(), check.rows_size()) << report.ShortDebugString();
+          for (int i = 0; i < check.rows_size(); ++i) EXPECT_TRUE(Matches(check.rows(i), report.rows(i)));
+        }
       }
-      if (check.rows_size() > 0) {
-        ASSERT_EQ(report.rows_size(), check.rows_size()) << report.ShortDebugString();
-        for (int i = 0; i < check.rows_size(); ++i) EXPECT_TRUE(Matches(check.rows(i), report.rows(i)));
+    };
+    auto check_alerts = [&](const auto& checks) {
+      for (const auto& check : checks) {
+        SCOPED_TRACE(check.request().ShortDebugString());
+        v1::ListFundAlertsResponse alerts;
+        auto s = funds->ListFundAlerts(Call().get(), check.request(), &alerts);
+        ASSERT_TRUE(s.ok()) << s.error_message();
+        ASSERT_EQ(alerts.alerts_size(), check.alerts_size()) << alerts.ShortDebugString();
+        for (int i = 0; i < check.alerts_size(); ++i) EXPECT_TRUE(Matches(check.alerts(i), alerts.alerts(i)));
+      }
+    };
+    check_reports(sc.reports());
+    check_alerts(sc.alerts());
+    for (int i = 0; i < sc.disbursements_size(); ++i) {
+      v1::RunDisbursementResponse out;
+      auto s = rewards->RunDisbursement(Call().get(), sc.disbursements(i), &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      if (i < sc.expect_paid_counts_size()) {
+        EXPECT_EQ(out.paid_count(), sc.expect_paid_counts(i));
       }
     }
-    for (const auto& check : sc.alerts()) {
-      SCOPED_TRACE(check.request().ShortDebugString());
-      v1::ListFundAlertsResponse alerts;
-      auto s = funds->ListFundAlerts(Call().get(), check.request(), &alerts);
-      ASSERT_TRUE(s.ok()) << s.error_message();
-      ASSERT_EQ(alerts.alerts_size(), check.alerts_size()) << alerts.ShortDebugString();
-      for (int i = 0; i < check.alerts_size(); ++i) EXPECT_TRUE(Matches(check.alerts(i), alerts.alerts(i)));
-    }
+    check_reports(sc.reports_after());
+    check_alerts(sc.alerts_after());
   }
 }
 
@@ -213,7 +228,8 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   v1::FundPayment payment;
   for (const char* category : {"STAFF_PAY", "TRAVEL"}) {  // the data's negative list, the fund's own
     pay.set_category(category);
-    EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)), "EXPENDITURE_CATEGORY_FORBIDDEN");
+    EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)),
+              "EXPENDITURE_CATEGORY_FORBIDDEN");
   }
   pay.set_category("TEACHING");
   pay.set_amount_fen(600'001);
