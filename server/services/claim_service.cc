@@ -4,6 +4,7 @@
 #include "loan/claim.h"
 #include "services/claim_writer.h"
 #include "services/common.h"
+#include "services/fund_postings.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -167,6 +168,24 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
         if (approve) {
           const DateRange period = *DateRange::Make(c.period_start, c.period_end);
           if (auto s = loan::CheckClaimPaymentDate(call.data().calendar(), period, *payment_date); !s.ok()) return s;
+          // With a fund: one payment from the fund's allocation to the bank, or no approval.
+          if (!c.fund_id.empty() && c.total_subsidy.fen() > 0) {
+            auto fund = LockedFund(tx, c.fund_id);
+            if (!fund.ok()) return fund.status();
+            auto payable = Payable(tx, c.fund_id, c.bank_id, *payment_date);
+            if (!payable.ok()) return payable.status();
+            if (*payable < c.total_subsidy) {
+              return FailedPrecondition(
+                  kFundBudgetExceeded,
+                  absl::StrCat("fund ", c.fund_id, " holds ", payable->ToYuanString(), " 元 for bank ", c.bank_id,
+                               " on ", payment_date->ToString(), ", less than the claim's ",
+                               c.total_subsidy.ToYuanString(), " 元"));
+            }
+            auto paid = PayFromFund(tx, call.data(), *fund,
+                                    {c.bank_id, c.total_subsidy, *payment_date, "", c.bank_id,
+                                     storage::ClaimIdFor(c.seq), request.request_id(), call.caller()});
+            if (!paid.ok()) return paid.status();
+          }
           after = tx.PayClaim(c.seq, *payment_date, call.caller());
         } else {
           after = tx.RejectClaim(c.seq, request.reason(), call.caller());

@@ -77,7 +77,11 @@ absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& first) 
   if (!period.ok()) return period.status();
   if (auto s = loan::ValidateSettlementPeriod(*period, "settlement_period"); !s.ok()) return s;
   if (!first.fund_id().empty()) {
-    return InvalidField("fund_id", "funds are not served yet: leave fund_id empty (see the README)");
+    // The fund pays the claim when it is approved; it must exist now.
+    if (auto s = ValidateId(first.fund_id(), "fund_id"); !s.ok()) return s;
+    auto fund = storage_.GetFund(first.fund_id());
+    if (!fund.ok()) return fund.status();
+    if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", first.fund_id()));
   }
   if (first.loan_count() < 0) return InvalidField("loan_count", "must not be negative");
   period_ = *period;
@@ -97,6 +101,7 @@ absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& first) 
   row.bank_id = first.bank_id();
   row.period_start = period->first();
   row.period_end = period->last();
+  row.fund_id = first.fund_id();
   row.data_version = data_->version();
   row.submitted_by = caller_->name;
   auto seq = storage_.BeginClaim(row);

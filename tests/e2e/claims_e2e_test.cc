@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "subsidy/v1/common.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
@@ -317,7 +318,7 @@ TEST_F(ClaimsE2e, HostileStreamsAreBoundedAndLongLoanIdsRefused) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].result().error().field(), "loans[1].loan_id");
   EXPECT_EQ(lines[0].loan_id(), "");
-  // A header that changes mid-stream, and a bad fund_id, are INVALID_ARGUMENT; none reaches INTERNAL.
+  // A header that changes mid-stream is INVALID_ARGUMENT, an unknown fund NOT_FOUND; none reaches INTERNAL.
   auto ctx = Call();
   auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
   auto writer = stub->UploadLoanSubsidyClaim(ctx.get(), &out);
@@ -334,7 +335,7 @@ TEST_F(ClaimsE2e, HostileStreamsAreBoundedAndLongLoanIdsRefused) {
   auto funded = Header("fund", "BANK-A");
   funded.set_fund_id("F-2024");
   *funded.add_loans() = Loan("F1");
-  EXPECT_EQ(c.Submit(funded, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(c.Submit(funded, &out).error_code(), grpc::StatusCode::NOT_FOUND);
   // A declared count that does not match: a truncated file never becomes a claim.
   auto counted = Header("counted", "BANK-A");
   counted.set_loan_count(5);
@@ -375,6 +376,56 @@ int64_t SqliteCount(const std::string& db, const std::string& table) {
   const bool read = fgets(buf, sizeof buf, p) != nullptr;
   pclose(p);
   return read ? std::atoll(buf) : -1;
+}
+
+// A claim with a fund_id is paid from the fund's allocation to the bank on approval, or not at all.
+TEST_F(ClaimsE2e, AnApprovedClaimWithAFundIsThatFundsPayment) {
+  auto funds = v1::FundService::NewStub(server_->Channel());
+  v1::CreateFundRequest create;
+  create.set_request_id("f");
+  create.set_fund_id("TBS-2024-LOAN");
+  create.set_name("调兵山创业担保贷款贴息");
+  create.set_budget_year(2024);
+  create.set_level(v1::Fund::COUNTY);
+  create.set_purpose(v1::Fund::LOAN_INTEREST_SUBSIDY);
+  create.set_region_code("211281");
+  create.set_budget_fen(100'000'000);
+  create.set_date("2024-01-02");
+  v1::Fund fund;
+  ASSERT_TRUE(funds->CreateFund(Call().get(), create, &fund).ok());
+  auto c = client();
+  Claim big, small, out;
+  auto header = Header("funded-1", "BANK-A");
+  header.set_fund_id("TBS-2024-LOAN");
+  ASSERT_TRUE(c.Upload(header, Loans("L", 20), 10, &big).ok());
+  EXPECT_EQ(big.fund_id(), "TBS-2024-LOAN");
+  // Nothing allocated to the bank yet: the approval is refused and changes nothing.
+  EXPECT_EQ(ReasonOf(c.Review("v1", big.claim_id(), true, "2024-09-23", &out)), "FUND_BUDGET_EXCEEDED");
+  v1::AllocateFundRequest alloc;
+  alloc.set_request_id("a");
+  alloc.set_fund_id("TBS-2024-LOAN");
+  alloc.set_recipient_kind(v1::FundAllocation::BANK);
+  alloc.set_recipient_id("BANK-A");
+  alloc.set_region_code("211281");
+  alloc.set_amount_fen(big.total_subsidy_fen() - 1);  // one 分 short
+  alloc.set_date("2024-06-01");
+  v1::FundAllocation allocation;
+  ASSERT_TRUE(funds->AllocateFund(Call().get(), alloc, &allocation).ok());
+  EXPECT_EQ(ReasonOf(c.Review("v2", big.claim_id(), true, "2024-09-23", &out)), "FUND_BUDGET_EXCEEDED");
+  alloc.set_request_id("a2");
+  alloc.set_amount_fen(1);
+  ASSERT_TRUE(funds->AllocateFund(Call().get(), alloc, &allocation).ok());
+  ASSERT_TRUE(c.Review("v3", big.claim_id(), true, "2024-09-23", &out).ok());
+  EXPECT_EQ(out.status(), Claim::PAID);
+  v1::GetFundRequest get;
+  get.set_fund_id("TBS-2024-LOAN");
+  ASSERT_TRUE(funds->GetFund(Call().get(), get, &fund).ok());
+  EXPECT_EQ(fund.paid_fen(), big.total_subsidy_fen());
+  // The next claim finds the bank's allocation spent.
+  auto next = Header("funded-2", "BANK-A");
+  next.set_fund_id("TBS-2024-LOAN");
+  ASSERT_TRUE(c.Upload(next, Loans("M", 2), 2, &small).ok());
+  EXPECT_EQ(ReasonOf(c.Review("v4", small.claim_id(), true, "2024-09-23", &out)), "FUND_BUDGET_EXCEEDED");
 }
 
 // The server is SIGKILLed while a large claim streams in; after a restart the same upload
