@@ -59,6 +59,11 @@ const std::vector<MethodRule>& Rules() {
       {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, Scope::kNone},
       {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.AdminService/ReloadData", {kAdmin}, Scope::kNone},
+      {"subsidy.v1.AdminService/ListAuditEvents", {kFinance, kAdmin, kAuditor}, Scope::kNone},
+      // Corrections: a school reverses its own expenditures (checked on the expenditure's school).
+      {"subsidy.v1.EducationFundService/ReverseExpenditure", {kSchool, kAdmin}, Scope::kNone},
+      {"subsidy.v1.EducationFundService/ListSchoolLedger", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
+      {"subsidy.v1.RewardPayoutService/CancelPayout", {kFinance, kAdmin}, Scope::kNone},
       // Funds: finance and admin write; the auditor reads everything and writes nothing.
       {"subsidy.v1.FundService/CreateFund", {kFinance, kAdmin}, Scope::kNone},
       {"subsidy.v1.FundService/AdjustFundBudget", {kFinance, kAdmin}, Scope::kNone},

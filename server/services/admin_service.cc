@@ -1,3 +1,4 @@
+#include "common/status_util.h"
 #include "policy/staleness.h"
 #include "services/common.h"
 #include "services/services.h"
@@ -7,6 +8,7 @@ namespace {
 
 constexpr Method kReloadData{"subsidy.v1.AdminService/ReloadData", Runs::kMutation};
 constexpr Method kGetDataStatus{"subsidy.v1.AdminService/GetDataStatus", Runs::kInline};
+constexpr Method kListAuditEvents{"subsidy.v1.AdminService/ListAuditEvents", Runs::kInline};
 
 void AddAlarms(const std::vector<StalenessAlarm>& alarms, google::protobuf::RepeatedPtrField<v1::Alarm>* out) {
   for (const auto& a : alarms) {
@@ -43,6 +45,44 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerCo
                  AddAlarms(StalenessAlarms(call.data(), call.clock().TodayInChina()), out->mutable_alarms());
                  return absl::OkStatus();
                });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditEvents(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ServeRaw<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse>(
+      ctx_, context, kListAuditEvents, request, response,
+      [](Call& call, const v1::ListAuditEventsRequest& req, v1::ListAuditEventsResponse* out) -> absl::Status {
+        storage::AuditFilter f;
+        f.subject_id = req.subject_id();
+        f.caller = req.caller();
+        if (!req.since().empty()) {
+          // A date or an RFC 3339 UTC time: both compare with the stored times as text.
+          if (!Date::Parse(req.since().substr(0, 10)).ok() || (req.since().size() > 10 && req.since()[10] != 'T')) {
+            return InvalidField("since", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
+          }
+          f.since = req.since();
+        }
+        auto page = ParsePage(req.page_size(), req.page_token());
+        if (!page.ok()) return page.status();
+        f.after_id = page->after;
+        f.limit = page->limit;
+        auto rows = call.storage().ListAuditEvents(f);
+        if (!rows.ok()) return rows.status();
+        const bool more = TrimPage(*page, &*rows);
+        for (const auto& r : *rows) {
+          auto* e = out->add_events();
+          e->set_id(r.id);
+          e->set_at(r.at);
+          e->set_caller(r.entry.caller);
+          e->set_method(r.entry.method);
+          e->set_request_id(r.entry.request_id);
+          e->set_subject_id(r.entry.entity_id);
+          e->set_result(r.entry.result);
+          e->set_detail(r.entry.detail);
+        }
+        if (more) out->set_next_page_token(EncodePageToken(rows->back().id));
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace subsidy::service

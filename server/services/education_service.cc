@@ -4,6 +4,7 @@
 #include "education/categories.h"
 #include "education/entitlement.h"
 #include "education/funds.h"
+#include "absl/strings/str_format.h"
 #include "services/common.h"
 #include "services/fund_postings.h"
 #include "services/services.h"
@@ -60,6 +61,8 @@ absl::Status ValidateAmount(int64_t amount) {
   if (amount > 1'000'000'000'000'000) return InvalidField("amount_fen", "above the largest accepted amount");
   return absl::OkStatus();
 }
+
+constexpr char kAlreadyReversed[] = "ALREADY_REVERSED";
 
 // Each source's draw is paid from the school's funds of that level, oldest allocation first, as
 // far as they hold money allocated by the expenditure's date; the rest was never fund money.
@@ -309,6 +312,112 @@ absl::Status ListExpenditureCategories(Call& call, const v1::ListExpenditureCate
   return absl::OkStatus();
 }
 
+absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest& request, v1::Expenditure* response) {
+  int64_t id = 0;
+  const std::string& eid = request.expenditure_id();
+  if (eid.rfind("EXP-", 0) != 0 || !absl::SimpleAtoi(eid.substr(4), &id) || id <= 0 ||
+      absl::StrFormat("EXP-%08d", id) != eid) {
+    return absl::NotFoundError(absl::StrCat("no expenditure \"", eid, "\""));
+  }
+  auto date = ParseDate(request.date(), "date");
+  if (!date.ok()) return date.status();
+  if (request.reason().empty()) return InvalidField("reason", "a reversal says why");
+  if (request.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
+  return call.Mutate(
+      request, {"expenditure:" + eid},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Expenditure> {
+        auto found = tx.ExpenditureForUpdate(id);
+        if (!found.ok()) return found.status();
+        if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no expenditure \"", eid, "\""));
+        const storage::ExpenditureRow& e = **found;
+        // A school corrects only its own ledger.
+        const auth::Caller& who = call.who();
+        if (!who.roles.count(auth::Role::kAdmin) && !who.schools.count(e.school_id)) {
+          return absl::PermissionDeniedError(absl::StrCat("caller ", who.name, " may not correct school ", e.school_id));
+        }
+        if (e.reversed) return FailedPrecondition(kAlreadyReversed, absl::StrCat(eid, " is reversed already"));
+        if (*date < e.date) return InvalidField("date", absl::StrCat("before the expenditure's date ", e.date.ToString()));
+        if (*date > call.clock().TodayInChina()) return InvalidField("date", "is after today");
+        auto reversal = tx.InsertReversal(e, *date, request.reason(), request.request_id(), call.caller());
+        if (!reversal.ok()) return reversal.status();
+        v1::Expenditure out;
+        out.set_expenditure_id(*reversal);
+        out.set_reverses_expenditure_id(eid);
+        out.set_reason(request.reason());
+        out.set_school_id(e.school_id);
+        out.set_category(e.category);
+        out.set_amount_fen(e.amount.fen());
+        out.set_date(date->ToString());
+        for (const auto& d : e.draws) {
+          auto* a = out.add_draws();
+          a->set_source(ToProto(d.source));
+          a->set_amount_fen(d.amount.fen());
+        }
+        // The fund payments the expenditure made are reversed, each once, on the reversal's date.
+        auto payments = tx.FundPaymentsFor(e.school_id, eid);
+        if (!payments.ok()) return payments.status();
+        for (const auto& p : *payments) {
+          if (p.reversed) continue;
+          auto fund = LockedFund(tx, p.fund_id);
+          if (!fund.ok()) return fund.status();
+          storage::FundEntry r;
+          r.kind = storage::FundEntryKind::kReversal;
+          r.fund_id = p.fund_id;
+          r.recipient_id = e.school_id;
+          r.amount = p.amount;
+          r.date = *date;
+          r.reference = *reversal;
+          r.request_id = request.request_id();
+          r.created_by = call.caller();
+          r.reverses = p.entry_id;
+          auto entry = tx.PostFundEntry(r);
+          if (!entry.ok()) return entry.status();
+          auto* draw = out.add_fund_payments();
+          draw->set_fund_id(p.fund_id);
+          draw->set_payment_id(*entry);
+          draw->set_amount_fen(p.amount.fen());
+          const std::optional<FundSource> source = education::FundSourceFromName(fund->level);
+          if (source) draw->set_source(ToProto(*source));
+        }
+        auto after = tx.FundAccounts(e.school_id);
+        if (!after.ok()) return after.status();
+        AddPositions(InOrder(call, e.school_id, *after), out.mutable_funds());
+        if (auto s = call.Audit(tx, request.request_id(), *reversal, "OK",
+                                absl::StrCat("reverses ", eid, " of ", e.school_id, ": +", e.amount.fen(), " 分; ",
+                                             request.reason()));
+            !s.ok()) {
+          return s;
+        }
+        return out;
+      },
+      response);
+}
+
+absl::Status ListSchoolLedger(Call& call, const v1::ListSchoolLedgerRequest& request,
+                              v1::ListSchoolLedgerResponse* response) {
+  if (auto s = ValidateSchoolId(call, request.school_id()); !s.ok()) return s;
+  // The page token is the number of entries already served: a school's ledger only grows at its end.
+  auto page = ParsePage(request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  auto rows = call.storage().ListSchoolLedger(request.school_id(), page->after, page->limit);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  for (const auto& r : *rows) {
+    auto* e = response->add_entries();
+    e->set_entry_id(r.entry_id);
+    e->set_kind(r.kind);
+    e->set_date(r.date.ToString());
+    if (auto source = education::FundSourceFromName(r.source)) e->set_source(ToProto(*source));
+    e->set_category(r.category);
+    e->set_amount_fen(r.amount.fen());
+    e->set_reverses(r.reverses);
+    e->set_request_id(r.request_id);
+    e->set_recorded_at(r.recorded_at);
+  }
+  if (more) response->set_next_page_token(EncodePageToken(page->after + static_cast<int64_t>(rows->size())));
+  return absl::OkStatus();
+}
+
 }  // namespace handlers
 }  // namespace
 
@@ -317,6 +426,8 @@ SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", G
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", AllocateFunds, Runs::kMutation)
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", RecordExpenditure, Runs::kMutation)
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", GetSpendingProgress, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ReverseExpenditure, Runs::kMutation)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ListSchoolLedger, Runs::kInline)
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ComputeEducationEntitlement, Runs::kInline)
 SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ListExpenditureCategories, Runs::kInline)
 

@@ -19,6 +19,7 @@ v1::PayoutStatus ToProto(storage::PayoutStatus s) {
     case storage::PayoutStatus::kScheduled: return v1::SCHEDULED;
     case storage::PayoutStatus::kRejected: return v1::REJECTED;
     case storage::PayoutStatus::kDisbursed: return v1::DISBURSED;
+    case storage::PayoutStatus::kCancelled: return v1::CANCELLED;
   }
   return v1::PAYOUT_STATUS_UNSPECIFIED;
 }
@@ -44,6 +45,8 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out) {
   out->set_request_id(r.request_id);
   out->set_data_version(r.data_version);
 }
+
+constexpr char kPayoutAlreadyDisbursed[] = "PAYOUT_ALREADY_DISBURSED";
 
 namespace handlers {
 
@@ -205,6 +208,38 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   return absl::OkStatus();
 }
 
+absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1::Payout* response) {
+  auto seq = storage::PayoutSeqFrom(request.payout_id());
+  if (!seq) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
+  if (request.reason().empty()) return InvalidField("reason", "a cancellation says why");
+  if (request.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
+  return call.Mutate(
+      request, {"payout:" + request.payout_id()},
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
+        auto row = tx.PayoutForUpdate(*seq);
+        if (!row.ok()) return row.status();
+        if (!row->has_value()) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
+        if ((*row)->status != storage::PayoutStatus::kScheduled) {
+          return FailedPrecondition(kPayoutAlreadyDisbursed,
+                                    absl::StrCat("payout ", request.payout_id(), " is ",
+                                                 storage::PayoutStatusName((*row)->status),
+                                                 ": only a SCHEDULED payout may be cancelled"));
+        }
+        auto cancelled = tx.CancelPayout(*seq, request.reason(), request.request_id(), call.caller());
+        if (!cancelled.ok()) return cancelled.status();
+        if (auto s = call.Audit(tx, request.request_id(), request.payout_id(), "CANCELLED",
+                                absl::StrCat(cancelled->amount.fen(), " 分 freed for ", cancelled->policy_id, ": ",
+                                             request.reason()));
+            !s.ok()) {
+          return s;
+        }
+        v1::Payout out;
+        PayoutToProto(*cancelled, &out);
+        return out;
+      },
+      response);
+}
+
 absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& request,
                              v1::RunDisbursementResponse* response) {
   auto date = ParseDate(request.payment_date(), "payment_date");
@@ -284,5 +319,6 @@ SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", Sub
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", GetPayout, Runs::kInline)
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListPayouts, Runs::kInline)
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", RunDisbursement, Runs::kMutation)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", CancelPayout, Runs::kMutation)
 
 }  // namespace subsidy::service

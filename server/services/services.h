@@ -29,15 +29,18 @@ using Education = EduService::WithRawCallbackMethod_SplitGrant<EduService::WithR
     EduService::WithRawCallbackMethod_AllocateFunds<EduService::WithRawCallbackMethod_RecordExpenditure<
         EduService::WithRawCallbackMethod_GetSpendingProgress<
             EduService::WithRawCallbackMethod_ComputeEducationEntitlement<
-                EduService::WithRawCallbackMethod_ListExpenditureCategories<EduService::Service>>>>>>>;
+                EduService::WithRawCallbackMethod_ListExpenditureCategories<
+                    EduService::WithRawCallbackMethod_ReverseExpenditure<
+                        EduService::WithRawCallbackMethod_ListSchoolLedger<EduService::Service>>>>>>>>>;
 using RewardService = v1::RewardPayoutService;
 using Reward = RewardService::WithRawCallbackMethod_ListRewardPolicies<
     RewardService::WithRawCallbackMethod_SubmitDetermination<RewardService::WithRawCallbackMethod_GetPayout<
         RewardService::WithRawCallbackMethod_ListPayouts<
-            RewardService::WithRawCallbackMethod_RunDisbursement<RewardService::Service>>>>>;
+            RewardService::WithRawCallbackMethod_RunDisbursement<
+                RewardService::WithRawCallbackMethod_CancelPayout<RewardService::Service>>>>>>;
 using AdminService = v1::AdminService;
-using Admin = AdminService::WithRawCallbackMethod_ReloadData<
-    AdminService::WithRawCallbackMethod_GetDataStatus<AdminService::Service>>;
+using Admin = AdminService::WithRawCallbackMethod_ReloadData<AdminService::WithRawCallbackMethod_GetDataStatus<
+    AdminService::WithRawCallbackMethod_ListAuditEvents<AdminService::Service>>>;
 using FundSvc = v1::FundService;
 using Fund = FundSvc::WithRawCallbackMethod_CreateFund<FundSvc::WithRawCallbackMethod_AdjustFundBudget<
     FundSvc::WithRawCallbackMethod_AllocateFund<FundSvc::WithRawCallbackMethod_RecordFundPayment<
@@ -83,6 +86,8 @@ class EducationFundServiceImpl final : public raw::Education {
   SUBSIDY_RAW_UNARY(GetSpendingProgress);
   SUBSIDY_RAW_UNARY(ComputeEducationEntitlement);
   SUBSIDY_RAW_UNARY(ListExpenditureCategories);
+  SUBSIDY_RAW_UNARY(ReverseExpenditure);
+  SUBSIDY_RAW_UNARY(ListSchoolLedger);
 
  private:
   ServiceContext ctx_;
@@ -97,6 +102,7 @@ class RewardPayoutServiceImpl final : public raw::Reward {
   SUBSIDY_RAW_UNARY(GetPayout);
   SUBSIDY_RAW_UNARY(ListPayouts);
   SUBSIDY_RAW_UNARY(RunDisbursement);
+  SUBSIDY_RAW_UNARY(CancelPayout);
 
  private:
   ServiceContext ctx_;
@@ -125,6 +131,7 @@ class AdminServiceImpl final : public raw::Admin {
 
   SUBSIDY_RAW_UNARY(ReloadData);
   SUBSIDY_RAW_UNARY(GetDataStatus);
+  SUBSIDY_RAW_UNARY(ListAuditEvents);
 
  private:
   ServiceContext ctx_;

@@ -58,17 +58,28 @@ absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col) {
   return *src;
 }
 
-absl::StatusOr<PayoutStatus> StatusColumn(const SqlRow& row, int col) {
+// The stored status and reject reason → the status: a cancellation is REJECTED with reason CANCELLED.
+absl::StatusOr<PayoutStatus> StatusColumn(const SqlRow& row, int col, int reason_col) {
   const std::string text = row.Text(col);
   auto s = PayoutStatusFromName(text);
-  if (!s) return Corrupt("a payout status", text);
+  if (!s || *s == PayoutStatus::kCancelled) return Corrupt("a payout status", text);
+  if (*s == PayoutStatus::kRejected && row.Text(reason_col) == kCancelledReason) return PayoutStatus::kCancelled;
   return *s;
+}
+
+// The stored status a status filter matches (CANCELLED is a kind of REJECTED).
+std::string PayoutStatusCondition(PayoutStatus s) {
+  switch (s) {
+    case PayoutStatus::kCancelled: return "status = 'REJECTED' AND reject_reason = 'CANCELLED'";
+    case PayoutStatus::kRejected: return "status = 'REJECTED' AND reject_reason <> 'CANCELLED'";
+    default: return absl::StrCat("status = '", PayoutStatusName(s), "'");
+  }
 }
 
 constexpr char kPayoutColumns[] =
     "seq, request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
     "determination_date, award_year, due_date, paid_date, COALESCE(voucher_no, ''), reasons, COALESCE(award_key, ''), "
-    "data_version, created_by";
+    "data_version, created_by, reject_reason";
 
 absl::StatusOr<PayoutRow> ReadPayout(const SqlRow& q) {
   PayoutRow r;
@@ -78,7 +89,7 @@ absl::StatusOr<PayoutRow> ReadPayout(const SqlRow& q) {
   r.award_group = q.Text(3);
   r.enterprise_uscc = q.Text(4);
   r.enterprise_name = q.Text(5);
-  auto status = StatusColumn(q, 6);
+  auto status = StatusColumn(q, 6, 17);
   if (!status.ok()) return status.status();
   r.status = *status;
   r.amount = Money::Fen(q.Int(7));
@@ -295,6 +306,7 @@ const char* FundEntryKindName(FundEntryKind k) {
     case FundEntryKind::kAdjustment: return "ADJUSTMENT";
     case FundEntryKind::kAllocation: return "ALLOCATION";
     case FundEntryKind::kPayment: return "PAYMENT";
+    case FundEntryKind::kReversal: return "REVERSAL";
   }
   return "BUDGET";
 }
@@ -575,12 +587,13 @@ class SqlLedgerTx final : public LedgerTx {
     auto id = InsertReturningId(
         s_,
         "INSERT INTO fund_entries (fund_id, kind, recipient_id, amount_fen, date, document_no, category, payee, "
-        "reference, request_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-        "RETURNING id",
+        "reference, request_id, created_by, created_at, reverses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+        "$12, $13) RETURNING id",
         {SqlParam::Text(e.fund_id), SqlParam::Text(FundEntryKindName(e.kind)), SqlParam::Text(e.recipient_id),
          SqlParam::Int(e.amount.fen()), SqlParam::Text(date), SqlParam::Text(e.document_no),
          SqlParam::Text(e.category), SqlParam::Text(e.payee), SqlParam::Text(e.reference),
-         SqlParam::Text(e.request_id), SqlParam::Text(e.created_by), SqlParam::Text(now)});
+         SqlParam::Text(e.request_id), SqlParam::Text(e.created_by), SqlParam::Text(now),
+         e.reverses ? SqlParam::Int(e.reverses) : SqlParam::Null()});
     if (!id.ok()) return id.status();
     const int64_t amount = e.amount.fen();
     int64_t budget = 0, allocated = 0, paid = 0;
@@ -590,6 +603,7 @@ class SqlLedgerTx final : public LedgerTx {
       case FundEntryKind::kAdjustment: budget = amount; break;
       case FundEntryKind::kAllocation: allocated = amount; prefix = "FA-"; break;
       case FundEntryKind::kPayment: paid = amount; prefix = "FP-"; break;
+      case FundEntryKind::kReversal: paid = -amount; prefix = "FR-"; break;
     }
     // The CHECKs on funds make the database refuse allocated > budget and paid > allocated.
     auto moved = s_.Exec(
@@ -613,14 +627,14 @@ class SqlLedgerTx final : public LedgerTx {
           {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Text(e.recipient_kind),
            SqlParam::Text(e.region_code), SqlParam::Int(allocated)});
       if (auto st = ExpectOneRow(recipient, "crediting a fund's recipient"); !st.ok()) return st;
-    } else if (e.kind == FundEntryKind::kPayment) {
+    } else if (e.kind == FundEntryKind::kPayment || e.kind == FundEntryKind::kReversal) {
       // The CHECK (paid_fen <= allocated_fen) refuses a payment beyond the recipient's allocation.
       auto recipient = s_.Exec(
           "UPDATE fund_recipients SET paid_fen = paid_fen + $3 WHERE fund_id = $1 AND recipient_id = $2",
           {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Int(paid)});
       if (auto st = ExpectOneRow(recipient, "paying a fund's recipient"); !st.ok()) return st;
     }
-    if (e.kind == FundEntryKind::kAllocation || e.kind == FundEntryKind::kPayment) {
+    if (e.kind != FundEntryKind::kBudget && e.kind != FundEntryKind::kAdjustment) {
       auto rday = s_.Exec(
           "INSERT INTO fund_recipient_daily (fund_id, recipient_id, date, allocated_fen, paid_fen) "
           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fund_id, recipient_id, date) DO UPDATE SET "
@@ -631,6 +645,110 @@ class SqlLedgerTx final : public LedgerTx {
       if (auto st = ExpectOneRow(rday, "a recipient's day"); !st.ok()) return st;
     }
     return absl::StrFormat("%s%08d", prefix, *id);
+  }
+
+  absl::StatusOr<std::vector<FundPaymentRow>> FundPaymentsFor(const std::string& recipient_id,
+                                                             const std::string& reference) override {
+    std::vector<FundPaymentRow> out;
+    auto st = s_.Query(
+        "SELECT p.id, p.fund_id, p.amount_fen, "
+        "CASE WHEN EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses = p.id) THEN 1 ELSE 0 END "
+        "FROM fund_entries p WHERE p.recipient_id = $1 AND p.reference = $2 AND p.kind = 'PAYMENT' ORDER BY p.id",
+        {SqlParam::Text(recipient_id), SqlParam::Text(reference)}, [&](const SqlRow& row) {
+          out.push_back({row.Int(0), row.Text(1), Money::Fen(row.Int(2)), row.Int(3) != 0});
+          return absl::OkStatus();
+        });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  absl::StatusOr<std::optional<ExpenditureRow>> ExpenditureForUpdate(int64_t id) override {
+    std::optional<ExpenditureRow> out;
+    absl::Status inner;
+    auto found = s_.QueryOne(
+        absl::StrCat("SELECT id, school_id, category, amount_fen, date, CASE WHEN EXISTS (SELECT 1 FROM "
+                     "expenditure_reversals r WHERE r.expenditure_id = e.id) THEN 1 ELSE 0 END FROM expenditures e "
+                     "WHERE id = $1",
+                     dialect_.LockRowsClause()),
+        {SqlParam::Int(id)}, [&](const SqlRow& row) {
+          auto date = DateColumn(row, 4);
+          if (!date.ok()) {
+            inner = date.status();
+            return;
+          }
+          out = ExpenditureRow{row.Int(0), row.Text(1), row.Text(2), Money::Fen(row.Int(3)), *date, {}, row.Int(5) != 0};
+        });
+    if (!found.ok()) return found.status();
+    if (!inner.ok()) return inner;
+    if (!out) return out;
+    auto draws = s_.Query("SELECT source, amount_fen FROM expenditure_draws WHERE expenditure_id = $1 ORDER BY source",
+                          {SqlParam::Int(id)}, [&](const SqlRow& row) -> absl::Status {
+                            auto src = SourceColumn(row, 0);
+                            if (!src.ok()) return src.status();
+                            out->draws.push_back({*src, Money::Fen(row.Int(1))});
+                            return absl::OkStatus();
+                          });
+    if (!draws.ok()) return draws;
+    return out;
+  }
+
+  absl::StatusOr<std::string> InsertReversal(const ExpenditureRow& e, Date date, const std::string& reason,
+                                             const std::string& request_id, const std::string& caller) override {
+    const std::string day = date.ToString(), now = clock_.NowUtcText();
+    // The UNIQUE (expenditure_id) makes the database refuse a second reversal.
+    auto id = InsertReturningId(
+        s_,
+        "INSERT INTO expenditure_reversals (expenditure_id, school_id, date, reason, request_id, created_by, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        {SqlParam::Int(e.id), SqlParam::Text(e.school_id), SqlParam::Text(day), SqlParam::Text(reason),
+         SqlParam::Text(request_id), SqlParam::Text(caller), SqlParam::Text(now)});
+    if (!id.ok()) return id.status();
+    for (const auto& d : e.draws) {
+      auto restored = s_.Exec("UPDATE fund_accounts SET spent_fen = spent_fen - $1 WHERE school_id = $2 AND source = $3",
+                              {SqlParam::Int(d.amount.fen()), SqlParam::Text(e.school_id),
+                               SqlParam::Text(education::FundSourceName(d.source))});
+      if (auto st = ExpectOneRow(restored, "restoring a fund account"); !st.ok()) return st;
+    }
+    return absl::StrFormat("EXR-%08d", *id);
+  }
+
+  absl::StatusOr<std::optional<PayoutRow>> PayoutForUpdate(int64_t seq) override {
+    std::vector<PayoutRow> rows;
+    auto st = ReadPayouts(s_, absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq = $1",
+                                           dialect_.LockRowsClause()),
+                          {SqlParam::Int(seq)}, &rows);
+    if (!st.ok()) return st;
+    if (rows.empty()) return std::optional<PayoutRow>();
+    return std::optional<PayoutRow>(std::move(rows.front()));
+  }
+
+  absl::StatusOr<PayoutRow> CancelPayout(int64_t seq, const std::string& reason, const std::string& request_id,
+                                         const std::string& caller) override {
+    auto row = PayoutForUpdate(seq);
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no payout ", PayoutIdFor(seq)));
+    PayoutRow p = std::move(**row);
+    const std::string now = clock_.NowUtcText();
+    auto recorded = s_.Exec(
+        "INSERT INTO payout_cancellations (payout_seq, reason, request_id, created_by, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {SqlParam::Int(seq), SqlParam::Text(reason), SqlParam::Text(request_id), SqlParam::Text(caller),
+         SqlParam::Text(now)});
+    if (auto st = ExpectOneRow(recorded, "recording a cancellation"); !st.ok()) return st;
+    p.reasons.push_back({kCancelledReason, reason});
+    const std::string reasons = EncodeReasons(p.reasons);
+    // The trigger lets a SCHEDULED payout become CANCELLED only with its cancellation recorded.
+    auto cancelled = s_.Exec(
+        "UPDATE payouts SET status = 'REJECTED', reject_reason = 'CANCELLED', reasons = $2, award_key = NULL "
+        "WHERE seq = $1 AND status = 'SCHEDULED'",
+        {SqlParam::Int(seq), SqlParam::Text(reasons)});
+    if (auto st = ExpectOneRow(cancelled, "cancelling a payout"); !st.ok()) return st;
+    auto freed = s_.Exec("UPDATE policy_awarded SET awarded_fen = awarded_fen - $2 WHERE policy_id = $1",
+                         {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
+    if (auto st = ExpectOneRow(freed, "freeing a policy's budget"); !st.ok()) return st;
+    p.status = PayoutStatus::kCancelled;
+    p.award_key.clear();
+    return p;
   }
 
   absl::StatusOr<FundSums> FundSumsAsOf(const std::string& fund_id, const std::string& recipient_id,
@@ -822,7 +940,8 @@ class SqlLedgerTx final : public LedgerTx {
 constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "expenditures", "expenditure_draws",
                                    "fund_accounts", "payouts", "policy_awarded", "loan_claims", "loan_claim_lines",
                                    "loan_claim_keys", "funds", "fund_entries", "fund_recipients",
-                                   "fund_daily", "fund_recipient_daily"};
+                                   "fund_daily", "fund_recipient_daily",
+                                   "expenditure_reversals", "payout_cancellations"};
 
 template <class Enum, size_t N>
 std::optional<Enum> EnumFromName(absl::string_view name, const Enum (&values)[N], const char* (*name_of)(Enum)) {
@@ -851,12 +970,14 @@ const char* PayoutStatusName(PayoutStatus s) {
     case PayoutStatus::kScheduled: return "SCHEDULED";
     case PayoutStatus::kRejected: return "REJECTED";
     case PayoutStatus::kDisbursed: return "DISBURSED";
+    case PayoutStatus::kCancelled: return "CANCELLED";
   }
   return "REJECTED";
 }
 
 std::optional<PayoutStatus> PayoutStatusFromName(absl::string_view name) {
-  static constexpr PayoutStatus kAll[] = {PayoutStatus::kScheduled, PayoutStatus::kRejected, PayoutStatus::kDisbursed};
+  static constexpr PayoutStatus kAll[] = {PayoutStatus::kScheduled, PayoutStatus::kRejected, PayoutStatus::kDisbursed,
+                                          PayoutStatus::kCancelled};
   return EnumFromName(name, kAll, &PayoutStatusName);
 }
 
@@ -1000,7 +1121,7 @@ std::string PayoutWhere(const PayoutFilter& f, std::vector<std::string>* texts, 
   };
   if (!f.policy_id.empty()) add("policy_id =", f.policy_id);
   if (!f.enterprise_uscc.empty()) add("enterprise_uscc =", f.enterprise_uscc);
-  if (f.status) add("status =", PayoutStatusName(*f.status));
+  if (f.status) absl::StrAppend(&where, " AND ", PayoutStatusCondition(*f.status));
   if (f.overdue_as_of) add("status = 'SCHEDULED' AND due_date <", f.overdue_as_of->ToString());
   if (f.paid_date) add("status = 'DISBURSED' AND paid_date =", f.paid_date->ToString());
   // reward::PaidLate in SQL, for paging: ISO dates compare as text in date order.
@@ -1060,7 +1181,7 @@ absl::StatusOr<std::vector<Storage::PayoutStat>> Ledger::PayoutStats() {
         "SELECT status, reject_reason, COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payouts "
         "GROUP BY status, reject_reason",
         {}, [&](const SqlRow& row) -> absl::Status {
-          auto status = StatusColumn(row, 0);
+          auto status = StatusColumn(row, 0, 1);
           if (!status.ok()) return status.status();
           out.push_back({*status, row.Text(1), row.Int(2), Money::Fen(row.Int(3))});
           return absl::OkStatus();
@@ -1374,6 +1495,75 @@ absl::StatusOr<std::vector<PayoutRow>> Ledger::OverduePayoutsAsOf(Date as_of) {
                                     "AND (status = 'SCHEDULED' OR (status = 'DISBURSED' AND paid_date > $1)) "
                                     "ORDER BY seq"),
                        {SqlParam::Text(day)}, &rows);
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<std::vector<SchoolLedgerRow>> Ledger::ListSchoolLedger(const std::string& school_id, int64_t offset,
+                                                                      int limit) {
+  // The three kinds of entry in the order they were recorded (created_at, then id within a kind).
+  const std::string sql =
+      "SELECT kind, id, date, source, category, amount_fen, reverses, request_id, created_at FROM ("
+      " SELECT 'ALLOCATION' AS kind, id, date, source, '' AS category, amount_fen, 0 AS reverses, request_id, "
+      "  created_at, 1 AS rank FROM allocations WHERE school_id = $1"
+      " UNION ALL SELECT 'EXPENDITURE', id, date, '', category, amount_fen, 0, request_id, created_at, 2 "
+      "  FROM expenditures WHERE school_id = $1"
+      " UNION ALL SELECT 'REVERSAL', r.id, r.date, '', e.category, e.amount_fen, r.expenditure_id, r.request_id, "
+      "  r.created_at, 3 FROM expenditure_reversals r JOIN expenditures e ON e.id = r.expenditure_id "
+      "  WHERE r.school_id = $1"
+      ") AS ledger ORDER BY created_at, rank, id LIMIT $2 OFFSET $3";
+  std::vector<SchoolLedgerRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return session.Query(sql, {SqlParam::Text(school_id), SqlParam::Int(limit), SqlParam::Int(offset)},
+                         [&](const SqlRow& q) -> absl::Status {
+                           auto date = DateColumn(q, 2);
+                           if (!date.ok()) return date.status();
+                           SchoolLedgerRow r;
+                           r.kind = q.Text(0);
+                           const int64_t id = q.Int(1);
+                           r.entry_id = absl::StrFormat(
+                               r.kind == "ALLOCATION" ? "ALLOC-%08d" : r.kind == "EXPENDITURE" ? "EXP-%08d" : "EXR-%08d",
+                               id);
+                           r.date = *date;
+                           r.source = q.Text(3);
+                           r.category = q.Text(4);
+                           r.amount = Money::Fen(q.Int(5));
+                           if (q.Int(6)) r.reverses = absl::StrFormat("EXP-%08d", q.Int(6));
+                           r.request_id = q.Text(7);
+                           r.recorded_at = q.Text(8);
+                           rows.push_back(std::move(r));
+                           return absl::OkStatus();
+                         });
+  });
+  if (!s.ok()) return s;
+  return rows;
+}
+
+absl::StatusOr<std::vector<AuditRow>> Ledger::ListAuditEvents(const AuditFilter& f) {
+  std::vector<std::string> texts;
+  texts.reserve(3);
+  std::vector<SqlParam> params = {SqlParam::Int(f.after_id)};
+  std::string sql =
+      "SELECT id, at, caller, method, request_id, entity_id, result, detail FROM audit_log WHERE id > $1";
+  auto add = [&](absl::string_view condition, std::string value) {
+    texts.push_back(std::move(value));
+    params.push_back(SqlParam::Text(texts.back()));
+    absl::StrAppend(&sql, " AND ", condition, " $", params.size());
+  };
+  if (!f.subject_id.empty()) add("entity_id =", f.subject_id);
+  if (!f.caller.empty()) add("caller =", f.caller);
+  if (!f.since.empty()) add("at >=", f.since);
+  params.push_back(SqlParam::Int(f.limit));
+  absl::StrAppend(&sql, " ORDER BY id LIMIT $", params.size());
+  std::vector<AuditRow> rows;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    rows.clear();
+    return session.Query(sql, params, [&](const SqlRow& q) {
+      rows.push_back({q.Int(0), q.Text(1), {q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6), q.Text(7)}});
+      return absl::OkStatus();
+    });
   });
   if (!s.ok()) return s;
   return rows;

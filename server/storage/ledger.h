@@ -42,6 +42,9 @@ class Ledger final : public Storage {
   absl::StatusOr<std::vector<FundRecipientRow>> RecipientFiguresAsOf(const std::vector<std::string>& fund_ids,
                                                                      Date as_of) override;
   absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) override;
+  absl::StatusOr<std::vector<SchoolLedgerRow>> ListSchoolLedger(const std::string& school_id, int64_t offset,
+                                                                int limit) override;
+  absl::StatusOr<std::vector<AuditRow>> ListAuditEvents(const AuditFilter& filter) override;
 
   Dialect& dialect() { return *dialect_; }
 

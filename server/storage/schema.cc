@@ -197,7 +197,7 @@ const std::vector<Migration>& LedgerMigrations() {
           CREATE TABLE fund_entries (
             id           {{id}},
             fund_id      TEXT NOT NULL REFERENCES funds (fund_id),
-            kind         TEXT NOT NULL CHECK (kind IN ('BUDGET', 'ADJUSTMENT', 'ALLOCATION', 'PAYMENT')),
+            kind         TEXT NOT NULL CHECK (kind IN ('BUDGET', 'ADJUSTMENT', 'ALLOCATION', 'PAYMENT', 'REVERSAL')),
             recipient_id TEXT NOT NULL,
             amount_fen   BIGINT NOT NULL,
             date         TEXT NOT NULL,
@@ -208,7 +208,11 @@ const std::vector<Migration>& LedgerMigrations() {
             request_id   TEXT NOT NULL,
             created_by   TEXT NOT NULL,
             created_at   TEXT NOT NULL,
-            CHECK (kind = 'ADJUSTMENT' OR amount_fen > 0));
+            reverses     BIGINT REFERENCES fund_entries (id),  -- a REVERSAL: the payment it undoes
+            CHECK (kind = 'ADJUSTMENT' OR amount_fen > 0),
+            CHECK ((kind = 'REVERSAL') = (reverses IS NOT NULL)));
+          -- A payment is reversed at most once.
+          CREATE UNIQUE INDEX fund_entries_reverses ON fund_entries (reverses) WHERE reverses IS NOT NULL;
           CREATE TABLE fund_recipients (
             fund_id        TEXT NOT NULL REFERENCES funds (fund_id),
             recipient_id   TEXT NOT NULL,
@@ -238,6 +242,42 @@ const std::vector<Migration>& LedgerMigrations() {
         SchemaStep::Trigger({"fund_entries_no_update", "fund_entries", "UPDATE", "", "fund entries are append-only"}),
         SchemaStep::Trigger({"fund_entries_no_delete", "fund_entries", "DELETE", "", "fund entries are append-only"}),
         SchemaStep::Trigger({"funds_no_delete", "funds", "DELETE", "", "funds are never deleted"})}},
+      {"corrections: expenditure reversals and payout cancellations, entries that point at what they correct",
+       {SchemaStep::Sql(R"sql(
+          CREATE TABLE expenditure_reversals (
+            id             {{id}},
+            expenditure_id BIGINT NOT NULL UNIQUE REFERENCES expenditures (id),  -- reversed at most once
+            school_id      TEXT NOT NULL,
+            date           TEXT NOT NULL,
+            reason         TEXT NOT NULL,
+            request_id     TEXT NOT NULL UNIQUE,
+            created_by     TEXT NOT NULL,
+            created_at     TEXT NOT NULL);
+          CREATE INDEX expenditure_reversals_school ON expenditure_reversals (school_id);
+          CREATE TABLE payout_cancellations (
+            payout_seq BIGINT PRIMARY KEY REFERENCES payouts (seq),  -- cancelled at most once
+            reason     TEXT NOT NULL,
+            request_id TEXT NOT NULL UNIQUE,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        )sql"),
+        SchemaStep::Trigger({"expenditure_reversals_no_change", "expenditure_reversals", "UPDATE", "",
+                             "reversals are never changed"}),
+        SchemaStep::Trigger({"expenditure_reversals_no_delete", "expenditure_reversals", "DELETE", "",
+                             "reversals are never deleted"}),
+        SchemaStep::Trigger({"payout_cancellations_no_change", "payout_cancellations", "UPDATE", "",
+                             "cancellations are never changed"}),
+        SchemaStep::Trigger({"payout_cancellations_no_delete", "payout_cancellations", "DELETE", "",
+                             "cancellations are never deleted"}),
+        // A scheduled payout is paid (DISBURSED) or, with its cancellation recorded, CANCELLED
+        // (stored as REJECTED with the reason CANCELLED, which frees its once-only key); nothing else.
+        SchemaStep::DropTrigger("payouts_status_once", "payouts"),
+        SchemaStep::Trigger({"payouts_status_flow", "payouts", "UPDATE OF status",
+                             "NOT (OLD.status = 'SCHEDULED' AND ((NEW.status = 'DISBURSED' AND NOT EXISTS "
+                             "(SELECT 1 FROM payout_cancellations WHERE payout_seq = OLD.seq)) OR "
+                             "(NEW.status = 'REJECTED' AND NEW.reject_reason = 'CANCELLED' AND EXISTS "
+                             "(SELECT 1 FROM payout_cancellations WHERE payout_seq = OLD.seq))))",
+                             "a scheduled payout is only paid, or cancelled with its cancellation recorded"})}},
   };
   return *kMigrations;
 }

@@ -2,8 +2,8 @@
 // from version i to i + 1. The two places where SQL dialects really differ are named in it:
 //   - column types written as tokens: {{id}} (an auto-incrementing 64-bit primary key) and
 //     {{bytes}} (a byte string);
-//   - guard triggers, declared here (table, event, condition, message) and written by each
-//     dialect in its own syntax.
+//   - guard triggers, declared here (table, event, condition, message) and written (or dropped)
+//     by each dialect in its own syntax.
 // Everything else (tables, CHECKs, unique and partial indexes) is plain SQL both accept.
 #pragma once
 
@@ -21,13 +21,17 @@ struct GuardTrigger {
 };
 
 struct SchemaStep {
-  enum class Kind { kSql, kTrigger };
+  enum class Kind { kSql, kTrigger, kDropTrigger };
   Kind kind;
   std::string sql;  // kSql: statements with type tokens
-  GuardTrigger trigger;
+  GuardTrigger trigger;  // kDropTrigger: its name and table
 
   static SchemaStep Sql(std::string sql) { return {Kind::kSql, std::move(sql), {}}; }
   static SchemaStep Trigger(GuardTrigger t) { return {Kind::kTrigger, {}, std::move(t)}; }
+  // Removes a guard trigger (to put a wider one in its place).
+  static SchemaStep DropTrigger(std::string name, std::string table) {
+    return {Kind::kDropTrigger, {}, {std::move(name), std::move(table), "", "", ""}};
+  }
 };
 
 struct Migration {

@@ -60,8 +60,10 @@ struct AuditEntry {
   std::string detail;  // a short human line
 };
 
-enum class PayoutStatus { kScheduled, kRejected, kDisbursed };
-const char* PayoutStatusName(PayoutStatus s);  // SCHEDULED, REJECTED, DISBURSED
+// CANCELLED is stored as REJECTED with the reject_reason CANCELLED and a cancellation row.
+enum class PayoutStatus { kScheduled, kRejected, kDisbursed, kCancelled };
+const char* PayoutStatusName(PayoutStatus s);  // SCHEDULED, REJECTED, DISBURSED, CANCELLED
+inline constexpr char kCancelledReason[] = "CANCELLED";
 std::optional<PayoutStatus> PayoutStatusFromName(absl::string_view name);
 
 struct Reason {
@@ -183,7 +185,7 @@ struct ClaimLineFilter {
 // payments to them), appended and never changed; the database holds allocated ≤ budget and, per
 // fund and per recipient, paid ≤ allocated. Reports as of a date read per-day sums kept with
 // every entry.
-enum class FundEntryKind { kBudget, kAdjustment, kAllocation, kPayment };
+enum class FundEntryKind { kBudget, kAdjustment, kAllocation, kPayment, kReversal };
 
 struct FundRow {
   int64_t seq = 0;
@@ -218,6 +220,53 @@ struct FundEntry {
   std::string reference;
   std::string request_id;
   std::string created_by;
+  int64_t reverses = 0;  // a reversal: the payment entry it undoes
+};
+
+// A fund payment made for something (an expenditure, a payout, a claim): `reference` names it.
+struct FundPaymentRow {
+  int64_t entry_id = 0;
+  std::string fund_id;
+  Money amount;
+  bool reversed = false;
+};
+
+// An expenditure with what it drew, for its reversal.
+struct ExpenditureRow {
+  int64_t id = 0;
+  std::string school_id;
+  std::string category;
+  Money amount;
+  Date date;
+  std::vector<ExpenditureDraw> draws;
+  bool reversed = false;
+};
+
+// One line of a school's ledger: an allocation, an expenditure or a reversal, in recording order.
+struct SchoolLedgerRow {
+  std::string kind;  // ALLOCATION, EXPENDITURE, REVERSAL
+  std::string entry_id;
+  Date date;
+  std::string source;    // allocations
+  std::string category;  // expenditures
+  Money amount;
+  std::string reverses;  // reversals: the expenditure
+  std::string request_id;
+  std::string recorded_at;
+};
+
+struct AuditRow {
+  int64_t id = 0;
+  std::string at;
+  AuditEntry entry;
+};
+
+struct AuditFilter {
+  std::string subject_id;
+  std::string caller;
+  std::string since;  // a UTC timestamp or date prefix: events at or after it
+  int64_t after_id = 0;
+  int limit = 50;
 };
 
 struct FundRecipientRow {
@@ -308,6 +357,22 @@ class LedgerTx {
   // id (FA-… for an allocation, FP-… for a payment, FB-… for a budget entry). The database
   // refuses allocated > budget and paid > allocated.
   virtual absl::StatusOr<std::string> PostFundEntry(const FundEntry& entry) = 0;
+  // Corrections. The payments of a recipient made for `reference`, with whether each is reversed.
+  virtual absl::StatusOr<std::vector<FundPaymentRow>> FundPaymentsFor(const std::string& recipient_id,
+                                                                     const std::string& reference) = 0;
+  // An expenditure and its draws, locked; none for an unknown id.
+  virtual absl::StatusOr<std::optional<ExpenditureRow>> ExpenditureForUpdate(int64_t id) = 0;
+  // Records the reversal (the database refuses a second one) and gives the drawn money back to the
+  // school's accounts; returns its id (EXR-…).
+  virtual absl::StatusOr<std::string> InsertReversal(const ExpenditureRow& expenditure, Date date,
+                                                     const std::string& reason, const std::string& request_id,
+                                                     const std::string& caller) = 0;
+  // A payout, locked; none for an unknown one.
+  virtual absl::StatusOr<std::optional<PayoutRow>> PayoutForUpdate(int64_t seq) = 0;
+  // SCHEDULED → CANCELLED with its cancellation recorded; the policy's awarded total is freed.
+  virtual absl::StatusOr<PayoutRow> CancelPayout(int64_t seq, const std::string& reason, const std::string& request_id,
+                                                 const std::string& caller) = 0;
+
   // Sums as of `as_of`: the fund's when `recipient_id` is empty, else the recipient's (budget 0).
   virtual absl::StatusOr<FundSums> FundSumsAsOf(const std::string& fund_id, const std::string& recipient_id,
                                                 Date as_of) = 0;
@@ -388,6 +453,12 @@ class Storage {
                                                                              Date as_of) = 0;
   // Payouts that were SCHEDULED and past their due date as of `as_of` (paid later, or not yet).
   virtual absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) = 0;
+
+  // A school's ledger, oldest first, from row `offset` on.
+  virtual absl::StatusOr<std::vector<SchoolLedgerRow>> ListSchoolLedger(const std::string& school_id, int64_t offset,
+                                                                        int limit) = 0;
+  // The audit trail, oldest first.
+  virtual absl::StatusOr<std::vector<AuditRow>> ListAuditEvents(const AuditFilter& filter) = 0;
 
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;

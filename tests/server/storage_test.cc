@@ -536,6 +536,33 @@ TEST_P(StorageTest, TheDatabaseKeepsAFundWithinItsBudgetAndAllocations) {
   EXPECT_TRUE(storage_->RecipientFiguresAsOf({"F1"}, Day("2021-01-31"))->empty());
 }
 
+TEST_P(StorageTest, ACancelledPayoutIsNeverPaidAndFreesItsKeyAndBudget) {
+  ASSERT_EQ(*Award(*storage_, "a1", "E1", 100, 1'000), "SCHEDULED");
+  auto cancel = [&](const std::string& rid) {
+    return storage_->RunIdempotent({rid, "CancelPayout", rid}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+      auto p = tx.CancelPayout(1, "twice determined", rid, "officer");
+      if (!p.ok()) return p.status();
+      return std::string(PayoutStatusName(p->status));
+    });
+  };
+  ASSERT_EQ(*cancel("x1"), "CANCELLED");
+  EXPECT_FALSE(cancel("x2").ok());  // the database refuses a second cancellation
+  EXPECT_EQ((*storage_->AwardedByPolicy())["P"], Money::Fen(0));
+  ASSERT_EQ(*Award(*storage_, "a2", "E1", 100, 1'000), "SCHEDULED");  // the key is free again
+  auto paid = storage_->RunIdempotent({"run", "RunDisbursement", "r"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+    auto rows = tx.DisburseDue(Day("2024-06-12"));
+    if (!rows.ok()) return rows.status();
+    return std::to_string(rows->size());
+  });
+  ASSERT_TRUE(paid.ok()) << paid.status();
+  EXPECT_EQ(*paid, "1");  // the new award only
+  EXPECT_EQ((*storage_->GetPayout(1))->status, PayoutStatus::kCancelled);
+  PayoutFilter f;
+  f.status = PayoutStatus::kCancelled;
+  EXPECT_EQ(storage_->ListPayouts(f)->size(), 1u);
+  EXPECT_EQ(Count("payout_cancellations"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StorageTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 

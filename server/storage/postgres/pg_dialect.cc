@@ -40,6 +40,9 @@ std::string PgDialect::description() const {
 std::string PgDialect::RenderSchema(const SchemaStep& step) const {
   if (step.kind == SchemaStep::Kind::kSql) return ReplaceTypeTokens(step.sql, "BIGSERIAL PRIMARY KEY", "BYTEA");
   const GuardTrigger& t = step.trigger;
+  if (step.kind == SchemaStep::Kind::kDropTrigger) {
+    return absl::StrCat("DROP TRIGGER ", t.name, " ON ", t.table, "; DROP FUNCTION ", t.name, "_guard();");
+  }
   const std::string message = absl::StrReplaceAll(t.message, {{"'", "''"}});
   const std::string refuse = absl::StrCat("RAISE EXCEPTION '", message, "';");
   return absl::StrCat("CREATE FUNCTION ", t.name, "_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ",

@@ -28,6 +28,7 @@ std::string SqliteDialect::RenderSchema(const SchemaStep& step) const {
     return ReplaceTypeTokens(step.sql, "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB");
   }
   const GuardTrigger& t = step.trigger;
+  if (step.kind == SchemaStep::Kind::kDropTrigger) return absl::StrCat("DROP TRIGGER ", t.name, ";");
   return absl::StrCat("CREATE TRIGGER ", t.name, " BEFORE ", t.event, " ON ", t.table,
                       t.when.empty() ? "" : absl::StrCat(" WHEN ", t.when), " BEGIN SELECT RAISE(ABORT, '",
                       absl::StrReplaceAll(t.message, {{"'", "''"}}), "'); END;");
