@@ -37,6 +37,29 @@ int Status(Context& ctx, const Options&) {
 
 }  // namespace
 
+int Audit(Context& ctx, const Options& o) {
+  v1::ListAuditEventsRequest req;
+  req.set_subject_id(o.Get("subject"));
+  req.set_caller(o.Get("caller"));
+  req.set_since(o.Get("since"));
+  req.set_page_size(500);
+  auto stub = v1::AdminService::NewStub(ctx.Channel());
+  for (;;) {
+    v1::ListAuditEventsResponse resp;
+    if (int rc = Invoke(ctx, *stub, &v1::AdminService::Stub::ListAuditEvents, req, &resp); rc != 0) return rc;
+    for (const auto& e : resp.events()) {
+      if (ctx.json) {
+        ctx.PrintJson(e);
+      } else {
+        *ctx.out << e.at() << "  " << e.caller() << "  " << e.method() << "  " << e.subject_id() << "  " << e.result()
+                 << "  " << e.detail() << "\n";
+      }
+    }
+    if (resp.next_page_token().empty()) return 0;
+    req.set_page_token(resp.next_page_token());
+  }
+}
+
 void RegisterAdminCommands(Registry& r) {
   r.Add({{"admin", "reload-data"},
          "load the server's policy data afresh, validate it, then swap it in (a bad file leaves the old data serving)",
@@ -44,6 +67,13 @@ void RegisterAdminCommands(Registry& r) {
          {},
          Reload});
   r.Add({{"admin", "status"}, "the policy data serving: version, directory, staleness alarms", "", {}, Status});
+  r.Add({{"admin", "audit"},
+         "the audit trail, oldest first: who did what to which record, with the result",
+         "",
+         {{"subject", "a record's id (payout, claim, fund entry, expenditure …)"},
+          {"caller", "a caller's name"},
+          {"since", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)"}},
+         Audit});
 }
 
 }  // namespace subsidy::cli

@@ -80,6 +80,7 @@ int Allocate(Context& ctx, const Options& o) {
   if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
+  req.set_fund_id(o.Get("fund"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   v1::FundBalance resp;
   if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::AllocateFunds, req, &resp); rc != 0) return rc;
@@ -89,8 +90,67 @@ int Allocate(Context& ctx, const Options& o) {
   }
   *ctx.out << resp.allocation_id() << ": " << resp.school_id() << " " << SourceName(resp.source()) << " allocated "
            << Yuan(resp.allocated_fen()) << " 元, spent " << Yuan(resp.spent_fen()) << " 元, balance "
-           << Yuan(resp.balance_fen()) << " 元\n";
+           << Yuan(resp.balance_fen()) << " 元"
+           << (resp.fund_allocation_id().empty() ? "" : "; fund allocation " + resp.fund_allocation_id()) << "\n";
   return 0;
+}
+
+void PrintFundPayments(Context& ctx, const v1::Expenditure& e) {
+  for (const auto& p : e.fund_payments()) {
+    *ctx.out << absl::StrFormat("  fund %-20s %-12s %18s 元  (%s)\n", p.fund_id(), p.payment_id(), Yuan(p.amount_fen()),
+                                SourceName(p.source()));
+  }
+}
+
+int Reverse(Context& ctx, const Options& o) {
+  if (o.positional().size() != 1) return ctx.Usage("edu reverse: give exactly one EXPENDITURE_ID");
+  v1::ReverseExpenditureRequest req;
+  req.set_expenditure_id(o.positional()[0]);
+  req.set_request_id(o.Get("request_id", "reverse-" + req.expenditure_id()));
+  req.set_date(o.Get("date"));
+  req.set_reason(o.Get("reason"));
+  auto stub = v1::EducationFundService::NewStub(ctx.Channel());
+  v1::Expenditure resp;
+  if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::ReverseExpenditure, req, &resp); rc != 0) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(resp);
+    return 0;
+  }
+  *ctx.out << resp.expenditure_id() << " reverses " << resp.reverses_expenditure_id() << " (" << resp.category() << " "
+           << Yuan(resp.amount_fen()) << " 元) on " << resp.date() << "; given back to\n";
+  for (const auto& d : resp.draws()) {
+    *ctx.out << absl::StrFormat("  %-16s %18s 元\n", SourceName(d.source()), Yuan(d.amount_fen()));
+  }
+  PrintFundPayments(ctx, resp);
+  *ctx.out << "balances after:\n";
+  PrintPositions(ctx, resp.funds());
+  return 0;
+}
+
+int Ledger(Context& ctx, const Options& o) {
+  v1::ListSchoolLedgerRequest req;
+  req.set_school_id(o.Get("school"));
+  req.set_page_size(500);
+  auto stub = v1::EducationFundService::NewStub(ctx.Channel());
+  if (!ctx.json) {
+    *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %s\n", "entry", "kind", "date", "source",
+                                "category", "amount_元", "reverses");
+  }
+  for (;;) {
+    v1::ListSchoolLedgerResponse resp;
+    if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::ListSchoolLedger, req, &resp); rc != 0) return rc;
+    for (const auto& e : resp.entries()) {
+      if (ctx.json) {
+        ctx.PrintJson(e);
+        continue;
+      }
+      *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %s\n", e.entry_id(), e.kind(), e.date(),
+                                  e.kind() == "ALLOCATION" ? SourceName(e.source()) : "", e.category(),
+                                  (e.kind() == "EXPENDITURE" ? "-" : "") + Yuan(e.amount_fen()), e.reverses());
+    }
+    if (resp.next_page_token().empty()) return 0;
+    req.set_page_token(resp.next_page_token());
+  }
 }
 
 int Spend(Context& ctx, const Options& o) {
@@ -113,6 +173,7 @@ int Spend(Context& ctx, const Options& o) {
   for (const auto& d : resp.draws()) {
     *ctx.out << absl::StrFormat("  %-16s %18s 元\n", SourceName(d.source()), Yuan(d.amount_fen()));
   }
+  PrintFundPayments(ctx, resp);
   *ctx.out << "balances after:\n";
   PrintPositions(ctx, resp.funds());
   return 0;
@@ -219,8 +280,21 @@ void RegisterEducationCommands(Registry& r) {
           {"school", "school id", true},
           {"source", "CENTRAL_DIRECT, MUNICIPAL or DISTRICT", true},
           {"amount_fen", "amount in 分", true},
-          {"date", "YYYY-MM-DD", true}},
+          {"date", "YYYY-MM-DD", true},
+          {"fund", "the FundService fund this money comes from (its level must be the source)"}},
          Allocate});
+  r.Add({{"edu", "reverse"},
+         "reverse an expenditure: a new entry gives the money back to its sources and reverses the fund payments",
+         "Usage: subsidyctl edu reverse EXP-00000012 --date=YYYY-MM-DD --reason=TEXT",
+         {{"date", "the reversal's date", true},
+          {"reason", "why", true},
+          {"request_id", "default: reverse-EXPENDITURE_ID"}},
+         Reverse});
+  r.Add({{"edu", "ledger"},
+         "a school's ledger, oldest first: allocations, expenditures and reversals",
+         "",
+         {{"school", "school id", true}},
+         Ledger});
   r.Add({{"edu", "spend"},
          "record an expenditure, drawn from the sources in priority order (idempotent by --request_id)",
          "Categories: TEACHING TRAINING LABS ACTIVITIES UTILITIES HEATING TRAVEL POST EQUIPMENT_AND_BOOKS REPAIRS\n"

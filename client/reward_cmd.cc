@@ -97,6 +97,18 @@ int Get(Context& ctx, const Options& o) {
   return 0;
 }
 
+int Cancel(Context& ctx, const Options& o) {
+  v1::CancelPayoutRequest req;
+  req.set_payout_id(o.Get("payout"));
+  req.set_reason(o.Get("reason"));
+  req.set_request_id(o.Get("request_id", "cancel-" + req.payout_id()));
+  auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
+  v1::Payout p;
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::CancelPayout, req, &p); rc != 0) return rc;
+  PrintPayout(ctx, p);
+  return 0;
+}
+
 // The list request from the filter options (shared by list and payment-file).
 int ListRequestFrom(Context& ctx, const Options& o, v1::ListPayoutsRequest* req) {
   req->set_policy_id(o.Get("policy"));
@@ -324,6 +336,13 @@ void RegisterRewardCommands(Registry& r) {
           {"metric", "NAME=VALUE (decimal integer), repeatable"}},
          Submit});
   r.Add({{"reward", "get"}, "show one payout", "", {{"payout", "payout id, e.g. PO-00000001", true}}, Get});
+  r.Add({{"reward", "cancel"},
+         "cancel a SCHEDULED payout (finance): its budget and once-only key are freed; it is never paid",
+         "",
+         {{"payout", "payout id, e.g. PO-00000001", true},
+          {"reason", "why", true},
+          {"request_id", "default: cancel-PAYOUT_ID"}},
+         Cancel});
   r.Add({{"reward", "list"},
          "list payouts with filters, a page at a time (--all for every page)",
          "",
