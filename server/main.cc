@@ -33,6 +33,7 @@
 #include "ops/log.h"
 #include "ops/metrics.h"
 #include "policy/policy_data.h"
+#include "services/fund_report.h"
 #include "services/services.h"
 #include "storage/storage.h"
 
@@ -319,7 +320,29 @@ int main(int argc, char** argv) {
   subsidy::ops::LogStaleness(**data, clock.TodayInChina());
   subsidy::ops::FlushLogs();  // the start line is out before anyone is told the server is ready
   std::cout << "listening on " << address << std::endl;
-  if (!metrics_addr.empty()) metrics.StartRefresher({&policy, storage->get(), &clock}, std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
+  if (!metrics_addr.empty()) {
+    // The fund gauges are the FundService report and alerts as of today, for every fund.
+    auto fund_gauges = [&policy, &clock, db = storage->get()]() -> absl::StatusOr<subsidy::ops::Metrics::FundGauges> {
+      const auto snapshot = policy.Get();
+      subsidy::v1::GetExecutionReportRequest report_req;
+      report_req.set_as_of(clock.TodayInChina().ToString());
+      subsidy::v1::ExecutionReport report;
+      if (auto s = subsidy::service::BuildExecutionReport(*db, *snapshot, report_req, &report); !s.ok()) return s;
+      subsidy::v1::ListFundAlertsRequest alerts_req;
+      alerts_req.set_as_of(report_req.as_of());
+      subsidy::v1::ListFundAlertsResponse alerts;
+      if (auto s = subsidy::service::BuildFundAlerts(*db, *snapshot, alerts_req, &alerts); !s.ok()) return s;
+      subsidy::ops::Metrics::FundGauges out;
+      for (const auto& r : report.rows()) {
+        out.funds.push_back({r.key(), r.allocation_progress_percent(), r.execution_progress_percent(),
+                             r.time_progress_percent()});
+      }
+      for (const auto& a : alerts.alerts()) ++out.alerts_by_kind[subsidy::v1::FundAlert::Kind_Name(a.kind())];
+      return out;
+    };
+    metrics.StartRefresher({&policy, storage->get(), &clock, fund_gauges},
+                           std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
+  }
 
   std::thread waiter([&] {
     for (;;) {

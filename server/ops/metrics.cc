@@ -1,5 +1,7 @@
 #include "ops/metrics.h"
 
+#include "absl/strings/numbers.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -41,7 +43,15 @@ Metrics::Metrics()
       alarms_(prometheus::BuildGauge()
                   .Name("subsidy_policy_data_alarm")
                   .Help("1 for each staleness alarm raised")
-                  .Register(*registry_)) {}
+                  .Register(*registry_)),
+      fund_progress_(prometheus::BuildGauge()
+                         .Name("subsidy_fund_progress_percent")
+                         .Help("Each fund as of today: allocation, execution and time progress (序时进度), percent")
+                         .Register(*registry_)),
+      fund_alerts_(prometheus::BuildGauge()
+                       .Name("subsidy_fund_alerts")
+                       .Help("Fund alerts as of today, by kind")
+                       .Register(*registry_)) {}
 
 absl::StatusOr<std::string> Metrics::Serve(const std::string& listen) {
   try {
@@ -156,7 +166,27 @@ void Metrics::Refresh(const Sources& from) {
   staleness_.Add({{"figure", "lpr_age_days"}}).Set(f.lpr_age_days);
   staleness_.Add({{"figure", "calendar_covers_next_year"}}).Set(f.calendar_covers_next_year ? 1 : 0);
   staleness_.Add({{"figure", "days_to_next_regime_end"}}).Set(f.days_to_next_regime_end.value_or(-1));
+  absl::StatusOr<FundGauges> funds = from.funds ? from.funds() : absl::StatusOr<FundGauges>(FundGauges{});
   absl::MutexLock l(&mu_);
+  if (funds.ok()) {
+    // Funds come and go with the data: last refresh's series are replaced whole.
+    for (auto* g : fund_gauges_) fund_progress_.Remove(g);
+    fund_gauges_.clear();
+    for (const auto& fund : funds->funds) {
+      for (const auto& [figure, text] : {std::pair{"allocation", &fund.allocation_percent},
+                                         {"execution", &fund.execution_percent}, {"time", &fund.time_percent}}) {
+        double percent = 0;  // display only: the exact figure is the report's text
+        if (!absl::SimpleAtod(*text, &percent)) continue;
+        auto& g = fund_progress_.Add({{"fund_id", fund.fund_id}, {"figure", figure}});
+        g.Set(percent);
+        fund_gauges_.push_back(&g);
+      }
+    }
+    for (const char* kind : {"EXECUTION_LAGGING", "IDLE_ALLOCATION", "OVERDUE_PAYOUT", "TARGET_SHARE_MISSED"}) {
+      auto it = funds->alerts_by_kind.find(kind);
+      fund_alerts_.Add({{"kind", kind}}).Set(it == funds->alerts_by_kind.end() ? 0 : it->second);
+    }
+  }
   if (data_version_gauge_) data_info_.Remove(data_version_gauge_);
   data_version_gauge_ = &data_info_.Add({{"version", data->version()}, {"data_dir", data->directory()}});
   data_version_gauge_->Set(1);

@@ -10,6 +10,8 @@
 #include <prometheus/registry.h>
 
 #include <array>
+#include <functional>
+#include <map>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -57,11 +59,22 @@ class Metrics {
 
   // `method` must outlive the process (a string literal): series are cached by its address.
   void ObserveRpc(const char* method, const char* code, double seconds);
+  // Funds as of today, for their gauges: computed by the services' report (the caller wires it),
+  // read from the database, so every replica shows the same figures.
+  struct FundGauges {
+    struct Fund {
+      std::string fund_id;
+      std::string allocation_percent, execution_percent, time_percent;  // the report's text, "47.60"
+    };
+    std::vector<Fund> funds;
+    std::map<std::string, int> alerts_by_kind;
+  };
   // Where the gauges are read from: the data snapshot and the database (so replicas agree).
   struct Sources {
     PolicyHolder* policy;
     storage::Storage* storage;
     const Clock* clock;
+    std::function<absl::StatusOr<FundGauges>()> funds;  // may be empty
   };
   // Refreshes the gauges read from the database and the data snapshot.
   void Refresh(const Sources& from);
@@ -80,6 +93,9 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& data_info_;
   prometheus::Family<prometheus::Gauge>& staleness_;
   prometheus::Family<prometheus::Gauge>& alarms_;
+  prometheus::Family<prometheus::Gauge>& fund_progress_;
+  prometheus::Family<prometheus::Gauge>& fund_alerts_;
+  std::vector<prometheus::Gauge*> fund_gauges_ ABSL_GUARDED_BY(mu_);
   absl::Mutex mu_;  // guards label sets that come and go (data version, alarms)
   prometheus::Gauge* data_version_gauge_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<prometheus::Gauge*> alarm_gauges_ ABSL_GUARDED_BY(mu_);

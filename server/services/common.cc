@@ -40,6 +40,16 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
 }
 
 
+absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max) {
+  if (value.size() < min || value.size() > max) {
+    return InvalidField(field, absl::StrCat(min, " to ", max, " digits (a GB/T 2260 region code)"));
+  }
+  for (char c : value) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return InvalidField(field, "digits only");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<DateRange> ParseDateRange(const v1::DateRange& r, const std::string& field) {
   auto first = ParseDate(r.start_date(), field + ".start_date");
   if (!first.ok()) return first.status();

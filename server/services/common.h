@@ -59,6 +59,8 @@ std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> 
 absl::Status ValidateRequestId(const std::string& request_id);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
+// min … max ASCII digits (a GB/T 2260 region code or a prefix of one).
+absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max);
 // Both ends required; an end before the start is INVALID_ARGUMENT naming `field`.end_date.
 absl::StatusOr<DateRange> ParseDateRange(const v1::DateRange& range, const std::string& field);
 

@@ -19,6 +19,7 @@
 #include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "support/server_process.h"
 
@@ -262,6 +263,30 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   v1::FundBalance bal;
   auto actx = Call();
   ASSERT_TRUE(edu->AllocateFunds(actx.get(), a, &bal).ok());
+  // A fund of a past year, half allocated, nothing paid: its gauges and two alerts.
+  auto funds = v1::FundService::NewStub((*server)->Channel());
+  v1::CreateFundRequest create;
+  create.set_request_id("f-1");
+  create.set_fund_id("M-FUND");
+  create.set_name("metrics fund");
+  create.set_budget_year(2025);
+  create.set_level(v1::Fund::DISTRICT);
+  create.set_purpose(v1::Fund::OTHER);
+  create.set_region_code("110106");
+  create.set_budget_fen(1000);
+  create.set_date("2025-01-02");
+  v1::Fund fund;
+  ASSERT_TRUE(funds->CreateFund(Call().get(), create, &fund).ok());
+  v1::AllocateFundRequest fa;
+  fa.set_request_id("f-2");
+  fa.set_fund_id("M-FUND");
+  fa.set_recipient_kind(v1::FundAllocation::UNIT);
+  fa.set_recipient_id("U1");
+  fa.set_region_code("110106");
+  fa.set_amount_fen(500);
+  fa.set_date("2025-01-05");
+  v1::FundAllocation allocation;
+  ASSERT_TRUE(funds->AllocateFund(Call().get(), fa, &allocation).ok());
   // The ledger gauges show the allocation at the next refresh.
   std::string response;
   ASSERT_TRUE(WaitUntil([&] {
@@ -277,6 +302,12 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   EXPECT_EQ(samples.at("subsidy_rpcs_total{code=\"INVALID_ARGUMENT\",method=\"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy\"}"), 1);
   EXPECT_EQ(samples.at("subsidy_rpc_latency_seconds_count{code=\"OK\",method=\"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy\"}"), 5);
   EXPECT_EQ(samples.at("subsidy_school_ledger_fen{figure=\"allocated\"}"), 12345);
+  EXPECT_EQ(samples.at("subsidy_fund_progress_percent{figure=\"allocation\",fund_id=\"M-FUND\"}"), 50);
+  EXPECT_EQ(samples.at("subsidy_fund_progress_percent{figure=\"execution\",fund_id=\"M-FUND\"}"), 0);
+  EXPECT_EQ(samples.at("subsidy_fund_progress_percent{figure=\"time\",fund_id=\"M-FUND\"}"), 100);
+  EXPECT_EQ(samples.at("subsidy_fund_alerts{kind=\"EXECUTION_LAGGING\"}"), 1);
+  EXPECT_EQ(samples.at("subsidy_fund_alerts{kind=\"IDLE_ALLOCATION\"}"), 1);
+  EXPECT_EQ(samples.at("subsidy_fund_alerts{kind=\"TARGET_SHARE_MISSED\"}"), 0);
   EXPECT_EQ(samples.at("subsidy_reward_remaining_budget_fen{policy_id=\"YC-DIGITAL-TRANSFORM\"}"), 1e9);
   EXPECT_TRUE(samples.count("subsidy_policy_data_staleness{figure=\"lpr_age_days\"}"));
   bool has_version = false;

@@ -1,0 +1,214 @@
+#include "services/fund_report.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "funds/execution.h"
+#include "services/common.h"
+
+namespace subsidy::service {
+namespace {
+
+// What a report and the alerts are made from: the funds as of a date, their recipients then.
+struct Position {
+  Date as_of;
+  std::vector<storage::FundFigures> funds;
+  std::vector<storage::FundRecipientRow> recipients;
+};
+
+template <class Req>
+absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req) {
+  auto as_of = ParseDate(req.as_of(), "as_of");
+  if (!as_of.ok()) return as_of.status();
+  for (int i = 0; i < req.fund_ids_size(); ++i) {
+    if (auto s = ValidateId(req.fund_ids(i), absl::StrCat("fund_ids[", i, "]")); !s.ok()) return s;
+  }
+  if (!req.region_prefix().empty()) {
+    if (auto s = ValidateDigits(req.region_prefix(), "region_prefix", 1, 12); !s.ok()) return s;
+  }
+  Position p{*as_of, {}, {}};
+  auto funds = storage.FundFiguresAsOf(FilterOf(req), *as_of);
+  if (!funds.ok()) return funds.status();
+  p.funds = std::move(*funds);
+  std::vector<std::string> ids;
+  for (const auto& f : p.funds) ids.push_back(f.fund.fund_id);
+  auto recipients = storage.RecipientFiguresAsOf(ids, *as_of);
+  if (!recipients.ok()) return recipients.status();
+  p.recipients = std::move(*recipients);
+  return p;
+}
+
+// The share of a fund's allocations (as of the date) that went to its target regions.
+std::optional<funds::Ratio> TargetShare(const storage::FundFigures& f,
+                                        const std::vector<storage::FundRecipientRow>& recipients) {
+  if (f.fund.target_prefixes.empty()) return std::nullopt;
+  int64_t target = 0, all = 0;
+  for (const auto& r : recipients) {
+    if (r.fund_id != f.fund.fund_id) continue;
+    all += r.allocated.fen();
+    if (funds::InTargetRegion(r.region_code, f.fund.target_prefixes)) target += r.allocated.fen();
+  }
+  return funds::Ratio::Of(target, all);
+}
+
+v1::Pace PaceToProto(funds::Pace p) {
+  switch (p) {
+    case funds::Pace::kAhead: return v1::AHEAD;
+    case funds::Pace::kBehind: return v1::BEHIND;
+    case funds::Pace::kLagging: return v1::LAGGING;
+  }
+  return v1::PACE_UNSPECIFIED;
+}
+
+void FillRow(const std::string& key, const std::string& fund_id, Money budget, Money allocated, Money paid,
+             const funds::Ratio& time, Rate tolerance, v1::ExecutionRow* row) {
+  row->set_key(key);
+  row->set_fund_id(fund_id);
+  row->set_budget_fen(budget.fen());
+  row->set_allocated_fen(allocated.fen());
+  row->set_paid_fen(paid.fen());
+  const funds::Ratio execution = funds::Ratio::Of(paid, budget);
+  row->set_allocation_progress_percent(funds::Ratio::Of(allocated, budget).PercentText());
+  row->set_execution_progress_percent(execution.PercentText());
+  row->set_time_progress_percent(time.PercentText());
+  row->set_pace(PaceToProto(funds::PaceOf(execution, time, tolerance)));
+}
+
+
+}  // namespace
+
+absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& data,
+                                  const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
+  auto position = PositionOf(storage, req);
+  if (!position.ok()) return position.status();
+  const funds::TimeBasis basis = req.time_basis() == v1::MONTHS ? funds::TimeBasis::kMonths : funds::TimeBasis::kDays;
+  const Rate tolerance = data.fund_monitoring().tolerance;
+  out->set_as_of(position->as_of.ToString());
+  out->set_time_basis(basis == funds::TimeBasis::kMonths ? "MONTHS" : "DAYS");
+  out->set_tolerance_points(tolerance.ToString());
+  Money budget, allocated, paid;
+  auto add = [](Money* sum, Money v) -> absl::Status {
+    auto next = sum->Plus(v);
+    if (!next.ok()) return next.status();
+    *sum = *next;
+    return absl::OkStatus();
+  };
+  std::set<int> years;
+  std::map<std::string, const storage::FundFigures*> by_id;
+  for (const auto& f : position->funds) {
+    by_id[f.fund.fund_id] = &f;
+    years.insert(f.fund.budget_year);
+    for (auto [sum, v] : {std::pair{&budget, f.budget}, {&allocated, f.allocated}, {&paid, f.paid}}) {
+      if (auto s = add(sum, v); !s.ok()) return s;
+    }
+  }
+  const auto time_of = [&](int year) { return funds::TimeProgress(year, position->as_of, basis); };
+  switch (req.group_by()) {
+    case v1::RECIPIENT:
+      // A recipient's row: what it was allocated (its budget) and what it was paid.
+      for (const auto& r : position->recipients) {
+        const auto& f = *by_id.at(r.fund_id);
+        FillRow(r.recipient_id, r.fund_id, r.allocated, r.allocated, r.paid, time_of(f.fund.budget_year), tolerance,
+                out->add_rows());
+        out->mutable_rows()->rbegin()->set_budget_year(f.fund.budget_year);
+      }
+      break;
+    case v1::REGION: {
+      // A region's row: the allocations to recipients of that region and their payments.
+      std::map<std::string, std::pair<Money, Money>> regions;
+      for (const auto& r : position->recipients) {
+        auto& [a, p] = regions[r.region_code];
+        if (auto s = add(&a, r.allocated); !s.ok()) return s;
+        if (auto s = add(&p, r.paid); !s.ok()) return s;
+      }
+      const int year = years.size() == 1 ? *years.begin() : position->as_of.ToYmd().year;
+      for (const auto& [region, figures] : regions) {
+        FillRow(region, "", figures.first, figures.first, figures.second, time_of(year), tolerance, out->add_rows());
+      }
+      break;
+    }
+    default:
+      for (const auto& f : position->funds) {
+        auto* row = out->add_rows();
+        FillRow(f.fund.fund_id, f.fund.fund_id, f.budget, f.allocated, f.paid, time_of(f.fund.budget_year), tolerance,
+                row);
+        row->set_name(f.fund.name);
+        row->set_budget_year(f.fund.budget_year);
+        if (auto share = TargetShare(f, position->recipients)) row->set_target_share_percent(share->PercentText());
+      }
+  }
+  // The total's time progress: the funds' budget year when they share one, else the year of as_of.
+  const int year = years.size() == 1 ? *years.begin() : position->as_of.ToYmd().year;
+  FillRow("TOTAL", "", budget, allocated, paid, time_of(year), tolerance, out->mutable_total());
+  out->mutable_total()->set_budget_year(year);
+  return absl::OkStatus();
+}
+
+absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
+                             v1::ListFundAlertsResponse* out) {
+  auto position = PositionOf(storage, req);
+  if (!position.ok()) return position.status();
+  const Date as_of = position->as_of;
+  const Rate tolerance = data.fund_monitoring().tolerance;
+  const int idle_days = data.fund_monitoring().idle_days;
+  auto alert = [&](v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject,
+                   std::string message, std::optional<Date> since) {
+    auto* a = out->add_alerts();
+    a->set_kind(kind);
+    a->set_fund_id(fund_id);
+    a->set_subject_id(subject);
+    a->set_message(std::move(message));
+    if (since) a->set_since(since->ToString());
+  };
+  std::map<std::string, std::string> reward_policy_fund;  // policy_id → the fund allocated to it
+  for (const auto& f : position->funds) {
+    const auto execution = funds::Ratio::Of(f.paid, f.budget);
+    const auto time = funds::TimeProgress(f.fund.budget_year, as_of, funds::TimeBasis::kDays);
+    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging) {
+      alert(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
+            absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
+                         " % (tolerance ", tolerance.ToString(), " points)"),
+            std::nullopt);
+    }
+    if (!f.fund.min_target_share.empty() && f.allocated.fen() > 0) {
+      auto minimum = Rate::Parse(f.fund.min_target_share);
+      auto share = TargetShare(f, position->recipients);
+      if (minimum.ok() && share && share->BelowPercent(*minimum)) {
+        alert(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
+              absl::StrCat("target share ", share->PercentText(), " % is below the minimum of ", f.fund.min_target_share,
+                           " %"),
+              std::nullopt);
+      }
+    }
+  }
+  for (const auto& r : position->recipients) {
+    if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
+    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days)) {
+      alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
+            absl::StrCat(Money::Fen(r.allocated.fen() - r.paid.fen()).ToYuanString(), " 元 allocated to ",
+                         r.recipient_id, " unpaid, no movement for more than ", idle_days, " days"),
+            r.last_movement);
+    }
+  }
+  // Overdue payouts: every one when no fund is asked for, else those of the funds asked for.
+  const bool filtered = !req.fund_ids().empty() || req.budget_year() || req.purpose() || req.level() ||
+                        !req.region_prefix().empty();
+  auto payouts = storage.OverduePayoutsAsOf(as_of);
+  if (!payouts.ok()) return payouts.status();
+  for (const auto& p : *payouts) {
+    auto it = reward_policy_fund.find(p.policy_id);
+    if (filtered && it == reward_policy_fund.end()) continue;
+    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of)) continue;
+    alert(v1::FundAlert::OVERDUE_PAYOUT, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
+          absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id, " was due on ",
+                       p.due_date->ToString()),
+          p.due_date->AddDays(1));
+  }
+  return absl::OkStatus();
+}
+
+
+}  // namespace subsidy::service
