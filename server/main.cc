@@ -33,6 +33,8 @@
 #include "ops/log.h"
 #include "ops/metrics.h"
 #include "policy/policy_data.h"
+#include "reward/schedule.h"
+#include "services/disbursement_scheduler.h"
 #include "services/fund_report.h"
 #include "services/services.h"
 #include "storage/storage.h"
@@ -61,6 +63,10 @@ ABSL_FLAG(int, max_calls_per_caller, 256, "calls one caller may have in flight; 
 ABSL_FLAG(int, max_message_bytes, 16 << 20, "largest request message accepted");
 ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");
 ABSL_FLAG(int, metrics_refresh_seconds, 5, "how often the database-derived metrics are refreshed");
+ABSL_FLAG(std::string, disbursement_schedule, "",
+          "HH:MM: run the reward disbursement on every working day at this time, China Standard Time (empty: off)");
+ABSL_FLAG(std::string, clock_for_tests, "",
+          "tests only: the server's clock stands still at this RFC 3339 time (logged as a warning)");
 
 namespace {
 
@@ -234,7 +240,25 @@ int main(int argc, char** argv) {
   auto data = subsidy::PolicyData::LoadFromDirectory(data_dir);
   if (!data.ok()) return Fail(absl::StrCat("policy data not loaded: ", data.status().message()));
 
-  const subsidy::Clock& clock = subsidy::Clock::System();
+  std::unique_ptr<subsidy::FakeClock> fixed_clock;
+  if (!absl::GetFlag(FLAGS_clock_for_tests).empty()) {
+    absl::Time at;
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_clock_for_tests), &at, &err)) {
+      return Fail(absl::StrCat("--clock_for_tests: ", err));
+    }
+    fixed_clock = std::make_unique<subsidy::FakeClock>(at);
+    LogLine("clock_for_tests")
+        .Str("message", "the clock stands still at " + absl::GetFlag(FLAGS_clock_for_tests) + ": for tests only")
+        .Write(LogLevel::kWarning);
+  }
+  const subsidy::Clock& clock = fixed_clock ? *fixed_clock : subsidy::Clock::System();
+  int schedule_minute = -1;
+  if (!absl::GetFlag(FLAGS_disbursement_schedule).empty()) {
+    auto minute = subsidy::reward::ParseTimeOfDay(absl::GetFlag(FLAGS_disbursement_schedule));
+    if (!minute.ok()) return Fail(absl::StrCat("--disbursement_schedule: ", minute.status().message()));
+    schedule_minute = *minute;
+  }
   auto storage = OpenLedger(absl::GetFlag(FLAGS_db), clock);
   if (!storage.ok()) return Fail(std::string(storage.status().message()));
 
@@ -344,6 +368,12 @@ int main(int argc, char** argv) {
                            std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_metrics_refresh_seconds))));
   }
 
+  std::unique_ptr<subsidy::service::DisbursementScheduler> scheduler;
+  if (schedule_minute >= 0) {
+    scheduler = std::make_unique<subsidy::service::DisbursementScheduler>(ctx, schedule_minute);
+    scheduler->Start();
+  }
+
   std::thread waiter([&] {
     for (;;) {
       int sig = 0;
@@ -372,6 +402,7 @@ int main(int argc, char** argv) {
         if (in_flight.load() == 0 && executor->queued() == 0) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a call admitted just before
           if (in_flight.load() != 0 || shut) continue;
+          if (scheduler) scheduler->Stop();
           metrics.Stop();
           executor.reset();
           storage->reset();
@@ -387,6 +418,7 @@ int main(int argc, char** argv) {
   server->Wait();
   waiter.join();
   server.reset();
+  if (scheduler) scheduler->Stop();
   executor.reset();  // finishes queued mutations
   metrics.Stop();
   storage->reset();  // closes the database after the last call

@@ -6,6 +6,7 @@
 #include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "services/common.h"
+#include "services/disbursement_scheduler.h"
 #include "services/fund_postings.h"
 #include "services/services.h"
 
@@ -240,6 +241,7 @@ absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1
       response);
 }
 
+
 absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& request,
                              v1::RunDisbursementResponse* response) {
   auto date = ParseDate(request.payment_date(), "payment_date");
@@ -247,57 +249,7 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
   if (auto s = reward::CheckPaymentDay(call.data().calendar(), *date); !s.ok()) return s;
   auto status = call.Mutate(
       request, {"disbursement"},
-      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::RunDisbursementResponse> {
-        auto paid = tx.DisburseDue(*date);
-        if (!paid.ok()) return paid.status();
-        v1::RunDisbursementResponse out;
-        out.set_run_id(reward::RunIdFor(request.request_id()));
-        out.set_payment_date(date->ToString());
-        Money total;
-        int64_t late = 0;
-        for (const auto& p : *paid) {
-          auto sum = total.Plus(p.amount);
-          if (!sum.ok()) return sum.status();
-          total = *sum;
-          const bool is_late = p.due_date && reward::PaidLate(*p.due_date, *date);
-          late += is_late ? 1 : 0;
-          // A payout of a policy that funds allocated to for its year is those funds' payment.
-          auto funded = tx.AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
-          if (!funded.ok()) return funded.status();
-          if (funded->has_value()) {
-            auto from = PayAcrossFunds(tx, call.data(), "REWARD_POLICY", "", p.award_year,
-                                       {p.policy_id, p.amount, *date, "", p.enterprise_uscc,
-                                        storage::PayoutIdFor(p.seq), request.request_id(), call.caller()});
-            if (!from.ok()) return from.status();
-            int64_t covered = 0;
-            for (const auto& part : *from) covered += part.amount.fen();
-            if (covered != p.amount.fen()) {
-              return FailedPrecondition(kAllocationExceeded,
-                                        absl::StrCat("payout ", storage::PayoutIdFor(p.seq), ": the ", p.award_year,
-                                                     " funds of ", p.policy_id, " hold ",
-                                                     Money::Fen(covered).ToYuanString(), " 元 payable on ",
-                                                     date->ToString(), ", not ", p.amount.ToYuanString(), " 元"));
-            }
-          }
-          if (auto s = call.Audit(tx, request.request_id(), storage::PayoutIdFor(p.seq),
-                                  is_late ? "DISBURSED_LATE" : "DISBURSED",
-                                  absl::StrCat(p.amount.fen(), " 分 voucher ", p.voucher_no, " due ",
-                                               DateText(p.due_date)));
-              !s.ok()) {
-            return s;
-          }
-        }
-        out.set_paid_count(static_cast<int64_t>(paid->size()));
-        out.set_paid_fen(total.fen());
-        out.set_late_count(late);
-        if (auto s = call.Audit(tx, request.request_id(), out.run_id(), "OK",
-                                absl::StrCat(paid->size(), " payouts, ", total.fen(), " 分, ", late, " late, paid ",
-                                             date->ToString()));
-            !s.ok()) {
-          return s;
-        }
-        return out;
-      },
+      [&](storage::LedgerTx& tx) { return DisbursementTx(tx, call.data(), call.caller(), request, *date); },
       response);
   if (!status.ok()) return status;
   ops::LogLine("disbursement_run")
@@ -313,6 +265,62 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
 
 }  // namespace handlers
 }  // namespace
+
+// The run in its transaction: every SCHEDULED payout determined by `date` paid, funds posted,
+// each payout and the run in the audit trail. Shared by the RPC and the automatic schedule.
+absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx, const PolicyData& data,
+                                                           const std::string& caller,
+                                                           const v1::RunDisbursementRequest& request, Date date) {
+  auto paid = tx.DisburseDue(date);
+  if (!paid.ok()) return paid.status();
+  v1::RunDisbursementResponse out;
+  out.set_run_id(reward::RunIdFor(request.request_id()));
+  out.set_payment_date(date.ToString());
+  Money total;
+  int64_t late = 0;
+  for (const auto& p : *paid) {
+    auto sum = total.Plus(p.amount);
+    if (!sum.ok()) return sum.status();
+    total = *sum;
+    const bool is_late = p.due_date && reward::PaidLate(*p.due_date, date);
+    late += is_late ? 1 : 0;
+    // A payout of a policy that funds allocated to for its year is those funds' payment.
+    auto funded = tx.AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
+    if (!funded.ok()) return funded.status();
+    if (funded->has_value()) {
+      auto from = PayAcrossFunds(tx, data, "REWARD_POLICY", "", p.award_year,
+                                 {p.policy_id, p.amount, date, "", p.enterprise_uscc,
+                                  storage::PayoutIdFor(p.seq), request.request_id(), caller});
+      if (!from.ok()) return from.status();
+      int64_t covered = 0;
+      for (const auto& part : *from) covered += part.amount.fen();
+      if (covered != p.amount.fen()) {
+        return FailedPrecondition(kAllocationExceeded,
+                                  absl::StrCat("payout ", storage::PayoutIdFor(p.seq), ": the ", p.award_year,
+                                               " funds of ", p.policy_id, " hold ",
+                                               Money::Fen(covered).ToYuanString(), " 元 payable on ",
+                                               date.ToString(), ", not ", p.amount.ToYuanString(), " 元"));
+      }
+    }
+    if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), storage::PayoutIdFor(p.seq),
+                            is_late ? "DISBURSED_LATE" : "DISBURSED",
+                            absl::StrCat(p.amount.fen(), " 分 voucher ", p.voucher_no, " due ",
+                                         DateText(p.due_date))});
+        !s.ok()) {
+      return s;
+    }
+  }
+  out.set_paid_count(static_cast<int64_t>(paid->size()));
+  out.set_paid_fen(total.fen());
+  out.set_late_count(late);
+  if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), out.run_id(), "OK",
+                          absl::StrCat(paid->size(), " payouts, ", total.fen(), " 分, ", late, " late, paid ",
+                                       date.ToString())});
+      !s.ok()) {
+    return s;
+  }
+  return out;
+}
 
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListRewardPolicies, Runs::kInline)
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", SubmitDetermination, Runs::kMutation)
