@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "echo.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 
@@ -33,6 +34,9 @@ ABSL_FLAG(int, concurrency, 4, "closed-loop callers (unary) or streams");
 ABSL_FLAG(double, seconds, 5, "how long to run (ignored when --count is set)");
 ABSL_FLAG(long, count, 0, "how many operations in total (0: run for --seconds)");
 ABSL_FLAG(int, batch, 500, "loans per message for loan-batch");
+ABSL_FLAG(bool, funded, false,
+          "spend and submit: the school's money (the policy's budget) comes from a FundService fund, so every "
+          "expenditure also posts a fund payment and every determination reads the fund's allocations");
 ABSL_FLAG(int, rate, 0, "target operations per second in total (0: as fast as possible)");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a line for humans");
 ABSL_FLAG(std::string, run_id, "", "prefix for request ids (default: a timestamp)");
@@ -213,9 +217,49 @@ int main(int argc, char** argv) {
   }
   // Workloads that need state set it up first (untimed).
   const std::string school = "110106-LOAD-" + run;
+  const bool funded = absl::GetFlag(FLAGS_funded);
+  auto create_fund = [&](const std::string& id, v1::Fund::Level level, v1::Fund::Purpose purpose) -> bool {
+    v1::CreateFundRequest f;
+    f.set_request_id(id + "-create");
+    f.set_fund_id(id);
+    f.set_name("load");
+    f.set_budget_year(2024);
+    f.set_level(level);
+    f.set_purpose(purpose);
+    f.set_region_code("110106");
+    f.set_budget_fen(900'000'000'000'000);
+    f.set_date("2024-01-02");
+    v1::Fund out;
+    auto ctx = Ctx();
+    auto st = v1::FundService::NewStub(channels[0])->CreateFund(ctx.get(), f, &out);
+    if (!st.ok()) std::fprintf(stderr, "setup fund failed: %s\n", st.error_message().c_str());
+    return st.ok();
+  };
+  if (funded && workload == "submit") {
+    const std::string fund = "LOAD-REWARD-" + run;
+    if (!create_fund(fund, v1::Fund::MUNICIPAL, v1::Fund::ENTERPRISE_REWARD)) return 1;
+    v1::AllocateFundRequest a;
+    a.set_request_id(fund + "-alloc");
+    a.set_fund_id(fund);
+    a.set_recipient_kind(v1::FundAllocation::REWARD_POLICY);
+    a.set_recipient_id("YC-ABOVE-SCALE-ENTRY");
+    a.set_region_code("4205");
+    a.set_amount_fen(900'000'000'000'000);
+    a.set_date("2024-01-02");
+    v1::FundAllocation out;
+    auto ctx = Ctx();
+    if (auto st = v1::FundService::NewStub(channels[0])->AllocateFund(ctx.get(), a, &out); !st.ok()) {
+      std::fprintf(stderr, "setup fund allocation failed: %s\n", st.error_message().c_str());
+      return 1;
+    }
+  }
   if (workload == "spend" || workload == "progress") {
     auto stub = v1::EducationFundService::NewStub(channels[0]);
     v1::AllocateFundsRequest r;
+    if (funded) {
+      r.set_fund_id("LOAD-EDU-" + run);
+      if (!create_fund(r.fund_id(), v1::Fund::CENTRAL_DIRECT, v1::Fund::EDUCATION)) return 1;
+    }
     r.set_request_id(school + "-setup");
     r.set_school_id(school);
     r.set_source(v1::CENTRAL_DIRECT);

@@ -438,6 +438,12 @@ class SqlLedgerTx final : public LedgerTx {
           "ON CONFLICT (policy_id) DO UPDATE SET awarded_fen = policy_awarded.awarded_fen + excluded.awarded_fen",
           {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
       if (auto st = ExpectOneRow(added, "adding to a policy's awarded total"); !st.ok()) return st;
+      auto yearly = s_.Exec(
+          "INSERT INTO policy_awarded_yearly (policy_id, award_year, awarded_fen) VALUES ($1, $2, $3) "
+          "ON CONFLICT (policy_id, award_year) DO UPDATE SET "
+          "awarded_fen = policy_awarded_yearly.awarded_fen + excluded.awarded_fen",
+          {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())});
+      if (auto st = ExpectOneRow(yearly, "adding to a policy's year"); !st.ok()) return st;
     }
     return *seq;
   }
@@ -746,6 +752,10 @@ class SqlLedgerTx final : public LedgerTx {
     auto freed = s_.Exec("UPDATE policy_awarded SET awarded_fen = awarded_fen - $2 WHERE policy_id = $1",
                          {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
     if (auto st = ExpectOneRow(freed, "freeing a policy's budget"); !st.ok()) return st;
+    auto freed_year = s_.Exec(
+        "UPDATE policy_awarded_yearly SET awarded_fen = awarded_fen - $3 WHERE policy_id = $1 AND award_year = $2",
+        {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())});
+    if (auto st = ExpectOneRow(freed_year, "freeing a policy's year"); !st.ok()) return st;
     p.status = PayoutStatus::kCancelled;
     p.award_key.clear();
     return p;
@@ -822,13 +832,13 @@ class SqlLedgerTx final : public LedgerTx {
 
   absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) override {
     Money out;
-    auto st = s_.QueryOne(
-        "SELECT COALESCE(SUM(amount_fen), 0) FROM payouts WHERE policy_id = $1 AND award_year = $2 "
-        "AND status IN ('SCHEDULED', 'DISBURSED')",
-        {SqlParam::Text(policy_id), SqlParam::Int(year)}, [&](const SqlRow& row) { out = Money::Fen(row.Int(0)); });
+    auto st = s_.QueryOne("SELECT awarded_fen FROM policy_awarded_yearly WHERE policy_id = $1 AND award_year = $2",
+                          {SqlParam::Text(policy_id), SqlParam::Int(year)},
+                          [&](const SqlRow& row) { out = Money::Fen(row.Int(0)); });
     if (!st.ok()) return st.status();
     return out;
   }
+
 
   absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                 const std::string& recipient_id) override {
@@ -941,7 +951,8 @@ constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "e
                                    "fund_accounts", "payouts", "policy_awarded", "loan_claims", "loan_claim_lines",
                                    "loan_claim_keys", "funds", "fund_entries", "fund_recipients",
                                    "fund_daily", "fund_recipient_daily",
-                                   "expenditure_reversals", "payout_cancellations"};
+                                   "expenditure_reversals", "payout_cancellations",
+                                   "policy_awarded_yearly"};
 
 template <class Enum, size_t N>
 std::optional<Enum> EnumFromName(absl::string_view name, const Enum (&values)[N], const char* (*name_of)(Enum)) {

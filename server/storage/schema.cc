@@ -254,6 +254,16 @@ const std::vector<Migration>& LedgerMigrations() {
             created_by     TEXT NOT NULL,
             created_at     TEXT NOT NULL);
           CREATE INDEX expenditure_reversals_school ON expenditure_reversals (school_id);
+          -- What each policy awarded per award year (SCHEDULED and DISBURSED), for budgets that funds
+          -- give a policy year by year.
+          CREATE TABLE policy_awarded_yearly (
+            policy_id   TEXT NOT NULL,
+            award_year  INTEGER NOT NULL,
+            awarded_fen BIGINT NOT NULL CHECK (awarded_fen >= 0),
+            PRIMARY KEY (policy_id, award_year));
+          INSERT INTO policy_awarded_yearly (policy_id, award_year, awarded_fen)
+            SELECT policy_id, award_year, SUM(amount_fen) FROM payouts
+            WHERE status IN ('SCHEDULED', 'DISBURSED') GROUP BY policy_id, award_year;
           CREATE TABLE payout_cancellations (
             payout_seq BIGINT PRIMARY KEY REFERENCES payouts (seq),  -- cancelled at most once
             reason     TEXT NOT NULL,
