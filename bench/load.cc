@@ -22,6 +22,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "echo.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
@@ -350,6 +351,14 @@ int main(int argc, char** argv) {
       r.set_determination_date("2024-06-03");
       v1::Payout out;
       return v1::RewardPayoutService::NewStub(channels[t])->SubmitDetermination(ctx.get(), r, &out);
+    }
+    if (workload == "report") {
+      // As of a different day of 2024 each time: every answer is a fresh sum, nothing cached.
+      v1::GetExecutionReportRequest r;
+      const int day = static_cast<int>(i * 37 % 366);
+      r.set_as_of(absl::StrFormat("2024-%02d-%02d", 1 + day / 31 % 12, 1 + day % 28));
+      v1::ExecutionReport out;
+      return v1::FundService::NewStub(channels[t])->GetExecutionReport(ctx.get(), r, &out);
     }
     if (workload == "list") {
       v1::ListPayoutsRequest r;

@@ -20,7 +20,9 @@ struct Position {
 };
 
 template <class Req>
-absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req) {
+// The recipients' figures are read for every fund (`all_recipients`) or only for the funds with
+// target regions (a report by fund needs them only for the target share).
+absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req, bool all_recipients) {
   auto as_of = ParseDate(req.as_of(), "as_of");
   if (!as_of.ok()) return as_of.status();
   for (int i = 0; i < req.fund_ids_size(); ++i) {
@@ -34,7 +36,9 @@ absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req) {
   if (!funds.ok()) return funds.status();
   p.funds = std::move(*funds);
   std::vector<std::string> ids;
-  for (const auto& f : p.funds) ids.push_back(f.fund.fund_id);
+  for (const auto& f : p.funds) {
+    if (all_recipients || !f.fund.target_prefixes.empty()) ids.push_back(f.fund.fund_id);
+  }
   auto recipients = storage.RecipientFiguresAsOf(ids, *as_of);
   if (!recipients.ok()) return recipients.status();
   p.recipients = std::move(*recipients);
@@ -82,7 +86,7 @@ void FillRow(const std::string& key, const std::string& fund_id, Money budget, M
 
 absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& data,
                                   const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
-  auto position = PositionOf(storage, req);
+  auto position = PositionOf(storage, req, req.group_by() == v1::RECIPIENT || req.group_by() == v1::REGION);
   if (!position.ok()) return position.status();
   const funds::TimeBasis basis = req.time_basis() == v1::MONTHS ? funds::TimeBasis::kMonths : funds::TimeBasis::kDays;
   const Rate tolerance = data.fund_monitoring().tolerance;
@@ -149,7 +153,7 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
 
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
                              v1::ListFundAlertsResponse* out) {
-  auto position = PositionOf(storage, req);
+  auto position = PositionOf(storage, req, /*all_recipients=*/true);
   if (!position.ok()) return position.status();
   const Date as_of = position->as_of;
   const Rate tolerance = data.fund_monitoring().tolerance;
