@@ -17,6 +17,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
@@ -200,7 +201,7 @@ TEST(HostileE2e, LoadAboveCapacityIsShedAndTheServerRecovers) {
 // expenditures sent, and there is one payout per determination sent.
 class CrashE2e : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothing) {
+TEST_P(CrashE2e, SigkillDuringMixedPostingsLosesAndDoublesNothing) {
   TempDir dir;
   std::string db = dir.path() + "/x.db";
   if (GetParam() == "postgres") {
@@ -211,18 +212,45 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
   {
     auto server = ServerProcess::Start({.db = db});
     ASSERT_TRUE(server.ok()) << server.status();
+    // The school's money is a fund's: every expenditure is also a payment of that fund. A unit of
+    // the same fund is paid directly.
+    auto funds = v1::FundService::NewStub((*server)->Channel());
+    v1::CreateFundRequest f;
+    f.set_request_id("crash-fund");
+    f.set_fund_id("CRASH-FUND");
+    f.set_name("crash");
+    f.set_budget_year(2024);
+    f.set_level(v1::Fund::DISTRICT);
+    f.set_purpose(v1::Fund::EDUCATION);
+    f.set_region_code("110106");
+    f.set_budget_fen(2'000'000'000'000);
+    f.set_date("2024-01-02");
+    v1::Fund fund;
+    ASSERT_TRUE(funds->CreateFund(Call().get(), f, &fund).ok());
+    v1::AllocateFundRequest unit;
+    unit.set_request_id("crash-unit");
+    unit.set_fund_id("CRASH-FUND");
+    unit.set_recipient_kind(v1::FundAllocation::UNIT);
+    unit.set_recipient_id("CRASH-UNIT");
+    unit.set_region_code("110106");
+    unit.set_amount_fen(100'000'000'000);
+    unit.set_date("2024-03-01");
+    v1::FundAllocation allocation;
+    ASSERT_TRUE(funds->AllocateFund(Call().get(), unit, &allocation).ok());
     v1::AllocateFundsRequest a;
     a.set_request_id("crash-alloc");
     a.set_school_id(school);
     a.set_source(v1::DISTRICT);
     a.set_amount_fen(1'000'000'000'000);
     a.set_date("2024-03-01");
+    a.set_fund_id("CRASH-FUND");
     v1::FundBalance bal;
     auto ctx = Call();
     ASSERT_TRUE(v1::EducationFundService::NewStub((*server)->Channel())->AllocateFunds(ctx.get(), a, &bal).ok());
   }
   std::mutex mu;
-  std::map<int, bool> is_expenditure;      // every request sent: n → kind
+  enum Kind { kDetermination, kExpenditure, kFundPayment };
+  std::map<int, Kind> kind_of;             // every request sent: n → kind
   std::map<int, std::string> acked;        // n → id answered
   std::atomic<int> next{0};
   auto spend_request = [&](int n) {
@@ -243,14 +271,29 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
     (*r.mutable_metrics())["output_increase_fen"] = "1";  // below the threshold: recorded as REJECTED
     return r;
   };
-  auto send = [&](v1::EducationFundService::Stub* edu, v1::RewardPayoutService::Stub* reward, int n, bool expenditure,
-                  std::string* id) -> bool {
+  auto fund_payment = [&](int n) {
+    v1::RecordFundPaymentRequest r;
+    r.set_request_id("crash-pay-" + std::to_string(n));
+    r.set_fund_id("CRASH-FUND");
+    r.set_recipient_id("CRASH-UNIT");
+    r.set_amount_fen(500 + n);
+    r.set_date("2024-04-02");
+    return r;
+  };
+  auto send = [&](const std::shared_ptr<grpc::Channel>& ch, int n, Kind kind, std::string* id) -> bool {
     auto ctx = Call();
-    if (expenditure) {
+    if (kind == kExpenditure) {
       v1::Expenditure out;
-      if (!edu->RecordExpenditure(ctx.get(), spend_request(n), &out).ok()) return false;
+      if (!v1::EducationFundService::NewStub(ch)->RecordExpenditure(ctx.get(), spend_request(n), &out).ok()) {
+        return false;
+      }
       *id = out.expenditure_id();
+    } else if (kind == kFundPayment) {
+      v1::FundPayment out;
+      if (!v1::FundService::NewStub(ch)->RecordFundPayment(ctx.get(), fund_payment(n), &out).ok()) return false;
+      *id = out.payment_id();
     } else {
+      auto reward = v1::RewardPayoutService::NewStub(ch);
       v1::Payout out;
       if (!reward->SubmitDetermination(ctx.get(), determination(n), &out).ok()) return false;
       *id = out.payout_id();
@@ -264,16 +307,16 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
     std::vector<std::thread> clients;
     for (int t = 0; t < 8; ++t) {
       clients.emplace_back([&, t] {
-        auto edu = v1::EducationFundService::NewStub((*server)->Channel());
-        auto reward = v1::RewardPayoutService::NewStub((*server)->Channel());
+        const auto channel = (*server)->Channel();
+        const Kind kind = t % 4 == 3 ? kFundPayment : t % 2 == 1 ? kExpenditure : kDetermination;
         while (!stop) {
           const int n = next++;
           {
             std::lock_guard<std::mutex> l(mu);
-            is_expenditure[n] = t % 2 == 1;
+            kind_of[n] = kind;
           }
           std::string id;
-          if (send(edu.get(), reward.get(), n, t % 2 == 1, &id)) {
+          if (send(channel, n, kind, &id)) {
             std::lock_guard<std::mutex> l(mu);
             acked[n] = id;
           }
@@ -290,19 +333,38 @@ TEST_P(CrashE2e, SigkillDuringDeterminationsAndExpendituresLosesAndDoublesNothin
   ASSERT_TRUE(server.ok()) << server.status();
   auto edu = v1::EducationFundService::NewStub((*server)->Channel());
   auto reward = v1::RewardPayoutService::NewStub((*server)->Channel());
-  int64_t all_spend = 0, determinations = 0;
-  for (const auto& [n, expenditure] : is_expenditure) {
+  int64_t all_spend = 0, all_paid_directly = 0, determinations = 0;
+  for (const auto& [n, kind] : kind_of) {
     std::string id;
-    ASSERT_TRUE(send(edu.get(), reward.get(), n, expenditure, &id)) << n;
+    ASSERT_TRUE(send((*server)->Channel(), n, kind, &id)) << n;
     if (acked.count(n)) {
       EXPECT_EQ(id, acked[n]) << "acknowledged " << n << " answers its first id";
     }
-    if (expenditure) {
+    if (kind == kExpenditure) {
       all_spend += 1000 + n;
+    } else if (kind == kFundPayment) {
+      all_paid_directly += 500 + n;
     } else {
       ++determinations;
     }
   }
+  // The fund's paid is the sum of its payments, each once: the school's expenditures and the unit's.
+  auto fund_service = v1::FundService::NewStub((*server)->Channel());
+  v1::GetFundRequest gf;
+  gf.set_fund_id("CRASH-FUND");
+  v1::Fund fund;
+  ASSERT_TRUE(fund_service->GetFund(Call().get(), gf, &fund).ok());
+  EXPECT_EQ(fund.paid_fen(), all_spend + all_paid_directly);
+  v1::GetExecutionReportRequest by_recipient;
+  by_recipient.set_as_of("2024-12-31");
+  by_recipient.set_group_by(v1::RECIPIENT);
+  v1::ExecutionReport report;
+  ASSERT_TRUE(fund_service->GetExecutionReport(Call().get(), by_recipient, &report).ok());
+  ASSERT_EQ(report.rows_size(), 2);
+  for (const auto& row : report.rows()) {
+    EXPECT_EQ(row.paid_fen(), row.key() == school ? all_spend : all_paid_directly) << row.key();
+  }
+  EXPECT_EQ(report.total().paid_fen(), fund.paid_fen());
   v1::GetFundPriorityRequest fp;
   fp.set_school_id(school);
   v1::FundPriority funds;
