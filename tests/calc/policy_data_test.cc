@@ -64,6 +64,24 @@ TEST(PolicyData, VersionIsAContentHash) {
   EXPECT_NE((*changed)->version(), Shipped()->version());
 }
 
+TEST(FundMonitoring, ShippedRulesAndARefusedFile) {
+  const FundMonitoring& m = Shipped()->fund_monitoring();
+  EXPECT_EQ(m.tolerance, Rate::FromBasisPoints(1000));
+  EXPECT_EQ(m.idle_days, 30);
+  EXPECT_TRUE(m.Forbids("EDUCATION", "STAFF_PAY"));
+  EXPECT_FALSE(m.Forbids("EDUCATION", "TEACHING"));
+  EXPECT_FALSE(m.Forbids("OTHER", "STAFF_PAY"));
+  for (auto [from, to] : {std::pair{"tolerance_points: \"10\"", "tolerance_points: \"ten\""},
+                          {"idle_days: 30", "idle_days: 0"},
+                          {"purpose: \"EDUCATION\"", "purpose: \"SCHOOLS\""}}) {
+    DataCopy copy;
+    copy.Replace("funds.textproto", from, to);
+    auto bad = PolicyData::LoadFromDirectory(copy.path());
+    ASSERT_FALSE(bad.ok()) << to;
+    EXPECT_NE(bad.status().message().find("funds.textproto:"), absl::string_view::npos) << bad.status();
+  }
+}
+
 TEST(LprTable, ValueInForceOnADate) {
   const auto& lpr = Shipped()->lpr();
   EXPECT_EQ((*lpr.InForce(D("2023-08-21")))->one_year.ToString(), "3.45");

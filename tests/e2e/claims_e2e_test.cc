@@ -381,16 +381,8 @@ int64_t SqliteCount(const std::string& db, const std::string& table) {
 // A claim with a fund_id is paid from the fund's allocation to the bank on approval, or not at all.
 TEST_F(ClaimsE2e, AnApprovedClaimWithAFundIsThatFundsPayment) {
   auto funds = v1::FundService::NewStub(server_->Channel());
-  v1::CreateFundRequest create;
-  create.set_request_id("f");
-  create.set_fund_id("TBS-2024-LOAN");
-  create.set_name("调兵山创业担保贷款贴息");
-  create.set_budget_year(2024);
-  create.set_level(v1::Fund::COUNTY);
-  create.set_purpose(v1::Fund::LOAN_INTEREST_SUBSIDY);
-  create.set_region_code("211281");
-  create.set_budget_fen(100'000'000);
-  create.set_date("2024-01-02");
+  const v1::CreateFundRequest create =
+      NewFund("TBS-2024-LOAN", v1::Fund::COUNTY, v1::Fund::LOAN_INTEREST_SUBSIDY, 100'000'000, 2024, "211281");
   v1::Fund fund;
   ASSERT_TRUE(funds->CreateFund(Call().get(), create, &fund).ok());
   auto c = client();

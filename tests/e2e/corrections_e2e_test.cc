@@ -45,16 +45,7 @@ class CorrectionsE2e : public ::testing::Test {
 };
 
 TEST_F(CorrectionsE2e, AReversalRestoresTheSourcesAndReversesTheFundPaymentsOnce) {
-  v1::CreateFundRequest create;
-  create.set_request_id("c");
-  create.set_fund_id("CD");
-  create.set_name("central direct");
-  create.set_budget_year(2021);
-  create.set_level(v1::Fund::CENTRAL_DIRECT);
-  create.set_purpose(v1::Fund::EDUCATION);
-  create.set_region_code("110106");
-  create.set_budget_fen(1'000'000);
-  create.set_date("2021-01-04");
+  const v1::CreateFundRequest create = NewFund("CD", v1::Fund::CENTRAL_DIRECT, v1::Fund::EDUCATION, 1'000'000, 2021);
   v1::Fund fund;
   ASSERT_TRUE(funds_->CreateFund(Call().get(), create, &fund).ok());
   v1::AllocateFundsRequest alloc;

@@ -215,16 +215,8 @@ TEST_P(CrashE2e, SigkillDuringMixedPostingsLosesAndDoublesNothing) {
     // The school's money is a fund's: every expenditure is also a payment of that fund. A unit of
     // the same fund is paid directly.
     auto funds = v1::FundService::NewStub((*server)->Channel());
-    v1::CreateFundRequest f;
-    f.set_request_id("crash-fund");
-    f.set_fund_id("CRASH-FUND");
-    f.set_name("crash");
-    f.set_budget_year(2024);
-    f.set_level(v1::Fund::DISTRICT);
-    f.set_purpose(v1::Fund::EDUCATION);
-    f.set_region_code("110106");
-    f.set_budget_fen(2'000'000'000'000);
-    f.set_date("2024-01-02");
+    const v1::CreateFundRequest f =
+        NewFund("CRASH-FUND", v1::Fund::DISTRICT, v1::Fund::EDUCATION, 2'000'000'000'000, 2024);
     v1::Fund fund;
     ASSERT_TRUE(funds->CreateFund(Call().get(), f, &fund).ok());
     v1::AllocateFundRequest unit;

@@ -265,16 +265,7 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   ASSERT_TRUE(edu->AllocateFunds(actx.get(), a, &bal).ok());
   // A fund of a past year, half allocated, nothing paid: its gauges and two alerts.
   auto funds = v1::FundService::NewStub((*server)->Channel());
-  v1::CreateFundRequest create;
-  create.set_request_id("f-1");
-  create.set_fund_id("M-FUND");
-  create.set_name("metrics fund");
-  create.set_budget_year(2025);
-  create.set_level(v1::Fund::DISTRICT);
-  create.set_purpose(v1::Fund::OTHER);
-  create.set_region_code("110106");
-  create.set_budget_fen(1000);
-  create.set_date("2025-01-02");
+  const v1::CreateFundRequest create = NewFund("M-FUND", v1::Fund::DISTRICT, v1::Fund::OTHER, 1000, 2025);
   v1::Fund fund;
   ASSERT_TRUE(funds->CreateFund(Call().get(), create, &fund).ok());
   v1::AllocateFundRequest fa;

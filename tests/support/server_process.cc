@@ -108,6 +108,21 @@ std::string ServerProcess::Stderr() const {
   return ss.str();
 }
 
+v1::CreateFundRequest NewFund(const std::string& fund_id, v1::Fund::Level level, v1::Fund::Purpose purpose,
+                              int64_t budget_fen, int year, const std::string& region_code) {
+  v1::CreateFundRequest r;
+  r.set_request_id("create-" + fund_id);
+  r.set_fund_id(fund_id);
+  r.set_name(fund_id);
+  r.set_budget_year(year);
+  r.set_level(level);
+  r.set_purpose(purpose);
+  r.set_region_code(region_code);
+  r.set_budget_fen(budget_fen);
+  r.set_date(absl::StrCat(year, "-01-02"));
+  return r;
+}
+
 std::string ReasonOf(const grpc::Status& s) {
   v1::RpcStatus details;
   if (!details.ParseFromString(s.error_details())) return "";

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+
+#include "subsidy/v1/fund.pb.h"
 #include <sys/types.h>
 
 #include <chrono>
@@ -56,6 +58,11 @@ class ServerProcess {
 // Waits until `condition` holds (checked every millisecond), at most `limit`: true when it
 // held. Tests wait for the thing itself, never for a fixed time.
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// A CreateFundRequest (request_id "create-" + fund_id) for a fund of `year` dated its 2 January
+// (a budget year's first working day is no later), in region 110106 unless said otherwise.
+v1::CreateFundRequest NewFund(const std::string& fund_id, v1::Fund::Level level, v1::Fund::Purpose purpose,
+                              int64_t budget_fen, int year, const std::string& region_code = "110106");
 
 // The ErrorInfo reason in a failed call's status details ("" when there is none).
 std::string ReasonOf(const grpc::Status& status);
