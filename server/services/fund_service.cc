@@ -30,7 +30,9 @@ absl::Status ValidateAmount(int64_t fen, absl::string_view field) {
   return absl::OkStatus();
 }
 
-void FundToProto(const storage::FundRow& f, v1::Fund* out) {
+// The fund with its budget (every entry) and, as the contract says, allocated, paid and remaining
+// as of today: entries dated later (an allocation planned for next month) do not count yet.
+void FundToProto(const storage::FundRow& f, Money allocated_today, Money paid_today, v1::Fund* out) {
   out->set_fund_id(f.fund_id);
   out->set_name(f.name);
   out->set_budget_year(f.budget_year);
@@ -45,9 +47,9 @@ void FundToProto(const storage::FundRow& f, v1::Fund* out) {
   for (const auto& p : f.target_prefixes) out->add_target_region_prefixes(p);
   out->set_min_target_share_percent(f.min_target_share);
   for (const auto& c : f.forbidden_categories) out->add_forbidden_categories(c);
-  out->set_allocated_fen(f.allocated.fen());
-  out->set_paid_fen(f.paid.fen());
-  out->set_remaining_fen(f.budget.fen() - f.paid.fen());
+  out->set_allocated_fen(allocated_today.fen());
+  out->set_paid_fen(paid_today.fen());
+  out->set_remaining_fen(f.budget.fen() - paid_today.fen());
   out->set_created_by(f.created_by);
 }
 
@@ -129,8 +131,10 @@ absl::Status CreateFund(Call& call, const v1::CreateFundRequest& req, v1::Fund* 
             !s.ok()) {
           return s;
         }
+        auto today = tx.FundSumsAsOf(req.fund_id(), "", call.clock().TodayInChina());
+        if (!today.ok()) return today.status();
         v1::Fund fund;
-        FundToProto(*made, &fund);
+        FundToProto(*made, today->allocated, today->paid, &fund);
         return fund;
       },
       out);
@@ -179,8 +183,10 @@ absl::Status AdjustFundBudget(Call& call, const v1::AdjustFundBudgetRequest& req
         }
         auto now = LockedFund(tx, req.fund_id());
         if (!now.ok()) return now.status();
+        auto today = tx.FundSumsAsOf(req.fund_id(), "", call.clock().TodayInChina());
+        if (!today.ok()) return today.status();
         v1::Fund f;
-        FundToProto(*now, &f);
+        FundToProto(*now, today->allocated, today->paid, &f);
         return f;
       },
       out);
@@ -274,11 +280,21 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
       out);
 }
 
+// Funds with their figures as of today (China Standard Time).
+absl::StatusOr<std::vector<storage::FundFigures>> FundsToday(Call& call, std::vector<std::string> fund_ids) {
+  if (fund_ids.empty()) return std::vector<storage::FundFigures>();
+  storage::FundFilter f;
+  f.fund_ids = std::move(fund_ids);
+  return call.storage().FundFiguresAsOf(f, call.clock().TodayInChina());
+}
+
 absl::Status GetFund(Call& call, const v1::GetFundRequest& req, v1::Fund* out) {
-  auto fund = call.storage().GetFund(req.fund_id());
-  if (!fund.ok()) return fund.status();
-  if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
-  FundToProto(**fund, out);
+  if (auto s = ValidateId(req.fund_id(), "fund_id"); !s.ok()) return s;
+  auto figures = FundsToday(call, {req.fund_id()});
+  if (!figures.ok()) return figures.status();
+  if (figures->empty()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
+  const auto& f = figures->front();
+  FundToProto(f.fund, f.allocated, f.paid, out);
   return absl::OkStatus();
 }
 
@@ -291,7 +307,11 @@ absl::Status ListFunds(Call& call, const v1::ListFundsRequest& req, v1::ListFund
   auto rows = call.storage().ListFunds(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
-  for (const auto& r : *rows) FundToProto(r, out->add_funds());
+  std::vector<std::string> ids;
+  for (const auto& r : *rows) ids.push_back(r.fund_id);
+  auto figures = FundsToday(call, std::move(ids));
+  if (!figures.ok()) return figures.status();
+  for (const auto& fig : *figures) FundToProto(fig.fund, fig.allocated, fig.paid, out->add_funds());  // seq order
   if (more) out->set_next_page_token(EncodePageToken(rows->back().seq));
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "golden_cases.pb.h"
+#include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
@@ -156,8 +157,9 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   const std::string config = dir.path() + "/callers.textproto";
   std::map<std::string, std::string> tokens;
   for (const auto& [name, roles] : std::vector<std::pair<std::string, std::string>>{
-           {"finance-1", "finance"}, {"auditor-1", "auditor"}, {"bank-1", "bank"}}) {
-    auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=" + roles});
+           {"finance-1", "finance"}, {"auditor-1", "auditor"}, {"bank-1", "bank"}, {"school-1", "school"}}) {
+    auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=" + roles,
+                     "--schools=110106-FT001"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
@@ -244,6 +246,34 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   v1::GetFundRequest get;
   get.set_fund_id("NOPE");
   EXPECT_EQ(stub->GetFund(as("auditor-1").get(), get, &fund).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A school reads its own ledger only; the auditor reads any school's and the audit trail, and
+  // writes nothing anywhere.
+  auto schools = v1::EducationFundService::NewStub((*server)->Channel());
+  v1::ListSchoolLedgerRequest ledger;
+  ledger.set_school_id("110106-FT001");
+  v1::ListSchoolLedgerResponse entries;
+  EXPECT_TRUE(schools->ListSchoolLedger(as("school-1").get(), ledger, &entries).ok());
+  EXPECT_TRUE(schools->ListSchoolLedger(as("auditor-1").get(), ledger, &entries).ok());
+  ledger.set_school_id("110106-FT002");
+  EXPECT_EQ(schools->ListSchoolLedger(as("school-1").get(), ledger, &entries).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::AllocateFundsRequest school_alloc;
+  school_alloc.set_request_id("sa");
+  school_alloc.set_school_id("110106-FT001");
+  school_alloc.set_source(v1::CENTRAL_DIRECT);
+  school_alloc.set_amount_fen(1);
+  school_alloc.set_date("2021-02-01");
+  v1::FundBalance balance;
+  EXPECT_EQ(schools->AllocateFunds(as("auditor-1").get(), school_alloc, &balance).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto admin = v1::AdminService::NewStub((*server)->Channel());
+  v1::ListAuditEventsRequest audit;
+  v1::ListAuditEventsResponse events;
+  ASSERT_TRUE(admin->ListAuditEvents(as("auditor-1").get(), audit, &events).ok());
+  EXPECT_GE(events.events_size(), 3);
+  EXPECT_EQ(admin->ListAuditEvents(as("school-1").get(), audit, &events).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // A school allocation from a fund must be of the fund's level, within its budget, in one
