@@ -33,6 +33,7 @@
 #include "ops/log.h"
 #include "ops/metrics.h"
 #include "policy/policy_data.h"
+#include "http/connect_front.h"
 #include "reward/schedule.h"
 #include "services/disbursement_scheduler.h"
 #include "services/fund_report.h"
@@ -63,6 +64,10 @@ ABSL_FLAG(int, max_calls_per_caller, 256, "calls one caller may have in flight; 
 ABSL_FLAG(int, max_message_bytes, 16 << 20, "largest request message accepted");
 ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");
 ABSL_FLAG(int, metrics_refresh_seconds, 5, "how often the database-derived metrics are refreshed");
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT for HTTP/JSON (Connect's unary protocol) beside gRPC; port 0 picks a free port (empty: off)");
+ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
+          "origins (e.g. https://portal.example.cn) allowed to call the HTTP front from a browser (empty: none)");
 ABSL_FLAG(std::string, disbursement_schedule, "",
           "HH:MM: run the reward disbursement on every working day at this time, China Standard Time (empty: off)");
 ABSL_FLAG(std::string, clock_for_tests, "",
@@ -327,15 +332,36 @@ int main(int argc, char** argv) {
   if (!server || selected_port == 0) return Fail(absl::StrCat("cannot listen on ", listen, ": ", WhyNotBindable(listen)));
 
   for (const char* name : {"subsidy.v1.LoanSubsidyService", "subsidy.v1.EducationFundService",
-                           "subsidy.v1.RewardPayoutService", "subsidy.v1.AdminService"}) {
+                           "subsidy.v1.RewardPayoutService", "subsidy.v1.AdminService", "subsidy.v1.FundService"}) {
     server->GetHealthCheckService()->SetServingStatus(name, true);
   }
   const std::string address = absl::StrCat(listen.substr(0, colon), ":", selected_port);
+  // HTTP/JSON beside gRPC: the same services, reached over an in-process channel.
+  std::unique_ptr<subsidy::http::ConnectFront> http_front;
+  std::string http_addr;
+  if (!absl::GetFlag(FLAGS_http_listen).empty()) {
+    if (tls) return Fail("--http_listen serves plaintext HTTP: TLS for the HTTP front is not built yet");
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+    subsidy::http::FrontOptions options;
+    options.listen = absl::GetFlag(FLAGS_http_listen);
+    options.loopback_only = authorizer->loopback_only();
+    options.local_token = authorizer->local_token();
+    options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_message_bytes));
+    for (const auto& o : absl::GetFlag(FLAGS_http_cors_origins)) options.cors_origins.insert(o);
+    options.openapi_json = subsidy::http::OpenApiJson();
+    auto front = subsidy::http::ConnectFront::Start(server->InProcessChannel(args), std::move(options));
+    if (!front.ok()) return Fail(std::string(front.status().message()));
+    http_front = std::move(*front);
+    http_addr = http_front->address();
+  }
   LogLine("start")
       .Str("listen", address)
       .Bool("tls", tls)
       .Bool("mutual_tls", tls && !absl::GetFlag(FLAGS_tls_client_ca).empty())
       .Str("metrics", metrics_addr)
+      .Str("http", http_addr)
       .Str("data_version", (*data)->version())
       .Str("data_dir", data_dir)
       .Str("database", (*storage)->description())
@@ -403,6 +429,7 @@ int main(int argc, char** argv) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a call admitted just before
           if (in_flight.load() != 0 || shut) continue;
           if (scheduler) scheduler->Stop();
+          if (http_front) http_front->Stop();
           metrics.Stop();
           executor.reset();
           storage->reset();
@@ -419,6 +446,7 @@ int main(int argc, char** argv) {
   waiter.join();
   server.reset();
   if (scheduler) scheduler->Stop();
+  if (http_front) http_front->Stop();
   executor.reset();  // finishes queued mutations
   metrics.Stop();
   storage->reset();  // closes the database after the last call

@@ -47,6 +47,9 @@ class Authorizer {
   static absl::StatusOr<std::unique_ptr<Authorizer>> FromFile(const std::string& path);
 
   bool loopback_only() const { return loopback_only_; }
+  // Loopback-only mode: a random token of this process, which the in-process HTTP front presents
+  // for its own loopback callers (its peer is not an address). Never written anywhere.
+  const std::string& local_token() const { return local_token_; }
   // Who is calling: UNAUTHENTICATED for a missing or unknown token (or a non-loopback peer
   // without a config), PERMISSION_DENIED when no role of the caller allows `method` (e.g.
   // "subsidy.v1.EducationFundService/AllocateFunds") or the school (bank) is outside its list.
@@ -67,6 +70,8 @@ class Authorizer {
   absl::StatusOr<std::shared_ptr<const Caller>> Identify(const grpc::ServerContextBase& context) const;
   std::shared_ptr<const Caller> local_;  // the loopback caller when there is no config
   bool loopback_only_ = false;
+  std::string local_token_;
+  std::string local_token_digest_;
   std::string path_;
   mutable absl::Mutex mu_;
   std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);

@@ -1,0 +1,197 @@
+// openapi-gen: writes, at build time, the OpenAPI 3.1 document of the HTTP front from the protos
+// compiled into it (every unary RPC of subsidy.v1 as a POST route, every message as a schema in
+// protobuf's canonical JSON mapping), as a C++ source that defines subsidy::http::OpenApiJson().
+// The document is built as a google.protobuf.Struct and printed by protobuf's JSON printer.
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <iostream>
+#include <set>
+#include <string>
+
+#include "subsidy/v1/admin.pb.h"
+#include "subsidy/v1/education.pb.h"
+#include "subsidy/v1/fund.pb.h"
+#include "subsidy/v1/loan.pb.h"
+#include "subsidy/v1/reward.pb.h"
+
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::EnumDescriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+Value Str(const std::string& s) {
+  Value v;
+  v.set_string_value(s);
+  return v;
+}
+Value Ref(const std::string& full_name) {
+  Value v;
+  (*v.mutable_struct_value()->mutable_fields())["$ref"] = Str("#/components/schemas/" + full_name);
+  return v;
+}
+Struct& Obj(Value* v) { return *v->mutable_struct_value(); }
+Value& At(Struct& s, const std::string& key) { return (*s.mutable_fields())[key]; }
+
+class Generator {
+ public:
+  void AddMessage(const Descriptor* d) {
+    if (!seen_.insert(d->full_name()).second) return;
+    Struct& schema = Obj(&At(schemas_, d->full_name()));
+    At(schema, "type") = Str("object");
+    if (d->full_name() == "google.protobuf.Any") {
+      At(schema, "description") = Str("an Any in protobuf's JSON mapping (@type and the message's fields)");
+      return;
+    }
+    Struct& properties = Obj(&At(schema, "properties"));
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      Value field = FieldSchema(f);
+      At(properties, f->json_name()) = field;
+    }
+  }
+  void AddEnum(const EnumDescriptor* e) {
+    if (!seen_.insert(e->full_name()).second) return;
+    Struct& schema = Obj(&At(schemas_, e->full_name()));
+    At(schema, "type") = Str("string");
+    auto* values = At(schema, "enum").mutable_list_value();
+    for (int i = 0; i < e->value_count(); ++i) *values->add_values() = Str(e->value(i)->name());
+  }
+  Value FieldSchema(const FieldDescriptor* f) {
+    Value item;
+    if (f->is_map()) {
+      Value map;
+      At(Obj(&map), "type") = Str("object");
+      At(Obj(&map), "additionalProperties") = FieldSchema(f->message_type()->map_value());
+      return map;
+    }
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_INT64:
+      case FieldDescriptor::CPPTYPE_UINT64:
+        At(Obj(&item), "type") = Str("string");
+        At(Obj(&item), "format") = Str("int64");
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+      case FieldDescriptor::CPPTYPE_UINT32: At(Obj(&item), "type") = Str("integer"); break;
+      case FieldDescriptor::CPPTYPE_BOOL: At(Obj(&item), "type") = Str("boolean"); break;
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+      case FieldDescriptor::CPPTYPE_FLOAT: At(Obj(&item), "type") = Str("number"); break;
+      case FieldDescriptor::CPPTYPE_STRING:
+        At(Obj(&item), "type") = Str("string");
+        if (f->type() == FieldDescriptor::TYPE_BYTES) At(Obj(&item), "format") = Str("byte");
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        AddEnum(f->enum_type());
+        item = Ref(f->enum_type()->full_name());
+        break;
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        AddMessage(f->message_type());
+        item = Ref(f->message_type()->full_name());
+        break;
+    }
+    if (!f->is_repeated()) return item;
+    Value array;
+    At(Obj(&array), "type") = Str("array");
+    At(Obj(&array), "items") = item;
+    return array;
+  }
+
+  void AddService(const google::protobuf::ServiceDescriptor* s) {
+    for (int i = 0; i < s->method_count(); ++i) {
+      const auto* m = s->method(i);
+      if (m->client_streaming() || m->server_streaming()) continue;  // gRPC only
+      AddMessage(m->input_type());
+      AddMessage(m->output_type());
+      Struct& post = Obj(&At(Obj(&At(paths_, "/" + s->full_name() + "/" + m->name())), "post"));
+      At(post, "operationId") = Str(s->name() + "_" + m->name());
+      *At(post, "tags").mutable_list_value()->add_values() = Str(s->name());
+      Struct& body = Obj(&At(post, "requestBody"));
+      At(body, "required").set_bool_value(true);
+      Struct& content = Obj(&At(body, "content"));
+      At(Obj(&At(content, "application/json")), "schema") = Ref(m->input_type()->full_name());
+      Value binary;
+      At(Obj(&binary), "type") = Str("string");
+      At(Obj(&binary), "format") = Str("binary");
+      At(Obj(&At(content, "application/proto")), "schema") = binary;
+      Struct& responses = Obj(&At(post, "responses"));
+      Struct& ok = Obj(&At(responses, "200"));
+      At(ok, "description") = Str(m->output_type()->name());
+      At(Obj(&At(Obj(&At(ok, "content")), "application/json")), "schema") = Ref(m->output_type()->full_name());
+      Struct& error = Obj(&At(responses, "default"));
+      At(error, "description") = Str("a Connect error: code, message, details (BadRequest, ErrorInfo)");
+      At(Obj(&At(Obj(&At(error, "content")), "application/json")), "schema") = Ref("ConnectError");
+      Value bearer;
+      (*Obj(&bearer).mutable_fields())["bearer"].mutable_list_value();
+      *At(post, "security").mutable_list_value()->add_values() = bearer;
+    }
+  }
+
+  std::string Document() {
+    Struct doc;
+    At(doc, "openapi") = Str("3.1.0");
+    Struct& info = Obj(&At(doc, "info"));
+    At(info, "title") = Str("subsidy-calc HTTP/JSON (Connect protocol, unary)");
+    At(info, "version") = Str("v1");
+    At(info, "description") = Str("Every unary RPC of subsidy.v1 as POST /subsidy.v1.<Service>/<Method> with "
+                                  "application/json (protobuf's canonical JSON: int64 as strings, enums by name) "
+                                  "or application/proto. Generated from the protos at build time.");
+    Struct& health = Obj(&At(Obj(&At(paths_, "/healthz")), "get"));
+    At(health, "operationId") = Str("healthz");
+    At(Obj(&At(Obj(&At(health, "responses")), "200")), "description") = Str("{\"status\": \"SERVING\"}");
+    Struct& self = Obj(&At(Obj(&At(paths_, "/openapi.json")), "get"));
+    At(self, "operationId") = Str("openapi");
+    At(Obj(&At(Obj(&At(self, "responses")), "200")), "description") = Str("this document");
+    At(doc, "paths").mutable_struct_value()->Swap(&paths_);
+    Struct& error = Obj(&At(schemas_, "ConnectError"));
+    At(error, "type") = Str("object");
+    Struct& props = Obj(&At(error, "properties"));
+    At(Obj(&At(props, "code")), "type") = Str("string");
+    At(Obj(&At(props, "message")), "type") = Str("string");
+    At(Obj(&At(props, "details")), "type") = Str("array");
+    Struct& components = Obj(&At(doc, "components"));
+    At(components, "schemas").mutable_struct_value()->Swap(&schemas_);
+    Struct& bearer = Obj(&At(Obj(&At(components, "securitySchemes")), "bearer"));
+    At(bearer, "type") = Str("http");
+    At(bearer, "scheme") = Str("bearer");
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(doc, &out, options);
+    return out;
+  }
+
+ private:
+  std::set<std::string> seen_;
+  Struct paths_;
+  Struct schemas_;
+};
+
+}  // namespace
+
+int main() {
+  Generator g;
+  // The .pb.h includes above link the files in; their services are found by name.
+  (void)subsidy::v1::LoanSubsidyRequest::descriptor();
+  (void)subsidy::v1::SplitGrantRequest::descriptor();
+  (void)subsidy::v1::Payout::descriptor();
+  (void)subsidy::v1::Fund::descriptor();
+  (void)subsidy::v1::DataStatus::descriptor();
+  for (const char* name : {"subsidy.v1.LoanSubsidyService", "subsidy.v1.EducationFundService",
+                           "subsidy.v1.RewardPayoutService", "subsidy.v1.FundService", "subsidy.v1.AdminService"}) {
+    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (service == nullptr) {
+      std::cerr << "openapi-gen: no service " << name << "\n";
+      return 1;
+    }
+    g.AddService(service);
+  }
+  std::cout << "// Generated by openapi-gen at build time. Do not edit.\n"
+               "#include <string>\n\nnamespace subsidy::http {\n"
+               "std::string OpenApiJson() {\n  return R\"OPENAPI("
+            << g.Document() << ")OPENAPI\";\n}\n}  // namespace subsidy::http\n";
+  return 0;
+}
