@@ -103,6 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRequest(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
+      close_after_ = true;  // the rest of the body is never read
       return Error(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                 absl::StrCat("the body is larger than ", shared_->options.max_body_bytes, " bytes")),
                    413);
@@ -270,7 +271,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response res) {
-    res.keep_alive(parser_ && parser_->get().keep_alive());
+    res.keep_alive(!close_after_ && parser_ && parser_->get().keep_alive());
     res.prepare_payload();
     auto shared_res = std::make_shared<Response>(std::move(res));
     stream_.expires_after(shared_->options.read_timeout);
@@ -293,6 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bool json_ = true;
+  bool close_after_ = false;
   const google::protobuf::Descriptor* output_ = nullptr;
   std::unique_ptr<grpc::ClientContext> context_;
   grpc::ByteBuffer request_;

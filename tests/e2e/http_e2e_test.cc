@@ -1,0 +1,232 @@
+// The HTTP/JSON front through the real server and a real HTTP client (Boost.Beast): every route of
+// the OpenAPI document answers; JSON and binary give what gRPC gives for the loan golden cases; the
+// errors for bad JSON, unknown fields, a wrong content type, a missing token and a wrong role; a
+// replay is said; CORS only for the listed origins; the body limit.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "golden_cases.pb.h"
+#include "subsidy/v1/loan.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using ::testing::HasSubstr;
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+// One request on a fresh connection.
+HttpReply Request(const std::string& address, bhttp::verb verb, const std::string& target, const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {}) {
+  boost::asio::io_context ioc;
+  const size_t colon = address.rfind(':');
+  boost::asio::ip::tcp::resolver resolver(ioc);
+  beast::tcp_stream stream(ioc);
+  stream.connect(resolver.resolve(address.substr(0, colon), address.substr(colon + 1)));
+  bhttp::request<bhttp::string_body> req{verb, target, 11};
+  req.set(bhttp::field::host, address);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+  beast::error_code wrote;
+  bhttp::write(stream, req, wrote);  // a server that refuses a body may stop reading it: read its answer anyway
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 << 20);
+  beast::error_code ec;
+  bhttp::read(stream, buffer, parser, ec);
+  HttpReply out;
+  if (ec) return out;
+  out.status = static_cast<int>(parser.get().result_int());
+  out.body = parser.get().body();
+  for (const auto& h : parser.get()) out.headers[absl::AsciiStrToLower(std::string(h.name_string()))] = std::string(h.value());
+  return out;
+}
+
+HttpReply PostJson(const std::string& address, const std::string& path, const std::string& json,
+                   std::map<std::string, std::string> headers = {}) {
+  headers["content-type"] = "application/json";
+  return Request(address, bhttp::verb::post, path, json, headers);
+}
+
+std::string HttpAddress(const ServerProcess& server) {
+  std::smatch m;
+  const std::string err = server.Stderr();
+  if (!std::regex_search(err, m, std::regex("\"http\":\"([0-9.:]+)\""))) return "";
+  return m[1].str();
+}
+
+class HttpE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = ServerProcess::Start({.db = dir_.path() + "/ledger.db",
+                                   .extra_args = {"--http_listen=127.0.0.1:0", "--max_message_bytes=1048576",
+                                                  "--http_cors_origins=https://portal.example.cn"}});
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = std::move(*s);
+    http_ = HttpAddress(*server_);
+    ASSERT_FALSE(http_.empty()) << server_->Stderr();
+  }
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::string http_;
+};
+
+TEST_F(HttpE2e, EveryRouteOfTheOpenApiDocumentAnswers) {
+  const HttpReply doc = Request(http_, bhttp::verb::get, "/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  google::protobuf::Struct openapi;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(doc.body, &openapi).ok());
+  EXPECT_EQ(openapi.fields().at("openapi").string_value(), "3.1.0");
+  const auto& paths = openapi.fields().at("paths").struct_value().fields();
+  int routes = 0;
+  for (const auto& [path, item] : paths) {
+    if (!item.struct_value().fields().count("post")) continue;
+    ++routes;
+    // An empty request: each route answers, with its result or its own Connect error (an empty id
+    // is not_found), never "no such procedure" and never a 5xx.
+    const HttpReply r = PostJson(http_, path, "{}");
+    EXPECT_NE(r.status, 0) << path;
+    EXPECT_LT(r.status, 500) << path << " " << r.body;
+    google::protobuf::Struct body;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &body).ok()) << path << " " << r.body;
+    if (r.status != 200) {
+      EXPECT_NE(body.fields().at("code").string_value(), "unimplemented") << path;
+    }
+  }
+  EXPECT_EQ(routes, 34);  // every unary RPC of the five services
+  EXPECT_EQ(Request(http_, bhttp::verb::get, "/healthz").body, "{\"status\":\"SERVING\"}");
+  EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/NoSuchMethod", "{}").status, 404);
+  EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", "{}").status, 404);
+}
+
+TEST_F(HttpE2e, JsonAndBinaryGiveWhatGrpcGivesForTheGoldenCases) {
+  std::ifstream in(std::string(SUBSIDY_GOLDEN_DIR) + "/loan_cases.textproto");
+  std::stringstream text;
+  text << in.rdbuf();
+  test::LoanGoldenFile golden;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &golden));
+  auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
+  int compared = 0;
+  for (const auto& c : golden.cases()) {
+    SCOPED_TRACE(c.name());
+    grpc::ClientContext ctx;
+    v1::LoanSubsidyResult via_grpc;
+    const grpc::Status s = stub->CalculateLoanSubsidy(&ctx, c.request(), &via_grpc);
+    std::string json;
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(c.request(), &json).ok());
+    const HttpReply as_json = PostJson(http_, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", json);
+    const HttpReply as_proto = Request(http_, bhttp::verb::post, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy",
+                                       c.request().SerializeAsString(), {{"content-type", "application/proto"}});
+    if (!s.ok()) {
+      EXPECT_EQ(as_json.status, 400);
+      EXPECT_THAT(as_json.body, HasSubstr("\"code\":\"invalid_argument\""));
+      EXPECT_EQ(as_proto.status, 400);
+      continue;
+    }
+    ASSERT_EQ(as_json.status, 200) << as_json.body;
+    v1::LoanSubsidyResult from_json, from_proto;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(as_json.body, &from_json).ok());
+    ASSERT_EQ(as_proto.status, 200);
+    EXPECT_EQ(as_proto.headers.at("content-type"), "application/proto");
+    ASSERT_TRUE(from_proto.ParseFromString(as_proto.body));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(via_grpc, from_json));
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(via_grpc, from_proto));
+    ++compared;
+  }
+  EXPECT_GE(compared, 30);
+}
+
+TEST_F(HttpE2e, ErrorsAreConnectErrorsWithTheSameDetails) {
+  const std::string path = "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy";
+  HttpReply r = PostJson(http_, path, "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("\"code\":\"invalid_argument\""));
+  r = PostJson(http_, path, "{\"noSuchField\": 1}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("noSuchField"));
+  r = Request(http_, bhttp::verb::post, path, "{}", {{"content-type", "text/plain"}});
+  EXPECT_EQ(r.status, 415);
+  // A business refusal: FAILED_PRECONDITION with its ErrorInfo reason, as gRPC gives it.
+  r = PostJson(http_, "/subsidy.v1.RewardPayoutService/RunDisbursement",
+               "{\"requestId\":\"run-1\",\"paymentDate\":\"2024-10-01\"}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("\"code\":\"failed_precondition\""));
+  EXPECT_THAT(r.body, HasSubstr("\"type\":\"google.rpc.ErrorInfo\""));
+  // A replay is said in a header.
+  const std::string det =
+      "{\"requestId\":\"h-1\",\"policyId\":\"YC-ABOVE-SCALE-ENTRY\",\"enterpriseUscc\":\"" + TestUscc(1) +
+      "\",\"determinationDate\":\"2024-05-13\"}";
+  EXPECT_EQ(PostJson(http_, "/subsidy.v1.RewardPayoutService/SubmitDetermination", det).headers.count("subsidy-replay"),
+            0u);
+  EXPECT_EQ(PostJson(http_, "/subsidy.v1.RewardPayoutService/SubmitDetermination", det).headers["subsidy-replay"],
+            "true");
+  // The body limit (--max_message_bytes is 1 MiB here): refused with 413, or the connection closed
+  // before the client finished sending; never read and answered (that would be a 400).
+  r = PostJson(http_, path, "{\"loanId\":\"" + std::string(2 << 20, 'x') + "\"}");
+  EXPECT_TRUE(r.status == 413 || r.status == 0) << r.status;
+}
+
+TEST_F(HttpE2e, CorsOnlyForTheListedOrigins) {
+  const std::string path = "/subsidy.v1.LoanSubsidyService/GetLoanPolicy";
+  HttpReply r = Request(http_, bhttp::verb::options, path, "",
+                        {{"origin", "https://portal.example.cn"}, {"access-control-request-method", "POST"}});
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.headers["access-control-allow-origin"], "https://portal.example.cn");
+  r = Request(http_, bhttp::verb::options, path, "", {{"origin", "https://evil.example"}});
+  EXPECT_EQ(r.headers.count("access-control-allow-origin"), 0u);
+  r = PostJson(http_, path, "{}", {{"origin", "https://evil.example"}});
+  EXPECT_EQ(r.headers.count("access-control-allow-origin"), 0u);
+  EXPECT_EQ(r.headers.count("set-cookie"), 0u);
+}
+
+// With a caller list, the HTTP caller is who its Bearer token says, with the same roles as gRPC.
+TEST(HttpAuthE2e, TokensAndRolesAsOnGrpc) {
+  TempDir dir;
+  const std::string config = dir.path() + "/callers.textproto";
+  std::map<std::string, std::string> tokens;
+  for (const auto& [name, roles] : std::vector<std::pair<std::string, std::string>>{{"bank-1", "bank"},
+                                                                                     {"portal-1", "portal"}}) {
+    auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=" + roles});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+    tokens[name] = m[1].str();
+  }
+  auto server = ServerProcess::Start(
+      {.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config, "--http_listen=127.0.0.1:0"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string http = HttpAddress(**server);
+  const std::string path = "/subsidy.v1.LoanSubsidyService/GetLoanPolicy";
+  const std::string body =
+      "{\"province\":\"41\",\"program\":\"ENTREPRENEUR_INDIVIDUAL\",\"date\":\"2024-03-01\","
+      "\"regionTier\":\"CENTRAL_WEST\"}";
+  EXPECT_EQ(PostJson(http, path, body).status, 401);
+  EXPECT_EQ(PostJson(http, path, body, {{"authorization", "Bearer wrong"}}).status, 401);
+  EXPECT_EQ(PostJson(http, path, body, {{"authorization", "Bearer " + tokens["portal-1"]}}).status, 403);
+  const HttpReply ok = PostJson(http, path, body, {{"authorization", "Bearer " + tokens["bank-1"]}});
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_THAT(ok.body, HasSubstr("\"regimeId\""));
+}
+
+}  // namespace
+}  // namespace subsidy::testing
