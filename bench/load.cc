@@ -10,6 +10,7 @@
 // claim-upload: one claim of --count loans (default 100,000) in messages of --batch, then its lines' first page.
 #include <fstream>
 #include <grpcpp/grpcpp.h>
+#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <atomic>
@@ -41,6 +42,8 @@ ABSL_FLAG(bool, funded, false,
 ABSL_FLAG(int, rate, 0, "target operations per second in total (0: as fast as possible)");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a line for humans");
 ABSL_FLAG(std::string, run_id, "", "prefix for request ids (default: a timestamp)");
+ABSL_FLAG(std::string, write_json, "",
+          "write the workload's request (loan) in protobuf's JSON mapping to this file and exit (for h2load --h1 -d)");
 ABSL_FLAG(std::string, write_frame, "",
           "write the workload's request (echo or loan) as one gRPC-framed body to this file and exit (for h2load -d)");
 
@@ -173,6 +176,15 @@ int ClaimUpload(const std::shared_ptr<grpc::Channel>& channel, const std::string
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string workload = absl::GetFlag(FLAGS_workload);
+  if (!absl::GetFlag(FLAGS_write_json).empty()) {
+    std::string json;
+    if (workload != "loan" || !google::protobuf::util::MessageToJsonString(Loan(1), &json).ok()) {
+      std::fprintf(stderr, "--write_json takes --workload=loan\n");
+      return 2;
+    }
+    std::ofstream(absl::GetFlag(FLAGS_write_json), std::ios::binary) << json;
+    return 0;
+  }
   if (!absl::GetFlag(FLAGS_write_frame).empty()) {
     // A gRPC message on the wire: a zero compression flag, the length (4 bytes, big-endian), the bytes.
     std::string message;

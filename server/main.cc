@@ -66,6 +66,7 @@ ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");
 ABSL_FLAG(int, metrics_refresh_seconds, 5, "how often the database-derived metrics are refreshed");
 ABSL_FLAG(std::string, http_listen, "",
           "HOST:PORT for HTTP/JSON (Connect's unary protocol) beside gRPC; port 0 picks a free port (empty: off)");
+ABSL_FLAG(int, http_threads, 2, "threads serving HTTP connections (the calls themselves run on gRPC's)");
 ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
           "origins (e.g. https://portal.example.cn) allowed to call the HTTP front from a browser (empty: none)");
 ABSL_FLAG(std::string, disbursement_schedule, "",
@@ -348,6 +349,7 @@ int main(int argc, char** argv) {
     options.listen = absl::GetFlag(FLAGS_http_listen);
     options.loopback_only = authorizer->loopback_only();
     options.local_token = authorizer->local_token();
+    options.threads = std::max(1, absl::GetFlag(FLAGS_http_threads));
     options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_message_bytes));
     for (const auto& o : absl::GetFlag(FLAGS_http_cors_origins)) options.cors_origins.insert(o);
     options.openapi_json = subsidy::http::OpenApiJson();
