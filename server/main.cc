@@ -341,15 +341,24 @@ int main(int argc, char** argv) {
   std::unique_ptr<subsidy::http::ConnectFront> http_front;
   std::string http_addr;
   if (!absl::GetFlag(FLAGS_http_listen).empty()) {
-    if (tls) return Fail("--http_listen serves plaintext HTTP: TLS for the HTTP front is not built yet");
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
     args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
     subsidy::http::FrontOptions options;
     options.listen = absl::GetFlag(FLAGS_http_listen);
+    const std::string http_host = options.listen.substr(0, options.listen.rfind(':'));
+    if (!tls && !IsLoopbackHost(http_host) && !absl::GetFlag(FLAGS_allow_plaintext)) {
+      return Fail("refusing to serve plaintext HTTP on a non-loopback address: give --tls_cert/--tls_key, or "
+                  "--allow_plaintext if a TLS proxy in front is meant to protect it");
+    }
     options.loopback_only = authorizer->loopback_only();
     options.local_token = authorizer->local_token();
     options.threads = std::max(1, absl::GetFlag(FLAGS_http_threads));
+    if (tls) {
+      options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+      options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+      options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+    }
     options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_message_bytes));
     for (const auto& o : absl::GetFlag(FLAGS_http_cors_origins)) options.cors_origins.insert(o);
     options.openapi_json = subsidy::http::OpenApiJson();

@@ -9,7 +9,9 @@
 #include <google/protobuf/util/type_resolver_util.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -78,17 +80,32 @@ struct Shared {
   std::atomic<int> connections{0};
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection: plain (beast::tcp_stream) or TLS (TlsStream, the handshake first).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Shared* shared) : stream_(std::move(socket)), shared_(shared) {
+  template <class... TlsContext>
+  Session(tcp::socket socket, Shared* shared, TlsContext&... tls) : stream_(std::move(socket), tls...), shared_(shared) {
     beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
+    const auto peer = Lowest().socket().remote_endpoint(ec);
     loopback_ = !ec && IsLoopback(peer);
   }
   ~Session() { --shared_->connections; }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        self->Lowest().expires_after(self->shared_->options.read_timeout);
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->Close(ec);
+          self->ReadHeader();
+        });
+      } else {
+        self->ReadHeader();
+      }
+    });
   }
 
  private:
@@ -99,16 +116,16 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
     // Between requests a kept-alive connection may idle this long; then the request must arrive whole.
-    stream_.expires_after(shared_->options.idle_timeout);
+    Lowest().expires_after(shared_->options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return Close(ec);
-    stream_.expires_after(shared_->options.read_timeout);
+    Lowest().expires_after(shared_->options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code e, size_t) { self->OnRequest(e); });
+                      [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnRequest(e); });
   }
 
   void OnRequest(beast::error_code ec) {
@@ -198,7 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
     context_ = ContextFor(req);
     shared_->stub->UnaryCall(
         context_.get(), target, grpc::StubOptions(), &request_, &response_,
-        [self = shared_from_this()](grpc::Status status) {
+        [self = this->shared_from_this()](grpc::Status status) {
           net::post(self->stream_.get_executor(), [self, status] { self->OnReply(status); });
         });
   }
@@ -221,7 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
     context_ = std::make_unique<grpc::ClientContext>();
     context_->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     shared_->stub->UnaryCall(context_.get(), "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request_,
-                             &response_, [self = shared_from_this()](grpc::Status status) {
+                             &response_, [self = this->shared_from_this()](grpc::Status status) {
                                net::post(self->stream_.get_executor(), [self, status] {
                                  google::protobuf::Struct body;
                                  (*body.mutable_fields())["status"].set_string_value(status.ok() ? "SERVING"
@@ -282,9 +299,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res.keep_alive(!close_after_ && parser_ && parser_->get().keep_alive());
     res.prepare_payload();
     auto shared_res = std::make_shared<Response>(std::move(res));
-    stream_.expires_after(shared_->options.read_timeout);
+    Lowest().expires_after(shared_->options.read_timeout);
     bhttp::async_write(stream_, *shared_res,
-                       [self = shared_from_this(), shared_res](beast::error_code ec, size_t) {
+                       [self = this->shared_from_this(), shared_res](beast::error_code ec, size_t) {
                          if (ec || !shared_res->keep_alive()) return self->Close(ec);
                          self->context_.reset();
                          self->ReadHeader();
@@ -293,10 +310,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close(beast::error_code) {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  beast::tcp_stream stream_;
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  Stream stream_;
   Shared* shared_;
   bool loopback_ = false;
   beast::flat_buffer buffer_;
@@ -313,6 +332,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct ConnectFront::Impl {
   Shared shared;
+  std::unique_ptr<net::ssl::context> tls;  // with --tls_cert: every connection is TLS
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -326,8 +346,10 @@ struct ConnectFront::Impl {
           --shared.connections;
           beast::error_code ignored;
           socket.close(ignored);
+        } else if (tls) {
+          std::make_shared<Session<TlsStream>>(std::move(socket), &shared, *tls)->Start();
         } else {
-          std::make_shared<Session>(std::move(socket), &shared)->Start();
+          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), &shared)->Start();
         }
       }
       Accept();
@@ -343,6 +365,23 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(std::shared_pt
   impl->shared.options = std::move(options);
   impl->shared.backend = backend;
   impl->shared.stub = std::make_unique<grpc::GenericStub>(backend);
+  if (!impl->shared.options.tls_cert_file.empty()) {
+    // The same certificate and key as gRPC's, TLS 1.2 or later; with a client CA, client
+    // certificates are required and verified, as on gRPC.
+    impl->tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    boost::system::error_code ec;
+    impl->tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                               net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                               net::ssl::context::no_tlsv1_1,
+                           ec);
+    if (!ec) impl->tls->use_certificate_chain_file(impl->shared.options.tls_cert_file, ec);
+    if (!ec) impl->tls->use_private_key_file(impl->shared.options.tls_key_file, net::ssl::context::pem, ec);
+    if (!ec && !impl->shared.options.tls_client_ca_file.empty()) {
+      impl->tls->load_verify_file(impl->shared.options.tls_client_ca_file, ec);
+      if (!ec) impl->tls->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert, ec);
+    }
+    if (ec) return absl::InvalidArgumentError(absl::StrCat("HTTP front TLS: ", ec.message()));
+  }
   const std::string& listen = impl->shared.options.listen;
   const size_t colon = listen.rfind(':');
   int port = 0;

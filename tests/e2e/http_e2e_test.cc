@@ -11,7 +11,9 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -226,6 +228,58 @@ TEST(HttpAuthE2e, TokensAndRolesAsOnGrpc) {
   const HttpReply ok = PostJson(http, path, body, {{"authorization", "Bearer " + tokens["bank-1"]}});
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_THAT(ok.body, HasSubstr("\"regimeId\""));
+}
+
+// GET /healthz over TLS, trusting `ca`; with a client certificate when `client` names one.
+int TlsHealth(const std::string& address, const std::string& dir, bool client_cert) {
+  boost::asio::io_context ioc;
+  boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
+  ctx.load_verify_file(dir + "/ca.pem");
+  ctx.set_verify_mode(boost::asio::ssl::verify_peer);
+  if (client_cert) {
+    ctx.use_certificate_chain_file(dir + "/client.pem");
+    ctx.use_private_key_file(dir + "/client.key", boost::asio::ssl::context::pem);
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  SSL_set_tlsext_host_name(stream.native_handle(), "localhost");
+  stream.set_verify_callback(boost::asio::ssl::host_name_verification("localhost"));
+  const size_t colon = address.rfind(':');
+  boost::asio::ip::tcp::resolver resolver(ioc);
+  beast::get_lowest_layer(stream).connect(resolver.resolve(address.substr(0, colon), address.substr(colon + 1)));
+  beast::error_code ec;
+  stream.handshake(boost::asio::ssl::stream_base::client, ec);
+  if (ec) return -1;
+  bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
+  req.set(bhttp::field::host, "localhost");
+  bhttp::write(stream, req, ec);
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(stream, buffer, res, ec);
+  if (ec) return -2;
+  return static_cast<int>(res.result_int());
+}
+
+// With --tls_cert the HTTP front is TLS with the gRPC server's certificate; with --tls_client_ca a
+// client certificate is required, as on gRPC.
+TEST(HttpTlsE2e, TheSameCertificatesAsGrpc) {
+  TempDir dir;
+  ASSERT_TRUE(MakeTestCerts(dir.path()));
+  const std::string d = dir.path();
+  auto tls = ServerProcess::Start({.db = d + "/a.db",
+                                   .extra_args = {"--tls_cert=" + d + "/server.pem", "--tls_key=" + d + "/server.key",
+                                                  "--http_listen=127.0.0.1:0"}});
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  const std::string http = HttpAddress(**tls);
+  EXPECT_EQ(TlsHealth(http, d, false), 200);
+  EXPECT_EQ(Request(http, bhttp::verb::get, "/healthz").status, 0);  // plaintext is not spoken
+  auto mtls = ServerProcess::Start(
+      {.db = d + "/b.db",
+       .extra_args = {"--tls_cert=" + d + "/server.pem", "--tls_key=" + d + "/server.key",
+                      "--tls_client_ca=" + d + "/ca.pem", "--http_listen=127.0.0.1:0"}});
+  ASSERT_TRUE(mtls.ok()) << mtls.status();
+  const std::string mhttp = HttpAddress(**mtls);
+  EXPECT_EQ(TlsHealth(mhttp, d, true), 200);
+  EXPECT_LT(TlsHealth(mhttp, d, false), 0);  // no client certificate: no connection
 }
 
 }  // namespace

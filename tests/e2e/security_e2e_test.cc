@@ -29,23 +29,9 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-// A CA, a server certificate for 127.0.0.1/localhost and a client certificate, by openssl(1).
-void MakeCerts(const std::string& dir) {
-  const std::string cmd =
-      "cd " + dir + " && "
-      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null && "
-      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost 2>/dev/null && "
-      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
-      "-extfile san.ext 2>/dev/null && "
-      "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=client 2>/dev/null && "
-      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 2>/dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-}
-
 TEST(SecurityE2e, TlsAndMutualTls) {
   TempDir dir;
-  MakeCerts(dir.path());
+  ASSERT_TRUE(MakeTestCerts(dir.path()));
   const std::string d = dir.path();
   auto server = ServerProcess::Start({.db = d + "/x.db",
                                       .extra_args = {"--tls_cert=" + d + "/server.pem", "--tls_key=" + d + "/server.key"}});

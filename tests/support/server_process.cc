@@ -123,6 +123,19 @@ v1::CreateFundRequest NewFund(const std::string& fund_id, v1::Fund::Level level,
   return r;
 }
 
+bool MakeTestCerts(const std::string& dir) {
+  const std::string cmd =
+      "cd " + dir + " && "
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null && "
+      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost 2>/dev/null && "
+      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
+      "-extfile san.ext 2>/dev/null && "
+      "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=client 2>/dev/null && "
+      "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 2>/dev/null";
+  return std::system(cmd.c_str()) == 0;
+}
+
 std::string ReasonOf(const grpc::Status& s) {
   v1::RpcStatus details;
   if (!details.ParseFromString(s.error_details())) return "";

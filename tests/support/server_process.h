@@ -64,6 +64,10 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
 v1::CreateFundRequest NewFund(const std::string& fund_id, v1::Fund::Level level, v1::Fund::Purpose purpose,
                               int64_t budget_fen, int year, const std::string& region_code = "110106");
 
+// A CA (ca.pem), a server certificate for 127.0.0.1/localhost (server.pem, server.key) and a
+// client certificate (client.pem, client.key) in `dir`, by openssl(1); false if it failed.
+bool MakeTestCerts(const std::string& dir);
+
 // The ErrorInfo reason in a failed call's status details ("" when there is none).
 std::string ReasonOf(const grpc::Status& status);
 
