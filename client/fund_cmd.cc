@@ -200,12 +200,18 @@ int List(Context& ctx, const Options& o) {
 }
 
 // A bar of 20 cells for a percentage given as text ("47.60"), with time progress marked '|'.
+// Read as whole hundredths of a percent: the text is the server's exact figure, rounded once.
+int Hundredths(const std::string& percent) {
+  const size_t dot = percent.find('.');
+  int whole = 0, frac = 0;
+  if (!absl::SimpleAtoi(percent.substr(0, dot), &whole)) return 0;
+  if (dot != std::string::npos) (void)absl::SimpleAtoi(percent.substr(dot + 1, 2), &frac);
+  return whole * 100 + frac;
+}
+
 std::string Bar(const std::string& percent, const std::string& time) {
-  double p = 0, t = 0;  // display only: the figures themselves are exact text from the server
-  (void)absl::SimpleAtod(percent, &p);
-  (void)absl::SimpleAtod(time, &t);
-  const int filled = std::clamp(static_cast<int>(p / 5 + 0.5), 0, 20);
-  const int mark = std::clamp(static_cast<int>(t / 5 + 0.5), 0, 20);
+  const int filled = std::clamp((Hundredths(percent) + 250) / 500, 0, 20);  // 5 % a cell, half-up
+  const int mark = std::clamp((Hundredths(time) + 250) / 500, 0, 20);
   std::string out;
   for (int i = 0; i < 20; ++i) out += i == mark ? "|" : (i < filled ? "#" : ".");
   return out;

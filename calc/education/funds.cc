@@ -1,5 +1,7 @@
 #include "education/funds.h"
 
+#include "funds/execution.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -93,12 +95,8 @@ absl::StatusOr<std::vector<SourceAmount>> PlanExpenditure(const std::vector<Fund
 }
 
 std::string ProgressPercent(Money spent, Money allocated) {
-  if (allocated.fen() <= 0) return "0.00";
-  // Hundredths of a percent: spent × 10000 ÷ allocated, half-up.
-  auto hundredths = RoundQuotient(Int128(spent.fen()) * 10000, Int128(allocated.fen()));
-  SUBSIDY_CHECK(hundredths.ok());
-  const int64_t h = *hundredths;
-  return absl::StrFormat("%s%d.%02d", h < 0 ? "-" : "", std::abs(h) / 100, std::abs(h) % 100);
+  // The one percentage of the project: exact, half-up to 2 decimals, "0.00" for nothing allocated.
+  return funds::Ratio::Of(spent, allocated).PercentText();
 }
 
 std::vector<FundPosition> InSpendingOrder(const std::vector<FundPosition>& accounts,

@@ -62,6 +62,21 @@ bool InTargetRegion(const std::string& region_code, const std::vector<std::strin
   return false;
 }
 
+absl::StatusOr<Ratio> TargetShare(const std::vector<RegionAllocation>& allocations,
+                                  const std::vector<std::string>& prefixes) {
+  Money target, all;
+  for (const auto& a : allocations) {
+    auto sum = all.Plus(a.allocated);
+    if (!sum.ok()) return sum.status();
+    all = *sum;
+    if (!InTargetRegion(a.region_code, prefixes)) continue;
+    auto part = target.Plus(a.allocated);
+    if (!part.ok()) return part.status();
+    target = *part;
+  }
+  return Ratio::Of(target, all);
+}
+
 bool IsIdle(Money allocated, Money paid, Date last_movement, Date as_of, int idle_days) {
   return paid < allocated && DaysBetween(last_movement, as_of) > idle_days;
 }

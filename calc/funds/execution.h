@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "money/exact.h"
 #include "money/money.h"
 #include "money/rate.h"
@@ -50,6 +51,15 @@ Pace PaceOf(const Ratio& execution, const Ratio& time, Rate tolerance_points);
 
 // Whether a recipient's region counts towards a fund's target: its code starts with a prefix.
 bool InTargetRegion(const std::string& region_code, const std::vector<std::string>& prefixes);
+
+// A fund's target share: what went to recipients in its target regions ÷ all it allocated (sums
+// checked). Only for a fund with targets.
+struct RegionAllocation {
+  std::string region_code;
+  Money allocated;
+};
+absl::StatusOr<Ratio> TargetShare(const std::vector<RegionAllocation>& allocations,
+                                  const std::vector<std::string>& prefixes);
 
 // A recipient's allocation is idle as of `as_of` when money of it is unpaid and its last movement
 // (an allocation or a payment) is more than `idle_days` calendar days before as_of.

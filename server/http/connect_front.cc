@@ -3,7 +3,6 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver_util.h>
@@ -74,9 +73,7 @@ std::string TypeUrl(const google::protobuf::Descriptor* d) { return "type.google
 
 struct Shared {
   FrontOptions options;
-  std::shared_ptr<grpc::Channel> backend;
   std::unique_ptr<grpc::GenericStub> stub;
-  google::protobuf::DynamicMessageFactory factory;
   std::atomic<int> connections{0};
 };
 
@@ -363,7 +360,6 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(std::shared_pt
                                                                   FrontOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->shared.options = std::move(options);
-  impl->shared.backend = backend;
   impl->shared.stub = std::make_unique<grpc::GenericStub>(backend);
   if (!impl->shared.options.tls_cert_file.empty()) {
     // The same certificate and key as gRPC's, TLS 1.2 or later; with a client CA, client

@@ -181,7 +181,7 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
                                " on ", payment_date->ToString(), ", less than the claim's ",
                                c.total_subsidy.ToYuanString(), " 元"));
             }
-            auto paid = PayFromFund(tx, call.data(), *fund,
+            auto paid = PostPayment(tx, call.data(), *fund,
                                     {c.bank_id, c.total_subsidy, *payment_date, "", c.bank_id,
                                      storage::ClaimIdFor(c.seq), request.request_id(), call.caller()});
             if (!paid.ok()) return paid.status();

@@ -26,12 +26,9 @@ absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storag
   }
   auto sums = tx.FundSumsAsOf(fund.fund_id, "", a.date);
   if (!sums.ok()) return sums.status();
-  if (fund.allocated.fen() + a.amount.fen() > std::min(fund.budget.fen(), sums->budget.fen())) {
-    return FailedPrecondition(
-        kFundBudgetExceeded,
-        absl::StrCat("allocating ", a.amount.ToYuanString(), " 元 of fund ", fund.fund_id, " would exceed its budget: ",
-                     sums->budget.ToYuanString(), " 元 as of ", a.date.ToString(), ", ", fund.allocated.ToYuanString(),
-                     " 元 allocated"));
+  if (auto s = funds::CheckAllocation(fund.fund_id, fund.budget, sums->budget, fund.allocated, a.amount, a.date);
+      !s.ok()) {
+    return s;
   }
   storage::FundEntry e;
   e.kind = storage::FundEntryKind::kAllocation;
@@ -54,26 +51,15 @@ absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id,
   if (!recipient->has_value()) return Money();
   auto sums = tx.FundSumsAsOf(fund_id, recipient_id, date);
   if (!sums.ok()) return sums.status();
-  // Allocated as of the date, less paid in all: every report as of any date then keeps paid ≤ allocated.
-  return Money::Fen(std::max<int64_t>(0, sums->allocated.fen() - (*recipient)->paid.fen()));
+  return funds::Payable(sums->allocated, (*recipient)->paid);
 }
 
-absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p) {
-  if (!p.category.empty() &&
-      (std::find(fund.forbidden_categories.begin(), fund.forbidden_categories.end(), p.category) !=
-           fund.forbidden_categories.end() ||
-       data.fund_monitoring().Forbids(fund.purpose, p.category))) {
-    return FailedPrecondition(kCategoryForbidden, absl::StrCat("fund ", fund.fund_id, " may not pay for ", p.category,
-                                                               " (its negative list)"));
-  }
-  auto payable = Payable(tx, fund.fund_id, p.recipient_id, p.date);
-  if (!payable.ok()) return payable.status();
-  if (p.amount > *payable) {
-    return FailedPrecondition(kAllocationExceeded,
-                              absl::StrCat("paying ", p.amount.ToYuanString(), " 元 to ", p.recipient_id, " from fund ",
-                                           fund.fund_id, " exceeds its unpaid allocation of ",
-                                           payable->ToYuanString(), " 元 as of ", p.date.ToString()));
+  if (auto s = funds::CheckCategory(fund.fund_id, fund.purpose, fund.forbidden_categories, data.fund_monitoring(),
+                                    p.category);
+      !s.ok()) {
+    return s;
   }
   storage::FundEntry e;
   e.kind = storage::FundEntryKind::kPayment;
@@ -87,6 +73,20 @@ absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData&
   e.request_id = p.request_id;
   e.created_by = p.caller;
   return tx.PostFundEntry(e);
+}
+
+absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+                                        const PaymentSpec& p) {
+  // The category first: a forbidden payment is refused whatever is left.
+  if (auto s = funds::CheckCategory(fund.fund_id, fund.purpose, fund.forbidden_categories, data.fund_monitoring(),
+                                    p.category);
+      !s.ok()) {
+    return s;
+  }
+  auto payable = Payable(tx, fund.fund_id, p.recipient_id, p.date);
+  if (!payable.ok()) return payable.status();
+  if (auto s = funds::CheckPayment(fund.fund_id, p.recipient_id, *payable, p.amount, p.date); !s.ok()) return s;
+  return PostPayment(tx, data, fund, p);
 }
 
 absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, const PolicyData& data,
@@ -106,7 +106,7 @@ absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, cons
     if (take.fen() == 0) continue;
     PaymentSpec part = p;
     part.amount = take;
-    auto paid = PayFromFund(tx, data, *fund, part);
+    auto paid = PostPayment(tx, data, *fund, part);  // within what Payable just said
     if (!paid.ok()) return paid.status();
     out.push_back({fund_id, *paid, take});
     remaining = Money::Fen(remaining.fen() - take.fen());

@@ -6,14 +6,14 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "funds/limits.h"
 #include "policy/policy_data.h"
 #include "storage/storage.h"
 
 namespace subsidy::service {
 
-inline constexpr char kFundBudgetExceeded[] = "FUND_BUDGET_EXCEEDED";
-inline constexpr char kAllocationExceeded[] = "ALLOCATION_EXCEEDED";
-inline constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
+using funds::kAllocationExceeded;
+using funds::kFundBudgetExceeded;
 inline constexpr char kFundSourceMismatch[] = "FUND_SOURCE_MISMATCH";
 
 // The fund, locked for the transaction, or NOT_FOUND naming it.
@@ -50,6 +50,10 @@ absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id,
 // Never beyond Payable (ALLOCATION_EXCEEDED), never for a category the fund's negative list or the
 // data's list for its purpose holds (EXPENDITURE_CATEGORY_FORBIDDEN). Returns the payment id (FP-…).
 absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+                                        const PaymentSpec& p);
+// The payment when the caller has checked `p.amount` against Payable itself (the category is
+// still checked). Returns the payment id.
+absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p);
 
 // Pays up to `p.amount` to a recipient from its funds (of `level` when not empty, of `budget_year`

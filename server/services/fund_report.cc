@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "funds/execution.h"
+#include "funds/limits.h"
 #include "services/common.h"
 
 namespace subsidy::service {
@@ -46,16 +47,17 @@ absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req, b
 }
 
 // The share of a fund's allocations (as of the date) that went to its target regions.
-std::optional<funds::Ratio> TargetShare(const storage::FundFigures& f,
-                                        const std::vector<storage::FundRecipientRow>& recipients) {
-  if (f.fund.target_prefixes.empty()) return std::nullopt;
-  int64_t target = 0, all = 0;
+// The fund's target share from its recipients' allocations (none for a fund without targets).
+absl::StatusOr<std::optional<funds::Ratio>> TargetShare(const storage::FundFigures& f,
+                                                        const std::vector<storage::FundRecipientRow>& recipients) {
+  if (f.fund.target_prefixes.empty()) return std::optional<funds::Ratio>();
+  std::vector<funds::RegionAllocation> allocations;
   for (const auto& r : recipients) {
-    if (r.fund_id != f.fund.fund_id) continue;
-    all += r.allocated.fen();
-    if (funds::InTargetRegion(r.region_code, f.fund.target_prefixes)) target += r.allocated.fen();
+    if (r.fund_id == f.fund.fund_id) allocations.push_back({r.region_code, r.allocated});
   }
-  return funds::Ratio::Of(target, all);
+  auto share = funds::TargetShare(allocations, f.fund.target_prefixes);
+  if (!share.ok()) return share.status();
+  return std::optional<funds::Ratio>(*share);
 }
 
 v1::Pace PaceToProto(funds::Pace p) {
@@ -141,7 +143,9 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
                 row);
         row->set_name(f.fund.name);
         row->set_budget_year(f.fund.budget_year);
-        if (auto share = TargetShare(f, position->recipients)) row->set_target_share_percent(share->PercentText());
+        auto share = TargetShare(f, position->recipients);
+        if (!share.ok()) return share.status();
+        if (*share) row->set_target_share_percent((*share)->PercentText());
       }
   }
   // The total's time progress: the funds' budget year when they share one, else the year of as_of.
@@ -180,10 +184,11 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
     if (!f.fund.min_target_share.empty() && f.allocated.fen() > 0) {
       auto minimum = Rate::Parse(f.fund.min_target_share);
       auto share = TargetShare(f, position->recipients);
-      if (minimum.ok() && share && share->BelowPercent(*minimum)) {
+      if (!share.ok()) return share.status();
+      if (minimum.ok() && *share && (*share)->BelowPercent(*minimum)) {
         alert(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
-              absl::StrCat("target share ", share->PercentText(), " % is below the minimum of ", f.fund.min_target_share,
-                           " %"),
+              absl::StrCat("target share ", (*share)->PercentText(), " % is below the minimum of ",
+                           f.fund.min_target_share, " %"),
               std::nullopt);
       }
     }
@@ -192,7 +197,7 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
     if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
     if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days)) {
       alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
-            absl::StrCat(Money::Fen(r.allocated.fen() - r.paid.fen()).ToYuanString(), " 元 allocated to ",
+            absl::StrCat(funds::Payable(r.allocated, r.paid).ToYuanString(), " 元 allocated to ",
                          r.recipient_id, " unpaid, no movement for more than ", idle_days, " days"),
             r.last_movement);
     }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "funds/execution.h"
+#include "funds/limits.h"
 #include "services/common.h"
 #include "services/fund_postings.h"
 #include "services/fund_report.h"
@@ -17,7 +18,6 @@ namespace subsidy::service {
 namespace {
 
 constexpr char kFundExists[] = "FUND_EXISTS";
-constexpr char kBackDated[] = "ENTRY_BACK_DATED";
 
 absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required) {
   if (required && value.empty()) return InvalidField(field, "is required");
@@ -51,17 +51,6 @@ void FundToProto(const storage::FundRow& f, Money allocated_today, Money paid_to
   out->set_paid_fen(paid_today.fen());
   out->set_remaining_fen(f.budget.fen() - paid_today.fen());
   out->set_created_by(f.created_by);
-}
-
-// A cut, or money leaving, may not be dated before the fund's latest entry: every report as of
-// any date then keeps allocated ≤ budget and paid ≤ allocated.
-absl::Status NotBackDated(const storage::FundSums& sums, Date date, absl::string_view what) {
-  if (sums.latest && date < *sums.latest) {
-    return FailedPrecondition(kBackDated, absl::StrCat(what, " dated ", date.ToString(),
-                                                       " is before the fund's latest entry of ",
-                                                       sums.latest->ToString()));
-  }
-  return absl::OkStatus();
 }
 
 namespace handlers {
@@ -157,12 +146,8 @@ absl::Status AdjustFundBudget(Call& call, const v1::AdjustFundBudgetRequest& req
         if (req.delta_fen() < 0) {
           auto sums = tx.FundSumsAsOf(req.fund_id(), "", *date);
           if (!sums.ok()) return sums.status();
-          if (auto s = NotBackDated(*sums, *date, "a budget cut"); !s.ok()) return s;
-          if (*after < fund->allocated) {
-            return FailedPrecondition(kFundBudgetExceeded,
-                                      absl::StrCat("the budget would be ", after->ToYuanString(), " 元, below the ",
-                                                   fund->allocated.ToYuanString(), " 元 already allocated"));
-          }
+          const Date* latest = sums->latest ? &*sums->latest : nullptr;
+          if (auto s = funds::CheckBudgetCut(*after, fund->allocated, *date, latest); !s.ok()) return s;
         }
         storage::FundEntry e;
         e.kind = storage::FundEntryKind::kAdjustment;

@@ -1,3 +1,5 @@
+#include <map>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -278,16 +280,23 @@ absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx
   out.set_payment_date(date.ToString());
   Money total;
   int64_t late = 0;
+  std::map<std::pair<std::string, int>, bool> funded_by;  // (policy, award year) → has fund allocations
   for (const auto& p : *paid) {
     auto sum = total.Plus(p.amount);
     if (!sum.ok()) return sum.status();
     total = *sum;
     const bool is_late = p.due_date && reward::PaidLate(*p.due_date, date);
     late += is_late ? 1 : 0;
-    // A payout of a policy that funds allocated to for its year is those funds' payment.
-    auto funded = tx.AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
-    if (!funded.ok()) return funded.status();
-    if (funded->has_value()) {
+    // A payout of a policy that funds allocated to for its year is those funds' payment (asked once
+    // per policy and year of the run).
+    auto key = std::make_pair(p.policy_id, p.award_year);
+    auto known = funded_by.find(key);
+    if (known == funded_by.end()) {
+      auto funded = tx.AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
+      if (!funded.ok()) return funded.status();
+      known = funded_by.emplace(key, funded->has_value()).first;
+    }
+    if (known->second) {
       auto from = PayAcrossFunds(tx, data, "REWARD_POLICY", "", p.award_year,
                                  {p.policy_id, p.amount, date, "", p.enterprise_uscc,
                                   storage::PayoutIdFor(p.seq), request.request_id(), caller});

@@ -1,6 +1,9 @@
 // The definitions of fund execution: progress, time progress (序时进度), pace, target share,
 // idle allocations and overdue payouts, on the figures of the source article and at the edges.
 #include "funds/execution.h"
+#include "funds/limits.h"
+
+#include "common/status_util.h"
 
 #include <gtest/gtest.h>
 
@@ -66,6 +69,45 @@ TEST(FundExecution, IdleAllocationsAndOverduePayouts) {
   // Due on the 10th: overdue from the 11th.
   EXPECT_FALSE(IsOverdue(D("2024-05-10"), D("2024-05-10")));
   EXPECT_TRUE(IsOverdue(D("2024-05-10"), D("2024-05-11")));
+}
+
+TEST(FundExecution, TargetShareOverRecipientsRegions) {
+  const std::vector<std::string> south = {"6529", "6530", "6531", "6532"};
+  auto share = TargetShare({{"653101", Yuan(400)}, {"653201", Yuan(300)}, {"652901", Yuan(100)},
+                            {"653001", Yuan(50)}, {"650102", Yuan(150)}},
+                           south);
+  ASSERT_TRUE(share.ok());
+  EXPECT_EQ(share->PercentText(), "85.00");
+  EXPECT_EQ(TargetShare({}, south)->PercentText(), "0.00");
+  EXPECT_FALSE(TargetShare({{"6531", Money::Fen(INT64_MAX)}, {"6531", Money::Fen(1)}}, south).ok());  // no wrap
+}
+
+TEST(FundLimits, AllocationsWithinTheBudgetAsOfTheirDateAndInAll) {
+  const Date d = D("2021-03-01");
+  EXPECT_TRUE(CheckAllocation("F", Yuan(100), Yuan(100), Yuan(60), Yuan(40), d).ok());
+  EXPECT_EQ(ReasonOf(CheckAllocation("F", Yuan(100), Yuan(100), Yuan(60), Yuan(41), d)), kFundBudgetExceeded);
+  // A budget raised only later does not cover an allocation dated before the raise.
+  EXPECT_EQ(ReasonOf(CheckAllocation("F", Yuan(200), Yuan(100), Yuan(60), Yuan(50), d)), kFundBudgetExceeded);
+}
+
+TEST(FundLimits, PaymentsWithinWhatWasAllocatedByTheirDateAndUnpaid) {
+  EXPECT_EQ(Payable(Yuan(100), Yuan(30)), Yuan(70));
+  EXPECT_EQ(Payable(Yuan(20), Yuan(30)), Yuan(0));  // paid later out of a later allocation
+  EXPECT_TRUE(CheckPayment("F", "R", Yuan(70), Yuan(70), D("2021-03-01")).ok());
+  EXPECT_EQ(ReasonOf(CheckPayment("F", "R", Yuan(70), Yuan(71), D("2021-03-01"))), kAllocationExceeded);
+}
+
+TEST(FundLimits, BudgetCutsAndNegativeLists) {
+  const Date latest = D("2021-05-01");
+  EXPECT_TRUE(CheckBudgetCut(Yuan(60), Yuan(60), D("2021-05-01"), &latest).ok());
+  EXPECT_EQ(ReasonOf(CheckBudgetCut(Yuan(59), Yuan(60), D("2021-05-01"), &latest)), kFundBudgetExceeded);
+  EXPECT_EQ(ReasonOf(CheckBudgetCut(Yuan(90), Yuan(60), D("2021-04-30"), &latest)), kEntryBackDated);
+  FundMonitoring data;
+  data.forbidden_by_purpose["EDUCATION"] = {"STAFF_PAY"};
+  EXPECT_EQ(ReasonOf(CheckCategory("F", "EDUCATION", {}, data, "STAFF_PAY")), kCategoryForbidden);
+  EXPECT_EQ(ReasonOf(CheckCategory("F", "OTHER", {"TRAVEL"}, data, "TRAVEL")), kCategoryForbidden);
+  EXPECT_TRUE(CheckCategory("F", "OTHER", {"TRAVEL"}, data, "STAFF_PAY").ok());
+  EXPECT_TRUE(CheckCategory("F", "EDUCATION", {}, data, "").ok());
 }
 
 }  // namespace

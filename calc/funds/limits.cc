@@ -1,0 +1,58 @@
+#include "funds/limits.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+
+namespace subsidy::funds {
+
+absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Money budget_as_of,
+                             Money allocated_total, Money amount, Date date) {
+  if (allocated_total.fen() + amount.fen() <= std::min(budget_total.fen(), budget_as_of.fen())) return absl::OkStatus();
+  return FailedPrecondition(kFundBudgetExceeded,
+                            absl::StrCat("allocating ", amount.ToYuanString(), " 元 of fund ", fund_id,
+                                         " would exceed its budget: ", budget_as_of.ToYuanString(), " 元 as of ",
+                                         date.ToString(), ", ", allocated_total.ToYuanString(), " 元 allocated"));
+}
+
+Money Payable(Money allocated_as_of, Money paid_total) {
+  return Money::Fen(std::max<int64_t>(0, allocated_as_of.fen() - paid_total.fen()));
+}
+
+absl::Status CheckPayment(const std::string& fund_id, const std::string& recipient_id, Money payable, Money amount,
+                          Date date) {
+  if (amount <= payable) return absl::OkStatus();
+  return FailedPrecondition(kAllocationExceeded,
+                            absl::StrCat("paying ", amount.ToYuanString(), " 元 to ", recipient_id, " from fund ",
+                                         fund_id, " exceeds its unpaid allocation of ", payable.ToYuanString(),
+                                         " 元 as of ", date.ToString()));
+}
+
+absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date, const Date* latest_entry) {
+  if (latest_entry != nullptr && date < *latest_entry) {
+    return FailedPrecondition(kEntryBackDated, absl::StrCat("a budget cut dated ", date.ToString(),
+                                                            " is before the fund's latest entry of ",
+                                                            latest_entry->ToString()));
+  }
+  if (budget_after < allocated_total) {
+    return FailedPrecondition(kFundBudgetExceeded,
+                              absl::StrCat("the budget would be ", budget_after.ToYuanString(), " 元, below the ",
+                                           allocated_total.ToYuanString(), " 元 already allocated"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCategory(const std::string& fund_id, const std::string& purpose,
+                           const std::vector<std::string>& fund_forbidden, const FundMonitoring& data,
+                           const std::string& category) {
+  if (category.empty()) return absl::OkStatus();
+  if (std::find(fund_forbidden.begin(), fund_forbidden.end(), category) == fund_forbidden.end() &&
+      !data.Forbids(purpose, category)) {
+    return absl::OkStatus();
+  }
+  return FailedPrecondition(kCategoryForbidden,
+                            absl::StrCat("fund ", fund_id, " may not pay for ", category, " (its negative list)"));
+}
+
+}  // namespace subsidy::funds

@@ -1,0 +1,40 @@
+// The limits of a fund's ledger, as rules over figures the caller reads: what may be allocated,
+// paid and cut, and as of when. The database holds the same limits again (CHECK constraints);
+// these give the reasons a caller can act on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "money/money.h"
+#include "policy/fund_data.h"
+#include "time/date.h"
+
+namespace subsidy::funds {
+
+inline constexpr char kFundBudgetExceeded[] = "FUND_BUDGET_EXCEEDED";
+inline constexpr char kAllocationExceeded[] = "ALLOCATION_EXCEEDED";
+inline constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
+inline constexpr char kEntryBackDated[] = "ENTRY_BACK_DATED";
+
+// An allocation stays within the budget as of its date and within the budget in all.
+absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Money budget_as_of,
+                             Money allocated_total, Money amount, Date date);
+
+// What of a recipient's allocation may be paid on a date: allocated as of it, less paid in all
+// (so that every report as of any date keeps paid ≤ allocated). Never negative.
+Money Payable(Money allocated_as_of, Money paid_total);
+absl::Status CheckPayment(const std::string& fund_id, const std::string& recipient_id, Money payable, Money amount,
+                          Date date);
+
+// A budget cut never goes below what is allocated, and is never dated before the fund's latest
+// entry (every report as of any date then keeps allocated ≤ budget).
+absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date, const Date* latest_entry);
+
+// A category the fund's own negative list or the data's list for its purpose holds.
+absl::Status CheckCategory(const std::string& fund_id, const std::string& purpose,
+                           const std::vector<std::string>& fund_forbidden, const FundMonitoring& data,
+                           const std::string& category);
+
+}  // namespace subsidy::funds
