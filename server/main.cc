@@ -66,7 +66,7 @@ ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");
 ABSL_FLAG(int, metrics_refresh_seconds, 5, "how often the database-derived metrics are refreshed");
 ABSL_FLAG(std::string, http_listen, "",
           "HOST:PORT for HTTP/JSON (Connect's unary protocol) beside gRPC; port 0 picks a free port (empty: off)");
-ABSL_FLAG(int, http_threads, 2, "threads serving HTTP connections (the calls themselves run on gRPC's)");
+ABSL_FLAG(int, http_threads, 2, "threads serving HTTP connections (computations and reads run on them, mutations on the database workers)");
 ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
           "origins (e.g. https://portal.example.cn) allowed to call the HTTP front from a browser (empty: none)");
 ABSL_FLAG(std::string, disbursement_schedule, "",
@@ -282,10 +282,11 @@ int main(int argc, char** argv) {
   subsidy::ops::Metrics metrics;
   ctx.observe = ObserveCalls(&metrics);
   subsidy::ops::DataReloader reloader(&policy, data_dir, &clock);
+  ctx.reloader = &reloader;
   subsidy::service::LoanSubsidyServiceImpl loan(ctx);
   subsidy::service::EducationFundServiceImpl education(ctx);
   subsidy::service::RewardPayoutServiceImpl reward(ctx);
-  subsidy::service::AdminServiceImpl admin(ctx, &reloader);
+  subsidy::service::AdminServiceImpl admin(ctx);
   subsidy::service::FundServiceImpl funds(ctx);
 
   std::string metrics_addr;
@@ -337,13 +338,11 @@ int main(int argc, char** argv) {
     server->GetHealthCheckService()->SetServingStatus(name, true);
   }
   const std::string address = absl::StrCat(listen.substr(0, colon), ":", selected_port);
-  // HTTP/JSON beside gRPC: the same services, reached over an in-process channel.
+  // HTTP/JSON beside gRPC: the same handlers, dispatched directly.
+  std::atomic<bool> serving{true};
   std::unique_ptr<subsidy::http::ConnectFront> http_front;
   std::string http_addr;
   if (!absl::GetFlag(FLAGS_http_listen).empty()) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
-    args.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
     subsidy::http::FrontOptions options;
     options.listen = absl::GetFlag(FLAGS_http_listen);
     const std::string http_host = options.listen.substr(0, options.listen.rfind(':'));
@@ -351,8 +350,7 @@ int main(int argc, char** argv) {
       return Fail("refusing to serve plaintext HTTP on a non-loopback address: give --tls_cert/--tls_key, or "
                   "--allow_plaintext if a TLS proxy in front is meant to protect it");
     }
-    options.loopback_only = authorizer->loopback_only();
-    options.local_token = authorizer->local_token();
+    options.serving = [&serving] { return serving.load(); };
     options.threads = std::max(1, absl::GetFlag(FLAGS_http_threads));
     if (tls) {
       options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
@@ -362,7 +360,7 @@ int main(int argc, char** argv) {
     options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_message_bytes));
     for (const auto& o : absl::GetFlag(FLAGS_http_cors_origins)) options.cors_origins.insert(o);
     options.openapi_json = subsidy::http::OpenApiJson();
-    auto front = subsidy::http::ConnectFront::Start(server->InProcessChannel(args), std::move(options));
+    auto front = subsidy::http::ConnectFront::Start(&ctx, std::move(options));
     if (!front.ok()) return Fail(std::string(front.status().message()));
     http_front = std::move(*front);
     http_addr = http_front->address();
@@ -424,6 +422,7 @@ int main(int argc, char** argv) {
       }
       LogLine("stopping").Int("signal", sig).Write(LogLevel::kInfo);
       server->GetHealthCheckService()->SetServingStatus(false);
+      serving = false;
       const auto deadline = std::chrono::system_clock::now() +
                             std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
       // gRPC's graceful shutdown also waits for idle client connections to go away, up to the

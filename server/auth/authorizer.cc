@@ -157,7 +157,6 @@ std::string NewToken() {
 std::unique_ptr<Authorizer> Authorizer::LoopbackOnly() {
   auto a = std::unique_ptr<Authorizer>(new Authorizer());
   a->loopback_only_ = true;
-  a->local_token_digest_ = RawSha256(a->local_token_ = NewToken());
   // The operator at the console: everything, claim review included.
   a->local_ = std::make_shared<const Caller>(Caller{"local", {Role::kAdmin, Role::kFinance}, {}, {}});
   return a;
@@ -181,28 +180,15 @@ absl::Status Authorizer::Reload() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const grpc::ServerContextBase& context) const {
+absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const Credentials& credentials) const {
   if (loopback_only_) {
-    // The HTTP front of this process forwards its loopback callers with the process's own token
-    // (it never leaves the process); anyone else must be on loopback.
-    const auto& md = context.client_metadata();
-    if (auto it = md.find("authorization"); it != md.end()) {
-      const absl::string_view value(it->second.data(), it->second.size());
-      const std::string digest = absl::StartsWith(value, "Bearer ") ? RawSha256(value.substr(7)) : std::string();
-      if (digest.size() == local_token_digest_.size() &&
-          CRYPTO_memcmp(digest.data(), local_token_digest_.data(), digest.size()) == 0) {
-        return local_;
-      }
-    }
-    if (!IsLoopbackPeer(context.peer())) {
+    if (!credentials.loopback) {
       return absl::UnauthenticatedError("this server has no caller list and accepts loopback callers only");
     }
     return local_;
   }
-  const auto& md = context.client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) return absl::UnauthenticatedError("missing authorization: Bearer <token>");
-  const absl::string_view value(it->second.data(), it->second.size());
+  if (!credentials.authorization) return absl::UnauthenticatedError("missing authorization: Bearer <token>");
+  const absl::string_view value = *credentials.authorization;
   if (!absl::StartsWith(value, "Bearer ")) return absl::UnauthenticatedError("authorization must be Bearer <token>");
   const std::string digest = RawSha256(value.substr(7));
   absl::MutexLock l(&mu_);
@@ -242,16 +228,29 @@ bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::s
   return false;
 }
 
-absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const grpc::ServerContextBase& context,
+absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const Credentials& credentials,
                                                                     absl::string_view method,
                                                                     absl::string_view scope_id) const {
-  auto caller = Identify(context);
+  auto caller = Identify(credentials);
   if (!caller.ok()) return caller.status();
   if (!Allowed(**caller, method, scope_id)) {
     return absl::PermissionDeniedError(absl::StrCat("caller ", (*caller)->name, " may not call ", method,
                                                     scope_id.empty() ? "" : absl::StrCat(" for ", scope_id)));
   }
   return caller;
+}
+
+absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const grpc::ServerContextBase& context,
+                                                                    absl::string_view method,
+                                                                    absl::string_view scope_id) const {
+  Credentials credentials;
+  const auto& md = context.client_metadata();
+  if (auto it = md.find("authorization"); it != md.end()) {
+    credentials.authorization = absl::string_view(it->second.data(), it->second.size());
+  }
+  // The peer's address is only asked for when it decides.
+  if (loopback_only_) credentials.loopback = IsLoopbackPeer(context.peer());
+  return Authorize(credentials, method, scope_id);
 }
 
 std::shared_ptr<void> CallLimiter::Acquire(const std::string& caller) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +41,13 @@ std::string Sha256Hex(absl::string_view data);
 // A fresh random bearer token (32 bytes from the system CSPRNG, URL-safe base64).
 std::string NewToken();
 
+// What a caller presents, whatever the transport: the authorization header's value (when there is
+// one) and whether its connection comes from loopback.
+struct Credentials {
+  std::optional<absl::string_view> authorization;
+  bool loopback = false;
+};
+
 class Authorizer {
  public:
   // No config: loopback callers only.
@@ -47,13 +55,13 @@ class Authorizer {
   static absl::StatusOr<std::unique_ptr<Authorizer>> FromFile(const std::string& path);
 
   bool loopback_only() const { return loopback_only_; }
-  // Loopback-only mode: a random token of this process, which the in-process HTTP front presents
-  // for its own loopback callers (its peer is not an address). Never written anywhere.
-  const std::string& local_token() const { return local_token_; }
   // Who is calling: UNAUTHENTICATED for a missing or unknown token (or a non-loopback peer
   // without a config), PERMISSION_DENIED when no role of the caller allows `method` (e.g.
   // "subsidy.v1.EducationFundService/AllocateFunds") or the school (bank) is outside its list.
   // `scope_id` is the request's school_id or bank_id for an RPC scoped by one.
+  absl::StatusOr<std::shared_ptr<const Caller>> Authorize(const Credentials& credentials, absl::string_view method,
+                                                          absl::string_view scope_id = "") const;
+  // The same for a gRPC call (its metadata and peer).
   absl::StatusOr<std::shared_ptr<const Caller>> Authorize(const grpc::ServerContextBase& context,
                                                           absl::string_view method, absl::string_view scope_id = "") const;
   // Re-reads the config file (SIGHUP); keeps the old callers on error.
@@ -67,11 +75,9 @@ class Authorizer {
     std::string digest;  // 32 raw bytes
     std::shared_ptr<const Caller> caller;
   };
-  absl::StatusOr<std::shared_ptr<const Caller>> Identify(const grpc::ServerContextBase& context) const;
+  absl::StatusOr<std::shared_ptr<const Caller>> Identify(const Credentials& credentials) const;
   std::shared_ptr<const Caller> local_;  // the loopback caller when there is no config
   bool loopback_only_ = false;
-  std::string local_token_;
-  std::string local_token_digest_;
   std::string path_;
   mutable absl::Mutex mu_;
   std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);

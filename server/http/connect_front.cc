@@ -1,10 +1,10 @@
 #include "http/connect_front.h"
 
-#include <grpcpp/generic/generic_stub.h>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/type.pb.h>
+#include <google/protobuf/util/type_resolver.h>
 #include <google/protobuf/util/type_resolver_util.h>
 
 #include <boost/asio.hpp>
@@ -13,11 +13,16 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/common.h"
+#include "services/status_mapping.h"
 #include "services/wire.h"
 #include "subsidy/v1/common.pb.h"
 
@@ -62,32 +67,96 @@ std::string ConnectErrorJson(const grpc::Status& status) {
   return out;
 }
 
-// JSON ⇄ binary through one type resolver over the compiled-in protos (protobuf's own converter;
-// building a resolver per call, as JsonStringToMessage does, costs more than the call).
+// JSON ⇄ binary by protobuf's own converter, through one type resolver over the compiled-in
+// protos that keeps every type it has resolved: the converter asks for each message and enum type
+// on every call, and building them from the descriptors costs more than copying them.
+class CachingResolver final : public google::protobuf::util::TypeResolver {
+ public:
+  CachingResolver()
+      : base_(google::protobuf::util::NewTypeResolverForDescriptorPool(
+            "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool())) {}
+  google::protobuf::util::Status ResolveMessageType(const std::string& url, google::protobuf::Type* out) override {
+    return Resolve(url, out, messages_, [&](google::protobuf::Type* t) { return base_->ResolveMessageType(url, t); });
+  }
+  google::protobuf::util::Status ResolveEnumType(const std::string& url, google::protobuf::Enum* out) override {
+    return Resolve(url, out, enums_, [&](google::protobuf::Enum* e) { return base_->ResolveEnumType(url, e); });
+  }
+
+ private:
+  template <class T, class Fn>
+  google::protobuf::util::Status Resolve(const std::string& url, T* out, absl::flat_hash_map<std::string, T>& cache,
+                                         Fn resolve) {
+    {
+      absl::ReaderMutexLock l(&mu_);
+      if (auto it = cache.find(url); it != cache.end()) {
+        *out = it->second;
+        return google::protobuf::util::Status();
+      }
+    }
+    auto status = resolve(out);
+    if (status.ok()) {
+      absl::MutexLock l(&mu_);
+      cache.emplace(url, *out);
+    }
+    return status;
+  }
+  std::unique_ptr<google::protobuf::util::TypeResolver> base_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, google::protobuf::Type> messages_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, google::protobuf::Enum> enums_ ABSL_GUARDED_BY(mu_);
+};
 google::protobuf::util::TypeResolver* Resolver() {
-  static auto* resolver = google::protobuf::util::NewTypeResolverForDescriptorPool(
-      "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool());
+  static auto* resolver = new CachingResolver();
   return resolver;
 }
 std::string TypeUrl(const google::protobuf::Descriptor* d) { return "type.googleapis.com/" + d->full_name(); }
 
+// A unary procedure as a route of this front: its handler and its message types.
+struct Procedure {
+  const service::UnaryRoute* route;
+  std::string input_name;  // "subsidy.v1.LoanSubsidyRequest"
+  std::string input_url;
+  std::string output_url;
+};
+
+// "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy" → its procedure, for every registered
+// unary RPC; made once.
+absl::flat_hash_map<std::string, Procedure> Procedures() {
+  absl::flat_hash_map<std::string, Procedure> out;
+  for (const auto* route : service::UnaryRoutes()) {
+    const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+        absl::StrReplaceAll(route->method.full_name, {{"/", "."}}));
+    if (method == nullptr) continue;
+    out.emplace(absl::StrCat("/", route->method.full_name),
+                Procedure{route, method->input_type()->full_name(), TypeUrl(method->input_type()),
+                          TypeUrl(method->output_type())});
+  }
+  return out;
+}
+
 struct Shared {
   FrontOptions options;
-  std::unique_ptr<grpc::GenericStub> stub;
+  const service::ServiceContext* services;
+  absl::flat_hash_map<std::string, Procedure> procedures = Procedures();
   std::atomic<int> connections{0};
 };
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// Streams on their io_context's own executor type (no type-erased executor on every operation).
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using PlainStream = beast::basic_stream<tcp, Executor>;
+using TlsStream = beast::ssl_stream<PlainStream>;
 
-// One connection: plain (beast::tcp_stream) or TLS (TlsStream, the handshake first).
+// One connection: plain (PlainStream) or TLS (TlsStream, the handshake first).
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... TlsContext>
-  Session(tcp::socket socket, Shared* shared, TlsContext&... tls) : stream_(std::move(socket), tls...), shared_(shared) {
+  Session(Socket socket, Shared* shared, TlsContext&... tls) : stream_(std::move(socket), tls...), shared_(shared) {
     beast::error_code ec;
     const auto peer = Lowest().socket().remote_endpoint(ec);
     loopback_ = !ec && IsLoopback(peer);
+    if (!ec) peer_ = absl::StrCat("http:", peer.address().to_string(), ":", peer.port());
   }
   ~Session() { --shared_->connections; }
 
@@ -143,12 +212,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (req.method() != bhttp::verb::post || !absl::StartsWith(target, kPackagePrefix)) {
       return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
     }
-    Forward(target);
+    Dispatch(target);
   }
 
-  // The caller's headers that the gRPC call carries, and its deadline.
-  std::unique_ptr<grpc::ClientContext> ContextFor(const bhttp::request<bhttp::string_body>& req) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
+  // The call's deadline: Connect's timeout header, else a minute.
+  std::chrono::system_clock::time_point DeadlineOf(const bhttp::request<bhttp::string_body>& req) const {
     auto deadline = std::chrono::system_clock::now() + kDefaultDeadline;
     if (auto it = req.find("connect-timeout-ms"); it != req.end()) {
       int64_t ms = 0;
@@ -156,32 +224,55 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(ms);
       }
     }
-    ctx->set_deadline(deadline);
-    if (shared_->options.loopback_only) {
-      ctx->AddMetadata("authorization", "Bearer " + shared_->options.local_token);  // a loopback caller
-    } else if (auto it = req.find(bhttp::field::authorization); it != req.end()) {
-      ctx->AddMetadata("authorization", std::string(it->value()));
-    }
-    return ctx;
+    return deadline;
   }
 
-  void Forward(const std::string& target) {
+  // One call handed to the service's handler; it keeps its session alive until it finishes.
+  class HttpExchange final : public service::Exchange {
+   public:
+    HttpExchange(std::shared_ptr<Session> session, std::chrono::system_clock::time_point deadline,
+                 std::optional<std::string> authorization)
+        : session_(std::move(session)), deadline_(deadline), authorization_(std::move(authorization)) {
+      if (auto* n = session_->shared_->services->in_flight) ++*n;
+    }
+    ~HttpExchange() override {
+      if (auto* n = session_->shared_->services->in_flight) --*n;
+    }
+    std::chrono::system_clock::time_point deadline() const override { return deadline_; }
+    void NoteReplay() override { replayed_ = true; }
+    absl::StatusOr<std::shared_ptr<const auth::Caller>> Authorize(const auth::Authorizer& auth, absl::string_view method,
+                                                                  absl::string_view scope) const override {
+      auth::Credentials credentials;
+      if (authorization_) credentials.authorization = *authorization_;
+      credentials.loopback = session_->loopback_;
+      return auth.Authorize(credentials, method, scope);
+    }
+    std::string peer() const override { return session_->peer_; }
+    void Finish(const absl::Status& status, const google::protobuf::Message& response) override {
+      std::string bytes;
+      if (status.ok()) bytes = response.SerializeAsString();
+      // Back on the session's thread (at once when the handler ran there).
+      net::dispatch(session_->stream_.get_executor(),
+                    [session = session_, status = service::ToGrpcStatus(status), bytes = std::move(bytes),
+                     replayed = replayed_]() mutable { session->OnReply(status, std::move(bytes), replayed); });
+      delete this;
+    }
+
+   private:
+    std::shared_ptr<Session> session_;
+    const std::chrono::system_clock::time_point deadline_;
+    const std::optional<std::string> authorization_;
+    bool replayed_ = false;
+  };
+
+  void Dispatch(const std::string& target) {
     const auto& req = parser_->get();
-    // "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy" → the method, unary only.
-    const size_t slash = target.find('/', 1);
-    const std::string full = slash == std::string::npos
-                                 ? ""
-                                 : absl::StrCat(target.substr(1, slash - 1), ".", target.substr(slash + 1));
-    const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
-    if (method == nullptr || method->client_streaming() || method->server_streaming()) {
+    // "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy" → the handler; unary RPCs only.
+    const auto it = shared_->procedures.find(target);
+    if (it == shared_->procedures.end()) {
       return Error(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                                 "no unary procedure " + target + " (streams are served over gRPC)"),
                    404);
-    }
-    if (shared_->options.loopback_only && !loopback_) {
-      return Error(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                                "this server has no caller list and accepts loopback callers only"),
-                   401);
     }
     std::string content_type(req[bhttp::field::content_type]);
     content_type = absl::AsciiStrToLower(content_type.substr(0, content_type.find(';')));
@@ -191,60 +282,45 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                 "Content-Type must be application/json or application/proto"),
                    415);
     }
-    output_ = method->output_type();
-    std::string bytes;
+    procedure_ = &it->second;
+    std::string json_bytes;
     if (json_) {
       JsonParseOptions options;
       options.ignore_unknown_fields = false;
-      const auto parsed = google::protobuf::util::JsonToBinaryString(Resolver(), TypeUrl(method->input_type()),
-                                                                     req.body(), &bytes, options);
+      const auto parsed = google::protobuf::util::JsonToBinaryString(Resolver(), procedure_->input_url, req.body(),
+                                                                     &json_bytes, options);
       if (!parsed.ok()) {
         return Error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                  absl::StrCat("the body is not a ", method->input_type()->full_name(), " in JSON: ",
+                                  absl::StrCat("the body is not a ", procedure_->input_name, " in JSON: ",
                                                parsed.message().as_string())),
                      400);
       }
-    } else {
-      bytes = req.body();
     }
-    grpc::Slice slice(bytes);
-    request_ = grpc::ByteBuffer(&slice, 1);
-    context_ = ContextFor(req);
-    shared_->stub->UnaryCall(
-        context_.get(), target, grpc::StubOptions(), &request_, &response_,
-        [self = this->shared_from_this()](grpc::Status status) {
-          net::post(self->stream_.get_executor(), [self, status] { self->OnReply(status); });
-        });
+    std::optional<std::string> authorization;
+    if (auto h = req.find(bhttp::field::authorization); h != req.end()) authorization = std::string(h->value());
+    auto* exchange = new HttpExchange(this->shared_from_this(), DeadlineOf(req), std::move(authorization));
+    const auto* route = procedure_->route;
+    route->serve(*shared_->services, route->method, exchange, json_ ? absl::string_view(json_bytes) : req.body());
   }
 
-  void OnReply(const grpc::Status& status) {
+  void OnReply(const grpc::Status& status, std::string bytes, bool replayed) {
+    replayed_ = replayed;
     if (!status.ok()) return Error(status, ConnectHttpStatus(status.error_code()));
-    std::string bytes = service::WireBytes(response_);
     if (!json_) return Send(200, "application/proto", std::move(bytes));
     std::string json;
-    if (!google::protobuf::util::BinaryToJsonString(Resolver(), TypeUrl(output_), bytes, &json).ok()) {
+    if (!google::protobuf::util::BinaryToJsonString(Resolver(), procedure_->output_url, bytes, &json).ok()) {
       return Error(grpc::Status(grpc::StatusCode::INTERNAL, "the answer does not convert to JSON"), 500);
     }
     Send(200, "application/json", std::move(json));
   }
 
   void Health() {
-    // The gRPC health service of this process answers.
-    grpc::Slice empty("");
-    request_ = grpc::ByteBuffer(&empty, 1);
-    context_ = std::make_unique<grpc::ClientContext>();
-    context_->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    shared_->stub->UnaryCall(context_.get(), "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request_,
-                             &response_, [self = this->shared_from_this()](grpc::Status status) {
-                               net::post(self->stream_.get_executor(), [self, status] {
-                                 google::protobuf::Struct body;
-                                 (*body.mutable_fields())["status"].set_string_value(status.ok() ? "SERVING"
-                                                                                                  : "NOT_SERVING");
-                                 std::string json;
-                                 (void)google::protobuf::util::MessageToJsonString(body, &json);
-                                 self->Send(status.ok() ? 200 : 503, "application/json", std::move(json));
-                               });
-                             });
+    const bool serving = !shared_->options.serving || shared_->options.serving();
+    google::protobuf::Struct body;
+    (*body.mutable_fields())["status"].set_string_value(serving ? "SERVING" : "NOT_SERVING");
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(body, &json);
+    Send(serving ? 200 : 503, "application/json", std::move(json));
   }
 
   // CORS preflight: answered for the listed origins only.
@@ -280,13 +356,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res.set(bhttp::field::content_type, content_type);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
-    if (context_) {
-      // A replay of a mutation is said in a header, as gRPC says it in metadata.
-      const auto& md = context_->GetServerInitialMetadata();
-      if (auto it = md.find(service::kReplayMetadata); it != md.end()) {
-        res.set(service::kReplayMetadata, std::string(it->second.data(), it->second.size()));
-      }
-    }
+    // A replay of a mutation is said in a header, as gRPC says it in metadata.
+    if (replayed_) res.set(service::kReplayMetadata, "true");
     if (parser_) AddCors(res);
     res.body() = std::move(body);
     Write(std::move(res));
@@ -300,17 +371,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     bhttp::async_write(stream_, *shared_res,
                        [self = this->shared_from_this(), shared_res](beast::error_code ec, size_t) {
                          if (ec || !shared_res->keep_alive()) return self->Close(ec);
-                         self->context_.reset();
+                         self->replayed_ = false;
                          self->ReadHeader();
                        });
   }
 
   void Close(beast::error_code) {
     beast::error_code ignored;
-    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().socket().shutdown(Socket::shutdown_send, ignored);
   }
 
-  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  PlainStream& Lowest() { return beast::get_lowest_layer(stream_); }
 
   Stream stream_;
   Shared* shared_;
@@ -319,10 +390,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bool json_ = true;
   bool close_after_ = false;
-  const google::protobuf::Descriptor* output_ = nullptr;
-  std::unique_ptr<grpc::ClientContext> context_;
-  grpc::ByteBuffer request_;
-  grpc::ByteBuffer response_;
+  bool replayed_ = false;
+  const Procedure* procedure_ = nullptr;
+  std::string peer_;
 };
 
 }  // namespace
@@ -330,12 +400,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 struct ConnectFront::Impl {
   Shared shared;
   std::unique_ptr<net::ssl::context> tls;  // with --tls_cert: every connection is TLS
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // One io_context per thread, each connection on one of them (round robin): a connection's
+  // handlers never race, so they need no strand, and threads never wake one another.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  // Keeps each run() going while its context has no connection yet.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  std::unique_ptr<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
+  size_t next = 0;
 
   void Accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    net::io_context& target = *contexts[next++ % contexts.size()];
+    acceptor->async_accept(target, [this](beast::error_code ec, Socket socket) {
       if (ec == net::error::operation_aborted) return;
       if (!ec) {
         // Past the cap a connection is closed at once: a flood cannot take every worker.
@@ -346,7 +422,7 @@ struct ConnectFront::Impl {
         } else if (tls) {
           std::make_shared<Session<TlsStream>>(std::move(socket), &shared, *tls)->Start();
         } else {
-          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), &shared)->Start();
+          std::make_shared<Session<PlainStream>>(std::move(socket), &shared)->Start();
         }
       }
       Accept();
@@ -356,11 +432,11 @@ struct ConnectFront::Impl {
 
 ConnectFront::ConnectFront(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(std::shared_ptr<grpc::Channel> backend,
+absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(const service::ServiceContext* services,
                                                                   FrontOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->shared.options = std::move(options);
-  impl->shared.stub = std::make_unique<grpc::GenericStub>(backend);
+  impl->shared.services = services;
   if (!impl->shared.options.tls_cert_file.empty()) {
     // The same certificate and key as gRPC's, TLS 1.2 or later; with a client CA, client
     // certificates are required and verified, as on gRPC.
@@ -390,15 +466,20 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(std::shared_pt
   const auto address = net::ip::make_address(host, ec);
   if (ec) return absl::InvalidArgumentError("--http_listen: \"" + host + "\" is not an IP address");
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-  impl->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) impl->acceptor.bind(endpoint, ec);
-  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot serve HTTP on ", listen, ": ", ec.message()));
-  const auto bound = impl->acceptor.local_endpoint();
-  impl->Accept();
   for (int i = 0; i < std::max(1, impl->shared.options.threads); ++i) {
-    impl->threads.emplace_back([ioc = &impl->ioc] { ioc->run(); });
+    impl->contexts.push_back(std::make_unique<net::io_context>(1));
+    impl->guards.push_back(net::make_work_guard(*impl->contexts.back()));
+  }
+  impl->acceptor = std::make_unique<tcp::acceptor>(*impl->contexts[0]);
+  impl->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor->bind(endpoint, ec);
+  if (!ec) impl->acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot serve HTTP on ", listen, ": ", ec.message()));
+  const auto bound = impl->acceptor->local_endpoint();
+  impl->Accept();
+  for (auto& ioc : impl->contexts) {
+    impl->threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
   }
   auto front = std::unique_ptr<ConnectFront>(new ConnectFront(std::move(impl)));
   front->address_ = absl::StrCat(bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
@@ -410,11 +491,11 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(std::shared_pt
 void ConnectFront::Stop() {
   if (!impl_) return;
   beast::error_code ignored;
-  net::post(impl_->ioc, [impl = impl_.get()] {
+  net::post(*impl_->contexts[0], [impl = impl_.get()] {
     beast::error_code e;
-    impl->acceptor.close(e);
+    impl->acceptor->close(e);
   });
-  impl_->ioc.stop();
+  for (auto& ioc : impl_->contexts) ioc->stop();
   for (auto& t : impl_->threads) t.join();
   impl_.reset();
 }

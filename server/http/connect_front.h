@@ -1,8 +1,8 @@
 // The HTTP/JSON front (--http_listen): Connect's unary protocol over HTTP/1.1 with Boost.Beast.
 // `POST /subsidy.v1.<Service>/<Method>` with application/json (protobuf's canonical JSON mapping)
-// or application/proto is forwarded, as bytes, to the very gRPC services of this process over an
-// in-process channel: one implementation of every rule and check (auth, idempotency, metrics,
-// audit), two transports. Errors are Connect's JSON with its HTTP status per code, the details
+// or application/proto is dispatched, as bytes, to the very handler the gRPC service runs
+// (services/common.h: Dispatch): one implementation of every rule and check (auth, idempotency,
+// metrics, audit), two transports. Errors are Connect's JSON with its HTTP status per code, the details
 // (BadRequest, ErrorInfo) carried over. Limits: header and body size, a read timeout and an idle
 // timeout per connection, a cap on connections. CORS only for the listed origins; no cookies.
 #pragma once
@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -17,14 +18,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/service_context.h"
 
 namespace subsidy::http {
 
 struct FrontOptions {
   std::string listen;  // HOST:PORT; port 0 picks a free one
-  // Without an auth config the gRPC server accepts loopback callers only; so does this front.
-  bool loopback_only = false;
-  std::string local_token;  // loopback-only: presented to the gRPC server for loopback callers
+  std::function<bool()> serving;  // GET /healthz: whether the server is serving (not stopping)
   size_t max_body_bytes = 16 << 20;
   size_t max_header_bytes = 16 << 10;
   int max_connections = 1024;
@@ -41,8 +41,8 @@ struct FrontOptions {
 
 class ConnectFront {
  public:
-  // `backend` is an in-process channel to this process's gRPC server.
-  static absl::StatusOr<std::unique_ptr<ConnectFront>> Start(std::shared_ptr<grpc::Channel> backend,
+  // `services` is the context the gRPC services of this process share.
+  static absl::StatusOr<std::unique_ptr<ConnectFront>> Start(const service::ServiceContext* services,
                                                              FrontOptions options);
   ~ConnectFront();
   const std::string& address() const { return address_; }

@@ -6,10 +6,6 @@
 namespace subsidy::service {
 namespace {
 
-constexpr Method kReloadData{"subsidy.v1.AdminService/ReloadData", Runs::kMutation};
-constexpr Method kGetDataStatus{"subsidy.v1.AdminService/GetDataStatus", Runs::kInline};
-constexpr Method kListAuditEvents{"subsidy.v1.AdminService/ListAuditEvents", Runs::kInline};
-
 void AddAlarms(const std::vector<StalenessAlarm>& alarms, google::protobuf::RepeatedPtrField<v1::Alarm>* out) {
   for (const auto& a : alarms) {
     auto* x = out->Add();
@@ -18,71 +14,65 @@ void AddAlarms(const std::vector<StalenessAlarm>& alarms, google::protobuf::Repe
   }
 }
 
+namespace handlers {
+
+// Loading and validating the data reads files: off gRPC's threads.
+absl::Status ReloadData(Call& call, const v1::ReloadDataRequest&, v1::ReloadDataResponse* out) {
+  auto r = call.reloader().Reload("rpc:" + call.caller());
+  if (!r.ok()) return r.status();
+  out->set_previous_version(r->previous_version);
+  out->set_data_version(r->data_version);
+  out->set_changed(r->changed);
+  AddAlarms(r->alarms, out->mutable_alarms());
+  return absl::OkStatus();
+}
+
+absl::Status GetDataStatus(Call& call, const v1::GetDataStatusRequest&, v1::DataStatus* out) {
+  out->set_data_version(call.data().version());
+  out->set_data_dir(call.data().directory());
+  out->set_loaded_at(call.reloader().loaded_at());
+  AddAlarms(StalenessAlarms(call.data(), call.clock().TodayInChina()), out->mutable_alarms());
+  return absl::OkStatus();
+}
+
+absl::Status ListAuditEvents(Call& call, const v1::ListAuditEventsRequest& req, v1::ListAuditEventsResponse* out) {
+  storage::AuditFilter f;
+  f.subject_id = req.subject_id();
+  f.caller = req.caller();
+  if (!req.since().empty()) {
+    // A date or an RFC 3339 UTC time: both compare with the stored times as text.
+    if (!Date::Parse(req.since().substr(0, 10)).ok() || (req.since().size() > 10 && req.since()[10] != 'T')) {
+      return InvalidField("since", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
+    }
+    f.since = req.since();
+  }
+  auto page = ParsePage(req.page_size(), req.page_token());
+  if (!page.ok()) return page.status();
+  f.after_id = page->after;
+  f.limit = page->limit;
+  auto rows = call.storage().ListAuditEvents(f);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  for (const auto& r : *rows) {
+    auto* e = out->add_events();
+    e->set_id(r.id);
+    e->set_at(r.at);
+    e->set_caller(r.entry.caller);
+    e->set_method(r.entry.method);
+    e->set_request_id(r.entry.request_id);
+    e->set_subject_id(r.entry.entity_id);
+    e->set_result(r.entry.result);
+    e->set_detail(r.entry.detail);
+  }
+  if (more) out->set_next_page_token(EncodePageToken(rows->back().id));
+  return absl::OkStatus();
+}
+
+}  // namespace handlers
 }  // namespace
 
-grpc::ServerUnaryReactor* AdminServiceImpl::ReloadData(grpc::CallbackServerContext* context,
-                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  // Loading and validating the data reads files: off gRPC's threads.
-  return ServeRaw<v1::ReloadDataRequest, v1::ReloadDataResponse>(ctx_, context, kReloadData, request, response,
-               [this](Call& call, const v1::ReloadDataRequest&, v1::ReloadDataResponse* out) -> absl::Status {
-                 auto r = reloader_->Reload("rpc:" + call.caller());
-                 if (!r.ok()) return r.status();
-                 out->set_previous_version(r->previous_version);
-                 out->set_data_version(r->data_version);
-                 out->set_changed(r->changed);
-                 AddAlarms(r->alarms, out->mutable_alarms());
-                 return absl::OkStatus();
-               });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::GetDataStatus(grpc::CallbackServerContext* context,
-                                                           const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  return ServeRaw<v1::GetDataStatusRequest, v1::DataStatus>(ctx_, context, kGetDataStatus, request, response,
-               [this](Call& call, const v1::GetDataStatusRequest&, v1::DataStatus* out) {
-                 out->set_data_version(call.data().version());
-                 out->set_data_dir(call.data().directory());
-                 out->set_loaded_at(reloader_->loaded_at());
-                 AddAlarms(StalenessAlarms(call.data(), call.clock().TodayInChina()), out->mutable_alarms());
-                 return absl::OkStatus();
-               });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditEvents(grpc::CallbackServerContext* context,
-                                                             const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  return ServeRaw<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse>(
-      ctx_, context, kListAuditEvents, request, response,
-      [](Call& call, const v1::ListAuditEventsRequest& req, v1::ListAuditEventsResponse* out) -> absl::Status {
-        storage::AuditFilter f;
-        f.subject_id = req.subject_id();
-        f.caller = req.caller();
-        if (!req.since().empty()) {
-          // A date or an RFC 3339 UTC time: both compare with the stored times as text.
-          if (!Date::Parse(req.since().substr(0, 10)).ok() || (req.since().size() > 10 && req.since()[10] != 'T')) {
-            return InvalidField("since", "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
-          }
-          f.since = req.since();
-        }
-        auto page = ParsePage(req.page_size(), req.page_token());
-        if (!page.ok()) return page.status();
-        f.after_id = page->after;
-        f.limit = page->limit;
-        auto rows = call.storage().ListAuditEvents(f);
-        if (!rows.ok()) return rows.status();
-        const bool more = TrimPage(*page, &*rows);
-        for (const auto& r : *rows) {
-          auto* e = out->add_events();
-          e->set_id(r.id);
-          e->set_at(r.at);
-          e->set_caller(r.entry.caller);
-          e->set_method(r.entry.method);
-          e->set_request_id(r.entry.request_id);
-          e->set_subject_id(r.entry.entity_id);
-          e->set_result(r.entry.result);
-          e->set_detail(r.entry.detail);
-        }
-        if (more) out->set_next_page_token(EncodePageToken(rows->back().id));
-        return absl::OkStatus();
-      });
-}
+SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", ReloadData, Runs::kMutation)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", GetDataStatus, Runs::kInline)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", ListAuditEvents, Runs::kInline)
 
 }  // namespace subsidy::service

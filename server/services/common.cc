@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -96,15 +97,59 @@ std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> 
   });
 }
 
-absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
-                                absl::string_view method, absl::string_view school_id) {
-  auto caller = ctx.auth->Authorize(*context, method, school_id);
+namespace {
+// The authorized caller with one of its concurrent-call slots.
+absl::StatusOr<Admission> WithSlot(const ServiceContext& ctx, absl::StatusOr<std::shared_ptr<const auth::Caller>> caller) {
   if (!caller.ok()) return caller.status();
   auto slot = ctx.limiter->Acquire((*caller)->name);
   if (!slot) {
     return absl::ResourceExhaustedError("caller " + (*caller)->name + " has too many calls in flight; retry later");
   }
   return Admission{std::move(*caller), std::move(slot)};
+}
+}  // namespace
+
+absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
+                                absl::string_view method, absl::string_view school_id) {
+  return WithSlot(ctx, ctx.auth->Authorize(*context, method, school_id));
+}
+
+absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const Exchange& exchange, absl::string_view method,
+                                absl::string_view scope) {
+  return WithSlot(ctx, exchange.Authorize(*ctx.auth, method, scope));
+}
+
+
+void Ending::operator()(const absl::Status& status, const google::protobuf::Message& response) const {
+  if (ctx->observe) {
+    ctx->observe(CallRecord{method, caller, request_id, static_cast<grpc::StatusCode>(status.code()),
+                            std::string(status.message()),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  }
+  exchange->Finish(status, response);
+}
+
+namespace {
+absl::flat_hash_map<std::string, UnaryRoute>& Routes() {
+  static auto* routes = new absl::flat_hash_map<std::string, UnaryRoute>();
+  return *routes;
+}
+}  // namespace
+
+bool RegisterUnary(UnaryRoute route) {
+  Routes().insert_or_assign(route.method.full_name, route);
+  return true;
+}
+
+const UnaryRoute* FindUnary(absl::string_view full_name) {
+  auto it = Routes().find(full_name);
+  return it == Routes().end() ? nullptr : &it->second;
+}
+
+std::vector<const UnaryRoute*> UnaryRoutes() {
+  std::vector<const UnaryRoute*> out;
+  for (const auto& [name, route] : Routes()) out.push_back(&route);
+  return out;
 }
 
 }  // namespace subsidy::service

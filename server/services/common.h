@@ -17,7 +17,6 @@
 
 #include "absl/status/statusor.h"
 #include "services/executor.h"
-#include "services/observed_reactor.h"
 #include "services/service_context.h"
 #include "services/status_mapping.h"
 #include "services/wire.h"
@@ -41,6 +40,24 @@ struct Method {
   }
 };
 
+// One unary call as its transport carries it (gRPC's reactor, the HTTP front's exchange): what a
+// handler may ask of the transport, and where the answer goes. It lives until Finish.
+class Exchange {
+ public:
+  virtual ~Exchange() = default;
+  virtual std::chrono::system_clock::time_point deadline() const = 0;
+  // Tells the caller that its answer is the first one again and nothing changed now (gRPC
+  // metadata, an HTTP header).
+  virtual void NoteReplay() = 0;
+  virtual absl::StatusOr<std::shared_ptr<const auth::Caller>> Authorize(const auth::Authorizer& auth,
+                                                                        absl::string_view method,
+                                                                        absl::string_view scope) const = 0;
+  // For the log line when the caller is not known.
+  virtual std::string peer() const = 0;
+  // Ends the call, once: with `response` when `status` is OK.
+  virtual void Finish(const absl::Status& status, const google::protobuf::Message& response) = 0;
+};
+
 // The caller, authorized for `method` (and `school_id` when the RPC is school-scoped), holding
 // one of its concurrent-call slots until the Admission is destroyed.
 struct Admission {
@@ -49,6 +66,8 @@ struct Admission {
 };
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackServerContext* context,
                                 absl::string_view method, absl::string_view school_id = "");
+absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const Exchange& exchange, absl::string_view method,
+                                absl::string_view scope);
 
 // Records a stream's end like a unary call's (metrics, the log line).
 std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ctx, const grpc::CallbackServerContext* context,
@@ -111,10 +130,9 @@ class Call {
  public:
   // A call on the executor keeps its own reference to the snapshot; one that runs inline on
   // gRPC's thread borrows the thread's (PolicyHolder::Current).
-  Call(const ServiceContext& ctx, grpc::CallbackServerContext* context, const Method& method,
-       Admission admission)
+  Call(const ServiceContext& ctx, Exchange* exchange, const Method& method, Admission admission)
       : ctx_(ctx),
-        context_(context),
+        exchange_(exchange),
         method_(method),
         admission_(std::move(admission)),
         owned_(method.runs == Runs::kInline ? nullptr : ctx.policy->Get()),
@@ -125,13 +143,13 @@ class Call {
   std::shared_ptr<const auth::Caller> who_shared() const { return admission_.caller; }
   // The call's snapshot, kept alive by whoever holds the pointer.
   std::shared_ptr<const PolicyData> data_snapshot() const { return owned_ ? owned_ : ctx_.policy->Get(); }
-  std::chrono::system_clock::time_point deadline() const { return context_->deadline(); }
-  // Tells the caller that its answer is the first one again and nothing changed now.
-  void NoteReplay() const { context_->AddInitialMetadata(kReplayMetadata, "true"); }
+  std::chrono::system_clock::time_point deadline() const { return exchange_->deadline(); }
+  void NoteReplay() const { exchange_->NoteReplay(); }
   // The policy data for the whole call: one snapshot, taken at its start.
   const PolicyData& data() const { return *data_; }
   storage::Storage& storage() const { return *ctx_.storage; }
   const Clock& clock() const { return *ctx_.clock; }
+  ops::DataReloader& reloader() const { return *ctx_.reloader; }
 
   // Runs `decide(tx)` (which returns the response message) as one idempotent transaction keyed
   // by the request's request_id; a replay answers the stored response.
@@ -139,7 +157,7 @@ class Call {
   absl::Status Mutate(const Req& request, std::vector<std::string> lock_keys, Fn&& decide, Resp* response) {
     bool replayed = false;
     auto stored = ctx_.storage->RunIdempotent(
-        KeyFor(method_.short_name(), request, context_->deadline(), std::move(lock_keys)),
+        KeyFor(method_.short_name(), request, exchange_->deadline(), std::move(lock_keys)),
         [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           absl::StatusOr<Resp> out = decide(tx);
           if (!out.ok()) return out.status();
@@ -161,19 +179,29 @@ class Call {
 
  private:
   const ServiceContext& ctx_;
-  grpc::CallbackServerContext* context_;
+  Exchange* exchange_;
   const Method& method_;
   Admission admission_;
   std::shared_ptr<const PolicyData> owned_;
   const PolicyData* data_;
 };
 
-// Serves one unary call, its messages raw from the wire (wire.h: a request that does not parse is
-// answered INVALID_ARGUMENT naming the field), with `handler(Call&, const Req&, Resp*)`.
-template <class Req, class Resp, class Handler>
-grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServerContext* context,
-                                   const Method& method, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                                   Handler handler) {
+// Records a finished call (metrics, the log line), then finishes its exchange.
+struct Ending {
+  const ServiceContext* ctx;
+  Exchange* exchange;
+  const char* method;
+  std::string request_id;
+  std::string caller;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  void operator()(const absl::Status& status, const google::protobuf::Message& response) const;
+};
+
+// Serves one unary call from any transport, its request as bytes from the wire (wire.h: a
+// request that does not parse is answered INVALID_ARGUMENT naming the field), with
+// `handler(Call&, const Req&, Resp*)`.
+template <class Req, class Resp, class Bytes, class Handler>
+void Dispatch(const ServiceContext& ctx, Exchange* exchange, const Method& method, const Bytes& in, Handler handler) {
   // A computation or a read runs here and now: its messages live on this stack. A mutation waits
   // for the executor: its messages go with it.
   Req inline_request;
@@ -183,10 +211,9 @@ grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServ
     queued_request = std::make_shared<Req>();
     request = queued_request.get();
   }
-  const absl::Status parsed = ParseMessage(*in, request);
-  std::string request_id;
-  if constexpr (HasRequestId<Req>) request_id = request->request_id();
-  auto* reactor = new ObservedReactor(ctx, context, method.full_name, std::move(request_id));
+  const absl::Status parsed = ParseMessage(in, request);
+  Ending end{&ctx, exchange, method.full_name, {}, {}};
+  if constexpr (HasRequestId<Req>) end.request_id = request->request_id();
   absl::string_view scope;
   if constexpr (SchoolScoped<Req>) {
     scope = request->school_id();
@@ -194,41 +221,72 @@ grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServ
     scope = request->bank_id();
   }
   // Who is calling is settled first: an unknown caller learns nothing about its request.
-  auto admission = Admit(ctx, context, method.full_name, scope);
+  auto admission = Admit(ctx, *exchange, method.full_name, scope);
   if (!admission.ok()) {
-    reactor->FinishWith(ToGrpcStatus(admission.status()));
-    return reactor;
+    end.caller = exchange->peer();
+    return end(admission.status(), Resp::default_instance());
   }
-  reactor->set_caller(admission->caller->name);
-  if (!parsed.ok()) {
-    reactor->FinishWith(ToGrpcStatus(parsed));
-    return reactor;
-  }
-  auto finish = [reactor, out](const Resp& response, absl::Status status) {
-    if (status.ok()) status = ToWire(response, out);
-    reactor->FinishWith(ToGrpcStatus(status));
-  };
+  end.caller = admission->caller->name;
+  if (!parsed.ok()) return end(parsed, Resp::default_instance());
   if (method.runs == Runs::kInline) {
-    Call call(ctx, context, method, std::move(*admission));
+    Call call(ctx, exchange, method, std::move(*admission));
     Resp response;
     const absl::Status status = handler(call, *request, &response);
-    finish(response, status);
-    return reactor;
+    return end(status, response);
   }
-  if (!ctx.executor->Submit([&ctx, context, &method, queued_request, finish, handler = std::move(handler),
+  if (!ctx.executor->Submit([&ctx, exchange, &method, queued_request, end, handler = std::move(handler),
                              admitted = std::move(*admission)]() mutable {
         absl::Status status;
         if constexpr (HasRequestId<Req>) status = ValidateRequestId(queued_request->request_id());
         Resp response;
         if (status.ok()) {
-          Call call(ctx, context, method, std::move(admitted));
+          Call call(ctx, exchange, method, std::move(admitted));
           status = handler(call, *queued_request, &response);
         }
-        finish(response, status);
+        end(status, response);
       })) {
-    reactor->FinishWith(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the server is overloaded; retry later"));
+    end(absl::ResourceExhaustedError("the server is overloaded; retry later"), Resp::default_instance());
   }
-  return reactor;
+}
+
+// A gRPC unary call: the callback reactor is the exchange.
+class GrpcExchange final : public grpc::ServerUnaryReactor, public Exchange {
+ public:
+  GrpcExchange(const ServiceContext& ctx, grpc::CallbackServerContext* context, grpc::ByteBuffer* out)
+      : ctx_(ctx), context_(context), out_(out) {
+    if (ctx_.in_flight) ++*ctx_.in_flight;
+  }
+  std::chrono::system_clock::time_point deadline() const override { return context_->deadline(); }
+  void NoteReplay() override { context_->AddInitialMetadata(kReplayMetadata, "true"); }
+  absl::StatusOr<std::shared_ptr<const auth::Caller>> Authorize(const auth::Authorizer& auth, absl::string_view method,
+                                                                absl::string_view scope) const override {
+    return auth.Authorize(*context_, method, scope);
+  }
+  std::string peer() const override { return context_->peer(); }
+  void Finish(const absl::Status& status, const google::protobuf::Message& response) override {
+    absl::Status s = status;
+    if (s.ok()) s = ToWire(response, out_);
+    grpc::ServerUnaryReactor::Finish(ToGrpcStatus(s));
+  }
+  void OnDone() override {
+    std::atomic<int>* in_flight = ctx_.in_flight;
+    delete this;
+    if (in_flight) --*in_flight;
+  }
+
+ private:
+  const ServiceContext& ctx_;
+  grpc::CallbackServerContext* context_;
+  grpc::ByteBuffer* out_;
+};
+
+template <class Req, class Resp, class Handler>
+grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServerContext* context,
+                                   const Method& method, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
+                                   Handler handler) {
+  auto* exchange = new GrpcExchange(ctx, context, out);
+  Dispatch<Req, Resp>(ctx, exchange, method, *in, std::move(handler));
+  return exchange;
 }
 
 template <class Req, class Resp>
@@ -237,6 +295,26 @@ grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerC
                                 absl::Status (*handler)(Call&, const Req&, Resp*)) {
   return ServeRaw<Req, Resp>(ctx, context, method, in, out, handler);
 }
+
+// Every unary RPC by its full name, for the transports besides gRPC (the HTTP front): registered
+// by SUBSIDY_UNARY_RPC as the program starts, read-only after.
+struct UnaryRoute {
+  Method method;
+  void (*serve)(const ServiceContext& ctx, const Method& method, Exchange* exchange, absl::string_view request);
+};
+bool RegisterUnary(UnaryRoute route);
+// nullptr for a name that is no unary RPC ("subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy").
+const UnaryRoute* FindUnary(absl::string_view full_name);
+std::vector<const UnaryRoute*> UnaryRoutes();
+
+template <auto handler>
+struct DirectRoute;
+template <class Req, class Resp, absl::Status (*handler)(Call&, const Req&, Resp*)>
+struct DirectRoute<handler> {
+  static void Serve(const ServiceContext& ctx, const Method& method, Exchange* exchange, absl::string_view request) {
+    Dispatch<Req, Resp>(ctx, exchange, method, request, handler);
+  }
+};
 
 // Declares the raw override of unary method Rpc (in the service class).
 #define SUBSIDY_RAW_UNARY(Rpc) \
@@ -247,9 +325,12 @@ grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerC
 
 // Defines the override Impl::Rpc as one Serve() of the handler handlers::Rpc. The method's full
 // name ("subsidy.v1.<Service>/<Rpc>") is made here and written nowhere else.
-#define SUBSIDY_UNARY_RPC(Impl, service_name, Rpc, runs)                                               \
+// The same handler is registered for the other transports (RegisterUnary).
+#define SUBSIDY_UNARY_RPC(Impl, service_name, Rpc, runs)                                                 \
+  static constexpr ::subsidy::service::Method k##Impl##Rpc{service_name "/" #Rpc, runs};                \
   grpc::ServerUnaryReactor* Impl::Rpc(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request, \
-                                      grpc::ByteBuffer* response) {                                    \
-    static constexpr ::subsidy::service::Method kMethod{service_name "/" #Rpc, runs};                 \
-    return ::subsidy::service::Serve(ctx_, context, kMethod, request, response, &handlers::Rpc);      \
-  }
+                                      grpc::ByteBuffer* response) {                                      \
+    return ::subsidy::service::Serve(ctx_, context, k##Impl##Rpc, request, response, &handlers::Rpc);   \
+  }                                                                                                      \
+  [[maybe_unused]] static const bool k##Impl##Rpc##Registered = ::subsidy::service::RegisterUnary(       \
+      {k##Impl##Rpc, &::subsidy::service::DirectRoute<&handlers::Rpc>::Serve});

@@ -10,6 +10,7 @@
 #include <grpcpp/support/status.h>
 
 #include "auth/authorizer.h"
+#include "ops/data_reloader.h"
 #include "ops/policy_holder.h"
 #include "services/executor.h"
 #include "storage/storage.h"
@@ -37,6 +38,7 @@ struct ServiceContext {
   size_t max_stream_messages = 1'000'000;  // per call
   std::function<void(const CallRecord&)> observe;  // may be empty
   std::atomic<int>* in_flight = nullptr;            // calls not yet done (for a prompt, clean stop)
+  ops::DataReloader* reloader = nullptr;            // AdminService.ReloadData
 };
 
 }  // namespace subsidy::service

@@ -127,7 +127,7 @@ class FundServiceImpl final : public raw::Fund {
 
 class AdminServiceImpl final : public raw::Admin {
  public:
-  AdminServiceImpl(ServiceContext ctx, ops::DataReloader* reloader) : ctx_(ctx), reloader_(reloader) {}
+  explicit AdminServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(ReloadData);
   SUBSIDY_RAW_UNARY(GetDataStatus);
@@ -135,7 +135,6 @@ class AdminServiceImpl final : public raw::Admin {
 
  private:
   ServiceContext ctx_;
-  ops::DataReloader* reloader_;
 };
 
 }  // namespace subsidy::service
