@@ -6,9 +6,23 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev libboost-dev
   libsqlite3-dev libpq-dev prometheus-cpp-dev libssl-dev libjemalloc-dev)
+# The console's build (web/): Node.js and npm, unless a Node.js is already on the machine.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3 openssl clang libclang-rt-14-dev nghttp2-client)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3 openssl clang libclang-rt-14-dev nghttp2-client
+    chromium fonts-wqy-microhei)  # the console's browser tests (and a CJK font for its screenshots)
 fi
+
+# The console's npm packages, exactly as web/package-lock.json pins them (again only when the
+# lockfile changed since the last install).
+web_packages() {
+  local here
+  here="$(cd "$(dirname "$0")/.." && pwd)"
+  if [[ ! -f "$here/web/node_modules/.package-lock.json" || "$here/web/package-lock.json" -nt "$here/web/node_modules/.package-lock.json" ]]; then
+    echo "installing the console's npm packages (web/package-lock.json)" >&2
+    npm ci --prefix "$here/web" --no-audit --no-fund --loglevel=error >&2
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -17,6 +31,7 @@ for p in "${packages[@]}"; do
   fi
 done
 if ((${#missing[@]} == 0)); then
+  web_packages
   exit 0
 fi
 
@@ -26,3 +41,4 @@ if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+web_packages

@@ -69,6 +69,11 @@ ABSL_FLAG(std::string, http_listen, "",
 ABSL_FLAG(int, http_threads, 2, "threads serving HTTP connections (computations and reads run on them, mutations on the database workers)");
 ABSL_FLAG(std::vector<std::string>, http_cors_origins, {},
           "origins (e.g. https://portal.example.cn) allowed to call the HTTP front from a browser (empty: none)");
+ABSL_FLAG(int, http_read_timeout_seconds, 30, "time an HTTP client has to send one whole request (a slow one is dropped)");
+ABSL_FLAG(int, http_idle_timeout_seconds, 60, "time a kept-alive HTTP connection may wait between requests");
+ABSL_FLAG(std::string, web_dir, "",
+          "the officers' console's built files, served at / on --http_listen (default: ../share/subsidy-calc/web "
+          "beside the binary when installed, else the build's; \"none\": no console)");
 ABSL_FLAG(std::string, disbursement_schedule, "",
           "HH:MM: run the reward disbursement on every working day at this time, China Standard Time (empty: off)");
 ABSL_FLAG(std::string, clock_for_tests, "",
@@ -122,15 +127,17 @@ std::string WhyNotBindable(const std::string& listen) {
   return why;
 }
 
-std::string DefaultDataDir() {
+// ../share/subsidy-calc/<name> beside the binary when installed, else `otherwise` (the build's).
+std::string InstalledOr(const char* name, const char* otherwise) {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const auto installed = exe.parent_path().parent_path() / "share" / "subsidy-calc" / "data";
+    const auto installed = exe.parent_path().parent_path() / "share" / "subsidy-calc" / name;
     if (std::filesystem::is_directory(installed, ec)) return installed.string();
   }
-  return SUBSIDY_SOURCE_DATA_DIR;
+  return otherwise;
 }
+std::string DefaultDataDir() { return InstalledOr("data", SUBSIDY_SOURCE_DATA_DIR); }
 
 // --help lists every flag of the server (abseil's own --help looks for flags in a file named
 // after the binary, finds none here, and exits 1). True when it printed the help.
@@ -360,6 +367,19 @@ int main(int argc, char** argv) {
     options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_message_bytes));
     for (const auto& o : absl::GetFlag(FLAGS_http_cors_origins)) options.cors_origins.insert(o);
     options.openapi_json = subsidy::http::OpenApiJson();
+    options.read_timeout = std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_http_read_timeout_seconds)));
+    options.idle_timeout = std::chrono::seconds(std::max(1, absl::GetFlag(FLAGS_http_idle_timeout_seconds)));
+    options.web_dir = absl::GetFlag(FLAGS_web_dir);
+    if (options.web_dir.empty()) {
+      options.web_dir = InstalledOr("web", SUBSIDY_WEB_DIR);
+      std::error_code ec;
+      if (!std::filesystem::is_directory(options.web_dir, ec)) {
+        LogLine("console").Str("message", "the console is not built (npm ci --prefix web, then build): / serves nothing")
+            .Write(LogLevel::kWarning);
+        options.web_dir.clear();
+      }
+    }
+    if (options.web_dir == "none") options.web_dir.clear();
     auto front = subsidy::http::ConnectFront::Start(&ctx, std::move(options));
     if (!front.ok()) return Fail(std::string(front.status().message()));
     http_front = std::move(*front);

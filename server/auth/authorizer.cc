@@ -40,6 +40,7 @@ const std::vector<MethodRule>& Rules() {
       // Claims: a bank files for its own bank_ids (the stream's bank_id is checked on its first
       // message); reads of one claim check its bank against the caller's (Caller::MaySeeBank).
       {"subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaim", {kBank, kAdmin}, Scope::kBank},
+      {"subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaimFile", {kBank, kAdmin}, Scope::kBank},
       {"subsidy.v1.LoanSubsidyService/UploadLoanSubsidyClaim", {kBank, kAdmin}, Scope::kNone},
       {"subsidy.v1.LoanSubsidyService/GetLoanSubsidyClaim", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaims", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},

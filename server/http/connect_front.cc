@@ -11,6 +11,9 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
@@ -38,6 +41,44 @@ using google::protobuf::util::JsonPrintOptions;
 
 constexpr char kPackagePrefix[] = "/subsidy.v1.";
 constexpr auto kDefaultDeadline = std::chrono::seconds(60);
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+struct StaticFile {
+  std::string content_type;
+  std::string bytes;
+};
+
+const char* ContentTypeOf(const std::filesystem::path& path) {
+  static const std::map<std::string, const char*> kTypes = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
+      {".svg", "image/svg+xml"},             {".png", "image/png"},
+      {".ico", "image/x-icon"},              {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},          {".woff2", "font/woff2"}};
+  auto it = kTypes.find(path.extension().string());
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+// Every regular file under `dir`, by its URL path ("/app.js"); empty `dir`: none.
+absl::StatusOr<std::map<std::string, StaticFile>> LoadFiles(const std::string& dir) {
+  std::map<std::string, StaticFile> out;
+  if (dir.empty()) return out;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError("--web_dir " + dir + " is not a directory (build the console: cmake --build build)");
+  }
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) return absl::UnavailableError("cannot read " + entry.path().string());
+    const std::string rel = std::filesystem::relative(entry.path(), dir).generic_string();
+    out["/" + rel] = StaticFile{ContentTypeOf(entry.path()), std::move(bytes)};
+  }
+  if (ec) return absl::UnavailableError("cannot read --web_dir " + dir + ": " + ec.message());
+  return out;
+}
 
 bool IsLoopback(const tcp::endpoint& peer) { return peer.address().is_loopback(); }
 
@@ -138,6 +179,7 @@ struct Shared {
   FrontOptions options;
   const service::ServiceContext* services;
   absl::flat_hash_map<std::string, Procedure> procedures = Procedures();
+  std::map<std::string, StaticFile> files;  // the console
   std::atomic<int> connections{0};
 };
 
@@ -208,6 +250,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (req.method() == bhttp::verb::get && target == "/healthz") return Health();
     if (req.method() == bhttp::verb::get && target == "/openapi.json") {
       return Send(200, "application/json", shared_->options.openapi_json);
+    }
+    if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
+      // The console: files read once at start, served from memory (no path reaches the disk).
+      const std::string path = target.substr(0, target.find('?'));
+      // Browsers ask for /favicon.ico whatever a page links.
+      auto it = shared_->files.find(path == "/" ? "/index.html" : path == "/favicon.ico" ? "/favicon.svg" : path);
+      if (it == shared_->files.end()) {
+        return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
+      }
+      return Send(200, it->second.content_type.c_str(), it->second.bytes);
     }
     if (req.method() != bhttp::verb::post || !absl::StartsWith(target, kPackagePrefix)) {
       return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
@@ -356,6 +408,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res.set(bhttp::field::content_type, content_type);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
+    // The console runs only its own files: no inline script, no other origin, no framing.
+    res.set("Content-Security-Policy", kContentSecurityPolicy);
+    res.set("Referrer-Policy", "no-referrer");
     // A replay of a mutation is said in a header, as gRPC says it in metadata.
     if (replayed_) res.set(service::kReplayMetadata, "true");
     if (parser_) AddCors(res);
@@ -437,6 +492,9 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(const service:
   auto impl = std::make_unique<Impl>();
   impl->shared.options = std::move(options);
   impl->shared.services = services;
+  auto files = LoadFiles(impl->shared.options.web_dir);
+  if (!files.ok()) return files.status();
+  impl->shared.files = std::move(*files);
   if (!impl->shared.options.tls_cert_file.empty()) {
     // The same certificate and key as gRPC's, TLS 1.2 or later; with a client CA, client
     // certificates are required and verified, as on gRPC.

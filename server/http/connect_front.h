@@ -33,6 +33,7 @@ struct FrontOptions {
   std::set<std::string> cors_origins;      // empty: no CORS headers at all
   int threads = 2;
   std::string openapi_json;  // served at GET /openapi.json
+  std::string web_dir;       // the console's built files, served at GET / (empty: none)
   // TLS with the gRPC server's files (PEM); empty: plaintext.
   std::string tls_cert_file;
   std::string tls_key_file;

@@ -2,6 +2,7 @@
 // only the claims of its own bank_ids; finance reviews.
 #include "common/status_util.h"
 #include "loan/claim.h"
+#include "claim_file.h"
 #include "services/claim_writer.h"
 #include "services/common.h"
 #include "services/fund_postings.h"
@@ -50,6 +51,32 @@ absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaim
   if (replayed) call.NoteReplay();
   *response = std::move(*claim);
   return absl::OkStatus();
+}
+
+// The file read by the same reader as subsidyctl's, then submitted as SubmitLoanSubsidyClaim.
+absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyClaimFileRequest& request,
+                                        v1::LoanSubsidyClaim* response) {
+  auto encoding = cli::EncodingFromName(request.encoding().empty() ? "auto" : request.encoding());
+  if (!encoding.ok()) return InvalidField("encoding", encoding.status().message());
+  auto text = cli::DecodeText(request.file(), *encoding);
+  if (!text.ok()) return InvalidField("file", text.status().message());
+  auto records = cli::ParseCsv(text->utf8);
+  if (!records.ok()) return InvalidField("file", records.status().message());
+  if (records->empty()) return InvalidField("file", "is empty (a header row and one row per loan)");
+  auto reader = cli::ClaimFileReader::FromHeader((*records)[0].cells);
+  if (!reader.ok()) return InvalidField("file", reader.status().message());
+  v1::SubmitLoanSubsidyClaimRequest submit;
+  submit.set_request_id(request.request_id());
+  submit.set_bank_id(request.bank_id());
+  *submit.mutable_settlement_period() = request.settlement_period();
+  submit.set_fund_id(request.fund_id());
+  for (size_t i = 1; i < records->size(); ++i) {
+    auto loan = reader->ParseRow((*records)[i].cells);
+    if (!loan.ok()) return InvalidField("file", absl::StrCat("line ", (*records)[i].line, ": ", loan.status().message()));
+    *submit.add_loans() = std::move(*loan);
+  }
+  submit.set_loan_count(submit.loans_size());
+  return SubmitLoanSubsidyClaim(call, submit, response);
 }
 
 absl::Status GetLoanSubsidyClaim(Call& call, const v1::GetLoanSubsidyClaimRequest& request,
@@ -207,6 +234,7 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
 }  // namespace
 
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", SubmitLoanSubsidyClaim, Runs::kMutation)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", SubmitLoanSubsidyClaimFile, Runs::kMutation)
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", GetLoanSubsidyClaim, Runs::kInline)
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ListLoanSubsidyClaims, Runs::kInline)
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ListLoanSubsidyClaimLines, Runs::kInline)

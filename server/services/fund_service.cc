@@ -301,12 +301,32 @@ absl::Status ListFunds(Call& call, const v1::ListFundsRequest& req, v1::ListFund
   return absl::OkStatus();
 }
 
+// Keeps one page of `items` (an offset token; every page of one request's answer is computed from
+// the ledger as of its date, so offsets are stable while no new entry lands on that date).
+template <class Items>
+absl::Status KeepPage(int32_t page_size, const std::string& page_token, Items* items, std::string* next_page_token) {
+  if (page_size == 0 && page_token.empty()) return absl::OkStatus();  // every row, as before paging
+  auto page = ParsePage(page_size, page_token);
+  if (!page.ok()) return page.status();
+  const int64_t size = items->size();
+  const int64_t first = std::min<int64_t>(page->after, size);
+  const int64_t last = std::min<int64_t>(first + page->limit - 1, size);
+  items->DeleteSubrange(static_cast<int>(last), static_cast<int>(size - last));
+  items->DeleteSubrange(0, static_cast<int>(first));
+  if (last < size) *next_page_token = EncodePageToken(last);
+  return absl::OkStatus();
+}
+
 absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
-  return BuildExecutionReport(call.storage(), call.data(), req, out);
+  if (auto s = BuildExecutionReport(call.storage(), call.data(), req, out); !s.ok()) return s;
+  out->set_row_count(out->rows_size());
+  return KeepPage(req.page_size(), req.page_token(), out->mutable_rows(), out->mutable_next_page_token());
 }
 
 absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1::ListFundAlertsResponse* out) {
-  return BuildFundAlerts(call.storage(), call.data(), req, out);
+  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, out); !s.ok()) return s;
+  out->set_alert_count(out->alerts_size());
+  return KeepPage(req.page_size(), req.page_token(), out->mutable_alerts(), out->mutable_next_page_token());
 }
 
 }  // namespace handlers

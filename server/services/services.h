@@ -16,10 +16,10 @@ namespace subsidy::service {
 
 namespace raw {
 using LoanService = v1::LoanSubsidyService;
-using LoanClaims = LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaim<
+using LoanClaims = LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaimFile<LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaim<
     LoanService::WithRawCallbackMethod_UploadLoanSubsidyClaim<LoanService::WithRawCallbackMethod_GetLoanSubsidyClaim<
         LoanService::WithRawCallbackMethod_ListLoanSubsidyClaims<LoanService::WithRawCallbackMethod_ListLoanSubsidyClaimLines<
-            LoanService::WithRawCallbackMethod_ReviewLoanSubsidyClaim<LoanService::Service>>>>>>;
+            LoanService::WithRawCallbackMethod_ReviewLoanSubsidyClaim<LoanService::Service>>>>>>>;
 using Loan = LoanService::WithRawCallbackMethod_CalculateLoanSubsidy<
     LoanService::WithRawCallbackMethod_CalculateLoanSubsidyBatch<LoanService::WithRawCallbackMethod_StreamLoanSubsidies<
         LoanService::WithRawCallbackMethod_StreamLoanSubsidyBatches<
@@ -62,6 +62,7 @@ class LoanSubsidyServiceImpl final : public raw::Loan {
       grpc::CallbackServerContext* context) override;
   // Claims (claim_service.cc).
   SUBSIDY_RAW_UNARY(SubmitLoanSubsidyClaim);
+  SUBSIDY_RAW_UNARY(SubmitLoanSubsidyClaimFile);
   SUBSIDY_RAW_UNARY(GetLoanSubsidyClaim);
   SUBSIDY_RAW_UNARY(ListLoanSubsidyClaims);
   SUBSIDY_RAW_UNARY(ListLoanSubsidyClaimLines);

@@ -115,7 +115,7 @@ TEST_F(HttpE2e, EveryRouteOfTheOpenApiDocumentAnswers) {
       EXPECT_NE(body.fields().at("code").string_value(), "unimplemented") << path;
     }
   }
-  EXPECT_EQ(routes, 34);  // every unary RPC of the five services
+  EXPECT_EQ(routes, 35);  // every unary RPC of the five services
   EXPECT_EQ(Request(http_, bhttp::verb::get, "/healthz").body, "{\"status\":\"SERVING\"}");
   EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/NoSuchMethod", "{}").status, 404);
   EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", "{}").status, 404);
@@ -186,6 +186,39 @@ TEST_F(HttpE2e, ErrorsAreConnectErrorsWithTheSameDetails) {
   // before the client finished sending; never read and answered (that would be a 400).
   r = PostJson(http_, path, "{\"loanId\":\"" + std::string(2 << 20, 'x') + "\"}");
   EXPECT_TRUE(r.status == 413 || r.status == 0) << r.status;
+}
+
+// A client that sends its request a byte now and then is dropped after --http_read_timeout_seconds;
+// others are served meanwhile.
+TEST(HttpSlowClientE2e, ASlowLorisIsDroppedWhileOthersAreServed) {
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db",
+                                      .extra_args = {"--http_listen=127.0.0.1:0", "--http_read_timeout_seconds=1",
+                                                     "--http_idle_timeout_seconds=1"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string http = HttpAddress(**server);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket slow(ioc);
+  const size_t colon = http.rfind(':');
+  slow.connect({boost::asio::ip::make_address(http.substr(0, colon)),
+                static_cast<unsigned short>(std::stoi(http.substr(colon + 1)))});
+  // Half a request: the header never ends.
+  boost::asio::write(slow, boost::asio::buffer(std::string("POST /subsidy.v1.LoanSubsidyService/GetLoanPolicy HTTP/1.1\r\n"
+                                                           "Host: x\r\nContent-Type: application/json\r\n")));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(PostJson(http, "/subsidy.v1.AdminService/GetDataStatus", "{}").status, 200);
+  // The server closes the slow connection: the read ends (EOF) instead of waiting for an answer.
+  // The receive bound only keeps a broken server from hanging the test.
+  const timeval bound{20, 0};
+  setsockopt(slow.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  char byte;
+  boost::system::error_code ec;
+  const size_t n = slow.read_some(boost::asio::buffer(&byte, 1), ec);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(ec, boost::asio::error::eof) << ec.message();
+  EXPECT_LT(waited, std::chrono::seconds(15));
+  EXPECT_EQ(PostJson(http, "/subsidy.v1.AdminService/GetDataStatus", "{}").status, 200);
 }
 
 TEST_F(HttpE2e, CorsOnlyForTheListedOrigins) {

@@ -1,0 +1,117 @@
+// What every page shares: the Connect transport with the caller's token, text-only DOM building,
+// money and percentages as officers read them, and the two languages.
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import type { DescService } from "@bufbuild/protobuf";
+
+const TOKEN_KEY = "subsidy.token";
+const LANG_KEY = "subsidy.lang";
+
+export function token(): string { return sessionStorage.getItem(TOKEN_KEY) ?? ""; }
+export function setToken(t: string): void {
+  if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+// The token goes as a Bearer header on every call (no cookies: the server sets none).
+const bearer: Interceptor = (next) => async (req) => {
+  const t = token();
+  if (t) req.header.set("Authorization", `Bearer ${t}`);
+  return next(req);
+};
+const transport = createConnectTransport({ baseUrl: location.origin, interceptors: [bearer] });
+export function client<T extends DescService>(service: T): Client<T> { return createClient(service, transport); }
+
+// ---- Language ------------------------------------------------------------------------------
+export type Lang = "zh" | "en";
+export function lang(): Lang { return (localStorage.getItem(LANG_KEY) as Lang) || "zh"; }
+export function setLang(l: Lang): void { localStorage.setItem(LANG_KEY, l); }
+// t("资金执行", "Fund execution"): the text in the chosen language.
+export function t(zh: string, en: string): string { return lang() === "zh" ? zh : en; }
+
+// ---- DOM, text only ------------------------------------------------------------------------
+type Child = Node | string | number | bigint | null | undefined | false;
+// An element with attributes and children; strings always become text nodes (never HTML).
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K, attrs: Record<string, string | boolean | ((e: Event) => void)> = {}, ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
+    else if (v === true) el.setAttribute(k, "");
+    else if (v !== false) el.setAttribute(k, v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+export function table(headers: { text: string; num?: boolean }[], rows: HTMLTableRowElement[]): HTMLTableElement {
+  return h("table", {},
+    h("thead", {}, h("tr", {}, ...headers.map((x) => h("th", x.num ? { class: "num" } : {}, x.text)))),
+    h("tbody", {}, ...rows));
+}
+export function row(cells: Child[], attrs: Record<string, string> = {}, numeric: number[] = []): HTMLTableRowElement {
+  return h("tr", attrs, ...cells.map((c, i) => h("td", numeric.includes(i) ? { class: "num" } : {}, c)));
+}
+
+// ---- Figures -------------------------------------------------------------------------------
+// 分 → "1,234,567.89" 元, exact (bigint arithmetic; no floating point touches money).
+export function yuan(fen: bigint): string {
+  const neg = fen < 0n;
+  const a = neg ? -fen : fen;
+  const whole = (a / 100n).toLocaleString("en-US");
+  const cents = (a % 100n).toString().padStart(2, "0");
+  return `${neg ? "-" : ""}${whole}.${cents}`;
+}
+// 分 → 万元 with two decimals, for charts and headlines (half away from zero, display only).
+export function wanYuan(fen: bigint): string {
+  const neg = fen < 0n;
+  const a = neg ? -fen : fen;
+  const hundredths = (a + 5000n) / 10000n; // 1 万元 = 1,000,000 分; hundredths of 万元 = 10,000 分
+  return `${neg ? "-" : ""}${(hundredths / 100n).toLocaleString("en-US")}.${(hundredths % 100n).toString().padStart(2, "0")}`;
+}
+// "85.80" → "85.80%"; the server computes every percentage.
+export function pct(p: string): string { return p ? `${p}%` : "—"; }
+// A percentage as a number for a chart's bar length only (never for a figure shown as text).
+export function barLength(p: string): number { return p ? Number(p) : 0; }
+export function today(): string {
+  const d = new Date(Date.now() + 8 * 3600 * 1000); // China Standard Time
+  return d.toISOString().slice(0, 10);
+}
+
+// ---- Errors --------------------------------------------------------------------------------
+export function describe(err: unknown): string {
+  const e = ConnectError.from(err);
+  if (e.code === Code.PermissionDenied) return t("当前令牌无权查看：", "This token may not read this: ") + e.rawMessage;
+  if (e.code === Code.Unauthenticated) return t("请先登录（粘贴令牌）：", "Sign in first (paste a token): ") + e.rawMessage;
+  return `${Code[e.code]}: ${e.rawMessage}`;
+}
+export function errorBox(err: unknown): HTMLElement { return h("p", { class: "error", role: "alert" }, describe(err)); }
+
+// Keyset pages: the tokens of the pages before, so "previous" needs no server state.
+export class Pager {
+  private stack: string[] = [];
+  current = "";
+  next = "";
+  constructor(private readonly load: () => void) {}
+  reset(): void { this.stack = []; this.current = ""; this.next = ""; }
+  view(count?: string): HTMLElement {
+    return h("div", { class: "pager" },
+      h("button", { disabled: this.stack.length === 0, onclick: () => { this.current = this.stack.pop() ?? ""; this.load(); } }, t("上一页", "Previous")),
+      h("span", {}, t(`第 ${this.stack.length + 1} 页`, `Page ${this.stack.length + 1}`), count ?? ""),
+      h("button", { disabled: !this.next, onclick: () => { this.stack.push(this.current); this.current = this.next; this.load(); } }, t("下一页", "Next")));
+  }
+}
+
+// A text file offered for download (built from data as text, never from HTML).
+export function download(name: string, text: string, type = "text/csv;charset=utf-8"): void {
+  const url = URL.createObjectURL(new Blob(["\ufeff", text], { type }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+export function csvCell(s: string): string { return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s; }
