@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/escaping.h"
@@ -186,26 +187,66 @@ struct Shared {
 // Streams on their io_context's own executor type (no type-erased executor on every operation).
 using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
-using PlainStream = beast::basic_stream<tcp, Executor>;
-using TlsStream = beast::ssl_stream<PlainStream>;
+using PlainStream = Socket;
+using TlsStream = net::ssl::stream<Socket>;
+using Clock = std::chrono::steady_clock;
+
+// A connection with a deadline: the time its current read (or write) must be done by.
+class Timed {
+ public:
+  virtual ~Timed() = default;
+  virtual void Expire() = 0;
+  Clock::time_point io_deadline = Clock::time_point::max();
+};
+
+// The connections of one io_context, touched only on its thread. Their deadlines are checked
+// once a second (Sweep): cheaper than a timer armed and cancelled around every read and write,
+// and a second's precision is plenty for timeouts of seconds.
+class Connections {
+ public:
+  void Add(Timed* t) { live_.insert(t); }
+  void Remove(Timed* t) { live_.erase(t); }
+  void Sweep(Clock::time_point now) {
+    std::vector<Timed*> late;
+    for (Timed* t : live_) {
+      if (t->io_deadline <= now) late.push_back(t);
+    }
+    for (Timed* t : late) t->Expire();
+  }
+
+ private:
+  absl::flat_hash_set<Timed*> live_;
+};
 
 // One connection: plain (PlainStream) or TLS (TlsStream, the handshake first).
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session final : public Timed, public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... TlsContext>
-  Session(Socket socket, Shared* shared, TlsContext&... tls) : stream_(std::move(socket), tls...), shared_(shared) {
+  Session(Socket socket, Shared* shared, Connections* connections, TlsContext&... tls)
+      : stream_(std::move(socket), tls...), shared_(shared), connections_(connections) {
     beast::error_code ec;
-    const auto peer = Lowest().socket().remote_endpoint(ec);
+    const auto peer = Lowest().remote_endpoint(ec);
     loopback_ = !ec && IsLoopback(peer);
     if (!ec) peer_ = absl::StrCat("http:", peer.address().to_string(), ":", peer.port());
   }
-  ~Session() { --shared_->connections; }
+  ~Session() override {
+    connections_->Remove(this);  // on the connection's thread, as every handler of it
+    --shared_->connections;
+  }
+
+  // Past its deadline: the socket is closed, which ends its pending read or write.
+  void Expire() override {
+    io_deadline = Clock::time_point::max();
+    beast::error_code ignored;
+    Lowest().close(ignored);
+  }
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->connections_->Add(self.get());
       if constexpr (std::is_same_v<Stream, TlsStream>) {
-        self->Lowest().expires_after(self->shared_->options.read_timeout);
+        self->ExpiresAfter(self->shared_->options.read_timeout);
         self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
           if (ec) return self->Close(ec);
           self->ReadHeader();
@@ -224,14 +265,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_->header_limit(static_cast<uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
     // Between requests a kept-alive connection may idle this long; then the request must arrive whole.
-    Lowest().expires_after(shared_->options.idle_timeout);
+    ExpiresAfter(shared_->options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return Close(ec);
-    Lowest().expires_after(shared_->options.read_timeout);
+    ExpiresAfter(shared_->options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnRequest(e); });
   }
@@ -259,7 +300,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (it == shared_->files.end()) {
         return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
       }
-      return Send(200, it->second.content_type.c_str(), it->second.bytes);
+      return Send(200, it->second.content_type.c_str(), it->second.bytes, /*page=*/true);
     }
     if (req.method() != bhttp::verb::post || !absl::StartsWith(target, kPackagePrefix)) {
       return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
@@ -284,11 +325,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
    public:
     HttpExchange(std::shared_ptr<Session> session, std::chrono::system_clock::time_point deadline,
                  std::optional<std::string> authorization)
-        : session_(std::move(session)), deadline_(deadline), authorization_(std::move(authorization)) {
-      if (auto* n = session_->shared_->services->in_flight) ++*n;
+        : session_(std::move(session)),
+          in_flight_(session_->shared_->services->in_flight),
+          loopback_(session_->loopback_),
+          peer_(session_->peer_),
+          deadline_(deadline),
+          authorization_(std::move(authorization)) {
+      if (in_flight_) ++*in_flight_;
     }
     ~HttpExchange() override {
-      if (auto* n = session_->shared_->services->in_flight) --*n;
+      if (in_flight_) --*in_flight_;
     }
     std::chrono::system_clock::time_point deadline() const override { return deadline_; }
     void NoteReplay() override { replayed_ = true; }
@@ -296,22 +342,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                                                   absl::string_view scope) const override {
       auth::Credentials credentials;
       if (authorization_) credentials.authorization = *authorization_;
-      credentials.loopback = session_->loopback_;
+      credentials.loopback = loopback_;
       return auth.Authorize(credentials, method, scope);
     }
-    std::string peer() const override { return session_->peer_; }
+    std::string peer() const override { return peer_; }
     void Finish(const absl::Status& status, const google::protobuf::Message& response) override {
       std::string bytes;
       if (status.ok()) bytes = response.SerializeAsString();
-      // Back on the session's thread (at once when the handler ran there).
-      net::dispatch(session_->stream_.get_executor(),
-                    [session = session_, status = service::ToGrpcStatus(status), bytes = std::move(bytes),
-                     replayed = replayed_]() mutable { session->OnReply(status, std::move(bytes), replayed); });
+      // Back on the session's thread (at once when the handler ran there), the session going
+      // with it: it is let go of only there.
+      auto executor = session_->stream_.get_executor();
+      net::dispatch(executor, [session = std::move(session_), status = service::ToGrpcStatus(status),
+                               bytes = std::move(bytes), replayed = replayed_]() mutable {
+        session->OnReply(status, std::move(bytes), replayed);
+      });
       delete this;
     }
 
    private:
     std::shared_ptr<Session> session_;
+    std::atomic<int>* const in_flight_;
+    const bool loopback_;
+    const std::string peer_;
     const std::chrono::system_clock::time_point deadline_;
     const std::optional<std::string> authorization_;
     bool replayed_ = false;
@@ -401,16 +453,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Send(http_status, "application/json", ConnectErrorJson(status));
   }
 
-  void Send(int status, const char* content_type, std::string body) {
+  // `page`: one of the console's files, sent with the policy the browser enforces on it.
+  void Send(int status, const char* content_type, std::string body, bool page = false) {
     const unsigned version = parser_ ? parser_->get().version() : 11;
     Response res{static_cast<bhttp::status>(status), version};
     res.set(bhttp::field::server, "subsidy-server");
     res.set(bhttp::field::content_type, content_type);
     res.set(bhttp::field::cache_control, "no-store");
     res.set("X-Content-Type-Options", "nosniff");
-    // The console runs only its own files: no inline script, no other origin, no framing.
-    res.set("Content-Security-Policy", kContentSecurityPolicy);
-    res.set("Referrer-Policy", "no-referrer");
+    if (page) {
+      // The console runs only its own files: no inline script, no other origin, no framing.
+      res.set("Content-Security-Policy", kContentSecurityPolicy);
+      res.set("Referrer-Policy", "no-referrer");
+    }
     // A replay of a mutation is said in a header, as gRPC says it in metadata.
     if (replayed_) res.set(service::kReplayMetadata, "true");
     if (parser_) AddCors(res);
@@ -422,7 +477,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res.keep_alive(!close_after_ && parser_ && parser_->get().keep_alive());
     res.prepare_payload();
     auto shared_res = std::make_shared<Response>(std::move(res));
-    Lowest().expires_after(shared_->options.read_timeout);
+    ExpiresAfter(shared_->options.read_timeout);
     bhttp::async_write(stream_, *shared_res,
                        [self = this->shared_from_this(), shared_res](beast::error_code ec, size_t) {
                          if (ec || !shared_res->keep_alive()) return self->Close(ec);
@@ -432,14 +487,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Close(beast::error_code) {
+    io_deadline = Clock::time_point::max();
     beast::error_code ignored;
-    Lowest().socket().shutdown(Socket::shutdown_send, ignored);
+    Lowest().shutdown(Socket::shutdown_send, ignored);
   }
 
-  PlainStream& Lowest() { return beast::get_lowest_layer(stream_); }
+  void ExpiresAfter(std::chrono::seconds timeout) { io_deadline = Clock::now() + timeout; }
+  Socket& Lowest() { return beast::get_lowest_layer(stream_); }
 
   Stream stream_;
   Shared* shared_;
+  Connections* connections_;
   bool loopback_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -455,18 +513,31 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 struct ConnectFront::Impl {
   Shared shared;
   std::unique_ptr<net::ssl::context> tls;  // with --tls_cert: every connection is TLS
+  // Per io_context, outliving it (its connections leave the set as the context lets them go).
+  std::vector<std::unique_ptr<Connections>> connections;
   // One io_context per thread, each connection on one of them (round robin): a connection's
   // handlers never race, so they need no strand, and threads never wake one another.
   std::vector<std::unique_ptr<net::io_context>> contexts;
   // Keeps each run() going while its context has no connection yet.
   std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+  std::vector<std::unique_ptr<net::steady_timer>> sweeps;  // one per context, every second
   std::unique_ptr<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   size_t next = 0;
 
+  void Sweep(size_t i) {
+    sweeps[i]->expires_after(std::chrono::seconds(1));
+    sweeps[i]->async_wait([this, i](beast::error_code ec) {
+      if (ec) return;
+      connections[i]->Sweep(Clock::now());
+      Sweep(i);
+    });
+  }
+
   void Accept() {
-    net::io_context& target = *contexts[next++ % contexts.size()];
-    acceptor->async_accept(target, [this](beast::error_code ec, Socket socket) {
+    const size_t i = next++ % contexts.size();
+    net::io_context& target = *contexts[i];
+    acceptor->async_accept(target, [this, i](beast::error_code ec, Socket socket) {
       if (ec == net::error::operation_aborted) return;
       if (!ec) {
         // Past the cap a connection is closed at once: a flood cannot take every worker.
@@ -475,9 +546,9 @@ struct ConnectFront::Impl {
           beast::error_code ignored;
           socket.close(ignored);
         } else if (tls) {
-          std::make_shared<Session<TlsStream>>(std::move(socket), &shared, *tls)->Start();
+          std::make_shared<Session<TlsStream>>(std::move(socket), &shared, connections[i].get(), *tls)->Start();
         } else {
-          std::make_shared<Session<PlainStream>>(std::move(socket), &shared)->Start();
+          std::make_shared<Session<PlainStream>>(std::move(socket), &shared, connections[i].get())->Start();
         }
       }
       Accept();
@@ -525,8 +596,10 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(const service:
   if (ec) return absl::InvalidArgumentError("--http_listen: \"" + host + "\" is not an IP address");
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   for (int i = 0; i < std::max(1, impl->shared.options.threads); ++i) {
+    impl->connections.push_back(std::make_unique<Connections>());
     impl->contexts.push_back(std::make_unique<net::io_context>(1));
     impl->guards.push_back(net::make_work_guard(*impl->contexts.back()));
+    impl->sweeps.push_back(std::make_unique<net::steady_timer>(*impl->contexts.back()));
   }
   impl->acceptor = std::make_unique<tcp::acceptor>(*impl->contexts[0]);
   impl->acceptor->open(endpoint.protocol(), ec);
@@ -536,6 +609,7 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(const service:
   if (ec) return absl::UnavailableError(absl::StrCat("cannot serve HTTP on ", listen, ": ", ec.message()));
   const auto bound = impl->acceptor->local_endpoint();
   impl->Accept();
+  for (size_t i = 0; i < impl->contexts.size(); ++i) impl->Sweep(i);
   for (auto& ioc : impl->contexts) {
     impl->threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
   }
