@@ -26,8 +26,8 @@ import sys, statistics
 name = sys.argv[1]
 rows = [l.split() for l in sys.stdin if l.strip()]
 t = sorted(float(r[0]) * 1000 for r in rows)
-codes = {r[2] for r in rows}
-print(f"| {name} | {statistics.median(t):.0f} / {t[-1]:.0f} | {int(rows[-1][1]):,} | {\",\".join(sorted(codes))} |")' "$1"
+codes = ",".join(sorted({r[2] for r in rows}))
+print(f"| {name} | {statistics.median(t):.0f} / {t[-1]:.0f} | {int(rows[-1][1]):,} | {codes} |")' "$1"
 }
 echo "| page: call (10,000 funds, 100,000 payouts, SQLite) | ms median / slowest of 11 | answer bytes | HTTP |"
 echo "|---|---|---|---|"

@@ -1,8 +1,10 @@
 #include "services/fund_report.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
@@ -46,16 +48,22 @@ absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req, b
   return p;
 }
 
-// The share of a fund's allocations (as of the date) that went to its target regions.
-// The fund's target share from its recipients' allocations (none for a fund without targets).
-absl::StatusOr<std::optional<funds::Ratio>> TargetShare(const storage::FundFigures& f,
-                                                        const std::vector<storage::FundRecipientRow>& recipients) {
+// The recipients' allocations by fund, made once per report (a fund's target share reads only
+// its own).
+using AllocationsByFund = absl::flat_hash_map<std::string, std::vector<funds::RegionAllocation>>;
+AllocationsByFund ByFund(const std::vector<storage::FundRecipientRow>& recipients) {
+  AllocationsByFund out;
+  for (const auto& r : recipients) out[r.fund_id].push_back({r.region_code, r.allocated});
+  return out;
+}
+
+// The share of a fund's allocations (as of the date) that went to its target regions (none for a
+// fund without targets).
+absl::StatusOr<std::optional<funds::Ratio>> TargetShare(const storage::FundFigures& f, const AllocationsByFund& by_fund) {
   if (f.fund.target_prefixes.empty()) return std::optional<funds::Ratio>();
-  std::vector<funds::RegionAllocation> allocations;
-  for (const auto& r : recipients) {
-    if (r.fund_id == f.fund.fund_id) allocations.push_back({r.region_code, r.allocated});
-  }
-  auto share = funds::TargetShare(allocations, f.fund.target_prefixes);
+  static const std::vector<funds::RegionAllocation> kNone;
+  auto it = by_fund.find(f.fund.fund_id);
+  auto share = funds::TargetShare(it == by_fund.end() ? kNone : it->second, f.fund.target_prefixes);
   if (!share.ok()) return share.status();
   return std::optional<funds::Ratio>(*share);
 }
@@ -103,6 +111,7 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
     return absl::OkStatus();
   };
   std::set<int> years;
+  std::optional<AllocationsByFund> by_fund;
   std::map<std::string, const storage::FundFigures*> by_id;
   for (const auto& f : position->funds) {
     by_id[f.fund.fund_id] = &f;
@@ -143,7 +152,8 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
                 row);
         row->set_name(f.fund.name);
         row->set_budget_year(f.fund.budget_year);
-        auto share = TargetShare(f, position->recipients);
+        if (!by_fund) by_fund = ByFund(position->recipients);
+        auto share = TargetShare(f, *by_fund);
         if (!share.ok()) return share.status();
         if (*share) row->set_target_share_percent((*share)->PercentText());
       }
@@ -156,12 +166,20 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
 }
 
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
-                             v1::ListFundAlertsResponse* out) {
+                             v1::ListFundAlertsResponse* out, int64_t first, int64_t limit) {
   auto position = PositionOf(storage, req, /*all_recipients=*/true);
   if (!position.ok()) return position.status();
   const Date as_of = position->as_of;
   const Rate tolerance = data.fund_monitoring().tolerance;
   const int idle_days = data.fund_monitoring().idle_days;
+  std::optional<AllocationsByFund> by_fund;
+  // Every alert is counted; only those of the window are written out (an overdue payout each can
+  // be a hundred thousand alerts, of which a page shows twenty).
+  int64_t count = 0;
+  auto wanted = [&] {
+    const int64_t i = count++;
+    return i >= first && (limit < 0 || i < first + limit);
+  };
   auto alert = [&](v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject,
                    std::string message, std::optional<Date> since) {
     auto* a = out->add_alerts();
@@ -175,7 +193,7 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   for (const auto& f : position->funds) {
     const auto execution = funds::Ratio::Of(f.paid, f.budget);
     const auto time = funds::TimeProgress(f.fund.budget_year, as_of, funds::TimeBasis::kDays);
-    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging) {
+    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging && wanted()) {
       alert(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
             absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
                          " % (tolerance ", tolerance.ToString(), " points)"),
@@ -183,9 +201,10 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
     }
     if (!f.fund.min_target_share.empty() && f.allocated.fen() > 0) {
       auto minimum = Rate::Parse(f.fund.min_target_share);
-      auto share = TargetShare(f, position->recipients);
+      if (!by_fund) by_fund = ByFund(position->recipients);
+      auto share = TargetShare(f, *by_fund);
       if (!share.ok()) return share.status();
-      if (minimum.ok() && *share && (*share)->BelowPercent(*minimum)) {
+      if (minimum.ok() && *share && (*share)->BelowPercent(*minimum) && wanted()) {
         alert(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
               absl::StrCat("target share ", (*share)->PercentText(), " % is below the minimum of ",
                            f.fund.min_target_share, " %"),
@@ -195,7 +214,7 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   }
   for (const auto& r : position->recipients) {
     if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
-    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days)) {
+    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days) && wanted()) {
       alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
             absl::StrCat(funds::Payable(r.allocated, r.paid).ToYuanString(), " 元 allocated to ",
                          r.recipient_id, " unpaid, no movement for more than ", idle_days, " days"),
@@ -210,12 +229,13 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   for (const auto& p : *payouts) {
     auto it = reward_policy_fund.find(p.policy_id);
     if (filtered && it == reward_policy_fund.end()) continue;
-    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of)) continue;
+    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of) || !wanted()) continue;
     alert(v1::FundAlert::OVERDUE_PAYOUT, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
           absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id, " was due on ",
                        p.due_date->ToString()),
           p.due_date->AddDays(1));
   }
+  out->set_alert_count(static_cast<int32_t>(count));
   return absl::OkStatus();
 }
 

@@ -24,7 +24,9 @@ storage::FundFilter FilterOf(const Req& req) {
 
 absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& data,
                                   const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out);
+// Every alert is counted (alert_count); those from the `first` on, at most `limit` (< 0: all),
+// are written out.
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
-                             v1::ListFundAlertsResponse* out);
+                             v1::ListFundAlertsResponse* out, int64_t first = 0, int64_t limit = -1);
 
 }  // namespace subsidy::service

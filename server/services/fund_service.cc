@@ -324,9 +324,13 @@ absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest&
 }
 
 absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1::ListFundAlertsResponse* out) {
-  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, out); !s.ok()) return s;
-  out->set_alert_count(out->alerts_size());
-  return KeepPage(req.page_size(), req.page_token(), out->mutable_alerts(), out->mutable_next_page_token());
+  if (req.page_size() == 0 && req.page_token().empty()) return BuildFundAlerts(call.storage(), call.data(), req, out);
+  auto page = ParsePage(req.page_size(), req.page_token());
+  if (!page.ok()) return page.status();
+  const int64_t size = page->limit - 1;
+  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, out, page->after, size); !s.ok()) return s;
+  if (page->after + size < out->alert_count()) out->set_next_page_token(EncodePageToken(page->after + size));
+  return absl::OkStatus();
 }
 
 }  // namespace handlers

@@ -59,6 +59,7 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
     postgres = pg;
   }
   int n = 0;
+  size_t total_longest = 0;
   const test::FundScenarioFile file = Scenarios();
   for (const auto& sc : file.scenarios()) {
     SCOPED_TRACE(sc.name());
@@ -148,7 +149,56 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
     }
     check_reports(sc.reports_after());
     check_alerts(sc.alerts_after());
+    // Paged two at a time, every report and alert list is the unpaged one, in order, with its
+    // count and (for reports) the same total.
+    std::vector<v1::GetExecutionReportRequest> report_requests;
+    for (const auto& c : sc.reports()) report_requests.push_back(c.request());
+    for (const auto& c : sc.reports_after()) report_requests.push_back(c.request());
+    std::vector<v1::ListFundAlertsRequest> alert_requests;
+    for (const auto& c : sc.alerts()) alert_requests.push_back(c.request());
+    for (const auto& c : sc.alerts_after()) alert_requests.push_back(c.request());
+    size_t longest = 0;  // the paging is tried on lists longer than a page
+    for (const auto& request : report_requests) {
+      v1::ExecutionReport whole;
+      ASSERT_TRUE(funds->GetExecutionReport(Call().get(), request, &whole).ok());
+      longest = std::max<size_t>(longest, whole.rows_size());
+      v1::GetExecutionReportRequest req = request;
+      req.set_page_size(2);
+      std::vector<std::string> keys;
+      do {
+        v1::ExecutionReport page;
+        ASSERT_TRUE(funds->GetExecutionReport(Call().get(), req, &page).ok());
+        EXPECT_LE(page.rows_size(), 2);
+        EXPECT_EQ(page.row_count(), whole.rows_size());
+        EXPECT_TRUE(MessageDifferencer::Equals(page.total(), whole.total()));
+        for (const auto& r : page.rows()) keys.push_back(r.key());
+        req.set_page_token(page.next_page_token());
+      } while (!req.page_token().empty());
+      ASSERT_EQ(keys.size(), static_cast<size_t>(whole.rows_size()));
+      for (int i = 0; i < whole.rows_size(); ++i) EXPECT_EQ(keys[i], whole.rows(i).key());
+    }
+    for (const auto& request : alert_requests) {
+      v1::ListFundAlertsResponse whole;
+      ASSERT_TRUE(funds->ListFundAlerts(Call().get(), request, &whole).ok());
+      EXPECT_EQ(whole.alert_count(), whole.alerts_size());
+      longest = std::max<size_t>(longest, whole.alerts_size());
+      v1::ListFundAlertsRequest req = request;
+      req.set_page_size(2);
+      std::vector<std::string> subjects;
+      do {
+        v1::ListFundAlertsResponse page;
+        ASSERT_TRUE(funds->ListFundAlerts(Call().get(), req, &page).ok());
+        EXPECT_LE(page.alerts_size(), 2);
+        EXPECT_EQ(page.alert_count(), whole.alerts_size());
+        for (const auto& a : page.alerts()) subjects.push_back(a.subject_id());
+        req.set_page_token(page.next_page_token());
+      } while (!req.page_token().empty());
+      ASSERT_EQ(subjects.size(), static_cast<size_t>(whole.alerts_size()));
+      for (int i = 0; i < whole.alerts_size(); ++i) EXPECT_EQ(subjects[i], whole.alerts(i).subject_id());
+    }
+    total_longest = std::max(total_longest, longest);
   }
+  EXPECT_GT(total_longest, 2u);
 }
 
 // Who may do what with funds, replays, and the refusals a finance officer meets.
