@@ -61,6 +61,7 @@ const std::vector<MethodRule>& Rules() {
       {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.AdminService/ReloadData", {kAdmin}, Scope::kNone},
       {"subsidy.v1.AdminService/ListAuditEvents", {kFinance, kAdmin, kAuditor}, Scope::kNone},
+      {"subsidy.v1.AdminService/GetCaller", {kBank, kSchool, kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
       // Corrections: a school reverses its own expenditures (checked on the expenditure's school).
       {"subsidy.v1.EducationFundService/ReverseExpenditure", {kSchool, kAdmin}, Scope::kNone},
       {"subsidy.v1.EducationFundService/ListSchoolLedger", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
@@ -211,6 +212,19 @@ bool Caller::SeesEveryBank() const {
 bool Caller::MaySeeBank(absl::string_view bank_id) const {
   if (SeesEveryBank()) return true;
   return roles.count(Role::kBank) && !bank_id.empty() && banks.count(std::string(bank_id));
+}
+
+std::vector<std::string> Authorizer::MethodsFor(const Caller& caller) {
+  std::vector<std::string> out;
+  for (const auto& rule : Rules()) {
+    for (Role r : rule.roles) {
+      if (caller.roles.count(r)) {
+        out.push_back(rule.method);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::string_view scope_id) {

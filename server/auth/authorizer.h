@@ -69,6 +69,8 @@ class Authorizer {
 
   // Whether a role of the caller may call `method` (for `scope_id` when the RPC is scoped).
   static bool Allowed(const Caller& caller, absl::string_view method, absl::string_view scope_id);
+  // The RPCs a role of the caller may make (scoped ones for its own schools or banks).
+  static std::vector<std::string> MethodsFor(const Caller& caller);
 
  private:
   struct Entry {

@@ -68,11 +68,22 @@ absl::Status ListAuditEvents(Call& call, const v1::ListAuditEventsRequest& req, 
   return absl::OkStatus();
 }
 
+absl::Status GetCaller(Call& call, const v1::GetCallerRequest&, v1::CallerIdentity* out) {
+  const auth::Caller& who = call.who();
+  out->set_name(who.name);
+  for (auth::Role r : who.roles) out->add_roles(auth::RoleName(r));
+  for (const auto& s : who.schools) out->add_school_ids(s);
+  for (const auto& b : who.banks) out->add_bank_ids(b);
+  for (auto& m : auth::Authorizer::MethodsFor(who)) out->add_methods(std::move(m));
+  return absl::OkStatus();
+}
+
 }  // namespace handlers
 }  // namespace
 
 SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", ReloadData, Runs::kMutation)
 SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", GetDataStatus, Runs::kInline)
 SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", ListAuditEvents, Runs::kInline)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", GetCaller, Runs::kInline)
 
 }  // namespace subsidy::service

@@ -40,7 +40,7 @@ using Reward = RewardService::WithRawCallbackMethod_ListRewardPolicies<
                 RewardService::WithRawCallbackMethod_CancelPayout<RewardService::Service>>>>>>;
 using AdminService = v1::AdminService;
 using Admin = AdminService::WithRawCallbackMethod_ReloadData<AdminService::WithRawCallbackMethod_GetDataStatus<
-    AdminService::WithRawCallbackMethod_ListAuditEvents<AdminService::Service>>>;
+    AdminService::WithRawCallbackMethod_ListAuditEvents<AdminService::WithRawCallbackMethod_GetCaller<AdminService::Service>>>>;
 using FundSvc = v1::FundService;
 using Fund = FundSvc::WithRawCallbackMethod_CreateFund<FundSvc::WithRawCallbackMethod_AdjustFundBudget<
     FundSvc::WithRawCallbackMethod_AllocateFund<FundSvc::WithRawCallbackMethod_RecordFundPayment<
@@ -133,6 +133,7 @@ class AdminServiceImpl final : public raw::Admin {
   SUBSIDY_RAW_UNARY(ReloadData);
   SUBSIDY_RAW_UNARY(GetDataStatus);
   SUBSIDY_RAW_UNARY(ListAuditEvents);
+  SUBSIDY_RAW_UNARY(GetCaller);
 
  private:
   ServiceContext ctx_;

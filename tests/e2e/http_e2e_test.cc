@@ -115,7 +115,7 @@ TEST_F(HttpE2e, EveryRouteOfTheOpenApiDocumentAnswers) {
       EXPECT_NE(body.fields().at("code").string_value(), "unimplemented") << path;
     }
   }
-  EXPECT_EQ(routes, 35);  // every unary RPC of the five services
+  EXPECT_EQ(routes, 36);  // every unary RPC of the five services
   EXPECT_EQ(Request(http_, bhttp::verb::get, "/healthz").body, "{\"status\":\"SERVING\"}");
   EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/NoSuchMethod", "{}").status, 404);
   EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", "{}").status, 404);

@@ -278,11 +278,13 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   fa.set_date("2025-01-05");
   v1::FundAllocation allocation;
   ASSERT_TRUE(funds->AllocateFund(Call().get(), fa, &allocation).ok());
-  // The ledger gauges show the allocation at the next refresh.
+  // The ledger gauges and the fund gauges show the allocation at the next refresh (a refresh sets
+  // them one after the other: wait for both).
   std::string response;
   ASSERT_TRUE(WaitUntil([&] {
     response = HttpGet(metrics_addr, "/metrics");
-    return response.find("subsidy_school_ledger_fen{figure=\"allocated\"} 12345") != std::string::npos;
+    return response.find("subsidy_school_ledger_fen{figure=\"allocated\"} 12345") != std::string::npos &&
+           response.find("subsidy_fund_alerts{kind=\"IDLE_ALLOCATION\"} 1") != std::string::npos;
   }));
   ASSERT_THAT(response, HasSubstr("200 OK"));
   const std::string body = response.substr(response.find("\r\n\r\n") + 4);

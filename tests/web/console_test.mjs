@@ -28,7 +28,7 @@ const config = join(dir, "callers.textproto");
 const tokens = {};
 for (const [name, roles, extra] of [
   ["seed", "admin,finance,portal", []], ["finance-1", "finance", []], ["school-1", "school", ["--schools=110106-FT001"]],
-  ["bank-1", "bank", ["--banks=TBS-BANK"]]]) {
+  ["bank-1", "bank", ["--banks=TBS-BANK"]], ["auditor-1", "auditor", []]]) {
   const out = execFileSync(bin("subsidyctl"), ["--json", "auth", "add-caller", `--config=${config}`, `--name=${name}`, `--roles=${roles}`, ...extra]).toString();
   tokens[name] = JSON.parse(out).token;
 }
@@ -68,6 +68,7 @@ try {
     return { page, t0 };
   }
   const text = (page, sel) => page.$eval(sel, (el) => el.textContent);
+  const nav = (page) => page.$$eval("#nav a", (as) => as.map((a) => a.id.replace("nav-", "")).join(","));
   const waitText = (page, sel, s) => page.waitForFunction((q, want) => document.querySelector(q)?.textContent.includes(want), { timeout: 10000 }, sel, s);
   async function setValue(page, sel, value) {
     await page.$eval(sel, (el, v) => { el.value = v; }, value);
@@ -77,6 +78,7 @@ try {
   {
     const { page, t0 } = await open("finance-1", "funds");
     await page.waitForSelector("#f-report[data-loaded] table");
+    check(await nav(page) === "funds,school,rewards,loans", `finance reads every page (${await nav(page)})`);
     const interactive = Date.now() - t0;
     console.log(`first page interactive: ${interactive} ms`);
     check(interactive <= 1500, `the first page is interactive in ${interactive} ms (≤ 1500)`);
@@ -107,8 +109,10 @@ try {
 
   // 学校经费 as the school's own caller; another school is refused.
   {
-    const { page } = await open("school-1", "school/110106-FT001");
+    const { page } = await open("school-1", "school");
     await page.waitForSelector("#s-progress");
+    check(await nav(page) === "school", `a school reads only its school page (${await nav(page)})`);
+    check(await page.$eval("#s-school", (i) => i.value) === "110106-FT001", "the school page opens on the caller's own school");
     const progress = await text(page, "#s-progress");
     check(/^\d+\.\d\d%$/.test(progress), `school 110106-FT001 reads its spending progress (${progress})`);
     const order = await text(page, "#s-order");
@@ -142,6 +146,7 @@ try {
   {
     const { page } = await open("bank-1", "loans");
     await page.waitForSelector("#u-file");
+    check(await nav(page) === "loans", `a bank reads only the loans page (${await nav(page)})`);
     await setValue(page, "#u-bank", "TBS-BANK");
     await setValue(page, "#u-start", "2024-06-21");
     await setValue(page, "#u-end", "2024-09-20");
@@ -156,11 +161,24 @@ try {
     await page.click("#l-claims tr[data-claim] a");
     await page.waitForSelector("#l-lines table");
     check((await page.$$("#l-lines tbody tr")).length > 0, "the claim's lines are listed");
+    check((await page.$$("#l-claims button.approve")).length === 0, "a bank is offered no approval");
     await page.screenshot({ path: join(shots, "loans.png"), fullPage: true });
     await page.close();
+    // The auditor reads every page and changes nothing.
+    const audit = await open("auditor-1", "loans");
+    await audit.page.waitForSelector("#l-claims tr[data-claim]");
+    check(await nav(audit.page) === "funds,school,rewards,loans", `the auditor reads every page (${await nav(audit.page)})`);
+    check((await audit.page.$$("#l-claims button.approve, #l-claims button.reject")).length === 0 && await audit.page.$("#u-file") === null,
+      "the auditor is offered no approval of the submitted claim and no upload");
+    await audit.page.close();
     const review = await open("finance-1", "loans");
     await review.page.waitForSelector("#l-claims tr[data-claim] button.approve");
-    check(true, "finance sees approve and reject on a submitted claim");
+    check(await review.page.$("#u-file") === null, "finance, which files no claims, is offered no upload");
+    await setValue(review.page, "#l-pay-date", "2024-09-23");
+    await review.page.click("#l-claims tr[data-claim] button.approve");
+    await waitText(review.page, "#l-claims", "已拨付");
+    check(true, "finance approves the claim: it is paid");
+    await review.page.screenshot({ path: join(shots, "loans-approved.png"), fullPage: true });
     await review.page.close();
   }
 

@@ -6,7 +6,7 @@ import {
   LoanSubsidyClaimLine_Status, LoanSubsidyService, ReviewLoanSubsidyClaimRequest_Decision, ReviewLoanSubsidyClaimRequestSchema,
   SubmitLoanSubsidyClaimFileRequestSchema, type LoanSubsidyClaim,
 } from "gen/subsidy/v1/loan_pb.js";
-import { client, describe, errorBox, h, Pager, row, t, table, today, token, yuan } from "./ui.js";
+import { client, describe, errorBox, h, may, myBanks, Pager, row, t, table, today, token, yuan } from "./ui.js";
 
 const loans = client(LoanSubsidyService);
 
@@ -52,7 +52,8 @@ function base64(bytes: Uint8Array): string {
 }
 
 export function loansPage(root: HTMLElement): void {
-  const bank = h("input", { id: "l-bank", placeholder: t("银行编号", "bank id") });
+  const payDate = h("input", { type: "date", id: "l-pay-date", value: today() });  // approvals pay on this working day
+  const bank = h("input", { id: "l-bank", placeholder: t("银行编号", "bank id"), value: myBanks()[0] ?? "" });
   const claimsBox = h("div", { id: "l-claims" });
   const claimsPager = new Pager(() => void loadClaims());
   const linesBox = h("div", { id: "l-lines" });
@@ -63,22 +64,26 @@ export function loansPage(root: HTMLElement): void {
   const linesPager = new Pager(() => void loadLines());
   let claimId = "";
   // Upload.
-  const upBank = h("input", { id: "u-bank", placeholder: "BANK-1" });
+  const upBank = h("input", { id: "u-bank", placeholder: "BANK-1", value: myBanks()[0] ?? "" });
   const upStart = h("input", { type: "date", id: "u-start" });
   const upEnd = h("input", { type: "date", id: "u-end" });
   const upFund = h("input", { id: "u-fund", placeholder: t("可选", "optional") });
   const upFile = h("input", { type: "file", id: "u-file", accept: ".csv,text/csv" });
   const upProgress = h("progress", { id: "u-progress", max: "1", value: "0" });
   const upResult = h("div", { id: "u-result" });
-  root.append(
-    h("section", {}, h("h2", {}, t("上传贴息申报文件（CSV）", "Upload a claim file (CSV)")),
+  // Uploading is for the callers that file claims (banks).
+  if (may("LoanSubsidyService/SubmitLoanSubsidyClaimFile")) {
+    root.append(h("section", {}, h("h2", {}, t("上传贴息申报文件（CSV）", "Upload a claim file (CSV)")),
       h("div", { class: "filters" }, h("label", {}, t("银行编号", "Bank id"), upBank), h("label", {}, t("结算期起", "Period start"), upStart),
         h("label", {}, t("结算期止", "Period end"), upEnd), h("label", {}, t("资金", "Fund"), upFund), h("label", {}, t("文件", "File"), upFile),
         h("button", { id: "u-submit", onclick: () => void upload() }, t("提交申报", "Submit claim"))),
-      upProgress, upResult),
+      upProgress, upResult));
+  }
+  root.append(
     h("section", {}, h("h2", {}, t("贴息申报", "Interest-subsidy claims")),
       h("div", { class: "filters" }, h("label", {}, t("银行编号", "Bank id"), bank),
-        h("button", { id: "l-apply", onclick: () => { claimsPager.reset(); void loadClaims(); } }, t("查询", "Apply"))),
+        h("button", { id: "l-apply", onclick: () => { claimsPager.reset(); void loadClaims(); } }, t("查询", "Apply")),
+        may("LoanSubsidyService/ReviewLoanSubsidyClaim") && h("label", {}, t("批准后拨付日（工作日）", "Payment date on approval (a working day)"), payDate)),
       claimsBox),
     h("section", {}, h("h2", { id: "l-lines-title" }, t("申报明细", "Claim lines")),
       h("div", { class: "filters" }, h("label", {}, t("状态", "Status"), lineStatus),
@@ -88,7 +93,7 @@ export function loansPage(root: HTMLElement): void {
   function review(c: LoanSubsidyClaim, decision: ReviewLoanSubsidyClaimRequest_Decision): void {
     const reason = decision === ReviewLoanSubsidyClaimRequest_Decision.REJECT ? prompt(t("退回原因", "Reason for rejecting")) ?? "" : "";
     loans.reviewLoanSubsidyClaim(create(ReviewLoanSubsidyClaimRequestSchema, {
-      requestId: crypto.randomUUID(), claimId: c.claimId, decision, paymentDate: decision === ReviewLoanSubsidyClaimRequest_Decision.APPROVE ? today() : "", reason,
+      requestId: crypto.randomUUID(), claimId: c.claimId, decision, paymentDate: decision === ReviewLoanSubsidyClaimRequest_Decision.APPROVE ? payDate.value : "", reason,
     })).then(() => loadClaims(), (err) => claimsBox.prepend(errorBox(err)));
   }
 
@@ -104,7 +109,7 @@ export function loansPage(root: HTMLElement): void {
         h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); claimId = c.claimId; linesPager.reset(); void loadLines(); } }, c.claimId),
         c.bankId, `${c.settlementPeriod?.startDate ?? ""} … ${c.settlementPeriod?.endDate ?? ""}`, statusText(c.status),
         c.loanCount, c.acceptedCount, yuan(c.totalPrincipalFen), yuan(c.totalInterestFen), yuan(c.totalSubsidyFen),
-        c.status === LoanSubsidyClaim_Status.SUBMITTED ? h("span", {},
+        c.status === LoanSubsidyClaim_Status.SUBMITTED && may("LoanSubsidyService/ReviewLoanSubsidyClaim") ? h("span", {},
           h("button", { class: "approve", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.APPROVE) }, t("批准", "Approve")), " ",
           h("button", { class: "reject", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.REJECT) }, t("退回", "Reject"))) : "",
       ], { "data-claim": c.claimId }, [4, 5, 6, 7, 8]))), claimsPager.view());

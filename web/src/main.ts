@@ -1,17 +1,35 @@
 // The officers' console: sign-in with a pasted token (kept in sessionStorage), four pages by
 // hash route, Chinese first with an English toggle.
+import { create } from "@bufbuild/protobuf";
+import { AdminService, GetCallerRequestSchema } from "gen/subsidy/v1/admin_pb.js";
 import { fundsPage } from "./funds.js";
 import { loansPage } from "./loans.js";
 import { rewardsPage } from "./rewards.js";
 import { schoolPage } from "./school.js";
-import { h, lang, setLang, setToken, t, token } from "./ui.js";
+import { client, errorBox, h, lang, may, mySchools, setIdentity, setLang, setToken, signedInAs, t, token } from "./ui.js";
 
-const PAGES: { id: string; zh: string; en: string; show: (root: HTMLElement, arg: string) => void }[] = [
-  { id: "funds", zh: "资金执行", en: "Funds", show: (root) => fundsPage(root) },
-  { id: "school", zh: "学校经费", en: "Schools", show: (root, arg) => schoolPage(root, arg) },
-  { id: "rewards", zh: "免申即享兑现", en: "Rewards", show: (root) => rewardsPage(root) },
-  { id: "loans", zh: "贷款贴息", en: "Loans", show: (root) => loansPage(root) },
+// Each page with the RPC that decides whether the caller's role may read it.
+const PAGES: { id: string; zh: string; en: string; reads: string; show: (root: HTMLElement, arg: string) => void }[] = [
+  { id: "funds", zh: "资金执行", en: "Funds", reads: "FundService/GetExecutionReport", show: (root) => fundsPage(root) },
+  { id: "school", zh: "学校经费", en: "Schools", reads: "EducationFundService/GetSpendingProgress",
+    show: (root, arg) => schoolPage(root, arg || mySchools()[0] || "") },
+  { id: "rewards", zh: "免申即享兑现", en: "Rewards", reads: "RewardPayoutService/ListPayouts", show: (root) => rewardsPage(root) },
+  { id: "loans", zh: "贷款贴息", en: "Loans", reads: "LoanSubsidyService/ListLoanSubsidyClaims", show: (root) => loansPage(root) },
 ];
+
+const admin = client(AdminService);
+let identityError: unknown = null;
+// Asks the server who the token is (again after signing in or out).
+async function identify(): Promise<void> {
+  try {
+    const me = await admin.getCaller(create(GetCallerRequestSchema, {}));
+    setIdentity({ name: me.name, methods: new Set(me.methods), schools: me.schoolIds, banks: me.bankIds });
+    identityError = null;
+  } catch (err) {
+    setIdentity(null);
+    identityError = err;
+  }
+}
 
 function render(): void {
   document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
@@ -19,20 +37,31 @@ function render(): void {
   document.getElementById("title")!.textContent = t("财政补贴资金监控台", "Fiscal subsidy console");
   // "#school/SCH-001": the page, then its argument.
   const [id, arg = ""] = location.hash.replace(/^#/, "").split("/");
-  const page = PAGES.find((p) => p.id === id) ?? PAGES[0];
-  document.getElementById("nav")!.replaceChildren(...PAGES.map((p) =>
+  const readable = PAGES.filter((p) => may(p.reads));
+  const page = readable.find((p) => p.id === id) ?? readable[0];
+  document.getElementById("nav")!.replaceChildren(...readable.map((p) =>
     h("a", { href: `#${p.id}`, id: `nav-${p.id}`, class: p === page ? "active" : "" }, t(p.zh, p.en))));
   const tokenInput = h("input", { type: "password", id: "token", placeholder: t("粘贴令牌", "Paste a token"), autocomplete: "off" });
   document.getElementById("session")!.replaceChildren(
-    token() ? h("span", { id: "signed-in" }, t("已登录", "Signed in")) : tokenInput,
-    token() ? h("button", { id: "sign-out", onclick: () => { setToken(""); render(); } }, t("退出", "Sign out"))
-      : h("button", { id: "sign-in", onclick: () => { setToken(tokenInput.value.trim()); render(); } }, t("登录", "Sign in")),
+    token() ? h("span", { id: "signed-in" }, signedInAs()) : tokenInput,
+    token() ? h("button", { id: "sign-out", onclick: () => { setToken(""); void start(); } }, t("退出", "Sign out"))
+      : h("button", { id: "sign-in", onclick: () => { setToken(tokenInput.value.trim()); void start(); } }, t("登录", "Sign in")),
     h("button", { id: "lang", onclick: () => { setLang(lang() === "zh" ? "en" : "zh"); render(); } }, lang() === "zh" ? "English" : "中文"));
   const root = document.getElementById("page")!;
   root.replaceChildren();
+  if (!page) {
+    // Not signed in (or a role that reads none of the pages).
+    root.append(identityError ? errorBox(identityError) : h("p", { class: "note" }, t("此令牌无可查看的页面", "This token may read none of the pages")));
+    return;
+  }
   page.show(root, decodeURIComponent(arg));
   root.dataset.page = page.id;
 }
 
+async function start(): Promise<void> {
+  await identify();
+  render();
+}
+
 window.addEventListener("hashchange", render);
-render();
+void start();

@@ -21,6 +21,16 @@ const bearer: Interceptor = (next) => async (req) => {
 const transport = createConnectTransport({ baseUrl: location.origin, interceptors: [bearer] });
 export function client<T extends DescService>(service: T): Client<T> { return createClient(service, transport); }
 
+// ---- Who is signed in ---------------------------------------------------------------------
+// The caller and the RPCs its roles allow (AdminService.GetCaller: the server's one rule table),
+// so that a page shows only what the role may read.
+let identity: { name: string; methods: Set<string>; schools: string[]; banks: string[] } | null = null;
+export function setIdentity(x: typeof identity): void { identity = x; }
+export function signedInAs(): string { return identity?.name ?? ""; }
+export function may(method: string): boolean { return identity?.methods.has(`subsidy.v1.${method}`) ?? false; }
+export function mySchools(): string[] { return identity?.schools ?? []; }
+export function myBanks(): string[] { return identity?.banks ?? []; }
+
 // ---- Language ------------------------------------------------------------------------------
 export type Lang = "zh" | "en";
 export function lang(): Lang { return (localStorage.getItem(LANG_KEY) as Lang) || "zh"; }
