@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ pkg-config
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3 openssl clang libclang-rt-14-dev nghttp2-client
-    chromium fonts-wqy-microhei)  # the console's browser tests (and a CJK font for its screenshots)
+    chromium fonts-wqy-microhei curl)  # the console's browser tests (and a CJK font for its screenshots)
 fi
 
 # The console's npm packages, exactly as web/package-lock.json pins them (again only when the

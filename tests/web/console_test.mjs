@@ -4,7 +4,7 @@
 // upload that creates a claim, no console errors, a screenshot of each page.
 // Usage: node console_test.mjs BUILD_DIR SOURCE_DIR
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -68,6 +68,17 @@ try {
     return { page, t0 };
   }
   const text = (page, sel) => page.$eval(sel, (el) => el.textContent);
+  // A file the page downloads, into `downloads`; waits (bounded) until it is written whole.
+  const downloads = join(dir, "downloads");
+  async function downloaded(page, click, name) {
+    const cdp = await page.createCDPSession();
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads, eventsEnabled: true });
+    const done = new Promise((resolve) => cdp.on("Browser.downloadProgress", (e) => { if (e.state === "completed") resolve(); }));
+    await page.click(click);
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`no download of ${name}`)), 15000))]);
+    const path = join(downloads, name);
+    return existsSync(path) ? readFileSync(path, "utf8") : "";
+  }
   const nav = (page) => page.$$eval("#nav a", (as) => as.map((a) => a.id.replace("nav-", "")).join(","));
   const waitText = (page, sel, s) => page.waitForFunction((q, want) => document.querySelector(q)?.textContent.includes(want), { timeout: 10000 }, sel, s);
   async function setValue(page, sel, value) {
@@ -99,6 +110,9 @@ try {
     check(total.includes("47.60%") && total.includes("92.80%"), `Changzhou's totals row: 92.80% allocated, 47.60% executed (${total})`);
     await waitText(page, "#f-alerts", "");
     await page.screenshot({ path: join(shots, "funds-changzhou.png"), fullPage: true });
+    const csv = await downloaded(page, "#f-export", "fund-execution-2021-05-31.csv");
+    check(csv.includes("CZ-2021-A,") && /TOTAL,.*,92\.80,47\.60,41\.37,AHEAD/.test(csv),
+      `the CSV export has every fund and the totals (${csv.split("\n").length - 1} lines)`);
     // English.
     await page.click("#lang");
     await waitText(page, "#nav-funds", "Funds");
@@ -138,6 +152,12 @@ try {
     await page.waitForSelector("#r-list table");
     const list = await text(page, "#r-list");
     check(list.includes("宜昌某公司"), "Yichang's payouts are listed");
+    await setValue(page, "#r-run-date", "2024-05-22");
+    await page.click("#r-run-apply");
+    await waitText(page, "#r-run", "宜昌某公司");
+    const file = await downloaded(page, "#r-payment-file", "payments-2024-05-22.csv");
+    check(file.startsWith("\ufeffvoucher_no,payee_uscc") && file.includes("91420500000012345B"),
+      `the run's payment file (${file.split("\n").length - 2} payments)`);
     await page.screenshot({ path: join(shots, "rewards.png"), fullPage: true });
     await page.close();
   }
