@@ -2,7 +2,10 @@
 // Changzhou, Xinjiang, Yichang and Fengtai funds, schools, payments and payouts), for the browser
 // tests of the console. Request ids are prefixed by the scenario, so the scenarios share a ledger.
 // Usage: console-seed --target=HOST:PORT --token=TOKEN
+//        console-seed --write_loan_cases=FILE   (the loan golden cases as JSON, for the Connect
+//                                                client test, which has no text-format parser)
 #include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
@@ -42,12 +45,28 @@ bool SendAll(const std::string& prefix, const Items& items, Rpc rpc) {
 
 }  // namespace
 
+int WriteLoanCases(const std::string& path) {
+  std::ifstream in(std::string(SUBSIDY_GOLDEN_DIR) + "/loan_cases.textproto");
+  std::stringstream text;
+  text << in.rdbuf();
+  subsidy::test::LoanGoldenFile file;
+  std::string json;
+  if (!google::protobuf::TextFormat::ParseFromString(text.str(), &file) ||
+      !google::protobuf::util::MessageToJsonString(file, &json).ok()) {
+    std::cerr << "cannot read the loan golden cases\n";
+    return 1;
+  }
+  std::ofstream(path) << json;
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::string target;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a.rfind("--target=", 0) == 0) target = a.substr(9);
     if (a.rfind("--token=", 0) == 0) token = a.substr(8);
+    if (a.rfind("--write_loan_cases=", 0) == 0) return WriteLoanCases(a.substr(19));
   }
   std::ifstream in(std::string(SUBSIDY_GOLDEN_DIR) + "/fund_scenarios.textproto");
   std::stringstream text;

@@ -3,11 +3,12 @@
 // each role, figures read from the DOM, the charts drawn, a school kept to its own school, a CSV
 // upload that creates a claim, no console errors, a screenshot of each page.
 // Usage: node console_test.mjs BUILD_DIR SOURCE_DIR
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
+import { startServer } from "./server.mjs";
 
 const [build, source] = process.argv.slice(2);
 const require = createRequire(join(source, "web", "package.json"));
@@ -23,29 +24,10 @@ function check(ok, what) {
   if (!ok) failures++;
 }
 
-// Callers with their roles; tokens from subsidyctl.
-const config = join(dir, "callers.textproto");
-const tokens = {};
-for (const [name, roles, extra] of [
-  ["seed", "admin,finance,portal", []], ["finance-1", "finance", []], ["school-1", "school", ["--schools=110106-FT001"]],
-  ["bank-1", "bank", ["--banks=TBS-BANK"]], ["auditor-1", "auditor", []]]) {
-  const out = execFileSync(bin("subsidyctl"), ["--json", "auth", "add-caller", `--config=${config}`, `--name=${name}`, `--roles=${roles}`, ...extra]).toString();
-  tokens[name] = JSON.parse(out).token;
-}
-
-// The server, on free ports; its start line says where.
-const server = spawn(bin("subsidy-server"), ["--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", `--db=${join(dir, "ledger.db")}`,
-  `--auth_config=${config}`, `--web_dir=${join(build, "web", "dist")}`], { stdio: ["ignore", "pipe", "pipe"] });
-const started = await new Promise((resolve, reject) => {
-  let err = "";
-  server.stderr.on("data", (d) => {
-    err += d;
-    const m = err.match(/"event":"start".*?"listen":"([^"]+)".*?"http":"([^"]+)"/);
-    if (m) resolve({ grpc: m[1], http: m[2] });
-  });
-  server.on("exit", (code) => reject(new Error(`server exited ${code}: ${err}`)));
-});
-const origin = `http://${started.http}`;
+const started = await startServer(build, dir, [
+  ["seed", "admin,finance,portal"], ["finance-1", "finance"], ["school-1", "school", ["--schools=110106-FT001"]],
+  ["bank-1", "bank", ["--banks=TBS-BANK"]], ["auditor-1", "auditor"]]);
+const { origin, tokens } = started;
 let browser;
 try {
   execFileSync(bin("console-seed"), [`--target=${started.grpc}`, `--token=${tokens.seed}`], { stdio: "inherit" });
@@ -214,7 +196,7 @@ try {
   failures++;
 } finally {
   if (browser) await browser.close();
-  server.kill("SIGTERM");
+  started.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(failures ? `${failures} failed` : "all passed");
