@@ -167,38 +167,30 @@ int List(Context& ctx, const Options& o) {
   return 0;
 }
 
-// The bank's payment file for a disbursement run: every payout paid on --paid_date.
+// The bank's payment file for a disbursement run: every payout paid on --paid_date, as the server
+// writes it (RewardPayoutService.GetPaymentFile: the one format, also the console's).
 int PaymentFile(Context& ctx, const Options& o) {
-  auto encoding = EncodingFromName(o.Get("encoding", "utf-8"));
-  if (!encoding.ok() || *encoding == Encoding::kAuto) return ctx.Usage("--encoding must be utf-8 or gb18030");
-  v1::ListPayoutsRequest req;
+  v1::GetPaymentFileRequest req;
   req.set_paid_date(o.Get("paid_date"));
   req.set_policy_id(o.Get("policy"));
-  req.set_page_size(500);
-  v1::ListPayoutsResponse paid;
-  if (int rc = FetchPayouts(ctx, req, true, &paid); rc != 0) return rc;
-  std::string csv = "voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date\r\n";
-  for (const auto& p : paid.payouts()) {
-    absl::StrAppend(&csv, CsvCell(p.voucher_no()), ",", CsvCell(p.enterprise_uscc()), ",", CsvCell(p.enterprise_name()),
-                    ",", p.amount_fen(), ",", Yuan(p.amount_fen()), ",", p.payout_id(), ",", CsvCell(p.policy_id()),
-                    ",", p.paid_date(), "\r\n");
-  }
-  auto bytes = EncodeText(csv, *encoding);
-  if (!bytes.ok()) return ctx.Fail(std::string(bytes.status().message()));
+  req.set_encoding(o.Get("encoding", "utf-8"));
+  auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
+  v1::PaymentFile file;
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::GetPaymentFile, req, &file); rc != 0) return rc;
   const std::string out_path = o.Get("out", "payments-" + o.Get("paid_date") + ".csv");
   std::ofstream out(out_path, std::ios::binary);
-  out << *bytes;
+  out << file.content();
   out.close();
   if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
   if (ctx.json) {
     google::protobuf::Struct summary;
     auto& f = *summary.mutable_fields();
     f["file"].set_string_value(out_path);
-    f["payments"].set_number_value(paid.payouts_size());
-    f["total_amount_fen"].set_string_value(absl::StrCat(paid.total_amount_fen()));
+    f["payments"].set_number_value(static_cast<double>(file.payment_count()));
+    f["total_amount_fen"].set_string_value(absl::StrCat(file.total_amount_fen()));
     ctx.PrintJson(summary);
   } else {
-    *ctx.out << paid.payouts_size() << " payments, " << Yuan(paid.total_amount_fen()) << " 元, written to " << out_path
+    *ctx.out << file.payment_count() << " payments, " << Yuan(file.total_amount_fen()) << " 元, written to " << out_path
              << " (" << o.Get("encoding", "utf-8") << ")\n";
   }
   return 0;

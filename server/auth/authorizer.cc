@@ -58,6 +58,7 @@ const std::vector<MethodRule>& Rules() {
       {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, Scope::kNone},
+      {"subsidy.v1.RewardPayoutService/GetPaymentFile", {kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin, kAuditor}, Scope::kNone},
       {"subsidy.v1.AdminService/ReloadData", {kAdmin}, Scope::kNone},
       {"subsidy.v1.AdminService/ListAuditEvents", {kFinance, kAdmin, kAuditor}, Scope::kNone},

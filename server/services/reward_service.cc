@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "claim_file.h"
 #include "common/status_util.h"
 #include "ids/ids.h"
 #include "ops/log.h"
@@ -211,6 +212,49 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   return absl::OkStatus();
 }
 
+absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request, v1::PaymentFile* response) {
+  cli::Encoding encoding = cli::Encoding::kUtf8;
+  if (!request.encoding().empty()) {
+    auto e = cli::EncodingFromName(request.encoding());
+    if (!e.ok() || *e == cli::Encoding::kAuto) return InvalidField("encoding", "utf-8 or gb18030");
+    encoding = *e;
+  }
+  auto date = ParseDate(request.paid_date(), "paid_date");
+  if (!date.ok()) return date.status();
+  if (!request.policy_id().empty() && call.data().rewards().Find(request.policy_id()) == nullptr) {
+    return absl::NotFoundError("no reward policy \"" + request.policy_id() + "\"");
+  }
+  storage::PayoutFilter f;
+  f.paid_date = *date;
+  f.policy_id = request.policy_id();
+  f.limit = kMaxPageSize;
+  std::string csv = "voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date\r\n";
+  Money total;
+  for (;;) {
+    auto rows = call.storage().ListPayouts(f);
+    if (!rows.ok()) return rows.status();
+    for (const auto& r : *rows) {
+      v1::Payout p;
+      PayoutToProto(r, &p);
+      absl::StrAppend(&csv, cli::CsvCell(p.voucher_no()), ",", cli::CsvCell(p.enterprise_uscc()), ",",
+                      cli::CsvCell(p.enterprise_name()), ",", p.amount_fen(), ",", r.amount.ToYuanString(), ",",
+                      p.payout_id(), ",", cli::CsvCell(p.policy_id()), ",", p.paid_date(), "\r\n");
+      auto sum = total.Plus(r.amount);
+      if (!sum.ok()) return sum.status();
+      total = *sum;
+    }
+    response->set_payment_count(response->payment_count() + static_cast<int64_t>(rows->size()));
+    if (static_cast<int>(rows->size()) < f.limit) break;
+    f.after_seq = rows->back().seq;
+  }
+  auto bytes = cli::EncodeText(csv, encoding);
+  if (!bytes.ok()) return bytes.status();
+  response->set_file_name("payments-" + request.paid_date() + ".csv");
+  response->set_content(std::move(*bytes));
+  response->set_total_amount_fen(total.fen());
+  return absl::OkStatus();
+}
+
 absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1::Payout* response) {
   auto seq = storage::PayoutSeqFrom(request.payout_id());
   if (!seq) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
@@ -336,6 +380,7 @@ SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", Sub
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", GetPayout, Runs::kInline)
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListPayouts, Runs::kInline)
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", RunDisbursement, Runs::kMutation)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", GetPaymentFile, Runs::kInline)
 SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", CancelPayout, Runs::kMutation)
 
 }  // namespace subsidy::service

@@ -37,7 +37,8 @@ using Reward = RewardService::WithRawCallbackMethod_ListRewardPolicies<
     RewardService::WithRawCallbackMethod_SubmitDetermination<RewardService::WithRawCallbackMethod_GetPayout<
         RewardService::WithRawCallbackMethod_ListPayouts<
             RewardService::WithRawCallbackMethod_RunDisbursement<
-                RewardService::WithRawCallbackMethod_CancelPayout<RewardService::Service>>>>>>;
+                RewardService::WithRawCallbackMethod_CancelPayout<
+                RewardService::WithRawCallbackMethod_GetPaymentFile<RewardService::Service>>>>>>>;
 using AdminService = v1::AdminService;
 using Admin = AdminService::WithRawCallbackMethod_ReloadData<AdminService::WithRawCallbackMethod_GetDataStatus<
     AdminService::WithRawCallbackMethod_ListAuditEvents<AdminService::WithRawCallbackMethod_GetCaller<AdminService::Service>>>>;
@@ -104,6 +105,7 @@ class RewardPayoutServiceImpl final : public raw::Reward {
   SUBSIDY_RAW_UNARY(ListPayouts);
   SUBSIDY_RAW_UNARY(RunDisbursement);
   SUBSIDY_RAW_UNARY(CancelPayout);
+  SUBSIDY_RAW_UNARY(GetPaymentFile);
 
  private:
   ServiceContext ctx_;

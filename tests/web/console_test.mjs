@@ -138,7 +138,7 @@ try {
     await page.click("#r-run-apply");
     await waitText(page, "#r-run", "宜昌某公司");
     const file = await downloaded(page, "#r-payment-file", "payments-2024-05-22.csv");
-    check(file.startsWith("\ufeffvoucher_no,payee_uscc") && file.includes("91420500000012345B"),
+    check(file.startsWith("voucher_no,payee_uscc") && file.includes("91420500000012345B"),
       `the run's payment file (${file.split("\n").length - 2} payments)`);
     await page.screenshot({ path: join(shots, "rewards.png"), fullPage: true });
     await page.close();

@@ -1,8 +1,10 @@
 // 免申即享兑现: payouts by status with due dates (overdue highlighted), a disbursement run's
 // payments by payment date, and that run's payment file.
 import { create } from "@bufbuild/protobuf";
-import { ListPayoutsRequestSchema, PayoutStatus, RewardPayoutService, type Payout } from "gen/subsidy/v1/reward_pb.js";
-import { client, csvCell, download, errorBox, h, Pager, row, t, table, today, yuan } from "./ui.js";
+import {
+  GetPaymentFileRequestSchema, ListPayoutsRequestSchema, PayoutStatus, RewardPayoutService, type Payout,
+} from "gen/subsidy/v1/reward_pb.js";
+import { client, download, errorBox, h, Pager, row, t, table, today, yuan } from "./ui.js";
 
 const rewards = client(RewardPayoutService);
 
@@ -77,20 +79,11 @@ export function rewardsPage(root: HTMLElement): void {
       runBox.replaceChildren(errorBox(err));
     }
   }
-  // The bank's payment file of the run: the columns of `subsidyctl reward payment-file`.
+  // The bank's payment file of the run, as the server writes it (the one format).
   async function paymentFile(): Promise<void> {
-    const lines = ["voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date"];
     try {
-      let token = "";
-      do {
-        const r = await rewards.listPayouts(create(ListPayoutsRequestSchema, { paidDate: runDate.value, pageSize: 1000, pageToken: token }));
-        for (const p of r.payouts) {
-          lines.push([p.voucherNo, p.enterpriseUscc, p.enterpriseName, p.amountFen.toString(), yuan(p.amountFen).replaceAll(",", ""),
-            p.payoutId, p.policyId, p.paidDate].map(csvCell).join(","));
-        }
-        token = r.nextPageToken;
-      } while (token);
-      download(`payments-${runDate.value}.csv`, lines.join("\r\n") + "\r\n");
+      const file = await rewards.getPaymentFile(create(GetPaymentFileRequestSchema, { paidDate: runDate.value }));
+      download(file.fileName, file.content);
     } catch (err) {
       runBox.replaceChildren(errorBox(err));
     }

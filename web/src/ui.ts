@@ -115,9 +115,10 @@ export class Pager {
   }
 }
 
-// A text file offered for download (built from data as text, never from HTML).
-export function download(name: string, text: string, type = "text/csv;charset=utf-8"): void {
-  const url = URL.createObjectURL(new Blob(["\ufeff", text], { type }));
+// A file offered for download: text (with a byte-order mark, so that Excel reads the UTF-8) or the
+// server's bytes as they are.
+export function download(name: string, data: string | Uint8Array, type = "text/csv;charset=utf-8"): void {
+  const url = URL.createObjectURL(new Blob(typeof data === "string" ? ["\ufeff", data] : [data], { type }));
   const a = h("a", { href: url, download: name });
   document.body.append(a);
   a.click();
