@@ -1,8 +1,8 @@
-// The one adapter every unary handler goes through. Serve() owns, for every RPC alike:
-// admission (who is calling, whether a role of theirs may, a concurrent-call slot), observation
-// (metrics and the log line, with the final status), the deadline, request_id idempotency and
-// the hand-off to the executor for calls that wait on the database. A handler is then only
-// validate → call the engine in calc/ → persist → map.
+// The one adapter every unary handler goes through, whatever the transport: Dispatch() owns, for
+// every RPC alike, admission (who is calling, whether a role of theirs may, a concurrent-call
+// slot), observation (metrics and the log line, with the final status), the deadline, request_id
+// idempotency and the hand-off to the executor for calls that wait on the database. A handler is
+// then only validate → call the engine in calc/ → persist → map.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -280,20 +280,14 @@ class GrpcExchange final : public grpc::ServerUnaryReactor, public Exchange {
   grpc::ByteBuffer* out_;
 };
 
-template <class Req, class Resp, class Handler>
-grpc::ServerUnaryReactor* ServeRaw(const ServiceContext& ctx, grpc::CallbackServerContext* context,
-                                   const Method& method, const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
-                                   Handler handler) {
-  auto* exchange = new GrpcExchange(ctx, context, out);
-  Dispatch<Req, Resp>(ctx, exchange, method, *in, std::move(handler));
-  return exchange;
-}
-
+// Serves one gRPC unary call with `handler`.
 template <class Req, class Resp>
 grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerContext* context, const Method& method,
                                 const grpc::ByteBuffer* in, grpc::ByteBuffer* out,
                                 absl::Status (*handler)(Call&, const Req&, Resp*)) {
-  return ServeRaw<Req, Resp>(ctx, context, method, in, out, handler);
+  auto* exchange = new GrpcExchange(ctx, context, out);
+  Dispatch<Req, Resp>(ctx, exchange, method, *in, handler);
+  return exchange;
 }
 
 // Every unary RPC by its full name, for the transports besides gRPC (the HTTP front): registered
