@@ -160,6 +160,9 @@ try {
     check(result.includes("已创建申报"), `a CSV upload creates a claim (${result})`);
     check(await page.$eval("#u-progress", (p) => p.value === 1), "the upload's progress bar is full");
     await page.waitForSelector("#l-claims tr[data-claim]");
+    const claim = await text(page, "#l-claims tr[data-claim]");
+    check(claim.includes("115,680.05") && claim.includes("22,610,000.00"),
+      `the claim's totals are subsidyctl's to the 分: 115,680.05 元 on 22,610,000.00 元 (${claim})`);
     await page.click("#l-claims tr[data-claim] a");
     await page.waitForSelector("#l-lines table");
     check((await page.$$("#l-lines tbody tr")).length > 0, "the claim's lines are listed");

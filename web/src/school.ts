@@ -66,7 +66,7 @@ export function schoolPage(root: HTMLElement, initialSchool: string): void {
         legend: { data: [t("已支出（万元）", "Spent (10k yuan)"), t("余额（万元）", "Balance (10k yuan)")] },
         grid: { left: 120, right: 30, top: 40, bottom: 30 },
         xAxis: { type: "value" },
-        yAxis: { type: "category", data: names },
+        yAxis: { type: "category", data: names, inverse: true },  // top to bottom in spending order
         series: [
           { name: t("已支出（万元）", "Spent (10k yuan)"), type: "bar", stack: "s", itemStyle: { color: "#8b1a1a" }, data: priority.funds.map((f) => Number(wanYuan(f.spentFen).replaceAll(",", ""))) },
           { name: t("余额（万元）", "Balance (10k yuan)"), type: "bar", stack: "s", itemStyle: { color: "#90a4ae" }, data: priority.funds.map((f) => Number(wanYuan(f.balanceFen).replaceAll(",", ""))) },
