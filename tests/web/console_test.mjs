@@ -90,6 +90,8 @@ try {
     await waitText(page, "#f-report", "CZ-2021-A");
     const total = await page.$eval("#f-report tr.total", (tr) => tr.textContent);
     check(total.includes("47.60%") && total.includes("92.80%"), `Changzhou's totals row: 92.80% allocated, 47.60% executed (${total})`);
+    const headline = await text(page, "#f-headline");
+    check(headline.includes("预算合计 615,000.00 万元") && headline.includes("已支付 292,740.00 万元"), `the headline in 万元 (${headline})`);
     await waitText(page, "#f-alerts", "");
     await page.screenshot({ path: join(shots, "funds-changzhou.png"), fullPage: true });
     const csv = await downloaded(page, "#f-export", "fund-execution-2021-05-31.csv");

@@ -6,7 +6,7 @@ import {
   ListFundAlertsRequestSchema, Pace, ReportGrouping, type ExecutionReport, type ExecutionRow,
 } from "gen/subsidy/v1/fund_pb.js";
 import { chart, PACE_COLOURS } from "./charts.js";
-import { barLength, client, csvCell, download, errorBox, h, Pager, pct, row, t, table, today, yuan } from "./ui.js";
+import { barLength, client, csvCell, dateInput, download, errorBox, h, Pager, pct, row, t, table, today, wanYuan, yuan } from "./ui.js";
 
 const funds = client(FundService);
 const PAGE = 20;
@@ -48,7 +48,7 @@ function select<T extends number>(id: string, options: [T, string, string][]): H
 }
 
 export function fundsPage(root: HTMLElement): void {
-  const asOf = h("input", { type: "date", id: "f-asof", value: today() });
+  const asOf = dateInput("f-asof", today());
   const year = h("input", { type: "number", id: "f-year", min: "2000", max: "2100", placeholder: t("全部", "all") });
   const purpose = select("f-purpose", PURPOSES);
   const level = select("f-level", LEVELS);
@@ -81,7 +81,7 @@ export function fundsPage(root: HTMLElement): void {
       animation: false, // drawn at once: a screenshot shows the chart, not a frame of it
       tooltip: { trigger: "axis" },
       legend: { data: [t("分配进度", "Allocation"), t("执行进度", "Execution"), t("序时进度", "Time progress")] },
-      grid: { left: 160, right: 30, top: 40, bottom: 30 },
+      grid: { left: 10, right: 30, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: names, inverse: true },
       series: [
@@ -120,8 +120,13 @@ export function fundsPage(root: HTMLElement): void {
       const r = await fetchReport(reportPager.current, PAGE);
       reportPager.next = r.nextPageToken;
       draw(r.rows);
+      const total = r.total;
       reportBox.replaceChildren(
-        table(headers(), [...r.rows.map((x) => reportRow(x)), ...(r.total ? [reportRow(r.total, true)] : [])]),
+        // The headline in 万元, as officers read budgets; the table below is exact to the 分.
+        total ? h("p", { id: "f-headline" }, t(
+          `预算合计 ${wanYuan(total.budgetFen)} 万元，已分配 ${wanYuan(total.allocatedFen)} 万元，已支付 ${wanYuan(total.paidFen)} 万元，执行进度 ${pct(total.executionProgressPercent)}（序时进度 ${pct(total.timeProgressPercent)}）`,
+          `Budget ${wanYuan(total.budgetFen)}, allocated ${wanYuan(total.allocatedFen)}, paid ${wanYuan(total.paidFen)} (10k yuan); execution ${pct(total.executionProgressPercent)} against time progress ${pct(total.timeProgressPercent)}`)) : "",
+        table(headers(), [...r.rows.map((x) => reportRow(x)), ...(total ? [reportRow(total, true)] : [])]),
         reportPager.view(t(`（共 ${r.rowCount} 项）`, ` (${r.rowCount} funds)`)),
         h("p", { class: "note" }, t(`截至 ${r.asOf}，时间口径 ${r.timeBasis}，容差 ${r.tolerancePoints} 个百分点`,
           `As of ${r.asOf}, time basis ${r.timeBasis}, tolerance ${r.tolerancePoints} points`)));

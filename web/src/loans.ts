@@ -6,7 +6,7 @@ import {
   LoanSubsidyClaimLine_Status, LoanSubsidyService, ReviewLoanSubsidyClaimRequest_Decision, ReviewLoanSubsidyClaimRequestSchema,
   SubmitLoanSubsidyClaimFileRequestSchema, type LoanSubsidyClaim,
 } from "gen/subsidy/v1/loan_pb.js";
-import { client, describe, errorBox, h, may, myBanks, Pager, row, t, table, today, token, yuan } from "./ui.js";
+import { client, dateInput, describe, errorBox, h, may, myBanks, Pager, row, t, table, today, token, yuan } from "./ui.js";
 
 const loans = client(LoanSubsidyService);
 
@@ -52,7 +52,7 @@ function base64(bytes: Uint8Array): string {
 }
 
 export function loansPage(root: HTMLElement): void {
-  const payDate = h("input", { type: "date", id: "l-pay-date", value: today() });  // approvals pay on this working day
+  const payDate = dateInput("l-pay-date", today());  // approvals pay on this working day
   const bank = h("input", { id: "l-bank", placeholder: t("银行编号", "bank id"), value: myBanks()[0] ?? "" });
   const claimsBox = h("div", { id: "l-claims" });
   const claimsPager = new Pager(() => void loadClaims());
@@ -65,8 +65,8 @@ export function loansPage(root: HTMLElement): void {
   let claimId = "";
   // Upload.
   const upBank = h("input", { id: "u-bank", placeholder: "BANK-1", value: myBanks()[0] ?? "" });
-  const upStart = h("input", { type: "date", id: "u-start" });
-  const upEnd = h("input", { type: "date", id: "u-end" });
+  const upStart = dateInput("u-start");
+  const upEnd = dateInput("u-end");
   const upFund = h("input", { id: "u-fund", placeholder: t("可选", "optional") });
   const upFile = h("input", { type: "file", id: "u-file", accept: ".csv,text/csv" });
   const upProgress = h("progress", { id: "u-progress", max: "1", value: "0" });

@@ -4,7 +4,7 @@ import { create } from "@bufbuild/protobuf";
 import {
   GetPaymentFileRequestSchema, ListPayoutsRequestSchema, PayoutStatus, RewardPayoutService, type Payout,
 } from "gen/subsidy/v1/reward_pb.js";
-import { client, download, errorBox, h, Pager, row, t, table, today, yuan } from "./ui.js";
+import { client, dateInput, download, errorBox, h, Pager, row, t, table, today, yuan } from "./ui.js";
 
 const rewards = client(RewardPayoutService);
 
@@ -38,7 +38,7 @@ export function rewardsPage(root: HTMLElement): void {
   const onlyOverdue = h("input", { type: "checkbox", id: "r-overdue" });
   const listBox = h("div", { id: "r-list" });
   const pager = new Pager(() => void loadList(false));
-  const runDate = h("input", { type: "date", id: "r-run-date", value: today() });
+  const runDate = dateInput("r-run-date", today());
   const runBox = h("div", { id: "r-run" });
   const runPager = new Pager(() => void loadRun(false));
   root.append(

@@ -64,7 +64,7 @@ export function schoolPage(root: HTMLElement, initialSchool: string): void {
         animation: false,
         tooltip: { trigger: "axis" },
         legend: { data: [t("已支出（万元）", "Spent (10k yuan)"), t("余额（万元）", "Balance (10k yuan)")] },
-        grid: { left: 120, right: 30, top: 40, bottom: 30 },
+        grid: { left: 10, right: 30, top: 40, bottom: 30, containLabel: true },
         xAxis: { type: "value" },
         yAxis: { type: "category", data: names, inverse: true },  // top to bottom in spending order
         series: [

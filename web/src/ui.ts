@@ -86,6 +86,11 @@ export function wanYuan(fen: bigint): string {
 export function pct(p: string): string { return p ? `${p}%` : "—"; }
 // A percentage as a number for a chart's bar length only (never for a figure shown as text).
 export function barLength(p: string): number { return p ? Number(p) : 0; }
+// A date field that reads and shows YYYY-MM-DD whatever the browser's locale (a date picker would
+// show the locale's own order).
+export function dateInput(id: string, value = ""): HTMLInputElement {
+  return h("input", { type: "text", id, value, inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: "YYYY-MM-DD", size: "10" });
+}
 export function today(): string {
   const d = new Date(Date.now() + 8 * 3600 * 1000); // China Standard Time
   return d.toISOString().slice(0, 10);
