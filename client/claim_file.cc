@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "money/money.h"
 
 namespace subsidy::cli {
 namespace {
@@ -421,6 +422,16 @@ std::string ClaimLineCsvRow(const v1::LoanSubsidyClaimLine& line) {
        absl::StrCat(r.total_borrower_fen()), std::string(error ? "" : (r.eligible() ? "true" : "false")),
        CsvQuote(absl::StrJoin(reasons, ";")), CsvQuote(r.error().field()), CsvQuote(r.error().message())};
   return absl::StrJoin(cells, ",");
+}
+
+std::string PaymentFileCsvHeader() {
+  return "voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date\r\n";
+}
+
+std::string PaymentFileCsvRow(const v1::Payout& p) {
+  return absl::StrCat(CsvCell(p.voucher_no()), ",", CsvCell(p.enterprise_uscc()), ",", CsvCell(p.enterprise_name()), ",",
+                      p.amount_fen(), ",", Money::Fen(p.amount_fen()).ToYuanString(), ",", p.payout_id(), ",",
+                      CsvCell(p.policy_id()), ",", p.paid_date(), "\r\n");
 }
 
 }  // namespace subsidy::cli

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "subsidy/v1/loan.pb.h"
+#include "subsidy/v1/reward.pb.h"
 
 namespace subsidy::cli {
 
@@ -88,5 +89,10 @@ std::string PeriodCsvRows(size_t line, const v1::LoanSubsidyResult& r);
 // claim period's figures (the period the claim covers; a loan with no accrual in it has zeros).
 std::string ClaimLineCsvHeader();
 std::string ClaimLineCsvRow(const v1::LoanSubsidyClaimLine& line);
+
+// The bank's payment file of a disbursement run: one row per payout paid, CRLF line ends
+// (RewardPayoutService.GetPaymentFile writes it; subsidyctl and the console fetch it).
+std::string PaymentFileCsvHeader();
+std::string PaymentFileCsvRow(const v1::Payout& paid);
 
 }  // namespace subsidy::cli

@@ -409,14 +409,19 @@ int main(int argc, char** argv) {
       if (auto s = subsidy::service::BuildExecutionReport(*db, *snapshot, report_req, &report); !s.ok()) return s;
       subsidy::v1::ListFundAlertsRequest alerts_req;
       alerts_req.set_as_of(report_req.as_of());
+      // Counted by kind, none written out.
       subsidy::v1::ListFundAlertsResponse alerts;
-      if (auto s = subsidy::service::BuildFundAlerts(*db, *snapshot, alerts_req, &alerts); !s.ok()) return s;
+      std::map<subsidy::v1::FundAlert::Kind, int> by_kind;
+      if (auto s = subsidy::service::BuildFundAlerts(*db, *snapshot, alerts_req, {.first = 0, .size = 0}, &alerts, &by_kind);
+          !s.ok()) {
+        return s;
+      }
       subsidy::ops::Metrics::FundGauges out;
       for (const auto& r : report.rows()) {
         out.funds.push_back({r.key(), r.allocation_progress_percent(), r.execution_progress_percent(),
                              r.time_progress_percent()});
       }
-      for (const auto& a : alerts.alerts()) ++out.alerts_by_kind[subsidy::v1::FundAlert::Kind_Name(a.kind())];
+      for (const auto& [kind, n] : by_kind) out.alerts_by_kind[subsidy::v1::FundAlert::Kind_Name(kind)] = n;
       return out;
     };
     metrics.StartRefresher({&policy, storage->get(), &clock, fund_gauges},

@@ -2,8 +2,8 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/type.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver.h>
 #include <google/protobuf/util/type_resolver_util.h>
 
@@ -19,12 +19,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common.h"
 #include "services/status_mapping.h"
 #include "services/wire.h"
@@ -38,7 +38,6 @@ namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using google::protobuf::util::JsonParseOptions;
-using google::protobuf::util::JsonPrintOptions;
 
 constexpr char kPackagePrefix[] = "/subsidy.v1.";
 constexpr auto kDefaultDeadline = std::chrono::seconds(60);
@@ -80,8 +79,6 @@ absl::StatusOr<std::map<std::string, StaticFile>> LoadFiles(const std::string& d
   if (ec) return absl::UnavailableError("cannot read --web_dir " + dir + ": " + ec.message());
   return out;
 }
-
-bool IsLoopback(const tcp::endpoint& peer) { return peer.address().is_loopback(); }
 
 // A Connect error body: {"code", "message", "details": [{"type", "value"}]} from a gRPC status,
 // its details (grpc-status-details-bin: RpcStatus with Anys) carried over.
@@ -227,7 +224,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
       : stream_(std::move(socket), tls...), shared_(shared), connections_(connections) {
     beast::error_code ec;
     const auto peer = Lowest().remote_endpoint(ec);
-    loopback_ = !ec && IsLoopback(peer);
+    loopback_ = !ec && peer.address().is_loopback();
     if (!ec) peer_ = absl::StrCat("http:", peer.address().to_string(), ":", peer.port());
   }
   ~Session() override {

@@ -166,7 +166,7 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
 }
 
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
-                             v1::ListFundAlertsResponse* out, int64_t first, int64_t limit) {
+                             Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind) {
   auto position = PositionOf(storage, req, /*all_recipients=*/true);
   if (!position.ok()) return position.status();
   const Date as_of = position->as_of;
@@ -176,9 +176,9 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   // Every alert is counted; only those of the window are written out (an overdue payout each can
   // be a hundred thousand alerts, of which a page shows twenty).
   int64_t count = 0;
-  auto wanted = [&] {
-    const int64_t i = count++;
-    return i >= first && (limit < 0 || i < first + limit);
+  auto wanted = [&](v1::FundAlert::Kind kind) {
+    if (by_kind) ++(*by_kind)[kind];
+    return window.Has(count++);
   };
   auto alert = [&](v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject,
                    std::string message, std::optional<Date> since) {
@@ -193,7 +193,7 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   for (const auto& f : position->funds) {
     const auto execution = funds::Ratio::Of(f.paid, f.budget);
     const auto time = funds::TimeProgress(f.fund.budget_year, as_of, funds::TimeBasis::kDays);
-    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging && wanted()) {
+    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging && wanted(v1::FundAlert::EXECUTION_LAGGING)) {
       alert(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
             absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
                          " % (tolerance ", tolerance.ToString(), " points)"),
@@ -204,7 +204,7 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
       if (!by_fund) by_fund = ByFund(position->recipients);
       auto share = TargetShare(f, *by_fund);
       if (!share.ok()) return share.status();
-      if (minimum.ok() && *share && (*share)->BelowPercent(*minimum) && wanted()) {
+      if (minimum.ok() && *share && (*share)->BelowPercent(*minimum) && wanted(v1::FundAlert::TARGET_SHARE_MISSED)) {
         alert(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
               absl::StrCat("target share ", (*share)->PercentText(), " % is below the minimum of ",
                            f.fund.min_target_share, " %"),
@@ -214,7 +214,8 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   }
   for (const auto& r : position->recipients) {
     if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
-    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days) && wanted()) {
+    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days) &&
+        wanted(v1::FundAlert::IDLE_ALLOCATION)) {
       alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
             absl::StrCat(funds::Payable(r.allocated, r.paid).ToYuanString(), " 元 allocated to ",
                          r.recipient_id, " unpaid, no movement for more than ", idle_days, " days"),
@@ -229,7 +230,7 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
   for (const auto& p : *payouts) {
     auto it = reward_policy_fund.find(p.policy_id);
     if (filtered && it == reward_policy_fund.end()) continue;
-    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of) || !wanted()) continue;
+    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of) || !wanted(v1::FundAlert::OVERDUE_PAYOUT)) continue;
     alert(v1::FundAlert::OVERDUE_PAYOUT, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
           absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id, " was due on ",
                        p.due_date->ToString()),

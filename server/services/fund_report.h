@@ -2,6 +2,8 @@
 // definitions in calc/funds/execution.h: shared by FundService and the metrics refresher.
 #pragma once
 
+#include <map>
+
 #include "absl/status/status.h"
 #include "policy/policy_data.h"
 #include "storage/storage.h"
@@ -24,9 +26,18 @@ storage::FundFilter FilterOf(const Req& req) {
 
 absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& data,
                                   const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out);
-// Every alert is counted (alert_count); those from the `first` on, at most `limit` (< 0: all),
+// The part of a list computed whole (a report's rows, the alerts) that an answer carries: items
+// [first, first + size); size < 0: every item.
+struct Window {
+  int64_t first = 0;
+  int64_t size = -1;
+  bool Has(int64_t i) const { return i >= first && (size < 0 || i < first + size); }
+};
+
+// Every alert is counted (alert_count, and by kind into `by_kind` when given); those of `window`
 // are written out.
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
-                             v1::ListFundAlertsResponse* out, int64_t first = 0, int64_t limit = -1);
+                             Window window, v1::ListFundAlertsResponse* out,
+                             std::map<v1::FundAlert::Kind, int>* by_kind = nullptr);
 
 }  // namespace subsidy::service

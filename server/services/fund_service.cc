@@ -301,35 +301,42 @@ absl::Status ListFunds(Call& call, const v1::ListFundsRequest& req, v1::ListFund
   return absl::OkStatus();
 }
 
-// Keeps one page of `items` (an offset token; every page of one request's answer is computed from
-// the ledger as of its date, so offsets are stable while no new entry lands on that date).
-template <class Items>
-absl::Status KeepPage(int32_t page_size, const std::string& page_token, Items* items, std::string* next_page_token) {
-  if (page_size == 0 && page_token.empty()) return absl::OkStatus();  // every row, as before paging
+// The window a request's page asks for: every item without page_size and page_token (as before
+// paging), else an offset page (every page of one answer is computed from the ledger as of its
+// date, so offsets are stable while no new entry lands on that date).
+absl::StatusOr<Window> WindowOf(int32_t page_size, const std::string& page_token) {
+  if (page_size == 0 && page_token.empty()) return Window{};
   auto page = ParsePage(page_size, page_token);
   if (!page.ok()) return page.status();
-  const int64_t size = items->size();
-  const int64_t first = std::min<int64_t>(page->after, size);
-  const int64_t last = std::min<int64_t>(first + page->limit - 1, size);
-  items->DeleteSubrange(static_cast<int>(last), static_cast<int>(size - last));
-  items->DeleteSubrange(0, static_cast<int>(first));
-  if (last < size) *next_page_token = EncodePageToken(last);
-  return absl::OkStatus();
+  return Window{page->after, page->limit - 1};
+}
+void SetNextPage(const Window& window, int64_t count, std::string* next_page_token) {
+  const int64_t end = window.first + window.size;
+  if (window.size >= 0 && end < count) *next_page_token = EncodePageToken(end);
 }
 
 absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
+  auto window = WindowOf(req.page_size(), req.page_token());
+  if (!window.ok()) return window.status();
   if (auto s = BuildExecutionReport(call.storage(), call.data(), req, out); !s.ok()) return s;
-  out->set_row_count(out->rows_size());
-  return KeepPage(req.page_size(), req.page_token(), out->mutable_rows(), out->mutable_next_page_token());
+  // The rows are all computed (the total is over every one); the answer keeps the window's.
+  const int count = out->rows_size();
+  out->set_row_count(count);
+  if (window->size >= 0) {
+    const int first = static_cast<int>(std::min<int64_t>(window->first, count));
+    const int last = static_cast<int>(std::min<int64_t>(window->first + window->size, count));
+    out->mutable_rows()->DeleteSubrange(last, count - last);
+    out->mutable_rows()->DeleteSubrange(0, first);
+  }
+  SetNextPage(*window, count, out->mutable_next_page_token());
+  return absl::OkStatus();
 }
 
 absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1::ListFundAlertsResponse* out) {
-  if (req.page_size() == 0 && req.page_token().empty()) return BuildFundAlerts(call.storage(), call.data(), req, out);
-  auto page = ParsePage(req.page_size(), req.page_token());
-  if (!page.ok()) return page.status();
-  const int64_t size = page->limit - 1;
-  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, out, page->after, size); !s.ok()) return s;
-  if (page->after + size < out->alert_count()) out->set_next_page_token(EncodePageToken(page->after + size));
+  auto window = WindowOf(req.page_size(), req.page_token());
+  if (!window.ok()) return window.status();
+  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, *window, out); !s.ok()) return s;
+  SetNextPage(*window, out->alert_count(), out->mutable_next_page_token());
   return absl::OkStatus();
 }
 

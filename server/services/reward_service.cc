@@ -228,7 +228,7 @@ absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request
   f.paid_date = *date;
   f.policy_id = request.policy_id();
   f.limit = kMaxPageSize;
-  std::string csv = "voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date\r\n";
+  std::string csv = cli::PaymentFileCsvHeader();
   Money total;
   for (;;) {
     auto rows = call.storage().ListPayouts(f);
@@ -236,9 +236,7 @@ absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request
     for (const auto& r : *rows) {
       v1::Payout p;
       PayoutToProto(r, &p);
-      absl::StrAppend(&csv, cli::CsvCell(p.voucher_no()), ",", cli::CsvCell(p.enterprise_uscc()), ",",
-                      cli::CsvCell(p.enterprise_name()), ",", p.amount_fen(), ",", r.amount.ToYuanString(), ",",
-                      p.payout_id(), ",", cli::CsvCell(p.policy_id()), ",", p.paid_date(), "\r\n");
+      csv += cli::PaymentFileCsvRow(p);
       auto sum = total.Plus(r.amount);
       if (!sum.ok()) return sum.status();
       total = *sum;
