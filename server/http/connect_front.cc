@@ -289,7 +289,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (req.method() == bhttp::verb::get && target == "/openapi.json") {
       return Send(200, "application/json", shared_->options.openapi_json);
     }
-    if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
+    if (req.method() == bhttp::verb::get) {
       // The console: files read once at start, served from memory (no path reaches the disk).
       const std::string path = target.substr(0, target.find('?'));
       // Browsers ask for /favicon.ico whatever a page links.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "claim_file.h"
 #include "common/status_util.h"
+#include "funds/execution.h"
 #include "ids/ids.h"
 #include "ops/log.h"
 #include "reward/reward_engine.h"
@@ -30,7 +31,8 @@ v1::PayoutStatus ToProto(storage::PayoutStatus s) {
 
 std::string DateText(const std::optional<Date>& d) { return d ? d->ToString() : std::string(); }
 
-void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out) {
+// `today` on reads: the payout says whether it is overdue on that day.
+void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out, std::optional<Date> today = std::nullopt) {
   out->set_payout_id(storage::PayoutIdFor(r.seq));
   out->set_policy_id(r.policy_id);
   out->set_enterprise_uscc(r.enterprise_uscc);
@@ -48,6 +50,9 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out) {
   }
   out->set_request_id(r.request_id);
   out->set_data_version(r.data_version);
+  if (today && r.status == storage::PayoutStatus::kScheduled && r.due_date) {
+    out->set_overdue(funds::IsOverdue(*r.due_date, *today));
+  }
 }
 
 constexpr char kPayoutAlreadyDisbursed[] = "PAYOUT_ALREADY_DISBURSED";
@@ -164,7 +169,7 @@ absl::Status GetPayout(Call& call, const v1::GetPayoutRequest& request, v1::Payo
   auto row = call.storage().GetPayout(*seq);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
-  PayoutToProto(**row, response);
+  PayoutToProto(**row, response, call.clock().TodayInChina());
   return absl::OkStatus();
 }
 
@@ -207,7 +212,8 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   auto rows = call.storage().ListPayouts(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
-  for (const auto& r : *rows) PayoutToProto(r, response->add_payouts());
+  const Date today = call.clock().TodayInChina();
+  for (const auto& r : *rows) PayoutToProto(r, response->add_payouts(), today);
   if (more) response->set_next_page_token(EncodePageToken(rows->back().seq));
   return absl::OkStatus();
 }

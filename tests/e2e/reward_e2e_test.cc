@@ -160,6 +160,9 @@ TEST(RewardE2e, ASeasonOfDeterminations) {
   for (const auto& p : all) ids.insert(p.payout_id());
   EXPECT_EQ(ids.size(), all.size());
   for (const auto& p : all) EXPECT_NE(p.request_id().substr(0, 4), "bad-");
+  // Read today (every due date here is past), a SCHEDULED payout says it is overdue; others never.
+  for (const auto& p : all) EXPECT_EQ(p.overdue(), p.status() == v1::SCHEDULED) << p.payout_id();
+  EXPECT_FALSE(dup.overdue());  // a mutation's answer (stored for replays) carries no day-relative flag
 
   // Remaining budgets reflect the awards.
   v1::ListRewardPoliciesResponse policies;
@@ -221,6 +224,7 @@ TEST(RewardE2e, ASeasonOfDeterminations) {
   std::set<std::string> vouchers;
   for (const auto& p : portal.ListAll({})) {
     EXPECT_NE(p.status(), v1::SCHEDULED);
+    EXPECT_FALSE(p.overdue());
     if (p.status() == v1::DISBURSED) {
       EXPECT_TRUE(vouchers.insert(p.voucher_no()).second);
       EXPECT_FALSE(p.paid_date().empty());

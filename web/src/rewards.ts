@@ -17,16 +17,15 @@ function statusText(s: PayoutStatus): string {
     default: return "—";
   }
 }
-const overdue = (p: Payout, asOf: string) => p.status === PayoutStatus.SCHEDULED && p.dueDate < asOf;
 
-function payoutTable(payouts: Payout[], asOf: string): HTMLTableElement {
+function payoutTable(payouts: Payout[]): HTMLTableElement {
   return table([
     { text: t("兑现编号", "Payout") }, { text: t("政策", "Policy") }, { text: t("企业", "Enterprise") }, { text: t("统一社会信用代码", "USCC") },
     { text: t("金额（元）", "Amount (yuan)"), num: true }, { text: t("认定日", "Determined") }, { text: t("应兑现日", "Due") },
     { text: t("状态", "Status") }, { text: t("兑现日", "Paid") }, { text: t("凭证号", "Voucher") },
   ], payouts.map((p) => row([p.payoutId, p.policyId, p.enterpriseName, p.enterpriseUscc, yuan(p.amountFen), p.determinationDate,
-    p.dueDate, statusText(p.status) + (overdue(p, asOf) ? t("（逾期）", " (overdue)") : ""), p.paidDate || "—", p.voucherNo || "—"],
-    overdue(p, asOf) ? { class: "overdue" } : {}, [4])));
+    p.dueDate, statusText(p.status) + (p.overdue ? t("（逾期）", " (overdue)") : ""), p.paidDate || "—", p.voucherNo || "—"],
+    p.overdue ? { class: "overdue" } : {}, [4])));
 }
 
 export function rewardsPage(root: HTMLElement): void {
@@ -63,7 +62,7 @@ export function rewardsPage(root: HTMLElement): void {
       }));
       pager.next = r.nextPageToken;
       if (withTotals) totals = t(`（共 ${r.totalCount} 笔，${yuan(r.totalAmountFen)} 元）`, ` (${r.totalCount} payouts, ${yuan(r.totalAmountFen)} yuan)`);
-      listBox.replaceChildren(payoutTable(r.payouts, asOf), pager.view(totals));
+      listBox.replaceChildren(payoutTable(r.payouts), pager.view(totals));
     } catch (err) {
       listBox.replaceChildren(errorBox(err));
     }
@@ -74,7 +73,7 @@ export function rewardsPage(root: HTMLElement): void {
       const r = await rewards.listPayouts(create(ListPayoutsRequestSchema, { paidDate: runDate.value, pageSize: 50, pageToken: runPager.current, withTotals }));
       runPager.next = r.nextPageToken;
       if (withTotals) runTotals = t(`（本批 ${r.totalCount} 笔，${yuan(r.totalAmountFen)} 元）`, ` (${r.totalCount} payments, ${yuan(r.totalAmountFen)} yuan)`);
-      runBox.replaceChildren(payoutTable(r.payouts, today()), runPager.view(runTotals));
+      runBox.replaceChildren(payoutTable(r.payouts), runPager.view(runTotals));
     } catch (err) {
       runBox.replaceChildren(errorBox(err));
     }

@@ -75,12 +75,12 @@ export function yuan(fen: bigint): string {
   const cents = (a % 100n).toString().padStart(2, "0");
   return `${neg ? "-" : ""}${whole}.${cents}`;
 }
-// 分 → 万元 with two decimals, for charts and headlines (half away from zero, display only).
+// 分 → 万元, exact: two decimals, more when the amount has them (1 分 is 0.000001 万元).
 export function wanYuan(fen: bigint): string {
   const neg = fen < 0n;
   const a = neg ? -fen : fen;
-  const hundredths = (a + 5000n) / 10000n; // 1 万元 = 1,000,000 分; hundredths of 万元 = 10,000 分
-  return `${neg ? "-" : ""}${(hundredths / 100n).toLocaleString("en-US")}.${(hundredths % 100n).toString().padStart(2, "0")}`;
+  const fraction = (a % 1_000_000n).toString().padStart(6, "0").replace(/0{1,4}$/, "");
+  return `${neg ? "-" : ""}${(a / 1_000_000n).toLocaleString("en-US")}.${fraction}`;
 }
 // "85.80" → "85.80%"; the server computes every percentage.
 export function pct(p: string): string { return p ? `${p}%` : "—"; }
