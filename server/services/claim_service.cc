@@ -37,9 +37,11 @@ v1::LoanSubsidyClaimLine::Status LineStatusToProto(storage::ClaimLineStatus s) {
 
 namespace handlers {
 
-absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaimRequest& request,
-                                    v1::LoanSubsidyClaim* response) {
-  ClaimWriter writer(call.storage(), call.data_snapshot(), call.who_shared(), "SubmitLoanSubsidyClaim");
+// One claim in one message; `method` is what the audit trail records (the idempotency key is the
+// claim's content, whichever RPC carried it: ClaimWriter).
+absl::Status SubmitClaim(Call& call, const v1::SubmitLoanSubsidyClaimRequest& request, const char* method,
+                         v1::LoanSubsidyClaim* response) {
+  ClaimWriter writer(call.storage(), call.data_snapshot(), call.who_shared(), method);
   bool replayed = false;
   absl::Status begun = writer.Begin(request);
   absl::StatusOr<v1::LoanSubsidyClaim> claim =
@@ -51,6 +53,11 @@ absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaim
   if (replayed) call.NoteReplay();
   *response = std::move(*claim);
   return absl::OkStatus();
+}
+
+absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaimRequest& request,
+                                    v1::LoanSubsidyClaim* response) {
+  return SubmitClaim(call, request, "SubmitLoanSubsidyClaim", response);
 }
 
 // The file read by the same reader as subsidyctl's, then submitted as SubmitLoanSubsidyClaim.
@@ -76,7 +83,7 @@ absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyC
     *submit.add_loans() = std::move(*loan);
   }
   submit.set_loan_count(submit.loans_size());
-  return SubmitLoanSubsidyClaim(call, submit, response);
+  return SubmitClaim(call, submit, "SubmitLoanSubsidyClaimFile", response);
 }
 
 absl::Status GetLoanSubsidyClaim(Call& call, const v1::GetLoanSubsidyClaimRequest& request,

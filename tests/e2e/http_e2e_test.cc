@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "golden_cases.pb.h"
 #include "subsidy/v1/admin.pb.h"
 #include "subsidy/v1/education.pb.h"
@@ -236,6 +237,47 @@ TEST(HttpSlowClientE2e, ASlowLorisIsDroppedWhileOthersAreServed) {
   EXPECT_EQ(ec, boost::asio::error::eof) << ec.message();
   EXPECT_LT(waited, std::chrono::seconds(15));
   EXPECT_EQ(PostJson(http, "/subsidy.v1.AdminService/GetDataStatus", "{}").status, 200);
+}
+
+// A claim as its CSV file: created once per request_id (a replay says so and creates nothing; as
+// for every claim the key is its content, so the file with a blank line more is the same claim), a
+// reused id with another claim refused, a file with a bad row refused whole and nothing created.
+TEST_F(HttpE2e, AClaimFileIsOneClaimPerRequestIdAndABadRowChangesNothing) {
+  std::ifstream in(std::string(SUBSIDY_SOURCE_DIR) + "/examples/tiaobingshan-2024q3-claim.csv", std::ios::binary);
+  std::stringstream csv;
+  csv << in.rdbuf();
+  ASSERT_FALSE(csv.str().empty());
+  const std::string path = "/subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaimFile";
+  auto body = [](const std::string& id, const std::string& file) {
+    return "{\"requestId\":\"" + id + "\",\"bankId\":\"TBS-BANK\",\"settlementPeriod\":{\"startDate\":\"2024-06-21\"," +
+           "\"endDate\":\"2024-09-20\"},\"file\":\"" + absl::Base64Escape(file) + "\"}";
+  };
+  const std::string list = "/subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaims";
+  // A row that does not parse: refused, naming its line; no claim.
+  const std::string bad = csv.str() + "TBS-BAD,21,EAST,ENTREPRENEUR_INDIVIDUAL,,0,not-fen,2024-01-08,2024-01-08,2026-01-08,4.05,,,,,,\n";
+  HttpReply r = PostJson(http_, path, body("file-bad", bad));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("line 131"));
+  EXPECT_EQ(PostJson(http_, list, "{}").body, "{}");
+  // The file: one claim; the same request again is a replay of it.
+  r = PostJson(http_, path, body("file-1", csv.str()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("\"totalSubsidyFen\":\"11568005\""));
+  EXPECT_EQ(r.headers.count("subsidy-replay"), 0u);
+  HttpReply again = PostJson(http_, path, body("file-1", csv.str()));
+  EXPECT_EQ(again.headers["subsidy-replay"], "true");
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_EQ(PostJson(http_, path, body("file-1", csv.str() + "\n")).headers["subsidy-replay"], "true");
+  // The id again with another claim (its last loan left out): refused.
+  std::string shorter = csv.str();
+  shorter.erase(shorter.rfind('\n', shorter.size() - 2) + 1);
+  r = PostJson(http_, path, body("file-1", shorter));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("\"code\":\"invalid_argument\""));
+  EXPECT_THAT(r.body, HasSubstr("was first used by"));  // IDEMPOTENCY_KEY_REUSED, in the ErrorInfo
+  google::protobuf::Struct claims;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(PostJson(http_, list, "{}").body, &claims).ok());
+  EXPECT_EQ(claims.fields().at("claims").list_value().values_size(), 1);
 }
 
 TEST_F(HttpE2e, CorsOnlyForTheListedOrigins) {
