@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "approval_cmd.h"
 #include "auth/authorizer.h"
 #include "services/wire.h"
 #include "subsidy/v1/loan.grpc.pb.h"
@@ -154,6 +155,12 @@ int Review(Context& ctx, const Options& o) {
   v1::LoanSubsidyClaim claim;
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::LoanSubsidyService::Stub::ReviewLoanSubsidyClaim, req, &claim); rc) return rc;
+  if (!ctx.json && PrintHeld(ctx, claim.instruction_id(), claim.approval_state(),
+                             absl::StrCat("payment of claim ", claim.claim_id(), " (bank ", claim.bank_id(), ", subsidy ",
+                                          Yuan(claim.total_subsidy_fen()), " 元, payment date ", req.payment_date(),
+                                          ")"))) {
+    return 0;
+  }
   PrintClaim(ctx, claim);
   return 0;
 }
@@ -250,7 +257,9 @@ void RegisterClaimCommands(Registry& r) {
          "approve (pay) or reject a submitted claim (finance)",
          "Usage: subsidyctl loan review CLAIM_ID --approve --payment_date=YYYY-MM-DD\n"
          "       subsidyctl loan review CLAIM_ID --reject --reason=TEXT\n"
-         "A rejected claim's loans may be claimed again; a claim is reviewed once.",
+         "A rejected claim's loans may be claimed again; a claim is reviewed once. Under dual control (双人复核)\n"
+         "an approval waits as a PENDING_APPROVAL instruction until a second finance officer approves it\n"
+         "(subsidyctl approvals); the claim stays SUBMITTED and nothing is paid until then.",
          {{"approve", "pay the claim", false, true},
           {"payment_date", "a working day after the settlement date (with --approve)"},
           {"reject", "reject the claim", false, true},

@@ -132,6 +132,7 @@ void RegisterRewardCommands(Registry& r);
 void RegisterAdminCommands(Registry& r);
 void RegisterFundCommands(Registry& r);
 void RegisterAuthCommands(Registry& r);
+void RegisterApprovalCommands(Registry& r);
 
 
 }  // namespace subsidy::cli

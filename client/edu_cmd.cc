@@ -1,8 +1,10 @@
-// subsidyctl edu split|priority|allocate|spend|progress|entitlement|categories
+// subsidyctl edu split|priority|allocate|reverse|ledger|spend|progress|entitlement|categories
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "approval_cmd.h"
 #include "cli.h"
 #include "money/money.h"
 #include "subsidy/v1/education.grpc.pb.h"
@@ -35,7 +37,8 @@ int Split(Context& ctx, const Options& o) {
     v1::FundSource src;
     int64_t w;
     if (kv.size() != 2 || !ParseSource(kv[0], &src) || !absl::SimpleAtoi(kv[1], &w)) {
-      return ctx.Usage("--shares must be SOURCE:WEIGHT,SOURCE:WEIGHT (e.g. CENTRAL_DIRECT:1,MUNICIPAL:3)");
+      return ctx.Usage("--shares must be SOURCE:WEIGHT,SOURCE:WEIGHT (e.g. CENTRAL_DIRECT:1,MUNICIPAL:3); sources: "
+                       "CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY");
     }
     auto* s = req.add_shares();
     s->set_source(src);
@@ -74,7 +77,9 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_request_id(o.Get("request_id"));
   req.set_school_id(o.Get("school"));
   v1::FundSource src = v1::FUND_SOURCE_UNSPECIFIED;
-  if (!ParseSource(o.Get("source"), &src)) return ctx.Usage("--source must be CENTRAL_DIRECT, MUNICIPAL or DISTRICT");
+  if (!ParseSource(o.Get("source"), &src)) {
+    return ctx.Usage("--source must be CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY");
+  }
   req.set_source(src);
   int64_t amount;
   if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
@@ -86,6 +91,11 @@ int Allocate(Context& ctx, const Options& o) {
   if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::AllocateFunds, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
+    return 0;
+  }
+  if (PrintHeld(ctx, resp.instruction_id(), resp.approval_state(),
+                absl::StrCat("allocation of ", Yuan(req.amount_fen()), " 元 to school ", req.school_id(), " (",
+                             SourceName(req.source()), ") from fund ", req.fund_id()))) {
     return 0;
   }
   *ctx.out << resp.allocation_id() << ": " << resp.school_id() << " " << SourceName(resp.source()) << " allocated "
@@ -127,14 +137,30 @@ int Reverse(Context& ctx, const Options& o) {
   return 0;
 }
 
+// A ledger line's movement with its sign: + into the school's accounts (allocations, reversals),
+// − out (expenditures). The server's signed_amount_fen when it gives one.
+std::string SignedYuan(const v1::SchoolLedgerEntry& e) {
+  if (e.signed_amount_fen() == 0 && e.balances().empty()) {
+    return (e.kind() == "EXPENDITURE" ? "-" : "") + Yuan(e.amount_fen());  // a server without running balances
+  }
+  return (e.signed_amount_fen() > 0 ? "+" : "") + Yuan(e.signed_amount_fen());
+}
+
+// "CENTRAL_DIRECT 1.00, MUNICIPAL 2.00": each source's balance after the line, when the server gives them.
+std::string SourceBalances(const v1::SchoolLedgerEntry& e) {
+  std::vector<std::string> parts;
+  for (const auto& b : e.balances()) parts.push_back(SourceName(b.source()) + " " + Yuan(b.amount_fen()));
+  return absl::StrJoin(parts, ", ");
+}
+
 int Ledger(Context& ctx, const Options& o) {
   v1::ListSchoolLedgerRequest req;
   req.set_school_id(o.Get("school"));
   req.set_page_size(500);
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
   if (!ctx.json) {
-    *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %s\n", "entry", "kind", "date", "source",
-                                "category", "amount_元", "reverses");
+    *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %18s %-14s %s\n", "entry", "kind", "date",
+                                "source", "category", "amount_元", "balance_元", "reverses", "balance by source (元)");
   }
   for (;;) {
     v1::ListSchoolLedgerResponse resp;
@@ -144,9 +170,10 @@ int Ledger(Context& ctx, const Options& o) {
         ctx.PrintJson(e);
         continue;
       }
-      *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %s\n", e.entry_id(), e.kind(), e.date(),
-                                  e.kind() == "ALLOCATION" ? SourceName(e.source()) : "", e.category(),
-                                  (e.kind() == "EXPENDITURE" ? "-" : "") + Yuan(e.amount_fen()), e.reverses());
+      *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %18s %-14s %s\n", e.entry_id(), e.kind(),
+                                  e.date(), e.kind() == "ALLOCATION" ? SourceName(e.source()) : "", e.category(),
+                                  SignedYuan(e), e.balances().empty() ? "" : Yuan(e.balance_fen()), e.reverses(),
+                                  SourceBalances(e));
     }
     if (resp.next_page_token().empty()) return 0;
     req.set_page_token(resp.next_page_token());
@@ -265,7 +292,8 @@ int Categories(Context& ctx, const Options&) {
 void RegisterEducationCommands(Registry& r) {
   r.Add({{"edu", "split"},
          "split a grant across funding sources by ratio (largest remainders get the odd 分)",
-         "Example: subsidyctl edu split --total_fen=100000001 --shares=CENTRAL_DIRECT:1,MUNICIPAL:3",
+         "Example: subsidyctl edu split --total_fen=100000001 --shares=CENTRAL_DIRECT:1,MUNICIPAL:3\n"
+         "Sources: CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY.",
          {{"total_fen", "the grant in 分", true}, {"shares", "SOURCE:WEIGHT,… in order", true}},
          Split});
   r.Add({{"edu", "priority"},
@@ -275,10 +303,11 @@ void RegisterEducationCommands(Registry& r) {
          Priority});
   r.Add({{"edu", "allocate"},
          "credit a school's source (idempotent by --request_id)",
-         "",
+         "With --fund under dual control (双人复核) the allocation waits as a PENDING_APPROVAL instruction until a\n"
+         "second finance officer approves it (subsidyctl approvals); until then nothing is credited.",
          {{"request_id", "a unique id for this allocation (a retry reuses it)", true},
           {"school", "school id", true},
-          {"source", "CENTRAL_DIRECT, MUNICIPAL or DISTRICT", true},
+          {"source", "CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY", true},
           {"amount_fen", "amount in 分", true},
           {"date", "YYYY-MM-DD", true},
           {"fund", "the FundService fund this money comes from (its level must be the source)"}},
@@ -291,7 +320,7 @@ void RegisterEducationCommands(Registry& r) {
           {"request_id", "default: reverse-EXPENDITURE_ID"}},
          Reverse});
   r.Add({{"edu", "ledger"},
-         "a school's ledger, oldest first: allocations, expenditures and reversals",
+         "a school's ledger by date: allocations (+), expenditures (−) and reversals (+), with the balances after each",
          "",
          {{"school", "school id", true}},
          Ledger});

@@ -1,9 +1,10 @@
-// subsidyctl fund create|adjust|allocate|pay|list|show|report|alerts
+// subsidyctl fund create|adjust|allocate|pay|reverse|ledger|list|show|report|alerts
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "approval_cmd.h"
 #include "claim_file.h"
 #include "cli.h"
 #include "money/money.h"
@@ -33,6 +34,12 @@ void PrintFund(Context& ctx, const v1::Fund& f) {
              << f.min_target_share_percent() << " %)\n";
   }
   if (!f.forbidden_categories().empty()) *ctx.out << "  forbidden " << absl::StrJoin(f.forbidden_categories(), ",") << "\n";
+  if (f.pending_fen() != 0) {
+    *ctx.out << "  pending " << Yuan(f.pending_fen()) << " 元 已申请未审核 (allocations "
+             << Yuan(f.pending_allocation_fen()) << " 元, payments " << Yuan(f.pending_payment_fen())
+             << " 元): reserved, not yet allocated or paid; see subsidyctl approvals list --state=PENDING_APPROVAL --fund="
+             << f.fund_id() << "\n";
+  }
 }
 
 int Create(Context& ctx, const Options& o) {
@@ -84,6 +91,11 @@ int Adjust(Context& ctx, const Options& o) {
   v1::Fund fund;
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::AdjustFundBudget, req, &fund); rc) return rc;
+  if (!ctx.json && PrintHeld(ctx, fund.instruction_id(), fund.approval_state(),
+                             absl::StrCat("budget change of ", delta > 0 ? "+" : "", Yuan(delta), " 元 to fund ",
+                                          req.fund_id()))) {
+    return 0;
+  }
   PrintFund(ctx, fund);
   return 0;
 }
@@ -104,15 +116,19 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   req.set_document_no(o.Get("document"));
+  req.set_tracking_id(o.Get("tracking_id"));
   v1::FundAllocation a;
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::AllocateFund, req, &a); rc) return rc;
   if (ctx.json) {
     ctx.PrintJson(a);
-  } else {
+  } else if (!PrintHeld(ctx, a.instruction_id(), a.approval_state(),
+                        absl::StrCat("allocation of ", Yuan(req.amount_fen()), " 元 from fund ", req.fund_id(), " to ",
+                                     req.recipient_id()))) {
     *ctx.out << a.allocation_id() << "  " << a.fund_id() << " → " << a.recipient_id() << "  " << Yuan(a.amount_fen())
              << " 元 on " << a.date() << "; the recipient has " << Yuan(a.recipient_allocated_fen()) << " 元 allocated, "
-             << Yuan(a.recipient_paid_fen()) << " 元 paid\n";
+             << Yuan(a.recipient_paid_fen()) << " 元 paid"
+             << (a.tracking_id().empty() ? "" : "; tracking_id " + a.tracking_id()) << "\n";
   }
   return 0;
 }
@@ -129,15 +145,19 @@ int Pay(Context& ctx, const Options& o) {
   req.set_category(o.Get("category"));
   req.set_payee(o.Get("payee"));
   req.set_reference(o.Get("reference"));
+  req.set_tracking_id(o.Get("tracking_id"));
   v1::FundPayment p;
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::RecordFundPayment, req, &p); rc) return rc;
   if (ctx.json) {
     ctx.PrintJson(p);
-  } else {
+  } else if (!PrintHeld(ctx, p.instruction_id(), p.approval_state(),
+                        absl::StrCat("payment of ", Yuan(req.amount_fen()), " 元 from fund ", req.fund_id(), " to ",
+                                     req.recipient_id()))) {
     *ctx.out << p.payment_id() << "  " << p.fund_id() << " paid " << p.recipient_id() << "  " << Yuan(p.amount_fen())
              << " 元 on " << p.date() << "; the recipient has " << Yuan(p.recipient_paid_fen()) << " of "
-             << Yuan(p.recipient_allocated_fen()) << " 元 paid\n";
+             << Yuan(p.recipient_allocated_fen()) << " 元 paid"
+             << (p.tracking_id().empty() ? "" : "; tracking_id " + p.tracking_id()) << "\n";
   }
   return 0;
 }
@@ -150,6 +170,98 @@ int Show(Context& ctx, const Options& o) {
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::GetFund, req, &fund); rc) return rc;
   PrintFund(ctx, fund);
+  return 0;
+}
+
+std::string KindName(v1::FundEntry::Kind k) { return v1::FundEntry::Kind_Name(k); }
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+// "reverses FP-00000003 (PAYMENT)", "reversed by FR-00000009", both or "-".
+std::string Link(const v1::FundEntry& e) {
+  std::vector<std::string> parts;
+  if (!e.reverses_entry_id().empty()) {
+    parts.push_back("reverses " + e.reverses_entry_id() +
+                    (e.reverses_kind() == v1::FundEntry::KIND_UNSPECIFIED ? "" : " (" + KindName(e.reverses_kind()) + ")"));
+  }
+  if (!e.reversed_by_entry_id().empty()) parts.push_back("reversed by " + e.reversed_by_entry_id());
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+}
+
+// One entry in full: what `fund reverse` answers.
+void PrintEntry(Context& ctx, const v1::FundEntry& e) {
+  auto& out = *ctx.out;
+  out << e.entry_id() << "  " << KindName(e.kind()) << "  " << Yuan(e.amount_fen()) << " 元 on " << e.date()
+      << ", fund " << e.fund_id() << "\n";
+  if (e.kind() == v1::FundEntry::REVERSAL || !e.reversed_by_entry_id().empty()) out << "  " << Link(e) << "\n";
+  if (!e.recipient_id().empty()) out << "  recipient   " << e.recipient_id() << "\n";
+  if (!e.tracking_id().empty()) out << "  tracking_id " << e.tracking_id() << "\n";
+  if (!e.reason().empty()) out << "  reason      " << e.reason() << "\n";
+  out << "  maker       " << OrDash(e.maker()) << (e.checker().empty() ? "" : ", checker " + e.checker())
+      << (e.recorded_at().empty() ? "" : ", recorded " + e.recorded_at()) << "\n"
+      << "  the fund after: budget " << Yuan(e.budget_fen()) << " 元, allocated " << Yuan(e.allocated_fen())
+      << " 元, paid " << Yuan(e.paid_fen()) << " 元\n";
+}
+
+int Reverse(Context& ctx, const Options& o) {
+  v1::ReverseFundEntryRequest req;
+  req.set_request_id(o.Get("request_id"));
+  req.set_entry_id(o.Get("entry"));
+  req.set_date(o.Get("date"));
+  req.set_reason(o.Get("reason"));
+  v1::FundEntry e;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::ReverseFundEntry, req, &e); rc) return rc;
+  if (ctx.json) {
+    ctx.PrintJson(e);
+    return 0;
+  }
+  if (PrintHeld(ctx, e.instruction_id(), e.approval_state(),
+                absl::StrCat("reversal of ", req.entry_id(),
+                             e.amount_fen() == 0 ? "" : absl::StrCat(" (", Yuan(e.amount_fen()), " 元)"),
+                             e.fund_id().empty() ? "" : " on fund " + e.fund_id()))) {
+    return 0;
+  }
+  PrintEntry(ctx, e);
+  return 0;
+}
+
+// A fund's ledger in recording order, every page: each movement and the fund's figures after it.
+int Ledger(Context& ctx, const Options& o) {
+  if (o.positional().size() != 1) return ctx.Usage("fund ledger: give exactly one FUND_ID");
+  v1::ListFundEntriesRequest req;
+  req.set_fund_id(o.positional()[0]);
+  req.set_tracking_id(o.Get("tracking_id"));
+  req.set_recipient_id(o.Get("recipient"));
+  if (o.Has("page_size")) {
+    int32_t size = 0;
+    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage("--page_size must be a positive integer");
+    req.set_page_size(size);
+  }
+  auto stub = Stub(ctx);
+  if (!ctx.json) {
+    *ctx.out << absl::StrFormat("%-12s %-10s %-10s %18s %-16s %-16s %-32s %-14s %-14s %18s %18s %18s\n", "entry",
+                                "date", "kind", "amount_元", "recipient", "tracking_id", "reverses/reversed_by", "maker",
+                                "checker", "budget_元", "allocated_元", "paid_元");
+  }
+  int64_t n = 0;
+  for (;;) {
+    v1::ListFundEntriesResponse resp;
+    if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::ListFundEntries, req, &resp); rc) return rc;
+    for (const auto& e : resp.entries()) {
+      if (ctx.json) {
+        ctx.PrintJson(e);  // one object per entry, as edu ledger
+        continue;
+      }
+      *ctx.out << absl::StrFormat("%-12s %-10s %-10s %18s %-16s %-16s %-32s %-14s %-14s %18s %18s %18s\n", e.entry_id(),
+                                  e.date(), KindName(e.kind()), Yuan(e.amount_fen()), OrDash(e.recipient_id()),
+                                  OrDash(e.tracking_id()), Link(e), OrDash(e.maker()), OrDash(e.checker()),
+                                  Yuan(e.budget_fen()), Yuan(e.allocated_fen()), Yuan(e.paid_fen()));
+    }
+    n += resp.entries_size();
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  if (!ctx.json) *ctx.out << n << " entries\n";
   return 0;
 }
 
@@ -319,7 +431,8 @@ void RegisterFundCommands(Registry& r) {
          Create});
   r.Add({{"fund", "adjust"},
          "raise or cut a fund's budget (never below what is allocated)",
-         "",
+         "Under dual control (双人复核) it waits as a PENDING_APPROVAL instruction until a second finance officer\n"
+         "approves it (subsidyctl approvals); until then the amount is reserved, not moved.",
          {{"fund", "fund id", true},
           {"delta_fen", "± 分", true},
           {"date", "YYYY-MM-DD", true},
@@ -329,7 +442,8 @@ void RegisterFundCommands(Registry& r) {
          Adjust});
   r.Add({{"fund", "allocate"},
          "allocate (分配下达) part of a fund to a recipient (never beyond the budget)",
-         "",
+         "Under dual control (双人复核) it waits as a PENDING_APPROVAL instruction until a second finance officer\n"
+         "approves it (subsidyctl approvals); until then the amount is reserved, not moved.",
          {{"fund", "fund id", true},
           {"recipient", "the recipient's id (a school id, bank id, reward policy id or unit)", true},
           {"kind", "SCHOOL, BANK, REWARD_POLICY or UNIT (default UNIT)"},
@@ -337,11 +451,13 @@ void RegisterFundCommands(Registry& r) {
           {"amount_fen", "分", true},
           {"date", "YYYY-MM-DD", true},
           {"document", "the allocation document's number"},
+          {"tracking_id", "your own 业务追溯识别码 for this money (default: the allocation's id)"},
           {"request_id", "a unique id for this allocation", true}},
          Allocate});
   r.Add({{"fund", "pay"},
          "record a payment from a recipient's allocation (never beyond what is unpaid)",
-         "",
+         "Under dual control (双人复核) it waits as a PENDING_APPROVAL instruction until a second finance officer\n"
+         "approves it (subsidyctl approvals); until then the amount is reserved, not moved.",
          {{"fund", "fund id", true},
           {"recipient", "the recipient's id", true},
           {"amount_fen", "分", true},
@@ -349,10 +465,33 @@ void RegisterFundCommands(Registry& r) {
           {"category", "expenditure category (refused when on the fund's negative list)"},
           {"payee", "who was paid"},
           {"reference", "voucher or reference"},
+          {"tracking_id", "the allocation's tracking id to draw on (default: the recipient's first)"},
           {"request_id", "a unique id for this payment", true}},
          Pay});
+  r.Add({{"fund", "reverse"},
+         "reverse a fund entry: a new REVERSAL entry pointing at it (an allocation's unpaid part, a payment, an adjustment)",
+         "Usage: subsidyctl fund reverse --request_id=ID --entry=FP-00000003 --date=YYYY-MM-DD --reason=TEXT\n"
+         "A payment's money goes back to the recipient's allocation; an entry is reversed at most once\n"
+         "(ALREADY_REVERSED). Under dual control the reversal waits for a second officer (subsidyctl approvals).",
+         {{"entry", "the entry to reverse (see subsidyctl fund ledger)", true},
+          {"date", "the reversal's date, not before the entry's", true},
+          {"reason", "why", true},
+          {"request_id", "a unique id for this reversal (a retry reuses it)", true}},
+         Reverse});
+  r.Add({{"fund", "ledger"},
+         "a fund's ledger in recording order: every entry, its 业务追溯识别码, who made and checked it, the fund after it",
+         "Usage: subsidyctl fund ledger FUND_ID [--tracking_id=T] [--recipient=R] [--page_size=N]\n"
+         "Every page is fetched; --json prints one object per entry.",
+         {{"tracking_id", "only the entries of this tracking id (业务追溯识别码)"},
+          {"recipient", "only this recipient's entries"},
+          {"page_size", "entries per call (every page is fetched)"}},
+         Ledger});
   r.Add({{"fund", "list"}, "list funds with their budget, allocated and paid", "", With({}), List});
-  r.Add({{"fund", "show"}, "show one fund", "Usage: subsidyctl fund show FUND_ID", {}, Show});
+  r.Add({{"fund", "show"},
+         "show one fund, with what is pending approval (已申请未审核)",
+         "Usage: subsidyctl fund show FUND_ID",
+         {},
+         Show});
   r.Add({{"fund", "report"},
          "execution against time progress (序时进度) as of a date: a row per fund (recipient, region) and a total",
          "Progress = allocated or paid ÷ budget; time progress = day of the year ÷ days in it (or months ended ÷ 12);\n"

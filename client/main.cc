@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterEducationCommands(registry);
   subsidy::cli::RegisterRewardCommands(registry);
   subsidy::cli::RegisterFundCommands(registry);
+  subsidy::cli::RegisterApprovalCommands(registry);
   subsidy::cli::RegisterAdminCommands(registry);
   subsidy::cli::RegisterAuthCommands(registry);
   return registry.Main(argc, argv);

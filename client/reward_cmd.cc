@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "approval_cmd.h"
 #include "claim_file.h"
 #include "cli.h"
 #include "services/wire.h"
@@ -307,6 +308,11 @@ int Disburse(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
+  if (PrintHeld(ctx, resp.instruction_id(), resp.approval_state(),
+                absl::StrCat("disbursement run on ", req.payment_date(), ": ", resp.due_count(), " payouts due, ",
+                             Yuan(resp.due_fen()), " 元"))) {
+    return 0;
+  }
   *ctx.out << resp.run_id() << " on " << resp.payment_date() << ": paid " << resp.paid_count() << " payouts, "
            << Yuan(resp.paid_fen()) << " 元; " << resp.late_count() << " paid after their due date\n";
   return 0;
@@ -365,7 +371,8 @@ void RegisterRewardCommands(Registry& r) {
          SubmitFile});
   r.Add({{"reward", "disburse"},
          "pay every scheduled payout determined on or before --date (idempotent by --request_id)",
-         "",
+         "Under dual control (双人复核) a run asked by a person waits as a PENDING_APPROVAL instruction until a\n"
+         "second finance officer approves it (subsidyctl approvals); nothing is paid until then.",
          {{"request_id", "a unique id for this run (a retry reuses it)", true}, {"date", "payment date YYYY-MM-DD", true}},
          Disburse});
 }

@@ -60,6 +60,9 @@ ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA bundle: require and verify cli
 ABSL_FLAG(bool, allow_plaintext, false, "serve without TLS on a non-loopback address (never needed on 127.0.0.1)");
 ABSL_FLAG(std::string, auth_config, "",
           "callers and roles (protobuf text; subsidyctl auth add-caller writes it); empty: loopback callers only");
+ABSL_FLAG(int64_t, dual_control_threshold_fen, 0,
+          "with --auth_config: a money movement by a person of at least this many 分 waits for a second finance "
+          "officer (双人复核); 0: every one");
 ABSL_FLAG(int, max_calls_per_caller, 256, "calls one caller may have in flight; past it RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_message_bytes, 16 << 20, "largest request message accepted");
 ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");
@@ -286,6 +289,16 @@ int main(int argc, char** argv) {
                                        static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_max_stream_messages)))};
   std::atomic<int> in_flight{0};
   ctx.in_flight = &in_flight;
+  // Dual control needs a second person: with no caller list (loopback, one operator) it is off.
+  if (!authorizer->loopback_only()) {
+    ctx.dual_control_threshold_fen = std::max<int64_t>(0, absl::GetFlag(FLAGS_dual_control_threshold_fen));
+    LogLine("dual_control").Str("mode", "on").Int("threshold_fen", ctx.dual_control_threshold_fen).Write(LogLevel::kInfo);
+  } else {
+    LogLine("dual_control")
+        .Str("mode", "off")
+        .Str("message", "no --auth_config: one operator, money movements post at once (dual control is off)")
+        .Write(LogLevel::kWarning);
+  }
   subsidy::ops::Metrics metrics;
   ctx.observe = ObserveCalls(&metrics);
   subsidy::ops::DataReloader reloader(&policy, data_dir, &clock);
@@ -295,6 +308,7 @@ int main(int argc, char** argv) {
   subsidy::service::RewardPayoutServiceImpl reward(ctx);
   subsidy::service::AdminServiceImpl admin(ctx);
   subsidy::service::FundServiceImpl funds(ctx);
+  subsidy::service::ApprovalServiceImpl approvals(ctx);
 
   std::string metrics_addr;
   if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
@@ -331,6 +345,7 @@ int main(int argc, char** argv) {
   builder.RegisterService(&reward);
   builder.RegisterService(&admin);
   builder.RegisterService(&funds);
+  builder.RegisterService(&approvals);
   grpc::ResourceQuota quota("subsidy-server");
   const int threads = absl::GetFlag(FLAGS_threads) > 0
                           ? absl::GetFlag(FLAGS_threads)

@@ -17,6 +17,8 @@ const char* FundSourceName(FundSource s) {
     case FundSource::kCentralDirect: return "CENTRAL_DIRECT";
     case FundSource::kMunicipal: return "MUNICIPAL";
     case FundSource::kDistrict: return "DISTRICT";
+    case FundSource::kCounty: return "COUNTY";
+    case FundSource::kProvincial: return "PROVINCIAL";
   }
   return "?";
 }
@@ -126,6 +128,28 @@ absl::StatusOr<SchoolProgress> ProgressOf(const std::vector<FundPosition>& posit
   }
   out.progress_percent = ProgressPercent(out.spent, out.allocated);
   return out;
+}
+
+}  // namespace subsidy::education
+
+namespace subsidy::education {
+
+bool RunningBalances::Apply(Move move, const std::vector<SourceAmount>& amounts) {
+  std::vector<SourceAmount> next = balances_;
+  Money total = total_;
+  for (const auto& a : amounts) {
+    const Money delta = move == Move::kIn ? a.amount : Money::Fen(-a.amount.fen());
+    auto it = std::find_if(next.begin(), next.end(), [&](const SourceAmount& b) { return b.source == a.source; });
+    if (it == next.end()) it = next.insert(next.end(), SourceAmount{a.source, Money()});
+    auto sum = it->amount.Plus(delta);
+    auto all = total.Plus(delta);
+    if (!sum.ok() || !all.ok()) return false;
+    it->amount = *sum;
+    total = *all;
+  }
+  balances_ = std::move(next);
+  total_ = total;
+  return true;
 }
 
 }  // namespace subsidy::education

@@ -11,9 +11,13 @@
 
 namespace subsidy::education {
 
-enum class FundSource { kCentralDirect, kMunicipal, kDistrict };
-inline constexpr FundSource kAllSources[] = {FundSource::kCentralDirect, FundSource::kMunicipal, FundSource::kDistrict};
-const char* FundSourceName(FundSource s);  // API enum names: CENTRAL_DIRECT, MUNICIPAL, DISTRICT
+// The level a school's money comes from; a fund's level is the source of what it allocates to a
+// school. A county (县级) is the district's peer level.
+enum class FundSource { kCentralDirect, kMunicipal, kDistrict, kCounty, kProvincial };
+inline constexpr FundSource kAllSources[] = {FundSource::kCentralDirect, FundSource::kProvincial,
+                                             FundSource::kMunicipal, FundSource::kDistrict, FundSource::kCounty};
+// API enum names: CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT, COUNTY (also the fund levels).
+const char* FundSourceName(FundSource s);
 std::optional<FundSource> FundSourceFromName(absl::string_view name);
 
 struct Share {
@@ -72,5 +76,25 @@ std::string ProgressPercent(Money spent, Money allocated);
 
 inline constexpr char kInsufficientFunds[] = "INSUFFICIENT_FUNDS";
 inline constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
+
+}  // namespace subsidy::education
+
+namespace subsidy::education {
+
+// A school's ledger read line by line: what each source holds after each line. An allocation
+// adds to its source, an expenditure takes its draws, a reversal gives them back.
+class RunningBalances {
+ public:
+  enum class Move { kIn, kOut };
+  // Applies one line's per-source amounts; false (nothing applied) on an overflow.
+  bool Apply(Move move, const std::vector<SourceAmount>& amounts);
+  // Every source seen so far, with its balance, in the order first seen.
+  const std::vector<SourceAmount>& balances() const { return balances_; }
+  Money total() const { return total_; }
+
+ private:
+  std::vector<SourceAmount> balances_;
+  Money total_;
+};
 
 }  // namespace subsidy::education

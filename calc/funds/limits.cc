@@ -16,6 +16,25 @@ absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Mon
                                          date.ToString(), ", ", allocated_total.ToYuanString(), " 元 allocated"));
 }
 
+Money Committed(Money posted, Money reserved, Money reserved_more) {
+  auto sum = posted.Plus(reserved);
+  SUBSIDY_CHECK(sum.ok());  // the database bounds both by the budget
+  auto all = sum->Plus(reserved_more);
+  SUBSIDY_CHECK(all.ok());
+  return *all;
+}
+
+absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money recipient_allocated,
+                                         Money recipient_committed) {
+  const int64_t unpaid = std::max<int64_t>(0, recipient_allocated.fen() - recipient_committed.fen());
+  const Money back = Money::Fen(std::min(allocation.fen(), unpaid));
+  if (back.fen() == 0) {
+    return FailedPrecondition(kNothingToReverse, absl::StrCat("分配 ", entry_id, " 已全部支付或预留，无可冲销 (", entry_id,
+                                                              " is paid or reserved in full: nothing to reverse)"));
+  }
+  return back;
+}
+
 Money Payable(Money allocated_as_of, Money paid_total) {
   return Money::Fen(std::max<int64_t>(0, allocated_as_of.fen() - paid_total.fen()));
 }

@@ -22,6 +22,11 @@ inline constexpr char kEntryBackDated[] = "ENTRY_BACK_DATED";
 absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Money budget_as_of,
                              Money allocated_total, Money amount, Date date);
 
+// What is committed, counting what pending instructions reserve (dual control): of a fund's
+// budget, its allocations plus reserved allocations and budget cuts; of a recipient's
+// allocation, its payments plus reserved payments. Nothing may allocate or pay into a reservation.
+Money Committed(Money posted, Money reserved, Money reserved_more = Money());
+
 // What of a recipient's allocation may be paid on a date: allocated as of it, less paid in all
 // (so that every report as of any date keeps paid ≤ allocated). Never negative.
 Money Payable(Money allocated_as_of, Money paid_total);
@@ -31,6 +36,12 @@ absl::Status CheckPayment(const std::string& fund_id, const std::string& recipie
 // A budget cut never goes below what is allocated, and is never dated before the fund's latest
 // entry (every report as of any date then keeps allocated ≤ budget).
 absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date, const Date* latest_entry);
+
+// Reversing an allocation gives back its unpaid part: at most the allocation, at most what the
+// recipient holds neither paid nor reserved. NOTHING_TO_REVERSE when that is nothing.
+inline constexpr char kNothingToReverse[] = "NOTHING_TO_REVERSE";
+absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money recipient_allocated,
+                                         Money recipient_committed);
 
 // A category the fund's own negative list or the data's list for its purpose holds.
 absl::Status CheckCategory(const std::string& fund_id, const std::string& purpose,

@@ -159,6 +159,36 @@ Money RemainingBudget(const RewardPolicy& policy, Money policy_awarded) {
   return *left;
 }
 
+Money PolicyBudget::Remaining() const {
+  auto left = budget.Minus(awarded);
+  SUBSIDY_CHECK(left.ok());  // both are non-negative int64 分
+  return *left;
+}
+
+PolicyBudget BudgetForYear(const RewardPolicy& policy, std::optional<Money> funds_allocated, Money awarded_in_year,
+                           Money awarded_ever) {
+  if (funds_allocated) return {*funds_allocated, awarded_in_year, true};
+  return {policy.budget, awarded_ever, false};
+}
+
+std::map<std::string, PolicyBudget> BudgetsForYear(const std::vector<RewardPolicy>& policies,
+                                                   const std::map<std::string, Money>& funds_allocated,
+                                                   const std::map<std::string, Money>& awarded_in_year,
+                                                   const std::map<std::string, Money>& awarded_ever) {
+  auto find = [](const std::map<std::string, Money>& m, const std::string& id) -> std::optional<Money> {
+    const auto it = m.find(id);
+    if (it == m.end()) return std::nullopt;
+    return it->second;
+  };
+  std::map<std::string, PolicyBudget> out;
+  for (const auto& p : policies) {
+    const Money in_year = find(awarded_in_year, p.policy_id).value_or(Money());
+    const Money ever = find(awarded_ever, p.policy_id).value_or(Money());
+    out.emplace(p.policy_id, BudgetForYear(p, find(funds_allocated, p.policy_id), in_year, ever));
+  }
+  return out;
+}
+
 absl::Status CheckPaymentDay(const WorkingDayCalendar& calendar, Date payment_date) {
   auto working = calendar.IsWorkingDay(payment_date);
   if (!working.ok()) return working.status();

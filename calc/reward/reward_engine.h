@@ -62,6 +62,32 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
 // What is left of the policy's budget once `policy_awarded` has been awarded.
 Money RemainingBudget(const RewardPolicy& policy, Money policy_awarded);
 
+// The budget a policy's awards of one year are measured against, and what counts against it.
+struct PolicyBudget {
+  Money budget;
+  Money awarded;
+  bool from_funds = false;  // the budget is the funds' allocations for the year
+  // budget − awarded: what an award may still take (below zero when allocations were cut under
+  // what was already awarded).
+  Money Remaining() const;
+};
+
+// The one rule for "which budget applies to a policy in `year`", for the decision and for every
+// figure shown: when funds of budget year `year` allocated to the policy (REWARD_POLICY
+// recipients; `funds_allocated` has a value, even zero), those allocations are its budget and
+// what it awarded in that award year (`awarded_in_year`) counts against them; otherwise the
+// data's budget, against what it awarded in all years (`awarded_ever`).
+PolicyBudget BudgetForYear(const RewardPolicy& policy, std::optional<Money> funds_allocated, Money awarded_in_year,
+                           Money awarded_ever);
+
+// BudgetForYear for every policy, keyed by policy_id, from the ledger's figures keyed the same
+// way: the funds' allocations for the year (a policy absent had none), its awards in the year and
+// in all years (absent: nothing awarded).
+std::map<std::string, PolicyBudget> BudgetsForYear(const std::vector<RewardPolicy>& policies,
+                                                   const std::map<std::string, Money>& funds_allocated,
+                                                   const std::map<std::string, Money>& awarded_in_year,
+                                                   const std::map<std::string, Money>& awarded_ever);
+
 // A payout is late when it is paid after its due date.
 constexpr bool PaidLate(Date due, Date paid) { return paid > due; }
 

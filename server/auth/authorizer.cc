@@ -14,69 +14,51 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "subsidy/data/v1/policy_data.pb.h"
+#include "subsidy/v1/access.pb.h"
+#include "subsidy/v1/admin.pb.h"
+#include "subsidy/v1/approval.pb.h"
+#include "subsidy/v1/education.pb.h"
+#include "subsidy/v1/fund.pb.h"
+#include "subsidy/v1/loan.pb.h"
+#include "subsidy/v1/reward.pb.h"
 
 namespace subsidy::auth {
 namespace {
 
-// What a scoped RPC's request names, which a school (bank) caller must have in its list.
-enum class Scope { kNone, kSchool, kBank };
+// Who may call what, read once from the method option (access) that every RPC of the API
+// declares in its proto (protos/subsidy/v1/access.proto). Health and reflection are open to all
+// (probes and generic tools); anything undeclared is refused.
+Role FromProto(v1::Access::Role r) {
+  switch (r) {
+    case v1::Access::BANK: return Role::kBank;
+    case v1::Access::SCHOOL: return Role::kSchool;
+    case v1::Access::PORTAL: return Role::kPortal;
+    case v1::Access::FINANCE: return Role::kFinance;
+    case v1::Access::ADMIN: return Role::kAdmin;
+    case v1::Access::AUDITOR: return Role::kAuditor;
+    default: break;
+  }
+  std::abort();  // an unknown role in our own protos: a build that must not start
+}
 
-struct MethodRule {
-  const char* method;
-  std::vector<Role> roles;
-  Scope scope;
-};
-
-// Every RPC of the API and who may make it. Health and reflection are open to all (probes and
-// generic tools); anything not listed is refused.
-const std::vector<MethodRule>& Rules() {
-  using enum Role;
-  static const auto* rules = new std::vector<MethodRule>{
-      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", {kBank, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/GetLoanPolicy", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      // Claims: a bank files for its own bank_ids (the stream's bank_id is checked on its first
-      // message); reads of one claim check its bank against the caller's (Caller::MaySeeBank).
-      {"subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaim", {kBank, kAdmin}, Scope::kBank},
-      {"subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaimFile", {kBank, kAdmin}, Scope::kBank},
-      {"subsidy.v1.LoanSubsidyService/UploadLoanSubsidyClaim", {kBank, kAdmin}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/GetLoanSubsidyClaim", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaims", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/ListLoanSubsidyClaimLines", {kBank, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.LoanSubsidyService/ReviewLoanSubsidyClaim", {kFinance}, Scope::kNone},
-      {"subsidy.v1.EducationFundService/SplitGrant", {kSchool, kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.EducationFundService/ComputeEducationEntitlement", {kSchool, kFinance, kAdmin}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/GetFundPriority", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/GetSpendingProgress", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/AllocateFunds", {kSchool, kAdmin}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/RecordExpenditure", {kSchool, kAdmin}, Scope::kSchool},
-      {"subsidy.v1.EducationFundService/ListExpenditureCategories", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/ListRewardPolicies", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/SubmitDetermination", {kPortal, kAdmin}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/GetPayout", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/ListPayouts", {kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/RunDisbursement", {kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.RewardPayoutService/GetPaymentFile", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.AdminService/GetDataStatus", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.AdminService/ReloadData", {kAdmin}, Scope::kNone},
-      {"subsidy.v1.AdminService/ListAuditEvents", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.AdminService/GetCaller", {kBank, kSchool, kPortal, kFinance, kAdmin, kAuditor}, Scope::kNone},
-      // Corrections: a school reverses its own expenditures (checked on the expenditure's school).
-      {"subsidy.v1.EducationFundService/ReverseExpenditure", {kSchool, kAdmin}, Scope::kNone},
-      {"subsidy.v1.EducationFundService/ListSchoolLedger", {kSchool, kFinance, kAdmin, kAuditor}, Scope::kSchool},
-      {"subsidy.v1.RewardPayoutService/CancelPayout", {kFinance, kAdmin}, Scope::kNone},
-      // Funds: finance and admin write; the auditor reads everything and writes nothing.
-      {"subsidy.v1.FundService/CreateFund", {kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.FundService/AdjustFundBudget", {kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.FundService/AllocateFund", {kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.FundService/RecordFundPayment", {kFinance, kAdmin}, Scope::kNone},
-      {"subsidy.v1.FundService/GetFund", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.FundService/ListFunds", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.FundService/GetExecutionReport", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-      {"subsidy.v1.FundService/ListFundAlerts", {kFinance, kAdmin, kAuditor}, Scope::kNone},
-  };
+const absl::flat_hash_map<std::string, MethodAccess>& Rules() {
+  static const auto* rules = [] {
+    auto* out = new absl::flat_hash_map<std::string, MethodAccess>();
+    for (const auto* service : ApiServices()) {
+      for (int i = 0; i < service->method_count(); ++i) {
+        const auto* m = service->method(i);
+        const std::string name = absl::StrCat(service->full_name(), "/", m->name());
+        if (!m->options().HasExtension(v1::access)) continue;  // refused to all (a test names it)
+        const v1::Access& a = m->options().GetExtension(v1::access);
+        MethodAccess rule{name, {}, MethodAccess::Scope::kNone, a.money_movement()};
+        for (int r : a.roles()) rule.roles.insert(FromProto(static_cast<v1::Access::Role>(r)));
+        if (a.scope() == v1::Access::SCHOOL_ID) rule.scope = MethodAccess::Scope::kSchool;
+        if (a.scope() == v1::Access::BANK_ID) rule.scope = MethodAccess::Scope::kBank;
+        out->emplace(name, std::move(rule));
+      }
+    }
+    return out;
+  }();
   return *rules;
 }
 
@@ -215,13 +197,40 @@ bool Caller::MaySeeBank(absl::string_view bank_id) const {
   return roles.count(Role::kBank) && !bank_id.empty() && banks.count(std::string(bank_id));
 }
 
+std::vector<const google::protobuf::ServiceDescriptor*> ApiServices() {
+  // Naming a message of each file links its descriptor in (static libraries drop what nothing names).
+  std::vector<const google::protobuf::ServiceDescriptor*> out;
+  for (const auto* file : {v1::LoanSubsidyRequest::descriptor()->file(), v1::AllocateFundsRequest::descriptor()->file(),
+                           v1::Payout::descriptor()->file(), v1::GetCallerRequest::descriptor()->file(),
+                           v1::Fund::descriptor()->file(), v1::Instruction::descriptor()->file()}) {
+    for (int i = 0; i < file->service_count(); ++i) out.push_back(file->service(i));
+  }
+  return out;
+}
+
+std::string RefusedCaller(const absl::Status& status) {
+  auto payload = status.GetPayload(kCallerPayload);
+  return payload ? std::string(*payload) : std::string();
+}
+
+const MethodAccess* AccessOf(absl::string_view method) {
+  const auto& rules = Rules();
+  auto it = rules.find(method);
+  return it == rules.end() ? nullptr : &it->second;
+}
+
 std::vector<std::string> Authorizer::MethodsFor(const Caller& caller) {
   std::vector<std::string> out;
-  for (const auto& rule : Rules()) {
-    for (Role r : rule.roles) {
-      if (caller.roles.count(r)) {
-        out.push_back(rule.method);
-        break;
+  for (const auto* service : ApiServices()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const std::string name = absl::StrCat(service->full_name(), "/", service->method(i)->name());
+      const MethodAccess* rule = AccessOf(name);
+      if (rule == nullptr) continue;
+      for (Role r : rule->roles) {
+        if (caller.roles.count(r)) {
+          out.push_back(name);
+          break;
+        }
       }
     }
   }
@@ -230,16 +239,18 @@ std::vector<std::string> Authorizer::MethodsFor(const Caller& caller) {
 
 bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::string_view scope_id) {
   if (absl::StartsWith(method, "grpc.")) return true;
-  for (const auto& rule : Rules()) {
-    if (method != rule.method) continue;
-    for (Role r : rule.roles) {
-      if (!caller.roles.count(r)) continue;
-      // A school (bank) caller only touches its own schools (banks); other roles are not bound.
-      if (r == Role::kSchool && rule.scope == Scope::kSchool && !caller.schools.count(std::string(scope_id))) continue;
-      if (r == Role::kBank && rule.scope == Scope::kBank && !caller.banks.count(std::string(scope_id))) continue;
-      return true;
+  const MethodAccess* rule = AccessOf(method);
+  if (rule == nullptr) return false;
+  for (Role r : rule->roles) {
+    if (!caller.roles.count(r)) continue;
+    // A school (bank) caller only touches its own schools (banks); other roles are not bound.
+    if (r == Role::kSchool && rule->scope == MethodAccess::Scope::kSchool && !caller.schools.count(std::string(scope_id))) {
+      continue;
     }
-    return false;
+    if (r == Role::kBank && rule->scope == MethodAccess::Scope::kBank && !caller.banks.count(std::string(scope_id))) {
+      continue;
+    }
+    return true;
   }
   return false;
 }
@@ -250,8 +261,11 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Authorize(const Creden
   auto caller = Identify(credentials);
   if (!caller.ok()) return caller.status();
   if (!Allowed(**caller, method, scope_id)) {
-    return absl::PermissionDeniedError(absl::StrCat("caller ", (*caller)->name, " may not call ", method,
-                                                    scope_id.empty() ? "" : absl::StrCat(" for ", scope_id)));
+    absl::Status denied = absl::PermissionDeniedError(absl::StrCat(
+        "caller ", (*caller)->name, " may not call ", method, scope_id.empty() ? "" : absl::StrCat(" for ", scope_id)));
+    // The log line names who was refused (not only where from); the payload never goes on the wire.
+    denied.SetPayload(kCallerPayload, absl::Cord((*caller)->name));
+    return denied;
   }
   return caller;
 }

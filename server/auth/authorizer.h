@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/descriptor.h>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -35,6 +38,24 @@ struct Caller {
   bool MaySeeBank(absl::string_view bank_id) const;
   bool SeesEveryBank() const;
 };
+
+// A refusal of a known caller carries its name under this payload (for the log line).
+inline constexpr char kCallerPayload[] = "subsidy.caller";
+// The caller a refusal names, or "" when it was not known.
+std::string RefusedCaller(const absl::Status& status);
+
+// Who may call one RPC, as its proto declares it (option (subsidy.v1.access)).
+struct MethodAccess {
+  enum class Scope { kNone, kSchool, kBank };
+  std::string method;  // "subsidy.v1.FundService/AllocateFund"
+  std::set<Role> roles;
+  Scope scope = Scope::kNone;  // binds the SCHOOL (BANK) role to the caller's schools (banks)
+  bool money_movement = false;  // dual control: held for a second officer when callers are configured
+};
+// The services of the API, from the linked descriptors.
+std::vector<const google::protobuf::ServiceDescriptor*> ApiServices();
+// The declaration of `method` ("subsidy.v1.FundService/AllocateFund"); nullptr when it has none.
+const MethodAccess* AccessOf(absl::string_view method);
 
 // Hex SHA-256 (OpenSSL's libcrypto, which gRPC's TLS already brings).
 std::string Sha256Hex(absl::string_view data);

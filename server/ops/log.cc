@@ -7,15 +7,19 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "ids/ids.h"
 
 namespace subsidy::ops {
 namespace {
@@ -144,12 +148,91 @@ std::string MaskUscc(absl::string_view uscc) {
   return absl::StrCat(uscc.substr(0, 8), std::string(uscc.size() - 10, '*'), uscc.substr(uscc.size() - 2));
 }
 
+namespace {
+constexpr size_t kIdLength = 18;  // a USCC's and a citizen ID's
+
+bool Digits(absl::string_view s) { return std::all_of(s.begin(), s.end(), absl::ascii_isdigit); }
+// GB 32100's characters, either case: digits and letters except I, O, S, V and Z.
+bool UsccChar(char c) {
+  c = absl::ascii_toupper(static_cast<unsigned char>(c));
+  return absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
+         (c >= 'A' && c <= 'Y' && c != 'I' && c != 'O' && c != 'S' && c != 'V');
+}
+// 18 such characters, the 3rd to 8th (the region code) digits. Citizen IDs read so too.
+bool UsccShaped(absl::string_view t) {
+  return t.size() == kIdLength && std::all_of(t.begin(), t.end(), UsccChar) && Digits(t.substr(2, 6));
+}
+// 17 digits and a digit or X.
+bool CitizenShaped(absl::string_view t) {
+  return t.size() == kIdLength && Digits(t.substr(0, 17)) && (absl::ascii_isdigit(t[17]) || t[17] == 'X' || t[17] == 'x');
+}
+std::string MaskedId(absl::string_view id) { return CitizenShaped(id) ? std::string(kIdLength, '*') : MaskUscc(id); }
+
+// The masked text, or nothing when there is nothing to mask (the common case: no copy).
+std::optional<std::string> MaskedText(absl::string_view text) {
+  std::optional<std::string> out;
+  if (text.size() < kIdLength) return out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && absl::ascii_isalnum(static_cast<unsigned char>(text[end]))) ++end;
+    const absl::string_view run = text.substr(i, end - i);
+    const auto mask = [&](size_t at) {
+      if (!out) out = std::string(text);
+      out->replace(i + at, kIdLength, MaskedId(run.substr(at, kIdLength)));
+    };
+    if (run.size() == kIdLength) {
+      if (UsccShaped(run)) mask(0);
+    } else if (run.size() > kIdLength) {
+      for (size_t at = 0; at + kIdLength <= run.size();) {
+        const absl::string_view w = run.substr(at, kIdLength);
+        if (UsccShaped(w) && (ValidateUscc(w).ok() || ValidateCitizenId(w).ok())) {
+          mask(at);
+          at += kIdLength;
+        } else {
+          ++at;
+        }
+      }
+    }
+    i = end;
+  }
+  return out;
+}
+}  // namespace
+
+std::string MaskPersonalData(absl::string_view text) {
+  auto masked = MaskedText(text);
+  return masked ? *std::move(masked) : std::string(text);
+}
+
+std::string MaskAccount(absl::string_view account) {
+  const auto separator = [](char c) { return c == ' ' || c == '-'; };
+  std::string out(account);
+  const auto characters = std::count_if(account.begin(), account.end(), [&](char c) { return !separator(c); });
+  int keep = characters > 4 ? 4 : 0;
+  for (size_t i = out.size(); i-- > 0;) {
+    if (separator(out[i])) continue;
+    if (keep > 0) {
+      --keep;
+      continue;
+    }
+    out[i] = '*';
+  }
+  return out;
+}
+
 LogLine::LogLine(absl::string_view event) {
   body_.reserve(256);  // one allocation for a typical line
   absl::StrAppend(&body_, ",\"event\":\"", JsonEscape(event), "\"");
 }
 
 LogLine& LogLine::Str(absl::string_view key, absl::string_view value) {
+  const std::optional<std::string> masked = MaskedText(value);
+  if (masked) value = *masked;
   bool plain = true;
   for (unsigned char c : value) plain &= c >= 0x20 && c != '"' && c != '\\';
   absl::StrAppend(&body_, ",\"", key, "\":\"", plain ? value : absl::string_view(JsonEscape(value)), "\"");

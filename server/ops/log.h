@@ -1,5 +1,6 @@
 // Structured logs: one JSON object per line on stderr, written with a single write(2) so lines
-// from several threads never interleave. No personal data: USCCs are logged masked.
+// from several threads never interleave. No personal data: USCCs are logged masked, citizen IDs
+// not at all (MaskPersonalData, applied to every string value).
 #pragma once
 
 #include <cstdint>
@@ -42,5 +43,18 @@ std::string JsonEscape(absl::string_view s);
 const char* StatusCodeName(int code);
 // "91440300********16": enough to tell records apart, not enough to identify the firm.
 std::string MaskUscc(absl::string_view uscc);
+
+// `text` with every identifier of a firm or a person in it masked; every string a LogLine
+// carries passes through it. An 18-character token (letters and digits between other
+// characters) that reads as a USCC — GB 32100's characters, either case, the 3rd to 8th (the
+// region code) digits — is shown as MaskUscc shows it; one that reads as a citizen ID (17 digits
+// and a digit or X) is starred whole (citizen IDs are never logged). Inside a longer run of
+// letters and digits (a request_id such as "DET91350100M000100Y43"), any 18 characters that are a
+// valid USCC or citizen ID (check character) are masked the same way. Nothing else changes.
+std::string MaskPersonalData(absl::string_view text);
+
+// "************1234": a payee's bank account by its last 4 characters only (every other letter
+// or digit starred, separators kept); an account of 4 letters and digits or fewer is starred whole.
+std::string MaskAccount(absl::string_view account);
 
 }  // namespace subsidy::ops

@@ -146,11 +146,16 @@ void Metrics::Refresh(const Sources& from) {
     }
     for (const auto& [status, fen] : fen_by_status) payout_fen_.Add({{"status", status}}).Set(Sample(fen));
   }
-  if (auto awarded = from.storage->AwardedByPolicy(); awarded.ok()) {
-    for (const auto& p : data->rewards().policies) {
-      const auto it = awarded->find(p.policy_id);
-      remaining_budget_.Add({{"policy_id", p.policy_id}})
-          .Set(Sample(reward::RemainingBudget(p, it == awarded->end() ? Money() : it->second)));
+  // The remaining budget for this year, as ListRewardPolicies shows it and SubmitDetermination
+  // enforces it (reward::BudgetForYear).
+  const int year = from.clock->TodayInChina().year();
+  auto awarded = from.storage->AwardedByPolicy();
+  auto awarded_in_year = from.storage->AwardedByPolicyInYear(year);
+  auto funded = from.storage->AllocatedByRecipient("REWARD_POLICY", year);
+  if (awarded.ok() && awarded_in_year.ok() && funded.ok()) {
+    for (const auto& [policy_id, budget] :
+         reward::BudgetsForYear(data->rewards().policies, *funded, *awarded_in_year, *awarded)) {
+      remaining_budget_.Add({{"policy_id", policy_id}}).Set(Sample(budget.Remaining()));
     }
   }
   if (auto totals = from.storage->Totals(); totals.ok()) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/dual_control.h"
 #include "services/executor.h"
 #include "services/service_context.h"
 #include "services/status_mapping.h"
@@ -139,6 +140,7 @@ class Call {
         data_(owned_ ? owned_.get() : &ctx.policy->Current()) {}
 
   const std::string& caller() const { return admission_.caller->name; }
+  const ServiceContext& context() const { return ctx_; }
   const auth::Caller& who() const { return *admission_.caller; }
   std::shared_ptr<const auth::Caller> who_shared() const { return admission_.caller; }
   // The call's snapshot, kept alive by whoever holds the pointer.
@@ -152,15 +154,45 @@ class Call {
   ops::DataReloader& reloader() const { return *ctx_.reloader; }
 
   // Runs `decide(tx)` (which returns the response message) as one idempotent transaction keyed
-  // by the request's request_id; a replay answers the stored response.
+  // by the request's request_id; a replay answers the stored response. A money movement made by a
+  // person under dual control is not posted: `decide` runs as a trial (undone) to learn what it
+  // would move, that is reserved, and an instruction waits for a second officer (dual_control.h).
+  // Inside an approval, `decide` posts in the approver's transaction.
   template <class Req, class Resp, class Fn>
   absl::Status Mutate(const Req& request, std::vector<std::string> lock_keys, Fn&& decide, Resp* response) {
+    if (inside_ != nullptr) {
+      absl::StatusOr<Resp> out = decide(*inside_);
+      if (!out.ok()) return out.status();
+      *response = std::move(*out);
+      MarkApproval(response, inside_instruction_, v1::Instruction::POSTED);
+      return absl::OkStatus();
+    }
+    const bool movement = IsMoneyMovement(method_.full_name);
+    const bool may_hold = movement && HoldsForApproval(ctx_);
     bool replayed = false;
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor(method_.short_name(), request, exchange_->deadline(), std::move(lock_keys)),
         [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+          std::vector<storage::FundEntry> captured;
+          if (may_hold) {
+            if (auto s = tx.BeginTrial(&captured); !s.ok()) return s;
+          }
           absl::StatusOr<Resp> out = decide(tx);
+          if (may_hold) {
+            auto undone = tx.UndoTrial();
+            if (!out.ok()) return out.status();
+            if (!undone.ok()) return undone;
+            auto held = Hold(tx, ctx_, method_.full_name, caller(), request.request_id(), request, *out, captured);
+            if (!held.ok()) return held.status();
+            if (!held->empty()) {
+              Resp pending;
+              MarkApproval(&pending, *held, v1::Instruction::PENDING_APPROVAL);
+              return pending.SerializeAsString();
+            }
+            out = decide(tx);  // under the threshold: posted at once
+          }
           if (!out.ok()) return out.status();
+          if (movement) MarkApproval(&*out, "", v1::Instruction::POSTED);
           return out->SerializeAsString();
         },
         &replayed);
@@ -169,6 +201,13 @@ class Call {
     if (!response->ParseFromString(*stored)) return absl::DataLossError("a stored response does not parse");
     return absl::OkStatus();
   }
+
+  // Posts an approved instruction in the approver's transaction (ApproveInstruction).
+  void PostInside(storage::LedgerTx* tx, std::string instruction_id) {
+    inside_ = tx;
+    inside_instruction_ = std::move(instruction_id);
+  }
+  bool posting_approved() const { return inside_ != nullptr; }
 
   // One line of the audit trail for this call, inside its transaction.
   absl::Status Audit(storage::LedgerTx& tx, const std::string& request_id, std::string entity_id, std::string result,
@@ -184,6 +223,8 @@ class Call {
   Admission admission_;
   std::shared_ptr<const PolicyData> owned_;
   const PolicyData* data_;
+  storage::LedgerTx* inside_ = nullptr;  // an approval's transaction, when posting one
+  std::string inside_instruction_;
 };
 
 // Records a finished call (metrics, the log line), then finishes its exchange.
@@ -223,7 +264,8 @@ void Dispatch(const ServiceContext& ctx, Exchange* exchange, const Method& metho
   // Who is calling is settled first: an unknown caller learns nothing about its request.
   auto admission = Admit(ctx, *exchange, method.full_name, scope);
   if (!admission.ok()) {
-    end.caller = exchange->peer();
+    end.caller = auth::RefusedCaller(admission.status());
+    if (end.caller.empty()) end.caller = exchange->peer();
     return end(admission.status(), Resp::default_instance());
   }
   end.caller = admission->caller->name;
@@ -295,11 +337,27 @@ grpc::ServerUnaryReactor* Serve(const ServiceContext& ctx, grpc::CallbackServerC
 struct UnaryRoute {
   Method method;
   void (*serve)(const ServiceContext& ctx, const Method& method, Exchange* exchange, absl::string_view request);
+  absl::StatusOr<std::string> (*post_approved)(const ServiceContext& ctx, const Method& method, storage::LedgerTx& tx,
+                                               std::shared_ptr<const auth::Caller> maker, absl::string_view request,
+                                               const std::string& instruction_id);
 };
 bool RegisterUnary(UnaryRoute route);
 // nullptr for a name that is no unary RPC ("subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy").
 const UnaryRoute* FindUnary(absl::string_view full_name);
 std::vector<const UnaryRoute*> UnaryRoutes();
+
+// The exchange of a movement posted inside an approval: nothing goes back to a transport.
+class InsideExchange final : public Exchange {
+ public:
+  std::chrono::system_clock::time_point deadline() const override { return std::chrono::system_clock::time_point::max(); }
+  void NoteReplay() override {}
+  absl::StatusOr<std::shared_ptr<const auth::Caller>> Authorize(const auth::Authorizer&, absl::string_view,
+                                                                absl::string_view) const override {
+    return absl::InternalError("a posting inside an approval is not admitted again");
+  }
+  std::string peer() const override { return "approval"; }
+  void Finish(const absl::Status&, const google::protobuf::Message&) override {}
+};
 
 template <auto handler>
 struct DirectRoute;
@@ -307,6 +365,20 @@ template <class Req, class Resp, absl::Status (*handler)(Call&, const Req&, Resp
 struct DirectRoute<handler> {
   static void Serve(const ServiceContext& ctx, const Method& method, Exchange* exchange, absl::string_view request) {
     Dispatch<Req, Resp>(ctx, exchange, method, request, handler);
+  }
+  // Runs the handler on the maker's stored request, as the maker, in the approver's transaction;
+  // returns its response.
+  static absl::StatusOr<std::string> PostApproved(const ServiceContext& ctx, const Method& method,
+                                                  storage::LedgerTx& tx, std::shared_ptr<const auth::Caller> maker,
+                                                  absl::string_view request, const std::string& instruction_id) {
+    Req req;
+    if (!req.ParseFromString(std::string(request))) return absl::DataLossError("a stored instruction does not parse");
+    InsideExchange exchange;
+    Call call(ctx, &exchange, method, Admission{std::move(maker), nullptr});
+    call.PostInside(&tx, instruction_id);
+    Resp resp;
+    if (auto s = handler(call, req, &resp); !s.ok()) return s;
+    return resp.SerializeAsString();
   }
 };
 
@@ -327,4 +399,5 @@ struct DirectRoute<handler> {
     return ::subsidy::service::Serve(ctx_, context, k##Impl##Rpc, request, response, &handlers::Rpc);   \
   }                                                                                                      \
   [[maybe_unused]] static const bool k##Impl##Rpc##Registered = ::subsidy::service::RegisterUnary(       \
-      {k##Impl##Rpc, &::subsidy::service::DirectRoute<&handlers::Rpc>::Serve});
+      {k##Impl##Rpc, &::subsidy::service::DirectRoute<&handlers::Rpc>::Serve,                           \
+       &::subsidy::service::DirectRoute<&handlers::Rpc>::PostApproved});

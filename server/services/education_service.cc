@@ -20,6 +20,8 @@ std::optional<FundSource> FromProto(v1::FundSource s) {
     case v1::CENTRAL_DIRECT: return FundSource::kCentralDirect;
     case v1::MUNICIPAL: return FundSource::kMunicipal;
     case v1::DISTRICT: return FundSource::kDistrict;
+    case v1::COUNTY: return FundSource::kCounty;
+    case v1::PROVINCIAL: return FundSource::kProvincial;
     default: return std::nullopt;
   }
 }
@@ -35,6 +37,8 @@ v1::FundSource ToProto(FundSource s) {
     case FundSource::kCentralDirect: return v1::CENTRAL_DIRECT;
     case FundSource::kMunicipal: return v1::MUNICIPAL;
     case FundSource::kDistrict: return v1::DISTRICT;
+    case FundSource::kCounty: return v1::COUNTY;
+    case FundSource::kProvincial: return v1::PROVINCIAL;
   }
   return v1::FUND_SOURCE_UNSPECIFIED;
 }
@@ -128,7 +132,7 @@ absl::Status GetFundPriority(Call& call, const v1::GetFundPriorityRequest& reque
 absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, v1::FundBalance* response) {
   if (auto s = ValidateSchoolId(call, request.school_id()); !s.ok()) return s;
   auto source = FromProto(request.source());
-  if (!source) return InvalidField("source", "must be CENTRAL_DIRECT, MUNICIPAL or DISTRICT");
+  if (!source) return InvalidField("source", "must be CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY");
   if (auto s = ValidateAmount(request.amount_fen()); !s.ok()) return s;
   auto date = ParseDate(request.date(), "date");
   if (!date.ok()) return date.status();
@@ -399,11 +403,31 @@ absl::Status ListSchoolLedger(Call& call, const v1::ListSchoolLedgerRequest& req
   // The page token is the number of entries already served: a school's ledger only grows at its end.
   auto page = ParsePage(request.page_size(), request.page_token());
   if (!page.ok()) return page.status();
-  auto rows = call.storage().ListSchoolLedger(request.school_id(), page->after, page->limit);
+  // The running balances need every line before the page: the ledger is read from its start.
+  auto rows = call.storage().ListSchoolLedger(request.school_id(), 0, static_cast<int>(page->after) + page->limit);
   if (!rows.ok()) return rows.status();
-  const bool more = TrimPage(*page, &*rows);
-  for (const auto& r : *rows) {
+  const bool more = static_cast<int64_t>(rows->size()) == page->after + page->limit;
+  if (more) rows->pop_back();
+  education::RunningBalances balances;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const auto& r = (*rows)[i];
+    std::vector<education::SourceAmount> moved;
+    for (const auto& d : r.draws) moved.push_back({d.source, d.amount});
+    if (r.kind == "ALLOCATION") {
+      if (auto source = education::FundSourceFromName(r.source)) moved.push_back({*source, r.amount});
+    }
+    const auto move = r.kind == "EXPENDITURE" ? education::RunningBalances::Move::kOut
+                                              : education::RunningBalances::Move::kIn;
+    if (!balances.Apply(move, moved)) return absl::InternalError("a school's balance overflows");
+    if (static_cast<int64_t>(i) < page->after) continue;
     auto* e = response->add_entries();
+    e->set_signed_amount_fen(move == education::RunningBalances::Move::kOut ? -r.amount.fen() : r.amount.fen());
+    e->set_balance_fen(balances.total().fen());
+    for (const auto& b : balances.balances()) {
+      auto* sa = e->add_balances();
+      sa->set_source(ToProto(b.source));
+      sa->set_amount_fen(b.amount.fen());
+    }
     e->set_entry_id(r.entry_id);
     e->set_kind(r.kind);
     e->set_date(r.date.ToString());
@@ -414,7 +438,7 @@ absl::Status ListSchoolLedger(Call& call, const v1::ListSchoolLedgerRequest& req
     e->set_request_id(r.request_id);
     e->set_recorded_at(r.recorded_at);
   }
-  if (more) response->set_next_page_token(EncodePageToken(page->after + static_cast<int64_t>(rows->size())));
+  if (more) response->set_next_page_token(EncodePageToken(static_cast<int64_t>(rows->size())));
   return absl::OkStatus();
 }
 

@@ -26,7 +26,8 @@ absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storag
   }
   auto sums = tx.FundSumsAsOf(fund.fund_id, "", a.date);
   if (!sums.ok()) return sums.status();
-  if (auto s = funds::CheckAllocation(fund.fund_id, fund.budget, sums->budget, fund.allocated, a.amount, a.date);
+  const Money committed = funds::Committed(fund.allocated, fund.pending_allocated, fund.pending_cut);
+  if (auto s = funds::CheckAllocation(fund.fund_id, fund.budget, sums->budget, committed, a.amount, a.date);
       !s.ok()) {
     return s;
   }
@@ -41,6 +42,9 @@ absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storag
   e.document_no = a.document_no;
   e.request_id = a.request_id;
   e.created_by = a.caller;
+  // The allocation's 业务追溯识别码: the caller's, or the allocation's own id (known once posted,
+  // so an empty one is named after the entry by the ledger).
+  e.tracking_id = a.tracking_id;
   return tx.PostFundEntry(e);
 }
 
@@ -51,7 +55,7 @@ absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id,
   if (!recipient->has_value()) return Money();
   auto sums = tx.FundSumsAsOf(fund_id, recipient_id, date);
   if (!sums.ok()) return sums.status();
-  return funds::Payable(sums->allocated, (*recipient)->paid);
+  return funds::Payable(sums->allocated, funds::Committed((*recipient)->paid, (*recipient)->pending_paid));
 }
 
 absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
@@ -72,6 +76,19 @@ absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData&
   e.reference = p.reference;
   e.request_id = p.request_id;
   e.created_by = p.caller;
+  e.tracking_id = p.tracking_id;
+  if (e.tracking_id.empty()) {
+    // The money's 业务追溯识别码 follows it from the recipient's allocation.
+    auto first = tx.FirstTrackingId(fund.fund_id, p.recipient_id);
+    if (!first.ok()) return first.status();
+    e.tracking_id = *first;
+  } else {
+    auto known = tx.HasTrackingId(fund.fund_id, p.recipient_id, p.tracking_id);
+    if (!known.ok()) return known.status();
+    if (!*known) {
+      return InvalidField("tracking_id", absl::StrCat("is none of ", p.recipient_id, "'s allocations in ", fund.fund_id));
+    }
+  }
   return tx.PostFundEntry(e);
 }
 

@@ -28,6 +28,7 @@ struct AllocationSpec {
   std::string document_no;
   std::string request_id;
   std::string caller;
+  std::string tracking_id = {};  // "" : the allocation's own id
 };
 // Within the budget as of the date and in all (FUND_BUDGET_EXCEEDED), never before the fund's own
 // date, one kind and region per recipient. Returns the allocation id (FA-…).
@@ -43,6 +44,7 @@ struct PaymentSpec {
   std::string reference;
   std::string request_id;
   std::string caller;
+  std::string tracking_id = {};  // "" : the recipient's first allocation's
 };
 // What of the recipient's allocation may be paid on `date`: allocated as of it, less paid in all.
 absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id, const std::string& recipient_id,

@@ -145,9 +145,17 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
       }
       break;
     }
-    default:
+    default: {
+      // What pending instructions hold on each fund now (已申请未审核), shown apart from the figures.
+      auto pending = storage.PendingByFund();
+      if (!pending.ok()) return pending.status();
+      Money pending_total;
       for (const auto& f : position->funds) {
         auto* row = out->add_rows();
+        if (auto it = pending->find(f.fund.fund_id); it != pending->end()) {
+          row->set_pending_fen(it->second.pending.fen());
+          if (auto s = add(&pending_total, it->second.pending); !s.ok()) return s;
+        }
         FillRow(f.fund.fund_id, f.fund.fund_id, f.budget, f.allocated, f.paid, time_of(f.fund.budget_year), tolerance,
                 row);
         row->set_name(f.fund.name);
@@ -157,6 +165,8 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
         if (!share.ok()) return share.status();
         if (*share) row->set_target_share_percent((*share)->PercentText());
       }
+      out->mutable_total()->set_pending_fen(pending_total.fen());
+    }
   }
   // The total's time progress: the funds' budget year when they share one, else the year of as_of.
   const int year = years.size() == 1 ? *years.begin() : position->as_of.ToYmd().year;

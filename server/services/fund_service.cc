@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "funds/execution.h"
@@ -51,6 +52,68 @@ void FundToProto(const storage::FundRow& f, Money allocated_today, Money paid_to
   out->set_paid_fen(paid_today.fen());
   out->set_remaining_fen(f.budget.fen() - paid_today.fen());
   out->set_created_by(f.created_by);
+  out->set_pending_allocation_fen(f.pending_allocated.fen());
+}
+
+// What pending instructions hold on the fund (已申请未审核).
+void SetPending(const std::map<std::string, storage::Storage::FundPending>& pending, v1::Fund* out) {
+  auto it = pending.find(out->fund_id());
+  if (it == pending.end()) return;
+  out->set_pending_fen(it->second.pending.fen());
+  out->set_pending_payment_fen(it->second.pending_payments.fen());
+}
+
+absl::Status ValidateTrackingId(const std::string& tracking_id) {
+  if (tracking_id.empty()) return absl::OkStatus();
+  if (auto s = ValidateId(tracking_id, "tracking_id"); !s.ok()) return s;
+  // FA-… is an allocation's own id, which tracks it when the caller gives none.
+  if (absl::StartsWith(tracking_id, "FA-")) return InvalidField("tracking_id", "FA-… names allocations: choose another");
+  return absl::OkStatus();
+}
+
+// A payment made for an expenditure, a payout or a claim is corrected where it was made
+// (ReverseExpenditure, …), so that the school's, the policy's or the claim's own record follows.
+bool MadeElsewhere(const storage::FundEntry& e) {
+  return absl::StartsWith(e.reference, "EXP-") || absl::StartsWith(e.reference, "PO-") ||
+         absl::StartsWith(e.reference, "CL-");
+}
+
+v1::FundEntry::Kind KindToProto(storage::FundEntryKind k) {
+  v1::FundEntry::Kind kind = v1::FundEntry::KIND_UNSPECIFIED;
+  v1::FundEntry::Kind_Parse(storage::FundEntryKindName(k), &kind);
+  return kind;
+}
+
+void EntryToProto(const storage::FundEntryRow& r, v1::FundEntry* out) {
+  const storage::FundEntry& e = r.entry;
+  out->set_entry_id(storage::FundEntryIdFor(e.kind, r.id));
+  out->set_fund_id(e.fund_id);
+  out->set_kind(KindToProto(e.kind));
+  out->set_date(e.date.ToString());
+  out->set_amount_fen(e.amount.fen());
+  out->set_recipient_id(e.recipient_id);
+  out->set_document_no(e.document_no);
+  out->set_tracking_id(e.tracking_id);
+  if (e.reverses != 0) {
+    out->set_reverses_entry_id(storage::FundEntryIdFor(e.reverses_kind, e.reverses));
+    out->set_reverses_kind(KindToProto(e.reverses_kind));
+  }
+  // A reversal keeps its reason in reference; adjustments too.
+  if (e.kind == storage::FundEntryKind::kReversal || e.kind == storage::FundEntryKind::kAdjustment) {
+    out->set_reason(e.reference);
+  } else {
+    out->set_reference(e.reference);
+  }
+  out->set_maker(e.created_by);
+  out->set_checker(e.checker);
+  out->set_budget_fen(r.budget_after.fen());
+  out->set_allocated_fen(r.allocated_after.fen());
+  out->set_paid_fen(r.paid_after.fen());
+  out->set_category(e.category);
+  out->set_payee(e.payee);
+  out->set_recorded_at(r.recorded_at);
+  if (r.reversed_by != 0) out->set_reversed_by_entry_id(storage::FundEntryIdFor(storage::FundEntryKind::kReversal, r.reversed_by));
+  out->set_request_id(e.request_id);
 }
 
 namespace handlers {
@@ -147,7 +210,8 @@ absl::Status AdjustFundBudget(Call& call, const v1::AdjustFundBudgetRequest& req
           auto sums = tx.FundSumsAsOf(req.fund_id(), "", *date);
           if (!sums.ok()) return sums.status();
           const Date* latest = sums->latest ? &*sums->latest : nullptr;
-          if (auto s = funds::CheckBudgetCut(*after, fund->allocated, *date, latest); !s.ok()) return s;
+          const Money committed = funds::Committed(fund->allocated, fund->pending_allocated, fund->pending_cut);
+          if (auto s = funds::CheckBudgetCut(*after, committed, *date, latest); !s.ok()) return s;
         }
         storage::FundEntry e;
         e.kind = storage::FundEntryKind::kAdjustment;
@@ -188,6 +252,7 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
   auto date = ParseDate(req.date(), "date");
   if (!date.ok()) return date.status();
   if (auto s = ValidateText(req.document_no(), "document_no", 100, false); !s.ok()) return s;
+  if (auto s = ValidateTrackingId(req.tracking_id()); !s.ok()) return s;
   const std::string kind = v1::FundAllocation::RecipientKind_Name(req.recipient_kind());
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
@@ -197,7 +262,7 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
         const Money amount = Money::Fen(req.amount_fen());
         auto id = AllocateFromFund(tx, *fund,
                                    {req.recipient_id(), kind, req.region_code(), amount, *date, req.document_no(),
-                                    req.request_id(), call.caller()});
+                                    req.request_id(), call.caller(), req.tracking_id()});
         if (!id.ok()) return id.status();
         auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
@@ -217,6 +282,7 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
         a.set_document_no(req.document_no());
         a.set_recipient_allocated_fen((*now)->allocated.fen());
         a.set_recipient_paid_fen((*now)->paid.fen());
+        a.set_tracking_id(req.tracking_id().empty() ? *id : req.tracking_id());
         return a;
       },
       out);
@@ -232,6 +298,9 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
   }
   if (auto s = ValidateText(req.payee(), "payee", 200, false); !s.ok()) return s;
   if (auto s = ValidateText(req.reference(), "reference", 200, false); !s.ok()) return s;
+  if (!req.tracking_id().empty()) {
+    if (auto s = ValidateId(req.tracking_id(), "tracking_id"); !s.ok()) return s;
+  }
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundPayment> {
@@ -240,7 +309,7 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
         const Money amount = Money::Fen(req.amount_fen());
         auto id = PayFromFund(tx, call.data(), *fund,
                               {req.recipient_id(), amount, *date, req.category(), req.payee(), req.reference(),
-                               req.request_id(), call.caller()});
+                               req.request_id(), call.caller(), req.tracking_id()});
         if (!id.ok()) return id.status();
         auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
@@ -260,6 +329,10 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
         p.set_reference(req.reference());
         p.set_recipient_allocated_fen((*now)->allocated.fen());
         p.set_recipient_paid_fen((*now)->paid.fen());
+        auto seq = storage::FundEntrySeqFrom(*id);
+        auto posted = seq ? tx.FundEntryById(*seq) : absl::StatusOr<std::optional<storage::FundEntryRow>>();
+        if (!posted.ok()) return posted.status();
+        if (posted->has_value()) p.set_tracking_id((*posted)->entry.tracking_id);
         return p;
       },
       out);
@@ -280,6 +353,9 @@ absl::Status GetFund(Call& call, const v1::GetFundRequest& req, v1::Fund* out) {
   if (figures->empty()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
   const auto& f = figures->front();
   FundToProto(f.fund, f.allocated, f.paid, out);
+  auto pending = call.storage().PendingByFund();
+  if (!pending.ok()) return pending.status();
+  SetPending(*pending, out);
   return absl::OkStatus();
 }
 
@@ -296,7 +372,12 @@ absl::Status ListFunds(Call& call, const v1::ListFundsRequest& req, v1::ListFund
   for (const auto& r : *rows) ids.push_back(r.fund_id);
   auto figures = FundsToday(call, std::move(ids));
   if (!figures.ok()) return figures.status();
-  for (const auto& fig : *figures) FundToProto(fig.fund, fig.allocated, fig.paid, out->add_funds());  // seq order
+  auto pending = call.storage().PendingByFund();
+  if (!pending.ok()) return pending.status();
+  for (const auto& fig : *figures) {
+    FundToProto(fig.fund, fig.allocated, fig.paid, out->add_funds());  // seq order
+    SetPending(*pending, out->mutable_funds(out->funds_size() - 1));
+  }
   if (more) out->set_next_page_token(EncodePageToken(rows->back().seq));
   return absl::OkStatus();
 }
@@ -340,6 +421,127 @@ absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1
   return absl::OkStatus();
 }
 
+absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req, v1::FundEntry* out) {
+  if (req.entry_id().empty()) return InvalidField("entry_id", "is required");
+  auto seq = storage::FundEntrySeqFrom(req.entry_id());
+  if (!seq) return absl::NotFoundError(absl::StrCat("no fund entry ", req.entry_id()));
+  auto date = ParseDate(req.date(), "date");
+  if (!date.ok()) return date.status();
+  if (auto s = ValidateText(req.reason(), "reason", 1000, true); !s.ok()) return s;
+  std::vector<std::string> locks = {"entry:" + req.entry_id()};
+  return call.Mutate(
+      req, std::move(locks),
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundEntry> {
+        auto found = tx.FundEntryById(*seq);
+        if (!found.ok()) return found.status();
+        // The id's prefix is the entry's kind: FA-3 is no payment.
+        if (!found->has_value() || storage::FundEntryIdFor((*found)->entry.kind, *seq) != req.entry_id()) {
+          return absl::NotFoundError(absl::StrCat("no fund entry ", req.entry_id()));
+        }
+        const storage::FundEntryRow& target = **found;
+        const storage::FundEntry& e = target.entry;
+        if (target.reversed_by != 0) {
+          return FailedPrecondition("ALREADY_REVERSED", absl::StrCat(req.entry_id(), " 已冲销 (is reversed already, by ",
+                                                                    storage::FundEntryIdFor(storage::FundEntryKind::kReversal,
+                                                                                            target.reversed_by),
+                                                                    ")"));
+        }
+        if (e.kind == storage::FundEntryKind::kBudget || e.kind == storage::FundEntryKind::kReversal) {
+          return FailedPrecondition("ENTRY_NOT_REVERSIBLE",
+                                    absl::StrCat(req.entry_id(), " 不可冲销：预算用调整更正，冲销不再冲销 (a ",
+                                                 storage::FundEntryKindName(e.kind),
+                                                 " entry is not reversed: adjust the budget instead)"));
+        }
+        if (MadeElsewhere(e)) {
+          return FailedPrecondition("REVERSE_AT_SOURCE",
+                                    absl::StrCat(req.entry_id(), " 为 ", e.reference, " 所付，请在原业务冲销 (paid for ",
+                                                 e.reference, ": reverse it there)"));
+        }
+        if (*date < e.date) return InvalidField("date", absl::StrCat("before the entry's own date ", e.date.ToString()));
+        auto fund = LockedFund(tx, e.fund_id);
+        if (!fund.ok()) return fund.status();
+        storage::FundEntry r;
+        r.kind = storage::FundEntryKind::kReversal;
+        r.fund_id = e.fund_id;
+        r.recipient_id = e.recipient_id;
+        r.date = *date;
+        r.reference = req.reason();
+        r.request_id = req.request_id();
+        r.created_by = call.caller();
+        r.reverses = *seq;
+        r.reverses_kind = e.kind;
+        r.tracking_id = e.tracking_id;
+        switch (e.kind) {
+          case storage::FundEntryKind::kPayment: r.amount = e.amount; break;
+          case storage::FundEntryKind::kAllocation: {
+            auto recipient = tx.FundRecipient(e.fund_id, e.recipient_id);
+            if (!recipient.ok()) return recipient.status();
+            if (!recipient->has_value()) return absl::InternalError("an allocation without its recipient");
+            auto back = funds::AllocationReversal(req.entry_id(), e.amount, (*recipient)->allocated,
+                                                  funds::Committed((*recipient)->paid, (*recipient)->pending_paid));
+            if (!back.ok()) return back.status();
+            r.amount = *back;
+            break;
+          }
+          default: {  // an adjustment: a rise taken back is a cut, a cut given back a rise
+            const int64_t size = e.amount.fen() < 0 ? -e.amount.fen() : e.amount.fen();
+            r.amount = Money::Fen(size);
+            r.reverses_budget_sign = e.amount.fen() < 0 ? +1 : -1;
+            if (r.reverses_budget_sign < 0) {
+              auto sums = tx.FundSumsAsOf(e.fund_id, "", *date);
+              if (!sums.ok()) return sums.status();
+              const Date* latest = sums->latest ? &*sums->latest : nullptr;
+              const Money committed = funds::Committed(fund->allocated, fund->pending_allocated, fund->pending_cut);
+              if (auto s = funds::CheckBudgetCut(Money::Fen(fund->budget.fen() - size), committed, *date, latest);
+                  !s.ok()) {
+                return s;
+              }
+            }
+          }
+        }
+        auto id = tx.PostFundEntry(r);
+        if (!id.ok()) return id.status();
+        if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
+                                absl::StrCat("reverses ", req.entry_id(), ": ", r.amount.fen(), " fen; ", req.reason()));
+            !s.ok()) {
+          return s;
+        }
+        auto rid = storage::FundEntrySeqFrom(*id);
+        auto rows = rid ? tx.FundEntryById(*rid) : absl::StatusOr<std::optional<storage::FundEntryRow>>();
+        if (!rows.ok()) return rows.status();
+        v1::FundEntry entry;
+        if (rows->has_value()) EntryToProto(**rows, &entry);
+        auto now = LockedFund(tx, e.fund_id);
+        if (!now.ok()) return now.status();
+        entry.set_budget_fen(now->budget.fen());
+        entry.set_allocated_fen(now->allocated.fen());
+        entry.set_paid_fen(now->paid.fen());
+        return entry;
+      },
+      out);
+}
+
+absl::Status ListFundEntries(Call& call, const v1::ListFundEntriesRequest& req, v1::ListFundEntriesResponse* out) {
+  if (auto s = ValidateId(req.fund_id(), "fund_id"); !s.ok()) return s;
+  auto page = ParsePage(req.page_size(), req.page_token());
+  if (!page.ok()) return page.status();
+  auto fund = call.storage().GetFund(req.fund_id());
+  if (!fund.ok()) return fund.status();
+  if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
+  storage::FundEntryFilter f;
+  f.fund_id = req.fund_id();
+  f.tracking_id = req.tracking_id();
+  f.recipient_id = req.recipient_id();
+  f.after_id = page->after;
+  f.limit = page->limit;
+  auto rows = call.storage().ListFundEntries(f);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  for (const auto& r : *rows) EntryToProto(r, out->add_entries());
+  if (more) out->set_next_page_token(EncodePageToken(rows->back().id));
+  return absl::OkStatus();
+}
+
 }  // namespace handlers
 }  // namespace
 
@@ -352,6 +554,8 @@ SUBSIDY_FUND_RPC(GetFund, Runs::kInline)
 SUBSIDY_FUND_RPC(ListFunds, Runs::kInline)
 SUBSIDY_FUND_RPC(GetExecutionReport, Runs::kInline)
 SUBSIDY_FUND_RPC(ListFundAlerts, Runs::kInline)
+SUBSIDY_FUND_RPC(ReverseFundEntry, Runs::kMutation)
+SUBSIDY_FUND_RPC(ListFundEntries, Runs::kInline)
 #undef SUBSIDY_FUND_RPC
 
 }  // namespace subsidy::service

@@ -61,8 +61,17 @@ namespace handlers {
 
 absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&,
                                 v1::ListRewardPoliciesResponse* response) {
+  // Each policy's budget for this year (China Standard Time), the one SubmitDetermination
+  // measures a determination of today against (reward::BudgetForYear).
+  const int year = call.clock().TodayInChina().year();
   auto awarded = call.storage().AwardedByPolicy();
   if (!awarded.ok()) return awarded.status();
+  auto awarded_in_year = call.storage().AwardedByPolicyInYear(year);
+  if (!awarded_in_year.ok()) return awarded_in_year.status();
+  auto funded = call.storage().AllocatedByRecipient("REWARD_POLICY", year);
+  if (!funded.ok()) return funded.status();
+  const auto budgets =
+      reward::BudgetsForYear(call.data().rewards().policies, *funded, *awarded_in_year, *awarded);
   for (const auto& p : call.data().rewards().policies) {
     auto* x = response->add_policies();
     x->set_policy_id(p.policy_id);
@@ -80,9 +89,9 @@ absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&
       tier->set_min_metric(t.min_metric);
       tier->set_amount_fen(t.amount.fen());
     }
-    x->set_budget_fen(p.budget.fen());
-    const auto it = awarded->find(p.policy_id);
-    x->set_remaining_budget_fen(reward::RemainingBudget(p, it == awarded->end() ? Money() : it->second).fen());
+    const reward::PolicyBudget& budget = budgets.at(p.policy_id);
+    x->set_budget_fen(budget.budget.fen());
+    x->set_remaining_budget_fen(budget.Remaining().fen());
     x->set_payout_working_days(p.payout_working_days);
     x->set_repeat_rule(RepeatRuleName(p.repeat_rule));
     x->set_group(p.group);
@@ -114,20 +123,23 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
         if (!history.ok()) return history.status();
         auto awarded = tx.PolicyAwarded(policy->policy_id);  // also locks the policy's budget row
         if (!awarded.ok()) return awarded.status();
-        // Funds' allocations to the policy for the year, when there are any, are its budget for
-        // the year; what it awarded that year is measured against them.
-        RewardPolicy effective = *policy;
+        // The budget for the year is reward::BudgetForYear's (as ListRewardPolicies and the
+        // metric show it): the funds' allocations to the policy for the year, when there are any.
         auto funded = tx.AllocatedToRecipient("REWARD_POLICY", policy->policy_id, date->year());
         if (!funded.ok()) return funded.status();
+        Money awarded_in_year;
         if (funded->has_value()) {
-          effective.budget = **funded;
           auto in_year = tx.PolicyAwardedInYear(policy->policy_id, date->year());
           if (!in_year.ok()) return in_year.status();
-          *awarded = *in_year;
+          awarded_in_year = *in_year;
         }
+        const reward::PolicyBudget budget = reward::BudgetForYear(*policy, *funded, awarded_in_year, *awarded);
+        RewardPolicy effective = *policy;
+        effective.budget = budget.budget;
         std::vector<reward::PriorAward> prior;
         for (const auto& h : *history) prior.push_back({h.policy_id, h.award_group, h.award_year, h.amount});
-        auto decision = reward::Decide(effective, metrics, request.enterprise_uscc(), date->year(), prior, *awarded);
+        auto decision =
+            reward::Decide(effective, metrics, request.enterprise_uscc(), date->year(), prior, budget.awarded);
         if (!decision.ok()) return decision.status();
         storage::PayoutRow row;
         row.request_id = request.request_id();

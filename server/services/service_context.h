@@ -39,6 +39,9 @@ struct ServiceContext {
   std::function<void(const CallRecord&)> observe;  // may be empty
   std::atomic<int>* in_flight = nullptr;            // calls not yet done (for a prompt, clean stop)
   ops::DataReloader* reloader = nullptr;            // AdminService.ReloadData
+  // Dual control (双人复核): a money movement by a person at or above this many 分 waits for a second
+  // finance officer; -1: off (no caller list, so no second person).
+  int64_t dual_control_threshold_fen = -1;
 };
 
 }  // namespace subsidy::service

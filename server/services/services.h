@@ -7,6 +7,7 @@
 #include "services/common.h"
 #include "services/service_context.h"
 #include "subsidy/v1/admin.grpc.pb.h"
+#include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
@@ -47,7 +48,12 @@ using Fund = FundSvc::WithRawCallbackMethod_CreateFund<FundSvc::WithRawCallbackM
     FundSvc::WithRawCallbackMethod_AllocateFund<FundSvc::WithRawCallbackMethod_RecordFundPayment<
         FundSvc::WithRawCallbackMethod_GetFund<FundSvc::WithRawCallbackMethod_ListFunds<
             FundSvc::WithRawCallbackMethod_GetExecutionReport<
-                FundSvc::WithRawCallbackMethod_ListFundAlerts<FundSvc::Service>>>>>>>>;
+                FundSvc::WithRawCallbackMethod_ListFundAlerts<FundSvc::WithRawCallbackMethod_ReverseFundEntry<
+                    FundSvc::WithRawCallbackMethod_ListFundEntries<FundSvc::Service>>>>>>>>>>;
+using ApprovalSvc = v1::ApprovalService;
+using Approval = ApprovalSvc::WithRawCallbackMethod_ListInstructions<ApprovalSvc::WithRawCallbackMethod_GetInstruction<
+    ApprovalSvc::WithRawCallbackMethod_ApproveInstruction<
+        ApprovalSvc::WithRawCallbackMethod_RejectInstruction<ApprovalSvc::Service>>>>;
 }  // namespace raw
 
 class LoanSubsidyServiceImpl final : public raw::Loan {
@@ -123,6 +129,22 @@ class FundServiceImpl final : public raw::Fund {
   SUBSIDY_RAW_UNARY(ListFunds);
   SUBSIDY_RAW_UNARY(GetExecutionReport);
   SUBSIDY_RAW_UNARY(ListFundAlerts);
+  SUBSIDY_RAW_UNARY(ReverseFundEntry);
+  SUBSIDY_RAW_UNARY(ListFundEntries);
+
+ private:
+  ServiceContext ctx_;
+};
+
+// Dual control: the instructions that wait for a second finance officer (approval_service.cc).
+class ApprovalServiceImpl final : public raw::Approval {
+ public:
+  explicit ApprovalServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
+
+  SUBSIDY_RAW_UNARY(ListInstructions);
+  SUBSIDY_RAW_UNARY(GetInstruction);
+  SUBSIDY_RAW_UNARY(ApproveInstruction);
+  SUBSIDY_RAW_UNARY(RejectInstruction);
 
  private:
   ServiceContext ctx_;

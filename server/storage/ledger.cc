@@ -11,6 +11,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "common/status_util.h"
+#include "storage/fund_ledger_sql.h"
+#include "storage/sql_rows.h"
 
 namespace subsidy::storage {
 namespace {
@@ -30,25 +32,6 @@ std::vector<Reason> DecodeReasons(absl::string_view text) {
                    sep == absl::string_view::npos ? std::string() : std::string(rec.substr(sep + 1))});
   }
   return out;
-}
-
-// A stored value that does not parse means the database holds something this binary never wrote.
-absl::Status Corrupt(absl::string_view what, absl::string_view value) {
-  return absl::DataLossError(absl::StrCat("the database holds ", what, " \"", value, "\" that this binary cannot read"));
-}
-
-absl::StatusOr<Date> DateColumn(const SqlRow& row, int col) {
-  const std::string text = row.Text(col);
-  auto d = Date::Parse(text);
-  if (!d.ok()) return Corrupt("a date", text);
-  return *d;
-}
-
-absl::StatusOr<std::optional<Date>> OptionalDateColumn(const SqlRow& row, int col) {
-  if (row.IsNull(col) || row.Text(col).empty()) return std::optional<Date>();
-  auto d = DateColumn(row, col);
-  if (!d.ok()) return d.status();
-  return std::optional<Date>(*d);
 }
 
 absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col) {
@@ -134,21 +117,6 @@ absl::StatusOr<std::vector<FundAccount>> ReadAccounts(SqlSession& s, const std::
                     });
   if (!st.ok()) return st;
   return out;
-}
-
-absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params) {
-  int64_t id = 0;
-  auto found = s.QueryOne(sql, params, [&](const SqlRow& row) { id = row.Int(0); });
-  if (!found.ok()) return found.status();
-  if (!*found) return absl::InternalError("an INSERT … RETURNING returned no row");
-  return id;
-}
-
-// One row changed, or the ledger's own bookkeeping is broken.
-absl::Status ExpectOneRow(const absl::StatusOr<int64_t>& changed, absl::string_view what) {
-  if (!changed.ok()) return changed.status();
-  if (*changed != 1) return absl::InternalError(absl::StrCat(what, ": ", *changed, " rows changed, expected 1"));
-  return absl::OkStatus();
 }
 
 std::string VoucherFor(Date paid, int64_t seq) {
@@ -261,7 +229,10 @@ std::string InsertLinesSql(int rows) {
 
 constexpr char kFundColumns[] =
     "seq, fund_id, name, budget_year, level, purpose, region_code, date, document_no, target_prefixes, "
-    "min_target_share, forbidden_categories, budget_fen, allocated_fen, paid_fen, created_by";
+    "min_target_share, forbidden_categories, budget_fen, allocated_fen, paid_fen, created_by, pending_allocated_fen, "
+    "pending_cut_fen";
+
+constexpr int kFundColumnCount = 18;  // the columns of kFundColumns, which ReadFund reads in order
 
 std::vector<std::string> SplitList(const std::string& text) {
   return absl::StrSplit(text, ',', absl::SkipEmpty());
@@ -287,6 +258,8 @@ absl::StatusOr<FundRow> ReadFund(const SqlRow& q) {
   f.allocated = Money::Fen(q.Int(13));
   f.paid = Money::Fen(q.Int(14));
   f.created_by = q.Text(15);
+  f.pending_allocated = Money::Fen(q.Int(16));
+  f.pending_cut = Money::Fen(q.Int(17));
   return f;
 }
 
@@ -298,17 +271,6 @@ absl::Status ReadFunds(SqlSession& s, absl::string_view sql, absl::Span<const Sq
     out->push_back(std::move(*f));
     return absl::OkStatus();
   });
-}
-
-const char* FundEntryKindName(FundEntryKind k) {
-  switch (k) {
-    case FundEntryKind::kBudget: return "BUDGET";
-    case FundEntryKind::kAdjustment: return "ADJUSTMENT";
-    case FundEntryKind::kAllocation: return "ALLOCATION";
-    case FundEntryKind::kPayment: return "PAYMENT";
-    case FundEntryKind::kReversal: return "REVERSAL";
-  }
-  return "BUDGET";
 }
 
 class SqlLedgerTx final : public LedgerTx {
@@ -593,23 +555,34 @@ class SqlLedgerTx final : public LedgerTx {
     auto id = InsertReturningId(
         s_,
         "INSERT INTO fund_entries (fund_id, kind, recipient_id, amount_fen, date, document_no, category, payee, "
-        "reference, request_id, created_by, created_at, reverses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-        "$12, $13) RETURNING id",
+        "reference, request_id, created_by, created_at, reverses, checker, tracking_id) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         {SqlParam::Text(e.fund_id), SqlParam::Text(FundEntryKindName(e.kind)), SqlParam::Text(e.recipient_id),
          SqlParam::Int(e.amount.fen()), SqlParam::Text(date), SqlParam::Text(e.document_no),
          SqlParam::Text(e.category), SqlParam::Text(e.payee), SqlParam::Text(e.reference),
          SqlParam::Text(e.request_id), SqlParam::Text(e.created_by), SqlParam::Text(now),
-         e.reverses ? SqlParam::Int(e.reverses) : SqlParam::Null()});
+         e.reverses ? SqlParam::Int(e.reverses) : SqlParam::Null(), SqlParam::Text(checker_.empty() ? e.checker : checker_),
+         SqlParam::Text(e.tracking_id)});
     if (!id.ok()) return id.status();
+    if (captured_ != nullptr) captured_->push_back(e);
     const int64_t amount = e.amount.fen();
     int64_t budget = 0, allocated = 0, paid = 0;
-    const char* prefix = "FB-";
     switch (e.kind) {
       case FundEntryKind::kBudget:
       case FundEntryKind::kAdjustment: budget = amount; break;
-      case FundEntryKind::kAllocation: allocated = amount; prefix = "FA-"; break;
-      case FundEntryKind::kPayment: paid = amount; prefix = "FP-"; break;
-      case FundEntryKind::kReversal: paid = -amount; prefix = "FR-"; break;
+      case FundEntryKind::kAllocation: allocated = amount; break;
+      case FundEntryKind::kPayment: paid = amount; break;
+      case FundEntryKind::kReversal:
+        // Back what the reversed entry moved: a payment's money to its allocation, an allocation's
+        // unpaid part to the budget, an adjustment off the budget (the amount is the adjustment's size).
+        switch (e.reverses_kind) {
+          case FundEntryKind::kPayment: paid = -amount; break;
+          case FundEntryKind::kAllocation: allocated = -amount; break;
+          case FundEntryKind::kBudget:
+          case FundEntryKind::kAdjustment: budget = e.reverses_budget_sign * amount; break;
+          case FundEntryKind::kReversal: return absl::InternalError("a reversal is never reversed");
+        }
+        break;
     }
     // The CHECKs on funds make the database refuse allocated > budget and paid > allocated.
     auto moved = s_.Exec(
@@ -633,14 +606,16 @@ class SqlLedgerTx final : public LedgerTx {
           {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Text(e.recipient_kind),
            SqlParam::Text(e.region_code), SqlParam::Int(allocated)});
       if (auto st = ExpectOneRow(recipient, "crediting a fund's recipient"); !st.ok()) return st;
-    } else if (e.kind == FundEntryKind::kPayment || e.kind == FundEntryKind::kReversal) {
-      // The CHECK (paid_fen <= allocated_fen) refuses a payment beyond the recipient's allocation.
+    } else if (paid != 0 || allocated != 0) {
+      // The CHECK (paid_fen <= allocated_fen) refuses a payment beyond the recipient's allocation,
+      // and an allocation's reversal beyond its unpaid part.
       auto recipient = s_.Exec(
-          "UPDATE fund_recipients SET paid_fen = paid_fen + $3 WHERE fund_id = $1 AND recipient_id = $2",
-          {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Int(paid)});
+          "UPDATE fund_recipients SET paid_fen = paid_fen + $3, allocated_fen = allocated_fen + $4 "
+          "WHERE fund_id = $1 AND recipient_id = $2",
+          {SqlParam::Text(e.fund_id), SqlParam::Text(e.recipient_id), SqlParam::Int(paid), SqlParam::Int(allocated)});
       if (auto st = ExpectOneRow(recipient, "paying a fund's recipient"); !st.ok()) return st;
     }
-    if (e.kind != FundEntryKind::kBudget && e.kind != FundEntryKind::kAdjustment) {
+    if (paid != 0 || allocated != 0) {
       auto rday = s_.Exec(
           "INSERT INTO fund_recipient_daily (fund_id, recipient_id, date, allocated_fen, paid_fen) "
           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fund_id, recipient_id, date) DO UPDATE SET "
@@ -650,7 +625,7 @@ class SqlLedgerTx final : public LedgerTx {
            SqlParam::Int(paid)});
       if (auto st = ExpectOneRow(rday, "a recipient's day"); !st.ok()) return st;
     }
-    return absl::StrFormat("%s%08d", prefix, *id);
+    return FundEntryIdFor(e.kind, *id);
   }
 
   absl::StatusOr<std::vector<FundPaymentRow>> FundPaymentsFor(const std::string& recipient_id,
@@ -844,14 +819,45 @@ class SqlLedgerTx final : public LedgerTx {
                                                                 const std::string& recipient_id) override {
     std::optional<FundRecipientRow> out;
     auto found = s_.QueryOne(
-        "SELECT recipient_kind, region_code, allocated_fen, paid_fen FROM fund_recipients "
+        "SELECT recipient_kind, region_code, allocated_fen, paid_fen, pending_paid_fen FROM fund_recipients "
         "WHERE fund_id = $1 AND recipient_id = $2",
         {SqlParam::Text(fund_id), SqlParam::Text(recipient_id)}, [&](const SqlRow& row) {
-          out = FundRecipientRow{fund_id, recipient_id, row.Text(0), row.Text(1), Money::Fen(row.Int(2)),
-                                 Money::Fen(row.Int(3)), std::nullopt};
+          out = FundRecipientRow{fund_id,      recipient_id,           row.Text(0),           row.Text(1),
+                                 Money::Fen(row.Int(2)), Money::Fen(row.Int(3)), std::nullopt, Money::Fen(row.Int(4))};
         });
     if (!found.ok()) return found.status();
     return out;
+  }
+
+  absl::StatusOr<std::optional<FundEntryRow>> FundEntryById(int64_t id) override { return fundsql::EntryById(s_, id); }
+  absl::StatusOr<std::string> FirstTrackingId(const std::string& fund_id, const std::string& recipient_id) override {
+    return fundsql::FirstTrackingId(s_, fund_id, recipient_id);
+  }
+  absl::StatusOr<bool> HasTrackingId(const std::string& fund_id, const std::string& recipient_id,
+                                     const std::string& tracking_id) override {
+    return fundsql::HasTrackingId(s_, fund_id, recipient_id, tracking_id);
+  }
+
+  absl::Status BeginTrial(std::vector<FundEntry>* captured) override {
+    if (auto st = s_.ExecScript("SAVEPOINT trial"); !st.ok()) return st;
+    captured_ = captured;
+    return absl::OkStatus();
+  }
+  absl::Status UndoTrial() override {
+    captured_ = nullptr;
+    return s_.ExecScript("ROLLBACK TO SAVEPOINT trial; RELEASE SAVEPOINT trial");
+  }
+  void SetChecker(std::string checker) override { checker_ = std::move(checker); }
+  absl::Status Reserve(const Reservation& r, int sign) override { return fundsql::Reserve(s_, r, sign); }
+  absl::StatusOr<int64_t> InsertInstruction(const InstructionRow& row) override {
+    return fundsql::InsertInstruction(s_, clock_, row);
+  }
+  absl::StatusOr<std::optional<InstructionRow>> InstructionForUpdate(int64_t seq) override {
+    return fundsql::ReadInstruction(s_, seq, dialect_.LockRowsClause());
+  }
+  absl::Status DecideInstruction(int64_t seq, InstructionState state, const std::string& checker,
+                                 const std::string& reason, const std::string& result_id) override {
+    return fundsql::DecideInstruction(s_, clock_, seq, state, checker, reason, result_id);
   }
 
  private:
@@ -865,6 +871,8 @@ class SqlLedgerTx final : public LedgerTx {
     int64_t accepted = 0, invalid = 0, duplicate = 0;
     Money principal, interest, subsidy;
   };
+  std::vector<FundEntry>* captured_ = nullptr;  // a trial's postings
+  std::string checker_;                         // the approver of what is posted now
   static constexpr int kSettleChunk = 512;
   static constexpr int kKeysPerInsert = 128;
 
@@ -1184,6 +1192,37 @@ absl::StatusOr<std::map<std::string, Money>> Ledger::AwardedByPolicy() {
   return out;
 }
 
+absl::StatusOr<std::map<std::string, Money>> Ledger::AwardedByPolicyInYear(int year) {
+  std::map<std::string, Money> out;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    out.clear();
+    return session.Query("SELECT policy_id, awarded_fen FROM policy_awarded_yearly WHERE award_year = $1",
+                         {SqlParam::Int(year)}, [&](const SqlRow& row) {
+                           out[row.Text(0)] = Money::Fen(row.Int(1));
+                           return absl::OkStatus();
+                         });
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, Money>> Ledger::AllocatedByRecipient(const std::string& recipient_kind, int year) {
+  std::map<std::string, Money> out;
+  auto s = dialect_->Read([&](SqlSession& session) {
+    out.clear();
+    return session.Query(
+        "SELECT r.recipient_id, COALESCE(SUM(r.allocated_fen), 0) FROM fund_recipients r "
+        "JOIN funds f ON f.fund_id = r.fund_id WHERE r.recipient_kind = $1 AND f.budget_year = $2 "
+        "GROUP BY r.recipient_id",
+        {SqlParam::Text(recipient_kind), SqlParam::Int(year)}, [&](const SqlRow& row) {
+          out[row.Text(0)] = Money::Fen(row.Int(1));
+          return absl::OkStatus();
+        });
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::StatusOr<std::vector<Storage::PayoutStat>> Ledger::PayoutStats() {
   std::vector<PayoutStat> out;
   auto s = dialect_->Read([&](SqlSession& session) {
@@ -1456,7 +1495,8 @@ absl::StatusOr<std::vector<FundFigures>> Ledger::FundFiguresAsOf(const FundFilte
     return session.Query(sql, params, [&](const SqlRow& q) -> absl::Status {
       auto fund = ReadFund(q);
       if (!fund.ok()) return fund.status();
-      rows.push_back({std::move(*fund), Money::Fen(q.Int(16)), Money::Fen(q.Int(17)), Money::Fen(q.Int(18))});
+      rows.push_back({std::move(*fund), Money::Fen(q.Int(kFundColumnCount)), Money::Fen(q.Int(kFundColumnCount + 1)),
+                      Money::Fen(q.Int(kFundColumnCount + 2))});
       return absl::OkStatus();
     });
   });
@@ -1523,7 +1563,7 @@ absl::StatusOr<std::vector<SchoolLedgerRow>> Ledger::ListSchoolLedger(const std:
       " UNION ALL SELECT 'REVERSAL', r.id, r.date, '', e.category, e.amount_fen, r.expenditure_id, r.request_id, "
       "  r.created_at, 3 FROM expenditure_reversals r JOIN expenditures e ON e.id = r.expenditure_id "
       "  WHERE r.school_id = $1"
-      ") AS ledger ORDER BY created_at, rank, id LIMIT $2 OFFSET $3";
+      ") AS ledger ORDER BY date, created_at, rank, id LIMIT $2 OFFSET $3";
   std::vector<SchoolLedgerRow> rows;
   auto s = dialect_->Read([&](SqlSession& session) {
     rows.clear();
@@ -1549,6 +1589,25 @@ absl::StatusOr<std::vector<SchoolLedgerRow>> Ledger::ListSchoolLedger(const std:
                          });
   });
   if (!s.ok()) return s;
+  // The draws of the school's expenditures, for the lines that move several sources.
+  std::map<std::string, std::vector<ExpenditureDraw>> draws;
+  s = dialect_->Read([&](SqlSession& session) {
+    draws.clear();
+    return session.Query(
+        "SELECT d.expenditure_id, d.source, d.amount_fen FROM expenditure_draws d JOIN expenditures e "
+        "ON e.id = d.expenditure_id WHERE e.school_id = $1 ORDER BY d.expenditure_id, d.source",
+        {SqlParam::Text(school_id)}, [&](const SqlRow& q) -> absl::Status {
+          auto src = SourceColumn(q, 1);
+          if (!src.ok()) return src.status();
+          draws[absl::StrFormat("EXP-%08d", q.Int(0))].push_back({*src, Money::Fen(q.Int(2))});
+          return absl::OkStatus();
+        });
+  });
+  if (!s.ok()) return s;
+  for (auto& r : rows) {
+    if (r.kind == "EXPENDITURE") r.draws = draws[r.entry_id];
+    if (r.kind == "REVERSAL") r.draws = draws[r.reverses];
+  }
   return rows;
 }
 
@@ -1578,6 +1637,35 @@ absl::StatusOr<std::vector<AuditRow>> Ledger::ListAuditEvents(const AuditFilter&
   });
   if (!s.ok()) return s;
   return rows;
+}
+
+template <class T, class Fn>
+absl::StatusOr<T> Ledger::ReadOne(Fn&& fn) {
+  std::optional<T> out;
+  auto st = dialect_->Read([&](SqlSession& session) -> absl::Status {
+    absl::StatusOr<T> r = fn(session);
+    if (!r.ok()) return r.status();
+    out = std::move(*r);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  return std::move(*out);
+}
+
+absl::StatusOr<std::vector<FundEntryRow>> Ledger::ListFundEntries(const FundEntryFilter& f) {
+  return ReadOne<std::vector<FundEntryRow>>([&](SqlSession& s) { return fundsql::ListEntries(s, f); });
+}
+absl::StatusOr<std::optional<InstructionRow>> Ledger::GetInstruction(int64_t seq) {
+  return ReadOne<std::optional<InstructionRow>>([&](SqlSession& s) { return fundsql::ReadInstruction(s, seq, ""); });
+}
+absl::StatusOr<std::vector<InstructionRow>> Ledger::ListInstructions(const InstructionFilter& f) {
+  return ReadOne<std::vector<InstructionRow>>([&](SqlSession& s) { return fundsql::ListInstructions(s, f); });
+}
+absl::StatusOr<Storage::PendingTotals> Ledger::PendingInstructions(const std::string& fund_id, const std::string& maker) {
+  return ReadOne<PendingTotals>([&](SqlSession& s) { return fundsql::PendingInstructions(s, fund_id, maker); });
+}
+absl::StatusOr<std::map<std::string, Storage::FundPending>> Ledger::PendingByFund() {
+  return ReadOne<std::map<std::string, FundPending>>([&](SqlSession& s) { return fundsql::PendingByFund(s); });
 }
 
 absl::StatusOr<int64_t> Ledger::CountRows(const std::string& table) {

@@ -27,6 +27,9 @@ class Ledger final : public Storage {
   absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& filter) override;
   absl::StatusOr<PayoutTotals> TotalPayouts(const PayoutFilter& filter) override;
   absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() override;
+  absl::StatusOr<std::map<std::string, Money>> AwardedByPolicyInYear(int year) override;
+  absl::StatusOr<std::map<std::string, Money>> AllocatedByRecipient(const std::string& recipient_kind,
+                                                                    int year) override;
   absl::StatusOr<std::vector<PayoutStat>> PayoutStats() override;
   absl::StatusOr<LedgerTotals> Totals() override;
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
@@ -45,6 +48,14 @@ class Ledger final : public Storage {
   absl::StatusOr<std::vector<SchoolLedgerRow>> ListSchoolLedger(const std::string& school_id, int64_t offset,
                                                                 int limit) override;
   absl::StatusOr<std::vector<AuditRow>> ListAuditEvents(const AuditFilter& filter) override;
+  absl::StatusOr<std::vector<FundEntryRow>> ListFundEntries(const FundEntryFilter& filter) override;
+  absl::StatusOr<std::optional<InstructionRow>> GetInstruction(int64_t seq) override;
+  absl::StatusOr<std::vector<InstructionRow>> ListInstructions(const InstructionFilter& filter) override;
+  absl::StatusOr<PendingTotals> PendingInstructions(const std::string& fund_id, const std::string& maker) override;
+  absl::StatusOr<std::map<std::string, FundPending>> PendingByFund() override;
+  // One read on a connection of its own.
+  template <class T, class Fn>
+  absl::StatusOr<T> ReadOne(Fn&& fn);
 
   Dialect& dialect() { return *dialect_; }
 

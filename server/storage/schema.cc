@@ -288,6 +288,57 @@ const std::vector<Migration>& LedgerMigrations() {
                              "(NEW.status = 'REJECTED' AND NEW.reject_reason = 'CANCELLED' AND EXISTS "
                              "(SELECT 1 FROM payout_cancellations WHERE payout_seq = OLD.seq))))",
                              "a scheduled payout is only paid, or cancelled with its cancellation recorded"})}},
+      {"dual control: instructions that reserve money until a second officer posts or rejects them; who "
+       "approved each fund entry and the tracking id that follows its money",
+       {SchemaStep::Sql(R"sql(
+          CREATE TABLE instructions (
+            seq          {{id}},
+            request_id   TEXT NOT NULL UNIQUE,  -- the maker's
+            rpc          TEXT NOT NULL,
+            request      {{bytes}} NOT NULL,    -- the maker's request as it came
+            summary      TEXT NOT NULL,
+            fund_id      TEXT NOT NULL,
+            recipient_id TEXT NOT NULL,
+            subject_id   TEXT NOT NULL,
+            amount_fen   BIGINT NOT NULL CHECK (amount_fen >= 0),
+            reservations TEXT NOT NULL,         -- KIND|fund|recipient|fen;… what it holds while pending
+            maker        TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            state        TEXT NOT NULL CHECK (state IN ('PENDING_APPROVAL', 'POSTED', 'REJECTED')),
+            checker      TEXT NOT NULL DEFAULT '',
+            decided_at   TEXT NOT NULL DEFAULT '',
+            reason       TEXT NOT NULL DEFAULT '',
+            result_id    TEXT NOT NULL DEFAULT '',
+            CHECK (state = 'PENDING_APPROVAL' OR (checker <> '' AND decided_at <> '')),
+            CHECK (state <> 'POSTED' OR checker <> maker));  -- nobody approves their own
+          CREATE INDEX instructions_state ON instructions (state, fund_id);
+          -- One pending instruction at a time on a subject (a claim, an entry, a day's run).
+          CREATE UNIQUE INDEX instructions_pending_subject ON instructions (subject_id)
+            WHERE state = 'PENDING_APPROVAL' AND subject_id <> '';
+          -- What pending instructions hold: nothing may over-commit it.
+          ALTER TABLE funds ADD COLUMN pending_allocated_fen BIGINT NOT NULL DEFAULT 0;
+          ALTER TABLE funds ADD COLUMN pending_cut_fen BIGINT NOT NULL DEFAULT 0;
+          ALTER TABLE fund_recipients ADD COLUMN pending_paid_fen BIGINT NOT NULL DEFAULT 0;
+          ALTER TABLE fund_entries ADD COLUMN checker TEXT NOT NULL DEFAULT '';
+          ALTER TABLE fund_entries ADD COLUMN tracking_id TEXT NOT NULL DEFAULT '';
+          CREATE INDEX fund_entries_fund ON fund_entries (fund_id, id);
+          CREATE INDEX fund_entries_tracking ON fund_entries (tracking_id);
+        )sql"),
+        // Reservations never go negative and never over-commit: allocated + reserved allocations +
+        // reserved cuts ≤ budget; per recipient, paid + reserved payments ≤ allocated.
+        SchemaStep::Trigger({"funds_reservations", "funds", "UPDATE",
+                             "NEW.pending_allocated_fen < 0 OR NEW.pending_cut_fen < 0 OR "
+                             "NEW.allocated_fen + NEW.pending_allocated_fen + NEW.pending_cut_fen > NEW.budget_fen",
+                             "a fund's reservations over-commit its budget"}),
+        SchemaStep::Trigger({"fund_recipients_reservations", "fund_recipients", "UPDATE",
+                             "NEW.pending_paid_fen < 0 OR NEW.paid_fen + NEW.pending_paid_fen > NEW.allocated_fen",
+                             "a recipient's reserved payments over-commit its allocation"}),
+        // A pending instruction is decided once (POSTED or REJECTED); a decided one never changes.
+        SchemaStep::Trigger({"instructions_decided_once", "instructions", "UPDATE",
+                             "OLD.state <> 'PENDING_APPROVAL' OR NEW.state NOT IN ('POSTED', 'REJECTED') OR "
+                             "NEW.maker <> OLD.maker OR NEW.request <> OLD.request OR NEW.amount_fen <> OLD.amount_fen",
+                             "an instruction is decided once and never changed after"}),
+        SchemaStep::Trigger({"instructions_no_delete", "instructions", "DELETE", "", "instructions are never deleted"})}},
   };
   return *kMigrations;
 }

@@ -204,6 +204,9 @@ struct FundRow {
   Money allocated;
   Money paid;
   std::string created_by;
+  // Held by pending instructions (dual control): allocations, and budget cuts.
+  Money pending_allocated;
+  Money pending_cut;
 };
 
 struct FundEntry {
@@ -220,7 +223,79 @@ struct FundEntry {
   std::string reference;
   std::string request_id;
   std::string created_by;
-  int64_t reverses = 0;  // a reversal: the payment entry it undoes
+  int64_t reverses = 0;  // a reversal: the entry it undoes (a payment, an allocation, an adjustment)
+  std::string checker;      // who approved it (dual control), "" when posted at once
+  std::string tracking_id;  // 业务追溯识别码 ("" for budget entries)
+  // A reversal: the kind of the entry it undoes, which decides the figure it moves back.
+  FundEntryKind reverses_kind = FundEntryKind::kPayment;
+  int reverses_budget_sign = -1;  // a budget entry's reversal: −1 takes a rise back, +1 gives a cut back
+};
+
+// A fund entry as stored, with the fund's figures after it (every entry up to it by id).
+struct FundEntryRow {
+  int64_t id = 0;
+  FundEntry entry;
+  std::string recorded_at;
+  int64_t reversed_by = 0;  // the reversal of this entry, 0 when none
+  Money budget_after, allocated_after, paid_after;
+};
+std::string FundEntryIdFor(FundEntryKind kind, int64_t id);  // FB-/FA-/FP-/FR-00000012
+std::optional<int64_t> FundEntrySeqFrom(const std::string& entry_id);
+const char* FundEntryKindName(FundEntryKind k);  // BUDGET, ADJUSTMENT, ALLOCATION, PAYMENT, REVERSAL
+
+struct FundEntryFilter {
+  std::string fund_id;
+  std::string tracking_id;   // "" every
+  std::string recipient_id;  // "" every
+  int64_t after_id = 0;
+  int limit = 50;
+};
+
+// ---- Dual control (双人复核) ------------------------------------------------------------------
+// A money movement made by a person waits as an instruction. While it is pending it holds
+// reservations, which every road respects (the database refuses to over-commit them).
+enum class InstructionState { kPending, kPosted, kRejected };
+const char* InstructionStateName(InstructionState s);  // PENDING_APPROVAL, POSTED, REJECTED
+std::optional<InstructionState> InstructionStateFromName(absl::string_view name);
+inline constexpr char kInstructionAlreadyDecided[] = "INSTRUCTION_ALREADY_DECIDED";
+inline constexpr char kSameCaller[] = "SAME_CALLER";
+
+struct Reservation {
+  enum class Kind { kAllocation, kPayment, kBudgetCut };
+  Kind kind = Kind::kAllocation;
+  std::string fund_id;
+  std::string recipient_id;  // payments
+  Money amount;
+};
+
+struct InstructionRow {
+  int64_t seq = 0;
+  std::string request_id;  // the maker's
+  std::string rpc;         // "AllocateFund"
+  std::string request;     // the maker's request, serialized
+  std::string summary;
+  std::string fund_id;
+  std::string recipient_id;
+  std::string subject_id;  // one pending instruction per subject ("" none)
+  Money amount;
+  std::vector<Reservation> reservations;
+  std::string maker;
+  std::string created_at;
+  InstructionState state = InstructionState::kPending;
+  std::string checker;
+  std::string decided_at;
+  std::string reason;
+  std::string result_id;
+};
+std::string InstructionIdFor(int64_t seq);  // "IN-00000012"
+std::optional<int64_t> InstructionSeqFrom(const std::string& instruction_id);
+
+struct InstructionFilter {
+  std::optional<InstructionState> state;
+  std::string fund_id;
+  std::string maker;
+  int64_t before_seq = 0;  // newest first: rows with seq < before_seq (0: from the newest)
+  int limit = 50;
 };
 
 // A fund payment made for something (an expenditure, a payout, a claim): `reference` names it.
@@ -242,7 +317,8 @@ struct ExpenditureRow {
   bool reversed = false;
 };
 
-// One line of a school's ledger: an allocation, an expenditure or a reversal, in recording order.
+// One line of a school's ledger: an allocation, an expenditure or a reversal; by date, then in
+// recording order.
 struct SchoolLedgerRow {
   std::string kind;  // ALLOCATION, EXPENDITURE, REVERSAL
   std::string entry_id;
@@ -253,6 +329,7 @@ struct SchoolLedgerRow {
   std::string reverses;  // reversals: the expenditure
   std::string request_id;
   std::string recorded_at;
+  std::vector<ExpenditureDraw> draws;  // expenditures and reversals: per source
 };
 
 struct AuditRow {
@@ -277,6 +354,7 @@ struct FundRecipientRow {
   Money allocated;
   Money paid;
   std::optional<Date> last_movement;  // the latest allocation or payment counted
+  Money pending_paid;  // held by pending instructions
 };
 
 struct FundFilter {
@@ -390,6 +468,27 @@ class LedgerTx {
   // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
   virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                         const std::string& recipient_id) = 0;
+  // A fund entry, for its reversal; none for an unknown id.
+  virtual absl::StatusOr<std::optional<FundEntryRow>> FundEntryById(int64_t id) = 0;
+  // The tracking id of the recipient's first allocation from the fund ("" when none).
+  virtual absl::StatusOr<std::string> FirstTrackingId(const std::string& fund_id, const std::string& recipient_id) = 0;
+  // Whether `tracking_id` is one of the recipient's allocations' in the fund.
+  virtual absl::StatusOr<bool> HasTrackingId(const std::string& fund_id, const std::string& recipient_id,
+                                             const std::string& tracking_id) = 0;
+
+  // Dual control. A trial runs a posting and undoes it (a savepoint), to learn what it would
+  // post; the entries it posts meanwhile are captured.
+  virtual absl::Status BeginTrial(std::vector<FundEntry>* captured) = 0;
+  virtual absl::Status UndoTrial() = 0;
+  // Entries posted from now on name this checker (the approval of an instruction).
+  virtual void SetChecker(std::string checker) = 0;
+  // Holds (sign +1) or releases (−1) a reservation; the database refuses an over-commitment.
+  virtual absl::Status Reserve(const Reservation& r, int sign) = 0;
+  virtual absl::StatusOr<int64_t> InsertInstruction(const InstructionRow& row) = 0;
+  virtual absl::StatusOr<std::optional<InstructionRow>> InstructionForUpdate(int64_t seq) = 0;
+  // PENDING_APPROVAL → POSTED or REJECTED, once (the database refuses a second decision).
+  virtual absl::Status DecideInstruction(int64_t seq, InstructionState state, const std::string& checker,
+                                         const std::string& reason, const std::string& result_id) = 0;
 };
 
 class Storage {
@@ -420,6 +519,13 @@ class Storage {
   virtual absl::StatusOr<PayoutTotals> TotalPayouts(const PayoutFilter& filter) = 0;
   // Awarded so far per policy (for the remaining budgets).
   virtual absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() = 0;
+  // For the budgets of one year (reward::BudgetForYear), every policy at once: what each policy
+  // awarded (SCHEDULED or DISBURSED) in award year `year` (LedgerTx::PolicyAwardedInYear), and
+  // what the funds of budget year `year` allocated to each recipient of `recipient_kind`, in all,
+  // a recipient without an allocation row being absent (LedgerTx::AllocatedToRecipient).
+  virtual absl::StatusOr<std::map<std::string, Money>> AwardedByPolicyInYear(int year) = 0;
+  virtual absl::StatusOr<std::map<std::string, Money>> AllocatedByRecipient(const std::string& recipient_kind,
+                                                                            int year) = 0;
   // For metrics: payouts by status and rejection reason; all schools' ledger totals.
   struct PayoutStat {
     PayoutStatus status;
@@ -454,11 +560,28 @@ class Storage {
   // Payouts that were SCHEDULED and past their due date as of `as_of` (paid later, or not yet).
   virtual absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) = 0;
 
-  // A school's ledger, oldest first, from row `offset` on.
+  // A school's ledger by date (then recording order), from row `offset` on.
   virtual absl::StatusOr<std::vector<SchoolLedgerRow>> ListSchoolLedger(const std::string& school_id, int64_t offset,
                                                                         int limit) = 0;
   // The audit trail, oldest first.
   virtual absl::StatusOr<std::vector<AuditRow>> ListAuditEvents(const AuditFilter& filter) = 0;
+
+  // A fund's ledger (recording order) with its figures after each entry.
+  virtual absl::StatusOr<std::vector<FundEntryRow>> ListFundEntries(const FundEntryFilter& filter) = 0;
+  // Instructions, newest first; the pending ones' count and amount (the filter's fund and maker).
+  virtual absl::StatusOr<std::optional<InstructionRow>> GetInstruction(int64_t seq) = 0;
+  virtual absl::StatusOr<std::vector<InstructionRow>> ListInstructions(const InstructionFilter& filter) = 0;
+  struct PendingTotals {
+    int64_t count = 0;
+    Money amount;
+  };
+  virtual absl::StatusOr<PendingTotals> PendingInstructions(const std::string& fund_id, const std::string& maker) = 0;
+  // Pending amounts per fund (every pending instruction naming it), and reserved payments per fund.
+  struct FundPending {
+    Money pending;
+    Money pending_payments;
+  };
+  virtual absl::StatusOr<std::map<std::string, FundPending>> PendingByFund() = 0;
 
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "common/status_util.h"
@@ -110,14 +111,97 @@ TEST(ProgressPercent, TwoDecimalsHalfUp) {
 
 TEST(SpendingOrder, LongestPrefixWinsWithADefault) {
   const auto& e = Data().education();
-  const std::vector<FundSource> expected = {FundSource::kCentralDirect, FundSource::kMunicipal, FundSource::kDistrict};
+  const std::vector<FundSource> expected = {FundSource::kCentralDirect, FundSource::kProvincial, FundSource::kMunicipal,
+                                            FundSource::kDistrict, FundSource::kCounty};
   EXPECT_EQ(e.SpendingOrderFor("110106-0001"), expected);
   EXPECT_EQ(e.SpendingOrderFor("X"), expected);
   ASSERT_NE(e.FindCategory("TEACHING"), nullptr);
   EXPECT_TRUE(e.FindCategory("STAFF_PAY")->permitted_sources.empty());
   EXPECT_TRUE(e.FindCategory("CAPITAL_CONSTRUCTION")->permitted_sources.empty());
   EXPECT_TRUE(e.FindCategory("DEBT_REPAYMENT")->permitted_sources.empty());
-  EXPECT_EQ(e.FindCategory("REPAIRS")->permitted_sources.size(), 3u);
+  EXPECT_EQ(e.FindCategory("REPAIRS")->permitted_sources.size(), 5u);
+}
+
+TEST(FundSources, CountyAndProvincialAreSourcesByTheirLevelNames) {
+  EXPECT_EQ(std::string(FundSourceName(FundSource::kCounty)), "COUNTY");
+  EXPECT_EQ(std::string(FundSourceName(FundSource::kProvincial)), "PROVINCIAL");
+  for (FundSource s : kAllSources) EXPECT_EQ(FundSourceFromName(FundSourceName(s)), s);
+  EXPECT_EQ(std::size(kAllSources), 5u);
+  EXPECT_EQ(FundSourceFromName("TOWNSHIP"), std::nullopt);
+  // Wherever DISTRICT money may pay, county and provincial money may too.
+  for (const char* code : {"TEACHING", "TRAINING", "LABS", "ACTIVITIES", "UTILITIES", "HEATING", "TRAVEL", "POST",
+                           "EQUIPMENT_AND_BOOKS", "REPAIRS"}) {
+    const auto& permitted = Data().education().FindCategory(code)->permitted_sources;
+    for (FundSource s : {FundSource::kDistrict, FundSource::kCounty, FundSource::kProvincial}) {
+      EXPECT_NE(std::find(permitted.begin(), permitted.end(), s), permitted.end()) << code << " " << FundSourceName(s);
+    }
+  }
+}
+
+TEST(SpendingOrder, ACountyAccountStandsBesideTheDistrictsAfterCentralDirectAndMunicipal) {
+  // The school's ledger lists accounts in any order; the spending order places them.
+  const std::vector<FundPosition> accounts = {{FundSource::kCounty, Money::Fen(70), Money::Fen(0)},
+                                              {FundSource::kMunicipal, Money::Fen(20), Money::Fen(5)},
+                                              {FundSource::kCentralDirect, Money::Fen(10), Money::Fen(0)}};
+  const auto& order = Data().education().SpendingOrderFor("130521-0001");
+  const auto positions = InSpendingOrder(accounts, order);
+  ASSERT_EQ(positions.size(), 5u);
+  EXPECT_EQ(positions[0].source, FundSource::kCentralDirect);
+  EXPECT_EQ(positions[1].source, FundSource::kProvincial);  // no allocation: listed at zero
+  EXPECT_EQ(positions[1].allocated.fen(), 0);
+  EXPECT_EQ(positions[2].source, FundSource::kMunicipal);
+  EXPECT_EQ(positions[3].source, FundSource::kDistrict);
+  EXPECT_EQ(positions[4].source, FundSource::kCounty);
+  EXPECT_EQ(positions[4].balance().fen(), 70);
+  auto d = PlanExpenditure(positions, Data().education().FindCategory("TEACHING")->permitted_sources, Money::Fen(90));
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->size(), 3u);
+  EXPECT_EQ((*d)[0].source, FundSource::kCentralDirect);
+  EXPECT_EQ((*d)[0].amount.fen(), 10);
+  EXPECT_EQ((*d)[1].source, FundSource::kMunicipal);
+  EXPECT_EQ((*d)[1].amount.fen(), 15);
+  EXPECT_EQ((*d)[2].source, FundSource::kCounty);
+  EXPECT_EQ((*d)[2].amount.fen(), 65);
+  // Only county money permitted: the county account alone pays.
+  auto county = PlanExpenditure(positions, {FundSource::kCounty}, Money::Fen(70));
+  ASSERT_TRUE(county.ok());
+  ASSERT_EQ(county->size(), 1u);
+  EXPECT_EQ((*county)[0].source, FundSource::kCounty);
+  EXPECT_EQ(ReasonOf(PlanExpenditure(positions, {FundSource::kCounty}, Money::Fen(71)).status()), kInsufficientFunds);
+}
+
+// Golden: a county school holds 中央直达 1,000,000.00 元 and 县级 3,000,000.00 元; it spends
+// 1,500,000.37 元, then 2,499,999.63 元, then 0.01 元 more than is left.
+TEST(SpendingOrder, GoldenCountySchoolSpendsCentralDirectFirstThenCounty) {
+  const auto& e = Data().education();
+  std::vector<FundPosition> accounts = {{FundSource::kCounty, Money::Fen(300'000'000), Money::Fen(0)},
+                                        {FundSource::kCentralDirect, Money::Fen(100'000'000), Money::Fen(0)}};
+  const auto& permitted = e.FindCategory("EQUIPMENT_AND_BOOKS")->permitted_sources;
+  auto first = PlanExpenditure(InSpendingOrder(accounts, e.SpendingOrderFor("130521-0001")), permitted,
+                               Money::Fen(150'000'037));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].source, FundSource::kCentralDirect);
+  EXPECT_EQ((*first)[0].amount.fen(), 100'000'000);
+  EXPECT_EQ((*first)[1].source, FundSource::kCounty);
+  EXPECT_EQ((*first)[1].amount.fen(), 50'000'037);
+  accounts[0].spent = Money::Fen(50'000'037);
+  accounts[1].spent = Money::Fen(100'000'000);
+  const auto after = InSpendingOrder(accounts, e.SpendingOrderFor("130521-0001"));
+  auto progress = ProgressOf(after);
+  ASSERT_TRUE(progress.ok());
+  EXPECT_EQ(progress->allocated.fen(), 400'000'000);
+  EXPECT_EQ(progress->spent.fen(), 150'000'037);
+  EXPECT_EQ(progress->progress_percent, "37.50");  // 37.5000093 %
+  EXPECT_EQ(progress->sources[0].progress_percent, "100.00");
+  EXPECT_EQ(progress->sources[4].source, FundSource::kCounty);
+  EXPECT_EQ(progress->sources[4].progress_percent, "16.67");  // 50,000,037 ÷ 300,000,000
+  auto second = PlanExpenditure(after, permitted, Money::Fen(249'999'963));
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].source, FundSource::kCounty);
+  EXPECT_EQ((*second)[0].amount.fen(), 249'999'963);
+  EXPECT_EQ(ReasonOf(PlanExpenditure(after, permitted, Money::Fen(249'999'964)).status()), kInsufficientFunds);
 }
 
 TEST(Entitlement, SmallSchoolFloorBoardingLivingAndTextbooksSplitByTier) {

@@ -114,6 +114,64 @@ TEST(Decide, AShortBudgetIsRejectedOrPaidInPartAsThePolicysDataSays) {
   EXPECT_EQ(nothing_left->reasons.at(0).code, kBudgetExhausted);
 }
 
+TEST(BudgetForYear, TheYearsFundAllocationsWhenThereAreAnyElseTheData) {
+  const auto& p = P("YC-DIGITAL-TRANSFORM");  // data budget 1000万
+  // No fund allocated to the policy for the year: the data's budget, against every year's awards.
+  const PolicyBudget data = BudgetForYear(p, std::nullopt, Money::Fen(5 * kWan), Money::Fen(250 * kWan));
+  EXPECT_FALSE(data.from_funds);
+  EXPECT_EQ(data.budget.fen(), 1000 * kWan);
+  EXPECT_EQ(data.awarded.fen(), 250 * kWan);
+  EXPECT_EQ(data.Remaining().fen(), 750 * kWan);
+  // Allocations of 40万: they are the budget, against the year's awards only.
+  const PolicyBudget funded =
+      BudgetForYear(p, Money::Fen(40 * kWan), Money::Fen(30 * kWan + 1), Money::Fen(250 * kWan));
+  EXPECT_TRUE(funded.from_funds);
+  EXPECT_EQ(funded.budget.fen(), 40 * kWan);
+  EXPECT_EQ(funded.awarded.fen(), 30 * kWan + 1);
+  EXPECT_EQ(funded.Remaining().fen(), 10 * kWan - 1);
+  // An allocation row of zero (everything reversed) is still the year's budget: nothing is left.
+  const PolicyBudget zero = BudgetForYear(p, Money(), Money(), Money::Fen(250 * kWan));
+  EXPECT_TRUE(zero.from_funds);
+  EXPECT_EQ(zero.Remaining().fen(), 0);
+  // Allocations cut below what was awarded: the shortfall shows.
+  EXPECT_EQ(BudgetForYear(p, Money::Fen(100), Money::Fen(150), Money()).Remaining().fen(), -50);
+}
+
+TEST(BudgetForYear, EveryPolicyAtOnceFromTheLedgersFigures) {
+  const auto& policies = Data().rewards().policies;
+  const std::map<std::string, Money> funded_in_year = {{"YC-ABOVE-SCALE-ENTRY", Money::Fen(40 * kWan)}};
+  const std::map<std::string, Money> in_year = {{"YC-ABOVE-SCALE-ENTRY", Money::Fen(20 * kWan)},
+                                                {"YC-DIGITAL-TRANSFORM", Money::Fen(7)}};
+  const std::map<std::string, Money> ever = {{"YC-ABOVE-SCALE-ENTRY", Money::Fen(60 * kWan)},
+                                             {"YC-DIGITAL-TRANSFORM", Money::Fen(9)}};
+  const auto budgets = BudgetsForYear(policies, funded_in_year, in_year, ever);
+  ASSERT_EQ(budgets.size(), policies.size());
+  const PolicyBudget& funded = budgets.at("YC-ABOVE-SCALE-ENTRY");
+  EXPECT_TRUE(funded.from_funds);
+  EXPECT_EQ(funded.budget.fen(), 40 * kWan);
+  EXPECT_EQ(funded.Remaining().fen(), 20 * kWan);
+  const PolicyBudget& data = budgets.at("YC-DIGITAL-TRANSFORM");
+  EXPECT_FALSE(data.from_funds);
+  EXPECT_EQ(data.budget.fen(), 1000 * kWan);
+  EXPECT_EQ(data.Remaining().fen(), 1000 * kWan - 9);
+  EXPECT_EQ(budgets.at("YC-FIRST-EQUIPMENT").Remaining(), P("YC-FIRST-EQUIPMENT").budget);
+}
+
+TEST(BudgetForYear, TheDecisionIsMeasuredAgainstIt) {
+  const std::map<std::string, std::string> m = {{"spend_fen", "1000000"}};  // 30 % = 3,000.00 元
+  RewardPolicy p = P("YC-DIGITAL-TRANSFORM");
+  const PolicyBudget budget =
+      BudgetForYear(p, Money::Fen(300'000 + 299'999), Money::Fen(299'999), Money::Fen(900 * kWan));
+  EXPECT_EQ(budget.Remaining().fen(), 300'000);
+  p.budget = budget.budget;
+  auto fits = Decide(p, m, kUscc, 2024, {}, budget.awarded);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_TRUE(fits->scheduled);
+  EXPECT_EQ(fits->amount.fen(), 300'000);
+  auto short_by_one = Decide(p, m, kUscc, 2024, {}, Money::Fen(budget.awarded.fen() + 1));
+  EXPECT_EQ(short_by_one->reasons.at(0).code, kBudgetExhausted);
+}
+
 TEST(Decide, BelowThresholdIsARejectionNotAnError) {
   auto d = Decide(P("YC-OUTPUT-GROWTH"), {{"output_increase_fen", "0"}}, kUscc, 2024, {}, Money());
   ASSERT_TRUE(d.ok());

@@ -12,6 +12,7 @@
 
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
+#include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
@@ -475,7 +476,8 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
   const std::string config = dir.path() + "/callers.textproto";
   std::map<std::string, std::string> tokens;
   for (const auto& [name, roles, banks] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"bank-a", "bank", "BANK-A"}, {"bank-b", "bank", "BANK-B,BANK-B2"}, {"finance-1", "finance", ""}}) {
+           {"bank-a", "bank", "BANK-A"}, {"bank-b", "bank", "BANK-B,BANK-B2"}, {"finance-1", "finance", ""},
+           {"finance-2", "finance", ""}}) {
     std::vector<std::string> args = {"--json", "auth", "add-caller", "--config=" + config, "--name=" + name,
                                      "--roles=" + roles};
     if (!banks.empty()) args.push_back("--banks=" + banks);
@@ -514,6 +516,36 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
   // Only finance reviews.
   EXPECT_EQ(a.Review("ra", ca.claim_id(), true, "2024-09-23", &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(finance.Review("rf", ca.claim_id(), true, "2024-09-23", &out).ok());
+  // The approval waits for a second finance officer (双人复核): not paid yet.
+  ASSERT_EQ(out.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  ASSERT_TRUE(finance.Get(ca.claim_id(), &out).ok());
+  EXPECT_EQ(out.status(), Claim::SUBMITTED);
+  auto approvals = v1::ApprovalService::NewStub((*server)->Channel());
+  v1::ApproveInstructionRequest ok;
+  ok.set_request_id("ok-rf");
+  ok.set_instruction_id(out.instruction_id().empty() ? "" : out.instruction_id());
+  v1::Instruction posted;
+  {
+    // The instruction is the pending one on this claim.
+    v1::ListInstructionsRequest lr;
+    lr.set_state(v1::Instruction::PENDING_APPROVAL);
+    v1::ListInstructionsResponse list;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + tokens["finance-2"]);
+    ASSERT_TRUE(approvals->ListInstructions(&ctx, lr, &list).ok());
+    ASSERT_EQ(list.instructions_size(), 1);
+    EXPECT_EQ(list.instructions(0).subject_id(), "claim:" + ca.claim_id());
+    ok.set_instruction_id(list.instructions(0).instruction_id());
+  }
+  grpc::ClientContext own;
+  own.AddMetadata("authorization", "Bearer " + tokens["finance-1"]);
+  EXPECT_EQ(ReasonOf(approvals->ApproveInstruction(&own, ok, &posted)), "SAME_CALLER");
+  grpc::ClientContext second;
+  second.AddMetadata("authorization", "Bearer " + tokens["finance-2"]);
+  ASSERT_TRUE(approvals->ApproveInstruction(&second, ok, &posted).ok());
+  EXPECT_EQ(posted.result_id(), ca.claim_id());
+  ASSERT_TRUE(finance.Get(ca.claim_id(), &out).ok());
+  EXPECT_EQ(out.status(), Claim::PAID);
   EXPECT_EQ(out.reviewed_by(), "finance-1");
   EXPECT_EQ(out.submitted_by(), "bank-a");
 }

@@ -12,6 +12,8 @@
 #include "golden_cases.pb.h"
 #include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "absl/strings/match.h"
+#include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/postgres_server.h"
@@ -207,7 +209,8 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   const std::string config = dir.path() + "/callers.textproto";
   std::map<std::string, std::string> tokens;
   for (const auto& [name, roles] : std::vector<std::pair<std::string, std::string>>{
-           {"finance-1", "finance"}, {"auditor-1", "auditor"}, {"bank-1", "bank"}, {"school-1", "school"}}) {
+           {"finance-1", "finance"}, {"finance-2", "finance"}, {"auditor-1", "auditor"}, {"bank-1", "bank"},
+           {"school-1", "school"}}) {
     auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=" + roles,
                      "--schools=110106-FT001"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -247,8 +250,22 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   alloc.set_date("2021-02-01");
   v1::FundAllocation allocation;
   EXPECT_EQ(ReasonOf(stub->AllocateFund(as("finance-1").get(), alloc, &allocation)), "FUND_BUDGET_EXCEEDED");
+  // With callers configured a movement waits for a second finance officer (双人复核).
+  auto approvals = v1::ApprovalService::NewStub((*server)->Channel());
+  auto approve = [&](const std::string& instruction_id) {
+    v1::ApproveInstructionRequest r;
+    r.set_request_id("ok-" + instruction_id);
+    r.set_instruction_id(instruction_id);
+    v1::Instruction done;
+    const grpc::Status s = approvals->ApproveInstruction(as("finance-2").get(), r, &done);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(done.state(), v1::Instruction::POSTED);
+    return done;
+  };
   alloc.set_amount_fen(600'000);
   ASSERT_TRUE(stub->AllocateFund(as("finance-1").get(), alloc, &allocation).ok());
+  ASSERT_EQ(allocation.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  approve(allocation.instruction_id());
   alloc.set_request_id("a0");
   alloc.set_date("2020-12-31");  // before the fund
   EXPECT_EQ(stub->AllocateFund(as("finance-1").get(), alloc, &allocation).error_code(),
@@ -282,7 +299,8 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)), "ALLOCATION_EXCEEDED");
   pay.set_date("2021-03-01");
   ASSERT_TRUE(stub->RecordFundPayment(as("finance-1").get(), pay, &payment).ok());
-  EXPECT_EQ(payment.recipient_paid_fen(), 100'000);
+  ASSERT_EQ(payment.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  EXPECT_TRUE(absl::StartsWith(approve(payment.instruction_id()).result_id(), "FP-"));
 
   // The auditor reads everything; a bank reads nothing of funds.
   v1::GetExecutionReportRequest report_req;
@@ -360,6 +378,24 @@ TEST(FundE2e, SchoolAllocationsFromAFundMatchItsLevelAndBudget) {
   get.set_fund_id("CD");
   ASSERT_TRUE(funds->GetFund(Call().get(), get, &fund).ok());
   EXPECT_EQ(fund.allocated_fen(), 0);
+  // A county is the district's peer, not the district: county money is the school's COUNTY source.
+  ASSERT_TRUE(
+      funds->CreateFund(Call().get(), NewFund("CTY", v1::Fund::COUNTY, v1::Fund::EDUCATION, 1000, 2021), &fund).ok());
+  a.set_request_id("a2");
+  a.set_fund_id("CTY");
+  a.set_amount_fen(400);
+  a.set_source(v1::DISTRICT);
+  EXPECT_EQ(ReasonOf(schools->AllocateFunds(Call().get(), a, &balance)), "FUND_SOURCE_MISMATCH");
+  a.set_source(v1::COUNTY);
+  ASSERT_TRUE(schools->AllocateFunds(Call().get(), a, &balance).ok());
+  EXPECT_EQ(balance.source(), v1::COUNTY);
+  EXPECT_EQ(balance.balance_fen(), 400);
+  EXPECT_FALSE(balance.fund_allocation_id().empty());
+  ASSERT_TRUE(schools->GetFundPriority(Call().get(), pr, &priority).ok());
+  ASSERT_EQ(priority.funds_size(), 5);  // every source, in the spending order
+  EXPECT_EQ(priority.funds(0).source(), v1::CENTRAL_DIRECT);
+  EXPECT_EQ(priority.funds(4).source(), v1::COUNTY);
+  EXPECT_EQ(priority.funds(4).balance_fen(), 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FundGoldenE2e, ::testing::Values("sqlite", "postgres"),

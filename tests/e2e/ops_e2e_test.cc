@@ -21,6 +21,7 @@
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/reward.grpc.pb.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -309,6 +310,95 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   // One JSON line per RPC, with the request_id of mutations.
   EXPECT_THAT((*server)->Stderr(), HasSubstr("\"method\":\"subsidy.v1.EducationFundService/AllocateFunds\""));
   EXPECT_THAT((*server)->Stderr(), HasSubstr("\"request_id\":\"m-1\""));
+}
+
+// The budget a reward policy shows (ListRewardPolicies, the metric) is the one its determinations
+// meet: this year's fund allocations to it when there are any, against this year's awards.
+TEST(OpsE2e, ARewardPolicyShowsTheBudgetItsDeterminationsMeet) {
+  TempDir db;
+  auto server = ServerProcess::Start(
+      {.db = db.path() + "/x.db",
+       .extra_args = {"--metrics_listen=127.0.0.1:0", "--metrics_refresh_seconds=1",
+                      "--clock_for_tests=2024-06-03T10:00:00+08:00"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::smatch m;
+  const std::string err = (*server)->Stderr();
+  ASSERT_TRUE(std::regex_search(err, m, std::regex("\"metrics\":\"([0-9.:]+)\""))) << err;
+  const std::string metrics_addr = m[1].str();
+  auto rewards = v1::RewardPayoutService::NewStub((*server)->Channel());
+  auto policy = [&](const std::string& id) {
+    v1::ListRewardPoliciesResponse list;
+    EXPECT_TRUE(rewards->ListRewardPolicies(Call().get(), {}, &list).ok());
+    for (const auto& p : list.policies()) {
+      if (p.policy_id() == id) return p;
+    }
+    ADD_FAILURE() << "no policy " << id;
+    return v1::RewardPolicy();
+  };
+  auto submit = [&](const std::string& rid, int enterprise, const std::string& date) {
+    v1::SubmitDeterminationRequest r;
+    r.set_request_id(rid);
+    r.set_policy_id("YC-ABOVE-SCALE-ENTRY");  // 20万 once ever
+    r.set_enterprise_uscc(TestUscc(enterprise));
+    r.set_enterprise_name("企业");
+    r.set_determination_date(date);
+    v1::Payout out;
+    EXPECT_TRUE(rewards->SubmitDetermination(Call().get(), r, &out).ok()) << rid;
+    return out;
+  };
+  // The gauge shows `wanted` by the next refresh or two.
+  auto gauge_shows = [&](double wanted) {
+    return WaitUntil([&] {
+      const std::string response = HttpGet(metrics_addr, "/metrics");
+      const size_t body = response.find("\r\n\r\n");
+      if (body == std::string::npos) return false;
+      std::string error;
+      const auto samples = ParsePrometheus(response.substr(body + 4), &error);
+      const auto it = samples.find("subsidy_reward_remaining_budget_fen{policy_id=\"YC-ABOVE-SCALE-ENTRY\"}");
+      return error.empty() && it != samples.end() && it->second == wanted;
+    });
+  };
+  // No fund: the data's budget (1亿), less last year's award.
+  ASSERT_EQ(submit("d-2023", 1, "2023-11-01").status(), v1::SCHEDULED);
+  EXPECT_EQ(policy("YC-ABOVE-SCALE-ENTRY").budget_fen(), 10'000'000'000);
+  EXPECT_EQ(policy("YC-ABOVE-SCALE-ENTRY").remaining_budget_fen(), 10'000'000'000 - 20'000'000);
+  EXPECT_TRUE(gauge_shows(9'980'000'000));
+
+  // 40万 allocated for 2024: that is the policy's budget this year, and only 2024's awards count.
+  auto funds = v1::FundService::NewStub((*server)->Channel());
+  v1::Fund fund;
+  ASSERT_TRUE(funds
+                  ->CreateFund(Call().get(),
+                               NewFund("YC-2024-R", v1::Fund::MUNICIPAL, v1::Fund::ENTERPRISE_REWARD, 100'000'000,
+                                       2024, "4205"),
+                               &fund)
+                  .ok());
+  v1::AllocateFundRequest fa;
+  fa.set_request_id("fa-1");
+  fa.set_fund_id("YC-2024-R");
+  fa.set_recipient_kind(v1::FundAllocation::REWARD_POLICY);
+  fa.set_recipient_id("YC-ABOVE-SCALE-ENTRY");
+  fa.set_region_code("4205");
+  fa.set_amount_fen(40'000'000);
+  fa.set_date("2024-01-05");
+  v1::FundAllocation allocation;
+  ASSERT_TRUE(funds->AllocateFund(Call().get(), fa, &allocation).ok());
+  ASSERT_EQ(submit("d-1", 2, "2024-05-06").status(), v1::SCHEDULED);
+  v1::RewardPolicy shown = policy("YC-ABOVE-SCALE-ENTRY");
+  EXPECT_EQ(shown.budget_fen(), 40'000'000);
+  EXPECT_EQ(shown.remaining_budget_fen(), 20'000'000);
+  EXPECT_TRUE(gauge_shows(20'000'000));
+  // What is shown is what is enforced: one more award fits, the next does not.
+  ASSERT_EQ(submit("d-2", 3, "2024-05-07").status(), v1::SCHEDULED);
+  EXPECT_EQ(policy("YC-ABOVE-SCALE-ENTRY").remaining_budget_fen(), 0);
+  const v1::Payout refused = submit("d-3", 4, "2024-05-08");
+  EXPECT_EQ(refused.status(), v1::REJECTED);
+  ASSERT_GE(refused.reasons_size(), 1);
+  EXPECT_EQ(refused.reasons(0).code(), "BUDGET_EXHAUSTED");
+  EXPECT_TRUE(gauge_shows(0));
+  // A policy no fund allocated to keeps the data's budget.
+  EXPECT_EQ(policy("YC-DIGITAL-TRANSFORM").budget_fen(), 1'000'000'000);
+  EXPECT_EQ(policy("YC-DIGITAL-TRANSFORM").remaining_budget_fen(), 1'000'000'000);
 }
 
 }  // namespace

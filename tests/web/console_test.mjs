@@ -1,7 +1,10 @@
 // The console in a real Chromium (Debian's, driven by puppeteer-core; nothing downloads a browser)
 // against a real server seeded with the Fengtai, Changzhou and Yichang scenarios: every page as
 // each role, figures read from the DOM, the charts drawn, a school kept to its own school, a CSV
-// upload that creates a claim, no console errors, a screenshot of each page.
+// upload that creates a claim, dual control (双人复核: a finance maker's allocation pending beside
+// the 资金执行 figures, approved by a second finance officer through the 审批 page with its
+// confirmation, the figures and the fund's ledger after; a rejection with its reason; a claim's
+// approval reviewed the same way), no console errors, a screenshot of each page.
 // Usage: node console_test.mjs BUILD_DIR SOURCE_DIR
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,13 +27,30 @@ function check(ok, what) {
   if (!ok) failures++;
 }
 
+// The scenarios are seeded as the loopback single user (no callers configured: no dual control, every
+// movement posts at once); the same ledger is then served with callers, two of them finance officers
+// (a maker and a checker).
+const seeding = await startServer(build, dir, []);
+try {
+  execFileSync(bin("console-seed"), [`--target=${seeding.grpc}`], { stdio: "inherit" });
+} finally {
+  await seeding.stop();
+}
 const started = await startServer(build, dir, [
-  ["seed", "admin,finance,portal"], ["finance-1", "finance"], ["school-1", "school", ["--schools=110106-FT001"]],
+  ["finance-1", "finance"], ["finance-2", "finance"], ["school-1", "school", ["--schools=110106-FT001"]],
   ["bank-1", "bank", ["--banks=TBS-BANK"]], ["auditor-1", "auditor"]]);
 const { origin, tokens } = started;
 let browser;
 try {
-  execFileSync(bin("console-seed"), [`--target=${started.grpc}`, `--token=${tokens.seed}`], { stdio: "inherit" });
+  // A call as `who` over Connect's JSON (what a maker's own system would send).
+  async function call(who, method, body) {
+    const res = await fetch(`${origin}/subsidy.v1.${method}`, {
+      method: "POST", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1", Authorization: `Bearer ${tokens[who]}` },
+    });
+    const answer = await res.json();
+    return res.ok ? answer : { error: answer };
+  }
 
   browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
@@ -71,7 +91,7 @@ try {
   {
     const { page, t0 } = await open("finance-1", "funds");
     await page.waitForSelector("#f-report[data-loaded] table");
-    check(await nav(page) === "funds,school,rewards,loans", `finance reads every page (${await nav(page)})`);
+    check(await nav(page) === "funds,school,rewards,loans,approvals", `finance reads every page (${await nav(page)})`);
     const interactive = Date.now() - t0;
     console.log(`first page interactive: ${interactive} ms`);
     check(interactive <= 1500, `the first page is interactive in ${interactive} ms (≤ 1500)`);
@@ -105,6 +125,141 @@ try {
     await page.close();
   }
 
+  // 双人复核: finance-1 allocates 12,345,678.90 元 of Xinjiang's fund; it is pending (reserved, shown
+  // beside the figures, not in them) until finance-2 approves it on the 审批 page.
+  {
+    const XJ = "XJ-2021-POVERTY";
+    const made = await call("finance-1", "FundService/AllocateFund", {
+      requestId: "console-test-xj-1", fundId: XJ, recipientKind: "UNIT", recipientId: "KASHGAR", regionCode: "653101",
+      amountFen: "1234567890", date: "2021-06-01", documentNo: "新财预〔2021〕88号", trackingId: "TRK-XJ-0601",
+    });
+    const instruction = made.instructionId ?? "";
+    check(made.approvalState === "PENDING_APPROVAL" && /^IN-/.test(instruction) && !made.allocationId,
+      `a finance maker's allocation is held for a second officer (${JSON.stringify(made)})`);
+    const own = await call("finance-1", "ApprovalService/ApproveInstruction", { requestId: "console-test-self", instructionId: instruction });
+    check(own.error?.code === "permission_denied", `the maker may not approve their own instruction (${JSON.stringify(own.error ?? own)})`);
+
+    // The Xinjiang fund's cells on the 资金执行 page as of 2021-06-30 (region 65: that fund only).
+    const cell = (page, tr, n) => page.$eval(`${tr} td:nth-child(${n})`, (td) => td.textContent);
+    async function xinjiang(page) {
+      await page.waitForSelector("#f-report[data-loaded] table");
+      await setValue(page, "#f-asof", "2021-06-30");
+      await setValue(page, "#f-region", "65");
+      await page.click("#f-apply");
+      await waitText(page, "#f-report", "截至 2021-06-30");
+      const tr = `#f-report tr[data-fund="${XJ}"]`;
+      return {
+        allocated: await cell(page, tr, 5), pending: await cell(page, tr, 7), allocation: await cell(page, tr, 8),
+        totalPending: await cell(page, "#f-report tr.total", 7), headline: await text(page, "#f-headline"),
+      };
+    }
+    const maker = await open("finance-1", "funds");
+    const before = await xinjiang(maker.page);
+    check(before.allocated === "1,100,000,000.00" && before.allocation === "55.00%",
+      `the pending allocation is not in the figures: allocated ${before.allocated}, ${before.allocation}`);
+    check(before.pending === "12,345,678.90" && before.totalPending === "12,345,678.90",
+      `已申请未审核 12,345,678.90 元 in the fund's row and the totals (${before.pending}, ${before.totalPending})`);
+    check(before.headline.includes("已申请未审核 1,234.56789 万元"), `the headline says what is pending (${before.headline})`);
+    check(await maker.page.$eval("#f-chart canvas", (c) => c.width > 0), "the execution chart with its pending series renders");
+    await maker.page.screenshot({ path: join(shots, "funds-pending.png"), fullPage: true });
+
+    // The maker's own instruction waits for someone else: no approve button.
+    await maker.page.goto(`${origin}/#approvals`);
+    const mine = `#a-list tr[data-instruction="${instruction}"]`;
+    await maker.page.waitForSelector(mine);
+    const mineText = await text(maker.page, mine);
+    check(mineText.includes("等待他人复核") && mineText.includes("12,345,678.90") && mineText.includes("finance-1") && mineText.includes(XJ),
+      `the maker sees the instruction waiting for another officer (${mineText})`);
+    check((await maker.page.$$(`${mine} button.approve, ${mine} button.reject`)).length === 0, "the maker is offered no approval of their own");
+    check((await text(maker.page, "#a-summary")).includes("12,345,678.90"), "the pending total on the approvals page");
+    await maker.page.screenshot({ path: join(shots, "approvals-maker.png"), fullPage: true });
+
+    // The second officer: a cancelled confirmation changes nothing; a confirmed one posts it.
+    const checker = await open("finance-2", "approvals");
+    const theirs = `#a-list tr[data-instruction="${instruction}"]`;
+    await checker.page.waitForSelector(`${theirs} button.approve`);
+    check(!(await text(checker.page, theirs)).includes("等待他人复核"), "another finance officer is offered the approval");
+    await checker.page.click(`${theirs} button.approve`);
+    await checker.page.waitForSelector("#confirm-dialog[open]");
+    const asked = await text(checker.page, "#confirm-dialog");
+    check(asked.includes("12,345,678.90") && asked.includes("finance-1") && asked.includes(XJ), `the confirmation names the amount, fund and maker (${asked})`);
+    await checker.page.screenshot({ path: join(shots, "approvals-confirm.png"), fullPage: true });
+    await checker.page.click("#confirm-cancel");
+    await checker.page.waitForFunction(() => !document.querySelector("#confirm-dialog"));
+    check(await checker.page.$(`${theirs} button.approve`) !== null, "a cancelled confirmation leaves the instruction pending");
+    await checker.page.click(`${theirs} button.approve`);
+    await checker.page.waitForSelector("#confirm-dialog[open]");
+    await checker.page.click("#confirm-ok");
+    await checker.page.waitForSelector("#a-done");
+    await checker.page.waitForFunction((q) => !document.querySelector(q), { timeout: 10000 }, theirs);
+    check(true, `finance-2 approves ${instruction} through the page: it leaves the pending list`);
+    await checker.page.select("#a-state", "2");  // POSTED
+    await checker.page.click("#a-apply");
+    const posted = `#a-list tr[data-instruction="${instruction}"][data-state="POSTED"]`;
+    await checker.page.waitForSelector(posted);
+    const history = await checker.page.$eval(posted, (tr) => [...tr.cells].map((c) => c.textContent));
+    check(history[9] === "finance-2" && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(history[10]) && history[6] === "finance-1",
+      `the history names maker, checker and when it was decided (${history.join(" | ")})`);
+    await checker.page.screenshot({ path: join(shots, "approvals-posted.png"), fullPage: true });
+
+    // 资金执行 after: the allocation is in the figures, nothing pending.
+    await checker.page.goto(`${origin}/#funds`);
+    const after = await xinjiang(checker.page);
+    check(after.allocated === "1,112,345,678.90" && after.allocation !== before.allocation,
+      `posted: allocated ${before.allocated} → ${after.allocated}, ${before.allocation} → ${after.allocation}`);
+    check(after.pending === "0.00" && after.totalPending === "0.00", `nothing pending after the approval (${after.pending}, ${after.totalPending})`);
+
+    // The fund's ledger: the entry with its maker and checker and the figures after it; by tracking id.
+    await checker.page.click(`#f-report tr[data-fund="${XJ}"] a.fund-link`);
+    await checker.page.waitForSelector("#f-ledger[data-loaded] table");
+    check((await text(checker.page, "#f-ledger-title")).includes(XJ), "clicking a fund opens its ledger");
+    const entries = await checker.page.$$eval("#f-ledger tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const posting = entries.find((e) => e[5] === "TRK-XJ-0601") ?? [];
+    check(entries.length >= 12, `the ledger lists the fund's entries (${entries.length})`);
+    check(posting[2] === "分配下达" && posting[3] === "12,345,678.90" && posting[4] === "KASHGAR" && posting[6] === "finance-1" &&
+      posting[7] === "finance-2" && posting[9] === "1,112,345,678.90" && posting[0] === "2021-06-01",
+      `the posted allocation in the ledger: maker, checker, allocated after (${posting.join(" | ")})`);
+    await setValue(checker.page, "#f-tracking", "TRK-XJ-0601");
+    await checker.page.click("#f-tracking-apply");
+    await checker.page.waitForSelector("#f-ledger[data-loaded] table");
+    const tracked = await checker.page.$$eval("#f-ledger tbody tr", (trs) => trs.map((tr) => tr.cells[5].textContent));
+    check(tracked.length === 1 && tracked[0] === "TRK-XJ-0601", `filtered by 业务追溯识别码 (${tracked.join(",")})`);
+    await checker.page.screenshot({ path: join(shots, "fund-ledger.png"), fullPage: true });
+
+    // A rejection needs its reason; the reservation goes, the reason stays in the history.
+    const second = await call("finance-1", "FundService/AllocateFund", {
+      requestId: "console-test-xj-2", fundId: XJ, recipientKind: "UNIT", recipientId: "KARAMAY", regionCode: "650203",
+      amountFen: "100000", date: "2021-06-02", documentNo: "新财预〔2021〕89号",
+    });
+    check(second.approvalState === "PENDING_APPROVAL", `a second allocation is pending (${second.instructionId})`);
+    await checker.page.goto(`${origin}/#approvals`);
+    const rejecting = `#a-list tr[data-instruction="${second.instructionId}"]`;
+    await checker.page.waitForSelector(`${rejecting} button.reject`);
+    await checker.page.click(`${rejecting} button.reject`);
+    await checker.page.waitForSelector("#confirm-dialog[open] #confirm-reason");
+    check(await checker.page.$eval("#confirm-ok", (b) => b.disabled), "a rejection cannot be confirmed without a reason");
+    await checker.page.type("#confirm-reason", "文号与附件不符");
+    await checker.page.click("#confirm-ok");
+    await checker.page.waitForFunction((q) => !document.querySelector(q), { timeout: 10000 }, rejecting);
+    await checker.page.select("#a-state", "3");  // REJECTED
+    await checker.page.click("#a-apply");
+    const rejected = `#a-list tr[data-instruction="${second.instructionId}"][data-state="REJECTED"]`;
+    await checker.page.waitForSelector(rejected);
+    const rejectedText = await text(checker.page, rejected);
+    check(rejectedText.includes("文号与附件不符") && rejectedText.includes("finance-2") && rejectedText.includes("已退回"),
+      `the rejection with its reason and checker (${rejectedText})`);
+    await checker.page.close();
+    await maker.page.close();
+
+    // The auditor reads the approvals and decides nothing.
+    const audit = await open("auditor-1", "approvals");
+    await audit.page.select("#a-state", "0");  // every state
+    await audit.page.click("#a-apply");
+    await audit.page.waitForSelector(`#a-list tr[data-instruction="${instruction}"]`);
+    check((await audit.page.$$("#a-list button.approve, #a-list button.reject")).length === 0, "the auditor is offered no approval");
+    await audit.page.close();
+  }
+
   // 学校经费 as the school's own caller; another school is refused.
   {
     const { page } = await open("school-1", "school");
@@ -117,6 +272,14 @@ try {
     check(order.indexOf("中央直达") >= 0 && order.indexOf("中央直达") < order.indexOf("市级"), "the spending order puts central direct funds first");
     await page.waitForSelector("#s-ledger table");
     check((await page.$$("#s-ledger tbody tr")).length > 0, "the school's ledger lists its entries");
+    // In date order as the server sends it: each line's signed movement and the balance after it.
+    const ledger = await page.$$eval("#s-ledger tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const dates = ledger.map((l) => l[0]);
+    check(dates.every((d, i) => i === 0 || dates[i - 1] <= d), `the ledger is in date order (${dates.join(",")})`);
+    check(ledger[0]?.[4] === "+6,000,000.00" && ledger[0]?.[5] === "6,000,000.00", `the first allocation and its balance (${ledger[0]?.join(" | ")})`);
+    const spent = ledger.find((l) => l[4].startsWith("-")) ?? [];
+    check(spent[4] === "-5,000,000.00" && spent[5] === "19,000,000.00" && spent[6].includes("中央直达资金 1,000,000.00"),
+      `the expenditure out and the running balance after it, by source (${spent.join(" | ")})`);
     check(await page.$eval("#s-chart canvas", (c) => c.width > 0), "the balances chart renders");
     await page.screenshot({ path: join(shots, "school.png"), fullPage: true });
     const before = problems.length;
@@ -174,7 +337,7 @@ try {
     // The auditor reads every page and changes nothing.
     const audit = await open("auditor-1", "loans");
     await audit.page.waitForSelector("#l-claims tr[data-claim]");
-    check(await nav(audit.page) === "funds,school,rewards,loans", `the auditor reads every page (${await nav(audit.page)})`);
+    check(await nav(audit.page) === "funds,school,rewards,loans,approvals", `the auditor reads every page (${await nav(audit.page)})`);
     check((await audit.page.$$("#l-claims button.approve, #l-claims button.reject")).length === 0 && await audit.page.$("#u-file") === null,
       "the auditor is offered no approval of the submitted claim and no upload");
     await audit.page.close();
@@ -183,8 +346,25 @@ try {
     check(await review.page.$("#u-file") === null, "finance, which files no claims, is offered no upload");
     await setValue(review.page, "#l-pay-date", "2024-09-23");
     await review.page.click("#l-claims tr[data-claim] button.approve");
+    // Dual control: the approval waits for a second officer; nothing is paid yet.
+    await review.page.waitForSelector("#l-pending");
+    const waiting = await text(review.page, "#l-claims tr[data-claim]");
+    const claimInstruction = ((await text(review.page, "#l-pending")).match(/IN-[0-9A-Za-z-]+/) ?? [""])[0];
+    check(waiting.includes("批准待复核") && waiting.includes(claimInstruction) && !waiting.includes("已拨付") && claimInstruction !== "",
+      `finance-1's approval of the claim waits for review (${waiting})`);
+    check((await review.page.$$("#l-claims tr[data-claim] button.approve")).length === 0, "a claim awaiting review is not offered for approval again");
+    const second = await open("finance-2", "approvals");
+    const claimRow = `#a-list tr[data-instruction="${claimInstruction}"]`;
+    await second.page.waitForSelector(`${claimRow} button.approve`);
+    check((await text(second.page, claimRow)).includes("贴息申报批准"), "the claim's approval is on the approvals page");
+    await second.page.click(`${claimRow} button.approve`);
+    await second.page.waitForSelector("#confirm-dialog[open]");
+    await second.page.click("#confirm-ok");
+    await second.page.waitForFunction((q) => !document.querySelector(q), { timeout: 10000 }, claimRow);
+    await second.page.close();
+    await review.page.click("#l-apply");
     await waitText(review.page, "#l-claims", "已拨付");
-    check(true, "finance approves the claim: it is paid");
+    check(true, "finance-2 approves finance-1's approval: the claim is paid");
     await review.page.screenshot({ path: join(shots, "loans-approved.png"), fullPage: true });
     await review.page.close();
   }

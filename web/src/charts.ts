@@ -14,3 +14,4 @@ export function chart(el: HTMLElement): Chart {
   return c;
 }
 export const PACE_COLOURS: Record<string, string> = { AHEAD: "#2e7d32", BEHIND: "#f9a825", LAGGING: "#c62828" };
+export const PENDING_COLOUR = "#ffcc80";  // 已申请未审核: reserved, not yet allocated or paid

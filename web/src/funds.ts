@@ -1,12 +1,16 @@
-// 资金执行: each fund's allocation and execution progress against time progress (序时进度), the
-// totals, the alerts, CSV export. Paged on the server: a page of rows at a time.
+// 资金执行: each fund's allocation and execution progress against time progress (序时进度), what is
+// applied for and not yet approved (已申请未审核), the totals, the alerts, CSV export; a fund's
+// ledger (every entry with the figures after it, by 业务追溯识别码). Paged on the server.
 import { create } from "@bufbuild/protobuf";
 import {
-  FundService, Fund_Level, Fund_Purpose, FundAlert_Kind, GetExecutionReportRequestSchema,
-  ListFundAlertsRequestSchema, Pace, ReportGrouping, type ExecutionReport, type ExecutionRow,
+  FundEntry_Kind, FundService, Fund_Level, Fund_Purpose, FundAlert_Kind, GetExecutionReportRequestSchema,
+  ListFundAlertsRequestSchema, ListFundEntriesRequestSchema, Pace, ReportGrouping, type ExecutionReport, type ExecutionRow,
+  type FundEntry,
 } from "gen/subsidy/v1/fund_pb.js";
-import { chart, PACE_COLOURS } from "./charts.js";
-import { barLength, client, csvCell, dateInput, download, errorBox, h, Pager, pct, row, t, table, today, wanYuan, yuan } from "./ui.js";
+import { chart, PACE_COLOURS, PENDING_COLOUR } from "./charts.js";
+import {
+  barLength, client, csvCell, dateInput, download, errorBox, h, may, Pager, pct, row, t, table, today, wanYuan, when, yuan,
+} from "./ui.js";
 
 const funds = client(FundService);
 const PAGE = 20;
@@ -43,6 +47,21 @@ function kindText(k: FundAlert_Kind): string {
     default: return "—";
   }
 }
+function entryKindText(e: FundEntry): string {
+  switch (e.kind) {
+    case FundEntry_Kind.BUDGET: return t("预算下达", "Budget");
+    case FundEntry_Kind.ADJUSTMENT: return t("预算调整", "Adjustment");
+    case FundEntry_Kind.ALLOCATION: return t("分配下达", "Allocation");
+    case FundEntry_Kind.PAYMENT: return t("支付", "Payment");
+    case FundEntry_Kind.REVERSAL: return t(`冲销 ${e.reversesEntryId}`, `Reversal of ${e.reversesEntryId}`);
+    default: return "—";
+  }
+}
+// What is pending as a bar's length beside the progress bars, in points of the budget: for drawing
+// only (the figure shown is the server's pending_fen in 元, in the tooltip and the table).
+function pendingLength(r: ExecutionRow): number {
+  return r.budgetFen > 0n ? Number((r.pendingFen * 10000n) / r.budgetFen) / 100 : 0;
+}
 function select<T extends number>(id: string, options: [T, string, string][]): HTMLSelectElement {
   return h("select", { id }, ...options.map(([v, zh, en]) => h("option", { value: String(v) }, t(zh, en))));
 }
@@ -58,6 +77,17 @@ export function fundsPage(root: HTMLElement): void {
   const chartBox = h("div", { class: "chart", id: "f-chart" });
   const reportBox = h("div", { id: "f-report" });
   const alertsBox = h("div", { id: "f-alerts" });
+  // A fund's ledger, opened from the report.
+  const ledgerTitle = h("h2", { id: "f-ledger-title" });
+  const tracking = h("input", { id: "f-tracking", placeholder: t("业务追溯识别码", "tracking id"), size: "20" });
+  const ledgerBox = h("div", { id: "f-ledger" });
+  const ledgerSection = h("section", { id: "f-ledger-section", hidden: true }, ledgerTitle,
+    h("div", { class: "filters" }, h("label", {}, t("业务追溯识别码", "Tracking id"), tracking),
+      h("button", { id: "f-tracking-apply", onclick: () => { ledgerPager.reset(); void loadLedger(); } }, t("筛选", "Filter")),
+      h("button", { id: "f-tracking-clear", onclick: () => { tracking.value = ""; ledgerPager.reset(); void loadLedger(); } }, t("全部", "All"))),
+    ledgerBox);
+  const ledgerPager = new Pager(() => void loadLedger());
+  let ledgerFund = "";
   const reportPager = new Pager(() => void loadReport());
   const alertPager = new Pager(() => void loadAlerts());
   root.append(
@@ -67,6 +97,7 @@ export function fundsPage(root: HTMLElement): void {
         h("label", {}, t("用途", "Purpose"), purpose), h("label", {}, t("级次", "Level"), level),
         h("label", {}, t("区划代码前缀", "Region prefix"), region), apply, exportButton),
       chartBox, reportBox),
+    ledgerSection,
     h("section", {}, h("h2", {}, t("预警", "Alerts")), alertsBox));
   const c = chart(chartBox);
 
@@ -77,10 +108,21 @@ export function fundsPage(root: HTMLElement): void {
 
   function draw(rows: ExecutionRow[]): void {
     const names = rows.map((r) => r.name || r.key);
+    // The tooltip as text nodes, the server's figures: percentages and the pending amount in 元.
+    const tip = (params: unknown): HTMLElement => {
+      const i = (Array.isArray(params) ? params[0] : params)?.dataIndex ?? 0;
+      const r = rows[i];
+      if (!r) return h("div");
+      return h("div", { class: "tip" }, h("strong", {}, r.name || r.key),
+        h("div", {}, t(`分配进度 ${pct(r.allocationProgressPercent)}`, `Allocation ${pct(r.allocationProgressPercent)}`)),
+        h("div", {}, t(`执行进度 ${pct(r.executionProgressPercent)}`, `Execution ${pct(r.executionProgressPercent)}`)),
+        h("div", {}, t(`序时进度 ${pct(r.timeProgressPercent)}`, `Time progress ${pct(r.timeProgressPercent)}`)),
+        h("div", {}, t(`已申请未审核 ${yuan(r.pendingFen)} 元`, `Pending approval ${yuan(r.pendingFen)} yuan`)));
+    };
     c.setOption({
       animation: false, // drawn at once: a screenshot shows the chart, not a frame of it
-      tooltip: { trigger: "axis" },
-      legend: { data: [t("分配进度", "Allocation"), t("执行进度", "Execution"), t("序时进度", "Time progress")] },
+      tooltip: { trigger: "axis", formatter: tip },
+      legend: { data: [t("分配进度", "Allocation"), t("执行进度", "Execution"), t("已申请未审核", "Pending approval"), t("序时进度", "Time progress")] },
       grid: { left: 10, right: 30, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: names, inverse: true },
@@ -88,6 +130,11 @@ export function fundsPage(root: HTMLElement): void {
         { name: t("分配进度", "Allocation"), type: "bar", data: rows.map((r) => barLength(r.allocationProgressPercent)), itemStyle: { color: "#90a4ae" } },
         { name: t("执行进度", "Execution"), type: "bar",
           data: rows.map((r) => ({ value: barLength(r.executionProgressPercent), itemStyle: { color: PACE_COLOURS[Pace[r.pace]] ?? "#607d8b" } })) },
+        { name: t("已申请未审核", "Pending approval"), type: "bar", itemStyle: { color: PENDING_COLOUR, borderColor: "#e65100", borderType: "dashed" },
+          data: rows.map((r) => pendingLength(r)),
+          // The amount beside its bar (drawn on the canvas), however short the bar.
+          label: { show: true, position: "right", color: "#e65100",
+            formatter: (p: { dataIndex: number }) => (rows[p.dataIndex]?.pendingFen ? t(`已申请未审核 ${yuan(rows[p.dataIndex].pendingFen)} 元`, `pending approval ${yuan(rows[p.dataIndex].pendingFen)} yuan`) : "") } },
         { name: t("序时进度", "Time progress"), type: "scatter", symbol: "rect", symbolSize: [3, 22], itemStyle: { color: "#000" },
           data: rows.map((r) => barLength(r.timeProgressPercent)) },
       ],
@@ -95,16 +142,21 @@ export function fundsPage(root: HTMLElement): void {
   }
 
   function reportRow(r: ExecutionRow, total = false): HTMLTableRowElement {
+    // A fund's id opens its ledger.
+    const key = !total && r.fundId && may("FundService/ListFundEntries")
+      ? h("a", { href: "#", class: "fund-link", onclick: (e: Event) => { e.preventDefault(); openLedger(r.fundId, r.name); } }, r.key) : r.key;
     return row([
-      total ? t("合计", "Total") : r.key, total ? "" : r.name, total ? "" : (r.budgetYear || ""), yuan(r.budgetFen), yuan(r.allocatedFen), yuan(r.paidFen),
+      total ? t("合计", "Total") : key, total ? "" : r.name, total ? "" : (r.budgetYear || ""), yuan(r.budgetFen), yuan(r.allocatedFen), yuan(r.paidFen),
+      r.pendingFen ? h("span", { class: "pending" }, yuan(r.pendingFen)) : yuan(r.pendingFen),
       pct(r.allocationProgressPercent), pct(r.executionProgressPercent), pct(r.timeProgressPercent),
       h("span", { class: `pace-${Pace[r.pace]}` }, paceText(r.pace)),
-    ], total ? { class: "total" } : { "data-fund": r.fundId }, [3, 4, 5, 6, 7, 8]);
+    ], total ? { class: "total" } : { "data-fund": r.fundId }, [3, 4, 5, 6, 7, 8, 9]);
   }
   const headers = () => [
     { text: t("资金", "Fund") }, { text: t("名称", "Name") }, { text: t("年度", "Year") },
     { text: t("预算（元）", "Budget (yuan)"), num: true }, { text: t("已分配（元）", "Allocated (yuan)"), num: true },
-    { text: t("已支付（元）", "Paid (yuan)"), num: true }, { text: t("分配进度", "Allocation"), num: true },
+    { text: t("已支付（元）", "Paid (yuan)"), num: true }, { text: t("已申请未审核（元）", "Pending approval (yuan)"), num: true },
+    { text: t("分配进度", "Allocation"), num: true },
     { text: t("执行进度", "Execution"), num: true }, { text: t("序时进度", "Time progress"), num: true }, { text: t("进度", "Pace") },
   ];
 
@@ -124,12 +176,12 @@ export function fundsPage(root: HTMLElement): void {
       reportBox.replaceChildren(
         // The headline in 万元, as officers read budgets; the table below is exact to the 分.
         total ? h("p", { id: "f-headline" }, t(
-          `预算合计 ${wanYuan(total.budgetFen)} 万元，已分配 ${wanYuan(total.allocatedFen)} 万元，已支付 ${wanYuan(total.paidFen)} 万元，执行进度 ${pct(total.executionProgressPercent)}（序时进度 ${pct(total.timeProgressPercent)}）`,
-          `Budget ${wanYuan(total.budgetFen)}, allocated ${wanYuan(total.allocatedFen)}, paid ${wanYuan(total.paidFen)} (10k yuan); execution ${pct(total.executionProgressPercent)} against time progress ${pct(total.timeProgressPercent)}`)) : "",
+          `预算合计 ${wanYuan(total.budgetFen)} 万元，已分配 ${wanYuan(total.allocatedFen)} 万元，已支付 ${wanYuan(total.paidFen)} 万元，已申请未审核 ${wanYuan(total.pendingFen)} 万元，执行进度 ${pct(total.executionProgressPercent)}（序时进度 ${pct(total.timeProgressPercent)}）`,
+          `Budget ${wanYuan(total.budgetFen)}, allocated ${wanYuan(total.allocatedFen)}, paid ${wanYuan(total.paidFen)}, pending approval ${wanYuan(total.pendingFen)} (10k yuan); execution ${pct(total.executionProgressPercent)} against time progress ${pct(total.timeProgressPercent)}`)) : "",
         table(headers(), [...r.rows.map((x) => reportRow(x)), ...(total ? [reportRow(total, true)] : [])]),
         reportPager.view(t(`（共 ${r.rowCount} 项）`, ` (${r.rowCount} funds)`)),
-        h("p", { class: "note" }, t(`截至 ${r.asOf}，时间口径 ${r.timeBasis}，容差 ${r.tolerancePoints} 个百分点`,
-          `As of ${r.asOf}, time basis ${r.timeBasis}, tolerance ${r.tolerancePoints} points`)));
+        h("p", { class: "note" }, t(`截至 ${r.asOf}，时间口径 ${r.timeBasis}，容差 ${r.tolerancePoints} 个百分点；已申请未审核为当前待复核的金额，不计入已分配、已支付`,
+          `As of ${r.asOf}, time basis ${r.timeBasis}, tolerance ${r.tolerancePoints} points; pending approval is what awaits a second officer now, not in allocated or paid`)));
       reportBox.dataset.loaded = "true";
     } catch (err) {
       c.clear();
@@ -151,12 +203,54 @@ export function fundsPage(root: HTMLElement): void {
     }
   }
 
+  function openLedger(fundId: string, name: string): void {
+    ledgerFund = fundId;
+    tracking.value = "";
+    ledgerPager.reset();
+    ledgerTitle.textContent = t(`资金明细账：${fundId} ${name}`, `Ledger of ${fundId} ${name}`);
+    ledgerSection.hidden = false;
+    void loadLedger().then(() => ledgerSection.scrollIntoView({ block: "start" }));
+  }
+
+  async function loadLedger(): Promise<void> {
+    if (!ledgerFund) return;
+    delete ledgerBox.dataset.loaded;
+    try {
+      const r = await funds.listFundEntries(create(ListFundEntriesRequestSchema, {
+        fundId: ledgerFund, trackingId: tracking.value.trim(), pageSize: 50, pageToken: ledgerPager.current,
+      }));
+      ledgerPager.next = r.nextPageToken;
+      // A tracking id filters the ledger to that money's road.
+      const track = (id: string) => id ? h("a", { href: "#", class: "tracking", onclick: (e: Event) => {
+        e.preventDefault(); tracking.value = id; ledgerPager.reset(); void loadLedger();
+      } }, id) : "—";
+      ledgerBox.replaceChildren(
+        r.entries.length === 0 ? h("p", { class: "note" }, t("没有符合条件的分录", "No entries")) :
+          table([
+            { text: t("日期", "Date") }, { text: t("分录", "Entry") }, { text: t("类型", "Kind") }, { text: t("金额（元）", "Amount (yuan)"), num: true },
+            { text: t("收款对象", "Recipient") }, { text: t("业务追溯识别码", "Tracking id") }, { text: t("经办人", "Maker") }, { text: t("复核人", "Checker") },
+            { text: t("预算（元）", "Budget after"), num: true }, { text: t("已分配（元）", "Allocated after"), num: true },
+            { text: t("已支付（元）", "Paid after"), num: true }, { text: t("被冲销", "Reversed by") }, { text: t("文号/说明", "Document / note") },
+          ], r.entries.map((e) => row([
+            e.date, h("span", { title: when(e.recordedAt) }, e.entryId), entryKindText(e), yuan(e.amountFen), e.recipientId || "—", track(e.trackingId),
+            e.maker || "—", e.checker || "—", yuan(e.budgetFen), yuan(e.allocatedFen), yuan(e.paidFen),
+            e.reversedByEntryId ? h("span", { class: "reversed" }, e.reversedByEntryId) : "",
+            [e.documentNo, e.reason, e.payee, e.category].filter((x) => x).join(" · "),
+          ], { "data-entry": e.entryId, ...(e.kind === FundEntry_Kind.REVERSAL ? { class: "reversal" } : {}) }, [3, 8, 9, 10]))),
+        h("p", { class: "note" }, t("预算、已分配、已支付为该分录入账后的资金累计数。", "Budget, allocated and paid are the fund's figures after the entry.")),
+        ledgerPager.view());
+      ledgerBox.dataset.loaded = "true";
+    } catch (err) {
+      ledgerBox.replaceChildren(errorBox(err));
+    }
+  }
+
   // Every row, page by page, as CSV (figures exactly as the server gave them).
   async function exportCsv(): Promise<void> {
-    const lines = ["fund_id,name,budget_year,budget_yuan,allocated_yuan,paid_yuan,allocation_percent,execution_percent,time_progress_percent,pace"];
+    const lines = ["fund_id,name,budget_year,budget_yuan,allocated_yuan,paid_yuan,allocation_percent,execution_percent,time_progress_percent,pace,pending_yuan"];
     const line = (r: ExecutionRow) => [r.fundId || r.key, r.name, String(r.budgetYear || ""), yuan(r.budgetFen).replaceAll(",", ""),
       yuan(r.allocatedFen).replaceAll(",", ""), yuan(r.paidFen).replaceAll(",", ""), r.allocationProgressPercent,
-      r.executionProgressPercent, r.timeProgressPercent, Pace[r.pace]].map(csvCell).join(",");
+      r.executionProgressPercent, r.timeProgressPercent, Pace[r.pace], yuan(r.pendingFen).replaceAll(",", "")].map(csvCell).join(",");
     try {
       let token = "";
       let total: ExecutionRow | undefined;

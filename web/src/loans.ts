@@ -1,6 +1,8 @@
 // 贷款贴息: claims with their totals, a claim's lines by status, a CSV claim file uploaded with a
-// progress bar, and approve / reject for finance callers.
+// progress bar, and approve / reject for finance callers (an approval waits for a second officer's
+// review on the 审批 page before it pays).
 import { create, toJson } from "@bufbuild/protobuf";
+import { Instruction_State } from "gen/subsidy/v1/approval_pb.js";
 import {
   ListLoanSubsidyClaimLinesRequestSchema, ListLoanSubsidyClaimsRequestSchema, LoanSubsidyClaim_Status,
   LoanSubsidyClaimLine_Status, LoanSubsidyService, ReviewLoanSubsidyClaimRequest_Decision, ReviewLoanSubsidyClaimRequestSchema,
@@ -17,6 +19,12 @@ function statusText(s: LoanSubsidyClaim_Status): string {
     case LoanSubsidyClaim_Status.REJECTED: return t("已退回", "Rejected");
     default: return "—";
   }
+}
+// A claim's status, and an approval waiting for the second officer.
+function claimStatusText(c: LoanSubsidyClaim): string {
+  return c.approvalState === Instruction_State.PENDING_APPROVAL
+    ? statusText(c.status) + t(`（批准待复核 ${c.instructionId}）`, ` (approval pending review, ${c.instructionId})`)
+    : statusText(c.status);
 }
 function lineStatusText(s: LoanSubsidyClaimLine_Status): string {
   switch (s) {
@@ -94,7 +102,13 @@ export function loansPage(root: HTMLElement): void {
     const reason = decision === ReviewLoanSubsidyClaimRequest_Decision.REJECT ? prompt(t("退回原因", "Reason for rejecting")) ?? "" : "";
     loans.reviewLoanSubsidyClaim(create(ReviewLoanSubsidyClaimRequestSchema, {
       requestId: crypto.randomUUID(), claimId: c.claimId, decision, paymentDate: decision === ReviewLoanSubsidyClaimRequest_Decision.APPROVE ? payDate.value : "", reason,
-    })).then(() => loadClaims(), (err) => claimsBox.prepend(errorBox(err)));
+    })).then(async (answer) => {
+      await loadClaims();
+      if (answer.approvalState === Instruction_State.PENDING_APPROVAL) {
+        claimsBox.prepend(h("p", { class: "done", id: "l-pending" }, t(`已提交批准 ${answer.instructionId}，须另一名财政人员在“审批”页复核后拨付`,
+          `Approval ${answer.instructionId} submitted: it pays once another finance officer approves it on the Approvals page`)));
+      }
+    }, (err) => claimsBox.prepend(errorBox(err)));
   }
 
   async function loadClaims(): Promise<void> {
@@ -107,9 +121,10 @@ export function loansPage(root: HTMLElement): void {
         { text: t("利息（元）", "Interest"), num: true }, { text: t("贴息（元）", "Subsidy"), num: true }, { text: "" },
       ], r.claims.map((c) => row([
         h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); claimId = c.claimId; linesPager.reset(); void loadLines(); } }, c.claimId),
-        c.bankId, `${c.settlementPeriod?.startDate ?? ""} … ${c.settlementPeriod?.endDate ?? ""}`, statusText(c.status),
+        c.bankId, `${c.settlementPeriod?.startDate ?? ""} … ${c.settlementPeriod?.endDate ?? ""}`, claimStatusText(c),
         c.loanCount, c.acceptedCount, yuan(c.totalPrincipalFen), yuan(c.totalInterestFen), yuan(c.totalSubsidyFen),
-        c.status === LoanSubsidyClaim_Status.SUBMITTED && may("LoanSubsidyService/ReviewLoanSubsidyClaim") ? h("span", {},
+        c.status === LoanSubsidyClaim_Status.SUBMITTED && c.approvalState !== Instruction_State.PENDING_APPROVAL &&
+          may("LoanSubsidyService/ReviewLoanSubsidyClaim") ? h("span", {},
           h("button", { class: "approve", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.APPROVE) }, t("批准", "Approve")), " ",
           h("button", { class: "reject", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.REJECT) }, t("退回", "Reject"))) : "",
       ], { "data-claim": c.claimId }, [4, 5, 6, 7, 8]))), claimsPager.view());

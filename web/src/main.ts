@@ -1,7 +1,8 @@
-// The officers' console: sign-in with a pasted token (kept in sessionStorage), four pages by
+// The officers' console: sign-in with a pasted token (kept in sessionStorage), five pages by
 // hash route, Chinese first with an English toggle.
 import { create } from "@bufbuild/protobuf";
 import { AdminService, GetCallerRequestSchema } from "gen/subsidy/v1/admin_pb.js";
+import { approvalsPage } from "./approvals.js";
 import { fundsPage } from "./funds.js";
 import { loansPage } from "./loans.js";
 import { rewardsPage } from "./rewards.js";
@@ -15,6 +16,7 @@ const PAGES: { id: string; zh: string; en: string; reads: string; show: (root: H
     show: (root, arg) => schoolPage(root, arg || mySchools()[0] || "") },
   { id: "rewards", zh: "免申即享兑现", en: "Rewards", reads: "RewardPayoutService/ListPayouts", show: (root) => rewardsPage(root) },
   { id: "loans", zh: "贷款贴息", en: "Loans", reads: "LoanSubsidyService/ListLoanSubsidyClaims", show: (root) => loansPage(root) },
+  { id: "approvals", zh: "审批", en: "Approvals", reads: "ApprovalService/ListInstructions", show: (root) => approvalsPage(root) },
 ];
 
 const admin = client(AdminService);

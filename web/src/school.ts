@@ -1,12 +1,13 @@
 // 学校经费: one school's spending order (central direct funds first), balances by source, progress
-// and its ledger, reversals shown as such.
+// and its ledger (by date as the server sends it: each line's signed movement and the running
+// balance after it, in all and by source), reversals shown as such.
 import { create } from "@bufbuild/protobuf";
 import {
   EducationFundService, FundSource, GetFundPriorityRequestSchema, GetSpendingProgressRequestSchema,
   ListSchoolLedgerRequestSchema, type SchoolLedgerEntry,
 } from "gen/subsidy/v1/education_pb.js";
 import { chart } from "./charts.js";
-import { client, errorBox, h, Pager, pct, row, t, table, wanYuan, yuan } from "./ui.js";
+import { client, errorBox, h, Pager, pct, row, signedYuan, t, table, wanYuan, yuan } from "./ui.js";
 
 const education = client(EducationFundService);
 
@@ -15,6 +16,8 @@ export function sourceText(s: FundSource): string {
     case FundSource.CENTRAL_DIRECT: return t("中央直达资金", "Central direct funds");
     case FundSource.MUNICIPAL: return t("市级资金", "Municipal funds");
     case FundSource.DISTRICT: return t("区级资金", "District funds");
+    case FundSource.COUNTY: return t("县级资金", "County funds");
+    case FundSource.PROVINCIAL: return t("省级资金", "Provincial funds");
     default: return "—";
   }
 }
@@ -84,10 +87,16 @@ export function schoolPage(root: HTMLElement, initialSchool: string): void {
     try {
       const r = await education.listSchoolLedger(create(ListSchoolLedgerRequestSchema, { schoolId: school.value.trim(), pageSize: 50, pageToken: pager.current }));
       pager.next = r.nextPageToken;
+      // In the server's order (date, then recording order): the balances are as of each line.
       ledgerBox.replaceChildren(
-        table([{ text: t("编号", "Entry") }, { text: t("类型", "Kind") }, { text: t("日期", "Date") }, { text: t("来源/科目", "Source / category") }, { text: t("金额（元）", "Amount (yuan)"), num: true }],
-          r.entries.map((e) => row([e.entryId, kindText(e), e.date, e.kind === "ALLOCATION" ? sourceText(e.source) : e.category,
-            yuan(e.kind === "REVERSAL" ? -e.amountFen : e.amountFen)], e.kind === "REVERSAL" ? { class: "reversal" } : {}, [4]))),
+        table([{ text: t("日期", "Date") }, { text: t("编号", "Entry") }, { text: t("类型", "Kind") }, { text: t("来源/科目", "Source / category") },
+          { text: t("收支（元）", "In / out (yuan)"), num: true }, { text: t("余额（元）", "Balance (yuan)"), num: true }, { text: t("各来源余额（元）", "Balance by source (yuan)") }],
+          r.entries.map((e) => row([e.date, e.entryId, kindText(e), e.kind === "ALLOCATION" ? sourceText(e.source) : e.category,
+            h("span", { class: e.signedAmountFen < 0n ? "out" : "in" }, signedYuan(e.signedAmountFen)), yuan(e.balanceFen),
+            h("span", { class: "by-source" }, e.balances.map((b) => `${sourceText(b.source)} ${yuan(b.amountFen)}`).join(t("；", "; ")))],
+            { "data-entry": e.entryId, ...(e.kind === "REVERSAL" ? { class: "reversal" } : {}) }, [4, 5]))),
+        h("p", { class: "note" }, t("收支：拨入、冲销为正，支出为负；余额为该笔入账后的结余（按日期排列）。",
+          "In / out: allocations and reversals in (+), expenditures out (−); the balance is after each line (by date).")),
         pager.view());
     } catch (err) {
       ledgerBox.replaceChildren(errorBox(err));

@@ -3,6 +3,7 @@
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { DescService } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 
 const TOKEN_KEY = "subsidy.token";
 const LANG_KEY = "subsidy.lang";
@@ -75,6 +76,8 @@ export function yuan(fen: bigint): string {
   const cents = (a % 100n).toString().padStart(2, "0");
   return `${neg ? "-" : ""}${whole}.${cents}`;
 }
+// A movement with its sign: "+1,234.00", "-56.78" (zero unsigned).
+export function signedYuan(fen: bigint): string { return fen > 0n ? `+${yuan(fen)}` : yuan(fen); }
 // 分 → 万元, exact: two decimals, more when the amount has them (1 分 is 0.000001 万元).
 export function wanYuan(fen: bigint): string {
   const neg = fen < 0n;
@@ -91,19 +94,70 @@ export function barLength(p: string): number { return p ? Number(p) : 0; }
 export function dateInput(id: string, value = ""): HTMLInputElement {
   return h("input", { type: "text", id, value, inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: "YYYY-MM-DD", size: "10" });
 }
+// An RFC 3339 UTC time as Beijing time, "2024-06-01 10:00:05" (the server's instant, shown only).
+export function when(rfc3339: string): string {
+  const ms = Date.parse(rfc3339);
+  if (!rfc3339 || Number.isNaN(ms)) return rfc3339 || "—";
+  return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
 export function today(): string {
   const d = new Date(Date.now() + 8 * 3600 * 1000); // China Standard Time
   return d.toISOString().slice(0, 10);
 }
 
 // ---- Errors --------------------------------------------------------------------------------
+// The reason of the error's google.rpc.ErrorInfo detail (its field 1), e.g. "SAME_CALLER"; "" without one.
+export function errorReason(err: unknown): string {
+  for (const d of ConnectError.from(err).details) {
+    if (!("type" in d) || d.type !== "google.rpc.ErrorInfo") continue;
+    try {
+      const r = new BinaryReader(d.value);
+      while (r.pos < r.len) {
+        const [no, wire] = r.tag();
+        if (no === 1 && wire === WireType.LengthDelimited) return r.string();
+        r.skip(wire);
+      }
+    } catch { /* not an ErrorInfo after all */ }
+  }
+  return "";
+}
+// Refusals an officer meets in the normal course of work, said in words.
+const REASONS: Record<string, [string, string]> = {
+  SAME_CALLER: ["不能复核本人经办的事项，须由另一名财政人员复核：", "You may not approve what you made yourself; another finance officer must: "],
+  INSTRUCTION_ALREADY_DECIDED: ["该指令已被处理：", "This instruction has already been decided: "],
+};
 export function describe(err: unknown): string {
   const e = ConnectError.from(err);
+  const known = REASONS[errorReason(e)];
+  if (known) return t(known[0], known[1]) + e.rawMessage;
   if (e.code === Code.PermissionDenied) return t("当前令牌无权查看：", "This token may not read this: ") + e.rawMessage;
   if (e.code === Code.Unauthenticated) return t("请先登录（粘贴令牌）：", "Sign in first (paste a token): ") + e.rawMessage;
   return `${Code[e.code]}: ${e.rawMessage}`;
 }
 export function errorBox(err: unknown): HTMLElement { return h("p", { class: "error", role: "alert" }, describe(err)); }
+
+// A modal confirmation (<dialog>): resolves to "" (or the reason typed, when one is asked for) on
+// confirm, null on cancel or Escape. With `reason`, confirming needs a non-blank reason.
+export function confirmDialog(o: { title: string; lines: Child[]; confirm: string; reason?: string }): Promise<string | null> {
+  return new Promise((resolve) => {
+    const reason = o.reason === undefined ? null : h("textarea", { id: "confirm-reason", rows: "3", cols: "40", required: true });
+    const ok = h("button", { id: "confirm-ok", class: "primary", disabled: reason !== null }, o.confirm);
+    const cancel = h("button", { id: "confirm-cancel" }, t("取消", "Cancel"));
+    const dialog = h("dialog", { id: "confirm-dialog", "aria-labelledby": "confirm-title" },
+      h("h3", { id: "confirm-title" }, o.title),
+      ...o.lines.map((l) => h("p", {}, l)),
+      reason && h("label", { class: "reason" }, o.reason, reason),
+      h("div", { class: "actions" }, cancel, ok));
+    let answer: string | null = null;
+    reason?.addEventListener("input", () => { ok.disabled = reason.value.trim() === ""; });
+    ok.addEventListener("click", () => { answer = reason ? reason.value.trim() : ""; dialog.close(); });
+    cancel.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
+    document.body.append(dialog);
+    dialog.showModal();
+    (reason ?? cancel).focus();
+  });
+}
 
 // Keyset pages: the tokens of the pages before, so "previous" needs no server state.
 export class Pager {

@@ -1,0 +1,168 @@
+// subsidyctl approvals list|show|approve|reject: instructions held for a second finance officer
+// (dual control, 双人复核), and PrintHeld, which every money movement uses.
+#include "approval_cmd.h"
+
+#include "absl/strings/str_format.h"
+#include "money/money.h"
+#include "subsidy/v1/approval.grpc.pb.h"
+
+namespace subsidy::cli {
+
+bool PrintHeld(Context& ctx, const std::string& instruction_id, v1::Instruction::State state, const std::string& what) {
+  if (state != v1::Instruction::PENDING_APPROVAL) return false;
+  *ctx.out << "PENDING_APPROVAL instruction " << (instruction_id.empty() ? "(no id)" : instruction_id)
+           << ": waiting for a second finance officer (待复核)\n"
+           << "  " << what << " reserved, not yet posted\n";
+  if (!instruction_id.empty()) *ctx.out << "  follow it: subsidyctl approvals show " << instruction_id << "\n";
+  return true;
+}
+
+namespace {
+
+std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
+std::unique_ptr<v1::ApprovalService::Stub> Stub(Context& ctx) { return v1::ApprovalService::NewStub(ctx.Channel()); }
+std::string StateName(v1::Instruction::State s) { return v1::Instruction::State_Name(s); }
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+void PrintInstruction(Context& ctx, const v1::Instruction& in) {
+  if (ctx.json) {
+    ctx.PrintJson(in);
+    return;
+  }
+  auto& out = *ctx.out;
+  out << in.instruction_id() << "  " << StateName(in.state()) << "  " << in.rpc() << "\n"
+      << "  summary     " << in.summary() << "\n"
+      << "  amount      " << Yuan(in.amount_fen()) << " 元\n"
+      << "  fund        " << OrDash(in.fund_id()) << "\n";
+  if (!in.recipient_id().empty()) out << "  recipient   " << in.recipient_id() << "\n";
+  if (!in.subject_id().empty()) out << "  subject     " << in.subject_id() << "\n";
+  out << "  maker       " << in.maker() << " at " << in.created_at()
+      << (in.request_id().empty() ? "" : " (request_id " + in.request_id() + ")") << "\n";
+  switch (in.state()) {
+    case v1::Instruction::PENDING_APPROVAL:
+      out << "  waiting     for a second finance officer (待复核): subsidyctl approvals approve|reject "
+          << in.instruction_id() << " --request_id=…\n";
+      break;
+    case v1::Instruction::POSTED:
+      out << "  approved    by " << in.checker() << " at " << in.decided_at() << "\n"
+          << "  posted      " << OrDash(in.result_id()) << "\n";
+      break;
+    case v1::Instruction::REJECTED:
+      out << "  rejected    by " << in.checker() << " at " << in.decided_at() << ": " << in.reason()
+          << " (the reservation is released; nothing moved)\n";
+      break;
+    default: break;
+  }
+}
+
+int List(Context& ctx, const Options& o) {
+  v1::ListInstructionsRequest req;
+  if (o.Has("state")) {
+    v1::Instruction::State state;
+    if (!v1::Instruction::State_Parse(o.Get("state"), &state) || state == v1::Instruction::STATE_UNSPECIFIED) {
+      return ctx.Usage("--state must be " + EnumChoices(v1::Instruction::State_descriptor()));
+    }
+    req.set_state(state);
+  }
+  req.set_fund_id(o.Get("fund"));
+  req.set_maker(o.Get("maker"));
+  auto stub = Stub(ctx);
+  // Every page into one answer: the instructions in the server's order (newest first), the pending
+  // totals as the first page gives them (they cover every page).
+  v1::ListInstructionsResponse all;
+  for (bool first = true;; first = false) {
+    v1::ListInstructionsResponse resp;
+    if (int rc = Invoke(ctx, *stub, &v1::ApprovalService::Stub::ListInstructions, req, &resp); rc != 0) return rc;
+    for (auto& in : *resp.mutable_instructions()) *all.add_instructions() = std::move(in);
+    if (first) {
+      all.set_pending_count(resp.pending_count());
+      all.set_pending_amount_fen(resp.pending_amount_fen());
+    }
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  if (ctx.json) {
+    ctx.PrintJson(all);  // one document, with the pending totals
+    return 0;
+  }
+  *ctx.out << absl::StrFormat("%-12s %-16s %-22s %-20s %18s %-14s %-20s %-14s %s\n", "instruction", "state", "rpc",
+                              "fund", "amount_元", "maker", "created_at", "checker", "summary");
+  for (const auto& in : all.instructions()) {
+    *ctx.out << absl::StrFormat("%-12s %-16s %-22s %-20s %18s %-14s %-20s %-14s %s\n", in.instruction_id(),
+                                StateName(in.state()), in.rpc(), OrDash(in.fund_id()), Yuan(in.amount_fen()),
+                                in.maker(), in.created_at(), OrDash(in.checker()), in.summary());
+  }
+  *ctx.out << all.instructions_size() << " instructions listed; pending (待复核"
+           << (req.fund_id().empty() && req.maker().empty() ? "" : ", this fund/maker") << "): " << all.pending_count()
+           << " instructions, " << Yuan(all.pending_amount_fen()) << " 元\n";
+  return 0;
+}
+
+// The one positional IN-… id of show, approve and reject.
+int InstructionId(Context& ctx, const Options& o, const std::string& command, std::string* id) {
+  if (o.positional().size() != 1) return ctx.Usage("approvals " + command + ": give exactly one INSTRUCTION_ID (IN-…)");
+  *id = o.positional()[0];
+  return 0;
+}
+
+int Show(Context& ctx, const Options& o) {
+  v1::GetInstructionRequest req;
+  if (int rc = InstructionId(ctx, o, "show", req.mutable_instruction_id()); rc != 0) return rc;
+  v1::Instruction in;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::ApprovalService::Stub::GetInstruction, req, &in); rc != 0) return rc;
+  PrintInstruction(ctx, in);
+  return 0;
+}
+
+int Approve(Context& ctx, const Options& o) {
+  v1::ApproveInstructionRequest req;
+  if (int rc = InstructionId(ctx, o, "approve", req.mutable_instruction_id()); rc != 0) return rc;
+  req.set_request_id(o.Get("request_id"));
+  v1::Instruction in;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::ApprovalService::Stub::ApproveInstruction, req, &in); rc != 0) return rc;
+  PrintInstruction(ctx, in);
+  return 0;
+}
+
+int Reject(Context& ctx, const Options& o) {
+  v1::RejectInstructionRequest req;
+  if (int rc = InstructionId(ctx, o, "reject", req.mutable_instruction_id()); rc != 0) return rc;
+  req.set_request_id(o.Get("request_id"));
+  req.set_reason(o.Get("reason"));
+  v1::Instruction in;
+  auto stub = Stub(ctx);
+  if (int rc = Invoke(ctx, *stub, &v1::ApprovalService::Stub::RejectInstruction, req, &in); rc != 0) return rc;
+  PrintInstruction(ctx, in);
+  return 0;
+}
+
+}  // namespace
+
+void RegisterApprovalCommands(Registry& r) {
+  r.Add({{"approvals", "list"},
+         "money movements held for a second officer (双人复核), newest first, with the pending totals",
+         "Under dual control a movement made by a person (fund allocate/pay/adjust/reverse, edu allocate --fund,\n"
+         "loan review --approve, reward disburse) waits as an instruction in PENDING_APPROVAL: its amount is\n"
+         "reserved, not yet allocated or paid, until another finance officer approves or rejects it.",
+         {{"state", EnumChoices(v1::Instruction::State_descriptor()) + " (default: every state)"},
+          {"fund", "only this fund's"},
+          {"maker", "only this caller's"}},
+         List});
+  r.Add({{"approvals", "show"}, "show one instruction", "Usage: subsidyctl approvals show IN-00000003", {}, Show});
+  r.Add({{"approvals", "approve"},
+         "approve and post a pending instruction (finance; not its own maker)",
+         "Usage: subsidyctl approvals approve IN-00000003 --request_id=ID\n"
+         "The maker may not approve their own (PERMISSION_DENIED, SAME_CALLER); a decided instruction is\n"
+         "INSTRUCTION_ALREADY_DECIDED.",
+         {{"request_id", "a unique id for this decision (a retry reuses it)", true}},
+         Approve});
+  r.Add({{"approvals", "reject"},
+         "reject a pending instruction (finance): its reservation is released, nothing moves",
+         "Usage: subsidyctl approvals reject IN-00000003 --request_id=ID --reason=TEXT",
+         {{"request_id", "a unique id for this decision (a retry reuses it)", true}, {"reason", "why", true}},
+         Reject});
+}
+
+}  // namespace subsidy::cli

@@ -1,0 +1,217 @@
+// ApprovalService: the second pair of eyes (双人复核). Approving posts a pending instruction by
+// running its movement's own handler on the maker's stored request, as the maker, inside the
+// approver's transaction (services/dual_control.h); rejecting releases what it reserved. Both
+// decide an instruction once: the database refuses a second decision.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/status_util.h"
+#include "services/common.h"
+#include "services/dual_control.h"
+#include "services/services.h"
+
+namespace subsidy::service {
+namespace {
+
+void ToProto(const storage::InstructionRow& r, v1::Instruction* out) {
+  out->set_instruction_id(storage::InstructionIdFor(r.seq));
+  out->set_rpc(r.rpc);
+  out->set_summary(r.summary);
+  out->set_fund_id(r.fund_id);
+  out->set_amount_fen(r.amount.fen());
+  out->set_maker(r.maker);
+  out->set_created_at(r.created_at);
+  v1::Instruction::State state;
+  if (v1::Instruction::State_Parse(storage::InstructionStateName(r.state), &state)) out->set_state(state);
+  out->set_checker(r.checker);
+  out->set_decided_at(r.decided_at);
+  out->set_reason(r.reason);
+  out->set_result_id(r.result_id);
+  out->set_request_id(r.request_id);
+  out->set_recipient_id(r.recipient_id);
+  out->set_subject_id(r.subject_id);
+}
+
+absl::StatusOr<int64_t> SeqOf(const std::string& instruction_id) {
+  if (instruction_id.empty()) return InvalidField("instruction_id", "is required");
+  auto seq = storage::InstructionSeqFrom(instruction_id);
+  if (!seq) return absl::NotFoundError(absl::StrCat("no instruction ", instruction_id));
+  return *seq;
+}
+
+const UnaryRoute* RouteOf(const std::string& rpc) {
+  for (const UnaryRoute* r : UnaryRoutes()) {
+    if (r->method.short_name() == rpc && IsMoneyMovement(r->method.full_name)) return r;
+  }
+  return nullptr;
+}
+
+// The pending instruction, locked; else why not.
+absl::StatusOr<storage::InstructionRow> PendingForUpdate(storage::LedgerTx& tx, int64_t seq, const std::string& id) {
+  auto row = tx.InstructionForUpdate(seq);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no instruction ", id));
+  if ((*row)->state != storage::InstructionState::kPending) {
+    return FailedPrecondition(storage::kInstructionAlreadyDecided,
+                              absl::StrCat("指令 ", id, " 已", (*row)->state == storage::InstructionState::kPosted
+                                                                   ? "复核入账"
+                                                                   : "退回",
+                                           " (instruction ", id, " is already ",
+                                           storage::InstructionStateName((*row)->state), ")"));
+  }
+  return std::move(**row);
+}
+
+absl::Status ReleaseReservations(storage::LedgerTx& tx, const storage::InstructionRow& row) {
+  for (const auto& r : row.reservations) {
+    if (auto s = tx.Reserve(r, -1); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// What an approval locks before its transaction: the instruction and what its movement decides on.
+absl::StatusOr<std::vector<std::string>> LocksFor(Call& call, int64_t seq, const std::string& id) {
+  auto row = call.storage().GetInstruction(seq);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no instruction ", id));
+  std::vector<std::string> locks = {"instruction:" + id};
+  if (!(*row)->fund_id.empty()) locks.push_back("fund:" + (*row)->fund_id);
+  return locks;
+}
+
+namespace handlers {
+
+absl::Status ListInstructions(Call& call, const v1::ListInstructionsRequest& req, v1::ListInstructionsResponse* out) {
+  auto page = ParsePage(req.page_size(), req.page_token());
+  if (!page.ok()) return page.status();
+  storage::InstructionFilter f;
+  if (req.state() != v1::Instruction::STATE_UNSPECIFIED) {
+    auto state = storage::InstructionStateFromName(v1::Instruction::State_Name(req.state()));
+    if (!state) return InvalidField("state", "PENDING_APPROVAL, POSTED or REJECTED");
+    f.state = *state;
+  }
+  f.fund_id = req.fund_id();
+  f.maker = req.maker();
+  f.before_seq = page->after;
+  f.limit = page->limit;
+  auto rows = call.storage().ListInstructions(f);
+  if (!rows.ok()) return rows.status();
+  const bool more = TrimPage(*page, &*rows);
+  for (const auto& r : *rows) ToProto(r, out->add_instructions());
+  if (more) out->set_next_page_token(EncodePageToken(rows->back().seq));
+  auto pending = call.storage().PendingInstructions(req.fund_id(), req.maker());
+  if (!pending.ok()) return pending.status();
+  out->set_pending_count(pending->count);
+  out->set_pending_amount_fen(pending->amount.fen());
+  return absl::OkStatus();
+}
+
+absl::Status GetInstruction(Call& call, const v1::GetInstructionRequest& req, v1::Instruction* out) {
+  auto seq = SeqOf(req.instruction_id());
+  if (!seq.ok()) return seq.status();
+  auto row = call.storage().GetInstruction(*seq);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no instruction ", req.instruction_id()));
+  ToProto(**row, out);
+  return absl::OkStatus();
+}
+
+absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
+  auto seq = SeqOf(req.instruction_id());
+  if (!seq.ok()) return seq.status();
+  auto locks = LocksFor(call, *seq, req.instruction_id());
+  if (!locks.ok()) return locks.status();
+  return call.Mutate(
+      req, std::move(*locks),
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Instruction> {
+        auto row = PendingForUpdate(tx, *seq, req.instruction_id());
+        if (!row.ok()) return row.status();
+        if (row->maker == call.caller()) {
+          return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                                "制单人不能复核自己的指令 (the maker ", row->maker, " may not approve their own instruction)")),
+                            storage::kSameCaller);
+        }
+        const UnaryRoute* route = RouteOf(row->rpc);
+        if (route == nullptr) return absl::InternalError(absl::StrCat("no movement ", row->rpc, " to post"));
+        if (auto s = ReleaseReservations(tx, *row); !s.ok()) return s;
+        // Posted as the maker asked, within the limits as they stand now; the checker is recorded
+        // on every entry it posts.
+        tx.SetChecker(call.caller());
+        auto maker = std::make_shared<const auth::Caller>(auth::Caller{row->maker, {auth::Role::kFinance}, {}, {}});
+        auto posted = route->post_approved(call.context(), route->method, tx, std::move(maker), row->request,
+                                           req.instruction_id());
+        tx.SetChecker("");
+        if (!posted.ok()) return posted.status();
+        std::string result_id;
+        {
+          // The result's id, read from the movement's own response.
+          const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+              absl::StrReplaceAll(route->method.full_name, {{"/", "."}}));
+          if (type != nullptr) {
+            std::unique_ptr<google::protobuf::Message> msg(
+                google::protobuf::MessageFactory::generated_factory()->GetPrototype(type->output_type())->New());
+            if (msg->ParseFromString(*posted)) result_id = ResultIdOf(*msg);
+          }
+        }
+        if (auto s = tx.DecideInstruction(*seq, storage::InstructionState::kPosted, call.caller(), "", result_id);
+            !s.ok()) {
+          return s;
+        }
+        if (auto s = call.Audit(tx, req.request_id(), req.instruction_id(), "POSTED",
+                                absl::StrCat(row->summary, "；制单 ", row->maker, "，复核 ", call.caller()));
+            !s.ok()) {
+          return s;
+        }
+        row->state = storage::InstructionState::kPosted;
+        row->checker = call.caller();
+        row->result_id = result_id;
+        v1::Instruction i;
+        ToProto(*row, &i);
+        return i;
+      },
+      out);
+}
+
+absl::Status RejectInstruction(Call& call, const v1::RejectInstructionRequest& req, v1::Instruction* out) {
+  auto seq = SeqOf(req.instruction_id());
+  if (!seq.ok()) return seq.status();
+  if (req.reason().empty()) return InvalidField("reason", "a rejection says why");
+  if (req.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
+  auto locks = LocksFor(call, *seq, req.instruction_id());
+  if (!locks.ok()) return locks.status();
+  return call.Mutate(
+      req, std::move(*locks),
+      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Instruction> {
+        auto row = PendingForUpdate(tx, *seq, req.instruction_id());
+        if (!row.ok()) return row.status();
+        if (auto s = ReleaseReservations(tx, *row); !s.ok()) return s;
+        if (auto s = tx.DecideInstruction(*seq, storage::InstructionState::kRejected, call.caller(), req.reason(), "");
+            !s.ok()) {
+          return s;
+        }
+        if (auto s = call.Audit(tx, req.request_id(), req.instruction_id(), "REJECTED",
+                                absl::StrCat(row->summary, "；", req.reason()));
+            !s.ok()) {
+          return s;
+        }
+        row->state = storage::InstructionState::kRejected;
+        row->checker = call.caller();
+        row->reason = req.reason();
+        v1::Instruction i;
+        ToProto(*row, &i);
+        return i;
+      },
+      out);
+}
+
+}  // namespace handlers
+}  // namespace
+
+#define SUBSIDY_APPROVAL_RPC(Rpc, runs) \
+  SUBSIDY_UNARY_RPC(ApprovalServiceImpl, "subsidy.v1.ApprovalService", Rpc, runs)
+SUBSIDY_APPROVAL_RPC(ListInstructions, Runs::kInline)
+SUBSIDY_APPROVAL_RPC(GetInstruction, Runs::kInline)
+SUBSIDY_APPROVAL_RPC(ApproveInstruction, Runs::kMutation)
+SUBSIDY_APPROVAL_RPC(RejectInstruction, Runs::kMutation)
+#undef SUBSIDY_APPROVAL_RPC
+
+}  // namespace subsidy::service

@@ -1,0 +1,151 @@
+#include "services/dual_control.h"
+
+#include "absl/strings/str_cat.h"
+#include "auth/authorizer.h"
+#include "common/status_util.h"
+
+namespace subsidy::service {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+
+std::string StringField(const google::protobuf::Message& m, absl::string_view name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(std::string(name));
+  if (f == nullptr || f->type() != FieldDescriptor::TYPE_STRING || f->is_repeated()) return "";
+  return m.GetReflection()->GetString(m, f);
+}
+
+int64_t Int64Field(const google::protobuf::Message& m, absl::string_view name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(std::string(name));
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_INT64 || f->is_repeated()) return 0;
+  return m.GetReflection()->GetInt64(m, f);
+}
+
+// The approver's words for each movement (zh-CN first).
+const char* Label(absl::string_view rpc) {
+  if (rpc == "AllocateFund") return "资金分配下达";
+  if (rpc == "RecordFundPayment") return "资金支付";
+  if (rpc == "AdjustFundBudget") return "预算调整";
+  if (rpc == "AllocateFunds") return "学校经费下达";
+  if (rpc == "ReverseFundEntry") return "冲销";
+  if (rpc == "ReviewLoanSubsidyClaim") return "贴息申请审核拨付";
+  if (rpc == "RunDisbursement") return "免申即享批量兑付";
+  return "资金变动";
+}
+
+std::string ShortName(absl::string_view full_method) {
+  return std::string(full_method.substr(full_method.rfind('/') + 1));
+}
+
+}  // namespace
+
+bool IsMoneyMovement(absl::string_view full_method) {
+  const auth::MethodAccess* access = auth::AccessOf(full_method);
+  return access != nullptr && access->money_movement;
+}
+
+Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
+                  const google::protobuf::Message& trial, const std::vector<storage::FundEntry>& captured) {
+  using storage::FundEntryKind;
+  using storage::Reservation;
+  Movement m;
+  int64_t fen = 0;
+  for (const auto& e : captured) {
+    fen += e.amount.fen() < 0 ? -e.amount.fen() : e.amount.fen();
+    if (m.fund_id.empty()) m.fund_id = e.fund_id;
+    if (m.recipient_id.empty()) m.recipient_id = e.recipient_id;
+    switch (e.kind) {
+      case FundEntryKind::kAllocation:
+        m.reservations.push_back({Reservation::Kind::kAllocation, e.fund_id, "", e.amount});
+        break;
+      case FundEntryKind::kPayment:
+        m.reservations.push_back({Reservation::Kind::kPayment, e.fund_id, e.recipient_id, e.amount});
+        break;
+      case FundEntryKind::kAdjustment:
+        if (e.amount.fen() < 0) {
+          m.reservations.push_back({Reservation::Kind::kBudgetCut, e.fund_id, "", Money::Fen(-e.amount.fen())});
+        }
+        break;
+      case FundEntryKind::kReversal:
+        // Undoing an allocation holds its unpaid part (nothing pays it meanwhile); taking a budget
+        // rise back holds it as a cut; a payment's reversal only gives money back.
+        if (e.reverses_kind == FundEntryKind::kAllocation) {
+          m.reservations.push_back({Reservation::Kind::kPayment, e.fund_id, e.recipient_id, e.amount});
+        } else if ((e.reverses_kind == FundEntryKind::kAdjustment || e.reverses_kind == FundEntryKind::kBudget) &&
+                   e.reverses_budget_sign < 0) {
+          m.reservations.push_back({Reservation::Kind::kBudgetCut, e.fund_id, "", e.amount});
+        }
+        break;
+      case FundEntryKind::kBudget: break;
+    }
+  }
+  // Without fund postings (a claim or a run paid outside any fund) the amount is the response's.
+  if (fen == 0) fen = Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen");
+  if (fen == 0) fen = Int64Field(request, "amount_fen");  // a school's allocation without a fund
+  m.amount = Money::Fen(fen);
+  const std::string rpc = ShortName(full_method);
+  if (m.fund_id.empty()) m.fund_id = StringField(request, "fund_id");
+  if (rpc == "ReviewLoanSubsidyClaim") m.subject_id = "claim:" + StringField(request, "claim_id");
+  if (rpc == "ReverseFundEntry") m.subject_id = "entry:" + StringField(request, "entry_id");
+  if (rpc == "RunDisbursement") m.subject_id = "run:" + StringField(request, "payment_date");
+  m.summary = absl::StrCat(Label(rpc), " ", m.fund_id.empty() ? "" : m.fund_id,
+                           m.recipient_id.empty() ? "" : absl::StrCat(" → ", m.recipient_id), "：",
+                           m.amount.ToYuanString(), " 元");
+  return m;
+}
+
+absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,
+                                 const std::string& maker, const std::string& request_id,
+                                 const google::protobuf::Message& request, const google::protobuf::Message& trial,
+                                 const std::vector<storage::FundEntry>& captured) {
+  Movement m = Describe(full_method, request, trial, captured);
+  if (m.amount.fen() < ctx.dual_control_threshold_fen) return std::string();
+  for (const auto& r : m.reservations) {
+    if (auto s = tx.Reserve(r, +1); !s.ok()) return s;
+  }
+  storage::InstructionRow row;
+  row.request_id = request_id;
+  row.rpc = ShortName(full_method);
+  row.request = request.SerializeAsString();
+  row.summary = m.summary;
+  row.fund_id = m.fund_id;
+  row.recipient_id = m.recipient_id;
+  row.subject_id = m.subject_id;
+  row.amount = m.amount;
+  row.reservations = std::move(m.reservations);
+  row.maker = maker;
+  auto seq = tx.InsertInstruction(row);
+  if (!seq.ok()) {
+    if (absl::IsAlreadyExists(seq.status()) && !row.subject_id.empty()) {
+      return FailedPrecondition(kInstructionPending, absl::StrCat(row.subject_id, " 已有待复核的指令 (an instruction "
+                                                                  "on it already waits for approval)"));
+    }
+    return seq.status();
+  }
+  const std::string id = storage::InstructionIdFor(*seq);
+  if (auto s = tx.Audit({maker, row.rpc, request_id, id, "PENDING_APPROVAL", row.summary}); !s.ok()) return s;
+  return id;
+}
+
+void MarkApproval(google::protobuf::Message* response, const std::string& instruction_id,
+                  v1::Instruction::State state) {
+  const auto* d = response->GetDescriptor();
+  const auto* r = response->GetReflection();
+  if (const FieldDescriptor* f = d->FindFieldByName("instruction_id"); f != nullptr && !instruction_id.empty()) {
+    r->SetString(response, f, instruction_id);
+  }
+  if (const FieldDescriptor* f = d->FindFieldByName("approval_state");
+      f != nullptr && f->type() == FieldDescriptor::TYPE_ENUM) {
+    r->SetEnumValue(response, f, state);
+  }
+}
+
+std::string ResultIdOf(const google::protobuf::Message& response) {
+  for (const char* name : {"allocation_id", "payment_id", "entry_id", "claim_id", "run_id", "fund_id"}) {
+    std::string v = StringField(response, name);
+    if (!v.empty()) return v;
+  }
+  return "";
+}
+
+}  // namespace subsidy::service

@@ -1,0 +1,347 @@
+// Dual control (双人复核) end to end, on SQLite and on two replicas over one PostgreSQL: a money
+// movement by a person waits as an instruction that reserves its amount; another finance
+// officer posts or rejects it; the maker never approves their own; an instruction is decided
+// once, even by two approvers at once on two replicas; reversals undo entries once.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include "absl/strings/match.h"
+
+#include "subsidy/v1/approval.grpc.pb.h"
+#include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
+#include "support/postgres_server.h"
+#include "support/server_process.h"
+
+namespace subsidy::testing {
+namespace {
+
+constexpr int64_t kBudget = 10'000'000;  // 100,000.00 元
+
+class DualControlE2e : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    config_ = dir_.path() + "/callers.textproto";
+    for (const auto& [name, roles] : std::vector<std::pair<std::string, std::string>>{
+             {"maker", "finance"}, {"checker", "finance"}, {"checker-2", "finance"}, {"admin", "admin"},
+             {"school", "school"}}) {
+      auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config_, "--name=" + name, "--roles=" + roles,
+                       "--schools=110106-DC1"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+      tokens_[name] = m[1].str();
+    }
+    std::string db = dir_.path() + "/ledger.db";
+    if (GetParam() == "postgres") {
+      SUBSIDY_POSTGRES_OR_SKIP(pg);
+      db = pg->NewDatabase();
+    }
+    for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
+      auto s = ServerProcess::Start({.db = db, .extra_args = {"--auth_config=" + config_}});
+      ASSERT_TRUE(s.ok()) << s.status();
+      servers_.push_back(std::move(*s));
+    }
+    // The fund itself is created at once (no money moves); its budget is the data of the test.
+    v1::Fund fund;
+    ASSERT_TRUE(Funds("maker")->CreateFund(Ctx("maker").get(),
+                                           NewFund("DC-FUND", v1::Fund::DISTRICT, v1::Fund::EDUCATION, kBudget, 2026),
+                                           &fund)
+                    .ok());
+  }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& who) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    ctx->AddMetadata("authorization", "Bearer " + tokens_.at(who));
+    return ctx;
+  }
+  std::shared_ptr<grpc::Channel> Channel(int replica) { return servers_[replica % servers_.size()]->Channel(); }
+  std::unique_ptr<v1::FundService::Stub> Funds(const std::string&, int replica = 0) {
+    return v1::FundService::NewStub(Channel(replica));
+  }
+  std::unique_ptr<v1::ApprovalService::Stub> Approvals(int replica = 0) {
+    return v1::ApprovalService::NewStub(Channel(replica));
+  }
+
+  grpc::Status Allocate(const std::string& who, const std::string& request_id, const std::string& recipient,
+                        int64_t fen, v1::FundAllocation* out) {
+    v1::AllocateFundRequest r;
+    r.set_request_id(request_id);
+    r.set_fund_id("DC-FUND");
+    r.set_recipient_kind(v1::FundAllocation::UNIT);
+    r.set_recipient_id(recipient);
+    r.set_region_code("110106");
+    r.set_amount_fen(fen);
+    r.set_date("2026-03-02");
+    return Funds(who)->AllocateFund(Ctx(who).get(), r, out);
+  }
+  grpc::Status Pay(const std::string& who, const std::string& request_id, const std::string& recipient, int64_t fen,
+                   v1::FundPayment* out) {
+    v1::RecordFundPaymentRequest r;
+    r.set_request_id(request_id);
+    r.set_fund_id("DC-FUND");
+    r.set_recipient_id(recipient);
+    r.set_amount_fen(fen);
+    r.set_date("2026-03-03");
+    r.set_category("TEACHING");
+    return Funds(who)->RecordFundPayment(Ctx(who).get(), r, out);
+  }
+  grpc::Status Approve(const std::string& who, const std::string& request_id, const std::string& id,
+                       v1::Instruction* out, int replica = 0) {
+    v1::ApproveInstructionRequest r;
+    r.set_request_id(request_id);
+    r.set_instruction_id(id);
+    return Approvals(replica)->ApproveInstruction(Ctx(who).get(), r, out);
+  }
+  grpc::Status Reject(const std::string& who, const std::string& request_id, const std::string& id,
+                      v1::Instruction* out) {
+    v1::RejectInstructionRequest r;
+    r.set_request_id(request_id);
+    r.set_instruction_id(id);
+    r.set_reason("金额有误");
+    return Approvals()->RejectInstruction(Ctx(who).get(), r, out);
+  }
+  v1::Fund Fund() {
+    v1::GetFundRequest r;
+    r.set_fund_id("DC-FUND");
+    v1::Fund f;
+    EXPECT_TRUE(Funds("checker")->GetFund(Ctx("checker").get(), r, &f).ok());
+    return f;
+  }
+  // Allocates and has it approved: the allocation's posted id.
+  std::string AllocatePosted(const std::string& request_id, const std::string& recipient, int64_t fen) {
+    v1::FundAllocation held;
+    EXPECT_TRUE(Allocate("maker", request_id, recipient, fen, &held).ok());
+    v1::Instruction posted;
+    EXPECT_TRUE(Approve("checker", "ok-" + request_id, held.instruction_id(), &posted).ok());
+    return posted.result_id();
+  }
+
+  TempDir dir_;
+  std::string config_;
+  std::map<std::string, std::string> tokens_;
+  std::vector<std::unique_ptr<ServerProcess>> servers_;
+};
+
+TEST_P(DualControlE2e, AMovementWaitsReservedUntilASecondOfficerPostsIt) {
+  v1::FundAllocation held;
+  ASSERT_TRUE(Allocate("maker", "a1", "UNIT-A", 6'000'000, &held).ok());
+  EXPECT_EQ(held.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  EXPECT_TRUE(held.allocation_id().empty());
+  ASSERT_FALSE(held.instruction_id().empty());
+  // A replay of the maker's request is the same instruction, nothing more.
+  v1::FundAllocation again;
+  ASSERT_TRUE(Allocate("maker", "a1", "UNIT-A", 6'000'000, &again).ok());
+  EXPECT_EQ(again.instruction_id(), held.instruction_id());
+
+  // Reserved, not allocated: the fund shows it apart, and nothing can take it.
+  v1::Fund f = Fund();
+  EXPECT_EQ(f.allocated_fen(), 0);
+  EXPECT_EQ(f.pending_fen(), 6'000'000);
+  EXPECT_EQ(f.pending_allocation_fen(), 6'000'000);
+  v1::FundAllocation over;
+  grpc::Status refused = Allocate("checker", "a2", "UNIT-B", 5'000'000, &over);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReasonOf(refused), "FUND_BUDGET_EXCEEDED");
+
+  // The maker may not approve their own; an admin may not approve at all.
+  v1::Instruction i;
+  grpc::Status own = Approve("maker", "self", held.instruction_id(), &i);
+  EXPECT_EQ(own.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ReasonOf(own), "SAME_CALLER");
+  EXPECT_EQ(Approve("admin", "adm", held.instruction_id(), &i).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Fund().allocated_fen(), 0);
+
+  // The second officer posts it: allocated now, the reservation gone, both names on the entry.
+  ASSERT_TRUE(Approve("checker", "ok", held.instruction_id(), &i).ok());
+  EXPECT_EQ(i.state(), v1::Instruction::POSTED);
+  EXPECT_EQ(i.maker(), "maker");
+  EXPECT_EQ(i.checker(), "checker");
+  EXPECT_EQ(i.amount_fen(), 6'000'000);
+  EXPECT_TRUE(absl::StartsWith(i.result_id(), "FA-")) << i.result_id();
+  f = Fund();
+  EXPECT_EQ(f.allocated_fen(), 6'000'000);
+  EXPECT_EQ(f.pending_fen(), 0);
+  EXPECT_EQ(f.pending_allocation_fen(), 0);
+  v1::ListFundEntriesRequest lr;
+  lr.set_fund_id("DC-FUND");
+  v1::ListFundEntriesResponse entries;
+  ASSERT_TRUE(Funds("checker")->ListFundEntries(Ctx("checker").get(), lr, &entries).ok());
+  ASSERT_EQ(entries.entries_size(), 2);  // the budget, the allocation
+  EXPECT_EQ(entries.entries(1).entry_id(), i.result_id());
+  EXPECT_EQ(entries.entries(1).maker(), "maker");
+  EXPECT_EQ(entries.entries(1).checker(), "checker");
+  EXPECT_EQ(entries.entries(1).allocated_fen(), 6'000'000);
+  EXPECT_EQ(entries.entries(1).budget_fen(), kBudget);
+  EXPECT_EQ(entries.entries(1).tracking_id(), i.result_id());
+
+  // Decided once: a second approval or a rejection now says so; the first approval replays.
+  grpc::Status twice = Approve("checker-2", "ok-2", held.instruction_id(), &i);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReasonOf(twice), "INSTRUCTION_ALREADY_DECIDED");
+  EXPECT_EQ(ReasonOf(Reject("checker-2", "no", held.instruction_id(), &i)), "INSTRUCTION_ALREADY_DECIDED");
+  v1::Instruction replay;
+  ASSERT_TRUE(Approve("checker", "ok", held.instruction_id(), &replay).ok());
+  EXPECT_EQ(replay.result_id(), entries.entries(1).entry_id());
+  EXPECT_EQ(Fund().allocated_fen(), 6'000'000);
+}
+
+TEST_P(DualControlE2e, ARejectionReleasesTheReservationAndAPendingPaymentHoldsTheAllocation) {
+  AllocatePosted("a1", "UNIT-A", 1'000'000);
+  v1::FundPayment pay;
+  ASSERT_TRUE(Pay("maker", "p1", "UNIT-A", 800'000, &pay).ok());
+  ASSERT_EQ(pay.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  EXPECT_EQ(Fund().pending_payment_fen(), 800'000);
+  // The held 800,000 may not be paid again by another road meanwhile.
+  v1::FundPayment other;
+  grpc::Status over = Pay("checker", "p2", "UNIT-A", 300'000, &other);
+  EXPECT_EQ(ReasonOf(over), "ALLOCATION_EXCEEDED");
+  v1::Instruction i;
+  ASSERT_TRUE(Reject("checker", "no-p1", pay.instruction_id(), &i).ok());
+  EXPECT_EQ(i.state(), v1::Instruction::REJECTED);
+  EXPECT_EQ(i.reason(), "金额有误");
+  EXPECT_EQ(Fund().pending_payment_fen(), 0);
+  EXPECT_EQ(Fund().paid_fen(), 0);
+  ASSERT_TRUE(Pay("checker", "p2", "UNIT-A", 300'000, &other).ok());
+  EXPECT_EQ(other.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  // The list shows what waits, with its totals.
+  v1::ListInstructionsRequest lr;
+  lr.set_state(v1::Instruction::PENDING_APPROVAL);
+  v1::ListInstructionsResponse list;
+  ASSERT_TRUE(Approvals()->ListInstructions(Ctx("checker").get(), lr, &list).ok());
+  ASSERT_EQ(list.instructions_size(), 1);
+  EXPECT_EQ(list.instructions(0).maker(), "checker");
+  EXPECT_EQ(list.pending_count(), 1);
+  EXPECT_EQ(list.pending_amount_fen(), 300'000);
+}
+
+TEST_P(DualControlE2e, TwoApproversAtOnceOnTwoReplicasPostItOnce) {
+  constexpr int kInstructions = 6;
+  std::vector<std::string> ids;
+  for (int k = 0; k < kInstructions; ++k) {
+    v1::FundAllocation held;
+    ASSERT_TRUE(Allocate("maker", "race-" + std::to_string(k), "UNIT-R", 100'000, &held).ok());
+    ids.push_back(held.instruction_id());
+  }
+  std::atomic<int> posted{0}, decided{0}, other{0};
+  std::vector<std::thread> threads;
+  for (const std::string who : {"checker", "checker-2"}) {
+    for (int t = 0; t < 2; ++t) {
+      threads.emplace_back([&, who, t] {
+        for (const auto& id : ids) {
+          v1::Instruction i;
+          grpc::Status s = Approve(who, who + id + std::to_string(t), id, &i, t);
+          if (s.ok()) ++posted;
+          else if (ReasonOf(s) == "INSTRUCTION_ALREADY_DECIDED") ++decided;
+          else ++other;
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(posted.load(), kInstructions);
+  EXPECT_EQ(decided.load(), 3 * kInstructions);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(Fund().allocated_fen(), kInstructions * 100'000);
+  v1::ListFundEntriesRequest lr;
+  lr.set_fund_id("DC-FUND");
+  lr.set_recipient_id("UNIT-R");
+  v1::ListFundEntriesResponse entries;
+  ASSERT_TRUE(Funds("checker")->ListFundEntries(Ctx("checker").get(), lr, &entries).ok());
+  EXPECT_EQ(entries.entries_size(), kInstructions);
+}
+
+TEST_P(DualControlE2e, ReversalsUndoAnEntryOnceAndNeverMoreThanItsUnpaidPart) {
+  const std::string allocation = AllocatePosted("a1", "TLRCB-DB", 1'000'000);  // a mistyped recipient
+  v1::FundPayment pay;
+  ASSERT_TRUE(Pay("maker", "p1", "TLRCB-DB", 250'000, &pay).ok());
+  v1::Instruction i;
+  ASSERT_TRUE(Approve("checker", "ok-p1", pay.instruction_id(), &i).ok());
+  const std::string payment = i.result_id();
+  ASSERT_TRUE(absl::StartsWith(payment, "FP-")) << payment;
+
+  auto reverse = [&](const std::string& who, const std::string& request_id, const std::string& entry,
+                     v1::FundEntry* out) {
+    v1::ReverseFundEntryRequest r;
+    r.set_request_id(request_id);
+    r.set_entry_id(entry);
+    r.set_date("2026-03-10");
+    r.set_reason("收款单位录入错误");
+    return Funds(who)->ReverseFundEntry(Ctx(who).get(), r, out);
+  };
+  // The allocation back: only its unpaid 750,000, after a second officer approves.
+  v1::FundEntry held;
+  ASSERT_TRUE(reverse("maker", "r1", allocation, &held).ok());
+  ASSERT_EQ(held.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  // While the reversal waits, the unpaid part is held: it cannot be paid out.
+  v1::FundPayment blocked;
+  EXPECT_EQ(ReasonOf(Pay("checker", "p2", "TLRCB-DB", 1, &blocked)), "ALLOCATION_EXCEEDED");
+  ASSERT_TRUE(Approve("checker", "ok-r1", held.instruction_id(), &i).ok());
+  v1::Fund f = Fund();
+  EXPECT_EQ(f.allocated_fen(), 250'000);
+  EXPECT_EQ(f.paid_fen(), 250'000);
+  // Twice is refused, and so is a second reversal while one waits.
+  v1::FundEntry again;
+  EXPECT_EQ(ReasonOf(reverse("maker", "r2", allocation, &again)), "ALREADY_REVERSED");
+  // The payment back to its allocation, then the rest of the allocation.
+  ASSERT_TRUE(reverse("maker", "r3", payment, &held).ok());
+  EXPECT_EQ(ReasonOf(reverse("checker", "r3b", payment, &again)), "INSTRUCTION_PENDING");
+  ASSERT_TRUE(Approve("checker", "ok-r3", held.instruction_id(), &i).ok());
+  f = Fund();
+  EXPECT_EQ(f.paid_fen(), 0);
+  EXPECT_EQ(f.allocated_fen(), 250'000);
+  // Never an edit, never a negative amount: a negative allocation is still refused.
+  v1::FundAllocation negative;
+  EXPECT_EQ(Allocate("maker", "neg", "UNIT-A", -3'000'000, &negative).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // The ledger: every entry with the fund's figures after it, the reversals pointing back.
+  v1::ListFundEntriesRequest lr;
+  lr.set_fund_id("DC-FUND");
+  lr.set_tracking_id(allocation);
+  v1::ListFundEntriesResponse entries;
+  ASSERT_TRUE(Funds("checker")->ListFundEntries(Ctx("checker").get(), lr, &entries).ok());
+  ASSERT_EQ(entries.entries_size(), 4);  // allocation, payment, the allocation's reversal, the payment's
+  EXPECT_EQ(entries.entries(0).reversed_by_entry_id(), entries.entries(2).entry_id());
+  EXPECT_EQ(entries.entries(2).reverses_entry_id(), allocation);
+  EXPECT_EQ(entries.entries(2).amount_fen(), 750'000);
+  EXPECT_EQ(entries.entries(2).allocated_fen(), 250'000);
+  EXPECT_EQ(entries.entries(3).reverses_entry_id(), payment);
+  EXPECT_EQ(entries.entries(3).paid_fen(), 0);
+}
+
+TEST_P(DualControlE2e, MoneyIntoASchoolComesFromFinanceWithASecondOfficer) {
+  v1::AllocateFundsRequest r;
+  r.set_request_id("s1");
+  r.set_school_id("110106-DC1");
+  r.set_source(v1::DISTRICT);
+  r.set_amount_fen(300'000'000);
+  r.set_date("2026-03-02");
+  r.set_fund_id("DC-FUND");
+  v1::FundBalance out;
+  auto edu = v1::EducationFundService::NewStub(Channel(0));
+  EXPECT_EQ(edu->AllocateFunds(Ctx("school").get(), r, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  r.set_amount_fen(5'000'000);
+  ASSERT_TRUE(edu->AllocateFunds(Ctx("maker").get(), r, &out).ok());
+  ASSERT_EQ(out.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  v1::GetFundPriorityRequest pr;
+  pr.set_school_id("110106-DC1");
+  v1::FundPriority priority;
+  EXPECT_EQ(edu->GetFundPriority(Ctx("school").get(), pr, &priority).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::Instruction i;
+  ASSERT_TRUE(Approve("checker", "ok-s1", out.instruction_id(), &i).ok());
+  ASSERT_TRUE(edu->GetFundPriority(Ctx("school").get(), pr, &priority).ok());
+  int64_t balance = 0;
+  for (const auto& p : priority.funds()) balance += p.balance_fen();
+  EXPECT_EQ(balance, 5'000'000);
+  EXPECT_EQ(Fund().allocated_fen(), 5'000'000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DualControlE2e, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
+
+}  // namespace
+}  // namespace subsidy::testing
