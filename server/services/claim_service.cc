@@ -86,12 +86,30 @@ absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyC
   return SubmitClaim(call, submit, "SubmitLoanSubsidyClaimFile", response);
 }
 
+// A claim whose approval waits for a second officer says so, with the instruction that holds it.
+absl::Status MarkPendingApprovals(Call& call, const std::vector<v1::LoanSubsidyClaim*>& claims) {
+  std::vector<std::string> subjects;
+  for (const auto* c : claims) {
+    if (c->status() == v1::LoanSubsidyClaim::SUBMITTED) subjects.push_back("claim:" + c->claim_id());
+  }
+  if (subjects.empty()) return absl::OkStatus();
+  auto pending = call.storage().PendingOnSubjects(subjects);
+  if (!pending.ok()) return pending.status();
+  for (auto* c : claims) {
+    auto it = pending->find("claim:" + c->claim_id());
+    if (it == pending->end()) continue;
+    c->set_instruction_id(storage::InstructionIdFor(it->second));
+    c->set_approval_state(v1::Instruction::PENDING_APPROVAL);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status GetLoanSubsidyClaim(Call& call, const v1::GetLoanSubsidyClaimRequest& request,
                                  v1::LoanSubsidyClaim* response) {
   auto claim = VisibleClaim(call, request.claim_id());
   if (!claim.ok()) return claim.status();
   ClaimToProto(*claim, response);
-  return absl::OkStatus();
+  return MarkPendingApprovals(call, {response});
 }
 
 absl::Status ListLoanSubsidyClaims(Call& call, const v1::ListLoanSubsidyClaimsRequest& request,
@@ -129,9 +147,13 @@ absl::Status ListLoanSubsidyClaims(Call& call, const v1::ListLoanSubsidyClaimsRe
   auto rows = call.storage().ListClaims(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
-  for (const auto& c : *rows) ClaimToProto(c, response->add_claims());
+  std::vector<v1::LoanSubsidyClaim*> claims;
+  for (const auto& c : *rows) {
+    ClaimToProto(c, response->add_claims());
+    claims.push_back(response->mutable_claims(response->claims_size() - 1));
+  }
   if (more) response->set_next_page_token(EncodePageToken(rows->back().seq));
-  return absl::OkStatus();
+  return MarkPendingApprovals(call, claims);
 }
 
 absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClaimLinesRequest& request,

@@ -359,5 +359,15 @@ absl::StatusOr<std::map<std::string, Storage::FundPending>> PendingByFund(SqlSes
   return out;
 }
 
+absl::StatusOr<std::map<std::string, int64_t>> PendingOnSubjects(SqlSession& s, const std::vector<std::string>& subjects) {
+  std::map<std::string, int64_t> out;
+  for (const auto& subject : subjects) {  // a page of subjects: one indexed look-up each
+    auto st = s.QueryOne("SELECT seq FROM instructions WHERE subject_id = $1 AND state = 'PENDING_APPROVAL'",
+                         {SqlParam::Text(subject)}, [&](const SqlRow& row) { out[subject] = row.Int(0); });
+    if (!st.ok()) return st.status();
+  }
+  return out;
+}
+
 }  // namespace fundsql
 }  // namespace subsidy::storage

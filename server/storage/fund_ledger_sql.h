@@ -29,5 +29,6 @@ absl::StatusOr<std::vector<InstructionRow>> ListInstructions(SqlSession& s, cons
 absl::StatusOr<Storage::PendingTotals> PendingInstructions(SqlSession& s, const std::string& fund_id,
                                                            const std::string& maker);
 absl::StatusOr<std::map<std::string, Storage::FundPending>> PendingByFund(SqlSession& s);
+absl::StatusOr<std::map<std::string, int64_t>> PendingOnSubjects(SqlSession& s, const std::vector<std::string>& subjects);
 
 }  // namespace subsidy::storage::fundsql

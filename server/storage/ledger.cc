@@ -1664,6 +1664,9 @@ absl::StatusOr<std::vector<InstructionRow>> Ledger::ListInstructions(const Instr
 absl::StatusOr<Storage::PendingTotals> Ledger::PendingInstructions(const std::string& fund_id, const std::string& maker) {
   return ReadOne<PendingTotals>([&](SqlSession& s) { return fundsql::PendingInstructions(s, fund_id, maker); });
 }
+absl::StatusOr<std::map<std::string, int64_t>> Ledger::PendingOnSubjects(const std::vector<std::string>& subjects) {
+  return ReadOne<std::map<std::string, int64_t>>([&](SqlSession& s) { return fundsql::PendingOnSubjects(s, subjects); });
+}
 absl::StatusOr<std::map<std::string, Storage::FundPending>> Ledger::PendingByFund() {
   return ReadOne<std::map<std::string, FundPending>>([&](SqlSession& s) { return fundsql::PendingByFund(s); });
 }

@@ -582,6 +582,8 @@ class Storage {
     Money pending_payments;
   };
   virtual absl::StatusOr<std::map<std::string, FundPending>> PendingByFund() = 0;
+  // The pending instruction on each of these subjects ("claim:CL-…"), by subject.
+  virtual absl::StatusOr<std::map<std::string, int64_t>> PendingOnSubjects(const std::vector<std::string>& subjects) = 0;
 
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;

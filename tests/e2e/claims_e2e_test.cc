@@ -518,8 +518,12 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
   ASSERT_TRUE(finance.Review("rf", ca.claim_id(), true, "2024-09-23", &out).ok());
   // The approval waits for a second finance officer (双人复核): not paid yet.
   ASSERT_EQ(out.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  const std::string held = out.instruction_id();
   ASSERT_TRUE(finance.Get(ca.claim_id(), &out).ok());
   EXPECT_EQ(out.status(), Claim::SUBMITTED);
+  // A read of the claim says that its approval waits, and on which instruction.
+  EXPECT_EQ(out.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  EXPECT_EQ(out.instruction_id(), held);
   auto approvals = v1::ApprovalService::NewStub((*server)->Channel());
   v1::ApproveInstructionRequest ok;
   ok.set_request_id("ok-rf");
@@ -535,6 +539,7 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
     ASSERT_TRUE(approvals->ListInstructions(&ctx, lr, &list).ok());
     ASSERT_EQ(list.instructions_size(), 1);
     EXPECT_EQ(list.instructions(0).subject_id(), "claim:" + ca.claim_id());
+    EXPECT_EQ(list.instructions(0).instruction_id(), held);
     ok.set_instruction_id(list.instructions(0).instruction_id());
   }
   grpc::ClientContext own;

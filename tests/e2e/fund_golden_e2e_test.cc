@@ -298,7 +298,8 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   pay.set_date("2021-01-15");  // before the allocation: nothing to pay from then
   EXPECT_EQ(ReasonOf(stub->RecordFundPayment(as("finance-1").get(), pay, &payment)), "ALLOCATION_EXCEEDED");
   pay.set_date("2021-03-01");
-  ASSERT_TRUE(stub->RecordFundPayment(as("finance-1").get(), pay, &payment).ok());
+  const grpc::Status paid = stub->RecordFundPayment(as("finance-1").get(), pay, &payment);
+  ASSERT_TRUE(paid.ok()) << paid.error_message();
   ASSERT_EQ(payment.approval_state(), v1::Instruction::PENDING_APPROVAL);
   EXPECT_TRUE(absl::StartsWith(approve(payment.instruction_id()).result_id(), "FP-"));
 

@@ -4,8 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 
+#include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/server_process.h"
 
@@ -76,6 +78,36 @@ TEST(LogsE2e, AUsccNeverReachesTheLogOnlyItsMaskedForm) {
   EXPECT_THAT(log, HasSubstr("\"request_id\":\"sd-91350100********43\""));
   EXPECT_THAT(log, HasSubstr("\"request_id\":\"DET91350100********43\""));
   EXPECT_THAT(log, HasSubstr("no reward policy \\\"91350100********43\\\""));
+}
+
+// A refused call's log line names who was refused, not only where the call came from.
+TEST(LogsE2e, ARefusedCallIsLoggedWithTheCallersName) {
+  TempDir dir;
+  const std::string config = dir.path() + "/callers.textproto";
+  auto added = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=school-ft001", "--roles=school",
+                       "--schools=110106-FT001"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(added.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  v1::AllocateFundsRequest r;
+  r.set_request_id("A2");
+  r.set_school_id("110106-FT001");
+  r.set_source(v1::MUNICIPAL);
+  r.set_amount_fen(99'900'000'000);
+  r.set_date("2026-02-01");
+  v1::FundBalance out;
+  auto ctx = Call();
+  ctx->AddMetadata("authorization", "Bearer " + m[1].str());
+  EXPECT_EQ(v1::EducationFundService::NewStub((*server)->Channel())->AllocateFunds(ctx.get(), r, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_EQ((*server)->Stop(), 0);
+  const std::string log = (*server)->Stderr();
+  std::smatch line;
+  ASSERT_TRUE(std::regex_search(log, line, std::regex("[^\n]*EducationFundService/AllocateFunds[^\n]*"))) << log;
+  EXPECT_THAT(line.str(), HasSubstr("\"caller\":\"school-ft001\"")) << line.str();
+  EXPECT_THAT(line.str(), HasSubstr("PERMISSION_DENIED")) << line.str();
 }
 
 }  // namespace

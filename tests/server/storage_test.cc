@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -534,6 +535,80 @@ TEST_P(StorageTest, TheDatabaseKeepsAFundWithinItsBudgetAndAllocations) {
   ASSERT_EQ(recipients->size(), 1u);
   EXPECT_EQ((*recipients)[0].last_movement, Day("2021-02-01"));
   EXPECT_TRUE(storage_->RecipientFiguresAsOf({"F1"}, Day("2021-01-31"))->empty());
+}
+
+// Dual control's guarantees are the database's, not only the service's: a reservation never
+// over-commits, an instruction is decided once, and nobody posts their own.
+TEST_P(StorageTest, TheDatabaseHoldsReservationsAndDecidesAnInstructionOnce) {
+  FundRow fund;
+  fund.fund_id = "F1";
+  fund.name = "fund";
+  fund.budget_year = 2026;
+  fund.level = "DISTRICT";
+  fund.purpose = "OTHER";
+  fund.region_code = "110106";
+  fund.date = Day("2026-01-05");
+  fund.budget = Money::Fen(1000);
+  auto run = [&](const std::string& rid, const std::function<absl::Status(LedgerTx&)>& fn) {
+    return storage_->RunIdempotent({rid, "T", rid}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+      if (auto s = fn(tx); !s.ok()) return s;
+      return std::string();
+    }).status();
+  };
+  ASSERT_TRUE(run("f", [&](LedgerTx& tx) { return tx.InsertFund(fund, "f"); }).ok());
+  ASSERT_TRUE(Post(*storage_, "a1", FundEntryKind::kAllocation, "R1", 600, "2026-02-01").ok());
+  const Reservation alloc{Reservation::Kind::kAllocation, "F1", "", Money::Fen(300)};
+  const Reservation pay{Reservation::Kind::kPayment, "F1", "R1", Money::Fen(500)};
+  ASSERT_TRUE(run("r1", [&](LedgerTx& tx) { return tx.Reserve(alloc, +1); }).ok());
+  ASSERT_TRUE(run("r2", [&](LedgerTx& tx) { return tx.Reserve(pay, +1); }).ok());
+  // 600 allocated + 300 reserved: 101 more does not fit, by any road.
+  EXPECT_FALSE(run("r3", [&](LedgerTx& tx) { return tx.Reserve({Reservation::Kind::kAllocation, "F1", "", Money::Fen(101)}, +1); }).ok());
+  EXPECT_FALSE(Post(*storage_, "a2", FundEntryKind::kAllocation, "R2", 101, "2026-02-02").ok());
+  EXPECT_FALSE(run("c1", [&](LedgerTx& tx) { return tx.Reserve({Reservation::Kind::kBudgetCut, "F1", "", Money::Fen(101)}, +1); }).ok());
+  // R1's 600 less 500 reserved: a payment of 101 does not fit; nor does a release below zero.
+  EXPECT_FALSE(Post(*storage_, "p1", FundEntryKind::kPayment, "R1", 101, "2026-02-03").ok());
+  EXPECT_FALSE(run("r4", [&](LedgerTx& tx) { return tx.Reserve({Reservation::Kind::kPayment, "F1", "R1", Money::Fen(501)}, -1); }).ok());
+  ASSERT_TRUE(Post(*storage_, "p2", FundEntryKind::kPayment, "R1", 100, "2026-02-03").ok());
+
+  InstructionRow row;
+  row.request_id = "m1";
+  row.rpc = "AllocateFund";
+  row.request = std::string("\x0a\x00", 2);
+  row.summary = "资金分配下达";
+  row.fund_id = "F1";
+  row.subject_id = "entry:FA-1";
+  row.amount = Money::Fen(300);
+  row.reservations = {alloc};
+  row.maker = "maker";
+  int64_t seq = 0;
+  ASSERT_TRUE(run("i1", [&](LedgerTx& tx) -> absl::Status {
+                auto id = tx.InsertInstruction(row);
+                if (!id.ok()) return id.status();
+                seq = *id;
+                return absl::OkStatus();
+              }).ok());
+  // One pending instruction per subject.
+  row.request_id = "m2";
+  EXPECT_FALSE(run("i2", [&](LedgerTx& tx) { return tx.InsertInstruction(row).status(); }).ok());
+  // The maker posting their own is refused by the database itself.
+  EXPECT_FALSE(run("d0", [&](LedgerTx& tx) {
+                 return tx.DecideInstruction(seq, InstructionState::kPosted, "maker", "", "FA-9");
+               }).ok());
+  ASSERT_TRUE(run("d1", [&](LedgerTx& tx) {
+                return tx.DecideInstruction(seq, InstructionState::kPosted, "checker", "", "FA-9");
+              }).ok());
+  // Decided once: a second decision does not go through.
+  EXPECT_FALSE(run("d2", [&](LedgerTx& tx) {
+                 return tx.DecideInstruction(seq, InstructionState::kRejected, "checker-2", "no", "");
+               }).ok());
+  auto got = storage_->GetInstruction(seq);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->state, InstructionState::kPosted);
+  EXPECT_EQ((*got)->checker, "checker");
+  EXPECT_EQ((*got)->reservations.size(), 1u);
+  EXPECT_EQ((*got)->amount, Money::Fen(300));
+  // A second pending instruction on the subject is allowed once the first is decided.
+  EXPECT_TRUE(run("i3", [&](LedgerTx& tx) { return tx.InsertInstruction(row).status(); }).ok());
 }
 
 TEST_P(StorageTest, ACancelledPayoutIsNeverPaidAndFreesItsKeyAndBudget) {

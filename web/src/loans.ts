@@ -2,7 +2,7 @@
 // progress bar, and approve / reject for finance callers (an approval waits for a second officer's
 // review on the 审批 page before it pays).
 import { create, toJson } from "@bufbuild/protobuf";
-import { Instruction_State } from "gen/subsidy/v1/approval_pb.js";
+import { ApprovalService, Instruction_State, ListInstructionsRequestSchema } from "gen/subsidy/v1/approval_pb.js";
 import {
   ListLoanSubsidyClaimLinesRequestSchema, ListLoanSubsidyClaimsRequestSchema, LoanSubsidyClaim_Status,
   LoanSubsidyClaimLine_Status, LoanSubsidyService, ReviewLoanSubsidyClaimRequest_Decision, ReviewLoanSubsidyClaimRequestSchema,
@@ -11,6 +11,7 @@ import {
 import { client, dateInput, describe, errorBox, h, may, myBanks, Pager, row, t, table, today, token, yuan } from "./ui.js";
 
 const loans = client(LoanSubsidyService);
+const approvals = client(ApprovalService);
 
 function statusText(s: LoanSubsidyClaim_Status): string {
   switch (s) {
@@ -20,10 +21,26 @@ function statusText(s: LoanSubsidyClaim_Status): string {
     default: return "—";
   }
 }
+// The instruction holding a claim's approval for the second officer: the claim's own fields, else
+// the pending ReviewLoanSubsidyClaim instructions (subject "claim:<id>"), where the caller may list them.
+async function pendingApprovals(): Promise<Map<string, string>> {
+  const held = new Map<string, string>();
+  if (!may("ApprovalService/ListInstructions")) return held;
+  try {
+    const r = await approvals.listInstructions(create(ListInstructionsRequestSchema, { state: Instruction_State.PENDING_APPROVAL, pageSize: 500 }));
+    for (const x of r.instructions) {
+      if (x.rpc.endsWith("ReviewLoanSubsidyClaim") && x.subjectId) held.set(x.subjectId.replace(/^claim:/, ""), x.instructionId);
+    }
+  } catch { /* the claims show without it */ }
+  return held;
+}
+function heldBy(c: LoanSubsidyClaim, held: Map<string, string>): string {
+  return c.approvalState === Instruction_State.PENDING_APPROVAL ? c.instructionId || "?" : held.get(c.claimId) ?? "";
+}
 // A claim's status, and an approval waiting for the second officer.
-function claimStatusText(c: LoanSubsidyClaim): string {
-  return c.approvalState === Instruction_State.PENDING_APPROVAL
-    ? statusText(c.status) + t(`（批准待复核 ${c.instructionId}）`, ` (approval pending review, ${c.instructionId})`)
+function claimStatusText(c: LoanSubsidyClaim, instruction: string): string {
+  return instruction
+    ? statusText(c.status) + t(`（批准待复核 ${instruction}）`, ` (approval pending review, ${instruction})`)
     : statusText(c.status);
 }
 function lineStatusText(s: LoanSubsidyClaimLine_Status): string {
@@ -113,17 +130,19 @@ export function loansPage(root: HTMLElement): void {
 
   async function loadClaims(): Promise<void> {
     try {
-      const r = await loans.listLoanSubsidyClaims(create(ListLoanSubsidyClaimsRequestSchema, { bankId: bank.value.trim(), pageSize: 20, pageToken: claimsPager.current }));
+      const [r, held] = await Promise.all([
+        loans.listLoanSubsidyClaims(create(ListLoanSubsidyClaimsRequestSchema, { bankId: bank.value.trim(), pageSize: 20, pageToken: claimsPager.current })),
+        pendingApprovals()]);
       claimsPager.next = r.nextPageToken;
       claimsBox.replaceChildren(table([
         { text: t("申报编号", "Claim") }, { text: t("银行", "Bank") }, { text: t("结算期", "Period") }, { text: t("状态", "Status") },
         { text: t("笔数", "Loans"), num: true }, { text: t("受理", "Accepted"), num: true }, { text: t("本金（元）", "Principal"), num: true },
         { text: t("利息（元）", "Interest"), num: true }, { text: t("贴息（元）", "Subsidy"), num: true }, { text: "" },
-      ], r.claims.map((c) => row([
+      ], r.claims.map((c) => ({ c, instruction: heldBy(c, held) })).map(({ c, instruction }) => row([
         h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); claimId = c.claimId; linesPager.reset(); void loadLines(); } }, c.claimId),
-        c.bankId, `${c.settlementPeriod?.startDate ?? ""} … ${c.settlementPeriod?.endDate ?? ""}`, claimStatusText(c),
+        c.bankId, `${c.settlementPeriod?.startDate ?? ""} … ${c.settlementPeriod?.endDate ?? ""}`, claimStatusText(c, instruction),
         c.loanCount, c.acceptedCount, yuan(c.totalPrincipalFen), yuan(c.totalInterestFen), yuan(c.totalSubsidyFen),
-        c.status === LoanSubsidyClaim_Status.SUBMITTED && c.approvalState !== Instruction_State.PENDING_APPROVAL &&
+        c.status === LoanSubsidyClaim_Status.SUBMITTED && !instruction &&
           may("LoanSubsidyService/ReviewLoanSubsidyClaim") ? h("span", {},
           h("button", { class: "approve", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.APPROVE) }, t("批准", "Approve")), " ",
           h("button", { class: "reject", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.REJECT) }, t("退回", "Reject"))) : "",

@@ -125,6 +125,7 @@ export function errorReason(err: unknown): string {
 const REASONS: Record<string, [string, string]> = {
   SAME_CALLER: ["不能复核本人经办的事项，须由另一名财政人员复核：", "You may not approve what you made yourself; another finance officer must: "],
   INSTRUCTION_ALREADY_DECIDED: ["该指令已被处理：", "This instruction has already been decided: "],
+  INSTRUCTION_PENDING: ["该事项已有待复核的指令：", "This already has an instruction waiting for approval: "],
 };
 export function describe(err: unknown): string {
   const e = ConnectError.from(err);
