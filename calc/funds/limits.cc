@@ -13,7 +13,8 @@ absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Mon
   return FailedPrecondition(kFundBudgetExceeded,
                             absl::StrCat("allocating ", amount.ToYuanString(), " 元 of fund ", fund_id,
                                          " would exceed its budget: ", budget_as_of.ToYuanString(), " 元 as of ",
-                                         date.ToString(), ", ", allocated_total.ToYuanString(), " 元 allocated"));
+                                         date.ToString(), " (", budget_total.ToYuanString(), " 元 in all), ",
+                                         allocated_total.ToYuanString(), " 元 allocated or reserved in all"));
 }
 
 Money Committed(Money posted, Money reserved, Money reserved_more) {

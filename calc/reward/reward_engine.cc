@@ -119,7 +119,12 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
         if (!sum.ok()) return sum.status();
         paid = *sum;
       }
-      if (paid >= amount) {
+      if (paid == amount) {
+        return reject(kCoveredByEqualAward,
+                      absl::StrCat("an equal award of ", paid.ToYuanString(), " 元 in group ", policy.group,
+                                   " already covers ", year, " (highest only)"));
+      }
+      if (paid > amount) {
         return reject(kSupersededByHigherAward,
                       absl::StrCat("an award of ", paid.ToYuanString(), " 元 in group ", policy.group,
                                    " already covers ", year, " (highest only)"));

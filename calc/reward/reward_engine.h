@@ -19,6 +19,7 @@ namespace subsidy::reward {
 inline constexpr char kDuplicateAward[] = "DUPLICATE_AWARD";
 inline constexpr char kAnnualCapReached[] = "ANNUAL_CAP_REACHED";
 inline constexpr char kSupersededByHigherAward[] = "SUPERSEDED_BY_HIGHER_AWARD";
+inline constexpr char kCoveredByEqualAward[] = "COVERED_BY_EQUAL_AWARD";
 inline constexpr char kTopUpOfLowerAward[] = "TOP_UP_OF_LOWER_AWARD";
 inline constexpr char kBudgetExhausted[] = "BUDGET_EXHAUSTED";
 inline constexpr char kBelowThreshold[] = "BELOW_THRESHOLD";

@@ -177,8 +177,14 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
 
 absl::Status ClaimWriter::Flush() {
   if (pending_.empty()) return absl::OkStatus();
-  auto s = storage_.AppendClaimLines(seq_, pending_);
+  auto s = superseded_ ? absl::OkStatus() : storage_.AppendClaimLines(seq_, pending_);
   pending_.clear();
+  if (ReasonOf(s) == std::optional<std::string>(storage::kUploadSuperseded)) {
+    // Another attempt of this request settled first and took our staged claim with it: read the
+    // rest (its hash decides), then answer as it did (a replay) or refuse another payload.
+    superseded_ = true;
+    return absl::OkStatus();
+  }
   return s;
 }
 

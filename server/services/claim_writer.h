@@ -57,6 +57,7 @@ class ClaimWriter {
   std::optional<DateRange> period_;
   int64_t seq_ = 0;
   bool settled_ = false;
+  bool superseded_ = false;  // another attempt of the request settled while this one was staging
   int64_t lines_ = 0;
   std::vector<storage::ClaimLineRow> pending_;
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> sha_;

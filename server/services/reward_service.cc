@@ -56,6 +56,8 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out, std::optional<D
 }
 
 constexpr char kPayoutAlreadyDisbursed[] = "PAYOUT_ALREADY_DISBURSED";
+constexpr char kPayoutAlreadyCancelled[] = "PAYOUT_ALREADY_CANCELLED";
+constexpr char kPayoutNotScheduled[] = "PAYOUT_NOT_SCHEDULED";  // a rejected determination: nothing to cancel
 
 namespace handlers {
 
@@ -283,7 +285,10 @@ absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1
         if (!row.ok()) return row.status();
         if (!row->has_value()) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
         if ((*row)->status != storage::PayoutStatus::kScheduled) {
-          return FailedPrecondition(kPayoutAlreadyDisbursed,
+          const storage::PayoutStatus status = (*row)->status;
+          return FailedPrecondition(status == storage::PayoutStatus::kDisbursed   ? kPayoutAlreadyDisbursed
+                                    : status == storage::PayoutStatus::kCancelled ? kPayoutAlreadyCancelled
+                                                                                  : kPayoutNotScheduled,
                                     absl::StrCat("payout ", request.payout_id(), " is ",
                                                  storage::PayoutStatusName((*row)->status),
                                                  ": only a SCHEDULED payout may be cancelled"));

@@ -436,13 +436,14 @@ class SqlLedgerTx final : public LedgerTx {
   }
 
   absl::StatusOr<ClaimRow> SubmitStagedClaim(int64_t seq) override {
-    std::string bank_id, period_start;
-    auto found = s_.QueryOne(absl::StrCat("SELECT bank_id, period_start FROM loan_claims WHERE seq = $1 AND status = "
-                                          "'UPLOADING'",
+    std::string bank_id, period_start, request_id;
+    auto found = s_.QueryOne(absl::StrCat("SELECT bank_id, period_start, request_id FROM loan_claims WHERE seq = $1 "
+                                          "AND status = 'UPLOADING'",
                                           dialect_.LockRowsClause()),
                              {SqlParam::Int(seq)}, [&](const SqlRow& row) {
                                bank_id = row.Text(0);
                                period_start = row.Text(1);
+                               request_id = row.Text(2);
                              });
     if (!found.ok()) return found.status();
     if (!*found) return StagedClaimGone();
@@ -486,6 +487,13 @@ class SqlLedgerTx final : public LedgerTx {
          SqlParam::Int(totals.principal.fen()), SqlParam::Int(totals.interest.fen()),
          SqlParam::Int(totals.subsidy.fen()), SqlParam::Text(now)});
     if (auto st = ExpectOneRow(settled, "settling a staged claim"); !st.ok()) return st;
+    // The request's other attempts, staged concurrently, are this claim now: their lines go.
+    const SqlParam others[] = {SqlParam::Text(request_id), SqlParam::Int(seq)};
+    constexpr char kOthers[] = "SELECT seq FROM loan_claims WHERE status = 'UPLOADING' AND request_id = $1 AND seq <> $2";
+    auto lines = s_.Exec(absl::StrCat("DELETE FROM loan_claim_lines WHERE claim_seq IN (", kOthers, ")"), others);
+    if (!lines.ok()) return lines.status();
+    auto claims = s_.Exec(absl::StrCat("DELETE FROM loan_claims WHERE seq IN (", kOthers, ")"), others);
+    if (!claims.ok()) return claims.status();
     return ClaimAfterChange(seq);
   }
 
@@ -1263,9 +1271,11 @@ absl::StatusOr<int64_t> Ledger::BeginClaim(const ClaimRow& c) {
   const std::string stale = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
                                              clock_->Now() - absl::FromChrono(kStagedClaimLifetime), absl::UTCTimeZone());
   auto seq = dialect_->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
-    // Earlier attempts of this request, and attempts nobody finished, go first.
-    const SqlParam gone[] = {SqlParam::Text(c.request_id), SqlParam::Text(stale)};
-    constexpr char kGone[] = "SELECT seq FROM loan_claims WHERE status = 'UPLOADING' AND (request_id = $1 OR created_at < $2)";
+    // Attempts nobody finished go first. Other attempts of this request may be under way at this
+    // moment (a client retrying concurrently): they stay, and the first to settle takes the
+    // request_id; the others then answer its claim (a replay), and its settling removes them.
+    const SqlParam gone[] = {SqlParam::Text(stale)};
+    constexpr char kGone[] = "SELECT seq FROM loan_claims WHERE status = 'UPLOADING' AND created_at < $1";
     auto lines = s.Exec(absl::StrCat("DELETE FROM loan_claim_lines WHERE claim_seq IN (", kGone, ")"), gone);
     if (!lines.ok()) return lines.status();
     auto claims = s.Exec(absl::StrCat("DELETE FROM loan_claims WHERE seq IN (", kGone, ")"), gone);

@@ -81,8 +81,13 @@ TEST(Decide, GroupHighestOnlyWithTopUps) {
   auto lower = Decide(P("YC-CHAMPION-PROVINCIAL"), {}, kUscc, 2024, both, Money());
   EXPECT_FALSE(lower->scheduled);
   EXPECT_EQ(lower->reasons.at(0).code, kSupersededByHigherAward);
+  // An equal award is no higher one: it is covered, and says so.
   auto same = Decide(P("YC-CHAMPION-PROVINCIAL"), {}, kUscc, 2024, provincial, Money());
-  EXPECT_EQ(same->reasons.at(0).code, kSupersededByHigherAward);
+  EXPECT_FALSE(same->scheduled);
+  EXPECT_EQ(same->reasons.at(0).code, kCoveredByEqualAward);
+  auto again = Decide(P("YC-CHAMPION-NATIONAL"), {}, kUscc, 2024, both, Money());
+  EXPECT_FALSE(again->scheduled);
+  EXPECT_EQ(again->reasons.at(0).code, kCoveredByEqualAward);
   EXPECT_TRUE(Decide(P("YC-CHAMPION-PROVINCIAL"), {}, kUscc, 2025, both, Money())->scheduled);
 }
 

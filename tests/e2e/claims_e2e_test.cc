@@ -555,6 +555,110 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
   EXPECT_EQ(out.submitted_by(), "bank-a");
 }
 
+// Concurrent retries replay: the same claim sent many times at once under one request_id is one
+// claim, and every sender gets its answer; another payload under that id is refused as reused;
+// a cancelled attempt never refuses the complete ones. SQLite, and two replicas on PostgreSQL.
+class ClaimRetriesE2e : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string db = dir_.path() + "/ledger.db";
+    if (GetParam() == "postgres") {
+      SUBSIDY_POSTGRES_OR_SKIP(pg);
+      db = pg->NewDatabase();
+    }
+    for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
+      auto s = ServerProcess::Start({.db = db});
+      ASSERT_TRUE(s.ok()) << s.status();
+      servers_.push_back(std::move(*s));
+    }
+  }
+  Client At(int i) { return Client(servers_[i % servers_.size()]->Channel()); }
+  TempDir dir_;
+  std::vector<std::unique_ptr<ServerProcess>> servers_;
+};
+
+TEST_P(ClaimRetriesE2e, IdenticalSubmissionsAtOnceAreOneClaimWithOneAnswer) {
+  auto req = Header("same", "VB1");
+  for (const auto& l : Loans("S", 40)) *req.add_loans() = l;
+  constexpr int kCallers = 20;
+  std::vector<grpc::Status> status(kCallers);
+  std::vector<Claim> answers(kCallers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCallers; ++i) {
+    threads.emplace_back([&, i] { status[i] = At(i).Submit(req, &answers[i]); });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kCallers; ++i) {
+    ASSERT_TRUE(status[i].ok()) << i << ": " << status[i].error_message() << " " << ReasonOf(status[i]);
+    EXPECT_EQ(answers[i].claim_id(), answers[0].claim_id());
+    EXPECT_EQ(answers[i].accepted_count(), 40);
+  }
+  std::vector<Claim> listed;
+  ASSERT_TRUE(At(0).List("", &listed).ok());
+  EXPECT_EQ(listed.size(), 1u);
+}
+
+TEST_P(ClaimRetriesE2e, AnotherPayloadUnderTheSameIdIsRefusedAsReused) {
+  constexpr int kCallers = 10;
+  std::vector<grpc::Status> status(kCallers);
+  std::vector<Claim> answers(kCallers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCallers; ++i) {
+    threads.emplace_back([&, i] {
+      auto req = Header("one-id", "VB1");
+      for (const auto& l : Loans("P" + std::to_string(i) + "-", 5)) *req.add_loans() = l;
+      status[i] = At(i).Submit(req, &answers[i]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0, reused = 0;
+  for (int i = 0; i < kCallers; ++i) {
+    if (status[i].ok()) {
+      ++ok;
+    } else {
+      EXPECT_EQ(ReasonOf(status[i]), "IDEMPOTENCY_KEY_REUSED") << status[i].error_message();
+      reused += ReasonOf(status[i]) == "IDEMPOTENCY_KEY_REUSED";
+    }
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(reused, kCallers - 1);
+}
+
+TEST_P(ClaimRetriesE2e, ACancelledStreamNeverRefusesTheCompleteOnes) {
+  const auto loans = Loans("U", 300);
+  constexpr int kStreams = 5;
+  std::vector<grpc::Status> status(kStreams);
+  std::vector<Claim> answers(kStreams);
+  std::vector<std::thread> threads;
+  // One attempt is cut off halfway (its client cancels); five complete ones run beside it.
+  threads.emplace_back([&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    Claim out;
+    auto writer = v1::LoanSubsidyService::NewStub(servers_[0]->Channel())->UploadLoanSubsidyClaim(&ctx, &out);
+    auto message = Header("upload", "VB1");
+    for (int i = 0; i < 150; ++i) *message.add_loans() = loans[i];
+    writer->Write(message);
+    ctx.TryCancel();
+    (void)writer->Finish();
+  });
+  for (int i = 0; i < kStreams; ++i) {
+    threads.emplace_back([&, i] { status[i] = At(i).Upload(Header("upload", "VB1"), loans, 50, &answers[i]); });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kStreams; ++i) {
+    ASSERT_TRUE(status[i].ok()) << i << ": " << status[i].error_message() << " " << ReasonOf(status[i]);
+    EXPECT_EQ(answers[i].claim_id(), answers[0].claim_id());
+    EXPECT_EQ(answers[i].loan_count(), 300);
+  }
+  std::vector<Claim> listed;
+  ASSERT_TRUE(At(0).List("", &listed).ok());
+  EXPECT_EQ(listed.size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ClaimRetriesE2e, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
+
 // Two replicas on one PostgreSQL receive overlapping claims for the same loans, concurrently:
 // each loan-period is ACCEPTED exactly once across them, whichever replica wins.
 TEST(ClaimsReplicasE2e, OverlappingClaimsOnTwoReplicasAcceptEachLoanOnce) {

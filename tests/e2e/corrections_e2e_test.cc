@@ -141,7 +141,7 @@ TEST_F(CorrectionsE2e, ACancelledPayoutFreesItsBudgetAndIsNeverPaid) {
   ASSERT_TRUE(rewards_->CancelPayout(Call().get(), cancel, &out).ok());
   EXPECT_EQ(out.status(), v1::CANCELLED);
   cancel.set_request_id("x2");
-  EXPECT_EQ(ReasonOf(rewards_->CancelPayout(Call().get(), cancel, &out)), "PAYOUT_ALREADY_DISBURSED");
+  EXPECT_EQ(ReasonOf(rewards_->CancelPayout(Call().get(), cancel, &out)), "PAYOUT_ALREADY_CANCELLED");
   // The once-only key is free again: the enterprise may be determined anew.
   v1::Payout redo;
   ASSERT_TRUE(determine("d3", 1, &redo).ok());
