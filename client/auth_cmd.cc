@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "auth/authorizer.h"
+#include "ids/canonical.h"
 #include "cli.h"
 #include "subsidy/data/v1/policy_data.pb.h"
 
@@ -30,10 +31,12 @@ int AddCaller(Context& ctx, const Options& o) {
     ss << in.rdbuf();
     if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &config)) return ctx.Fail(path + ": not an AuthConfig");
   }
-  const std::string name = o.Get("name");
-  if (name.empty()) return ctx.Usage("--name must not be empty");
+  // A name in its canonical spelling, unique whatever its case or width: "FINA" is no second finA.
+  auto canonical = CanonicalizeId(o.Get("name"), "--name");
+  if (!canonical.ok()) return ctx.Usage(std::string(canonical.status().message()));
+  const std::string name = canonical->text;
   for (const auto& c : config.callers()) {
-    if (c.name() == name) return ctx.Fail("a caller named " + name + " already exists in " + path);
+    if (IdKey(c.name()) == canonical->key) return ctx.Fail("a caller named " + c.name() + " already exists in " + path);
   }
   auto* c = config.add_callers();
   c->set_name(name);
@@ -43,8 +46,15 @@ int AddCaller(Context& ctx, const Options& o) {
     c->add_roles(std::string(r));
   }
   if (c->roles().empty()) return ctx.Usage("--roles needs at least one role");
-  for (absl::string_view s : absl::StrSplit(o.Get("schools"), ',', absl::SkipWhitespace())) c->add_schools(std::string(s));
-  for (absl::string_view b : absl::StrSplit(o.Get("banks"), ',', absl::SkipWhitespace())) c->add_banks(std::string(b));
+  for (const auto& [flag, add] : {std::pair<const char*, void (*)(data::v1::CallerConfig*, std::string)>{
+                                      "schools", [](data::v1::CallerConfig* x, std::string v) { x->add_schools(std::move(v)); }},
+                                  {"banks", [](data::v1::CallerConfig* x, std::string v) { x->add_banks(std::move(v)); }}}) {
+    for (absl::string_view id : absl::StrSplit(o.Get(flag), ',', absl::SkipWhitespace())) {
+      auto code = CanonicalCode(id, std::string("--") + flag);
+      if (!code.ok()) return ctx.Usage(std::string(code.status().message()));
+      add(c, *code);
+    }
+  }
   const std::string token = auth::NewToken();
   c->set_token_sha256(auth::Sha256Hex(token));
   c->set_created_at(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));

@@ -13,6 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ids/canonical.h"
 #include "subsidy/data/v1/policy_data.pb.h"
 #include "subsidy/v1/access.pb.h"
 #include "subsidy/v1/admin.pb.h"
@@ -84,17 +85,30 @@ absl::StatusOr<std::vector<std::pair<std::string, Caller>>> LoadConfig(const std
     return absl::InvalidArgumentError(absl::StrCat(path, ": not a valid AuthConfig (protobuf text format)"));
   }
   std::vector<std::pair<std::string, Caller>> out;
-  std::set<std::string> names;
+  std::set<std::string> names;  // by key: "FINA", "finA " and "fin\u200bA" are not three officers
   for (const auto& c : config.callers()) {
-    if (c.name().empty() || !names.insert(c.name()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": caller names must be present and unique"));
+    auto name = CanonicalizeId(c.name(), "name");
+    if (!name.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": caller \"", c.name(), "\": ", name.status().message()));
+    }
+    if (name->text != c.name() || !names.insert(name->key).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": caller names must be unique, in their canonical spelling (NFKC, trimmed, any case): \"", c.name(),
+          "\""));
     }
     std::string digest;
     if (c.token_sha256().size() != 64 || !absl::ascii_isxdigit(static_cast<unsigned char>(c.token_sha256()[0]))) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": caller ", c.name(), ": token_sha256 must be 64 hex digits"));
     }
     digest = absl::HexStringToBytes(c.token_sha256());
-    Caller caller{c.name(), {}, {c.schools().begin(), c.schools().end()}, {c.banks().begin(), c.banks().end()}};
+    Caller caller{c.name(), {}, {}, {}};
+    for (const auto& [list, into] : {std::pair{&c.schools(), &caller.schools}, {&c.banks(), &caller.banks}}) {
+      for (const auto& id : *list) {
+        auto code = CanonicalCode(id, "schools/banks");
+        if (!code.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": caller ", c.name(), ": ", code.status().message()));
+        into->insert(*code);
+      }
+    }
     for (const auto& r : c.roles()) {
       Role role;
       if (!RoleFromName(r, &role)) {
@@ -143,7 +157,12 @@ std::unique_ptr<Authorizer> Authorizer::LoopbackOnly() {
   auto a = std::unique_ptr<Authorizer>(new Authorizer());
   a->loopback_only_ = true;
   // The operator at the console: everything, claim review included.
-  a->local_ = std::make_shared<const Caller>(Caller{"local", {Role::kAdmin, Role::kFinance}, {}, {}});
+  a->local_ = std::make_shared<const Caller>(Caller{
+      "local",
+      {Role::kBank, Role::kSchool, Role::kPortal, Role::kFinance, Role::kAdmin, Role::kAuditor},
+      {},
+      {},
+      /*everywhere=*/true});
   return a;
 }
 
@@ -244,6 +263,7 @@ bool Authorizer::Allowed(const Caller& caller, absl::string_view method, absl::s
   for (Role r : rule->roles) {
     if (!caller.roles.count(r)) continue;
     // A school (bank) caller only touches its own schools (banks); other roles are not bound.
+    if (caller.everywhere) return true;
     if (r == Role::kSchool && rule->scope == MethodAccess::Scope::kSchool && !caller.schools.count(std::string(scope_id))) {
       continue;
     }

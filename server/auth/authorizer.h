@@ -34,6 +34,8 @@ struct Caller {
   std::set<Role> roles;
   std::set<std::string> schools;
   std::set<std::string> banks;  // a bank caller's bank_ids: it files and reads only their claims
+  // The loopback operator of a server without a caller list: every role, bound to no school or bank.
+  bool everywhere = false;
   // Whether the caller may file or read claims of `bank_id`: finance and admin see every bank.
   bool MaySeeBank(absl::string_view bank_id) const;
   bool SeesEveryBank() const;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/status_util.h"
+#include "ids/canonical.h"
 #include "services/common.h"
 #include "services/dual_control.h"
 #include "services/services.h"
@@ -125,7 +126,7 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Instruction> {
         auto row = PendingForUpdate(tx, *seq, req.instruction_id());
         if (!row.ok()) return row.status();
-        if (row->maker == call.caller()) {
+        if (IdKey(row->maker) == IdKey(call.caller())) {  // the same officer, however spelt
           return WithReason(absl::PermissionDeniedError(absl::StrCat(
                                 "制单人不能复核自己的指令 (the maker ", row->maker, " may not approve their own instruction)")),
                             storage::kSameCaller);

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "ids/canonical.h"
 #include "loan/claim.h"
 #include "services/common.h"
 #include "services/loan_mapping.h"
@@ -66,7 +67,10 @@ void ClaimWriter::Hash(absl::string_view bytes) {
   EVP_DigestUpdate(sha_.get(), bytes.data(), bytes.size());
 }
 
-absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& first) {
+absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& sent) {
+  // A stream's messages do not pass through Dispatch: their identifiers are made canonical here.
+  v1::SubmitLoanSubsidyClaimRequest first = sent;
+  if (auto s = CanonicalizeIds(&first); !s.ok()) return s;
   if (auto s = ValidateRequestId(first.request_id()); !s.ok()) return s;
   if (auto s = ValidateId(first.bank_id(), "bank_id"); !s.ok()) return s;
   if (!caller_->MaySeeBank(first.bank_id())) {
@@ -110,7 +114,9 @@ absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& first) 
   return AddLoans(first);
 }
 
-absl::Status ClaimWriter::Continue(const v1::SubmitLoanSubsidyClaimRequest& next) {
+absl::Status ClaimWriter::Continue(const v1::SubmitLoanSubsidyClaimRequest& sent) {
+  v1::SubmitLoanSubsidyClaimRequest next = sent;
+  if (auto s = CanonicalizeIds(&next); !s.ok()) return s;
   // The header rides on the first message; a later one may repeat it, never change it.
   auto differs = [](const std::string& later, const std::string& first) { return !later.empty() && later != first; };
   if (differs(next.request_id(), request_id_)) return InvalidField("request_id", "differs from the first message's");
@@ -146,25 +152,29 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
   Hash(scratch_);
 
   v1::LoanSubsidyResult result;
-  absl::Status s = loan::ValidateClaimLoanId(loan.loan_id(), at + ".loan_id");
+  // The loan's id in its canonical spelling (NFKC, trimmed): ＬＶ１ and "LV1 " are LV1; an
+  // invisible or control character makes the line INVALID, naming the field.
+  auto id = CanonicalizeId(loan.loan_id(), at + ".loan_id", loan::kMaxClaimLoanIdBytes);
+  absl::Status s = id.ok() ? absl::OkStatus() : id.status();
   if (s.ok() && (!loan.claim_period().start_date().empty() || !loan.claim_period().end_date().empty())) {
     auto own = ParseDateRange(loan.claim_period(), at + ".claim_period");
     s = own.ok() ? loan::ValidateLoanClaimPeriod(*own, *period_, at + ".claim_period") : own.status();
   }
   if (s.ok()) {
     v1::LoanSubsidyRequest in_period = loan;
+    in_period.set_loan_id(id->text);
     in_period.mutable_claim_period()->set_start_date(period_->first().ToString());
     in_period.mutable_claim_period()->set_end_date(period_->last().ToString());
     s = CalculateOne(in_period, *data_, &result);
   }
   if (s.ok()) {
-    line.loan_id = loan.loan_id();
+    line.loan_id = id->text;
     line.status = storage::ClaimLineStatus::kAccepted;
     line.principal = Money::Fen(loan.principal_fen());
     line.interest = Money::Fen(result.total_interest_fen());
     line.subsidy = Money::Fen(result.total_subsidy_fen());
   } else {
-    if (loan::ValidateClaimLoanId(loan.loan_id(), "").ok()) line.loan_id = loan.loan_id();
+    if (id.ok()) line.loan_id = id->text;
     result.Clear();
     result.set_loan_id(line.loan_id);
     result.set_data_version(data_->version());

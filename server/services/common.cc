@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "ids/canonical.h"
+#include "loan/claim.h"
 
 namespace subsidy::service {
 
@@ -18,6 +21,41 @@ absl::Status ValidateRequestId(const std::string& request_id) {
     if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) {
       return InvalidField("request_id", "printable ASCII without spaces only");
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CanonicalizeIds(google::protobuf::Message* request) {
+  static const auto* kCodes = new absl::flat_hash_set<std::string>{
+      "school_id", "bank_id", "fund_id", "fund_ids", "recipient_id", "policy_id", "claim_id", "payout_id",
+      "instruction_id", "entry_id", "tracking_id", "enterprise_uscc"};
+  const auto* d = request->GetDescriptor();
+  const auto* r = request->GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+    const bool code = kCodes->contains(f->name());
+    if (!code && f->name() != "loan_id") continue;
+    auto canonical = [&](const std::string& raw, const std::string& field) -> absl::StatusOr<std::string> {
+      if (code) return CanonicalCode(raw, field);
+      auto id = CanonicalizeId(raw, field, loan::kMaxClaimLoanIdBytes);
+      if (!id.ok()) return id.status();
+      return id->text;
+    };
+    if (f->is_repeated()) {
+      for (int k = 0; k < r->FieldSize(*request, f); ++k) {
+        const std::string raw = r->GetRepeatedString(*request, f, k);
+        auto c = canonical(raw, absl::StrCat(f->name(), "[", k, "]"));
+        if (!c.ok()) return c.status();
+        if (*c != raw) r->SetRepeatedString(request, f, k, *c);
+      }
+      continue;
+    }
+    const std::string raw = r->GetString(*request, f);
+    if (raw.empty()) continue;
+    auto c = canonical(raw, f->name());
+    if (!c.ok()) return c.status();
+    if (*c != raw) r->SetString(request, f, *c);
   }
   return absl::OkStatus();
 }

@@ -77,6 +77,11 @@ std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ct
 std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> slot);
 
 absl::Status ValidateRequestId(const std::string& request_id);
+// Rewrites a request's identifier fields in their canonical form (calc/ids/canonical.h): codes
+// (school, bank, fund, recipient, policy ids, the ids this service makes, USCCs, tracking ids) in
+// upper case; a loan id keeps its case. An invisible or control character is INVALID_ARGUMENT
+// naming the field. Empty fields stay empty.
+absl::Status CanonicalizeIds(google::protobuf::Message* request);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
 // min … max ASCII digits (a GB/T 2260 region code or a prefix of one).
@@ -252,7 +257,9 @@ void Dispatch(const ServiceContext& ctx, Exchange* exchange, const Method& metho
     queued_request = std::make_shared<Req>();
     request = queued_request.get();
   }
-  const absl::Status parsed = ParseMessage(in, request);
+  absl::Status parsed = ParseMessage(in, request);
+  // Identifiers in their one canonical form before anything reads them (the scope included).
+  if (parsed.ok()) parsed = CanonicalizeIds(request);
   Ending end{&ctx, exchange, method.full_name, {}, {}};
   if constexpr (HasRequestId<Req>) end.request_id = request->request_id();
   absl::string_view scope;

@@ -336,7 +336,7 @@ absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest&
         const storage::ExpenditureRow& e = **found;
         // A school corrects only its own ledger.
         const auth::Caller& who = call.who();
-        if (!who.roles.count(auth::Role::kAdmin) && !who.schools.count(e.school_id)) {
+        if (!who.everywhere && !who.schools.count(e.school_id)) {
           return absl::PermissionDeniedError(absl::StrCat("caller ", who.name, " may not correct school ", e.school_id));
         }
         if (e.reversed) return FailedPrecondition(kAlreadyReversed, absl::StrCat(eid, " is reversed already"));

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "common/status_util.h"
+#include "ids/canonical.h"
 #include "storage/fund_ledger_sql.h"
 #include "storage/sql_rows.h"
 
@@ -892,6 +893,13 @@ class SqlLedgerTx final : public LedgerTx {
     static const std::string kBatchSql = InsertKeysSql(kKeysPerInsert);
     static const std::string kOneSql = InsertKeysSql(1);
     std::vector<const StagedLine*> accepted;
+    // A loan is one loan however its id is spelt: the once-only key is the id's case-folded key.
+    std::vector<std::string> keys(chunk.size());
+    std::map<const StagedLine*, const std::string*> key_of;
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      keys[k] = IdKey(chunk[k].loan_id);
+      key_of[&chunk[k]] = &keys[k];
+    }
     for (const auto& l : chunk) {
       if (l.status == ClaimLineStatus::kAccepted) {
         accepted.push_back(&l);
@@ -905,7 +913,7 @@ class SqlLedgerTx final : public LedgerTx {
       params.clear();
       for (size_t i = from; i < from + n; ++i) {
         params.push_back(SqlParam::Text(bank_id));
-        params.push_back(SqlParam::Text(accepted[i]->loan_id));
+        params.push_back(SqlParam::Text(*key_of[accepted[i]]));
         params.push_back(SqlParam::Text(period_start));
         params.push_back(SqlParam::Int(seq));
         params.push_back(SqlParam::Int(accepted[i]->line_no));
@@ -936,7 +944,7 @@ class SqlLedgerTx final : public LedgerTx {
       int64_t holder = 0;
       auto held = s_.QueryOne(
           "SELECT claim_seq FROM loan_claim_keys WHERE bank_id = $1 AND loan_id = $2 AND period_start = $3",
-          {SqlParam::Text(bank_id), SqlParam::Text(l->loan_id), SqlParam::Text(period_start)},
+          {SqlParam::Text(bank_id), SqlParam::Text(*key_of[l]), SqlParam::Text(period_start)},
           [&](const SqlRow& row) { holder = row.Int(0); });
       if (!held.ok()) return held.status();
       if (!*held) return absl::InternalError("a once-only key was refused but nobody holds it");

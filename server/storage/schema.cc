@@ -339,6 +339,11 @@ const std::vector<Migration>& LedgerMigrations() {
                              "NEW.maker <> OLD.maker OR NEW.request <> OLD.request OR NEW.amount_fen <> OLD.amount_fen",
                              "an instruction is decided once and never changed after"}),
         SchemaStep::Trigger({"instructions_no_delete", "instructions", "DELETE", "", "instructions are never deleted"})}},
+      {"a loan's once-only key is its id's case-folded key (one loan however its id is spelt)",
+       {SchemaStep::DropTrigger("loan_claim_keys_no_update", "loan_claim_keys"),
+        SchemaStep::Sql("UPDATE loan_claim_keys SET loan_id = LOWER(loan_id), bank_id = UPPER(bank_id);"),
+        SchemaStep::Trigger({"loan_claim_keys_no_update", "loan_claim_keys", "UPDATE", "",
+                             "once-only keys never change"})}},
   };
   return *kMigrations;
 }

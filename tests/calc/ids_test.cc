@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "common/status_util.h"
+#include "ids/canonical.h"
 #include "ids/ids.h"
 
 namespace subsidy {
@@ -34,6 +36,47 @@ TEST(CitizenId, ChecksTheGb11643CheckCharacter) {
   EXPECT_FALSE(ValidateCitizenId("110105194912310021").ok());
   EXPECT_FALSE(ValidateCitizenId("11010519491231002x").ok());
   EXPECT_FALSE(ValidateCitizenId("1101051949123100").ok());
+}
+
+}  // namespace
+}  // namespace subsidy
+
+namespace subsidy {
+namespace {
+
+// The six spellings of one loan that were once six loans: one key; the caller's spelling kept.
+TEST(CanonicalId, LookAlikeSpellingsAreOneIdentifier) {
+  const auto plain = CanonicalizeId("LV1", "loan_id");
+  ASSERT_TRUE(plain.ok());
+  for (const char* spelling : {"LV1 ", " LV1", "lv1", "\xEF\xBC\xAC\xEF\xBC\xB6\xEF\xBC\x91" /* ＬＶ１ */,
+                               "\xE3\x80\x80LV1" /* ideographic space */}) {
+    auto id = CanonicalizeId(spelling, "loan_id");
+    ASSERT_TRUE(id.ok()) << spelling << ": " << id.status();
+    EXPECT_EQ(id->key, plain->key) << spelling;
+  }
+  EXPECT_EQ(CanonicalizeId("lv1", "loan_id")->text, "lv1");  // shown as the caller wrote it
+  EXPECT_EQ(CanonicalizeId(" LV1 ", "loan_id")->text, "LV1");
+  EXPECT_EQ(CanonicalizeId("\xEF\xBC\xAC\xEF\xBC\xB6\xEF\xBC\x91", "loan_id")->text, "LV1");
+}
+
+TEST(CanonicalId, InvisibleAndControlCharactersAreRefusedNamingTheField) {
+  for (const char* bad : {"LV1\xE2\x80\x8B" /* ZWSP */, "L\xE2\x80\x8DV1" /* ZWJ */, "\xEF\xBB\xBFLV1" /* BOM */,
+                          "LV\x01" "1", "LV\xE2\x80\xA8" "1" /* line separator inside */, "LV\xE2\x80\xAE" "1" /* RLO */}) {
+    auto id = CanonicalizeId(bad, "loans[3].loan_id");
+    ASSERT_FALSE(id.ok()) << bad;
+    EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(FieldOf(id.status()), "loans[3].loan_id");
+  }
+  EXPECT_FALSE(CanonicalizeId("   ", "school_id").ok());
+  EXPECT_FALSE(CanonicalizeId("\xFF\xFE", "school_id").ok());  // not UTF-8
+  EXPECT_FALSE(CanonicalizeId(std::string(65, 'A'), "school_id").ok());
+}
+
+TEST(CanonicalCode, CodesAreUpperCase) {
+  EXPECT_EQ(*CanonicalCode("110106-ft001", "school_id"), "110106-FT001");
+  EXPECT_EQ(*CanonicalCode(" vb2a", "bank_id"), "VB2A");
+  EXPECT_EQ(*CanonicalCode("\xEF\xBC\xB6\xEF\xBC\xA2\xEF\xBC\x92" "a", "bank_id"), "VB2A");  // ＶＢ２a
+  EXPECT_EQ(IdKey("LV1"), IdKey("lv1"));
 }
 
 }  // namespace

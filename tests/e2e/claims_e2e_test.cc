@@ -656,6 +656,43 @@ TEST_P(ClaimRetriesE2e, ACancelledStreamNeverRefusesTheCompleteOnes) {
   EXPECT_EQ(listed.size(), 1u);
 }
 
+// One loan under six spellings was once paid six times: an id is compared in its canonical form
+// (NFKC, trimmed, case-folded), a bank id too, and an invisible character makes the line INVALID.
+TEST_P(ClaimRetriesE2e, ALoanIsOneLoanHoweverItsIdIsSpelt) {
+  const std::vector<std::string> spellings = {"LV1", "LV1 ", " LV1", "lv1", "\xEF\xBC\xAC\xEF\xBC\xB6\xEF\xBC\x91"};
+  std::vector<Claim> claims(spellings.size());
+  for (size_t i = 0; i < spellings.size(); ++i) {
+    auto req = Header("sp-" + std::to_string(i), i % 2 ? "vb2a" : "VB2A");
+    *req.add_loans() = Loan(spellings[i]);
+    ASSERT_TRUE(At(static_cast<int>(i)).Submit(req, &claims[i]).ok()) << i;
+  }
+  EXPECT_EQ(claims[0].accepted_count(), 1);
+  EXPECT_EQ(claims[0].bank_id(), "VB2A");
+  for (size_t i = 1; i < spellings.size(); ++i) {
+    EXPECT_EQ(claims[i].accepted_count(), 0) << spellings[i];
+    EXPECT_EQ(claims[i].duplicate_count(), 1) << spellings[i];
+    EXPECT_EQ(claims[i].total_subsidy_fen(), 0) << spellings[i];
+    auto lines = At(0).Lines(claims[i].claim_id());
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].duplicate_of_claim_id(), claims[0].claim_id());
+  }
+  // Within one claim too; and a zero-width space is refused on its line, naming the field.
+  auto req = Header("sp-x", "VB2A");
+  req.mutable_settlement_period()->set_start_date("2024-09-21");
+  req.mutable_settlement_period()->set_end_date("2024-12-20");
+  *req.add_loans() = Loan("LV7");
+  *req.add_loans() = Loan("lv7 ");
+  *req.add_loans() = Loan("LV8\xE2\x80\x8B");
+  Claim one;
+  ASSERT_TRUE(At(0).Submit(req, &one).ok());
+  EXPECT_EQ(one.accepted_count(), 1);
+  EXPECT_EQ(one.duplicate_count(), 1);
+  EXPECT_EQ(one.invalid_count(), 1);
+  auto lines = At(0).Lines(one.claim_id(), Line::INVALID);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].result().error().field(), "loans[2].loan_id");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ClaimRetriesE2e, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
 

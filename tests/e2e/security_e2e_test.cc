@@ -178,6 +178,25 @@ TEST_F(RolesE2e, UnknownOrMissingTokensAreUnauthenticated) {
   }
 }
 
+// A second entry for the same officer under a look-alike name would defeat the second pair of
+// eyes: names are unique in their canonical form, and an invisible character is refused.
+TEST_F(RolesE2e, LookAlikeCallerNamesAreRefused) {
+  for (const std::string name : {"FINANCE-1", "finance-1 ", "\xEF\xBD\x86inance-1" /* ｆinance-1 */}) {
+    auto r = RunCtl({"auth", "add-caller", "--config=" + config_, "--name=" + name, "--roles=finance"});
+    EXPECT_NE(r.exit_code, 0) << name;
+    EXPECT_THAT(r.err + r.out, HasSubstr("already exists")) << name;
+  }
+  auto invisible = RunCtl({"auth", "add-caller", "--config=" + config_, "--name=finance\xE2\x80\x8B-1", "--roles=finance"});
+  EXPECT_EQ(invisible.exit_code, 2);
+  EXPECT_THAT(invisible.err, HasSubstr("invisible"));
+  // A config written by hand with such a pair does not load.
+  std::ofstream(config_, std::ios::app) << "callers { name: \"FINANCE-1\" roles: \"finance\" token_sha256: \""
+                                        << std::string(64, 'a') << "\" }\n";
+  auto again = ServerProcess::Start({.db = dir_.path() + "/other.db", .extra_args = {"--auth_config=" + config_}});
+  ASSERT_FALSE(again.ok());
+  EXPECT_THAT(std::string(again.status().message()), HasSubstr("unique"));
+}
+
 TEST_F(RolesE2e, ASchoolCannotCreditItself) {
   // The hole this closes: a school caller put money into its own ledger, with or without a fund.
   EXPECT_EQ(CallAs("school-1", "AllocateFunds", "110106-S1"), grpc::StatusCode::PERMISSION_DENIED);
