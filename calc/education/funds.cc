@@ -153,3 +153,13 @@ bool RunningBalances::Apply(Move move, const std::vector<SourceAmount>& amounts)
 }
 
 }  // namespace subsidy::education
+
+namespace subsidy::education {
+
+Money OwnMoneyLeft(const FundPosition& account, Money fund_allocated, Money fund_paid) {
+  const int64_t own_allocated = account.allocated.fen() - fund_allocated.fen();
+  const int64_t own_spent = account.spent.fen() - fund_paid.fen();
+  return Money::Fen(std::max<int64_t>(0, own_allocated - std::max<int64_t>(0, own_spent)));
+}
+
+}  // namespace subsidy::education

@@ -98,3 +98,13 @@ class RunningBalances {
 };
 
 }  // namespace subsidy::education
+
+namespace subsidy::education {
+
+// A school's money of one source is its funds' (allocated to it by FundService funds, paid out
+// only by its expenditures) and its own (allocations without a fund). What is left of its own:
+// what it was allocated without a fund, less what it spent beyond what its funds paid. Never
+// negative. An expenditure takes its source's fund money first and may take of its own only this.
+Money OwnMoneyLeft(const FundPosition& account, Money fund_allocated, Money fund_paid);
+
+}  // namespace subsidy::education

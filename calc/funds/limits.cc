@@ -9,7 +9,9 @@ namespace subsidy::funds {
 
 absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Money budget_as_of,
                              Money allocated_total, Money amount, Date date) {
-  if (allocated_total.fen() + amount.fen() <= std::min(budget_total.fen(), budget_as_of.fen())) return absl::OkStatus();
+  // Checked: an amount near the int64 limit is refused for the budget, never wrapped around.
+  auto after = allocated_total.Plus(amount);
+  if (after.ok() && after->fen() <= std::min(budget_total.fen(), budget_as_of.fen())) return absl::OkStatus();
   return FailedPrecondition(kFundBudgetExceeded,
                             absl::StrCat("allocating ", amount.ToYuanString(), " 元 of fund ", fund_id,
                                          " would exceed its budget: ", budget_as_of.ToYuanString(), " 元 as of ",

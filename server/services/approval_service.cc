@@ -162,11 +162,11 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
             !s.ok()) {
           return s;
         }
-        row->state = storage::InstructionState::kPosted;
-        row->checker = call.caller();
-        row->result_id = result_id;
+        auto decided = tx.InstructionForUpdate(*seq);
+        if (!decided.ok()) return decided.status();
+        if (!decided->has_value()) return absl::InternalError("a decided instruction is gone");
         v1::Instruction i;
-        ToProto(*row, &i);
+        ToProto(**decided, &i);
         return i;
       },
       out);
@@ -194,11 +194,11 @@ absl::Status RejectInstruction(Call& call, const v1::RejectInstructionRequest& r
             !s.ok()) {
           return s;
         }
-        row->state = storage::InstructionState::kRejected;
-        row->checker = call.caller();
-        row->reason = req.reason();
+        auto decided = tx.InstructionForUpdate(*seq);
+        if (!decided.ok()) return decided.status();
+        if (!decided->has_value()) return absl::InternalError("a decided instruction is gone");
         v1::Instruction i;
-        ToProto(*row, &i);
+        ToProto(**decided, &i);
         return i;
       },
       out);

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
 #include "services/dual_control.h"
 #include "services/executor.h"
 #include "services/service_context.h"
@@ -180,6 +182,15 @@ class Call {
         [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
           std::vector<storage::FundEntry> captured;
           if (may_hold) {
+            // One instruction at a time on a subject: said before a trial that would meet its reservation.
+            if (const std::string subject = SubjectOf(method_.full_name, request); !subject.empty()) {
+              auto pending = tx.InstructionPendingOn(subject);
+              if (!pending.ok()) return pending.status();
+              if (*pending) {
+                return FailedPrecondition(kInstructionPending,
+                                          absl::StrCat(subject, " 已有待复核的指令 (an instruction on it already waits for approval)"));
+              }
+            }
             if (auto s = tx.BeginTrial(&captured); !s.ok()) return s;
           }
           absl::StatusOr<Resp> out = decide(tx);
@@ -191,6 +202,7 @@ class Call {
             if (!held.ok()) return held.status();
             if (!held->empty()) {
               Resp pending;
+              EchoRequest(request, &pending);
               MarkApproval(&pending, *held, v1::Instruction::PENDING_APPROVAL);
               return pending.SerializeAsString();
             }

@@ -85,13 +85,48 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
   m.amount = Money::Fen(fen);
   const std::string rpc = ShortName(full_method);
   if (m.fund_id.empty()) m.fund_id = StringField(request, "fund_id");
-  if (rpc == "ReviewLoanSubsidyClaim") m.subject_id = "claim:" + StringField(request, "claim_id");
-  if (rpc == "ReverseFundEntry") m.subject_id = "entry:" + StringField(request, "entry_id");
-  if (rpc == "RunDisbursement") m.subject_id = "run:" + StringField(request, "payment_date");
-  m.summary = absl::StrCat(Label(rpc), " ", m.fund_id.empty() ? "" : m.fund_id,
-                           m.recipient_id.empty() ? "" : absl::StrCat(" → ", m.recipient_id), "：",
-                           m.amount.ToYuanString(), " 元");
+  // Whom the money goes to, for the approver, also when no fund entry says it.
+  for (const char* field : {"recipient_id", "school_id", "bank_id"}) {
+    if (m.recipient_id.empty()) m.recipient_id = StringField(request, field);
+  }
+  m.subject_id = SubjectOf(full_method, request);
+  // A budget adjustment shows its sign: a cut and a rise are not the same decision.
+  const int64_t delta = Int64Field(request, "delta_fen");
+  const std::string amount = delta != 0 ? absl::StrCat(delta > 0 ? "+" : "−", m.amount.ToYuanString())
+                                        : m.amount.ToYuanString();
+  m.summary = absl::StrCat(Label(rpc), " ", m.fund_id, m.recipient_id.empty() ? "" : absl::StrCat(" → ", m.recipient_id),
+                           "：", amount, " 元");
   return m;
+}
+
+std::string SubjectOf(absl::string_view full_method, const google::protobuf::Message& request) {
+  const std::string rpc = ShortName(full_method);
+  if (rpc == "ReviewLoanSubsidyClaim") return "claim:" + StringField(request, "claim_id");
+  if (rpc == "ReverseFundEntry") return "entry:" + StringField(request, "entry_id");
+  if (rpc == "RunDisbursement") return "run:" + StringField(request, "payment_date");
+  return "";
+}
+
+void EchoRequest(const google::protobuf::Message& request, google::protobuf::Message* response) {
+  const auto* in = request.GetDescriptor();
+  const auto* out = response->GetDescriptor();
+  for (int i = 0; i < in->field_count(); ++i) {
+    const FieldDescriptor* from = in->field(i);
+    const FieldDescriptor* to = out->FindFieldByName(from->name());
+    if (to == nullptr || from->is_repeated() || to->is_repeated() || from->name() == "request_id") continue;
+    if (from->cpp_type() != to->cpp_type()) continue;
+    const auto* r = request.GetReflection();
+    const auto* w = response->GetReflection();
+    switch (from->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: w->SetString(response, to, r->GetString(request, from)); break;
+      case FieldDescriptor::CPPTYPE_INT64: w->SetInt64(response, to, r->GetInt64(request, from)); break;
+      case FieldDescriptor::CPPTYPE_INT32: w->SetInt32(response, to, r->GetInt32(request, from)); break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        if (from->enum_type() == to->enum_type()) w->SetEnumValue(response, to, r->GetEnumValue(request, from));
+        break;
+      default: break;
+    }
+  }
 }
 
 absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,

@@ -34,6 +34,10 @@ struct Movement {
   std::string subject_id;  // one pending instruction per subject: a claim, an entry, a day's run
   std::string summary;     // zh-CN, for the approver
 };
+// The subject a movement's request acts on ("claim:CL-…", "entry:FA-…", "run:2026-03-02"), "" for none.
+std::string SubjectOf(absl::string_view full_method, const google::protobuf::Message& request);
+// A held movement's answer: what its request said (its same-named fields), marked pending.
+void EchoRequest(const google::protobuf::Message& request, google::protobuf::Message* response);
 Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
                   const google::protobuf::Message& trial_response, const std::vector<storage::FundEntry>& captured);
 

@@ -69,17 +69,37 @@ absl::Status ValidateAmount(int64_t amount) {
 constexpr char kAlreadyReversed[] = "ALREADY_REVERSED";
 
 // Each source's draw is paid from the school's funds of that level, oldest allocation first, as
-// far as they hold money allocated by the expenditure's date; the rest was never fund money.
+// far as they hold money allocated by the expenditure's date; the rest must be the school's own
+// money (allocated without a fund): fund money paid or reserved by another road is not spent twice.
 absl::StatusOr<std::vector<v1::FundDraw>> PayFromSchoolFunds(Call& call, storage::LedgerTx& tx,
                                                              const v1::RecordExpenditureRequest& request,
                                                              const std::vector<education::SourceAmount>& draws,
+                                                             const std::vector<storage::FundAccount>& before,
                                                              Date date, const std::string& expenditure_id) {
   std::vector<v1::FundDraw> out;
   for (const auto& d : draws) {
-    auto paid = PayAcrossFunds(tx, call.data(), "SCHOOL", education::FundSourceName(d.source), 0,
+    const char* level = education::FundSourceName(d.source);
+    auto totals = tx.SchoolFunds(request.school_id(), level);
+    if (!totals.ok()) return totals.status();
+    education::FundPosition account{d.source, Money(), Money()};
+    for (const auto& a : before) {
+      if (a.source == d.source) account = a;
+    }
+    const Money own = education::OwnMoneyLeft(account, totals->allocated, totals->paid);
+    auto paid = PayAcrossFunds(tx, call.data(), "SCHOOL", level, 0,
                                {request.school_id(), d.amount, date, request.category(), request.school_id(),
                                 expenditure_id, request.request_id(), call.caller()});
     if (!paid.ok()) return paid.status();
+    int64_t covered = 0;
+    for (const auto& p : *paid) covered += p.amount.fen();
+    if (d.amount.fen() - covered > own.fen()) {
+      return FailedPrecondition(
+          kAllocationExceeded,
+          absl::StrCat(level, " 经费中可支出 ", Money::Fen(covered + own.fen()).ToYuanString(), " 元（其余已支付或待复核预留）(",
+                       request.school_id(), "'s ", level, " money payable on ", date.ToString(), " is ",
+                       Money::Fen(covered + own.fen()).ToYuanString(), " 元: the rest of its fund allocations is paid "
+                       "or reserved by a pending instruction)"));
+    }
     for (const auto& p : *paid) {
       v1::FundDraw draw;
       draw.set_fund_id(p.fund_id);
@@ -146,7 +166,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
       request, std::move(locks),
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundBalance> {
         // With a fund: the same money is the fund's allocation to the school, in this transaction.
-        std::string fund_allocation;
+        std::string fund_allocation, allocation_id;
         if (!request.fund_id().empty()) {
           auto fund = LockedFund(tx, request.fund_id());
           if (!fund.ok()) return fund.status();
@@ -155,14 +175,18 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
                                       absl::StrCat("fund ", fund->fund_id, " is ", fund->level, " money, not ",
                                                    education::FundSourceName(*source)));
           }
-          auto allocated = AllocateFromFund(tx, *fund,
+          auto allocated = AllocateToSchool(tx, *fund,
                                             {request.school_id(), "SCHOOL", request.school_id().substr(0, 6), amount,
                                              *date, "", request.request_id(), call.caller()});
           if (!allocated.ok()) return allocated.status();
-          fund_allocation = *allocated;
+          fund_allocation = allocated->fund_allocation_id;
+          allocation_id = allocated->allocation_id;
+        } else {
+          auto id = tx.InsertAllocation(request.school_id(), *source, amount, *date, request.request_id());
+          if (!id.ok()) return id.status();
+          allocation_id = *id;
         }
-        auto id = tx.InsertAllocation(request.school_id(), *source, amount, *date, request.request_id());
-        if (!id.ok()) return id.status();
+        const std::string* id = &allocation_id;
         auto accounts = tx.FundAccounts(request.school_id());
         if (!accounts.ok()) return accounts.status();
         v1::FundBalance out;
@@ -212,7 +236,7 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
         auto id = tx.InsertExpenditure(request.school_id(), request.category(), amount, *date, request.request_id(),
                                        rows);
         if (!id.ok()) return id.status();
-        auto fund_payments = PayFromSchoolFunds(call, tx, request, *draws, *date, *id);
+        auto fund_payments = PayFromSchoolFunds(call, tx, request, *draws, *accounts, *date, *id);
         if (!fund_payments.ok()) return fund_payments.status();
         auto after = tx.FundAccounts(request.school_id());
         if (!after.ok()) return after.status();
@@ -374,6 +398,7 @@ absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest&
           r.request_id = request.request_id();
           r.created_by = call.caller();
           r.reverses = p.entry_id;
+          r.tracking_id = p.tracking_id;  // the money's 业务追溯识别码 follows it back
           auto entry = tx.PostFundEntry(r);
           if (!entry.ok()) return entry.status();
           auto* draw = out.add_fund_payments();
@@ -413,11 +438,12 @@ absl::Status ListSchoolLedger(Call& call, const v1::ListSchoolLedgerRequest& req
     const auto& r = (*rows)[i];
     std::vector<education::SourceAmount> moved;
     for (const auto& d : r.draws) moved.push_back({d.source, d.amount});
-    if (r.kind == "ALLOCATION") {
+    if (r.kind == "ALLOCATION" || r.kind == "ALLOCATION_REVERSAL") {
       if (auto source = education::FundSourceFromName(r.source)) moved.push_back({*source, r.amount});
     }
-    const auto move = r.kind == "EXPENDITURE" ? education::RunningBalances::Move::kOut
-                                              : education::RunningBalances::Move::kIn;
+    const auto move = r.kind == "EXPENDITURE" || r.kind == "ALLOCATION_REVERSAL"
+                          ? education::RunningBalances::Move::kOut
+                          : education::RunningBalances::Move::kIn;
     if (!balances.Apply(move, moved)) return absl::InternalError("a school's balance overflows");
     if (static_cast<int64_t>(i) < page->after) continue;
     auto* e = response->add_entries();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "education/funds.h"
 
 namespace subsidy::service {
 
@@ -46,6 +47,20 @@ absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storag
   // so an empty one is named after the entry by the ledger).
   e.tracking_id = a.tracking_id;
   return tx.PostFundEntry(e);
+}
+
+absl::StatusOr<SchoolAllocation> AllocateToSchool(storage::LedgerTx& tx, const storage::FundRow& fund,
+                                                  const AllocationSpec& a) {
+  const std::optional<education::FundSource> source = education::FundSourceFromName(fund.level);
+  if (!source) {
+    return FailedPrecondition(kFundSourceMismatch,
+                              absl::StrCat("fund ", fund.fund_id, " is ", fund.level, " money, no school's source"));
+  }
+  auto fund_allocation = AllocateFromFund(tx, fund, a);
+  if (!fund_allocation.ok()) return fund_allocation.status();
+  auto allocation = tx.InsertAllocation(a.recipient_id, *source, a.amount, a.date, a.request_id);
+  if (!allocation.ok()) return allocation.status();
+  return SchoolAllocation{*fund_allocation, *allocation};
 }
 
 absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id, const std::string& recipient_id,
@@ -94,6 +109,13 @@ absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData&
 
 absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p) {
+  auto recipient = tx.FundRecipient(fund.fund_id, p.recipient_id);
+  if (!recipient.ok()) return recipient.status();
+  if (recipient->has_value() && (*recipient)->recipient_kind == "SCHOOL") {
+    return FailedPrecondition(kPaidByExpenditure,
+                              absl::StrCat("学校经费由学校支出记账支付 (", p.recipient_id,
+                                           "'s money is paid by its own expenditures, RecordExpenditure)"));
+  }
   // The category first: a forbidden payment is refused whatever is left.
   if (auto s = funds::CheckCategory(fund.fund_id, fund.purpose, fund.forbidden_categories, data.fund_monitoring(),
                                     p.category);

@@ -15,6 +15,8 @@ namespace subsidy::service {
 using funds::kAllocationExceeded;
 using funds::kFundBudgetExceeded;
 inline constexpr char kFundSourceMismatch[] = "FUND_SOURCE_MISMATCH";
+// A school's money leaves only by its own expenditures (RecordExpenditure), never by a direct payment.
+inline constexpr char kPaidByExpenditure[] = "PAID_BY_EXPENDITURE";
 
 // The fund, locked for the transaction, or NOT_FOUND naming it.
 absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id);
@@ -34,6 +36,17 @@ struct AllocationSpec {
 // date, one kind and region per recipient. Returns the allocation id (FA-…).
 absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storage::FundRow& fund,
                                              const AllocationSpec& a);
+
+// One road for a school's money: the fund's allocation to the school and the school ledger's
+// allocation of the fund's level, in one transaction (FundService.AllocateFund to a SCHOOL and
+// EducationFundService.AllocateFunds with a fund both come here). FUND_SOURCE_MISMATCH when the
+// fund's level is no school source. Returns the fund's allocation id and the ledger's.
+struct SchoolAllocation {
+  std::string fund_allocation_id;
+  std::string allocation_id;
+};
+absl::StatusOr<SchoolAllocation> AllocateToSchool(storage::LedgerTx& tx, const storage::FundRow& fund,
+                                                  const AllocationSpec& a);
 
 struct PaymentSpec {
   std::string recipient_id;

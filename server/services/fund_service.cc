@@ -260,9 +260,17 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
         auto fund = LockedFund(tx, req.fund_id());
         if (!fund.ok()) return fund.status();
         const Money amount = Money::Fen(req.amount_fen());
-        auto id = AllocateFromFund(tx, *fund,
-                                   {req.recipient_id(), kind, req.region_code(), amount, *date, req.document_no(),
-                                    req.request_id(), call.caller(), req.tracking_id()});
+        const AllocationSpec spec{req.recipient_id(), kind,           req.region_code(), amount,
+                                  *date,              req.document_no(), req.request_id(), call.caller(),
+                                  req.tracking_id()};
+        // Money for a school is also its ledger's: the one road AllocateFunds takes.
+        absl::StatusOr<std::string> id;
+        if (req.recipient_kind() == v1::FundAllocation::SCHOOL) {
+          auto both = AllocateToSchool(tx, *fund, spec);
+          id = both.ok() ? absl::StatusOr<std::string>(both->fund_allocation_id) : both.status();
+        } else {
+          id = AllocateFromFund(tx, *fund, spec);
+        }
         if (!id.ok()) return id.status();
         auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
@@ -501,6 +509,16 @@ absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req
         }
         auto id = tx.PostFundEntry(r);
         if (!id.ok()) return id.status();
+        if (e.kind == storage::FundEntryKind::kAllocation) {
+          // A school's allocation from the fund is also its ledger's: taken back there too.
+          auto school = tx.SchoolAllocationOf(e.request_id);
+          if (!school.ok()) return school.status();
+          if (school->has_value()) {
+            auto back = tx.ReverseSchoolAllocation(e.recipient_id, **school, r.amount, *date, *id, req.request_id(),
+                                                   call.caller());
+            if (!back.ok()) return back.status();
+          }
+        }
         if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
                                 absl::StrCat("reverses ", req.entry_id(), ": ", r.amount.fen(), " fen; ", req.reason()));
             !s.ok()) {

@@ -342,9 +342,11 @@ absl::StatusOr<Storage::PendingTotals> PendingInstructions(SqlSession& s, const 
 
 absl::StatusOr<std::map<std::string, Storage::FundPending>> PendingByFund(SqlSession& s) {
   std::map<std::string, Storage::FundPending> out;
+  // What pending instructions hold: reserved allocations and cuts of the budget, reserved payments
+  // of recipients' allocations (a pending rise holds nothing).
   auto st = s.Query(
-      "SELECT fund_id, SUM(amount_fen) FROM instructions WHERE state = 'PENDING_APPROVAL' AND fund_id <> '' "
-      "GROUP BY fund_id",
+      "SELECT fund_id, pending_allocated_fen + pending_cut_fen FROM funds "
+      "WHERE pending_allocated_fen <> 0 OR pending_cut_fen <> 0",
       {}, [&](const SqlRow& row) {
         out[row.Text(0)].pending = Money::Fen(row.Int(1));
         return absl::OkStatus();
@@ -352,7 +354,9 @@ absl::StatusOr<std::map<std::string, Storage::FundPending>> PendingByFund(SqlSes
   if (!st.ok()) return st;
   st = s.Query("SELECT fund_id, SUM(pending_paid_fen) FROM fund_recipients WHERE pending_paid_fen <> 0 GROUP BY fund_id",
                {}, [&](const SqlRow& row) {
-                 out[row.Text(0)].pending_payments = Money::Fen(row.Int(1));
+                 auto& p = out[row.Text(0)];
+                 p.pending_payments = Money::Fen(row.Int(1));
+                 p.pending = Money::Fen(p.pending.fen() + row.Int(1));
                  return absl::OkStatus();
                });
   if (!st.ok()) return st;

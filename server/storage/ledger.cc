@@ -642,10 +642,10 @@ class SqlLedgerTx final : public LedgerTx {
     std::vector<FundPaymentRow> out;
     auto st = s_.Query(
         "SELECT p.id, p.fund_id, p.amount_fen, "
-        "CASE WHEN EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses = p.id) THEN 1 ELSE 0 END "
+        "CASE WHEN EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses = p.id) THEN 1 ELSE 0 END, p.tracking_id "
         "FROM fund_entries p WHERE p.recipient_id = $1 AND p.reference = $2 AND p.kind = 'PAYMENT' ORDER BY p.id",
         {SqlParam::Text(recipient_id), SqlParam::Text(reference)}, [&](const SqlRow& row) {
-          out.push_back({row.Int(0), row.Text(1), Money::Fen(row.Int(2)), row.Int(3) != 0});
+          out.push_back({row.Int(0), row.Text(1), Money::Fen(row.Int(2)), row.Int(3) != 0, row.Text(4)});
           return absl::OkStatus();
         });
     if (!st.ok()) return st;
@@ -839,6 +839,58 @@ class SqlLedgerTx final : public LedgerTx {
   }
 
   absl::StatusOr<std::optional<FundEntryRow>> FundEntryById(int64_t id) override { return fundsql::EntryById(s_, id); }
+  absl::StatusOr<SchoolFundTotals> SchoolFunds(const std::string& school_id, const std::string& level) override {
+    SchoolFundTotals out;
+    auto st = s_.QueryOne(
+        "SELECT COALESCE(SUM(r.allocated_fen), 0), COALESCE(SUM(r.paid_fen), 0), COALESCE(SUM(r.pending_paid_fen), 0) "
+        "FROM fund_recipients r JOIN funds f ON f.fund_id = r.fund_id "
+        "WHERE r.recipient_id = $1 AND r.recipient_kind = 'SCHOOL' AND f.level = $2",
+        {SqlParam::Text(school_id), SqlParam::Text(level)}, [&](const SqlRow& row) {
+          out.allocated = Money::Fen(row.Int(0));
+          out.paid = Money::Fen(row.Int(1));
+          out.pending_paid = Money::Fen(row.Int(2));
+        });
+    if (!st.ok()) return st.status();
+    return out;
+  }
+  absl::StatusOr<std::string> ReverseSchoolAllocation(const std::string& school_id, education::FundSource source,
+                                                      Money amount, Date date, const std::string& fund_entry_id,
+                                                      const std::string& request_id, const std::string& caller) override {
+    const char* src = education::FundSourceName(source);
+    auto id = InsertReturningId(
+        s_,
+        "INSERT INTO allocation_reversals (school_id, source, amount_fen, date, fund_entry_id, request_id, created_by, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        {SqlParam::Text(school_id), SqlParam::Text(src), SqlParam::Int(amount.fen()), SqlParam::Text(date.ToString()),
+         SqlParam::Text(fund_entry_id), SqlParam::Text(request_id), SqlParam::Text(caller),
+         SqlParam::Text(clock_.NowUtcText())});
+    if (!id.ok()) return id.status();
+    // The CHECK (spent_fen <= allocated_fen) refuses taking back what the school has spent.
+    auto debited = s_.Exec(
+        "UPDATE fund_accounts SET allocated_fen = allocated_fen - $3 WHERE school_id = $1 AND source = $2",
+        {SqlParam::Text(school_id), SqlParam::Text(src), SqlParam::Int(amount.fen())});
+    if (auto st = ExpectOneRow(debited, "taking back a school's allocation"); !st.ok()) return st;
+    return absl::StrFormat("ALR-%08d", *id);
+  }
+  absl::StatusOr<std::optional<education::FundSource>> SchoolAllocationOf(const std::string& request_id) override {
+    std::optional<education::FundSource> out;
+    absl::Status inner;
+    auto st = s_.QueryOne("SELECT source FROM allocations WHERE request_id = $1", {SqlParam::Text(request_id)},
+                          [&](const SqlRow& row) {
+                            auto src = SourceColumn(row, 0);
+                            if (src.ok()) out = *src;
+                            else inner = src.status();
+                          });
+    if (!st.ok()) return st.status();
+    if (!inner.ok()) return inner;
+    return out;
+  }
+  absl::StatusOr<bool> InstructionPendingOn(const std::string& subject) override {
+    auto st = s_.QueryOne("SELECT 1 FROM instructions WHERE subject_id = $1 AND state = 'PENDING_APPROVAL'",
+                          {SqlParam::Text(subject)}, [](const SqlRow&) {});
+    if (!st.ok()) return st.status();
+    return *st;
+  }
   absl::StatusOr<std::string> FirstTrackingId(const std::string& fund_id, const std::string& recipient_id) override {
     return fundsql::FirstTrackingId(s_, fund_id, recipient_id);
   }
@@ -1581,6 +1633,8 @@ absl::StatusOr<std::vector<SchoolLedgerRow>> Ledger::ListSchoolLedger(const std:
       " UNION ALL SELECT 'REVERSAL', r.id, r.date, '', e.category, e.amount_fen, r.expenditure_id, r.request_id, "
       "  r.created_at, 3 FROM expenditure_reversals r JOIN expenditures e ON e.id = r.expenditure_id "
       "  WHERE r.school_id = $1"
+      " UNION ALL SELECT 'ALLOCATION_REVERSAL', id, date, source, '', amount_fen, 0, request_id, created_at, 4 "
+      "  FROM allocation_reversals WHERE school_id = $1"
       ") AS ledger ORDER BY date, created_at, rank, id LIMIT $2 OFFSET $3";
   std::vector<SchoolLedgerRow> rows;
   auto s = dialect_->Read([&](SqlSession& session) {
@@ -1592,9 +1646,11 @@ absl::StatusOr<std::vector<SchoolLedgerRow>> Ledger::ListSchoolLedger(const std:
                            SchoolLedgerRow r;
                            r.kind = q.Text(0);
                            const int64_t id = q.Int(1);
-                           r.entry_id = absl::StrFormat(
-                               r.kind == "ALLOCATION" ? "ALLOC-%08d" : r.kind == "EXPENDITURE" ? "EXP-%08d" : "EXR-%08d",
-                               id);
+                           r.entry_id = absl::StrFormat(r.kind == "ALLOCATION"            ? "ALLOC-%08d"
+                                                        : r.kind == "EXPENDITURE"         ? "EXP-%08d"
+                                                        : r.kind == "ALLOCATION_REVERSAL" ? "ALR-%08d"
+                                                                                          : "EXR-%08d",
+                                                        id);
                            r.date = *date;
                            r.source = q.Text(3);
                            r.category = q.Text(4);

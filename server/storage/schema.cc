@@ -344,6 +344,24 @@ const std::vector<Migration>& LedgerMigrations() {
         SchemaStep::Sql("UPDATE loan_claim_keys SET loan_id = LOWER(loan_id), bank_id = UPPER(bank_id);"),
         SchemaStep::Trigger({"loan_claim_keys_no_update", "loan_claim_keys", "UPDATE", "",
                              "once-only keys never change"})}},
+      {"a school's allocation taken back when the fund allocation behind it is reversed",
+       {SchemaStep::Sql(R"sql(
+          CREATE TABLE allocation_reversals (
+            id            {{id}},
+            school_id     TEXT NOT NULL,
+            source        TEXT NOT NULL,
+            amount_fen    BIGINT NOT NULL CHECK (amount_fen > 0),
+            date          TEXT NOT NULL,
+            fund_entry_id TEXT NOT NULL UNIQUE,  -- the fund's reversal it goes with: once
+            request_id    TEXT NOT NULL,
+            created_by    TEXT NOT NULL,
+            created_at    TEXT NOT NULL);
+          CREATE INDEX allocation_reversals_school ON allocation_reversals (school_id);
+        )sql"),
+        SchemaStep::Trigger({"allocation_reversals_no_change", "allocation_reversals", "UPDATE", "",
+                             "reversals are never changed"}),
+        SchemaStep::Trigger({"allocation_reversals_no_delete", "allocation_reversals", "DELETE", "",
+                             "reversals are never deleted"})}},
   };
   return *kMigrations;
 }

@@ -304,6 +304,15 @@ struct FundPaymentRow {
   std::string fund_id;
   Money amount;
   bool reversed = false;
+  std::string tracking_id;
+};
+
+// What a school's funds of one level gave it and paid for it (every fund allocation to a school
+// is also its ledger's allocation; every payment to it, its expenditure's).
+struct SchoolFundTotals {
+  Money allocated;
+  Money paid;
+  Money pending_paid;  // held by pending instructions (a reversal waiting for approval)
 };
 
 // An expenditure with what it drew, for its reversal.
@@ -468,6 +477,18 @@ class LedgerTx {
   // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
   virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                         const std::string& recipient_id) = 0;
+  // What the school's funds of `level` allocated to it and paid for it, in all.
+  virtual absl::StatusOr<SchoolFundTotals> SchoolFunds(const std::string& school_id, const std::string& level) = 0;
+  // Takes back an allocation to a school (the unspent part of a fund allocation being reversed):
+  // a line of the school's ledger, its account debited (the database refuses below what is spent).
+  virtual absl::StatusOr<std::string> ReverseSchoolAllocation(const std::string& school_id, education::FundSource source,
+                                                              Money amount, Date date, const std::string& fund_entry_id,
+                                                              const std::string& request_id,
+                                                              const std::string& caller) = 0;
+  // Whether an allocation to a school was made under this request (its ledger's allocation).
+  virtual absl::StatusOr<std::optional<education::FundSource>> SchoolAllocationOf(const std::string& request_id) = 0;
+  // Whether an instruction on `subject` waits for approval.
+  virtual absl::StatusOr<bool> InstructionPendingOn(const std::string& subject) = 0;
   // A fund entry, for its reversal; none for an unknown id.
   virtual absl::StatusOr<std::optional<FundEntryRow>> FundEntryById(int64_t id) = 0;
   // The tracking id of the recipient's first allocation from the fund ("" when none).
@@ -576,7 +597,8 @@ class Storage {
     Money amount;
   };
   virtual absl::StatusOr<PendingTotals> PendingInstructions(const std::string& fund_id, const std::string& maker) = 0;
-  // Pending amounts per fund (every pending instruction naming it), and reserved payments per fund.
+  // What pending instructions reserve per fund (allocations, cuts, recipients' payments), and of it
+  // the reserved payments.
   struct FundPending {
     Money pending;
     Money pending_payments;

@@ -340,6 +340,83 @@ TEST_P(DualControlE2e, MoneyIntoASchoolComesFromFinanceWithASecondOfficer) {
   EXPECT_EQ(Fund().allocated_fen(), 5'000'000);
 }
 
+// A school's fund money is one balance whatever the road: it leaves only by the school's own
+// expenditures (never by a direct payment), reserved money is not spent, and an allocation
+// reversed in the fund is taken back from the school's ledger too.
+TEST_P(DualControlE2e, ASchoolsFundMoneyLeavesByOneRoadOnly) {
+  auto edu = v1::EducationFundService::NewStub(Channel(0));
+  auto spend = [&](const std::string& rid, int64_t fen, v1::Expenditure* out) {
+    v1::RecordExpenditureRequest r;
+    r.set_request_id(rid);
+    r.set_school_id("110106-dc1");  // any spelling of the school's code is the school
+    r.set_category("TEACHING");
+    r.set_amount_fen(fen);
+    r.set_date("2026-03-05");
+    return edu->RecordExpenditure(Ctx("school").get(), r, out);
+  };
+  // FundService's allocation to a SCHOOL is the school ledger's too (the one road).
+  v1::FundAllocation held;
+  v1::AllocateFundRequest r;
+  r.set_request_id("s-a1");
+  r.set_fund_id("DC-FUND");
+  r.set_recipient_kind(v1::FundAllocation::SCHOOL);
+  r.set_recipient_id("110106-DC1");
+  r.set_region_code("110106");
+  r.set_amount_fen(10'000);
+  r.set_date("2026-03-02");
+  ASSERT_TRUE(Funds("maker")->AllocateFund(Ctx("maker").get(), r, &held).ok());
+  v1::Instruction i;
+  ASSERT_TRUE(Approve("checker", "ok-s-a1", held.instruction_id(), &i).ok());
+  const std::string allocation = i.result_id();
+  // A direct payment to the school is no road for its money.
+  v1::FundPayment direct;
+  grpc::Status refused = Pay("maker", "s-p1", "110106-DC1", 10'000, &direct);
+  EXPECT_EQ(ReasonOf(refused), "PAID_BY_EXPENDITURE") << refused.error_message();
+  // Its expenditures draw the fund, and no more than it holds.
+  v1::Expenditure e1, e2, e3;
+  ASSERT_TRUE(spend("s-e1", 4'000, &e1).ok());
+  ASSERT_EQ(e1.fund_payments_size(), 1);
+  EXPECT_EQ(e1.fund_payments(0).amount_fen(), 4'000);
+  // A pending reversal of the allocation holds its unpaid 6,000: the school cannot spend it meanwhile.
+  v1::ReverseFundEntryRequest rev;
+  rev.set_request_id("s-r1");
+  rev.set_entry_id(allocation);
+  rev.set_date("2026-03-06");
+  rev.set_reason("下达错误");
+  v1::FundEntry pending;
+  ASSERT_TRUE(Funds("maker")->ReverseFundEntry(Ctx("maker").get(), rev, &pending).ok());
+  ASSERT_EQ(pending.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  grpc::Status held_back = spend("s-e2", 1, &e2);
+  EXPECT_EQ(ReasonOf(held_back), "ALLOCATION_EXCEEDED") << held_back.error_message();
+  // Approved: the fund gets its 6,000 back and the school's ledger gives it up.
+  ASSERT_TRUE(Approve("checker", "ok-s-r1", pending.instruction_id(), &i).ok());
+  v1::Fund f = Fund();
+  EXPECT_EQ(f.allocated_fen(), 4'000);
+  EXPECT_EQ(f.paid_fen(), 4'000);
+  v1::GetFundPriorityRequest pr;
+  pr.set_school_id("110106-DC1");
+  v1::FundPriority priority;
+  ASSERT_TRUE(edu->GetFundPriority(Ctx("school").get(), pr, &priority).ok());
+  int64_t balance = 0;
+  for (const auto& p : priority.funds()) balance += p.balance_fen();
+  EXPECT_EQ(balance, 0);
+  EXPECT_EQ(spend("s-e3", 1, &e3).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // The ledger says so, in date order, with its running balance.
+  v1::ListSchoolLedgerRequest lr;
+  lr.set_school_id("110106-DC1");
+  v1::ListSchoolLedgerResponse ledger;
+  ASSERT_TRUE(edu->ListSchoolLedger(Ctx("school").get(), lr, &ledger).ok());
+  ASSERT_EQ(ledger.entries_size(), 3);
+  EXPECT_EQ(ledger.entries(0).kind(), "ALLOCATION");
+  EXPECT_EQ(ledger.entries(0).balance_fen(), 10'000);
+  EXPECT_EQ(ledger.entries(1).kind(), "EXPENDITURE");
+  EXPECT_EQ(ledger.entries(1).signed_amount_fen(), -4'000);
+  EXPECT_EQ(ledger.entries(1).balance_fen(), 6'000);
+  EXPECT_EQ(ledger.entries(2).kind(), "ALLOCATION_REVERSAL");
+  EXPECT_EQ(ledger.entries(2).signed_amount_fen(), -6'000);
+  EXPECT_EQ(ledger.entries(2).balance_fen(), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DualControlE2e, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
 

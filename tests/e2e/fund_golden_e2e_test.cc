@@ -243,8 +243,8 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   v1::AllocateFundRequest alloc;
   alloc.set_request_id("a1");
   alloc.set_fund_id("EDU-2021");
-  alloc.set_recipient_kind(v1::FundAllocation::SCHOOL);
-  alloc.set_recipient_id("110106-FT001");
+  alloc.set_recipient_kind(v1::FundAllocation::UNIT);  // a school's money is paid by its expenditures only
+  alloc.set_recipient_id("110106-U001");
   alloc.set_region_code("110106");
   alloc.set_amount_fen(1'000'001);
   alloc.set_date("2021-02-01");
@@ -282,7 +282,7 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   v1::RecordFundPaymentRequest pay;
   pay.set_request_id("p1");
   pay.set_fund_id("EDU-2021");
-  pay.set_recipient_id("110106-FT001");
+  pay.set_recipient_id("110106-U001");
   pay.set_amount_fen(100'000);
   pay.set_date("2021-03-01");
   v1::FundPayment payment;
