@@ -116,6 +116,11 @@ absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData&
                               absl::StrCat("学校经费由学校支出记账支付 (", p.recipient_id,
                                            "'s money is paid by its own expenditures, RecordExpenditure)"));
   }
+  if (recipient->has_value() && (*recipient)->recipient_kind == "REWARD_POLICY") {
+    return FailedPrecondition(kPaidByDisbursement,
+                              absl::StrCat("奖励政策资金由兑付批次支付 (", p.recipient_id,
+                                           "'s money pays its scheduled payouts, by RunDisbursement only)"));
+  }
   // The category first: a forbidden payment is refused whatever is left.
   if (auto s = funds::CheckCategory(fund.fund_id, fund.purpose, fund.forbidden_categories, data.fund_monitoring(),
                                     p.category);
@@ -126,6 +131,23 @@ absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData&
   if (!payable.ok()) return payable.status();
   if (auto s = funds::CheckPayment(fund.fund_id, p.recipient_id, *payable, p.amount, p.date); !s.ok()) return s;
   return PostPayment(tx, data, fund, p);
+}
+
+absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::LedgerTx& tx, const std::string& recipient_kind,
+                                                 const std::string& recipient_id, const std::string& level,
+                                                 int budget_year, Date date) {
+  PayableAcross out;
+  auto funds = tx.RecipientFunds(recipient_kind, recipient_id, level, budget_year);
+  if (!funds.ok()) return funds.status();
+  for (const auto& fund_id : *funds) {
+    auto payable = Payable(tx, fund_id, recipient_id, date);
+    if (!payable.ok()) return payable.status();
+    out.payable = funds::Committed(out.payable, *payable);
+  }
+  auto allocated = tx.RecipientAllocatedAsOf(recipient_kind, recipient_id, level, budget_year, date);
+  if (!allocated.ok()) return allocated.status();
+  out.allocated_as_of = *allocated;
+  return out;
 }
 
 absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, const PolicyData& data,

@@ -17,6 +17,10 @@ using funds::kFundBudgetExceeded;
 inline constexpr char kFundSourceMismatch[] = "FUND_SOURCE_MISMATCH";
 // A school's money leaves only by its own expenditures (RecordExpenditure), never by a direct payment.
 inline constexpr char kPaidByExpenditure[] = "PAID_BY_EXPENDITURE";
+// A reward policy's money leaves only by disbursement runs, which pay its scheduled payouts.
+inline constexpr char kPaidByDisbursement[] = "PAID_BY_DISBURSEMENT";
+// A payout a run holds back: its policy has funds for the year, none allocated by the day; or too little.
+inline constexpr char kFundNotYetAllocated[] = "FUND_NOT_YET_ALLOCATED";
 
 // The fund, locked for the transaction, or NOT_FOUND naming it.
 absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id);
@@ -74,6 +78,16 @@ absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData&
 // Pays up to `p.amount` to a recipient from its funds (of `level` when not empty, of `budget_year`
 // when not 0), oldest allocation first, as far as they hold money payable on `p.date`. Returns
 // each fund's payment; together they may be less than asked (the rest was never fund money).
+// What a recipient's funds (of `level` when not empty, of `budget_year` when not 0) hold payable
+// on `date` in all, and what they allocated to it by then.
+struct PayableAcross {
+  Money payable;
+  Money allocated_as_of;
+};
+absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::LedgerTx& tx, const std::string& recipient_kind,
+                                                 const std::string& recipient_id, const std::string& level,
+                                                 int budget_year, Date date);
+
 struct FundPaid {
   std::string fund_id;
   std::string payment_id;

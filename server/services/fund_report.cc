@@ -246,6 +246,18 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
                        p.due_date->ToString()),
           p.due_date->AddDays(1));
   }
+  // Payouts a run held back (their policy's funds could not pay them): each one an alert until paid.
+  auto held = storage.HeldPayouts();
+  if (!held.ok()) return held.status();
+  for (const auto& p : *held) {
+    auto it = reward_policy_fund.find(p.policy_id);
+    if (filtered && it == reward_policy_fund.end()) continue;
+    if (as_of < p.determination_date || !wanted(v1::FundAlert::PAYOUT_HELD)) continue;
+    alert(v1::FundAlert::PAYOUT_HELD, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
+          absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id,
+                       " held by the disbursement run: ", p.hold_reason),
+          p.determination_date);
+  }
   out->set_alert_count(static_cast<int32_t>(count));
   return absl::OkStatus();
 }

@@ -50,6 +50,7 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out, std::optional<D
   }
   out->set_request_id(r.request_id);
   out->set_data_version(r.data_version);
+  out->set_hold_reason(r.hold_reason);
   if (today && r.status == storage::PayoutStatus::kScheduled && r.due_date) {
     out->set_overdue(funds::IsOverdue(*r.due_date, *today));
   }
@@ -158,6 +159,19 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
         row.award_key = decision->award_key.value_or("");
         row.data_version = call.data().version();
         row.created_by = call.caller();
+        if (decision->scheduled && funded->has_value()) {
+          // The year's money is the funds', but it may be allocated later than this determination:
+          // say so now rather than let the run hold the payout without warning.
+          auto can = PayableAcrossFunds(tx, "REWARD_POLICY", policy->policy_id, "", date->year(), *date);
+          if (!can.ok()) return can.status();
+          if (can->payable < row.amount) {
+            row.reasons.push_back({kFundNotYetAllocated,
+                                   absl::StrCat("截至 ", date->ToString(), " 政策资金可支付 ", can->payable.ToYuanString(),
+                                                " 元，兑付需待资金下达 (the policy's funds hold ",
+                                                can->payable.ToYuanString(), " 元 payable on this date: the run pays "
+                                                "it once the money is allocated)")});
+          }
+        }
         auto seq = tx.InsertPayout(row);
         if (!seq.ok()) return seq.status();
         row.seq = *seq;
@@ -338,20 +352,17 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
 absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx, const PolicyData& data,
                                                            const std::string& caller,
                                                            const v1::RunDisbursementRequest& request, Date date) {
-  auto paid = tx.DisburseDue(date);
-  if (!paid.ok()) return paid.status();
+  auto due = tx.DuePayouts(date);
+  if (!due.ok()) return due.status();
+  std::vector<storage::PayoutRow> paid;
   v1::RunDisbursementResponse out;
+  Money held_total;
   out.set_run_id(reward::RunIdFor(request.request_id()));
   out.set_payment_date(date.ToString());
   Money total;
   int64_t late = 0;
   std::map<std::pair<std::string, int>, bool> funded_by;  // (policy, award year) → has fund allocations
-  for (const auto& p : *paid) {
-    auto sum = total.Plus(p.amount);
-    if (!sum.ok()) return sum.status();
-    total = *sum;
-    const bool is_late = p.due_date && reward::PaidLate(*p.due_date, date);
-    late += is_late ? 1 : 0;
+  for (auto& p : *due) {
     // A payout of a policy that funds allocated to for its year is those funds' payment (asked once
     // per policy and year of the run).
     auto key = std::make_pair(p.policy_id, p.award_year);
@@ -362,20 +373,48 @@ absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx
       known = funded_by.emplace(key, funded->has_value()).first;
     }
     if (known->second) {
+      // A run pays what it can: one payout its policy's funds cannot pay today stays SCHEDULED,
+      // held with the reason, and every other payout of the day is paid.
+      auto can = PayableAcrossFunds(tx, "REWARD_POLICY", p.policy_id, "", p.award_year, date);
+      if (!can.ok()) return can.status();
+      if (can->payable < p.amount) {
+        const bool none_yet = can->allocated_as_of.fen() == 0;
+        const std::string reason = none_yet ? kFundNotYetAllocated : kAllocationExceeded;
+        const std::string message =
+            none_yet ? absl::StrCat(p.policy_id, " 的 ", p.award_year, " 年资金截至 ", date.ToString(),
+                                    " 尚未下达 (no fund money allocated to the policy by then)")
+                     : absl::StrCat(p.policy_id, " 的资金截至 ", date.ToString(), " 可支付 ", can->payable.ToYuanString(),
+                                    " 元，不足 ", p.amount.ToYuanString(), " 元 (its funds hold too little payable)");
+        if (auto s = tx.HoldPayout(p.seq, reason); !s.ok()) return s;
+        auto* h = out.add_held();
+        h->set_payout_id(storage::PayoutIdFor(p.seq));
+        h->set_policy_id(p.policy_id);
+        h->set_amount_fen(p.amount.fen());
+        h->mutable_reason()->set_code(reason);
+        h->mutable_reason()->set_message(message);
+        held_total = funds::Committed(held_total, p.amount);
+        if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), storage::PayoutIdFor(p.seq),
+                               "HELD:" + reason, message});
+            !s.ok()) {
+          return s;
+        }
+        continue;
+      }
       auto from = PayAcrossFunds(tx, data, "REWARD_POLICY", "", p.award_year,
                                  {p.policy_id, p.amount, date, "", p.enterprise_uscc,
                                   storage::PayoutIdFor(p.seq), request.request_id(), caller});
       if (!from.ok()) return from.status();
       int64_t covered = 0;
       for (const auto& part : *from) covered += part.amount.fen();
-      if (covered != p.amount.fen()) {
-        return FailedPrecondition(kAllocationExceeded,
-                                  absl::StrCat("payout ", storage::PayoutIdFor(p.seq), ": the ", p.award_year,
-                                               " funds of ", p.policy_id, " hold ",
-                                               Money::Fen(covered).ToYuanString(), " 元 payable on ",
-                                               date.ToString(), ", not ", p.amount.ToYuanString(), " 元"));
-      }
+      SUBSIDY_CHECK(covered == p.amount.fen());  // within what PayableAcrossFunds just said
     }
+    if (auto s = tx.DisbursePayout(&p, date); !s.ok()) return s;
+    auto sum = total.Plus(p.amount);
+    if (!sum.ok()) return sum.status();
+    total = *sum;
+    const bool is_late = p.due_date && reward::PaidLate(*p.due_date, date);
+    late += is_late ? 1 : 0;
+    paid.push_back(p);
     if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), storage::PayoutIdFor(p.seq),
                             is_late ? "DISBURSED_LATE" : "DISBURSED",
                             absl::StrCat(p.amount.fen(), " 分 voucher ", p.voucher_no, " due ",
@@ -384,11 +423,12 @@ absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx
       return s;
     }
   }
-  out.set_paid_count(static_cast<int64_t>(paid->size()));
+  out.set_paid_count(static_cast<int64_t>(paid.size()));
   out.set_paid_fen(total.fen());
   out.set_late_count(late);
+  out.set_held_fen(held_total.fen());
   if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), out.run_id(), "OK",
-                          absl::StrCat(paid->size(), " payouts, ", total.fen(), " 分, ", late, " late, paid ",
+                          absl::StrCat(paid.size(), " payouts, ", total.fen(), " 分, ", late, " late, paid ",
                                        date.ToString())});
       !s.ok()) {
     return s;

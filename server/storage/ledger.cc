@@ -63,7 +63,7 @@ std::string PayoutStatusCondition(PayoutStatus s) {
 constexpr char kPayoutColumns[] =
     "seq, request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
     "determination_date, award_year, due_date, paid_date, COALESCE(voucher_no, ''), reasons, COALESCE(award_key, ''), "
-    "data_version, created_by, reject_reason";
+    "data_version, created_by, reject_reason, hold_reason";
 
 absl::StatusOr<PayoutRow> ReadPayout(const SqlRow& q) {
   PayoutRow r;
@@ -92,6 +92,7 @@ absl::StatusOr<PayoutRow> ReadPayout(const SqlRow& q) {
   r.award_key = q.Text(14);
   r.data_version = q.Text(15);
   r.created_by = q.Text(16);
+  r.hold_reason = q.Text(18);
   return r;
 }
 
@@ -412,28 +413,45 @@ class SqlLedgerTx final : public LedgerTx {
   }
 
   absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) override {
-    const std::string day = payment_date.ToString();
+    auto due = DuePayouts(payment_date);
+    if (!due.ok()) return due.status();
+    for (auto& p : *due) {
+      if (auto st = DisbursePayout(&p, payment_date); !st.ok()) return st;
+    }
+    return due;
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> DuePayouts(Date payment_date) override {
     std::vector<PayoutRow> due;
     auto st = ReadPayouts(s_,
                           absl::StrCat("SELECT ", kPayoutColumns,
                                        " FROM payouts WHERE status = 'SCHEDULED' AND determination_date <= $1 "
                                        "ORDER BY seq"),
-                          {SqlParam::Text(day)}, &due);
+                          {SqlParam::Text(payment_date.ToString())}, &due);
     if (!st.ok()) return st;
+    return due;
+  }
+
+  absl::Status DisbursePayout(PayoutRow* p, Date payment_date) override {
     // Only a SCHEDULED row changes, and the trigger refuses any other status change, so a payout
     // is paid at most once whatever runs overlap.
-    for (auto& p : due) {
-      p.status = PayoutStatus::kDisbursed;
-      p.paid_date = payment_date;
-      p.voucher_no = VoucherFor(payment_date, p.seq);
-      auto paid = s_.Exec(
-          "UPDATE payouts SET status = 'DISBURSED', paid_date = $1, voucher_no = $2 "
-          "WHERE seq = $3 AND status = 'SCHEDULED'",
-          {SqlParam::Text(day), SqlParam::Text(p.voucher_no), SqlParam::Int(p.seq)});
-      if (!paid.ok()) return paid.status();
-      if (*paid != 1) return absl::AbortedError("a payout was paid by a concurrent run; retry");
-    }
-    return due;
+    p->status = PayoutStatus::kDisbursed;
+    p->paid_date = payment_date;
+    p->voucher_no = VoucherFor(payment_date, p->seq);
+    p->hold_reason.clear();
+    auto paid = s_.Exec(
+        "UPDATE payouts SET status = 'DISBURSED', paid_date = $1, voucher_no = $2, hold_reason = '' "
+        "WHERE seq = $3 AND status = 'SCHEDULED'",
+        {SqlParam::Text(payment_date.ToString()), SqlParam::Text(p->voucher_no), SqlParam::Int(p->seq)});
+    if (!paid.ok()) return paid.status();
+    if (*paid != 1) return absl::AbortedError("a payout was paid by a concurrent run; retry");
+    return absl::OkStatus();
+  }
+
+  absl::Status HoldPayout(int64_t seq, const std::string& reason) override {
+    auto held = s_.Exec("UPDATE payouts SET hold_reason = $2 WHERE seq = $1 AND status = 'SCHEDULED'",
+                        {SqlParam::Int(seq), SqlParam::Text(reason)});
+    return ExpectOneRow(held, "holding a payout");
   }
 
   absl::StatusOr<ClaimRow> SubmitStagedClaim(int64_t seq) override {
@@ -780,6 +798,21 @@ class SqlLedgerTx final : public LedgerTx {
       if (!d.ok()) return Corrupt("a date", latest);
       out.latest = *d;
     }
+    return out;
+  }
+
+  absl::StatusOr<Money> RecipientAllocatedAsOf(const std::string& kind, const std::string& recipient_id,
+                                               const std::string& level, int budget_year, Date as_of) override {
+    Money out;
+    auto st = s_.QueryOne(
+        "SELECT COALESCE(SUM(d.allocated_fen), 0) FROM fund_recipients r JOIN funds f ON f.fund_id = r.fund_id "
+        "JOIN fund_recipient_daily d ON d.fund_id = r.fund_id AND d.recipient_id = r.recipient_id "
+        "WHERE r.recipient_id = $1 AND r.recipient_kind = $2 AND ($3 = '' OR f.level = $3) "
+        "AND ($4 = 0 OR f.budget_year = $4) AND d.date <= $5",
+        {SqlParam::Text(recipient_id), SqlParam::Text(kind), SqlParam::Text(level), SqlParam::Int(budget_year),
+         SqlParam::Text(as_of.ToString())},
+        [&](const SqlRow& row) { out = Money::Fen(row.Int(0)); });
+    if (!st.ok()) return st.status();
     return out;
   }
 
@@ -1741,6 +1774,17 @@ absl::StatusOr<Storage::PendingTotals> Ledger::PendingInstructions(const std::st
 absl::StatusOr<std::map<std::string, int64_t>> Ledger::PendingOnSubjects(const std::vector<std::string>& subjects) {
   return ReadOne<std::map<std::string, int64_t>>([&](SqlSession& s) { return fundsql::PendingOnSubjects(s, subjects); });
 }
+absl::StatusOr<std::vector<PayoutRow>> Ledger::HeldPayouts() {
+  return ReadOne<std::vector<PayoutRow>>([&](SqlSession& s) -> absl::StatusOr<std::vector<PayoutRow>> {
+    std::vector<PayoutRow> rows;
+    auto st = ReadPayouts(s, absl::StrCat("SELECT ", kPayoutColumns,
+                                          " FROM payouts WHERE status = 'SCHEDULED' AND hold_reason <> '' ORDER BY seq"),
+                          {}, &rows);
+    if (!st.ok()) return st;
+    return rows;
+  });
+}
+
 absl::StatusOr<std::map<std::string, Storage::FundPending>> Ledger::PendingByFund() {
   return ReadOne<std::map<std::string, FundPending>>([&](SqlSession& s) { return fundsql::PendingByFund(s); });
 }

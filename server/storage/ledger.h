@@ -53,6 +53,7 @@ class Ledger final : public Storage {
   absl::StatusOr<std::vector<InstructionRow>> ListInstructions(const InstructionFilter& filter) override;
   absl::StatusOr<PendingTotals> PendingInstructions(const std::string& fund_id, const std::string& maker) override;
   absl::StatusOr<std::map<std::string, FundPending>> PendingByFund() override;
+  absl::StatusOr<std::vector<PayoutRow>> HeldPayouts() override;
   absl::StatusOr<std::map<std::string, int64_t>> PendingOnSubjects(const std::vector<std::string>& subjects) override;
   // One read on a connection of its own.
   template <class T, class Fn>

@@ -362,6 +362,8 @@ const std::vector<Migration>& LedgerMigrations() {
                              "reversals are never changed"}),
         SchemaStep::Trigger({"allocation_reversals_no_delete", "allocation_reversals", "DELETE", "",
                              "reversals are never deleted"})}},
+      {"a run pays what it can: a payout it could not pay stays SCHEDULED with the reason",
+       {SchemaStep::Sql("ALTER TABLE payouts ADD COLUMN hold_reason TEXT NOT NULL DEFAULT '';")}},
   };
   return *kMigrations;
 }

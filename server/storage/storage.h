@@ -89,6 +89,8 @@ struct PayoutRow {
   std::string award_key;  // empty: none
   std::string data_version;
   std::string created_by;
+  // A SCHEDULED payout a run could not pay: FUND_NOT_YET_ALLOCATED or ALLOCATION_EXCEEDED ("" none).
+  std::string hold_reason;
 };
 
 std::string PayoutIdFor(int64_t seq);  // "PO-00000012"
@@ -421,6 +423,11 @@ class LedgerTx {
   // Pays every SCHEDULED payout with determination_date <= payment_date: status DISBURSED,
   // paid_date, a unique voucher number. Returns the rows paid (as they are after payment), by seq.
   virtual absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) = 0;
+  // The SCHEDULED payouts with determination_date <= payment_date, by seq; one of them paid (status
+  // DISBURSED, paid_date, voucher), or held with the reason a run could not pay it.
+  virtual absl::StatusOr<std::vector<PayoutRow>> DuePayouts(Date payment_date) = 0;
+  virtual absl::Status DisbursePayout(PayoutRow* payout, Date payment_date) = 0;
+  virtual absl::Status HoldPayout(int64_t seq, const std::string& reason) = 0;
 
   // Claims. Settles a staged claim: each loan's first ACCEPTED line takes the once-only key
   // (bank_id, loan_id, period), which the database holds unique; a line whose key another line
@@ -468,6 +475,11 @@ class LedgerTx {
   virtual absl::StatusOr<std::vector<std::string>> RecipientFunds(const std::string& recipient_kind,
                                                                   const std::string& recipient_id,
                                                                   const std::string& level, int budget_year) = 0;
+  // What the recipient's funds (of `level` when not empty, of `budget_year` when not 0) had
+  // allocated to it by `as_of`, reversals counted.
+  virtual absl::StatusOr<Money> RecipientAllocatedAsOf(const std::string& recipient_kind,
+                                                       const std::string& recipient_id, const std::string& level,
+                                                       int budget_year, Date as_of) = 0;
   // What the funds of `budget_year` allocated to the recipient, in all; none when nothing was.
   virtual absl::StatusOr<std::optional<Money>> AllocatedToRecipient(const std::string& recipient_kind,
                                                                     const std::string& recipient_id,
@@ -578,6 +590,8 @@ class Storage {
   // The recipients of these funds with an allocation on or before `as_of`, with their figures then.
   virtual absl::StatusOr<std::vector<FundRecipientRow>> RecipientFiguresAsOf(const std::vector<std::string>& fund_ids,
                                                                              Date as_of) = 0;
+  // SCHEDULED payouts a run held back (hold_reason set), by seq.
+  virtual absl::StatusOr<std::vector<PayoutRow>> HeldPayouts() = 0;
   // Payouts that were SCHEDULED and past their due date as of `as_of` (paid later, or not yet).
   virtual absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) = 0;
 

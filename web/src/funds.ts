@@ -44,6 +44,7 @@ function kindText(k: FundAlert_Kind): string {
     case FundAlert_Kind.IDLE_ALLOCATION: return t("资金闲置", "Idle allocation");
     case FundAlert_Kind.OVERDUE_PAYOUT: return t("兑现逾期", "Overdue payout");
     case FundAlert_Kind.TARGET_SHARE_MISSED: return t("倾斜比例未达标", "Target share missed");
+    case FundAlert_Kind.PAYOUT_HELD: return t("兑付暂缓（资金不足）", "Payout held");
     default: return "—";
   }
 }
