@@ -7,16 +7,26 @@
 
 namespace subsidy::funds {
 
-absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Money budget_as_of,
-                             Money allocated_total, Money amount, Date date) {
-  // Checked: an amount near the int64 limit is refused for the budget, never wrapped around.
-  auto after = allocated_total.Plus(amount);
-  if (after.ok() && after->fen() <= std::min(budget_total.fen(), budget_as_of.fen())) return absl::OkStatus();
+absl::Status CheckAllocation(const std::string& fund_id, Money headroom, Money amount, Date date) {
+  if (amount <= headroom) return absl::OkStatus();
   return FailedPrecondition(kFundBudgetExceeded,
                             absl::StrCat("allocating ", amount.ToYuanString(), " 元 of fund ", fund_id,
-                                         " would exceed its budget: ", budget_as_of.ToYuanString(), " 元 as of ",
-                                         date.ToString(), " (", budget_total.ToYuanString(), " 元 in all), ",
-                                         allocated_total.ToYuanString(), " 元 allocated or reserved in all"));
+                                         " would exceed its budget: ", headroom.ToYuanString(),
+                                         " 元 is left unallocated and unreserved on ", date.ToString(),
+                                         " and every day after"));
+}
+
+Money HeadroomFrom(const std::vector<DayMove>& days, Date from) {
+  // Sums of a ledger the database bounds: int64 holds them (a sum past it is a broken ledger).
+  int64_t standing = 0;
+  size_t i = 0;
+  for (; i < days.size() && days[i].date <= from; ++i) standing += days[i].in.fen() - days[i].out.fen();
+  int64_t least = standing;
+  for (; i < days.size(); ++i) {
+    standing += days[i].in.fen() - days[i].out.fen();
+    least = std::min(least, standing);
+  }
+  return Money::Fen(std::max<int64_t>(0, least));
 }
 
 Money Committed(Money posted, Money reserved, Money reserved_more) {
@@ -27,10 +37,8 @@ Money Committed(Money posted, Money reserved, Money reserved_more) {
   return *all;
 }
 
-absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money recipient_allocated,
-                                         Money recipient_committed) {
-  const int64_t unpaid = std::max<int64_t>(0, recipient_allocated.fen() - recipient_committed.fen());
-  const Money back = Money::Fen(std::min(allocation.fen(), unpaid));
+absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money unpaid) {
+  const Money back = Money::Fen(std::min(allocation.fen(), std::max<int64_t>(0, unpaid.fen())));
   if (back.fen() == 0) {
     return FailedPrecondition(kNothingToReverse, absl::StrCat("分配 ", entry_id, " 已全部支付或预留，无可冲销 (", entry_id,
                                                               " is paid or reserved in full: nothing to reverse)"));

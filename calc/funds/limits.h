@@ -18,9 +18,22 @@ inline constexpr char kAllocationExceeded[] = "ALLOCATION_EXCEEDED";
 inline constexpr char kCategoryForbidden[] = "EXPENDITURE_CATEGORY_FORBIDDEN";
 inline constexpr char kEntryBackDated[] = "ENTRY_BACK_DATED";
 
-// An allocation stays within the budget as of its date and within the budget in all.
-absl::Status CheckAllocation(const std::string& fund_id, Money budget_total, Money budget_as_of,
-                             Money allocated_total, Money amount, Date date);
+// An allocation stays within what the budget leaves unallocated on its date and on every later
+// day (`headroom`: HeadroomFrom over the fund's days, less what pending instructions reserve).
+absl::Status CheckAllocation(const std::string& fund_id, Money headroom, Money amount, Date date);
+
+// One day's movements of a pair of figures that must never cross: money in (a budget; an
+// allocation) and money out (allocations of that budget; payments of that allocation).
+struct DayMove {
+  Date date;
+  Money in;   // signed: a reversal or a cut is negative
+  Money out;  // signed: a reversal of a payment is negative
+};
+// The past stays true: what a posting dated `from` may take is the least that stands (in − out,
+// summed by date) on `from` and on every later day that moves — so a back-dated payment can never
+// make any day's paid exceed its allocated, whatever was posted after it. `days` by date; never
+// negative.
+Money HeadroomFrom(const std::vector<DayMove>& days, Date from);
 
 // What is committed, counting what pending instructions reserve (dual control): of a fund's
 // budget, its allocations plus reserved allocations and budget cuts; of a recipient's
@@ -38,10 +51,10 @@ absl::Status CheckPayment(const std::string& fund_id, const std::string& recipie
 absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date, const Date* latest_entry);
 
 // Reversing an allocation gives back its unpaid part: at most the allocation, at most what the
-// recipient holds neither paid nor reserved. NOTHING_TO_REVERSE when that is nothing.
+// recipient holds neither paid nor reserved from the reversal's date on (`unpaid`, as a payment
+// dated then could take). NOTHING_TO_REVERSE when that is nothing.
 inline constexpr char kNothingToReverse[] = "NOTHING_TO_REVERSE";
-absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money recipient_allocated,
-                                         Money recipient_committed);
+absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money unpaid);
 
 // A category the fund's own negative list or the data's list for its purpose holds.
 absl::Status CheckCategory(const std::string& fund_id, const std::string& purpose,

@@ -6,6 +6,7 @@
 #include "education/funds.h"
 #include "absl/strings/str_format.h"
 #include "services/common.h"
+#include "funds/limits.h"
 #include "services/fund_postings.h"
 #include "services/services.h"
 
@@ -228,7 +229,18 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
         if (auto s = education::ValidateExpenditureDate(*date, call.clock().TodayInChina(), *first); !s.ok()) return s;
         auto accounts = tx.FundAccounts(request.school_id());
         if (!accounts.ok()) return accounts.status();
-        auto draws = education::PlanExpenditure(InOrder(call, request.school_id(), *accounts),
+        // The past stays true: what each source may give on the expenditure's date is the least it
+        // holds on that day and every later day, so a back-dated expenditure never makes a past
+        // balance negative (spending already recorded after it still stands).
+        auto days = tx.SchoolDays(request.school_id());
+        if (!days.ok()) return days.status();
+        std::vector<storage::FundAccount> available;
+        for (const auto& a : *accounts) {
+          const auto it = days->find(a.source);
+          const Money headroom = it == days->end() ? Money() : funds::HeadroomFrom(it->second, *date);
+          available.push_back({a.source, headroom, Money()});
+        }
+        auto draws = education::PlanExpenditure(InOrder(call, request.school_id(), available),
                                                 (*category)->permitted_sources, amount);
         if (!draws.ok()) return draws.status();
         std::vector<storage::ExpenditureDraw> rows;

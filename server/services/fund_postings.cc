@@ -25,13 +25,13 @@ absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storag
     return InvalidField("recipient_id", absl::StrCat("is a ", (*recipient)->recipient_kind, " of region ",
                                                      (*recipient)->region_code, " in fund ", fund.fund_id, " already"));
   }
-  auto sums = tx.FundSumsAsOf(fund.fund_id, "", a.date);
-  if (!sums.ok()) return sums.status();
-  const Money committed = funds::Committed(fund.allocated, fund.pending_allocated, fund.pending_cut);
-  if (auto s = funds::CheckAllocation(fund.fund_id, fund.budget, sums->budget, committed, a.amount, a.date);
-      !s.ok()) {
-    return s;
-  }
+  // Within what the budget leaves on the allocation's date and every later day, less what pending
+  // instructions reserve.
+  auto days = tx.FundDays(fund.fund_id);
+  if (!days.ok()) return days.status();
+  const Money reserved = funds::Committed(fund.pending_allocated, fund.pending_cut);
+  const Money headroom = Money::Fen(std::max<int64_t>(0, funds::HeadroomFrom(*days, a.date).fen() - reserved.fen()));
+  if (auto s = funds::CheckAllocation(fund.fund_id, headroom, a.amount, a.date); !s.ok()) return s;
   storage::FundEntry e;
   e.kind = storage::FundEntryKind::kAllocation;
   e.fund_id = fund.fund_id;
@@ -68,9 +68,12 @@ absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id,
   auto recipient = tx.FundRecipient(fund_id, recipient_id);
   if (!recipient.ok()) return recipient.status();
   if (!recipient->has_value()) return Money();
-  auto sums = tx.FundSumsAsOf(fund_id, recipient_id, date);
-  if (!sums.ok()) return sums.status();
-  return funds::Payable(sums->allocated, funds::Committed((*recipient)->paid, (*recipient)->pending_paid));
+  // What stands unpaid on `date` and on every later day (a back-dated payment never makes a past
+  // day's paid exceed its allocated), less what pending instructions reserve.
+  auto days = tx.RecipientDays(fund_id, recipient_id);
+  if (!days.ok()) return days.status();
+  const Money headroom = funds::HeadroomFrom(*days, date);
+  return Money::Fen(std::max<int64_t>(0, headroom.fen() - (*recipient)->pending_paid.fen()));
 }
 
 absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,

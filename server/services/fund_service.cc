@@ -482,11 +482,10 @@ absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req
         switch (e.kind) {
           case storage::FundEntryKind::kPayment: r.amount = e.amount; break;
           case storage::FundEntryKind::kAllocation: {
-            auto recipient = tx.FundRecipient(e.fund_id, e.recipient_id);
-            if (!recipient.ok()) return recipient.status();
-            if (!recipient->has_value()) return absl::InternalError("an allocation without its recipient");
-            auto back = funds::AllocationReversal(req.entry_id(), e.amount, (*recipient)->allocated,
-                                                  funds::Committed((*recipient)->paid, (*recipient)->pending_paid));
+            // Its unpaid part from the reversal's date on: what a payment dated then could take.
+            auto unpaid = Payable(tx, e.fund_id, e.recipient_id, *date);
+            if (!unpaid.ok()) return unpaid.status();
+            auto back = funds::AllocationReversal(req.entry_id(), e.amount, *unpaid);
             if (!back.ok()) return back.status();
             r.amount = *back;
             break;

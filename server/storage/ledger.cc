@@ -872,6 +872,53 @@ class SqlLedgerTx final : public LedgerTx {
   }
 
   absl::StatusOr<std::optional<FundEntryRow>> FundEntryById(int64_t id) override { return fundsql::EntryById(s_, id); }
+  absl::StatusOr<std::vector<funds::DayMove>> FundDays(const std::string& fund_id) override {
+    return Days("SELECT date, budget_fen, allocated_fen FROM fund_daily WHERE fund_id = $1 ORDER BY date",
+                {SqlParam::Text(fund_id)});
+  }
+  absl::StatusOr<std::vector<funds::DayMove>> RecipientDays(const std::string& fund_id,
+                                                             const std::string& recipient_id) override {
+    return Days(
+        "SELECT date, allocated_fen, paid_fen FROM fund_recipient_daily WHERE fund_id = $1 AND recipient_id = $2 "
+        "ORDER BY date",
+        {SqlParam::Text(fund_id), SqlParam::Text(recipient_id)});
+  }
+  absl::StatusOr<std::vector<funds::DayMove>> Days(absl::string_view sql, absl::Span<const SqlParam> params) {
+    std::vector<funds::DayMove> out;
+    auto st = s_.Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+      auto date = DateColumn(row, 0);
+      if (!date.ok()) return date.status();
+      out.push_back({*date, Money::Fen(row.Int(1)), Money::Fen(row.Int(2))});
+      return absl::OkStatus();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  absl::StatusOr<std::map<education::FundSource, std::vector<funds::DayMove>>> SchoolDays(
+      const std::string& school_id) override {
+    std::map<education::FundSource, std::vector<funds::DayMove>> out;
+    auto st = s_.Query(
+        "SELECT source, date, SUM(inflow), SUM(outflow) FROM ("
+        " SELECT source, date, amount_fen AS inflow, 0 AS outflow FROM allocations WHERE school_id = $1"
+        " UNION ALL SELECT d.source, e.date, 0, d.amount_fen FROM expenditure_draws d JOIN expenditures e "
+        "  ON e.id = d.expenditure_id WHERE e.school_id = $1"
+        " UNION ALL SELECT d.source, r.date, 0, -d.amount_fen FROM expenditure_reversals r JOIN expenditure_draws d "
+        "  ON d.expenditure_id = r.expenditure_id WHERE r.school_id = $1"
+        " UNION ALL SELECT source, date, -amount_fen, 0 FROM allocation_reversals WHERE school_id = $1"
+        ") AS moves GROUP BY source, date ORDER BY source, date",
+        {SqlParam::Text(school_id)}, [&](const SqlRow& row) -> absl::Status {
+          auto src = SourceColumn(row, 0);
+          if (!src.ok()) return src.status();
+          auto date = DateColumn(row, 1);
+          if (!date.ok()) return date.status();
+          out[*src].push_back({*date, Money::Fen(row.Int(2)), Money::Fen(row.Int(3))});
+          return absl::OkStatus();
+        });
+    if (!st.ok()) return st;
+    return out;
+  }
+
   absl::StatusOr<SchoolFundTotals> SchoolFunds(const std::string& school_id, const std::string& level) override {
     SchoolFundTotals out;
     auto st = s_.QueryOne(

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "education/funds.h"
+#include "funds/limits.h"
 #include "money/money.h"
 #include "time/clock.h"
 #include "time/date.h"
@@ -489,6 +490,14 @@ class LedgerTx {
   // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
   virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                         const std::string& recipient_id) = 0;
+  // The days a fund's budget or allocations moved (in: budget, out: allocated), by date; and the
+  // days a recipient's allocation or payments moved (in: allocated, out: paid).
+  virtual absl::StatusOr<std::vector<funds::DayMove>> FundDays(const std::string& fund_id) = 0;
+  virtual absl::StatusOr<std::vector<funds::DayMove>> RecipientDays(const std::string& fund_id,
+                                                                     const std::string& recipient_id) = 0;
+  // The days each source of a school's ledger moved (in: allocated, out: spent; reversals signed).
+  virtual absl::StatusOr<std::map<education::FundSource, std::vector<funds::DayMove>>> SchoolDays(
+      const std::string& school_id) = 0;
   // What the school's funds of `level` allocated to it and paid for it, in all.
   virtual absl::StatusOr<SchoolFundTotals> SchoolFunds(const std::string& school_id, const std::string& level) = 0;
   // Takes back an allocation to a school (the unspent part of a fund allocation being reversed):

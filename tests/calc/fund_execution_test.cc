@@ -82,12 +82,33 @@ TEST(FundExecution, TargetShareOverRecipientsRegions) {
   EXPECT_FALSE(TargetShare({{"6531", Money::Fen(INT64_MAX)}, {"6531", Money::Fen(1)}}, south).ok());  // no wrap
 }
 
-TEST(FundLimits, AllocationsWithinTheBudgetAsOfTheirDateAndInAll) {
+TEST(FundLimits, AllocationsWithinTheBudgetOnTheirDateAndEveryDayAfter) {
   const Date d = D("2021-03-01");
-  EXPECT_TRUE(CheckAllocation("F", Yuan(100), Yuan(100), Yuan(60), Yuan(40), d).ok());
-  EXPECT_EQ(ReasonOf(CheckAllocation("F", Yuan(100), Yuan(100), Yuan(60), Yuan(41), d)), kFundBudgetExceeded);
+  // Budget 100 on 1 January, 60 allocated on 1 February; 100 more budget only from 1 June.
+  const std::vector<DayMove> days = {{D("2021-01-01"), Yuan(100), Yuan(0)},
+                                     {D("2021-02-01"), Yuan(0), Yuan(60)},
+                                     {D("2021-06-01"), Yuan(100), Yuan(0)}};
+  EXPECT_EQ(HeadroomFrom(days, d), Yuan(40));
+  EXPECT_TRUE(CheckAllocation("F", HeadroomFrom(days, d), Yuan(40), d).ok());
+  EXPECT_EQ(ReasonOf(CheckAllocation("F", HeadroomFrom(days, d), Yuan(41), d)), kFundBudgetExceeded);
   // A budget raised only later does not cover an allocation dated before the raise.
-  EXPECT_EQ(ReasonOf(CheckAllocation("F", Yuan(200), Yuan(100), Yuan(60), Yuan(50), d)), kFundBudgetExceeded);
+  EXPECT_EQ(ReasonOf(CheckAllocation("F", HeadroomFrom(days, d), Yuan(50), d)), kFundBudgetExceeded);
+  EXPECT_EQ(HeadroomFrom(days, D("2021-06-01")), Yuan(140));
+}
+
+// The case: allocated 10,000 on 1 March; spent 10,000 on 1 April; reversed on 1 September.
+// A new payment dated 1 May would make paid exceed allocated from May to September: there is no
+// headroom on 1 May, although the balance today is 10,000; on 1 September there is.
+TEST(FundLimits, APaymentDatedInThePastIsCheckedAgainstEveryLaterDay) {
+  const std::vector<DayMove> days = {{D("2024-03-01"), Yuan(10000), Yuan(0)},
+                                     {D("2024-04-01"), Yuan(0), Yuan(10000)},
+                                     {D("2024-09-01"), Yuan(0), Money::Fen(-1'000'000)}};
+  EXPECT_EQ(HeadroomFrom(days, D("2024-05-01")), Yuan(0));
+  EXPECT_EQ(HeadroomFrom(days, D("2024-03-15")), Yuan(0));  // April's spending stands after it
+  EXPECT_EQ(HeadroomFrom(days, D("2024-09-01")), Yuan(10000));
+  EXPECT_EQ(HeadroomFrom(days, D("2025-01-01")), Yuan(10000));
+  EXPECT_EQ(HeadroomFrom(days, D("2024-02-01")), Yuan(0));  // before the allocation: nothing
+  EXPECT_EQ(HeadroomFrom({}, D("2024-02-01")), Yuan(0));
 }
 
 TEST(FundLimits, PaymentsWithinWhatWasAllocatedByTheirDateAndUnpaid) {

@@ -4,6 +4,7 @@
 // policy's money is allocated says so.
 #include <gtest/gtest.h>
 
+#include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/postgres_server.h"
@@ -164,6 +165,100 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   ASSERT_TRUE(v1::FundService::NewStub(Next())->GetFund(Ctx().get(), gf, &fund).ok());
   EXPECT_EQ(fund.allocated_fen(), 20'000'000);
   EXPECT_EQ(fund.paid_fen(), 20'000'000);
+}
+
+// The past stays true: allocated 10,000 on 1 March, spent on 1 April, the spending reversed on
+// 1 September; a new expenditure dated 1 May would make May to August show 20,000 paid against
+// 10,000 (and the school's ledger run negative): refused. Dated after the reversal, it is paid.
+// The same for a fund's direct payment.
+TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
+  auto funds = [&] { return v1::FundService::NewStub(Next()); };
+  auto edu = [&] { return v1::EducationFundService::NewStub(Next()); };
+  v1::Fund fund;
+  ASSERT_TRUE(funds()->CreateFund(Ctx().get(), NewFund("PAST", v1::Fund::DISTRICT, v1::Fund::EDUCATION, 50'000, 2024),
+                                  &fund)
+                  .ok());
+  v1::AllocateFundsRequest a;
+  a.set_request_id("a");
+  a.set_school_id("110106-P1");
+  a.set_source(v1::DISTRICT);
+  a.set_amount_fen(10'000);
+  a.set_date("2024-03-01");
+  a.set_fund_id("PAST");
+  v1::FundBalance balance;
+  ASSERT_TRUE(edu()->AllocateFunds(Ctx().get(), a, &balance).ok());
+  auto spend = [&](const std::string& rid, const std::string& date, v1::Expenditure* out) {
+    v1::RecordExpenditureRequest r;
+    r.set_request_id(rid);
+    r.set_school_id("110106-P1");
+    r.set_category("TEACHING");
+    r.set_amount_fen(10'000);
+    r.set_date(date);
+    return edu()->RecordExpenditure(Ctx().get(), r, out);
+  };
+  v1::Expenditure april, may, september;
+  ASSERT_TRUE(spend("e-apr", "2024-04-01", &april).ok());
+  v1::ReverseExpenditureRequest rev;
+  rev.set_request_id("r-sep");
+  rev.set_expenditure_id(april.expenditure_id());
+  rev.set_date("2024-09-01");
+  rev.set_reason("记错");
+  v1::Expenditure reversed;
+  ASSERT_TRUE(edu()->ReverseExpenditure(Ctx().get(), rev, &reversed).ok());
+  const grpc::Status back_dated = spend("e-may", "2024-05-01", &may);
+  EXPECT_EQ(back_dated.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << back_dated.error_message();
+  ASSERT_TRUE(spend("e-sep", "2024-09-02", &september).ok());
+  // Every month's report keeps paid within allocated.
+  const std::vector<std::pair<std::string, int64_t>> paid_as_of = {
+      {"2024-03-31", 0},      {"2024-04-30", 10'000}, {"2024-05-31", 10'000}, {"2024-08-31", 10'000},
+      {"2024-09-01", 0},      {"2024-12-31", 10'000}};
+  for (const auto& [as_of, paid] : paid_as_of) {
+    v1::GetExecutionReportRequest rr;
+    rr.set_as_of(as_of);
+    rr.add_fund_ids("PAST");
+    v1::ExecutionReport report;
+    ASSERT_TRUE(funds()->GetExecutionReport(Ctx().get(), rr, &report).ok());
+    EXPECT_EQ(report.total().paid_fen(), paid) << as_of;
+    EXPECT_LE(report.total().paid_fen(), report.total().allocated_fen()) << as_of;
+  }
+  // The same rule for a direct payment to a unit.
+  v1::AllocateFundRequest fa;
+  fa.set_request_id("fa-u");
+  fa.set_fund_id("PAST");
+  fa.set_recipient_kind(v1::FundAllocation::UNIT);
+  fa.set_recipient_id("U1");
+  fa.set_region_code("110106");
+  fa.set_amount_fen(10'000);
+  fa.set_date("2024-03-01");
+  v1::FundAllocation allocation;
+  ASSERT_TRUE(funds()->AllocateFund(Ctx().get(), fa, &allocation).ok());
+  auto pay = [&](const std::string& rid, const std::string& date, v1::FundPayment* out) {
+    v1::RecordFundPaymentRequest p;
+    p.set_request_id(rid);
+    p.set_fund_id("PAST");
+    p.set_recipient_id("U1");
+    p.set_amount_fen(10'000);
+    p.set_date(date);
+    return funds()->RecordFundPayment(Ctx().get(), p, out);
+  };
+  v1::FundPayment p_apr, p_may, p_sep;
+  ASSERT_TRUE(pay("p-apr", "2024-04-01", &p_apr).ok());
+  v1::ReverseFundEntryRequest r;
+  r.set_request_id("r-p");
+  r.set_entry_id(p_apr.payment_id());
+  r.set_date("2024-09-01");
+  r.set_reason("退回");
+  v1::FundEntry entry;
+  ASSERT_TRUE(funds()->ReverseFundEntry(Ctx().get(), r, &entry).ok());
+  EXPECT_EQ(ReasonOf(pay("p-may", "2024-05-01", &p_may)), "ALLOCATION_EXCEEDED");
+  ASSERT_TRUE(pay("p-sep", "2024-09-01", &p_sep).ok());
+  // An allocation may not be taken back from a day its money was paid out on.
+  v1::ReverseFundEntryRequest take;
+  take.set_request_id("r-a");
+  take.set_entry_id(allocation.allocation_id());
+  take.set_date("2024-03-15");
+  take.set_reason("下达错误");
+  EXPECT_EQ(ReasonOf(funds()->ReverseFundEntry(Ctx().get(), take, &entry)), "NOTHING_TO_REVERSE");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OneRoadE2e, ::testing::Values("sqlite", "postgres"),
