@@ -175,8 +175,7 @@ void Metrics::Refresh(const Sources& from) {
   absl::MutexLock l(&mu_);
   if (funds.ok()) {
     // Funds come and go with the data: last refresh's series are replaced whole.
-    for (auto* g : fund_gauges_) fund_progress_.Remove(g);
-    fund_gauges_.clear();
+    std::vector<prometheus::Gauge*> now;
     for (const auto& fund : funds->funds) {
       for (const auto& [figure, text] : {std::pair{"allocation", &fund.allocation_percent},
                                          {"execution", &fund.execution_percent}, {"time", &fund.time_percent}}) {
@@ -184,24 +183,38 @@ void Metrics::Refresh(const Sources& from) {
         if (!absl::SimpleAtod(*text, &percent)) continue;
         auto& g = fund_progress_.Add({{"fund_id", fund.fund_id}, {"figure", figure}});
         g.Set(percent);
-        fund_gauges_.push_back(&g);
+        now.push_back(&g);
       }
     }
-    for (const char* kind : {"EXECUTION_LAGGING", "IDLE_ALLOCATION", "OVERDUE_PAYOUT", "TARGET_SHARE_MISSED"}) {
+    ReplaceSeries(fund_progress_, std::move(now), &fund_gauges_);
+    for (const char* kind :
+         {"EXECUTION_LAGGING", "IDLE_ALLOCATION", "OVERDUE_PAYOUT", "TARGET_SHARE_MISSED", "PAYOUT_HELD"}) {
       auto it = funds->alerts_by_kind.find(kind);
       fund_alerts_.Add({{"kind", kind}}).Set(it == funds->alerts_by_kind.end() ? 0 : it->second);
     }
   }
-  if (data_version_gauge_) data_info_.Remove(data_version_gauge_);
-  data_version_gauge_ = &data_info_.Add({{"version", data->version()}, {"data_dir", data->directory()}});
-  data_version_gauge_->Set(1);
-  for (auto* g : alarm_gauges_) alarms_.Remove(g);
-  alarm_gauges_.clear();
+  // The new series first, the old one removed after: a scrape in between never finds none.
+  auto* version = &data_info_.Add({{"version", data->version()}, {"data_dir", data->directory()}});
+  version->Set(1);
+  std::vector<prometheus::Gauge*> versions = {version};
+  ReplaceSeries(data_info_, std::move(versions), &data_version_gauges_);
+  std::vector<prometheus::Gauge*> now;
   for (const auto& a : alarms) {
     auto& g = alarms_.Add({{"code", a.code}, {"message", a.message}});
     g.Set(1);
-    alarm_gauges_.push_back(&g);
+    now.push_back(&g);
   }
+  ReplaceSeries(alarms_, std::move(now), &alarm_gauges_);
+}
+
+// A refresh's series replace the last one's: the new ones are added (or found) first, then those
+// no longer wanted removed, so that a scrape between the two never misses a series that stays.
+void Metrics::ReplaceSeries(prometheus::Family<prometheus::Gauge>& family, std::vector<prometheus::Gauge*> now,
+                            std::vector<prometheus::Gauge*>* kept) {
+  for (auto* g : *kept) {
+    if (std::find(now.begin(), now.end(), g) == now.end()) family.Remove(g);
+  }
+  *kept = std::move(now);
 }
 
 void Metrics::StartRefresher(Sources from, std::chrono::seconds period) {

@@ -95,9 +95,11 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& alarms_;
   prometheus::Family<prometheus::Gauge>& fund_progress_;
   prometheus::Family<prometheus::Gauge>& fund_alerts_;
+  static void ReplaceSeries(prometheus::Family<prometheus::Gauge>& family, std::vector<prometheus::Gauge*> now,
+                            std::vector<prometheus::Gauge*>* kept);
   std::vector<prometheus::Gauge*> fund_gauges_ ABSL_GUARDED_BY(mu_);
   absl::Mutex mu_;  // guards label sets that come and go (data version, alarms)
-  prometheus::Gauge* data_version_gauge_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::vector<prometheus::Gauge*> data_version_gauges_ ABSL_GUARDED_BY(mu_);
   std::vector<prometheus::Gauge*> alarm_gauges_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<RpcStats> rpc_stats_ = std::make_shared<RpcStats>();
   absl::Notification stop_;

@@ -1703,19 +1703,21 @@ absl::StatusOr<std::vector<PayoutRow>> Ledger::OverduePayoutsAsOf(Date as_of) {
 
 absl::StatusOr<std::vector<SchoolLedgerRow>> Ledger::ListSchoolLedger(const std::string& school_id, int64_t offset,
                                                                       int limit) {
-  // The three kinds of entry in the order they were recorded (created_at, then id within a kind).
+  // By date; within a day money in (allocations, reversals) before money out (expenditures,
+  // allocations taken back), then in recording order: the running balance is never negative on a
+  // line when no day ends negative, which every posting is checked for.
   const std::string sql =
       "SELECT kind, id, date, source, category, amount_fen, reverses, request_id, created_at FROM ("
       " SELECT 'ALLOCATION' AS kind, id, date, source, '' AS category, amount_fen, 0 AS reverses, request_id, "
       "  created_at, 1 AS rank FROM allocations WHERE school_id = $1"
-      " UNION ALL SELECT 'EXPENDITURE', id, date, '', category, amount_fen, 0, request_id, created_at, 2 "
+      " UNION ALL SELECT 'EXPENDITURE', id, date, '', category, amount_fen, 0, request_id, created_at, 3 "
       "  FROM expenditures WHERE school_id = $1"
       " UNION ALL SELECT 'REVERSAL', r.id, r.date, '', e.category, e.amount_fen, r.expenditure_id, r.request_id, "
-      "  r.created_at, 3 FROM expenditure_reversals r JOIN expenditures e ON e.id = r.expenditure_id "
+      "  r.created_at, 2 FROM expenditure_reversals r JOIN expenditures e ON e.id = r.expenditure_id "
       "  WHERE r.school_id = $1"
       " UNION ALL SELECT 'ALLOCATION_REVERSAL', id, date, source, '', amount_fen, 0, request_id, created_at, 4 "
       "  FROM allocation_reversals WHERE school_id = $1"
-      ") AS ledger ORDER BY date, created_at, rank, id LIMIT $2 OFFSET $3";
+      ") AS ledger ORDER BY date, rank, created_at, id LIMIT $2 OFFSET $3";
   std::vector<SchoolLedgerRow> rows;
   auto s = dialect_->Read([&](SqlSession& session) {
     rows.clear();
