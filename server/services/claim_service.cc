@@ -186,6 +186,22 @@ absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClai
       return absl::DataLossError(absl::StrCat("claim line ", l.line_no, ": the stored result does not parse"));
     }
     if (l.duplicate_of_seq) line->set_duplicate_of_claim_id(storage::ClaimIdFor(l.duplicate_of_seq));
+    // Refused when settled (its terms differ from the loan's first claim): the line says why.
+    if (l.status == storage::ClaimLineStatus::kInvalid && !l.settled_reasons.empty()) {
+      v1::LoanSubsidyResult* result = line->mutable_result();
+      const std::string loan_id = result->loan_id(), version = result->data_version();
+      result->Clear();
+      result->set_loan_id(loan_id);
+      result->set_data_version(version);
+      result->mutable_error()->set_code(l.settled_reasons.front().code);
+      result->mutable_error()->set_message(l.settled_reasons.front().message);
+      result->mutable_error()->set_field(absl::StrCat("loans[", l.line_no - 1, "]"));
+    }
+    for (const auto& reason : l.flags) {
+      auto* flag = line->add_flags();
+      flag->set_code(reason.code);
+      flag->set_message(reason.message);
+    }
   }
   if (more) response->set_next_page_token(EncodePageToken(rows->back().line_no));
   return absl::OkStatus();

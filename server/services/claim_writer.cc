@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 #include "ids/canonical.h"
+#include "ids/ids.h"
 #include "loan/claim.h"
 #include "services/common.h"
 #include "services/loan_mapping.h"
@@ -160,6 +161,18 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
     auto own = ParseDateRange(loan.claim_period(), at + ".claim_period");
     s = own.ok() ? loan::ValidateLoanClaimPeriod(*own, *period_, at + ".claim_period") : own.status();
   }
+  std::string borrower;
+  if (s.ok() && !loan.borrower_id().empty()) {
+    // A person's 居民身份证号 or a firm's USCC, each with its check character.
+    auto code = CanonicalCode(loan.borrower_id(), at + ".borrower_id");
+    s = code.status();
+    if (s.ok()) {
+      borrower = *code;
+      if (!ValidateCitizenId(borrower).ok() && !ValidateUscc(borrower).ok()) {
+        s = InvalidField(at + ".borrower_id", "is neither a citizen id nor a USCC with a valid check character");
+      }
+    }
+  }
   if (s.ok()) {
     v1::LoanSubsidyRequest in_period = loan;
     in_period.set_loan_id(id->text);
@@ -170,6 +183,11 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
   if (s.ok()) {
     line.loan_id = id->text;
     line.status = storage::ClaimLineStatus::kAccepted;
+    // The contract's terms, bound to the loan by its first claim (repayments and overdue periods
+    // may change from one claim to the next; these may not).
+    line.terms = absl::StrCat(loan.principal_fen(), "|", loan.contract_date(), "|", loan.disbursement_date(), "|",
+                              loan.maturity_date(), "|", v1::LoanProgram_Name(loan.program()));
+    line.borrower_key = borrower;
     line.principal = Money::Fen(loan.principal_fen());
     line.interest = Money::Fen(result.total_interest_fen());
     line.subsidy = Money::Fen(result.total_subsidy_fen());

@@ -25,6 +25,19 @@ std::string EncodeReasons(const std::vector<Reason>& reasons) {
   return out;
 }
 
+// What differs between two loans' terms ("principal|contract|disbursement|maturity|program").
+std::string TermsChange(const std::string& first, const std::string& now) {
+  static const char* kNames[] = {"principal_fen", "contract_date", "disbursement_date", "maturity_date", "program"};
+  std::vector<std::string> a = absl::StrSplit(first, '|'), b = absl::StrSplit(now, '|');
+  std::vector<std::string> changed;
+  for (size_t i = 0; i < std::size(kNames); ++i) {
+    const std::string x = i < a.size() ? a[i] : "", y = i < b.size() ? b[i] : "";
+    if (x != y) changed.push_back(absl::StrCat(kNames[i], " ", x, " → ", y));
+  }
+  return absl::StrCat("贷款合同要素与首次申请不符 (the loan's terms differ from its first claim: ",
+                      absl::StrJoin(changed, ", "), ")");
+}
+
 std::vector<Reason> DecodeReasons(absl::string_view text) {
   std::vector<Reason> out;
   for (absl::string_view rec : absl::StrSplit(text, '\x1e', absl::SkipEmpty())) {
@@ -201,7 +214,7 @@ std::string ClaimVoucherFor(Date paid, int64_t seq) {
 }
 
 // Staged lines go in as multi-row INSERTs: one round trip per kLinesPerInsert lines.
-constexpr int kLineColumns = 8;
+constexpr int kLineColumns = 10;
 constexpr int kLinesPerInsert = 128;
 
 std::string InsertKeysSql(int rows) {
@@ -218,7 +231,7 @@ std::string InsertKeysSql(int rows) {
 std::string InsertLinesSql(int rows) {
   std::string sql =
       "INSERT INTO loan_claim_lines (claim_seq, line_no, loan_id, line_status, principal_fen, interest_fen, "
-      "subsidy_fen, result) VALUES ";
+      "subsidy_fen, result, terms, borrower_key) VALUES ";
   int n = 0;
   for (int r = 0; r < rows; ++r) {
     absl::StrAppend(&sql, r ? ", (" : "(");
@@ -479,7 +492,8 @@ class SqlLedgerTx final : public LedgerTx {
     for (int64_t after = 0; after < last; after += kSettleChunk) {
       std::vector<StagedLine> chunk;
       auto read = s_.Query(
-          "SELECT line_no, loan_id, line_status, principal_fen, interest_fen, subsidy_fen FROM loan_claim_lines "
+          "SELECT line_no, loan_id, line_status, principal_fen, interest_fen, subsidy_fen, terms, borrower_key "
+          "FROM loan_claim_lines "
           "WHERE claim_seq = $1 AND line_no > $2 AND line_no <= $3 ORDER BY line_no",
           {SqlParam::Int(seq), SqlParam::Int(after), SqlParam::Int(after + kSettleChunk)},
           [&](const SqlRow& row) -> absl::Status {
@@ -487,7 +501,7 @@ class SqlLedgerTx final : public LedgerTx {
             auto st = ClaimLineStatusFromName(status);
             if (!st) return Corrupt("a claim line status", status);
             chunk.push_back({row.Int(0), row.Text(1), *st, Money::Fen(row.Int(3)), Money::Fen(row.Int(4)),
-                             Money::Fen(row.Int(5))});
+                             Money::Fen(row.Int(5)), row.Text(6), row.Text(7)});
             return absl::OkStatus();
           });
       if (!read.ok()) return read;
@@ -539,6 +553,11 @@ class SqlLedgerTx final : public LedgerTx {
     // The trigger lets a key go only now that its claim is REJECTED.
     auto released = s_.Exec("DELETE FROM loan_claim_keys WHERE claim_seq = $1", {SqlParam::Int(seq)});
     if (!released.ok()) return released.status();
+    // Terms a rejected claim fixed are not the loan's: the next claim fixes them afresh.
+    auto unbound = s_.Exec("DELETE FROM loan_terms WHERE first_claim_seq = $1", {SqlParam::Int(seq)});
+    if (!unbound.ok()) return unbound.status();
+    auto unseen = s_.Exec("DELETE FROM loan_borrower_periods WHERE claim_seq = $1", {SqlParam::Int(seq)});
+    if (!unseen.ok()) return unseen.status();
     return ClaimAfterChange(seq);
   }
 
@@ -1007,6 +1026,7 @@ class SqlLedgerTx final : public LedgerTx {
     std::string loan_id;
     ClaimLineStatus status;
     Money principal, interest, subsidy;
+    std::string terms, borrower_key;
   };
   struct ClaimTotals {
     int64_t accepted = 0, invalid = 0, duplicate = 0;
@@ -1032,12 +1052,45 @@ class SqlLedgerTx final : public LedgerTx {
       keys[k] = IdKey(chunk[k].loan_id);
       key_of[&chunk[k]] = &keys[k];
     }
-    for (const auto& l : chunk) {
-      if (l.status == ClaimLineStatus::kAccepted) {
-        accepted.push_back(&l);
-      } else {
-        ++totals->invalid;  // staged lines are ACCEPTED or INVALID
+    // A loan is bound to the contract terms of its first claim: the terms this bank's earlier
+    // claims fixed for these loans, read at once for the chunk.
+    std::map<std::string, std::string> bound;  // loan key → terms
+    {
+      std::vector<SqlParam> ask = {SqlParam::Text(bank_id)};
+      std::string in;
+      for (size_t k = 0; k < chunk.size(); ++k) {
+        if (chunk[k].status != ClaimLineStatus::kAccepted || chunk[k].terms.empty()) continue;
+        ask.push_back(SqlParam::Text(keys[k]));
+        absl::StrAppend(&in, in.empty() ? "$" : ", $", ask.size());
       }
+      if (!in.empty()) {
+        auto st = s_.Query(absl::StrCat("SELECT loan_id, terms FROM loan_terms WHERE bank_id = $1 AND loan_id IN (", in,
+                                        ")"),
+                           ask, [&](const SqlRow& row) {
+                             bound[row.Text(0)] = row.Text(1);
+                             return absl::OkStatus();
+                           });
+        if (!st.ok()) return st;
+      }
+    }
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      const auto& l = chunk[k];
+      if (l.status != ClaimLineStatus::kAccepted) {
+        ++totals->invalid;  // staged lines are ACCEPTED or INVALID
+        continue;
+      }
+      auto it = bound.find(keys[k]);
+      if (it != bound.end() && !l.terms.empty() && it->second != l.terms) {
+        const std::string why = TermsChange(it->second, l.terms);
+        auto marked = s_.Exec(
+            "UPDATE loan_claim_lines SET line_status = 'INVALID', settled_reasons = $3 WHERE claim_seq = $1 AND line_no = $2",
+            {SqlParam::Int(seq), SqlParam::Int(l.line_no),
+             SqlParam::Text(EncodeReasons({{kLoanTermsChanged, why}}))});
+        if (auto st = ExpectOneRow(marked, "refusing a line whose terms changed"); !st.ok()) return st;
+        ++totals->invalid;
+        continue;
+      }
+      accepted.push_back(&l);
     }
     std::set<int64_t> won;
     std::vector<SqlParam> params;
@@ -1064,6 +1117,7 @@ class SqlLedgerTx final : public LedgerTx {
     }
     for (const StagedLine* l : accepted) {
       if (won.count(l->line_no)) {
+        if (auto st = BindTermsAndBorrower(seq, bank_id, period_start, *l, *key_of[l], bound); !st.ok()) return st;
         ++totals->accepted;
         for (auto [sum, add] : {std::pair{&totals->principal, l->principal}, {&totals->interest, l->interest},
                                 {&totals->subsidy, l->subsidy}}) {
@@ -1088,6 +1142,48 @@ class SqlLedgerTx final : public LedgerTx {
       ++totals->duplicate;
     }
     return absl::OkStatus();
+  }
+
+  // The first claim of a loan fixes its terms; a borrower's loan-period claimed by another bank is
+  // flagged on the line (paid: a reviewer's question, not a refusal).
+  absl::Status BindTermsAndBorrower(int64_t seq, const std::string& bank_id, const std::string& period_start,
+                                    const StagedLine& l, const std::string& key,
+                                    std::map<std::string, std::string>& bound) {
+    if (!l.terms.empty() && !bound.count(key)) {
+      auto made = s_.Exec(
+          "INSERT INTO loan_terms (bank_id, loan_id, terms, first_claim_seq) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (bank_id, loan_id) DO NOTHING",
+          {SqlParam::Text(bank_id), SqlParam::Text(key), SqlParam::Text(l.terms), SqlParam::Int(seq)});
+      if (!made.ok()) return made.status();
+      bound[key] = l.terms;
+    }
+    if (l.borrower_key.empty()) return absl::OkStatus();
+    std::string other_bank;
+    int64_t other_claim = 0;
+    auto found = s_.QueryOne(
+        "SELECT bank_id, claim_seq FROM loan_borrower_periods WHERE borrower_key = $1 AND period_start = $2 "
+        "AND bank_id <> $3 LIMIT 1",
+        {SqlParam::Text(l.borrower_key), SqlParam::Text(period_start), SqlParam::Text(bank_id)},
+        [&](const SqlRow& row) {
+          other_bank = row.Text(0);
+          other_claim = row.Int(1);
+        });
+    if (!found.ok()) return found.status();
+    auto noted = s_.Exec(
+        "INSERT INTO loan_borrower_periods (borrower_key, period_start, bank_id, loan_id, claim_seq) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        {SqlParam::Text(l.borrower_key), SqlParam::Text(period_start), SqlParam::Text(bank_id), SqlParam::Text(key),
+         SqlParam::Int(seq)});
+    if (!noted.ok()) return noted.status();
+    if (!*found) return absl::OkStatus();
+    auto flagged = s_.Exec(
+        "UPDATE loan_claim_lines SET flags = $3 WHERE claim_seq = $1 AND line_no = $2",
+        {SqlParam::Int(seq), SqlParam::Int(l.line_no),
+         SqlParam::Text(EncodeReasons({{kBorrowerClaimedElsewhere,
+                                        absl::StrCat("借款人本期已由 ", other_bank, " 申请贴息 (the borrower's loan "
+                                                     "for this period is claimed by bank ", other_bank, " in ",
+                                                     ClaimIdFor(other_claim), ")")}}))});
+    return ExpectOneRow(flagged, "flagging a line");
   }
 
   absl::StatusOr<ClaimRow> ClaimAfterChange(int64_t seq) {
@@ -1457,6 +1553,8 @@ absl::Status Ledger::AppendClaimLines(int64_t claim_seq, const std::vector<Claim
           params.push_back(SqlParam::Int(l.interest.fen()));
           params.push_back(SqlParam::Int(l.subsidy.fen()));
           params.push_back(SqlParam::Bytes(l.result));
+          params.push_back(SqlParam::Text(l.terms));
+          params.push_back(SqlParam::Text(l.borrower_key));
         };
         for (; i + kLinesPerInsert <= lines.size(); i += kLinesPerInsert) {
           params.clear();
@@ -1531,7 +1629,7 @@ absl::StatusOr<std::vector<ClaimLineRow>> Ledger::ListClaimLines(const ClaimLine
   std::vector<SqlParam> params = {SqlParam::Int(f.claim_seq), SqlParam::Int(f.after_line_no), SqlParam::Int(f.limit)};
   std::string sql =
       "SELECT line_no, loan_id, line_status, principal_fen, interest_fen, subsidy_fen, COALESCE(duplicate_of_seq, 0), "
-      "result FROM loan_claim_lines WHERE claim_seq = $1 AND line_no > $2";
+      "result, settled_reasons, flags FROM loan_claim_lines WHERE claim_seq = $1 AND line_no > $2";
   if (f.status) {
     params.push_back(SqlParam::Text(ClaimLineStatusName(*f.status)));
     absl::StrAppend(&sql, " AND line_status = $4");
@@ -1556,6 +1654,8 @@ absl::StatusOr<std::vector<ClaimLineRow>> Ledger::ListClaimLines(const ClaimLine
       l.subsidy = Money::Fen(q.Int(5));
       l.duplicate_of_seq = q.Int(6);
       l.result = q.Bytes(7);
+      l.settled_reasons = DecodeReasons(q.Text(8));
+      l.flags = DecodeReasons(q.Text(9));
       rows.push_back(std::move(l));
       return absl::OkStatus();
     });

@@ -364,6 +364,27 @@ const std::vector<Migration>& LedgerMigrations() {
                              "reversals are never deleted"})}},
       {"a run pays what it can: a payout it could not pay stays SCHEDULED with the reason",
        {SchemaStep::Sql("ALTER TABLE payouts ADD COLUMN hold_reason TEXT NOT NULL DEFAULT '';")}},
+      {"a loan bound to its contract terms by its first claim; a borrower seen across banks",
+       {SchemaStep::Sql(R"sql(
+          ALTER TABLE loan_claim_lines ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+          ALTER TABLE loan_claim_lines ADD COLUMN borrower_key TEXT NOT NULL DEFAULT '';
+          ALTER TABLE loan_claim_lines ADD COLUMN settled_reasons TEXT NOT NULL DEFAULT '';
+          ALTER TABLE loan_claim_lines ADD COLUMN flags TEXT NOT NULL DEFAULT '';
+          CREATE TABLE loan_terms (
+            bank_id       TEXT NOT NULL,
+            loan_id       TEXT NOT NULL,  -- the case-folded key
+            terms         TEXT NOT NULL,
+            first_claim_seq BIGINT NOT NULL,
+            PRIMARY KEY (bank_id, loan_id));
+          CREATE TABLE loan_borrower_periods (
+            borrower_key  TEXT NOT NULL,
+            period_start  TEXT NOT NULL,
+            bank_id       TEXT NOT NULL,
+            loan_id       TEXT NOT NULL,
+            claim_seq     BIGINT NOT NULL,
+            PRIMARY KEY (borrower_key, period_start, bank_id, loan_id));
+        )sql"),
+        SchemaStep::Trigger({"loan_terms_no_update", "loan_terms", "UPDATE", "", "a loan's terms never change"})}},
   };
   return *kMigrations;
 }

@@ -166,7 +166,16 @@ struct ClaimLineRow {
   Money subsidy;
   int64_t duplicate_of_seq = 0;  // DUPLICATE: the claim that holds the loan-period
   std::string result;            // the line's LoanSubsidyResult, serialized by the service
+  // The loan's contract terms ("principal|contract|disbursement|maturity|program"), bound to the
+  // loan by its first claim; a later claim with other terms is INVALID LOAN_TERMS_CHANGED.
+  std::string terms;
+  std::string borrower_key;  // the borrower's id, canonical ("" none)
+  // Set by settling: why an ACCEPTED line became INVALID, and the line's flags.
+  std::vector<Reason> settled_reasons;
+  std::vector<Reason> flags;
 };
+inline constexpr char kLoanTermsChanged[] = "LOAN_TERMS_CHANGED";
+inline constexpr char kBorrowerClaimedElsewhere[] = "BORROWER_CLAIMED_ELSEWHERE";
 
 struct ClaimFilter {
   std::vector<std::string> bank_ids;  // empty: every bank

@@ -693,6 +693,62 @@ TEST_P(ClaimRetriesE2e, ALoanIsOneLoanHoweverItsIdIsSpelt) {
   EXPECT_EQ(lines[0].result().error().field(), "loans[2].loan_id");
 }
 
+// A loan is bound to its contract terms by its first claim: a later claim with another principal
+// is INVALID LOAN_TERMS_CHANGED naming what changed (new repayments are no change); a borrower
+// claimed by another bank for the period is flagged on the line.
+TEST_P(ClaimRetriesE2e, ALoansTermsAreFixedByItsFirstClaimAndABorrowerIsSeenAcrossBanks) {
+  auto first = Header("t-1", "VB9");
+  *first.add_loans() = Loan("T1");
+  first.mutable_loans(0)->set_borrower_id("11010519491231002X");
+  Claim c1;
+  ASSERT_TRUE(At(0).Submit(first, &c1).ok());
+  ASSERT_EQ(c1.accepted_count(), 1);
+  // The next quarter: the same loan with a larger principal is refused; with a repayment it is not.
+  auto next = Header("t-2", "VB9");
+  next.mutable_settlement_period()->set_start_date("2024-09-21");
+  next.mutable_settlement_period()->set_end_date("2024-12-20");
+  *next.add_loans() = Loan("T1");
+  next.mutable_loans(0)->set_principal_fen(first.loans(0).principal_fen() * 2);
+  *next.add_loans() = Loan("T1 ");  // the same loan again in this claim: a duplicate, whatever it says
+  Claim c2;
+  ASSERT_TRUE(At(1).Submit(next, &c2).ok());
+  EXPECT_EQ(c2.accepted_count(), 1);  // the second line took the period with the bound terms
+  EXPECT_EQ(c2.invalid_count(), 1);
+  auto invalid = At(0).Lines(c2.claim_id(), Line::INVALID);
+  ASSERT_EQ(invalid.size(), 1u);
+  EXPECT_EQ(invalid[0].result().error().code(), "LOAN_TERMS_CHANGED");
+  EXPECT_THAT(invalid[0].result().error().message(), HasSubstr("principal_fen"));
+  auto repaid = Header("t-3", "VB9");
+  repaid.mutable_settlement_period()->set_start_date("2024-12-21");
+  repaid.mutable_settlement_period()->set_end_date("2025-03-20");
+  *repaid.add_loans() = Loan("T1");
+  auto* r = repaid.mutable_loans(0)->add_repayments();
+  r->set_date("2025-01-10");
+  r->set_principal_fen(1'000'000);
+  Claim c3;
+  ASSERT_TRUE(At(0).Submit(repaid, &c3).ok());
+  EXPECT_EQ(c3.accepted_count(), 1);
+  // Another bank claims a loan of the same borrower for the first period: paid, and flagged.
+  auto other = Header("t-4", "VB8");
+  *other.add_loans() = Loan("X9");
+  other.mutable_loans(0)->set_borrower_id("11010519491231002x");
+  Claim c4;
+  ASSERT_TRUE(At(1).Submit(other, &c4).ok());
+  EXPECT_EQ(c4.accepted_count(), 1);
+  auto lines = At(0).Lines(c4.claim_id());
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(lines[0].flags_size(), 1);
+  EXPECT_EQ(lines[0].flags(0).code(), "BORROWER_CLAIMED_ELSEWHERE");
+  // A borrower id with a wrong check character is refused on its line.
+  auto bad = Header("t-5", "VB8");
+  *bad.add_loans() = Loan("X10");
+  bad.mutable_loans(0)->set_borrower_id("110105194912310021");
+  Claim c5;
+  ASSERT_TRUE(At(0).Submit(bad, &c5).ok());
+  EXPECT_EQ(c5.invalid_count(), 1);
+  EXPECT_EQ(At(0).Lines(c5.claim_id())[0].result().error().field(), "loans[0].borrower_id");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ClaimRetriesE2e, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
 
