@@ -16,6 +16,18 @@ absl::Status CheckAllocation(const std::string& fund_id, Money headroom, Money a
                                          " and every day after"));
 }
 
+absl::Status CheckRecipientKind(const std::string& fund_id, const std::string& purpose,
+                                const std::string& recipient_kind) {
+  const char* serves = purpose == "EDUCATION"               ? "SCHOOL"
+                       : purpose == "ENTERPRISE_REWARD"     ? "REWARD_POLICY"
+                       : purpose == "LOAN_INTEREST_SUBSIDY" ? "BANK"
+                                                            : nullptr;
+  if (serves == nullptr || recipient_kind == "UNIT" || recipient_kind == serves) return absl::OkStatus();
+  return FailedPrecondition(kRecipientKindMismatch,
+                            absl::StrCat("资金用途不符 (fund ", fund_id, " is ", purpose, " money: it goes to a ", serves,
+                                         " or a UNIT, not a ", recipient_kind, ")"));
+}
+
 Money HeadroomFrom(const std::vector<DayMove>& days, Date from) {
   // Sums of a ledger the database bounds: int64 holds them (a sum past it is a broken ledger).
   int64_t standing = 0;

@@ -56,6 +56,12 @@ absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date
 inline constexpr char kNothingToReverse[] = "NOTHING_TO_REVERSE";
 absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money unpaid);
 
+// A fund's money goes only to recipients its purpose serves: an education fund to schools, a
+// reward fund to reward policies, a loan-subsidy fund to banks (each also to UNITs); OTHER to any.
+inline constexpr char kRecipientKindMismatch[] = "RECIPIENT_KIND_MISMATCH";
+absl::Status CheckRecipientKind(const std::string& fund_id, const std::string& purpose,
+                                const std::string& recipient_kind);
+
 // A category the fund's own negative list or the data's list for its purpose holds.
 absl::Status CheckCategory(const std::string& fund_id, const std::string& purpose,
                            const std::vector<std::string>& fund_forbidden, const FundMonitoring& data,

@@ -63,7 +63,15 @@ absl::StatusOr<CanonicalId> CanonicalizeId(absl::string_view raw, absl::string_v
       return InvalidField(field, absl::StrCat("contains an invisible or control character (", hex, ")"));
     }
   }
-  CanonicalId out{Utf8(text), Utf8(folded->normalize(text, error))};
+  // The key also reads every dash as a hyphen and ignores white space and combining marks inside:
+  // LN‐1, LN–1, LN−1, "LN 1" and L̀N-1 are LN-1 (the spelling shown keeps them).
+  icu::UnicodeString plain;
+  for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
+    const UChar32 c = text.char32At(i);
+    if (u_isUWhiteSpace(c) || u_charType(c) == U_NON_SPACING_MARK) continue;
+    plain.append(u_charType(c) == U_DASH_PUNCTUATION || c == 0x2212 ? static_cast<UChar32>('-') : c);
+  }
+  CanonicalId out{Utf8(text), Utf8(folded->normalize(plain, error))};
   if (U_FAILURE(error)) return InvalidField(field, "cannot be case-folded");
   if (out.text.size() > max_bytes) return InvalidField(field, absl::StrCat("at most ", max_bytes, " bytes"));
   return out;

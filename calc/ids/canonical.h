@@ -2,7 +2,9 @@
 // full-width ＬＶ１ is LV1), trimmed, and refused when they hold an invisible or control
 // character (a zero-width space, a BOM, a line break) — INVALID_ARGUMENT naming the field. Two
 // spellings are the same identifier when their keys (NFKC case-folded) are equal; the caller's
-// spelling (the canonical form, case kept) is what is shown.
+// spelling (the canonical form, case kept) is what is shown. The key also reads every dash as a
+// hyphen and ignores white space and combining marks. Look-alikes across scripts (a Cyrillic А for
+// a Latin A) are not folded: bureau codes are ASCII only; a bank's loan ids are its own.
 #pragma once
 
 #include <string>

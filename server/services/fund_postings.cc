@@ -18,6 +18,7 @@ absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::st
 absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storage::FundRow& fund,
                                              const AllocationSpec& a) {
   if (a.date < fund.date) return InvalidField("date", absl::StrCat("before the fund's own date ", fund.date.ToString()));
+  if (auto s = funds::CheckRecipientKind(fund.fund_id, fund.purpose, a.recipient_kind); !s.ok()) return s;
   auto recipient = tx.FundRecipient(fund.fund_id, a.recipient_id);
   if (!recipient.ok()) return recipient.status();
   if (recipient->has_value() &&

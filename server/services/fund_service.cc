@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "education/categories.h"
 #include "funds/execution.h"
 #include "funds/limits.h"
 #include "services/common.h"
@@ -253,6 +254,15 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
   if (!date.ok()) return date.status();
   if (auto s = ValidateText(req.document_no(), "document_no", 100, false); !s.ok()) return s;
   if (auto s = ValidateTrackingId(req.tracking_id()); !s.ok()) return s;
+  // A school or a policy is one the rest of the service knows, or its money could never be spent.
+  if (req.recipient_kind() == v1::FundAllocation::SCHOOL) {
+    if (auto s = education::ValidateSchoolId(call.data(), req.recipient_id()); !s.ok()) {
+      return InvalidField("recipient_id", s.message());
+    }
+  }
+  if (req.recipient_kind() == v1::FundAllocation::REWARD_POLICY && call.data().rewards().Find(req.recipient_id()) == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no reward policy \"", req.recipient_id(), "\""));
+  }
   const std::string kind = v1::FundAllocation::RecipientKind_Name(req.recipient_kind());
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
@@ -485,6 +495,19 @@ absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req
             // Its unpaid part from the reversal's date on: what a payment dated then could take.
             auto unpaid = Payable(tx, e.fund_id, e.recipient_id, *date);
             if (!unpaid.ok()) return unpaid.status();
+            // A reward policy's money is committed by its awards (SCHEDULED payouts wait on it):
+            // only what its year's allocations hold beyond its awards may go back.
+            auto recipient = tx.FundRecipient(e.fund_id, e.recipient_id);
+            if (!recipient.ok()) return recipient.status();
+            if (recipient->has_value() && (*recipient)->recipient_kind == "REWARD_POLICY") {
+              auto allocated = tx.AllocatedToRecipient("REWARD_POLICY", e.recipient_id, fund->budget_year);
+              if (!allocated.ok()) return allocated.status();
+              auto awarded = tx.PolicyAwardedInYear(e.recipient_id, fund->budget_year);
+              if (!awarded.ok()) return awarded.status();
+              const Money free = Money::Fen(
+                  std::max<int64_t>(0, allocated->value_or(Money()).fen() - awarded->fen()));
+              *unpaid = std::min(*unpaid, free);
+            }
             auto back = funds::AllocationReversal(req.entry_id(), e.amount, *unpaid);
             if (!back.ok()) return back.status();
             r.amount = *back;

@@ -54,6 +54,14 @@ TEST(CanonicalId, LookAlikeSpellingsAreOneIdentifier) {
     ASSERT_TRUE(id.ok()) << spelling << ": " << id.status();
     EXPECT_EQ(id->key, plain->key) << spelling;
   }
+  // Dashes, inner spaces and combining marks do not make another loan either.
+  const auto hyphen = CanonicalizeId("LN-1", "loan_id");
+  for (const char* spelling : {"LN\xE2\x80\x90" "1", "LN\xE2\x80\x93" "1", "LN\xE2\x88\x92" "1", "LN -1",
+                               "L\xCC\x80N-1"}) {
+    auto id = CanonicalizeId(spelling, "loan_id");
+    ASSERT_TRUE(id.ok()) << spelling;
+    EXPECT_EQ(id->key, hyphen->key) << spelling;
+  }
   EXPECT_EQ(CanonicalizeId("lv1", "loan_id")->text, "lv1");  // shown as the caller wrote it
   EXPECT_EQ(CanonicalizeId(" LV1 ", "loan_id")->text, "LV1");
   EXPECT_EQ(CanonicalizeId("\xEF\xBC\xAC\xEF\xBC\xB6\xEF\xBC\x91", "loan_id")->text, "LV1");

@@ -90,10 +90,10 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
                                        "4205"),
                                &fund)
                   .ok());
-  // The policy's 2024 money is allocated on 3 June, in two parts; a determination of 6 May says
-  // it waits for it.
+  // The policy's 2024 money is allocated in two parts, on 3 June and 1 July; a determination of
+  // 6 May says it waits for it.
   const std::string first = Allocate("fa-1", 20'000'000, "2024-06-03");
-  Allocate("fa-2", 20'000'000, "2024-06-03");
+  const std::string later = Allocate("fa-2", 20'000'000, "2024-07-01");
   const v1::Payout early = Determine("d-early", "YC-ABOVE-SCALE-ENTRY", 1, "2024-05-06");
   ASSERT_EQ(early.status(), v1::SCHEDULED);
   bool said = false;
@@ -140,17 +140,19 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   EXPECT_EQ(ReasonOf(v1::FundService::NewStub(Next())->RecordFundPayment(Ctx().get(), direct, &payment)),
             "PAID_BY_DISBURSEMENT");
 
-  // A second payout is scheduled; then half the money is taken back: the next run pays one and
-  // holds the other for want of money (ALLOCATION_EXCEEDED), not for want of an allocation.
+  // A second payout is scheduled; the money allocated by 12 June pays one, and the other is held
+  // for want of money (ALLOCATION_EXCEEDED), not for want of an allocation.
   const v1::Payout second = Determine("d-2", "YC-ABOVE-SCALE-ENTRY", 4, "2024-06-05");
   ASSERT_EQ(second.status(), v1::SCHEDULED);
+  // The July money is committed by the awards: it cannot be taken back from under them.
   v1::ReverseFundEntryRequest rev;
   rev.set_request_id("rev-1");
-  rev.set_entry_id(first);
-  rev.set_date("2024-06-06");
+  rev.set_entry_id(later);
+  rev.set_date("2024-07-02");
   rev.set_reason("预算调减");
   v1::FundEntry reversed;
-  ASSERT_TRUE(v1::FundService::NewStub(Next())->ReverseFundEntry(Ctx().get(), rev, &reversed).ok());
+  EXPECT_EQ(ReasonOf(v1::FundService::NewStub(Next())->ReverseFundEntry(Ctx().get(), rev, &reversed)),
+            "NOTHING_TO_REVERSE");
   const v1::RunDisbursementResponse june = Run("run-0612", "2024-06-12");
   EXPECT_EQ(june.paid_count(), 1);
   EXPECT_EQ(june.paid_fen(), 20'000'000);
@@ -163,8 +165,14 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   v1::GetFundRequest gf;
   gf.set_fund_id("YC-2024-R");
   ASSERT_TRUE(v1::FundService::NewStub(Next())->GetFund(Ctx().get(), gf, &fund).ok());
-  EXPECT_EQ(fund.allocated_fen(), 20'000'000);
+  EXPECT_EQ(fund.allocated_fen(), 40'000'000);
   EXPECT_EQ(fund.paid_fen(), 20'000'000);
+  // In July the held payout is paid from the July money.
+  const v1::RunDisbursementResponse july = Run("run-0702", "2024-07-02");
+  EXPECT_EQ(july.paid_count(), 1);
+  EXPECT_EQ(july.held_size(), 0);
+  EXPECT_EQ(Get(second.payout_id()).status(), v1::DISBURSED);
+  (void)first;
 }
 
 // The past stays true: allocated 10,000 on 1 March, spent on 1 April, the spending reversed on
