@@ -62,6 +62,16 @@ absl::StatusOr<storage::InstructionRow> PendingForUpdate(storage::LedgerTx& tx, 
   return std::move(**row);
 }
 
+// The instruction as its decision left it (its checker, decided_at, result), for the answer.
+absl::StatusOr<v1::Instruction> Decided(storage::LedgerTx& tx, int64_t seq) {
+  auto decided = tx.InstructionForUpdate(seq);
+  if (!decided.ok()) return decided.status();
+  if (!decided->has_value()) return absl::InternalError("a decided instruction is gone");
+  v1::Instruction i;
+  ToProto(**decided, &i);
+  return i;
+}
+
 absl::Status ReleaseReservations(storage::LedgerTx& tx, const storage::InstructionRow& row) {
   for (const auto& r : row.reservations) {
     if (auto s = tx.Reserve(r, -1); !s.ok()) return s;
@@ -162,12 +172,7 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
             !s.ok()) {
           return s;
         }
-        auto decided = tx.InstructionForUpdate(*seq);
-        if (!decided.ok()) return decided.status();
-        if (!decided->has_value()) return absl::InternalError("a decided instruction is gone");
-        v1::Instruction i;
-        ToProto(**decided, &i);
-        return i;
+        return Decided(tx, *seq);
       },
       out);
 }
@@ -194,12 +199,7 @@ absl::Status RejectInstruction(Call& call, const v1::RejectInstructionRequest& r
             !s.ok()) {
           return s;
         }
-        auto decided = tx.InstructionForUpdate(*seq);
-        if (!decided.ok()) return decided.status();
-        if (!decided->has_value()) return absl::InternalError("a decided instruction is gone");
-        v1::Instruction i;
-        ToProto(**decided, &i);
-        return i;
+        return Decided(tx, *seq);
       },
       out);
 }

@@ -188,6 +188,9 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
     line.terms = absl::StrCat(loan.principal_fen(), "|", loan.contract_date(), "|", loan.disbursement_date(), "|",
                               loan.maturity_date(), "|", v1::LoanProgram_Name(loan.program()));
     line.borrower_key = borrower;
+    for (const auto& regime : data_->loan_regimes().regimes()) {
+      if (regime.regime_id == result.regime_id()) line.borrower_limit = regime.max_prior_subsidized_loans;
+    }
     line.principal = Money::Fen(loan.principal_fen());
     line.interest = Money::Fen(result.total_interest_fen());
     line.subsidy = Money::Fen(result.total_subsidy_fen());

@@ -214,7 +214,7 @@ std::string ClaimVoucherFor(Date paid, int64_t seq) {
 }
 
 // Staged lines go in as multi-row INSERTs: one round trip per kLinesPerInsert lines.
-constexpr int kLineColumns = 10;
+constexpr int kLineColumns = 11;
 constexpr int kLinesPerInsert = 128;
 
 std::string InsertKeysSql(int rows) {
@@ -231,7 +231,7 @@ std::string InsertKeysSql(int rows) {
 std::string InsertLinesSql(int rows) {
   std::string sql =
       "INSERT INTO loan_claim_lines (claim_seq, line_no, loan_id, line_status, principal_fen, interest_fen, "
-      "subsidy_fen, result, terms, borrower_key) VALUES ";
+      "subsidy_fen, result, terms, borrower_key, borrower_limit) VALUES ";
   int n = 0;
   for (int r = 0; r < rows; ++r) {
     absl::StrAppend(&sql, r ? ", (" : "(");
@@ -492,8 +492,8 @@ class SqlLedgerTx final : public LedgerTx {
     for (int64_t after = 0; after < last; after += kSettleChunk) {
       std::vector<StagedLine> chunk;
       auto read = s_.Query(
-          "SELECT line_no, loan_id, line_status, principal_fen, interest_fen, subsidy_fen, terms, borrower_key "
-          "FROM loan_claim_lines "
+          "SELECT line_no, loan_id, line_status, principal_fen, interest_fen, subsidy_fen, terms, borrower_key, "
+          "borrower_limit FROM loan_claim_lines "
           "WHERE claim_seq = $1 AND line_no > $2 AND line_no <= $3 ORDER BY line_no",
           {SqlParam::Int(seq), SqlParam::Int(after), SqlParam::Int(after + kSettleChunk)},
           [&](const SqlRow& row) -> absl::Status {
@@ -501,7 +501,7 @@ class SqlLedgerTx final : public LedgerTx {
             auto st = ClaimLineStatusFromName(status);
             if (!st) return Corrupt("a claim line status", status);
             chunk.push_back({row.Int(0), row.Text(1), *st, Money::Fen(row.Int(3)), Money::Fen(row.Int(4)),
-                             Money::Fen(row.Int(5)), row.Text(6), row.Text(7)});
+                             Money::Fen(row.Int(5)), row.Text(6), row.Text(7), row.Int(8)});
             return absl::OkStatus();
           });
       if (!read.ok()) return read;
@@ -1027,6 +1027,7 @@ class SqlLedgerTx final : public LedgerTx {
     ClaimLineStatus status;
     Money principal, interest, subsidy;
     std::string terms, borrower_key;
+    int64_t borrower_limit = 0;
   };
   struct ClaimTotals {
     int64_t accepted = 0, invalid = 0, duplicate = 0;
@@ -1175,14 +1176,28 @@ class SqlLedgerTx final : public LedgerTx {
         {SqlParam::Text(l.borrower_key), SqlParam::Text(period_start), SqlParam::Text(bank_id), SqlParam::Text(key),
          SqlParam::Int(seq)});
     if (!noted.ok()) return noted.status();
-    if (!*found) return absl::OkStatus();
-    auto flagged = s_.Exec(
-        "UPDATE loan_claim_lines SET flags = $3 WHERE claim_seq = $1 AND line_no = $2",
-        {SqlParam::Int(seq), SqlParam::Int(l.line_no),
-         SqlParam::Text(EncodeReasons({{kBorrowerClaimedElsewhere,
-                                        absl::StrCat("借款人本期已由 ", other_bank, " 申请贴息 (the borrower's loan "
-                                                     "for this period is claimed by bank ", other_bank, " in ",
-                                                     ClaimIdFor(other_claim), ")")}}))});
+    std::vector<Reason> flags;
+    if (*found) {
+      flags.push_back({kBorrowerClaimedElsewhere,
+                       absl::StrCat("借款人本期已由 ", other_bank, " 申请贴息 (the borrower's loan for this period is "
+                                    "claimed by bank ", other_bank, " in ", ClaimIdFor(other_claim), ")")});
+    }
+    // More subsidised loans than the regime allows one borrower, across banks and periods.
+    int64_t loans = 0;
+    auto counted = s_.QueryOne(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT bank_id, loan_id FROM loan_borrower_periods WHERE borrower_key = $1) "
+        "AS distinct_loans",
+        {SqlParam::Text(l.borrower_key)}, [&](const SqlRow& row) { loans = row.Int(0); });
+    if (!counted.ok()) return counted.status();
+    if (l.borrower_limit > 0 && loans > l.borrower_limit) {
+      flags.push_back({kPriorLoansExceeded, absl::StrCat("借款人享受贴息贷款 ", loans, " 笔，超过政策上限 ", l.borrower_limit,
+                                                         " 笔 (the borrower has ", loans,
+                                                         " subsidised loans, more than the regime's ",
+                                                         l.borrower_limit, ")")});
+    }
+    if (flags.empty()) return absl::OkStatus();
+    auto flagged = s_.Exec("UPDATE loan_claim_lines SET flags = $3 WHERE claim_seq = $1 AND line_no = $2",
+                           {SqlParam::Int(seq), SqlParam::Int(l.line_no), SqlParam::Text(EncodeReasons(flags))});
     return ExpectOneRow(flagged, "flagging a line");
   }
 
@@ -1555,6 +1570,7 @@ absl::Status Ledger::AppendClaimLines(int64_t claim_seq, const std::vector<Claim
           params.push_back(SqlParam::Bytes(l.result));
           params.push_back(SqlParam::Text(l.terms));
           params.push_back(SqlParam::Text(l.borrower_key));
+          params.push_back(SqlParam::Int(l.borrower_limit));
         };
         for (; i + kLinesPerInsert <= lines.size(); i += kLinesPerInsert) {
           params.clear();

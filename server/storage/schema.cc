@@ -368,6 +368,7 @@ const std::vector<Migration>& LedgerMigrations() {
        {SchemaStep::Sql(R"sql(
           ALTER TABLE loan_claim_lines ADD COLUMN terms TEXT NOT NULL DEFAULT '';
           ALTER TABLE loan_claim_lines ADD COLUMN borrower_key TEXT NOT NULL DEFAULT '';
+          ALTER TABLE loan_claim_lines ADD COLUMN borrower_limit INTEGER NOT NULL DEFAULT 0;
           ALTER TABLE loan_claim_lines ADD COLUMN settled_reasons TEXT NOT NULL DEFAULT '';
           ALTER TABLE loan_claim_lines ADD COLUMN flags TEXT NOT NULL DEFAULT '';
           CREATE TABLE loan_terms (

@@ -170,12 +170,14 @@ struct ClaimLineRow {
   // loan by its first claim; a later claim with other terms is INVALID LOAN_TERMS_CHANGED.
   std::string terms;
   std::string borrower_key;  // the borrower's id, canonical ("" none)
+  int borrower_limit = 0;    // subsidised loans the loan's regime allows one borrower (0: unknown)
   // Set by settling: why an ACCEPTED line became INVALID, and the line's flags.
   std::vector<Reason> settled_reasons;
   std::vector<Reason> flags;
 };
 inline constexpr char kLoanTermsChanged[] = "LOAN_TERMS_CHANGED";
 inline constexpr char kBorrowerClaimedElsewhere[] = "BORROWER_CLAIMED_ELSEWHERE";
+inline constexpr char kPriorLoansExceeded[] = "PRIOR_LOANS_EXCEEDED";
 
 struct ClaimFilter {
   std::vector<std::string> bank_ids;  // empty: every bank

@@ -739,6 +739,21 @@ TEST_P(ClaimRetriesE2e, ALoansTermsAreFixedByItsFirstClaimAndABorrowerIsSeenAcro
   ASSERT_EQ(lines.size(), 1u);
   ASSERT_EQ(lines[0].flags_size(), 1);
   EXPECT_EQ(lines[0].flags(0).code(), "BORROWER_CLAIMED_ELSEWHERE");
+  // A borrower with more subsidised loans than the regime allows is flagged on the line.
+  const int limit = 3;  // generous: whatever the regime's limit, loans past it are flagged
+  std::vector<Claim> more(limit + 3);
+  bool flagged = false;
+  for (int k = 0; k < limit + 3; ++k) {
+    auto one = Header("t-m" + std::to_string(k), "VB" + std::to_string(k % 2 ? 8 : 9));
+    *one.add_loans() = Loan("M" + std::to_string(k));
+    one.mutable_loans(0)->set_borrower_id("11010519491231002X");
+    const grpc::Status submitted = At(k).Submit(one, &more[k]);
+    ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+    const auto lines_k = At(0).Lines(more[k].claim_id());
+    ASSERT_EQ(lines_k.size(), 1u) << k;
+    for (const auto& f : lines_k[0].flags()) flagged |= f.code() == "PRIOR_LOANS_EXCEEDED";
+  }
+  EXPECT_TRUE(flagged);
   // A borrower id with a wrong check character is refused on its line.
   auto bad = Header("t-5", "VB8");
   *bad.add_loans() = Loan("X10");
