@@ -14,6 +14,7 @@
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "support/backends.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
@@ -558,23 +559,9 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
 // Concurrent retries replay: the same claim sent many times at once under one request_id is one
 // claim, and every sender gets its answer; another payload under that id is refused as reused;
 // a cancelled attempt never refuses the complete ones. SQLite, and two replicas on PostgreSQL.
-class ClaimRetriesE2e : public ::testing::TestWithParam<std::string> {
+class ClaimRetriesE2e : public BackendsTest {
  protected:
-  void SetUp() override {
-    std::string db = dir_.path() + "/ledger.db";
-    if (GetParam() == "postgres") {
-      SUBSIDY_POSTGRES_OR_SKIP(pg);
-      db = pg->NewDatabase();
-    }
-    for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
-      auto s = ServerProcess::Start({.db = db});
-      ASSERT_TRUE(s.ok()) << s.status();
-      servers_.push_back(std::move(*s));
-    }
-  }
-  Client At(int i) { return Client(servers_[i % servers_.size()]->Channel()); }
-  TempDir dir_;
-  std::vector<std::unique_ptr<ServerProcess>> servers_;
+  Client At(int i) { return Client(Channel(static_cast<size_t>(i))); }
 };
 
 TEST_P(ClaimRetriesE2e, IdenticalSubmissionsAtOnceAreOneClaimWithOneAnswer) {
@@ -764,8 +751,7 @@ TEST_P(ClaimRetriesE2e, ALoansTermsAreFixedByItsFirstClaimAndABorrowerIsSeenAcro
   EXPECT_EQ(At(0).Lines(c5.claim_id())[0].result().error().field(), "loans[0].borrower_id");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ClaimRetriesE2e, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
+SUBSIDY_ON_BACKENDS(ClaimRetriesE2e);
 
 // Two replicas on one PostgreSQL receive overlapping claims for the same loans, concurrently:
 // each loan-period is ACCEPTED exactly once across them, whichever replica wins.

@@ -7,6 +7,7 @@
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/backends.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
@@ -19,22 +20,8 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
-class OneRoadE2e : public ::testing::TestWithParam<std::string> {
+class OneRoadE2e : public BackendsTest {
  protected:
-  void SetUp() override {
-    std::string db = dir_.path() + "/ledger.db";
-    if (GetParam() == "postgres") {
-      SUBSIDY_POSTGRES_OR_SKIP(pg);
-      db = pg->NewDatabase();
-    }
-    for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
-      auto s = ServerProcess::Start({.db = db});
-      ASSERT_TRUE(s.ok()) << s.status();
-      servers_.push_back(std::move(*s));
-    }
-  }
-  // Alternating replicas: every answer must hold whichever replica gives it.
-  std::shared_ptr<grpc::Channel> Next() { return servers_[n_++ % servers_.size()]->Channel(); }
   v1::Payout Determine(const std::string& rid, const std::string& policy, int enterprise, const std::string& date) {
     v1::SubmitDeterminationRequest r;
     r.set_request_id(rid);
@@ -76,10 +63,6 @@ class OneRoadE2e : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(v1::RewardPayoutService::NewStub(Next())->GetPayout(Ctx().get(), r, &out).ok());
     return out;
   }
-
-  TempDir dir_;
-  std::vector<std::unique_ptr<ServerProcess>> servers_;
-  size_t n_ = 0;
 };
 
 TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
@@ -92,7 +75,7 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
                   .ok());
   // The policy's 2024 money is allocated in two parts, on 3 June and 1 July; a determination of
   // 6 May says it waits for it.
-  const std::string first = Allocate("fa-1", 20'000'000, "2024-06-03");
+  Allocate("fa-1", 20'000'000, "2024-06-03");
   const std::string later = Allocate("fa-2", 20'000'000, "2024-07-01");
   const v1::Payout early = Determine("d-early", "YC-ABOVE-SCALE-ENTRY", 1, "2024-05-06");
   ASSERT_EQ(early.status(), v1::SCHEDULED);
@@ -172,7 +155,6 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   EXPECT_EQ(july.paid_count(), 1);
   EXPECT_EQ(july.held_size(), 0);
   EXPECT_EQ(Get(second.payout_id()).status(), v1::DISBURSED);
-  (void)first;
 }
 
 // The past stays true: allocated 10,000 on 1 March, spent on 1 April, the spending reversed on
@@ -269,8 +251,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   EXPECT_EQ(ReasonOf(funds()->ReverseFundEntry(Ctx().get(), take, &entry)), "NOTHING_TO_REVERSE");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, OneRoadE2e, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
+SUBSIDY_ON_BACKENDS(OneRoadE2e);
 
 }  // namespace
 }  // namespace subsidy::testing

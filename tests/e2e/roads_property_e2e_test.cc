@@ -20,6 +20,7 @@
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/backends.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
@@ -56,25 +57,8 @@ struct Model {
   }
 };
 
-class RoadsPropertyE2e : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    std::string db = dir_.path() + "/ledger.db";
-    if (GetParam() == "postgres") {
-      SUBSIDY_POSTGRES_OR_SKIP(pg);
-      db = pg->NewDatabase();
-    }
-    for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
-      auto s = ServerProcess::Start({.db = db});
-      ASSERT_TRUE(s.ok()) << s.status();
-      servers_.push_back(std::move(*s));
-    }
-  }
-  std::shared_ptr<grpc::Channel> Next() { return servers_[n_++ % servers_.size()]->Channel(); }
-  TempDir dir_;
-  std::vector<std::unique_ptr<ServerProcess>> servers_;
-  size_t n_ = 0;
-};
+class RoadsPropertyE2e : public BackendsTest {
+ protected:};
 
 TEST_P(RoadsPropertyE2e, RandomInterleavingsOfEveryRoadKeepEveryDayTrue) {
   const uint64_t seed = Seed();
@@ -341,8 +325,7 @@ TEST_P(RoadsPropertyE2e, RandomInterleavingsOfEveryRoadKeepEveryDayTrue) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RoadsPropertyE2e, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
+SUBSIDY_ON_BACKENDS(RoadsPropertyE2e);
 
 }  // namespace
 }  // namespace subsidy::testing
