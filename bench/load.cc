@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "echo.grpc.pb.h"
+#include "ids/ids.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
@@ -75,14 +76,10 @@ v1::LoanSubsidyRequest Loan(long i) {
 }
 
 std::string Uscc(long n) {
-  static const std::string kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  static const int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
   char digits[24];
   std::snprintf(digits, sizeof digits, "%09ld", n % 1000000000);
-  std::string code = std::string("91420500") + digits;
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(code[i])) * kWeights[i];
-  return code + kAlphabet[(31 - sum % 31) % 31];
+  const std::string code = std::string("91420500") + digits;
+  return code + *subsidy::UsccCheckCharacter(code);
 }
 
 struct Shared {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev libboost-dev
-  libsqlite3-dev libpq-dev prometheus-cpp-dev libssl-dev libjemalloc-dev libicu-dev)
+  libsqlite3-dev libpq-dev prometheus-cpp-dev libssl-dev libjemalloc-dev libicu-dev libcli11-dev)
 # The console's build (web/): Node.js and npm, unless a Node.js is already on the machine.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 if [[ "${1:-}" == "--test" ]]; then

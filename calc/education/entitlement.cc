@@ -7,12 +7,9 @@
 namespace subsidy::education {
 namespace {
 constexpr int64_t kMaxPupils = 1'000'000;
-}
 
-absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int school_year,
-                                               const PupilCounts& c, const PolicyData& data) {
-  const ProvinceInfo* prov = data.FindProvince(province);
-  if (prov == nullptr) return InvalidField("province", absl::StrCat("unknown province code \"", province, "\""));
+// Each count within bounds, and no sub-count larger than the count it is part of.
+absl::Status ValidatePupilCounts(const PupilCounts& c) {
   const std::pair<const char*, int64_t> fields[] = {
       {"primary_pupils", c.primary},
       {"junior_pupils", c.junior},
@@ -40,6 +37,69 @@ absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int 
   if (c.difficulty_nonboarding_junior > c.junior - c.boarding_junior) {
     return InvalidField("difficulty_nonboarding_junior", "more than the non-boarding junior pupils");
   }
+  return absl::OkStatus();
+}
+
+// What every line of one school's entitlement is priced against.
+struct LineContext {
+  const EducationPolicy& policy;
+  const SharingRatioRow& ratio;
+  const std::string& province;
+  EconomicRegion economic_region;
+  int school_year;
+};
+
+// Prices `quantity` pupils of `item` at the data's rate and splits the amount central : local
+// as the row's funding says; appends the line to `out` (none for a zero quantity).
+absl::Status AddEntitlementLine(const LineContext& ctx, const std::string& item, int64_t quantity,
+                                Entitlement& out) {
+  if (quantity == 0) return absl::OkStatus();
+  const PerPupilRateRow* row = ctx.policy.FindRate(item, ctx.school_year, ctx.province, ctx.economic_region);
+  if (row == nullptr) {
+    return FailedPrecondition("EDUCATION_STANDARD_NOT_AVAILABLE",
+                              absl::StrCat("no ", item, " standard for school year ", ctx.school_year, " in province ",
+                                           ctx.province));
+  }
+  auto amount = row->amount.Times(quantity);
+  if (!amount.ok()) return InvalidField("school_year", "amount overflows");
+  EntitlementLine line{item, quantity, row->amount, *amount, Money(), Money(), row->row_id, row->status, row->source};
+  if (row->funding == Funding::kCentral) {
+    line.central = line.amount;
+  } else if (row->funding == Funding::kLocal) {
+    line.local = line.amount;
+  } else {
+    auto parts = SplitByWeights(line.amount, {ctx.ratio.central_weight, ctx.ratio.local_weight});
+    if (!parts.ok()) return parts.status();
+    line.central = (*parts)[0];
+    line.local = (*parts)[1];
+    line.status = LeastSure(line.status, ctx.ratio.status);  // the split is as sure as its ratio
+  }
+  out.lines.push_back(std::move(line));
+  return absl::OkStatus();
+}
+
+// The totals of the lines: overall, central and local.
+absl::Status SumEntitlementLines(Entitlement& out) {
+  for (const auto& l : out.lines) {
+    auto total = out.total.Plus(l.amount);
+    auto central = out.central.Plus(l.central);
+    auto local = out.local.Plus(l.local);
+    if (!total.ok() || !central.ok() || !local.ok()) return InvalidField("school_year", "amount overflows");
+    out.total = *total;
+    out.central = *central;
+    out.local = *local;
+  }
+  SUBSIDY_CHECK(out.central.fen() + out.local.fen() == out.total.fen());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int school_year,
+                                               const PupilCounts& c, const PolicyData& data) {
+  const ProvinceInfo* prov = data.FindProvince(province);
+  if (prov == nullptr) return InvalidField("province", absl::StrCat("unknown province code \"", province, "\""));
+  if (auto s = ValidatePupilCounts(c); !s.ok()) return s;
 
   const EducationPolicy& policy = data.education();
   const SharingRatioRow& ratio = policy.sharing.at(prov->education_sharing_tier);
@@ -54,31 +114,7 @@ absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int 
     (primary > 0 ? primary : junior) += policy.small_school_floor - regular;
   }
 
-  auto add = [&](const std::string& item, int64_t quantity) -> absl::Status {
-    if (quantity == 0) return absl::OkStatus();
-    const PerPupilRateRow* row = policy.FindRate(item, school_year, province, prov->economic_region);
-    if (row == nullptr) {
-      return FailedPrecondition("EDUCATION_STANDARD_NOT_AVAILABLE",
-                                absl::StrCat("no ", item, " standard for school year ", school_year, " in province ",
-                                             province));
-    }
-    auto amount = row->amount.Times(quantity);
-    if (!amount.ok()) return InvalidField("school_year", "amount overflows");
-    EntitlementLine line{item, quantity, row->amount, *amount, Money(), Money(), row->row_id, row->status, row->source};
-    if (row->funding == Funding::kCentral) {
-      line.central = line.amount;
-    } else if (row->funding == Funding::kLocal) {
-      line.local = line.amount;
-    } else {
-      auto parts = SplitByWeights(line.amount, {ratio.central_weight, ratio.local_weight});
-      if (!parts.ok()) return parts.status();
-      line.central = (*parts)[0];
-      line.local = (*parts)[1];
-      line.status = LeastSure(line.status, ratio.status);  // the split is as sure as its ratio
-    }
-    out.lines.push_back(std::move(line));
-    return absl::OkStatus();
-  };
+  const LineContext ctx{policy, ratio, province, prov->economic_region, school_year};
   const std::pair<const char*, int64_t> items[] = {
       {"PUBLIC_EXPENSE_PRIMARY", primary},
       {"PUBLIC_EXPENSE_JUNIOR", junior},
@@ -91,22 +127,13 @@ absl::StatusOr<Entitlement> ComputeEntitlement(const std::string& province, int 
       {"TEXTBOOK_PRIMARY", c.primary},
       {"TEXTBOOK_JUNIOR", c.junior}};
   for (const auto& [item, q] : items) {
-    if (auto s = add(item, q); !s.ok()) return s;
+    if (auto s = AddEntitlementLine(ctx, item, q, out); !s.ok()) return s;
   }
   // Heating is a provincial add-on: only where the data sets one.
   if (policy.FindRate("HEATING", school_year, province, prov->economic_region) != nullptr) {
-    if (auto s = add("HEATING", primary + junior + c.special_education); !s.ok()) return s;
+    if (auto s = AddEntitlementLine(ctx, "HEATING", primary + junior + c.special_education, out); !s.ok()) return s;
   }
-  for (const auto& l : out.lines) {
-    auto total = out.total.Plus(l.amount);
-    auto central = out.central.Plus(l.central);
-    auto local = out.local.Plus(l.local);
-    if (!total.ok() || !central.ok() || !local.ok()) return InvalidField("school_year", "amount overflows");
-    out.total = *total;
-    out.central = *central;
-    out.local = *local;
-  }
-  SUBSIDY_CHECK(out.central.fen() + out.local.fen() == out.total.fen());
+  if (auto s = SumEntitlementLines(out); !s.ok()) return s;
   return out;
 }
 

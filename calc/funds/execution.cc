@@ -36,15 +36,6 @@ Ratio TimeProgress(int year, Date as_of, TimeBasis basis) {
   return Ratio::Of(d.month - 1 + (month_end ? 1 : 0), 12);
 }
 
-const char* PaceName(Pace p) {
-  switch (p) {
-    case Pace::kAhead: return "AHEAD";
-    case Pace::kBehind: return "BEHIND";
-    case Pace::kLagging: return "LAGGING";
-  }
-  return "LAGGING";
-}
-
 Pace PaceOf(const Ratio& execution, const Ratio& time, Rate tolerance_points) {
   if (execution >= time) return Pace::kAhead;
   // execution + t/100 ≥ time, with t a percentage (Rate units of 1e-8 %).

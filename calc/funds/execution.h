@@ -44,7 +44,6 @@ enum class TimeBasis { kDays, kMonths };
 Ratio TimeProgress(int year, Date as_of, TimeBasis basis);
 
 enum class Pace { kAhead, kBehind, kLagging };
-const char* PaceName(Pace p);  // AHEAD, BEHIND, LAGGING
 // AHEAD when execution ≥ time; BEHIND when time − tolerance ≤ execution < time; LAGGING below.
 // The tolerance is in percentage points.
 Pace PaceOf(const Ratio& execution, const Ratio& time, Rate tolerance_points);

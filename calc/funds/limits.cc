@@ -63,12 +63,36 @@ Money Payable(Money allocated_as_of, Money paid_total) {
 }
 
 absl::Status CheckPayment(const std::string& fund_id, const std::string& recipient_id, Money payable, Money amount,
-                          Date date) {
+                          Date date, const char* reason) {
   if (amount <= payable) return absl::OkStatus();
-  return FailedPrecondition(kAllocationExceeded,
-                            absl::StrCat("paying ", amount.ToYuanString(), " 元 to ", recipient_id, " from fund ",
-                                         fund_id, " exceeds its unpaid allocation of ", payable.ToYuanString(),
-                                         " 元 as of ", date.ToString()));
+  return FailedPrecondition(
+      reason,
+      absl::StrCat(fund_id, " 截至 ", date.ToString(), " 可支付 ", recipient_id, " ", payable.ToYuanString(), " 元，不足 ",
+                   amount.ToYuanString(), " 元 (paying ", amount.ToYuanString(), " 元 to ", recipient_id, " from ",
+                   fund_id, " exceeds its unpaid allocation of ", payable.ToYuanString(), " 元 as of ",
+                   date.ToString(), ")"));
+}
+
+std::vector<FundDraw> DrawOldestFirst(std::vector<FundHolding> funds, Money amount) {
+  std::sort(funds.begin(), funds.end(), [](const FundHolding& a, const FundHolding& b) {
+    return a.first_allocated != b.first_allocated ? a.first_allocated < b.first_allocated : a.fund_id < b.fund_id;
+  });
+  std::vector<FundDraw> out;
+  Money remaining = amount;
+  for (const auto& f : funds) {
+    if (remaining.fen() == 0) break;
+    const Money take = std::min(remaining, f.payable);
+    if (take.fen() <= 0) continue;
+    out.push_back({f.fund_id, take});
+    remaining = Money::Fen(remaining.fen() - take.fen());
+  }
+  return out;
+}
+
+Money TotalPayable(const std::vector<FundHolding>& funds) {
+  Money total;
+  for (const auto& f : funds) total = Committed(total, f.payable);
+  return total;
 }
 
 absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date, const Date* latest_entry) {

@@ -43,8 +43,12 @@ Money Committed(Money posted, Money reserved, Money reserved_more = Money());
 // What of a recipient's allocation may be paid on a date: allocated as of it, less paid in all
 // (so that every report as of any date keeps paid ≤ allocated). Never negative.
 Money Payable(Money allocated_as_of, Money paid_total);
+// The one payable check, for a payment from one fund or from several (`fund_id` then names them):
+// refused when `amount` is more than what they hold payable, with ALLOCATION_EXCEEDED — or, for a
+// claim's approval, FUND_BUDGET_EXCEEDED, the code the public contract fixes for it (API.md,
+// ReviewLoanSubsidyClaim).
 absl::Status CheckPayment(const std::string& fund_id, const std::string& recipient_id, Money payable, Money amount,
-                          Date date);
+                          Date date, const char* reason = kAllocationExceeded);
 
 // A budget cut never goes below what is allocated, and is never dated before the fund's latest
 // entry (every report as of any date then keeps allocated ≤ budget).
@@ -55,6 +59,25 @@ absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date
 // dated then could take). NOTHING_TO_REVERSE when that is nothing.
 inline constexpr char kNothingToReverse[] = "NOTHING_TO_REVERSE";
 absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money unpaid);
+
+// One of a recipient's funds with money unpaid: when it first allocated to the recipient, and what
+// it holds payable on the payment's date.
+struct FundHolding {
+  std::string fund_id;
+  Date first_allocated;
+  Money payable;
+};
+// A part of a payment and the fund it is drawn from.
+struct FundDraw {
+  std::string fund_id;
+  Money amount;
+};
+// Up to `amount` drawn from a recipient's funds, the oldest allocation first (then by fund id), each
+// as far as it holds money payable: the one order in which a recipient's money is paid. Together
+// the draws are less than `amount` when the funds hold less.
+std::vector<FundDraw> DrawOldestFirst(std::vector<FundHolding> funds, Money amount);
+// What the funds hold payable in all.
+Money TotalPayable(const std::vector<FundHolding>& funds);
 
 // A fund's money goes only to recipients its purpose serves: an education fund to schools, a
 // reward fund to reward policies, a loan-subsidy fund to banks (each also to UNITs); OTHER to any.

@@ -10,10 +10,19 @@ constexpr int kIdWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4
 constexpr absl::string_view kIdChecks = "10X98765432";
 }  // namespace
 
+std::optional<char> UsccCheckCharacter(absl::string_view first17) {
+  if (first17.size() != 17) return std::nullopt;
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    const size_t v = kUsccAlphabet.find(first17[i]);
+    if (v == absl::string_view::npos) return std::nullopt;
+    sum += static_cast<int>(v) * kUsccWeights[i];
+  }
+  return kUsccAlphabet[(31 - sum % 31) % 31];
+}
+
 absl::Status ValidateUscc(absl::string_view code) {
   if (code.size() != 18) return absl::InvalidArgumentError(absl::StrCat("a USCC has 18 characters, not ", code.size()));
-  int sum = 0;
-  int values[18];
   for (size_t i = 0; i < 18; ++i) {
     const size_t v = kUsccAlphabet.find(code[i]);
     if (v == absl::string_view::npos) {
@@ -23,14 +32,12 @@ absl::Status ValidateUscc(absl::string_view code) {
           c >= 0x21 && c < 0x7f ? absl::StrCat("'", std::string(1, static_cast<char>(c)), "'") : "a byte that",
           " is not allowed in a USCC (digits and capital letters except I, O, S, V and Z)"));
     }
-    values[i] = static_cast<int>(v);
   }
-  for (int i = 0; i < 17; ++i) sum += values[i] * kUsccWeights[i];
-  const int check = (31 - sum % 31) % 31;
-  if (values[17] != check) {
+  const char check = *UsccCheckCharacter(code.substr(0, 17));
+  if (code[17] != check) {
     return absl::InvalidArgumentError(
         absl::StrCat("at position 18 of 18, the check character is '", code.substr(17, 1), "', expected '",
-                     kUsccAlphabet.substr(check, 1), "' (a character before it is mistyped)"));
+                     std::string(1, check), "' (a character before it is mistyped)"));
   }
   return absl::OkStatus();
 }

@@ -50,95 +50,106 @@ absl::StatusOr<std::optional<Money>> FormulaAmount(const RewardPolicy& policy,
   return absl::InternalError("unknown formula");
 }
 
-absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::string, std::string>& metrics,
-                                const std::string& enterprise_uscc, int year,
-                                const std::vector<PriorAward>& awards, Money policy_awarded) {
-  auto formula = FormulaAmount(policy, metrics);
-  if (!formula.ok()) return formula.status();
-  Decision d;
-  auto reject = [&](const char* code, std::string message) {
-    d.scheduled = false;
-    d.amount = Money();
-    d.award_key.reset();
-    d.reasons.push_back({code, std::move(message)});
-    return d;
-  };
-  if (!formula->has_value()) {
-    return reject(kBelowThreshold, absl::StrCat("the ", policy.metric, " is below the first tier (",
-                                                policy.tiers.front().min_metric, ")"));
-  }
-  Money amount = **formula;
-  if (amount.fen() == 0) return reject(kBelowThreshold, "the formula gives no reward");
+namespace {
 
+// What a step of the decision found: nothing against the award (nullopt; the amount may have
+// been reduced), or the reason to reject it.
+using Verdict = absl::StatusOr<std::optional<Reason>>;
+
+// A rejection keeps the reasons found so far, and schedules nothing.
+Decision Rejected(Decision d, Reason reason) {
+  d.scheduled = false;
+  d.amount = Money();
+  d.award_key.reset();
+  d.reasons.push_back(std::move(reason));
+  return d;
+}
+
+// ANNUAL_CAP: the enterprise's awards of the year count against the cap; an award over what is
+// left is reduced to it.
+Verdict ApplyAnnualCap(const RewardPolicy& policy, int year, const std::vector<PriorAward>& awards, Decision& d,
+                       Money& amount) {
+  Money awarded;
+  for (const auto& a : awards) {
+    if (a.policy_id != policy.policy_id || a.year != year) continue;
+    auto sum = awarded.Plus(a.amount);
+    if (!sum.ok()) return sum.status();
+    awarded = *sum;
+  }
+  auto remaining = policy.annual_cap.Minus(awarded);
+  if (!remaining.ok()) return remaining.status();
+  const int64_t left = remaining->fen();
+  if (left <= 0) {
+    return Reason{kAnnualCapReached, absl::StrCat("the annual cap of ", policy.annual_cap.ToYuanString(),
+                                                  " 元 for ", year, " is reached")};
+  }
+  if (amount.fen() > left) {
+    d.reasons.push_back({kAnnualCapReached, absl::StrCat("reduced from ", amount.ToYuanString(), " to ",
+                                                         Money::Fen(left).ToYuanString(), " 元 by the annual cap of ",
+                                                         policy.annual_cap.ToYuanString(), " 元")});
+    amount = Money::Fen(left);
+  }
+  return std::nullopt;
+}
+
+// GROUP_HIGHEST_PER_YEAR: one award a year across the group, the highest; a higher award pays
+// only the difference to what the group has paid.
+Verdict ApplyGroupHighest(const RewardPolicy& policy, int year, const std::vector<PriorAward>& awards, Decision& d,
+                          Money& amount) {
+  // What the group has paid this year is the value of its highest award so far.
+  Money paid;
+  for (const auto& a : awards) {
+    if (a.group != policy.group || a.year != year) continue;
+    auto sum = paid.Plus(a.amount);
+    if (!sum.ok()) return sum.status();
+    paid = *sum;
+  }
+  if (paid == amount) {
+    return Reason{kCoveredByEqualAward, absl::StrCat("an equal award of ", paid.ToYuanString(), " 元 in group ",
+                                                     policy.group, " already covers ", year, " (highest only)")};
+  }
+  if (paid > amount) {
+    return Reason{kSupersededByHigherAward, absl::StrCat("an award of ", paid.ToYuanString(), " 元 in group ",
+                                                         policy.group, " already covers ", year, " (highest only)")};
+  }
+  if (paid > Money()) {
+    d.reasons.push_back({kTopUpOfLowerAward, absl::StrCat("pays the difference to the ", paid.ToYuanString(),
+                                                          " 元 already awarded in group ", policy.group)});
+    auto difference = amount.Minus(paid);
+    if (!difference.ok()) return difference.status();
+    amount = *difference;
+  }
+  return std::nullopt;
+}
+
+// The policy's repeat rule against the enterprise's earlier awards.
+Verdict ApplyRepeatRule(const RewardPolicy& policy, const std::string& enterprise_uscc, int year,
+                        const std::vector<PriorAward>& awards, Decision& d, Money& amount) {
   switch (policy.repeat_rule) {
     case RepeatRule::kOnceEver:
       for (const auto& a : awards) {
         if (a.policy_id == policy.policy_id) {
-          return reject(kDuplicateAward, absl::StrCat("already awarded in ", a.year, "; this reward is given once"));
+          return Reason{kDuplicateAward, absl::StrCat("already awarded in ", a.year, "; this reward is given once")};
         }
       }
       d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc);
-      break;
+      return std::nullopt;
     case RepeatRule::kOncePerYear:
       for (const auto& a : awards) {
         if (a.policy_id == policy.policy_id && a.year == year) {
-          return reject(kDuplicateAward, absl::StrCat("already awarded in ", year, "; once per enterprise per year"));
+          return Reason{kDuplicateAward, absl::StrCat("already awarded in ", year, "; once per enterprise per year")};
         }
       }
       d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc, "|", year);
-      break;
-    case RepeatRule::kAnnualCap: {
-      Money awarded;
-      for (const auto& a : awards) {
-        if (a.policy_id != policy.policy_id || a.year != year) continue;
-        auto sum = awarded.Plus(a.amount);
-        if (!sum.ok()) return sum.status();
-        awarded = *sum;
-      }
-      auto remaining = policy.annual_cap.Minus(awarded);
-      if (!remaining.ok()) return remaining.status();
-      const int64_t left = remaining->fen();
-      if (left <= 0) {
-        return reject(kAnnualCapReached, absl::StrCat("the annual cap of ", policy.annual_cap.ToYuanString(),
-                                                      " 元 for ", year, " is reached"));
-      }
-      if (amount.fen() > left) {
-        d.reasons.push_back({kAnnualCapReached, absl::StrCat("reduced from ", amount.ToYuanString(), " to ",
-                                                             Money::Fen(left).ToYuanString(), " 元 by the annual cap of ",
-                                                             policy.annual_cap.ToYuanString(), " 元")});
-        amount = Money::Fen(left);
-      }
-      break;
-    }
-    case RepeatRule::kGroupHighestPerYear: {
-      // What the group has paid this year is the value of its highest award so far.
-      Money paid;
-      for (const auto& a : awards) {
-        if (a.group != policy.group || a.year != year) continue;
-        auto sum = paid.Plus(a.amount);
-        if (!sum.ok()) return sum.status();
-        paid = *sum;
-      }
-      if (paid == amount) {
-        return reject(kCoveredByEqualAward,
-                      absl::StrCat("an equal award of ", paid.ToYuanString(), " 元 in group ", policy.group,
-                                   " already covers ", year, " (highest only)"));
-      }
-      if (paid > amount) {
-        return reject(kSupersededByHigherAward,
-                      absl::StrCat("an award of ", paid.ToYuanString(), " 元 in group ", policy.group,
-                                   " already covers ", year, " (highest only)"));
-      }
-      if (paid > Money()) {
-        d.reasons.push_back({kTopUpOfLowerAward, absl::StrCat("pays the difference to the ", paid.ToYuanString(),
-                                                              " 元 already awarded in group ", policy.group)});
-        auto difference = amount.Minus(paid);
-        if (!difference.ok()) return difference.status();
-        amount = *difference;
-      }
-      break;
-    }
+      return std::nullopt;
+    case RepeatRule::kAnnualCap: return ApplyAnnualCap(policy, year, awards, d, amount);
+    case RepeatRule::kGroupHighestPerYear: return ApplyGroupHighest(policy, year, awards, d, amount);
   }
+  return std::nullopt;
+}
+
+// The award against what is left of the policy's budget.
+std::optional<Reason> ApplyBudget(const RewardPolicy& policy, Money policy_awarded, Decision& d, Money& amount) {
   const Money remaining = RemainingBudget(policy, policy_awarded);
   if (remaining < amount) {
     // What happens then is the policy's, from its data: refuse, or pay what is left.
@@ -148,10 +159,34 @@ absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::
                                                         " 元: the remaining budget is awarded")});
       amount = remaining;
     } else {
-      return reject(kBudgetExhausted, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
+      return Reason{kBudgetExhausted, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
                                                    " 元 is below the award of ", amount.ToYuanString(),
-                                                   " 元 (when the budget is short, this policy rejects)"));
+                                                   " 元 (when the budget is short, this policy rejects)")};
     }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<Decision> Decide(const RewardPolicy& policy, const std::map<std::string, std::string>& metrics,
+                                const std::string& enterprise_uscc, int year,
+                                const std::vector<PriorAward>& awards, Money policy_awarded) {
+  auto formula = FormulaAmount(policy, metrics);
+  if (!formula.ok()) return formula.status();
+  Decision d;
+  if (!formula->has_value()) {
+    return Rejected(std::move(d), {kBelowThreshold, absl::StrCat("the ", policy.metric, " is below the first tier (",
+                                                                 policy.tiers.front().min_metric, ")")});
+  }
+  Money amount = **formula;
+  if (amount.fen() == 0) return Rejected(std::move(d), {kBelowThreshold, "the formula gives no reward"});
+
+  auto repeat = ApplyRepeatRule(policy, enterprise_uscc, year, awards, d, amount);
+  if (!repeat.ok()) return repeat.status();
+  if (*repeat) return Rejected(std::move(d), std::move(**repeat));
+  if (auto short_budget = ApplyBudget(policy, policy_awarded, d, amount)) {
+    return Rejected(std::move(d), std::move(*short_budget));
   }
   d.scheduled = true;
   d.amount = amount;

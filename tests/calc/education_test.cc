@@ -7,6 +7,7 @@
 #include "education/entitlement.h"
 #include "education/funds.h"
 #include "money/exact.h"
+#include "support/seed.h"
 
 namespace subsidy::education {
 namespace {
@@ -58,7 +59,9 @@ TEST(SplitGrant, HugeValuesDoNotOverflow) {
 }
 
 TEST(SplitProperties, PartsSumExactlyAndStayWithinOneFenOfTheExactShare) {
-  std::mt19937_64 rng(42);
+  const uint64_t seed = subsidy::testing::TestSeed(42);
+  SCOPED_TRACE(subsidy::testing::SeedTrace(seed));
+  std::mt19937_64 rng(seed);
   for (int i = 0; i < 20000; ++i) {
     const int n = 1 + static_cast<int>(rng() % 3);
     std::vector<int64_t> weights;

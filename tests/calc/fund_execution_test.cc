@@ -131,5 +131,37 @@ TEST(FundLimits, BudgetCutsAndNegativeLists) {
   EXPECT_TRUE(CheckCategory("F", "EDUCATION", {}, data, "").ok());
 }
 
+// A recipient's money is paid from its oldest allocation first (ties by fund id), each fund as far
+// as it holds money payable; the draws never exceed the amount nor any fund's payable.
+TEST(FundLimits, DrawsTheOldestAllocationFirst) {
+  const std::vector<FundHolding> funds = {{"F-C", D("2024-03-01"), Yuan(50)},
+                                          {"F-B", D("2024-01-10"), Yuan(30)},
+                                          {"F-A", D("2024-01-10"), Yuan(0)},
+                                          {"F-D", D("2024-01-10"), Yuan(20)}};
+  const auto draws = DrawOldestFirst(funds, Yuan(70));
+  ASSERT_EQ(draws.size(), 3u);
+  EXPECT_EQ(draws[0].fund_id, "F-B");  // 2024-01-10, before F-D by id; F-A holds nothing
+  EXPECT_EQ(draws[0].amount, Yuan(30));
+  EXPECT_EQ(draws[1].fund_id, "F-D");
+  EXPECT_EQ(draws[1].amount, Yuan(20));
+  EXPECT_EQ(draws[2].fund_id, "F-C");
+  EXPECT_EQ(draws[2].amount, Yuan(20));  // 70 − 30 − 20
+  EXPECT_EQ(TotalPayable(funds), Yuan(100));
+  // More than they hold: each gives all it has, and the rest is not drawn.
+  const auto short_draws = DrawOldestFirst(funds, Yuan(130));
+  int64_t drawn = 0;
+  for (const auto& d : short_draws) drawn += d.amount.fen();
+  EXPECT_EQ(drawn, Yuan(100).fen());
+  EXPECT_TRUE(DrawOldestFirst(funds, Money()).empty());
+}
+
+TEST(FundLimits, TheOnePayableCheckNamesItsReason) {
+  EXPECT_TRUE(CheckPayment("F", "R", Yuan(10), Yuan(10), D("2024-06-01")).ok());
+  const absl::Status over = CheckPayment("F", "R", Yuan(10), Money::Fen(1001), D("2024-06-01"));
+  EXPECT_EQ(ReasonOf(over), kAllocationExceeded);
+  EXPECT_EQ(ReasonOf(CheckPayment("F", "R", Yuan(10), Money::Fen(1001), D("2024-06-01"), kFundBudgetExceeded)),
+            kFundBudgetExceeded);
+}
+
 }  // namespace
 }  // namespace subsidy::funds

@@ -5,6 +5,7 @@
 
 #include "common/status_util.h"
 #include "loan/loan_engine.h"
+#include "support/seed.h"
 
 namespace subsidy::loan {
 namespace {
@@ -229,7 +230,9 @@ LoanInput RandomLoan(std::mt19937& rng) {
 }
 
 TEST(LoanProperties, BorrowerPlusSubsidyIsInterestAndSubsidyNeverExceedsIt) {
-  std::mt19937 rng(7);
+  const uint64_t seed = subsidy::testing::TestSeed(7);
+  SCOPED_TRACE(subsidy::testing::SeedTrace(seed));
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   for (int i = 0; i < 3000; ++i) {
     auto r = CalculateLoanSubsidy(RandomLoan(rng), Data());
     ASSERT_TRUE(r.ok()) << r.status();
@@ -253,7 +256,9 @@ TEST(LoanProperties, BorrowerPlusSubsidyIsInterestAndSubsidyNeverExceedsIt) {
 }
 
 TEST(LoanProperties, SplittingTheWindowAtSettlementBoundariesGivesTheSamePeriods) {
-  std::mt19937 rng(11);
+  const uint64_t seed = subsidy::testing::TestSeed(11);
+  SCOPED_TRACE(subsidy::testing::SeedTrace(seed));
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   for (int i = 0; i < 500; ++i) {
     LoanInput in = RandomLoan(rng);
     auto whole = CalculateLoanSubsidy(in, Data());
@@ -281,7 +286,9 @@ TEST(LoanProperties, SplittingTheWindowAtSettlementBoundariesGivesTheSamePeriods
 }
 
 TEST(LoanProperties, SameInputSameAnswer) {
-  std::mt19937 rng(3);
+  const uint64_t seed = subsidy::testing::TestSeed(3);
+  SCOPED_TRACE(subsidy::testing::SeedTrace(seed));
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   const LoanInput in = RandomLoan(rng);
   auto a = CalculateLoanSubsidy(in, Data());
   auto b = CalculateLoanSubsidy(in, Data());

@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace subsidy::service {
+namespace subsidy::formats {
 
 // Response metadata on the answer to a mutation whose request_id was seen before: the answer is
 // the stored first one, and the call changed nothing (subsidyctl says so).
@@ -49,4 +49,4 @@ absl::Status ParseMessage(const grpc::ByteBuffer& buffer, google::protobuf::Mess
 // Serializes `message` for gRPC.
 absl::Status ToWire(const google::protobuf::Message& message, grpc::ByteBuffer* out);
 
-}  // namespace subsidy::service
+}  // namespace subsidy::formats

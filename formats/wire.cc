@@ -1,4 +1,4 @@
-#include "services/wire.h"
+#include "wire.h"
 
 #include <grpcpp/impl/codegen/proto_utils.h>
 
@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
 
-namespace subsidy::service {
+namespace subsidy::formats {
 namespace {
 
 using google::protobuf::Descriptor;
@@ -149,4 +149,4 @@ absl::Status ToWire(const google::protobuf::Message& message, grpc::ByteBuffer* 
   return absl::OkStatus();
 }
 
-}  // namespace subsidy::service
+}  // namespace subsidy::formats

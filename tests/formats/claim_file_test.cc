@@ -1,9 +1,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "claim_file.h"
+#include "formats/claim_file.h"
+#include "formats/csv.h"
 
-namespace subsidy::cli {
+namespace subsidy::formats {
 namespace {
 
 TEST(SplitCsvLine, QuotesAndEmptyCells) {
@@ -126,4 +127,4 @@ TEST(ClaimFileReader, AnUnknownColumnIsNamedAndAMissingHeaderIsSaid) {
 }
 
 }  // namespace
-}  // namespace subsidy::cli
+}  // namespace subsidy::formats

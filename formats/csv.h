@@ -1,0 +1,54 @@
+// Text files as bank and office software writes them: UTF-8 with or without a byte-order mark, or
+// GB18030/GBK; Excel's CSV (CRLF line ends, quoted fields, quoted line breaks). Below both the
+// server and subsidyctl: the claim file, the payment file and the bank's files are read and
+// written with these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace subsidy::formats {
+
+enum class Encoding { kAuto, kUtf8, kGb18030 };
+absl::StatusOr<Encoding> EncodingFromName(absl::string_view name);  // auto, utf-8, gb18030 (gbk)
+
+struct DecodedText {
+  std::string utf8;
+  std::string encoding;  // what the file was read as: "UTF-8", "UTF-8 with BOM", "GB18030"
+};
+// The file's text as UTF-8. auto: a UTF-8 byte-order mark, else valid UTF-8, else GB18030 (a
+// superset of GBK and GB2312). Converted by glibc's iconv; a byte sequence that is neither is an
+// error naming its line.
+absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding);
+
+// The file's bytes for text in UTF-8: as is, or converted to GB18030 by iconv (for bank
+// software that reads only GBK).
+absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encoding);
+
+// One CSV cell, quoted when it must be.
+std::string CsvCell(const std::string& s);
+
+struct CsvRecord {
+  size_t line = 0;  // where the record starts (1-based)
+  std::vector<std::string> cells;
+};
+// RFC 4180 records: "a,b" and "" inside quotes, line breaks inside quotes, CRLF or LF line ends.
+// Blank lines and lines starting with '#' are skipped.
+absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text);
+
+// A CSV file read whole: decoded to UTF-8 and split into records (at least the header).
+struct CsvFile {
+  std::string encoding;
+  std::vector<CsvRecord> records;
+};
+// Errors say the file and why: cannot read it (with the system's reason), not decodable (with
+// the line), not CSV (with the line), empty.
+absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding);
+
+// Splits one CSV line (kept for callers with a single line).
+absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line);
+
+}  // namespace subsidy::formats
