@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     auto r = (*storage)->RunIdempotent({absl::StrCat("fill-", tx_count++), "Fill", ""},
                                        [&](st::LedgerTx& tx) -> absl::StatusOr<std::string> {
                                          for (const auto& e : pending) {
-                                           auto id = tx.PostFundEntry(e);
+                                           auto id = tx.funds().PostFundEntry(e);
                                            if (!id.ok()) return id.status();
                                          }
                                          return std::string();
@@ -64,7 +64,9 @@ int main(int argc, char** argv) {
     if (f % 10 == 0) fund.target_prefixes = {"6529", "6530", "6531", "6532"}, fund.min_target_share = "80";
     auto made = (*storage)->RunIdempotent({absl::StrCat("fund-", f), "Fill", ""},
                                           [&](st::LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                            if (auto s = tx.InsertFund(fund, absl::StrCat("fund-", f)); !s.ok()) return s;
+                                            if (auto s = tx.funds().InsertFund(fund, absl::StrCat("fund-", f)); !s.ok()) {
+                                              return s;
+                                            }
                                             return std::string();
                                           });
     if (!made.ok()) {

@@ -8,8 +8,11 @@ std::string ReplaceTypeTokens(const std::string& sql, const std::string& id, con
   return absl::StrReplaceAll(sql, {{"{{id}}", id}, {"{{bytes}}", bytes}});
 }
 
-const std::vector<Migration>& LedgerMigrations() {
-  static const auto* kMigrations = new std::vector<Migration>{
+namespace {
+
+// Every migration, oldest first; one released is never edited (a database's schema version is how
+// many of them it has run). Data, not logic: a new table is one more entry at the end.
+const Migration kMigrations[] = {
       {"the schema's own bookkeeping",
        {SchemaStep::Sql(R"sql(
           CREATE TABLE schema_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -386,8 +389,13 @@ const std::vector<Migration>& LedgerMigrations() {
             PRIMARY KEY (borrower_key, period_start, bank_id, loan_id));
         )sql"),
         SchemaStep::Trigger({"loan_terms_no_update", "loan_terms", "UPDATE", "", "a loan's terms never change"})}},
-  };
-  return *kMigrations;
+};
+
+}  // namespace
+
+const std::vector<Migration>& LedgerMigrations() {
+  static const auto* all = new std::vector<Migration>(std::begin(kMigrations), std::end(kMigrations));
+  return *all;
 }
 
 }  // namespace subsidy::storage

@@ -1,7 +1,7 @@
 #include "storage/sql_rows.h"
 
 #include "absl/strings/str_cat.h"
-#include "storage/storage.h"
+#include "absl/strings/str_split.h"
 
 namespace subsidy::storage {
 
@@ -39,15 +39,186 @@ absl::Status ExpectOneRow(const absl::StatusOr<int64_t>& changed, absl::string_v
   return absl::OkStatus();
 }
 
-const char* FundEntryKindName(FundEntryKind k) {
-  switch (k) {
-    case FundEntryKind::kBudget: return "BUDGET";
-    case FundEntryKind::kAdjustment: return "ADJUSTMENT";
-    case FundEntryKind::kAllocation: return "ALLOCATION";
-    case FundEntryKind::kPayment: return "PAYMENT";
-    case FundEntryKind::kReversal: return "REVERSAL";
+absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col) {
+  const std::string text = row.Text(col);
+  auto src = education::FundSourceFromName(text);
+  if (!src) return Corrupt("a fund source", text);
+  return *src;
+}
+
+// Reasons are stored as "code\x1fmessage\x1e…" (unit and record separators cannot occur in them).
+std::string EncodeReasons(const std::vector<Reason>& reasons) {
+  std::string out;
+  for (const auto& r : reasons) absl::StrAppend(&out, r.code, "\x1f", r.message, "\x1e");
+  return out;
+}
+
+std::vector<Reason> DecodeReasons(absl::string_view text) {
+  std::vector<Reason> out;
+  for (absl::string_view rec : absl::StrSplit(text, '\x1e', absl::SkipEmpty())) {
+    const size_t sep = rec.find('\x1f');
+    out.push_back({std::string(rec.substr(0, sep)),
+                   sep == absl::string_view::npos ? std::string() : std::string(rec.substr(sep + 1))});
   }
-  return "BUDGET";
+  return out;
+}
+
+// The stored status and reject reason → the status: a cancellation is REJECTED with reason CANCELLED.
+absl::StatusOr<PayoutStatus> StatusColumn(const SqlRow& row, int col, int reason_col) {
+  const std::string text = row.Text(col);
+  auto s = PayoutStatusFromName(text);
+  if (!s || *s == PayoutStatus::kCancelled) return Corrupt("a payout status", text);
+  if (*s == PayoutStatus::kRejected && row.Text(reason_col) == kCancelledReason) return PayoutStatus::kCancelled;
+  return *s;
+}
+
+namespace {
+
+absl::StatusOr<PayoutRow> ReadPayout(const SqlRow& q) {
+  PayoutRow r;
+  r.seq = q.Int(0);
+  r.request_id = q.Text(1);
+  r.policy_id = q.Text(2);
+  r.award_group = q.Text(3);
+  r.enterprise_uscc = q.Text(4);
+  r.enterprise_name = q.Text(5);
+  auto status = StatusColumn(q, 6, 17);
+  if (!status.ok()) return status.status();
+  r.status = *status;
+  r.amount = Money::Fen(q.Int(7));
+  auto determined = DateColumn(q, 8);
+  if (!determined.ok()) return determined.status();
+  r.determination_date = *determined;
+  r.award_year = static_cast<int>(q.Int(9));
+  auto due = OptionalDateColumn(q, 10);
+  if (!due.ok()) return due.status();
+  r.due_date = *due;
+  auto paid = OptionalDateColumn(q, 11);
+  if (!paid.ok()) return paid.status();
+  r.paid_date = *paid;
+  r.voucher_no = q.Text(12);
+  r.reasons = DecodeReasons(q.Text(13));
+  r.award_key = q.Text(14);
+  r.data_version = q.Text(15);
+  r.created_by = q.Text(16);
+  r.hold_reason = q.Text(18);
+  return r;
+}
+
+absl::StatusOr<ClaimRow> ReadClaim(const SqlRow& q) {
+  ClaimRow c;
+  c.seq = q.Int(0);
+  c.request_id = q.Text(1);
+  c.bank_id = q.Text(2);
+  auto start = DateColumn(q, 3);
+  if (!start.ok()) return start.status();
+  c.period_start = *start;
+  auto end = DateColumn(q, 4);
+  if (!end.ok()) return end.status();
+  c.period_end = *end;
+  c.fund_id = q.Text(5);
+  const std::string status = q.Text(6);
+  auto st = ClaimStatusFromName(status);
+  if (!st) return Corrupt("a claim status", status);
+  c.status = *st;
+  c.loan_count = q.Int(7);
+  c.accepted_count = q.Int(8);
+  c.invalid_count = q.Int(9);
+  c.duplicate_count = q.Int(10);
+  c.total_principal = Money::Fen(q.Int(11));
+  c.total_interest = Money::Fen(q.Int(12));
+  c.total_subsidy = Money::Fen(q.Int(13));
+  auto paid = OptionalDateColumn(q, 14);
+  if (!paid.ok()) return paid.status();
+  c.paid_date = *paid;
+  c.voucher_no = q.Text(15);
+  c.review_reason = q.Text(16);
+  c.data_version = q.Text(17);
+  c.submitted_by = q.Text(18);
+  c.submitted_at = q.Text(19);
+  c.reviewed_by = q.Text(20);
+  return c;
+}
+
+absl::StatusOr<ClaimLineRow> ReadClaimLine(const SqlRow& q) {
+  ClaimLineRow l;
+  l.line_no = q.Int(0);
+  l.loan_id = q.Text(1);
+  const std::string status = q.Text(2);
+  auto st = ClaimLineStatusFromName(status);
+  if (!st) return Corrupt("a claim line status", status);
+  l.status = *st;
+  l.principal = Money::Fen(q.Int(3));
+  l.interest = Money::Fen(q.Int(4));
+  l.subsidy = Money::Fen(q.Int(5));
+  l.duplicate_of_seq = q.Int(6);
+  l.result = q.Bytes(7);
+  l.settled_reasons = DecodeReasons(q.Text(8));
+  l.flags = DecodeReasons(q.Text(9));
+  return l;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  return absl::StrSplit(text, ',', absl::SkipEmpty());
+}
+
+// Every row of the statement, read by `read`, appended to `out`.
+template <class Row>
+absl::Status AppendRows(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                        absl::StatusOr<Row> (*read)(const SqlRow&), std::vector<Row>* out) {
+  return s.Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+    auto r = read(row);
+    if (!r.ok()) return r.status();
+    out->push_back(std::move(*r));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+
+absl::Status ReadPayouts(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                         std::vector<PayoutRow>* out) {
+  return AppendRows(s, sql, params, &ReadPayout, out);
+}
+
+absl::Status ReadClaims(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                        std::vector<ClaimRow>* out) {
+  return AppendRows(s, sql, params, &ReadClaim, out);
+}
+
+absl::Status ReadClaimLines(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                            std::vector<ClaimLineRow>* out) {
+  return AppendRows(s, sql, params, &ReadClaimLine, out);
+}
+
+absl::StatusOr<FundRow> ReadFund(const SqlRow& q) {
+  FundRow f;
+  f.seq = q.Int(0);
+  f.fund_id = q.Text(1);
+  f.name = q.Text(2);
+  f.budget_year = static_cast<int>(q.Int(3));
+  f.level = q.Text(4);
+  f.purpose = q.Text(5);
+  f.region_code = q.Text(6);
+  auto date = DateColumn(q, 7);
+  if (!date.ok()) return date.status();
+  f.date = *date;
+  f.document_no = q.Text(8);
+  f.target_prefixes = SplitList(q.Text(9));
+  f.min_target_share = q.Text(10);
+  f.forbidden_categories = SplitList(q.Text(11));
+  f.budget = Money::Fen(q.Int(12));
+  f.allocated = Money::Fen(q.Int(13));
+  f.paid = Money::Fen(q.Int(14));
+  f.created_by = q.Text(15);
+  f.pending_allocated = Money::Fen(q.Int(16));
+  f.pending_cut = Money::Fen(q.Int(17));
+  return f;
+}
+
+absl::Status ReadFunds(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
+                       std::vector<FundRow>* out) {
+  return AppendRows(s, sql, params, &ReadFund, out);
 }
 
 }  // namespace subsidy::storage

@@ -48,9 +48,10 @@ class StorageTest : public ::testing::TestWithParam<std::string> {
                                        const std::string& payload = "p") {
     return storage_->RunIdempotent({rid, "AllocateFunds", payload + std::to_string(fen)},
                                    [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                     auto id = tx.InsertAllocation(school, src, Money::Fen(fen), Day("2024-03-01"), rid);
+                                     auto id =
+                                         tx.schools().InsertAllocation(school, src, Money::Fen(fen), Day("2024-03-01"), rid);
                                      if (!id.ok()) return id.status();
-                                     if (auto a = tx.Audit({"test", "AllocateFunds", rid, *id, "OK", ""}); !a.ok()) {
+                                     if (auto a = tx.audit().Audit({"test", "AllocateFunds", rid, *id, "OK", ""}); !a.ok()) {
                                        return a;
                                      }
                                      return *id;
@@ -66,7 +67,7 @@ TEST_P(StorageTest, ReplayReturnsTheFirstResponseAndChangesNothing) {
   auto again = Allocate("r1", "S1", FundSource::kCentralDirect, 1000);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *first);
-  auto accounts = storage_->ReadFundAccounts("S1");
+  auto accounts = storage_->schools().ReadFundAccounts("S1");
   ASSERT_TRUE(accounts.ok());
   ASSERT_EQ(accounts->size(), 1u);
   EXPECT_EQ((*accounts)[0].allocated, Money::Fen(1000));
@@ -90,7 +91,7 @@ TEST_P(StorageTest, SameIdWithAnotherPayloadIsRefused) {
 
 TEST_P(StorageTest, AFailedTransactionLeavesNothingNotEvenTheRequestId) {
   auto failed = storage_->RunIdempotent({"r9", "AllocateFunds", "x"}, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "r9");
+    auto id = tx.schools().InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "r9");
     if (!id.ok()) return id.status();
     return FailedPrecondition("SOMETHING", "rejected after a write");
   });
@@ -105,7 +106,7 @@ TEST_P(StorageTest, AFailedTransactionLeavesNothingNotEvenTheRequestId) {
 TEST_P(StorageTest, AMutationPastItsDeadlineIsNotApplied) {
   IdempotencyKey key{"late", "AllocateFunds", "x", std::chrono::system_clock::now() - std::chrono::milliseconds(1)};
   auto late = storage_->RunIdempotent(key, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "late");
+    auto id = tx.schools().InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "late");
     if (!id.ok()) return id.status();
     return *id;
   });
@@ -114,7 +115,7 @@ TEST_P(StorageTest, AMutationPastItsDeadlineIsNotApplied) {
   // for exactly that.
   IdempotencyKey slow{"slow", "AllocateFunds", "x", std::chrono::system_clock::now() + std::chrono::seconds(1)};
   auto slowed = storage_->RunIdempotent(slow, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "slow");
+    auto id = tx.schools().InsertAllocation("S1", FundSource::kMunicipal, Money::Fen(500), Day("2024-03-01"), "slow");
     std::this_thread::sleep_until(slow.deadline + std::chrono::milliseconds(1));
     if (!id.ok()) return id.status();
     return *id;
@@ -127,13 +128,13 @@ TEST_P(StorageTest, AMutationPastItsDeadlineIsNotApplied) {
 TEST_P(StorageTest, TheDatabaseRefusesAnOverdraft) {
   ASSERT_TRUE(Allocate("r1", "S1", FundSource::kCentralDirect, 1000).ok());
   auto over = storage_->RunIdempotent({"e1", "RecordExpenditure", "x"}, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto id = tx.InsertExpenditure("S1", "TEACHING", Money::Fen(1001), Day("2024-03-02"), "e1",
-                                   {{FundSource::kCentralDirect, Money::Fen(1001)}});
+    auto id = tx.schools().InsertExpenditure("S1", "TEACHING", Money::Fen(1001), Day("2024-03-02"), "e1",
+                                             {{FundSource::kCentralDirect, Money::Fen(1001)}});
     if (!id.ok()) return id.status();
     return *id;
   });
   EXPECT_FALSE(over.ok());
-  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].spent, Money());
+  EXPECT_EQ((*storage_->schools().ReadFundAccounts("S1"))[0].spent, Money());
   EXPECT_EQ(Count("expenditures"), 0);
 }
 
@@ -149,7 +150,7 @@ TEST_P(StorageTest, ConcurrentReplaysApplyOnce) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 400);
-  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].allocated, Money::Fen(500));
+  EXPECT_EQ((*storage_->schools().ReadFundAccounts("S1"))[0].allocated, Money::Fen(500));
   EXPECT_EQ(Count("allocations"), 50);
 }
 
@@ -157,9 +158,9 @@ TEST_P(StorageTest, ConcurrentReplaysApplyOnce) {
 absl::StatusOr<std::string> Award(Storage& storage, const std::string& rid, const std::string& uscc, int64_t fen,
                                   int64_t budget) {
   return storage.RunIdempotent({rid, "SubmitDetermination", uscc}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto prior = tx.EnterpriseAwards(uscc);
+    auto prior = tx.payouts().EnterpriseAwards(uscc);
     if (!prior.ok()) return prior.status();
-    auto awarded = tx.PolicyAwarded("P");
+    auto awarded = tx.payouts().PolicyAwarded("P");
     if (!awarded.ok()) return awarded.status();
     PayoutRow row;
     row.request_id = rid;
@@ -173,7 +174,7 @@ absl::StatusOr<std::string> Award(Storage& storage, const std::string& rid, cons
     row.status = duplicate || over_budget ? PayoutStatus::kRejected : PayoutStatus::kScheduled;
     row.amount = Money::Fen(row.status == PayoutStatus::kScheduled ? fen : 0);
     if (row.status == PayoutStatus::kScheduled) row.award_key = "P|" + uscc;
-    auto seq = tx.InsertPayout(row);
+    auto seq = tx.payouts().InsertPayout(row);
     if (!seq.ok()) return seq.status();
     return std::string(PayoutStatusName(row.status));
   });
@@ -198,13 +199,13 @@ TEST_P(StorageTest, OnceOnlyAwardsAndBudgetsHoldUnderConcurrency) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(scheduled_same.load(), 1);
-  auto awarded = storage_->AwardedByPolicy();
+  auto awarded = storage_->payouts().AwardedByPolicy();
   ASSERT_TRUE(awarded.ok());
   EXPECT_EQ((*awarded)["P"], Money::Fen(1'100));  // 1 same + 10 budget awards: exactly the budget
   PayoutFilter f;
   f.status = PayoutStatus::kScheduled;
   f.limit = 1000;
-  EXPECT_EQ(storage_->ListPayouts(f)->size(), 11u);
+  EXPECT_EQ(storage_->payouts().ListPayouts(f)->size(), 11u);
 }
 
 TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
@@ -215,7 +216,7 @@ TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
     runs.emplace_back([&, t] {
       auto r = storage_->RunIdempotent({"run" + std::to_string(t), "RunDisbursement", "x"},
                                        [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                         auto rows = tx.DisburseDue(Day("2024-06-12"));
+                                         auto rows = tx.payouts().DisburseDue(Day("2024-06-12"));
                                          if (!rows.ok()) return rows.status();
                                          return std::to_string(rows->size());
                                        });
@@ -228,7 +229,7 @@ TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
   PayoutFilter f;
   f.status = PayoutStatus::kDisbursed;
   f.limit = 1000;
-  auto rows = storage_->ListPayouts(f);
+  auto rows = storage_->payouts().ListPayouts(f);
   ASSERT_EQ(rows->size(), 40u);
   std::set<std::string> vouchers;
   for (const auto& r : *rows) EXPECT_TRUE(vouchers.insert(r.voucher_no).second);
@@ -237,26 +238,26 @@ TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {
 TEST_P(StorageTest, PayoutFiltersAndTotalsAgreeOnBothBackends) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(Award(*storage_, "t" + std::to_string(i), "E" + std::to_string(i), 10, 1'000'000).ok());
   ASSERT_TRUE(storage_->RunIdempotent({"run", "RunDisbursement", "x"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                        auto rows = tx.DisburseDue(Day("2024-06-12"));  // due 2024-06-11: every one late
+                        auto rows = tx.payouts().DisburseDue(Day("2024-06-12"));  // due 2024-06-11: every one late
                         if (!rows.ok()) return rows.status();
                         return std::to_string(rows->size());
                       }).ok());
   PayoutFilter late;
   late.paid_late = true;
-  auto totals = storage_->TotalPayouts(late);
+  auto totals = storage_->payouts().TotalPayouts(late);
   ASSERT_TRUE(totals.ok()) << totals.status();
   EXPECT_EQ(totals->count, 5);
   EXPECT_EQ(totals->amount, Money::Fen(50));
   PayoutFilter on_day;
   on_day.paid_date = Day("2024-06-12");
   on_day.limit = 2;
-  auto page = storage_->ListPayouts(on_day);
+  auto page = storage_->payouts().ListPayouts(on_day);
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->size(), 2u);
   on_day.paid_date = Day("2024-06-13");
-  EXPECT_EQ(storage_->TotalPayouts(on_day)->count, 0);
+  EXPECT_EQ(storage_->payouts().TotalPayouts(on_day)->count, 0);
   auto first = storage_->RunIdempotent({"f", "Probe", "x"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto none = tx.FirstAllocationDate("S9");
+    auto none = tx.schools().FirstAllocationDate("S9");
     if (!none.ok()) return none.status();
     if (none->has_value()) return absl::InternalError("a date for a school with no allocation");
     return std::string("ok");
@@ -269,7 +270,7 @@ TEST_P(StorageTest, ReadsDoNotWaitBehindAWriteInProgress) {
   absl::Notification in_write, read_done;
   std::thread writer([&] {
     auto r = storage_->RunIdempotent({"w", "AllocateFunds", "w"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-      auto id = tx.InsertAllocation("S1", FundSource::kCentralDirect, Money::Fen(5), Day("2024-03-02"), "w");
+      auto id = tx.schools().InsertAllocation("S1", FundSource::kCentralDirect, Money::Fen(5), Day("2024-03-02"), "w");
       if (!id.ok()) return id.status();
       in_write.Notify();
       // The write holds its transaction open until the read has finished: a read that waited
@@ -282,12 +283,12 @@ TEST_P(StorageTest, ReadsDoNotWaitBehindAWriteInProgress) {
     EXPECT_TRUE(r.ok()) << r.status();
   });
   in_write.WaitForNotification();
-  auto accounts = storage_->ReadFundAccounts("S1");
+  auto accounts = storage_->schools().ReadFundAccounts("S1");
   read_done.Notify();
   writer.join();
   ASSERT_TRUE(accounts.ok()) << accounts.status();
   EXPECT_EQ((*accounts)[0].allocated, Money::Fen(1000));  // the last commit, not the write in progress
-  EXPECT_EQ((*storage_->ReadFundAccounts("S1"))[0].allocated, Money::Fen(1005));
+  EXPECT_EQ((*storage_->schools().ReadFundAccounts("S1"))[0].allocated, Money::Fen(1005));
 }
 
 // ---- Claims ------------------------------------------------------------------------------------
@@ -308,7 +309,7 @@ absl::StatusOr<ClaimRow> SubmitClaim(Storage& storage, const std::string& rid, c
   header.period_end = Day("2024-09-20");
   header.data_version = "v";
   header.submitted_by = "test";
-  auto seq = storage.BeginClaim(header);
+  auto seq = storage.claims().BeginClaim(header);
   if (!seq.ok()) return seq.status();
   std::vector<ClaimLineRow> rows;
   for (const auto& l : lines) {
@@ -322,13 +323,13 @@ absl::StatusOr<ClaimRow> SubmitClaim(Storage& storage, const std::string& rid, c
     r.result = "result of " + l.loan_id;
     rows.push_back(std::move(r));
   }
-  if (auto s = storage.AppendClaimLines(*seq, rows); !s.ok()) return s;
+  if (auto s = storage.claims().AppendClaimLines(*seq, rows); !s.ok()) return s;
   ClaimRow out;
   bool replayed = false;
   auto stored = storage.RunIdempotent(
       {rid, "LoanSubsidyClaim", "payload of " + rid, std::chrono::system_clock::time_point::max(), {"bank:" + bank}},
       [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-        auto c = tx.SubmitStagedClaim(*seq);
+        auto c = tx.claims().SubmitStagedClaim(*seq);
         if (!c.ok()) return c.status();
         out = *c;
         return ClaimIdFor(c->seq);
@@ -336,8 +337,8 @@ absl::StatusOr<ClaimRow> SubmitClaim(Storage& storage, const std::string& rid, c
       &replayed);
   if (!stored.ok()) return stored.status();
   if (replayed) {
-    if (auto s = storage.AbandonClaim(*seq); !s.ok()) return s;
-    auto again = storage.GetClaim(*ClaimSeqFrom(*stored));
+    if (auto s = storage.claims().AbandonClaim(*seq); !s.ok()) return s;
+    auto again = storage.claims().GetClaim(*ClaimSeqFrom(*stored));
     if (!again.ok()) return again.status();
     return **again;
   }
@@ -349,7 +350,7 @@ std::vector<ClaimLineRow> Lines(Storage& storage, int64_t seq, std::optional<Cla
   f.claim_seq = seq;
   f.status = status;
   f.limit = 100'000;
-  return *storage.ListClaimLines(f);
+  return *storage.claims().ListClaimLines(f);
 }
 
 TEST_P(StorageTest, ALoanPeriodStandsInOneClaimThatIsNotRejected) {
@@ -379,7 +380,7 @@ TEST_P(StorageTest, ALoanPeriodStandsInOneClaimThatIsNotRejected) {
   ASSERT_TRUE(storage_
                   ->RunIdempotent({"r1", "Review", "x"},
                                   [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                    auto c = tx.RejectClaim(first->seq, "wrong rates", "officer");
+                                    auto c = tx.claims().RejectClaim(first->seq, "wrong rates", "officer");
                                     if (!c.ok()) return c.status();
                                     EXPECT_EQ(c->status, ClaimStatus::kRejected);
                                     return std::string();
@@ -396,7 +397,8 @@ TEST_P(StorageTest, AClaimIsPaidOnceAndReviewedOnce) {
   ASSERT_TRUE(c.ok());
   auto review = [&](const std::string& rid, bool approve) {
     return storage_->RunIdempotent({rid, "Review", "x"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-      auto claim = approve ? tx.PayClaim(c->seq, Day("2024-09-25"), "officer") : tx.RejectClaim(c->seq, "no", "officer");
+      auto claim = approve ? tx.claims().PayClaim(c->seq, Day("2024-09-25"), "officer")
+                           : tx.claims().RejectClaim(c->seq, "no", "officer");
       if (!claim.ok()) return claim.status();
       return claim->voucher_no;
     });
@@ -406,7 +408,7 @@ TEST_P(StorageTest, AClaimIsPaidOnceAndReviewedOnce) {
   EXPECT_EQ(*paid, "LV20240925-" + ClaimIdFor(c->seq).substr(3));
   EXPECT_FALSE(review("p2", true).ok());   // the database refuses a second payment…
   EXPECT_FALSE(review("p3", false).ok());  // …and the rejection of a paid claim
-  auto got = storage_->GetClaim(c->seq);
+  auto got = storage_->claims().GetClaim(c->seq);
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->status, ClaimStatus::kPaid);
   EXPECT_EQ((*got)->paid_date, Day("2024-09-25"));
@@ -419,22 +421,22 @@ TEST_P(StorageTest, AStagedClaimIsInvisibleAndARetrySupersedesIt) {
   header.bank_id = "B1";
   header.period_start = Day("2024-06-21");
   header.period_end = Day("2024-09-20");
-  auto cut = storage_->BeginClaim(header);
+  auto cut = storage_->claims().BeginClaim(header);
   ASSERT_TRUE(cut.ok()) << cut.status();
   ClaimLineRow line;
   line.line_no = 1;
   line.loan_id = "L1";
   line.status = ClaimLineStatus::kAccepted;
-  ASSERT_TRUE(storage_->AppendClaimLines(*cut, {line}).ok());
-  EXPECT_FALSE(storage_->GetClaim(*cut)->has_value());
+  ASSERT_TRUE(storage_->claims().AppendClaimLines(*cut, {line}).ok());
+  EXPECT_FALSE(storage_->claims().GetClaim(*cut)->has_value());
   ClaimFilter all;
-  EXPECT_TRUE(storage_->ListClaims(all)->empty());
+  EXPECT_TRUE(storage_->claims().ListClaims(all)->empty());
 
   // The same request again (the client was cut and retries): the staged attempt goes.
   auto retry = SubmitClaim(*storage_, "same", "B1", {{"L1"}, {"L2"}});
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->accepted_count, 2);
-  EXPECT_EQ(ReasonOf(storage_->AppendClaimLines(*cut, {line})), kUploadSuperseded);
+  EXPECT_EQ(ReasonOf(storage_->claims().AppendClaimLines(*cut, {line})), kUploadSuperseded);
   EXPECT_EQ(Count("loan_claims"), 1);
   EXPECT_EQ(Count("loan_claim_lines"), 2);
   // And once more after it landed: the first answer again, nothing new.
@@ -442,7 +444,7 @@ TEST_P(StorageTest, AStagedClaimIsInvisibleAndARetrySupersedesIt) {
   ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_EQ(replay->seq, retry->seq);
   EXPECT_EQ(Count("loan_claims"), 1);
-  EXPECT_EQ(storage_->ListClaims(all)->size(), 1u);
+  EXPECT_EQ(storage_->claims().ListClaims(all)->size(), 1u);
 }
 
 TEST_P(StorageTest, OverlappingClaimsUnderConcurrencyAcceptEachLoanOnce) {
@@ -464,7 +466,7 @@ TEST_P(StorageTest, OverlappingClaimsUnderConcurrencyAcceptEachLoanOnce) {
   int64_t total_accepted = 0;
   for (int64_t seq : seqs) {
     for (const auto& l : Lines(*storage_, seq, ClaimLineStatus::kAccepted)) ++accepted[l.loan_id];
-    total_accepted += (*storage_->GetClaim(seq))->accepted_count;
+    total_accepted += (*storage_->claims().GetClaim(seq))->accepted_count;
   }
   EXPECT_EQ(accepted.size(), static_cast<size_t>(kLoans));
   for (const auto& [loan, n] : accepted) EXPECT_EQ(n, 1) << loan;
@@ -487,7 +489,7 @@ absl::Status Post(Storage& storage, const std::string& rid, FundEntryKind kind, 
                        e.amount = Money::Fen(fen);
                        e.date = Day(date);
                        e.request_id = rid;
-                       return tx.PostFundEntry(e);
+                       return tx.funds().PostFundEntry(e);
                      })
       .status();
 }
@@ -505,7 +507,7 @@ TEST_P(StorageTest, TheDatabaseKeepsAFundWithinItsBudgetAndAllocations) {
   ASSERT_TRUE(storage_
                   ->RunIdempotent({"f", "CreateFund", "x"},
                                   [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                                    if (auto s = tx.InsertFund(fund, "f"); !s.ok()) return s;
+                                    if (auto s = tx.funds().InsertFund(fund, "f"); !s.ok()) return s;
                                     return std::string();
                                   })
                   .ok());
@@ -521,20 +523,20 @@ TEST_P(StorageTest, TheDatabaseKeepsAFundWithinItsBudgetAndAllocations) {
 
   // As of a date: the sums of what is dated on or before it.
   FundFilter all;
-  auto before = storage_->FundFiguresAsOf(all, Day("2021-02-28"));
+  auto before = storage_->funds().FundFiguresAsOf(all, Day("2021-02-28"));
   ASSERT_TRUE(before.ok()) << before.status();
   ASSERT_EQ(before->size(), 1u);
   EXPECT_EQ((*before)[0].budget, Money::Fen(1000));
   EXPECT_EQ((*before)[0].allocated, Money::Fen(600));
   EXPECT_EQ((*before)[0].paid, Money::Fen(0));
-  auto after = storage_->FundFiguresAsOf(all, Day("2021-12-31"));
+  auto after = storage_->funds().FundFiguresAsOf(all, Day("2021-12-31"));
   EXPECT_EQ((*after)[0].budget, Money::Fen(600));
   EXPECT_EQ((*after)[0].paid, Money::Fen(600));
-  auto recipients = storage_->RecipientFiguresAsOf({"F1"}, Day("2021-02-15"));
+  auto recipients = storage_->funds().RecipientFiguresAsOf({"F1"}, Day("2021-02-15"));
   ASSERT_TRUE(recipients.ok());
   ASSERT_EQ(recipients->size(), 1u);
   EXPECT_EQ((*recipients)[0].last_movement, Day("2021-02-01"));
-  EXPECT_TRUE(storage_->RecipientFiguresAsOf({"F1"}, Day("2021-01-31"))->empty());
+  EXPECT_TRUE(storage_->funds().RecipientFiguresAsOf({"F1"}, Day("2021-01-31"))->empty());
 }
 
 // Dual control's guarantees are the database's, not only the service's: a reservation never
@@ -555,19 +557,19 @@ TEST_P(StorageTest, TheDatabaseHoldsReservationsAndDecidesAnInstructionOnce) {
       return std::string();
     }).status();
   };
-  ASSERT_TRUE(run("f", [&](LedgerTx& tx) { return tx.InsertFund(fund, "f"); }).ok());
+  ASSERT_TRUE(run("f", [&](LedgerTx& tx) { return tx.funds().InsertFund(fund, "f"); }).ok());
   ASSERT_TRUE(Post(*storage_, "a1", FundEntryKind::kAllocation, "R1", 600, "2026-02-01").ok());
   const Reservation alloc{Reservation::Kind::kAllocation, "F1", "", Money::Fen(300)};
   const Reservation pay{Reservation::Kind::kPayment, "F1", "R1", Money::Fen(500)};
-  ASSERT_TRUE(run("r1", [&](LedgerTx& tx) { return tx.Reserve(alloc, +1); }).ok());
-  ASSERT_TRUE(run("r2", [&](LedgerTx& tx) { return tx.Reserve(pay, +1); }).ok());
+  ASSERT_TRUE(run("r1", [&](LedgerTx& tx) { return tx.instructions().Reserve(alloc, +1); }).ok());
+  ASSERT_TRUE(run("r2", [&](LedgerTx& tx) { return tx.instructions().Reserve(pay, +1); }).ok());
   // 600 allocated + 300 reserved: 101 more does not fit, by any road.
-  EXPECT_FALSE(run("r3", [&](LedgerTx& tx) { return tx.Reserve({Reservation::Kind::kAllocation, "F1", "", Money::Fen(101)}, +1); }).ok());
+  EXPECT_FALSE(run("r3", [&](LedgerTx& tx) { return tx.instructions().Reserve({Reservation::Kind::kAllocation, "F1", "", Money::Fen(101)}, +1); }).ok());
   EXPECT_FALSE(Post(*storage_, "a2", FundEntryKind::kAllocation, "R2", 101, "2026-02-02").ok());
-  EXPECT_FALSE(run("c1", [&](LedgerTx& tx) { return tx.Reserve({Reservation::Kind::kBudgetCut, "F1", "", Money::Fen(101)}, +1); }).ok());
+  EXPECT_FALSE(run("c1", [&](LedgerTx& tx) { return tx.instructions().Reserve({Reservation::Kind::kBudgetCut, "F1", "", Money::Fen(101)}, +1); }).ok());
   // R1's 600 less 500 reserved: a payment of 101 does not fit; nor does a release below zero.
   EXPECT_FALSE(Post(*storage_, "p1", FundEntryKind::kPayment, "R1", 101, "2026-02-03").ok());
-  EXPECT_FALSE(run("r4", [&](LedgerTx& tx) { return tx.Reserve({Reservation::Kind::kPayment, "F1", "R1", Money::Fen(501)}, -1); }).ok());
+  EXPECT_FALSE(run("r4", [&](LedgerTx& tx) { return tx.instructions().Reserve({Reservation::Kind::kPayment, "F1", "R1", Money::Fen(501)}, -1); }).ok());
   ASSERT_TRUE(Post(*storage_, "p2", FundEntryKind::kPayment, "R1", 100, "2026-02-03").ok());
 
   InstructionRow row;
@@ -582,59 +584,59 @@ TEST_P(StorageTest, TheDatabaseHoldsReservationsAndDecidesAnInstructionOnce) {
   row.maker = "maker";
   int64_t seq = 0;
   ASSERT_TRUE(run("i1", [&](LedgerTx& tx) -> absl::Status {
-                auto id = tx.InsertInstruction(row);
+                auto id = tx.instructions().InsertInstruction(row);
                 if (!id.ok()) return id.status();
                 seq = *id;
                 return absl::OkStatus();
               }).ok());
   // One pending instruction per subject.
   row.request_id = "m2";
-  EXPECT_FALSE(run("i2", [&](LedgerTx& tx) { return tx.InsertInstruction(row).status(); }).ok());
+  EXPECT_FALSE(run("i2", [&](LedgerTx& tx) { return tx.instructions().InsertInstruction(row).status(); }).ok());
   // The maker posting their own is refused by the database itself.
   EXPECT_FALSE(run("d0", [&](LedgerTx& tx) {
-                 return tx.DecideInstruction(seq, InstructionState::kPosted, "maker", "", "FA-9");
+                 return tx.instructions().DecideInstruction(seq, InstructionState::kPosted, "maker", "", "FA-9");
                }).ok());
   ASSERT_TRUE(run("d1", [&](LedgerTx& tx) {
-                return tx.DecideInstruction(seq, InstructionState::kPosted, "checker", "", "FA-9");
+                return tx.instructions().DecideInstruction(seq, InstructionState::kPosted, "checker", "", "FA-9");
               }).ok());
   // Decided once: a second decision does not go through.
   EXPECT_FALSE(run("d2", [&](LedgerTx& tx) {
-                 return tx.DecideInstruction(seq, InstructionState::kRejected, "checker-2", "no", "");
+                 return tx.instructions().DecideInstruction(seq, InstructionState::kRejected, "checker-2", "no", "");
                }).ok());
-  auto got = storage_->GetInstruction(seq);
+  auto got = storage_->instructions().GetInstruction(seq);
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->state, InstructionState::kPosted);
   EXPECT_EQ((*got)->checker, "checker");
   EXPECT_EQ((*got)->reservations.size(), 1u);
   EXPECT_EQ((*got)->amount, Money::Fen(300));
   // A second pending instruction on the subject is allowed once the first is decided.
-  EXPECT_TRUE(run("i3", [&](LedgerTx& tx) { return tx.InsertInstruction(row).status(); }).ok());
+  EXPECT_TRUE(run("i3", [&](LedgerTx& tx) { return tx.instructions().InsertInstruction(row).status(); }).ok());
 }
 
 TEST_P(StorageTest, ACancelledPayoutIsNeverPaidAndFreesItsKeyAndBudget) {
   ASSERT_EQ(*Award(*storage_, "a1", "E1", 100, 1'000), "SCHEDULED");
   auto cancel = [&](const std::string& rid) {
     return storage_->RunIdempotent({rid, "CancelPayout", rid}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-      auto p = tx.CancelPayout(1, "twice determined", rid, "officer");
+      auto p = tx.payouts().CancelPayout(1, "twice determined", rid, "officer");
       if (!p.ok()) return p.status();
       return std::string(PayoutStatusName(p->status));
     });
   };
   ASSERT_EQ(*cancel("x1"), "CANCELLED");
   EXPECT_FALSE(cancel("x2").ok());  // the database refuses a second cancellation
-  EXPECT_EQ((*storage_->AwardedByPolicy())["P"], Money::Fen(0));
+  EXPECT_EQ((*storage_->payouts().AwardedByPolicy())["P"], Money::Fen(0));
   ASSERT_EQ(*Award(*storage_, "a2", "E1", 100, 1'000), "SCHEDULED");  // the key is free again
   auto paid = storage_->RunIdempotent({"run", "RunDisbursement", "r"}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto rows = tx.DisburseDue(Day("2024-06-12"));
+    auto rows = tx.payouts().DisburseDue(Day("2024-06-12"));
     if (!rows.ok()) return rows.status();
     return std::to_string(rows->size());
   });
   ASSERT_TRUE(paid.ok()) << paid.status();
   EXPECT_EQ(*paid, "1");  // the new award only
-  EXPECT_EQ((*storage_->GetPayout(1))->status, PayoutStatus::kCancelled);
+  EXPECT_EQ((*storage_->payouts().GetPayout(1))->status, PayoutStatus::kCancelled);
   PayoutFilter f;
   f.status = PayoutStatus::kCancelled;
-  EXPECT_EQ(storage_->ListPayouts(f)->size(), 1u);
+  EXPECT_EQ(storage_->payouts().ListPayouts(f)->size(), 1u);
   EXPECT_EQ(Count("payout_cancellations"), 1);
 }
 
@@ -647,7 +649,7 @@ TEST(SqliteAudit, TheAuditTrailIsAppendOnly) {
     auto s = OpenStorage(path);
     ASSERT_TRUE(s.ok());
     ASSERT_TRUE((*s)->RunIdempotent({"a", "M", ""}, [](LedgerTx& tx) -> absl::StatusOr<std::string> {
-                   if (auto st = tx.Audit({"c", "M", "a", "e", "OK", ""}); !st.ok()) return st;
+                   if (auto st = tx.audit().Audit({"c", "M", "a", "e", "OK", ""}); !st.ok()) return st;
                    return std::string("r");
                  }).ok());
   }
@@ -680,7 +682,8 @@ TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDa
   };
   auto write = [&](const std::string& rid) {
     return (*storage)->RunIdempotent({rid, "AllocateFunds", rid}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-      auto id = tx.InsertAllocation("S", education::FundSource::kDistrict, Money::Fen(5), Day("2024-01-01"), rid);
+      auto id =
+          tx.schools().InsertAllocation("S", education::FundSource::kDistrict, Money::Fen(5), Day("2024-01-01"), rid);
       if (!id.ok()) return id.status();
       return *id;
     });
@@ -688,7 +691,7 @@ TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDa
   ASSERT_TRUE(write("w1").ok());
   terminate();  // every pooled connection is now dead
   EXPECT_TRUE(write("w2").ok());
-  EXPECT_TRUE((*storage)->ReadFundAccounts("S").ok());
+  EXPECT_TRUE((*storage)->schools().ReadFundAccounts("S").ok());
 
   terminate();
   ASSERT_TRUE((*admin)->Exec("ALTER DATABASE " + db + " RENAME TO " + db + "_away").ok());
@@ -697,7 +700,7 @@ TEST(PostgresStorage, ReconnectsAfterLostConnectionsAndIsUnavailableWithoutTheDa
   ASSERT_TRUE((*admin)->Exec("ALTER DATABASE " + db + "_away RENAME TO " + db).ok());
   EXPECT_EQ(*(*storage)->CountRows("allocations"), 2);  // w3 changed nothing
   EXPECT_TRUE(write("w3").ok());
-  EXPECT_EQ((*(*storage)->ReadFundAccounts("S"))[0].allocated, Money::Fen(15));
+  EXPECT_EQ((*(*storage)->schools().ReadFundAccounts("S"))[0].allocated, Money::Fen(15));
 }
 
 TEST(PostgresStorage, RefusesASchemaNewerThanTheBinary) {

@@ -1,126 +1,16 @@
-#include "storage/fund_ledger_sql.h"
+#include "storage/instruction_ledger.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/sql_rows.h"
+#include "storage/tx_context.h"
 
 namespace subsidy::storage {
-
-std::string FundEntryIdFor(FundEntryKind kind, int64_t id) {
-  const char* prefix = "FB-";
-  switch (kind) {
-    case FundEntryKind::kBudget:
-    case FundEntryKind::kAdjustment: prefix = "FB-"; break;
-    case FundEntryKind::kAllocation: prefix = "FA-"; break;
-    case FundEntryKind::kPayment: prefix = "FP-"; break;
-    case FundEntryKind::kReversal: prefix = "FR-"; break;
-  }
-  return absl::StrFormat("%s%08d", prefix, id);
-}
-
-std::optional<int64_t> FundEntrySeqFrom(const std::string& entry_id) {
-  // Every prefix numbers the one sequence of fund_entries.
-  if (entry_id.size() != 11 || entry_id[2] != '-') return std::nullopt;
-  const std::string prefix = entry_id.substr(0, 3);
-  if (prefix != "FB-" && prefix != "FA-" && prefix != "FP-" && prefix != "FR-") return std::nullopt;
-  int64_t seq = 0;
-  if (!absl::SimpleAtoi(entry_id.substr(3), &seq) || seq <= 0) return std::nullopt;
-  return seq;
-}
-
 namespace {
-std::optional<FundEntryKind> KindFromName(absl::string_view name) {
-  for (FundEntryKind k : {FundEntryKind::kBudget, FundEntryKind::kAdjustment, FundEntryKind::kAllocation,
-                          FundEntryKind::kPayment, FundEntryKind::kReversal}) {
-    if (name == FundEntryKindName(k)) return k;
-  }
-  return std::nullopt;
-}
-}  // namespace
-
-const char* InstructionStateName(InstructionState s) {
-  switch (s) {
-    case InstructionState::kPending: return "PENDING_APPROVAL";
-    case InstructionState::kPosted: return "POSTED";
-    case InstructionState::kRejected: return "REJECTED";
-  }
-  return "PENDING_APPROVAL";
-}
-
-std::optional<InstructionState> InstructionStateFromName(absl::string_view name) {
-  for (InstructionState s : {InstructionState::kPending, InstructionState::kPosted, InstructionState::kRejected}) {
-    if (name == InstructionStateName(s)) return s;
-  }
-  return std::nullopt;
-}
-
-std::string InstructionIdFor(int64_t seq) { return absl::StrFormat("IN-%08d", seq); }
-
-std::optional<int64_t> InstructionSeqFrom(const std::string& instruction_id) {
-  int64_t seq = 0;
-  if (instruction_id.size() != 11 || instruction_id.substr(0, 3) != "IN-" ||
-      !absl::SimpleAtoi(instruction_id.substr(3), &seq) || seq <= 0) {
-    return std::nullopt;
-  }
-  return seq;
-}
-
-namespace fundsql {
-namespace {
-
-// Each entry's movement of the fund's three figures; a reversal moves back what the entry it
-// undoes moved (o: that entry).
-constexpr char kDeltas[] =
-    "CASE WHEN e.kind IN ('BUDGET', 'ADJUSTMENT') THEN e.amount_fen "
-    "WHEN e.kind = 'REVERSAL' AND o.kind IN ('BUDGET', 'ADJUSTMENT') THEN "
-    "(CASE WHEN o.amount_fen < 0 THEN e.amount_fen ELSE -e.amount_fen END) ELSE 0 END AS db, "
-    "CASE WHEN e.kind = 'ALLOCATION' THEN e.amount_fen WHEN e.kind = 'REVERSAL' AND o.kind = 'ALLOCATION' "
-    "THEN -e.amount_fen ELSE 0 END AS da, "
-    "CASE WHEN e.kind = 'PAYMENT' THEN e.amount_fen WHEN e.kind = 'REVERSAL' AND o.kind = 'PAYMENT' "
-    "THEN -e.amount_fen ELSE 0 END AS dp";
-
-constexpr char kEntryColumns[] =
-    "e.id, e.fund_id, e.kind, e.recipient_id, e.amount_fen, e.date, e.document_no, e.category, e.payee, "
-    "e.reference, e.request_id, e.created_by, e.created_at, COALESCE(e.reverses, 0), e.checker, e.tracking_id, "
-    "COALESCE(o.kind, ''), COALESCE((SELECT rb.id FROM fund_entries rb WHERE rb.reverses = e.id), 0)";
-
-absl::StatusOr<FundEntryRow> ReadEntry(const SqlRow& q, bool with_figures) {
-  FundEntryRow r;
-  r.id = q.Int(0);
-  FundEntry& e = r.entry;
-  e.fund_id = q.Text(1);
-  auto kind = KindFromName(q.Text(2));
-  if (!kind) return Corrupt("a fund entry kind", q.Text(2));
-  e.kind = *kind;
-  e.recipient_id = q.Text(3);
-  e.amount = Money::Fen(q.Int(4));
-  auto date = DateColumn(q, 5);
-  if (!date.ok()) return date.status();
-  e.date = *date;
-  e.document_no = q.Text(6);
-  e.category = q.Text(7);
-  e.payee = q.Text(8);
-  e.reference = q.Text(9);
-  e.request_id = q.Text(10);
-  e.created_by = q.Text(11);
-  r.recorded_at = q.Text(12);
-  e.reverses = q.Int(13);
-  e.checker = q.Text(14);
-  e.tracking_id = q.Text(15);
-  // An allocation without a caller's 业务追溯识别码 is tracked by its own id.
-  if (e.tracking_id.empty() && e.kind == FundEntryKind::kAllocation) e.tracking_id = FundEntryIdFor(e.kind, r.id);
-  if (auto rk = KindFromName(q.Text(16))) e.reverses_kind = *rk;
-  r.reversed_by = q.Int(17);
-  if (with_figures) {
-    r.budget_after = Money::Fen(q.Int(18));
-    r.allocated_after = Money::Fen(q.Int(19));
-    r.paid_after = Money::Fen(q.Int(20));
-  }
-  return r;
-}
+// The instructions' SQL over one session: the transaction's side and the reads' side share it.
+namespace instructionsql {
 
 std::string EncodeReservations(const std::vector<Reservation>& rs) {
   std::vector<std::string> parts;
@@ -180,73 +70,6 @@ absl::StatusOr<InstructionRow> ReadInstructionRow(const SqlRow& q) {
   r.reason = q.Text(15);
   r.result_id = q.Text(16);
   return r;
-}
-
-}  // namespace
-
-absl::StatusOr<std::optional<FundEntryRow>> EntryById(SqlSession& s, int64_t id) {
-  std::optional<FundEntryRow> out;
-  absl::Status inner;
-  auto st = s.QueryOne(absl::StrCat("SELECT ", kEntryColumns,
-                                    " FROM fund_entries e LEFT JOIN fund_entries o ON o.id = e.reverses WHERE e.id = $1"),
-                       {SqlParam::Int(id)}, [&](const SqlRow& row) {
-                         auto r = ReadEntry(row, false);
-                         if (!r.ok()) inner = r.status();
-                         else out = std::move(*r);
-                       });
-  if (!st.ok()) return st.status();
-  if (!inner.ok()) return inner;
-  return out;
-}
-
-absl::StatusOr<std::vector<FundEntryRow>> ListEntries(SqlSession& s, const FundEntryFilter& f) {
-  // The running figures are over every entry of the fund; the filters pick rows after.
-  const std::string sql = absl::StrCat(
-      "SELECT ", kEntryColumns, ", w.b, w.a, w.p FROM (SELECT e.id, SUM(db) OVER (ORDER BY e.id) AS b, "
-      "SUM(da) OVER (ORDER BY e.id) AS a, SUM(dp) OVER (ORDER BY e.id) AS p FROM (SELECT e.id, ", kDeltas,
-      " FROM fund_entries e LEFT JOIN fund_entries o ON o.id = e.reverses WHERE e.fund_id = $1) e) w "
-      "JOIN fund_entries e ON e.id = w.id LEFT JOIN fund_entries o ON o.id = e.reverses "
-      "WHERE e.id > $2 AND ($3 = '' OR e.tracking_id = $3 OR (e.tracking_id = '' AND e.kind = 'ALLOCATION' AND "
-      "e.id = $6)) AND ($4 = '' OR e.recipient_id = $4) ORDER BY e.id LIMIT $5");
-  const int64_t own = f.tracking_id.rfind("FA-", 0) == 0 ? FundEntrySeqFrom(f.tracking_id).value_or(-1) : -1;
-  std::vector<FundEntryRow> out;
-  auto st = s.Query(sql,
-                    {SqlParam::Text(f.fund_id), SqlParam::Int(f.after_id), SqlParam::Text(f.tracking_id),
-                     SqlParam::Text(f.recipient_id), SqlParam::Int(f.limit), SqlParam::Int(own)},
-                    [&](const SqlRow& row) -> absl::Status {
-                      auto r = ReadEntry(row, true);
-                      if (!r.ok()) return r.status();
-                      out.push_back(std::move(*r));
-                      return absl::OkStatus();
-                    });
-  if (!st.ok()) return st;
-  return out;
-}
-
-absl::StatusOr<std::string> FirstTrackingId(SqlSession& s, const std::string& fund_id,
-                                            const std::string& recipient_id) {
-  std::string out;
-  auto st = s.QueryOne(
-      "SELECT id, tracking_id FROM fund_entries WHERE fund_id = $1 AND recipient_id = $2 AND kind = 'ALLOCATION' "
-      "ORDER BY id LIMIT 1",
-      {SqlParam::Text(fund_id), SqlParam::Text(recipient_id)}, [&](const SqlRow& row) {
-        out = row.Text(1);
-        if (out.empty()) out = FundEntryIdFor(FundEntryKind::kAllocation, row.Int(0));
-      });
-  if (!st.ok()) return st.status();
-  return out;
-}
-
-absl::StatusOr<bool> HasTrackingId(SqlSession& s, const std::string& fund_id, const std::string& recipient_id,
-                                   const std::string& tracking_id) {
-  auto st = s.QueryOne(
-      "SELECT 1 FROM fund_entries WHERE fund_id = $1 AND recipient_id = $2 AND kind = 'ALLOCATION' AND "
-      "(tracking_id = $3 OR (tracking_id = '' AND id = $4)) LIMIT 1",
-      {SqlParam::Text(fund_id), SqlParam::Text(recipient_id), SqlParam::Text(tracking_id),
-       SqlParam::Int(tracking_id.rfind("FA-", 0) == 0 ? FundEntrySeqFrom(tracking_id).value_or(-1) : -1)},
-      [](const SqlRow&) {});
-  if (!st.ok()) return st.status();
-  return *st;
 }
 
 absl::Status Reserve(SqlSession& s, const Reservation& r, int sign) {
@@ -326,9 +149,9 @@ absl::StatusOr<std::vector<InstructionRow>> ListInstructions(SqlSession& s, cons
   return out;
 }
 
-absl::StatusOr<Storage::PendingTotals> PendingInstructions(SqlSession& s, const std::string& fund_id,
+absl::StatusOr<PendingTotals> PendingInstructions(SqlSession& s, const std::string& fund_id,
                                                            const std::string& maker) {
-  Storage::PendingTotals out;
+  PendingTotals out;
   auto st = s.QueryOne(
       "SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM instructions WHERE state = 'PENDING_APPROVAL' AND "
       "($1 = '' OR fund_id = $1) AND ($2 = '' OR maker = $2)",
@@ -340,8 +163,8 @@ absl::StatusOr<Storage::PendingTotals> PendingInstructions(SqlSession& s, const 
   return out;
 }
 
-absl::StatusOr<std::map<std::string, Storage::FundPending>> PendingByFund(SqlSession& s) {
-  std::map<std::string, Storage::FundPending> out;
+absl::StatusOr<std::map<std::string, FundPending>> PendingByFund(SqlSession& s) {
+  std::map<std::string, FundPending> out;
   // What pending instructions hold: reserved allocations and cuts of the budget, reserved payments
   // of recipients' allocations (a pending rise holds nothing).
   auto st = s.Query(
@@ -373,5 +196,81 @@ absl::StatusOr<std::map<std::string, int64_t>> PendingOnSubjects(SqlSession& s, 
   return out;
 }
 
-}  // namespace fundsql
+}  // namespace instructionsql
+
+class SqlInstructionTx final : public InstructionTx {
+ public:
+  explicit SqlInstructionTx(TxContext& tx) : tx_(tx), s_(tx.session), dialect_(tx.dialect), clock_(tx.clock) {}
+
+  absl::Status BeginTrial(std::vector<FundEntry>* captured) override {
+    if (auto st = s_.ExecScript("SAVEPOINT trial"); !st.ok()) return st;
+    tx_.captured = captured;
+    return absl::OkStatus();
+  }
+  absl::Status UndoTrial() override {
+    tx_.captured = nullptr;
+    return s_.ExecScript("ROLLBACK TO SAVEPOINT trial; RELEASE SAVEPOINT trial");
+  }
+  void SetChecker(std::string checker) override { tx_.checker = std::move(checker); }
+  absl::Status Reserve(const Reservation& r, int sign) override { return instructionsql::Reserve(s_, r, sign); }
+  absl::StatusOr<int64_t> InsertInstruction(const InstructionRow& row) override {
+    return instructionsql::InsertInstruction(s_, clock_, row);
+  }
+  absl::StatusOr<std::optional<InstructionRow>> InstructionForUpdate(int64_t seq) override {
+    return instructionsql::ReadInstruction(s_, seq, dialect_.LockRowsClause());
+  }
+  absl::Status DecideInstruction(int64_t seq, InstructionState state, const std::string& checker,
+                                 const std::string& reason, const std::string& result_id) override {
+    return instructionsql::DecideInstruction(s_, clock_, seq, state, checker, reason, result_id);
+  }
+  absl::StatusOr<bool> InstructionPendingOn(const std::string& subject) override {
+    auto st = s_.QueryOne("SELECT 1 FROM instructions WHERE subject_id = $1 AND state = 'PENDING_APPROVAL'",
+                          {SqlParam::Text(subject)}, [](const SqlRow&) {});
+    if (!st.ok()) return st.status();
+    return *st;
+  }
+
+ private:
+  TxContext& tx_;
+  SqlSession& s_;
+  const Dialect& dialect_;
+  const Clock& clock_;
+};
+
+class SqlInstructionReads final : public InstructionReads {
+ public:
+  explicit SqlInstructionReads(Dialect& dialect) : dialect_(&dialect) {}
+
+  absl::StatusOr<std::optional<InstructionRow>> GetInstruction(int64_t seq) override {
+    return ReadOne<std::optional<InstructionRow>>(
+        *dialect_, [&](SqlSession& s) { return instructionsql::ReadInstruction(s, seq, ""); });
+  }
+  absl::StatusOr<std::vector<InstructionRow>> ListInstructions(const InstructionFilter& f) override {
+    return ReadOne<std::vector<InstructionRow>>(
+        *dialect_, [&](SqlSession& s) { return instructionsql::ListInstructions(s, f); });
+  }
+  absl::StatusOr<PendingTotals> PendingInstructions(const std::string& fund_id, const std::string& maker) override {
+    return ReadOne<PendingTotals>(
+        *dialect_, [&](SqlSession& s) { return instructionsql::PendingInstructions(s, fund_id, maker); });
+  }
+  absl::StatusOr<std::map<std::string, FundPending>> PendingByFund() override {
+    return ReadOne<std::map<std::string, FundPending>>(
+        *dialect_, [&](SqlSession& s) { return instructionsql::PendingByFund(s); });
+  }
+  absl::StatusOr<std::map<std::string, int64_t>> PendingOnSubjects(const std::vector<std::string>& subjects) override {
+    return ReadOne<std::map<std::string, int64_t>>(
+        *dialect_, [&](SqlSession& s) { return instructionsql::PendingOnSubjects(s, subjects); });
+  }
+
+ private:
+  Dialect* dialect_;
+};
+
+}  // namespace
+
+std::unique_ptr<InstructionTx> NewInstructionTx(TxContext& tx) { return std::make_unique<SqlInstructionTx>(tx); }
+std::unique_ptr<InstructionReads> NewInstructionReads(Dialect& dialect) {
+  return std::make_unique<SqlInstructionReads>(dialect);
+}
+
 }  // namespace subsidy::storage

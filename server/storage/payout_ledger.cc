@@ -1,0 +1,338 @@
+#include "storage/payout_ledger.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "storage/sql_rows.h"
+#include "storage/tx_context.h"
+
+namespace subsidy::storage {
+namespace {
+
+// The stored status a status filter matches (CANCELLED is a kind of REJECTED).
+std::string PayoutStatusCondition(PayoutStatus s) {
+  switch (s) {
+    case PayoutStatus::kCancelled: return "status = 'REJECTED' AND reject_reason = 'CANCELLED'";
+    case PayoutStatus::kRejected: return "status = 'REJECTED' AND reject_reason <> 'CANCELLED'";
+    default: return absl::StrCat("status = '", PayoutStatusName(s), "'");
+  }
+}
+
+// The WHERE clause of a payout filter (paging aside) and its parameters, from $2 on ($1 is the
+// keyset cursor). The views in `params` point into `f` and `texts`.
+std::string PayoutWhere(const PayoutFilter& f, std::vector<std::string>* texts, std::vector<SqlParam>* params) {
+  std::string where;
+  texts->reserve(8);  // at most one per condition: the views into it stay put
+  auto add = [&](absl::string_view condition, std::string value) {
+    texts->push_back(std::move(value));
+    params->push_back(SqlParam::Text(texts->back()));
+    absl::StrAppend(&where, " AND ", condition, " $", params->size());
+  };
+  if (!f.policy_id.empty()) add("policy_id =", f.policy_id);
+  if (!f.enterprise_uscc.empty()) add("enterprise_uscc =", f.enterprise_uscc);
+  if (f.status) absl::StrAppend(&where, " AND ", PayoutStatusCondition(*f.status));
+  if (f.overdue_as_of) add("status = 'SCHEDULED' AND due_date <", f.overdue_as_of->ToString());
+  if (f.paid_date) add("status = 'DISBURSED' AND paid_date =", f.paid_date->ToString());
+  // reward::PaidLate in SQL, for paging: ISO dates compare as text in date order.
+  if (f.paid_late) absl::StrAppend(&where, " AND status = 'DISBURSED' AND paid_date > due_date");
+  return where;
+}
+
+std::string VoucherFor(Date paid, int64_t seq) {
+  const Date::Ymd d = paid.ToYmd();
+  return absl::StrFormat("PV%04d%02d%02d-%08d", d.year, d.month, d.day, seq);
+}
+
+class SqlPayoutTx final : public PayoutTx {
+ public:
+  explicit SqlPayoutTx(TxContext& tx) : s_(tx.session), dialect_(tx.dialect), clock_(tx.clock) {}
+
+  absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& uscc) override {
+    std::vector<PriorAwardRow> out;
+    auto st = s_.Query(
+        "SELECT policy_id, award_group, award_year, amount_fen FROM payouts "
+        "WHERE enterprise_uscc = $1 AND status IN ('SCHEDULED', 'DISBURSED') ORDER BY seq",
+        {SqlParam::Text(uscc)}, [&](const SqlRow& row) {
+          out.push_back({row.Text(0), row.Text(1), static_cast<int>(row.Int(2)), Money::Fen(row.Int(3))});
+          return absl::OkStatus();
+        });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  absl::StatusOr<Money> PolicyAwarded(const std::string& policy_id) override {
+    // The budget row exists from here on and is locked for the transaction: concurrent awards of
+    // one policy queue on it.
+    auto made = s_.Exec("INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, 0) ON CONFLICT DO NOTHING",
+                        {SqlParam::Text(policy_id)});
+    if (!made.ok()) return made.status();
+    Money awarded;
+    auto found = s_.QueryOne(
+        absl::StrCat("SELECT awarded_fen FROM policy_awarded WHERE policy_id = $1", dialect_.LockRowsClause()),
+        {SqlParam::Text(policy_id)}, [&](const SqlRow& row) { awarded = Money::Fen(row.Int(0)); });
+    if (!found.ok()) return found.status();
+    return awarded;
+  }
+
+  absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) override {
+    Money out;
+    auto st = s_.QueryOne("SELECT awarded_fen FROM policy_awarded_yearly WHERE policy_id = $1 AND award_year = $2",
+                          {SqlParam::Text(policy_id), SqlParam::Int(year)},
+                          [&](const SqlRow& row) { out = Money::Fen(row.Int(0)); });
+    if (!st.ok()) return st.status();
+    return out;
+  }
+
+  absl::StatusOr<int64_t> InsertPayout(const PayoutRow& p) override {
+    const std::string determined = p.determination_date.ToString();
+    const std::string due = p.due_date ? p.due_date->ToString() : std::string();
+    const std::string reasons = EncodeReasons(p.reasons), now = clock_.NowUtcText();
+    const std::string reject_reason =
+        p.status == PayoutStatus::kRejected && !p.reasons.empty() ? p.reasons.back().code : std::string();
+    auto seq = InsertReturningId(
+        s_,
+        "INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
+        "determination_date, award_year, due_date, paid_date, voucher_no, reasons, award_key, data_version, created_by, "
+        "created_at, reject_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', NULL, $11, $12, $13, $14, $15, "
+        "$16) RETURNING seq",
+        {SqlParam::Text(p.request_id), SqlParam::Text(p.policy_id), SqlParam::Text(p.award_group),
+         SqlParam::Text(p.enterprise_uscc), SqlParam::Text(p.enterprise_name),
+         SqlParam::Text(PayoutStatusName(p.status)), SqlParam::Int(p.amount.fen()), SqlParam::Text(determined),
+         SqlParam::Int(p.award_year), SqlParam::Text(due), SqlParam::Text(reasons), SqlParam::TextOrNull(p.award_key),
+         SqlParam::Text(p.data_version), SqlParam::Text(p.created_by), SqlParam::Text(now),
+         SqlParam::Text(reject_reason)});
+    if (!seq.ok()) return seq.status();
+    if (p.status == PayoutStatus::kScheduled) {
+      auto added = s_.Exec(
+          "INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, $2) "
+          "ON CONFLICT (policy_id) DO UPDATE SET awarded_fen = policy_awarded.awarded_fen + excluded.awarded_fen",
+          {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
+      if (auto st = ExpectOneRow(added, "adding to a policy's awarded total"); !st.ok()) return st;
+      auto yearly = s_.Exec(
+          "INSERT INTO policy_awarded_yearly (policy_id, award_year, awarded_fen) VALUES ($1, $2, $3) "
+          "ON CONFLICT (policy_id, award_year) DO UPDATE SET "
+          "awarded_fen = policy_awarded_yearly.awarded_fen + excluded.awarded_fen",
+          {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())});
+      if (auto st = ExpectOneRow(yearly, "adding to a policy's year"); !st.ok()) return st;
+    }
+    return *seq;
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) override {
+    auto due = DuePayouts(payment_date);
+    if (!due.ok()) return due.status();
+    for (auto& p : *due) {
+      if (auto st = DisbursePayout(&p, payment_date); !st.ok()) return st;
+    }
+    return due;
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> DuePayouts(Date payment_date) override {
+    std::vector<PayoutRow> due;
+    auto st = ReadPayouts(s_,
+                          absl::StrCat("SELECT ", kPayoutColumns,
+                                       " FROM payouts WHERE status = 'SCHEDULED' AND determination_date <= $1 "
+                                       "ORDER BY seq"),
+                          {SqlParam::Text(payment_date.ToString())}, &due);
+    if (!st.ok()) return st;
+    return due;
+  }
+
+  absl::Status DisbursePayout(PayoutRow* p, Date payment_date) override {
+    // Only a SCHEDULED row changes, and the trigger refuses any other status change, so a payout
+    // is paid at most once whatever runs overlap.
+    p->status = PayoutStatus::kDisbursed;
+    p->paid_date = payment_date;
+    p->voucher_no = VoucherFor(payment_date, p->seq);
+    p->hold_reason.clear();
+    auto paid = s_.Exec(
+        "UPDATE payouts SET status = 'DISBURSED', paid_date = $1, voucher_no = $2, hold_reason = '' "
+        "WHERE seq = $3 AND status = 'SCHEDULED'",
+        {SqlParam::Text(payment_date.ToString()), SqlParam::Text(p->voucher_no), SqlParam::Int(p->seq)});
+    if (!paid.ok()) return paid.status();
+    if (*paid != 1) return absl::AbortedError("a payout was paid by a concurrent run; retry");
+    return absl::OkStatus();
+  }
+
+  absl::Status HoldPayout(int64_t seq, const std::string& reason) override {
+    auto held = s_.Exec("UPDATE payouts SET hold_reason = $2 WHERE seq = $1 AND status = 'SCHEDULED'",
+                        {SqlParam::Int(seq), SqlParam::Text(reason)});
+    return ExpectOneRow(held, "holding a payout");
+  }
+
+  absl::StatusOr<std::optional<PayoutRow>> PayoutForUpdate(int64_t seq) override {
+    std::vector<PayoutRow> rows;
+    auto st = ReadPayouts(s_, absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq = $1",
+                                           dialect_.LockRowsClause()),
+                          {SqlParam::Int(seq)}, &rows);
+    if (!st.ok()) return st;
+    if (rows.empty()) return std::optional<PayoutRow>();
+    return std::optional<PayoutRow>(std::move(rows.front()));
+  }
+
+  absl::StatusOr<PayoutRow> CancelPayout(int64_t seq, const std::string& reason, const std::string& request_id,
+                                         const std::string& caller) override {
+    auto row = PayoutForUpdate(seq);
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no payout ", PayoutIdFor(seq)));
+    PayoutRow p = std::move(**row);
+    const std::string now = clock_.NowUtcText();
+    auto recorded = s_.Exec(
+        "INSERT INTO payout_cancellations (payout_seq, reason, request_id, created_by, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {SqlParam::Int(seq), SqlParam::Text(reason), SqlParam::Text(request_id), SqlParam::Text(caller),
+         SqlParam::Text(now)});
+    if (auto st = ExpectOneRow(recorded, "recording a cancellation"); !st.ok()) return st;
+    p.reasons.push_back({kCancelledReason, reason});
+    const std::string reasons = EncodeReasons(p.reasons);
+    // The trigger lets a SCHEDULED payout become CANCELLED only with its cancellation recorded.
+    auto cancelled = s_.Exec(
+        "UPDATE payouts SET status = 'REJECTED', reject_reason = 'CANCELLED', reasons = $2, award_key = NULL "
+        "WHERE seq = $1 AND status = 'SCHEDULED'",
+        {SqlParam::Int(seq), SqlParam::Text(reasons)});
+    if (auto st = ExpectOneRow(cancelled, "cancelling a payout"); !st.ok()) return st;
+    auto freed = s_.Exec("UPDATE policy_awarded SET awarded_fen = awarded_fen - $2 WHERE policy_id = $1",
+                         {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
+    if (auto st = ExpectOneRow(freed, "freeing a policy's budget"); !st.ok()) return st;
+    auto freed_year = s_.Exec(
+        "UPDATE policy_awarded_yearly SET awarded_fen = awarded_fen - $3 WHERE policy_id = $1 AND award_year = $2",
+        {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())});
+    if (auto st = ExpectOneRow(freed_year, "freeing a policy's year"); !st.ok()) return st;
+    p.status = PayoutStatus::kCancelled;
+    p.award_key.clear();
+    return p;
+  }
+
+ private:
+  SqlSession& s_;
+  const Dialect& dialect_;
+  const Clock& clock_;
+};
+
+class SqlPayoutReads final : public PayoutReads {
+ public:
+  explicit SqlPayoutReads(Dialect& dialect) : dialect_(&dialect) {}
+
+  absl::StatusOr<std::optional<PayoutRow>> GetPayout(int64_t seq) override {
+    std::vector<PayoutRow> rows;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      rows.clear();
+      return ReadPayouts(session, absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq = $1"),
+                         {SqlParam::Int(seq)}, &rows);
+    });
+    if (!s.ok()) return s;
+    if (rows.empty()) return std::optional<PayoutRow>();
+    return std::optional<PayoutRow>(std::move(rows.front()));
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> ListPayouts(const PayoutFilter& f) override {
+    std::vector<std::string> texts;
+    std::vector<SqlParam> params = {SqlParam::Int(f.after_seq)};
+    std::string sql = absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE seq > $1",
+                                   PayoutWhere(f, &texts, &params));
+    params.push_back(SqlParam::Int(f.limit));
+    absl::StrAppend(&sql, " ORDER BY seq LIMIT $", params.size());
+    std::vector<PayoutRow> rows;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      rows.clear();
+      return ReadPayouts(session, sql, params, &rows);
+    });
+    if (!s.ok()) return s;
+    return rows;
+  }
+
+  absl::StatusOr<PayoutTotals> TotalPayouts(const PayoutFilter& f) override {
+    std::vector<std::string> texts;
+    std::vector<SqlParam> params = {SqlParam::Int(0)};
+    const std::string sql = absl::StrCat("SELECT COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payouts WHERE seq > $1",
+                                         PayoutWhere(f, &texts, &params));
+    PayoutTotals out;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      return session.QueryOne(sql, params, [&](const SqlRow& row) { out = {row.Int(0), Money::Fen(row.Int(1))}; })
+          .status();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  absl::StatusOr<std::map<std::string, Money>> AwardedByPolicy() override {
+    std::map<std::string, Money> out;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      out.clear();
+      return session.Query("SELECT policy_id, awarded_fen FROM policy_awarded", {}, [&](const SqlRow& row) {
+        out[row.Text(0)] = Money::Fen(row.Int(1));
+        return absl::OkStatus();
+      });
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  absl::StatusOr<std::map<std::string, Money>> AwardedByPolicyInYear(int year) override {
+    std::map<std::string, Money> out;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      out.clear();
+      return session.Query("SELECT policy_id, awarded_fen FROM policy_awarded_yearly WHERE award_year = $1",
+                           {SqlParam::Int(year)}, [&](const SqlRow& row) {
+                             out[row.Text(0)] = Money::Fen(row.Int(1));
+                             return absl::OkStatus();
+                           });
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  absl::StatusOr<std::vector<PayoutStat>> PayoutStats() override {
+    std::vector<PayoutStat> out;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      out.clear();
+      return session.Query(
+          "SELECT status, reject_reason, COUNT(*), COALESCE(SUM(amount_fen), 0) FROM payouts "
+          "GROUP BY status, reject_reason",
+          {}, [&](const SqlRow& row) -> absl::Status {
+            auto status = StatusColumn(row, 0, 1);
+            if (!status.ok()) return status.status();
+            out.push_back({*status, row.Text(1), row.Int(2), Money::Fen(row.Int(3))});
+            return absl::OkStatus();
+          });
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> HeldPayouts() override {
+    return ReadOne<std::vector<PayoutRow>>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<std::vector<PayoutRow>> {
+      std::vector<PayoutRow> rows;
+      auto st = ReadPayouts(s, absl::StrCat("SELECT ", kPayoutColumns,
+                                            " FROM payouts WHERE status = 'SCHEDULED' AND hold_reason <> '' ORDER BY seq"),
+                            {}, &rows);
+      if (!st.ok()) return st;
+      return rows;
+    });
+  }
+
+  absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) override {
+    const std::string day = as_of.ToString();
+    std::vector<PayoutRow> rows;
+    auto s = dialect_->Read([&](SqlSession& session) {
+      rows.clear();
+      return ReadPayouts(session,
+                         absl::StrCat("SELECT ", kPayoutColumns,
+                                      " FROM payouts WHERE determination_date <= $1 AND due_date <> '' AND due_date < $1 "
+                                      "AND (status = 'SCHEDULED' OR (status = 'DISBURSED' AND paid_date > $1)) "
+                                      "ORDER BY seq"),
+                         {SqlParam::Text(day)}, &rows);
+    });
+    if (!s.ok()) return s;
+    return rows;
+  }
+
+ private:
+  Dialect* dialect_;
+};
+
+}  // namespace
+
+std::unique_ptr<PayoutTx> NewPayoutTx(TxContext& tx) { return std::make_unique<SqlPayoutTx>(tx); }
+std::unique_ptr<PayoutReads> NewPayoutReads(Dialect& dialect) { return std::make_unique<SqlPayoutReads>(dialect); }
+
+}  // namespace subsidy::storage
