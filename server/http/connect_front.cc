@@ -2,33 +2,27 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/type.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/type_resolver.h>
-#include <google/protobuf/util/type_resolver_util.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/synchronization/mutex.h"
 #include "services/common.h"
 #include "services/status_mapping.h"
-#include "services/wire.h"
-#include "subsidy/v1/common.pb.h"
+#include "formats/wire.h"
+#include "http/connect_protocol.h"
+#include "http/static_files.h"
 
 namespace subsidy::http {
 namespace {
@@ -43,112 +37,6 @@ constexpr char kPackagePrefix[] = "/subsidy.v1.";
 constexpr auto kDefaultDeadline = std::chrono::seconds(60);
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-
-struct StaticFile {
-  std::string content_type;
-  std::string bytes;
-};
-
-const char* ContentTypeOf(const std::filesystem::path& path) {
-  static const std::map<std::string, const char*> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},   {".json", "application/json"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".txt", "text/plain; charset=utf-8"},
-      {".map", "application/json"},          {".woff2", "font/woff2"}};
-  auto it = kTypes.find(path.extension().string());
-  return it == kTypes.end() ? "application/octet-stream" : it->second;
-}
-
-// Every regular file under `dir`, by its URL path ("/app.js"); empty `dir`: none.
-absl::StatusOr<std::map<std::string, StaticFile>> LoadFiles(const std::string& dir) {
-  std::map<std::string, StaticFile> out;
-  if (dir.empty()) return out;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return absl::NotFoundError("--web_dir " + dir + " is not a directory (build the console: cmake --build build)");
-  }
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) return absl::UnavailableError("cannot read " + entry.path().string());
-    const std::string rel = std::filesystem::relative(entry.path(), dir).generic_string();
-    out["/" + rel] = StaticFile{ContentTypeOf(entry.path()), std::move(bytes)};
-  }
-  if (ec) return absl::UnavailableError("cannot read --web_dir " + dir + ": " + ec.message());
-  return out;
-}
-
-// A Connect error body: {"code", "message", "details": [{"type", "value"}]} from a gRPC status,
-// its details (grpc-status-details-bin: RpcStatus with Anys) carried over.
-std::string ConnectErrorJson(const grpc::Status& status) {
-  google::protobuf::Struct body;
-  auto& fields = *body.mutable_fields();
-  fields["code"].set_string_value(ConnectCode(status.error_code()));
-  fields["message"].set_string_value(status.error_message());
-  v1::RpcStatus details;
-  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
-    auto* list = fields["details"].mutable_list_value();
-    for (const auto& any : details.details()) {
-      google::protobuf::Struct d;
-      const size_t slash = any.type_url().rfind('/');
-      (*d.mutable_fields())["type"].set_string_value(
-          slash == std::string::npos ? any.type_url() : any.type_url().substr(slash + 1));
-      std::string value;
-      absl::Base64Escape(any.value(), &value);
-      (*d.mutable_fields())["value"].set_string_value(value);
-      *list->add_values()->mutable_struct_value() = std::move(d);
-    }
-  }
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(body, &out);
-  return out;
-}
-
-// JSON ⇄ binary by protobuf's own converter, through one type resolver over the compiled-in
-// protos that keeps every type it has resolved: the converter asks for each message and enum type
-// on every call, and building them from the descriptors costs more than copying them.
-class CachingResolver final : public google::protobuf::util::TypeResolver {
- public:
-  CachingResolver()
-      : base_(google::protobuf::util::NewTypeResolverForDescriptorPool(
-            "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool())) {}
-  google::protobuf::util::Status ResolveMessageType(const std::string& url, google::protobuf::Type* out) override {
-    return Resolve(url, out, messages_, [&](google::protobuf::Type* t) { return base_->ResolveMessageType(url, t); });
-  }
-  google::protobuf::util::Status ResolveEnumType(const std::string& url, google::protobuf::Enum* out) override {
-    return Resolve(url, out, enums_, [&](google::protobuf::Enum* e) { return base_->ResolveEnumType(url, e); });
-  }
-
- private:
-  template <class T, class Fn>
-  google::protobuf::util::Status Resolve(const std::string& url, T* out, absl::flat_hash_map<std::string, T>& cache,
-                                         Fn resolve) {
-    {
-      absl::ReaderMutexLock l(&mu_);
-      if (auto it = cache.find(url); it != cache.end()) {
-        *out = it->second;
-        return google::protobuf::util::Status();
-      }
-    }
-    auto status = resolve(out);
-    if (status.ok()) {
-      absl::MutexLock l(&mu_);
-      cache.emplace(url, *out);
-    }
-    return status;
-  }
-  std::unique_ptr<google::protobuf::util::TypeResolver> base_;
-  absl::Mutex mu_;
-  absl::flat_hash_map<std::string, google::protobuf::Type> messages_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, google::protobuf::Enum> enums_ ABSL_GUARDED_BY(mu_);
-};
-google::protobuf::util::TypeResolver* Resolver() {
-  static auto* resolver = new CachingResolver();
-  return resolver;
-}
-std::string TypeUrl(const google::protobuf::Descriptor* d) { return "type.googleapis.com/" + d->full_name(); }
 
 // A unary procedure as a route of this front: its handler and its message types.
 struct Procedure {
@@ -268,6 +156,8 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
   }
 
   void OnHeader(beast::error_code ec) {
+    // A Content-Length over the limit is refused as the header is read: answered 413 all the same.
+    if (ec == bhttp::error::body_limit) return OnRequest(ec);
     if (ec) return Close(ec);
     ExpiresAfter(shared_->options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
@@ -328,10 +218,10 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
           peer_(session_->peer_),
           deadline_(deadline),
           authorization_(std::move(authorization)) {
-      if (in_flight_) ++*in_flight_;
+      if (in_flight_) in_flight_->Enter();
     }
     ~HttpExchange() override {
-      if (in_flight_) --*in_flight_;
+      if (in_flight_) in_flight_->Leave();
     }
     std::chrono::system_clock::time_point deadline() const override { return deadline_; }
     void NoteReplay() override { replayed_ = true; }
@@ -358,7 +248,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
 
    private:
     std::shared_ptr<Session> session_;
-    std::atomic<int>* const in_flight_;
+    service::CallsInFlight* const in_flight_;
     const bool loopback_;
     const std::string peer_;
     const std::chrono::system_clock::time_point deadline_;
@@ -388,7 +278,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (json_) {
       JsonParseOptions options;
       options.ignore_unknown_fields = false;
-      const auto parsed = google::protobuf::util::JsonToBinaryString(Resolver(), procedure_->input_url, req.body(),
+      const auto parsed = google::protobuf::util::JsonToBinaryString(JsonTypeResolver(), procedure_->input_url, req.body(),
                                                                      &json_bytes, options);
       if (!parsed.ok()) {
         return Error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -409,7 +299,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (!status.ok()) return Error(status, ConnectHttpStatus(status.error_code()));
     if (!json_) return Send(200, "application/proto", std::move(bytes));
     std::string json;
-    if (!google::protobuf::util::BinaryToJsonString(Resolver(), procedure_->output_url, bytes, &json).ok()) {
+    if (!google::protobuf::util::BinaryToJsonString(JsonTypeResolver(), procedure_->output_url, bytes, &json).ok()) {
       return Error(grpc::Status(grpc::StatusCode::INTERNAL, "the answer does not convert to JSON"), 500);
     }
     Send(200, "application/json", std::move(json));
@@ -443,7 +333,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (!shared_->options.cors_origins.count(origin)) return;
     res.set(bhttp::field::access_control_allow_origin, origin);
     res.set(bhttp::field::vary, "Origin");
-    res.set("Access-Control-Expose-Headers", service::kReplayMetadata);
+    res.set("Access-Control-Expose-Headers", formats::kReplayMetadata);
   }
 
   void Error(const grpc::Status& status, int http_status) {
@@ -464,7 +354,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
       res.set("Referrer-Policy", "no-referrer");
     }
     // A replay of a mutation is said in a header, as gRPC says it in metadata.
-    if (replayed_) res.set(service::kReplayMetadata, "true");
+    if (replayed_) res.set(formats::kReplayMetadata, "true");
     if (parser_) AddCors(res);
     res.body() = std::move(body);
     Write(std::move(res));
@@ -504,6 +394,39 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
   const Procedure* procedure_ = nullptr;
   std::string peer_;
 };
+
+// The same certificate and key as gRPC's, TLS 1.2 or later; with a client CA, client
+// certificates are required and verified, as on gRPC.
+absl::StatusOr<std::unique_ptr<net::ssl::context>> TlsContext(const FrontOptions& options) {
+  auto tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  boost::system::error_code ec;
+  tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1,
+                   ec);
+  if (!ec) tls->use_certificate_chain_file(options.tls_cert_file, ec);
+  if (!ec) tls->use_private_key_file(options.tls_key_file, net::ssl::context::pem, ec);
+  if (!ec && !options.tls_client_ca_file.empty()) {
+    tls->load_verify_file(options.tls_client_ca_file, ec);
+    if (!ec) tls->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert, ec);
+  }
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("HTTP front TLS: ", ec.message()));
+  return tls;
+}
+
+// --http_listen's HOST:PORT (an IPv6 host in brackets) as an endpoint.
+absl::StatusOr<tcp::endpoint> ListenEndpoint(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError("--http_listen must be HOST:PORT");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (ec) return absl::InvalidArgumentError("--http_listen: \"" + host + "\" is not an IP address");
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
 
 }  // namespace
 
@@ -560,38 +483,19 @@ absl::StatusOr<std::unique_ptr<ConnectFront>> ConnectFront::Start(const service:
   auto impl = std::make_unique<Impl>();
   impl->shared.options = std::move(options);
   impl->shared.services = services;
-  auto files = LoadFiles(impl->shared.options.web_dir);
+  auto files = LoadStaticFiles(impl->shared.options.web_dir);
   if (!files.ok()) return files.status();
   impl->shared.files = std::move(*files);
   if (!impl->shared.options.tls_cert_file.empty()) {
-    // The same certificate and key as gRPC's, TLS 1.2 or later; with a client CA, client
-    // certificates are required and verified, as on gRPC.
-    impl->tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
-    boost::system::error_code ec;
-    impl->tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                               net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
-                               net::ssl::context::no_tlsv1_1,
-                           ec);
-    if (!ec) impl->tls->use_certificate_chain_file(impl->shared.options.tls_cert_file, ec);
-    if (!ec) impl->tls->use_private_key_file(impl->shared.options.tls_key_file, net::ssl::context::pem, ec);
-    if (!ec && !impl->shared.options.tls_client_ca_file.empty()) {
-      impl->tls->load_verify_file(impl->shared.options.tls_client_ca_file, ec);
-      if (!ec) impl->tls->set_verify_mode(net::ssl::verify_peer | net::ssl::verify_fail_if_no_peer_cert, ec);
-    }
-    if (ec) return absl::InvalidArgumentError(absl::StrCat("HTTP front TLS: ", ec.message()));
+    auto tls = TlsContext(impl->shared.options);
+    if (!tls.ok()) return tls.status();
+    impl->tls = std::move(*tls);
   }
   const std::string& listen = impl->shared.options.listen;
-  const size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
-    return absl::InvalidArgumentError("--http_listen must be HOST:PORT");
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  auto endpoint_or = ListenEndpoint(listen);
+  if (!endpoint_or.ok()) return endpoint_or.status();
+  const tcp::endpoint endpoint = *endpoint_or;
   beast::error_code ec;
-  const auto address = net::ip::make_address(host, ec);
-  if (ec) return absl::InvalidArgumentError("--http_listen: \"" + host + "\" is not an IP address");
-  const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   for (int i = 0; i < std::max(1, impl->shared.options.threads); ++i) {
     impl->connections.push_back(std::make_unique<Connections>());
     impl->contexts.push_back(std::make_unique<net::io_context>(1));
@@ -630,49 +534,5 @@ void ConnectFront::Stop() {
 }
 
 ConnectFront::~ConnectFront() { Stop(); }
-
-const char* ConnectCode(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "ok";
-    case grpc::StatusCode::CANCELLED: return "canceled";
-    case grpc::StatusCode::UNKNOWN: return "unknown";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "invalid_argument";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "deadline_exceeded";
-    case grpc::StatusCode::NOT_FOUND: return "not_found";
-    case grpc::StatusCode::ALREADY_EXISTS: return "already_exists";
-    case grpc::StatusCode::PERMISSION_DENIED: return "permission_denied";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "resource_exhausted";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "failed_precondition";
-    case grpc::StatusCode::ABORTED: return "aborted";
-    case grpc::StatusCode::OUT_OF_RANGE: return "out_of_range";
-    case grpc::StatusCode::UNIMPLEMENTED: return "unimplemented";
-    case grpc::StatusCode::INTERNAL: return "internal";
-    case grpc::StatusCode::UNAVAILABLE: return "unavailable";
-    case grpc::StatusCode::DATA_LOSS: return "data_loss";
-    case grpc::StatusCode::UNAUTHENTICATED: return "unauthenticated";
-    default: return "unknown";
-  }
-}
-
-// Connect's table (connectrpc.com/docs/protocol, "Error Codes").
-int ConnectHttpStatus(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::CANCELLED: return 499;
-    case grpc::StatusCode::INVALID_ARGUMENT: return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS: return 409;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::FAILED_PRECONDITION: return 400;
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    default: return 500;
-  }
-}
 
 }  // namespace subsidy::http

@@ -2,15 +2,25 @@
 // compiled into it (every unary RPC of subsidy.v1 as a POST route, every message as a schema in
 // protobuf's canonical JSON mapping), as a C++ source that defines subsidy::http::OpenApiJson().
 // The document is built as a google.protobuf.Struct and printed by protobuf's JSON printer.
+//
+// `openapi-gen --markdown` prints docs/rpcs.md from the same walk instead: per service, every RPC
+// (streams too) with its request and response types and who may call it. The test
+// docs.rpcs_up_to_date compares it with the committed file. Descriptors compiled into a binary
+// carry no source info, so the protos' comments are not printed.
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "subsidy/v1/access.pb.h"
 #include "subsidy/v1/admin.pb.h"
 #include "subsidy/v1/approval.pb.h"
@@ -24,6 +34,8 @@ namespace {
 using google::protobuf::Descriptor;
 using google::protobuf::EnumDescriptor;
 using google::protobuf::FieldDescriptor;
+using google::protobuf::MethodDescriptor;
+using google::protobuf::ServiceDescriptor;
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
@@ -39,6 +51,29 @@ Value Ref(const std::string& full_name) {
 }
 Struct& Obj(Value* v) { return *v->mutable_struct_value(); }
 Value& At(Struct& s, const std::string& key) { return (*s.mutable_fields())[key]; }
+
+// Who may call an RPC, from the one declaration on it (option (subsidy.v1.access)), as both
+// outputs show it: role names in lower case in the order declared, the scope as the request field
+// a school or bank caller must hold, and whether it is a money movement under dual control.
+struct AccessView {
+  std::vector<std::string> roles;
+  std::string scope;  // "school_id", "bank_id" or empty
+  bool dual_control = false;
+};
+
+AccessView AccessOf(const MethodDescriptor* m) {
+  const auto& access = m->options().GetExtension(subsidy::v1::access);
+  AccessView view;
+  for (int r : access.roles()) {
+    view.roles.push_back(
+        absl::AsciiStrToLower(subsidy::v1::Access::Role_Name(static_cast<subsidy::v1::Access::Role>(r))));
+  }
+  if (access.scope() != subsidy::v1::Access::NONE) {
+    view.scope = access.scope() == subsidy::v1::Access::SCHOOL_ID ? "school_id" : "bank_id";
+  }
+  view.dual_control = access.money_movement();
+  return view;
+}
 
 class Generator {
  public:
@@ -103,7 +138,7 @@ class Generator {
     return array;
   }
 
-  void AddService(const google::protobuf::ServiceDescriptor* s) {
+  void AddService(const ServiceDescriptor* s) {
     for (int i = 0; i < s->method_count(); ++i) {
       const auto* m = s->method(i);
       if (m->client_streaming() || m->server_streaming()) continue;  // gRPC only
@@ -113,16 +148,11 @@ class Generator {
       At(post, "operationId") = Str(s->name() + "_" + m->name());
       *At(post, "tags").mutable_list_value()->add_values() = Str(s->name());
       // Who may call it, from the one declaration on the RPC (option (subsidy.v1.access)).
-      const auto& access = m->options().GetExtension(subsidy::v1::access);
+      const AccessView access = AccessOf(m);
       auto* roles = At(post, "x-roles").mutable_list_value();
-      for (int r : access.roles()) {
-        roles->add_values()->set_string_value(
-            absl::AsciiStrToLower(subsidy::v1::Access::Role_Name(static_cast<subsidy::v1::Access::Role>(r))));
-      }
-      if (access.scope() != subsidy::v1::Access::NONE) {
-        At(post, "x-scope") = Str(access.scope() == subsidy::v1::Access::SCHOOL_ID ? "school_id" : "bank_id");
-      }
-      if (access.money_movement()) At(post, "x-dual-control").set_bool_value(true);
+      for (const std::string& role : access.roles) roles->add_values()->set_string_value(role);
+      if (!access.scope.empty()) At(post, "x-scope") = Str(access.scope);
+      if (access.dual_control) At(post, "x-dual-control").set_bool_value(true);
       Struct& body = Obj(&At(post, "requestBody"));
       At(body, "required").set_bool_value(true);
       Struct& content = Obj(&At(body, "content"));
@@ -184,24 +214,76 @@ class Generator {
   Struct schemas_;
 };
 
-}  // namespace
+// A message's name as docs/rpcs.md prints it: relative to its package (subsidy.v1.Fund → Fund).
+std::string TypeName(const Descriptor* d) {
+  const std::string prefix = d->file()->package() + ".";
+  return absl::StartsWith(d->full_name(), prefix) ? d->full_name().substr(prefix.size()) : d->full_name();
+}
 
-int main() {
-  Generator g;
-  // Every service of the API's files (naming a message of each links its descriptor in).
+// docs/rpcs.md: per service, one table row per RPC in the order the proto declares them.
+std::string Markdown(const std::vector<const ServiceDescriptor*>& services) {
+  std::ostringstream out;
+  out << "# RPCs of subsidy.v1\n\n"
+         "Generated from the protos by `build/bin/openapi-gen --markdown > docs/rpcs.md`; do not edit it by\n"
+         "hand. The test `docs.rpcs_up_to_date` fails when this file and the protos differ.\n\n"
+         "Who may call each RPC is declared on it (`option (subsidy.v1.access)`, see\n"
+         "`protos/subsidy/v1/access.proto`): **roles** that may call it; **scope**, the request field a\n"
+         "`school` or `bank` caller must hold in its own list (other roles are not bound by it); **dual\n"
+         "control**, a money movement by a person, held for a second finance officer when callers are\n"
+         "configured (双人复核). `stream` marks a gRPC stream: streams are gRPC only, every other RPC is\n"
+         "also `POST /subsidy.v1.<Service>/<Method>` over HTTP/JSON. What each service is for, its\n"
+         "subsidyctl commands and its reasons: the service's page beside this one.\n";
+  for (const ServiceDescriptor* s : services) {
+    out << "\n## " << s->name() << "\n\n"
+        << "`" << s->full_name() << "`, in `protos/" << s->file()->name() << "`.\n\n"
+        << "| RPC | request | response | roles | scope | dual control |\n"
+        << "|---|---|---|---|---|---|\n";
+    for (int i = 0; i < s->method_count(); ++i) {
+      const MethodDescriptor* m = s->method(i);
+      const AccessView access = AccessOf(m);
+      out << "| " << m->name() << " | " << (m->client_streaming() ? "stream " : "") << TypeName(m->input_type())
+          << " | " << (m->server_streaming() ? "stream " : "") << TypeName(m->output_type()) << " | "
+          << (access.roles.empty() ? "—" : absl::StrJoin(access.roles, ", ")) << " | "
+          << (access.scope.empty() ? "—" : access.scope) << " | " << (access.dual_control ? "yes" : "—") << " |\n";
+    }
+  }
+  return out.str();
+}
+
+// Every service of the API's files, in this order (naming a message of each links its descriptor
+// in). Both outputs walk this one list.
+std::vector<const ServiceDescriptor*> ApiServices() {
+  std::vector<const ServiceDescriptor*> services;
   for (const auto* file : {subsidy::v1::LoanSubsidyRequest::descriptor()->file(),
                            subsidy::v1::SplitGrantRequest::descriptor()->file(), subsidy::v1::Payout::descriptor()->file(),
                            subsidy::v1::Fund::descriptor()->file(), subsidy::v1::DataStatus::descriptor()->file(),
                            subsidy::v1::Instruction::descriptor()->file()}) {
-    for (int i = 0; i < file->service_count(); ++i) {
-      const auto* service = file->service(i);
-      if (service->method_count() == 0) {
-        std::cerr << "openapi-gen: service " << service->full_name() << " has no method\n";
-        return 1;
-      }
-      g.AddService(service);
+    for (int i = 0; i < file->service_count(); ++i) services.push_back(file->service(i));
+  }
+  return services;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool markdown = argc == 2 && std::string_view(argv[1]) == "--markdown";
+  if (argc > 1 && !markdown) {
+    std::cerr << "usage: openapi-gen [--markdown]   (C++ source of the OpenAPI document, or docs/rpcs.md)\n";
+    return 2;
+  }
+  const std::vector<const ServiceDescriptor*> services = ApiServices();
+  for (const ServiceDescriptor* service : services) {
+    if (service->method_count() == 0) {
+      std::cerr << "openapi-gen: service " << service->full_name() << " has no method\n";
+      return 1;
     }
   }
+  if (markdown) {
+    std::cout << Markdown(services);
+    return 0;
+  }
+  Generator g;
+  for (const ServiceDescriptor* service : services) g.AddService(service);
   std::cout << "// Generated by openapi-gen at build time. Do not edit.\n"
                "#include <string>\n\nnamespace subsidy::http {\n"
                "std::string OpenApiJson() {\n  return R\"OPENAPI("

@@ -136,7 +136,7 @@ double Sample(Money m) { return static_cast<double>(m.fen()); }
 
 void Metrics::Refresh(const Sources& from) {
   const auto data = from.policy->Get();
-  if (auto stats = from.storage->PayoutStats(); stats.ok()) {
+  if (auto stats = from.storage->payouts().PayoutStats(); stats.ok()) {
     std::map<std::string, Money> fen_by_status;
     for (const auto& s : *stats) {
       const char* status = storage::PayoutStatusName(s.status);
@@ -149,16 +149,16 @@ void Metrics::Refresh(const Sources& from) {
   // The remaining budget for this year, as ListRewardPolicies shows it and SubmitDetermination
   // enforces it (reward::BudgetForYear).
   const int year = from.clock->TodayInChina().year();
-  auto awarded = from.storage->AwardedByPolicy();
-  auto awarded_in_year = from.storage->AwardedByPolicyInYear(year);
-  auto funded = from.storage->AllocatedByRecipient("REWARD_POLICY", year);
+  auto awarded = from.storage->payouts().AwardedByPolicy();
+  auto awarded_in_year = from.storage->payouts().AwardedByPolicyInYear(year);
+  auto funded = from.storage->funds().AllocatedByRecipient("REWARD_POLICY", year);
   if (awarded.ok() && awarded_in_year.ok() && funded.ok()) {
     for (const auto& [policy_id, budget] :
          reward::BudgetsForYear(data->rewards().policies, *funded, *awarded_in_year, *awarded)) {
       remaining_budget_.Add({{"policy_id", policy_id}}).Set(Sample(budget.Remaining()));
     }
   }
-  if (auto totals = from.storage->Totals(); totals.ok()) {
+  if (auto totals = from.storage->schools().Totals(); totals.ok()) {
     ledger_.Add({{"figure", "allocated"}}).Set(Sample(totals->allocated));
     ledger_.Add({{"figure", "spent"}}).Set(Sample(totals->spent));
     if (auto balance = totals->allocated.Minus(totals->spent); balance.ok()) {

@@ -50,7 +50,7 @@ absl::Status ListAuditEvents(Call& call, const v1::ListAuditEventsRequest& req, 
   if (!page.ok()) return page.status();
   f.after_id = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListAuditEvents(f);
+  auto rows = call.storage().audit().ListAuditEvents(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   for (const auto& r : *rows) {
@@ -81,9 +81,9 @@ absl::Status GetCaller(Call& call, const v1::GetCallerRequest&, v1::CallerIdenti
 }  // namespace handlers
 }  // namespace
 
-SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", ReloadData, Runs::kMutation)
-SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", GetDataStatus, Runs::kInline)
-SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", ListAuditEvents, Runs::kInline)
-SUBSIDY_UNARY_RPC(AdminServiceImpl, "subsidy.v1.AdminService", GetCaller, Runs::kInline)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, ReloadData, Runs::kMutation)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, GetDataStatus, Runs::kInline)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, ListAuditEvents, Runs::kInline)
+SUBSIDY_UNARY_RPC(AdminServiceImpl, GetCaller, Runs::kInline)
 
 }  // namespace subsidy::service

@@ -47,7 +47,8 @@ const UnaryRoute* RouteOf(const std::string& rpc) {
 }
 
 // The pending instruction, locked; else why not.
-absl::StatusOr<storage::InstructionRow> PendingForUpdate(storage::LedgerTx& tx, int64_t seq, const std::string& id) {
+absl::StatusOr<storage::InstructionRow> PendingForUpdate(storage::InstructionTx& tx, int64_t seq,
+                                                         const std::string& id) {
   auto row = tx.InstructionForUpdate(seq);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no instruction ", id));
@@ -63,7 +64,7 @@ absl::StatusOr<storage::InstructionRow> PendingForUpdate(storage::LedgerTx& tx, 
 }
 
 // The instruction as its decision left it (its checker, decided_at, result), for the answer.
-absl::StatusOr<v1::Instruction> Decided(storage::LedgerTx& tx, int64_t seq) {
+absl::StatusOr<v1::Instruction> Decided(storage::InstructionTx& tx, int64_t seq) {
   auto decided = tx.InstructionForUpdate(seq);
   if (!decided.ok()) return decided.status();
   if (!decided->has_value()) return absl::InternalError("a decided instruction is gone");
@@ -72,7 +73,7 @@ absl::StatusOr<v1::Instruction> Decided(storage::LedgerTx& tx, int64_t seq) {
   return i;
 }
 
-absl::Status ReleaseReservations(storage::LedgerTx& tx, const storage::InstructionRow& row) {
+absl::Status ReleaseReservations(storage::InstructionTx& tx, const storage::InstructionRow& row) {
   for (const auto& r : row.reservations) {
     if (auto s = tx.Reserve(r, -1); !s.ok()) return s;
   }
@@ -81,7 +82,7 @@ absl::Status ReleaseReservations(storage::LedgerTx& tx, const storage::Instructi
 
 // What an approval locks before its transaction: the instruction and what its movement decides on.
 absl::StatusOr<std::vector<std::string>> LocksFor(Call& call, int64_t seq, const std::string& id) {
-  auto row = call.storage().GetInstruction(seq);
+  auto row = call.storage().instructions().GetInstruction(seq);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no instruction ", id));
   std::vector<std::string> locks = {"instruction:" + id};
@@ -104,12 +105,12 @@ absl::Status ListInstructions(Call& call, const v1::ListInstructionsRequest& req
   f.maker = req.maker();
   f.before_seq = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListInstructions(f);
+  auto rows = call.storage().instructions().ListInstructions(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   for (const auto& r : *rows) ToProto(r, out->add_instructions());
   if (more) out->set_next_page_token(EncodePageToken(rows->back().seq));
-  auto pending = call.storage().PendingInstructions(req.fund_id(), req.maker());
+  auto pending = call.storage().instructions().PendingInstructions(req.fund_id(), req.maker());
   if (!pending.ok()) return pending.status();
   out->set_pending_count(pending->count);
   out->set_pending_amount_fen(pending->amount.fen());
@@ -119,14 +120,29 @@ absl::Status ListInstructions(Call& call, const v1::ListInstructionsRequest& req
 absl::Status GetInstruction(Call& call, const v1::GetInstructionRequest& req, v1::Instruction* out) {
   auto seq = SeqOf(req.instruction_id());
   if (!seq.ok()) return seq.status();
-  auto row = call.storage().GetInstruction(*seq);
+  auto row = call.storage().instructions().GetInstruction(*seq);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError(absl::StrCat("no instruction ", req.instruction_id()));
   ToProto(**row, out);
   return absl::OkStatus();
 }
 
-absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
+// The id of what a posted movement made (FA-…, PO-…), read from the movement's own response.
+std::string PostedResultId(const UnaryRoute& route, const std::string& response) {
+  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      absl::StrReplaceAll(route.method.full_name, {{"/", "."}}));
+  if (method == nullptr) return "";
+  std::unique_ptr<google::protobuf::Message> msg(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->output_type())->New());
+  return msg->ParseFromString(response) ? ResultIdOf(*msg) : "";
+}
+
+// A decision on an instruction: its id parsed, its subject locked, and `decide` run in the
+// transaction on the instruction, pending and locked, with its reservations released.
+using Decision = std::function<absl::StatusOr<v1::Instruction>(storage::LedgerTx&, int64_t seq,
+                                                               const storage::InstructionRow&)>;
+template <class Request>
+absl::Status Decide(Call& call, const Request& req, v1::Instruction* out, const Decision& decide) {
   auto seq = SeqOf(req.instruction_id());
   if (!seq.ok()) return seq.status();
   auto locks = LocksFor(call, *seq, req.instruction_id());
@@ -134,81 +150,70 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
   return call.Mutate(
       req, std::move(*locks),
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Instruction> {
-        auto row = PendingForUpdate(tx, *seq, req.instruction_id());
+        auto row = PendingForUpdate(tx.instructions(), *seq, req.instruction_id());
         if (!row.ok()) return row.status();
-        if (IdKey(row->maker) == IdKey(call.caller())) {  // the same officer, however spelt
-          return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                                "制单人不能复核自己的指令 (the maker ", row->maker, " may not approve their own instruction)")),
-                            storage::kSameCaller);
-        }
-        const UnaryRoute* route = RouteOf(row->rpc);
-        if (route == nullptr) return absl::InternalError(absl::StrCat("no movement ", row->rpc, " to post"));
-        if (auto s = ReleaseReservations(tx, *row); !s.ok()) return s;
-        // Posted as the maker asked, within the limits as they stand now; the checker is recorded
-        // on every entry it posts.
-        tx.SetChecker(call.caller());
-        auto maker = std::make_shared<const auth::Caller>(auth::Caller{row->maker, {auth::Role::kFinance}, {}, {}});
-        auto posted = route->post_approved(call.context(), route->method, tx, std::move(maker), row->request,
-                                           req.instruction_id());
-        tx.SetChecker("");
-        if (!posted.ok()) return posted.status();
-        std::string result_id;
-        {
-          // The result's id, read from the movement's own response.
-          const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
-              absl::StrReplaceAll(route->method.full_name, {{"/", "."}}));
-          if (type != nullptr) {
-            std::unique_ptr<google::protobuf::Message> msg(
-                google::protobuf::MessageFactory::generated_factory()->GetPrototype(type->output_type())->New());
-            if (msg->ParseFromString(*posted)) result_id = ResultIdOf(*msg);
-          }
-        }
-        if (auto s = tx.DecideInstruction(*seq, storage::InstructionState::kPosted, call.caller(), "", result_id);
-            !s.ok()) {
-          return s;
-        }
-        if (auto s = call.Audit(tx, req.request_id(), req.instruction_id(), "POSTED",
-                                absl::StrCat(row->summary, "；制单 ", row->maker, "，复核 ", call.caller()));
-            !s.ok()) {
-          return s;
-        }
-        return Decided(tx, *seq);
+        if (auto s = ReleaseReservations(tx.instructions(), *row); !s.ok()) return s;
+        return decide(tx, *seq, *row);
       },
       out);
 }
 
+absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
+  return Decide(call, req, out, [&](storage::LedgerTx& tx, int64_t seq, const storage::InstructionRow& row)
+                                    -> absl::StatusOr<v1::Instruction> {
+    if (IdKey(row.maker) == IdKey(call.caller())) {  // the same officer, however spelt
+      return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                            "制单人不能复核自己的指令 (the maker ", row.maker, " may not approve their own instruction)")),
+                        storage::kSameCaller);
+    }
+    const UnaryRoute* route = RouteOf(row.rpc);
+    if (route == nullptr) return absl::InternalError(absl::StrCat("no movement ", row.rpc, " to post"));
+    // Posted as the maker asked, within the limits as they stand now; the checker is recorded on
+    // every entry it posts.
+    tx.instructions().SetChecker(call.caller());
+    auto maker = std::make_shared<const auth::Caller>(auth::Caller{row.maker, {auth::Role::kFinance}, {}, {}});
+    auto posted = route->post_approved(call.context(), route->method, tx, std::move(maker), row.request,
+                                       req.instruction_id());
+    tx.instructions().SetChecker("");
+    if (!posted.ok()) return posted.status();
+    if (auto s = tx.instructions().DecideInstruction(seq, storage::InstructionState::kPosted, call.caller(), "",
+                                                     PostedResultId(*route, *posted));
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = call.Audit(tx.audit(), req.request_id(), req.instruction_id(), "POSTED",
+                            absl::StrCat(row.summary, "；制单 ", row.maker, "，复核 ", call.caller()));
+        !s.ok()) {
+      return s;
+    }
+    return Decided(tx.instructions(), seq);
+  });
+}
+
 absl::Status RejectInstruction(Call& call, const v1::RejectInstructionRequest& req, v1::Instruction* out) {
-  auto seq = SeqOf(req.instruction_id());
-  if (!seq.ok()) return seq.status();
   if (req.reason().empty()) return InvalidField("reason", "a rejection says why");
   if (req.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
-  auto locks = LocksFor(call, *seq, req.instruction_id());
-  if (!locks.ok()) return locks.status();
-  return call.Mutate(
-      req, std::move(*locks),
-      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Instruction> {
-        auto row = PendingForUpdate(tx, *seq, req.instruction_id());
-        if (!row.ok()) return row.status();
-        if (auto s = ReleaseReservations(tx, *row); !s.ok()) return s;
-        if (auto s = tx.DecideInstruction(*seq, storage::InstructionState::kRejected, call.caller(), req.reason(), "");
-            !s.ok()) {
-          return s;
-        }
-        if (auto s = call.Audit(tx, req.request_id(), req.instruction_id(), "REJECTED",
-                                absl::StrCat(row->summary, "；", req.reason()));
-            !s.ok()) {
-          return s;
-        }
-        return Decided(tx, *seq);
-      },
-      out);
+  return Decide(call, req, out, [&](storage::LedgerTx& tx, int64_t seq, const storage::InstructionRow& row)
+                                    -> absl::StatusOr<v1::Instruction> {
+    if (auto s = tx.instructions().DecideInstruction(seq, storage::InstructionState::kRejected, call.caller(),
+                                                     req.reason(), "");
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = call.Audit(tx.audit(), req.request_id(), req.instruction_id(), "REJECTED",
+                            absl::StrCat(row.summary, "；", req.reason()));
+        !s.ok()) {
+      return s;
+    }
+    return Decided(tx.instructions(), seq);
+  });
 }
 
 }  // namespace handlers
 }  // namespace
 
 #define SUBSIDY_APPROVAL_RPC(Rpc, runs) \
-  SUBSIDY_UNARY_RPC(ApprovalServiceImpl, "subsidy.v1.ApprovalService", Rpc, runs)
+  SUBSIDY_UNARY_RPC(ApprovalServiceImpl, Rpc, runs)
 SUBSIDY_APPROVAL_RPC(ListInstructions, Runs::kInline)
 SUBSIDY_APPROVAL_RPC(GetInstruction, Runs::kInline)
 SUBSIDY_APPROVAL_RPC(ApproveInstruction, Runs::kMutation)

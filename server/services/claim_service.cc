@@ -2,7 +2,8 @@
 // only the claims of its own bank_ids; finance reviews.
 #include "common/status_util.h"
 #include "loan/claim.h"
-#include "claim_file.h"
+#include "formats/claim_file.h"
+#include "formats/csv.h"
 #include "services/claim_writer.h"
 #include "services/common.h"
 #include "services/fund_postings.h"
@@ -11,14 +12,13 @@
 namespace subsidy::service {
 namespace {
 
-constexpr char kService[] = "subsidy.v1.LoanSubsidyService";
 
 // A claim the caller may see; an unknown id and another bank's claim alike are NOT_FOUND, so
 // that a bank learns nothing of others' claims.
 absl::StatusOr<storage::ClaimRow> VisibleClaim(const Call& call, const std::string& claim_id) {
   auto seq = storage::ClaimSeqFrom(claim_id);
   if (!seq) return absl::NotFoundError(absl::StrCat("no claim ", claim_id));
-  auto claim = call.storage().GetClaim(*seq);
+  auto claim = call.storage().claims().GetClaim(*seq);
   if (!claim.ok()) return claim.status();
   if (!claim->has_value() || !call.who().MaySeeBank((*claim)->bank_id)) {
     return absl::NotFoundError(absl::StrCat("no claim ", claim_id));
@@ -63,14 +63,14 @@ absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaim
 // The file read by the same reader as subsidyctl's, then submitted as SubmitLoanSubsidyClaim.
 absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyClaimFileRequest& request,
                                         v1::LoanSubsidyClaim* response) {
-  auto encoding = cli::EncodingFromName(request.encoding().empty() ? "auto" : request.encoding());
+  auto encoding = formats::EncodingFromName(request.encoding().empty() ? "auto" : request.encoding());
   if (!encoding.ok()) return InvalidField("encoding", encoding.status().message());
-  auto text = cli::DecodeText(request.file(), *encoding);
+  auto text = formats::DecodeText(request.file(), *encoding);
   if (!text.ok()) return InvalidField("file", text.status().message());
-  auto records = cli::ParseCsv(text->utf8);
+  auto records = formats::ParseCsv(text->utf8);
   if (!records.ok()) return InvalidField("file", records.status().message());
   if (records->empty()) return InvalidField("file", "is empty (a header row and one row per loan)");
-  auto reader = cli::ClaimFileReader::FromHeader((*records)[0].cells);
+  auto reader = formats::ClaimFileReader::FromHeader((*records)[0].cells);
   if (!reader.ok()) return InvalidField("file", reader.status().message());
   v1::SubmitLoanSubsidyClaimRequest submit;
   submit.set_request_id(request.request_id());
@@ -93,7 +93,7 @@ absl::Status MarkPendingApprovals(Call& call, const std::vector<v1::LoanSubsidyC
     if (c->status() == v1::LoanSubsidyClaim::SUBMITTED) subjects.push_back("claim:" + c->claim_id());
   }
   if (subjects.empty()) return absl::OkStatus();
-  auto pending = call.storage().PendingOnSubjects(subjects);
+  auto pending = call.storage().instructions().PendingOnSubjects(subjects);
   if (!pending.ok()) return pending.status();
   for (auto* c : claims) {
     auto it = pending->find("claim:" + c->claim_id());
@@ -144,7 +144,7 @@ absl::Status ListLoanSubsidyClaims(Call& call, const v1::ListLoanSubsidyClaimsRe
   if (!page.ok()) return page.status();
   f.after_seq = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListClaims(f);
+  auto rows = call.storage().claims().ListClaims(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   std::vector<v1::LoanSubsidyClaim*> claims;
@@ -172,7 +172,7 @@ absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClai
   if (!page.ok()) return page.status();
   f.after_line_no = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListClaimLines(f);
+  auto rows = call.storage().claims().ListClaimLines(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   response->mutable_lines()->Reserve(static_cast<int>(rows->size()));
@@ -227,7 +227,7 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
   return call.Mutate(
       request, {"claim:" + request.claim_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::LoanSubsidyClaim> {
-        auto claim = tx.ClaimForUpdate(*seq);
+        auto claim = tx.claims().ClaimForUpdate(*seq);
         if (!claim.ok()) return claim.status();
         if (!claim->has_value()) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));
         const storage::ClaimRow& c = **claim;
@@ -242,30 +242,28 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
           if (auto s = loan::CheckClaimPaymentDate(call.data().calendar(), period, *payment_date); !s.ok()) return s;
           // With a fund: one payment from the fund's allocation to the bank, or no approval.
           if (!c.fund_id.empty() && c.total_subsidy.fen() > 0) {
-            auto fund = LockedFund(tx, c.fund_id);
+            auto fund = LockedFund(tx.funds(), c.fund_id);
             if (!fund.ok()) return fund.status();
-            auto payable = Payable(tx, c.fund_id, c.bank_id, *payment_date);
+            auto payable = Payable(tx.funds(), c.fund_id, c.bank_id, *payment_date);
             if (!payable.ok()) return payable.status();
-            if (*payable < c.total_subsidy) {
-              return FailedPrecondition(
-                  kFundBudgetExceeded,
-                  absl::StrCat("fund ", c.fund_id, " holds ", payable->ToYuanString(), " 元 for bank ", c.bank_id,
-                               " on ", payment_date->ToString(), ", less than the claim's ",
-                               c.total_subsidy.ToYuanString(), " 元"));
+            if (auto s = funds::CheckPayment(c.fund_id, c.bank_id, *payable, c.total_subsidy, *payment_date,
+                                                funds::kFundBudgetExceeded);
+                !s.ok()) {
+              return s;
             }
-            auto paid = PostPayment(tx, call.data(), *fund,
+            auto paid = PostPayment(tx.funds(), call.data(), *fund,
                                     {c.bank_id, c.total_subsidy, *payment_date, "", c.bank_id,
                                      storage::ClaimIdFor(c.seq), request.request_id(), call.caller()});
             if (!paid.ok()) return paid.status();
           }
-          after = tx.PayClaim(c.seq, *payment_date, call.caller());
+          after = tx.claims().PayClaim(c.seq, *payment_date, call.caller());
         } else {
-          after = tx.RejectClaim(c.seq, request.reason(), call.caller());
+          after = tx.claims().RejectClaim(c.seq, request.reason(), call.caller());
         }
         if (!after.ok()) return after.status();
         v1::LoanSubsidyClaim out;
         ClaimToProto(*after, &out);
-        auto audited = call.Audit(tx, request.request_id(), out.claim_id(), approve ? "PAID" : "REJECTED",
+        auto audited = call.Audit(tx.audit(), request.request_id(), out.claim_id(), approve ? "PAID" : "REJECTED",
                                   approve ? absl::StrCat("voucher ", after->voucher_no, ", ",
                                                          after->total_subsidy.fen(), " fen to bank ", after->bank_id)
                                           : request.reason());
@@ -278,12 +276,12 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
 }  // namespace handlers
 }  // namespace
 
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", SubmitLoanSubsidyClaim, Runs::kMutation)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", SubmitLoanSubsidyClaimFile, Runs::kMutation)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", GetLoanSubsidyClaim, Runs::kInline)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ListLoanSubsidyClaims, Runs::kInline)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ListLoanSubsidyClaimLines, Runs::kInline)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", ReviewLoanSubsidyClaim, Runs::kMutation)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, SubmitLoanSubsidyClaim, Runs::kMutation)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, SubmitLoanSubsidyClaimFile, Runs::kMutation)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, GetLoanSubsidyClaim, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ListLoanSubsidyClaims, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ListLoanSubsidyClaimLines, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ReviewLoanSubsidyClaim, Runs::kMutation)
 
 namespace {
 
@@ -304,7 +302,9 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     StartRead(&in_);
   }
 
-  static constexpr char kMethod[] = "subsidy.v1.LoanSubsidyService/UploadLoanSubsidyClaim";
+  static inline const std::string kMethodName =
+      FullMethodName(LoanSubsidyServiceImpl::ProtoService::service_full_name(), "UploadLoanSubsidyClaim");
+  static inline const char* const kMethod = kMethodName.c_str();
 
   void OnReadDone(bool ok) override {
     const bool too_many = ok && ++messages_ > ctx_.max_stream_messages;
@@ -317,7 +317,7 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       if (cut) return Fail(absl::CancelledError("the upload was cut; nothing was stored"));
       if (!ok) return Settle();
       v1::SubmitLoanSubsidyClaimRequest message;
-      absl::Status s = ParseMessage(in_, &message);
+      absl::Status s = formats::ParseMessage(in_, &message);
       if (s.ok()) s = writer_.begun() ? writer_.Continue(message) : writer_.Begin(message);
       if (!s.ok()) return Fail(s);
       in_.Clear();
@@ -337,8 +337,8 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     bool replayed = false;
     auto claim = writer_.Finish(context_->deadline(), &replayed);
     if (!claim.ok()) return Fail(claim.status());
-    if (replayed) context_->AddInitialMetadata(kReplayMetadata, "true");
-    absl::Status s = ToWire(*claim, response_);
+    if (replayed) context_->AddInitialMetadata(formats::kReplayMetadata, "true");
+    absl::Status s = formats::ToWire(*claim, response_);
     FinishWith(ToGrpcStatus(s));
   }
   // Runs on the executor: deletes what was staged.

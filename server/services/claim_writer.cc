@@ -84,7 +84,7 @@ absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& sent) {
   if (!first.fund_id().empty()) {
     // The fund pays the claim when it is approved; it must exist now.
     if (auto s = ValidateId(first.fund_id(), "fund_id"); !s.ok()) return s;
-    auto fund = storage_.GetFund(first.fund_id());
+    auto fund = storage_.funds().GetFund(first.fund_id());
     if (!fund.ok()) return fund.status();
     if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", first.fund_id()));
   }
@@ -109,7 +109,7 @@ absl::Status ClaimWriter::Begin(const v1::SubmitLoanSubsidyClaimRequest& sent) {
   row.fund_id = first.fund_id();
   row.data_version = data_->version();
   row.submitted_by = caller_->name;
-  auto seq = storage_.BeginClaim(row);
+  auto seq = storage_.claims().BeginClaim(row);
   if (!seq.ok()) return seq.status();
   seq_ = *seq;
   return AddLoans(first);
@@ -208,7 +208,7 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
 
 absl::Status ClaimWriter::Flush() {
   if (pending_.empty()) return absl::OkStatus();
-  auto s = superseded_ ? absl::OkStatus() : storage_.AppendClaimLines(seq_, pending_);
+  auto s = superseded_ ? absl::OkStatus() : storage_.claims().AppendClaimLines(seq_, pending_);
   pending_.clear();
   if (ReasonOf(s) == std::optional<std::string>(storage::kUploadSuperseded)) {
     // Another attempt of this request settled first and took our staged claim with it: read the
@@ -236,14 +236,14 @@ absl::StatusOr<v1::LoanSubsidyClaim> ClaimWriter::Finish(std::chrono::system_clo
   auto stored = storage_.RunIdempotent(
       key,
       [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
-        auto claim = tx.SubmitStagedClaim(seq_);
+        auto claim = tx.claims().SubmitStagedClaim(seq_);
         if (!claim.ok()) return claim.status();
         v1::LoanSubsidyClaim out;
         ClaimToProto(*claim, &out);
-        auto audited = tx.Audit({caller_->name, method_, request_id_, out.claim_id(), "OK",
-                                 absl::StrCat(claim->loan_count, " loans: ", claim->accepted_count, " accepted, ",
-                                              claim->duplicate_count, " duplicate, ", claim->invalid_count,
-                                              " invalid; subsidy ", claim->total_subsidy.fen(), " fen")});
+        auto audited = tx.audit().Audit({caller_->name, method_, request_id_, out.claim_id(), "OK",
+                                         absl::StrCat(claim->loan_count, " loans: ", claim->accepted_count, " accepted, ",
+                                                      claim->duplicate_count, " duplicate, ", claim->invalid_count,
+                                                      " invalid; subsidy ", claim->total_subsidy.fen(), " fen")});
         if (!audited.ok()) return audited;
         return out.SerializeAsString();
       },
@@ -261,7 +261,7 @@ absl::StatusOr<v1::LoanSubsidyClaim> ClaimWriter::Finish(std::chrono::system_clo
 
 void ClaimWriter::Abandon() {
   if (seq_ == 0 || settled_) return;
-  (void)storage_.AbandonClaim(seq_);  // what is left, the next attempt or the sweep deletes
+  (void)storage_.claims().AbandonClaim(seq_);  // what is left, the next attempt or the sweep deletes
   seq_ = 0;
 }
 

@@ -126,12 +126,12 @@ std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ct
 }
 std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> slot) {
   if (ctx.in_flight == nullptr) return slot;
-  ++*ctx.in_flight;
+  ctx.in_flight->Enter();
   auto* holder = new std::shared_ptr<void>(std::move(slot));
-  std::atomic<int>* counter = ctx.in_flight;
-  return std::shared_ptr<void>(holder, [counter](std::shared_ptr<void>* h) {
+  CallsInFlight* calls = ctx.in_flight;
+  return std::shared_ptr<void>(holder, [calls](std::shared_ptr<void>* h) {
     delete h;
-    --*counter;
+    calls->Leave();
   });
 }
 
@@ -177,11 +177,6 @@ absl::flat_hash_map<std::string, UnaryRoute>& Routes() {
 bool RegisterUnary(UnaryRoute route) {
   Routes().insert_or_assign(route.method.full_name, route);
   return true;
-}
-
-const UnaryRoute* FindUnary(absl::string_view full_name) {
-  auto it = Routes().find(full_name);
-  return it == Routes().end() ? nullptr : &it->second;
 }
 
 std::vector<const UnaryRoute*> UnaryRoutes() {

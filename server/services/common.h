@@ -22,7 +22,7 @@
 #include "services/executor.h"
 #include "services/service_context.h"
 #include "services/status_mapping.h"
-#include "services/wire.h"
+#include "formats/wire.h"
 #include "storage/storage.h"
 #include "subsidy/v1/common.pb.h"
 #include "time/date.h"
@@ -33,8 +33,13 @@ namespace subsidy::service {
 // a commit); a mutation waits on the database, so it runs on the executor.
 enum class Runs { kInline, kMutation };
 
+// "subsidy.v1.EducationFundService" and "AllocateFunds" → "subsidy.v1.EducationFundService/AllocateFunds".
+inline std::string FullMethodName(absl::string_view service, absl::string_view rpc) {
+  return absl::StrCat(service, "/", rpc);
+}
+
 struct Method {
-  const char* full_name;  // "subsidy.v1.EducationFundService/AllocateFunds": written once, here
+  const char* full_name;  // "subsidy.v1.EducationFundService/AllocateFunds", from the descriptors (SUBSIDY_UNARY_RPC)
   Runs runs;
   // "AllocateFunds": the name idempotency records and the audit trail keep.
   std::string short_name() const {
@@ -184,18 +189,18 @@ class Call {
           if (may_hold) {
             // One instruction at a time on a subject: said before a trial that would meet its reservation.
             if (const std::string subject = SubjectOf(method_.full_name, request); !subject.empty()) {
-              auto pending = tx.InstructionPendingOn(subject);
+              auto pending = tx.instructions().InstructionPendingOn(subject);
               if (!pending.ok()) return pending.status();
               if (*pending) {
                 return FailedPrecondition(kInstructionPending,
                                           absl::StrCat(subject, " 已有待复核的指令 (an instruction on it already waits for approval)"));
               }
             }
-            if (auto s = tx.BeginTrial(&captured); !s.ok()) return s;
+            if (auto s = tx.instructions().BeginTrial(&captured); !s.ok()) return s;
           }
           absl::StatusOr<Resp> out = decide(tx);
           if (may_hold) {
-            auto undone = tx.UndoTrial();
+            auto undone = tx.instructions().UndoTrial();
             if (!out.ok()) return out.status();
             if (!undone.ok()) return undone;
             auto held = Hold(tx, ctx_, method_.full_name, caller(), request.request_id(), request, *out, captured);
@@ -227,10 +232,10 @@ class Call {
   bool posting_approved() const { return inside_ != nullptr; }
 
   // One line of the audit trail for this call, inside its transaction.
-  absl::Status Audit(storage::LedgerTx& tx, const std::string& request_id, std::string entity_id, std::string result,
-                     std::string detail) const {
-    return tx.Audit({caller(), method_.short_name(), request_id, std::move(entity_id), std::move(result),
-                     std::move(detail)});
+  absl::Status Audit(storage::AuditTx& audit, const std::string& request_id, std::string entity_id,
+                     std::string result, std::string detail) const {
+    return audit.Audit({caller(), method_.short_name(), request_id, std::move(entity_id), std::move(result),
+                        std::move(detail)});
   }
 
  private:
@@ -269,7 +274,7 @@ void Dispatch(const ServiceContext& ctx, Exchange* exchange, const Method& metho
     queued_request = std::make_shared<Req>();
     request = queued_request.get();
   }
-  absl::Status parsed = ParseMessage(in, request);
+  absl::Status parsed = formats::ParseMessage(in, request);
   // Identifiers in their one canonical form before anything reads them (the scope included).
   if (parsed.ok()) parsed = CanonicalizeIds(request);
   Ending end{&ctx, exchange, method.full_name, {}, {}};
@@ -315,10 +320,10 @@ class GrpcExchange final : public grpc::ServerUnaryReactor, public Exchange {
  public:
   GrpcExchange(const ServiceContext& ctx, grpc::CallbackServerContext* context, grpc::ByteBuffer* out)
       : ctx_(ctx), context_(context), out_(out) {
-    if (ctx_.in_flight) ++*ctx_.in_flight;
+    if (ctx_.in_flight) ctx_.in_flight->Enter();
   }
   std::chrono::system_clock::time_point deadline() const override { return context_->deadline(); }
-  void NoteReplay() override { context_->AddInitialMetadata(kReplayMetadata, "true"); }
+  void NoteReplay() override { context_->AddInitialMetadata(formats::kReplayMetadata, "true"); }
   absl::StatusOr<std::shared_ptr<const auth::Caller>> Authorize(const auth::Authorizer& auth, absl::string_view method,
                                                                 absl::string_view scope) const override {
     return auth.Authorize(*context_, method, scope);
@@ -326,13 +331,13 @@ class GrpcExchange final : public grpc::ServerUnaryReactor, public Exchange {
   std::string peer() const override { return context_->peer(); }
   void Finish(const absl::Status& status, const google::protobuf::Message& response) override {
     absl::Status s = status;
-    if (s.ok()) s = ToWire(response, out_);
+    if (s.ok()) s = formats::ToWire(response, out_);
     grpc::ServerUnaryReactor::Finish(ToGrpcStatus(s));
   }
   void OnDone() override {
-    std::atomic<int>* in_flight = ctx_.in_flight;
+    CallsInFlight* in_flight = ctx_.in_flight;
     delete this;
-    if (in_flight) --*in_flight;
+    if (in_flight) in_flight->Leave();
   }
 
  private:
@@ -361,8 +366,6 @@ struct UnaryRoute {
                                                const std::string& instruction_id);
 };
 bool RegisterUnary(UnaryRoute route);
-// nullptr for a name that is no unary RPC ("subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy").
-const UnaryRoute* FindUnary(absl::string_view full_name);
 std::vector<const UnaryRoute*> UnaryRoutes();
 
 // The exchange of a movement posted inside an approval: nothing goes back to a transport.
@@ -409,10 +412,14 @@ struct DirectRoute<handler> {
 }  // namespace subsidy::service
 
 // Defines the override Impl::Rpc as one Serve() of the handler handlers::Rpc. The method's full
-// name ("subsidy.v1.<Service>/<Rpc>") is made here and written nowhere else.
-// The same handler is registered for the other transports (RegisterUnary).
-#define SUBSIDY_UNARY_RPC(Impl, service_name, Rpc, runs)                                                 \
-  static constexpr ::subsidy::service::Method k##Impl##Rpc{service_name "/" #Rpc, runs};                \
+// name ("subsidy.v1.<Service>/<Rpc>") comes from the service the protos generate
+// (Impl::ProtoService) and the overridden method, so it is written nowhere; an Rpc the proto does
+// not declare does not compile. The same handler is registered for the other transports
+// (RegisterUnary).
+#define SUBSIDY_UNARY_RPC(Impl, Rpc, runs)                                                               \
+  static const std::string k##Impl##Rpc##Name =                                                         \
+      ::subsidy::service::FullMethodName(Impl::ProtoService::service_full_name(), #Rpc);                \
+  static const ::subsidy::service::Method k##Impl##Rpc{k##Impl##Rpc##Name.c_str(), runs};               \
   grpc::ServerUnaryReactor* Impl::Rpc(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request, \
                                       grpc::ByteBuffer* response) {                                      \
     return ::subsidy::service::Serve(ctx_, context, k##Impl##Rpc, request, response, &handlers::Rpc);   \

@@ -136,7 +136,7 @@ absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ct
   Movement m = Describe(full_method, request, trial, captured);
   if (m.amount.fen() < ctx.dual_control_threshold_fen) return std::string();
   for (const auto& r : m.reservations) {
-    if (auto s = tx.Reserve(r, +1); !s.ok()) return s;
+    if (auto s = tx.instructions().Reserve(r, +1); !s.ok()) return s;
   }
   storage::InstructionRow row;
   row.request_id = request_id;
@@ -149,7 +149,7 @@ absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ct
   row.amount = m.amount;
   row.reservations = std::move(m.reservations);
   row.maker = maker;
-  auto seq = tx.InsertInstruction(row);
+  auto seq = tx.instructions().InsertInstruction(row);
   if (!seq.ok()) {
     if (absl::IsAlreadyExists(seq.status()) && !row.subject_id.empty()) {
       return FailedPrecondition(kInstructionPending, absl::StrCat(row.subject_id, " 已有待复核的指令 (an instruction "
@@ -158,7 +158,7 @@ absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ct
     return seq.status();
   }
   const std::string id = storage::InstructionIdFor(*seq);
-  if (auto s = tx.Audit({maker, row.rpc, request_id, id, "PENDING_APPROVAL", row.summary}); !s.ok()) return s;
+  if (auto s = tx.audit().Audit({maker, row.rpc, request_id, id, "PENDING_APPROVAL", row.summary}); !s.ok()) return s;
   return id;
 }
 

@@ -80,14 +80,14 @@ absl::StatusOr<std::vector<v1::FundDraw>> PayFromSchoolFunds(Call& call, storage
   std::vector<v1::FundDraw> out;
   for (const auto& d : draws) {
     const char* level = education::FundSourceName(d.source);
-    auto totals = tx.SchoolFunds(request.school_id(), level);
+    auto totals = tx.schools().SchoolFunds(request.school_id(), level);
     if (!totals.ok()) return totals.status();
     education::FundPosition account{d.source, Money(), Money()};
     for (const auto& a : before) {
       if (a.source == d.source) account = a;
     }
     const Money own = education::OwnMoneyLeft(account, totals->allocated, totals->paid);
-    auto paid = PayAcrossFunds(tx, call.data(), "SCHOOL", level, 0,
+    auto paid = PayAcrossFunds(tx.funds(), call.data(), "SCHOOL", level, 0,
                                {request.school_id(), d.amount, date, request.category(), request.school_id(),
                                 expenditure_id, request.request_id(), call.caller()});
     if (!paid.ok()) return paid.status();
@@ -136,7 +136,7 @@ absl::Status SplitGrant(Call&, const v1::SplitGrantRequest& request, v1::SplitGr
 // that a mistyped id is not answered with zeros.
 absl::StatusOr<std::vector<storage::FundAccount>> LedgerOf(Call& call, const std::string& school_id) {
   if (auto s = ValidateSchoolId(call, school_id); !s.ok()) return s;
-  auto accounts = call.storage().ReadFundAccounts(school_id);
+  auto accounts = call.storage().schools().ReadFundAccounts(school_id);
   if (!accounts.ok()) return accounts.status();
   if (accounts->empty()) return absl::NotFoundError("school " + school_id + " has no ledger: it had no allocation");
   return accounts;
@@ -169,7 +169,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
         // With a fund: the same money is the fund's allocation to the school, in this transaction.
         std::string fund_allocation, allocation_id;
         if (!request.fund_id().empty()) {
-          auto fund = LockedFund(tx, request.fund_id());
+          auto fund = LockedFund(tx.funds(), request.fund_id());
           if (!fund.ok()) return fund.status();
           if (fund->level != education::FundSourceName(*source)) {
             return FailedPrecondition(kFundSourceMismatch,
@@ -183,12 +183,12 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
           fund_allocation = allocated->fund_allocation_id;
           allocation_id = allocated->allocation_id;
         } else {
-          auto id = tx.InsertAllocation(request.school_id(), *source, amount, *date, request.request_id());
+          auto id = tx.schools().InsertAllocation(request.school_id(), *source, amount, *date, request.request_id());
           if (!id.ok()) return id.status();
           allocation_id = *id;
         }
         const std::string* id = &allocation_id;
-        auto accounts = tx.FundAccounts(request.school_id());
+        auto accounts = tx.schools().FundAccounts(request.school_id());
         if (!accounts.ok()) return accounts.status();
         v1::FundBalance out;
         out.set_school_id(request.school_id());
@@ -201,7 +201,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
           out.set_spent_fen(a.spent.fen());
           out.set_balance_fen(a.balance().fen());
         }
-        if (auto s = call.Audit(tx, request.request_id(), *id, "OK",
+        if (auto s = call.Audit(tx.audit(), request.request_id(), *id, "OK",
                                 absl::StrCat(request.school_id(), " ", education::FundSourceName(*source), " +",
                                              amount.fen(), " 分"));
             !s.ok()) {
@@ -224,15 +224,15 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Expenditure> {
         auto category = education::PermittedCategory(call.data().education(), request.category());
         if (!category.ok()) return category.status();
-        auto first = tx.FirstAllocationDate(request.school_id());
+        auto first = tx.schools().FirstAllocationDate(request.school_id());
         if (!first.ok()) return first.status();
         if (auto s = education::ValidateExpenditureDate(*date, call.clock().TodayInChina(), *first); !s.ok()) return s;
-        auto accounts = tx.FundAccounts(request.school_id());
+        auto accounts = tx.schools().FundAccounts(request.school_id());
         if (!accounts.ok()) return accounts.status();
         // The past stays true: what each source may give on the expenditure's date is the least it
         // holds on that day and every later day, so a back-dated expenditure never makes a past
         // balance negative (spending already recorded after it still stands).
-        auto days = tx.SchoolDays(request.school_id());
+        auto days = tx.schools().SchoolDays(request.school_id());
         if (!days.ok()) return days.status();
         std::vector<storage::FundAccount> available;
         for (const auto& a : *accounts) {
@@ -245,12 +245,12 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
         if (!draws.ok()) return draws.status();
         std::vector<storage::ExpenditureDraw> rows;
         for (const auto& d : *draws) rows.push_back({d.source, d.amount});
-        auto id = tx.InsertExpenditure(request.school_id(), request.category(), amount, *date, request.request_id(),
-                                       rows);
+        auto id = tx.schools().InsertExpenditure(request.school_id(), request.category(), amount, *date,
+                                                 request.request_id(), rows);
         if (!id.ok()) return id.status();
         auto fund_payments = PayFromSchoolFunds(call, tx, request, *draws, *accounts, *date, *id);
         if (!fund_payments.ok()) return fund_payments.status();
-        auto after = tx.FundAccounts(request.school_id());
+        auto after = tx.schools().FundAccounts(request.school_id());
         if (!after.ok()) return after.status();
         v1::Expenditure out;
         out.set_expenditure_id(*id);
@@ -265,7 +265,7 @@ absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& r
         }
         AddPositions(InOrder(call, request.school_id(), *after), out.mutable_funds());
         for (auto& p : *fund_payments) *out.add_fund_payments() = std::move(p);
-        if (auto s = call.Audit(tx, request.request_id(), *id, "OK",
+        if (auto s = call.Audit(tx.audit(), request.request_id(), *id, "OK",
                                 absl::StrCat(request.school_id(), " ", request.category(), " -", amount.fen(), " 分"));
             !s.ok()) {
           return s;
@@ -352,6 +352,39 @@ absl::Status ListExpenditureCategories(Call& call, const v1::ListExpenditureCate
   return absl::OkStatus();
 }
 
+// The fund payments an expenditure made are reversed, each once, on its reversal's date.
+absl::Status ReverseFundPayments(Call& call, storage::FundTx& tx, const storage::ExpenditureRow& e,
+                                 const std::string& expenditure_id, const std::string& reversal_id, Date date,
+                                 const std::string& request_id, v1::Expenditure* out) {
+  auto payments = tx.FundPaymentsFor(e.school_id, expenditure_id);
+  if (!payments.ok()) return payments.status();
+  for (const auto& p : *payments) {
+    if (p.reversed) continue;
+    auto fund = LockedFund(tx, p.fund_id);
+    if (!fund.ok()) return fund.status();
+    storage::FundEntry r;
+    r.kind = storage::FundEntryKind::kReversal;
+    r.fund_id = p.fund_id;
+    r.recipient_id = e.school_id;
+    r.amount = p.amount;
+    r.date = date;
+    r.reference = reversal_id;
+    r.request_id = request_id;
+    r.created_by = call.caller();
+    r.reverses = p.entry_id;
+    r.tracking_id = p.tracking_id;  // the money's 业务追溯识别码 follows it back
+    auto entry = tx.PostFundEntry(r);
+    if (!entry.ok()) return entry.status();
+    auto* draw = out->add_fund_payments();
+    draw->set_fund_id(p.fund_id);
+    draw->set_payment_id(*entry);
+    draw->set_amount_fen(p.amount.fen());
+    const std::optional<FundSource> source = education::FundSourceFromName(fund->level);
+    if (source) draw->set_source(ToProto(*source));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest& request, v1::Expenditure* response) {
   int64_t id = 0;
   const std::string& eid = request.expenditure_id();
@@ -366,7 +399,7 @@ absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest&
   return call.Mutate(
       request, {"expenditure:" + eid},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Expenditure> {
-        auto found = tx.ExpenditureForUpdate(id);
+        auto found = tx.schools().ExpenditureForUpdate(id);
         if (!found.ok()) return found.status();
         if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no expenditure \"", eid, "\""));
         const storage::ExpenditureRow& e = **found;
@@ -378,7 +411,7 @@ absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest&
         if (e.reversed) return FailedPrecondition(kAlreadyReversed, absl::StrCat(eid, " is reversed already"));
         if (*date < e.date) return InvalidField("date", absl::StrCat("before the expenditure's date ", e.date.ToString()));
         if (*date > call.clock().TodayInChina()) return InvalidField("date", "is after today");
-        auto reversal = tx.InsertReversal(e, *date, request.reason(), request.request_id(), call.caller());
+        auto reversal = tx.schools().InsertReversal(e, *date, request.reason(), request.request_id(), call.caller());
         if (!reversal.ok()) return reversal.status();
         v1::Expenditure out;
         out.set_expenditure_id(*reversal);
@@ -393,37 +426,13 @@ absl::Status ReverseExpenditure(Call& call, const v1::ReverseExpenditureRequest&
           a->set_source(ToProto(d.source));
           a->set_amount_fen(d.amount.fen());
         }
-        // The fund payments the expenditure made are reversed, each once, on the reversal's date.
-        auto payments = tx.FundPaymentsFor(e.school_id, eid);
-        if (!payments.ok()) return payments.status();
-        for (const auto& p : *payments) {
-          if (p.reversed) continue;
-          auto fund = LockedFund(tx, p.fund_id);
-          if (!fund.ok()) return fund.status();
-          storage::FundEntry r;
-          r.kind = storage::FundEntryKind::kReversal;
-          r.fund_id = p.fund_id;
-          r.recipient_id = e.school_id;
-          r.amount = p.amount;
-          r.date = *date;
-          r.reference = *reversal;
-          r.request_id = request.request_id();
-          r.created_by = call.caller();
-          r.reverses = p.entry_id;
-          r.tracking_id = p.tracking_id;  // the money's 业务追溯识别码 follows it back
-          auto entry = tx.PostFundEntry(r);
-          if (!entry.ok()) return entry.status();
-          auto* draw = out.add_fund_payments();
-          draw->set_fund_id(p.fund_id);
-          draw->set_payment_id(*entry);
-          draw->set_amount_fen(p.amount.fen());
-          const std::optional<FundSource> source = education::FundSourceFromName(fund->level);
-          if (source) draw->set_source(ToProto(*source));
+        if (auto s = ReverseFundPayments(call, tx.funds(), e, eid, *reversal, *date, request.request_id(), &out); !s.ok()) {
+          return s;
         }
-        auto after = tx.FundAccounts(e.school_id);
+        auto after = tx.schools().FundAccounts(e.school_id);
         if (!after.ok()) return after.status();
         AddPositions(InOrder(call, e.school_id, *after), out.mutable_funds());
-        if (auto s = call.Audit(tx, request.request_id(), *reversal, "OK",
+        if (auto s = call.Audit(tx.audit(), request.request_id(), *reversal, "OK",
                                 absl::StrCat("reverses ", eid, " of ", e.school_id, ": +", e.amount.fen(), " 分; ",
                                              request.reason()));
             !s.ok()) {
@@ -441,7 +450,8 @@ absl::Status ListSchoolLedger(Call& call, const v1::ListSchoolLedgerRequest& req
   auto page = ParsePage(request.page_size(), request.page_token());
   if (!page.ok()) return page.status();
   // The running balances need every line before the page: the ledger is read from its start.
-  auto rows = call.storage().ListSchoolLedger(request.school_id(), 0, static_cast<int>(page->after) + page->limit);
+  auto rows =
+      call.storage().schools().ListSchoolLedger(request.school_id(), 0, static_cast<int>(page->after) + page->limit);
   if (!rows.ok()) return rows.status();
   const bool more = static_cast<int64_t>(rows->size()) == page->after + page->limit;
   if (more) rows->pop_back();
@@ -483,14 +493,14 @@ absl::Status ListSchoolLedger(Call& call, const v1::ListSchoolLedgerRequest& req
 }  // namespace handlers
 }  // namespace
 
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", SplitGrant, Runs::kInline)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", GetFundPriority, Runs::kInline)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", AllocateFunds, Runs::kMutation)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", RecordExpenditure, Runs::kMutation)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", GetSpendingProgress, Runs::kInline)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ReverseExpenditure, Runs::kMutation)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ListSchoolLedger, Runs::kInline)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ComputeEducationEntitlement, Runs::kInline)
-SUBSIDY_UNARY_RPC(EducationFundServiceImpl, "subsidy.v1.EducationFundService", ListExpenditureCategories, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, SplitGrant, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, GetFundPriority, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, AllocateFunds, Runs::kMutation)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, RecordExpenditure, Runs::kMutation)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, GetSpendingProgress, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, ReverseExpenditure, Runs::kMutation)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, ListSchoolLedger, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, ComputeEducationEntitlement, Runs::kInline)
+SUBSIDY_UNARY_RPC(EducationFundServiceImpl, ListExpenditureCategories, Runs::kInline)
 
 }  // namespace subsidy::service

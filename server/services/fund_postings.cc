@@ -8,14 +8,14 @@
 
 namespace subsidy::service {
 
-absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id) {
+absl::StatusOr<storage::FundRow> LockedFund(storage::FundTx& tx, const std::string& fund_id) {
   auto fund = tx.FundForUpdate(fund_id);
   if (!fund.ok()) return fund.status();
   if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", fund_id));
   return std::move(**fund);
 }
 
-absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storage::FundRow& fund,
+absl::StatusOr<std::string> AllocateFromFund(storage::FundTx& tx, const storage::FundRow& fund,
                                              const AllocationSpec& a) {
   if (a.date < fund.date) return InvalidField("date", absl::StrCat("before the fund's own date ", fund.date.ToString()));
   if (auto s = funds::CheckRecipientKind(fund.fund_id, fund.purpose, a.recipient_kind); !s.ok()) return s;
@@ -57,14 +57,14 @@ absl::StatusOr<SchoolAllocation> AllocateToSchool(storage::LedgerTx& tx, const s
     return FailedPrecondition(kFundSourceMismatch,
                               absl::StrCat("fund ", fund.fund_id, " is ", fund.level, " money, no school's source"));
   }
-  auto fund_allocation = AllocateFromFund(tx, fund, a);
+  auto fund_allocation = AllocateFromFund(tx.funds(), fund, a);
   if (!fund_allocation.ok()) return fund_allocation.status();
-  auto allocation = tx.InsertAllocation(a.recipient_id, *source, a.amount, a.date, a.request_id);
+  auto allocation = tx.schools().InsertAllocation(a.recipient_id, *source, a.amount, a.date, a.request_id);
   if (!allocation.ok()) return allocation.status();
   return SchoolAllocation{*fund_allocation, *allocation};
 }
 
-absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id, const std::string& recipient_id,
+absl::StatusOr<Money> Payable(storage::FundTx& tx, const std::string& fund_id, const std::string& recipient_id,
                               Date date) {
   auto recipient = tx.FundRecipient(fund_id, recipient_id);
   if (!recipient.ok()) return recipient.status();
@@ -77,7 +77,7 @@ absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id,
   return Money::Fen(std::max<int64_t>(0, headroom.fen() - (*recipient)->pending_paid.fen()));
 }
 
-absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+absl::StatusOr<std::string> PostPayment(storage::FundTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p) {
   if (auto s = funds::CheckCategory(fund.fund_id, fund.purpose, fund.forbidden_categories, data.fund_monitoring(),
                                     p.category);
@@ -111,7 +111,7 @@ absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData&
   return tx.PostFundEntry(e);
 }
 
-absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+absl::StatusOr<std::string> PayFromFund(storage::FundTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p) {
   auto recipient = tx.FundRecipient(fund.fund_id, p.recipient_id);
   if (!recipient.ok()) return recipient.status();
@@ -137,44 +137,53 @@ absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData&
   return PostPayment(tx, data, fund, p);
 }
 
-absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::LedgerTx& tx, const std::string& recipient_kind,
-                                                 const std::string& recipient_id, const std::string& level,
-                                                 int budget_year, Date date) {
-  PayableAcross out;
+namespace {
+
+// The recipient's funds with money unpaid, each with what it holds payable on `date`; each locked
+// first when `lock` (in fund id order, so that two payments never lock the same funds crosswise).
+absl::StatusOr<std::vector<funds::FundHolding>> Holdings(storage::FundTx& tx, const std::string& recipient_kind,
+                                                         const std::string& recipient_id, const std::string& level,
+                                                         int budget_year, Date date, bool lock) {
   auto funds = tx.RecipientFunds(recipient_kind, recipient_id, level, budget_year);
   if (!funds.ok()) return funds.status();
-  for (const auto& fund_id : *funds) {
-    auto payable = Payable(tx, fund_id, recipient_id, date);
+  std::vector<funds::FundHolding> out;
+  for (const auto& f : *funds) {
+    if (lock) {
+      if (auto fund = LockedFund(tx, f.fund_id); !fund.ok()) return fund.status();
+    }
+    auto payable = Payable(tx, f.fund_id, recipient_id, date);
     if (!payable.ok()) return payable.status();
-    out.payable = funds::Committed(out.payable, *payable);
+    out.push_back({f.fund_id, f.first_allocated, *payable});
   }
-  auto allocated = tx.RecipientAllocatedAsOf(recipient_kind, recipient_id, level, budget_year, date);
-  if (!allocated.ok()) return allocated.status();
-  out.allocated_as_of = *allocated;
   return out;
 }
 
-absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, const PolicyData& data,
+}  // namespace
+
+absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::FundTx& tx, const std::string& recipient_kind,
+                                                 const std::string& recipient_id, const std::string& level,
+                                                 int budget_year, Date date) {
+  auto holdings = Holdings(tx, recipient_kind, recipient_id, level, budget_year, date, /*lock=*/false);
+  if (!holdings.ok()) return holdings.status();
+  auto allocated = tx.RecipientAllocatedAsOf(recipient_kind, recipient_id, level, budget_year, date);
+  if (!allocated.ok()) return allocated.status();
+  return PayableAcross{funds::TotalPayable(*holdings), *allocated};
+}
+
+absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::FundTx& tx, const PolicyData& data,
                                                      const std::string& recipient_kind, const std::string& level,
                                                      int budget_year, const PaymentSpec& p) {
+  auto holdings = Holdings(tx, recipient_kind, p.recipient_id, level, budget_year, p.date, /*lock=*/true);
+  if (!holdings.ok()) return holdings.status();
   std::vector<FundPaid> out;
-  auto funds = tx.RecipientFunds(recipient_kind, p.recipient_id, level, budget_year);
-  if (!funds.ok()) return funds.status();
-  Money remaining = p.amount;
-  for (const auto& fund_id : *funds) {
-    if (remaining.fen() == 0) break;
-    auto fund = LockedFund(tx, fund_id);
+  for (const auto& draw : funds::DrawOldestFirst(*holdings, p.amount)) {
+    auto fund = LockedFund(tx, draw.fund_id);  // locked already, by Holdings
     if (!fund.ok()) return fund.status();
-    auto payable = Payable(tx, fund_id, p.recipient_id, p.date);
-    if (!payable.ok()) return payable.status();
-    const Money take = std::min(remaining, *payable);
-    if (take.fen() == 0) continue;
     PaymentSpec part = p;
-    part.amount = take;
-    auto paid = PostPayment(tx, data, *fund, part);  // within what Payable just said
+    part.amount = draw.amount;
+    auto paid = PostPayment(tx, data, *fund, part);  // within what Holdings just said is payable
     if (!paid.ok()) return paid.status();
-    out.push_back({fund_id, *paid, take});
-    remaining = Money::Fen(remaining.fen() - take.fen());
+    out.push_back({draw.fund_id, *paid, draw.amount});
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Posting to FundService funds, for every service that moves a fund's money (FundService itself,
 // school allocations and expenditures, reward disbursements, paid loan claims): the checks are
-// made here once, inside the caller's transaction, and the database holds the limits again.
+// made here once, inside the caller's transaction, and the database holds the limits again. They
+// see the fund ledger only (storage::FundTx), but AllocateToSchool, which writes the school's too.
 #pragma once
 
 #include <string>
@@ -23,7 +24,7 @@ inline constexpr char kPaidByDisbursement[] = "PAID_BY_DISBURSEMENT";
 inline constexpr char kFundNotYetAllocated[] = "FUND_NOT_YET_ALLOCATED";
 
 // The fund, locked for the transaction, or NOT_FOUND naming it.
-absl::StatusOr<storage::FundRow> LockedFund(storage::LedgerTx& tx, const std::string& fund_id);
+absl::StatusOr<storage::FundRow> LockedFund(storage::FundTx& tx, const std::string& fund_id);
 
 struct AllocationSpec {
   std::string recipient_id;
@@ -38,7 +39,7 @@ struct AllocationSpec {
 };
 // Within the budget as of the date and in all (FUND_BUDGET_EXCEEDED), never before the fund's own
 // date, one kind and region per recipient. Returns the allocation id (FA-…).
-absl::StatusOr<std::string> AllocateFromFund(storage::LedgerTx& tx, const storage::FundRow& fund,
+absl::StatusOr<std::string> AllocateFromFund(storage::FundTx& tx, const storage::FundRow& fund,
                                              const AllocationSpec& a);
 
 // One road for a school's money: the fund's allocation to the school and the school ledger's
@@ -64,15 +65,15 @@ struct PaymentSpec {
   std::string tracking_id = {};  // "" : the recipient's first allocation's
 };
 // What of the recipient's allocation may be paid on `date`: allocated as of it, less paid in all.
-absl::StatusOr<Money> Payable(storage::LedgerTx& tx, const std::string& fund_id, const std::string& recipient_id,
+absl::StatusOr<Money> Payable(storage::FundTx& tx, const std::string& fund_id, const std::string& recipient_id,
                               Date date);
 // Never beyond Payable (ALLOCATION_EXCEEDED), never for a category the fund's negative list or the
 // data's list for its purpose holds (EXPENDITURE_CATEGORY_FORBIDDEN). Returns the payment id (FP-…).
-absl::StatusOr<std::string> PayFromFund(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+absl::StatusOr<std::string> PayFromFund(storage::FundTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p);
 // The payment when the caller has checked `p.amount` against Payable itself (the category is
 // still checked). Returns the payment id.
-absl::StatusOr<std::string> PostPayment(storage::LedgerTx& tx, const PolicyData& data, const storage::FundRow& fund,
+absl::StatusOr<std::string> PostPayment(storage::FundTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p);
 
 // Pays up to `p.amount` to a recipient from its funds (of `level` when not empty, of `budget_year`
@@ -84,7 +85,7 @@ struct PayableAcross {
   Money payable;
   Money allocated_as_of;
 };
-absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::LedgerTx& tx, const std::string& recipient_kind,
+absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::FundTx& tx, const std::string& recipient_kind,
                                                  const std::string& recipient_id, const std::string& level,
                                                  int budget_year, Date date);
 
@@ -93,7 +94,7 @@ struct FundPaid {
   std::string payment_id;
   Money amount;
 };
-absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::LedgerTx& tx, const PolicyData& data,
+absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::FundTx& tx, const PolicyData& data,
                                                      const std::string& recipient_kind, const std::string& level,
                                                      int budget_year, const PaymentSpec& p);
 

@@ -25,7 +25,7 @@ struct Position {
 template <class Req>
 // The recipients' figures are read for every fund (`all_recipients`) or only for the funds with
 // target regions (a report by fund needs them only for the target share).
-absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req, bool all_recipients) {
+absl::StatusOr<Position> PositionOf(storage::FundReads& reads, const Req& req, bool all_recipients) {
   auto as_of = ParseDate(req.as_of(), "as_of");
   if (!as_of.ok()) return as_of.status();
   for (int i = 0; i < req.fund_ids_size(); ++i) {
@@ -35,14 +35,14 @@ absl::StatusOr<Position> PositionOf(storage::Storage& storage, const Req& req, b
     if (auto s = ValidateDigits(req.region_prefix(), "region_prefix", 1, 12); !s.ok()) return s;
   }
   Position p{*as_of, {}, {}};
-  auto funds = storage.FundFiguresAsOf(FilterOf(req), *as_of);
+  auto funds = reads.FundFiguresAsOf(FilterOf(req), *as_of);
   if (!funds.ok()) return funds.status();
   p.funds = std::move(*funds);
   std::vector<std::string> ids;
   for (const auto& f : p.funds) {
     if (all_recipients || !f.fund.target_prefixes.empty()) ids.push_back(f.fund.fund_id);
   }
-  auto recipients = storage.RecipientFiguresAsOf(ids, *as_of);
+  auto recipients = reads.RecipientFiguresAsOf(ids, *as_of);
   if (!recipients.ok()) return recipients.status();
   p.recipients = std::move(*recipients);
   return p;
@@ -96,7 +96,7 @@ void FillRow(const std::string& key, const std::string& fund_id, Money budget, M
 
 absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& data,
                                   const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
-  auto position = PositionOf(storage, req, req.group_by() == v1::RECIPIENT || req.group_by() == v1::REGION);
+  auto position = PositionOf(storage.funds(), req, req.group_by() == v1::RECIPIENT || req.group_by() == v1::REGION);
   if (!position.ok()) return position.status();
   const funds::TimeBasis basis = req.time_basis() == v1::MONTHS ? funds::TimeBasis::kMonths : funds::TimeBasis::kDays;
   const Rate tolerance = data.fund_monitoring().tolerance;
@@ -147,7 +147,7 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
     }
     default: {
       // What pending instructions hold on each fund now (已申请未审核), shown apart from the figures.
-      auto pending = storage.PendingByFund();
+      auto pending = storage.instructions().PendingByFund();
       if (!pending.ok()) return pending.status();
       Money pending_total;
       for (const auto& f : position->funds) {
@@ -175,92 +175,126 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
   return absl::OkStatus();
 }
 
-absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
-                             Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind) {
-  auto position = PositionOf(storage, req, /*all_recipients=*/true);
-  if (!position.ok()) return position.status();
-  const Date as_of = position->as_of;
-  const Rate tolerance = data.fund_monitoring().tolerance;
-  const int idle_days = data.fund_monitoring().idle_days;
-  std::optional<AllocationsByFund> by_fund;
-  // Every alert is counted; only those of the window are written out (an overdue payout each can
-  // be a hundred thousand alerts, of which a page shows twenty).
-  int64_t count = 0;
-  auto wanted = [&](v1::FundAlert::Kind kind) {
-    if (by_kind) ++(*by_kind)[kind];
-    return window.Has(count++);
-  };
-  auto alert = [&](v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject,
-                   std::string message, std::optional<Date> since) {
-    auto* a = out->add_alerts();
+namespace {
+
+// Where alerts go: every one counted (by kind too), only those of the window written out (an
+// overdue payout each can be a hundred thousand alerts, of which a page shows twenty).
+class AlertSink {
+ public:
+  AlertSink(Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind)
+      : window_(window), out_(out), by_kind_(by_kind) {}
+  // Counts an alert of `kind`; true when it is to be written out (then Add it).
+  bool Wanted(v1::FundAlert::Kind kind) {
+    if (by_kind_) ++(*by_kind_)[kind];
+    return window_.Has(count_++);
+  }
+  void Add(v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject, std::string message,
+           std::optional<Date> since) {
+    auto* a = out_->add_alerts();
     a->set_kind(kind);
     a->set_fund_id(fund_id);
     a->set_subject_id(subject);
     a->set_message(std::move(message));
     if (since) a->set_since(since->ToString());
-  };
-  std::map<std::string, std::string> reward_policy_fund;  // policy_id → the fund allocated to it
-  for (const auto& f : position->funds) {
+  }
+  void Finish() { out_->set_alert_count(static_cast<int32_t>(count_)); }
+
+ private:
+  Window window_;
+  v1::ListFundAlertsResponse* out_;
+  std::map<v1::FundAlert::Kind, int>* by_kind_;
+  int64_t count_ = 0;
+};
+
+// A fund's alerts: execution lagging behind time progress, a target share missed.
+absl::Status FundAlerts(const Position& position, const PolicyData& data, AlertSink& sink) {
+  const Rate tolerance = data.fund_monitoring().tolerance;
+  std::optional<AllocationsByFund> by_fund;
+  for (const auto& f : position.funds) {
     const auto execution = funds::Ratio::Of(f.paid, f.budget);
-    const auto time = funds::TimeProgress(f.fund.budget_year, as_of, funds::TimeBasis::kDays);
-    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging && wanted(v1::FundAlert::EXECUTION_LAGGING)) {
-      alert(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
-            absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
-                         " % (tolerance ", tolerance.ToString(), " points)"),
-            std::nullopt);
+    const auto time = funds::TimeProgress(f.fund.budget_year, position.as_of, funds::TimeBasis::kDays);
+    if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging &&
+        sink.Wanted(v1::FundAlert::EXECUTION_LAGGING)) {
+      sink.Add(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
+               absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
+                            " % (tolerance ", tolerance.ToString(), " points)"),
+               std::nullopt);
     }
-    if (!f.fund.min_target_share.empty() && f.allocated.fen() > 0) {
-      auto minimum = Rate::Parse(f.fund.min_target_share);
-      if (!by_fund) by_fund = ByFund(position->recipients);
-      auto share = TargetShare(f, *by_fund);
-      if (!share.ok()) return share.status();
-      if (minimum.ok() && *share && (*share)->BelowPercent(*minimum) && wanted(v1::FundAlert::TARGET_SHARE_MISSED)) {
-        alert(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
-              absl::StrCat("target share ", (*share)->PercentText(), " % is below the minimum of ",
-                           f.fund.min_target_share, " %"),
-              std::nullopt);
-      }
-    }
-  }
-  for (const auto& r : position->recipients) {
-    if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
-    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, as_of, idle_days) &&
-        wanted(v1::FundAlert::IDLE_ALLOCATION)) {
-      alert(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
-            absl::StrCat(funds::Payable(r.allocated, r.paid).ToYuanString(), " 元 allocated to ",
-                         r.recipient_id, " unpaid, no movement for more than ", idle_days, " days"),
-            r.last_movement);
+    if (f.fund.min_target_share.empty() || f.allocated.fen() == 0) continue;
+    auto minimum = Rate::Parse(f.fund.min_target_share);
+    if (!by_fund) by_fund = ByFund(position.recipients);
+    auto share = TargetShare(f, *by_fund);
+    if (!share.ok()) return share.status();
+    if (minimum.ok() && *share && (*share)->BelowPercent(*minimum) && sink.Wanted(v1::FundAlert::TARGET_SHARE_MISSED)) {
+      sink.Add(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
+               absl::StrCat("target share ", (*share)->PercentText(), " % is below the minimum of ",
+                            f.fund.min_target_share, " %"),
+               std::nullopt);
     }
   }
-  // Overdue payouts: every one when no fund is asked for, else those of the funds asked for.
-  const bool filtered = !req.fund_ids().empty() || req.budget_year() || req.purpose() || req.level() ||
-                        !req.region_prefix().empty();
-  auto payouts = storage.OverduePayoutsAsOf(as_of);
-  if (!payouts.ok()) return payouts.status();
-  for (const auto& p : *payouts) {
-    auto it = reward_policy_fund.find(p.policy_id);
-    if (filtered && it == reward_policy_fund.end()) continue;
-    if (!p.due_date || !funds::IsOverdue(*p.due_date, as_of) || !wanted(v1::FundAlert::OVERDUE_PAYOUT)) continue;
-    alert(v1::FundAlert::OVERDUE_PAYOUT, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
-          absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id, " was due on ",
-                       p.due_date->ToString()),
-          p.due_date->AddDays(1));
-  }
-  // Payouts a run held back (their policy's funds could not pay them): each one an alert until paid.
-  auto held = storage.HeldPayouts();
-  if (!held.ok()) return held.status();
-  for (const auto& p : *held) {
-    auto it = reward_policy_fund.find(p.policy_id);
-    if (filtered && it == reward_policy_fund.end()) continue;
-    if (as_of < p.determination_date || !wanted(v1::FundAlert::PAYOUT_HELD)) continue;
-    alert(v1::FundAlert::PAYOUT_HELD, it == reward_policy_fund.end() ? "" : it->second, storage::PayoutIdFor(p.seq),
-          absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id,
-                       " held by the disbursement run: ", p.hold_reason),
-          p.determination_date);
-  }
-  out->set_alert_count(static_cast<int32_t>(count));
   return absl::OkStatus();
 }
 
+// A payout's alerts: overdue, or held by a run (its policy's funds could not pay it), each one an
+// alert until paid; every one when no fund is asked for, else those of the funds asked for.
+absl::Status PayoutAlerts(storage::Storage& storage, const v1::ListFundAlertsRequest& req, Date as_of,
+                          const std::map<std::string, std::string>& reward_policy_fund, AlertSink& sink) {
+  const bool filtered = !req.fund_ids().empty() || req.budget_year() || req.purpose() || req.level() ||
+                        !req.region_prefix().empty();
+  auto fund_of = [&](const storage::PayoutRow& p) -> std::optional<std::string> {
+    auto it = reward_policy_fund.find(p.policy_id);
+    if (it != reward_policy_fund.end()) return it->second;
+    return filtered ? std::nullopt : std::optional<std::string>("");
+  };
+  auto payouts = storage.payouts().OverduePayoutsAsOf(as_of);
+  if (!payouts.ok()) return payouts.status();
+  for (const auto& p : *payouts) {
+    const auto fund = fund_of(p);
+    if (!fund || !p.due_date || !funds::IsOverdue(*p.due_date, as_of) || !sink.Wanted(v1::FundAlert::OVERDUE_PAYOUT)) {
+      continue;
+    }
+    sink.Add(v1::FundAlert::OVERDUE_PAYOUT, *fund, storage::PayoutIdFor(p.seq),
+             absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id,
+                          " was due on ", p.due_date->ToString()),
+             p.due_date->AddDays(1));
+  }
+  auto held = storage.payouts().HeldPayouts();
+  if (!held.ok()) return held.status();
+  for (const auto& p : *held) {
+    const auto fund = fund_of(p);
+    if (!fund || as_of < p.determination_date || !sink.Wanted(v1::FundAlert::PAYOUT_HELD)) continue;
+    sink.Add(v1::FundAlert::PAYOUT_HELD, *fund, storage::PayoutIdFor(p.seq),
+             absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id,
+                          " held by the disbursement run: ", p.hold_reason),
+             p.determination_date);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
+                             Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind) {
+  auto position = PositionOf(storage.funds(), req, /*all_recipients=*/true);
+  if (!position.ok()) return position.status();
+  AlertSink sink(window, out, by_kind);
+  if (auto s = FundAlerts(*position, data, sink); !s.ok()) return s;
+  // A recipient's alert: an allocation idle for too long.
+  const int idle_days = data.fund_monitoring().idle_days;
+  std::map<std::string, std::string> reward_policy_fund;  // policy_id → the fund allocated to it
+  for (const auto& r : position->recipients) {
+    if (r.recipient_kind == "REWARD_POLICY") reward_policy_fund.emplace(r.recipient_id, r.fund_id);
+    if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, position->as_of, idle_days) &&
+        sink.Wanted(v1::FundAlert::IDLE_ALLOCATION)) {
+      sink.Add(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
+               absl::StrCat(funds::Payable(r.allocated, r.paid).ToYuanString(), " 元 allocated to ", r.recipient_id,
+                            " unpaid, no movement for more than ", idle_days, " days"),
+               r.last_movement);
+    }
+  }
+  if (auto s = PayoutAlerts(storage, req, position->as_of, reward_policy_fund, sink); !s.ok()) return s;
+  sink.Finish();
+  return absl::OkStatus();
+}
 
 }  // namespace subsidy::service

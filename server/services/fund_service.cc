@@ -11,6 +11,7 @@
 #include "funds/execution.h"
 #include "funds/limits.h"
 #include "services/common.h"
+#include "services/fund_entries.h"
 #include "services/fund_postings.h"
 #include "services/fund_report.h"
 #include "services/services.h"
@@ -56,7 +57,7 @@ void FundToProto(const storage::FundRow& f, Money allocated_today, Money paid_to
 }
 
 // What pending instructions hold on the fund (已申请未审核).
-void SetPending(const std::map<std::string, storage::Storage::FundPending>& pending, v1::Fund* out) {
+void SetPending(const std::map<std::string, storage::FundPending>& pending, v1::Fund* out) {
   auto it = pending.find(out->fund_id());
   if (it == pending.end()) return;
   out->set_pending_fen(it->second.pending.fen());
@@ -69,51 +70,6 @@ absl::Status ValidateTrackingId(const std::string& tracking_id) {
   // FA-… is an allocation's own id, which tracks it when the caller gives none.
   if (absl::StartsWith(tracking_id, "FA-")) return InvalidField("tracking_id", "FA-… names allocations: choose another");
   return absl::OkStatus();
-}
-
-// A payment made for an expenditure, a payout or a claim is corrected where it was made
-// (ReverseExpenditure, …), so that the school's, the policy's or the claim's own record follows.
-bool MadeElsewhere(const storage::FundEntry& e) {
-  return absl::StartsWith(e.reference, "EXP-") || absl::StartsWith(e.reference, "PO-") ||
-         absl::StartsWith(e.reference, "CL-");
-}
-
-v1::FundEntry::Kind KindToProto(storage::FundEntryKind k) {
-  v1::FundEntry::Kind kind = v1::FundEntry::KIND_UNSPECIFIED;
-  v1::FundEntry::Kind_Parse(storage::FundEntryKindName(k), &kind);
-  return kind;
-}
-
-void EntryToProto(const storage::FundEntryRow& r, v1::FundEntry* out) {
-  const storage::FundEntry& e = r.entry;
-  out->set_entry_id(storage::FundEntryIdFor(e.kind, r.id));
-  out->set_fund_id(e.fund_id);
-  out->set_kind(KindToProto(e.kind));
-  out->set_date(e.date.ToString());
-  out->set_amount_fen(e.amount.fen());
-  out->set_recipient_id(e.recipient_id);
-  out->set_document_no(e.document_no);
-  out->set_tracking_id(e.tracking_id);
-  if (e.reverses != 0) {
-    out->set_reverses_entry_id(storage::FundEntryIdFor(e.reverses_kind, e.reverses));
-    out->set_reverses_kind(KindToProto(e.reverses_kind));
-  }
-  // A reversal keeps its reason in reference; adjustments too.
-  if (e.kind == storage::FundEntryKind::kReversal || e.kind == storage::FundEntryKind::kAdjustment) {
-    out->set_reason(e.reference);
-  } else {
-    out->set_reference(e.reference);
-  }
-  out->set_maker(e.created_by);
-  out->set_checker(e.checker);
-  out->set_budget_fen(r.budget_after.fen());
-  out->set_allocated_fen(r.allocated_after.fen());
-  out->set_paid_fen(r.paid_after.fen());
-  out->set_category(e.category);
-  out->set_payee(e.payee);
-  out->set_recorded_at(r.recorded_at);
-  if (r.reversed_by != 0) out->set_reversed_by_entry_id(storage::FundEntryIdFor(storage::FundEntryKind::kReversal, r.reversed_by));
-  out->set_request_id(e.request_id);
 }
 
 namespace handlers {
@@ -170,20 +126,20 @@ absl::Status CreateFund(Call& call, const v1::CreateFundRequest& req, v1::Fund* 
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Fund> {
-        auto existing = tx.FundForUpdate(req.fund_id());
+        auto existing = tx.funds().FundForUpdate(req.fund_id());
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
           return FailedPrecondition(kFundExists, absl::StrCat("fund ", req.fund_id(), " exists already"));
         }
-        if (auto s = tx.InsertFund(row, req.request_id()); !s.ok()) return s;
-        auto made = LockedFund(tx, req.fund_id());
+        if (auto s = tx.funds().InsertFund(row, req.request_id()); !s.ok()) return s;
+        auto made = LockedFund(tx.funds(), req.fund_id());
         if (!made.ok()) return made.status();
-        if (auto s = call.Audit(tx, req.request_id(), req.fund_id(), "OK",
+        if (auto s = call.Audit(tx.audit(), req.request_id(), req.fund_id(), "OK",
                                 absl::StrCat("fund created, budget ", row.budget.fen(), " fen"));
             !s.ok()) {
           return s;
         }
-        auto today = tx.FundSumsAsOf(req.fund_id(), "", call.clock().TodayInChina());
+        auto today = tx.funds().FundSumsAsOf(req.fund_id(), "", call.clock().TodayInChina());
         if (!today.ok()) return today.status();
         v1::Fund fund;
         FundToProto(*made, today->allocated, today->paid, &fund);
@@ -201,13 +157,13 @@ absl::Status AdjustFundBudget(Call& call, const v1::AdjustFundBudgetRequest& req
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Fund> {
-        auto fund = LockedFund(tx, req.fund_id());
+        auto fund = LockedFund(tx.funds(), req.fund_id());
         if (!fund.ok()) return fund.status();
         if (*date < fund->date) return InvalidField("date", "before the fund's own date");
         auto after = fund->budget.Plus(Money::Fen(req.delta_fen()));
         if (!after.ok()) return InvalidField("delta_fen", "out of range");
         if (req.delta_fen() < 0) {
-          auto sums = tx.FundSumsAsOf(req.fund_id(), "", *date);
+          auto sums = tx.funds().FundSumsAsOf(req.fund_id(), "", *date);
           if (!sums.ok()) return sums.status();
           const Date* latest = sums->latest ? &*sums->latest : nullptr;
           const Money committed = funds::Committed(fund->allocated, fund->pending_allocated, fund->pending_cut);
@@ -222,17 +178,17 @@ absl::Status AdjustFundBudget(Call& call, const v1::AdjustFundBudgetRequest& req
         e.reference = req.reason();
         e.request_id = req.request_id();
         e.created_by = call.caller();
-        auto id = tx.PostFundEntry(e);
+        auto id = tx.funds().PostFundEntry(e);
         if (!id.ok()) return id.status();
-        if (auto s = call.Audit(tx, req.request_id(), req.fund_id(), "OK",
+        if (auto s = call.Audit(tx.audit(), req.request_id(), req.fund_id(), "OK",
                                 absl::StrCat("budget ", req.delta_fen() > 0 ? "+" : "", req.delta_fen(), " fen: ",
                                              req.reason()));
             !s.ok()) {
           return s;
         }
-        auto now = LockedFund(tx, req.fund_id());
+        auto now = LockedFund(tx.funds(), req.fund_id());
         if (!now.ok()) return now.status();
-        auto today = tx.FundSumsAsOf(req.fund_id(), "", call.clock().TodayInChina());
+        auto today = tx.funds().FundSumsAsOf(req.fund_id(), "", call.clock().TodayInChina());
         if (!today.ok()) return today.status();
         v1::Fund f;
         FundToProto(*now, today->allocated, today->paid, &f);
@@ -266,7 +222,7 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundAllocation> {
-        auto fund = LockedFund(tx, req.fund_id());
+        auto fund = LockedFund(tx.funds(), req.fund_id());
         if (!fund.ok()) return fund.status();
         const Money amount = Money::Fen(req.amount_fen());
         const AllocationSpec spec{req.recipient_id(), kind,           req.region_code(), amount,
@@ -278,12 +234,12 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
           auto both = AllocateToSchool(tx, *fund, spec);
           id = both.ok() ? absl::StatusOr<std::string>(both->fund_allocation_id) : both.status();
         } else {
-          id = AllocateFromFund(tx, *fund, spec);
+          id = AllocateFromFund(tx.funds(), *fund, spec);
         }
         if (!id.ok()) return id.status();
-        auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
+        auto now = tx.funds().FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
-        if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
+        if (auto s = call.Audit(tx.audit(), req.request_id(), *id, "OK",
                                 absl::StrCat(req.fund_id(), " → ", req.recipient_id(), ": ", amount.fen(), " fen"));
             !s.ok()) {
           return s;
@@ -321,16 +277,16 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
   return call.Mutate(
       req, {"fund:" + req.fund_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundPayment> {
-        auto fund = LockedFund(tx, req.fund_id());
+        auto fund = LockedFund(tx.funds(), req.fund_id());
         if (!fund.ok()) return fund.status();
         const Money amount = Money::Fen(req.amount_fen());
-        auto id = PayFromFund(tx, call.data(), *fund,
+        auto id = PayFromFund(tx.funds(), call.data(), *fund,
                               {req.recipient_id(), amount, *date, req.category(), req.payee(), req.reference(),
                                req.request_id(), call.caller(), req.tracking_id()});
         if (!id.ok()) return id.status();
-        auto now = tx.FundRecipient(req.fund_id(), req.recipient_id());
+        auto now = tx.funds().FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
-        if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
+        if (auto s = call.Audit(tx.audit(), req.request_id(), *id, "OK",
                                 absl::StrCat(req.fund_id(), " paid ", req.recipient_id(), ": ", amount.fen(), " fen"));
             !s.ok()) {
           return s;
@@ -347,7 +303,7 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
         p.set_recipient_allocated_fen((*now)->allocated.fen());
         p.set_recipient_paid_fen((*now)->paid.fen());
         auto seq = storage::FundEntrySeqFrom(*id);
-        auto posted = seq ? tx.FundEntryById(*seq) : absl::StatusOr<std::optional<storage::FundEntryRow>>();
+        auto posted = seq ? tx.funds().FundEntryById(*seq) : absl::StatusOr<std::optional<storage::FundEntryRow>>();
         if (!posted.ok()) return posted.status();
         if (posted->has_value()) p.set_tracking_id((*posted)->entry.tracking_id);
         return p;
@@ -360,7 +316,7 @@ absl::StatusOr<std::vector<storage::FundFigures>> FundsToday(Call& call, std::ve
   if (fund_ids.empty()) return std::vector<storage::FundFigures>();
   storage::FundFilter f;
   f.fund_ids = std::move(fund_ids);
-  return call.storage().FundFiguresAsOf(f, call.clock().TodayInChina());
+  return call.storage().funds().FundFiguresAsOf(f, call.clock().TodayInChina());
 }
 
 absl::Status GetFund(Call& call, const v1::GetFundRequest& req, v1::Fund* out) {
@@ -370,7 +326,7 @@ absl::Status GetFund(Call& call, const v1::GetFundRequest& req, v1::Fund* out) {
   if (figures->empty()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
   const auto& f = figures->front();
   FundToProto(f.fund, f.allocated, f.paid, out);
-  auto pending = call.storage().PendingByFund();
+  auto pending = call.storage().instructions().PendingByFund();
   if (!pending.ok()) return pending.status();
   SetPending(*pending, out);
   return absl::OkStatus();
@@ -382,14 +338,14 @@ absl::Status ListFunds(Call& call, const v1::ListFundsRequest& req, v1::ListFund
   if (!page.ok()) return page.status();
   f.after_seq = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListFunds(f);
+  auto rows = call.storage().funds().ListFunds(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   std::vector<std::string> ids;
   for (const auto& r : *rows) ids.push_back(r.fund_id);
   auto figures = FundsToday(call, std::move(ids));
   if (!figures.ok()) return figures.status();
-  auto pending = call.storage().PendingByFund();
+  auto pending = call.storage().instructions().PendingByFund();
   if (!pending.ok()) return pending.status();
   for (const auto& fig : *figures) {
     FundToProto(fig.fund, fig.allocated, fig.paid, out->add_funds());  // seq order
@@ -449,33 +405,11 @@ absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req
   return call.Mutate(
       req, std::move(locks),
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundEntry> {
-        auto found = tx.FundEntryById(*seq);
-        if (!found.ok()) return found.status();
-        // The id's prefix is the entry's kind: FA-3 is no payment.
-        if (!found->has_value() || storage::FundEntryIdFor((*found)->entry.kind, *seq) != req.entry_id()) {
-          return absl::NotFoundError(absl::StrCat("no fund entry ", req.entry_id()));
-        }
-        const storage::FundEntryRow& target = **found;
-        const storage::FundEntry& e = target.entry;
-        if (target.reversed_by != 0) {
-          return FailedPrecondition("ALREADY_REVERSED", absl::StrCat(req.entry_id(), " 已冲销 (is reversed already, by ",
-                                                                    storage::FundEntryIdFor(storage::FundEntryKind::kReversal,
-                                                                                            target.reversed_by),
-                                                                    ")"));
-        }
-        if (e.kind == storage::FundEntryKind::kBudget || e.kind == storage::FundEntryKind::kReversal) {
-          return FailedPrecondition("ENTRY_NOT_REVERSIBLE",
-                                    absl::StrCat(req.entry_id(), " 不可冲销：预算用调整更正，冲销不再冲销 (a ",
-                                                 storage::FundEntryKindName(e.kind),
-                                                 " entry is not reversed: adjust the budget instead)"));
-        }
-        if (MadeElsewhere(e)) {
-          return FailedPrecondition("REVERSE_AT_SOURCE",
-                                    absl::StrCat(req.entry_id(), " 为 ", e.reference, " 所付，请在原业务冲销 (paid for ",
-                                                 e.reference, ": reverse it there)"));
-        }
+        auto target = ReversibleEntry(tx.funds(), *seq, req.entry_id());
+        if (!target.ok()) return target.status();
+        const storage::FundEntry& e = target->entry;
         if (*date < e.date) return InvalidField("date", absl::StrCat("before the entry's own date ", e.date.ToString()));
-        auto fund = LockedFund(tx, e.fund_id);
+        auto fund = LockedFund(tx.funds(), e.fund_id);
         if (!fund.ok()) return fund.status();
         storage::FundEntry r;
         r.kind = storage::FundEntryKind::kReversal;
@@ -488,74 +422,25 @@ absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req
         r.reverses = *seq;
         r.reverses_kind = e.kind;
         r.tracking_id = e.tracking_id;
-        switch (e.kind) {
-          case storage::FundEntryKind::kPayment: r.amount = e.amount; break;
-          case storage::FundEntryKind::kAllocation: {
-            // Its unpaid part from the reversal's date on: what a payment dated then could take.
-            auto unpaid = Payable(tx, e.fund_id, e.recipient_id, *date);
-            if (!unpaid.ok()) return unpaid.status();
-            // A reward policy's money is committed by its awards (SCHEDULED payouts wait on it):
-            // only what its year's allocations hold beyond its awards may go back.
-            auto recipient = tx.FundRecipient(e.fund_id, e.recipient_id);
-            if (!recipient.ok()) return recipient.status();
-            if (recipient->has_value() && (*recipient)->recipient_kind == "REWARD_POLICY") {
-              auto allocated = tx.AllocatedToRecipient("REWARD_POLICY", e.recipient_id, fund->budget_year);
-              if (!allocated.ok()) return allocated.status();
-              auto awarded = tx.PolicyAwardedInYear(e.recipient_id, fund->budget_year);
-              if (!awarded.ok()) return awarded.status();
-              const Money free = Money::Fen(
-                  std::max<int64_t>(0, allocated->value_or(Money()).fen() - awarded->fen()));
-              *unpaid = std::min(*unpaid, free);
-            }
-            auto back = funds::AllocationReversal(req.entry_id(), e.amount, *unpaid);
-            if (!back.ok()) return back.status();
-            r.amount = *back;
-            break;
-          }
-          default: {  // an adjustment: a rise taken back is a cut, a cut given back a rise
-            const int64_t size = e.amount.fen() < 0 ? -e.amount.fen() : e.amount.fen();
-            r.amount = Money::Fen(size);
-            r.reverses_budget_sign = e.amount.fen() < 0 ? +1 : -1;
-            if (r.reverses_budget_sign < 0) {
-              auto sums = tx.FundSumsAsOf(e.fund_id, "", *date);
-              if (!sums.ok()) return sums.status();
-              const Date* latest = sums->latest ? &*sums->latest : nullptr;
-              const Money committed = funds::Committed(fund->allocated, fund->pending_allocated, fund->pending_cut);
-              if (auto s = funds::CheckBudgetCut(Money::Fen(fund->budget.fen() - size), committed, *date, latest);
-                  !s.ok()) {
-                return s;
-              }
-            }
-          }
-        }
-        auto id = tx.PostFundEntry(r);
+        if (auto s = SizeReversal(tx, e, *fund, *date, req.entry_id(), &r); !s.ok()) return s;
+        auto id = tx.funds().PostFundEntry(r);
         if (!id.ok()) return id.status();
         if (e.kind == storage::FundEntryKind::kAllocation) {
           // A school's allocation from the fund is also its ledger's: taken back there too.
-          auto school = tx.SchoolAllocationOf(e.request_id);
+          auto school = tx.schools().SchoolAllocationOf(e.request_id);
           if (!school.ok()) return school.status();
           if (school->has_value()) {
-            auto back = tx.ReverseSchoolAllocation(e.recipient_id, **school, r.amount, *date, *id, req.request_id(),
-                                                   call.caller());
+            auto back = tx.schools().ReverseSchoolAllocation(e.recipient_id, **school, r.amount, *date, *id,
+                                                             req.request_id(), call.caller());
             if (!back.ok()) return back.status();
           }
         }
-        if (auto s = call.Audit(tx, req.request_id(), *id, "OK",
+        if (auto s = call.Audit(tx.audit(), req.request_id(), *id, "OK",
                                 absl::StrCat("reverses ", req.entry_id(), ": ", r.amount.fen(), " fen; ", req.reason()));
             !s.ok()) {
           return s;
         }
-        auto rid = storage::FundEntrySeqFrom(*id);
-        auto rows = rid ? tx.FundEntryById(*rid) : absl::StatusOr<std::optional<storage::FundEntryRow>>();
-        if (!rows.ok()) return rows.status();
-        v1::FundEntry entry;
-        if (rows->has_value()) EntryToProto(**rows, &entry);
-        auto now = LockedFund(tx, e.fund_id);
-        if (!now.ok()) return now.status();
-        entry.set_budget_fen(now->budget.fen());
-        entry.set_allocated_fen(now->allocated.fen());
-        entry.set_paid_fen(now->paid.fen());
-        return entry;
+        return PostedEntry(tx.funds(), *id, e.fund_id);
       },
       out);
 }
@@ -564,7 +449,7 @@ absl::Status ListFundEntries(Call& call, const v1::ListFundEntriesRequest& req, 
   if (auto s = ValidateId(req.fund_id(), "fund_id"); !s.ok()) return s;
   auto page = ParsePage(req.page_size(), req.page_token());
   if (!page.ok()) return page.status();
-  auto fund = call.storage().GetFund(req.fund_id());
+  auto fund = call.storage().funds().GetFund(req.fund_id());
   if (!fund.ok()) return fund.status();
   if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
   storage::FundEntryFilter f;
@@ -573,7 +458,7 @@ absl::Status ListFundEntries(Call& call, const v1::ListFundEntriesRequest& req, 
   f.recipient_id = req.recipient_id();
   f.after_id = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListFundEntries(f);
+  auto rows = call.storage().funds().ListFundEntries(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   for (const auto& r : *rows) EntryToProto(r, out->add_entries());
@@ -584,7 +469,7 @@ absl::Status ListFundEntries(Call& call, const v1::ListFundEntriesRequest& req, 
 }  // namespace handlers
 }  // namespace
 
-#define SUBSIDY_FUND_RPC(Rpc, runs) SUBSIDY_UNARY_RPC(FundServiceImpl, "subsidy.v1.FundService", Rpc, runs)
+#define SUBSIDY_FUND_RPC(Rpc, runs) SUBSIDY_UNARY_RPC(FundServiceImpl, Rpc, runs)
 SUBSIDY_FUND_RPC(CreateFund, Runs::kMutation)
 SUBSIDY_FUND_RPC(AdjustFundBudget, Runs::kMutation)
 SUBSIDY_FUND_RPC(AllocateFund, Runs::kMutation)

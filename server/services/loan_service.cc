@@ -29,8 +29,8 @@ void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& da
 template <class Bytes>  // a message from gRPC, or a loan's bytes inside a batch
 void CalculateFromWire(const Bytes& bytes, const PolicyData& data, v1::LoanSubsidyResult* out) {
   v1::LoanSubsidyRequest loan;
-  if (auto s = ParseMessage(bytes, &loan); !s.ok()) {
-    out->set_loan_id(ValidLoanId(loan));
+  if (auto s = formats::ParseMessage(bytes, &loan); !s.ok()) {
+    out->set_loan_id(formats::ValidLoanId(loan));
     out->set_data_version(data.version());
     ItemErrorFromStatus(s, out->mutable_error());
     return;
@@ -41,11 +41,11 @@ void CalculateFromWire(const Bytes& bytes, const PolicyData& data, v1::LoanSubsi
 // A batch from its bytes, loan by loan (protobuf would refuse the whole batch for one bad loan).
 void CalculateBatchFromWire(const grpc::ByteBuffer& in, const PolicyData& data, v1::LoanSubsidyBatchResult* out) {
   v1::LoanSubsidyBatchRequest batch;
-  if (ParseMessage(in, &batch).ok()) {
+  if (formats::ParseMessage(in, &batch).ok()) {
     CalculateBatch(batch, data, out);
     return;
   }
-  ForEachLengthDelimited(WireBytes(in), v1::LoanSubsidyBatchRequest::kLoansFieldNumber, [&](absl::string_view loan) {
+  formats::ForEachLengthDelimited(formats::WireBytes(in), v1::LoanSubsidyBatchRequest::kLoansFieldNumber, [&](absl::string_view loan) {
     CalculateFromWire(loan, data, out->add_results());
   });
 }
@@ -69,9 +69,9 @@ absl::Status GetLoanPolicy(Call& call, const v1::GetLoanPolicyRequest& req, v1::
 }  // namespace handlers
 }  // namespace
 
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", CalculateLoanSubsidy, Runs::kInline)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", CalculateLoanSubsidyBatch, Runs::kInline)
-SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, "subsidy.v1.LoanSubsidyService", GetLoanPolicy, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, CalculateLoanSubsidy, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, CalculateLoanSubsidyBatch, Runs::kInline)
+SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, GetLoanPolicy, Runs::kInline)
 
 namespace {
 // A stream of messages raw from the wire: each turned into one answer by `calculate`.
@@ -90,7 +90,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
       [data, calculate](const grpc::ByteBuffer& in, grpc::ByteBuffer* out) {
         Result result;
         calculate(in, *data, &result);
-        (void)ToWire(result, out);
+        (void)formats::ToWire(result, out);
       },
       window, InFlight(ctx, admission->slot), ctx.max_stream_messages,
       StreamObserver(&ctx, context, method, admission->caller->name));
@@ -98,15 +98,23 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
 
 }  // namespace
 
+// The streams' full names, from the descriptors like the unary RPCs' (SUBSIDY_UNARY_RPC).
+const std::string kStreamLoanSubsidiesName =
+    FullMethodName(LoanSubsidyServiceImpl::ProtoService::service_full_name(), "StreamLoanSubsidies");
+const std::string kStreamLoanSubsidyBatchesName =
+    FullMethodName(LoanSubsidyServiceImpl::ProtoService::service_full_name(), "StreamLoanSubsidyBatches");
+const char* const kStreamLoanSubsidies = kStreamLoanSubsidiesName.c_str();
+const char* const kStreamLoanSubsidyBatches = kStreamLoanSubsidyBatchesName.c_str();
+
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamLoanSubsidies(
     grpc::CallbackServerContext* context) {
-  return ServeStream(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidies", kStreamWindow,
+  return ServeStream(ctx_, context, kStreamLoanSubsidies, kStreamWindow,
                      &CalculateFromWire<grpc::ByteBuffer>);
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamLoanSubsidyBatches(
     grpc::CallbackServerContext* context) {
-  return ServeStream(ctx_, context, "subsidy.v1.LoanSubsidyService/StreamLoanSubsidyBatches", kBatchStreamWindow,
+  return ServeStream(ctx_, context, kStreamLoanSubsidyBatches, kBatchStreamWindow,
                      &CalculateBatchFromWire);
 }
 

@@ -3,7 +3,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "claim_file.h"
+#include "formats/csv.h"
+#include "formats/payment_file.h"
 #include "common/status_util.h"
 #include "funds/execution.h"
 #include "ids/ids.h"
@@ -67,11 +68,11 @@ absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&
   // Each policy's budget for this year (China Standard Time), the one SubmitDetermination
   // measures a determination of today against (reward::BudgetForYear).
   const int year = call.clock().TodayInChina().year();
-  auto awarded = call.storage().AwardedByPolicy();
+  auto awarded = call.storage().payouts().AwardedByPolicy();
   if (!awarded.ok()) return awarded.status();
-  auto awarded_in_year = call.storage().AwardedByPolicyInYear(year);
+  auto awarded_in_year = call.storage().payouts().AwardedByPolicyInYear(year);
   if (!awarded_in_year.ok()) return awarded_in_year.status();
-  auto funded = call.storage().AllocatedByRecipient("REWARD_POLICY", year);
+  auto funded = call.storage().funds().AllocatedByRecipient("REWARD_POLICY", year);
   if (!funded.ok()) return funded.status();
   const auto budgets =
       reward::BudgetsForYear(call.data().rewards().policies, *funded, *awarded_in_year, *awarded);
@@ -106,6 +107,31 @@ absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&
   return absl::OkStatus();
 }
 
+// The policy with its budget for the year — reward::BudgetForYear's, as ListRewardPolicies and the
+// metric show it: the funds' allocations to the policy for the year, when there are any —, what it
+// has awarded against that budget, and whether funds allocated to it for the year.
+struct BudgetedPolicy {
+  RewardPolicy policy;
+  Money awarded;
+  bool funded = false;
+};
+absl::StatusOr<BudgetedPolicy> WithBudget(storage::LedgerTx& tx, const RewardPolicy& policy, int year) {
+  auto awarded = tx.payouts().PolicyAwarded(policy.policy_id);  // also locks the policy's budget row
+  if (!awarded.ok()) return awarded.status();
+  auto funded = tx.funds().AllocatedToRecipient("REWARD_POLICY", policy.policy_id, year);
+  if (!funded.ok()) return funded.status();
+  Money awarded_in_year;
+  if (funded->has_value()) {
+    auto in_year = tx.payouts().PolicyAwardedInYear(policy.policy_id, year);
+    if (!in_year.ok()) return in_year.status();
+    awarded_in_year = *in_year;
+  }
+  const reward::PolicyBudget budget = reward::BudgetForYear(policy, *funded, awarded_in_year, *awarded);
+  BudgetedPolicy out{policy, budget.awarded, funded->has_value()};
+  out.policy.budget = budget.budget;
+  return out;
+}
+
 absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationRequest& request, v1::Payout* response) {
   if (request.policy_id().empty()) return InvalidField("policy_id", "is required");
   const RewardPolicy* policy = call.data().rewards().Find(request.policy_id());
@@ -122,27 +148,14 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
   return call.Mutate(
       request, {"policy:" + request.policy_id(), "enterprise:" + request.enterprise_uscc()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
-        auto history = tx.EnterpriseAwards(request.enterprise_uscc());
+        auto history = tx.payouts().EnterpriseAwards(request.enterprise_uscc());
         if (!history.ok()) return history.status();
-        auto awarded = tx.PolicyAwarded(policy->policy_id);  // also locks the policy's budget row
-        if (!awarded.ok()) return awarded.status();
-        // The budget for the year is reward::BudgetForYear's (as ListRewardPolicies and the
-        // metric show it): the funds' allocations to the policy for the year, when there are any.
-        auto funded = tx.AllocatedToRecipient("REWARD_POLICY", policy->policy_id, date->year());
-        if (!funded.ok()) return funded.status();
-        Money awarded_in_year;
-        if (funded->has_value()) {
-          auto in_year = tx.PolicyAwardedInYear(policy->policy_id, date->year());
-          if (!in_year.ok()) return in_year.status();
-          awarded_in_year = *in_year;
-        }
-        const reward::PolicyBudget budget = reward::BudgetForYear(*policy, *funded, awarded_in_year, *awarded);
-        RewardPolicy effective = *policy;
-        effective.budget = budget.budget;
+        auto budgeted = WithBudget(tx, *policy, date->year());
+        if (!budgeted.ok()) return budgeted.status();
         std::vector<reward::PriorAward> prior;
         for (const auto& h : *history) prior.push_back({h.policy_id, h.award_group, h.award_year, h.amount});
-        auto decision =
-            reward::Decide(effective, metrics, request.enterprise_uscc(), date->year(), prior, budget.awarded);
+        auto decision = reward::Decide(budgeted->policy, metrics, request.enterprise_uscc(), date->year(), prior,
+                                       budgeted->awarded);
         if (!decision.ok()) return decision.status();
         storage::PayoutRow row;
         row.request_id = request.request_id();
@@ -159,10 +172,10 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
         row.award_key = decision->award_key.value_or("");
         row.data_version = call.data().version();
         row.created_by = call.caller();
-        if (decision->scheduled && funded->has_value()) {
+        if (decision->scheduled && budgeted->funded) {
           // The year's money is the funds', but it may be allocated later than this determination:
           // say so now rather than let the run hold the payout without warning.
-          auto can = PayableAcrossFunds(tx, "REWARD_POLICY", policy->policy_id, "", date->year(), *date);
+          auto can = PayableAcrossFunds(tx.funds(), "REWARD_POLICY", policy->policy_id, "", date->year(), *date);
           if (!can.ok()) return can.status();
           if (can->payable < row.amount) {
             row.reasons.push_back({kFundNotYetAllocated,
@@ -172,12 +185,12 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
                                                 "it once the money is allocated)")});
           }
         }
-        auto seq = tx.InsertPayout(row);
+        auto seq = tx.payouts().InsertPayout(row);
         if (!seq.ok()) return seq.status();
         row.seq = *seq;
         const std::string result =
             decision->scheduled ? "SCHEDULED" : "REJECTED:" + (row.reasons.empty() ? "" : row.reasons.back().code);
-        if (auto s = call.Audit(tx, request.request_id(), storage::PayoutIdFor(*seq), result,
+        if (auto s = call.Audit(tx.audit(), request.request_id(), storage::PayoutIdFor(*seq), result,
                                 absl::StrCat(policy->policy_id, " ", request.enterprise_uscc(), " ", row.amount.fen(),
                                              " 分 due ", DateText(row.due_date)));
             !s.ok()) {
@@ -194,7 +207,7 @@ absl::Status GetPayout(Call& call, const v1::GetPayoutRequest& request, v1::Payo
   if (request.payout_id().empty()) return InvalidField("payout_id", "is required");
   auto seq = storage::PayoutSeqFrom(request.payout_id());
   if (!seq) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
-  auto row = call.storage().GetPayout(*seq);
+  auto row = call.storage().payouts().GetPayout(*seq);
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
   PayoutToProto(**row, response, call.clock().TodayInChina());
@@ -228,7 +241,7 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   }
   f.paid_late = request.paid_late();
   if (request.with_totals()) {
-    auto totals = call.storage().TotalPayouts(f);
+    auto totals = call.storage().payouts().TotalPayouts(f);
     if (!totals.ok()) return totals.status();
     response->set_total_count(totals->count);
     response->set_total_amount_fen(totals->amount.fen());
@@ -237,7 +250,7 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   if (!page.ok()) return page.status();
   f.after_seq = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().ListPayouts(f);
+  auto rows = call.storage().payouts().ListPayouts(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   const Date today = call.clock().TodayInChina();
@@ -247,10 +260,10 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
 }
 
 absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request, v1::PaymentFile* response) {
-  cli::Encoding encoding = cli::Encoding::kUtf8;
+  formats::Encoding encoding = formats::Encoding::kUtf8;
   if (!request.encoding().empty()) {
-    auto e = cli::EncodingFromName(request.encoding());
-    if (!e.ok() || *e == cli::Encoding::kAuto) return InvalidField("encoding", "utf-8 or gb18030");
+    auto e = formats::EncodingFromName(request.encoding());
+    if (!e.ok() || *e == formats::Encoding::kAuto) return InvalidField("encoding", "utf-8 or gb18030");
     encoding = *e;
   }
   auto date = ParseDate(request.paid_date(), "paid_date");
@@ -262,15 +275,15 @@ absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request
   f.paid_date = *date;
   f.policy_id = request.policy_id();
   f.limit = kMaxPageSize;
-  std::string csv = cli::PaymentFileCsvHeader();
+  std::string csv = formats::PaymentFileCsvHeader();
   Money total;
   for (;;) {
-    auto rows = call.storage().ListPayouts(f);
+    auto rows = call.storage().payouts().ListPayouts(f);
     if (!rows.ok()) return rows.status();
     for (const auto& r : *rows) {
       v1::Payout p;
       PayoutToProto(r, &p);
-      csv += cli::PaymentFileCsvRow(p);
+      csv += formats::PaymentFileCsvRow(p);
       auto sum = total.Plus(r.amount);
       if (!sum.ok()) return sum.status();
       total = *sum;
@@ -279,7 +292,7 @@ absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request
     if (static_cast<int>(rows->size()) < f.limit) break;
     f.after_seq = rows->back().seq;
   }
-  auto bytes = cli::EncodeText(csv, encoding);
+  auto bytes = formats::EncodeText(csv, encoding);
   if (!bytes.ok()) return bytes.status();
   response->set_file_name("payments-" + request.paid_date() + ".csv");
   response->set_content(std::move(*bytes));
@@ -295,7 +308,7 @@ absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1
   return call.Mutate(
       request, {"payout:" + request.payout_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
-        auto row = tx.PayoutForUpdate(*seq);
+        auto row = tx.payouts().PayoutForUpdate(*seq);
         if (!row.ok()) return row.status();
         if (!row->has_value()) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
         if ((*row)->status != storage::PayoutStatus::kScheduled) {
@@ -307,9 +320,9 @@ absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1
                                                  storage::PayoutStatusName((*row)->status),
                                                  ": only a SCHEDULED payout may be cancelled"));
         }
-        auto cancelled = tx.CancelPayout(*seq, request.reason(), request.request_id(), call.caller());
+        auto cancelled = tx.payouts().CancelPayout(*seq, request.reason(), request.request_id(), call.caller());
         if (!cancelled.ok()) return cancelled.status();
-        if (auto s = call.Audit(tx, request.request_id(), request.payout_id(), "CANCELLED",
+        if (auto s = call.Audit(tx.audit(), request.request_id(), request.payout_id(), "CANCELLED",
                                 absl::StrCat(cancelled->amount.fen(), " 分 freed for ", cancelled->policy_id, ": ",
                                              request.reason()));
             !s.ok()) {
@@ -347,101 +360,122 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
 }  // namespace handlers
 }  // namespace
 
+namespace {
+
+// What a run decides on, and what it has held so far.
+struct Run {
+  storage::LedgerTx& tx;
+  const PolicyData& data;
+  const std::string& caller;
+  const v1::RunDisbursementRequest& request;
+  Date date;
+  v1::RunDisbursementResponse& out;
+  Money held_total;
+};
+
+// A payout of a policy that funds allocated to for its year is those funds' payment: paid from
+// them, or — when they cannot pay it today (the one payable check) — held with the reason, left
+// SCHEDULED for a later run while every other payout of the day is paid. True when held.
+absl::StatusOr<bool> PayFromPolicyFunds(Run& run, const storage::PayoutRow& p) {
+  auto can = PayableAcrossFunds(run.tx.funds(), "REWARD_POLICY", p.policy_id, "", p.award_year, run.date);
+  if (!can.ok()) return can.status();
+  const absl::Status payable =
+      funds::CheckPayment(absl::StrCat(p.policy_id, "/", p.award_year), p.policy_id, can->payable, p.amount, run.date);
+  if (payable.ok()) {
+    auto from = PayAcrossFunds(run.tx.funds(), run.data, "REWARD_POLICY", "", p.award_year,
+                               {p.policy_id, p.amount, run.date, "", p.enterprise_uscc, storage::PayoutIdFor(p.seq),
+                                run.request.request_id(), run.caller});
+    if (!from.ok()) return from.status();
+    int64_t covered = 0;
+    for (const auto& part : *from) covered += part.amount.fen();
+    SUBSIDY_CHECK(covered == p.amount.fen());  // within what PayableAcrossFunds just said
+    return false;
+  }
+  const bool none_yet = can->allocated_as_of.fen() == 0;
+  const std::string reason = none_yet ? kFundNotYetAllocated : kAllocationExceeded;
+  const std::string message = none_yet ? absl::StrCat(p.policy_id, " 的 ", p.award_year, " 年资金截至 ", run.date.ToString(),
+                                                      " 尚未下达 (no fund money allocated to the policy by then)")
+                                       : std::string(payable.message());
+  if (auto s = run.tx.payouts().HoldPayout(p.seq, reason); !s.ok()) return s;
+  auto* h = run.out.add_held();
+  h->set_payout_id(storage::PayoutIdFor(p.seq));
+  h->set_policy_id(p.policy_id);
+  h->set_amount_fen(p.amount.fen());
+  h->mutable_reason()->set_code(reason);
+  h->mutable_reason()->set_message(message);
+  run.held_total = funds::Committed(run.held_total, p.amount);
+  if (auto s = run.tx.audit().Audit({run.caller, "RunDisbursement", run.request.request_id(),
+                                     storage::PayoutIdFor(p.seq), "HELD:" + reason, message});
+      !s.ok()) {
+    return s;
+  }
+  return true;
+}
+
+}  // namespace
+
 // The run in its transaction: every SCHEDULED payout determined by `date` paid, funds posted,
 // each payout and the run in the audit trail. Shared by the RPC and the automatic schedule.
 absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx, const PolicyData& data,
                                                            const std::string& caller,
                                                            const v1::RunDisbursementRequest& request, Date date) {
-  auto due = tx.DuePayouts(date);
+  auto due = tx.payouts().DuePayouts(date);
   if (!due.ok()) return due.status();
-  std::vector<storage::PayoutRow> paid;
   v1::RunDisbursementResponse out;
-  Money held_total;
+  Run run{tx, data, caller, request, date, out, Money()};
   out.set_run_id(reward::RunIdFor(request.request_id()));
   out.set_payment_date(date.ToString());
   Money total;
-  int64_t late = 0;
+  int64_t paid = 0, late = 0;
   std::map<std::pair<std::string, int>, bool> funded_by;  // (policy, award year) → has fund allocations
   for (auto& p : *due) {
-    // A payout of a policy that funds allocated to for its year is those funds' payment (asked once
-    // per policy and year of the run).
+    // Whether funds allocated to the policy for the year, asked once per policy and year of the run.
     auto key = std::make_pair(p.policy_id, p.award_year);
     auto known = funded_by.find(key);
     if (known == funded_by.end()) {
-      auto funded = tx.AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
+      auto funded = tx.funds().AllocatedToRecipient("REWARD_POLICY", p.policy_id, p.award_year);
       if (!funded.ok()) return funded.status();
       known = funded_by.emplace(key, funded->has_value()).first;
     }
     if (known->second) {
-      // A run pays what it can: one payout its policy's funds cannot pay today stays SCHEDULED,
-      // held with the reason, and every other payout of the day is paid.
-      auto can = PayableAcrossFunds(tx, "REWARD_POLICY", p.policy_id, "", p.award_year, date);
-      if (!can.ok()) return can.status();
-      if (can->payable < p.amount) {
-        const bool none_yet = can->allocated_as_of.fen() == 0;
-        const std::string reason = none_yet ? kFundNotYetAllocated : kAllocationExceeded;
-        const std::string message =
-            none_yet ? absl::StrCat(p.policy_id, " 的 ", p.award_year, " 年资金截至 ", date.ToString(),
-                                    " 尚未下达 (no fund money allocated to the policy by then)")
-                     : absl::StrCat(p.policy_id, " 的资金截至 ", date.ToString(), " 可支付 ", can->payable.ToYuanString(),
-                                    " 元，不足 ", p.amount.ToYuanString(), " 元 (its funds hold too little payable)");
-        if (auto s = tx.HoldPayout(p.seq, reason); !s.ok()) return s;
-        auto* h = out.add_held();
-        h->set_payout_id(storage::PayoutIdFor(p.seq));
-        h->set_policy_id(p.policy_id);
-        h->set_amount_fen(p.amount.fen());
-        h->mutable_reason()->set_code(reason);
-        h->mutable_reason()->set_message(message);
-        held_total = funds::Committed(held_total, p.amount);
-        if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), storage::PayoutIdFor(p.seq),
-                               "HELD:" + reason, message});
-            !s.ok()) {
-          return s;
-        }
-        continue;
-      }
-      auto from = PayAcrossFunds(tx, data, "REWARD_POLICY", "", p.award_year,
-                                 {p.policy_id, p.amount, date, "", p.enterprise_uscc,
-                                  storage::PayoutIdFor(p.seq), request.request_id(), caller});
-      if (!from.ok()) return from.status();
-      int64_t covered = 0;
-      for (const auto& part : *from) covered += part.amount.fen();
-      SUBSIDY_CHECK(covered == p.amount.fen());  // within what PayableAcrossFunds just said
+      auto held = PayFromPolicyFunds(run, p);
+      if (!held.ok()) return held.status();
+      if (*held) continue;
     }
-    if (auto s = tx.DisbursePayout(&p, date); !s.ok()) return s;
+    if (auto s = tx.payouts().DisbursePayout(&p, date); !s.ok()) return s;
     auto sum = total.Plus(p.amount);
     if (!sum.ok()) return sum.status();
     total = *sum;
     const bool is_late = p.due_date && reward::PaidLate(*p.due_date, date);
     late += is_late ? 1 : 0;
-    paid.push_back(p);
-    if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), storage::PayoutIdFor(p.seq),
-                            is_late ? "DISBURSED_LATE" : "DISBURSED",
-                            absl::StrCat(p.amount.fen(), " 分 voucher ", p.voucher_no, " due ",
-                                         DateText(p.due_date))});
+    ++paid;
+    if (auto s = tx.audit().Audit({caller, "RunDisbursement", request.request_id(), storage::PayoutIdFor(p.seq),
+                                   is_late ? "DISBURSED_LATE" : "DISBURSED",
+                                   absl::StrCat(p.amount.fen(), " 分 voucher ", p.voucher_no, " due ",
+                                                DateText(p.due_date))});
         !s.ok()) {
       return s;
     }
   }
-  out.set_paid_count(static_cast<int64_t>(paid.size()));
+  out.set_paid_count(paid);
   out.set_paid_fen(total.fen());
   out.set_late_count(late);
-  out.set_held_fen(held_total.fen());
-  if (auto s = tx.Audit({caller, "RunDisbursement", request.request_id(), out.run_id(), "OK",
-                          absl::StrCat(paid.size(), " payouts, ", total.fen(), " 分, ", late, " late, paid ",
-                                       date.ToString())});
+  out.set_held_fen(run.held_total.fen());
+  if (auto s = tx.audit().Audit({caller, "RunDisbursement", request.request_id(), out.run_id(), "OK",
+                                 absl::StrCat(paid, " payouts, ", total.fen(), " 分, ", late, " late, paid ",
+                                              date.ToString())});
       !s.ok()) {
     return s;
   }
   return out;
 }
 
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListRewardPolicies, Runs::kInline)
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", SubmitDetermination, Runs::kMutation)
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", GetPayout, Runs::kInline)
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", ListPayouts, Runs::kInline)
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", RunDisbursement, Runs::kMutation)
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", GetPaymentFile, Runs::kInline)
-SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, "subsidy.v1.RewardPayoutService", CancelPayout, Runs::kMutation)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, ListRewardPolicies, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, SubmitDetermination, Runs::kMutation)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, GetPayout, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, ListPayouts, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, RunDisbursement, Runs::kMutation)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, GetPaymentFile, Runs::kInline)
+SUBSIDY_UNARY_RPC(RewardPayoutServiceImpl, CancelPayout, Runs::kMutation)
 
 }  // namespace subsidy::service

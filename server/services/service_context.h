@@ -12,6 +12,7 @@
 #include "auth/authorizer.h"
 #include "ops/data_reloader.h"
 #include "ops/policy_holder.h"
+#include "services/calls_in_flight.h"
 #include "services/executor.h"
 #include "storage/storage.h"
 #include "time/clock.h"
@@ -37,7 +38,7 @@ struct ServiceContext {
   const Clock* clock = &Clock::System();
   size_t max_stream_messages = 1'000'000;  // per call
   std::function<void(const CallRecord&)> observe;  // may be empty
-  std::atomic<int>* in_flight = nullptr;            // calls not yet done (for a prompt, clean stop)
+  CallsInFlight* in_flight = nullptr;               // calls not yet done (for a prompt, clean stop)
   ops::DataReloader* reloader = nullptr;            // AdminService.ReloadData
   // Dual control (双人复核): a money movement by a person at or above this many 分 waits for a second
   // finance officer; -1: off (no caller list, so no second person).

@@ -58,6 +58,7 @@ using Approval = ApprovalSvc::WithRawCallbackMethod_ListInstructions<ApprovalSvc
 
 class LoanSubsidyServiceImpl final : public raw::Loan {
  public:
+  using ProtoService = raw::LoanService;  // its RPCs' names come from here
   explicit LoanSubsidyServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(CalculateLoanSubsidy);
@@ -85,6 +86,7 @@ class LoanSubsidyServiceImpl final : public raw::Loan {
 
 class EducationFundServiceImpl final : public raw::Education {
  public:
+  using ProtoService = raw::EduService;  // its RPCs' names come from here
   explicit EducationFundServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(SplitGrant);
@@ -103,6 +105,7 @@ class EducationFundServiceImpl final : public raw::Education {
 
 class RewardPayoutServiceImpl final : public raw::Reward {
  public:
+  using ProtoService = raw::RewardService;  // its RPCs' names come from here
   explicit RewardPayoutServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(ListRewardPolicies);
@@ -119,6 +122,7 @@ class RewardPayoutServiceImpl final : public raw::Reward {
 
 class FundServiceImpl final : public raw::Fund {
  public:
+  using ProtoService = raw::FundSvc;  // its RPCs' names come from here
   explicit FundServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(CreateFund);
@@ -139,6 +143,7 @@ class FundServiceImpl final : public raw::Fund {
 // Dual control: the instructions that wait for a second finance officer (approval_service.cc).
 class ApprovalServiceImpl final : public raw::Approval {
  public:
+  using ProtoService = raw::ApprovalSvc;  // its RPCs' names come from here
   explicit ApprovalServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(ListInstructions);
@@ -152,6 +157,7 @@ class ApprovalServiceImpl final : public raw::Approval {
 
 class AdminServiceImpl final : public raw::Admin {
  public:
+  using ProtoService = raw::AdminService;  // its RPCs' names come from here
   explicit AdminServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
 
   SUBSIDY_RAW_UNARY(ReloadData);

@@ -18,7 +18,7 @@ class BackendsTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     std::string db = dir_.path() + "/ledger.db";
     if (GetParam() == "postgres") {
-      SUBSIDY_POSTGRES_OR_SKIP(pg);
+      SUBSIDY_POSTGRES_OR_FAIL(pg);
       db = pg->NewDatabase();
     }
     for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
