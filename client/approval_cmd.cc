@@ -3,7 +3,6 @@
 #include "approval_cmd.h"
 
 #include "absl/strings/str_format.h"
-#include "money/money.h"
 #include "subsidy/v1/approval.grpc.pb.h"
 
 namespace subsidy::cli {
@@ -19,10 +18,8 @@ bool PrintHeld(Context& ctx, const std::string& instruction_id, v1::Instruction:
 
 namespace {
 
-std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
 std::unique_ptr<v1::ApprovalService::Stub> Stub(Context& ctx) { return v1::ApprovalService::NewStub(ctx.Channel()); }
 std::string StateName(v1::Instruction::State s) { return v1::Instruction::State_Name(s); }
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 void PrintInstruction(Context& ctx, const v1::Instruction& in) {
   if (ctx.json) {

@@ -2,33 +2,18 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
-#include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "approval_cmd.h"
 #include "auth/authorizer.h"
-#include "services/wire.h"
+#include "formats/wire.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 
 namespace subsidy::cli {
 namespace {
-
-std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
-
-bool ParsePeriod(const std::string& text, v1::DateRange* out) {
-  std::vector<std::string> parts = absl::StrSplit(text, "..");
-  if (parts.size() != 2) return false;
-  out->set_start_date(parts[0]);
-  out->set_end_date(parts[1]);
-  return true;
-}
 
 void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
   if (ctx.json) {
@@ -110,10 +95,10 @@ int ListClaimLines(Context& ctx, const Options& o) {
   std::ostream* out = ctx.out;
   if (o.Has("out")) {
     file.open(o.Get("out"));
-    if (!file) return ctx.Fail("cannot write " + o.Get("out") + ": " + std::strerror(errno));
+    if (!file) return ctx.CannotWrite(o.Get("out"));
     out = &file;
   }
-  if (!ctx.json) *out << ClaimLineCsvHeader() << "\n";
+  if (!ctx.json) *out << formats::ClaimLineCsvHeader() << "\n";
   auto stub = Stub(ctx);
   int64_t n = 0;
   for (;;) {
@@ -123,7 +108,7 @@ int ListClaimLines(Context& ctx, const Options& o) {
       if (ctx.json) {
         ctx.PrintJson(line);
       } else {
-        *out << ClaimLineCsvRow(line) << "\n";
+        *out << formats::ClaimLineCsvRow(line) << "\n";
       }
     }
     n += resp.lines_size();
@@ -132,7 +117,7 @@ int ListClaimLines(Context& ctx, const Options& o) {
   }
   if (o.Has("out")) {
     file.close();
-    if (!file) return ctx.Fail("cannot write " + o.Get("out") + ": " + std::strerror(errno));
+    if (!file) return ctx.CannotWrite(o.Get("out"));
     std::cerr << n << " lines written to " << o.Get("out") << "\n";
   }
   return 0;
@@ -167,13 +152,9 @@ int Review(Context& ctx, const Options& o) {
 
 }  // namespace
 
-int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, const CsvFile& file,
-                    const ClaimFileReader& reader) {
+int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, const formats::CsvFile& file,
+                    const formats::ClaimFileReader& reader, int batch_size) {
   if (!o.Has("bank") || !o.Has("period")) return ctx.Usage("loan claim --submit needs --bank=BANK_ID and --period=START..END");
-  int batch_size = 500;
-  if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
-    return ctx.Usage("--batch must be a positive integer");
-  }
   v1::SubmitLoanSubsidyClaimRequest header;
   header.set_bank_id(o.Get("bank"));
   if (!ParsePeriod(o.Get("period"), header.mutable_settlement_period())) return ctx.Usage("--period must be START..END");
@@ -184,7 +165,7 @@ int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, con
   int bad = 0;
   std::string content = header.bank_id() + "\n" + o.Get("period") + "\n";
   for (size_t k = 1; k < file.records.size(); ++k) {
-    const CsvRecord& rec = file.records[k];
+    const formats::CsvRecord& rec = file.records[k];
     absl::StrAppend(&content, absl::StrJoin(rec.cells, "\x1f"), "\n");
     auto req = reader.ParseRow(rec.cells);
     if (!req.ok()) {
@@ -193,7 +174,7 @@ int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, con
       ++bad;
       continue;
     }
-    if (auto field = service::FindInvalidUtf8(*req)) {
+    if (auto field = formats::FindInvalidUtf8(*req)) {
       std::cerr << path << ":" << rec.line << ": " << *field << " is not valid UTF-8\n";
       ++bad;
       continue;
@@ -208,11 +189,9 @@ int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, con
   header.set_loan_count(static_cast<int64_t>(loans.size()));
 
   auto stub = Stub(ctx);
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds * 20));
-  if (!ctx.token.empty()) call.AddMetadata("authorization", "Bearer " + ctx.token);
+  auto call = ctx.NewCall(20);  // a claim file may take a while: a generous deadline per file
   v1::LoanSubsidyClaim claim;
-  auto writer = stub->UploadLoanSubsidyClaim(&call, &claim);
+  auto writer = stub->UploadLoanSubsidyClaim(call.get(), &claim);
   const bool tty = isatty(STDERR_FILENO) && !ctx.json;
   size_t sent = 0;
   v1::SubmitLoanSubsidyClaimRequest message = header;
@@ -233,7 +212,7 @@ int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, con
               << ") to make the one claim\n";
     return 1;
   }
-  ctx.NoteReplay(call, header.request_id());
+  ctx.NoteReplay(*call, header.request_id());
   PrintClaim(ctx, claim);
   return 0;
 }

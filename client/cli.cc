@@ -3,7 +3,8 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
-#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -12,8 +13,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/wire.h"
-#include "subsidy/v1/common.pb.h"
+#include "absl/strings/str_split.h"
+#include "formats/csv.h"
+#include "formats/wire.h"
 
 namespace subsidy::cli {
 
@@ -60,9 +62,9 @@ std::shared_ptr<grpc::Channel> Context::Channel() {
   return channel_;
 }
 
-std::unique_ptr<grpc::ClientContext> Context::NewCall() const {
+std::unique_ptr<grpc::ClientContext> Context::NewCall(int timeout_factor) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds));
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds * timeout_factor));
   if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
   return ctx;
 }
@@ -121,8 +123,10 @@ int Context::Usage(const std::string& message) const {
   return 2;
 }
 
+int Context::CannotWrite(const std::string& path) const { return Fail("cannot write " + path + ": " + std::strerror(errno)); }
+
 int Context::CheckRequest(const google::protobuf::Message& request) const {
-  if (auto field = service::FindInvalidUtf8(request)) {
+  if (auto field = formats::FindInvalidUtf8(request)) {
     PrintError(json, "INVALID_ARGUMENT",
                *field + " is not valid UTF-8 (convert the text, e.g. from GBK, before sending); nothing was sent",
                *field, "");
@@ -140,9 +144,30 @@ std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
   return absl::StrCat(absl::StrJoin(names.begin(), names.end() - 1, ", "), " or ", names.back());
 }
 
+std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+bool ParsePeriod(const std::string& text, v1::DateRange* out) {
+  std::vector<std::string> parts = absl::StrSplit(text, "..");
+  if (parts.size() != 2) return false;
+  out->set_start_date(parts[0]);
+  out->set_end_date(parts[1]);
+  return true;
+}
+
+int ReadCsv(Context& ctx, const Options& o, const std::string& path, formats::CsvFile* file) {
+  auto encoding = formats::EncodingFromName(o.Get("encoding", "auto"));
+  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
+  auto read = formats::ReadCsvFile(path, *encoding);
+  if (!read.ok()) return ctx.Fail(std::string(read.status().message()));
+  *file = *std::move(read);
+  return 0;
+}
+
 void Context::NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const {
   const auto& md = call.GetServerInitialMetadata();
-  if (md.find(service::kReplayMetadata) == md.end()) return;
+  if (md.find(formats::kReplayMetadata) == md.end()) return;
   PrintError(json, "REPLAY",
              "request_id " + request_id + " was used before: this is a replay of the first answer; nothing changed now",
              "", "");
@@ -192,158 +217,6 @@ void Context::PrintJson(const google::protobuf::Message& m) const {
     if (google::protobuf::util::MessageToJsonString(value, &counted).ok()) text = std::move(counted);
   }
   *out << text << std::endl;
-}
-
-void Registry::PrintTopHelp(std::ostream& os) const {
-  os << "subsidyctl: a command-line client for subsidy-server.\n\n"
-        "Usage: subsidyctl [--server=HOST:PORT] [--json] [--timeout=SECONDS] COMMAND... [--option=value...]\n\n"
-        "Global options:\n"
-        "  --server=HOST:PORT  the server (default 127.0.0.1:50051, or $SUBSIDY_SERVER)\n"
-        "  --json              machine-readable output (one JSON object per answer)\n"
-        "  --timeout=SECONDS   deadline of each call (default 30)\n"
-        "  --token=TOKEN       bearer token of the caller (or $SUBSIDY_TOKEN)\n"
-        "  --tls_ca=FILE       connect with TLS, trusting this PEM CA (or $SUBSIDY_TLS_CA)\n"
-        "  --tls_cert=FILE --tls_key=FILE   client certificate for mutual TLS\n"
-        "  --tls_server_name=NAME           the name expected in the server's certificate\n\n"
-        "Commands (COMMAND --help for its options):\n";
-  for (const auto& c : commands_) {
-    std::string name = absl::StrJoin(c.path, " ");
-    os << "  " << name << std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') << c.summary << "\n";
-  }
-}
-
-void Registry::PrintCommandHelp(const Command& c, std::ostream& os) const {
-  os << "Usage: subsidyctl [global options] " << absl::StrJoin(c.path, " ");
-  for (const auto& o : c.options) {
-    if (o.required) os << " --" << o.name << "=...";
-  }
-  os << " [options]\n\n" << c.summary << "\n";
-  if (!c.usage.empty()) os << "\n" << c.usage << "\n";
-  if (!c.options.empty()) {
-    os << "\nOptions:\n";
-    for (const auto& o : c.options) {
-      std::string n = "--" + o.name + (o.is_switch ? "" : "=...");
-      os << "  " << n << std::string(n.size() < 28 ? 28 - n.size() : 1, ' ') << o.help
-         << (o.required ? " (required)" : "") << "\n";
-    }
-  }
-}
-
-int Registry::Main(int argc, char** argv) {
-  Context ctx;
-  const char* env = std::getenv("SUBSIDY_SERVER");
-  ctx.server = env ? env : "127.0.0.1:50051";
-  if (const char* t = std::getenv("SUBSIDY_TOKEN")) ctx.token = t;
-  if (const char* ca = std::getenv("SUBSIDY_TLS_CA")) ctx.tls_ca = ca;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  size_t i = 0;
-  // Global options: before the command words or anywhere after them.
-  auto global = [&](const std::string& a, int* exit_code) -> bool {
-    *exit_code = -1;
-    if (a == "--json") {
-      ctx.json = true;
-    } else if (absl::StartsWith(a, "--server=")) {
-      ctx.server = a.substr(9);
-      if (ctx.server.empty()) *exit_code = ctx.Usage("--server is empty: give HOST:PORT, e.g. --server=127.0.0.1:50051");
-    } else if (absl::StartsWith(a, "--token=")) {
-      ctx.token = a.substr(8);
-    } else if (absl::StartsWith(a, "--tls_ca=")) {
-      ctx.tls_ca = a.substr(9);
-    } else if (absl::StartsWith(a, "--tls_cert=")) {
-      ctx.tls_cert = a.substr(11);
-    } else if (absl::StartsWith(a, "--tls_key=")) {
-      ctx.tls_key = a.substr(10);
-    } else if (absl::StartsWith(a, "--tls_server_name=")) {
-      ctx.tls_server_name = a.substr(18);
-    } else if (absl::StartsWith(a, "--timeout=")) {
-      if (!absl::SimpleAtoi(a.substr(10), &ctx.timeout_seconds) || ctx.timeout_seconds <= 0) {
-        *exit_code = ctx.Usage("--timeout must be a positive number of seconds");
-      }
-    } else {
-      return false;
-    }
-    return true;
-  };
-  for (; i < args.size() && absl::StartsWith(args[i], "--"); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      PrintTopHelp(std::cout);
-      return 0;
-    }
-    int exit_code = -1;
-    if (!global(a, &exit_code)) return ctx.Usage("unknown global option " + a + " (see subsidyctl --help)");
-    if (exit_code >= 0) return exit_code;
-  }
-  std::vector<std::string> words;
-  for (; i < args.size() && !absl::StartsWith(args[i], "--"); ++i) words.push_back(args[i]);
-  if (words.empty()) {
-    PrintTopHelp(std::cerr);
-    return 2;
-  }
-  // The longest command path that is a prefix of the words; the rest are positional.
-  const Command* cmd = nullptr;
-  for (const auto& c : commands_) {
-    if (c.path.size() <= words.size() && std::equal(c.path.begin(), c.path.end(), words.begin()) &&
-        (!cmd || c.path.size() > cmd->path.size())) {
-      cmd = &c;
-    }
-  }
-  if (!cmd) {
-    // A group name alone: list its commands.
-    bool any = false;
-    for (const auto& c : commands_) {
-      if (c.path.front() == words.front()) {
-        if (!any) std::cerr << "subsidyctl: " << words.front() << " commands:\n";
-        any = true;
-        std::cerr << "  " << absl::StrJoin(c.path, " ") << "  " << c.summary << "\n";
-      }
-    }
-    if (!any) std::cerr << "subsidyctl: unknown command \"" << absl::StrJoin(words, " ") << "\" (see subsidyctl --help)\n";
-    return 2;
-  }
-  Options opts;
-  for (size_t w = cmd->path.size(); w < words.size(); ++w) opts.positional_.push_back(words[w]);
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      PrintCommandHelp(*cmd, std::cout);
-      return 0;
-    }
-    const size_t eq_at = a.find('=');
-    const std::string option = a.substr(2, eq_at == std::string::npos ? std::string::npos : eq_at - 2);
-    const bool own = std::any_of(cmd->options.begin(), cmd->options.end(),
-                                 [&](const OptionSpec& o) { return o.name == option; });
-    if (!own && absl::StartsWith(a, "--")) {
-      int exit_code = -1;
-      if (global(a, &exit_code)) {
-        if (exit_code >= 0) return exit_code;
-        continue;
-      }
-    }
-    if (!absl::StartsWith(a, "--")) {
-      opts.positional_.push_back(a);
-      continue;
-    }
-    const size_t eq = a.find('=');
-    const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-    auto spec = std::find_if(cmd->options.begin(), cmd->options.end(), [&](const OptionSpec& o) { return o.name == name; });
-    if (spec == cmd->options.end()) {
-      return ctx.Usage(absl::StrJoin(cmd->path, " ") + ": unknown option --" + name + " (see --help)");
-    }
-    if (spec->is_switch) {
-      opts.values_.emplace(name, "true");
-    } else if (eq == std::string::npos) {
-      return ctx.Usage("--" + name + " needs a value (--" + name + "=...)");
-    } else {
-      opts.values_.emplace(name, a.substr(eq + 1));
-    }
-  }
-  for (const auto& o : cmd->options) {
-    if (o.required && !opts.Has(o.name)) {
-      return ctx.Usage(absl::StrJoin(cmd->path, " ") + ": --" + o.name + " is required (see --help)");
-    }
-  }
-  return cmd->run(ctx, opts);
 }
 
 }  // namespace subsidy::cli

@@ -1,5 +1,6 @@
 // subsidyctl's small command framework: global options, command words, per-command options
-// (--name=value), generated --help for every command, one-line errors with a non-zero exit.
+// (--name=value; after the command words also --name value), read by CLI11; generated --help for
+// every command, one-line errors with a non-zero exit.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -17,6 +18,11 @@
 
 #include "common/status_util.h"
 #include "money/money.h"
+#include "subsidy/v1/common.pb.h"
+
+namespace subsidy::formats {
+struct CsvFile;
+}  // namespace subsidy::formats
 
 namespace subsidy::cli {
 
@@ -42,16 +48,22 @@ struct OptionSpec {
   bool is_switch = false;  // takes no value
 };
 
+// A command's options as given: a switch has the value "true"; an option given twice has both
+// values, in order.
 class Options {
  public:
+  Options() = default;
+  Options(std::multimap<std::string, std::string> values, std::vector<std::string> positional)
+      : values_(std::move(values)), positional_(std::move(positional)) {}
+
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  // The first value given (or the fallback).
   std::string Get(const std::string& name, const std::string& fallback = "") const;
   // All values given for a repeatable option, in order.
   std::vector<std::string> GetAll(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
-  friend class Registry;
   std::multimap<std::string, std::string> values_;
   std::vector<std::string> positional_;
 };
@@ -68,14 +80,17 @@ struct Context {
   std::ostream* out = &std::cout;
 
   std::shared_ptr<grpc::Channel> Channel();
-  // A client context with the deadline set: every call carries one.
-  std::unique_ptr<grpc::ClientContext> NewCall() const;
+  // A client context with the deadline set (--timeout, times `timeout_factor` for a long stream)
+  // and the caller's token: every call carries both.
+  std::unique_ptr<grpc::ClientContext> NewCall(int timeout_factor = 1) const;
   // Prints "subsidyctl: CODE: message" (and the field or reason from the details) to stderr, returns 1.
   // With --json the error is one JSON object on stderr: code, message, field, reason.
   int Fail(const grpc::Status& status) const;
   int Fail(const std::string& message) const;
   // A usage error (a bad option, a missing argument): printed like Fail, returns 2.
   int Usage(const std::string& message) const;
+  // "cannot write PATH: <the system's reason>", printed like Fail; returns 1.
+  int CannotWrite(const std::string& path) const;
   // Checks a request before it is sent: a string that is not UTF-8 is refused here, naming the
   // field (returns 1); 0 when the request may go.
   int CheckRequest(const google::protobuf::Message& request) const;
@@ -106,6 +121,16 @@ int Invoke(Context& ctx, StubT& stub, grpc::Status (StubT::*method)(grpc::Client
 // "A, B or C": the values of an API enum a caller may give (not the *_UNSPECIFIED zero).
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e);
 
+// An amount in 分 as 元 for people: Money's yuan string, e.g. "1234.56" (never parsed back).
+std::string Yuan(int64_t fen);
+// The text, or "-" when it is empty (a column that must not be blank).
+std::string OrDash(const std::string& s);
+// "START..END" into a date range; false when the text is not two dates joined by "..".
+bool ParsePeriod(const std::string& text, v1::DateRange* out);
+// FILE.csv read whole in the command's --encoding (auto by default). 0 when it was read, else the
+// exit code after saying why: 2 for an unknown encoding, 1 for a file that cannot be read.
+int ReadCsv(Context& ctx, const Options& o, const std::string& path, formats::CsvFile* file);
+
 struct Command {
   std::vector<std::string> path;  // e.g. {"loan", "calc"}
   std::string summary;
@@ -114,12 +139,24 @@ struct Command {
   std::function<int(Context&, const Options&)> run;
 };
 
+// subsidyctl [global options] COMMAND WORDS... [options, global options, positional words]:
+// the command is the longest path the words begin with; the words after it are positional.
+// Options are read by CLI11 (registry.cc), the first problem in the order given answered.
 class Registry {
  public:
   void Add(Command c) { commands_.push_back(std::move(c)); }
   int Main(int argc, char** argv);
 
  private:
+  // The global options before the command words: -1 with *words_at set where the words begin
+  // (args.size() when there are none), else the exit code (--help, a usage error).
+  int ReadGlobalOptions(Context& ctx, const std::vector<std::string>& args, size_t* words_at) const;
+  const Command* Find(const std::vector<std::string>& words) const;
+  // Words that name no command: the commands of a group, or "unknown command"; returns 2.
+  int NoSuchCommand(const std::vector<std::string>& words) const;
+  // The command's options (and global ones) after its words, then the command itself.
+  int Run(Context& ctx, const Command& c, std::vector<std::string> positional,
+          const std::vector<std::string>& args) const;
   void PrintTopHelp(std::ostream& os) const;
   void PrintCommandHelp(const Command& c, std::ostream& os) const;
   std::vector<Command> commands_;
@@ -133,6 +170,5 @@ void RegisterAdminCommands(Registry& r);
 void RegisterFundCommands(Registry& r);
 void RegisterAuthCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
-
 
 }  // namespace subsidy::cli

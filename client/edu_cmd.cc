@@ -6,13 +6,11 @@
 #include "absl/strings/str_split.h"
 #include "approval_cmd.h"
 #include "cli.h"
-#include "money/money.h"
 #include "subsidy/v1/education.grpc.pb.h"
 
 namespace subsidy::cli {
 namespace {
 
-std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
 std::string SourceName(v1::FundSource s) { return v1::FundSource_Name(s); }
 
 void PrintPositions(Context& ctx, const google::protobuf::RepeatedPtrField<v1::FundPosition>& funds) {

@@ -5,15 +5,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "approval_cmd.h"
-#include "claim_file.h"
+#include "formats/csv.h"
 #include "cli.h"
-#include "money/money.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 
 namespace subsidy::cli {
 namespace {
 
-std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
 std::unique_ptr<v1::FundService::Stub> Stub(Context& ctx) { return v1::FundService::NewStub(ctx.Channel()); }
 
 bool Fen(const Options& o, const std::string& name, int64_t* out) { return absl::SimpleAtoi(o.Get(name), out); }
@@ -174,7 +172,6 @@ int Show(Context& ctx, const Options& o) {
 }
 
 std::string KindName(v1::FundEntry::Kind k) { return v1::FundEntry::Kind_Name(k); }
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 // "reverses FP-00000003 (PAYMENT)", "reversed by FR-00000009", both or "-".
 std::string Link(const v1::FundEntry& e) {
@@ -355,7 +352,7 @@ int Report(Context& ctx, const Options& o) {
     *ctx.out << "key,fund_id,budget_fen,allocated_fen,paid_fen,allocation_progress_percent,execution_progress_percent,"
                 "time_progress_percent,target_share_percent,pace\n";
     auto line = [&](const v1::ExecutionRow& r) {
-      *ctx.out << CsvCell(r.key()) << "," << CsvCell(r.fund_id()) << "," << r.budget_fen() << "," << r.allocated_fen()
+      *ctx.out << formats::CsvCell(r.key()) << "," << formats::CsvCell(r.fund_id()) << "," << r.budget_fen() << "," << r.allocated_fen()
                << "," << r.paid_fen() << "," << r.allocation_progress_percent() << "," << r.execution_progress_percent()
                << "," << r.time_progress_percent() << "," << r.target_share_percent() << "," << v1::Pace_Name(r.pace())
                << "\n";
@@ -408,9 +405,8 @@ std::vector<OptionSpec> With(std::vector<OptionSpec> options) {
   return options;
 }
 
-}  // namespace
-
-void RegisterFundCommands(Registry& r) {
+// The movements of money: create, adjust, allocate, pay, reverse.
+void RegisterFundMovements(Registry& r) {
   r.Add({{"fund", "create"},
          "create a fund with its budget (finance)",
          "Example: subsidyctl fund create --fund=CZ-2021-KEY --name=常州重点资金 --year=2021 --level=MUNICIPAL \\\n"
@@ -478,6 +474,10 @@ void RegisterFundCommands(Registry& r) {
           {"reason", "why", true},
           {"request_id", "a unique id for this reversal (a retry reuses it)", true}},
          Reverse});
+}
+
+// What the funds hold and how they are spent: ledger, list, show, report, alerts.
+void RegisterFundReports(Registry& r) {
   r.Add({{"fund", "ledger"},
          "a fund's ledger in recording order: every entry, its 业务追溯识别码, who made and checked it, the fund after it",
          "Usage: subsidyctl fund ledger FUND_ID [--tracking_id=T] [--recipient=R] [--page_size=N]\n"
@@ -507,6 +507,13 @@ void RegisterFundCommands(Registry& r) {
          "",
          With({{"as_of", "YYYY-MM-DD", true}, {"funds", "only these fund ids, comma-separated"}}),
          Alerts});
+}
+
+}  // namespace
+
+void RegisterFundCommands(Registry& r) {
+  RegisterFundMovements(r);
+  RegisterFundReports(r);
 }
 
 }  // namespace subsidy::cli

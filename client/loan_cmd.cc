@@ -2,8 +2,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -15,16 +13,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "claim_cmd.h"
-#include "claim_file.h"
+#include "formats/claim_file.h"
+#include "formats/csv.h"
 #include "cli.h"
-#include "services/wire.h"
-#include "money/money.h"
+#include "formats/wire.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 
 namespace subsidy::cli {
 namespace {
-
-std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
 
 void PrintResult(Context& ctx, const v1::LoanSubsidyResult& r) {
   if (ctx.json) {
@@ -93,17 +89,10 @@ int Calc(Context& ctx, const Options& o) {
     x->set_principal_fen(fen);
   }
   for (const auto& r : o.GetAll("overdue")) {
-    std::vector<std::string> parts = absl::StrSplit(r, "..");
-    if (parts.size() != 2) return ctx.Usage("--overdue must be START..END");
-    auto* x = req.add_overdue_periods();
-    x->set_start_date(parts[0]);
-    x->set_end_date(parts[1]);
+    if (!ParsePeriod(r, req.add_overdue_periods())) return ctx.Usage("--overdue must be START..END");
   }
-  if (o.Has("claim")) {
-    std::vector<std::string> parts = absl::StrSplit(o.Get("claim"), "..");
-    if (parts.size() != 2) return ctx.Usage("--claim must be START..END");
-    req.mutable_claim_period()->set_start_date(parts[0]);
-    req.mutable_claim_period()->set_end_date(parts[1]);
+  if (o.Has("claim") && !ParsePeriod(o.Get("claim"), req.mutable_claim_period())) {
+    return ctx.Usage("--claim must be START..END");
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   v1::LoanSubsidyResult result;
@@ -164,6 +153,159 @@ v1::LoanSubsidyResult RowError(const std::string& loan_id, const std::string& me
   return r;
 }
 
+// A claim file's rows on their way: every row gets a result, in file order. Rows that do not parse
+// (or repeat a loan_id) get their error at once; the others are sent in batches, and the server's
+// answer fills their slot.
+struct ClaimRows {
+  std::vector<v1::LoanSubsidyResult> results;
+  std::vector<size_t> lines;       // the file line of each result
+  std::vector<int> sent_index;     // result slot of each loan sent
+  std::vector<v1::LoanSubsidyBatchRequest> batches;
+};
+
+ClaimRows ReadClaimRows(const std::string& path, const std::vector<formats::CsvRecord>& records,
+                        const formats::ClaimFileReader& reader, int batch_size) {
+  ClaimRows rows;
+  rows.batches.resize(1);
+  std::map<std::string, size_t> first_line_of;
+  for (size_t k = 1; k < records.size(); ++k) {
+    const formats::CsvRecord& rec = records[k];
+    const std::string loan_id = reader.LoanId(rec.cells);
+    const std::string where = absl::StrCat(path, ":", rec.line, " (loan_id ", loan_id.empty() ? "?" : loan_id, "): ");
+    rows.lines.push_back(rec.line);
+    auto req = reader.ParseRow(rec.cells);
+    if (!req.ok()) {
+      rows.results.push_back(RowError(loan_id, where + std::string(req.status().message())));
+      continue;
+    }
+    if (auto [it, fresh] = first_line_of.emplace(loan_id, rec.line); !fresh) {
+      rows.results.push_back(RowError(loan_id, absl::StrCat(where, "loan_id repeats line ", it->second,
+                                                            ": a loan is claimed once per file")));
+      continue;
+    }
+    if (auto field = formats::FindInvalidUtf8(*req)) {
+      rows.results.push_back(RowError(loan_id, where + *field + " is not valid UTF-8"));
+      continue;
+    }
+    rows.results.emplace_back();
+    if (rows.batches.back().loans_size() >= batch_size) rows.batches.emplace_back();
+    *rows.batches.back().add_loans() = std::move(*req);
+    rows.sent_index.push_back(static_cast<int>(rows.results.size()) - 1);
+  }
+  if (rows.batches.back().loans_size() == 0) rows.batches.pop_back();
+  return rows;
+}
+
+// Streams the batches to the server and puts each answer in its row's slot; a loan it did not
+// answer gets why. 0, or 1 when the stream failed (said on stderr).
+int CalculateClaim(Context& ctx, const std::string& path, const std::vector<formats::CsvRecord>& records,
+                   const formats::ClaimFileReader& reader, ClaimRows& rows) {
+  auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
+  auto call = ctx.NewCall(10);  // a claim file may take a while: a generous deadline per file
+  auto stream = stub->StreamLoanSubsidyBatches(call.get());
+  std::thread writer([&] {
+    for (const auto& b : rows.batches) {
+      if (!stream->Write(b)) break;
+    }
+    stream->WritesDone();
+  });
+  const bool tty = isatty(STDERR_FILENO) && !ctx.json;
+  size_t received = 0;
+  v1::LoanSubsidyBatchResult batch_result;
+  while (stream->Read(&batch_result)) {
+    for (auto& r : *batch_result.mutable_results()) {
+      if (received >= rows.sent_index.size()) break;
+      const size_t slot = static_cast<size_t>(rows.sent_index[received++]);
+      if (r.has_error() && !r.error().code().empty()) {
+        // The server's error for this loan, with the line and loan_id it came from.
+        r.mutable_error()->set_message(absl::StrCat(path, ":", rows.lines[slot], " (loan_id ", r.loan_id(),
+                                                    "): ", r.error().field().empty() ? "" : r.error().field() + ": ",
+                                                    r.error().message()));
+      }
+      rows.results[slot] = std::move(r);
+    }
+    if (tty) std::cerr << "\r  " << received << " / " << rows.sent_index.size() << " loans" << std::flush;
+  }
+  writer.join();
+  if (tty) std::cerr << std::endl;
+  const grpc::Status s = stream->Finish();
+  // Loans the server did not answer are written too, with why.
+  const std::string why = s.ok() ? "the server answered fewer loans than were sent"
+                                 : "not calculated: " + s.error_message();
+  for (size_t k = received; k < rows.sent_index.size(); ++k) {
+    const size_t slot = static_cast<size_t>(rows.sent_index[k]);
+    rows.results[slot] = RowError(reader.LoanId(records[slot + 1].cells), absl::StrCat(path, ":", rows.lines[slot], ": ", why));
+    rows.results[slot].mutable_error()->set_code(s.ok() ? "INTERNAL" : absl::StatusCodeToString(
+                                                                           static_cast<absl::StatusCode>(s.error_code())));
+  }
+  return s.ok() ? 0 : ctx.Fail(s);
+}
+
+// What the rows came to: the rows calculated, by eligibility, with their totals; and the errors.
+struct ClaimTotals {
+  MoneyTotal interest, subsidy, borrower;
+  int eligible = 0, ineligible = 0, errors = 0;
+};
+
+// The result file: a line per row, or with --periods a line per settlement period. Each row's
+// error also goes to stderr (not with --json). 0, or 1 when the file cannot be written.
+int WriteClaimResults(Context& ctx, bool periods, const std::string& out_path, const ClaimRows& rows, ClaimTotals& t) {
+  std::ofstream out(out_path);
+  out << (periods ? formats::PeriodCsvHeader() : formats::ResultCsvHeader()) << "\n";
+  for (size_t k = 0; k < rows.results.size(); ++k) {
+    const auto& r = rows.results[k];
+    if (periods) {
+      out << formats::PeriodCsvRows(rows.lines[k], r);
+    } else {
+      out << formats::ResultCsvRow(rows.lines[k], r) << "\n";
+    }
+    if (r.has_error() && !r.error().code().empty()) {
+      ++t.errors;
+      if (!ctx.json) std::cerr << r.error().message() << "\n";
+      continue;
+    }
+    r.eligible() ? ++t.eligible : ++t.ineligible;
+    t.interest.Add(r.total_interest_fen());
+    t.subsidy.Add(r.total_subsidy_fen());
+    t.borrower.Add(r.total_borrower_fen());
+  }
+  out.close();
+  if (!out) return ctx.CannotWrite(out_path);
+  return 0;
+}
+
+void PrintClaimSummary(Context& ctx, const Options& o, const std::string& path, const formats::CsvFile& file,
+                       const std::string& out_path, size_t loans, const ClaimTotals& t) {
+  const bool dry_run = o.Has("dry_run");
+  if (ctx.json) {
+    // protobuf's JSON mapping: counts are numbers, money (int64 分) is a string.
+    google::protobuf::Struct summary;
+    auto& f = *summary.mutable_fields();
+    f["file"].set_string_value(path);
+    f["encoding"].set_string_value(file.encoding);
+    f["loans"].set_number_value(static_cast<double>(loans));
+    f["eligible"].set_number_value(t.eligible);
+    f["ineligible"].set_number_value(t.ineligible);
+    f["errors"].set_number_value(t.errors);
+    f["total_interest_fen"].set_string_value(absl::StrCat(t.interest.fen()));
+    f["total_subsidy_fen"].set_string_value(absl::StrCat(t.subsidy.fen()));
+    f["total_borrower_fen"].set_string_value(absl::StrCat(t.borrower.fen()));
+    f["result_file"].set_string_value(out_path);
+    f["dry_run"].set_bool_value(dry_run);
+    ctx.PrintJson(summary);
+    return;
+  }
+  *ctx.out << "file        " << path << " (" << file.encoding << ")\n"
+           << "loans       " << loans << " (eligible " << t.eligible << ", ineligible " << t.ineligible << ", errors "
+           << t.errors << ")" << (dry_run ? " — checked, not calculated" : "") << "\n";
+  if (!dry_run) {
+    *ctx.out << "interest    " << Yuan(t.interest.fen()) << " 元\n"
+             << "subsidy     " << Yuan(t.subsidy.fen()) << " 元\n"
+             << "borrower    " << Yuan(t.borrower.fen()) << " 元\n";
+  }
+  *ctx.out << "results     " << out_path << "\n";
+}
+
 int Claim(Context& ctx, const Options& o) {
   if (o.positional().size() != 1) return ctx.Usage("loan claim: give exactly one FILE.csv");
   const std::string path = o.positional()[0];
@@ -171,152 +313,29 @@ int Claim(Context& ctx, const Options& o) {
   if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
     return ctx.Usage("--batch must be a positive integer");
   }
-  auto encoding = EncodingFromName(o.Get("encoding", "auto"));
-  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
-  auto file = ReadCsvFile(path, *encoding);
-  if (!file.ok()) return ctx.Fail(std::string(file.status().message()));
-  const std::vector<CsvRecord>* records = &file->records;
-  auto reader = ClaimFileReader::FromHeader(records->front().cells);
+  formats::CsvFile file;
+  if (int rc = ReadCsv(ctx, o, path, &file); rc != 0) return rc;
+  const std::vector<formats::CsvRecord>& records = file.records;
+  auto reader = formats::ClaimFileReader::FromHeader(records.front().cells);
   if (!reader.ok()) {
-    return ctx.Fail(absl::StrCat(path, ":", records->front().line, ": ", reader.status().message()));
+    return ctx.Fail(absl::StrCat(path, ":", records.front().line, ": ", reader.status().message()));
   }
-  if (o.Has("submit")) return SubmitClaimFile(ctx, o, path, *file, *reader);
+  if (o.Has("submit")) return SubmitClaimFile(ctx, o, path, file, *reader, batch_size);
 
-  // Every row gets a result: rows that do not parse (or repeat a loan_id) get their error here,
-  // the others are sent, and the server's answer fills their slot.
-  std::vector<v1::LoanSubsidyResult> results;
-  std::vector<size_t> lines;
-  std::vector<int> sent_index;  // result slot of each loan sent
-  std::vector<v1::LoanSubsidyBatchRequest> batches(1);
-  std::map<std::string, size_t> first_line_of;
-  for (size_t k = 1; k < records->size(); ++k) {
-    const CsvRecord& rec = (*records)[k];
-    const std::string loan_id = reader->LoanId(rec.cells);
-    const std::string where = absl::StrCat(path, ":", rec.line, " (loan_id ", loan_id.empty() ? "?" : loan_id, "): ");
-    lines.push_back(rec.line);
-    auto req = reader->ParseRow(rec.cells);
-    if (!req.ok()) {
-      results.push_back(RowError(loan_id, where + std::string(req.status().message())));
-      continue;
-    }
-    if (auto [it, fresh] = first_line_of.emplace(loan_id, rec.line); !fresh) {
-      results.push_back(RowError(loan_id, absl::StrCat(where, "loan_id repeats line ", it->second,
-                                                       ": a loan is claimed once per file")));
-      continue;
-    }
-    if (auto field = service::FindInvalidUtf8(*req)) {
-      results.push_back(RowError(loan_id, where + *field + " is not valid UTF-8"));
-      continue;
-    }
-    results.emplace_back();
-    if (batches.back().loans_size() >= batch_size) batches.emplace_back();
-    *batches.back().add_loans() = std::move(*req);
-    sent_index.push_back(static_cast<int>(results.size()) - 1);
-  }
-  if (batches.back().loans_size() == 0) batches.pop_back();
-
+  ClaimRows rows = ReadClaimRows(path, records, *reader, batch_size);
   int exit_code = 0;
   if (o.Has("dry_run")) {
     // Checked, not calculated: the rows that would be sent are marked so.
-    for (int slot : sent_index) {
-      results[static_cast<size_t>(slot)].set_loan_id(reader->LoanId((*records)[static_cast<size_t>(slot) + 1].cells));
+    for (int slot : rows.sent_index) {
+      rows.results[static_cast<size_t>(slot)].set_loan_id(reader->LoanId(records[static_cast<size_t>(slot) + 1].cells));
     }
-  } else if (!sent_index.empty()) {
-    auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
-    grpc::ClientContext call;  // a claim file may take a while: a generous deadline per file
-    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(ctx.timeout_seconds * 10));
-    if (!ctx.token.empty()) call.AddMetadata("authorization", "Bearer " + ctx.token);
-    auto stream = stub->StreamLoanSubsidyBatches(&call);
-    std::thread writer([&] {
-      for (const auto& b : batches) {
-        if (!stream->Write(b)) break;
-      }
-      stream->WritesDone();
-    });
-    const bool tty = isatty(STDERR_FILENO) && !ctx.json;
-    size_t received = 0;
-    v1::LoanSubsidyBatchResult batch_result;
-    while (stream->Read(&batch_result)) {
-      for (auto& r : *batch_result.mutable_results()) {
-        if (received >= sent_index.size()) break;
-        const size_t slot = static_cast<size_t>(sent_index[received++]);
-        if (r.has_error() && !r.error().code().empty()) {
-          // The server's error for this loan, with the line and loan_id it came from.
-          r.mutable_error()->set_message(absl::StrCat(path, ":", lines[slot], " (loan_id ", r.loan_id(),
-                                                      "): ", r.error().field().empty() ? "" : r.error().field() + ": ",
-                                                      r.error().message()));
-        }
-        results[slot] = std::move(r);
-      }
-      if (tty) std::cerr << "\r  " << received << " / " << sent_index.size() << " loans" << std::flush;
-    }
-    writer.join();
-    if (tty) std::cerr << std::endl;
-    const grpc::Status s = stream->Finish();
-    // Loans the server did not answer are written too, with why.
-    const std::string why = s.ok() ? "the server answered fewer loans than were sent"
-                                   : "not calculated: " + s.error_message();
-    for (size_t k = received; k < sent_index.size(); ++k) {
-      const size_t slot = static_cast<size_t>(sent_index[k]);
-      results[slot] = RowError(reader->LoanId((*records)[slot + 1].cells), absl::StrCat(path, ":", lines[slot], ": ", why));
-      results[slot].mutable_error()->set_code(s.ok() ? "INTERNAL" : absl::StatusCodeToString(
-                                                                         static_cast<absl::StatusCode>(s.error_code())));
-    }
-    if (!s.ok()) exit_code = ctx.Fail(s);
+  } else if (!rows.sent_index.empty()) {
+    exit_code = CalculateClaim(ctx, path, records, *reader, rows);
   }
-
   const std::string out_path = o.Get("out", path + ".result.csv");
-  std::ofstream out(out_path);
-  const bool periods = o.Has("periods");
-  out << (periods ? PeriodCsvHeader() : ResultCsvHeader()) << "\n";
-  MoneyTotal interest, subsidy, borrower;
-  int eligible = 0, ineligible = 0, errors = 0;
-  for (size_t k = 0; k < results.size(); ++k) {
-    const auto& r = results[k];
-    if (periods) {
-      out << PeriodCsvRows(lines[k], r);
-    } else {
-      out << ResultCsvRow(lines[k], r) << "\n";
-    }
-    if (r.has_error() && !r.error().code().empty()) {
-      ++errors;
-      if (!ctx.json) std::cerr << r.error().message() << "\n";
-      continue;
-    }
-    r.eligible() ? ++eligible : ++ineligible;
-    interest.Add(r.total_interest_fen());
-    subsidy.Add(r.total_subsidy_fen());
-    borrower.Add(r.total_borrower_fen());
-  }
-  out.close();
-  if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
-  if (ctx.json) {
-    // protobuf's JSON mapping: counts are numbers, money (int64 分) is a string.
-    google::protobuf::Struct summary;
-    auto& f = *summary.mutable_fields();
-    f["file"].set_string_value(path);
-    f["encoding"].set_string_value(file->encoding);
-    f["loans"].set_number_value(static_cast<double>(results.size()));
-    f["eligible"].set_number_value(eligible);
-    f["ineligible"].set_number_value(ineligible);
-    f["errors"].set_number_value(errors);
-    f["total_interest_fen"].set_string_value(absl::StrCat(interest.fen()));
-    f["total_subsidy_fen"].set_string_value(absl::StrCat(subsidy.fen()));
-    f["total_borrower_fen"].set_string_value(absl::StrCat(borrower.fen()));
-    f["result_file"].set_string_value(out_path);
-    f["dry_run"].set_bool_value(o.Has("dry_run"));
-    ctx.PrintJson(summary);
-  } else {
-    *ctx.out << "file        " << path << " (" << file->encoding << ")\n"
-             << "loans       " << results.size() << " (eligible " << eligible << ", ineligible " << ineligible
-             << ", errors " << errors << ")" << (o.Has("dry_run") ? " — checked, not calculated" : "") << "\n";
-    if (!o.Has("dry_run")) {
-      *ctx.out << "interest    " << Yuan(interest.fen()) << " 元\n"
-               << "subsidy     " << Yuan(subsidy.fen()) << " 元\n"
-               << "borrower    " << Yuan(borrower.fen()) << " 元\n";
-    }
-    *ctx.out << "results     " << out_path << "\n";
-  }
+  ClaimTotals totals;
+  if (int rc = WriteClaimResults(ctx, o.Has("periods"), out_path, rows, totals); rc != 0) return rc;
+  PrintClaimSummary(ctx, o, path, file, out_path, rows.results.size(), totals);
   return exit_code;  // rows with errors are data, in the result file; a failed call is not
 }
 

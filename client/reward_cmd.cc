@@ -3,8 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -15,16 +14,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "approval_cmd.h"
-#include "claim_file.h"
+#include "formats/claim_file.h"
+#include "formats/csv.h"
 #include "cli.h"
-#include "services/wire.h"
-#include "money/money.h"
+#include "formats/wire.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 
 namespace subsidy::cli {
 namespace {
-
-std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
 
 void PrintPayoutLine(Context& ctx, const v1::Payout& p) {
   std::vector<std::string> reasons;
@@ -182,7 +179,7 @@ int PaymentFile(Context& ctx, const Options& o) {
   std::ofstream out(out_path, std::ios::binary);
   out << file.content();
   out.close();
-  if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
+  if (!out) return ctx.CannotWrite(out_path);
   if (ctx.json) {
     google::protobuf::Struct summary;
     auto& f = *summary.mutable_fields();
@@ -197,58 +194,96 @@ int PaymentFile(Context& ctx, const Options& o) {
   return 0;
 }
 
+// The fixed columns of a determinations file; every other column is a metric.
+const std::vector<std::string> kDeterminationColumns = {"request_id", "policy_id", "enterprise_uscc",
+                                                        "enterprise_name", "determination_date"};
+
+// The file's columns by name, from its first row. 0, or 1 when a required one is missing.
+int DeterminationColumns(Context& ctx, const std::string& path, const formats::CsvRecord& header,
+                         std::map<std::string, size_t>* col) {
+  for (size_t i = 0; i < header.cells.size(); ++i) (*col)[std::string(absl::StripAsciiWhitespace(header.cells[i]))] = i;
+  for (const auto& c : kDeterminationColumns) {
+    if (c != "enterprise_name" && !col->count(c)) {
+      return ctx.Fail(absl::StrCat(path, ":", header.line, ": missing column \"", c,
+                                   "\" (the first row names the columns: ", absl::StrJoin(kDeterminationColumns, ","),
+                                   ", then one column per metric)"));
+    }
+  }
+  return 0;
+}
+
+// One row's determination: the fixed columns, and every metric column with a value.
+v1::SubmitDeterminationRequest DeterminationFromRow(const std::map<std::string, size_t>& col,
+                                                    const formats::CsvRecord& rec) {
+  auto cell = [&](const std::string& name) -> std::string {
+    auto it = col.find(name);
+    return it == col.end() || it->second >= rec.cells.size() ? ""
+                                                              : std::string(absl::StripAsciiWhitespace(rec.cells[it->second]));
+  };
+  v1::SubmitDeterminationRequest req;
+  req.set_request_id(cell("request_id"));
+  req.set_policy_id(cell("policy_id"));
+  req.set_enterprise_uscc(cell("enterprise_uscc"));
+  req.set_enterprise_name(cell("enterprise_name"));
+  req.set_determination_date(cell("determination_date"));
+  for (const auto& [name, i] : col) {
+    if (std::find(kDeterminationColumns.begin(), kDeterminationColumns.end(), name) != kDeterminationColumns.end() ||
+        i >= rec.cells.size()) {
+      continue;
+    }
+    const std::string v(absl::StripAsciiWhitespace(rec.cells[i]));
+    if (!v.empty()) (*req.mutable_metrics())[name] = v;
+  }
+  return req;
+}
+
+struct SubmitTotals {
+  int64_t scheduled = 0, rejected = 0, errors = 0;
+  MoneyTotal fen;  // scheduled
+};
+
+void PrintSubmitSummary(Context& ctx, const std::string& path, size_t determinations, const std::string& out_path,
+                        const SubmitTotals& t) {
+  if (ctx.json) {
+    google::protobuf::Struct summary;
+    auto& f = *summary.mutable_fields();
+    f["file"].set_string_value(path);
+    f["determinations"].set_number_value(static_cast<double>(determinations));
+    f["scheduled"].set_number_value(static_cast<double>(t.scheduled));
+    f["rejected"].set_number_value(static_cast<double>(t.rejected));
+    f["errors"].set_number_value(static_cast<double>(t.errors));
+    f["scheduled_fen"].set_string_value(absl::StrCat(t.fen.fen()));
+    f["result_file"].set_string_value(out_path);
+    ctx.PrintJson(summary);
+  } else {
+    *ctx.out << determinations << " determinations: " << t.scheduled << " scheduled (" << Yuan(t.fen.fen()) << " 元), "
+             << t.rejected << " rejected, " << t.errors << " errors\nresults     " << out_path << "\n";
+  }
+}
+
 // Bulk determinations from a CSV file: request_id, policy_id, enterprise_uscc, enterprise_name,
 // determination_date, and one column per metric (named as the policy names it). Idempotent by
 // request_id: a file sent again changes nothing and answers the same.
 int SubmitFile(Context& ctx, const Options& o) {
   if (o.positional().size() != 1) return ctx.Usage("reward submit-file: give exactly one FILE.csv");
   const std::string path = o.positional()[0];
-  auto encoding = EncodingFromName(o.Get("encoding", "auto"));
-  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
-  auto file = ReadCsvFile(path, *encoding);
-  if (!file.ok()) return ctx.Fail(std::string(file.status().message()));
-  const std::vector<CsvRecord>* records = &file->records;
-  static const std::vector<std::string> kFixed = {"request_id", "policy_id", "enterprise_uscc", "enterprise_name",
-                                                  "determination_date"};
+  formats::CsvFile file;
+  if (int rc = ReadCsv(ctx, o, path, &file); rc != 0) return rc;
+  const std::vector<formats::CsvRecord>& records = file.records;
   std::map<std::string, size_t> col;
-  const auto& header = records->front().cells;
-  for (size_t i = 0; i < header.size(); ++i) col[std::string(absl::StripAsciiWhitespace(header[i]))] = i;
-  for (const auto& c : kFixed) {
-    if (c != "enterprise_name" && !col.count(c)) {
-      return ctx.Fail(absl::StrCat(path, ":", records->front().line, ": missing column \"", c,
-                                   "\" (the first row names the columns: ", absl::StrJoin(kFixed, ","),
-                                   ", then one column per metric)"));
-    }
-  }
+  if (int rc = DeterminationColumns(ctx, path, records.front(), &col); rc != 0) return rc;
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   const std::string out_path = o.Get("out", path + ".result.csv");
   std::ofstream out(out_path);
   out << "line,request_id,payout_id,status,amount_fen,due_date,reasons,error\n";
   const bool tty = isatty(STDERR_FILENO) && !ctx.json;
-  int64_t scheduled = 0, rejected = 0, errors = 0;
-  MoneyTotal fen;
-  for (size_t k = 1; k < records->size(); ++k) {
-    const CsvRecord& rec = (*records)[k];
-    auto cell = [&](const std::string& name) -> std::string {
-      auto it = col.find(name);
-      return it == col.end() || it->second >= rec.cells.size()
-                 ? ""
-                 : std::string(absl::StripAsciiWhitespace(rec.cells[it->second]));
-    };
-    v1::SubmitDeterminationRequest req;
-    req.set_request_id(cell("request_id"));
-    req.set_policy_id(cell("policy_id"));
-    req.set_enterprise_uscc(cell("enterprise_uscc"));
-    req.set_enterprise_name(cell("enterprise_name"));
-    req.set_determination_date(cell("determination_date"));
-    for (const auto& [name, i] : col) {
-      if (std::find(kFixed.begin(), kFixed.end(), name) != kFixed.end() || i >= rec.cells.size()) continue;
-      const std::string v(absl::StripAsciiWhitespace(rec.cells[i]));
-      if (!v.empty()) (*req.mutable_metrics())[name] = v;
-    }
+  SubmitTotals t;
+  for (size_t k = 1; k < records.size(); ++k) {
+    const formats::CsvRecord& rec = records[k];
+    const v1::SubmitDeterminationRequest req = DeterminationFromRow(col, rec);
     v1::Payout p;
     grpc::Status s;
-    if (auto field = service::FindInvalidUtf8(req)) {
+    if (auto field = formats::FindInvalidUtf8(req)) {
       s = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, *field + " is not valid UTF-8");
     } else {
       auto call = ctx.NewCall();
@@ -257,43 +292,29 @@ int SubmitFile(Context& ctx, const Options& o) {
     std::vector<std::string> reasons;
     for (const auto& r : p.reasons()) reasons.push_back(r.code());
     if (s.ok()) {
-      p.status() == v1::SCHEDULED ? ++scheduled : ++rejected;
-      fen.Add(p.amount_fen());
-      out << absl::StrCat(rec.line, ",", CsvCell(req.request_id()), ",", p.payout_id(), ",",
+      p.status() == v1::SCHEDULED ? ++t.scheduled : ++t.rejected;
+      t.fen.Add(p.amount_fen());
+      out << absl::StrCat(rec.line, ",", formats::CsvCell(req.request_id()), ",", p.payout_id(), ",",
                           v1::PayoutStatus_Name(p.status()), ",", p.amount_fen(), ",", p.due_date(), ",",
                           absl::StrJoin(reasons, ";"), ",")
           << "\n";
     } else {
-      ++errors;
+      ++t.errors;
       const std::string why = absl::StrCat(path, ":", rec.line, " (request_id ", req.request_id(), "): ",
                                            s.error_message());
       if (!ctx.json) std::cerr << why << "\n";
-      out << absl::StrCat(rec.line, ",", CsvCell(req.request_id()), ",,ERROR,,,,", CsvCell(why)) << "\n";
+      out << absl::StrCat(rec.line, ",", formats::CsvCell(req.request_id()), ",,ERROR,,,,", formats::CsvCell(why)) << "\n";
       if (s.error_code() == grpc::StatusCode::UNAVAILABLE || s.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
         out.close();
         return ctx.Fail(s);  // the server cannot be used: no point in going on
       }
     }
-    if (tty) std::cerr << "\r  " << k << " / " << records->size() - 1 << " determinations" << std::flush;
+    if (tty) std::cerr << "\r  " << k << " / " << records.size() - 1 << " determinations" << std::flush;
   }
   if (tty) std::cerr << std::endl;
   out.close();
-  if (!out) return ctx.Fail("cannot write " + out_path + ": " + std::strerror(errno));
-  if (ctx.json) {
-    google::protobuf::Struct summary;
-    auto& f = *summary.mutable_fields();
-    f["file"].set_string_value(path);
-    f["determinations"].set_number_value(static_cast<double>(records->size() - 1));
-    f["scheduled"].set_number_value(static_cast<double>(scheduled));
-    f["rejected"].set_number_value(static_cast<double>(rejected));
-    f["errors"].set_number_value(static_cast<double>(errors));
-    f["scheduled_fen"].set_string_value(absl::StrCat(fen.fen()));
-    f["result_file"].set_string_value(out_path);
-    ctx.PrintJson(summary);
-  } else {
-    *ctx.out << records->size() - 1 << " determinations: " << scheduled << " scheduled (" << Yuan(fen.fen())
-             << " 元), " << rejected << " rejected, " << errors << " errors\nresults     " << out_path << "\n";
-  }
+  if (!out) return ctx.CannotWrite(out_path);
+  PrintSubmitSummary(ctx, path, records.size() - 1, out_path, t);
   return 0;
 }
 
