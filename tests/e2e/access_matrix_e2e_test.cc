@@ -6,20 +6,21 @@
 
 #include <grpcpp/generic/generic_stub.h>
 
+#include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 #include "subsidy/v1/access.pb.h"
-#include "subsidy/v1/admin.pb.h"
+#include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/approval.pb.h"
 #include "subsidy/v1/education.pb.h"
 #include "subsidy/v1/fund.pb.h"
 #include "subsidy/v1/loan.pb.h"
 #include "subsidy/v1/reward.pb.h"
+#include "support/calls.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -87,13 +88,9 @@ class AccessMatrixE2e : public ::testing::Test {
     for (int r = v1::Access::Role_MIN; r <= v1::Access::Role_MAX; ++r) {
       if (r == v1::Access::ROLE_UNSPECIFIED) continue;
       const std::string role = absl::AsciiStrToLower(v1::Access::Role_Name(static_cast<v1::Access::Role>(r)));
-      std::vector<std::string> args = {"--json", "auth", "add-caller", "--config=" + config, "--name=" + role + "-1",
-                                       "--roles=" + role, "--schools=110106-S1", "--banks=BANK-1"};
-      auto out = RunCtl(args);
-      ASSERT_EQ(out.exit_code, 0) << out.err;
-      std::smatch match;
-      ASSERT_TRUE(std::regex_search(out.out, match, std::regex("\"token\":\"([^\"]+)\"")));
-      (*tokens_)[static_cast<v1::Access::Role>(r)] = match[1].str();
+      auto token = AddCaller(config, role + "-1", role, {"--schools=110106-S1", "--banks=BANK-1"});
+      ASSERT_TRUE(token.ok()) << token.status();
+      (*tokens_)[static_cast<v1::Access::Role>(r)] = *token;
     }
     auto s = ServerProcess::Start({.db = dir_->path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
     ASSERT_TRUE(s.ok()) << s.status();
@@ -122,11 +119,9 @@ class AccessMatrixE2e : public ::testing::Test {
   }
   static grpc::StatusCode Call(const MethodDescriptor* m, const std::string& token, const std::string& bytes) {
     grpc::GenericStub stub(server_->Channel());
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    ctx.AddMetadata("authorization", "Bearer " + token);
+    const auto ctx = CallAs(token);
     grpc::CompletionQueue cq;
-    auto call = stub.PrepareCall(&ctx, absl::StrCat("/", m->service()->full_name(), "/", m->name()), &cq);
+    auto call = stub.PrepareCall(ctx.get(), absl::StrCat("/", m->service()->full_name(), "/", m->name()), &cq);
     void* tag;
     bool ok;
     call->StartCall(reinterpret_cast<void*>(1));
@@ -179,6 +174,40 @@ TEST_F(AccessMatrixE2e, PermissionDeniedExactlyWhenTheRoleIsNotDeclared) {
   // Both sides of the matrix were exercised.
   EXPECT_GT(denied, 100);
   EXPECT_GT(allowed, 100);
+}
+
+// GetCaller: each caller is told its name, its role, its schools or banks, and exactly the RPCs its
+// role is declared for (the declarations the matrix above walks).
+TEST_F(AccessMatrixE2e, GetCallerSaysWhoTheCallerIsAndExactlyWhatItMayCall) {
+  ASSERT_EQ(tokens_->size(), 6u);
+  auto admin = v1::AdminService::NewStub(server_->Channel());
+  for (const auto& [role, token] : *tokens_) {
+    const std::string name = absl::AsciiStrToLower(v1::Access::Role_Name(role));
+    SCOPED_TRACE(name);
+    v1::CallerIdentity me;
+    const grpc::Status s = admin->GetCaller(CallAs(token).get(), {}, &me);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(me.name(), name + "-1");
+    EXPECT_EQ(std::vector<std::string>(me.roles().begin(), me.roles().end()), std::vector<std::string>{name});
+    if (role == v1::Access::SCHOOL) {
+      EXPECT_EQ(std::vector<std::string>(me.school_ids().begin(), me.school_ids().end()),
+                std::vector<std::string>{"110106-S1"});
+    }
+    if (role == v1::Access::BANK) {
+      EXPECT_EQ(std::vector<std::string>(me.bank_ids().begin(), me.bank_ids().end()),
+                std::vector<std::string>{"BANK-1"});
+    }
+    std::set<std::string> declared;
+    for (const auto* m : Methods()) {
+      const auto& roles = m->options().GetExtension(v1::access).roles();
+      if (std::find(roles.begin(), roles.end(), role) != roles.end()) {
+        declared.insert(absl::StrCat(m->service()->full_name(), "/", m->name()));
+      }
+    }
+    ASSERT_FALSE(declared.empty());
+    EXPECT_EQ(std::set<std::string>(me.methods().begin(), me.methods().end()), declared);
+    EXPECT_EQ(static_cast<size_t>(me.methods_size()), declared.size());  // each once
+  }
 }
 
 TEST_F(AccessMatrixE2e, AScopedRoleIsDeniedOutsideItsScope) {

@@ -21,11 +21,9 @@ class ApprovalsCliE2e : public ::testing::Test {
   void SetUp() override {
     const std::string config = dir_.path() + "/callers.textproto";
     for (const std::string name : {"finance-1", "finance-2"}) {
-      auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=finance"});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      std::smatch m;
-      ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
-      tokens_[name] = m[1].str();
+      auto token = AddCaller(config, name, "finance");
+      ASSERT_TRUE(token.ok()) << token.status();
+      tokens_[name] = *token;
     }
     auto s = ServerProcess::Start({.db = dir_.path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
     ASSERT_TRUE(s.ok()) << s.status();

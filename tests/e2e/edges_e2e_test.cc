@@ -12,6 +12,8 @@
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
+#include "support/sample_loans.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -21,12 +23,6 @@ using ::testing::HasSubstr;
 
 const char kGbkName[] = "\xd5\xc5\xc8\xfd\xb9\xab\xcb\xbe";  // 张三公司 in GBK: not UTF-8
 
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  return ctx;
-}
-
 std::string ViolatedField(const grpc::Status& s) {
   v1::RpcStatus details;
   if (!details.ParseFromString(s.error_details()) || details.details_size() == 0) return "";
@@ -35,19 +31,7 @@ std::string ViolatedField(const grpc::Status& s) {
   return bad.field_violations(0).field();
 }
 
-v1::LoanSubsidyRequest Loan(const std::string& id) {
-  v1::LoanSubsidyRequest r;
-  r.set_loan_id(id);
-  r.set_province("41");
-  r.set_region_tier(v1::CENTRAL_WEST);
-  r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
-  r.set_principal_fen(10'000'000);
-  r.set_contract_date("2024-01-10");
-  r.set_disbursement_date("2024-01-10");
-  r.set_maturity_date("2025-01-10");
-  r.set_annual_rate_percent("4.00");
-  return r;
-}
+v1::LoanSubsidyRequest Loan(const std::string& id) { return TestLoan(id); }
 
 class EdgesE2e : public ::testing::Test {
  protected:
@@ -253,16 +237,6 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
   EXPECT_THAT(missing.err, HasSubstr("No such file or directory"));
 }
 
-std::string Reason(const grpc::Status& s) {
-  v1::RpcStatus details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    v1::ErrorInfo info;
-    if (any.type_url().find("ErrorInfo") != std::string::npos && info.ParseFromString(any.value())) return info.reason();
-  }
-  return "";
-}
-
 TEST_F(EdgesE2e, UnknownThingsAreNotSilentlyZero) {
   auto edu = v1::EducationFundService::NewStub(server_->Channel());
   v1::GetSpendingProgressRequest progress;
@@ -345,7 +319,7 @@ TEST_F(EdgesE2e, UnknownThingsAreNotSilentlyZero) {
   auto c6 = Call();
   const grpc::Status sunday = reward->RunDisbursement(c6.get(), run, &ran);
   EXPECT_EQ(sunday.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(sunday), "NOT_A_WORKING_DAY");
+  EXPECT_EQ(ReasonOf(sunday), "NOT_A_WORKING_DAY");
   run.set_request_id("RUN-2024-10-12");
   run.set_payment_date("2024-10-12");  // a Saturday made a working day by the 2024 notice
   auto c7 = Call();

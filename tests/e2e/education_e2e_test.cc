@@ -5,20 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "support/calls.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
 namespace {
-
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
 
 class School {
  public:
@@ -111,11 +110,12 @@ TEST(EducationE2e, ASchoolYearSurvivesRejectionsReplaysAndARestart) {
   ASSERT_TRUE(school.Spend("exp-1", "TEACHING", 150'000'000, &e1).ok());
   ASSERT_EQ(e1.draws_size(), 2);
   EXPECT_EQ(e1.draws(0).source(), v1::CENTRAL_DIRECT);
-  EXPECT_EQ(e1.draws(0).amount_fen(), 100'000'001);
+  EXPECT_EQ(e1.draws(0).amount_fen(), parts.amounts(0).amount_fen());  // all the central money
   EXPECT_EQ(e1.draws(1).source(), v1::MUNICIPAL);
-  EXPECT_EQ(e1.draws(1).amount_fen(), 49'999'999);
+  EXPECT_EQ(e1.draws(1).amount_fen(), 150'000'000 - parts.amounts(0).amount_fen());  // the rest
 
   const auto before = Balances(school.Priority());
+  ASSERT_EQ(before.size(), 5u);  // every source, in the spending order
   // A forbidden category and an over-budget attempt change nothing.
   v1::Expenditure x;
   grpc::Status forbidden = school.Spend("exp-forbidden", "STAFF_PAY", 100, &x);
@@ -185,6 +185,96 @@ TEST(EducationE2e, BadInputNamesTheField) {
   grpc::Status s = school.stub()->SplitGrant(ctx.get(), split, &parts);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("shares"));
+}
+
+// ListExpenditureCategories answers the data's categories (data/education.textproto, read here):
+// each with the sources that may pay it, and those with none forbidden (the negative list).
+TEST(EducationE2e, ExpenditureCategoriesAreTheDatasWithTheSourcesThatMayPayThem) {
+  struct Row {
+    std::set<std::string> sources;
+    std::string status;
+  };
+  std::map<std::string, Row> data;
+  std::ifstream in(std::string(SUBSIDY_DATA_DIR) + "/education.textproto");
+  static const std::regex kCategory(R"re(^categories \{ code: "([A-Z_]+)"(.*)\}\s*$)re");
+  static const std::regex kSources(R"re(permitted_sources: \[([^\]]*)\])re");
+  static const std::regex kStatus(R"re(status: "([CPU])")re");
+  static const std::regex kQuoted(R"re("([A-Z_]+)")re");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m, sources, status;
+    if (!std::regex_match(line, m, kCategory)) continue;
+    const std::string rest = m[2].str();
+    Row row;
+    if (std::regex_search(rest, sources, kSources)) {
+      const std::string list = sources[1].str();
+      for (std::sregex_iterator it(list.begin(), list.end(), kQuoted), end; it != end; ++it) {
+        row.sources.insert((*it)[1].str());
+      }
+    }
+    if (std::regex_search(rest, status, kStatus)) row.status = status[1].str();
+    data[m[1].str()] = row;
+  }
+  ASSERT_GE(data.size(), 10u) << "the data's categories were not read";
+  ASSERT_TRUE(data.count("STAFF_PAY") && data.at("STAFF_PAY").sources.empty());  // the negative list
+
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  v1::ListExpenditureCategoriesResponse categories;
+  const grpc::Status s = v1::EducationFundService::NewStub((*server)->Channel())
+                             ->ListExpenditureCategories(Call().get(), {}, &categories);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(categories.data_version().size(), 16u);
+  ASSERT_EQ(static_cast<size_t>(categories.categories_size()), data.size());
+  for (const auto& c : categories.categories()) {
+    SCOPED_TRACE(c.code());
+    ASSERT_TRUE(data.count(c.code())) << "not a category of the data";
+    const Row& want = data.at(c.code());
+    std::set<std::string> sources;
+    for (int source : c.permitted_sources()) sources.insert(v1::FundSource_Name(static_cast<v1::FundSource>(source)));
+    EXPECT_EQ(sources, want.sources);
+    EXPECT_EQ(static_cast<size_t>(c.permitted_sources_size()), want.sources.size());  // each once
+    EXPECT_EQ(c.forbidden(), want.sources.empty());
+    EXPECT_EQ(c.status(), want.status);
+    EXPECT_FALSE(c.name().empty());
+    EXPECT_FALSE(c.source().empty());
+  }
+}
+
+// A school year the data has no per-pupil standard for is refused with its reason, never guessed:
+// the public-expense benchmarks start with 2016 (data/education.textproto).
+TEST(EducationE2e, AYearWithoutAStandardIsEducationStandardNotAvailable) {
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::EducationFundService::NewStub((*server)->Channel());
+  v1::EducationEntitlementRequest req;
+  req.set_school_id("410102-E1");
+  req.set_province("41");
+  req.set_primary_pupils(200);
+  req.set_school_year("2015");
+  v1::EducationEntitlement out;
+  const grpc::Status refused = stub->ComputeEducationEntitlement(Call().get(), req, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << refused.error_message();
+  EXPECT_EQ(ReasonOf(refused), "EDUCATION_STANDARD_NOT_AVAILABLE");
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("2015"));
+  // The same school in 2024: 200 primary pupils at the 2024 benchmark of 720 元 (PE-2024-PRIMARY).
+  req.set_school_year("2024");
+  const grpc::Status computed = stub->ComputeEducationEntitlement(Call().get(), req, &out);
+  ASSERT_TRUE(computed.ok()) << computed.error_message();
+  int64_t total = 0;
+  bool public_expense = false;
+  for (const auto& line : out.lines()) {
+    total += line.amount_fen();
+    if (line.item() != "PUBLIC_EXPENSE_PRIMARY") continue;
+    public_expense = true;
+    EXPECT_EQ(line.quantity(), 200);
+    EXPECT_EQ(line.rate_fen(), 72'000);
+    EXPECT_EQ(line.amount_fen(), 200 * 72'000);
+  }
+  EXPECT_TRUE(public_expense) << out.ShortDebugString();
+  EXPECT_EQ(out.total_fen(), total);
+  EXPECT_EQ(out.central_fen() + out.local_fen(), out.total_fen());
 }
 
 }  // namespace

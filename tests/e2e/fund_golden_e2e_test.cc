@@ -1,12 +1,12 @@
 // The fund scenarios of tests/golden/fund_scenarios.textproto through the real server, on SQLite
-// and on PostgreSQL: every call in order, then every report and alert compared exactly.
+// and on PostgreSQL: every call in order, then every report and alert compared on every field the
+// golden text names (a zero written there is compared too).
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "golden_cases.pb.h"
@@ -16,39 +16,69 @@
 #include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
 namespace {
 
+using google::protobuf::Message;
+using google::protobuf::TextFormat;
 using google::protobuf::util::MessageDifferencer;
+using Named = TextFormat::ParseInfoTree;
+template <class T>
+using Repeated = google::protobuf::RepeatedPtrField<T>;
 
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
+// The golden file, and where each of its fields stood in the text. Proto3 keeps no presence (an
+// expected `paid_fen: 0` parses to the same message as no paid_fen at all): the parse tree is
+// what says which fields an expectation names.
+struct Golden {
+  test::FundScenarioFile file;
+  Named named;
+};
 
-test::FundScenarioFile Scenarios() {
+std::unique_ptr<Golden> Scenarios() {
   std::ifstream in(std::string(SUBSIDY_GOLDEN_DIR) + "/fund_scenarios.textproto");
   std::stringstream text;
   text << in.rdbuf();
-  test::FundScenarioFile file;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &file));
-  EXPECT_GE(file.scenarios_size(), 3);
-  return file;
+  auto golden = std::make_unique<Golden>();
+  TextFormat::Parser parser;
+  parser.WriteLocationsTo(&golden->named);
+  EXPECT_TRUE(parser.ParseFromString(text.str(), &golden->file));
+  EXPECT_GE(golden->file.scenarios_size(), 3);
+  return golden;
 }
 
-// Equal on the fields the expectation sets.
-::testing::AssertionResult Matches(const google::protobuf::Message& expected, const google::protobuf::Message& actual) {
+// What the text names under `field` of `parent` (its `index`-th value when repeated); nullptr
+// when the text does not give it.
+const Named* Under(const Named* named, const Message& parent, const char* field, int index = -1) {
+  const auto* f = parent.GetDescriptor()->FindFieldByName(field);
+  if (named == nullptr || f == nullptr) return nullptr;
+  return named->GetTreeForNested(f, f->is_repeated() ? index : -1);
+}
+
+// Equal on every field the golden text names for `expected`, a zero written there included; a
+// field the text leaves out is not compared (a named message field is compared whole).
+::testing::AssertionResult Matches(const Message& expected, const Named* named, const Message& actual) {
+  if (named == nullptr) return ::testing::AssertionFailure() << "no text for " << expected.ShortDebugString();
   MessageDifferencer d;
-  d.set_scope(MessageDifferencer::PARTIAL);
+  std::string compared;
+  const auto* descriptor = expected.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* f = descriptor->field(i);
+    if (named->GetLocation(f, f->is_repeated() ? 0 : -1).line < 0) {
+      d.IgnoreField(f);
+    } else {
+      compared += " " + f->name();
+    }
+  }
+  if (compared.empty()) return ::testing::AssertionFailure() << "the expectation names no field";
   std::string diff;
   d.ReportDifferencesToString(&diff);
   if (d.Compare(expected, actual)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << diff << "\nexpected: " << expected.ShortDebugString()
-                                       << "\nactual:   " << actual.ShortDebugString();
+  return ::testing::AssertionFailure() << diff << "compared:" << compared << "\nexpected: "
+                                       << expected.ShortDebugString() << "\nactual:   " << actual.ShortDebugString();
 }
 
 class FundGoldenE2e : public ::testing::TestWithParam<std::string> {};
@@ -62,8 +92,12 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
   }
   int n = 0;
   size_t total_longest = 0;
-  const test::FundScenarioFile file = Scenarios();
-  for (const auto& sc : file.scenarios()) {
+  const std::unique_ptr<Golden> golden = Scenarios();
+  const test::FundScenarioFile& file = golden->file;
+  int zeros_compared = 0;  // expected zeros the text names: each must be compared, not skipped
+  for (int si = 0; si < file.scenarios_size(); ++si) {
+    const test::FundScenario& sc = file.scenarios(si);
+    const Named* in_scenario = Under(&golden->named, file, "scenarios", si);
     SCOPED_TRACE(sc.name());
     const std::string db = postgres ? postgres->NewDatabase() : dir.path() + "/ledger-" + std::to_string(n++) + ".db";
     auto server = ServerProcess::Start({.db = db});
@@ -98,11 +132,14 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
       ASSERT_TRUE(s.ok()) << sc.expenditures(i).request_id() << ": " << s.error_message();
       if (i < sc.expect_expenditures_size()) {
         const auto& want = sc.expect_expenditures(i);
+        const Named* named = Under(in_scenario, sc, "expect_expenditures", i);
         ASSERT_EQ(out.draws_size(), want.draws_size()) << out.ShortDebugString();
         ASSERT_EQ(out.fund_payments_size(), want.fund_payments_size()) << out.ShortDebugString();
-        for (int k = 0; k < want.draws_size(); ++k) EXPECT_TRUE(Matches(want.draws(k), out.draws(k)));
+        for (int k = 0; k < want.draws_size(); ++k) {
+          EXPECT_TRUE(Matches(want.draws(k), Under(named, want, "draws", k), out.draws(k)));
+        }
         for (int k = 0; k < want.fund_payments_size(); ++k) {
-          EXPECT_TRUE(Matches(want.fund_payments(k), out.fund_payments(k)));
+          EXPECT_TRUE(Matches(want.fund_payments(k), Under(named, want, "fund_payments", k), out.fund_payments(k)));
         }
       }
     }
@@ -114,33 +151,52 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
         EXPECT_EQ(out.due_date(), sc.expect_due_dates(i));
       }
     }
-    auto check_reports = [&](const auto& checks) {
-      for (const auto& check : checks) {
+    // Expected zeros among the fields the text names for `row`.
+    auto zeros_named = [](const v1::ExecutionRow& row, const Named* named) {
+      int zeros = 0;
+      for (const char* field : {"budget_fen", "allocated_fen", "paid_fen"}) {
+        const auto* f = row.GetDescriptor()->FindFieldByName(field);
+        zeros += named != nullptr && named->GetLocation(f, -1).line >= 0 && row.GetReflection()->GetInt64(row, f) == 0;
+      }
+      return zeros;
+    };
+    auto check_reports = [&](const Repeated<test::FundReportCheck>& checks, const char* list) {
+      for (int c = 0; c < checks.size(); ++c) {
+        const test::FundReportCheck& check = checks.Get(c);
+        const Named* named = Under(in_scenario, sc, list, c);
         SCOPED_TRACE(check.request().ShortDebugString());
         v1::ExecutionReport report;
         auto s = funds->GetExecutionReport(Call().get(), check.request(), &report);
         ASSERT_TRUE(s.ok()) << s.error_message();
         if (check.has_total()) {
-          EXPECT_TRUE(Matches(check.total(), report.total()));
+          EXPECT_TRUE(Matches(check.total(), Under(named, check, "total"), report.total()));
+          zeros_compared += zeros_named(check.total(), Under(named, check, "total"));
         }
         if (check.rows_size() > 0) {
           ASSERT_EQ(report.rows_size(), check.rows_size()) << report.ShortDebugString();
-          for (int i = 0; i < check.rows_size(); ++i) EXPECT_TRUE(Matches(check.rows(i), report.rows(i)));
+          for (int i = 0; i < check.rows_size(); ++i) {
+            EXPECT_TRUE(Matches(check.rows(i), Under(named, check, "rows", i), report.rows(i)));
+            zeros_compared += zeros_named(check.rows(i), Under(named, check, "rows", i));
+          }
         }
       }
     };
-    auto check_alerts = [&](const auto& checks) {
-      for (const auto& check : checks) {
+    auto check_alerts = [&](const Repeated<test::FundAlertCheck>& checks, const char* list) {
+      for (int c = 0; c < checks.size(); ++c) {
+        const test::FundAlertCheck& check = checks.Get(c);
+        const Named* named = Under(in_scenario, sc, list, c);
         SCOPED_TRACE(check.request().ShortDebugString());
         v1::ListFundAlertsResponse alerts;
         auto s = funds->ListFundAlerts(Call().get(), check.request(), &alerts);
         ASSERT_TRUE(s.ok()) << s.error_message();
         ASSERT_EQ(alerts.alerts_size(), check.alerts_size()) << alerts.ShortDebugString();
-        for (int i = 0; i < check.alerts_size(); ++i) EXPECT_TRUE(Matches(check.alerts(i), alerts.alerts(i)));
+        for (int i = 0; i < check.alerts_size(); ++i) {
+          EXPECT_TRUE(Matches(check.alerts(i), Under(named, check, "alerts", i), alerts.alerts(i)));
+        }
       }
     };
-    check_reports(sc.reports());
-    check_alerts(sc.alerts());
+    check_reports(sc.reports(), "reports");
+    check_alerts(sc.alerts(), "alerts");
     for (int i = 0; i < sc.disbursements_size(); ++i) {
       v1::RunDisbursementResponse out;
       auto s = rewards->RunDisbursement(Call().get(), sc.disbursements(i), &out);
@@ -149,8 +205,8 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
         EXPECT_EQ(out.paid_count(), sc.expect_paid_counts(i));
       }
     }
-    check_reports(sc.reports_after());
-    check_alerts(sc.alerts_after());
+    check_reports(sc.reports_after(), "reports_after");
+    check_alerts(sc.alerts_after(), "alerts_after");
     // Paged two at a time, every report and alert list is the unpaged one, in order, with its
     // count and (for reports) the same total.
     std::vector<v1::GetExecutionReportRequest> report_requests;
@@ -201,6 +257,10 @@ TEST_P(FundGoldenE2e, EveryScenarioReportsExactly) {
     total_longest = std::max(total_longest, longest);
   }
   EXPECT_GT(total_longest, 2u);
+  // The golden text names three zero figures, each compared: Changzhou's paid_fen as of
+  // 2021-02-28, Xinjiang's paid_fen in region 650203, and Yichang's paid_fen as of 2024-05-21, the
+  // day before its run paid (a payment after the as-of date does not count).
+  EXPECT_GE(zeros_compared, 3);
 }
 
 // Who may do what with funds, replays, and the refusals a finance officer meets.
@@ -211,21 +271,14 @@ TEST(FundE2e, RolesReplaysAndRefusals) {
   for (const auto& [name, roles] : std::vector<std::pair<std::string, std::string>>{
            {"finance-1", "finance"}, {"finance-2", "finance"}, {"auditor-1", "auditor"}, {"bank-1", "bank"},
            {"school-1", "school"}}) {
-    auto r = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=" + name, "--roles=" + roles,
-                     "--schools=110106-FT001"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\"")));
-    tokens[name] = m[1].str();
+    auto token = AddCaller(config, name, roles, {"--schools=110106-FT001"});
+    ASSERT_TRUE(token.ok()) << token.status();
+    tokens[name] = *token;
   }
   auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = v1::FundService::NewStub((*server)->Channel());
-  auto as = [&](const std::string& who) {
-    auto ctx = Call();
-    ctx->AddMetadata("authorization", "Bearer " + tokens.at(who));
-    return ctx;
-  };
+  auto as = [&](const std::string& who) { return CallAs(tokens.at(who)); };
   v1::CreateFundRequest create = NewFund("EDU-2021", v1::Fund::CENTRAL_DIRECT, v1::Fund::EDUCATION, 1'000'000, 2021);
   create.add_forbidden_categories("TRAVEL");
   v1::Fund fund;
@@ -397,6 +450,87 @@ TEST(FundE2e, SchoolAllocationsFromAFundMatchItsLevelAndBudget) {
   EXPECT_EQ(priority.funds(0).source(), v1::CENTRAL_DIRECT);
   EXPECT_EQ(priority.funds(4).source(), v1::COUNTY);
   EXPECT_EQ(priority.funds(4).balance_fen(), 400);
+}
+
+// ListFunds: the funds in the order they were made, filtered by year, purpose, level and region,
+// paged; each with its figures as of the server's today (held at 2024-06-30 by --clock_for_tests),
+// so that an allocation dated later is not counted yet.
+TEST(FundE2e, ListFundsFiltersPagesAndShowsTodaysFigures) {
+  TempDir dir;
+  auto server = ServerProcess::Start(
+      {.db = dir.path() + "/ledger.db", .extra_args = {"--clock_for_tests=2024-06-30T12:00:00+08:00"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto funds = v1::FundService::NewStub((*server)->Channel());
+  const std::vector<v1::CreateFundRequest> made = {
+      NewFund("LF-EDU-24", v1::Fund::DISTRICT, v1::Fund::EDUCATION, 500'000, 2024, "110106"),
+      NewFund("LF-OTH-24", v1::Fund::MUNICIPAL, v1::Fund::OTHER, 700'000, 2024, "3204"),
+      NewFund("LF-EDU-23", v1::Fund::DISTRICT, v1::Fund::EDUCATION, 300'000, 2023, "110106")};
+  for (const auto& create : made) {
+    v1::Fund fund;
+    ASSERT_TRUE(funds->CreateFund(Call().get(), create, &fund).ok()) << create.fund_id();
+  }
+  // From LF-EDU-24: 120,000 分 on 1 March (before today) and 80,000 分 on 1 September (after it).
+  for (const auto& [rid, fen, date] : std::vector<std::tuple<std::string, int64_t, std::string>>{
+           {"lf-a1", 120'000, "2024-03-01"}, {"lf-a2", 80'000, "2024-09-01"}}) {
+    v1::AllocateFundRequest a;
+    a.set_request_id(rid);
+    a.set_fund_id("LF-EDU-24");
+    a.set_recipient_kind(v1::FundAllocation::UNIT);
+    a.set_recipient_id("110106-U1");
+    a.set_region_code("110106");
+    a.set_amount_fen(fen);
+    a.set_date(date);
+    v1::FundAllocation allocation;
+    const grpc::Status s = funds->AllocateFund(Call().get(), a, &allocation);
+    ASSERT_TRUE(s.ok()) << rid << ": " << s.error_message();
+  }
+  auto list = [&](const v1::ListFundsRequest& req) {
+    v1::ListFundsResponse resp;
+    const grpc::Status s = funds->ListFunds(Call().get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> ids;
+    for (const auto& f : resp.funds()) ids.push_back(f.fund_id());
+    return std::make_pair(ids, resp);
+  };
+  using Ids = std::vector<std::string>;
+  const auto [all_ids, all] = list({});
+  ASSERT_EQ(all_ids, (Ids{"LF-EDU-24", "LF-OTH-24", "LF-EDU-23"}));
+  for (int i = 0; i < all.funds_size(); ++i) {
+    const v1::Fund& f = all.funds(i);
+    EXPECT_EQ(f.budget_fen(), made[i].budget_fen()) << f.fund_id();
+    EXPECT_EQ(f.budget_year(), made[i].budget_year()) << f.fund_id();
+    EXPECT_EQ(f.level(), made[i].level()) << f.fund_id();
+    EXPECT_EQ(f.purpose(), made[i].purpose()) << f.fund_id();
+    EXPECT_EQ(f.region_code(), made[i].region_code()) << f.fund_id();
+    EXPECT_EQ(f.paid_fen(), 0) << f.fund_id();
+    EXPECT_EQ(f.remaining_fen(), made[i].budget_fen()) << f.fund_id();  // budget − paid
+  }
+  EXPECT_EQ(all.funds(0).allocated_fen(), 120'000);  // the September allocation is not yet
+  EXPECT_EQ(all.funds(1).allocated_fen(), 0);
+  v1::ListFundsRequest req;
+  req.set_budget_year(2024);
+  EXPECT_EQ(list(req).first, (Ids{"LF-EDU-24", "LF-OTH-24"}));
+  req.Clear();
+  req.set_purpose(v1::Fund::EDUCATION);
+  EXPECT_EQ(list(req).first, (Ids{"LF-EDU-24", "LF-EDU-23"}));
+  req.Clear();
+  req.set_level(v1::Fund::MUNICIPAL);
+  EXPECT_EQ(list(req).first, (Ids{"LF-OTH-24"}));
+  req.Clear();
+  req.set_region_prefix("3204");
+  EXPECT_EQ(list(req).first, (Ids{"LF-OTH-24"}));
+  req.set_region_prefix("1101");
+  EXPECT_EQ(list(req).first, (Ids{"LF-EDU-24", "LF-EDU-23"}));
+  // Two a page: the first two, then the last with no further token.
+  req.Clear();
+  req.set_page_size(2);
+  const auto [first_ids, first] = list(req);
+  EXPECT_EQ(first_ids, (Ids{"LF-EDU-24", "LF-OTH-24"}));
+  ASSERT_FALSE(first.next_page_token().empty());
+  req.set_page_token(first.next_page_token());
+  const auto [second_ids, second] = list(req);
+  EXPECT_EQ(second_ids, (Ids{"LF-EDU-23"}));
+  EXPECT_TRUE(second.next_page_token().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FundGoldenE2e, ::testing::Values("sqlite", "postgres"),

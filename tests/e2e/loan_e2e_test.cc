@@ -3,14 +3,18 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <signal.h>
+#include <sstream>
 
 #include <thread>
 
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "support/calls.h"
+#include "support/sample_loans.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -31,11 +35,6 @@ class LoanE2e : public ::testing::Test {
     delete dir_;
   }
   std::unique_ptr<v1::LoanSubsidyService::Stub> Stub() { return v1::LoanSubsidyService::NewStub(server_->Channel()); }
-  static std::unique_ptr<grpc::ClientContext> Call() {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return ctx;
-  }
   static v1::LoanSubsidyRequest Loan(int i) {
     v1::LoanSubsidyRequest r;
     r.set_loan_id("L" + std::to_string(i));
@@ -67,9 +66,9 @@ TEST_F(LoanE2e, UnaryComputesAndEchoesWhy) {
   EXPECT_EQ(r.loan_id(), "L1");
   EXPECT_TRUE(r.eligible());
   EXPECT_EQ(r.regime_id(), "CN-2023-75");
-  EXPECT_EQ(r.lpr_percent(), "3.45");
-  EXPECT_EQ(r.ceiling_percent(), "4.95");
-  EXPECT_EQ(r.subsidy_rate_percent(), "1.975");
+  EXPECT_EQ(r.lpr_percent(), "3.45");             // the one-year LPR in force on 2024-01-10
+  EXPECT_EQ(r.ceiling_percent(), "4.95");         // LPR + 150 bp
+  EXPECT_EQ(r.subsidy_rate_percent(), "1.975");   // half the contract rate of 3.95 %
   EXPECT_FALSE(r.periods().empty());
   EXPECT_EQ(r.data_version().size(), 16u);
 }
@@ -217,18 +216,9 @@ TEST(LoanStopE2e, SigtermLetsAStreamInFlightFinish) {
   auto server = ServerProcess::Start({.db = dir.path() + "/x.db"});
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = v1::LoanSubsidyService::NewStub((*server)->Channel());
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  auto stream = stub->StreamLoanSubsidies(&ctx);
-  v1::LoanSubsidyRequest loan;
-  loan.set_province("41");
-  loan.set_region_tier(v1::CENTRAL_WEST);
-  loan.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
-  loan.set_principal_fen(10'000'000);
-  loan.set_contract_date("2024-01-10");
-  loan.set_disbursement_date("2024-01-10");
-  loan.set_maturity_date("2025-01-10");
-  loan.set_annual_rate_percent("4.00");
+  auto ctx = Call();
+  auto stream = stub->StreamLoanSubsidies(ctx.get());
+  const v1::LoanSubsidyRequest loan = TestLoan();
   v1::LoanSubsidyResult r;
   for (int i = 0; i < 50; ++i) {
     ASSERT_TRUE(stream->Write(loan));
@@ -246,6 +236,59 @@ TEST(LoanStopE2e, SigtermLetsAStreamInFlightFinish) {
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ((*server)->Stop(), 0);  // it then exits cleanly
   EXPECT_THAT((*server)->Stderr(), HasSubstr("\"event\":\"stopped\""));
+}
+
+// A loan whose contract date the LPR data does not reach is refused with its reason, never
+// computed with a guessed rate. The stock data's LPR starts before every regime, so the server
+// runs on a copy whose table starts at its 2021-12-20 fixing (the 2019 and 2020 fixings left out):
+// a loan contracted 2021-06-01 (regime CN-2020-21) then has none.
+TEST(LoanDataE2e, AContractDateBeforeTheLprDataIsLprNotAvailable) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  std::filesystem::copy(SUBSIDY_DATA_DIR, data);
+  {
+    std::ifstream in(data + "/lpr_cn.textproto");
+    std::stringstream kept;
+    int dropped = 0;
+    for (std::string line; std::getline(in, line);) {
+      const bool early = line.find("effective_date: \"2019-") != std::string::npos ||
+                         line.find("effective_date: \"2020-") != std::string::npos;
+      dropped += early;
+      if (!early) kept << line << "\n";
+    }
+    ASSERT_GT(dropped, 0) << "no 2019/2020 fixing in the data to leave out";
+    in.close();
+    std::ofstream(data + "/lpr_cn.textproto", std::ios::trunc) << kept.str();
+  }
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .data_dir = data});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::LoanSubsidyService::NewStub((*server)->Channel());
+  v1::LoanSubsidyRequest loan = TestLoan("EARLY");
+  loan.set_contract_date("2021-06-01");
+  loan.set_disbursement_date("2021-06-01");
+  loan.set_maturity_date("2022-06-01");
+  loan.set_annual_rate_percent("3.80");
+  v1::LoanSubsidyResult r;
+  const grpc::Status refused = stub->CalculateLoanSubsidy(Call().get(), loan, &r);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << refused.error_message();
+  EXPECT_EQ(ReasonOf(refused), "LPR_NOT_AVAILABLE");
+  EXPECT_THAT(refused.error_message(), HasSubstr("2021-06-01"));
+  // In a batch the loan is answered in-band with the same reason; a loan the data reaches is computed.
+  v1::LoanSubsidyBatchRequest batch;
+  *batch.add_loans() = loan;
+  v1::LoanSubsidyRequest later = loan;
+  later.set_loan_id("LATER");
+  later.set_contract_date("2022-03-01");
+  later.set_disbursement_date("2022-03-01");
+  later.set_maturity_date("2023-03-01");
+  *batch.add_loans() = later;
+  v1::LoanSubsidyBatchResult results;
+  ASSERT_TRUE(stub->CalculateLoanSubsidyBatch(Call().get(), batch, &results).ok());
+  ASSERT_EQ(results.results_size(), 2);
+  EXPECT_EQ(results.results(0).error().code(), "FAILED_PRECONDITION");
+  EXPECT_EQ(results.results(0).error().reason(), "LPR_NOT_AVAILABLE");
+  EXPECT_FALSE(results.results(1).has_error()) << results.results(1).error().message();
+  EXPECT_EQ(results.results(1).lpr_percent(), "3.70");  // the 2022-01-20 fixing, in force on 2022-03-01
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -17,12 +18,6 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr char kUscc[] = "91350100M000100Y43";  // a valid USCC (GB 32100 check character 3)
-
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
 
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -84,11 +79,8 @@ TEST(LogsE2e, AUsccNeverReachesTheLogOnlyItsMaskedForm) {
 TEST(LogsE2e, ARefusedCallIsLoggedWithTheCallersName) {
   TempDir dir;
   const std::string config = dir.path() + "/callers.textproto";
-  auto added = RunCtl({"--json", "auth", "add-caller", "--config=" + config, "--name=school-ft001", "--roles=school",
-                       "--schools=110106-FT001"});
-  ASSERT_EQ(added.exit_code, 0) << added.err;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(added.out, m, std::regex("\"token\":\"([^\"]+)\"")));
+  auto token = AddCaller(config, "school-ft001", "school", {"--schools=110106-FT001"});
+  ASSERT_TRUE(token.ok()) << token.status();
   auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config}});
   ASSERT_TRUE(server.ok()) << server.status();
   v1::AllocateFundsRequest r;
@@ -98,8 +90,7 @@ TEST(LogsE2e, ARefusedCallIsLoggedWithTheCallersName) {
   r.set_amount_fen(99'900'000'000);
   r.set_date("2026-02-01");
   v1::FundBalance out;
-  auto ctx = Call();
-  ctx->AddMetadata("authorization", "Bearer " + m[1].str());
+  auto ctx = CallAs(*token);
   EXPECT_EQ(v1::EducationFundService::NewStub((*server)->Channel())->AllocateFunds(ctx.get(), r, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_EQ((*server)->Stop(), 0);

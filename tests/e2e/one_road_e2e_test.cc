@@ -8,17 +8,12 @@
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/backends.h"
+#include "support/calls.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
 namespace {
-
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
 
 class OneRoadE2e : public BackendsTest {
  protected:
@@ -30,7 +25,7 @@ class OneRoadE2e : public BackendsTest {
     r.set_enterprise_name("企业");
     r.set_determination_date(date);
     v1::Payout out;
-    const grpc::Status s = v1::RewardPayoutService::NewStub(Next())->SubmitDetermination(Ctx().get(), r, &out);
+    const grpc::Status s = v1::RewardPayoutService::NewStub(Next())->SubmitDetermination(Call().get(), r, &out);
     EXPECT_TRUE(s.ok()) << rid << ": " << s.error_message();
     return out;
   }
@@ -39,7 +34,7 @@ class OneRoadE2e : public BackendsTest {
     r.set_request_id(rid);
     r.set_payment_date(date);
     v1::RunDisbursementResponse out;
-    const grpc::Status s = v1::RewardPayoutService::NewStub(Next())->RunDisbursement(Ctx().get(), r, &out);
+    const grpc::Status s = v1::RewardPayoutService::NewStub(Next())->RunDisbursement(Call().get(), r, &out);
     EXPECT_TRUE(s.ok()) << rid << ": " << s.error_message();
     return out;
   }
@@ -53,14 +48,14 @@ class OneRoadE2e : public BackendsTest {
     fa.set_amount_fen(fen);
     fa.set_date(date);
     v1::FundAllocation out;
-    EXPECT_TRUE(v1::FundService::NewStub(Next())->AllocateFund(Ctx().get(), fa, &out).ok());
+    EXPECT_TRUE(v1::FundService::NewStub(Next())->AllocateFund(Call().get(), fa, &out).ok());
     return out.allocation_id();
   }
   v1::Payout Get(const std::string& payout_id) {
     v1::GetPayoutRequest r;
     r.set_payout_id(payout_id);
     v1::Payout out;
-    EXPECT_TRUE(v1::RewardPayoutService::NewStub(Next())->GetPayout(Ctx().get(), r, &out).ok());
+    EXPECT_TRUE(v1::RewardPayoutService::NewStub(Next())->GetPayout(Call().get(), r, &out).ok());
     return out;
   }
 };
@@ -68,7 +63,7 @@ class OneRoadE2e : public BackendsTest {
 TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   v1::Fund fund;
   ASSERT_TRUE(v1::FundService::NewStub(Next())
-                  ->CreateFund(Ctx().get(),
+                  ->CreateFund(Call().get(),
                                NewFund("YC-2024-R", v1::Fund::MUNICIPAL, v1::Fund::ENTERPRISE_REWARD, 100'000'000, 2024,
                                        "4205"),
                                &fund)
@@ -102,7 +97,7 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   v1::ListFundAlertsRequest ar;
   ar.set_as_of("2024-05-21");
   v1::ListFundAlertsResponse alerts;
-  ASSERT_TRUE(v1::FundService::NewStub(Next())->ListFundAlerts(Ctx().get(), ar, &alerts).ok());
+  ASSERT_TRUE(v1::FundService::NewStub(Next())->ListFundAlerts(Call().get(), ar, &alerts).ok());
   int held_alerts = 0;
   for (const auto& a : alerts.alerts()) {
     if (a.kind() == v1::FundAlert::PAYOUT_HELD) {
@@ -120,7 +115,7 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   direct.set_amount_fen(40'000'000);
   direct.set_date("2024-06-04");
   v1::FundPayment payment;
-  EXPECT_EQ(ReasonOf(v1::FundService::NewStub(Next())->RecordFundPayment(Ctx().get(), direct, &payment)),
+  EXPECT_EQ(ReasonOf(v1::FundService::NewStub(Next())->RecordFundPayment(Call().get(), direct, &payment)),
             "PAID_BY_DISBURSEMENT");
 
   // A second payout is scheduled; the money allocated by 12 June pays one, and the other is held
@@ -134,7 +129,7 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   rev.set_date("2024-07-02");
   rev.set_reason("预算调减");
   v1::FundEntry reversed;
-  EXPECT_EQ(ReasonOf(v1::FundService::NewStub(Next())->ReverseFundEntry(Ctx().get(), rev, &reversed)),
+  EXPECT_EQ(ReasonOf(v1::FundService::NewStub(Next())->ReverseFundEntry(Call().get(), rev, &reversed)),
             "NOTHING_TO_REVERSE");
   const v1::RunDisbursementResponse june = Run("run-0612", "2024-06-12");
   EXPECT_EQ(june.paid_count(), 1);
@@ -147,7 +142,7 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
   // The fund paid exactly what it allocated, never more.
   v1::GetFundRequest gf;
   gf.set_fund_id("YC-2024-R");
-  ASSERT_TRUE(v1::FundService::NewStub(Next())->GetFund(Ctx().get(), gf, &fund).ok());
+  ASSERT_TRUE(v1::FundService::NewStub(Next())->GetFund(Call().get(), gf, &fund).ok());
   EXPECT_EQ(fund.allocated_fen(), 40'000'000);
   EXPECT_EQ(fund.paid_fen(), 20'000'000);
   // In July the held payout is paid from the July money.
@@ -165,7 +160,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   auto funds = [&] { return v1::FundService::NewStub(Next()); };
   auto edu = [&] { return v1::EducationFundService::NewStub(Next()); };
   v1::Fund fund;
-  ASSERT_TRUE(funds()->CreateFund(Ctx().get(), NewFund("PAST", v1::Fund::DISTRICT, v1::Fund::EDUCATION, 50'000, 2024),
+  ASSERT_TRUE(funds()->CreateFund(Call().get(), NewFund("PAST", v1::Fund::DISTRICT, v1::Fund::EDUCATION, 50'000, 2024),
                                   &fund)
                   .ok());
   v1::AllocateFundsRequest a;
@@ -176,7 +171,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   a.set_date("2024-03-01");
   a.set_fund_id("PAST");
   v1::FundBalance balance;
-  ASSERT_TRUE(edu()->AllocateFunds(Ctx().get(), a, &balance).ok());
+  ASSERT_TRUE(edu()->AllocateFunds(Call().get(), a, &balance).ok());
   auto spend = [&](const std::string& rid, const std::string& date, v1::Expenditure* out) {
     v1::RecordExpenditureRequest r;
     r.set_request_id(rid);
@@ -184,7 +179,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
     r.set_category("TEACHING");
     r.set_amount_fen(10'000);
     r.set_date(date);
-    return edu()->RecordExpenditure(Ctx().get(), r, out);
+    return edu()->RecordExpenditure(Call().get(), r, out);
   };
   v1::Expenditure april, may, september;
   ASSERT_TRUE(spend("e-apr", "2024-04-01", &april).ok());
@@ -194,7 +189,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   rev.set_date("2024-09-01");
   rev.set_reason("记错");
   v1::Expenditure reversed;
-  ASSERT_TRUE(edu()->ReverseExpenditure(Ctx().get(), rev, &reversed).ok());
+  ASSERT_TRUE(edu()->ReverseExpenditure(Call().get(), rev, &reversed).ok());
   const grpc::Status back_dated = spend("e-may", "2024-05-01", &may);
   EXPECT_EQ(back_dated.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << back_dated.error_message();
   ASSERT_TRUE(spend("e-sep", "2024-09-02", &september).ok());
@@ -207,7 +202,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
     rr.set_as_of(as_of);
     rr.add_fund_ids("PAST");
     v1::ExecutionReport report;
-    ASSERT_TRUE(funds()->GetExecutionReport(Ctx().get(), rr, &report).ok());
+    ASSERT_TRUE(funds()->GetExecutionReport(Call().get(), rr, &report).ok());
     EXPECT_EQ(report.total().paid_fen(), paid) << as_of;
     EXPECT_LE(report.total().paid_fen(), report.total().allocated_fen()) << as_of;
   }
@@ -221,7 +216,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   fa.set_amount_fen(10'000);
   fa.set_date("2024-03-01");
   v1::FundAllocation allocation;
-  ASSERT_TRUE(funds()->AllocateFund(Ctx().get(), fa, &allocation).ok());
+  ASSERT_TRUE(funds()->AllocateFund(Call().get(), fa, &allocation).ok());
   auto pay = [&](const std::string& rid, const std::string& date, v1::FundPayment* out) {
     v1::RecordFundPaymentRequest p;
     p.set_request_id(rid);
@@ -229,7 +224,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
     p.set_recipient_id("U1");
     p.set_amount_fen(10'000);
     p.set_date(date);
-    return funds()->RecordFundPayment(Ctx().get(), p, out);
+    return funds()->RecordFundPayment(Call().get(), p, out);
   };
   v1::FundPayment p_apr, p_may, p_sep;
   ASSERT_TRUE(pay("p-apr", "2024-04-01", &p_apr).ok());
@@ -239,7 +234,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   r.set_date("2024-09-01");
   r.set_reason("退回");
   v1::FundEntry entry;
-  ASSERT_TRUE(funds()->ReverseFundEntry(Ctx().get(), r, &entry).ok());
+  ASSERT_TRUE(funds()->ReverseFundEntry(Call().get(), r, &entry).ok());
   EXPECT_EQ(ReasonOf(pay("p-may", "2024-05-01", &p_may)), "ALLOCATION_EXCEEDED");
   ASSERT_TRUE(pay("p-sep", "2024-09-01", &p_sep).ok());
   // An allocation may not be taken back from a day its money was paid out on.
@@ -248,7 +243,7 @@ TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   take.set_entry_id(allocation.allocation_id());
   take.set_date("2024-03-15");
   take.set_reason("下达错误");
-  EXPECT_EQ(ReasonOf(funds()->ReverseFundEntry(Ctx().get(), take, &entry)), "NOTHING_TO_REVERSE");
+  EXPECT_EQ(ReasonOf(funds()->ReverseFundEntry(Call().get(), take, &entry)), "NOTHING_TO_REVERSE");
 }
 
 SUBSIDY_ON_BACKENDS(OneRoadE2e);

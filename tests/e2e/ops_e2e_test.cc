@@ -22,6 +22,8 @@
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
+#include "support/sample_loans.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -29,24 +31,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
-
-v1::LoanSubsidyRequest Loan() {
-  v1::LoanSubsidyRequest r;
-  r.set_province("41");
-  r.set_region_tier(v1::CENTRAL_WEST);
-  r.set_program(v1::ENTREPRENEUR_INDIVIDUAL);
-  r.set_principal_fen(10'000'000);
-  r.set_contract_date("2024-01-10");
-  r.set_disbursement_date("2024-01-10");
-  r.set_maturity_date("2025-01-10");
-  r.set_annual_rate_percent("4.00");
-  return r;
-}
+v1::LoanSubsidyRequest Loan() { return TestLoan(); }
 
 void AppendTo(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::app) << text; }
 
@@ -58,16 +43,6 @@ class DataDir {
  private:
   TempDir tmp_;
 };
-
-std::string Reason(const grpc::Status& s) {
-  v1::RpcStatus details;
-  if (!details.ParseFromString(s.error_details())) return "";
-  for (const auto& any : details.details()) {
-    v1::ErrorInfo info;
-    if (any.type_url() == "type.googleapis.com/google.rpc.ErrorInfo" && info.ParseFromString(any.value())) return info.reason();
-  }
-  return "";
-}
 
 // Callers hammer CalculateLoanSubsidy while `change` runs; each caller must see no error and
 // the data version switch exactly once, from `before` to `after`.
@@ -138,6 +113,17 @@ TEST(OpsE2e, ReloadUnderLoadByRpcAndSighupSwitchesVersionOncePerCaller) {
   ExpectOneSwitchPerCaller(**server, [&] {
     AppendTo(data.path() + "/lpr_cn.textproto", "# edited again, reloaded by SIGHUP\n");
     kill((*server)->pid(), SIGHUP);
+    // The reload is asynchronous: the change is over when the server says the new version
+    // (GetDataStatus), not after some time.
+    std::string now_serving;
+    const bool switched = WaitUntil([&] {
+      v1::DataStatus status;
+      if (!admin->GetDataStatus(Call().get(), {}, &status).ok()) return false;
+      now_serving = status.data_version();
+      return now_serving != v1_;
+    });
+    ASSERT_TRUE(switched) << "SIGHUP did not reload the data within 30 s: still " << now_serving << "\n"
+                          << (*server)->Stderr();
   }, &again, &v2);
   EXPECT_EQ(again, v1_);
   v1::DataStatus status;
@@ -168,7 +154,7 @@ TEST(OpsE2e, ABrokenDataFileIsRefusedAndTheOldDataKeepsServing) {
   auto c2 = Call();
   grpc::Status s = admin->ReloadData(c2.get(), {}, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(s), "DATA_INVALID");
+  EXPECT_EQ(ReasonOf(s), "DATA_INVALID");
   EXPECT_THAT(s.error_message(), HasSubstr("calendar_cn.textproto"));
   EXPECT_THAT(s.error_message(), HasSubstr("2024-10-08"));
 
@@ -233,15 +219,22 @@ std::map<std::string, double> ParsePrometheus(const std::string& body, std::stri
   return out;
 }
 
+// Where --metrics_listen=127.0.0.1:0 serves, as the server's start line says ("" if it does not).
+std::string MetricsAddress(const ServerProcess& server) {
+  std::smatch m;
+  const std::string err = server.Stderr();
+  return std::regex_search(err, m, std::regex("\"metrics\":\"([0-9.:]+)\"")) ? m[1].str() : "";
+}
+
 TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   TempDir db;
+  // The server's today is held at 2026-01-15, after the 2025 fund's year whatever day the test runs.
   auto server = ServerProcess::Start({.db = db.path() + "/x.db",
-                                      .extra_args = {"--metrics_listen=127.0.0.1:0", "--metrics_refresh_seconds=1"}});
+                                      .extra_args = {"--metrics_listen=127.0.0.1:0", "--metrics_refresh_seconds=1",
+                                                     "--clock_for_tests=2026-01-15T10:00:00+08:00"}});
   ASSERT_TRUE(server.ok()) << server.status();
-  std::smatch m;
-  const std::string err = (*server)->Stderr();
-  ASSERT_TRUE(std::regex_search(err, m, std::regex("\"metrics\":\"([0-9.:]+)\""))) << err;
-  const std::string metrics_addr = m[1].str();
+  const std::string metrics_addr = MetricsAddress(**server);
+  ASSERT_FALSE(metrics_addr.empty()) << (*server)->Stderr();
 
   auto loans = v1::LoanSubsidyService::NewStub((*server)->Channel());
   for (int i = 0; i < 5; ++i) {
@@ -264,7 +257,8 @@ TEST(OpsE2e, MetricsEndpointIsScrapedAndParsed) {
   v1::FundBalance bal;
   auto actx = Call();
   ASSERT_TRUE(edu->AllocateFunds(actx.get(), a, &bal).ok());
-  // A fund of a past year, half allocated, nothing paid: its gauges and two alerts.
+  // A fund of last year, half allocated (500 of 1000 分), nothing paid: 50 % allocated, 0 % executed,
+  // its year 100 % gone; its execution lagging and its allocation idle.
   auto funds = v1::FundService::NewStub((*server)->Channel());
   const v1::CreateFundRequest create = NewFund("M-FUND", v1::Fund::DISTRICT, v1::Fund::OTHER, 1000, 2025);
   v1::Fund fund;
@@ -321,10 +315,8 @@ TEST(OpsE2e, ARewardPolicyShowsTheBudgetItsDeterminationsMeet) {
        .extra_args = {"--metrics_listen=127.0.0.1:0", "--metrics_refresh_seconds=1",
                       "--clock_for_tests=2024-06-03T10:00:00+08:00"}});
   ASSERT_TRUE(server.ok()) << server.status();
-  std::smatch m;
-  const std::string err = (*server)->Stderr();
-  ASSERT_TRUE(std::regex_search(err, m, std::regex("\"metrics\":\"([0-9.:]+)\""))) << err;
-  const std::string metrics_addr = m[1].str();
+  const std::string metrics_addr = MetricsAddress(**server);
+  ASSERT_FALSE(metrics_addr.empty()) << (*server)->Stderr();
   auto rewards = v1::RewardPayoutService::NewStub((*server)->Channel());
   auto policy = [&](const std::string& id) {
     v1::ListRewardPoliciesResponse list;

@@ -11,17 +11,12 @@
 
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
 namespace {
-
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  return ctx;
-}
 
 std::string Uscc(int n) { return TestUscc(n); }
 
@@ -114,7 +109,9 @@ TEST(ReplicasE2e, TwoReplicasOnOnePostgresKeepOneCorrectLedger) {
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(failures.load(), 0);
-  // Every request_id answered one id, whichever replica and however often it was sent.
+  // Every request_id answered one id, whichever replica and however often it was sent: the
+  // allocations and expenditures of every school, and every determination.
+  EXPECT_EQ(ids_seen.size(), static_cast<size_t>(kSchools * (3 + 12) + kEnterprises));
   for (const auto& [rid, ids] : ids_seen) EXPECT_EQ(ids.size(), 1u) << rid;
 
   // Balances equal those of one correct ledger: all allocations, all expenditures, once.
@@ -125,7 +122,7 @@ TEST(ReplicasE2e, TwoReplicasOnOnePostgresKeepOneCorrectLedger) {
     v1::SpendingProgress p;
     auto ctx = Call();
     ASSERT_TRUE(edu->GetSpendingProgress(ctx.get(), r, &p).ok());
-    EXPECT_EQ(p.allocated_fen(), 6'000'000);
+    EXPECT_EQ(p.allocated_fen(), 1'000'000 * (1 + 2 + 3));  // its three allocations, once each
     int64_t spent = 0;
     for (int e = 0; e < 12; ++e) spent += 400'000 + e;
     EXPECT_EQ(p.spent_fen(), spent);

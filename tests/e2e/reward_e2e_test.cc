@@ -11,20 +11,17 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-
-std::unique_ptr<grpc::ClientContext> Call(int seconds = 30) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-  return ctx;
-}
 
 // A valid USCC for enterprise number n (GB 32100 check character computed here).
 std::string Uscc(int n) { return TestUscc(n); }
@@ -73,15 +70,30 @@ class Portal {
       req.set_page_token(resp.next_page_token());
     }
   }
+  // The policy as ListRewardPolicies shows it (a failure when it is not listed).
+  v1::RewardPolicy Policy(const std::string& policy_id) {
+    v1::ListRewardPoliciesResponse list;
+    const grpc::Status s = stub_->ListRewardPolicies(Call().get(), {}, &list);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    for (const auto& p : list.policies()) {
+      if (p.policy_id() == policy_id) return p;
+    }
+    ADD_FAILURE() << "ListRewardPolicies does not list " << policy_id;
+    return {};
+  }
   v1::RewardPayoutService::Stub* stub() { return stub_.get(); }
 
  private:
   std::unique_ptr<v1::RewardPayoutService::Stub> stub_;
 };
 
+// The server's today: after every due date below, whatever day the test runs.
+constexpr char kToday[] = "2026-01-05T10:00:00+08:00";
+
 TEST(RewardE2e, ASeasonOfDeterminations) {
   TempDir dir;
-  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+  auto server = ServerProcess::Start(
+      {.db = dir.path() + "/ledger.db", .extra_args = {std::string("--clock_for_tests=") + kToday}});
   ASSERT_TRUE(server.ok()) << server.status();
   Portal portal((*server)->Channel());
 
@@ -160,30 +172,35 @@ TEST(RewardE2e, ASeasonOfDeterminations) {
   for (const auto& p : all) ids.insert(p.payout_id());
   EXPECT_EQ(ids.size(), all.size());
   for (const auto& p : all) EXPECT_NE(p.request_id().substr(0, 4), "bad-");
-  // Read today (every due date here is past), a SCHEDULED payout says it is overdue; others never.
-  for (const auto& p : all) EXPECT_EQ(p.overdue(), p.status() == v1::SCHEDULED) << p.payout_id();
+  // Read on the server's today, 2026-01-05 (after every due date here), a SCHEDULED payout says
+  // it is overdue; others never.
+  int scheduled = 0;
+  for (const auto& p : all) {
+    EXPECT_EQ(p.overdue(), p.status() == v1::SCHEDULED) << p.payout_id();
+    scheduled += p.status() == v1::SCHEDULED;
+  }
+  EXPECT_GT(scheduled, 0);
   EXPECT_FALSE(dup.overdue());  // a mutation's answer (stored for replays) carries no day-relative flag
 
-  // Remaining budgets reflect the awards.
-  v1::ListRewardPoliciesResponse policies;
-  auto pctx = Call();
-  ASSERT_TRUE(portal.stub()->ListRewardPolicies(pctx.get(), {}, &policies).ok());
-  for (const auto& p : policies.policies()) {
-    if (p.policy_id() == "YC-DIGITAL-TRANSFORM") {
-      EXPECT_EQ(p.remaining_budget_fen(), 0);
-    }
-    if (p.policy_id() == "YC-ABOVE-SCALE-ENTRY") {
-      EXPECT_EQ(p.remaining_budget_fen(), 10'000'000'000 - 5 * 20'000'000);
-    }
-  }
+  // Remaining budgets reflect the awards: the digital-transformation budget spent to the 分 (500万
+  // + 300万 + 200万 of its 1000万), five entry awards of 20万 out of the entry policy's 1亿.
+  EXPECT_EQ(portal.Policy("YC-DIGITAL-TRANSFORM").remaining_budget_fen(),
+            1'000'000'000 - (500'000'000 + 300'000'000 + 200'000'000));
+  EXPECT_EQ(portal.Policy("YC-ABOVE-SCALE-ENTRY").remaining_budget_fen(), 10'000'000'000 - 5 * 20'000'000);
 
-  // Overdue on 2024-10-14: the two National Day payouts due 10-11 and 10-12, among others.
+  // Overdue as of 2024-10-13: exactly the payouts still SCHEDULED then with a due date before it,
+  // the three National Day ones (due 10-11 and 10-12) among them.
   v1::ListPayoutsRequest overdue;
   overdue.set_overdue_as_of("2024-10-13");
-  for (const auto& p : portal.ListAll(overdue)) {
-    EXPECT_EQ(p.status(), v1::SCHEDULED);
-    EXPECT_LT(p.due_date(), "2024-10-13");
+  std::set<std::string> overdue_ids, expected_overdue;
+  for (const auto& p : portal.ListAll(overdue)) overdue_ids.insert(p.request_id());
+  for (const auto& p : all) {
+    if (p.status() == v1::SCHEDULED && p.due_date() < "2024-10-13") expected_overdue.insert(p.request_id());
   }
+  for (const char* national_day : {"nd-last", "nd-makeup", "nd-inside"}) {
+    EXPECT_TRUE(expected_overdue.count(national_day)) << national_day;
+  }
+  EXPECT_EQ(overdue_ids, expected_overdue);
 
   // Disbursement on 2024-10-12: pays everything determined by then, counts the late ones.
   v1::RunDisbursementResponse run;
@@ -222,7 +239,9 @@ TEST(RewardE2e, ASeasonOfDeterminations) {
   for (const auto& p : all) scheduled_after += p.status() == v1::SCHEDULED && p.determination_date() > "2024-10-12";
   EXPECT_EQ(paid.load(), scheduled_after);
   std::set<std::string> vouchers;
-  for (const auto& p : portal.ListAll({})) {
+  const auto after_runs = portal.ListAll({});
+  ASSERT_EQ(after_runs.size(), all.size());
+  for (const auto& p : after_runs) {
     EXPECT_NE(p.status(), v1::SCHEDULED);
     EXPECT_FALSE(p.overdue());
     if (p.status() == v1::DISBURSED) {
@@ -260,6 +279,86 @@ TEST(RewardE2e, ConcurrentRetriesMakeOnePayout) {
   EXPECT_EQ(duplicates.load(), 15);
 }
 
+// GetPaymentFile: the bank's file of one day's payments is, row for row, the payouts that day's
+// run paid, with their count and sum; another day's is the header alone; one policy's holds that
+// policy's only; GB18030 on request; an unknown policy or encoding is refused.
+TEST(RewardE2e, ThePaymentFileIsTheDaysPaymentsRowForRow) {
+  TempDir dir;
+  auto server = ServerProcess::Start({.db = dir.path() + "/ledger.db"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  Portal portal((*server)->Channel());
+  // Two entry awards, determined on Monday 2024-05-13 and paid by the run of 2024-05-20.
+  ASSERT_EQ(portal.Must("pf-1", "YC-ABOVE-SCALE-ENTRY", Uscc(301), "2024-05-13").status(), v1::SCHEDULED);
+  ASSERT_EQ(portal.Must("pf-2", "YC-ABOVE-SCALE-ENTRY", Uscc(302), "2024-05-13").status(), v1::SCHEDULED);
+  v1::RunDisbursementResponse run;
+  ASSERT_TRUE(portal.Disburse("pf-run", "2024-05-20", &run).ok());
+  ASSERT_EQ(run.paid_count(), 2);
+  // The file's rows as the payouts themselves say (voucher, payee, amount in 分 and in 元, …).
+  v1::ListPayoutsRequest disbursed;
+  disbursed.set_status(v1::DISBURSED);
+  const auto paid = portal.ListAll(disbursed);
+  ASSERT_EQ(paid.size(), 2u);
+  std::set<std::string> rows;
+  int64_t total = 0;
+  for (const auto& p : paid) {
+    EXPECT_EQ(p.amount_fen(), 20'000'000);  // the entry award: 200,000.00 元
+    rows.insert(absl::StrCat(p.voucher_no(), ",", p.enterprise_uscc(), ",", p.enterprise_name(), ",", p.amount_fen(),
+                             ",", p.amount_fen() / 100, ".", absl::Dec(p.amount_fen() % 100, absl::kZeroPad2), ",",
+                             p.payout_id(), ",", p.policy_id(), ",2024-05-20"));
+    total += p.amount_fen();
+  }
+  const std::string header = "voucher_no,payee_uscc,payee_name,amount_fen,amount_yuan,payout_id,policy_id,paid_date";
+  auto fetch = [&](const v1::GetPaymentFileRequest& req, v1::PaymentFile* file) {
+    return portal.stub()->GetPaymentFile(Call().get(), req, file);
+  };
+  auto lines_of = [](const v1::PaymentFile& file) {
+    std::vector<std::string> lines = absl::StrSplit(file.content(), "\r\n", absl::SkipEmpty());
+    return lines;
+  };
+  v1::GetPaymentFileRequest req;
+  req.set_paid_date("2024-05-20");
+  v1::PaymentFile file;
+  ASSERT_TRUE(fetch(req, &file).ok());
+  EXPECT_EQ(file.file_name(), "payments-2024-05-20.csv");
+  EXPECT_EQ(file.payment_count(), 2);
+  EXPECT_EQ(file.total_amount_fen(), total);
+  std::vector<std::string> lines = lines_of(file);
+  ASSERT_EQ(lines.size(), 3u) << file.content();
+  EXPECT_EQ(lines[0], header);
+  EXPECT_EQ(std::set<std::string>(lines.begin() + 1, lines.end()), rows);
+  // The names in GB18030 when asked (企业 is C6F3 D2B5 there), the figures the same.
+  req.set_encoding("gb18030");
+  v1::PaymentFile gbk;
+  ASSERT_TRUE(fetch(req, &gbk).ok());
+  EXPECT_EQ(gbk.payment_count(), 2);
+  EXPECT_NE(gbk.content().find("\xC6\xF3\xD2\xB5"), std::string::npos);
+  EXPECT_EQ(gbk.content().find("企业"), std::string::npos);
+  req.clear_encoding();
+  // Another policy's payments that day: none; another day: none.
+  req.set_policy_id("YC-DIGITAL-TRANSFORM");
+  ASSERT_TRUE(fetch(req, &file).ok());
+  EXPECT_EQ(file.payment_count(), 0);
+  EXPECT_EQ(lines_of(file), std::vector<std::string>{header});
+  req.set_policy_id("YC-ABOVE-SCALE-ENTRY");
+  ASSERT_TRUE(fetch(req, &file).ok());
+  EXPECT_EQ(file.payment_count(), 2);
+  req.clear_policy_id();
+  req.set_paid_date("2024-05-21");
+  ASSERT_TRUE(fetch(req, &file).ok());
+  EXPECT_EQ(file.payment_count(), 0);
+  EXPECT_EQ(file.total_amount_fen(), 0);
+  EXPECT_EQ(lines_of(file), std::vector<std::string>{header});
+  // Refused: an unknown policy, an unknown encoding, a date that is not one.
+  req.set_policy_id("YC-NOPE");
+  EXPECT_EQ(fetch(req, &file).error_code(), grpc::StatusCode::NOT_FOUND);
+  req.clear_policy_id();
+  req.set_encoding("ebcdic");
+  EXPECT_EQ(fetch(req, &file).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  req.clear_encoding();
+  req.set_paid_date("2024-02-30");
+  EXPECT_EQ(fetch(req, &file).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST(RewardE2e, SigkillMidLoadLosesAndDoublesNothing) {
   TempDir dir;
   const std::string db = dir.path() + "/ledger.db";
@@ -287,16 +386,27 @@ TEST(RewardE2e, SigkillMidLoadLosesAndDoublesNothing) {
         }
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 100 * round));
-    (*server)->Kill();  // SIGKILL in the middle of the load
+    // SIGKILL in the middle of the load: once this round has its first acknowledgements, so that
+    // every round kills a server with work done and work in flight.
+    const size_t acked_before = [&] {
+      std::lock_guard<std::mutex> l(mu);
+      return acked.size();
+    }();
+    const bool loaded = WaitUntil([&] {
+      std::lock_guard<std::mutex> l(mu);
+      return acked.size() >= acked_before + 10 + 10 * static_cast<size_t>(round);
+    });
+    (*server)->Kill();
     stop = true;
     for (auto& t : clients) t.join();
+    ASSERT_TRUE(loaded) << "round " << round << ": too few determinations acknowledged in 30 s";
     next_enterprise = counter.load();
 
     auto restarted = ServerProcess::Start({.db = db});
     ASSERT_TRUE(restarted.ok()) << restarted.status();
     Portal p((*restarted)->Channel());
     const auto all = p.ListAll({}, 500);
+    ASSERT_GE(all.size(), acked.size());
 
     std::map<std::string, std::string> stored;
     int64_t awarded = 0;
@@ -315,14 +425,9 @@ TEST(RewardE2e, SigkillMidLoadLosesAndDoublesNothing) {
       EXPECT_EQ(stored[rid], pid);
     }
     // The budget ledger agrees with the payouts: nothing half-applied.
-    v1::ListRewardPoliciesResponse policies;
-    auto ctx = Call();
-    ASSERT_TRUE(p.stub()->ListRewardPolicies(ctx.get(), {}, &policies).ok());
-    for (const auto& pol : policies.policies()) {
-      if (pol.policy_id() == "YC-ABOVE-SCALE-ENTRY") {
-        EXPECT_EQ(pol.remaining_budget_fen(), pol.budget_fen() - awarded);
-      }
-    }
+    const v1::RewardPolicy entry = p.Policy("YC-ABOVE-SCALE-ENTRY");
+    EXPECT_EQ(entry.budget_fen(), 10'000'000'000);  // the data's 1亿: no fund allocates to it here
+    EXPECT_EQ(entry.remaining_budget_fen(), entry.budget_fen() - awarded);
     // A retry of every request after the restart changes nothing that was stored.
     for (int n = 1000; n < next_enterprise; n += 23) {
       v1::Payout out;

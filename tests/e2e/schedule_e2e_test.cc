@@ -5,16 +5,11 @@
 
 #include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "support/calls.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
 namespace {
-
-std::unique_ptr<grpc::ClientContext> Call() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
 
 std::vector<v1::Payout> Payouts(const std::shared_ptr<grpc::Channel>& channel, v1::PayoutStatus status) {
   v1::ListPayoutsRequest req;
@@ -52,8 +47,9 @@ TEST(ScheduleE2e, AMissedRunIsCaughtUpOnceAndNeverOnADayOff) {
     auto b = start("2024-05-22T10:30:00+08:00", true);
     ASSERT_TRUE(b.ok()) << b.status();
     ASSERT_TRUE(WaitUntil([&] { return (*b)->Stderr().find("disbursement_catch_up") != std::string::npos; }));
-    EXPECT_EQ(Payouts((*b)->Channel(), v1::DISBURSED).size(), 2u) << (*b)->Stderr();
-    for (const auto& p : Payouts((*b)->Channel(), v1::DISBURSED)) EXPECT_EQ(p.paid_date(), "2024-05-22");
+    const auto disbursed = Payouts((*b)->Channel(), v1::DISBURSED);
+    ASSERT_EQ(disbursed.size(), 2u) << (*b)->Stderr();
+    for (const auto& p : disbursed) EXPECT_EQ(p.paid_date(), "2024-05-22");
   }
   {
     // Restarted (or a second replica): the day's run answers the first one's result; a payout

@@ -10,6 +10,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "reflection_wire.grpc.pb.h"
+#include "support/calls.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -17,12 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
-
-std::unique_ptr<grpc::ClientContext> CallWithDeadline() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return ctx;
-}
 
 TEST(ServerE2e, ServesHealthAndReflectionAndStopsCleanly) {
   TempDir dir;
@@ -35,13 +30,13 @@ TEST(ServerE2e, ServesHealthAndReflectionAndStopsCleanly) {
     grpc::health::v1::HealthCheckRequest req;
     req.set_service(service);
     grpc::health::v1::HealthCheckResponse resp;
-    auto ctx = CallWithDeadline();
+    auto ctx = Call();
     ASSERT_TRUE(health->Check(ctx.get(), req, &resp).ok()) << service;
     EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
   }
 
   auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub((*server)->Channel());
-  auto ctx = CallWithDeadline();
+  auto ctx = Call();
   auto stream = reflection->ServerReflectionInfo(ctx.get());
   grpc::reflection::v1alpha::ServerReflectionRequest req;
   req.set_list_services("");

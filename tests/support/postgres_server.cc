@@ -29,14 +29,33 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-std::string FindBinDir() {
-  if (const char* env = std::getenv("SUBSIDY_PG_BIN")) return env;
-  glob_t g;
+// What a throwaway cluster needs from a PostgreSQL bin directory.
+constexpr const char* kNeeded[] = {"initdb", "pg_ctl", "psql"};
+constexpr char kInstall[] = "install them with: scripts/install-deps.sh --test";
+
+// The newest /usr/lib/postgresql/*/bin with initdb (or $SUBSIDY_PG_BIN); "" and `why` otherwise.
+std::string FindBinDir(std::string* why) {
   std::string found;
-  if (glob("/usr/lib/postgresql/*/bin/initdb", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
-    found = std::filesystem::path(g.gl_pathv[g.gl_pathc - 1]).parent_path().string();
+  if (const char* env = std::getenv("SUBSIDY_PG_BIN"); env != nullptr && *env != '\0') {
+    found = env;
+  } else {
+    glob_t g;
+    if (glob("/usr/lib/postgresql/*/bin/initdb", 0, nullptr, &g) == 0 && g.gl_pathc > 0) {
+      found = std::filesystem::path(g.gl_pathv[g.gl_pathc - 1]).parent_path().string();
+    }
+    globfree(&g);
+    if (found.empty()) {
+      *why = absl::StrCat("PostgreSQL server binaries (initdb, pg_ctl under /usr/lib/postgresql/*/bin) not found; ",
+                          kInstall, " (or point SUBSIDY_PG_BIN at their directory)");
+      return "";
+    }
   }
-  globfree(&g);
+  for (const char* name : kNeeded) {
+    if (access((found + "/" + name).c_str(), X_OK) != 0) {
+      *why = absl::StrCat(found, "/", name, " is missing or not executable; ", kInstall);
+      return "";
+    }
+  }
   return found;
 }
 
@@ -50,11 +69,8 @@ PostgresServer* PostgresServer::Get(std::string* why_not) {
   static std::once_flag once;
   static std::string reason;
   std::call_once(once, [] {
-    const std::string bin = FindBinDir();
-    if (bin.empty()) {
-      reason = "PostgreSQL server binaries not found (install the postgresql package)";
-      return;
-    }
+    const std::string bin = FindBinDir(&reason);
+    if (bin.empty()) return;
     std::unique_ptr<PostgresServer> s(new PostgresServer());
     s->bin_dir_ = bin;
     std::string tmpl = (std::filesystem::temp_directory_path() / "subsidy-pg-XXXXXX").string();
@@ -64,7 +80,8 @@ PostgresServer* PostgresServer::Get(std::string* why_not) {
     if (geteuid() == 0) {
       // initdb refuses to run as root: the cluster belongs to the unprivileged postgres user.
       if (getpwnam("postgres") == nullptr) {
-        reason = "running as root and there is no postgres user to own the test cluster";
+        reason = absl::StrCat("running as root and there is no postgres user to own the test cluster; ", kInstall,
+                              " (the postgresql package creates that user)");
         return;
       }
       s->as_postgres_user_ = true;

@@ -1,6 +1,7 @@
 #include "support/server_process.h"
 
 #include "subsidy/v1/common.pb.h"
+#include "ids/ids.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -149,14 +151,10 @@ std::string ReasonOf(const grpc::Status& s) {
 }
 
 std::string TestUscc(int n) {
-  static const std::string kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  static const int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
   char digits[24];
   std::snprintf(digits, sizeof digits, "%09d", n);
-  std::string code = std::string("91420500") + digits;
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(code[i])) * kWeights[i];
-  return code + kAlphabet[(31 - sum % 31) % 31];
+  const std::string code = std::string("91420500") + digits;
+  return code + *UsccCheckCharacter(code);
 }
 
 CtlResult RunCtl(const std::vector<std::string>& args) {
@@ -177,6 +175,22 @@ CtlResult RunCtl(const std::vector<std::string>& args) {
     return ss.str();
   };
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(out_path), slurp(err_path)};
+}
+
+absl::StatusOr<std::string> AddCaller(const std::string& config, const std::string& name, const std::string& roles,
+                                      const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"--json", "auth", "add-caller", "--config=" + config, "--name=" + name,
+                                   "--roles=" + roles};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const CtlResult r = RunCtl(args);
+  if (r.exit_code != 0) {
+    return absl::InternalError(absl::StrCat("subsidyctl auth add-caller ", name, " exited ", r.exit_code, ": ", r.err));
+  }
+  std::smatch m;
+  if (!std::regex_search(r.out, m, std::regex("\"token\":\"([^\"]+)\""))) {
+    return absl::InternalError(absl::StrCat("subsidyctl auth add-caller ", name, " printed no token: ", r.out));
+  }
+  return m[1].str();
 }
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {

@@ -82,4 +82,9 @@ struct CtlResult {
 };
 CtlResult RunCtl(const std::vector<std::string>& args);
 
+// Adds a caller to the --auth_config file `config` (subsidyctl --json auth add-caller), with
+// `extra` flags such as "--schools=110106-S1" or "--banks=BANK-A": the caller's token, or why not.
+absl::StatusOr<std::string> AddCaller(const std::string& config, const std::string& name, const std::string& roles,
+                                      const std::vector<std::string>& extra = {});
+
 }  // namespace subsidy::testing

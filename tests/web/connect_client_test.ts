@@ -1,17 +1,21 @@
 // An independent Connect client (connect-es: @connectrpc/connect with the connect-web transport,
 // which runs on Node's fetch) against the real server: every loan golden case over JSON and over
-// binary gives the same result, equal to the golden expectation to the 分; refusals are
-// ConnectErrors with the code and the BadRequest / ErrorInfo details gRPC gives; tokens and roles.
+// binary has its own golden outcome (a valid case the same result, equal to the golden expectation
+// to the 分; an invalid one a ConnectError with the golden code and a BadRequest naming the golden
+// field); ErrorInfo details as gRPC gives them; tokens and roles.
 // Bundled by esbuild at build time; run as: node connect_client_test.mjs BUILD_DIR
-import { create, fromJson, toJson, type JsonObject } from "@bufbuild/protobuf";
+import { create, fromBinary, fromJson, toJson, type JsonObject } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BadRequestSchema } from "gen/subsidy/v1/common_pb.js";
 import { FundService, GetExecutionReportRequestSchema } from "gen/subsidy/v1/fund_pb.js";
-import { LoanSubsidyRequestSchema, LoanSubsidyResultSchema, LoanSubsidyService } from "gen/subsidy/v1/loan_pb.js";
+import {
+  LoanSubsidyRequestSchema, LoanSubsidyResultSchema, LoanSubsidyService, type LoanSubsidyResult,
+} from "gen/subsidy/v1/loan_pb.js";
 import { RewardPayoutService, RunDisbursementRequestSchema } from "gen/subsidy/v1/reward_pb.js";
 // @ts-ignore: a plain ES module shared with the browser test
 import { startServer } from "./server.mjs";
@@ -45,28 +49,61 @@ try {
   const casesFile = join(dir, "loan_cases.json");
   execFileSync(join(build, "bin", "console-seed"), [`--write_loan_cases=${casesFile}`]);
   const golden = JSON.parse(readFileSync(casesFile, "utf8")) as { cases: { name: string; request: JsonObject; expect: JsonObject }[] };
+  // Each case its own outcome: a valid case (no `error` expected) is answered, over JSON and over
+  // binary, with the golden result; an invalid one is refused, over both, with the golden code and
+  // a BadRequest naming the golden field. A valid case refused, or an invalid one answered or
+  // refused about another field, fails.
+  type Outcome = { result: JsonObject } | { error: ConnectError };
+  const outcome = (call: Promise<LoanSubsidyResult>): Promise<Outcome> => call.then(
+    (r) => ({ result: toJson(LoanSubsidyResultSchema, r) as JsonObject }),
+    (err) => ({ error: ConnectError.from(err) }));
+  // "INVALID_ARGUMENT" → Code.InvalidArgument.
+  const codeOf = (name: string): Code | undefined =>
+    (Code as unknown as Record<string, Code>)[name.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())];
+  // The fields the refusal's google.rpc.BadRequest names (the server packs subsidy.v1.BadRequest,
+  // which has its wire shape).
+  const violatedFields = (e: ConnectError): string[] => e.details
+    .filter((d): d is { type: string; value: Uint8Array } => "type" in d && d.type === "google.rpc.BadRequest")
+    .flatMap((d) => fromBinary(BadRequestSchema, d.value).fieldViolations.map((v) => v.field));
+  const describeOutcome = (o: Outcome): string =>
+    "result" in o ? `answered (${String(o.result.totalSubsidyFen ?? 0)} 分)` : `refused ${Code[o.error.code]}: ${o.error.rawMessage}`;
   let compared = 0;
   let refused = 0;
+  const expectRefused = golden.cases.filter((c) => (c.expect as { error?: unknown }).error !== undefined).length;
   for (const c of golden.cases) {
     const request = fromJson(LoanSubsidyRequestSchema, c.request);
     const expect = fromJson(LoanSubsidyResultSchema, c.expect);
-    try {
-      const [a, b] = await Promise.all([loansJson.calculateLoanSubsidy(request), loansBinary.calculateLoanSubsidy(request)]);
-      const ja = toJson(LoanSubsidyResultSchema, a) as JsonObject;
-      const jb = toJson(LoanSubsidyResultSchema, b) as JsonObject;
-      check(comparable(ja) === comparable(jb), `${c.name}: JSON and binary agree`);
-      check(comparable(ja) === comparable(toJson(LoanSubsidyResultSchema, expect) as JsonObject), `${c.name}: equals the golden result (${a.totalSubsidyFen} 分)`);
-      compared++;
-    } catch (err) {
-      const e = ConnectError.from(err);
-      const field = expect.error?.field ?? "";
-      const violations = e.details.filter((d) => "type" in d && d.type === "google.rpc.BadRequest");
-      check(e.code === Code.InvalidArgument && violations.length === 1, `${c.name}: refused as invalid_argument with a BadRequest (${e.rawMessage})`);
-      check(field === "" || e.rawMessage.includes(field), `${c.name}: the refusal names ${field}`);
-      refused++;
+    const [json, binary] = await Promise.all([
+      outcome(loansJson.calculateLoanSubsidy(request)), outcome(loansBinary.calculateLoanSubsidy(request))]);
+    const want = expect.error;
+    if (!want) {
+      // A valid case: answered with the golden result, the same over both formats.
+      const goldenResult = comparable(toJson(LoanSubsidyResultSchema, expect) as JsonObject);
+      const ok = "result" in json && "result" in binary;
+      check(ok, `${c.name}: answered over JSON and binary (JSON ${describeOutcome(json)}; binary ${describeOutcome(binary)})`);
+      if (ok) {
+        check(comparable(json.result) === comparable(binary.result), `${c.name}: JSON and binary agree`);
+        check(comparable(json.result) === goldenResult, `${c.name}: equals the golden result (${String(json.result.totalSubsidyFen ?? 0)} 分)`);
+        compared++;
+      }
+      continue;
     }
+    // An invalid case: refused with the golden code, one BadRequest naming the golden field.
+    const code = codeOf(want.code);
+    for (const [format, o] of [["JSON", json], ["binary", binary]] as const) {
+      if (!("error" in o)) {
+        check(false, `${c.name} (${format}): refused as ${want.code} about ${want.field}, but ${describeOutcome(o)}`);
+        continue;
+      }
+      const fields = violatedFields(o.error);
+      check(code !== undefined && o.error.code === code, `${c.name} (${format}): refused as ${want.code} (${describeOutcome(o)})`);
+      check(fields.length === 1 && fields[0] === want.field,
+        `${c.name} (${format}): the BadRequest names ${want.field} (${fields.join(", ") || "no BadRequest"})`);
+    }
+    if ("error" in json && "error" in binary) refused++;
   }
-  check(compared >= 30, `${compared} golden cases compared, ${refused} refused`);
+  check(golden.cases.length >= 40 && compared === golden.cases.length - expectRefused && refused === expectRefused && expectRefused > 0,
+    `every golden case has its outcome: ${compared} of ${golden.cases.length - expectRefused} answered as expected, ${refused} of ${expectRefused} refused`);
 
   // A business refusal: FAILED_PRECONDITION with its ErrorInfo.
   const rewards = createClient(RewardPayoutService, transport("finance-1", false));
