@@ -47,8 +47,8 @@ export function approvalsPage(root: HTMLElement): void {
   const notice = h("div", { id: "a-notice", "aria-live": "polite" });
   const listBox = h("div", { id: "a-list" });
   const pager = new Pager(() => void load());
-  const mayApprove = may("ApprovalService/ApproveInstruction");
-  const mayReject = may("ApprovalService/RejectInstruction");
+  const mayApprove = may(ApprovalService.method.approveInstruction);
+  const mayReject = may(ApprovalService.method.rejectInstruction);
   root.append(
     h("section", {}, h("h2", {}, t("审批（双人复核）", "Approvals (dual control)")),
       h("p", { class: "note" }, t("经办人提交的资金变动须由另一名财政人员复核后才入账；复核前金额已预留，不计入已分配、已支付。",

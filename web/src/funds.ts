@@ -60,7 +60,9 @@ function entryKindText(e: FundEntry): string {
 }
 // What is pending as a bar's length beside the progress bars, in points of the budget: for drawing
 // only (the figure shown is the server's pending_fen in 元, in the tooltip and the table).
-function pendingLength(r: ExecutionRow): number {
+// Nothing pending draws no bar ("-": ECharts' empty value), not a zero-width one with its dashed border.
+function pendingLength(r: ExecutionRow): number | "-" {
+  if (r.pendingFen === 0n) return "-";
   return r.budgetFen > 0n ? Number((r.pendingFen * 10000n) / r.budgetFen) / 100 : 0;
 }
 function select<T extends number>(id: string, options: [T, string, string][]): HTMLSelectElement {
@@ -144,7 +146,7 @@ export function fundsPage(root: HTMLElement): void {
 
   function reportRow(r: ExecutionRow, total = false): HTMLTableRowElement {
     // A fund's id opens its ledger.
-    const key = !total && r.fundId && may("FundService/ListFundEntries")
+    const key = !total && r.fundId && may(FundService.method.listFundEntries)
       ? h("a", { href: "#", class: "fund-link", onclick: (e: Event) => { e.preventDefault(); openLedger(r.fundId, r.name); } }, r.key) : r.key;
     return row([
       total ? t("合计", "Total") : key, total ? "" : r.name, total ? "" : (r.budgetYear || ""), yuan(r.budgetFen), yuan(r.allocatedFen), yuan(r.paidFen),

@@ -25,7 +25,7 @@ function statusText(s: LoanSubsidyClaim_Status): string {
 // the pending ReviewLoanSubsidyClaim instructions (subject "claim:<id>"), where the caller may list them.
 async function pendingApprovals(): Promise<Map<string, string>> {
   const held = new Map<string, string>();
-  if (!may("ApprovalService/ListInstructions")) return held;
+  if (!may(ApprovalService.method.listInstructions)) return held;
   try {
     const r = await approvals.listInstructions(create(ListInstructionsRequestSchema, { state: Instruction_State.PENDING_APPROVAL, pageSize: 500 }));
     for (const x of r.instructions) {
@@ -97,7 +97,7 @@ export function loansPage(root: HTMLElement): void {
   const upProgress = h("progress", { id: "u-progress", max: "1", value: "0" });
   const upResult = h("div", { id: "u-result" });
   // Uploading is for the callers that file claims (banks).
-  if (may("LoanSubsidyService/SubmitLoanSubsidyClaimFile")) {
+  if (may(LoanSubsidyService.method.submitLoanSubsidyClaimFile)) {
     root.append(h("section", {}, h("h2", {}, t("上传贴息申报文件（CSV）", "Upload a claim file (CSV)")),
       h("div", { class: "filters" }, h("label", {}, t("银行编号", "Bank id"), upBank), h("label", {}, t("结算期起", "Period start"), upStart),
         h("label", {}, t("结算期止", "Period end"), upEnd), h("label", {}, t("资金", "Fund"), upFund), h("label", {}, t("文件", "File"), upFile),
@@ -108,7 +108,7 @@ export function loansPage(root: HTMLElement): void {
     h("section", {}, h("h2", {}, t("贴息申报", "Interest-subsidy claims")),
       h("div", { class: "filters" }, h("label", {}, t("银行编号", "Bank id"), bank),
         h("button", { id: "l-apply", onclick: () => { claimsPager.reset(); void loadClaims(); } }, t("查询", "Apply")),
-        may("LoanSubsidyService/ReviewLoanSubsidyClaim") && h("label", {}, t("批准后拨付日（工作日）", "Payment date on approval (a working day)"), payDate)),
+        may(LoanSubsidyService.method.reviewLoanSubsidyClaim) && h("label", {}, t("批准后拨付日（工作日）", "Payment date on approval (a working day)"), payDate)),
       claimsBox),
     h("section", {}, h("h2", { id: "l-lines-title" }, t("申报明细", "Claim lines")),
       h("div", { class: "filters" }, h("label", {}, t("状态", "Status"), lineStatus),
@@ -143,7 +143,7 @@ export function loansPage(root: HTMLElement): void {
         c.bankId, `${c.settlementPeriod?.startDate ?? ""} … ${c.settlementPeriod?.endDate ?? ""}`, claimStatusText(c, instruction),
         c.loanCount, c.acceptedCount, yuan(c.totalPrincipalFen), yuan(c.totalInterestFen), yuan(c.totalSubsidyFen),
         c.status === LoanSubsidyClaim_Status.SUBMITTED && !instruction &&
-          may("LoanSubsidyService/ReviewLoanSubsidyClaim") ? h("span", {},
+          may(LoanSubsidyService.method.reviewLoanSubsidyClaim) ? h("span", {},
           h("button", { class: "approve", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.APPROVE) }, t("批准", "Approve")), " ",
           h("button", { class: "reject", onclick: () => review(c, ReviewLoanSubsidyClaimRequest_Decision.REJECT) }, t("退回", "Reject"))) : "",
       ], { "data-claim": c.claimId }, [4, 5, 6, 7, 8]))), claimsPager.view());
@@ -179,7 +179,7 @@ export function loansPage(root: HTMLElement): void {
     });
     const body = JSON.stringify({ ...(toJson(SubmitLoanSubsidyClaimFileRequestSchema, request) as object), file: base64(request.file) });
     try {
-      const claim = (await postWithProgress("/subsidy.v1.LoanSubsidyService/SubmitLoanSubsidyClaimFile", body, (f) => { upProgress.value = f; })) as Record<string, string>;
+      const claim = (await postWithProgress(`/${LoanSubsidyService.typeName}/${LoanSubsidyService.method.submitLoanSubsidyClaimFile.name}`, body, (f) => { upProgress.value = f; })) as Record<string, string>;
       upProgress.value = 1;
       upResult.replaceChildren(h("p", { id: "u-claim" }, t(`已创建申报 ${claim.claimId}：${claim.loanCount ?? 0} 笔，受理 ${claim.acceptedCount ?? 0} 笔`,
         `Claim ${claim.claimId} created: ${claim.loanCount ?? 0} loans, ${claim.acceptedCount ?? 0} accepted`)));

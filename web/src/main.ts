@@ -1,7 +1,12 @@
 // The officers' console: sign-in with a pasted token (kept in sessionStorage), five pages by
 // hash route, Chinese first with an English toggle.
-import { create } from "@bufbuild/protobuf";
+import { create, type DescMethod } from "@bufbuild/protobuf";
 import { AdminService, GetCallerRequestSchema } from "gen/subsidy/v1/admin_pb.js";
+import { ApprovalService } from "gen/subsidy/v1/approval_pb.js";
+import { EducationFundService } from "gen/subsidy/v1/education_pb.js";
+import { FundService } from "gen/subsidy/v1/fund_pb.js";
+import { LoanSubsidyService } from "gen/subsidy/v1/loan_pb.js";
+import { RewardPayoutService } from "gen/subsidy/v1/reward_pb.js";
 import { approvalsPage } from "./approvals.js";
 import { fundsPage } from "./funds.js";
 import { loansPage } from "./loans.js";
@@ -10,13 +15,13 @@ import { schoolPage } from "./school.js";
 import { client, errorBox, h, lang, may, mySchools, setIdentity, setLang, setToken, signedInAs, t, token } from "./ui.js";
 
 // Each page with the RPC that decides whether the caller's role may read it.
-const PAGES: { id: string; zh: string; en: string; reads: string; show: (root: HTMLElement, arg: string) => void }[] = [
-  { id: "funds", zh: "资金执行", en: "Funds", reads: "FundService/GetExecutionReport", show: (root) => fundsPage(root) },
-  { id: "school", zh: "学校经费", en: "Schools", reads: "EducationFundService/GetSpendingProgress",
+const PAGES: { id: string; zh: string; en: string; reads: DescMethod; show: (root: HTMLElement, arg: string) => void }[] = [
+  { id: "funds", zh: "资金执行", en: "Funds", reads: FundService.method.getExecutionReport, show: (root) => fundsPage(root) },
+  { id: "school", zh: "学校经费", en: "Schools", reads: EducationFundService.method.getSpendingProgress,
     show: (root, arg) => schoolPage(root, arg || mySchools()[0] || "") },
-  { id: "rewards", zh: "免申即享兑现", en: "Rewards", reads: "RewardPayoutService/ListPayouts", show: (root) => rewardsPage(root) },
-  { id: "loans", zh: "贷款贴息", en: "Loans", reads: "LoanSubsidyService/ListLoanSubsidyClaims", show: (root) => loansPage(root) },
-  { id: "approvals", zh: "审批", en: "Approvals", reads: "ApprovalService/ListInstructions", show: (root) => approvalsPage(root) },
+  { id: "rewards", zh: "免申即享兑现", en: "Rewards", reads: RewardPayoutService.method.listPayouts, show: (root) => rewardsPage(root) },
+  { id: "loans", zh: "贷款贴息", en: "Loans", reads: LoanSubsidyService.method.listLoanSubsidyClaims, show: (root) => loansPage(root) },
+  { id: "approvals", zh: "审批", en: "Approvals", reads: ApprovalService.method.listInstructions, show: (root) => approvalsPage(root) },
 ];
 
 const admin = client(AdminService);

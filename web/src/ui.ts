@@ -2,7 +2,7 @@
 // money and percentages as officers read them, and the two languages.
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
-import type { DescService } from "@bufbuild/protobuf";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 
 const TOKEN_KEY = "subsidy.token";
@@ -28,7 +28,8 @@ export function client<T extends DescService>(service: T): Client<T> { return cr
 let identity: { name: string; methods: Set<string>; schools: string[]; banks: string[] } | null = null;
 export function setIdentity(x: typeof identity): void { identity = x; }
 export function signedInAs(): string { return identity?.name ?? ""; }
-export function may(method: string): boolean { return identity?.methods.has(`subsidy.v1.${method}`) ?? false; }
+// The RPC by its generated descriptor, so that its name is written nowhere here.
+export function may(method: DescMethod): boolean { return identity?.methods.has(`${method.parent.typeName}/${method.name}`) ?? false; }
 export function mySchools(): string[] { return identity?.schools ?? []; }
 export function myBanks(): string[] { return identity?.banks ?? []; }
 
