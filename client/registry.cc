@@ -135,6 +135,25 @@ std::string MissingRequired(const Command& c, const CLI::App& app) {
   return "";
 }
 
+// What is wrong with how an option is given, though each word parses: a switch given a value
+// (`--submit=false` would otherwise turn it on, and money would move), or an option that is not
+// repeatable given twice (which of two amounts was meant?). "" when nothing is.
+std::string Misused(const Command& c, const std::vector<std::string>& args) {
+  for (const OptionSpec& o : c.options) {
+    const std::string flag = "--" + o.name;
+    int given = 0;
+    for (const std::string& a : args) {
+      if (a != flag && !absl::StartsWith(a, flag + "=")) continue;
+      ++given;
+      if (o.is_switch && a != flag) {
+        return flag + " takes no value: give " + flag + " to turn it on, or leave it out";
+      }
+    }
+    if (given > 1 && !o.repeatable) return flag + " is given " + std::to_string(given) + " times; give it once";
+  }
+  return "";
+}
+
 }  // namespace
 
 int Registry::ReadGlobalOptions(Context& ctx, const std::vector<std::string>& args, size_t* words_at) const {
@@ -191,6 +210,7 @@ int Registry::Run(Context& ctx, const Command& c, std::vector<std::string> posit
     }
     return ctx.Usage(path + ": unknown option " + args[stop].substr(0, args[stop].find('=')) + " (see --help)");
   }
+  if (std::string why = Misused(c, args); !why.empty()) return ctx.Usage(path + ": " + why);
   for (const std::string& word : app.remaining()) positional.push_back(word.substr(1));
   for (const auto& [name, option] : switches) {
     for (size_t k = 0; k < option->count(); ++k) values.emplace(name, "true");

@@ -352,6 +352,7 @@ void Server::Stop(int signal) {
   // New calls are refused from here on; the calls in flight may finish within the grace period.
   grpc_->GetHealthCheckService()->SetServingStatus(false);
   serving_ = false;
+  calls_.Close();
   const absl::Time deadline = absl::Now() + absl::Seconds(options_.shutdown_grace_seconds);
   const bool done = calls_.AwaitNone(deadline);
   // gRPC's graceful shutdown would also wait for idle client connections to go away; with the

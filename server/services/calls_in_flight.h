@@ -20,6 +20,10 @@ class CallsInFlight {
     }
   }
   int count() const { return n_.load(std::memory_order_acquire); }
+  // From now on no new call is admitted (Admit refuses it UNAVAILABLE). A call counts itself
+  // (Enter) before it asks for admission, so one admitted before Close is always awaited.
+  void Close() { closed_.store(true, std::memory_order_release); }
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
   // Waits until no call is in flight or `deadline` passes; true when none is.
   bool AwaitNone(absl::Time deadline) {
     absl::MutexLock lock(&mu_);
@@ -31,6 +35,7 @@ class CallsInFlight {
 
  private:
   std::atomic<int> n_{0};
+  std::atomic<bool> closed_{false};
   absl::Mutex mu_;
   absl::CondVar idle_;
 };

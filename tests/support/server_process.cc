@@ -89,6 +89,11 @@ std::shared_ptr<grpc::Channel> ServerProcess::Channel() const {
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
+  return Wait();
+}
+
+int ServerProcess::Wait() {
+  if (pid_ <= 0) return -1;
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -157,10 +162,10 @@ std::string TestUscc(int n) {
   return code + *UsccCheckCharacter(code);
 }
 
-CtlResult RunCtl(const std::vector<std::string>& args) {
+CtlResult RunCtl(const std::vector<std::string>& args, const std::string& locale) {
   TempDir dir;
   const std::string out_path = dir.path() + "/out", err_path = dir.path() + "/err";
-  std::string cmd = SUBSIDYCTL_BIN;
+  std::string cmd = "env LC_ALL=" + locale + " LANG=" + locale + " LC_MESSAGES=" + locale + " " + SUBSIDYCTL_BIN;
   for (const auto& a : args) {
     std::string quoted = "'";
     for (char ch : a) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);

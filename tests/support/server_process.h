@@ -41,6 +41,8 @@ class ServerProcess {
 
   const std::string& address() const { return address_; }
   pid_t pid() const { return pid_; }
+  // Waits for the server to exit by itself (after a signal the test sent); the exit code as Stop's.
+  int Wait();
   std::shared_ptr<grpc::Channel> Channel() const;
   // SIGTERM, then wait: the exit status (0 on a clean stop).
   int Stop();
@@ -80,7 +82,9 @@ struct CtlResult {
   std::string out;
   std::string err;
 };
-CtlResult RunCtl(const std::vector<std::string>& args);
+// subsidyctl with `args`, in the locale `locale` (its messages are Chinese under zh_CN, English
+// otherwise): tests pin it, so that they read the same whatever the machine's LANG.
+CtlResult RunCtl(const std::vector<std::string>& args, const std::string& locale = "C.UTF-8");
 
 // Adds a caller to the --auth_config file `config` (subsidyctl --json auth add-caller), with
 // `extra` flags such as "--schools=110106-S1" or "--banks=BANK-A": the caller's token, or why not.
