@@ -1,32 +1,103 @@
 #include "claim_file.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cells.h"
 #include "csv.h"
-#include "money/money.h"
 
 namespace subsidy::formats {
-namespace {
 
-const std::vector<std::string>& KnownColumns() {
+const std::vector<std::string>& ClaimFileColumns() {
   static const auto* k = new std::vector<std::string>{
       "loan_id", "province", "region_tier", "program", "partner_count", "prior_subsidized_loans", "principal_fen",
       "contract_date", "disbursement_date", "maturity_date", "annual_rate_percent", "lpr_tenor", "repayments",
-      "overdue_periods", "claim_start", "claim_end", "day_count"};
+      "overdue_periods", "claim_start", "claim_end", "day_count", "principal_yuan"};
   return *k;
 }
+
+const std::vector<ClaimColumnAlias>& ClaimColumnAliases() {
+  static const auto* k = new std::vector<ClaimColumnAlias>{
+      {"贷款编号", "loan_id"},
+      {"借据号", "loan_id"},
+      {"省份", "province"},
+      {"省", "province"},
+      {"地区类别", "region_tier"},
+      {"贷款类别", "program"},
+      {"贷款项目", "program"},
+      {"合伙人数", "partner_count"},
+      {"已享贴息贷款笔数", "prior_subsidized_loans"},
+      {"贷款金额(分)", "principal_fen"},
+      {"贷款本金(分)", "principal_fen"},
+      {"贷款金额(元)", "principal_yuan"},
+      {"贷款本金(元)", "principal_yuan"},
+      {"合同签订日期", "contract_date"},
+      {"合同日期", "contract_date"},
+      {"发放日期", "disbursement_date"},
+      {"放款日期", "disbursement_date"},
+      {"到期日期", "maturity_date"},
+      {"利率", "annual_rate_percent"},
+      {"年利率(%)", "annual_rate_percent"},
+      {"LPR期限", "lpr_tenor"},
+      {"还款计划", "repayments"},
+      {"逾期期间", "overdue_periods"},
+      {"申报起始日", "claim_start"},
+      {"申报起日", "claim_start"},
+      {"申报截止日", "claim_end"},
+      {"申报止日", "claim_end"},
+      {"计息基准", "day_count"},
+  };
+  return *k;
+}
+
+namespace {
+
+// principal_fen stands for "principal_fen or principal_yuan".
 const std::vector<std::string>& RequiredColumns() {
   static const auto* k = new std::vector<std::string>{"loan_id", "province", "region_tier", "program",
                                                       "principal_fen", "contract_date", "disbursement_date",
                                                       "maturity_date", "annual_rate_percent"};
   return *k;
+}
+
+// A header cell as headers are compared: full-width as ASCII, without white space or a
+// byte-order mark anywhere, ASCII letters in lower case.
+std::string HeaderKey(absl::string_view written) {
+  std::string key = absl::StrReplaceAll(FoldFullWidth(written), {{"\xC2\xA0", ""}, {"\xEF\xBB\xBF", ""}});
+  key.erase(std::remove_if(key.begin(), key.end(),
+                           [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }),
+            key.end());
+  absl::AsciiStrToLower(&key);
+  return key;
+}
+
+// The column a header cell names, by its English name or a Chinese header of the table.
+std::optional<std::string> ColumnForHeader(absl::string_view written) {
+  static const auto* by_key = [] {
+    auto* m = new std::map<std::string, std::string>;
+    for (const auto& c : ClaimFileColumns()) m->emplace(HeaderKey(c), c);
+    for (const auto& a : ClaimColumnAliases()) m->emplace(HeaderKey(a.header), a.column);
+    return m;
+  }();
+  auto it = by_key->find(HeaderKey(written));
+  if (it == by_key->end()) return std::nullopt;
+  return it->second;
+}
+
+// A column as a header error names it: "contract_date" (合同签订日期), with its first Chinese header.
+std::string NamedWithAlias(const std::string& column) {
+  for (const auto& a : ClaimColumnAliases()) {
+    if (a.column == column) return absl::StrCat("\"", column, "\" (", a.header, ")");
+  }
+  return absl::StrCat("\"", column, "\"");
 }
 
 }  // namespace
@@ -39,34 +110,54 @@ absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::string& h
 
 absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::vector<std::string>& cells) {
   ClaimFileReader r;
-  size_t known = 0;
-  for (const auto& raw : cells) {
-    known += std::find(KnownColumns().begin(), KnownColumns().end(), std::string(absl::StripAsciiWhitespace(raw))) !=
-             KnownColumns().end();
+  r.width_ = cells.size();
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const std::string written(TrimCell(cells[i]));
+    if (written.empty()) continue;  // Excel pads the header, like every row, to the sheet's width
+    const std::optional<std::string> column = ColumnForHeader(written);
+    if (!column) {
+      if (std::find(r.ignored_.begin(), r.ignored_.end(), written) == r.ignored_.end()) r.ignored_.push_back(written);
+      continue;
+    }
+    auto [it, fresh] = r.columns_.emplace(*column, Column{i, written});
+    if (!fresh) {
+      return absl::InvalidArgumentError(absl::StrCat("column \"", *column, "\" twice (\"", it->second.header,
+                                                     "\" and \"", written, "\"): which one is meant?"));
+    }
   }
-  if (known == 0) {
+  if (r.columns_.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the first row is not a header: a claim file starts with a row naming its columns (",
-        absl::StrJoin(RequiredColumns(), ","), ", …)"));
+        absl::StrJoin(RequiredColumns(), ","), ", …, or their Chinese names: 贷款编号,省份,…)"));
   }
-  for (size_t i = 0; i < cells.size(); ++i) {
-    const std::string name(absl::StripAsciiWhitespace(cells[i]));
-    if (std::find(KnownColumns().begin(), KnownColumns().end(), name) == KnownColumns().end()) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown column \"", name, "\" (the columns are ",
-                                                     absl::StrJoin(KnownColumns(), ","), ")"));
-    }
-    if (!r.columns_.emplace(name, i).second) return absl::InvalidArgumentError(absl::StrCat("column \"", name, "\" twice"));
+  const bool in_yuan = r.columns_.count("principal_yuan") > 0;
+  if (in_yuan && r.columns_.count("principal_fen")) {
+    return absl::InvalidArgumentError(absl::StrCat("the principal twice, in 分 (\"", r.columns_["principal_fen"].header,
+                                                   "\") and in 元 (\"", r.columns_["principal_yuan"].header,
+                                                   "\"): keep one of the two columns"));
   }
+  std::vector<std::string> missing;
   for (const auto& c : RequiredColumns()) {
-    if (!r.columns_.count(c)) return absl::InvalidArgumentError(absl::StrCat("missing column \"", c, "\""));
+    if (!r.columns_.count(c) && !(c == "principal_fen" && in_yuan)) missing.push_back(NamedWithAlias(c));
+  }
+  if (!missing.empty()) {
+    std::string why = absl::StrCat(missing.size() == 1 ? "missing column " : "missing columns ",
+                                   absl::StrJoin(missing, ", "));
+    if (!r.ignored_.empty()) absl::StrAppend(&why, "; the header's columns not read: ", absl::StrJoin(r.ignored_, ", "));
+    return absl::InvalidArgumentError(why);
   }
   return r;
 }
 
+std::string ClaimFileReader::IgnoredColumnsWarning() const {
+  if (ignored_.empty()) return "";
+  return absl::StrCat("columns not read (not claim file columns): ", absl::StrJoin(ignored_, ", "));
+}
+
 std::string ClaimFileReader::LoanId(const std::vector<std::string>& cells) const {
   auto it = columns_.find("loan_id");
-  if (it == columns_.end() || it->second >= cells.size()) return "";
-  return std::string(absl::StripAsciiWhitespace(cells[it->second]));
+  if (it == columns_.end() || it->second.index >= cells.size()) return "";
+  return std::string(TrimCell(cells[it->second.index]));
 }
 
 absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::string& line) const {
@@ -77,27 +168,67 @@ absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::stri
 
 namespace {
 
-// One row's cells by column name, and every bad cell of it (so that none hides another).
+// One row's cells by column name, and every bad cell of it, each named once (so that none
+// hides another).
 class RowCells {
  public:
-  RowCells(const std::map<std::string, size_t>& columns, const std::vector<std::string>& cells)
-      : columns_(columns), cells_(cells) {}
-  std::string Get(const std::string& col) const {
+  using Columns = std::map<std::string, ClaimFileReader::Column>;
+  RowCells(const Columns& columns, const std::vector<std::string>& cells) : columns_(columns), cells_(cells) {}
+
+  bool Has(const std::string& col) const { return columns_.count(col) > 0; }
+  // The cell, trimmed; nullopt when it is empty — for a required column, named bad.
+  std::optional<std::string> Cell(const std::string& col, bool required) {
     auto it = columns_.find(col);
-    if (it == columns_.end() || it->second >= cells_.size()) return "";
-    return std::string(absl::StripAsciiWhitespace(cells_[it->second]));
+    const std::string text = it == columns_.end() || it->second.index >= cells_.size()
+                                 ? std::string()
+                                 : std::string(TrimCell(cells_[it->second.index]));
+    if (!text.empty()) return text;
+    if (required) Bad(col, "is empty (a required column has no default)");
+    return std::nullopt;
   }
-  void Bad(const std::string& col, absl::string_view why) { errors_.push_back(absl::StrCat(col, ": ", why)); }
-  // An optional cell: nothing when empty, else `parse`d and `set`, or named bad with `why`.
+  // "column: why", or "column (header as written): why" when the file names it otherwise.
+  void Bad(const std::string& col, absl::string_view why) {
+    auto it = columns_.find(col);
+    if (it != columns_.end() && it->second.header != col) {
+      errors_.push_back(absl::StrCat(col, " (", it->second.header, "): ", why));
+    } else {
+      errors_.push_back(absl::StrCat(col, ": ", why));
+    }
+  }
+  // An enum cell by its API name, in any case (full-width letters too).
   template <class T, class Parse, class Set>
-  void Optional(const std::string& col, Parse parse, Set set, absl::string_view why) {
-    const std::string text = Get(col);
-    if (text.empty()) return;
+  void Enum(const std::string& col, bool required, Parse parse, Set set, absl::string_view why) {
+    const std::optional<std::string> text = Cell(col, required);
+    if (!text) return;
     T value;
-    if (parse(text, &value)) {
+    if (parse(absl::AsciiStrToUpper(FoldFullWidth(*text)), &value)) {
       set(value);
     } else {
-      Bad(col, why);
+      Bad(col, absl::StrCat(why, ": \"", *text, "\""));
+    }
+  }
+  // A whole-number cell, at most `max`.
+  template <class Set>
+  void Whole(const std::string& col, bool required, int64_t max, Set set, absl::string_view why) {
+    const std::optional<std::string> text = Cell(col, required);
+    if (!text) return;
+    const std::optional<int64_t> value = ParseWholeNumber(*text);
+    if (value && *value <= max) {
+      set(*value);
+    } else {
+      Bad(col, absl::StrCat(why, ": \"", *text, "\""));
+    }
+  }
+  // A date cell, as YYYY-MM-DD into `out`.
+  void DateInto(const std::string& col, bool required, std::string* out) {
+    if (const std::optional<std::string> text = Cell(col, required)) DateTextInto(col, *text, out);
+  }
+  void DateTextInto(const std::string& col, const std::string& text, std::string* out) {
+    auto date = NormalizeDate(text);
+    if (date.ok()) {
+      *out = *std::move(date);
+    } else {
+      Bad(col, date.status().message());
     }
   }
   absl::Status status() const {
@@ -105,38 +236,129 @@ class RowCells {
   }
 
  private:
-  const std::map<std::string, size_t>& columns_;
+  const Columns& columns_;
   const std::vector<std::string>& cells_;
   std::vector<std::string> errors_;
 };
 
-template <class T>
-bool Integer(const std::string& text, T* out) {
-  return absl::SimpleAtoi(text, out);
+constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
+constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
+
+// loan_id, province, region_tier, program, partner_count, prior_subsidized_loans.
+void ReadBorrower(RowCells& row, v1::LoanSubsidyRequest& req) {
+  if (auto id = row.Cell("loan_id", true)) req.set_loan_id(*id);
+  if (auto province = row.Cell("province", true)) req.set_province(FoldFullWidth(*province));
+  row.Enum<v1::RegionTier>("region_tier", true, &v1::RegionTier_Parse, [&](auto v) { req.set_region_tier(v); },
+                           "not EAST, CENTRAL_WEST or POVERTY_AREA");
+  row.Enum<v1::LoanProgram>("program", true, &v1::LoanProgram_Parse, [&](auto v) { req.set_program(v); },
+                            "not a LoanProgram name (ENTREPRENEUR_INDIVIDUAL, …)");
+  row.Whole("partner_count", false, kMaxInt32, [&](int64_t v) { req.set_partner_count(static_cast<int32_t>(v)); },
+            "not an integer ≥ 0");
+  row.Whole("prior_subsidized_loans", false, kMaxInt32,
+            [&](int64_t v) { req.set_prior_subsidized_loans(static_cast<int32_t>(v)); }, "not an integer ≥ 0");
 }
 
-// repayments "DATE:FEN;DATE:FEN" and overdue_periods "START..END;START..END".
-void ParseSchedules(RowCells& row, v1::LoanSubsidyRequest& req) {
-  for (absl::string_view item : absl::StrSplit(row.Get("repayments"), ';', absl::SkipWhitespace())) {
-    std::vector<std::string> parts = absl::StrSplit(absl::StripAsciiWhitespace(item), ':');
-    int64_t fen = 0;
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &fen)) {
-      row.Bad("repayments", "expected DATE:FEN;DATE:FEN");
-      break;
-    }
-    auto* r = req.add_repayments();
-    r->set_date(parts[0]);
-    r->set_principal_fen(fen);
+// The principal, in 分 (principal_fen) or in 元 (principal_yuan, converted exactly).
+void ReadPrincipal(RowCells& row, v1::LoanSubsidyRequest& req) {
+  if (!row.Has("principal_yuan")) {
+    row.Whole("principal_fen", true, kMaxInt64, [&](int64_t v) { req.set_principal_fen(v); },
+              "not an integer number of 分");
+    return;
   }
-  for (absl::string_view item : absl::StrSplit(row.Get("overdue_periods"), ';', absl::SkipWhitespace())) {
-    std::vector<std::string> parts = absl::StrSplit(absl::StripAsciiWhitespace(item), "..");
-    if (parts.size() != 2) {
-      row.Bad("overdue_periods", "expected START..END;START..END");
-      break;
+  const std::optional<std::string> text = row.Cell("principal_yuan", true);
+  if (!text) return;
+  auto fen = YuanToFen(*text);
+  if (fen.ok()) {
+    req.set_principal_fen(*fen);
+  } else {
+    row.Bad("principal_yuan", fen.status().message());
+  }
+}
+
+// The dates, the rate, the LPR tenor and the day count.
+void ReadTerms(RowCells& row, v1::LoanSubsidyRequest& req) {
+  row.DateInto("contract_date", true, req.mutable_contract_date());
+  row.DateInto("disbursement_date", true, req.mutable_disbursement_date());
+  row.DateInto("maturity_date", true, req.mutable_maturity_date());
+  if (const std::optional<std::string> text = row.Cell("annual_rate_percent", true)) {
+    auto rate = NormalizeRatePercent(*text);
+    if (rate.ok()) {
+      req.set_annual_rate_percent(*rate);
+    } else {
+      row.Bad("annual_rate_percent", rate.status().message());
     }
+  }
+  row.Enum<v1::LprTenor>("lpr_tenor", false, &v1::LprTenor_Parse, [&](auto v) { req.set_lpr_tenor(v); },
+                         "not ONE_YEAR or FIVE_YEAR");
+  row.Enum<v1::DayCount>("day_count", false, &v1::DayCount_Parse, [&](auto v) { req.set_day_count(v); },
+                         "not ACT_360 or ACT_365");
+}
+
+// repayments "DATE:FEN;DATE:FEN": every bad item of the cell, in one entry for the cell.
+void ReadRepayments(RowCells& row, v1::LoanSubsidyRequest& req) {
+  const std::optional<std::string> text = row.Cell("repayments", false);
+  if (!text) return;
+  const std::string folded = FoldFullWidth(*text);  // ：and ；too
+  std::vector<std::string> bad;
+  for (absl::string_view item : absl::StrSplit(folded, ';', absl::SkipWhitespace())) {
+    item = TrimCell(item);
+    const std::vector<absl::string_view> parts = absl::StrSplit(item, ':');
+    if (parts.size() != 2) {
+      bad.push_back(absl::StrCat("\"", item, "\" is not DATE:FEN"));
+      continue;
+    }
+    auto date = NormalizeDate(parts[0]);
+    const std::optional<int64_t> fen = ParseWholeNumber(parts[1]);
+    if (!date.ok()) bad.push_back(std::string(date.status().message()));
+    if (!fen) bad.push_back(absl::StrCat("\"", TrimCell(parts[1]), "\" is not an integer number of 分"));
+    if (!date.ok() || !fen) continue;
+    auto* r = req.add_repayments();
+    r->set_date(*date);
+    r->set_principal_fen(*fen);
+  }
+  if (!bad.empty()) row.Bad("repayments", absl::StrCat(absl::StrJoin(bad, ", "), " (write DATE:FEN;DATE:FEN)"));
+}
+
+// overdue_periods "START..END;START..END", likewise.
+void ReadOverduePeriods(RowCells& row, v1::LoanSubsidyRequest& req) {
+  const std::optional<std::string> text = row.Cell("overdue_periods", false);
+  if (!text) return;
+  const std::string folded = FoldFullWidth(*text);
+  std::vector<std::string> bad;
+  for (absl::string_view item : absl::StrSplit(folded, ';', absl::SkipWhitespace())) {
+    item = TrimCell(item);
+    const std::vector<absl::string_view> parts = absl::StrSplit(item, "..");
+    if (parts.size() != 2) {
+      bad.push_back(absl::StrCat("\"", item, "\" is not START..END"));
+      continue;
+    }
+    auto start = NormalizeDate(parts[0]), end = NormalizeDate(parts[1]);
+    if (!start.ok()) bad.push_back(std::string(start.status().message()));
+    if (!end.ok()) bad.push_back(std::string(end.status().message()));
+    if (!start.ok() || !end.ok()) continue;
     auto* o = req.add_overdue_periods();
-    o->set_start_date(parts[0]);
-    o->set_end_date(parts[1]);
+    o->set_start_date(*start);
+    o->set_end_date(*end);
+  }
+  if (!bad.empty()) {
+    row.Bad("overdue_periods", absl::StrCat(absl::StrJoin(bad, ", "), " (write START..END;START..END)"));
+  }
+}
+
+// claim_start and claim_end: both or neither.
+void ReadClaimPeriod(RowCells& row, v1::LoanSubsidyRequest& req) {
+  const std::optional<std::string> start = row.Cell("claim_start", false), end = row.Cell("claim_end", false);
+  if (!start && !end) return;
+  auto* period = req.mutable_claim_period();
+  if (start) {
+    row.DateTextInto("claim_start", *start, period->mutable_start_date());
+  } else {
+    row.Bad("claim_start", "is empty while claim_end is given (give both or neither)");
+  }
+  if (end) {
+    row.DateTextInto("claim_end", *end, period->mutable_end_date());
+  } else {
+    row.Bad("claim_end", "is empty while claim_start is given (give both or neither)");
   }
 }
 
@@ -144,37 +366,38 @@ void ParseSchedules(RowCells& row, v1::LoanSubsidyRequest& req) {
 
 absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::vector<std::string>& cells) const {
   RowCells row(columns_, cells);
-  if (cells.size() > columns_.size()) row.Bad("row", absl::StrCat(cells.size(), " cells for ", columns_.size(), " columns"));
-  for (const auto& c : RequiredColumns()) {
-    if (row.Get(c).empty()) row.Bad(c, "is empty (a required column has no default)");
+  // Cells past the header's width are Excel's padding when empty; otherwise the row is shifted.
+  for (size_t i = width_; i < cells.size(); ++i) {
+    if (!IsBlankCell(cells[i])) {
+      row.Bad("row", absl::StrCat(cells.size(), " cells for ", width_,
+                                  " columns (a comma inside a cell that is not quoted?)"));
+      break;
+    }
   }
   v1::LoanSubsidyRequest req;
-  req.set_loan_id(row.Get("loan_id"));
-  req.set_province(row.Get("province"));
-  row.Optional<v1::RegionTier>("region_tier", &v1::RegionTier_Parse, [&](auto v) { req.set_region_tier(v); },
-                               "not EAST, CENTRAL_WEST or POVERTY_AREA");
-  row.Optional<v1::LoanProgram>("program", &v1::LoanProgram_Parse, [&](auto v) { req.set_program(v); },
-                                "not a LoanProgram name (ENTREPRENEUR_INDIVIDUAL, …)");
-  row.Optional<int32_t>("partner_count", &Integer<int32_t>, [&](auto v) { req.set_partner_count(v); }, "not an integer");
-  row.Optional<int32_t>("prior_subsidized_loans", &Integer<int32_t>,
-                        [&](auto v) { req.set_prior_subsidized_loans(v); }, "not an integer");
-  row.Optional<int64_t>("principal_fen", &Integer<int64_t>, [&](auto v) { req.set_principal_fen(v); },
-                        "not an integer number of 分");
-  req.set_contract_date(row.Get("contract_date"));
-  req.set_disbursement_date(row.Get("disbursement_date"));
-  req.set_maturity_date(row.Get("maturity_date"));
-  req.set_annual_rate_percent(row.Get("annual_rate_percent"));
-  row.Optional<v1::LprTenor>("lpr_tenor", &v1::LprTenor_Parse, [&](auto v) { req.set_lpr_tenor(v); },
-                             "not ONE_YEAR or FIVE_YEAR");
-  row.Optional<v1::DayCount>("day_count", &v1::DayCount_Parse, [&](auto v) { req.set_day_count(v); },
-                             "not ACT_360 or ACT_365");
-  ParseSchedules(row, req);
-  if (!row.Get("claim_start").empty() || !row.Get("claim_end").empty()) {
-    req.mutable_claim_period()->set_start_date(row.Get("claim_start"));
-    req.mutable_claim_period()->set_end_date(row.Get("claim_end"));
-  }
+  ReadBorrower(row, req);
+  ReadPrincipal(row, req);
+  ReadTerms(row, req);
+  ReadRepayments(row, req);
+  ReadOverduePeriods(row, req);
+  ReadClaimPeriod(row, req);
   if (auto s = row.status(); !s.ok()) return s;
   return req;
+}
+
+absl::StatusOr<ClaimFileRows> ReadClaimRows(const std::vector<CsvRecord>& records) {
+  if (records.empty()) return absl::InvalidArgumentError("the file is empty (a header row and one row per loan)");
+  auto reader = ClaimFileReader::FromHeader(records[0].cells);
+  if (!reader.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("line ", records[0].line, ": ", reader.status().message()));
+  }
+  ClaimFileRows out{*std::move(reader), {}};
+  out.rows.reserve(records.size() - 1);
+  for (size_t i = 1; i < records.size(); ++i) {
+    out.rows.push_back(
+        ClaimRow{records[i].line, out.reader.LoanId(records[i].cells), out.reader.ParseRow(records[i].cells)});
+  }
+  return out;
 }
 
 std::string ResultCsvHeader() {

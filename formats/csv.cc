@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <iconv.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cells.h"
 
 namespace subsidy::formats {
 
@@ -133,7 +135,8 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
   };
   auto end_record = [&] {
     end_cell();
-    const bool blank = record.cells.size() == 1 && record.cells[0].empty();
+    // Blank: a blank line, and Excel's rows of only commas or of only white space.
+    const bool blank = std::all_of(record.cells.begin(), record.cells.end(), IsBlankCell);
     const bool comment = !record.cells.empty() && absl::StartsWith(record.cells[0], "#");
     if (!blank && !comment) out.push_back(std::move(record));
     record = CsvRecord();

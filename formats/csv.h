@@ -36,7 +36,8 @@ struct CsvRecord {
   std::vector<std::string> cells;
 };
 // RFC 4180 records: "a,b" and "" inside quotes, line breaks inside quotes, CRLF or LF line ends.
-// Blank lines and lines starting with '#' are skipped.
+// Blank rows — empty lines, and Excel's rows of only commas (",,,,") or of cells holding only
+// white space — and lines starting with '#' are skipped; each record keeps its file line.
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text);
 
 // A CSV file read whole: decoded to UTF-8 and split into records (at least the header).

@@ -1,0 +1,46 @@
+// One cell's text as spreadsheet software writes it — Excel on Chinese Windows above all: the
+// forms of a date, a rate, a whole number and an amount in 元 that a claim file may hold, each
+// read here once and turned into the one form the API takes. Pure: no I/O, no policy data.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace subsidy::formats {
+
+// The text without what surrounds it unseen: ASCII white space, the no-break space (U+00A0),
+// the ideographic space (U+3000) and a byte-order mark (U+FEFF).
+absl::string_view TrimCell(absl::string_view text);
+
+// Nothing but what TrimCell removes (Excel's empty cells, a clerk's stray spaces).
+bool IsBlankCell(absl::string_view text);
+
+// Full-width ASCII (U+FF01..U+FF5E: ０-９ ． ％ － ／ ： ； （ ） Ａ-Ｚ …) as ASCII, and the
+// ideographic space as a space; everything else as it is.
+std::string FoldFullWidth(absl::string_view text);
+
+// A date cell as "YYYY-MM-DD". Accepts, after trimming and folding full-width digits:
+//   YYYY-MM-DD, YYYY-M-D, YYYY/M/D, YYYY.M.D, YYYYMMDD, YYYY年M月D日
+// (a month or day of one or two digits; one separator throughout). Refuses anything else — a
+// two-digit year, a time of day, Excel's day number (45356) — and a date that does not exist
+// (2024/2/30), saying why and quoting the cell.
+absl::StatusOr<std::string> NormalizeDate(absl::string_view text);
+
+// A rate cell as the API's annual percentage: "4.35", "4.35%", "4.35 %" and "４．３５％" are all
+// "4.35" (the digits as written, the percent sign dropped); checked by Rate::Parse (at most 6
+// fraction digits, at most 1000).
+absl::StatusOr<std::string> NormalizeRatePercent(absl::string_view text);
+
+// A whole number ≥ 0 in digits (full-width too), with or without commas grouping thousands
+// ("24,000,000"; a comma elsewhere is refused); nullopt when it is not one or exceeds int64.
+std::optional<int64_t> ParseWholeNumber(absl::string_view text);
+
+// An amount in 元 with at most two decimals ("240000", "240,000.50", "¥240000.5", "240000元") as
+// 分, exactly, by integer arithmetic. Refuses a sign, a third decimal, anything else.
+absl::StatusOr<int64_t> YuanToFen(absl::string_view text);
+
+}  // namespace subsidy::formats
