@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -62,10 +63,19 @@ std::shared_ptr<grpc::Channel> Context::Channel() {
   return channel_;
 }
 
+std::string LocaleLanguage() {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return absl::StartsWith(value, "zh") ? "zh-CN" : "en";
+  }
+  return "en";
+}
+
 std::unique_ptr<grpc::ClientContext> Context::NewCall(int timeout_factor) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_seconds * timeout_factor));
   if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+  if (!language.empty()) ctx->AddMetadata("grpc-accept-language", language);
   return ctx;
 }
 
@@ -75,8 +85,10 @@ std::string CodeName(grpc::StatusCode c) { return absl::StatusCodeToString(stati
 
 namespace {
 // One error, as a person reads it or as JSON (protobuf's JSON printer over a Struct).
+// `localized`: the server's LocalizedMessage ("" without one), shown instead of the message in a
+// Chinese locale, and as localized_message in JSON.
 void PrintError(bool json, const std::string& code, const std::string& message, const std::string& field,
-                const std::string& reason) {
+                const std::string& reason, const std::string& localized = "", bool show_localized = false) {
   if (json) {
     google::protobuf::Struct error;
     auto& f = *error.mutable_fields();
@@ -84,19 +96,21 @@ void PrintError(bool json, const std::string& code, const std::string& message, 
     f["message"].set_string_value(message);
     if (!field.empty()) f["field"].set_string_value(field);
     if (!reason.empty()) f["reason"].set_string_value(reason);
+    if (!localized.empty()) f["localized_message"].set_string_value(localized);
     std::string text;
     (void)google::protobuf::util::MessageToJsonString(error, &text);
     std::cerr << text << std::endl;
     return;
   }
-  std::cerr << "subsidyctl: " << (code.empty() ? "" : code + ": ") << message
+  std::cerr << "subsidyctl: " << (code.empty() ? "" : code + ": ")
+            << (show_localized && !localized.empty() ? localized : message)
             << (reason.empty() ? "" : " [reason " + reason + "]") << (field.empty() ? "" : " [field " + field + "]")
             << std::endl;
 }
 }  // namespace
 
 int Context::Fail(const grpc::Status& status) const {
-  std::string field, reason;
+  std::string field, reason, localized;
   v1::RpcStatus details;
   if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
     for (const auto& any : details.details()) {
@@ -106,10 +120,16 @@ int Context::Fail(const grpc::Status& status) const {
       } else if (absl::EndsWith(any.type_url(), "google.rpc.BadRequest")) {
         v1::BadRequest bad;
         if (bad.ParseFromString(any.value()) && bad.field_violations_size() > 0) field = bad.field_violations(0).field();
+      } else if (absl::EndsWith(any.type_url(), "google.rpc.LocalizedMessage")) {
+        v1::LocalizedMessage message;
+        if (message.ParseFromString(any.value())) localized = message.message();
       }
     }
   }
-  PrintError(json, CodeName(status.error_code()), status.error_message(), field, reason);
+  // The developer's English text is the English reader's too (it says more than the template);
+  // a Chinese reader gets the server's Chinese message.
+  PrintError(json, CodeName(status.error_code()), status.error_message(), field, reason, localized,
+             absl::StartsWith(language, "zh"));
   return 1;
 }
 
@@ -165,13 +185,16 @@ int ReadCsv(Context& ctx, const Options& o, const std::string& path, formats::Cs
   return 0;
 }
 
-void Context::NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const {
+bool Context::NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const {
   const auto& md = call.GetServerInitialMetadata();
-  if (md.find(formats::kReplayMetadata) == md.end()) return;
+  if (md.find(formats::kReplayMetadata) == md.end()) return false;
   PrintError(json, "REPLAY",
              "request_id " + request_id + " was used before: this is a replay of the first answer; nothing changed now",
              "", "");
+  return true;
 }
+
+void Context::Warn(const std::string& message) const { PrintError(json, json ? "WARNING" : "", message, "", ""); }
 
 namespace {
 // protobuf's JSON mapping writes every 64-bit integer as a string. Money (the `_fen` fields) stays

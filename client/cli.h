@@ -46,6 +46,7 @@ struct OptionSpec {
   std::string help;
   bool required = false;
   bool is_switch = false;  // takes no value
+  bool repeatable = false;  // may be given more than once (Options::GetAll); else a second one is a usage error
 };
 
 // A command's options as given: a switch has the value "true"; an option given twice has both
@@ -68,6 +69,10 @@ class Options {
   std::vector<std::string> positional_;
 };
 
+// The language the user reads, from the locale (LC_ALL, else LC_MESSAGES, else LANG, the first
+// set): "zh-CN" when it starts with "zh" (zh_CN.UTF-8), else "en".
+std::string LocaleLanguage();
+
 // Exit codes: 0 ok, 1 the call failed, 2 usage error.
 struct Context {
   std::string server;
@@ -77,14 +82,16 @@ struct Context {
   std::string tls_ca;           // PEM file: connect with TLS, trusting this CA
   std::string tls_cert, tls_key;  // PEM files: a client certificate for mutual TLS
   std::string tls_server_name;  // overrides the name checked in the server's certificate
+  std::string language = LocaleLanguage();  // sent as grpc-accept-language
   std::ostream* out = &std::cout;
 
   std::shared_ptr<grpc::Channel> Channel();
-  // A client context with the deadline set (--timeout, times `timeout_factor` for a long stream)
-  // and the caller's token: every call carries both.
+  // A client context with the deadline set (--timeout, times `timeout_factor` for a long stream),
+  // the caller's token and language: every call carries them.
   std::unique_ptr<grpc::ClientContext> NewCall(int timeout_factor = 1) const;
-  // Prints "subsidyctl: CODE: message" (and the field or reason from the details) to stderr, returns 1.
-  // With --json the error is one JSON object on stderr: code, message, field, reason.
+  // Prints "subsidyctl: CODE: message" (and the field or reason from the details) to stderr, returns 1;
+  // in zh-CN the message is the server's LocalizedMessage (Chinese) when it sent one.
+  // With --json the error is one JSON object on stderr: code, message, field, reason, localized_message.
   int Fail(const grpc::Status& status) const;
   int Fail(const std::string& message) const;
   // A usage error (a bad option, a missing argument): printed like Fail, returns 2.
@@ -95,8 +102,11 @@ struct Context {
   // field (returns 1); 0 when the request may go.
   int CheckRequest(const google::protobuf::Message& request) const;
   // After a mutation: says on stderr when the answer is the server's stored first answer to this
-  // request_id (a replay, which changed nothing).
-  void NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const;
+  // request_id (a replay, which changed nothing); true when it was one.
+  bool NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const;
+  // A warning that does not stop the command ("警告: … (…)"): one line on stderr like Fail's, or
+  // with --json one JSON object {"code": "WARNING", "message"}.
+  void Warn(const std::string& message) const;
   // Prints a message as JSON (proto field names, defaults included).
   void PrintJson(const google::protobuf::Message& m) const;
 

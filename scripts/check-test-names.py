@@ -12,9 +12,15 @@ named in any test file under tests/: a *_test.* file or a golden case file (test
 it; a reason by its code (LPR_UNCONFIRMED) or by the constant that declares it
 (kLprUnconfirmed). Helpers (tests/support, tests/reference, the console's seeder) do not count.
 
+Every reason code and every FundAlert kind also has a message a person reads: an entry in
+data/messages.textproto (reasons { code … }, alerts { code … }) whose every text has a zh_cn (with
+no Latin letters outside its {parameters}) and an en; an entry naming a code the service no longer
+gives fails too.
+
 Usage: scripts/check-test-names.py [SOURCE_DIR]   (default: this script's repository)
 Python 3, standard library only.
 """
+import codecs
 import pathlib
 import re
 import sys
@@ -105,6 +111,95 @@ def without_comment_lines(path):
     return "\n".join(kept)
 
 
+TOKEN = re.compile(r'\s+|#[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|[{}\[\]:;,<>]|[^\s{}\[\]:;,<>"\'#]+')
+
+
+def read_textproto(path):
+    """A protobuf text-format file as nested dicts: {field: [values]} (a message is a dict, a scalar
+    its text). Enough of the format for the data files: fields, nested messages, lists, strings."""
+    text = path.read_text(encoding="utf-8")
+    tokens = [t for t in TOKEN.findall(text) if t.strip() and not t.startswith("#")]
+    pos = 0
+
+    def scalar(tok):
+        if tok[0] in "\"'":
+            return codecs.escape_decode(tok[1:-1].encode("utf-8"))[0].decode("utf-8")
+        return tok
+
+    def value():
+        nonlocal pos
+        tok = tokens[pos]
+        pos += 1
+        if tok in "{<":
+            return message("}" if tok == "{" else ">")
+        out = scalar(tok)
+        while pos < len(tokens) and tokens[pos][0] in "\"'":  # adjacent strings concatenate
+            out += scalar(tokens[pos])
+            pos += 1
+        return out
+
+    def message(end):
+        nonlocal pos
+        fields = {}
+        while pos < len(tokens) and tokens[pos] != end:
+            name = tokens[pos]
+            pos += 1
+            if tokens[pos] == ":":
+                pos += 1
+            if tokens[pos] == "[":
+                pos += 1
+                while tokens[pos] != "]":
+                    fields.setdefault(name, []).append(value())
+                    if tokens[pos] == ",":
+                        pos += 1
+                pos += 1
+            else:
+                fields.setdefault(name, []).append(value())
+            if pos < len(tokens) and tokens[pos] in ",;":
+                pos += 1
+        pos += 1
+        return fields
+
+    return message(None)
+
+
+def alert_kinds(root):
+    """The FundAlert.Kind names of protos/subsidy/v1/fund.proto (not KIND_UNSPECIFIED)."""
+    text = (root / "protos" / "subsidy" / "v1" / "fund.proto").read_text(encoding="utf-8")
+    m = re.search(r"message\s+FundAlert\s*\{.*?enum\s+Kind\s*\{(?P<body>[^}]*)\}", text, re.S)
+    if not m:
+        return []
+    names = re.findall(r"^\s*(" + CODE + r")\s*=", m.group("body"), re.M)
+    return [n for n in names if not n.endswith("_UNSPECIFIED")]
+
+
+def catalogue_problems(root, all_reasons):
+    """What data/messages.textproto lacks: a line per problem ([] when there is none)."""
+    path = root / "data" / "messages.textproto"
+    if not path.is_file():
+        return [f"  {path.relative_to(root).as_posix()} is missing"]
+    try:
+        data = read_textproto(path)
+    except (IndexError, ValueError, UnicodeDecodeError) as e:
+        return [f"  {path.relative_to(root).as_posix()} does not read: {e!r}"]
+    problems = []
+    for section, codes, what in (("reasons", sorted(all_reasons), "reason code"),
+                                 ("alerts", alert_kinds(root), "FundAlert kind")):
+        entries = {e.get("code", [""])[0]: e for e in data.get(section, []) if isinstance(e, dict)}
+        for code in codes:
+            texts = entries.get(code, {}).get("texts", [])
+            where = f"  {code}  ({what}" + (f", declared at {all_reasons[code][0]})" if code in all_reasons else ")")
+            if not texts or any(not isinstance(t, dict) or not t.get("zh_cn", [""])[0] for t in texts):
+                problems.append(where + ": no zh-CN message")
+            elif any(not t.get("en", [""])[0] for t in texts):
+                problems.append(where + ": no en message")
+            elif any(re.search(r"[A-Za-z]", re.sub(r"\{[a-z][a-z0-9_]*\}", "", t["zh_cn"][0])) for t in texts):
+                problems.append(where + ": a zh-CN message has Latin letters outside its {parameters}")
+        for code in sorted(set(entries) - set(codes)):
+            problems.append(f"  {code}  ({section} in data/messages.textproto): no such {what} in the service")
+    return problems
+
+
 def word(alternatives):
     return re.compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![A-Za-z0-9_])")
 
@@ -132,6 +227,12 @@ def main():
             untested_reasons.append((code, where))
 
     services = sorted({s for s, _, _ in all_rpcs})
+    unread = catalogue_problems(root, all_reasons)
+    if unread:
+        print(f"check-test-names: {len(unread)} problems with the messages a person reads (data/messages.textproto: "
+              f"a zh_cn and an en text for every reason code and alert kind):")
+        for line in unread:
+            print(line)
     if untested_rpcs or untested_reasons:
         print(f"check-test-names: {len(untested_rpcs)} of {len(all_rpcs)} RPCs and {len(untested_reasons)} of "
               f"{len(all_reasons)} reason codes are named by no test file under tests/ ({len(files)} test files read)")
@@ -147,8 +248,11 @@ def main():
                 print(f"  {code}  (declared at {where})")
         print("Add a test that calls each RPC and one that provokes each reason, naming it.")
         return 1
+    if unread:
+        return 1
     print(f"check-test-names: every one of {len(all_rpcs)} RPCs in {len(services)} services and {len(all_reasons)} "
-          f"reason codes is named by a test ({len(files)} test files)")
+          f"reason codes is named by a test ({len(files)} test files); every reason code and alert kind has a "
+          f"zh-CN and an en message")
     return 0
 
 

@@ -12,9 +12,10 @@ absl::StatusOr<const ExpenditureCategoryInfo*> PermittedCategory(const Education
   const ExpenditureCategoryInfo* category = policy.FindCategory(code);
   if (category == nullptr) return InvalidField("category", "unknown expenditure category \"" + code + "\"");
   if (category->permitted_sources.empty()) {
-    return FailedPrecondition(kCategoryForbidden,
-                              code + " (" + category->name +
-                                  ") may not be paid from compulsory-education public-expense funds");
+    return WithParams(FailedPrecondition(kCategoryForbidden,
+                                         code + " (" + category->name +
+                                             ") may not be paid from compulsory-education public-expense funds"),
+                      {{"category", code}});
   }
   return category;
 }

@@ -89,9 +89,11 @@ absl::StatusOr<std::vector<SourceAmount>> PlanExpenditure(const std::vector<Fund
     remaining -= draw;
   }
   if (remaining > 0) {
-    return FailedPrecondition(kInsufficientFunds,
-                              absl::StrCat("the permitted sources hold ", Money::Fen(amount.fen() - remaining).ToYuanString(),
-                                           " 元, less than the ", amount.ToYuanString(), " 元 to spend"));
+    const std::string held = Money::Fen(amount.fen() - remaining).ToYuanString();
+    return WithParams(FailedPrecondition(kInsufficientFunds, absl::StrCat("the permitted sources hold ", held,
+                                                                          " 元, less than the ", amount.ToYuanString(),
+                                                                          " 元 to spend")),
+                      {{"available_yuan", held}, {"amount_yuan", amount.ToYuanString()}});
   }
   return draws;
 }

@@ -9,11 +9,15 @@ namespace subsidy::funds {
 
 absl::Status CheckAllocation(const std::string& fund_id, Money headroom, Money amount, Date date) {
   if (amount <= headroom) return absl::OkStatus();
-  return FailedPrecondition(kFundBudgetExceeded,
-                            absl::StrCat("allocating ", amount.ToYuanString(), " 元 of fund ", fund_id,
-                                         " would exceed its budget: ", headroom.ToYuanString(),
-                                         " 元 is left unallocated and unreserved on ", date.ToString(),
-                                         " and every day after"));
+  return WithParams(FailedPrecondition(kFundBudgetExceeded,
+                                       absl::StrCat("allocating ", amount.ToYuanString(), " 元 of fund ", fund_id,
+                                                    " would exceed its budget: ", headroom.ToYuanString(),
+                                                    " 元 is left unallocated and unreserved on ", date.ToString(),
+                                                    " and every day after")),
+                    {{"fund_id", fund_id},
+                     {"amount_yuan", amount.ToYuanString()},
+                     {"available_yuan", headroom.ToYuanString()},
+                     {"date", date.ToString()}});
 }
 
 absl::Status CheckRecipientKind(const std::string& fund_id, const std::string& purpose,
@@ -23,9 +27,11 @@ absl::Status CheckRecipientKind(const std::string& fund_id, const std::string& p
                        : purpose == "LOAN_INTEREST_SUBSIDY" ? "BANK"
                                                             : nullptr;
   if (serves == nullptr || recipient_kind == "UNIT" || recipient_kind == serves) return absl::OkStatus();
-  return FailedPrecondition(kRecipientKindMismatch,
-                            absl::StrCat("资金用途不符 (fund ", fund_id, " is ", purpose, " money: it goes to a ", serves,
-                                         " or a UNIT, not a ", recipient_kind, ")"));
+  return WithParams(FailedPrecondition(kRecipientKindMismatch,
+                                       absl::StrCat("资金用途不符 (fund ", fund_id, " is ", purpose,
+                                                    " money: it goes to a ", serves, " or a UNIT, not a ",
+                                                    recipient_kind, ")")),
+                    {{"fund_id", fund_id}});
 }
 
 Money HeadroomFrom(const std::vector<DayMove>& days, Date from) {
@@ -52,8 +58,10 @@ Money Committed(Money posted, Money reserved, Money reserved_more) {
 absl::StatusOr<Money> AllocationReversal(const std::string& entry_id, Money allocation, Money unpaid) {
   const Money back = Money::Fen(std::min(allocation.fen(), std::max<int64_t>(0, unpaid.fen())));
   if (back.fen() == 0) {
-    return FailedPrecondition(kNothingToReverse, absl::StrCat("分配 ", entry_id, " 已全部支付或预留，无可冲销 (", entry_id,
-                                                              " is paid or reserved in full: nothing to reverse)"));
+    return WithParams(FailedPrecondition(kNothingToReverse, absl::StrCat("分配 ", entry_id, " 已全部支付或预留，无可冲销 (",
+                                                                         entry_id, " is paid or reserved in full: "
+                                                                         "nothing to reverse)")),
+                      {{"entry_id", entry_id}});
   }
   return back;
 }
@@ -65,12 +73,17 @@ Money Payable(Money allocated_as_of, Money paid_total) {
 absl::Status CheckPayment(const std::string& fund_id, const std::string& recipient_id, Money payable, Money amount,
                           Date date, const char* reason) {
   if (amount <= payable) return absl::OkStatus();
-  return FailedPrecondition(
-      reason,
-      absl::StrCat(fund_id, " 截至 ", date.ToString(), " 可支付 ", recipient_id, " ", payable.ToYuanString(), " 元，不足 ",
-                   amount.ToYuanString(), " 元 (paying ", amount.ToYuanString(), " 元 to ", recipient_id, " from ",
-                   fund_id, " exceeds its unpaid allocation of ", payable.ToYuanString(), " 元 as of ",
-                   date.ToString(), ")"));
+  return WithParams(
+      FailedPrecondition(
+          reason, absl::StrCat(fund_id, " 截至 ", date.ToString(), " 可支付 ", recipient_id, " ", payable.ToYuanString(),
+                               " 元，不足 ", amount.ToYuanString(), " 元 (paying ", amount.ToYuanString(), " 元 to ",
+                               recipient_id, " from ", fund_id, " exceeds its unpaid allocation of ",
+                               payable.ToYuanString(), " 元 as of ", date.ToString(), ")")),
+      {{"fund_id", fund_id},
+       {"recipient_id", recipient_id},
+       {"amount_yuan", amount.ToYuanString()},
+       {"available_yuan", payable.ToYuanString()},
+       {"date", date.ToString()}});
 }
 
 std::vector<FundDraw> DrawOldestFirst(std::vector<FundHolding> funds, Money amount) {
@@ -97,14 +110,18 @@ Money TotalPayable(const std::vector<FundHolding>& funds) {
 
 absl::Status CheckBudgetCut(Money budget_after, Money allocated_total, Date date, const Date* latest_entry) {
   if (latest_entry != nullptr && date < *latest_entry) {
-    return FailedPrecondition(kEntryBackDated, absl::StrCat("a budget cut dated ", date.ToString(),
-                                                            " is before the fund's latest entry of ",
-                                                            latest_entry->ToString()));
+    return WithParams(FailedPrecondition(kEntryBackDated, absl::StrCat("a budget cut dated ", date.ToString(),
+                                                                       " is before the fund's latest entry of ",
+                                                                       latest_entry->ToString())),
+                      {{"date", date.ToString()}, {"latest_date", latest_entry->ToString()}});
   }
   if (budget_after < allocated_total) {
-    return FailedPrecondition(kFundBudgetExceeded,
-                              absl::StrCat("the budget would be ", budget_after.ToYuanString(), " 元, below the ",
-                                           allocated_total.ToYuanString(), " 元 already allocated"));
+    return WithParams(FailedPrecondition(kFundBudgetExceeded,
+                                         absl::StrCat("the budget would be ", budget_after.ToYuanString(),
+                                                      " 元, below the ", allocated_total.ToYuanString(),
+                                                      " 元 already allocated")),
+                      {{"budget_yuan", budget_after.ToYuanString()},
+                       {"allocated_yuan", allocated_total.ToYuanString()}});
   }
   return absl::OkStatus();
 }
@@ -117,8 +134,9 @@ absl::Status CheckCategory(const std::string& fund_id, const std::string& purpos
       !data.Forbids(purpose, category)) {
     return absl::OkStatus();
   }
-  return FailedPrecondition(kCategoryForbidden,
-                            absl::StrCat("fund ", fund_id, " may not pay for ", category, " (its negative list)"));
+  return WithParams(FailedPrecondition(kCategoryForbidden, absl::StrCat("fund ", fund_id, " may not pay for ", category,
+                                                                       " (its negative list)")),
+                    {{"fund_id", fund_id}, {"category", category}});
 }
 
 }  // namespace subsidy::funds

@@ -34,17 +34,20 @@ absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view fi
 
 absl::Status CheckClaimPaymentDate(const WorkingDayCalendar& calendar, const DateRange& period, Date payment_date) {
   if (payment_date <= period.last()) {
-    return FailedPrecondition(kPaidBeforeSettlement,
-                              absl::StrCat("payment_date ", payment_date.ToString(), " is not after the settlement date ",
-                                           period.last().ToString(), " of the claim's period"));
+    return WithParams(FailedPrecondition(kPaidBeforeSettlement,
+                                         absl::StrCat("payment_date ", payment_date.ToString(),
+                                                      " is not after the settlement date ", period.last().ToString(),
+                                                      " of the claim's period")),
+                      {{"date", payment_date.ToString()}, {"settlement_date", period.last().ToString()}});
   }
   auto working = calendar.IsWorkingDay(payment_date);
   if (!working.ok()) return working.status();
   if (!*working) {
-    return FailedPrecondition(reward::kNotAWorkingDay,
-                              absl::StrCat(payment_date.ToString(),
-                                           " is not a working day on China's official calendar: claims are paid on "
-                                           "working days"));
+    return WithParams(FailedPrecondition(reward::kNotAWorkingDay,
+                                         absl::StrCat(payment_date.ToString(),
+                                                      " is not a working day on China's official calendar: claims are "
+                                                      "paid on working days")),
+                      {{"date", payment_date.ToString()}});
   }
   return absl::OkStatus();
 }

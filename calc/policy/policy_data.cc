@@ -115,9 +115,13 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
   auto monitoring = policy_loaders::LoadFundMonitoring(dir, &c_funds);
   if (!monitoring.ok()) return monitoring.status();
   data->fund_monitoring_ = std::move(*monitoring);
+  std::string c_messages;
+  auto messages = policy_loaders::LoadMessages(dir, &c_messages);
+  if (!messages.ok()) return messages.status();
+  data->messages_ = std::move(*messages);
 
   uint64_t h = 14695981039346656037ull;
-  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward, &c_funds}) {
+  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward, &c_funds, &c_messages}) {
     h = Fnv1a(h, *part);
     h = Fnv1a(h, absl::string_view("\0", 1));
   }
@@ -153,6 +157,10 @@ PolicyDataBuilder& PolicyDataBuilder::Education(EducationPolicy e) {
 }
 PolicyDataBuilder& PolicyDataBuilder::Reward(RewardPolicy p) {
   data_->rewards_.policies.push_back(std::move(p));
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::Messages(MessageCatalogue m) {
+  data_->messages_ = std::move(m);
   return *this;
 }
 std::shared_ptr<const PolicyData> PolicyDataBuilder::Build(std::string version) {

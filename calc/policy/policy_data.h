@@ -14,6 +14,7 @@
 #include "policy/education_data.h"
 #include "policy/fund_data.h"
 #include "policy/loan_regimes.h"
+#include "policy/message_catalogue.h"
 #include "policy/reward_data.h"
 #include "time/calendar.h"
 
@@ -39,6 +40,9 @@ class PolicyData {
   const EducationPolicy& education() const { return education_; }
   const RewardCatalog& rewards() const { return rewards_; }
   const FundMonitoring& fund_monitoring() const { return fund_monitoring_; }
+  // What a person reads (data/messages.textproto): refusals, result reasons and alerts in zh-CN
+  // and English. In the snapshot (and its version) so that a corrected text is reloaded like data.
+  const MessageCatalogue& messages() const { return messages_; }
   const ProvinceInfo* FindProvince(const std::string& code) const;
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
 
@@ -56,6 +60,7 @@ class PolicyData {
   EducationPolicy education_;
   RewardCatalog rewards_;
   FundMonitoring fund_monitoring_;
+  MessageCatalogue messages_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
 };
@@ -71,6 +76,7 @@ class PolicyDataBuilder {
   PolicyDataBuilder& LoanRegimes(LoanRegimeTable t);
   PolicyDataBuilder& Education(EducationPolicy e);
   PolicyDataBuilder& Reward(RewardPolicy p);
+  PolicyDataBuilder& Messages(MessageCatalogue m);
   std::shared_ptr<const PolicyData> Build(std::string version = "test-fixture");
 
  private:

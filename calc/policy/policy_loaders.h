@@ -1,7 +1,7 @@
 // The loaders of the policy-data files, one a file: each parses its file from `dir`, validates
 // every row (an error names file and line) and hands back the file's text in `content`, from
 // which the snapshot's version is hashed. Internal to policy_data.cc; the loaders live in
-// policy_loaders.cc, education_loader.cc and reward_loader.cc.
+// policy_loaders.cc, education_loader.cc, reward_loader.cc and messages_loader.cc.
 #pragma once
 
 #include <string>
@@ -23,6 +23,7 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
                                               std::string* content);
 absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::string* content);
 absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* content);
+absl::StatusOr<MessageCatalogue> LoadMessages(const std::string& dir, std::string* content);
 
 // ---- shared by the loaders ----
 

@@ -129,7 +129,8 @@ Verdict ApplyRepeatRule(const RewardPolicy& policy, const std::string& enterpris
     case RepeatRule::kOnceEver:
       for (const auto& a : awards) {
         if (a.policy_id == policy.policy_id) {
-          return Reason{kDuplicateAward, absl::StrCat("already awarded in ", a.year, "; this reward is given once")};
+          return Reason{kDuplicateAward, absl::StrCat("already awarded in ", a.year, "; this reward is given once"),
+                        {{"policy_id", policy.policy_id}, {"year", absl::StrCat(a.year)}}};
         }
       }
       d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc);
@@ -137,7 +138,8 @@ Verdict ApplyRepeatRule(const RewardPolicy& policy, const std::string& enterpris
     case RepeatRule::kOncePerYear:
       for (const auto& a : awards) {
         if (a.policy_id == policy.policy_id && a.year == year) {
-          return Reason{kDuplicateAward, absl::StrCat("already awarded in ", year, "; once per enterprise per year")};
+          return Reason{kDuplicateAward, absl::StrCat("already awarded in ", year, "; once per enterprise per year"),
+                        {{"policy_id", policy.policy_id}, {"year", absl::StrCat(year)}}};
         }
       }
       d.award_key = absl::StrCat(policy.policy_id, "|", enterprise_uscc, "|", year);
@@ -159,9 +161,10 @@ std::optional<Reason> ApplyBudget(const RewardPolicy& policy, Money policy_award
                                                         " 元: the remaining budget is awarded")});
       amount = remaining;
     } else {
-      return Reason{kBudgetExhausted, absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(),
-                                                   " 元 is below the award of ", amount.ToYuanString(),
-                                                   " 元 (when the budget is short, this policy rejects)")};
+      return Reason{kBudgetExhausted,
+                    absl::StrCat("the policy's remaining budget ", remaining.ToYuanString(), " 元 is below the award of ",
+                                 amount.ToYuanString(), " 元 (when the budget is short, this policy rejects)"),
+                    {{"available_yuan", remaining.ToYuanString()}, {"amount_yuan", amount.ToYuanString()}}};
     }
   }
   return std::nullopt;
@@ -233,9 +236,10 @@ absl::Status CheckPaymentDay(const WorkingDayCalendar& calendar, Date payment_da
   auto working = calendar.IsWorkingDay(payment_date);
   if (!working.ok()) return working.status();
   if (!*working) {
-    return FailedPrecondition(kNotAWorkingDay, absl::StrCat(payment_date.ToString(),
-                                                            " is not a working day on China's official calendar: "
-                                                            "payouts are paid on working days"));
+    return WithParams(FailedPrecondition(kNotAWorkingDay, absl::StrCat(payment_date.ToString(),
+                                                                       " is not a working day on China's official "
+                                                                       "calendar: payouts are paid on working days")),
+                      {{"date", payment_date.ToString()}});
   }
   return absl::OkStatus();
 }

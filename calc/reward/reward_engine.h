@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/status_util.h"
 #include "money/money.h"
 #include "policy/reward_data.h"
 #include "time/calendar.h"
@@ -29,6 +30,8 @@ inline constexpr char kBudgetPartial[] = "BUDGET_PARTIAL";
 struct Reason {
   std::string code;
   std::string message;
+  // What the code's text in data/messages.textproto is filled with (policy_id, year, …).
+  StatusParams params;
 };
 
 // An earlier award (SCHEDULED or DISBURSED; rejected determinations award nothing).

@@ -45,9 +45,12 @@ absl::StatusOr<WorkingDayCalendar> WorkingDayCalendar::Build(int first_year, int
 
 absl::Status WorkingDayCalendar::CheckCovered(Date d) const {
   if (Covers(d)) return absl::OkStatus();
-  return FailedPrecondition(kCalendarNotAvailable,
-                            absl::StrCat("the working-day calendar does not cover ", d.ToString(), " (it covers ",
-                                         first_year_, "–", last_year_, ")"));
+  return WithParams(FailedPrecondition(kCalendarNotAvailable,
+                                       absl::StrCat("the working-day calendar does not cover ", d.ToString(),
+                                                    " (it covers ", first_year_, "–", last_year_, ")")),
+                    {{"date", d.ToString()},
+                     {"first_year", absl::StrCat(first_year_)},
+                     {"last_year", absl::StrCat(last_year_)}});
 }
 
 absl::StatusOr<bool> WorkingDayCalendar::IsWorkingDay(Date d) const {

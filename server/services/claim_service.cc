@@ -232,9 +232,10 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
         if (!claim->has_value()) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));
         const storage::ClaimRow& c = **claim;
         if (c.status != storage::ClaimStatus::kSubmitted) {
-          return FailedPrecondition(loan::kClaimAlreadyReviewed,
-                                    absl::StrCat("claim ", request.claim_id(), " is already ",
-                                                 storage::ClaimStatusName(c.status)));
+          return WithParams(FailedPrecondition(loan::kClaimAlreadyReviewed,
+                                               absl::StrCat("claim ", request.claim_id(), " is already ",
+                                                            storage::ClaimStatusName(c.status))),
+                            {{"claim_id", request.claim_id()}, {"status", storage::ClaimStatusName(c.status)}});
         }
         absl::StatusOr<storage::ClaimRow> after;
         if (approve) {
@@ -339,12 +340,12 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     if (!claim.ok()) return Fail(claim.status());
     if (replayed) context_->AddInitialMetadata(formats::kReplayMetadata, "true");
     absl::Status s = formats::ToWire(*claim, response_);
-    FinishWith(ToGrpcStatus(s));
+    FinishWith(CallerStatus(ctx_, *context_, s));
   }
   // Runs on the executor: deletes what was staged.
   void Fail(absl::Status status) {
     writer_.Abandon();
-    FinishWith(ToGrpcStatus(status));
+    FinishWith(CallerStatus(ctx_, *context_, status));
   }
   void FinishWith(grpc::Status status) {
     if (observe_) observe_(status);
@@ -371,8 +372,9 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* LoanSubsidyServiceImpl::UploadLoanSub
       explicit Refused(grpc::Status s) { Finish(std::move(s)); }
       void OnDone() override { delete this; }
     };
-    if (auto observe = StreamObserver(&ctx_, context, UploadReactor::kMethod, "")) observe(ToGrpcStatus(admission.status()));
-    return new Refused(ToGrpcStatus(admission.status()));
+    const grpc::Status refused = CallerStatus(ctx_, *context, admission.status());
+    if (auto observe = StreamObserver(&ctx_, context, UploadReactor::kMethod, "")) observe(refused);
+    return new Refused(refused);
   }
   return new UploadReactor(ctx_, context, response, std::move(*admission));
 }

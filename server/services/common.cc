@@ -138,6 +138,10 @@ std::shared_ptr<void> InFlight(const ServiceContext& ctx, std::shared_ptr<void> 
 namespace {
 // The authorized caller with one of its concurrent-call slots.
 absl::StatusOr<Admission> WithSlot(const ServiceContext& ctx, absl::StatusOr<std::shared_ptr<const auth::Caller>> caller) {
+  // A stopping server admits nothing new: what it admitted before, it finishes and answers.
+  if (ctx.in_flight != nullptr && ctx.in_flight->closed()) {
+    return absl::UnavailableError("服务正在停止，请稍后重试 (the server is stopping; retry on another replica or later)");
+  }
   if (!caller.ok()) return caller.status();
   auto slot = ctx.limiter->Acquire((*caller)->name);
   if (!slot) {
@@ -155,6 +159,32 @@ absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackS
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const Exchange& exchange, absl::string_view method,
                                 absl::string_view scope) {
   return WithSlot(ctx, exchange.Authorize(*ctx.auth, method, scope));
+}
+
+std::string CallerLanguage(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  for (const char* key : {kAcceptLanguageMetadata, "accept-language"}) {
+    auto it = metadata.find(key);
+    if (it != metadata.end()) return PreferredLanguage(absl::string_view(it->second.data(), it->second.size()));
+  }
+  return PreferredLanguage("");
+}
+
+namespace {
+grpc::Status InLanguage(const ServiceContext& ctx, const std::string& language, const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  if (ctx.policy == nullptr) return ToGrpcStatus(status);
+  const std::shared_ptr<const PolicyData> data = ctx.policy->Get();  // kept to the end of the mapping
+  return ToGrpcStatus(status, language, data->messages());
+}
+}  // namespace
+
+grpc::Status CallerStatus(const ServiceContext& ctx, const Exchange& exchange, const absl::Status& status) {
+  return InLanguage(ctx, exchange.language(), status);
+}
+
+grpc::Status CallerStatus(const ServiceContext& ctx, const grpc::ServerContextBase& context, const absl::Status& status) {
+  return InLanguage(ctx, CallerLanguage(context), status);
 }
 
 

@@ -62,6 +62,9 @@ class Exchange {
                                                                         absl::string_view scope) const = 0;
   // For the log line when the caller is not known.
   virtual std::string peer() const = 0;
+  // The language the caller reads: "zh-CN" (the default) or "en" (PreferredLanguage of its
+  // grpc-accept-language metadata or Accept-Language header).
+  virtual std::string language() const { return "zh-CN"; }
   // Ends the call, once: with `response` when `status` is OK.
   virtual void Finish(const absl::Status& status, const google::protobuf::Message& response) = 0;
 };
@@ -76,6 +79,14 @@ absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const grpc::CallbackS
                                 absl::string_view method, absl::string_view school_id = "");
 absl::StatusOr<Admission> Admit(const ServiceContext& ctx, const Exchange& exchange, absl::string_view method,
                                 absl::string_view scope);
+
+// The language a gRPC caller asks for (grpc-accept-language, else accept-language metadata).
+std::string CallerLanguage(const grpc::ServerContextBase& context);
+// `status` as the exchange's caller reads it: ToGrpcStatus with a LocalizedMessage in
+// exchange.language(), from the message catalogue of the current policy data.
+grpc::Status CallerStatus(const ServiceContext& ctx, const Exchange& exchange, const absl::Status& status);
+// The same for a gRPC stream, in the language its metadata asks for.
+grpc::Status CallerStatus(const ServiceContext& ctx, const grpc::ServerContextBase& context, const absl::Status& status);
 
 // Records a stream's end like a unary call's (metrics, the log line).
 std::function<void(const grpc::Status&)> StreamObserver(const ServiceContext* ctx, const grpc::CallbackServerContext* context,
@@ -329,10 +340,11 @@ class GrpcExchange final : public grpc::ServerUnaryReactor, public Exchange {
     return auth.Authorize(*context_, method, scope);
   }
   std::string peer() const override { return context_->peer(); }
+  std::string language() const override { return CallerLanguage(*context_); }
   void Finish(const absl::Status& status, const google::protobuf::Message& response) override {
     absl::Status s = status;
     if (s.ok()) s = formats::ToWire(response, out_);
-    grpc::ServerUnaryReactor::Finish(ToGrpcStatus(s));
+    grpc::ServerUnaryReactor::Finish(CallerStatus(ctx_, *this, s));
   }
   void OnDone() override {
     CallsInFlight* in_flight = ctx_.in_flight;

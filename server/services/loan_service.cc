@@ -81,7 +81,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
     void (*calculate)(const grpc::ByteBuffer&, const PolicyData&, Result*)) {
   auto admission = Admit(ctx, context, method);
   if (!admission.ok()) {
-    return new RejectingReactor<grpc::ByteBuffer, grpc::ByteBuffer>(ToGrpcStatus(admission.status()),
+    return new RejectingReactor<grpc::ByteBuffer, grpc::ByteBuffer>(CallerStatus(ctx, *context, admission.status()),
                                                                     StreamObserver(&ctx, context, method, ""));
   }
   // One snapshot for the whole stream: a claim file is computed on one version of the data.

@@ -1,36 +1,102 @@
 #include "services/status_mapping.h"
 
+#include <optional>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "common/status_util.h"
 #include "subsidy/v1/common.pb.h"
 
 namespace subsidy::service {
+namespace {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message(status.message());
+void AddDetail(v1::RpcStatus& details, const char* type, const google::protobuf::Message& detail) {
+  auto* any = details.add_details();
+  any->set_type_url(std::string("type.googleapis.com/google.rpc.") + type);
+  any->set_value(detail.SerializeAsString());
+}
+
+// The details every caller gets: the field (BadRequest), the reason and its parameters (ErrorInfo).
+v1::RpcStatus DetailsOf(const absl::Status& status) {
   v1::RpcStatus details;
-  details.set_code(static_cast<int>(code));
-  details.set_message(message);
+  details.set_code(static_cast<int>(status.code()));
+  details.set_message(std::string(status.message()));
   if (auto field = FieldOf(status)) {
     v1::BadRequest bad;
     auto* v = bad.add_field_violations();
     v->set_field(*field);
-    v->set_description(message);
-    auto* any = details.add_details();
-    any->set_type_url("type.googleapis.com/google.rpc.BadRequest");
-    any->set_value(bad.SerializeAsString());
+    v->set_description(std::string(status.message()));
+    AddDetail(details, "BadRequest", bad);
   }
   if (auto reason = ReasonOf(status)) {
     v1::ErrorInfo info;
     info.set_reason(*reason);
     info.set_domain(kErrorDomain);
-    auto* any = details.add_details();
-    any->set_type_url("type.googleapis.com/google.rpc.ErrorInfo");
-    any->set_value(info.SerializeAsString());
+    for (const auto& [name, value] : ParamsOf(status)) (*info.mutable_metadata())[name] = value;
+    AddDetail(details, "ErrorInfo", info);
   }
+  return details;
+}
+
+grpc::Status Packed(const absl::Status& status, const v1::RpcStatus& details) {
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  const std::string message(status.message());
   if (details.details().empty()) return grpc::Status(code, message);
   return grpc::Status(code, message, details.SerializeAsString());
+}
+
+// The text a person reads: the reason's, else the status code's; nullopt when the catalogue has
+// neither.
+std::optional<std::string> LocalizedText(const absl::Status& status, Language language,
+                                         const MessageCatalogue& messages) {
+  StatusParams params = ParamsOf(status);
+  if (auto field = FieldOf(status)) params.emplace("field", *field);
+  if (auto reason = ReasonOf(status)) {
+    if (auto text = messages.Render(MessageKind::kReason, *reason, language, params)) return text;
+  }
+  return messages.Render(MessageKind::kStatusCode, absl::StatusCodeToString(status.code()), language, params);
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return Packed(status, DetailsOf(status));
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view language, const MessageCatalogue& messages) {
+  if (status.ok()) return grpc::Status::OK;
+  v1::RpcStatus details = DetailsOf(status);
+  const Language lang = LanguageOf(language);
+  if (auto text = LocalizedText(status, lang, messages)) {
+    v1::LocalizedMessage localized;
+    localized.set_locale(LocaleOf(lang));
+    localized.set_message(*text);
+    AddDetail(details, "LocalizedMessage", localized);
+  }
+  return Packed(status, details);
+}
+
+std::string PreferredLanguage(absl::string_view accept_language) {
+  absl::string_view best;
+  double best_q = 0;
+  for (absl::string_view item : absl::StrSplit(accept_language, ',')) {
+    std::vector<absl::string_view> parts = absl::StrSplit(item, ';');
+    const absl::string_view tag = absl::StripAsciiWhitespace(parts[0]);
+    double q = 1;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      const absl::string_view p = absl::StripAsciiWhitespace(parts[i]);
+      if (p.size() > 2 && absl::StartsWithIgnoreCase(p, "q=") && !absl::SimpleAtod(p.substr(2), &q)) q = 0;
+    }
+    if (!tag.empty() && q > best_q) {
+      best = tag;
+      best_q = q;
+    }
+  }
+  return best != "*" && LanguageOf(best) == Language::kEn ? LocaleOf(Language::kEn) : LocaleOf(Language::kZhCn);
 }
 
 }  // namespace subsidy::service

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "policy/policy_data.h"
+#include "support/data_copy.h"
 
 namespace subsidy {
 namespace {
@@ -19,31 +20,7 @@ std::shared_ptr<const PolicyData> Shipped() {
   return *data;
 }
 
-// A copy of the shipped data with one file's text replaced, for loader tests.
-class DataCopy {
- public:
-  DataCopy() {
-    dir_ = std::filesystem::temp_directory_path() / ("subsidy-data-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(counter_++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::copy(SUBSIDY_DATA_DIR, dir_);
-  }
-  ~DataCopy() { std::filesystem::remove_all(dir_); }
-  void Replace(const std::string& file, const std::string& from, const std::string& to) {
-    const auto path = dir_ / file;
-    std::ifstream in(path);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    const auto pos = text.find(from);
-    ASSERT_NE(pos, std::string::npos) << from;
-    text.replace(pos, from.size(), to);
-    std::ofstream(path, std::ios::trunc) << text;
-  }
-  std::string path() const { return dir_.string(); }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path dir_;
-};
+using testing::DataCopy;
 
 TEST(PolicyData, ShippedDataLoads) {
   auto data = Shipped();
