@@ -184,6 +184,23 @@ absl::Status Authorizer::Reload() {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The token of an authorization value "Bearer <token>": the scheme in any case (RFC 7235 §2.1: an
+// auth-scheme is case-insensitive), then one or more spaces, then the token (whitespace around it
+// is not part of it). Anything else: none.
+std::optional<absl::string_view> BearerToken(absl::string_view value) {
+  constexpr absl::string_view kScheme = "bearer";
+  value = absl::StripAsciiWhitespace(value);
+  if (value.size() <= kScheme.size() || !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme) ||
+      value[kScheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  return absl::StripLeadingAsciiWhitespace(value.substr(kScheme.size()));
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const Credentials& credentials) const {
   if (loopback_only_) {
     if (!credentials.loopback) {
@@ -192,9 +209,9 @@ absl::StatusOr<std::shared_ptr<const Caller>> Authorizer::Identify(const Credent
     return local_;
   }
   if (!credentials.authorization) return absl::UnauthenticatedError("missing authorization: Bearer <token>");
-  const absl::string_view value = *credentials.authorization;
-  if (!absl::StartsWith(value, "Bearer ")) return absl::UnauthenticatedError("authorization must be Bearer <token>");
-  const std::string digest = RawSha256(value.substr(7));
+  const std::optional<absl::string_view> token = BearerToken(*credentials.authorization);
+  if (!token) return absl::UnauthenticatedError("authorization must be Bearer <token>");
+  const std::string digest = RawSha256(*token);
   absl::MutexLock l(&mu_);
   // Compare against every entry, in constant time each and without stopping early.
   const Entry* found = nullptr;

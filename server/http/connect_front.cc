@@ -23,6 +23,7 @@
 #include "formats/wire.h"
 #include "http/connect_protocol.h"
 #include "http/static_files.h"
+#include "ops/log.h"
 
 namespace subsidy::http {
 namespace {
@@ -158,7 +159,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
   void OnHeader(beast::error_code ec) {
     // A Content-Length over the limit is refused as the header is read: answered 413 all the same.
     if (ec == bhttp::error::body_limit) return OnRequest(ec);
-    if (ec) return Close(ec);
+    if (ec) return Unreadable(ec);
     ExpiresAfter(shared_->options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnRequest(e); });
@@ -169,9 +170,9 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
       close_after_ = true;  // the rest of the body is never read
       return Error(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                 absl::StrCat("the body is larger than ", shared_->options.max_body_bytes, " bytes")),
-                   413);
+                   413, "the body is over the limit");
     }
-    if (ec) return Close(ec);
+    if (ec) return Unreadable(ec);
     const auto& req = parser_->get();
     const std::string target(req.target());
     if (req.method() == bhttp::verb::options) return Preflight();
@@ -179,18 +180,25 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (req.method() == bhttp::verb::get && target == "/openapi.json") {
       return Send(200, "application/json", shared_->options.openapi_json);
     }
+    const std::string path = target.substr(0, target.find('?'));
+    // An RPC asked for by GET (PUT, …): 405 with Allow: POST, as Connect's servers answer a
+    // procedure without GET support; its body a Connect error (unimplemented: not served so).
+    if (req.method() != bhttp::verb::post && shared_->procedures.contains(path)) {
+      return Error(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                std::string(req.method_string()) + " is not allowed: an RPC is POST " + path),
+                   405, "method not allowed");
+    }
     if (req.method() == bhttp::verb::get) {
       // The console: files read once at start, served from memory (no path reaches the disk).
-      const std::string path = target.substr(0, target.find('?'));
       // Browsers ask for /favicon.ico whatever a page links.
       auto it = shared_->files.find(path == "/" ? "/index.html" : path == "/favicon.ico" ? "/favicon.svg" : path);
       if (it == shared_->files.end()) {
-        return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
+        return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404, "no such route");
       }
       return Send(200, it->second.content_type.c_str(), it->second.bytes, /*page=*/true);
     }
     if (req.method() != bhttp::verb::post || !absl::StartsWith(target, kPackagePrefix)) {
-      return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404);
+      return Error(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such route: " + target), 404, "no such route");
     }
     Dispatch(target);
   }
@@ -217,7 +225,8 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
           loopback_(session_->loopback_),
           peer_(session_->peer_),
           deadline_(deadline),
-          authorization_(std::move(authorization)) {
+          authorization_(std::move(authorization)),
+          language_(service::PreferredLanguage(std::string(session_->parser_->get()[bhttp::field::accept_language]))) {
       if (in_flight_) in_flight_->Enter();
     }
     ~HttpExchange() override {
@@ -233,13 +242,15 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
       return auth.Authorize(credentials, method, scope);
     }
     std::string peer() const override { return peer_; }
+    std::string language() const override { return language_; }
     void Finish(const absl::Status& status, const google::protobuf::Message& response) override {
       std::string bytes;
       if (status.ok()) bytes = response.SerializeAsString();
+      grpc::Status answer = service::CallerStatus(*session_->shared_->services, *this, status);
       // Back on the session's thread (at once when the handler ran there), the session going
       // with it: it is let go of only there.
       auto executor = session_->stream_.get_executor();
-      net::dispatch(executor, [session = std::move(session_), status = service::ToGrpcStatus(status),
+      net::dispatch(executor, [session = std::move(session_), status = std::move(answer),
                                bytes = std::move(bytes), replayed = replayed_]() mutable {
         session->OnReply(status, std::move(bytes), replayed);
       });
@@ -253,6 +264,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     const std::string peer_;
     const std::chrono::system_clock::time_point deadline_;
     const std::optional<std::string> authorization_;
+    const std::string language_;  // of the request's Accept-Language
     bool replayed_ = false;
   };
 
@@ -263,7 +275,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (it == shared_->procedures.end()) {
       return Error(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                                 "no unary procedure " + target + " (streams are served over gRPC)"),
-                   404);
+                   404, "no unary procedure");
     }
     std::string content_type(req[bhttp::field::content_type]);
     content_type = absl::AsciiStrToLower(content_type.substr(0, content_type.find(';')));
@@ -271,20 +283,21 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (!json_ && content_type != "application/proto") {
       return Error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                 "Content-Type must be application/json or application/proto"),
-                   415);
+                   415, "unsupported Content-Type");
     }
     procedure_ = &it->second;
     std::string json_bytes;
     if (json_) {
       JsonParseOptions options;
       options.ignore_unknown_fields = false;
-      const auto parsed = google::protobuf::util::JsonToBinaryString(JsonTypeResolver(), procedure_->input_url, req.body(),
-                                                                     &json_bytes, options);
+      // An empty body is the empty message, as an empty application/proto body is.
+      const bool empty = absl::StripAsciiWhitespace(req.body()).empty();
+      const auto parsed = google::protobuf::util::JsonToBinaryString(
+          JsonTypeResolver(), procedure_->input_url, empty ? std::string("{}") : req.body(), &json_bytes, options);
       if (!parsed.ok()) {
-        return Error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                  absl::StrCat("the body is not a ", procedure_->input_name, " in JSON: ",
-                                               parsed.message().as_string())),
-                     400);
+        // The log line names the type only: the converter's message quotes the body.
+        return Error(JsonBodyError(procedure_->input_name, parsed.message().as_string()), 400,
+                     "the body is not a " + procedure_->input_name + " in JSON");
       }
     }
     std::optional<std::string> authorization;
@@ -300,7 +313,8 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     if (!json_) return Send(200, "application/proto", std::move(bytes));
     std::string json;
     if (!google::protobuf::util::BinaryToJsonString(JsonTypeResolver(), procedure_->output_url, bytes, &json).ok()) {
-      return Error(grpc::Status(grpc::StatusCode::INTERNAL, "the answer does not convert to JSON"), 500);
+      return Error(grpc::Status(grpc::StatusCode::INTERNAL, "the answer does not convert to JSON"), 500,
+                   "the answer does not convert to JSON");
     }
     Send(200, "application/json", std::move(json));
   }
@@ -336,8 +350,36 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     res.set("Access-Control-Expose-Headers", formats::kReplayMetadata);
   }
 
-  void Error(const grpc::Status& status, int http_status) {
+  // A refused request: answered with a Connect error and logged with its status (what was asked,
+  // from where and why in `why`; never the body). A handler's refusal (`why` empty) also has the
+  // handler's own line, with the caller and the message.
+  void Error(const grpc::Status& status, int http_status, const std::string& why = "") {
+    const auto& req = parser_->get();
+    const std::string target(req.target());
+    ops::LogLine line("http_refused");
+    line.Str("method", std::string(req.method_string()))
+        .Str("path", target.substr(0, target.find('?')))
+        .Int("status", http_status)
+        .Str("code", ops::StatusCodeName(status.error_code()))
+        .Str("peer", peer_);
+    if (!why.empty()) line.Str("message", why);
+    line.Write(http_status >= 500 ? ops::LogLevel::kWarning : ops::LogLevel::kInfo);
     Send(http_status, "application/json", ConnectErrorJson(status));
+  }
+
+  // A request that is not HTTP this front reads (a bad request line or header, a header over the
+  // limit): answered 400 (431) and the connection closed; a connection that went away or timed out
+  // is only closed.
+  void Unreadable(beast::error_code ec) {
+    if (ec.category() != beast::http::make_error_code(bhttp::error::bad_target).category() ||
+        ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+      return Close(ec);
+    }
+    close_after_ = true;
+    const bool header_limit = ec == bhttp::error::header_limit;
+    Error(grpc::Status(header_limit ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT,
+                       "the request is not HTTP/1.1 this server reads: " + ec.message()),
+          header_limit ? 431 : 400, ec.message());
   }
 
   // `page`: one of the console's files, sent with the policy the browser enforces on it.
@@ -355,6 +397,9 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     }
     // A replay of a mutation is said in a header, as gRPC says it in metadata.
     if (replayed_) res.set(formats::kReplayMetadata, "true");
+    // What an RPC's route takes (a 405 must say which methods it allows).
+    if (status == 405) res.set(bhttp::field::allow, "POST");
+    if (status == 405 || status == 415) res.set("Accept-Post", "application/json, application/proto");
     if (parser_) AddCors(res);
     res.body() = std::move(body);
     Write(std::move(res));

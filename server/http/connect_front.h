@@ -3,8 +3,11 @@
 // or application/proto is dispatched, as bytes, to the very handler the gRPC service runs
 // (services/common.h: Dispatch): one implementation of every rule and check (auth, idempotency,
 // metrics, audit), two transports. Errors are Connect's JSON with its HTTP status per code, the details
-// (BadRequest, ErrorInfo) carried over. Limits: header and body size, a read timeout and an idle
-// timeout per connection, a cap on connections. CORS only for the listed origins; no cookies.
+// (BadRequest, ErrorInfo) carried over, each also as JSON (Connect's "debug"); an empty body is the
+// empty message; an RPC by another method than POST is 405 (Allow: POST); every refused request is
+// one log line (event http_refused) with its status, never its body. Limits: header and body size,
+// a read timeout and an idle timeout per connection, a cap on connections. CORS only for the listed
+// origins; no cookies.
 #pragma once
 
 #include <grpcpp/grpcpp.h>

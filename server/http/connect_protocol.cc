@@ -6,11 +6,20 @@
 #include <google/protobuf/util/type_resolver_util.h>
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status_util.h"
 #include "http/connect_front.h"
+#include "services/status_mapping.h"
 #include "subsidy/v1/common.pb.h"
 
 namespace subsidy::http {
@@ -64,6 +73,92 @@ google::protobuf::util::TypeResolver* JsonTypeResolver() {
 
 std::string TypeUrl(const google::protobuf::Descriptor* d) { return "type.googleapis.com/" + d->full_name(); }
 
+namespace {
+
+// A detail as JSON (Connect's "debug" form): the message type its URL names, or this API's copy of
+// a google.rpc type (common.proto: subsidy.v1.BadRequest has the wire shape of google.rpc.BadRequest
+// and is sent under its name); none when neither is known or the bytes do not convert.
+std::optional<google::protobuf::Struct> DebugOf(absl::string_view type, const std::string& value) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  const google::protobuf::Descriptor* d = pool->FindMessageTypeByName(std::string(type));
+  if (d == nullptr && absl::ConsumePrefix(&type, "google.rpc.")) {
+    d = pool->FindMessageTypeByName(absl::StrCat("subsidy.v1.", type));
+  }
+  std::string json;
+  google::protobuf::Struct out;
+  if (d == nullptr || !google::protobuf::util::BinaryToJsonString(JsonTypeResolver(), TypeUrl(d), value, &json).ok() ||
+      !google::protobuf::util::JsonStringToMessage(json, &out).ok()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// What protobuf's JSON converter says of a body it cannot convert, split into the field it names
+// (a path of proto field names) and what it says of it. Its forms:
+//   "(loans[1].program): invalid value \"NOPE\" for type type.googleapis.com/subsidy.v1.LoanProgram"
+//   "(claim_period) start_date: Proto field is not repeating, cannot start list."
+//   "noSuchField: Cannot find field."
+struct Complaint {
+  std::string field;
+  std::string what;
+};
+std::optional<Complaint> ComplaintOf(absl::string_view why) {
+  Complaint out;
+  if (absl::ConsumePrefix(&why, "(")) {
+    const size_t close = why.find(')');
+    if (close == absl::string_view::npos) return std::nullopt;
+    out.field = std::string(why.substr(0, close));
+    why.remove_prefix(close + 1);
+    if (!absl::ConsumePrefix(&why, ": ")) {
+      // "(parent) child: …": the child is named after its parent's path.
+      const size_t colon = why.find(": ");
+      if (!absl::ConsumePrefix(&why, " ") || colon == absl::string_view::npos) return std::nullopt;
+      const absl::string_view child = why.substr(0, colon - 1);
+      out.field = out.field.empty() ? std::string(child) : absl::StrCat(out.field, ".", child);
+      why.remove_prefix(colon + 1);
+    }
+  } else {
+    const size_t colon = why.find(": ");
+    if (colon == absl::string_view::npos || colon == 0) return std::nullopt;
+    for (char c : why.substr(0, colon)) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
+    }
+    out.field = std::string(why.substr(0, colon));
+    why.remove_prefix(colon + 2);
+  }
+  if (out.field.empty()) return std::nullopt;
+  out.what = std::string(why);
+  return out;
+}
+
+// "invalid value \"NOPE\" for type type.googleapis.com/subsidy.v1.LoanProgram" → the value given
+// and the names the enum has; none when `what` is not about an enum of the compiled-in protos.
+std::optional<std::string> EnumComplaint(absl::string_view what) {
+  constexpr absl::string_view kInvalid = "invalid value ", kForType = " for type type.googleapis.com/";
+  const size_t at = what.find(kForType);
+  if (!absl::StartsWith(what, kInvalid) || at == absl::string_view::npos) return std::nullopt;
+  const auto* e = google::protobuf::DescriptorPool::generated_pool()->FindEnumTypeByName(
+      std::string(what.substr(at + kForType.size())));
+  if (e == nullptr) return std::nullopt;
+  std::vector<std::string> names;
+  for (int i = 0; i < e->value_count(); ++i) names.push_back(e->value(i)->name());
+  return absl::StrCat("invalid value ", what.substr(kInvalid.size(), at - kInvalid.size()), ": a ", e->full_name(),
+                      " is one of ", absl::StrJoin(names, ", "));
+}
+
+}  // namespace
+
+grpc::Status JsonBodyError(absl::string_view type, absl::string_view why) {
+  const std::string prefix = absl::StrCat("the body is not a ", type, " in JSON: ");
+  const std::optional<Complaint> complaint = ComplaintOf(why);
+  if (!complaint) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat(prefix, why));
+  const std::optional<std::string> names = EnumComplaint(complaint->what);
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrCat(prefix, complaint->field, ": ", names ? *names : complaint->what));
+  status.SetPayload(kFieldPayload, absl::Cord(complaint->field));
+  return service::ToGrpcStatus(status);
+}
+
 std::string ConnectErrorJson(const grpc::Status& status) {
   google::protobuf::Struct body;
   auto& fields = *body.mutable_fields();
@@ -80,6 +175,9 @@ std::string ConnectErrorJson(const grpc::Status& status) {
       std::string value;
       absl::Base64Escape(any.value(), &value);
       (*d.mutable_fields())["value"].set_string_value(value);
+      if (auto debug = DebugOf(d.fields().at("type").string_value(), any.value())) {
+        *(*d.mutable_fields())["debug"].mutable_struct_value() = std::move(*debug);
+      }
       *list->add_values()->mutable_struct_value() = std::move(d);
     }
   }

@@ -10,6 +10,8 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
+
 namespace subsidy::http {
 
 // The one type resolver of every JSON ⇄ binary conversion, over the compiled-in protos.
@@ -17,8 +19,16 @@ google::protobuf::util::TypeResolver* JsonTypeResolver();
 // The URL JsonTypeResolver() knows a message type by.
 std::string TypeUrl(const google::protobuf::Descriptor* d);
 
-// A Connect error body: {"code", "message", "details": [{"type", "value"}]} from a gRPC status,
-// its details (grpc-status-details-bin: RpcStatus with Anys) carried over.
+// A Connect error body: {"code", "message", "details": [{"type", "value", "debug"}]} from a gRPC
+// status, its details (grpc-status-details-bin: RpcStatus with Anys) carried over: `value` the
+// message's bytes in base64, `debug` the same message in protobuf's JSON (Connect's readable form,
+// for a client without the protos).
 std::string ConnectErrorJson(const grpc::Status& status);
+
+// Why a JSON body is not a `type` ("subsidy.v1.LoanSubsidyRequest"), from what protobuf's
+// converter said (`why`): INVALID_ARGUMENT, with a BadRequest naming the field when `why` names one
+// (as a path of proto field names, "loans[1].program"). A name an enum does not have is answered
+// with the names it has.
+grpc::Status JsonBodyError(absl::string_view type, absl::string_view why);
 
 }  // namespace subsidy::http

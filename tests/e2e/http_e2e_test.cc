@@ -1,7 +1,11 @@
 // The HTTP/JSON front through the real server and a real HTTP client (Boost.Beast): every route of
-// the OpenAPI document answers; JSON and binary give what gRPC gives for the loan golden cases; the
-// errors for bad JSON, unknown fields, a wrong content type, a missing token and a wrong role; a
-// replay is said; CORS only for the listed origins; the body limit.
+// the OpenAPI document answers, with its descriptions, required fields and examples (each example a
+// request, each required field refused when left out); JSON and binary give what gRPC gives for the
+// loan golden cases; the errors for bad JSON, unknown fields, a bad enum value (listing the values),
+// a wrong content type, another method than POST (405, Allow: POST), a missing token and a wrong
+// role, each detail also readable as JSON; an empty body is the empty message; a lower-case bearer
+// scheme; every refused request logged with its status, never its body; a replay is said; CORS only
+// for the listed origins; the body limit.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -20,6 +24,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "golden_cases.pb.h"
 #include "subsidy/v1/admin.pb.h"
@@ -38,6 +43,7 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct HttpReply {
   int status = 0;  // 0: no answer could be read (then `error` says why)
@@ -115,6 +121,61 @@ std::string HttpAddress(const ServerProcess& server) {
   const std::string err = server.Stderr();
   if (!std::regex_search(err, m, std::regex("\"http\":\"([0-9.:]+)\""))) return "";
   return m[1].str();
+}
+
+// A JSON body as a Struct (empty when it is not a JSON object).
+google::protobuf::Struct JsonOf(const std::string& body) {
+  google::protobuf::Struct out;
+  if (!google::protobuf::util::JsonStringToMessage(body, &out).ok()) out.Clear();
+  return out;
+}
+
+// A string field of a JSON object ("" when it has none).
+std::string StrOf(const google::protobuf::Struct& s, const std::string& key) {
+  const auto it = s.fields().find(key);
+  return it == s.fields().end() ? "" : it->second.string_value();
+}
+
+// The readable (debug) form of a Connect error's first detail of `type` ("google.rpc.BadRequest").
+google::protobuf::Struct DebugDetail(const HttpReply& r, const std::string& type) {
+  const google::protobuf::Struct body = JsonOf(r.body);
+  const auto details = body.fields().find("details");
+  if (details == body.fields().end()) return {};
+  for (const auto& d : details->second.list_value().values()) {
+    const auto& fields = d.struct_value().fields();
+    if (StrOf(d.struct_value(), "type") == type && fields.count("debug")) return fields.at("debug").struct_value();
+  }
+  return {};
+}
+
+// The field a Connect error's BadRequest names, read from its debug form ("" when none).
+std::string ViolatedField(const HttpReply& r) {
+  const google::protobuf::Struct bad = DebugDetail(r, "google.rpc.BadRequest");
+  const auto violations = bad.fields().find("fieldViolations");
+  if (violations == bad.fields().end() || violations->second.list_value().values_size() == 0) return "";
+  return StrOf(violations->second.list_value().values(0).struct_value(), "field");
+}
+
+// "principalFen" → "principal_fen": the proto name a BadRequest uses for a JSON name.
+std::string ProtoName(const std::string& json_name) {
+  std::string out;
+  for (char c : json_name) {
+    if (absl::ascii_isupper(static_cast<unsigned char>(c))) {
+      out += '_';
+      out += absl::ascii_tolower(static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Whether the server's log has a line refusing a request with this HTTP status and code, from a
+// loopback peer (waited for: the log is written by a thread of its own).
+bool LoggedRefusal(const ServerProcess& server, int status, const std::string& code) {
+  const std::regex line("\"event\":\"http_refused\",\"method\":\"[^\"]*\",\"path\":\"[^\"]*\",\"status\":" +
+                        std::to_string(status) + ",\"code\":\"" + code + "\",\"peer\":\"http:127\\.0\\.0\\.1:[0-9]+\"");
+  return WaitUntil([&] { return std::regex_search(server.Stderr(), line); });
 }
 
 class HttpE2e : public ::testing::Test {
@@ -236,6 +297,200 @@ TEST_F(HttpE2e, ErrorsAreConnectErrorsWithTheSameDetails) {
             "true");
 }
 
+// Each detail of a Connect error also in its readable form (Connect's "debug": the message as
+// JSON), so that a portal reads BadRequest and ErrorInfo without the protos.
+TEST_F(HttpE2e, ErrorDetailsAreAlsoReadableAsJson) {
+  // The Liuzhou golden loan without its region tier: INVALID_ARGUMENT naming region_tier.
+  HttpReply r = PostJson(http_, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy",
+                         "{\"loanId\":\"LZ-2023\",\"province\":\"45\",\"program\":\"ENTREPRENEUR_INDIVIDUAL\","
+                         "\"principalFen\":\"10000000\",\"contractDate\":\"2023-01-10\",\"disbursementDate\":\"2023-01-10\","
+                         "\"maturityDate\":\"2024-01-10\",\"annualRatePercent\":\"5.15\"}");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ViolatedField(r), "region_tier") << r.body;
+  const google::protobuf::Struct bad = DebugDetail(r, "google.rpc.BadRequest");
+  EXPECT_THAT(StrOf(bad.fields().at("fieldViolations").list_value().values(0).struct_value(), "description"),
+              HasSubstr("region_tier")) << r.body;
+  // The binary form is still there beside it.
+  EXPECT_THAT(r.body, HasSubstr("\"value\":\""));
+  // A business refusal: its ErrorInfo's reason and domain.
+  r = PostJson(http_, "/subsidy.v1.RewardPayoutService/RunDisbursement",
+               "{\"requestId\":\"run-1\",\"paymentDate\":\"2024-10-01\"}");
+  ASSERT_EQ(r.status, 400) << r.body;
+  const google::protobuf::Struct info = DebugDetail(r, "google.rpc.ErrorInfo");
+  EXPECT_NE(StrOf(info, "reason"), "") << r.body;
+  EXPECT_EQ(StrOf(info, "domain"), "subsidy.v1") << r.body;
+}
+
+// A name an enum does not have: INVALID_ARGUMENT naming the field (its path inside the request)
+// and listing the names the enum has.
+TEST_F(HttpE2e, ABadEnumValueIsRefusedWithTheValuesItMayTake) {
+  HttpReply r = PostJson(http_, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", "{\"program\":\"STARTUP\"}");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(StrOf(JsonOf(r.body), "code"), "invalid_argument");
+  EXPECT_EQ(ViolatedField(r), "program") << r.body;
+  const std::string message = StrOf(JsonOf(r.body), "message");
+  for (const char* value : {"ENTREPRENEUR_INDIVIDUAL", "ENTREPRENEUR_PARTNERSHIP", "ENTREPRENEUR_SMALL_BUSINESS",
+                            "POVERTY_MICROCREDIT"}) {
+    EXPECT_THAT(message, HasSubstr(value));
+  }
+  EXPECT_THAT(message, HasSubstr("\"STARTUP\""));
+  // Inside a list, and an enum nested in a message (subsidy.v1.Fund.Level).
+  r = PostJson(http_, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch",
+               "{\"loans\":[{},{\"regionTier\":\"NORTH\"}]}");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ViolatedField(r), "loans[1].region_tier") << r.body;
+  EXPECT_THAT(StrOf(JsonOf(r.body), "message"), HasSubstr("EAST, CENTRAL_WEST, POVERTY_AREA"));
+  r = PostJson(http_, "/subsidy.v1.FundService/ListFunds", "{\"level\":\"CITY\"}");
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(ViolatedField(r), "level") << r.body;
+  EXPECT_THAT(StrOf(JsonOf(r.body), "message"), HasSubstr("CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL"));
+  // A value of the wrong type names its field too.
+  r = PostJson(http_, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", "{\"partnerCount\":\"two\"}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(ViolatedField(r), "partner_count") << r.body;
+}
+
+// An empty body is the empty message, in JSON as in binary.
+TEST_F(HttpE2e, AnEmptyBodyIsTheEmptyMessage) {
+  for (const char* type : {"application/json", "application/proto"}) {
+    SCOPED_TRACE(type);
+    for (const char* path : {"/subsidy.v1.AdminService/GetCaller", "/subsidy.v1.RewardPayoutService/ListRewardPolicies"}) {
+      const HttpReply r = Request(http_, bhttp::verb::post, path, "", {{"content-type", type}});
+      EXPECT_EQ(r.status, 200) << path << " " << r.body;
+    }
+  }
+  const HttpReply caller = Request(http_, bhttp::verb::post, "/subsidy.v1.AdminService/GetCaller", "",
+                                   {{"content-type", "application/json"}});
+  EXPECT_EQ(StrOf(JsonOf(caller.body), "name"), "local") << caller.body;
+  // An empty request still meets the handler's checks: an empty id is no claim.
+  EXPECT_EQ(Request(http_, bhttp::verb::post, "/subsidy.v1.LoanSubsidyService/GetLoanSubsidyClaim", "",
+                    {{"content-type", "application/json"}})
+                .status,
+            404);
+}
+
+// An RPC asked for by another method than POST: 405 with Allow: POST (as Connect's servers answer
+// a procedure that has no GET form) and a Connect error, unimplemented; other paths stay 404.
+TEST_F(HttpE2e, AnRpcByAnotherMethodIs405AllowingPost) {
+  const std::string path = "/subsidy.v1.AdminService/GetCaller";
+  for (const bhttp::verb verb : {bhttp::verb::get, bhttp::verb::put, bhttp::verb::delete_, bhttp::verb::patch}) {
+    SCOPED_TRACE(std::string(bhttp::to_string(verb)));
+    HttpReply r = Request(http_, verb, path, verb == bhttp::verb::get ? "" : "{}", {{"content-type", "application/json"}});
+    EXPECT_EQ(r.status, 405) << r.body;
+    EXPECT_EQ(r.headers["allow"], "POST");
+    EXPECT_EQ(r.headers["content-type"], "application/json");
+    EXPECT_EQ(StrOf(JsonOf(r.body), "code"), "unimplemented") << r.body;
+  }
+  // Connect's GET form (a query) is not served either.
+  EXPECT_EQ(Request(http_, bhttp::verb::get, path + "?encoding=json&message=%7B%7D").status, 405);
+  EXPECT_EQ(Request(http_, bhttp::verb::get, "/subsidy.v1.AdminService/NoSuchMethod").status, 404);
+  EXPECT_EQ(Request(http_, bhttp::verb::get, "/subsidy.v1.LoanSubsidyService/StreamLoanSubsidies").status, 404);
+  EXPECT_EQ(PostJson(http_, path, "{}").status, 200);
+}
+
+// Every request the front refuses is one log line with its status and code, where it came from,
+// the method and path, and never its body.
+TEST_F(HttpE2e, EveryRefusedRequestIsLoggedWithItsStatusNeverItsBody) {
+  const std::string secret = "NOT-FOR-THE-LOG-7F3A";
+  EXPECT_EQ(Request(http_, bhttp::verb::get, "/no/such/page").status, 404);
+  EXPECT_EQ(Request(http_, bhttp::verb::get, "/subsidy.v1.AdminService/GetCaller").status, 405);
+  EXPECT_EQ(Request(http_, bhttp::verb::post, "/subsidy.v1.AdminService/GetCaller", "{}", {{"content-type", "text/plain"}})
+                .status,
+            415);
+  EXPECT_EQ(PostJson(http_, "/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy", "{\"loanId\":\"" + secret + "\",")
+                .status,
+            400);
+  EXPECT_EQ(RawRequest(http_, "POST /subsidy.v1.LoanSubsidyService/CalculateLoanSubsidy HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n")
+                .status,
+            413);
+  // Not HTTP at all: answered 400, not dropped.
+  const HttpReply garbage = RawRequest(http_, "this is not http\r\n\r\n");
+  EXPECT_EQ(garbage.status, 400) << garbage.error;
+  EXPECT_TRUE(LoggedRefusal(*server_, 404, "NOT_FOUND")) << server_->Stderr();
+  EXPECT_TRUE(LoggedRefusal(*server_, 405, "UNIMPLEMENTED")) << server_->Stderr();
+  EXPECT_TRUE(LoggedRefusal(*server_, 415, "INVALID_ARGUMENT")) << server_->Stderr();
+  EXPECT_TRUE(LoggedRefusal(*server_, 400, "INVALID_ARGUMENT")) << server_->Stderr();
+  EXPECT_TRUE(LoggedRefusal(*server_, 413, "RESOURCE_EXHAUSTED")) << server_->Stderr();
+  EXPECT_THAT(server_->Stderr(), HasSubstr("\"path\":\"/subsidy.v1.AdminService/GetCaller\",\"status\":405"));
+  EXPECT_THAT(server_->Stderr(), Not(HasSubstr(secret)));
+}
+
+// The OpenAPI document as the server serves it: the protos' comments as descriptions, the formats,
+// who may call each route, and per RPC an example that is a request and the fields its handler
+// requires, each refused when it is left out.
+TEST_F(HttpE2e, TheOpenApiDocumentDescribesEachRequestWithAnExample) {
+  const google::protobuf::Struct doc = JsonOf(Request(http_, bhttp::verb::get, "/openapi.json").body);
+  ASSERT_TRUE(doc.fields().count("components"));
+  const auto& schemas = doc.fields().at("components").struct_value().fields().at("schemas").struct_value().fields();
+  const auto& loan = schemas.at("subsidy.v1.LoanSubsidyRequest").struct_value();
+  const auto& props = loan.fields().at("properties").struct_value().fields();
+  EXPECT_THAT(StrOf(props.at("province").struct_value(), "description"), HasSubstr("GB/T 2260"));
+  EXPECT_THAT(StrOf(props.at("borrowerId").struct_value(), "description"), HasSubstr("居民身份证号"));
+  EXPECT_EQ(StrOf(props.at("principalFen").struct_value(), "type"), "string");
+  EXPECT_EQ(StrOf(props.at("principalFen").struct_value(), "format"), "int64");
+  EXPECT_THAT(StrOf(props.at("principalFen").struct_value(), "description"), HasSubstr("分"));
+  EXPECT_EQ(StrOf(props.at("contractDate").struct_value(), "format"), "date");
+  EXPECT_EQ(StrOf(schemas.at("subsidy.v1.GetExecutionReportRequest")
+                      .struct_value().fields().at("properties").struct_value().fields().at("asOf").struct_value(),
+                  "format"),
+            "date");
+  std::set<std::string> required;
+  for (const auto& v : loan.fields().at("required").list_value().values()) required.insert(v.string_value());
+  EXPECT_TRUE(required.count("principalFen") && required.count("program") && !required.count("loanId"));
+  const auto& paths = doc.fields().at("paths").struct_value().fields();
+  const auto& batch = paths.at("/subsidy.v1.LoanSubsidyService/CalculateLoanSubsidyBatch").struct_value().fields().at("post");
+  EXPECT_EQ(StrOf(batch.struct_value(), "description"), "`loans` in, `results` out, same order; per-loan errors in-band.");
+  std::vector<std::string> roles;
+  for (const auto& v : batch.struct_value().fields().at("x-roles").list_value().values()) roles.push_back(v.string_value());
+  EXPECT_EQ(roles, (std::vector<std::string>{"bank", "finance", "admin"}));
+  std::map<std::string, std::string> tags;  // service → its description
+  for (const auto& v : doc.fields().at("tags").list_value().values()) {
+    tags[StrOf(v.struct_value(), "name")] = StrOf(v.struct_value(), "description");
+  }
+  EXPECT_THAT(tags["LoanSubsidyService"], HasSubstr("财政贴息"));
+  EXPECT_THAT(tags["FundService"], HasSubstr("资金动态监控"));
+  int examples = 0;
+  for (const auto& [path, item] : paths) {
+    if (!item.struct_value().fields().count("post")) continue;
+    SCOPED_TRACE(path);
+    const auto& json = item.struct_value().fields().at("post").struct_value().fields().at("requestBody")
+                           .struct_value().fields().at("content").struct_value().fields().at("application/json")
+                           .struct_value().fields();
+    ASSERT_TRUE(json.count("examples"));
+    const std::string ref = StrOf(json.at("schema").struct_value(), "$ref");
+    const auto& schema = schemas.at(ref.substr(ref.rfind('/') + 1)).struct_value().fields();
+    for (const auto& [name, example] : json.at("examples").struct_value().fields()) {
+      ++examples;
+      const google::protobuf::Struct request = example.struct_value().fields().at("value").struct_value();
+      std::string body;
+      ASSERT_TRUE(google::protobuf::util::MessageToJsonString(request, &body).ok());
+      // The example is a request of its type: whatever the ledger holds, never refused as JSON.
+      const HttpReply whole = PostJson(http_, path, body);
+      EXPECT_LT(whole.status, 500) << whole.body;
+      EXPECT_THAT(StrOf(JsonOf(whole.body), "message"), Not(HasSubstr("in JSON"))) << body;
+      if (!schema.count("required")) continue;
+      for (const auto& field : schema.at("required").list_value().values()) {
+        google::protobuf::Struct without = request;
+        without.mutable_fields()->erase(field.string_value());
+        // Under a request_id of its own: never a replay of (or a clash with) the whole example.
+        if (without.fields().count("requestId")) {
+          (*without.mutable_fields())["requestId"].set_string_value("omit-" + field.string_value() + "-" + path);
+        }
+        body.clear();  // MessageToJsonString appends
+        ASSERT_TRUE(google::protobuf::util::MessageToJsonString(without, &body).ok());
+        const HttpReply r = PostJson(http_, path, body);
+        EXPECT_TRUE(r.status == 400 || r.status == 404) << field.string_value() << " left out: " << r.status << " " << r.body;
+        if (StrOf(JsonOf(r.body), "code") == "invalid_argument") {
+          EXPECT_TRUE(absl::StartsWith(ViolatedField(r), ProtoName(field.string_value())))
+              << field.string_value() << " left out: " << r.body;
+        }
+      }
+    }
+  }
+  EXPECT_GE(examples, 43);
+}
+
 // The body limit (--max_message_bytes is 1 MiB here): a body announced larger is refused with 413
 // before it is read, whichever way its size is announced. The client sends the head only (with a
 // chunked body, the chunk's size line too), so the server has nothing unread when it closes: its
@@ -255,6 +510,19 @@ TEST_F(HttpBodyLimitE2e, AChunkOverTheLimitIs413) {
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.status, 413) << r.body;
   EXPECT_THAT(r.body, HasSubstr("\"code\":\"resource_exhausted\""));
+}
+
+// Chunks each under the limit that add up to more: the chunk that goes over is refused (the server
+// reads the first chunk whole; the client sends the second's size line only).
+TEST_F(HttpBodyLimitE2e, ChunksAddingUpToMoreThanTheLimitAre413) {
+  const int64_t first = 600 << 10, second = over_ - first;
+  const std::string first_chunk = absl::StrCat(absl::Hex(first), "\r\n", std::string(static_cast<size_t>(first), ' '), "\r\n");
+  const HttpReply r = RawRequest(http_, Head() + "Transfer-Encoding: chunked\r\n\r\n" + first_chunk +
+                                            absl::StrCat(absl::Hex(second), "\r\n"));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("\"code\":\"resource_exhausted\""));
+  EXPECT_TRUE(LoggedRefusal(*server_, 413, "RESOURCE_EXHAUSTED")) << server_->Stderr();
 }
 
 TEST_F(HttpBodyLimitE2e, AContentLengthOverTheLimitIs413) {
@@ -365,6 +633,12 @@ TEST_F(HttpE2e, CorsOnlyForTheListedOrigins) {
   EXPECT_EQ(r.headers.count("set-cookie"), 0u);
 }
 
+// A read every caller of a bank's role may make, for the authorization tests.
+constexpr char kPolicyPath[] = "/subsidy.v1.LoanSubsidyService/GetLoanPolicy";
+constexpr char kPolicyBody[] =
+    "{\"province\":\"41\",\"program\":\"ENTREPRENEUR_INDIVIDUAL\",\"date\":\"2024-03-01\","
+    "\"regionTier\":\"CENTRAL_WEST\"}";
+
 // With a caller list, the HTTP caller is who its Bearer token says, with the same roles as gRPC.
 TEST(HttpAuthE2e, TokensAndRolesAsOnGrpc) {
   TempDir dir;
@@ -380,16 +654,46 @@ TEST(HttpAuthE2e, TokensAndRolesAsOnGrpc) {
       {.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config, "--http_listen=127.0.0.1:0"}});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string http = HttpAddress(**server);
-  const std::string path = "/subsidy.v1.LoanSubsidyService/GetLoanPolicy";
-  const std::string body =
-      "{\"province\":\"41\",\"program\":\"ENTREPRENEUR_INDIVIDUAL\",\"date\":\"2024-03-01\","
-      "\"regionTier\":\"CENTRAL_WEST\"}";
+  const std::string path = kPolicyPath, body = kPolicyBody;
   EXPECT_EQ(PostJson(http, path, body).status, 401);
   EXPECT_EQ(PostJson(http, path, body, {{"authorization", "Bearer wrong"}}).status, 401);
   EXPECT_EQ(PostJson(http, path, body, {{"authorization", "Bearer " + tokens["portal-1"]}}).status, 403);
   const HttpReply ok = PostJson(http, path, body, {{"authorization", "Bearer " + tokens["bank-1"]}});
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_THAT(ok.body, HasSubstr("\"regimeId\""));
+  // The refusals are logged with their status, as every refused request is.
+  EXPECT_TRUE(LoggedRefusal(**server, 401, "UNAUTHENTICATED")) << (*server)->Stderr();
+  EXPECT_TRUE(LoggedRefusal(**server, 403, "PERMISSION_DENIED")) << (*server)->Stderr();
+}
+
+// The scheme of an authorization header is case-insensitive (RFC 7235 §2.1), over HTTP and over
+// gRPC metadata alike; what follows it is still the token, exactly.
+TEST(HttpAuthE2e, TheBearerSchemeInAnyCase) {
+  TempDir dir;
+  const std::string config = dir.path() + "/callers.textproto";
+  auto token = AddCaller(config, "bank-1", "bank");
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto server = ServerProcess::Start(
+      {.db = dir.path() + "/ledger.db", .extra_args = {"--auth_config=" + config, "--http_listen=127.0.0.1:0"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string http = HttpAddress(**server);
+  const std::string path = kPolicyPath, body = kPolicyBody;
+  for (const std::string scheme : {"bearer ", "BEARER ", "bEaReR  "}) {
+    const HttpReply r = PostJson(http, path, body, {{"authorization", scheme + *token}});
+    EXPECT_EQ(r.status, 200) << scheme << r.body;
+  }
+  EXPECT_EQ(PostJson(http, path, body, {{"authorization", "bearer " + *token + "x"}}).status, 401);
+  EXPECT_EQ(PostJson(http, path, body, {{"authorization", "bearer" + *token}}).status, 401);
+  EXPECT_EQ(PostJson(http, path, body, {{"authorization", "Basic " + *token}}).status, 401);
+  auto stub = v1::LoanSubsidyService::NewStub((*server)->Channel());
+  v1::GetLoanPolicyRequest request;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(body, &request).ok());
+  v1::LoanPolicy policy;
+  auto context = Call();
+  context->AddMetadata("authorization", "bearer " + *token);
+  const grpc::Status s = stub->GetLoanPolicy(context.get(), request, &policy);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(policy.regime_id(), "");
 }
 
 // GET /healthz over TLS, trusting `ca`; with a client certificate when `client` names one.
