@@ -1,19 +1,26 @@
 #include "claim_cmd.h"
 
+#include <google/protobuf/struct.pb.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "approval_cmd.h"
 #include "auth/authorizer.h"
-#include "formats/wire.h"
+#include "ids/canonical.h"
+#include "loan/claim.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 
 namespace subsidy::cli {
 namespace {
+
+using Line = v1::LoanSubsidyClaimLine;
+using Stub = v1::LoanSubsidyService::Stub;
 
 void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
   if (ctx.json) {
@@ -22,8 +29,9 @@ void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
   }
   *ctx.out << "claim       " << c.claim_id() << "  " << v1::LoanSubsidyClaim::Status_Name(c.status()) << "\n"
            << "bank        " << c.bank_id() << ", period " << c.settlement_period().start_date() << ".."
-           << c.settlement_period().end_date() << "\n"
-           << "loans       " << c.loan_count() << " (accepted " << c.accepted_count() << ", duplicate "
+           << c.settlement_period().end_date() << "\n";
+  if (!c.fund_id().empty()) *ctx.out << "fund        " << c.fund_id() << "\n";
+  *ctx.out << "loans       " << c.loan_count() << " (accepted " << c.accepted_count() << ", duplicate "
            << c.duplicate_count() << ", invalid " << c.invalid_count() << ")\n"
            << "principal   " << Yuan(c.total_principal_fen()) << " 元 (accepted lines)\n"
            << "interest    " << Yuan(c.total_interest_fen()) << " 元\n"
@@ -40,7 +48,7 @@ void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
   }
 }
 
-std::unique_ptr<v1::LoanSubsidyService::Stub> Stub(Context& ctx) { return v1::LoanSubsidyService::NewStub(ctx.Channel()); }
+std::unique_ptr<Stub> NewStub(Context& ctx) { return v1::LoanSubsidyService::NewStub(ctx.Channel()); }
 
 int ListClaims(Context& ctx, const Options& o) {
   v1::ListLoanSubsidyClaimsRequest req;
@@ -55,14 +63,14 @@ int ListClaims(Context& ctx, const Options& o) {
   if (o.Has("period") && !ParsePeriod(o.Get("period"), req.mutable_settlement_period())) {
     return ctx.Usage("--period must be START..END");
   }
-  auto stub = Stub(ctx);
+  auto stub = NewStub(ctx);
   if (!ctx.json) {
     *ctx.out << absl::StrFormat("%-12s %-10s %-22s %-9s %7s %7s %7s %7s %18s %-10s %s\n", "claim_id", "bank", "period",
                                 "status", "loans", "accept", "dup", "invalid", "subsidy_元", "paid", "voucher");
   }
   for (;;) {
     v1::ListLoanSubsidyClaimsResponse resp;
-    if (int rc = Invoke(ctx, *stub, &v1::LoanSubsidyService::Stub::ListLoanSubsidyClaims, req, &resp); rc) return rc;
+    if (int rc = Invoke(ctx, *stub, &Stub::ListLoanSubsidyClaims, req, &resp); rc) return rc;
     if (ctx.json) {
       ctx.PrintJson(resp);
     } else {
@@ -99,11 +107,11 @@ int ListClaimLines(Context& ctx, const Options& o) {
     out = &file;
   }
   if (!ctx.json) *out << formats::ClaimLineCsvHeader() << "\n";
-  auto stub = Stub(ctx);
+  auto stub = NewStub(ctx);
   int64_t n = 0;
   for (;;) {
     v1::ListLoanSubsidyClaimLinesResponse resp;
-    if (int rc = Invoke(ctx, *stub, &v1::LoanSubsidyService::Stub::ListLoanSubsidyClaimLines, req, &resp); rc) return rc;
+    if (int rc = Invoke(ctx, *stub, &Stub::ListLoanSubsidyClaimLines, req, &resp); rc) return rc;
     for (const auto& line : resp.lines()) {
       if (ctx.json) {
         ctx.PrintJson(line);
@@ -123,6 +131,25 @@ int ListClaimLines(Context& ctx, const Options& o) {
   return 0;
 }
 
+// --fund on a review: the review request has no fund field (the fund is the claim's, named when
+// it was filed with --submit --fund), so here it checks that the claim is paid from that fund,
+// before anything is reviewed. 0, or the exit code after saying why not.
+int CheckClaimFund(Context& ctx, Stub& stub, const std::string& claim_id, const std::string& fund) {
+  auto want = CanonicalCode(fund, "--fund");
+  if (!want.ok()) return ctx.Usage(std::string(want.status().message()));
+  v1::GetLoanSubsidyClaimRequest get;
+  get.set_claim_id(claim_id);
+  v1::LoanSubsidyClaim claim;
+  if (int rc = Invoke(ctx, stub, &Stub::GetLoanSubsidyClaim, get, &claim); rc) return rc;
+  if (claim.fund_id() == *want) return 0;
+  const bool none = claim.fund_id().empty();
+  return ctx.Fail(absl::StrCat(
+      "申报单 ", claim_id, none ? " 未指定付款资金" : " 由资金 " + claim.fund_id() + " 支付", ", 不是 ", *want,
+      "; 资金在申报时指定, 审核不能更改, 未审核 (the fund is the claim's, named when it was filed with --fund: ",
+      claim_id, none ? " names no fund" : " is paid from fund " + claim.fund_id(), ", not ", *want,
+      "; a review names no fund; nothing was reviewed)"));
+}
+
 int Review(Context& ctx, const Options& o) {
   if (o.positional().size() != 1) return ctx.Usage("loan review: give exactly one CLAIM_ID");
   if (o.Has("approve") == o.Has("reject")) return ctx.Usage("give one of --approve or --reject");
@@ -138,8 +165,11 @@ int Review(Context& ctx, const Options& o) {
   // The same review run again is a replay of the first, not a second review.
   req.set_request_id(o.Get("request_id", absl::StrCat("review-", req.claim_id(), o.Has("approve") ? "-approve" : "-reject")));
   v1::LoanSubsidyClaim claim;
-  auto stub = Stub(ctx);
-  if (int rc = Invoke(ctx, *stub, &v1::LoanSubsidyService::Stub::ReviewLoanSubsidyClaim, req, &claim); rc) return rc;
+  auto stub = NewStub(ctx);
+  if (o.Has("fund")) {
+    if (int rc = CheckClaimFund(ctx, *stub, req.claim_id(), o.Get("fund")); rc) return rc;
+  }
+  if (int rc = Invoke(ctx, *stub, &Stub::ReviewLoanSubsidyClaim, req, &claim); rc) return rc;
   if (!ctx.json && PrintHeld(ctx, claim.instruction_id(), claim.approval_state(),
                              absl::StrCat("payment of claim ", claim.claim_id(), " (bank ", claim.bank_id(), ", subsidy ",
                                           Yuan(claim.total_subsidy_fen()), " 元, payment date ", req.payment_date(),
@@ -150,55 +180,239 @@ int Review(Context& ctx, const Options& o) {
   return 0;
 }
 
-}  // namespace
-
-int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, const formats::CsvFile& file,
-                    const formats::ClaimFileReader& reader, int batch_size) {
-  if (!o.Has("bank") || !o.Has("period")) return ctx.Usage("loan claim --submit needs --bank=BANK_ID and --period=START..END");
-  v1::SubmitLoanSubsidyClaimRequest header;
-  header.set_bank_id(o.Get("bank"));
-  if (!ParsePeriod(o.Get("period"), header.mutable_settlement_period())) return ctx.Usage("--period must be START..END");
-
-  // Every row goes to the server, which records it ACCEPTED, INVALID or DUPLICATE; a row that does
-  // not even parse here stops the submission, so that the claim is the file as the bank meant it.
-  std::vector<v1::LoanSubsidyRequest> loans;
-  int bad = 0;
-  std::string content = header.bank_id() + "\n" + o.Get("period") + "\n";
-  for (size_t k = 1; k < file.records.size(); ++k) {
-    const formats::CsvRecord& rec = file.records[k];
-    absl::StrAppend(&content, absl::StrJoin(rec.cells, "\x1f"), "\n");
-    auto req = reader.ParseRow(rec.cells);
-    if (!req.ok()) {
-      std::cerr << path << ":" << rec.line << " (loan_id " << reader.LoanId(rec.cells) << "): " << req.status().message()
-                << "\n";
-      ++bad;
-      continue;
-    }
-    if (auto field = formats::FindInvalidUtf8(*req)) {
-      std::cerr << path << ":" << rec.line << ": " << *field << " is not valid UTF-8\n";
-      ++bad;
-      continue;
-    }
-    loans.push_back(std::move(*req));
+// Every line of a claim (with `status`, or all), in line order. 0, or the exit code.
+int ReadClaimLines(Context& ctx, Stub& stub, const std::string& claim_id, Line::Status status, std::vector<Line>* out) {
+  v1::ListLoanSubsidyClaimLinesRequest req;
+  req.set_claim_id(claim_id);
+  req.set_line_status(status);
+  req.set_page_size(1000);
+  for (;;) {
+    v1::ListLoanSubsidyClaimLinesResponse resp;
+    if (int rc = Invoke(ctx, stub, &Stub::ListLoanSubsidyClaimLines, req, &resp); rc) return rc;
+    std::move(resp.mutable_lines()->begin(), resp.mutable_lines()->end(), std::back_inserter(*out));
+    if (resp.next_page_token().empty()) return 0;
+    req.set_page_token(resp.next_page_token());
   }
-  if (bad > 0) return ctx.Fail(absl::StrCat(bad, " rows do not parse; nothing was submitted (check with --dry_run)"));
-  if (loans.empty()) return ctx.Fail(path + ": no loans to claim");
-  // By default the request_id is the file's own fingerprint: running the same command again
-  // (after a cut connection, a restarted server) answers the one claim it made.
-  header.set_request_id(o.Get("request_id", "claim-" + auth::Sha256Hex(content).substr(0, 40)));
-  header.set_loan_count(static_cast<int64_t>(loans.size()));
+}
 
-  auto stub = Stub(ctx);
+// ---- A claim file's rows as a claim decides them, and the result file that says so --------------
+
+// A row the engine did not answer: `status` and why.
+ClaimOutcome Failed(const std::string& status, const std::string& code, const std::string& field, const std::string& why) {
+  ClaimOutcome c;
+  c.status = status;
+  c.result.mutable_error()->set_code(code);
+  c.result.mutable_error()->set_field(field);
+  c.result.mutable_error()->set_message(why);
+  return c;
+}
+
+// The server's answer for a row: INVALID with its in-band error, else `status` with the figures.
+ClaimOutcome Answered(v1::LoanSubsidyResult r, const std::string& status) {
+  ClaimOutcome c;
+  c.status = r.error().code().empty() ? status : "INVALID";
+  r.mutable_error()->set_field(WithoutLoanPath(r.error().field()));
+  r.mutable_error()->set_message(WithoutLoanPath(r.error().message()));
+  c.result = std::move(r);
+  return c;
+}
+
+// The result file, and on stderr (not with --json) each row that is not plainly accepted: its file
+// line and loan_id, then what the claim made of it. 0, or 1 when the file cannot be written.
+int WriteClaimOutcomes(Context& ctx, const ClaimFile& file, const std::vector<ClaimOutcome>& outcomes) {
+  std::string text = ClaimOutcomeCsvHeader() + "\n";
+  for (size_t k = 0; k < outcomes.size(); ++k) {
+    const ClaimOutcome& c = outcomes[k];
+    absl::StrAppend(&text, ClaimOutcomeCsvRow(file.rows[k], c), "\n");
+    const bool ineligible = c.status == "ACCEPTED" && !c.result.eligible();
+    if (ctx.json || c.status == "NOT_SUBMITTED" || (c.status == "ACCEPTED" && !ineligible)) continue;
+    std::cerr << file.Where(file.rows[k]) << c.status;
+    if (!c.duplicate_of.empty()) std::cerr << " (duplicate of " << c.duplicate_of << ")";
+    if (!c.result.error().message().empty()) std::cerr << ": " << c.result.error().message();
+    if (ineligible) std::cerr << ", 不符合贴息条件, 贴息为 0 (not eligible, subsidy 0)";
+    for (const auto& reason : c.result.reasons()) std::cerr << "; " << reason.code() << ": " << reason.message();
+    std::cerr << "\n";
+  }
+  return WriteClaimResultFile(ctx, file, text);
+}
+
+// ---- --dry_run: what a submit would decide, with nothing stored -----------------------------------
+
+// A row's checks before the engine, in the order the server's claim writer makes them: the row
+// parses; its loan id (made canonical: at most 64 bytes, no control characters); its own claim
+// window (ApplyClaimPeriod). nullopt when it goes to the engine, as `*loan`. (The claim file has no
+// borrower_id column: the server's borrower check has nothing to check here.)
+std::optional<ClaimOutcome> CheckRow(const ClaimFileRow& row, v1::LoanSubsidyRequest* loan) {
+  if (!row.parse_error.empty()) return Failed("ERROR", "INVALID_ARGUMENT", "", row.parse_error);
+  auto id = CanonicalizeId(row.loan.loan_id(), "loan_id", loan::kMaxClaimLoanIdBytes);
+  if (!id.ok()) return Failed("INVALID", "INVALID_ARGUMENT", "loan_id", std::string(id.status().message()));
+  if (!row.invalid.code().empty()) return Failed("INVALID", row.invalid.code(), row.invalid.field(), row.invalid.message());
+  *loan = row.loan;
+  loan->set_loan_id(id->text);
+  return std::nullopt;
+}
+
+// The loans calculated by CalculateLoanSubsidyBatch (which stores nothing), batch_size a call:
+// each row ACCEPTED with its figures, or INVALID with the in-band error. 0, or 1 when the server
+// could not be used (the rows it did not answer are NOT_CHECKED, saying why).
+int CheckOnServer(Context& ctx, const std::vector<v1::LoanSubsidyRequest>& loans, const std::vector<size_t>& rows,
+                  int batch_size, std::vector<ClaimOutcome>& outcomes) {
+  auto stub = NewStub(ctx);
+  for (size_t from = 0; from < loans.size(); from += static_cast<size_t>(batch_size)) {
+    v1::LoanSubsidyBatchRequest batch;
+    for (size_t k = from; k < std::min(loans.size(), from + static_cast<size_t>(batch_size)); ++k) {
+      *batch.add_loans() = loans[k];
+    }
+    v1::LoanSubsidyBatchResult answer;
+    auto call = ctx.NewCall();
+    const grpc::Status s = stub->CalculateLoanSubsidyBatch(call.get(), batch, &answer);
+    if (!s.ok() || answer.results_size() != batch.loans_size()) {
+      const std::string why = s.ok() ? "the server answered fewer loans than were sent" : s.error_message();
+      for (size_t k = from; k < loans.size(); ++k) {
+        outcomes[rows[k]] = Failed("NOT_CHECKED", "", "", "未检查 (not checked: " + why + ")");
+      }
+      return s.ok() ? ctx.Fail(why) : ctx.Fail(s);
+    }
+    for (int i = 0; i < answer.results_size(); ++i) {
+      outcomes[rows[from + static_cast<size_t>(i)]] = Answered(std::move(*answer.mutable_results(i)), "ACCEPTED");
+    }
+  }
+  return 0;
+}
+
+// The loans (by key) that already stand for the bank in the period: the accepted lines of its
+// claims that are not rejected, each with its claim id. 0, or the exit code (said).
+int ClaimedBefore(Context& ctx, const std::string& bank, const v1::DateRange& period,
+                  std::map<std::string, std::string>* claimed) {
+  auto stub = NewStub(ctx);
+  v1::ListLoanSubsidyClaimsRequest req;
+  req.set_bank_id(bank);
+  *req.mutable_settlement_period() = period;
+  std::vector<std::string> ids;
+  for (;;) {
+    v1::ListLoanSubsidyClaimsResponse resp;
+    if (int rc = Invoke(ctx, *stub, &Stub::ListLoanSubsidyClaims, req, &resp); rc) return rc;
+    for (const auto& c : resp.claims()) {
+      if (c.status() != v1::LoanSubsidyClaim::REJECTED) ids.push_back(c.claim_id());
+    }
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  for (const auto& id : ids) {
+    std::vector<Line> lines;
+    if (int rc = ReadClaimLines(ctx, *stub, id, Line::ACCEPTED, &lines); rc) return rc;
+    for (const auto& l : lines) claimed->emplace(IdKey(l.loan_id()), id);
+  }
+  return 0;
+}
+
+// DUPLICATE as the server decides it when the claim is settled: an accepted row whose loan (by
+// its key: ＬＶ１ is LV1) stands in an earlier claim of the bank for the period, or earlier in the file.
+void MarkDuplicates(const ClaimFile& file, const std::map<std::string, std::string>& claimed,
+                    std::vector<ClaimOutcome>& outcomes) {
+  std::map<std::string, size_t> first_line;
+  for (size_t k = 0; k < outcomes.size(); ++k) {
+    ClaimOutcome& c = outcomes[k];
+    if (c.status != "ACCEPTED") continue;
+    const std::string key = IdKey(c.result.loan_id());
+    if (auto it = claimed.find(key); it != claimed.end()) {
+      c.status = "DUPLICATE";
+      c.duplicate_of = it->second;
+    } else if (auto [first, fresh] = first_line.emplace(key, file.rows[k].line); !fresh) {
+      c.status = "DUPLICATE";
+      c.duplicate_of = absl::StrCat("line ", first->second);
+    }
+  }
+}
+
+struct ClaimOutcomeTotals {
+  std::map<std::string, int> rows;  // by status
+  int eligible = 0, ineligible = 0;
+  MoneyTotal principal, interest, subsidy, borrower;
+  int n(const std::string& status) const { return rows.count(status) ? rows.at(status) : 0; }
+};
+
+ClaimOutcomeTotals Totals(const ClaimFile& file, const std::vector<ClaimOutcome>& outcomes) {
+  ClaimOutcomeTotals t;
+  for (size_t k = 0; k < outcomes.size(); ++k) {
+    const ClaimOutcome& c = outcomes[k];
+    ++t.rows[c.status];
+    if (c.status != "ACCEPTED") continue;
+    c.result.eligible() ? ++t.eligible : ++t.ineligible;
+    t.principal.Add(file.rows[k].loan.principal_fen());
+    t.interest.Add(c.result.total_interest_fen());
+    t.subsidy.Add(c.result.total_subsidy_fen());
+    t.borrower.Add(c.result.total_borrower_fen());
+  }
+  return t;
+}
+
+void PrintDryRun(Context& ctx, const ClaimFile& file, bool bank, const ClaimOutcomeTotals& t) {
+  const std::string period = file.period ? file.period->start_date() + ".." + file.period->end_date() : "";
+  if (ctx.json) {
+    google::protobuf::Struct summary;  // counts as numbers, money (int64 分) as strings
+    auto& f = *summary.mutable_fields();
+    for (const auto& [name, text] : std::map<std::string, std::string>{
+             {"file", file.path}, {"encoding", file.csv.encoding}, {"period", period}, {"result_file", file.out_path},
+             {"total_principal_fen", absl::StrCat(t.principal.fen())}, {"total_subsidy_fen", absl::StrCat(t.subsidy.fen())},
+             {"total_interest_fen", absl::StrCat(t.interest.fen())}, {"total_borrower_fen", absl::StrCat(t.borrower.fen())}}) {
+      f[name].set_string_value(text);
+    }
+    for (const auto& [name, n] : std::map<std::string, int>{
+             {"loans", static_cast<int>(file.rows.size())}, {"accepted", t.n("ACCEPTED")}, {"eligible", t.eligible},
+             {"ineligible", t.ineligible}, {"invalid", t.n("INVALID")}, {"duplicate", t.n("DUPLICATE")},
+             {"unparsed", t.n("ERROR")}, {"not_checked", t.n("NOT_CHECKED")},
+             {"errors", t.n("INVALID") + t.n("ERROR") + t.n("NOT_CHECKED")}}) {
+      f[name].set_number_value(n);
+    }
+    for (const auto& c : file.ignored_columns) f["ignored_columns"].mutable_list_value()->add_values()->set_string_value(c);
+    f["dry_run"].set_bool_value(true);
+    ctx.PrintJson(summary);
+    return;
+  }
+  auto& out = *ctx.out;
+  out << "file        " << file.path << " (" << file.csv.encoding << ")\n"
+      << "period      " << (period.empty() ? "未给出 --period: 每行按自己的计息区间 (no --period: each row over its own window)" : period)
+      << "\nloans       " << file.rows.size() << ": 受理 " << t.n("ACCEPTED") << " (accepted, eligible " << t.eligible
+      << ", ineligible " << t.ineligible << "), 无效 " << t.n("INVALID") << " (invalid), 重复 " << t.n("DUPLICATE")
+      << " (duplicate), 无法解析 " << t.n("ERROR") << " (do not parse), 未检查 " << t.n("NOT_CHECKED") << " (not checked)\n"
+      << "principal   " << Yuan(t.principal.fen()) << " 元 (accepted lines)\n"
+      << "interest    " << Yuan(t.interest.fen()) << " 元\nsubsidy     " << Yuan(t.subsidy.fen()) << " 元\n"
+      << "dry run     试算: 每行已由服务器检查, 未保存任何内容 (every row checked on the server; nothing stored)\n";
+  if (t.n("ERROR") > 0) {
+    out << "            提交将被整体拒绝: " << t.n("ERROR") << " 行无法解析 (a submit would refuse the whole file)\n";
+  }
+  if (!bank) out << "            未与已有申报单查重: 需 --bank 和 --period (not checked against earlier claims)\n";
+  out << "results     " << file.out_path << "\n";
+}
+
+// ---- --submit ---------------------------------------------------------------------------------------
+
+// By default the request_id is the file's own fingerprint: running the same command again (after
+// a cut connection, a restarted server) answers the one claim it made. A fund is part of it.
+std::string Fingerprint(const Options& o, const ClaimFile& file, const v1::SubmitLoanSubsidyClaimRequest& header) {
+  std::string content = header.bank_id() + "\n" + o.Get("period") + "\n";
+  if (!header.fund_id().empty()) absl::StrAppend(&content, "fund ", header.fund_id(), "\n");
+  for (size_t k = 1; k < file.csv.records.size(); ++k) {
+    absl::StrAppend(&content, absl::StrJoin(file.csv.records[k].cells, "\x1f"), "\n");
+  }
+  return "claim-" + auth::Sha256Hex(content).substr(0, 40);
+}
+
+// Uploads the loans after the header, batch_size a message. 0 with the claim (and whether it is
+// the stored first answer), or 1 after saying why, with the loans' paths as file lines (`at`).
+int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::vector<v1::LoanSubsidyRequest> loans,
+           int batch_size, const std::function<std::string(size_t)>& at, v1::LoanSubsidyClaim* claim, bool* replay) {
+  auto stub = NewStub(ctx);
   auto call = ctx.NewCall(20);  // a claim file may take a while: a generous deadline per file
-  v1::LoanSubsidyClaim claim;
-  auto writer = stub->UploadLoanSubsidyClaim(call.get(), &claim);
+  auto writer = stub->UploadLoanSubsidyClaim(call.get(), claim);
   const bool tty = isatty(STDERR_FILENO) && !ctx.json;
   size_t sent = 0;
   v1::SubmitLoanSubsidyClaimRequest message = header;
   for (auto& loan : loans) {
     *message.add_loans() = std::move(loan);
-    if (message.loans_size() < batch_size && sent + message.loans_size() < loans.size()) continue;
-    sent += message.loans_size();
+    if (message.loans_size() < batch_size && sent + static_cast<size_t>(message.loans_size()) < loans.size()) continue;
+    sent += static_cast<size_t>(message.loans_size());
     if (!writer->Write(message)) break;
     message.Clear();
     if (tty) std::cerr << "\r  uploaded " << sent << " / " << loans.size() << " loans" << std::flush;
@@ -207,14 +421,120 @@ int SubmitClaimFile(Context& ctx, const Options& o, const std::string& path, con
   if (tty) std::cerr << std::endl;
   const grpc::Status s = writer->Finish();
   if (!s.ok()) {
-    ctx.Fail(s);
-    std::cerr << "nothing half-written is ever kept: run the same command again (request_id " << header.request_id()
-              << ") to make the one claim\n";
+    ctx.Fail(WithFileLines(s, at));
+    std::cerr << "未保留任何半截数据: 再次运行同一命令即生成唯一一份申报单 (nothing half-written is ever kept: run the "
+                 "same command again (request_id "
+              << header.request_id() << ") to make the one claim)\n";
     return 1;
   }
-  ctx.NoteReplay(*call, header.request_id());
-  PrintClaim(ctx, claim);
+  *replay = ctx.NoteReplay(*call, header.request_id());
   return 0;
+}
+
+// The stored claim's lines as the file's rows (line_no k is the k-th loan sent, sent[k-1]); a
+// DUPLICATE of a loan earlier in the same claim names that loan's file line. 0, or the exit code.
+int StoredClaimOutcomes(Context& ctx, const v1::LoanSubsidyClaim& claim, const ClaimFile& file,
+                        const std::vector<size_t>& sent, std::vector<ClaimOutcome>& outcomes) {
+  for (size_t row : sent) {
+    outcomes[row] = Failed("SUBMITTED", "", "", "逐行状态未能读取 (not read back: loan claim-lines " + claim.claim_id() + ")");
+  }
+  auto stub = NewStub(ctx);
+  std::vector<Line> lines;
+  if (int rc = ReadClaimLines(ctx, *stub, claim.claim_id(), Line::STATUS_UNSPECIFIED, &lines); rc) return rc;
+  std::map<std::string, size_t> first_line;  // an accepted loan's key → its file line
+  for (Line& line : lines) {
+    if (line.line_no() < 1 || static_cast<size_t>(line.line_no()) > sent.size()) continue;
+    const size_t row = sent[static_cast<size_t>(line.line_no() - 1)];
+    ClaimOutcome& c = outcomes[row];
+    c = Answered(std::move(*line.mutable_result()), std::string(Line::Status_Name(line.line_status())));
+    c.duplicate_of = line.duplicate_of_claim_id();
+    for (const auto& flag : line.flags()) c.flags.push_back(flag.code());
+    const std::string key = IdKey(line.loan_id());
+    if (line.line_status() == Line::ACCEPTED) first_line.emplace(key, file.rows[row].line);
+    if (line.line_status() == Line::DUPLICATE && c.duplicate_of == claim.claim_id() && first_line.count(key)) {
+      c.duplicate_of = absl::StrCat("line ", first_line[key]);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int DryRunClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int batch_size) {
+  std::vector<ClaimOutcome> outcomes(file.rows.size());
+  std::vector<v1::LoanSubsidyRequest> loans;
+  std::vector<size_t> rows;  // the row of each loan calculated
+  for (size_t k = 0; k < file.rows.size(); ++k) {
+    v1::LoanSubsidyRequest loan;
+    if (auto refused = CheckRow(file.rows[k], &loan)) {
+      outcomes[k] = *std::move(refused);
+      continue;
+    }
+    loans.push_back(std::move(loan));
+    rows.push_back(k);
+  }
+  int rc = CheckOnServer(ctx, loans, rows, batch_size, outcomes);
+  std::map<std::string, std::string> claimed;
+  const bool bank = o.Has("bank") && file.period;
+  if (rc == 0 && bank) rc = ClaimedBefore(ctx, o.Get("bank"), *file.period, &claimed);
+  MarkDuplicates(file, claimed, outcomes);
+  if (int written = WriteClaimOutcomes(ctx, file, outcomes); written != 0) return written;
+  PrintDryRun(ctx, file, bank, Totals(file, outcomes));
+  return rc;  // what a submit would refuse is data, in the result file; a server that failed is not
+}
+
+int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int batch_size) {
+  if (!o.Has("bank") || !file.period) return ctx.Usage("loan claim --submit needs --bank=BANK_ID and --period=START..END");
+  v1::SubmitLoanSubsidyClaimRequest header;
+  header.set_bank_id(o.Get("bank"));
+  *header.mutable_settlement_period() = *file.period;
+  header.set_fund_id(o.Get("fund"));
+  // Every row goes to the server, which records it ACCEPTED, INVALID or DUPLICATE; a row that does
+  // not even parse here stops the submission, so that the claim is the file as the bank meant it.
+  std::vector<ClaimOutcome> outcomes(file.rows.size());
+  std::vector<v1::LoanSubsidyRequest> loans;
+  std::vector<size_t> sent;  // the row of each loan sent: the claim's line_no k is file.rows[sent[k-1]]
+  for (size_t k = 0; k < file.rows.size(); ++k) {
+    if (!file.rows[k].parse_error.empty()) {
+      outcomes[k] = Failed("ERROR", "INVALID_ARGUMENT", "", file.rows[k].parse_error);
+      continue;
+    }
+    loans.push_back(file.rows[k].loan);
+    sent.push_back(k);
+  }
+  if (const size_t bad = file.rows.size() - sent.size(); bad > 0) {
+    const std::string not_sent = absl::StrCat("未提交: 文件中 ", bad, " 行无法解析 (not submitted: ", bad, " rows do not parse)");
+    for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", not_sent);
+    if (int rc = WriteClaimOutcomes(ctx, file, outcomes); rc) return rc;
+    return ctx.Fail(absl::StrCat(bad, " 行无法解析, 未提交任何内容; 各行状态见 ", file.out_path, " (", bad,
+                                 " rows do not parse; nothing was submitted; each row's status is in ", file.out_path,
+                                 "; check with --dry_run)"));
+  }
+  if (loans.empty()) return ctx.Fail(file.path + ": 没有可申报的贷款 (no loans to claim)");
+  header.set_request_id(o.Get("request_id", Fingerprint(o, file, header)));
+  header.set_loan_count(static_cast<int64_t>(loans.size()));
+  auto at = [&](size_t n) {
+    return n < sent.size() ? absl::StrCat(file.path, ":", file.rows[sent[n]].line) : absl::StrCat("loans[", n, "]");
+  };
+  v1::LoanSubsidyClaim claim;
+  bool replay = false;
+  if (int rc = Upload(ctx, header, std::move(loans), batch_size, at, &claim, &replay); rc) {
+    for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", "未提交: 上传失败 (not submitted: the upload failed)");
+    (void)WriteClaimOutcomes(ctx, file, outcomes);
+    return rc;
+  }
+  if (replay) {
+    // The stored first answer is stale: the claim as it stands now (PAID with its voucher, say).
+    v1::GetLoanSubsidyClaimRequest get;
+    get.set_claim_id(claim.claim_id());
+    if (int rc = Invoke(ctx, *NewStub(ctx), &Stub::GetLoanSubsidyClaim, get, &claim); rc) return rc;
+    if (!ctx.json) std::cerr << "申报单现状如下 (the claim as it stands now, not as first answered):\n";
+  }
+  int rc = StoredClaimOutcomes(ctx, claim, file, sent, outcomes);
+  if (int written = WriteClaimOutcomes(ctx, file, outcomes); rc == 0) rc = written;
+  PrintClaim(ctx, claim);
+  if (!ctx.json) *ctx.out << "results     " << file.out_path << "\n";
+  return rc;
 }
 
 void RegisterClaimCommands(Registry& r) {
@@ -234,15 +554,18 @@ void RegisterClaimCommands(Registry& r) {
          ListClaimLines});
   r.Add({{"loan", "review"},
          "approve (pay) or reject a submitted claim (finance)",
-         "Usage: subsidyctl loan review CLAIM_ID --approve --payment_date=YYYY-MM-DD\n"
+         "Usage: subsidyctl loan review CLAIM_ID --approve --payment_date=YYYY-MM-DD [--fund=FUND_ID]\n"
          "       subsidyctl loan review CLAIM_ID --reject --reason=TEXT\n"
          "A rejected claim's loans may be claimed again; a claim is reviewed once. Under dual control (双人复核)\n"
          "an approval waits as a PENDING_APPROVAL instruction until a second finance officer approves it\n"
-         "(subsidyctl approvals); the claim stays SUBMITTED and nothing is paid until then.",
+         "(subsidyctl approvals); the claim stays SUBMITTED and nothing is paid until then. The fund that pays is\n"
+         "the claim's, named when it was filed (loan claim --submit --fund): a review request has no fund, so\n"
+         "--fund only checks that the claim names that fund, and refuses (nothing reviewed) when it does not.",
          {{"approve", "pay the claim", false, true},
           {"payment_date", "a working day after the settlement date (with --approve)"},
           {"reject", "reject the claim", false, true},
           {"reason", "why (with --reject)"},
+          {"fund", "the fund the claim must name (checked; the fund is the claim's)"},
           {"request_id", "default: review-CLAIM_ID-approve|reject"}},
          Review});
 }

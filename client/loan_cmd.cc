@@ -1,23 +1,31 @@
-// subsidyctl loan calc|batch|claim|policy
+// subsidyctl loan calc|claim|policy; a claim file read for every kind of run (claim_cmd.h), and
+// its plain calculation into a result file.
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "claim_cmd.h"
 #include "formats/claim_file.h"
 #include "formats/csv.h"
 #include "cli.h"
 #include "formats/wire.h"
+#include "loan/claim.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "time/date.h"
 
 namespace subsidy::cli {
 namespace {
@@ -153,53 +161,139 @@ v1::LoanSubsidyResult RowError(const std::string& loan_id, const std::string& me
   return r;
 }
 
-// A claim file's rows on their way: every row gets a result, in file order. Rows that do not parse
-// (or repeat a loan_id) get their error at once; the others are sent in batches, and the server's
-// answer fills their slot.
-struct ClaimRows {
-  std::vector<v1::LoanSubsidyResult> results;
-  std::vector<size_t> lines;       // the file line of each result
-  std::vector<int> sent_index;     // result slot of each loan sent
+absl::StatusOr<DateRange> ParseRange(const v1::DateRange& range) {
+  auto first = Date::Parse(range.start_date());
+  if (!first.ok()) return first.status();
+  auto last = Date::Parse(range.end_date());
+  if (!last.ok()) return last.status();
+  return DateRange::Make(*first, *last);
+}
+
+// The file named on the command line, read the same way for every kind of run: its rows (each with
+// its file line), the columns it does not read (warned about once), the claim's period, and where
+// the results go in which encoding. 0, or the exit code after saying why.
+int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
+  file->path = o.positional()[0];
+  file->out_path = o.Get("out", file->path + ".result.csv");
+  auto out_encoding = formats::EncodingFromName(o.Get("out_encoding", "auto"));
+  if (!out_encoding.ok()) return ctx.Usage("--out_encoding must be utf-8 or gb18030 (default: the file's own)");
+  if (o.Has("period")) {
+    v1::DateRange period;
+    if (!ParsePeriod(o.Get("period"), &period)) return ctx.Usage("--period must be START..END");
+    file->period = period;
+  }
+  if (int rc = ReadCsv(ctx, o, file->path, &file->csv); rc != 0) return rc;
+  // GB18030 in, GB18030 out; UTF-8 in, UTF-8 with a byte-order mark out (Excel then reads it as UTF-8).
+  const bool gb = absl::StartsWith(file->csv.encoding, "GB");
+  file->out_encoding = *out_encoding != formats::Encoding::kAuto ? *out_encoding
+                       : gb                                       ? formats::Encoding::kGb18030
+                                                                  : formats::Encoding::kUtf8;
+  const formats::CsvRecord& head = file->csv.records.front();
+  auto reader = formats::ClaimFileReader::FromHeader(head.cells);
+  if (!reader.ok()) return ctx.Fail(absl::StrCat(file->path, ":", head.line, ": ", reader.status().message()));
+  file->ignored_columns = reader->ignored_columns();
+  if (!file->ignored_columns.empty()) {
+    ctx.Warn(absl::StrCat("警告: 忽略未知列 ", absl::StrJoin(file->ignored_columns, "、"),
+                          " (ignored columns: ", absl::StrJoin(file->ignored_columns, ", "), ")"));
+  }
+  for (size_t k = 1; k < file->csv.records.size(); ++k) {
+    const formats::CsvRecord& rec = file->csv.records[k];
+    ClaimFileRow& row = file->rows.emplace_back();
+    row.line = rec.line;
+    row.loan_id = reader->LoanId(rec.cells);
+    auto req = reader->ParseRow(rec.cells);
+    if (!req.ok()) {
+      row.parse_error = std::string(req.status().message());
+    } else if (auto field = formats::FindInvalidUtf8(*req)) {
+      row.parse_error = *field + " is not valid UTF-8";
+    } else {
+      row.loan = *std::move(req);
+    }
+  }
+  return 0;
+}
+
+// --period without --submit, applied as the server applies a claim's period to its loans: it must
+// be one settlement period; a row's own window (claim_start, claim_end) must be empty or that
+// period (else the row is INVALID, as a submit would store it); then every row is computed over
+// it. 0, or 1 when --period is not one settlement period.
+int ApplyClaimPeriod(Context& ctx, ClaimFile& file) {
+  if (!file.period) return 0;
+  auto period = ParseRange(*file.period);
+  absl::Status s = period.ok() ? loan::ValidateSettlementPeriod(*period, "--period") : period.status();
+  if (!s.ok()) {
+    return ctx.Fail(absl::StrCat("申报期须为一个结算期, 21日至20日 (", period.ok() ? "" : "--period: ", s.message(), ")"));
+  }
+  for (ClaimFileRow& row : file.rows) {
+    if (!row.parse_error.empty()) continue;
+    v1::DateRange* own = row.loan.mutable_claim_period();
+    if (!own->start_date().empty() || !own->end_date().empty()) {
+      auto mine = ParseRange(*own);
+      if (!mine.ok()) continue;  // not a date: the server names it, as it would in a claim
+      if (auto bad = loan::ValidateLoanClaimPeriod(*mine, *period, "claim_period"); !bad.ok()) {
+        row.invalid.set_code("INVALID_ARGUMENT");
+        row.invalid.set_field("claim_period");
+        row.invalid.set_message(std::string(bad.message()));
+        continue;
+      }
+    }
+    *own = *file.period;
+  }
+  return 0;
+}
+
+// The plain calculation's rows on their way: every file row gets a result, in file order. Rows
+// that do not parse, repeat a loan_id or are outside --period get their error at once; the others
+// are sent in batches, and the server's answer fills their slot.
+struct CalcRows {
+  std::vector<v1::LoanSubsidyResult> results;  // one per file row
+  std::vector<size_t> sent;                     // the row of each loan sent, in order
   std::vector<v1::LoanSubsidyBatchRequest> batches;
 };
 
-ClaimRows ReadClaimRows(const std::string& path, const std::vector<formats::CsvRecord>& records,
-                        const formats::ClaimFileReader& reader, int batch_size) {
-  ClaimRows rows;
+CalcRows BuildCalcRows(const ClaimFile& file, int batch_size) {
+  CalcRows rows;
+  rows.results.resize(file.rows.size());
   rows.batches.resize(1);
   std::map<std::string, size_t> first_line_of;
-  for (size_t k = 1; k < records.size(); ++k) {
-    const formats::CsvRecord& rec = records[k];
-    const std::string loan_id = reader.LoanId(rec.cells);
-    const std::string where = absl::StrCat(path, ":", rec.line, " (loan_id ", loan_id.empty() ? "?" : loan_id, "): ");
-    rows.lines.push_back(rec.line);
-    auto req = reader.ParseRow(rec.cells);
-    if (!req.ok()) {
-      rows.results.push_back(RowError(loan_id, where + std::string(req.status().message())));
+  for (size_t k = 0; k < file.rows.size(); ++k) {
+    const ClaimFileRow& row = file.rows[k];
+    const std::string where = file.Where(row);
+    if (!row.parse_error.empty()) {
+      rows.results[k] = RowError(row.loan_id, where + row.parse_error);
       continue;
     }
-    if (auto [it, fresh] = first_line_of.emplace(loan_id, rec.line); !fresh) {
-      rows.results.push_back(RowError(loan_id, absl::StrCat(where, "loan_id repeats line ", it->second,
-                                                            ": a loan is claimed once per file")));
+    if (auto [it, fresh] = first_line_of.emplace(row.loan_id, row.line); !fresh) {
+      rows.results[k] = RowError(row.loan_id, absl::StrCat(where, "loan_id repeats line ", it->second,
+                                                           ": a loan is claimed once per file"));
       continue;
     }
-    if (auto field = formats::FindInvalidUtf8(*req)) {
-      rows.results.push_back(RowError(loan_id, where + *field + " is not valid UTF-8"));
+    if (!row.invalid.code().empty()) {
+      rows.results[k] = RowError(row.loan_id, where + row.invalid.message());
+      rows.results[k].mutable_error()->set_field(row.invalid.field());
       continue;
     }
-    rows.results.emplace_back();
     if (rows.batches.back().loans_size() >= batch_size) rows.batches.emplace_back();
-    *rows.batches.back().add_loans() = std::move(*req);
-    rows.sent_index.push_back(static_cast<int>(rows.results.size()) - 1);
+    *rows.batches.back().add_loans() = row.loan;
+    rows.sent.push_back(k);
   }
   if (rows.batches.back().loans_size() == 0) rows.batches.pop_back();
   return rows;
 }
 
+// A loan's in-band error from the server, as the file's row: its line and loan_id, then the field
+// (without the batch's loans[i]: the line says which) and why.
+void NameRowInError(const ClaimFile& file, const ClaimFileRow& row, v1::ItemError* error) {
+  const std::string field = WithoutLoanPath(error->field());
+  std::string message = WithoutLoanPath(error->message());
+  if (!field.empty() && !absl::StartsWith(message, field)) message = field + ": " + message;
+  error->set_field(field);
+  error->set_message(file.Where(row) + message);
+}
+
 // Streams the batches to the server and puts each answer in its row's slot; a loan it did not
 // answer gets why. 0, or 1 when the stream failed (said on stderr).
-int CalculateClaim(Context& ctx, const std::string& path, const std::vector<formats::CsvRecord>& records,
-                   const formats::ClaimFileReader& reader, ClaimRows& rows) {
+int CalculateClaim(Context& ctx, const ClaimFile& file, CalcRows& rows) {
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   auto call = ctx.NewCall(10);  // a claim file may take a while: a generous deadline per file
   auto stream = stub->StreamLoanSubsidyBatches(call.get());
@@ -214,17 +308,12 @@ int CalculateClaim(Context& ctx, const std::string& path, const std::vector<form
   v1::LoanSubsidyBatchResult batch_result;
   while (stream->Read(&batch_result)) {
     for (auto& r : *batch_result.mutable_results()) {
-      if (received >= rows.sent_index.size()) break;
-      const size_t slot = static_cast<size_t>(rows.sent_index[received++]);
-      if (r.has_error() && !r.error().code().empty()) {
-        // The server's error for this loan, with the line and loan_id it came from.
-        r.mutable_error()->set_message(absl::StrCat(path, ":", rows.lines[slot], " (loan_id ", r.loan_id(),
-                                                    "): ", r.error().field().empty() ? "" : r.error().field() + ": ",
-                                                    r.error().message()));
-      }
+      if (received >= rows.sent.size()) break;
+      const size_t slot = rows.sent[received++];
+      if (r.has_error() && !r.error().code().empty()) NameRowInError(file, file.rows[slot], r.mutable_error());
       rows.results[slot] = std::move(r);
     }
-    if (tty) std::cerr << "\r  " << received << " / " << rows.sent_index.size() << " loans" << std::flush;
+    if (tty) std::cerr << "\r  " << received << " / " << rows.sent.size() << " loans" << std::flush;
   }
   writer.join();
   if (tty) std::cerr << std::endl;
@@ -232,11 +321,12 @@ int CalculateClaim(Context& ctx, const std::string& path, const std::vector<form
   // Loans the server did not answer are written too, with why.
   const std::string why = s.ok() ? "the server answered fewer loans than were sent"
                                  : "not calculated: " + s.error_message();
-  for (size_t k = received; k < rows.sent_index.size(); ++k) {
-    const size_t slot = static_cast<size_t>(rows.sent_index[k]);
-    rows.results[slot] = RowError(reader.LoanId(records[slot + 1].cells), absl::StrCat(path, ":", rows.lines[slot], ": ", why));
-    rows.results[slot].mutable_error()->set_code(s.ok() ? "INTERNAL" : absl::StatusCodeToString(
-                                                                           static_cast<absl::StatusCode>(s.error_code())));
+  for (size_t k = received; k < rows.sent.size(); ++k) {
+    const ClaimFileRow& row = file.rows[rows.sent[k]];
+    v1::LoanSubsidyResult& r = rows.results[rows.sent[k]];
+    r = RowError(row.loan_id, file.Where(row) + why);
+    r.mutable_error()->set_code(s.ok() ? "INTERNAL" : absl::StatusCodeToString(
+                                                          static_cast<absl::StatusCode>(s.error_code())));
   }
   return s.ok() ? 0 : ctx.Fail(s);
 }
@@ -247,17 +337,17 @@ struct ClaimTotals {
   int eligible = 0, ineligible = 0, errors = 0;
 };
 
-// The result file: a line per row, or with --periods a line per settlement period. Each row's
-// error also goes to stderr (not with --json). 0, or 1 when the file cannot be written.
-int WriteClaimResults(Context& ctx, bool periods, const std::string& out_path, const ClaimRows& rows, ClaimTotals& t) {
-  std::ofstream out(out_path);
-  out << (periods ? formats::PeriodCsvHeader() : formats::ResultCsvHeader()) << "\n";
+// The result file: a line per row, or with --periods a line per settlement period, each with its
+// file line. Each row's error also goes to stderr (not with --json). 0, or 1 when the file cannot
+// be written.
+int WriteClaimResults(Context& ctx, bool periods, const ClaimFile& file, const CalcRows& rows, ClaimTotals& t) {
+  std::string text = (periods ? formats::PeriodCsvHeader() : formats::ResultCsvHeader()) + "\n";
   for (size_t k = 0; k < rows.results.size(); ++k) {
     const auto& r = rows.results[k];
     if (periods) {
-      out << formats::PeriodCsvRows(rows.lines[k], r);
+      text += formats::PeriodCsvRows(file.rows[k].line, r);
     } else {
-      out << formats::ResultCsvRow(rows.lines[k], r) << "\n";
+      absl::StrAppend(&text, formats::ResultCsvRow(file.rows[k].line, r), "\n");
     }
     if (r.has_error() && !r.error().code().empty()) {
       ++t.errors;
@@ -269,77 +359,160 @@ int WriteClaimResults(Context& ctx, bool periods, const std::string& out_path, c
     t.subsidy.Add(r.total_subsidy_fen());
     t.borrower.Add(r.total_borrower_fen());
   }
-  out.close();
-  if (!out) return ctx.CannotWrite(out_path);
-  return 0;
+  return WriteClaimResultFile(ctx, file, text);
 }
 
-void PrintClaimSummary(Context& ctx, const Options& o, const std::string& path, const formats::CsvFile& file,
-                       const std::string& out_path, size_t loans, const ClaimTotals& t) {
-  const bool dry_run = o.Has("dry_run");
+std::string PeriodText(const ClaimFile& file) {
+  return file.period ? file.period->start_date() + ".." + file.period->end_date() : "";
+}
+
+void PrintClaimSummary(Context& ctx, const ClaimFile& file, const ClaimTotals& t) {
   if (ctx.json) {
     // protobuf's JSON mapping: counts are numbers, money (int64 分) is a string.
     google::protobuf::Struct summary;
     auto& f = *summary.mutable_fields();
-    f["file"].set_string_value(path);
-    f["encoding"].set_string_value(file.encoding);
-    f["loans"].set_number_value(static_cast<double>(loans));
+    f["file"].set_string_value(file.path);
+    f["encoding"].set_string_value(file.csv.encoding);
+    f["period"].set_string_value(PeriodText(file));
+    f["loans"].set_number_value(static_cast<double>(file.rows.size()));
     f["eligible"].set_number_value(t.eligible);
     f["ineligible"].set_number_value(t.ineligible);
     f["errors"].set_number_value(t.errors);
     f["total_interest_fen"].set_string_value(absl::StrCat(t.interest.fen()));
     f["total_subsidy_fen"].set_string_value(absl::StrCat(t.subsidy.fen()));
     f["total_borrower_fen"].set_string_value(absl::StrCat(t.borrower.fen()));
-    f["result_file"].set_string_value(out_path);
-    f["dry_run"].set_bool_value(dry_run);
+    f["result_file"].set_string_value(file.out_path);
+    for (const auto& c : file.ignored_columns) {
+      f["ignored_columns"].mutable_list_value()->add_values()->set_string_value(c);
+    }
+    f["dry_run"].set_bool_value(false);
     ctx.PrintJson(summary);
     return;
   }
-  *ctx.out << "file        " << path << " (" << file.encoding << ")\n"
-           << "loans       " << loans << " (eligible " << t.eligible << ", ineligible " << t.ineligible << ", errors "
-           << t.errors << ")" << (dry_run ? " — checked, not calculated" : "") << "\n";
-  if (!dry_run) {
-    *ctx.out << "interest    " << Yuan(t.interest.fen()) << " 元\n"
-             << "subsidy     " << Yuan(t.subsidy.fen()) << " 元\n"
-             << "borrower    " << Yuan(t.borrower.fen()) << " 元\n";
-  }
-  *ctx.out << "results     " << out_path << "\n";
+  *ctx.out << "file        " << file.path << " (" << file.csv.encoding << ")\n"
+           << "period      "
+           << (file.period ? PeriodText(file) : "未给出 --period: 每行按自己的计息区间 (no --period: each row over its own window)")
+           << "\n"
+           << "loans       " << file.rows.size() << " (eligible " << t.eligible << ", ineligible " << t.ineligible
+           << ", errors " << t.errors << ")\n"
+           << "interest    " << Yuan(t.interest.fen()) << " 元\n"
+           << "subsidy     " << Yuan(t.subsidy.fen()) << " 元\n"
+           << "borrower    " << Yuan(t.borrower.fen()) << " 元\n"
+           << "results     " << file.out_path << "\n";
 }
 
 int Claim(Context& ctx, const Options& o) {
   if (o.positional().size() != 1) return ctx.Usage("loan claim: give exactly one FILE.csv");
-  const std::string path = o.positional()[0];
   int batch_size = 500;
   if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
     return ctx.Usage("--batch must be a positive integer");
   }
-  formats::CsvFile file;
-  if (int rc = ReadCsv(ctx, o, path, &file); rc != 0) return rc;
-  const std::vector<formats::CsvRecord>& records = file.records;
-  auto reader = formats::ClaimFileReader::FromHeader(records.front().cells);
-  if (!reader.ok()) {
-    return ctx.Fail(absl::StrCat(path, ":", records.front().line, ": ", reader.status().message()));
-  }
-  if (o.Has("submit")) return SubmitClaimFile(ctx, o, path, file, *reader, batch_size);
+  ClaimFile file;
+  if (int rc = ReadClaimFile(ctx, o, &file); rc != 0) return rc;
+  // A dry run checks what a submit would decide, also when --submit is given with it.
+  if (!o.Has("dry_run") && o.Has("submit")) return SubmitClaimFile(ctx, o, file, batch_size);
+  if (int rc = ApplyClaimPeriod(ctx, file); rc != 0) return rc;
+  if (o.Has("dry_run")) return DryRunClaimFile(ctx, o, file, batch_size);
 
-  ClaimRows rows = ReadClaimRows(path, records, *reader, batch_size);
-  int exit_code = 0;
-  if (o.Has("dry_run")) {
-    // Checked, not calculated: the rows that would be sent are marked so.
-    for (int slot : rows.sent_index) {
-      rows.results[static_cast<size_t>(slot)].set_loan_id(reader->LoanId(records[static_cast<size_t>(slot) + 1].cells));
-    }
-  } else if (!rows.sent_index.empty()) {
-    exit_code = CalculateClaim(ctx, path, records, *reader, rows);
-  }
-  const std::string out_path = o.Get("out", path + ".result.csv");
+  CalcRows rows = BuildCalcRows(file, batch_size);
+  const int exit_code = rows.sent.empty() ? 0 : CalculateClaim(ctx, file, rows);
   ClaimTotals totals;
-  if (int rc = WriteClaimResults(ctx, o.Has("periods"), out_path, rows, totals); rc != 0) return rc;
-  PrintClaimSummary(ctx, o, path, file, out_path, rows.results.size(), totals);
+  if (int rc = WriteClaimResults(ctx, o.Has("periods"), file, rows, totals); rc != 0) return rc;
+  PrintClaimSummary(ctx, file, totals);
   return exit_code;  // rows with errors are data, in the result file; a failed call is not
 }
 
 }  // namespace
+
+std::string ClaimFile::Where(const ClaimFileRow& row) const {
+  return absl::StrCat(path, ":", row.line, " (loan_id ", row.loan_id.empty() ? "?" : row.loan_id, "): ");
+}
+
+std::string RewriteLoanPaths(const std::string& text, const std::function<std::string(size_t)>& at) {
+  static constexpr char kLoans[] = "loans[";
+  std::string out;
+  size_t i = 0;
+  for (size_t p; (p = text.find(kLoans, i)) != std::string::npos;) {
+    const size_t digits = p + sizeof(kLoans) - 1;
+    size_t end = digits;
+    while (end < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    size_t n = 0;
+    if (end >= text.size() || text[end] != ']' || !absl::SimpleAtoi(text.substr(digits, end - digits), &n)) {
+      out.append(text, i, end - i);  // not a loan's path: kept as it is
+      i = end;
+      continue;
+    }
+    out.append(text, i, p - i);
+    std::string replacement = at(n);
+    i = end + 1;
+    if (i < text.size() && text[i] == '.') {
+      ++i;
+      if (!replacement.empty()) replacement += ' ';
+    }
+    out += replacement;
+  }
+  out.append(text, i, std::string::npos);
+  return out;
+}
+
+std::string WithoutLoanPath(const std::string& text) {
+  return std::string(absl::StripLeadingAsciiWhitespace(RewriteLoanPaths(text, [](size_t) { return std::string(); })));
+}
+
+grpc::Status WithFileLines(const grpc::Status& s, const std::function<std::string(size_t)>& at) {
+  std::string details = s.error_details();
+  v1::RpcStatus rpc;
+  if (!details.empty() && rpc.ParseFromString(details)) {
+    rpc.set_message(RewriteLoanPaths(rpc.message(), at));
+    for (auto& any : *rpc.mutable_details()) {
+      v1::BadRequest bad;
+      if (!absl::EndsWith(any.type_url(), "google.rpc.BadRequest") || !bad.ParseFromString(any.value())) continue;
+      for (auto& v : *bad.mutable_field_violations()) v.set_field(RewriteLoanPaths(v.field(), at));
+      any.set_value(bad.SerializeAsString());
+    }
+    details = rpc.SerializeAsString();
+  }
+  return grpc::Status(s.error_code(), RewriteLoanPaths(s.error_message(), at), details);
+}
+
+std::string ClaimOutcomeCsvHeader() {
+  return "line,loan_id,status,duplicate_of,principal_fen,period_start,period_end,days,subsidy_days,interest_fen,"
+         "subsidy_fen,borrower_fen,eligible,reasons,flags,error_code,error_field,error_message";
+}
+
+std::string ClaimOutcomeCsvRow(const ClaimFileRow& row, const ClaimOutcome& c) {
+  const v1::LoanSubsidyResult& r = c.result;
+  const bool figures = r.error().code().empty() && (c.status == "ACCEPTED" || c.status == "DUPLICATE");
+  std::string start, end;
+  int64_t days = 0, subsidy_days = 0;
+  for (const auto& p : r.periods()) {
+    if (start.empty()) start = p.start_date();
+    end = p.end_date();
+    days += p.days();
+    subsidy_days += p.subsidy_days();
+  }
+  std::vector<std::string> reasons;
+  for (const auto& x : r.reasons()) reasons.push_back(x.code());
+  auto fig = [&](int64_t v) { return figures ? absl::StrCat(v) : std::string(); };
+  const std::vector<std::string> cells = {
+      absl::StrCat(row.line), formats::CsvCell(row.loan_id), c.status, formats::CsvCell(c.duplicate_of),
+      row.parse_error.empty() ? absl::StrCat(row.loan.principal_fen()) : "", start, end, fig(days), fig(subsidy_days),
+      fig(r.total_interest_fen()), fig(r.total_subsidy_fen()), fig(r.total_borrower_fen()),
+      figures ? (r.eligible() ? "true" : "false") : "", absl::StrJoin(reasons, ";"), absl::StrJoin(c.flags, ";"),
+      r.error().code(), formats::CsvCell(r.error().field()), formats::CsvCell(r.error().message())};
+  return absl::StrJoin(cells, ",");
+}
+
+int WriteClaimResultFile(Context& ctx, const ClaimFile& file, const std::string& utf8) {
+  auto bytes = formats::EncodeText(utf8, file.out_encoding);
+  if (!bytes.ok()) return ctx.Fail(absl::StrCat("cannot write ", file.out_path, ": ", bytes.status().message()));
+  std::ofstream out(file.out_path, std::ios::binary);
+  if (file.out_encoding != formats::Encoding::kGb18030) out << "\xEF\xBB\xBF";  // UTF-8, marked so for Excel
+  out << *bytes;
+  out.close();
+  if (!out) return ctx.CannotWrite(file.out_path);
+  return 0;
+}
 
 void RegisterLoanCommands(Registry& r) {
   r.Add({{"loan", "calc"},
@@ -360,32 +533,39 @@ void RegisterLoanCommands(Registry& r) {
           {"rate", "annual rate percent, e.g. 3.95", true},
           {"lpr_tenor", "ONE_YEAR (default) or FIVE_YEAR"},
           {"day_count", "ACT_360 (default) or ACT_365"},
-          {"repayment", "DATE:FEN, repeatable"},
-          {"overdue", "START..END, repeatable"},
+          {"repayment", "DATE:FEN, repeatable", false, false, true},
+          {"overdue", "START..END, repeatable", false, false, true},
           {"claim", "claim window START..END (default: the whole life)"}},
          Calc});
   r.Add({{"loan", "claim"},
-         "calculate a bank's claim file (CSV) into a result CSV, or --submit it as the quarter's claim",
-         "Usage: subsidyctl loan claim FILE.csv [--out=RESULT.csv] [--encoding=auto|utf-8|gb18030] [--dry_run]\n"
-         "       subsidyctl loan claim FILE.csv --submit --bank=BANK_ID --period=2024-06-21..2024-09-20\n"
-         "Without --submit the file is only calculated. With it, the file is uploaded as one claim: every loan\n"
-         "recomputed by the server, stored ACCEPTED, INVALID or DUPLICATE (claimed before for the period), and the\n"
-         "claim printed with its totals. Running the same command again answers the same claim.\n"
-         "The file may be UTF-8 (with or without a byte-order mark) or GB18030/GBK, with Excel's CRLF line ends\n"
-         "and quoted cells. Every row gets a line in the result file: its figures, or its error. Errors name the\n"
-         "line and the loan_id (also on stderr); the exit code is 1 only when the server could not be used.\n"
+         "calculate a bank's claim file (CSV) into a result CSV, check it as a claim (--dry_run), or --submit it",
+         "Usage: subsidyctl loan claim FILE.csv [--period=START..END] [--out=RESULT.csv] [--encoding=auto|utf-8|gb18030]\n"
+         "       subsidyctl loan claim FILE.csv --dry_run [--bank=BANK_ID] [--period=2024-06-21..2024-09-20]\n"
+         "       subsidyctl loan claim FILE.csv --submit --bank=BANK_ID --period=2024-06-21..2024-09-20 [--fund=FUND_ID]\n"
+         "Without --submit the file is calculated (over --period when given, else each row's own window). With\n"
+         "--dry_run every row is checked on the server as a submit would decide it (ACCEPTED, INVALID, DUPLICATE,\n"
+         "or ERROR for a row that does not parse), and nothing is stored. With --submit the file is uploaded as one\n"
+         "claim: every loan recomputed by the server, stored ACCEPTED, INVALID or DUPLICATE, and the claim printed\n"
+         "with its totals; a row that does not parse stops it (nothing is submitted). Running the same command again\n"
+         "answers the same claim, printed as it stands now (PAID with its voucher, say).\n"
+         "The file may be UTF-8 (with or without a byte-order mark) or GB18030/GBK, as Excel saves it; columns it\n"
+         "does not read are warned about once. Every row gets a line in the result file (always written, in the\n"
+         "file's own encoding: GB18030, or UTF-8 with a byte-order mark), named by its line in the file, as are\n"
+         "the errors on stderr; the exit code is 1 when the server could not be used or a submit was refused.\n"
          "Columns: loan_id,province,region_tier,program,partner_count,prior_subsidized_loans,principal_fen,\n"
          "  contract_date,disbursement_date,maturity_date,annual_rate_percent,lpr_tenor,repayments,overdue_periods,\n"
-         "  claim_start,claim_end,day_count\n"
+         "  claim_start,claim_end,day_count (or the Chinese headers banks use: 贷款编号, 发放日期, …)\n"
          "Cells: repayments \"DATE:FEN;DATE:FEN\", overdue_periods \"START..END;START..END\", enums by API name.",
          {{"out", "result file (default FILE.csv.result.csv)"},
+          {"out_encoding", "the result file's encoding: utf-8 (with a byte-order mark) or gb18030 (default: the file's)"},
           {"batch", "loans per message (default 500)"},
           {"encoding", "auto (default), utf-8 or gb18030 (also reads GBK)"},
-          {"dry_run", "check the file without calculating", false, true},
-          {"periods", "one result row per settlement period, with its subsidised days", false, true},
+          {"dry_run", "check every row on the server as a submit would decide it; nothing is stored", false, true},
+          {"periods", "one result row per settlement period, with its subsidised days (calculation only)", false, true},
           {"submit", "upload the file as a claim (with --bank and --period)", false, true},
-          {"bank", "the claim's bank_id (with --submit)"},
-          {"period", "the claim's settlement period START..END, 21st to 20th (with --submit)"},
+          {"bank", "the claim's bank_id (with --submit; with --dry_run: also checked against its earlier claims)"},
+          {"period", "the claim's settlement period START..END, 21st to 20th: the window of every row"},
+          {"fund", "the fund that pays the claim when it is approved (with --submit)"},
           {"request_id", "the claim's request_id (default: the file's fingerprint)"}},
          Claim});
   r.Add({{"loan", "policy"},

@@ -352,7 +352,7 @@ void RegisterRewardCommands(Registry& r) {
           {"uscc", "the enterprise's unified social credit code", true},
           {"name", "the enterprise's name"},
           {"date", "determination date YYYY-MM-DD", true},
-          {"metric", "NAME=VALUE (decimal integer), repeatable"}},
+          {"metric", "NAME=VALUE (decimal integer), repeatable", false, false, true}},
          Submit});
   r.Add({{"reward", "get"}, "show one payout", "", {{"payout", "payout id, e.g. PO-00000001", true}}, Get});
   r.Add({{"reward", "cancel"},

@@ -791,7 +791,7 @@ TEST_F(ClaimsE2e, SubsidyctlSubmitsTheSampleFileAndWritesTheReconciliationCsv) {
   const ClaimFigures by_hand = ClaimFiguresByHand(file);
   ASSERT_EQ(by_hand.error, "");
   auto r = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", file, "--submit", "--bank=LNRCU-TBS",
-                   "--period=2024-06-21..2024-09-20"});
+                   "--period=2024-06-21..2024-09-20", "--out=" + dir_.path() + "/submit.result.csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"loan_count\":" + std::to_string(by_hand.loans)));
   EXPECT_THAT(r.out, HasSubstr("\"total_principal_fen\":\"" + std::to_string(by_hand.principal_fen) + "\""));
@@ -802,7 +802,7 @@ TEST_F(ClaimsE2e, SubsidyctlSubmitsTheSampleFileAndWritesTheReconciliationCsv) {
   const std::string id = m[1].str();
   // Run again: the same claim (the request_id is the file's fingerprint).
   auto again = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", file, "--submit", "--bank=LNRCU-TBS",
-                       "--period=2024-06-21..2024-09-20"});
+                       "--period=2024-06-21..2024-09-20", "--out=" + dir_.path() + "/again.result.csv"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr(id));
   EXPECT_THAT(again.err, HasSubstr("replay"));

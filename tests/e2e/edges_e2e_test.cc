@@ -20,6 +20,7 @@ namespace subsidy::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const char kGbkName[] = "\xd5\xc5\xc8\xfd\xb9\xab\xcb\xbe";  // 张三公司 in GBK: not UTF-8
 
@@ -176,6 +177,43 @@ TEST_F(EdgesE2e, TheClientNeverSurprises) {
   EXPECT_THAT(gbk.err, HasSubstr("nothing was sent"));
 }
 
+// A clerk on a Chinese desktop reads the refusal in Chinese (the server's LocalizedMessage, from
+// the catalogue, with its parameters), its stable code kept; elsewhere the developer text.
+TEST_F(EdgesE2e, UnderAChineseLocaleTheRefusalIsInChinese) {
+  const std::vector<std::string> run = {"--server=" + server_->address(), "reward", "disburse", "--request_id=H1",
+                                        "--date=2024-10-01"};
+  auto zh = RunCtl(run, "zh_CN.UTF-8");
+  EXPECT_EQ(zh.exit_code, 1) << zh.err;
+  EXPECT_THAT(zh.err, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(zh.err, HasSubstr("2024-10-01 不是法定工作日，拨付日期须为工作日。"));
+  auto en = RunCtl(run);
+  EXPECT_EQ(en.exit_code, 1) << en.err;
+  EXPECT_THAT(en.err, Not(HasSubstr("不是法定工作日")));
+  EXPECT_THAT(en.err, HasSubstr("NOT_A_WORKING_DAY"));
+}
+
+// A switch given a value, or an amount given twice, is a usage error before anything is sent:
+// `--submit=false` once turned the switch on and filed a claim.
+TEST_F(EdgesE2e, ASwitchWithAValueOrAnOptionGivenTwiceMovesNoMoney) {
+  const std::string server = "--server=" + server_->address();
+  auto twice = RunCtl({server, "edu", "allocate", "--request_id=T2", "--school=110106-S1", "--source=CENTRAL_DIRECT",
+                       "--amount_fen=100", "--date=2024-03-01", "--amount_fen=999"});
+  EXPECT_EQ(twice.exit_code, 2) << twice.err;
+  EXPECT_THAT(twice.err, HasSubstr("--amount_fen is given 2 times"));
+  auto valued = RunCtl({server, "loan", "claim", dir_.path() + "/none.csv", "--submit=false", "--bank=B"});
+  EXPECT_EQ(valued.exit_code, 2) << valued.err;
+  EXPECT_THAT(valued.err, HasSubstr("--submit takes no value"));
+  // Nothing reached the ledger.
+  auto ledger = RunCtl({server, "edu", "ledger", "--school=110106-S1"});
+  EXPECT_THAT(ledger.out, Not(HasSubstr("T2")));
+  // A repeatable option may repeat.
+  auto calc = RunCtl({server, "loan", "calc", "--province=41", "--region_tier=CENTRAL_WEST",
+                      "--program=ENTREPRENEUR_INDIVIDUAL", "--principal_fen=20000000", "--contract=2024-01-10",
+                      "--maturity=2026-01-10", "--rate=3.95", "--repayment=2024-07-10:5000000",
+                      "--repayment=2025-01-10:10000000"});
+  EXPECT_EQ(calc.exit_code, 0) << calc.err;
+}
+
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
   return std::string((std::istreambuf_iterator<char>(in)), {});
@@ -198,7 +236,9 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
          "2025-01-10,4.00,FIVE_YEAR\r\n";
   }
   const std::string out = dir_.path() + "/claim-gbk.result.csv";
-  auto run = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", csv, "--out=" + out});
+  // The result file is written in the input's encoding unless asked otherwise: UTF-8 here, to read it.
+  auto run = RunCtl({"--server=" + server_->address(), "--json", "loan", "claim", csv, "--out=" + out,
+                     "--out_encoding=utf-8"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("\"encoding\":\"GB18030\""));
   EXPECT_THAT(run.out, HasSubstr("\"loans\":4"));
@@ -215,16 +255,17 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
   EXPECT_THAT(result, HasSubstr("5,贷款-004,ELIGIBLE"));
 
   // --periods: one row per settlement period, with its subsidised days.
-  auto periods = RunCtl({"--server=" + server_->address(), "loan", "claim", csv, "--periods", "--out=" + out + ".p"});
+  auto periods = RunCtl({"--server=" + server_->address(), "loan", "claim", csv, "--periods", "--out=" + out + ".p",
+                         "--out_encoding=utf-8"});
   ASSERT_EQ(periods.exit_code, 0) << periods.err;
   const std::string by_period = Slurp(out + ".p");
   EXPECT_THAT(by_period, HasSubstr("line,loan_id,status,period_start,period_end,days,subsidy_days"));
   EXPECT_THAT(by_period, HasSubstr("2,贷款-001,ELIGIBLE,2024-01-10,2024-03-20,71,71,"));
 
-  // --dry_run checks without calculating.
+  // --dry_run checks every row on the server and stores nothing.
   auto dry = RunCtl({"--server=" + server_->address(), "loan", "claim", csv, "--dry_run", "--out=" + out + ".dry"});
   EXPECT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_THAT(dry.out, HasSubstr("checked, not calculated"));
+  EXPECT_THAT(dry.out, HasSubstr("nothing stored"));
 
   // A file without its header row is refused, saying so; a missing file says why.
   const std::string headless = dir_.path() + "/headless.csv";

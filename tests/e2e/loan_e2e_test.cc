@@ -3,6 +3,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -83,9 +85,14 @@ TEST_F(LoanE2e, UnaryBadInputIsInvalidArgumentWithTheFieldInBadRequest) {
   EXPECT_THAT(s.error_message(), HasSubstr("maturity_date"));
   v1::RpcStatus details;
   ASSERT_TRUE(details.ParseFromString(s.error_details()));
-  ASSERT_EQ(details.details_size(), 1);
+  // A BadRequest naming the field (beside it, the message a person reads: LocalizedMessage).
+  const auto it = std::find_if(details.details().begin(), details.details().end(), [](const auto& d) {
+    return d.type_url() == "type.googleapis.com/google.rpc.BadRequest";
+  });
+  ASSERT_NE(it, details.details().end());
   v1::BadRequest bad;
-  ASSERT_TRUE(bad.ParseFromString(details.details(0).value()));
+  ASSERT_TRUE(bad.ParseFromString(it->value()));
+  ASSERT_EQ(bad.field_violations_size(), 1);
   EXPECT_EQ(bad.field_violations(0).field(), "maturity_date");
 }
 
