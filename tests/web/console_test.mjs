@@ -4,7 +4,12 @@
 // upload that creates a claim, dual control (双人复核: a finance maker's allocation pending beside
 // the 资金执行 figures, approved by a second finance officer through the 审批 page with its
 // confirmation, the figures and the fund's ledger after; a rejection with its reason; a claim's
-// approval reviewed the same way), no console errors, a screenshot of each page.
+// approval reviewed the same way), no console errors, a screenshot of each page. The clerk's day
+// (issue 24): 万元 to two decimals with the exact 元 in the tooltip; a chart legend whose swatches
+// are the bars' colours; every page in Chinese (no English server text, no raw code) and laid out
+// at 1024 and 1440 px; a confirmation before each money action that a cancel leaves unanswered; the
+// same claim file uploaded twice is the first claim, said so; a school records and reverses an
+// expenditure, its ledger's running balance the sum of its lines.
 // Usage: node console_test.mjs BUILD_DIR SOURCE_DIR
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -69,10 +74,14 @@ try {
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
   });
   const problems = [];
+  // The Accept-Language of every call the console makes (the browser itself is left in its own
+  // language: the header is the console's).
+  const languages = [];
   async function open(who, hash) {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 1000 });
+    await page.setViewport({ width: 1440, height: 1000 });
     page.on("console", (m) => { if (m.type() === "error") problems.push(`${who} ${hash}: ${m.text()}`); });
+    page.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/subsidy.v1.")) languages.push(r.headers()["accept-language"] ?? "(none)"); });
     page.on("pageerror", (e) => problems.push(`${who} ${hash}: ${e.message}`));
     // Signed in before the console loads: the token in this origin's sessionStorage.
     await page.goto(`${origin}/healthz`);
@@ -110,15 +119,17 @@ try {
   // pixels of its canvas below the legend (the plot starts 40 px down) are counted: every painted
   // pixel, and those of each series colour asked for (RGB within ±6, not faint). A blank canvas, or
   // one without a series' bars, has none of that series' colour.
-  async function chartPixels(page, sel, colours) {
-    return page.$$eval(`${sel} canvas`, (canvases, cols) => {
+  // With band "legend": the strip above the plot instead, where the legend is drawn.
+  async function chartPixels(page, sel, colours, band = "plot") {
+    return page.$$eval(`${sel} canvas`, (canvases, cols, legend) => {
       const want = Object.entries(cols).map(([k, hex]) => [k, ...[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))]);
       const counts = { canvases: canvases.length, painted: 0, ...Object.fromEntries(want.map(([k]) => [k, 0])) };
       for (const c of canvases) {
         if (!c.width || !c.height || !c.clientWidth) continue;
         const top = Math.ceil((38 * c.width) / c.clientWidth);
         if (top >= c.height) continue;
-        const px = c.getContext("2d").getImageData(0, top, c.width, c.height - top).data;
+        const px = legend ? c.getContext("2d").getImageData(0, 0, c.width, top).data
+          : c.getContext("2d").getImageData(0, top, c.width, c.height - top).data;
         for (let i = 0; i < px.length; i += 4) {
           if (px[i + 3] === 0) continue;
           counts.painted++;
@@ -129,16 +140,16 @@ try {
         }
       }
       return counts;
-    }, colours);
+    }, colours, band === "legend");
   }
   // Waits (bounded: ECharts paints on an animation frame) until the counts satisfy `ok`, the mouse
   // off the chart (no hover emphasis); whether they did and the last counts.
-  async function chartDrew(page, sel, colours, ok) {
+  async function chartDrew(page, sel, colours, ok, band = "plot") {
     await page.bringToFront();
     await page.mouse.move(1, 1);
     const deadline = Date.now() + 10000;
     for (;;) {
-      const counts = await chartPixels(page, sel, colours);
+      const counts = await chartPixels(page, sel, colours, band);
       if (ok(counts) || Date.now() > deadline) return { drew: ok(counts), counts: JSON.stringify(counts) };
       await sleep(200);
     }
@@ -152,6 +163,62 @@ try {
   const cells = (page, sel) => page.$$eval(sel, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   async function setValue(page, sel, value) {
     await page.$eval(sel, (el, v) => { el.value = v; }, value);
+  }
+
+  // ---- Words a Chinese officer reads, and a layout from 1024 px ----------------------------
+  // The ids of the seeded scenarios (funds, recipients, schools, policies), read from their data:
+  // an id on a page is not English. Besides them, the few tokens a Chinese page carries as they are.
+  const scenarios = readFileSync(join(source, "tests", "golden", "fund_scenarios.textproto"), "utf8");
+  const ALLOWED = new Set(["CSV", "PDF", "LPR", "English", ...[...scenarios.matchAll(/\b\w+_id: "([^"]+)"/g)].map((m) => m[1])]);
+  // What of a text a Chinese reader would find foreign: every UPPER_SNAKE code, and every ASCII word
+  // of three letters or more that is not an id (one with a digit — CL-00000001, FT-2021-CENTRAL,
+  // finance-1, dates and amounts — or upper-case words joined by hyphens: TBS-BANK) or allowed.
+  function foreign(text) {
+    const bad = new Set();
+    for (const token of text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []) {
+      const w = token.replace(/[-_]+$/, "");
+      if (w.includes("_")) bad.add(w);
+      else if (!/\d/.test(w) && !/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/.test(w) && !ALLOWED.has(w) && w.replace(/-/g, "").length >= 3) bad.add(w);
+    }
+    return [...bad];
+  }
+  // The page at `width` px: not wider than the window (a table wider than its box scrolls inside
+  // it, so no column is cut off), every chart redrawn to its box's width.
+  async function layoutAt(page, width) {
+    await page.setViewport({ width, height: 1000 });
+    const charts = await eventually(page, () => [...document.querySelectorAll(".chart")].every((box) => {
+      const canvas = box.querySelector("canvas");
+      return !canvas || box.clientWidth === 0 || Math.abs(canvas.clientWidth - box.clientWidth) <= 2;
+    }));
+    const faults = await page.evaluate(() => {
+      const out = [];
+      const page = document.documentElement.scrollWidth;
+      if (page > window.innerWidth) out.push(`the page is ${page} px wide`);
+      for (const t of document.querySelectorAll("main table")) {
+        const box = t.closest(".table-wrap");
+        if (!box) { out.push("a table outside a scrolling box"); continue; }
+        const right = box.getBoundingClientRect().right;
+        if (right > window.innerWidth + 1) out.push(`a table's box ends at ${Math.round(right)} px`);
+        if (t.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "auto") out.push("a table cut off");
+      }
+      return out;
+    });
+    if (!charts) faults.push("a chart not redrawn to its box's width");
+    return faults;
+  }
+  // The page in Chinese and laid out at 1024 and 1440 px (left at 1440).
+  async function readable(page, what) {
+    const words = foreign(await page.evaluate(() => document.body.innerText));
+    check(words.length === 0, `${what}: every word on the page is Chinese (${words.length ? `foreign: ${words.join(", ")}` : "none foreign"})`);
+    for (const width of [1024, 1440]) {
+      const faults = await layoutAt(page, width);
+      check(faults.length === 0, `${what} at ${width} px: nothing cut off, the charts as wide as their boxes (${faults.join("; ") || "fits"})`);
+    }
+  }
+  // An amount as the console shows it ("+1,234.56", "-5,000,000.00", "6,000,000.00") → 分; null if not one.
+  function fen(text) {
+    const m = /^([+-]?)([\d,]+)\.(\d\d)$/.exec(text.trim());
+    return m ? (m[1] === "-" ? -1n : 1n) * (BigInt(m[2].replaceAll(",", "")) * 100n + BigInt(m[3])) : null;
   }
 
   // 资金执行 as finance: the first page, then Fengtai as of 2021-06-30 and Changzhou as of 2021-05-31.
@@ -175,6 +242,11 @@ try {
     const fengtaiChart = await chartDrew(page, "#f-chart", { allocation: ALLOCATION_COLOUR, execution: PACE_COLOURS[pace] ?? "#607d8b" },
       (n) => n.allocation >= 300 && n.execution >= 300);
     check(fengtaiChart.drew, `the execution chart draws the allocation bars and the execution bars in the ${pace} colour (pixels ${fengtaiChart.counts})`);
+    // The legend names each pace in its own colour, and no swatch is in a colour no bar has
+    // (ECharts' default blue, #5470c6, was the execution series' swatch while its bars were green).
+    const legend = await chartDrew(page, "#f-chart", { ...PACE_COLOURS, defaultBlue: "#5470c6" },
+      (n) => n.AHEAD >= 30 && n.BEHIND >= 30 && n.LAGGING >= 30 && n.defaultBlue === 0, "legend");
+    check(legend.drew, `the legend has a swatch per pace in the bars' colours and none in a colour no bar has (legend pixels ${legend.counts})`);
     await page.screenshot({ path: join(shots, "funds-fengtai.png"), fullPage: true });
     await setValue(page, "#f-asof", "2021-05-31");
     await setValue(page, "#f-region", "3204");
@@ -185,6 +257,11 @@ try {
     check(total.includes("47.60%") && total.includes("92.80%"), `Changzhou's totals row: 92.80% allocated, 47.60% executed (${total})`);
     const headline = await text(page, "#f-headline");
     check(headline.includes("预算合计 615,000.00 万元") && headline.includes("已支付 292,740.00 万元"), `the headline in 万元 (${headline})`);
+    // Every 万元 figure to two decimals, its exact 元 in its tooltip.
+    const wan = await page.$$eval("#f-headline .wan", (ss) => ss.map((x) => [x.textContent, x.title]));
+    check(wan.length === 4 && wan.every(([v, title]) => /^-?[\d,]+\.\d\d$/.test(v) && /^-?[\d,]+\.\d\d 元$/.test(title)) &&
+      wan.some(([v, title]) => v === "292,740.00" && title === "2,927,400,000.00 元"),
+      `万元 to two decimals with the exact 元 in each tooltip (${wan.map((x) => x.join(" = ")).join("; ")})`);
     // The alerts: exactly the server's for the same filters (ListFundAlerts), or 无预警 when none.
     const czAlerts = await call("finance-1", "FundService/ListFundAlerts", { asOf: "2021-05-31", regionPrefix: "3204", pageSize: 20 });
     const czWant = czAlerts.alerts ?? [];
@@ -213,11 +290,22 @@ try {
       "执行滞后|YC-2024-REWARDS|YC-2024-REWARDS|", "资金闲置|YC-2024-REWARDS|YC-ABOVE-SCALE-ENTRY|2024-01-02"].sort();
     check(ycKinds.join(";") === ycWant.join(";"), `Yichang's four alerts as of 2024-05-21 (${ycRows.map((r) => r.slice(0, 4).join(" ")).join(" | ")})`);
     await page.screenshot({ path: join(shots, "funds-alerts.png"), fullPage: true });
-    // English.
+    // The alerts in words (their figures from the server's), the report and the forms: Chinese
+    // throughout, at both widths.
+    await readable(page, "资金执行 with Yichang's alerts");
+    await page.setViewport({ width: 1024, height: 1000 });
+    await page.screenshot({ path: join(shots, "funds-1024.png"), fullPage: true });
+    await page.setViewport({ width: 1440, height: 1000 });
+    // Every call so far asked for Chinese; in English, English.
+    check(languages.length > 0 && languages.every((l) => l === "zh-CN"), `every call says Accept-Language: zh-CN (${[...new Set(languages)].join(", ")})`);
+    const asked = languages.length;
     await page.click("#lang");
     await waitText(page, "#nav-funds", "Funds");
     check((await text(page, "h2")).includes("Fund execution"), "the English toggle");
+    await page.waitForSelector("#f-report[data-loaded] table");
+    check(languages.slice(asked).includes("en"), `in English the calls say Accept-Language: en (${[...new Set(languages.slice(asked))].join(", ")})`);
     await page.click("#lang");
+    await waitText(page, "#nav-funds", "资金执行");
     await page.close();
   }
 
@@ -247,6 +335,7 @@ try {
       return {
         allocated: await cell(page, tr, 5), pending: await cell(page, tr, 7), allocation: await cell(page, tr, 8),
         totalPending: await cell(page, "#f-report tr.total", 7), headline: await text(page, "#f-headline"),
+        wanTitles: await page.$$eval("#f-headline .wan", (ss) => ss.map((x) => x.title)),
       };
     }
     const maker = await open("finance-1", "funds");
@@ -255,7 +344,8 @@ try {
       `the pending allocation is not in the figures: allocated ${before.allocated}, ${before.allocation}`);
     check(before.pending === "12,345,678.90" && before.totalPending === "12,345,678.90",
       `已申请未审核 12,345,678.90 元 in the fund's row and the totals (${before.pending}, ${before.totalPending})`);
-    check(before.headline.includes("已申请未审核 1,234.56789 万元"), `the headline says what is pending (${before.headline})`);
+    check(before.headline.includes("已申请未审核 1,234.57 万元") && before.wanTitles.includes("12,345,678.90 元"),
+      `the headline says what is pending, to two decimals of 万元 and exactly in its tooltip (${before.headline}; ${before.wanTitles.join(", ")})`);
     // The chart draws the pending series: its bar and, beside it, the amount as a label.
     const pendingColours = { allocation: ALLOCATION_COLOUR, pending: PENDING_COLOUR, label: PENDING_LABEL_COLOUR };
     const pendingChart = await chartDrew(maker.page, "#f-chart", pendingColours, (n) => n.allocation >= 300 && n.pending >= 100 && n.label >= 20);
@@ -310,6 +400,7 @@ try {
     check(history[9] === "finance-2" && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(history[10]) && history[6] === "finance-1",
       `the history names maker, checker and when it was decided (${history.join(" | ")})`);
     await checker.page.screenshot({ path: join(shots, "approvals-posted.png"), fullPage: true });
+    await readable(checker.page, "审批 (posted)");
 
     // 资金执行 after: the allocation is in the figures, nothing pending.
     await checker.page.goto(`${origin}/#funds`);
@@ -336,6 +427,7 @@ try {
     const tracked = await checker.page.$$eval("#f-ledger tbody tr", (trs) => trs.map((tr) => tr.cells[5].textContent));
     check(tracked.length === 1 && tracked[0] === "TRK-XJ-0601", `filtered by 业务追溯识别码 (${tracked.join(",")})`);
     await checker.page.screenshot({ path: join(shots, "fund-ledger.png"), fullPage: true });
+    await readable(checker.page, "资金明细账");
 
     // A rejection needs its reason; the reservation goes, the reason stays in the history.
     const second = await call("finance-1", "FundService/AllocateFund", {
@@ -398,6 +490,78 @@ try {
     const schoolChart = await chartDrew(page, "#s-chart", { spent: "#8b1a1a", balance: "#90a4ae" }, (n) => n.spent >= 100 && n.balance >= 300);
     check(schoolChart.drew, `the balances chart draws the spent and balance bars (pixels ${schoolChart.counts})`);
     await page.screenshot({ path: join(shots, "school.png"), fullPage: true });
+
+    // The school's own office records an expenditure and reverses it on the page, each behind a
+    // confirmation; the ledger keeps its order and signs (subsidyctl edu ledger's: expenditures −,
+    // reversals +), and its running balance is the sum of its lines so far.
+    const lines = () => page.$$eval("#s-ledger tbody tr", (trs) => trs.map((tr) => ({
+      id: tr.dataset.entry, kind: tr.dataset.kind, cells: [...tr.cells].map((c) => c.textContent) })));
+    // The first line where the balance is not the sum of the movements so far ("" when none).
+    const unbalanced = (ls) => {
+      let sum = 0n;
+      for (const l of ls) {
+        const move = fen(l.cells[4]);
+        const balance = fen(l.cells[5]);
+        if (move === null || balance === null) return `unreadable: ${l.cells.join(" | ")}`;
+        sum += move;
+        if (sum !== balance) return `${l.id}: balance ${l.cells[5]} where the lines so far sum to ${sum} 分`;
+      }
+      return "";
+    };
+    const serverLines = async () => ((await call("school-1", "EducationFundService/ListSchoolLedger", { schoolId: "110106-FT001", pageSize: 500 })).entries ?? []).length;
+    const first = await lines();
+    check(unbalanced(first) === "", `the ledger's running balance is the sum of its lines so far (${unbalanced(first) || `${first.length} lines`})`);
+    // The category by its name from the data (ListExpenditureCategories), the amount in 元.
+    const teaching = await eventually(page, () => [...document.querySelectorAll("#s-category option")].some((o) => o.textContent === "教学和管理"));
+    check(teaching, "the expenditure's categories by their Chinese names (教学和管理)");
+    await page.$eval("#s-category", (sel) => { sel.value = [...sel.options].find((o) => o.textContent === "教学和管理")?.value ?? ""; });
+    await setValue(page, "#s-amount", "1,234.56");
+    const linesBefore = await serverLines();
+    await page.click("#s-spend");
+    await page.waitForSelector("#confirm-dialog[open]");
+    const askedSpend = await text(page, "#confirm-dialog");
+    check(askedSpend.includes("1,234.56 元") && askedSpend.includes("教学和管理") && askedSpend.includes("110106-FT001"),
+      `the expenditure's confirmation names the school, category and amount in 元 (${askedSpend})`);
+    await page.click("#confirm-cancel");
+    await page.waitForFunction(() => !document.querySelector("#confirm-dialog"), { timeout: 10000 });
+    check(await serverLines() === linesBefore && (await lines()).length === first.length, "a cancelled expenditure records nothing");
+    await page.click("#s-spend");
+    await page.waitForSelector("#confirm-dialog[open]");
+    await page.click("#confirm-ok");
+    await page.waitForSelector("#s-done, #s-notice .error", { timeout: 10000 });
+    const spentText = await text(page, "#s-notice");
+    const expenditure = (spentText.match(/EXP-\d+/) ?? [""])[0];
+    const recorded = expenditure !== "" && await eventually(page, (id) => !!document.querySelector(`#s-ledger tr[data-entry="${id}"]`), expenditure);
+    const afterSpend = await lines();
+    const spentLine = afterSpend.find((l) => l.id === expenditure)?.cells ?? [];
+    const previous = afterSpend[afterSpend.findIndex((l) => l.id === expenditure) - 1]?.cells ?? [];
+    const balanceBefore = fen(previous[5] ?? "");
+    check(recorded && spentLine[4] === "-1,234.56" && spentLine[3] === "教学和管理" && spentLine[2] === "支出" &&
+      balanceBefore !== null && balanceBefore - 123456n === fen(spentLine[5] ?? ""),
+      `the expenditure recorded on the page is in the ledger, out (−) by its category's name, the balance 1,234.56 lower (${spentText}; ${spentLine.join(" | ")})`);
+    check(unbalanced(afterSpend) === "", `after the expenditure the running balance is still the sum so far (${unbalanced(afterSpend) || "balanced"})`);
+    // Its reversal needs a reason and gives the money back (+).
+    await page.click(`#s-ledger tr[data-entry="${expenditure}"] button.reverse`);
+    await page.waitForSelector("#confirm-dialog[open] #confirm-reason");
+    const askedReverse = await text(page, "#confirm-dialog");
+    check(askedReverse.includes(expenditure) && askedReverse.includes("1,234.56 元") && await page.$eval("#confirm-ok", (b) => b.disabled),
+      `the reversal's confirmation names the expenditure and amount, and needs a reason (${askedReverse})`);
+    await page.type("#confirm-reason", "重复登记");
+    await page.click("#confirm-ok");
+    const reversedShown = await eventually(page, (id) => [...document.querySelectorAll('#s-ledger tr[data-kind="REVERSAL"]')].some((tr) => tr.textContent.includes(id)), expenditure);
+    const afterReverse = await lines();
+    const reversalLine = afterReverse.find((l) => l.kind === "REVERSAL" && l.cells[2].includes(expenditure))?.cells ?? [];
+    // Within a day money in comes before money out (the server's order: no day dips below zero), so
+    // the reversal may stand above its expenditure; the ledger's last balance is back where it was.
+    const lastBalance = (ls) => fen(ls[ls.length - 1]?.cells[5] ?? "");
+    check(reversedShown && reversalLine[4] === "+1,234.56" && lastBalance(afterSpend) !== null &&
+      lastBalance(afterReverse) === lastBalance(afterSpend) + 123456n &&
+      await page.$(`#s-ledger tr[data-entry="${expenditure}"] button.reverse`) === null,
+      `the reversal is in the ledger, in (+), the balance back where it was (${reversalLine.join(" | ")})`);
+    check(unbalanced(afterReverse) === "", `after the reversal the running balance is still the sum so far (${unbalanced(afterReverse) || "balanced"})`);
+    await page.screenshot({ path: join(shots, "school-reversed.png"), fullPage: true });
+    await readable(page, "学校经费");
+
     const before = problems.length;
     await setValue(page, "#s-school", "110106-FT002");
     await page.click("#s-apply");
@@ -407,7 +571,9 @@ try {
     for (const deadline = Date.now() + 5000; problems.length === before && Date.now() < deadline;) await sleep(100);
     const refused = problems.splice(before);
     check(refused.length > 0 && refused.every((p) => p.includes("403")), `only the refusal (403) is reported (${refused.join(" | ") || "nothing"})`);
-    check((await text(page, "#s-summary .error")).includes("无权"), "a school token cannot see another school");
+    const refusal = await text(page, "#s-summary .error");
+    check(refusal.includes("无权"), "a school token cannot see another school");
+    check(foreign(refusal).length === 0, `the refusal in Chinese (the server's LocalizedMessage): ${refusal}`);
     await page.close();
   }
 
@@ -424,6 +590,7 @@ try {
     check(file.startsWith("voucher_no,payee_uscc") && file.includes("91420500000012345B"),
       `the run's payment file (${file.split("\n").length - 2} payments)`);
     await page.screenshot({ path: join(shots, "rewards.png"), fullPage: true });
+    await readable(page, "免申即享兑现");
     await page.close();
   }
 
@@ -454,7 +621,18 @@ try {
     const lineCount = (await page.$$("#l-lines tbody tr")).length;
     check(lineCount === Math.min(50, loansInFile), `the claim's lines are listed, a page of 50 (${lineCount} of ${loansInFile})`);
     check((await page.$$("#l-claims button.approve")).length === 0, "a bank is offered no approval");
+    // The same file again: the same request (named by the file's content, bank and period), so the
+    // server answers the first claim, and the page says so; no second claim.
+    const firstClaim = (result.match(/CL-[0-9A-Za-z-]+/) ?? [""])[0];
+    await page.click("#u-submit");
+    await page.waitForSelector("#u-replay, #u-result .error", { timeout: 20000 });
+    const replay = await text(page, "#u-result");
+    check(firstClaim !== "" && replay.includes(`该文件已提交过，显示首次提交的申报 ${firstClaim}`), `the same file uploaded again is the first claim, said so (${replay})`);
+    const bankClaims = await call("bank-1", "LoanSubsidyService/ListLoanSubsidyClaims", { bankId: "TBS-BANK", pageSize: 50 });
+    check((bankClaims.claims ?? []).length === 1 && bankClaims.claims[0].claimId === firstClaim,
+      `no second claim (${(bankClaims.claims ?? []).map((c) => c.claimId).join(", ") || JSON.stringify(bankClaims.error)})`);
     await page.screenshot({ path: join(shots, "loans.png"), fullPage: true });
+    await readable(page, "贷款贴息 (bank)");
     await page.close();
     // The auditor reads every page and changes nothing.
     const audit = await open("auditor-1", "loans");
@@ -467,7 +645,25 @@ try {
     await review.page.waitForSelector("#l-claims tr[data-claim] button.approve");
     check(await review.page.$("#u-file") === null, "finance, which files no claims, is offered no upload");
     await setValue(review.page, "#l-pay-date", "2024-09-23");
+    const claimId = await review.page.$eval("#l-claims tr[data-claim]", (tr) => tr.dataset.claim);
+    // The approval behind a confirmation naming the claim, bank, subsidy and payment date; a cancel
+    // sends nothing.
+    const pendingBefore = await call("finance-1", "ApprovalService/ListInstructions", { state: "PENDING_APPROVAL", pageSize: 1 });
     await review.page.click("#l-claims tr[data-claim] button.approve");
+    await review.page.waitForSelector("#confirm-dialog[open]");
+    const askedClaim = await text(review.page, "#confirm-dialog");
+    check(askedClaim.includes(claimId) && askedClaim.includes("TBS-BANK") && askedClaim.includes("115,680.05 元") && askedClaim.includes("2024-09-23"),
+      `the claim's approval asks first, naming the claim, bank, subsidy in 元 and payment date (${askedClaim})`);
+    await review.page.click("#confirm-cancel");
+    await review.page.waitForFunction(() => !document.querySelector("#confirm-dialog"), { timeout: 10000 });
+    const pendingAfter = await call("finance-1", "ApprovalService/ListInstructions", { state: "PENDING_APPROVAL", pageSize: 1 });
+    const untouched = await call("finance-1", "LoanSubsidyService/GetLoanSubsidyClaim", { claimId });
+    check(untouched.status === "SUBMITTED" && (pendingAfter.pendingCount ?? "0") === (pendingBefore.pendingCount ?? "0") &&
+      await review.page.$("#l-claims tr[data-claim] button.approve") !== null,
+      `a cancelled approval leaves the claim as it was (${untouched.status}, pending ${pendingBefore.pendingCount ?? 0} → ${pendingAfter.pendingCount ?? 0})`);
+    await review.page.click("#l-claims tr[data-claim] button.approve");
+    await review.page.waitForSelector("#confirm-dialog[open]");
+    await review.page.click("#confirm-ok");
     // Dual control: the approval waits for a second officer; nothing is paid yet.
     await review.page.waitForSelector("#l-pending");
     const waiting = await text(review.page, "#l-claims tr[data-claim]");
@@ -484,13 +680,13 @@ try {
     await second.page.click("#confirm-ok");
     await second.page.waitForFunction((q) => !document.querySelector(q), { timeout: 10000 }, claimRow);
     await second.page.close();
-    const claimId = await review.page.$eval("#l-claims tr[data-claim]", (tr) => tr.dataset.claim);
     await review.page.click("#l-apply");
     const paidShown = await eventually(review.page, () => (document.querySelector("#l-claims tr[data-claim]")?.textContent ?? "").includes("已拨付"));
     const paid = await call("finance-1", "LoanSubsidyService/GetLoanSubsidyClaim", { claimId });
     check(paidShown && paid.status === "PAID" && paid.paidDate === "2024-09-23",
       `finance-2 approves finance-1's approval: the claim ${claimId} is paid on 2024-09-23, on the page and in the ledger (${paid.status ?? JSON.stringify(paid.error)} ${paid.paidDate ?? ""})`);
     await review.page.screenshot({ path: join(shots, "loans-approved.png"), fullPage: true });
+    await readable(review.page, "贷款贴息 (finance)");
     await review.page.close();
   }
 

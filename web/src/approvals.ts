@@ -29,7 +29,7 @@ export function rpcText(rpc: string): string {
     case "ReverseFundEntry": return t("冲销", "Reversal");
     case "ReviewLoanSubsidyClaim": return t("贴息申报批准", "Claim approval");
     case "RunDisbursement": return t("兑现批次", "Disbursement run");
-    default: return name;
+    default: return t("资金变动", name);
   }
 }
 
@@ -74,6 +74,9 @@ export function approvalsPage(root: HTMLElement): void {
         x.summary,
         t(`资金 ${x.fundId || "—"}，金额 ${yuan(x.amountFen)} 元`, `Fund ${x.fundId || "—"}, amount ${yuan(x.amountFen)} yuan`),
         t(`经办人 ${x.maker}，提交于 ${when(x.createdAt)}`, `Made by ${x.maker} at ${when(x.createdAt)}`),
+        approve
+          ? t("批准后按经办人的申请入账，资金随即分配或支付，不能撤回，只能另行冲销。", "Approving posts it as its maker asked: the money moves now; only a reversal undoes it.")
+          : t("退回后该申请作废，预留的金额释放，不入账。", "Rejecting voids it: the reserved amount is released and nothing posts."),
       ],
       confirm: approve ? t("批准", "Approve") : t("退回", "Reject"),
       reason: approve ? undefined : t("退回原因（必填）", "Reason for rejecting (required)"),

@@ -1,15 +1,19 @@
 // 资金执行: each fund's allocation and execution progress against time progress (序时进度), what is
-// applied for and not yet approved (已申请未审核), the totals, the alerts, CSV export; a fund's
-// ledger (every entry with the figures after it, by 业务追溯识别码). Paged on the server.
+// applied for and not yet approved (已申请未审核), the totals, the alerts in words, CSV export; a
+// fund's ledger (every entry with the figures after it, by 业务追溯识别码) with 冲销; 分配下达 and
+// 支付 (fund_actions.ts). Paged on the server.
 import { create } from "@bufbuild/protobuf";
 import {
   FundEntry_Kind, FundService, Fund_Level, Fund_Purpose, FundAlert_Kind, GetExecutionReportRequestSchema,
   ListFundAlertsRequestSchema, ListFundEntriesRequestSchema, Pace, ReportGrouping, type ExecutionReport, type ExecutionRow,
-  type FundEntry,
+  type FundAlert, type FundEntry,
 } from "gen/subsidy/v1/fund_pb.js";
-import { chart, PACE_COLOURS, PENDING_COLOUR } from "./charts.js";
+import { chart, PACE_COLOURS, PENDING_COLOUR, UNRATED_COLOUR } from "./charts.js";
+import { fundActions, reverseEntry, reversible } from "./fund_actions.js";
+import { categoryName, expenditureCategories, holdReasonText, policyName, rewardPolicies, timeBasisText } from "./names.js";
+import type { RewardPolicy } from "gen/subsidy/v1/reward_pb.js";
 import {
-  barLength, client, csvCell, dateInput, download, errorBox, h, may, Pager, pct, row, t, table, today, wanYuan, when, yuan,
+  barLength, client, csvCell, dateInput, download, errorBox, h, lang, may, Pager, parseYuan, pct, row, t, table, today, wanFigure, when, yuan,
 } from "./ui.js";
 
 const funds = client(FundService);
@@ -37,6 +41,43 @@ export function paceText(p: Pace): string {
     case Pace.LAGGING: return t("严重滞后", "Lagging");
     default: return "—";
   }
+}
+// An alert's sentence in the console's language, from the figures the server's message carries
+// (its wording: server/services/fund_report.cc); a message of another shape is shown as it is.
+function alertText(a: FundAlert, policies: Map<string, RewardPolicy>): string {
+  const amount = (s: string) => { const fen = parseYuan(s, true); return fen === null ? s : yuan(fen); };
+  let m: RegExpExecArray | null;
+  switch (a.kind) {
+    case FundAlert_Kind.EXECUTION_LAGGING:
+      if ((m = /^execution ([\d.]+) % against time progress ([\d.]+) % \(tolerance ([\d.]+) points\)$/.exec(a.message))) {
+        return t(`执行进度 ${m[1]}%，序时进度 ${m[2]}%，落后超过容差 ${m[3]} 个百分点`, `execution ${m[1]}% against time progress ${m[2]}% (tolerance ${m[3]} points)`);
+      }
+      break;
+    case FundAlert_Kind.TARGET_SHARE_MISSED:
+      if ((m = /^target share ([\d.]+) % is below the minimum of ([\d.]+) %$/.exec(a.message))) {
+        return t(`倾斜比例 ${m[1]}%，低于最低要求 ${m[2]}%`, `target share ${m[1]}% is below the minimum of ${m[2]}%`);
+      }
+      break;
+    case FundAlert_Kind.OVERDUE_PAYOUT:
+      if ((m = /^(-?[\d.]+) 元 to (\S+) under (\S+) was due on (\S+)$/.exec(a.message))) {
+        return t(`应于 ${m[4]} 兑现给 ${m[2]} 的 ${amount(m[1])} 元（${policyName(policies, m[3])}）已逾期`,
+          `${amount(m[1])} yuan to ${m[2]} under ${policyName(policies, m[3])} was due on ${m[4]}`);
+      }
+      break;
+    case FundAlert_Kind.PAYOUT_HELD:
+      if ((m = /^(-?[\d.]+) 元 to (\S+) under (\S+) held by the disbursement run: (\S+)$/.exec(a.message))) {
+        return t(`兑现给 ${m[2]} 的 ${amount(m[1])} 元（${policyName(policies, m[3])}）被兑现批次暂缓：${holdReasonText(m[4])}`,
+          `${amount(m[1])} yuan to ${m[2]} under ${policyName(policies, m[3])} held by the disbursement run: ${holdReasonText(m[4])}`);
+      }
+      break;
+    case FundAlert_Kind.IDLE_ALLOCATION:
+      if ((m = /^(-?[\d.]+) 元 allocated to (\S+) unpaid, no movement for more than (\d+) days$/.exec(a.message))) {
+        return t(`分配给 ${m[2]} 的 ${amount(m[1])} 元尚未支付，已超过 ${m[3]} 天没有资金变动`,
+          `${amount(m[1])} yuan allocated to ${m[2]} unpaid, no movement for more than ${m[3]} days`);
+      }
+      break;
+  }
+  return a.message;
 }
 function kindText(k: FundAlert_Kind): string {
   switch (k) {
@@ -84,15 +125,17 @@ export function fundsPage(root: HTMLElement): void {
   const ledgerTitle = h("h2", { id: "f-ledger-title" });
   const tracking = h("input", { id: "f-tracking", placeholder: t("业务追溯识别码", "tracking id"), size: "20" });
   const ledgerBox = h("div", { id: "f-ledger" });
+  const ledgerNotice = h("div", { id: "f-ledger-notice", "aria-live": "polite" });
   const ledgerSection = h("section", { id: "f-ledger-section", hidden: true }, ledgerTitle,
     h("div", { class: "filters" }, h("label", {}, t("业务追溯识别码", "Tracking id"), tracking),
       h("button", { id: "f-tracking-apply", onclick: () => { ledgerPager.reset(); void loadLedger(); } }, t("筛选", "Filter")),
       h("button", { id: "f-tracking-clear", onclick: () => { tracking.value = ""; ledgerPager.reset(); void loadLedger(); } }, t("全部", "All"))),
-    ledgerBox);
+    ledgerNotice, ledgerBox);
   const ledgerPager = new Pager(() => void loadLedger());
   let ledgerFund = "";
   const reportPager = new Pager(() => void loadReport());
   const alertPager = new Pager(() => void loadAlerts());
+  const actions = fundActions(() => { load(); void loadLedger(); });
   root.append(
     h("section", {}, h("h2", {}, t("资金执行（对照序时进度）", "Fund execution against time progress")),
       h("div", { class: "filters" },
@@ -101,6 +144,7 @@ export function fundsPage(root: HTMLElement): void {
         h("label", {}, t("区划代码前缀", "Region prefix"), region), apply, exportButton),
       chartBox, reportBox),
     ledgerSection,
+    ...(actions ? [actions.element] : []),
     h("section", {}, h("h2", {}, t("预警", "Alerts")), alertsBox));
   const c = chart(chartBox);
 
@@ -122,17 +166,26 @@ export function fundsPage(root: HTMLElement): void {
         h("div", {}, t(`序时进度 ${pct(r.timeProgressPercent)}`, `Time progress ${pct(r.timeProgressPercent)}`)),
         h("div", {}, t(`已申请未审核 ${yuan(r.pendingFen)} 元`, `Pending approval ${yuan(r.pendingFen)} yuan`)));
     };
+    // The paces the legend explains (a fund without one, e.g. no budget, only when there is one).
+    const execution = [Pace.AHEAD, Pace.BEHIND, Pace.LAGGING, Pace.PACE_UNSPECIFIED]
+      .filter((p) => p !== Pace.PACE_UNSPECIFIED || rows.some((r) => r.pace === p))
+      .map((p) => ({ pace: p, colour: PACE_COLOURS[Pace[p]] ?? UNRATED_COLOUR,
+        name: p === Pace.PACE_UNSPECIFIED ? t("执行进度（未评定）", "Execution (unrated)") : t(`执行进度（${paceText(p)}）`, `Execution (${paceText(p)})`) }));
     c.setOption({
       animation: false, // drawn at once: a screenshot shows the chart, not a frame of it
-      tooltip: { trigger: "axis", formatter: tip },
-      legend: { data: [t("分配进度", "Allocation"), t("执行进度", "Execution"), t("已申请未审核", "Pending approval"), t("序时进度", "Time progress")] },
+      tooltip: { trigger: "axis", formatter: tip, confine: true },  // inside the chart, however narrow the window
+      // One legend item per series, each in its series' colour; one line (scrolling when narrow),
+      // so that it never runs into the plot.
+      legend: { type: "scroll", top: 0, data: [t("分配进度", "Allocation"), ...execution.map((x) => x.name), t("已申请未审核", "Pending approval"), t("序时进度", "Time progress")] },
       grid: { left: 10, right: 30, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       yAxis: { type: "category", data: names, inverse: true },
       series: [
         { name: t("分配进度", "Allocation"), type: "bar", data: rows.map((r) => barLength(r.allocationProgressPercent)), itemStyle: { color: "#90a4ae" } },
-        { name: t("执行进度", "Execution"), type: "bar",
-          data: rows.map((r) => ({ value: barLength(r.executionProgressPercent), itemStyle: { color: PACE_COLOURS[Pace[r.pace]] ?? "#607d8b" } })) },
+        // Execution as one series per pace, stacked so that each fund still has one execution bar:
+        // the bar's colour is its pace, and the legend names each colour.
+        ...execution.map((x) => ({ name: x.name, type: "bar" as const, stack: "execution", itemStyle: { color: x.colour },
+          data: rows.map((r) => (r.pace === x.pace ? barLength(r.executionProgressPercent) : "-")) })),
         { name: t("已申请未审核", "Pending approval"), type: "bar", itemStyle: { color: PENDING_COLOUR, borderColor: "#e65100", borderType: "dashed" },
           data: rows.map((r) => pendingLength(r)),
           // The amount beside its bar (drawn on the canvas), however short the bar.
@@ -153,7 +206,7 @@ export function fundsPage(root: HTMLElement): void {
       r.pendingFen ? h("span", { class: "pending" }, yuan(r.pendingFen)) : yuan(r.pendingFen),
       pct(r.allocationProgressPercent), pct(r.executionProgressPercent), pct(r.timeProgressPercent),
       h("span", { class: `pace-${Pace[r.pace]}` }, paceText(r.pace)),
-    ], total ? { class: "total" } : { "data-fund": r.fundId }, [3, 4, 5, 6, 7, 8, 9]);
+    ], total ? { class: "total" } : { "data-fund": r.fundId }, [3, 4, 5, 6, 7, 8, 9], [1]);
   }
   const headers = () => [
     { text: t("资金", "Fund") }, { text: t("名称", "Name") }, { text: t("年度", "Year") },
@@ -178,13 +231,16 @@ export function fundsPage(root: HTMLElement): void {
       const total = r.total;
       reportBox.replaceChildren(
         // The headline in 万元, as officers read budgets; the table below is exact to the 分.
-        total ? h("p", { id: "f-headline" }, t(
-          `预算合计 ${wanYuan(total.budgetFen)} 万元，已分配 ${wanYuan(total.allocatedFen)} 万元，已支付 ${wanYuan(total.paidFen)} 万元，已申请未审核 ${wanYuan(total.pendingFen)} 万元，执行进度 ${pct(total.executionProgressPercent)}（序时进度 ${pct(total.timeProgressPercent)}）`,
-          `Budget ${wanYuan(total.budgetFen)}, allocated ${wanYuan(total.allocatedFen)}, paid ${wanYuan(total.paidFen)}, pending approval ${wanYuan(total.pendingFen)} (10k yuan); execution ${pct(total.executionProgressPercent)} against time progress ${pct(total.timeProgressPercent)}`)) : "",
+        // Each figure to two decimals of 万元, its exact 元 in its tooltip.
+        total ? h("p", { id: "f-headline" }, ...(lang() === "zh"
+          ? ["预算合计 ", wanFigure(total.budgetFen), " 万元，已分配 ", wanFigure(total.allocatedFen), " 万元，已支付 ", wanFigure(total.paidFen),
+            " 万元，已申请未审核 ", wanFigure(total.pendingFen), ` 万元，执行进度 ${pct(total.executionProgressPercent)}（序时进度 ${pct(total.timeProgressPercent)}）`]
+          : ["Budget ", wanFigure(total.budgetFen), ", allocated ", wanFigure(total.allocatedFen), ", paid ", wanFigure(total.paidFen),
+            ", pending approval ", wanFigure(total.pendingFen), ` (10k yuan); execution ${pct(total.executionProgressPercent)} against time progress ${pct(total.timeProgressPercent)}`])) : "",
         table(headers(), [...r.rows.map((x) => reportRow(x)), ...(total ? [reportRow(total, true)] : [])]),
         reportPager.view(t(`（共 ${r.rowCount} 项）`, ` (${r.rowCount} funds)`)),
-        h("p", { class: "note" }, t(`截至 ${r.asOf}，时间口径 ${r.timeBasis}，容差 ${r.tolerancePoints} 个百分点；已申请未审核为当前待复核的金额，不计入已分配、已支付`,
-          `As of ${r.asOf}, time basis ${r.timeBasis}, tolerance ${r.tolerancePoints} points; pending approval is what awaits a second officer now, not in allocated or paid`)));
+        h("p", { class: "note" }, t(`截至 ${r.asOf}，序时进度${timeBasisText(r.timeBasis)}计算，容差 ${r.tolerancePoints} 个百分点；已申请未审核为当前待复核的金额，不计入已分配、已支付；万元数保留两位小数，指向数字可见精确到分的元数`,
+          `As of ${r.asOf}, time progress ${timeBasisText(r.timeBasis)}, tolerance ${r.tolerancePoints} points; pending approval is what awaits a second officer now, not in allocated or paid; 10k-yuan figures to two decimals, the exact yuan in their tooltips`)));
       reportBox.dataset.loaded = "true";
     } catch (err) {
       c.clear();
@@ -194,12 +250,14 @@ export function fundsPage(root: HTMLElement): void {
 
   async function loadAlerts(): Promise<void> {
     try {
-      const r = await funds.listFundAlerts(create(ListFundAlertsRequestSchema, { ...filters(), pageSize: PAGE, pageToken: alertPager.current }));
+      const [r, policies] = await Promise.all([
+        funds.listFundAlerts(create(ListFundAlertsRequestSchema, { ...filters(), pageSize: PAGE, pageToken: alertPager.current })),
+        rewardPolicies()]);
       alertPager.next = r.nextPageToken;
       alertsBox.replaceChildren(
         r.alerts.length === 0 ? h("p", { class: "note" }, t("无预警", "No alerts")) :
           table([{ text: t("类型", "Kind") }, { text: t("资金", "Fund") }, { text: t("对象", "Subject") }, { text: t("起始", "Since") }, { text: t("说明", "Message") }],
-            r.alerts.map((a) => row([kindText(a.kind), a.fundId, a.subjectId, a.since, a.message]))),
+            r.alerts.map((a) => row([kindText(a.kind), a.fundId, a.subjectId, a.since, alertText(a, policies)], {}, [], [4]))),
         alertPager.view(t(`（共 ${r.alertCount} 条）`, ` (${r.alertCount} alerts)`)));
     } catch (err) {
       alertsBox.replaceChildren(errorBox(err));
@@ -208,6 +266,8 @@ export function fundsPage(root: HTMLElement): void {
 
   function openLedger(fundId: string, name: string): void {
     ledgerFund = fundId;
+    actions?.fund(fundId);
+    ledgerNotice.replaceChildren();
     tracking.value = "";
     ledgerPager.reset();
     ledgerTitle.textContent = t(`资金明细账：${fundId} ${name}`, `Ledger of ${fundId} ${name}`);
@@ -219,9 +279,16 @@ export function fundsPage(root: HTMLElement): void {
     if (!ledgerFund) return;
     delete ledgerBox.dataset.loaded;
     try {
-      const r = await funds.listFundEntries(create(ListFundEntriesRequestSchema, {
+      const [r, categories] = await Promise.all([funds.listFundEntries(create(ListFundEntriesRequestSchema, {
         fundId: ledgerFund, trackingId: tracking.value.trim(), pageSize: 50, pageToken: ledgerPager.current,
-      }));
+      })), expenditureCategories()]);
+      const reverse = (e: FundEntry) => reversible(e) ? h("button", { class: "reverse", onclick: async () => {
+        const said = await reverseEntry(e, entryKindText(e));
+        if (!said) return;  // cancelled: nothing was sent
+        ledgerNotice.replaceChildren(said);
+        load();
+        await loadLedger();
+      } }, t("冲销", "Reverse")) : "";
       ledgerPager.next = r.nextPageToken;
       // A tracking id filters the ledger to that money's road.
       const track = (id: string) => id ? h("a", { href: "#", class: "tracking", onclick: (e: Event) => {
@@ -233,13 +300,13 @@ export function fundsPage(root: HTMLElement): void {
             { text: t("日期", "Date") }, { text: t("分录", "Entry") }, { text: t("类型", "Kind") }, { text: t("金额（元）", "Amount (yuan)"), num: true },
             { text: t("收款对象", "Recipient") }, { text: t("业务追溯识别码", "Tracking id") }, { text: t("经办人", "Maker") }, { text: t("复核人", "Checker") },
             { text: t("预算（元）", "Budget after"), num: true }, { text: t("已分配（元）", "Allocated after"), num: true },
-            { text: t("已支付（元）", "Paid after"), num: true }, { text: t("被冲销", "Reversed by") }, { text: t("文号/说明", "Document / note") },
+            { text: t("已支付（元）", "Paid after"), num: true }, { text: t("被冲销", "Reversed by") }, { text: t("文号/说明", "Document / note") }, { text: "" },
           ], r.entries.map((e) => row([
             e.date, h("span", { title: when(e.recordedAt) }, e.entryId), entryKindText(e), yuan(e.amountFen), e.recipientId || "—", track(e.trackingId),
             e.maker || "—", e.checker || "—", yuan(e.budgetFen), yuan(e.allocatedFen), yuan(e.paidFen),
             e.reversedByEntryId ? h("span", { class: "reversed" }, e.reversedByEntryId) : "",
-            [e.documentNo, e.reason, e.payee, e.category].filter((x) => x).join(" · "),
-          ], { "data-entry": e.entryId, ...(e.kind === FundEntry_Kind.REVERSAL ? { class: "reversal" } : {}) }, [3, 8, 9, 10]))),
+            [e.documentNo, e.reason, e.payee, categoryName(categories, e.category)].filter((x) => x).join(" · "), reverse(e),
+          ], { "data-entry": e.entryId, ...(e.kind === FundEntry_Kind.REVERSAL ? { class: "reversal" } : {}) }, [3, 8, 9, 10], [12]))),
         h("p", { class: "note" }, t("预算、已分配、已支付为该分录入账后的资金累计数。", "Budget, allocated and paid are the fund's figures after the entry.")),
         ledgerPager.view());
       ledgerBox.dataset.loaded = "true";
