@@ -170,10 +170,16 @@ int Review(Context& ctx, const Options& o) {
     if (int rc = CheckClaimFund(ctx, *stub, req.claim_id(), o.Get("fund")); rc) return rc;
   }
   if (int rc = Invoke(ctx, *stub, &Stub::ReviewLoanSubsidyClaim, req, &claim); rc) return rc;
-  if (!ctx.json && PrintHeld(ctx, claim.instruction_id(), claim.approval_state(),
-                             absl::StrCat("payment of claim ", claim.claim_id(), " (bank ", claim.bank_id(), ", subsidy ",
-                                          Yuan(claim.total_subsidy_fen()), " 元, payment date ", req.payment_date(),
-                                          ")"))) {
+  if (!ctx.json && claim.approval_state() == v1::Instruction::PENDING_APPROVAL) {
+    // A held approval answers with the instruction only: what it reserves is the claim's, read back.
+    v1::GetLoanSubsidyClaimRequest get;
+    get.set_claim_id(req.claim_id());
+    v1::LoanSubsidyClaim held;
+    auto call = ctx.NewCall();
+    if (!stub->GetLoanSubsidyClaim(call.get(), get, &held).ok()) held.set_claim_id(req.claim_id());
+    PrintHeld(ctx, claim.instruction_id(), claim.approval_state(),
+              absl::StrCat("payment of claim ", req.claim_id(), " (bank ", held.bank_id(), ", subsidy ",
+                           Yuan(held.total_subsidy_fen()), " 元, payment date ", req.payment_date(), ")"));
     return 0;
   }
   PrintClaim(ctx, claim);

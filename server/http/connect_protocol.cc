@@ -141,7 +141,10 @@ std::optional<std::string> EnumComplaint(absl::string_view what) {
       std::string(what.substr(at + kForType.size())));
   if (e == nullptr) return std::nullopt;
   std::vector<std::string> names;
-  for (int i = 0; i < e->value_count(); ++i) names.push_back(e->value(i)->name());
+  // The zero value (…_UNSPECIFIED) is the field left out, never a value to give.
+  for (int i = 0; i < e->value_count(); ++i) {
+    if (e->value(i)->number() != 0) names.push_back(e->value(i)->name());
+  }
   return absl::StrCat("invalid value ", what.substr(kInvalid.size(), at - kInvalid.size()), ": a ", e->full_name(),
                       " is one of ", absl::StrJoin(names, ", "));
 }

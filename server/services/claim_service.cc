@@ -1,5 +1,6 @@
 // LoanSubsidyService's claims: submit or upload (ClaimWriter), read, review. A bank caller sees
 // only the claims of its own bank_ids; finance reviews.
+#include "absl/strings/str_join.h"
 #include "common/status_util.h"
 #include "loan/claim.h"
 #include "formats/claim_file.h"
@@ -77,10 +78,23 @@ absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyC
   submit.set_bank_id(request.bank_id());
   *submit.mutable_settlement_period() = request.settlement_period();
   submit.set_fund_id(request.fund_id());
+  // Every bad row is named (the first 100 of them), so that a clerk corrects the file in one round.
+  constexpr size_t kNamed = 100;
+  std::vector<std::string> bad;
+  size_t bad_rows = 0;
   for (size_t i = 1; i < records->size(); ++i) {
     auto loan = reader->ParseRow((*records)[i].cells);
-    if (!loan.ok()) return InvalidField("file", absl::StrCat("line ", (*records)[i].line, ": ", loan.status().message()));
-    *submit.add_loans() = std::move(*loan);
+    if (loan.ok()) {
+      *submit.add_loans() = std::move(*loan);
+    } else if (++bad_rows <= kNamed) {
+      bad.push_back(absl::StrCat("line ", (*records)[i].line, ": ", loan.status().message()));
+    }
+  }
+  if (bad_rows > 0) {
+    if (bad_rows > kNamed) bad.push_back(absl::StrCat("… ", bad_rows - kNamed, " more bad rows"));
+    return WithParams(InvalidField("file", absl::StrCat(bad_rows, " rows do not parse; nothing was submitted: ",
+                                                        absl::StrJoin(bad, "; "))),
+                      {{"bad_rows", absl::StrCat(bad_rows)}});
   }
   submit.set_loan_count(submit.loans_size());
   return SubmitClaim(call, submit, "SubmitLoanSubsidyClaimFile", response);

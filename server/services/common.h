@@ -170,6 +170,8 @@ class Call {
   std::shared_ptr<const PolicyData> data_snapshot() const { return owned_ ? owned_ : ctx_.policy->Get(); }
   std::chrono::system_clock::time_point deadline() const { return exchange_->deadline(); }
   void NoteReplay() const { exchange_->NoteReplay(); }
+  // The language the caller reads ("zh-CN" or "en"): for texts a person reads in a response.
+  std::string language() const { return exchange_->language(); }
   // The policy data for the whole call: one snapshot, taken at its start.
   const PolicyData& data() const { return *data_; }
   storage::Storage& storage() const { return *ctx_.storage; }

@@ -181,20 +181,23 @@ namespace {
 // overdue payout each can be a hundred thousand alerts, of which a page shows twenty).
 class AlertSink {
  public:
-  AlertSink(Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind)
-      : window_(window), out_(out), by_kind_(by_kind) {}
+  AlertSink(Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind,
+            const MessageCatalogue& messages, Language language)
+      : window_(window), out_(out), by_kind_(by_kind), messages_(messages), language_(language) {}
   // Counts an alert of `kind`; true when it is to be written out (then Add it).
   bool Wanted(v1::FundAlert::Kind kind) {
     if (by_kind_) ++(*by_kind_)[kind];
     return window_.Has(count_++);
   }
-  void Add(v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject, std::string message,
+  // An alert's message is the catalogue's text for its kind, filled with `params`.
+  void Add(v1::FundAlert::Kind kind, const std::string& fund_id, const std::string& subject, const StatusParams& params,
            std::optional<Date> since) {
     auto* a = out_->add_alerts();
     a->set_kind(kind);
     a->set_fund_id(fund_id);
     a->set_subject_id(subject);
-    a->set_message(std::move(message));
+    a->set_message(messages_.Render(MessageKind::kAlert, v1::FundAlert::Kind_Name(kind), language_, params)
+                       .value_or(v1::FundAlert::Kind_Name(kind)));
     if (since) a->set_since(since->ToString());
   }
   void Finish() { out_->set_alert_count(static_cast<int32_t>(count_)); }
@@ -203,6 +206,8 @@ class AlertSink {
   Window window_;
   v1::ListFundAlertsResponse* out_;
   std::map<v1::FundAlert::Kind, int>* by_kind_;
+  const MessageCatalogue& messages_;
+  Language language_;
   int64_t count_ = 0;
 };
 
@@ -216,8 +221,10 @@ absl::Status FundAlerts(const Position& position, const PolicyData& data, AlertS
     if (funds::PaceOf(execution, time, tolerance) == funds::Pace::kLagging &&
         sink.Wanted(v1::FundAlert::EXECUTION_LAGGING)) {
       sink.Add(v1::FundAlert::EXECUTION_LAGGING, f.fund.fund_id, f.fund.fund_id,
-               absl::StrCat("execution ", execution.PercentText(), " % against time progress ", time.PercentText(),
-                            " % (tolerance ", tolerance.ToString(), " points)"),
+               {{"fund_id", f.fund.fund_id},
+                {"execution_percent", execution.PercentText()},
+                {"time_percent", time.PercentText()},
+                {"tolerance_points", tolerance.ToString()}},
                std::nullopt);
     }
     if (f.fund.min_target_share.empty() || f.allocated.fen() == 0) continue;
@@ -227,8 +234,9 @@ absl::Status FundAlerts(const Position& position, const PolicyData& data, AlertS
     if (!share.ok()) return share.status();
     if (minimum.ok() && *share && (*share)->BelowPercent(*minimum) && sink.Wanted(v1::FundAlert::TARGET_SHARE_MISSED)) {
       sink.Add(v1::FundAlert::TARGET_SHARE_MISSED, f.fund.fund_id, f.fund.fund_id,
-               absl::StrCat("target share ", (*share)->PercentText(), " % is below the minimum of ",
-                            f.fund.min_target_share, " %"),
+               {{"fund_id", f.fund.fund_id},
+                {"share_percent", (*share)->PercentText()},
+                {"minimum_percent", f.fund.min_target_share}},
                std::nullopt);
     }
   }
@@ -254,8 +262,10 @@ absl::Status PayoutAlerts(storage::Storage& storage, const v1::ListFundAlertsReq
       continue;
     }
     sink.Add(v1::FundAlert::OVERDUE_PAYOUT, *fund, storage::PayoutIdFor(p.seq),
-             absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id,
-                          " was due on ", p.due_date->ToString()),
+             {{"enterprise_uscc", p.enterprise_uscc},
+              {"policy_id", p.policy_id},
+              {"amount_yuan", p.amount.ToYuanString()},
+              {"due_date", p.due_date->ToString()}},
              p.due_date->AddDays(1));
   }
   auto held = storage.payouts().HeldPayouts();
@@ -264,8 +274,7 @@ absl::Status PayoutAlerts(storage::Storage& storage, const v1::ListFundAlertsReq
     const auto fund = fund_of(p);
     if (!fund || as_of < p.determination_date || !sink.Wanted(v1::FundAlert::PAYOUT_HELD)) continue;
     sink.Add(v1::FundAlert::PAYOUT_HELD, *fund, storage::PayoutIdFor(p.seq),
-             absl::StrCat(p.amount.ToYuanString(), " 元 to ", p.enterprise_uscc, " under ", p.policy_id,
-                          " held by the disbursement run: ", p.hold_reason),
+             {{"enterprise_uscc", p.enterprise_uscc}, {"policy_id", p.policy_id}, {"amount_yuan", p.amount.ToYuanString()}},
              p.determination_date);
   }
   return absl::OkStatus();
@@ -274,10 +283,11 @@ absl::Status PayoutAlerts(storage::Storage& storage, const v1::ListFundAlertsReq
 }  // namespace
 
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
-                             Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind) {
+                             Window window, v1::ListFundAlertsResponse* out, std::map<v1::FundAlert::Kind, int>* by_kind,
+                             Language language) {
   auto position = PositionOf(storage.funds(), req, /*all_recipients=*/true);
   if (!position.ok()) return position.status();
-  AlertSink sink(window, out, by_kind);
+  AlertSink sink(window, out, by_kind, data.messages(), language);
   if (auto s = FundAlerts(*position, data, sink); !s.ok()) return s;
   // A recipient's alert: an allocation idle for too long.
   const int idle_days = data.fund_monitoring().idle_days;
@@ -287,8 +297,9 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
     if (r.last_movement && funds::IsIdle(r.allocated, r.paid, *r.last_movement, position->as_of, idle_days) &&
         sink.Wanted(v1::FundAlert::IDLE_ALLOCATION)) {
       sink.Add(v1::FundAlert::IDLE_ALLOCATION, r.fund_id, r.recipient_id,
-               absl::StrCat(funds::Payable(r.allocated, r.paid).ToYuanString(), " 元 allocated to ", r.recipient_id,
-                            " unpaid, no movement for more than ", idle_days, " days"),
+               {{"recipient_id", r.recipient_id},
+                {"amount_yuan", funds::Payable(r.allocated, r.paid).ToYuanString()},
+                {"idle_days", absl::StrCat(idle_days)}},
                r.last_movement);
     }
   }

@@ -35,9 +35,10 @@ struct Window {
 };
 
 // Every alert is counted (alert_count, and by kind into `by_kind` when given); those of `window`
-// are written out.
+// are written out, each message from the catalogue (data/messages.textproto) in `language`.
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
                              Window window, v1::ListFundAlertsResponse* out,
-                             std::map<v1::FundAlert::Kind, int>* by_kind = nullptr);
+                             std::map<v1::FundAlert::Kind, int>* by_kind = nullptr,
+                             Language language = Language::kZhCn);
 
 }  // namespace subsidy::service

@@ -389,7 +389,10 @@ absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest&
 absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1::ListFundAlertsResponse* out) {
   auto window = WindowOf(req.page_size(), req.page_token());
   if (!window.ok()) return window.status();
-  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, *window, out); !s.ok()) return s;
+  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, *window, out, nullptr, LanguageOf(call.language()));
+      !s.ok()) {
+    return s;
+  }
   SetNextPage(*window, out->alert_count(), out->mutable_next_page_token());
   return absl::OkStatus();
 }

@@ -57,6 +57,13 @@ std::optional<std::string> LocalizedText(const absl::Status& status, Language la
   if (auto reason = ReasonOf(status)) {
     if (auto text = messages.Render(MessageKind::kReason, *reason, language, params)) return text;
   }
+  // A refusal by its status code alone keeps what was wrong (the service's own words, without the
+  // field's name it starts with), so that the person reading it need not ask again.
+  absl::string_view detail = status.message();
+  if (auto field = FieldOf(status); field && absl::StartsWith(detail, *field + ": ")) {
+    detail.remove_prefix(field->size() + 2);
+  }
+  if (!detail.empty()) params.emplace("detail", std::string(detail));
   return messages.Render(MessageKind::kStatusCode, absl::StatusCodeToString(status.code()), language, params);
 }
 
@@ -81,17 +88,19 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view language
 }
 
 std::string PreferredLanguage(absl::string_view accept_language) {
+  // The caller's most wanted language of the two we write (AIP-193): `fr, en;q=0.5` is English.
   absl::string_view best;
   double best_q = 0;
   for (absl::string_view item : absl::StrSplit(accept_language, ',')) {
     std::vector<absl::string_view> parts = absl::StrSplit(item, ';');
     const absl::string_view tag = absl::StripAsciiWhitespace(parts[0]);
+    const bool ours = tag == "*" || absl::StartsWithIgnoreCase(tag, "zh") || absl::StartsWithIgnoreCase(tag, "en");
     double q = 1;
     for (size_t i = 1; i < parts.size(); ++i) {
       const absl::string_view p = absl::StripAsciiWhitespace(parts[i]);
       if (p.size() > 2 && absl::StartsWithIgnoreCase(p, "q=") && !absl::SimpleAtod(p.substr(2), &q)) q = 0;
     }
-    if (!tag.empty() && q > best_q) {
+    if (ours && q > best_q) {
       best = tag;
       best_q = q;
     }

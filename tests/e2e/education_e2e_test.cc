@@ -196,7 +196,7 @@ TEST(EducationE2e, ExpenditureCategoriesAreTheDatasWithTheSourcesThatMayPayThem)
   };
   std::map<std::string, Row> data;
   std::ifstream in(std::string(SUBSIDY_DATA_DIR) + "/education.textproto");
-  static const std::regex kCategory(R"re(^categories \{ code: "([A-Z_]+)"(.*)\}\s*$)re");
+  static const std::regex kCategory(R"re(^categories \{ code: "([A-Z_]+)"(.*)\}\s*(#.*)?$)re");  // a comment may follow
   static const std::regex kSources(R"re(permitted_sources: \[([^\]]*)\])re");
   static const std::regex kStatus(R"re(status: "([CPU])")re");
   static const std::regex kQuoted(R"re("([A-Z_]+)")re");

@@ -132,9 +132,11 @@ TEST(StatusMapping, WithoutParametersTheTextNeedsNone) {
 TEST(StatusMapping, AnErrorWithoutAReasonReadsByItsCode) {
   const grpc::Status field = ToGrpcStatus(InvalidField("repayments[1].date", "not a YYYY-MM-DD date"), "zh-CN", Shipped());
   EXPECT_EQ(DetailsByType(field).size(), 2u);  // BadRequest, LocalizedMessage
-  EXPECT_EQ(LocalizedOf(field).message(), "请求内容有误：repayments[1].date 填写不正确。");
+  // What was wrong stays in it (the service's words, without the field's name they start with).
+  EXPECT_EQ(LocalizedOf(field).message(), "请求内容有误：repayments[1].date 填写不正确（not a YYYY-MM-DD date）。");
   EXPECT_EQ(LocalizedOf(ToGrpcStatus(absl::NotFoundError("no such payout"), "en", Shipped())).message(),
-            "No such record.");
+            "No such record (no such payout).");
+  EXPECT_EQ(LocalizedOf(ToGrpcStatus(absl::NotFoundError(""), "en", Shipped())).message(), "No such record.");
   // A reason the catalogue lacks: its code's text.
   EXPECT_EQ(LocalizedOf(ToGrpcStatus(FailedPrecondition("NOT_IN_THE_CATALOGUE", "x"), "zh-CN", Shipped())).message(),
             "当前状态下不能办理该业务。");
@@ -146,6 +148,8 @@ TEST(StatusMapping, PreferredLanguageIsTheFirstAcceptable) {
       {"", "zh-CN"},         {"en", "en"},       {"en-US,en;q=0.9", "en"}, {"EN-gb", "en"},
       {"zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"},      {"fr;q=0.9, en;q=0.95", "en"},
       {"en;q=0, zh", "zh-CN"}, {"*", "zh-CN"},   {"de-DE", "zh-CN"},      {"en;q=x,zh;q=0.5", "zh-CN"},
+      {"fr, en;q=0.5", "en"},  // the best of the languages we write, not the first asked for
+      {"de, fr;q=0.8", "zh-CN"},
   };
   for (const auto& [header, language] : cases) EXPECT_EQ(PreferredLanguage(header), language) << header;
 }
