@@ -106,6 +106,8 @@ int ListClaimLines(Context& ctx, const Options& o) {
     if (!file) return ctx.CannotWrite(o.Get("out"));
     out = &file;
   }
+  // A file is marked UTF-8 (a byte-order mark), so that Excel on a Chinese PC reads its Chinese.
+  if (!ctx.json && o.Has("out")) *out << "\xEF\xBB\xBF";
   if (!ctx.json) *out << formats::ClaimLineCsvHeader() << "\n";
   auto stub = NewStub(ctx);
   int64_t n = 0;

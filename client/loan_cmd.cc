@@ -2,6 +2,7 @@
 // its plain calculation into a result file.
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -172,6 +173,21 @@ absl::StatusOr<DateRange> ParseRange(const v1::DateRange& range) {
 // The file named on the command line, read the same way for every kind of run: its rows (each with
 // its file line), the columns it does not read (warned about once), the claim's period, and where
 // the results go in which encoding. 0, or the exit code after saying why.
+// A file that cannot be read as a claim (its bytes, its CSV, its header) still gets its result file:
+// one FILE_ERROR row saying why, at the line where it went wrong. Then the refusal (exit 1).
+int RefuseClaimFile(Context& ctx, const ClaimFile& file, size_t line, const std::string& why) {
+  ClaimFileRow row;
+  row.line = line;
+  row.parse_error = why;
+  ClaimOutcome c;
+  c.status = "FILE_ERROR";
+  c.result.mutable_error()->set_code("INVALID_ARGUMENT");
+  c.result.mutable_error()->set_field("file");
+  c.result.mutable_error()->set_message(why);
+  (void)WriteClaimResultFile(ctx, file, absl::StrCat(ClaimOutcomeCsvHeader(), "\n", ClaimOutcomeCsvRow(row, c), "\n"));
+  return ctx.Fail(absl::StrCat(file.path, line > 0 ? absl::StrCat(":", line) : "", ": ", why));
+}
+
 int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
   file->path = o.positional()[0];
   file->out_path = o.Get("out", file->path + ".result.csv");
@@ -182,15 +198,23 @@ int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
     if (!ParsePeriod(o.Get("period"), &period)) return ctx.Usage("--period must be START..END");
     file->period = period;
   }
-  if (int rc = ReadCsv(ctx, o, file->path, &file->csv); rc != 0) return rc;
+  auto encoding = formats::EncodingFromName(o.Get("encoding", "auto"));
+  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
+  std::error_code exists_error;
+  const bool exists = std::filesystem::is_regular_file(file->path, exists_error);
+  file->out_encoding = *out_encoding != formats::Encoding::kAuto ? *out_encoding : formats::Encoding::kUtf8;
+  auto read = formats::ReadCsvFile(file->path, *encoding);
+  if (!read.ok()) {
+    if (!exists) return ctx.Fail(std::string(read.status().message()));  // nothing to answer for
+    return RefuseClaimFile(ctx, *file, 0, std::string(read.status().message()));
+  }
+  file->csv = *std::move(read);
   // GB18030 in, GB18030 out; UTF-8 in, UTF-8 with a byte-order mark out (Excel then reads it as UTF-8).
   const bool gb = absl::StartsWith(file->csv.encoding, "GB");
-  file->out_encoding = *out_encoding != formats::Encoding::kAuto ? *out_encoding
-                       : gb                                       ? formats::Encoding::kGb18030
-                                                                  : formats::Encoding::kUtf8;
+  if (*out_encoding == formats::Encoding::kAuto && gb) file->out_encoding = formats::Encoding::kGb18030;
   const formats::CsvRecord& head = file->csv.records.front();
   auto reader = formats::ClaimFileReader::FromHeader(head.cells);
-  if (!reader.ok()) return ctx.Fail(absl::StrCat(file->path, ":", head.line, ": ", reader.status().message()));
+  if (!reader.ok()) return RefuseClaimFile(ctx, *file, head.line, std::string(reader.status().message()));
   file->ignored_columns = reader->ignored_columns();
   if (!file->ignored_columns.empty()) {
     ctx.Warn(absl::StrCat("警告: 忽略未知列 ", absl::StrJoin(file->ignored_columns, "、"),

@@ -273,6 +273,8 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
   auto no_header = RunCtl({"--server=" + server_->address(), "loan", "claim", headless});
   EXPECT_EQ(no_header.exit_code, 1);
   EXPECT_THAT(no_header.err, HasSubstr("not a header"));
+  // Its result file is written all the same: one FILE_ERROR row at the line that went wrong.
+  EXPECT_THAT(Slurp(headless + ".result.csv"), HasSubstr("1,,FILE_ERROR,"));
   auto missing = RunCtl({"--server=" + server_->address(), "loan", "claim", dir_.path() + "/nope.csv"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("No such file or directory"));
