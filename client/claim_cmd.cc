@@ -578,4 +578,18 @@ void RegisterClaimCommands(Registry& r) {
          Review});
 }
 
+int RefuseClaimFile(Context& ctx, const ClaimFile& file, size_t line, const std::string& why) {
+  ClaimFileRow row;
+  row.line = line;
+  row.parse_error = why;
+  ClaimOutcome c;
+  c.status = "FILE_ERROR";
+  c.result.mutable_error()->set_code("INVALID_ARGUMENT");
+  c.result.mutable_error()->set_field("file");
+  c.result.mutable_error()->set_message(why);
+  (void)WriteClaimResultFile(ctx, file, absl::StrCat(ClaimOutcomeCsvHeader(), "\n", ClaimOutcomeCsvRow(row, c), "\n"));
+  return ctx.Fail(absl::StrCat(file.path, line > 0 ? absl::StrCat(":", line) : "", ": ", why));
+}
+
+
 }  // namespace subsidy::cli

@@ -67,6 +67,9 @@ grpc::Status WithFileLines(const grpc::Status& status, const std::function<std::
 // Writes the result file (text in UTF-8) in file.out_encoding: GB18030, or UTF-8 with a byte-order
 // mark. 0, or 1 after saying why not.
 int WriteClaimResultFile(Context& ctx, const ClaimFile& file, const std::string& utf8);
+// A file that cannot be read as a claim (its bytes, its CSV, its header) still gets its result file:
+// one FILE_ERROR row saying why, at the line where it went wrong. Then the refusal (exit 1).
+int RefuseClaimFile(Context& ctx, const ClaimFile& file, size_t line, const std::string& why);
 
 // `loan claim FILE --submit`: uploads the parsed rows as one claim, batch_size loans a message,
 // prints the claim (its state now, after a replay) and writes every row's status to the result

@@ -173,21 +173,6 @@ absl::StatusOr<DateRange> ParseRange(const v1::DateRange& range) {
 // The file named on the command line, read the same way for every kind of run: its rows (each with
 // its file line), the columns it does not read (warned about once), the claim's period, and where
 // the results go in which encoding. 0, or the exit code after saying why.
-// A file that cannot be read as a claim (its bytes, its CSV, its header) still gets its result file:
-// one FILE_ERROR row saying why, at the line where it went wrong. Then the refusal (exit 1).
-int RefuseClaimFile(Context& ctx, const ClaimFile& file, size_t line, const std::string& why) {
-  ClaimFileRow row;
-  row.line = line;
-  row.parse_error = why;
-  ClaimOutcome c;
-  c.status = "FILE_ERROR";
-  c.result.mutable_error()->set_code("INVALID_ARGUMENT");
-  c.result.mutable_error()->set_field("file");
-  c.result.mutable_error()->set_message(why);
-  (void)WriteClaimResultFile(ctx, file, absl::StrCat(ClaimOutcomeCsvHeader(), "\n", ClaimOutcomeCsvRow(row, c), "\n"));
-  return ctx.Fail(absl::StrCat(file.path, line > 0 ? absl::StrCat(":", line) : "", ": ", why));
-}
-
 int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
   file->path = o.positional()[0];
   file->out_path = o.Get("out", file->path + ".result.csv");

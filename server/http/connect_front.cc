@@ -296,7 +296,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
           JsonTypeResolver(), procedure_->input_url, empty ? std::string("{}") : req.body(), &json_bytes, options);
       if (!parsed.ok()) {
         // The log line names the type only: the converter's message quotes the body.
-        return Error(JsonBodyError(procedure_->input_name, parsed.message().as_string()), 400,
+        return Error(Localized(JsonBodyError(procedure_->input_name, parsed.message().as_string())), 400,
                      "the body is not a " + procedure_->input_name + " in JSON");
       }
     }
@@ -353,7 +353,21 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
   // A refused request: answered with a Connect error and logged with its status (what was asked,
   // from where and why in `why`; never the body). A handler's refusal (`why` empty) also has the
   // handler's own line, with the caller and the message.
-  void Error(const grpc::Status& status, int http_status, const std::string& why = "") {
+  // What a refusal made here says to a person: the catalogue's text, in the request's language.
+  grpc::Status Localized(const absl::Status& status) const {
+    const service::ServiceContext& ctx = *shared_->services;
+    if (ctx.policy == nullptr) return service::ToGrpcStatus(status);
+    const std::string language =
+        service::PreferredLanguage(std::string(parser_->get()[bhttp::field::accept_language]));
+    return service::ToGrpcStatus(status, language, ctx.policy->Get()->messages());
+  }
+
+  void Error(const grpc::Status& made, int http_status, const std::string& why = "") {
+    // A refusal of the front's own (no details yet) gets its LocalizedMessage as the handlers' do.
+    const grpc::Status status =
+        made.error_details().empty() && !made.ok()
+            ? Localized(absl::Status(static_cast<absl::StatusCode>(made.error_code()), made.error_message()))
+            : made;
     const auto& req = parser_->get();
     const std::string target(req.target());
     ops::LogLine line("http_refused");

@@ -151,15 +151,15 @@ std::optional<std::string> EnumComplaint(absl::string_view what) {
 
 }  // namespace
 
-grpc::Status JsonBodyError(absl::string_view type, absl::string_view why) {
+absl::Status JsonBodyError(absl::string_view type, absl::string_view why) {
   const std::string prefix = absl::StrCat("the body is not a ", type, " in JSON: ");
   const std::optional<Complaint> complaint = ComplaintOf(why);
-  if (!complaint) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat(prefix, why));
+  if (!complaint) return absl::InvalidArgumentError(absl::StrCat(prefix, why));
   const std::optional<std::string> names = EnumComplaint(complaint->what);
   absl::Status status =
       absl::InvalidArgumentError(absl::StrCat(prefix, complaint->field, ": ", names ? *names : complaint->what));
   status.SetPayload(kFieldPayload, absl::Cord(complaint->field));
-  return service::ToGrpcStatus(status);
+  return status;
 }
 
 std::string ConnectErrorJson(const grpc::Status& status) {

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace subsidy::http {
@@ -29,6 +30,6 @@ std::string ConnectErrorJson(const grpc::Status& status);
 // converter said (`why`): INVALID_ARGUMENT, with a BadRequest naming the field when `why` names one
 // (as a path of proto field names, "loans[1].program"). A name an enum does not have is answered
 // with the names it has.
-grpc::Status JsonBodyError(absl::string_view type, absl::string_view why);
+absl::Status JsonBodyError(absl::string_view type, absl::string_view why);
 
 }  // namespace subsidy::http

@@ -381,6 +381,12 @@ TEST_F(HttpE2e, AnRpcByAnotherMethodIs405AllowingPost) {
     EXPECT_EQ(r.headers["content-type"], "application/json");
     EXPECT_EQ(StrOf(JsonOf(r.body), "code"), "unimplemented") << r.body;
   }
+  // A refusal of the front's own reads like a handler's: a LocalizedMessage in the asked language.
+  const HttpReply zh = Request(http_, bhttp::verb::get, path, "", {{"accept-language", "zh-CN"}});
+  EXPECT_THAT(zh.body, HasSubstr("google.rpc.LocalizedMessage"));
+  EXPECT_THAT(zh.body, HasSubstr("系统不支持该操作。"));
+  const HttpReply en = Request(http_, bhttp::verb::get, path, "", {{"accept-language", "fr, en;q=0.5"}});
+  EXPECT_THAT(en.body, HasSubstr("This operation is not supported."));
   // Connect's GET form (a query) is not served either.
   EXPECT_EQ(Request(http_, bhttp::verb::get, path + "?encoding=json&message=%7B%7D").status, 405);
   EXPECT_EQ(Request(http_, bhttp::verb::get, "/subsidy.v1.AdminService/NoSuchMethod").status, 404);
