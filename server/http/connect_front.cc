@@ -355,11 +355,9 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
   // handler's own line, with the caller and the message.
   // What a refusal made here says to a person: the catalogue's text, in the request's language.
   grpc::Status Localized(const absl::Status& status) const {
-    const service::ServiceContext& ctx = *shared_->services;
-    if (ctx.policy == nullptr) return service::ToGrpcStatus(status);
-    const std::string language =
-        service::PreferredLanguage(std::string(parser_->get()[bhttp::field::accept_language]));
-    return service::ToGrpcStatus(status, language, ctx.policy->Get()->messages());
+    return service::StatusInLanguage(
+        *shared_->services, service::PreferredLanguage(std::string(parser_->get()[bhttp::field::accept_language])),
+        status);
   }
 
   void Error(const grpc::Status& made, int http_status, const std::string& why = "") {

@@ -170,21 +170,19 @@ std::string CallerLanguage(const grpc::ServerContextBase& context) {
   return PreferredLanguage("");
 }
 
-namespace {
-grpc::Status InLanguage(const ServiceContext& ctx, const std::string& language, const absl::Status& status) {
+grpc::Status StatusInLanguage(const ServiceContext& ctx, const std::string& language, const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   if (ctx.policy == nullptr) return ToGrpcStatus(status);
   const std::shared_ptr<const PolicyData> data = ctx.policy->Get();  // kept to the end of the mapping
   return ToGrpcStatus(status, language, data->messages());
 }
-}  // namespace
 
 grpc::Status CallerStatus(const ServiceContext& ctx, const Exchange& exchange, const absl::Status& status) {
-  return InLanguage(ctx, exchange.language(), status);
+  return StatusInLanguage(ctx, exchange.language(), status);
 }
 
 grpc::Status CallerStatus(const ServiceContext& ctx, const grpc::ServerContextBase& context, const absl::Status& status) {
-  return InLanguage(ctx, CallerLanguage(context), status);
+  return StatusInLanguage(ctx, CallerLanguage(context), status);
 }
 
 

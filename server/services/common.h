@@ -85,6 +85,9 @@ std::string CallerLanguage(const grpc::ServerContextBase& context);
 // `status` as the exchange's caller reads it: ToGrpcStatus with a LocalizedMessage in
 // exchange.language(), from the message catalogue of the current policy data.
 grpc::Status CallerStatus(const ServiceContext& ctx, const Exchange& exchange, const absl::Status& status);
+// `status` for a caller who reads `language` ("zh-CN", "en"): its LocalizedMessage from the
+// catalogue of the current policy data.
+grpc::Status StatusInLanguage(const ServiceContext& ctx, const std::string& language, const absl::Status& status);
 // The same for a gRPC stream, in the language its metadata asks for.
 grpc::Status CallerStatus(const ServiceContext& ctx, const grpc::ServerContextBase& context, const absl::Status& status);
 

@@ -1,6 +1,7 @@
 #include "services/fund_postings.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
@@ -139,17 +140,21 @@ absl::StatusOr<std::string> PayFromFund(storage::FundTx& tx, const PolicyData& d
 
 namespace {
 
-// The recipient's funds with money unpaid, each with what it holds payable on `date`; each locked
-// first when `lock` (in fund id order, so that two payments never lock the same funds crosswise).
+// The recipient's funds with money unpaid, each with what it holds payable on `date`; with `locked`,
+// each fund is locked first (in fund id order, so that two payments never lock the same funds
+// crosswise) and kept there by id.
 absl::StatusOr<std::vector<funds::FundHolding>> Holdings(storage::FundTx& tx, const std::string& recipient_kind,
                                                          const std::string& recipient_id, const std::string& level,
-                                                         int budget_year, Date date, bool lock) {
+                                                         int budget_year, Date date,
+                                                         std::map<std::string, storage::FundRow>* locked = nullptr) {
   auto funds = tx.RecipientFunds(recipient_kind, recipient_id, level, budget_year);
   if (!funds.ok()) return funds.status();
   std::vector<funds::FundHolding> out;
   for (const auto& f : *funds) {
-    if (lock) {
-      if (auto fund = LockedFund(tx, f.fund_id); !fund.ok()) return fund.status();
+    if (locked != nullptr) {
+      auto fund = LockedFund(tx, f.fund_id);
+      if (!fund.ok()) return fund.status();
+      locked->emplace(f.fund_id, *std::move(fund));
     }
     auto payable = Payable(tx, f.fund_id, recipient_id, date);
     if (!payable.ok()) return payable.status();
@@ -163,7 +168,7 @@ absl::StatusOr<std::vector<funds::FundHolding>> Holdings(storage::FundTx& tx, co
 absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::FundTx& tx, const std::string& recipient_kind,
                                                  const std::string& recipient_id, const std::string& level,
                                                  int budget_year, Date date) {
-  auto holdings = Holdings(tx, recipient_kind, recipient_id, level, budget_year, date, /*lock=*/false);
+  auto holdings = Holdings(tx, recipient_kind, recipient_id, level, budget_year, date);
   if (!holdings.ok()) return holdings.status();
   auto allocated = tx.RecipientAllocatedAsOf(recipient_kind, recipient_id, level, budget_year, date);
   if (!allocated.ok()) return allocated.status();
@@ -173,15 +178,14 @@ absl::StatusOr<PayableAcross> PayableAcrossFunds(storage::FundTx& tx, const std:
 absl::StatusOr<std::vector<FundPaid>> PayAcrossFunds(storage::FundTx& tx, const PolicyData& data,
                                                      const std::string& recipient_kind, const std::string& level,
                                                      int budget_year, const PaymentSpec& p) {
-  auto holdings = Holdings(tx, recipient_kind, p.recipient_id, level, budget_year, p.date, /*lock=*/true);
+  std::map<std::string, storage::FundRow> locked;
+  auto holdings = Holdings(tx, recipient_kind, p.recipient_id, level, budget_year, p.date, &locked);
   if (!holdings.ok()) return holdings.status();
   std::vector<FundPaid> out;
   for (const auto& draw : funds::DrawOldestFirst(*holdings, p.amount)) {
-    auto fund = LockedFund(tx, draw.fund_id);  // locked already, by Holdings
-    if (!fund.ok()) return fund.status();
     PaymentSpec part = p;
     part.amount = draw.amount;
-    auto paid = PostPayment(tx, data, *fund, part);  // within what Holdings just said is payable
+    auto paid = PostPayment(tx, data, locked.at(draw.fund_id), part);  // within what Holdings said is payable
     if (!paid.ok()) return paid.status();
     out.push_back({draw.fund_id, *paid, draw.amount});
   }
