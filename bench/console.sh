@@ -37,3 +37,4 @@ page "免申即享兑现: ListPayouts, first 50 with totals" RewardPayoutService
 page "免申即享兑现: ListPayouts, a later page of 50" RewardPayoutService/ListPayouts "{\"pageSize\":50,\"pageToken\":\"$(printf 'after:50000' | base64 | tr '+/' '-_' | tr -d '=')\"}"
 page "贷款贴息: ListLoanSubsidyClaims, first 20" LoanSubsidyService/ListLoanSubsidyClaims '{"pageSize":20}'
 page "学校经费: ListSchoolLedger, first 50" EducationFundService/ListSchoolLedger '{"schoolId":"110106-FT001","pageSize":50}'
+node bench/console_page.mjs "http://$http"
