@@ -9,44 +9,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "approval_cmd.h"
 #include "auth/authorizer.h"
 #include "ids/canonical.h"
 #include "loan/claim.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 namespace {
 
 using Line = v1::LoanSubsidyClaimLine;
 using Stub = v1::LoanSubsidyService::Stub;
-
-void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
-  if (ctx.json) {
-    ctx.PrintJson(c);
-    return;
-  }
-  *ctx.out << "claim       " << c.claim_id() << "  " << v1::LoanSubsidyClaim::Status_Name(c.status()) << "\n"
-           << "bank        " << c.bank_id() << ", period " << c.settlement_period().start_date() << ".."
-           << c.settlement_period().end_date() << "\n";
-  if (!c.fund_id().empty()) *ctx.out << "fund        " << c.fund_id() << "\n";
-  *ctx.out << "loans       " << c.loan_count() << " (accepted " << c.accepted_count() << ", duplicate "
-           << c.duplicate_count() << ", invalid " << c.invalid_count() << ")\n"
-           << "principal   " << Yuan(c.total_principal_fen()) << " 元 (accepted lines)\n"
-           << "interest    " << Yuan(c.total_interest_fen()) << " 元\n"
-           << "subsidy     " << Yuan(c.total_subsidy_fen()) << " 元\n"
-           << "submitted   " << c.submitted_at() << " by " << c.submitted_by() << "\n";
-  if (c.status() == v1::LoanSubsidyClaim::PAID) {
-    *ctx.out << "paid        " << c.paid_date() << ", voucher " << c.voucher_no() << ", by " << c.reviewed_by() << "\n";
-  }
-  if (c.status() == v1::LoanSubsidyClaim::REJECTED) {
-    *ctx.out << "rejected    by " << c.reviewed_by() << ": " << c.review_reason() << "\n";
-  }
-  if (c.duplicate_count() + c.invalid_count() > 0) {
-    *ctx.out << "see         subsidyctl loan claim-lines " << c.claim_id() << " --status=DUPLICATE (or INVALID)\n";
-  }
-}
 
 std::unique_ptr<Stub> NewStub(Context& ctx) { return v1::LoanSubsidyService::NewStub(ctx.Channel()); }
 
@@ -203,47 +180,6 @@ int ReadClaimLines(Context& ctx, Stub& stub, const std::string& claim_id, Line::
   }
 }
 
-// ---- A claim file's rows as a claim decides them, and the result file that says so --------------
-
-// A row the engine did not answer: `status` and why.
-ClaimOutcome Failed(const std::string& status, const std::string& code, const std::string& field, const std::string& why) {
-  ClaimOutcome c;
-  c.status = status;
-  c.result.mutable_error()->set_code(code);
-  c.result.mutable_error()->set_field(field);
-  c.result.mutable_error()->set_message(why);
-  return c;
-}
-
-// The server's answer for a row: INVALID with its in-band error, else `status` with the figures.
-ClaimOutcome Answered(v1::LoanSubsidyResult r, const std::string& status) {
-  ClaimOutcome c;
-  c.status = r.error().code().empty() ? status : "INVALID";
-  r.mutable_error()->set_field(WithoutLoanPath(r.error().field()));
-  r.mutable_error()->set_message(WithoutLoanPath(r.error().message()));
-  c.result = std::move(r);
-  return c;
-}
-
-// The result file, and on stderr (not with --json) each row that is not plainly accepted: its file
-// line and loan_id, then what the claim made of it. 0, or 1 when the file cannot be written.
-int WriteClaimOutcomes(Context& ctx, const ClaimFile& file, const std::vector<ClaimOutcome>& outcomes) {
-  std::string text = ClaimOutcomeCsvHeader() + "\n";
-  for (size_t k = 0; k < outcomes.size(); ++k) {
-    const ClaimOutcome& c = outcomes[k];
-    absl::StrAppend(&text, ClaimOutcomeCsvRow(file.rows[k], c), "\n");
-    const bool ineligible = c.status == "ACCEPTED" && !c.result.eligible();
-    if (ctx.json || c.status == "NOT_SUBMITTED" || (c.status == "ACCEPTED" && !ineligible)) continue;
-    std::cerr << file.Where(file.rows[k]) << c.status;
-    if (!c.duplicate_of.empty()) std::cerr << " (duplicate of " << c.duplicate_of << ")";
-    if (!c.result.error().message().empty()) std::cerr << ": " << c.result.error().message();
-    if (ineligible) std::cerr << ", 不符合贴息条件, 贴息为 0 (not eligible, subsidy 0)";
-    for (const auto& reason : c.result.reasons()) std::cerr << "; " << reason.code() << ": " << reason.message();
-    std::cerr << "\n";
-  }
-  return WriteClaimResultFile(ctx, file, text);
-}
-
 // ---- --dry_run: what a submit would decide, with nothing stored -----------------------------------
 
 // A row's checks before the engine, in the order the server's claim writer makes them: the row
@@ -379,28 +315,36 @@ void PrintDryRun(Context& ctx, const ClaimFile& file, bool bank, const ClaimOutc
     return;
   }
   auto& out = *ctx.out;
-  out << "file        " << file.path << " (" << file.csv.encoding << ")\n"
-      << "period      " << (period.empty() ? "未给出 --period: 每行按自己的计息区间 (no --period: each row over its own window)" : period)
-      << "\nloans       " << file.rows.size() << ": 受理 " << t.n("ACCEPTED") << " (accepted, eligible " << t.eligible
-      << ", ineligible " << t.ineligible << "), 无效 " << t.n("INVALID") << " (invalid), 重复 " << t.n("DUPLICATE")
-      << " (duplicate), 无法解析 " << t.n("ERROR") << " (do not parse), 未检查 " << t.n("NOT_CHECKED") << " (not checked)\n"
-      << "principal   " << Yuan(t.principal.fen()) << " 元 (accepted lines)\n"
-      << "interest    " << Yuan(t.interest.fen()) << " 元\nsubsidy     " << Yuan(t.subsidy.fen()) << " 元\n"
-      << "dry run     试算: 每行已由服务器检查, 未保存任何内容 (every row checked on the server; nothing stored)\n";
-  if (t.n("ERROR") > 0) {
-    out << "            提交将被整体拒绝: " << t.n("ERROR") << " 行无法解析 (a submit would refuse the whole file)\n";
-  }
-  if (!bank) out << "            未与已有申报单查重: 需 --bank 和 --period (not checked against earlier claims)\n";
-  out << "results     " << file.out_path << "\n";
+  const std::string& lang = ctx.language;
+  out << Say(lang, kCliDryRunSummary,
+             {{"file", file.path},
+              {"encoding", file.csv.encoding},
+              {"period", period.empty() ? Say(lang, kCliNoPeriod) : period},
+              {"loans", absl::StrCat(file.rows.size())},
+              {"accepted", absl::StrCat(t.n("ACCEPTED"))},
+              {"eligible", absl::StrCat(t.eligible)},
+              {"ineligible", absl::StrCat(t.ineligible)},
+              {"invalid", absl::StrCat(t.n("INVALID"))},
+              {"duplicate", absl::StrCat(t.n("DUPLICATE"))},
+              {"unparsed", absl::StrCat(t.n("ERROR"))},
+              {"not_checked", absl::StrCat(t.n("NOT_CHECKED"))},
+              {"principal_yuan", Yuan(t.principal.fen())},
+              {"interest_yuan", Yuan(t.interest.fen())},
+              {"subsidy_yuan", Yuan(t.subsidy.fen())}})
+      << "\n";
+  if (t.n("ERROR") > 0) out << Say(lang, kCliDryRunWouldRefuse, {{"rows", absl::StrCat(t.n("ERROR"))}}) << "\n";
+  if (!bank) out << Say(lang, kCliDryRunNotAgainstClaims) << "\n";
+  out << Say(lang, kCliResults, {{"results", file.out_path}}) << "\n";
 }
 
 // ---- --submit ---------------------------------------------------------------------------------------
 
 // By default the request_id is the file's own fingerprint: running the same command again (after
-// a cut connection, a restarted server) answers the one claim it made. A fund is part of it.
+// a cut connection, a restarted server) answers the one claim it made. The fund is not part of it:
+// the same loans with another --fund are the same claim, and the server refuses the request_id
+// reused with other content (IDEMPOTENCY_KEY_REUSED) rather than file a second, all-duplicate one.
 std::string Fingerprint(const Options& o, const ClaimFile& file, const v1::SubmitLoanSubsidyClaimRequest& header) {
   std::string content = header.bank_id() + "\n" + o.Get("period") + "\n";
-  if (!header.fund_id().empty()) absl::StrAppend(&content, "fund ", header.fund_id(), "\n");
   for (size_t k = 1; k < file.csv.records.size(); ++k) {
     absl::StrAppend(&content, absl::StrJoin(file.csv.records[k].cells, "\x1f"), "\n");
   }
@@ -430,9 +374,7 @@ int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::v
   const grpc::Status s = writer->Finish();
   if (!s.ok()) {
     ctx.Fail(WithFileLines(s, at));
-    std::cerr << "未保留任何半截数据: 再次运行同一命令即生成唯一一份申报单 (nothing half-written is ever kept: run the "
-                 "same command again (request_id "
-              << header.request_id() << ") to make the one claim)\n";
+    std::cerr << Say(ctx.language, kCliUploadNothingKept, {{"request_id", header.request_id()}}) << "\n";
     return 1;
   }
   *replay = ctx.NoteReplay(*call, header.request_id());
@@ -511,14 +453,12 @@ int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int b
     sent.push_back(k);
   }
   if (const size_t bad = file.rows.size() - sent.size(); bad > 0) {
-    const std::string not_sent = absl::StrCat("未提交: 文件中 ", bad, " 行无法解析 (not submitted: ", bad, " rows do not parse)");
+    const std::string not_sent = Say(ctx.language, kCliNotSubmittedBadRows, {{"rows", absl::StrCat(bad)}});
     for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", not_sent);
     if (int rc = WriteClaimOutcomes(ctx, file, outcomes); rc) return rc;
-    return ctx.Fail(absl::StrCat(bad, " 行无法解析, 未提交任何内容; 各行状态见 ", file.out_path, " (", bad,
-                                 " rows do not parse; nothing was submitted; each row's status is in ", file.out_path,
-                                 "; check with --dry_run)"));
+    return ctx.Fail(Say(ctx.language, kCliFileNotSubmitted, {{"rows", absl::StrCat(bad)}, {"results", file.out_path}}));
   }
-  if (loans.empty()) return ctx.Fail(file.path + ": 没有可申报的贷款 (no loans to claim)");
+  if (loans.empty()) return ctx.Fail(Say(ctx.language, kCliNoLoans, {{"file", file.path}}));
   header.set_request_id(o.Get("request_id", Fingerprint(o, file, header)));
   header.set_loan_count(static_cast<int64_t>(loans.size()));
   auto at = [&](size_t n) {
@@ -527,7 +467,7 @@ int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int b
   v1::LoanSubsidyClaim claim;
   bool replay = false;
   if (int rc = Upload(ctx, header, std::move(loans), batch_size, at, &claim, &replay); rc) {
-    for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", "未提交: 上传失败 (not submitted: the upload failed)");
+    for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", Say(ctx.language, kCliUploadFailed));
     (void)WriteClaimOutcomes(ctx, file, outcomes);
     return rc;
   }
@@ -536,12 +476,12 @@ int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int b
     v1::GetLoanSubsidyClaimRequest get;
     get.set_claim_id(claim.claim_id());
     if (int rc = Invoke(ctx, *NewStub(ctx), &Stub::GetLoanSubsidyClaim, get, &claim); rc) return rc;
-    if (!ctx.json) std::cerr << "申报单现状如下 (the claim as it stands now, not as first answered):\n";
+    if (!ctx.json) std::cerr << Say(ctx.language, kCliClaimAsNow) << "\n";
   }
   int rc = StoredClaimOutcomes(ctx, claim, file, sent, outcomes);
   if (int written = WriteClaimOutcomes(ctx, file, outcomes); rc == 0) rc = written;
   PrintClaim(ctx, claim);
-  if (!ctx.json) *ctx.out << "results     " << file.out_path << "\n";
+  if (!ctx.json) *ctx.out << Say(ctx.language, kCliResults, {{"results", file.out_path}}) << "\n";
   return rc;
 }
 

@@ -50,6 +50,19 @@ struct ClaimOutcome {
   v1::LoanSubsidyResult result;    // the figures, or the error (its field and message name no loans[i])
   std::vector<std::string> flags;  // BORROWER_CLAIMED_ELSEWHERE, … on an accepted line
 };
+// A row the engine did not answer: `status` and why.
+ClaimOutcome Failed(const std::string& status, const std::string& code, const std::string& field, const std::string& why);
+// The server's answer for a row: INVALID with its in-band error, else `status` with the figures.
+ClaimOutcome Answered(v1::LoanSubsidyResult r, const std::string& status);
+// A row's outcome as the user reads it (ctx.language): its status, the row it repeats, why it is
+// invalid, and its reasons (written by the server in the user's language).
+std::string RowOutcomeText(const std::string& language, const ClaimOutcome& c);
+// The result file, and on stderr (not with --json) each row that is not plainly accepted, by its
+// line and loan_id. 0, or 1 when the file cannot be written.
+int WriteClaimOutcomes(Context& ctx, const ClaimFile& file, const std::vector<ClaimOutcome>& outcomes);
+// A claim as the user reads it (its counts, totals, payment or rejection); with --json, as JSON.
+void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c);
+
 // Its result file: a row per file row, by file line, with the claim period's figures (days summed
 // over the periods when there is no --period) or the error.
 std::string ClaimOutcomeCsvHeader();

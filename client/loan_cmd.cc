@@ -26,6 +26,7 @@
 #include "formats/wire.h"
 #include "loan/claim.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "texts.h"
 #include "time/date.h"
 
 namespace subsidy::cli {
@@ -200,10 +201,11 @@ int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
   const formats::CsvRecord& head = file->csv.records.front();
   auto reader = formats::ClaimFileReader::FromHeader(head.cells);
   if (!reader.ok()) return RefuseClaimFile(ctx, *file, head.line, std::string(reader.status().message()));
+  reader->WriteCellErrors({Catalogue(), LanguageOf(ctx.language)});
   file->ignored_columns = reader->ignored_columns();
   if (!file->ignored_columns.empty()) {
-    ctx.Warn(absl::StrCat("警告: 忽略未知列 ", absl::StrJoin(file->ignored_columns, "、"),
-                          " (ignored columns: ", absl::StrJoin(file->ignored_columns, ", "), ")"));
+    ctx.Warn(Text(kClaimFileColumnsIgnored, ctx.language, {{"columns", absl::StrJoin(file->ignored_columns, "、")}},
+                  reader->IgnoredColumnsWarning()));
   }
   for (size_t k = 1; k < file->csv.records.size(); ++k) {
     const formats::CsvRecord& rec = file->csv.records[k];
@@ -231,7 +233,7 @@ int ApplyClaimPeriod(Context& ctx, ClaimFile& file) {
   auto period = ParseRange(*file.period);
   absl::Status s = period.ok() ? loan::ValidateSettlementPeriod(*period, "--period") : period.status();
   if (!s.ok()) {
-    return ctx.Fail(absl::StrCat("申报期须为一个结算期, 21日至20日 (", period.ok() ? "" : "--period: ", s.message(), ")"));
+    return ctx.Fail(StatusText(ctx.language, s));
   }
   for (ClaimFileRow& row : file.rows) {
     if (!row.parse_error.empty()) continue;
@@ -242,7 +244,7 @@ int ApplyClaimPeriod(Context& ctx, ClaimFile& file) {
       if (auto bad = loan::ValidateLoanClaimPeriod(*mine, *period, "claim_period"); !bad.ok()) {
         row.invalid.set_code("INVALID_ARGUMENT");
         row.invalid.set_field("claim_period");
-        row.invalid.set_message(std::string(bad.message()));
+        row.invalid.set_message(StatusText(ctx.language, bad));
         continue;
       }
     }
@@ -260,7 +262,7 @@ struct CalcRows {
   std::vector<v1::LoanSubsidyBatchRequest> batches;
 };
 
-CalcRows BuildCalcRows(const ClaimFile& file, int batch_size) {
+CalcRows BuildCalcRows(const ClaimFile& file, int batch_size, const std::string& language) {
   CalcRows rows;
   rows.results.resize(file.rows.size());
   rows.batches.resize(1);
@@ -273,8 +275,10 @@ CalcRows BuildCalcRows(const ClaimFile& file, int batch_size) {
       continue;
     }
     if (auto [it, fresh] = first_line_of.emplace(row.loan_id, row.line); !fresh) {
-      rows.results[k] = RowError(row.loan_id, absl::StrCat(where, "loan_id repeats line ", it->second,
-                                                           ": a loan is claimed once per file"));
+      const std::string first = absl::StrCat(it->second);
+      rows.results[k] = RowError(
+          row.loan_id, where + Text(kLoanIdRepeated, language, {{"line", first}},
+                                    absl::StrCat("loan_id repeats line ", first, ": a loan is claimed once per file")));
       continue;
     }
     if (!row.invalid.code().empty()) {
@@ -295,7 +299,6 @@ CalcRows BuildCalcRows(const ClaimFile& file, int batch_size) {
 void NameRowInError(const ClaimFile& file, const ClaimFileRow& row, v1::ItemError* error) {
   const std::string field = WithoutLoanPath(error->field());
   std::string message = WithoutLoanPath(error->message());
-  if (!field.empty() && !absl::StartsWith(message, field)) message = field + ": " + message;
   error->set_field(field);
   error->set_message(file.Where(row) + message);
 }
@@ -398,16 +401,20 @@ void PrintClaimSummary(Context& ctx, const ClaimFile& file, const ClaimTotals& t
     ctx.PrintJson(summary);
     return;
   }
-  *ctx.out << "file        " << file.path << " (" << file.csv.encoding << ")\n"
-           << "period      "
-           << (file.period ? PeriodText(file) : "未给出 --period: 每行按自己的计息区间 (no --period: each row over its own window)")
+  const std::string& lang = ctx.language;
+  *ctx.out << Say(lang, kCliCalcSummary,
+                  {{"file", file.path},
+                   {"encoding", file.csv.encoding},
+                   {"period", file.period ? PeriodText(file) : Say(lang, kCliNoPeriod)},
+                   {"loans", absl::StrCat(file.rows.size())},
+                   {"eligible", absl::StrCat(t.eligible)},
+                   {"ineligible", absl::StrCat(t.ineligible)},
+                   {"errors", absl::StrCat(t.errors)},
+                   {"interest_yuan", Yuan(t.interest.fen())},
+                   {"subsidy_yuan", Yuan(t.subsidy.fen())},
+                   {"borrower_yuan", Yuan(t.borrower.fen())}})
            << "\n"
-           << "loans       " << file.rows.size() << " (eligible " << t.eligible << ", ineligible " << t.ineligible
-           << ", errors " << t.errors << ")\n"
-           << "interest    " << Yuan(t.interest.fen()) << " 元\n"
-           << "subsidy     " << Yuan(t.subsidy.fen()) << " 元\n"
-           << "borrower    " << Yuan(t.borrower.fen()) << " 元\n"
-           << "results     " << file.out_path << "\n";
+           << Say(lang, kCliResults, {{"results", file.out_path}}) << "\n";
 }
 
 int Claim(Context& ctx, const Options& o) {
@@ -423,7 +430,7 @@ int Claim(Context& ctx, const Options& o) {
   if (int rc = ApplyClaimPeriod(ctx, file); rc != 0) return rc;
   if (o.Has("dry_run")) return DryRunClaimFile(ctx, o, file, batch_size);
 
-  CalcRows rows = BuildCalcRows(file, batch_size);
+  CalcRows rows = BuildCalcRows(file, batch_size, ctx.language);
   const int exit_code = rows.sent.empty() ? 0 : CalculateClaim(ctx, file, rows);
   ClaimTotals totals;
   if (int rc = WriteClaimResults(ctx, o.Has("periods"), file, rows, totals); rc != 0) return rc;

@@ -6,10 +6,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/status_util.h"
 #include "money/rate.h"
 #include "time/date.h"
 
 namespace subsidy::formats {
+
+absl::Status CellError(absl::string_view reason, absl::string_view value, absl::string_view message) {
+  return WithParams(WithReason(absl::InvalidArgumentError(message), reason), {{"value", std::string(value)}});
+}
+
 namespace {
 
 constexpr absl::string_view kNoBreakSpace = "\xC2\xA0";          // U+00A0
@@ -116,15 +122,16 @@ absl::StatusOr<std::string> NormalizeDate(absl::string_view text) {
   }
   if (!compact && !SeparatedYmd(s, &ymd)) {
     if (s.size() == 5 && AllDigits(s)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "\"", cell, "\" is Excel's number for a day, not a date: format the column as a date before saving"));
+      return CellError(kCellExcelDayNumber, cell,
+                       absl::StrCat("\"", cell,
+                                    "\" is Excel's number for a day, not a date: format the column as a date before saving"));
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a date: \"", cell, "\" (write 2024-03-05, 2024/3/5, 20240305 or 2024年3月5日)"));
+    return CellError(kCellNotDate, cell,
+                     absl::StrCat("not a date: \"", cell, "\" (write 2024-03-05, 2024/3/5, 20240305 or 2024年3月5日)"));
   }
   auto date = Date::FromYmd(ymd.year, ymd.month, ymd.day);
   if (!date.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("no such date: \"", cell, "\" (", date.status().message(), ")"));
+    return CellError(kCellNoSuchDate, cell, absl::StrCat("no such date: \"", cell, "\" (", date.status().message(), ")"));
   }
   return date->ToString();
 }
@@ -135,8 +142,8 @@ absl::StatusOr<std::string> NormalizeRatePercent(absl::string_view text) {
   if (absl::ConsumeSuffix(&s, "%")) s = TrimCell(s);
   auto rate = Rate::Parse(s);
   if (!rate.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(rate.status().message(), " (write the annual rate in percent: 4.35 or 4.35%)"));
+    return CellError(kCellNotRate, TrimCell(text),
+                     absl::StrCat(rate.status().message(), " (write the annual rate in percent: 4.35 or 4.35%)"));
   }
   return std::string(s);
 }
@@ -172,14 +179,14 @@ absl::StatusOr<int64_t> YuanToFen(absl::string_view text) {
   const absl::string_view fraction = dot == absl::string_view::npos ? "" : s.substr(dot + 1);
   const std::optional<int64_t> whole = ParseWholeNumber(s.substr(0, dot));
   if (!whole || (dot != absl::string_view::npos && !AllDigits(fraction))) {
-    return absl::InvalidArgumentError(absl::StrCat("not an amount in 元: \"", cell, "\""));
+    return CellError(kCellNotAmount, cell, absl::StrCat("not an amount in 元: \"", cell, "\""));
   }
   if (fraction.size() > 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", cell, "\" has more than two decimals (元 to the 分, nothing smaller)"));
+    return CellError(kCellTooManyDecimals, cell,
+                     absl::StrCat("\"", cell, "\" has more than two decimals (元 to the 分, nothing smaller)"));
   }
   constexpr int64_t kMaxWhole = (std::numeric_limits<int64_t>::max() - 99) / 100;
-  if (*whole > kMaxWhole) return absl::InvalidArgumentError(absl::StrCat("amount too large: \"", cell, "\""));
+  if (*whole > kMaxWhole) return CellError(kCellAmountTooLarge, cell, absl::StrCat("amount too large: \"", cell, "\""));
   int64_t fen = *whole * 100;
   if (fraction.size() >= 1) fen += (fraction[0] - '0') * 10;
   if (fraction.size() == 2) fen += fraction[1] - '0';

@@ -12,6 +12,25 @@
 
 namespace subsidy::formats {
 
+// Why a cell is refused: reasons of data/messages.textproto, each with the cell as written in
+// {value} (and, where a reader adds it, {column}: the header as the file writes it).
+inline constexpr char kCellEmpty[] = "CELL_EMPTY";
+inline constexpr char kCellNotDate[] = "CELL_NOT_DATE";
+inline constexpr char kCellExcelDayNumber[] = "CELL_EXCEL_DAY_NUMBER";
+inline constexpr char kCellNoSuchDate[] = "CELL_NO_SUCH_DATE";
+inline constexpr char kCellNotRate[] = "CELL_NOT_RATE";
+inline constexpr char kCellNotAmount[] = "CELL_NOT_AMOUNT";
+inline constexpr char kCellTooManyDecimals[] = "CELL_TOO_MANY_DECIMALS";
+inline constexpr char kCellAmountTooLarge[] = "CELL_AMOUNT_TOO_LARGE";
+inline constexpr char kCellNotWhole[] = "CELL_NOT_WHOLE";
+inline constexpr char kCellNotChoice[] = "CELL_NOT_CHOICE";
+inline constexpr char kCellBadList[] = "CELL_BAD_LIST";
+inline constexpr char kCellHalfPeriod[] = "CELL_HALF_PERIOD";
+inline constexpr char kRowTooManyCells[] = "ROW_TOO_MANY_CELLS";
+
+// INVALID_ARGUMENT with `reason`, {value} and the developer's `message`.
+absl::Status CellError(absl::string_view reason, absl::string_view value, absl::string_view message);
+
 // The text without what surrounds it unseen: ASCII white space, the no-break space (U+00A0),
 // the ideographic space (U+3000) and a byte-order mark (U+FEFF).
 absl::string_view TrimCell(absl::string_view text);

@@ -12,6 +12,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "cells.h"
+#include "claim_values.h"
+#include "common/status_util.h"
 #include "csv.h"
 
 namespace subsidy::formats {
@@ -91,6 +93,17 @@ std::optional<std::string> ColumnForHeader(absl::string_view written) {
   if (it == by_key->end()) return std::nullopt;
   return it->second;
 }
+
+}  // namespace
+
+std::string ColumnHeader(absl::string_view column) {
+  for (const auto& a : ClaimColumnAliases()) {
+    if (a.column == column) return a.header;
+  }
+  return std::string(column);
+}
+
+namespace {
 
 // A column as a header error names it: "contract_date" (合同签订日期), with its first Chinese header.
 std::string NamedWithAlias(const std::string& column) {
@@ -173,7 +186,8 @@ namespace {
 class RowCells {
  public:
   using Columns = std::map<std::string, ClaimFileReader::Column>;
-  RowCells(const Columns& columns, const std::vector<std::string>& cells) : columns_(columns), cells_(cells) {}
+  RowCells(const Columns& columns, const std::vector<std::string>& cells, const CellTexts& texts)
+      : columns_(columns), cells_(cells), texts_(texts) {}
 
   bool Has(const std::string& col) const { return columns_.count(col) > 0; }
   // The cell, trimmed; nullopt when it is empty — for a required column, named bad.
@@ -183,28 +197,48 @@ class RowCells {
                                  ? std::string()
                                  : std::string(TrimCell(cells_[it->second.index]));
     if (!text.empty()) return text;
-    if (required) Bad(col, "is empty (a required column has no default)");
+    if (required) {
+      Bad(col, WithReason(absl::InvalidArgumentError("is empty (a required column has no default)"), kCellEmpty));
+    }
     return std::nullopt;
   }
-  // "column: why", or "column (header as written): why" when the file names it otherwise.
-  void Bad(const std::string& col, absl::string_view why) {
+  // The column as the file writes it (its own name when the file lacks it).
+  std::string Header(const std::string& col) const {
+    auto it = columns_.find(col);
+    return it == columns_.end() ? ColumnHeader(col) : it->second.header;
+  }
+  // For a person: the reason's text from the catalogue with {column} (the header as written);
+  // for a developer (no catalogue): "column (header as written): why".
+  void Bad(const std::string& col, const absl::Status& why) {
+    if (texts_.messages != nullptr) {
+      StatusParams params = ParamsOf(why);
+      params.emplace("column", Header(col));
+      if (auto text = texts_.messages->Render(MessageKind::kReason, ReasonOf(why).value_or(""), texts_.language,
+                                              params)) {
+        errors_.push_back(*std::move(text));
+        return;
+      }
+    }
     auto it = columns_.find(col);
     if (it != columns_.end() && it->second.header != col) {
-      errors_.push_back(absl::StrCat(col, " (", it->second.header, "): ", why));
+      errors_.push_back(absl::StrCat(col, " (", it->second.header, "): ", why.message()));
     } else {
-      errors_.push_back(absl::StrCat(col, ": ", why));
+      errors_.push_back(absl::StrCat(col, ": ", why.message()));
     }
   }
-  // An enum cell by its API name, in any case (full-width letters too).
+  // An enum cell by its API name in any case (full-width letters too), or by its Chinese name.
   template <class T, class Parse, class Set>
   void Enum(const std::string& col, bool required, Parse parse, Set set, absl::string_view why) {
     const std::optional<std::string> text = Cell(col, required);
     if (!text) return;
     T value;
-    if (parse(absl::AsciiStrToUpper(FoldFullWidth(*text)), &value)) {
+    const std::string folded = FoldFullWidth(*text);
+    const std::optional<std::string> named = ValueForChineseName(col, folded);
+    if (parse(named ? *named : absl::AsciiStrToUpper(folded), &value)) {
       set(value);
     } else {
-      Bad(col, absl::StrCat(why, ": \"", *text, "\""));
+      Bad(col, WithParams(CellError(kCellNotChoice, *text, absl::StrCat(why, ": \"", *text, "\"")),
+                          {{"choices", ChoicesOf(col)}}));
     }
   }
   // A whole-number cell, at most `max`.
@@ -216,7 +250,7 @@ class RowCells {
     if (value && *value <= max) {
       set(*value);
     } else {
-      Bad(col, absl::StrCat(why, ": \"", *text, "\""));
+      Bad(col, CellError(kCellNotWhole, *text, absl::StrCat(why, ": \"", *text, "\"")));
     }
   }
   // A date cell, as YYYY-MM-DD into `out`.
@@ -228,16 +262,18 @@ class RowCells {
     if (date.ok()) {
       *out = *std::move(date);
     } else {
-      Bad(col, date.status().message());
+      Bad(col, date.status());
     }
   }
   absl::Status status() const {
-    return errors_.empty() ? absl::OkStatus() : absl::InvalidArgumentError(absl::StrJoin(errors_, "; "));
+    if (errors_.empty()) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrJoin(errors_, texts_.messages != nullptr ? " " : "; "));
   }
 
  private:
   const Columns& columns_;
   const std::vector<std::string>& cells_;
+  const CellTexts& texts_;
   std::vector<std::string> errors_;
 };
 
@@ -271,7 +307,7 @@ void ReadPrincipal(RowCells& row, v1::LoanSubsidyRequest& req) {
   if (fen.ok()) {
     req.set_principal_fen(*fen);
   } else {
-    row.Bad("principal_yuan", fen.status().message());
+    row.Bad("principal_yuan", fen.status());
   }
 }
 
@@ -285,7 +321,7 @@ void ReadTerms(RowCells& row, v1::LoanSubsidyRequest& req) {
     if (rate.ok()) {
       req.set_annual_rate_percent(*rate);
     } else {
-      row.Bad("annual_rate_percent", rate.status().message());
+      row.Bad("annual_rate_percent", rate.status());
     }
   }
   row.Enum<v1::LprTenor>("lpr_tenor", false, &v1::LprTenor_Parse, [&](auto v) { req.set_lpr_tenor(v); },
@@ -294,7 +330,16 @@ void ReadTerms(RowCells& row, v1::LoanSubsidyRequest& req) {
                          "not ACT_360 or ACT_365");
 }
 
-// repayments "DATE:FEN;DATE:FEN": every bad item of the cell, in one entry for the cell.
+// A list cell ("DATE:FEN;DATE:FEN", "START..END;START..END"): every item that does not read, in one
+// entry for the cell, with an example of the form.
+void BadItems(RowCells& row, const std::string& col, const std::vector<std::string>& bad, absl::string_view example) {
+  if (bad.empty()) return;
+  const std::string items = absl::StrJoin(bad, "、");
+  row.Bad(col, WithParams(CellError(kCellBadList, items, absl::StrCat(items, " do not read (write ", example, ")")),
+                          {{"example", std::string(example)}}));
+}
+
+// repayments "DATE:FEN;DATE:FEN".
 void ReadRepayments(RowCells& row, v1::LoanSubsidyRequest& req) {
   const std::optional<std::string> text = row.Cell("repayments", false);
   if (!text) return;
@@ -303,20 +348,17 @@ void ReadRepayments(RowCells& row, v1::LoanSubsidyRequest& req) {
   for (absl::string_view item : absl::StrSplit(folded, ';', absl::SkipWhitespace())) {
     item = TrimCell(item);
     const std::vector<absl::string_view> parts = absl::StrSplit(item, ':');
-    if (parts.size() != 2) {
-      bad.push_back(absl::StrCat("\"", item, "\" is not DATE:FEN"));
+    auto date = parts.size() == 2 ? NormalizeDate(parts[0]) : absl::InvalidArgumentError("");
+    const std::optional<int64_t> fen = parts.size() == 2 ? ParseWholeNumber(parts[1]) : std::nullopt;
+    if (!date.ok() || !fen) {
+      bad.push_back(absl::StrCat("\"", item, "\""));
       continue;
     }
-    auto date = NormalizeDate(parts[0]);
-    const std::optional<int64_t> fen = ParseWholeNumber(parts[1]);
-    if (!date.ok()) bad.push_back(std::string(date.status().message()));
-    if (!fen) bad.push_back(absl::StrCat("\"", TrimCell(parts[1]), "\" is not an integer number of 分"));
-    if (!date.ok() || !fen) continue;
     auto* r = req.add_repayments();
     r->set_date(*date);
     r->set_principal_fen(*fen);
   }
-  if (!bad.empty()) row.Bad("repayments", absl::StrCat(absl::StrJoin(bad, ", "), " (write DATE:FEN;DATE:FEN)"));
+  BadItems(row, "repayments", bad, "2024-06-21:500000;2024-12-21:500000");
 }
 
 // overdue_periods "START..END;START..END", likewise.
@@ -328,21 +370,17 @@ void ReadOverduePeriods(RowCells& row, v1::LoanSubsidyRequest& req) {
   for (absl::string_view item : absl::StrSplit(folded, ';', absl::SkipWhitespace())) {
     item = TrimCell(item);
     const std::vector<absl::string_view> parts = absl::StrSplit(item, "..");
-    if (parts.size() != 2) {
-      bad.push_back(absl::StrCat("\"", item, "\" is not START..END"));
+    auto start = parts.size() == 2 ? NormalizeDate(parts[0]) : absl::InvalidArgumentError("");
+    auto end = parts.size() == 2 ? NormalizeDate(parts[1]) : absl::InvalidArgumentError("");
+    if (!start.ok() || !end.ok()) {
+      bad.push_back(absl::StrCat("\"", item, "\""));
       continue;
     }
-    auto start = NormalizeDate(parts[0]), end = NormalizeDate(parts[1]);
-    if (!start.ok()) bad.push_back(std::string(start.status().message()));
-    if (!end.ok()) bad.push_back(std::string(end.status().message()));
-    if (!start.ok() || !end.ok()) continue;
     auto* o = req.add_overdue_periods();
     o->set_start_date(*start);
     o->set_end_date(*end);
   }
-  if (!bad.empty()) {
-    row.Bad("overdue_periods", absl::StrCat(absl::StrJoin(bad, ", "), " (write START..END;START..END)"));
-  }
+  BadItems(row, "overdue_periods", bad, "2024-03-01..2024-03-31;2024-09-01..2024-09-30");
 }
 
 // claim_start and claim_end: both or neither.
@@ -350,27 +388,36 @@ void ReadClaimPeriod(RowCells& row, v1::LoanSubsidyRequest& req) {
   const std::optional<std::string> start = row.Cell("claim_start", false), end = row.Cell("claim_end", false);
   if (!start && !end) return;
   auto* period = req.mutable_claim_period();
+  auto half = [&](const std::string& empty, const std::string& given) {
+    row.Bad(empty, WithParams(WithReason(absl::InvalidArgumentError(absl::StrCat(
+                                             "is empty while ", given, " is given (give both or neither)")),
+                                         kCellHalfPeriod),
+                              {{"other", row.Header(given)}}));
+  };
   if (start) {
     row.DateTextInto("claim_start", *start, period->mutable_start_date());
   } else {
-    row.Bad("claim_start", "is empty while claim_end is given (give both or neither)");
+    half("claim_start", "claim_end");
   }
   if (end) {
     row.DateTextInto("claim_end", *end, period->mutable_end_date());
   } else {
-    row.Bad("claim_end", "is empty while claim_start is given (give both or neither)");
+    half("claim_end", "claim_start");
   }
 }
 
 }  // namespace
 
 absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::vector<std::string>& cells) const {
-  RowCells row(columns_, cells);
+  RowCells row(columns_, cells, texts_);
   // Cells past the header's width are Excel's padding when empty; otherwise the row is shifted.
   for (size_t i = width_; i < cells.size(); ++i) {
     if (!IsBlankCell(cells[i])) {
-      row.Bad("row", absl::StrCat(cells.size(), " cells for ", width_,
-                                  " columns (a comma inside a cell that is not quoted?)"));
+      row.Bad("row", WithParams(WithReason(absl::InvalidArgumentError(absl::StrCat(
+                                               cells.size(), " cells for ", width_,
+                                               " columns (a comma inside a cell that is not quoted?)")),
+                                           kRowTooManyCells),
+                                {{"cells", absl::StrCat(cells.size())}, {"columns", absl::StrCat(width_)}}));
       break;
     }
   }

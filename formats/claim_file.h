@@ -30,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "csv.h"
+#include "policy/message_catalogue.h"
 #include "subsidy/v1/loan.pb.h"
 
 namespace subsidy::formats {
@@ -45,6 +46,22 @@ struct ClaimColumnAlias {
   std::string column;  // one of ClaimFileColumns()
 };
 const std::vector<ClaimColumnAlias>& ClaimColumnAliases();
+// A column as a person reads it: its first Chinese header (contract_date → 合同签订日期), else
+// the column's own name.
+std::string ColumnHeader(absl::string_view column);
+
+// What a bad cell is written as: for a person, each reason's text from `messages` in `language`
+// ("发放日期：“2024/13/5”不是日期…"); without a catalogue, the developer's English
+// ("disbursement_date (发放日期): not a date: …").
+// A claim file's rows that do not read, as the server refuses the file: the refusal ({bad_rows},
+// {rows}), and each row in it ({line}, {problems}: its bad cells, written for the caller).
+inline constexpr char kClaimFileRowsInvalid[] = "CLAIM_FILE_ROWS_INVALID";
+inline constexpr char kClaimFileRow[] = "CLAIM_FILE_ROW";
+
+struct CellTexts {
+  const MessageCatalogue* messages = nullptr;
+  Language language = Language::kZhCn;
+};
 
 class ClaimFileReader {
  public:
@@ -57,6 +74,8 @@ class ClaimFileReader {
   // ("contract_date: no such date …; annual_rate_percent: …"). Dates come out as YYYY-MM-DD.
   absl::StatusOr<v1::LoanSubsidyRequest> ParseRow(const std::vector<std::string>& cells) const;
   absl::StatusOr<v1::LoanSubsidyRequest> ParseRow(const std::string& line) const;
+  // Bad cells written for a person from now on (see CellTexts).
+  void WriteCellErrors(CellTexts texts) { texts_ = texts; }
   // The row's loan_id cell, whatever else is wrong with the row.
   std::string LoanId(const std::vector<std::string>& cells) const;
 
@@ -76,6 +95,7 @@ class ClaimFileReader {
   std::map<std::string, Column> columns_;  // by column name
   size_t width_ = 0;                       // the header's cells, named or not
   std::vector<std::string> ignored_;
+  CellTexts texts_;
 };
 
 // One data row of a claim file, read: its file line and what it came to.

@@ -127,7 +127,7 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
   CsvRecord record;
   std::string cell;
   bool quoted = false, cell_was_quoted = false, at_record_start = true;
-  size_t line = 1;
+  size_t line = 1;  // the row as a spreadsheet numbers it
   auto end_cell = [&] {
     record.cells.push_back(std::move(cell));
     cell.clear();
@@ -157,8 +157,7 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
           quoted = false;
         }
       } else {
-        if (c == '\n') ++line;
-        cell += c;
+        cell += c;  // a line break inside a cell: still the same row
       }
       continue;
     }

@@ -32,7 +32,9 @@ absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encodin
 std::string CsvCell(const std::string& s);
 
 struct CsvRecord {
-  size_t line = 0;  // where the record starts (1-based)
+  // The record's row as Excel and WPS number it (1-based): blank rows count, a line break inside a
+  // quoted cell does not (it is one cell of one row). The "line" every message and result file names.
+  size_t line = 0;
   std::vector<std::string> cells;
 };
 // RFC 4180 records: "a,b" and "" inside quotes, line breaks inside quotes, CRLF or LF line ends.

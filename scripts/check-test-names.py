@@ -2,7 +2,7 @@
 """Every RPC and every reason code is named by at least one test.
 
 Lists every RPC of protos/subsidy/v1/*.proto (service by service) and every stable reason code
-the service gives (the UPPER_SNAKE codes declared in server/ and calc/: `constexpr char kX[] =
+the service gives (the UPPER_SNAKE codes declared in server/, calc/, formats/ and client/: `constexpr char kX[] =
 "CODE"`, the literal reasons of FailedPrecondition("CODE", …) / WithReason(…, "CODE") and of
 result reasons pushed as {"CODE", …}), and fails (exit 1, listing them) when one of them is not
 named in any test file under tests/: a *_test.* file or a golden case file (tests/golden/*.textproto).
@@ -26,8 +26,9 @@ import re
 import sys
 
 CODE = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*"
-# Where reason codes are declared: the service (server/) and the engines (calc/).
-REASON_DIRS = ("server", "calc")
+# Where reason codes are declared: the service (server/), the engines (calc/), the file readers
+# (formats/) and subsidyctl's own texts (client/).
+REASON_DIRS = ("server", "calc", "formats", "client")
 REASON_PATTERNS = [
     # inline constexpr char kLprUnconfirmed[] = "LPR_UNCONFIRMED";  (also string_view constants)
     re.compile(r"constexpr\s+(?:char|absl::string_view|std::string_view|const\s+char\s*\*)\s+"

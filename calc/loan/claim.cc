@@ -10,15 +10,20 @@ namespace subsidy::loan {
 absl::Status ValidateSettlementPeriod(const DateRange& period, absl::string_view field) {
   const DateRange containing = SettlementPeriodContaining(period.first());
   if (period == containing) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("must be exactly one settlement period (21st … 20th), e.g. ",
-                                          containing.first().ToString(), "..", containing.last().ToString()));
+  const std::string example = absl::StrCat(containing.first().ToString(), "..", containing.last().ToString());
+  return WithParams(
+      WithReason(InvalidField(field, "must be exactly one settlement period (21st … 20th), e.g. " + example),
+                 kNotASettlementPeriod),
+      {{"example", example}});
 }
 
 absl::Status ValidateLoanClaimPeriod(const std::optional<DateRange>& loan_period, const DateRange& claim_period,
                                      absl::string_view field) {
   if (!loan_period || *loan_period == claim_period) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("must be empty or the claim's settlement period ",
-                                          claim_period.first().ToString(), "..", claim_period.last().ToString()));
+  const std::string period = absl::StrCat(claim_period.first().ToString(), "..", claim_period.last().ToString());
+  return WithParams(WithReason(InvalidField(field, "must be empty or the claim's settlement period " + period),
+                               kLoanWindowNotTheClaims),
+                    {{"period", period}});
 }
 
 absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view field) {

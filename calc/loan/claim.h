@@ -26,6 +26,10 @@ absl::Status ValidateLoanClaimPeriod(const std::optional<DateRange>& loan_period
 absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view field);
 
 inline constexpr char kClaimAlreadyReviewed[] = "CLAIM_ALREADY_REVIEWED";
+// A period that is not one settlement period ({example}: the one its start falls in).
+inline constexpr char kNotASettlementPeriod[] = "NOT_A_SETTLEMENT_PERIOD";
+// A loan's own claim window other than its claim's settlement period ({period}).
+inline constexpr char kLoanWindowNotTheClaims[] = "LOAN_WINDOW_NOT_THE_CLAIMS";
 inline constexpr char kPaidBeforeSettlement[] = "PAID_BEFORE_SETTLEMENT";
 
 // An approved claim is paid on a working day after its settlement date (the period's last day).

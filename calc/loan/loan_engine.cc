@@ -81,49 +81,62 @@ absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, 
   return Max(Rate::Zero(), Min(r, contract_rate));
 }
 
+namespace {
+// INVALID_ARGUMENT about `field` with the reason a person reads it by (its text in
+// data/messages.textproto names the field in words).
+absl::Status BadLoan(absl::string_view field, absl::string_view reason, absl::string_view message,
+                     const StatusParams& params = {}) {
+  return WithParams(WithReason(InvalidField(field, message), reason), params);
+}
+}  // namespace
+
 absl::Status ValidateLoan(const LoanInput& in, const PolicyData& data) {
-  if (in.principal.fen() <= 0) return InvalidField("principal_fen", "must be positive");
+  if (in.principal.fen() <= 0) return BadLoan("principal_fen", kLoanPrincipalNotPositive, "must be positive");
   if (in.principal.fen() > kMaxPrincipalFen) {
-    return InvalidField("principal_fen", absl::StrCat("above the largest accepted principal (", kMaxPrincipalFen, " 分)"));
+    return BadLoan("principal_fen", kLoanPrincipalTooLarge,
+                   absl::StrCat("above the largest accepted principal (", kMaxPrincipalFen, " 分)"),
+                   {{"max_yuan", Money::Fen(kMaxPrincipalFen).ToYuanString()}});
   }
   if (data.FindProvince(in.province) == nullptr) {
-    return InvalidField("province", absl::StrCat("unknown province code \"", in.province,
-                                                 "\" (two-digit GB/T 2260 code of a mainland province)"));
+    return BadLoan("province", kLoanUnknownProvince,
+                   absl::StrCat("unknown province code \"", in.province,
+                                "\" (two-digit GB/T 2260 code of a mainland province)"),
+                   {{"province", in.province}});
   }
-  if (in.partner_count < 0) return InvalidField("partner_count", "must not be negative");
+  if (in.partner_count < 0) return BadLoan("partner_count", kLoanCountNegative, "must not be negative");
   if (in.program == LoanProgram::kPartnership && in.partner_count < 2) {
-    return InvalidField("partner_count", "a partnership loan needs at least 2 partners");
+    return BadLoan("partner_count", kLoanPartnershipNeedsPartners, "a partnership loan needs at least 2 partners");
   }
-  if (in.prior_subsidized_loans < 0) return InvalidField("prior_subsidized_loans", "must not be negative");
+  if (in.prior_subsidized_loans < 0) {
+    return BadLoan("prior_subsidized_loans", kLoanCountNegative, "must not be negative");
+  }
   if (in.disbursement_date < in.contract_date) {
-    return InvalidField("disbursement_date", "is before contract_date");
+    return BadLoan("disbursement_date", kLoanDisbursedBeforeContract, "is before contract_date");
   }
   if (in.maturity_date <= in.disbursement_date) {
-    return InvalidField("maturity_date", "must be after disbursement_date");
-  }
-  if (in.claim_period && in.claim_period->last() < in.claim_period->first()) {
-    return InvalidField("claim_period.end_date", "ends before claim_period.start_date");
+    return BadLoan("maturity_date", kLoanMaturityNotAfterDisbursement, "must be after disbursement_date");
   }
   Money repaid;
   for (size_t i = 0; i < in.repayments.size(); ++i) {
     const auto& r = in.repayments[i];
     const std::string f = absl::StrCat("repayments[", i, "]");
+    const StatusParams which = {{"item", absl::StrCat(i + 1)}, {"date", r.date.ToString()}};
     if (r.date < in.disbursement_date || in.maturity_date < r.date) {
-      return InvalidField(absl::StrCat(f, ".date"), "outside the loan's life (disbursement_date … maturity_date)");
+      return BadLoan(absl::StrCat(f, ".date"), kLoanRepaymentOutsideLife,
+                     "outside the loan's life (disbursement_date … maturity_date)", which);
     }
-    if (r.principal.fen() <= 0) return InvalidField(absl::StrCat(f, ".principal_fen"), "must be positive");
+    if (r.principal.fen() <= 0) {
+      return BadLoan(absl::StrCat(f, ".principal_fen"), kLoanRepaymentNotPositive, "must be positive", which);
+    }
     auto sum = repaid.Plus(r.principal);
     if (!sum.ok() || *sum > in.principal) {
-      return InvalidField(absl::StrCat(f, ".principal_fen"), "repayments sum above the principal");
+      return BadLoan(absl::StrCat(f, ".principal_fen"), kLoanRepaymentsAbovePrincipal,
+                     "repayments sum above the principal", which);
     }
     repaid = *sum;
   }
-  for (size_t i = 0; i < in.overdue_periods.size(); ++i) {
-    const auto& o = in.overdue_periods[i];
-    if (o.last() < o.first()) {
-      return InvalidField(absl::StrCat("overdue_periods[", i, "].end_date"), "ends before its start_date");
-    }
-  }
+  // A claim window or an overdue period is a DateRange: one that ends before it starts cannot be
+  // made (the edge refuses it, naming its end_date).
   return absl::OkStatus();
 }
 
@@ -161,16 +174,21 @@ absl::StatusOr<Eligibility> DecideEligibility(const LoanInput& in, const PolicyD
                                    std::make_pair(in.disbursement_date, in.maturity_date));
   out->lpr = terms.lpr;
   if (terms.lpr && !terms.lpr_confirmed) {
-    out->reasons.push_back({kLprUnconfirmed, absl::StrCat("no LPR fixing is confirmed after ",
-                                                          data.lpr().last_confirmed().ToString(),
-                                                          "; computed with the latest value ", terms.lpr->ToString())});
+    out->reasons.push_back({kLprUnconfirmed,
+                            absl::StrCat("no LPR fixing is confirmed after ", data.lpr().last_confirmed().ToString(),
+                                         "; computed with the latest value ", terms.lpr->ToString()),
+                            {{"last_confirmed", data.lpr().last_confirmed().ToString()},
+                             {"lpr_percent", terms.lpr->ToString()}}});
   }
   Eligibility e;
   std::vector<Reason> blocking;
   if (!terms.match) {
-    blocking.push_back({kNoApplicableRegime, absl::StrCat("no subsidy regime for ", LoanProgramName(in.program),
-                                                          " loans contracted on ", in.contract_date.ToString(),
-                                                          " in province ", in.province)});
+    blocking.push_back({kNoApplicableRegime,
+                        absl::StrCat("no subsidy regime for ", LoanProgramName(in.program), " loans contracted on ",
+                                     in.contract_date.ToString(), " in province ", in.province),
+                        {{"contract_date", in.contract_date.ToString()}, {"province", in.province},
+                         {"province_name", data.FindProvince(in.province) ? data.FindProvince(in.province)->name
+                                                                          : in.province}}});
   } else {
     out->regime_id = terms.match->regime->regime_id;
     if (!terms.lpr) return WithReason(absl::FailedPreconditionError(terms.fixing_error), "LPR_NOT_AVAILABLE");
@@ -178,18 +196,24 @@ absl::StatusOr<Eligibility> DecideEligibility(const LoanInput& in, const PolicyD
     e.caps = CapsFor(*terms.match->terms, in.partner_count);
     e.term_years = terms.match->terms->subsidy_term_years;
     if (in.annual_rate > *out->ceiling) {
-      blocking.push_back({kRateAboveCeiling, absl::StrCat("annual rate ", in.annual_rate.ToString(),
-                                                          " % is above the ceiling ", out->ceiling->ToString(), " %")});
+      blocking.push_back({kRateAboveCeiling,
+                          absl::StrCat("annual rate ", in.annual_rate.ToString(), " % is above the ceiling ",
+                                       out->ceiling->ToString(), " %"),
+                          {{"rate_percent", in.annual_rate.ToString()}, {"ceiling_percent", out->ceiling->ToString()}}});
     }
     if (in.principal > e.caps.loan_cap) {
-      blocking.push_back({kPrincipalAboveCap, absl::StrCat("principal ", in.principal.ToYuanString(),
-                                                           " 元 is above the loan cap ",
-                                                           e.caps.loan_cap.ToYuanString(), " 元")});
+      blocking.push_back({kPrincipalAboveCap,
+                          absl::StrCat("principal ", in.principal.ToYuanString(), " 元 is above the loan cap ",
+                                       e.caps.loan_cap.ToYuanString(), " 元"),
+                          {{"principal_yuan", in.principal.ToYuanString()},
+                           {"cap_yuan", e.caps.loan_cap.ToYuanString()}}});
     }
     if (in.prior_subsidized_loans > PriorLoansAllowed(*terms.match->regime)) {
-      blocking.push_back({kPriorLoansLimit, absl::StrCat("the borrower already had ", in.prior_subsidized_loans,
-                                                         " subsidised loans (limit ",
-                                                         terms.match->regime->max_prior_subsidized_loans, ")")});
+      const int limit = terms.match->regime->max_prior_subsidized_loans;
+      blocking.push_back({kPriorLoansLimit,
+                          absl::StrCat("the borrower already had ", in.prior_subsidized_loans,
+                                       " subsidised loans (limit ", limit, ")"),
+                          {{"prior_loans", absl::StrCat(in.prior_subsidized_loans)}, {"limit", absl::StrCat(limit)}}});
     }
   }
   out->eligible = blocking.empty();
@@ -302,9 +326,10 @@ absl::Status Sweep(const LoanInput& in, const Segments& seg, const LoanCaps& cap
   if (term_cut) {
     out->reasons.push_back({kTermBeyondSubsidyLimit,
                             absl::StrCat("no subsidy from ", seg.term_end.ToString(), " (", term_years,
-                                         "-year subsidy term from disbursement)")});
+                                         "-year subsidy term from disbursement)"),
+                            {{"term_end", seg.term_end.ToString()}, {"term_years", absl::StrCat(term_years)}}});
   }
-  if (overdue_cut) out->reasons.push_back({kOverdueExcluded, "overdue or extended days earn no subsidy"});
+  if (overdue_cut) out->reasons.push_back({kOverdueExcluded, "overdue or extended days earn no subsidy", {}});
   return absl::OkStatus();
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/status_util.h"
 #include "money/money.h"
 #include "money/rate.h"
 #include "policy/policy_data.h"
@@ -30,6 +31,17 @@ inline constexpr char kPriorLoansLimit[] = "PRIOR_LOANS_LIMIT";
 inline constexpr char kTermBeyondSubsidyLimit[] = "TERM_BEYOND_SUBSIDY_LIMIT";
 inline constexpr char kOverdueExcluded[] = "OVERDUE_EXCLUDED";
 inline constexpr char kLprUnconfirmed[] = "LPR_UNCONFIRMED";
+// A loan that cannot be computed (INVALID_ARGUMENT naming the field, with one of these reasons).
+inline constexpr char kLoanPrincipalNotPositive[] = "LOAN_PRINCIPAL_NOT_POSITIVE";
+inline constexpr char kLoanPrincipalTooLarge[] = "LOAN_PRINCIPAL_TOO_LARGE";  // {max_yuan}
+inline constexpr char kLoanUnknownProvince[] = "LOAN_UNKNOWN_PROVINCE";     // {province}
+inline constexpr char kLoanCountNegative[] = "LOAN_COUNT_NEGATIVE";
+inline constexpr char kLoanPartnershipNeedsPartners[] = "LOAN_PARTNERSHIP_NEEDS_PARTNERS";
+inline constexpr char kLoanDisbursedBeforeContract[] = "LOAN_DISBURSED_BEFORE_CONTRACT";
+inline constexpr char kLoanMaturityNotAfterDisbursement[] = "LOAN_MATURITY_NOT_AFTER_DISBURSEMENT";
+inline constexpr char kLoanRepaymentOutsideLife[] = "LOAN_REPAYMENT_OUTSIDE_LIFE";  // {item, date}
+inline constexpr char kLoanRepaymentNotPositive[] = "LOAN_REPAYMENT_NOT_POSITIVE";
+inline constexpr char kLoanRepaymentsAbovePrincipal[] = "LOAN_REPAYMENTS_ABOVE_PRINCIPAL";
 
 // The largest principal accepted as input: 10 trillion 元 (keeps every product far from overflow).
 inline constexpr int64_t kMaxPrincipalFen = 1'000'000'000'000'000;
@@ -58,9 +70,12 @@ struct LoanInput {
   DayCount day_count = DayCount::kAct360;
 };
 
+// A code, the developer's sentence, and what the code's text in data/messages.textproto is
+// filled with (rate_percent, ceiling_percent, …): what a person reads is written from those.
 struct Reason {
   std::string code;
   std::string message;
+  StatusParams params;
 };
 
 struct PeriodResult {

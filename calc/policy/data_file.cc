@@ -29,13 +29,18 @@ class Collector : public google::protobuf::io::ErrorCollector {
 
 absl::Status DataFile::Parse(const std::string& path, google::protobuf::Message* message,
                              std::unique_ptr<DataFile>* out) {
-  auto file = std::make_unique<DataFile>();
-  file->path_ = path;
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open policy data file"));
   std::ostringstream buf;
   buf << in.rdbuf();
-  file->content_ = buf.str();
+  return ParseText(path, buf.str(), message, out);
+}
+
+absl::Status DataFile::ParseText(const std::string& path, std::string content, google::protobuf::Message* message,
+                                 std::unique_ptr<DataFile>* out) {
+  auto file = std::make_unique<DataFile>();
+  file->path_ = path;
+  file->content_ = std::move(content);
   Collector collector(path);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);

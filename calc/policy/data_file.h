@@ -19,6 +19,10 @@ class DataFile {
   static absl::Status Parse(const std::string& path, google::protobuf::Message* message,
                             std::unique_ptr<DataFile>* out);
 
+  // The same for a file's `content` already read (a file built into a binary); `path` names it.
+  static absl::Status ParseText(const std::string& path, std::string content, google::protobuf::Message* message,
+                                std::unique_ptr<DataFile>* out);
+
   const std::string& path() const { return path_; }
   const std::string& content() const { return content_; }
 

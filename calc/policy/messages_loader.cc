@@ -99,6 +99,14 @@ absl::Status ReadSection(const DataFile& f, absl::string_view field,
   return absl::OkStatus();
 }
 
+absl::StatusOr<MessageCatalogue> ReadCatalogue(const pb::MessageCatalogueData& msg, const DataFile* f) {
+  MessageCatalogue out;
+  if (auto s = ReadSection(*f, "reasons", msg.reasons(), MessageKind::kReason, out); !s.ok()) return s;
+  if (auto s = ReadSection(*f, "alerts", msg.alerts(), MessageKind::kAlert, out); !s.ok()) return s;
+  if (auto s = ReadSection(*f, "status_codes", msg.status_codes(), MessageKind::kStatusCode, out); !s.ok()) return s;
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<MessageCatalogue> LoadMessages(const std::string& dir, std::string* content) {
@@ -106,11 +114,14 @@ absl::StatusOr<MessageCatalogue> LoadMessages(const std::string& dir, std::strin
   std::unique_ptr<DataFile> f;
   if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kMessagesFile), &msg, &f); !s.ok()) return s;
   *content = f->content();
-  MessageCatalogue out;
-  if (auto s = ReadSection(*f, "reasons", msg.reasons(), MessageKind::kReason, out); !s.ok()) return s;
-  if (auto s = ReadSection(*f, "alerts", msg.alerts(), MessageKind::kAlert, out); !s.ok()) return s;
-  if (auto s = ReadSection(*f, "status_codes", msg.status_codes(), MessageKind::kStatusCode, out); !s.ok()) return s;
-  return out;
+  return ReadCatalogue(msg, f.get());
+}
+
+absl::StatusOr<MessageCatalogue> LoadMessagesText(const std::string& path, std::string text) {
+  pb::MessageCatalogueData msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::ParseText(path, std::move(text), &msg, &f); !s.ok()) return s;
+  return ReadCatalogue(msg, f.get());
 }
 
 }  // namespace subsidy::policy_loaders

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/status_util.h"
 #include "policy/policy_loaders.h"
 
@@ -132,6 +133,19 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
 const ProvinceInfo* PolicyData::FindProvince(const std::string& code) const {
   auto it = province_index_.find(code);
   return it == province_index_.end() ? nullptr : &provinces_[it->second];
+}
+
+const ProvinceInfo* PolicyData::FindProvinceByName(absl::string_view written) const {
+  static constexpr absl::string_view kSuffixes[] = {"",       "省",         "市",         "自治区",
+                                                    "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区"};
+  for (const auto& p : provinces_) {
+    absl::string_view rest = written;
+    if (!absl::ConsumePrefix(&rest, p.name)) continue;
+    for (absl::string_view suffix : kSuffixes) {
+      if (rest == suffix) return &p;
+    }
+  }
+  return nullptr;
 }
 
 PolicyDataBuilder& PolicyDataBuilder::Province(ProvinceInfo p) {

@@ -24,6 +24,8 @@ absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std:
 absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::string* content);
 absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* content);
 absl::StatusOr<MessageCatalogue> LoadMessages(const std::string& dir, std::string* content);
+// The same from the file's text (subsidyctl's copy, built into the binary); `path` names it.
+absl::StatusOr<MessageCatalogue> LoadMessagesText(const std::string& path, std::string text);
 
 // ---- shared by the loaders ----
 

@@ -8,6 +8,7 @@
 #include "services/claim_writer.h"
 #include "services/common.h"
 #include "services/fund_postings.h"
+#include "services/loan_mapping.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -73,6 +74,9 @@ absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyC
   if (records->empty()) return InvalidField("file", "is empty (a header row and one row per loan)");
   auto reader = formats::ClaimFileReader::FromHeader((*records)[0].cells);
   if (!reader.ok()) return InvalidField("file", reader.status().message());
+  const MessageCatalogue& messages = call.data().messages();
+  const Language language = LanguageOf(call.language());
+  reader->WriteCellErrors({&messages, language});
   v1::SubmitLoanSubsidyClaimRequest submit;
   submit.set_request_id(request.request_id());
   submit.set_bank_id(request.bank_id());
@@ -87,14 +91,18 @@ absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyC
     if (loan.ok()) {
       *submit.add_loans() = std::move(*loan);
     } else if (++bad_rows <= kNamed) {
-      bad.push_back(absl::StrCat("line ", (*records)[i].line, ": ", loan.status().message()));
+      const std::string line = absl::StrCat((*records)[i].line), problems(loan.status().message());
+      bad.push_back(messages.Render(MessageKind::kReason, formats::kClaimFileRow, language, {{"line", line}, {"problems", problems}})
+                        .value_or(absl::StrCat("line ", line, ": ", problems)));
     }
   }
   if (bad_rows > 0) {
-    if (bad_rows > kNamed) bad.push_back(absl::StrCat("… ", bad_rows - kNamed, " more bad rows"));
-    return WithParams(InvalidField("file", absl::StrCat(bad_rows, " rows do not parse; nothing was submitted: ",
-                                                        absl::StrJoin(bad, "; "))),
-                      {{"bad_rows", absl::StrCat(bad_rows)}});
+    if (bad_rows > kNamed) bad.push_back(absl::StrCat("… +", bad_rows - kNamed));
+    const std::string rows = absl::StrJoin(bad, " ");
+    return WithParams(WithReason(InvalidField("file", absl::StrCat(bad_rows, " rows do not parse; nothing was submitted: ",
+                                                                   rows)),
+                                 formats::kClaimFileRowsInvalid),
+                      {{"bad_rows", absl::StrCat(bad_rows)}, {"rows", rows}});
   }
   submit.set_loan_count(submit.loans_size());
   return SubmitClaim(call, submit, "SubmitLoanSubsidyClaimFile", response);
@@ -190,6 +198,7 @@ absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClai
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   response->mutable_lines()->Reserve(static_cast<int>(rows->size()));
+  const Language language = LanguageOf(call.language());
   for (const auto& l : *rows) {
     auto* line = response->add_lines();
     line->set_line_no(l.line_no);
@@ -207,15 +216,21 @@ absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClai
       result->Clear();
       result->set_loan_id(loan_id);
       result->set_data_version(version);
-      result->mutable_error()->set_code(l.settled_reasons.front().code);
-      result->mutable_error()->set_message(l.settled_reasons.front().message);
+      const storage::Reason& why = l.settled_reasons.front();
+      result->mutable_error()->set_code(why.code);
+      result->mutable_error()->set_reason(why.code);
+      result->mutable_error()->set_message(why.message);
       result->mutable_error()->set_field(absl::StrCat("loans[", l.line_no - 1, "]"));
+      result->mutable_error()->mutable_params()->insert(why.params.begin(), why.params.end());
     }
+    LocalizeResult(line->mutable_result(), call.data().messages(), language);
     for (const auto& reason : l.flags) {
       auto* flag = line->add_flags();
       flag->set_code(reason.code);
       flag->set_message(reason.message);
+      flag->mutable_params()->insert(reason.params.begin(), reason.params.end());
     }
+    LocalizeReasons(line->mutable_flags(), call.data().messages(), language);
   }
   if (more) response->set_next_page_token(EncodePageToken(rows->back().line_no));
   return absl::OkStatus();

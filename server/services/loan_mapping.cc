@@ -1,6 +1,7 @@
 #include "services/loan_mapping.h"
 
 #include "services/common.h"
+#include "services/status_mapping.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
@@ -90,6 +91,7 @@ void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out) {
     auto* x = out->add_reasons();
     x->set_code(reason.code);
     x->set_message(reason.message);
+    x->mutable_params()->insert(reason.params.begin(), reason.params.end());
   }
   out->set_regime_id(r.regime_id);
   if (r.lpr) out->set_lpr_percent(r.lpr->ToString());
@@ -115,6 +117,10 @@ absl::Status CalculateOne(const v1::LoanSubsidyRequest& req, const PolicyData& d
   out->set_data_version(data.version());
   auto in = LoanInputFromProto(req);
   if (!in.ok()) return in.status();
+  // A claim file names the province as banks write it: 41, or 河南 / 河南省.
+  if (data.FindProvince(in->province) == nullptr) {
+    if (const ProvinceInfo* named = data.FindProvinceByName(in->province)) in->province = named->code;
+  }
   auto result = loan::CalculateLoanSubsidy(*in, data);
   if (!result.ok()) return result.status();
   LoanResultToProto(*result, out);
@@ -126,6 +132,13 @@ void ItemErrorFromStatus(const absl::Status& s, v1::ItemError* out) {
   out->set_message(std::string(s.message()));
   if (auto f = FieldOf(s)) out->set_field(*f);
   if (auto r = ReasonOf(s)) out->set_reason(*r);
+  for (const auto& [name, value] : ParamsOf(s)) (*out->mutable_params())[name] = value;
+}
+
+void LocalizeResult(v1::LoanSubsidyResult* result, const MessageCatalogue& messages, Language language) {
+  LocalizeReasons(result->mutable_reasons(), messages, language);
+  if (!result->has_error() || result->error().code().empty()) return;
+  LocalizeItemError(result->mutable_error(), messages, language);
 }
 
 absl::Status LoanPolicyFor(const v1::GetLoanPolicyRequest& req, const PolicyData& data, v1::LoanPolicy* out) {

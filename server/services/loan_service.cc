@@ -8,7 +8,9 @@ namespace subsidy::service {
 namespace {
 
 
-void CalculateInBand(const v1::LoanSubsidyRequest& req, const PolicyData& data, v1::LoanSubsidyResult* out) {
+// A loan's answer, written for a reader of `language`; a bad loan is answered in-band.
+void CalculateInBand(const v1::LoanSubsidyRequest& req, const PolicyData& data, Language language,
+                     v1::LoanSubsidyResult* out) {
   absl::Status s = CalculateOne(req, data, out);
   if (!s.ok()) {
     const std::string id = req.loan_id();
@@ -17,48 +19,54 @@ void CalculateInBand(const v1::LoanSubsidyRequest& req, const PolicyData& data, 
     out->set_data_version(data.version());
     ItemErrorFromStatus(s, out->mutable_error());
   }
+  LocalizeResult(out, data.messages(), language);
 }
 
-void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& data, v1::LoanSubsidyBatchResult* out) {
+void CalculateBatch(const v1::LoanSubsidyBatchRequest& req, const PolicyData& data, Language language,
+                    v1::LoanSubsidyBatchResult* out) {
   out->mutable_results()->Reserve(req.loans_size());
-  for (const auto& loan : req.loans()) CalculateInBand(loan, data, out->add_results());
+  for (const auto& loan : req.loans()) CalculateInBand(loan, data, language, out->add_results());
 }
 
 // One loan of a stream, from its bytes: a loan that does not parse (a name in GBK) is answered
 // in-band like any other bad loan, with the field, and the stream goes on.
 template <class Bytes>  // a message from gRPC, or a loan's bytes inside a batch
-void CalculateFromWire(const Bytes& bytes, const PolicyData& data, v1::LoanSubsidyResult* out) {
+void CalculateFromWire(const Bytes& bytes, const PolicyData& data, Language language, v1::LoanSubsidyResult* out) {
   v1::LoanSubsidyRequest loan;
   if (auto s = formats::ParseMessage(bytes, &loan); !s.ok()) {
     out->set_loan_id(formats::ValidLoanId(loan));
     out->set_data_version(data.version());
     ItemErrorFromStatus(s, out->mutable_error());
+    LocalizeResult(out, data.messages(), language);
     return;
   }
-  CalculateInBand(loan, data, out);
+  CalculateInBand(loan, data, language, out);
 }
 
 // A batch from its bytes, loan by loan (protobuf would refuse the whole batch for one bad loan).
-void CalculateBatchFromWire(const grpc::ByteBuffer& in, const PolicyData& data, v1::LoanSubsidyBatchResult* out) {
+void CalculateBatchFromWire(const grpc::ByteBuffer& in, const PolicyData& data, Language language,
+                            v1::LoanSubsidyBatchResult* out) {
   v1::LoanSubsidyBatchRequest batch;
   if (formats::ParseMessage(in, &batch).ok()) {
-    CalculateBatch(batch, data, out);
+    CalculateBatch(batch, data, language, out);
     return;
   }
   formats::ForEachLengthDelimited(formats::WireBytes(in), v1::LoanSubsidyBatchRequest::kLoansFieldNumber, [&](absl::string_view loan) {
-    CalculateFromWire(loan, data, out->add_results());
+    CalculateFromWire(loan, data, language, out->add_results());
   });
 }
 
 namespace handlers {
 
 absl::Status CalculateLoanSubsidy(Call& call, const v1::LoanSubsidyRequest& req, v1::LoanSubsidyResult* out) {
-  return CalculateOne(req, call.data(), out);
+  absl::Status s = CalculateOne(req, call.data(), out);
+  if (s.ok()) LocalizeResult(out, call.data().messages(), LanguageOf(call.language()));
+  return s;
 }
 
 absl::Status CalculateLoanSubsidyBatch(Call& call, const v1::LoanSubsidyBatchRequest& req,
                                        v1::LoanSubsidyBatchResult* out) {
-  CalculateBatch(req, call.data(), out);
+  CalculateBatch(req, call.data(), LanguageOf(call.language()), out);
   return absl::OkStatus();
 }
 
@@ -78,7 +86,7 @@ namespace {
 template <class Result>
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
     const ServiceContext& ctx, grpc::CallbackServerContext* context, const char* method, size_t window,
-    void (*calculate)(const grpc::ByteBuffer&, const PolicyData&, Result*)) {
+    void (*calculate)(const grpc::ByteBuffer&, const PolicyData&, Language, Result*)) {
   auto admission = Admit(ctx, context, method);
   if (!admission.ok()) {
     return new RejectingReactor<grpc::ByteBuffer, grpc::ByteBuffer>(CallerStatus(ctx, *context, admission.status()),
@@ -86,10 +94,11 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ServeStream(
   }
   // One snapshot for the whole stream: a claim file is computed on one version of the data.
   auto data = ctx.policy->Get();
+  const Language language = LanguageOf(CallerLanguage(*context));
   return new PipelinedReactor<grpc::ByteBuffer, grpc::ByteBuffer>(
-      [data, calculate](const grpc::ByteBuffer& in, grpc::ByteBuffer* out) {
+      [data, calculate, language](const grpc::ByteBuffer& in, grpc::ByteBuffer* out) {
         Result result;
-        calculate(in, *data, &result);
+        calculate(in, *data, language, &result);
         (void)formats::ToWire(result, out);
       },
       window, InFlight(ctx, admission->slot), ctx.max_stream_messages,

@@ -11,6 +11,7 @@
 #include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "services/common.h"
+#include "services/status_mapping.h"
 #include "services/disbursement_scheduler.h"
 #include "services/fund_postings.h"
 #include "services/services.h"
@@ -48,6 +49,7 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out, std::optional<D
     auto* x = out->add_reasons();
     x->set_code(reason.code);
     x->set_message(reason.message);
+    x->mutable_params()->insert(reason.params.begin(), reason.params.end());
   }
   out->set_request_id(r.request_id);
   out->set_data_version(r.data_version);
@@ -145,7 +147,7 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
   if (auto f = reward::FormulaAmount(*policy, metrics); !f.ok()) return f.status();
   auto due = call.data().calendar().AddWorkingDays(*date, policy->payout_working_days);
   if (!due.ok()) return due.status();  // FAILED_PRECONDITION CALENDAR_NOT_AVAILABLE
-  return call.Mutate(
+  absl::Status done = call.Mutate(
       request, {"policy:" + request.policy_id(), "enterprise:" + request.enterprise_uscc()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
         auto history = tx.payouts().EnterpriseAwards(request.enterprise_uscc());
@@ -168,7 +170,7 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
         row.determination_date = *date;
         row.award_year = date->year();
         if (decision->scheduled) row.due_date = *due;
-        for (const auto& r : decision->reasons) row.reasons.push_back({r.code, r.message});
+        for (const auto& r : decision->reasons) row.reasons.push_back({r.code, r.message, r.params});
         row.award_key = decision->award_key.value_or("");
         row.data_version = call.data().version();
         row.created_by = call.caller();
@@ -179,10 +181,12 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
           if (!can.ok()) return can.status();
           if (can->payable < row.amount) {
             row.reasons.push_back({kFundNotYetAllocated,
-                                   absl::StrCat("截至 ", date->ToString(), " 政策资金可支付 ", can->payable.ToYuanString(),
-                                                " 元，兑付需待资金下达 (the policy's funds hold ",
-                                                can->payable.ToYuanString(), " 元 payable on this date: the run pays "
-                                                "it once the money is allocated)")});
+                                   absl::StrCat("the policy's funds hold ", can->payable.ToYuanString(),
+                                                " 元 payable on ", date->ToString(),
+                                                ": the run pays it once the money is allocated"),
+                                   {{"policy_id", policy->policy_id},
+                                    {"date", date->ToString()},
+                                    {"payable_yuan", can->payable.ToYuanString()}}});
           }
         }
         auto seq = tx.payouts().InsertPayout(row);
@@ -201,6 +205,8 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
         return out;
       },
       response);
+  if (done.ok()) LocalizeReasons(response->mutable_reasons(), call.data().messages(), LanguageOf(call.language()));
+  return done;
 }
 
 absl::Status GetPayout(Call& call, const v1::GetPayoutRequest& request, v1::Payout* response) {
@@ -211,6 +217,7 @@ absl::Status GetPayout(Call& call, const v1::GetPayoutRequest& request, v1::Payo
   if (!row.ok()) return row.status();
   if (!row->has_value()) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
   PayoutToProto(**row, response, call.clock().TodayInChina());
+  LocalizeReasons(response->mutable_reasons(), call.data().messages(), LanguageOf(call.language()));
   return absl::OkStatus();
 }
 
@@ -254,7 +261,11 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   const Date today = call.clock().TodayInChina();
-  for (const auto& r : *rows) PayoutToProto(r, response->add_payouts(), today);
+  for (const auto& r : *rows) {
+    v1::Payout* p = response->add_payouts();
+    PayoutToProto(r, p, today);
+    LocalizeReasons(p->mutable_reasons(), call.data().messages(), LanguageOf(call.language()));
+  }
   if (more) response->set_next_page_token(EncodePageToken(rows->back().seq));
   return absl::OkStatus();
 }
@@ -305,7 +316,7 @@ absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1
   if (!seq) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
   if (request.reason().empty()) return InvalidField("reason", "a cancellation says why");
   if (request.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
-  return call.Mutate(
+  absl::Status done = call.Mutate(
       request, {"payout:" + request.payout_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
         auto row = tx.payouts().PayoutForUpdate(*seq);
@@ -333,6 +344,8 @@ absl::Status CancelPayout(Call& call, const v1::CancelPayoutRequest& request, v1
         return out;
       },
       response);
+  if (done.ok()) LocalizeReasons(response->mutable_reasons(), call.data().messages(), LanguageOf(call.language()));
+  return done;
 }
 
 
@@ -346,6 +359,9 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
       [&](storage::LedgerTx& tx) { return DisbursementTx(tx, call.data(), call.caller(), request, *date); },
       response);
   if (!status.ok()) return status;
+  for (auto& held : *response->mutable_held()) {
+    LocalizeReason(held.mutable_reason(), call.data().messages(), LanguageOf(call.language()));
+  }
   ops::LogLine("disbursement_run")
       .Str("request_id", request.request_id())
       .Str("run_id", response->run_id())
@@ -393,9 +409,14 @@ absl::StatusOr<bool> PayFromPolicyFunds(Run& run, const storage::PayoutRow& p) {
   }
   const bool none_yet = can->allocated_as_of.fen() == 0;
   const std::string reason = none_yet ? kFundNotYetAllocated : kAllocationExceeded;
-  const std::string message = none_yet ? absl::StrCat(p.policy_id, " 的 ", p.award_year, " 年资金截至 ", run.date.ToString(),
-                                                      " 尚未下达 (no fund money allocated to the policy by then)")
-                                       : std::string(payable.message());
+  const std::string message =
+      none_yet ? absl::StrCat("no fund money allocated to ", p.policy_id, " for ", p.award_year, " by ",
+                              run.date.ToString())
+               : std::string(payable.message());
+  const StatusParams params =
+      none_yet ? StatusParams{{"policy_id", p.policy_id}, {"year", absl::StrCat(p.award_year)},
+                              {"date", run.date.ToString()}}
+               : ParamsOf(payable);
   if (auto s = run.tx.payouts().HoldPayout(p.seq, reason); !s.ok()) return s;
   auto* h = run.out.add_held();
   h->set_payout_id(storage::PayoutIdFor(p.seq));
@@ -403,6 +424,7 @@ absl::StatusOr<bool> PayFromPolicyFunds(Run& run, const storage::PayoutRow& p) {
   h->set_amount_fen(p.amount.fen());
   h->mutable_reason()->set_code(reason);
   h->mutable_reason()->set_message(message);
+  h->mutable_reason()->mutable_params()->insert(params.begin(), params.end());
   run.held_total = funds::Committed(run.held_total, p.amount);
   if (auto s = run.tx.audit().Audit({run.caller, "RunDisbursement", run.request.request_id(),
                                      storage::PayoutIdFor(p.seq), "HELD:" + reason, message});

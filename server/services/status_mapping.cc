@@ -48,8 +48,9 @@ grpc::Status Packed(const absl::Status& status, const v1::RpcStatus& details) {
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
-// The text a person reads: the reason's, else the status code's; nullopt when the catalogue has
-// neither.
+
+}  // namespace
+
 std::optional<std::string> LocalizedText(const absl::Status& status, Language language,
                                          const MessageCatalogue& messages) {
   StatusParams params = ParamsOf(status);
@@ -67,8 +68,6 @@ std::optional<std::string> LocalizedText(const absl::Status& status, Language la
   return messages.Render(MessageKind::kStatusCode, absl::StatusCodeToString(status.code()), language, params);
 }
 
-}  // namespace
-
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return Packed(status, DetailsOf(status));
@@ -85,6 +84,37 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view language
     AddDetail(details, "LocalizedMessage", localized);
   }
   return Packed(status, details);
+}
+
+namespace {
+
+// The status an ItemError was made from (ItemErrorFromStatus), to be written for a person.
+absl::Status StatusOfItemError(const v1::ItemError& e) {
+  absl::StatusCode code = absl::StatusCode::kUnknown;
+  for (int c = 0; c <= static_cast<int>(absl::StatusCode::kUnauthenticated); ++c) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(c)) == e.code()) code = static_cast<absl::StatusCode>(c);
+  }
+  absl::Status s(code, e.message());
+  if (!e.field().empty()) s.SetPayload(kFieldPayload, absl::Cord(e.field()));
+  if (!e.reason().empty()) s = WithReason(std::move(s), e.reason());
+  return WithParams(std::move(s), StatusParams(e.params().begin(), e.params().end()));
+}
+
+}  // namespace
+
+void LocalizeReason(v1::Reason* reason, const MessageCatalogue& messages, Language language) {
+  const StatusParams params(reason->params().begin(), reason->params().end());
+  if (auto text = messages.Render(MessageKind::kReason, reason->code(), language, params)) reason->set_message(*text);
+}
+
+void LocalizeReasons(google::protobuf::RepeatedPtrField<v1::Reason>* reasons, const MessageCatalogue& messages,
+                     Language language) {
+  for (auto& r : *reasons) LocalizeReason(&r, messages, language);
+}
+
+void LocalizeItemError(v1::ItemError* error, const MessageCatalogue& messages, Language language) {
+  if (error->code().empty()) return;
+  if (auto text = LocalizedText(StatusOfItemError(*error), language, messages)) error->set_message(*text);
 }
 
 std::string PreferredLanguage(absl::string_view accept_language) {

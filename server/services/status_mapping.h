@@ -7,11 +7,13 @@
 
 #include <grpcpp/support/status.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "policy/message_catalogue.h"
+#include "subsidy/v1/common.pb.h"
 
 namespace subsidy::service {
 
@@ -25,6 +27,20 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // English, anything else zh-CN): the reason's text, else the status code's (a reason the
 // catalogue lacks, or none), filled with the status's parameters and {field}.
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view language, const MessageCatalogue& messages);
+
+// The text a person reads of `status` in `language`: the reason's text filled with its parameters
+// and {field}, else the status code's (with {detail}, what was wrong); nullopt when the catalogue
+// has neither. The LocalizedMessage of a refusal, and the message of an in-band ItemError.
+std::optional<std::string> LocalizedText(const absl::Status& status, Language language,
+                                         const MessageCatalogue& messages);
+
+// In-band texts written for a reader of `language` from their code and parameters: a Reason's
+// message from its code's text; an ItemError's like a refusal's LocalizedMessage. Done where an
+// answer leaves (stored answers keep the developer's text and are written for each reader).
+void LocalizeReason(v1::Reason* reason, const MessageCatalogue& messages, Language language);
+void LocalizeReasons(google::protobuf::RepeatedPtrField<v1::Reason>* reasons, const MessageCatalogue& messages,
+                     Language language);
+void LocalizeItemError(v1::ItemError* error, const MessageCatalogue& messages, Language language);
 
 // The language a caller asks for in an Accept-Language or grpc-accept-language value (RFC 9110:
 // "en-US,en;q=0.9,zh;q=0.8"): "en" when its first acceptable language (the highest q, then the

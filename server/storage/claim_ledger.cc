@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/status_util.h"
+#include "formats/claim_file.h"
 #include "ids/canonical.h"
 #include "storage/sql_rows.h"
 #include "storage/tx_context.h"
@@ -19,16 +20,19 @@ namespace subsidy::storage {
 namespace {
 
 // What differs between two loans' terms ("principal|contract|disbursement|maturity|program").
-std::string TermsChange(const std::string& first, const std::string& now) {
+Reason TermsChange(const std::string& first, const std::string& now) {
   static const char* kNames[] = {"principal_fen", "contract_date", "disbursement_date", "maturity_date", "program"};
   std::vector<std::string> a = absl::StrSplit(first, '|'), b = absl::StrSplit(now, '|');
-  std::vector<std::string> changed;
+  std::vector<std::string> changed, named;
   for (size_t i = 0; i < std::size(kNames); ++i) {
     const std::string x = i < a.size() ? a[i] : "", y = i < b.size() ? b[i] : "";
-    if (x != y) changed.push_back(absl::StrCat(kNames[i], " ", x, " → ", y));
+    if (x == y) continue;
+    changed.push_back(absl::StrCat(kNames[i], " ", x, " → ", y));
+    named.push_back(absl::StrCat(formats::ColumnHeader(kNames[i]), " ", x, " → ", y));
   }
-  return absl::StrCat("贷款合同要素与首次申请不符 (the loan's terms differ from its first claim: ",
-                      absl::StrJoin(changed, ", "), ")");
+  return {kLoanTermsChanged,
+          absl::StrCat("the loan's terms differ from its first claim: ", absl::StrJoin(changed, ", ")),
+          {{"changed", absl::StrJoin(named, "；")}}};
 }
 
 absl::StatusOr<std::optional<ClaimRow>> ReadOneClaim(SqlSession& s, int64_t seq, absl::string_view lock_clause) {
@@ -256,11 +260,11 @@ class SqlClaimTx final : public ClaimTx {
       }
       auto it = c->bound.find(c->keys[k]);
       if (it != c->bound.end() && !l.terms.empty() && it->second != l.terms) {
-        const std::string why = TermsChange(it->second, l.terms);
+        const Reason why = TermsChange(it->second, l.terms);
         auto marked = s_.Exec(
             "UPDATE loan_claim_lines SET line_status = 'INVALID', settled_reasons = $3 WHERE claim_seq = $1 AND line_no = $2",
             {SqlParam::Int(c->seq), SqlParam::Int(l.line_no),
-             SqlParam::Text(EncodeReasons({{kLoanTermsChanged, why}}))});
+             SqlParam::Text(EncodeReasons({why}))});
         if (auto st = ExpectOneRow(marked, "refusing a line whose terms changed"); !st.ok()) return st;
         ++c->totals->invalid;
         continue;
@@ -386,8 +390,9 @@ class SqlClaimTx final : public ClaimTx {
     std::vector<Reason> flags;
     if (*found) {
       flags.push_back({kBorrowerClaimedElsewhere,
-                       absl::StrCat("借款人本期已由 ", other_bank, " 申请贴息 (the borrower's loan for this period is "
-                                    "claimed by bank ", other_bank, " in ", ClaimIdFor(other_claim), ")")});
+                       absl::StrCat("the borrower's loan for this period is claimed by bank ", other_bank, " in ",
+                                    ClaimIdFor(other_claim)),
+                       {{"bank_id", other_bank}, {"claim_id", ClaimIdFor(other_claim)}}});
     }
     // More subsidised loans than the regime allows one borrower, across banks and periods.
     int64_t loans = 0;
@@ -397,10 +402,10 @@ class SqlClaimTx final : public ClaimTx {
         {SqlParam::Text(l.borrower_key)}, [&](const SqlRow& row) { loans = row.Int(0); });
     if (!counted.ok()) return counted.status();
     if (l.borrower_limit > 0 && loans > l.borrower_limit) {
-      flags.push_back({kPriorLoansExceeded, absl::StrCat("借款人享受贴息贷款 ", loans, " 笔，超过政策上限 ", l.borrower_limit,
-                                                         " 笔 (the borrower has ", loans,
-                                                         " subsidised loans, more than the regime's ",
-                                                         l.borrower_limit, ")")});
+      flags.push_back({kPriorLoansExceeded,
+                       absl::StrCat("the borrower has ", loans, " subsidised loans, more than the regime's ",
+                                    l.borrower_limit),
+                       {{"loans", absl::StrCat(loans)}, {"limit", absl::StrCat(l.borrower_limit)}}});
     }
     if (flags.empty()) return absl::OkStatus();
     auto flagged = s_.Exec("UPDATE loan_claim_lines SET flags = $3 WHERE claim_seq = $1 AND line_no = $2",

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/status_util.h"
 #include "education/funds.h"
 #include "money/money.h"
 #include "time/date.h"
@@ -42,7 +43,8 @@ std::optional<PayoutStatus> PayoutStatusFromName(absl::string_view name);
 
 struct Reason {
   std::string code;
-  std::string message;
+  std::string message;  // the developer's text
+  StatusParams params;  // what the code's text in data/messages.textproto is filled with
 };
 
 struct PayoutRow {

@@ -1,6 +1,7 @@
 #include "storage/sql_rows.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace subsidy::storage {
@@ -46,19 +47,32 @@ absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col) {
   return *src;
 }
 
-// Reasons are stored as "code\x1fmessage\x1e…" (unit and record separators cannot occur in them).
+// Reasons are stored as "code\x1fmessage[\x1fname\x1dvalue\x1cname\x1dvalue]\x1e…" (the ASCII
+// separators cannot occur in them); rows written before parameters were kept have none.
 std::string EncodeReasons(const std::vector<Reason>& reasons) {
   std::string out;
-  for (const auto& r : reasons) absl::StrAppend(&out, r.code, "\x1f", r.message, "\x1e");
+  for (const auto& r : reasons) {
+    absl::StrAppend(&out, r.code, "\x1f", r.message);
+    if (!r.params.empty()) {
+      absl::StrAppend(&out, "\x1f", absl::StrJoin(r.params, "\x1c", absl::PairFormatter("\x1d")));
+    }
+    absl::StrAppend(&out, "\x1e");
+  }
   return out;
 }
 
 std::vector<Reason> DecodeReasons(absl::string_view text) {
   std::vector<Reason> out;
   for (absl::string_view rec : absl::StrSplit(text, '\x1e', absl::SkipEmpty())) {
-    const size_t sep = rec.find('\x1f');
-    out.push_back({std::string(rec.substr(0, sep)),
-                   sep == absl::string_view::npos ? std::string() : std::string(rec.substr(sep + 1))});
+    std::vector<absl::string_view> parts = absl::StrSplit(rec, absl::MaxSplits('\x1f', 2));
+    Reason r{std::string(parts[0]), parts.size() > 1 ? std::string(parts[1]) : std::string(), {}};
+    if (parts.size() > 2) {
+      for (absl::string_view kv : absl::StrSplit(parts[2], '\x1c', absl::SkipEmpty())) {
+        std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('\x1d', 1));
+        r.params.insert(std::move(p));
+      }
+    }
+    out.push_back(std::move(r));
   }
   return out;
 }

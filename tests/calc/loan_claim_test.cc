@@ -27,7 +27,11 @@ TEST(SettlementPeriod, ACalendarQuarterOrTwoPeriodsAreRefusedNamingTheField) {
     const absl::Status s = ValidateSettlementPeriod(Range(first, last), "settlement_period");
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << first << ".." << last;
     EXPECT_NE(s.message().find("settlement_period"), absl::string_view::npos) << s;
+    EXPECT_EQ(ReasonOf(s), kNotASettlementPeriod);
   }
+  // The example a person is shown: the period its start falls in.
+  EXPECT_EQ(ParamsOf(ValidateSettlementPeriod(Range("2024-07-01", "2024-09-30"), "p")).at("example"),
+            "2024-06-21..2024-09-20");
 }
 
 // Property: over three years, a range is a settlement period exactly when it is the one that
@@ -51,6 +55,8 @@ TEST(LoanClaimPeriod, EmptyOrTheClaimsOwn) {
   const absl::Status other = ValidateLoanClaimPeriod(Range("2024-03-21", "2024-06-20"), claim, "loans[3].claim_period");
   EXPECT_EQ(other.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(other.message().find("loans[3].claim_period"), absl::string_view::npos);
+  EXPECT_EQ(ReasonOf(other), kLoanWindowNotTheClaims);
+  EXPECT_EQ(ParamsOf(other).at("period"), "2024-06-21..2024-09-20");
 }
 
 TEST(ClaimLoanId, PresentShortAndPrintable) {

@@ -1,6 +1,7 @@
 // Unit and property tests of the loan engine (calc/loan).
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 
 #include "common/status_util.h"
@@ -170,6 +171,71 @@ TEST(LoanEngine, BadInputNamesTheField) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldOf(r.status()), "repayments[1].date");
+}
+
+// Each loan the engine cannot compute is refused naming the field, with the reason a person
+// reads it by (data/messages.textproto) and that reason's parameters.
+TEST(LoanEngine, EveryBadLoanHasItsFieldAndReason) {
+  struct Case {
+    const char* field;
+    const char* reason;
+    std::function<void(LoanInput&)> spoil;
+    StatusParams params = {};
+  };
+  const std::vector<Case> cases = {
+      {"principal_fen", kLoanPrincipalNotPositive, [](LoanInput& in) { in.principal = Money::Fen(0); }},
+      {"principal_fen", kLoanPrincipalTooLarge, [](LoanInput& in) { in.principal = Money::Fen(kMaxPrincipalFen + 1); },
+       {{"max_yuan", Money::Fen(kMaxPrincipalFen).ToYuanString()}}},
+      {"province", kLoanUnknownProvince, [](LoanInput& in) { in.province = "71"; }, {{"province", "71"}}},
+      {"partner_count", kLoanCountNegative, [](LoanInput& in) { in.partner_count = -1; }},
+      {"prior_subsidized_loans", kLoanCountNegative, [](LoanInput& in) { in.prior_subsidized_loans = -1; }},
+      {"partner_count", kLoanPartnershipNeedsPartners,
+       [](LoanInput& in) {
+         in.program = LoanProgram::kPartnership;
+         in.partner_count = 1;
+       }},
+      {"disbursement_date", kLoanDisbursedBeforeContract, [](LoanInput& in) { in.disbursement_date = D("2024-01-09"); }},
+      {"maturity_date", kLoanMaturityNotAfterDisbursement, [](LoanInput& in) { in.maturity_date = D("2024-01-10"); }},
+      {"repayments[1].date", kLoanRepaymentOutsideLife,
+       [](LoanInput& in) { in.repayments = {{D("2024-02-01"), Money::Fen(1)}, {D("2027-01-11"), Money::Fen(1)}}; },
+       {{"item", "2"}, {"date", "2027-01-11"}}},
+      {"repayments[0].principal_fen", kLoanRepaymentNotPositive,
+       [](LoanInput& in) { in.repayments = {{D("2024-02-01"), Money::Fen(0)}}; }, {{"item", "1"}, {"date", "2024-02-01"}}},
+      {"repayments[1].principal_fen", kLoanRepaymentsAbovePrincipal,
+       [](LoanInput& in) {
+         in.repayments = {{D("2024-02-01"), Money::Fen(10'000'000)}, {D("2024-03-01"), Money::Fen(10'000'001)}};
+       },
+       {{"item", "2"}, {"date", "2024-03-01"}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.reason);
+    LoanInput in = Individual();
+    c.spoil(in);
+    auto r = CalculateLoanSubsidy(in, Data());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(FieldOf(r.status()), c.field);
+    EXPECT_EQ(ReasonOf(r.status()), c.reason);
+    EXPECT_EQ(ParamsOf(r.status()), c.params);
+    EXPECT_TRUE(Data().messages().Has(MessageKind::kReason, c.reason));
+  }
+}
+
+// A blocking reason carries what its text is filled with: the rate and the ceiling, the cap.
+TEST(LoanEngine, ReasonsCarryTheirParameters) {
+  LoanInput in = Individual();
+  in.annual_rate = *Rate::Parse("9.99");
+  in.principal = Money::Fen(60'000'000);
+  auto r = CalculateLoanSubsidy(in, Data());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GE(r->reasons.size(), 2u);
+  EXPECT_EQ(r->reasons[0].code, kRateAboveCeiling);
+  EXPECT_EQ(r->reasons[0].params.at("rate_percent"), "9.99");
+  EXPECT_EQ(r->reasons[0].params.at("ceiling_percent"), r->ceiling->ToString());
+  EXPECT_EQ(r->reasons[1].code, kPrincipalAboveCap);
+  EXPECT_EQ(r->reasons[1].params.at("principal_yuan"), "600000.00");
+  EXPECT_EQ(Data().messages().Render(MessageKind::kReason, kRateAboveCeiling, Language::kZhCn, r->reasons[0].params),
+            "贷款年利率 9.99% 超过政策规定的利率上限 " + r->ceiling->ToString() + "%，不予贴息。");
 }
 
 TEST(LoanEngine, RepaymentOnMaturityIsAccepted) {

@@ -138,9 +138,10 @@ class ClaimFileE2e : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = std::move(*s);
   }
-  CtlResult Ctl(std::vector<std::string> args) {
+  // subsidyctl as a developer runs it (C.UTF-8: English), or as a clerk on a Chinese PC.
+  CtlResult Ctl(std::vector<std::string> args, const std::string& locale = "C.UTF-8") {
     args.insert(args.begin(), "--server=" + server_->address());
-    return RunCtl(args);
+    return RunCtl(args, locale);
   }
   std::vector<v1::LoanSubsidyClaim> Claims() {
     auto stub = v1::LoanSubsidyService::NewStub(server_->Channel());
@@ -204,8 +205,7 @@ TEST_F(ClaimFileE2e, TheExcelSavedGb18030FileIsFiledAndItsResultComesBackInGb180
 
   const std::string out = dir_.path() + "/excel.result.csv";
   auto run = Ctl({"loan", "claim", fixture, "--submit", "--bank=LNRCU-TBS", kPeriod, "--out=" + out});
-  EXPECT_THAT(run.err, HasSubstr("警告: 忽略未知列"));
-  EXPECT_THAT(run.err, HasSubstr("借款人"));
+  EXPECT_THAT(run.err, HasSubstr("not claim file columns and were not read: 借款人"));
   const ResultFile result = ReadResult(out, formats::Encoding::kGb18030);
   // GB18030 in, GB18030 out: no byte-order mark, and the bytes are the GB18030 of the text.
   EXPECT_NE(result.bytes.rfind(kBom, 0), 0u);
@@ -255,10 +255,10 @@ TEST_F(ClaimFileE2e, ADryRunDecidesEachRowAsTheSubmitDoesAndStoresNothing) {
   auto dry = Ctl({"loan", "claim", file, "--dry_run", "--bank=BANK-A", kPeriod, "--out=" + dry_out});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("nothing stored"));
-  EXPECT_THAT(dry.err, HasSubstr("忽略未知列 借款人 (ignored columns: 借款人)"));
+  EXPECT_THAT(dry.err, HasSubstr("not claim file columns and were not read: 借款人."));
   // The bad rows named on stderr by their file line.
   EXPECT_THAT(dry.err, HasSubstr(file + ":6 (loan_id 贷款-003): INVALID"));
-  EXPECT_THAT(dry.err, HasSubstr(file + ":9 (loan_id 贷款-005): INVALID: claim_period"));
+  EXPECT_THAT(dry.err, HasSubstr(file + ":9 (loan_id 贷款-005): INVALID: The row's claim window must be empty"));
   EXPECT_THAT(dry.err, HasSubstr(file + ":7 (loan_id 贷款-001): DUPLICATE (duplicate of line 2)"));
   EXPECT_THAT(dry.err + dry.out, Not(HasSubstr("loans[")));
   const ResultFile checked = ReadResult(dry_out, formats::Encoding::kGb18030);
@@ -269,7 +269,7 @@ TEST_F(ClaimFileE2e, ADryRunDecidesEachRowAsTheSubmitDoesAndStoresNothing) {
   auto submit = Ctl({"loan", "claim", file, "--submit", "--bank=BANK-A", kPeriod, "--out=" + out});
   ASSERT_EQ(submit.exit_code, 0) << submit.err;
   EXPECT_THAT(submit.out, HasSubstr("accepted 3, duplicate 1, invalid 2"));
-  EXPECT_THAT(submit.err, HasSubstr(file + ":9 (loan_id 贷款-005): INVALID: claim_period"));
+  EXPECT_THAT(submit.err, HasSubstr(file + ":9 (loan_id 贷款-005): INVALID: The row's claim window must be empty"));
   const ResultFile filed = ReadResult(out, formats::Encoding::kGb18030);
   ExpectClerksStatuses(filed, "submit");
   EXPECT_EQ(filed.bytes, Gb18030(filed.utf8));
@@ -369,6 +369,14 @@ TEST_F(ClaimFileE2e, AReplayPrintsTheClaimAsItStandsNowAndTheFundIsTheClaims) {
   ASSERT_NE(id, "");
   ASSERT_EQ(Claims().size(), 1u);
   EXPECT_EQ(Claims()[0].fund_id(), "TBS-2024-LOAN");
+  // The same file with another fund (here none) is the same claim, not a second, all-duplicate one:
+  // its request_id (the file's fingerprint) is refused as reused with other content.
+  std::vector<std::string> unfunded = submit;
+  unfunded.erase(std::find(unfunded.begin(), unfunded.end(), "--fund=TBS-2024-LOAN"));
+  auto other = Ctl(unfunded);
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_THAT(other.err, HasSubstr("IDEMPOTENCY_KEY_REUSED"));
+  EXPECT_EQ(Claims().size(), 1u);
 
   auto wrong = Ctl({"loan", "review", id, "--approve", "--payment_date=2024-09-23", "--fund=OTHER-FUND"});
   EXPECT_EQ(wrong.exit_code, 1);
@@ -390,6 +398,45 @@ TEST_F(ClaimFileE2e, AReplayPrintsTheClaimAsItStandsNowAndTheFundIsTheClaims) {
                    "--out=" + dir_.path() + "/funded.json.csv"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_THAT(json.out, HasSubstr("\"status\":\"PAID\""));
+}
+
+// The clerk's day on a Chinese PC (zh_CN.UTF-8): every word subsidyctl writes about the file comes
+// from the catalogue in Chinese — its own summaries, the server's reasons and refusals — with only
+// paths, ids, dates and amounts in Latin letters.
+TEST_F(ClaimFileE2e, TheClerksDayReadsInChinese) {
+  const std::string file = dir_.path() + "/clerk.csv";
+  Spit(file, Gb18030(ClerksFile()));
+  const std::string zh = "zh_CN.UTF-8";
+  auto dry = Ctl({"loan", "claim", file, "--dry_run", "--bank=BANK-A", kPeriod, "--out=" + dir_.path() + "/d.csv"}, zh);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.err, HasSubstr("警告：以下列不是申报文件的列，未读取：借款人。"));
+  EXPECT_THAT(dry.err, HasSubstr(file + ":6 (loan_id 贷款-003): 无效：到期日期须晚于发放日期。"));
+  EXPECT_THAT(dry.err, HasSubstr(file + ":7 (loan_id 贷款-001): 重复（与第 2 行重复）"));
+  EXPECT_THAT(dry.err, HasSubstr(file + ":8 (loan_id 贷款-004): 受理，不符合贴息条件，贴息为 0；贷款年利率 9.99% 超过政策规定的利率上限"));
+  EXPECT_THAT(dry.err, HasSubstr(file + ":9 (loan_id 贷款-005): 无效：该行的申报起止日须不填，或与申报单的结算期 2024-06-21..2024-09-20 相同。"));
+  EXPECT_THAT(dry.out, HasSubstr("贷款        6 笔：受理 3（符合条件 2，不符合 1），无效 2，重复 1，无法解析 0，未检查 0"));
+  EXPECT_THAT(dry.out, HasSubstr("试算        每行已由服务器检查，未保存任何内容"));
+  const ResultFile checked = ReadResult(dir_.path() + "/d.csv", formats::Encoding::kGb18030);
+  EXPECT_EQ(checked.at.at(6).at("error_message"), "到期日期须晚于发放日期。");
+
+  auto submit = Ctl({"loan", "claim", file, "--submit", "--bank=BANK-A", kPeriod, "--out=" + dir_.path() + "/s.csv"}, zh);
+  ASSERT_EQ(submit.exit_code, 0) << submit.err;
+  EXPECT_THAT(submit.out, HasSubstr("已提交，待复核"));
+  EXPECT_THAT(submit.out, HasSubstr("贷款        6 笔（受理 3，重复 1，无效 2）"));
+  EXPECT_THAT(submit.out, HasSubstr("结果文件    " + dir_.path() + "/s.csv"));
+  for (const char* english : {"INVALID", "ACCEPTED", ": DUPLICATE", "duplicate", "not ", "the ", "claim "}) {
+    EXPECT_THAT(dry.err + dry.out + submit.err + submit.out, Not(HasSubstr(english))) << english;
+  }
+  // A bad cell, in Chinese too, by the header the bank wrote.
+  const std::string bad = dir_.path() + "/bad.csv";
+  Spit(bad, Gb18030(ClerksFile("贷款-006,41,CENTRAL_WEST,ENTREPRENEUR_INDIVIDUAL,ten,2024/2/30,2024/3/5,2026/3/5,"
+                               "3.95,,,李四\r\n")));
+  auto refused = Ctl({"loan", "claim", bad, "--submit", "--bank=BANK-A", kPeriod, "--out=" + dir_.path() + "/b.csv"}, zh);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("1 行无法解析，未提交任何内容"));
+  EXPECT_THAT(refused.err, HasSubstr(":10 (loan_id 贷款-006): 无法解析："));
+  EXPECT_THAT(refused.err, HasSubstr("“ten”不是非负整数。"));
+  EXPECT_THAT(refused.err, HasSubstr("日期“2024/2/30”不存在。"));
 }
 
 }  // namespace

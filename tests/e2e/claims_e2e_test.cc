@@ -698,7 +698,9 @@ TEST_P(ClaimRetriesE2e, ALoansTermsAreFixedByItsFirstClaimAndABorrowerIsSeenAcro
   auto invalid = At(0).Lines(c2.claim_id(), Line::INVALID);
   ASSERT_EQ(invalid.size(), 1u);
   EXPECT_EQ(invalid[0].result().error().code(), "LOAN_TERMS_CHANGED");
-  EXPECT_THAT(invalid[0].result().error().message(), HasSubstr("principal_fen"));
+  // Written for the reader (zh-CN by default) from its reason and what changed, by the bank's header.
+  EXPECT_EQ(invalid[0].result().error().params().at("changed"), "贷款金额(分) 10000000 → 20000000");
+  EXPECT_THAT(invalid[0].result().error().message(), HasSubstr("合同要素与首次申请时不一致（贷款金额(分) 10000000 → 20000000）"));
   auto repaid = Header("t-3", "VB9");
   repaid.mutable_settlement_period()->set_start_date("2024-12-21");
   repaid.mutable_settlement_period()->set_end_date("2025-03-20");

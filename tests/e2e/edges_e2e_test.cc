@@ -248,10 +248,10 @@ TEST_F(EdgesE2e, AClaimFileInGbkFromExcelIsReadAndEveryRowAnswered) {
   // Good rows with their figures, bad rows with their error, each on its line, in UTF-8.
   EXPECT_THAT(result, HasSubstr("2,贷款-001,ELIGIBLE"));
   EXPECT_THAT(result, HasSubstr("3,贷款-002,ERROR"));
-  EXPECT_THAT(result, HasSubstr("principal_fen: not an integer"));
+  EXPECT_THAT(result, HasSubstr("principal_fen: \"\"ten\"\" is not a whole number of zero or more."));
   EXPECT_THAT(result, HasSubstr("disbursement_date: is empty"));
   EXPECT_THAT(result, HasSubstr("4,贷款-001,ERROR"));
-  EXPECT_THAT(result, HasSubstr("loan_id repeats line 2"));
+  EXPECT_THAT(result, HasSubstr("The loan_id repeats line 2"));
   EXPECT_THAT(result, HasSubstr("5,贷款-004,ELIGIBLE"));
 
   // --periods: one row per settlement period, with its subsidised days.

@@ -602,7 +602,14 @@ TEST_F(HttpE2e, AClaimFileIsOneClaimPerRequestIdAndABadRowChangesNothing) {
   const std::string bad = csv.str() + "TBS-BAD,21,EAST,ENTREPRENEUR_INDIVIDUAL,,0,not-fen,2024-01-08,2024-01-08,2026-01-08,4.05,,,,,,\n";
   HttpReply r = PostJson(http_, path, body("file-bad", bad));
   EXPECT_EQ(r.status, 400);
-  EXPECT_THAT(r.body, HasSubstr(absl::StrCat("line ", 1 + by_hand.loans + 1)));  // after the header and the loans
+  // CLAIM_FILE_ROWS_INVALID, each row (CLAIM_FILE_ROW) by its line after the header and the loans,
+  // with its bad cells written in the caller's language.
+  const std::string line = absl::StrCat(1 + by_hand.loans + 1);
+  EXPECT_THAT(r.body, HasSubstr("\"reason\":\"CLAIM_FILE_ROWS_INVALID\""));
+  EXPECT_THAT(r.body, HasSubstr("第 " + line + " 行：principal_fen：“not-fen”不是非负整数。"));
+  HttpReply en = PostJson(http_, path, body("file-bad", bad), {{"Accept-Language", "en"}});
+  EXPECT_EQ(en.status, 400);
+  EXPECT_THAT(en.body, HasSubstr("Line " + line + ": principal_fen: \\\"not-fen\\\" is not a whole number of zero or more."));
   EXPECT_EQ(PostJson(http_, list, "{}").body, "{}");
   // The file: one claim; the same request again is a replay of it.
   r = PostJson(http_, path, body("file-1", csv.str()));

@@ -355,9 +355,8 @@ TEST(ClaimFileReader, EveryBadCellOfARowIsNamedOnceByItsColumn) {
             "maturity_date: not a date: \"tomorrow\" (write 2024-03-05, 2024/3/5, 20240305 or 2024年3月5日); "
             "annual_rate_percent: not a decimal percentage: \"4.35%\" (write the annual rate in percent: 4.35 or "
             "4.35%); "
-            "repayments: no such date: \"2024/2/30\" (2024-02 has no day 30), \"x\" is not DATE:FEN (write "
-            "DATE:FEN;DATE:FEN); "
-            "overdue_periods: no such date: \"2024/1/32\" (2024-01 has no day 32) (write START..END;START..END); "
+            "repayments: \"2024/2/30:100\"、\"x\" do not read (write 2024-06-21:500000;2024-12-21:500000); "
+            "overdue_periods: \"2024/1/1..2024/1/32\" do not read (write 2024-03-01..2024-03-31;2024-09-01..2024-09-30); "
             "claim_end: is empty while claim_start is given (give both or neither)");
   for (const std::string col : {"contract_date", "disbursement_date", "maturity_date", "annual_rate_percent",
                                 "repayments", "overdue_periods"}) {
@@ -372,7 +371,7 @@ TEST(ClaimFileReader, EveryBadCellOfARowIsNamedOnceByItsColumn) {
             "maturity_date (到期日期): is empty (a required column has no default)");
 }
 
-TEST(ReadClaimRows, EveryRowCarriesItsFileLine) {
+TEST(ReadClaimRows, EveryRowCarriesItsRowAsExcelNumbersIt) {
   const std::string header = "loan_id,借款人," + std::string(kHeader).substr(std::string("loan_id,").size());
   const std::string text = "# exported by the bank's system\r\n" + header +
                            "\r\n"
@@ -393,7 +392,8 @@ TEST(ReadClaimRows, EveryRowCarriesItsFileLine) {
   EXPECT_EQ(file->rows[1].line, 5u);
   EXPECT_EQ(file->rows[1].loan_id, "L2");
   EXPECT_EQ(Why(file->rows[1].request), "contract_date: no such date: \"2024/2/30\" (2024-02 has no day 30)");
-  EXPECT_EQ(file->rows[2].line, 8u);
+  // Excel's row: L2's cell with a line break is one row, so L3 is row 7 (its 8th text line).
+  EXPECT_EQ(file->rows[2].line, 7u);
   EXPECT_TRUE(file->rows[2].request.ok());
   // A header that is not one is refused with its line.
   auto no_header = ParseCsv("\r\n,,\r\nL1,41,EAST\r\n");

@@ -27,11 +27,17 @@ function check(ok: boolean, what: string): void {
   if (!ok) failures++;
 }
 
-// The result as the golden test compares it: without reason messages, data_version and the
-// periods' subsidised-day counts (tested beside the engine).
-function comparable(json: JsonObject): string {
-  return JSON.stringify(json, (key, value) =>
-    (key === "message" || key === "dataVersion" || key === "subsidyDays" ? undefined : value));
+// The result as the golden test compares it: without reason messages and their parameters,
+// data_version and the periods' subsidised-day counts (tested beside the engine). With `params`,
+// a reason's parameters stay, their keys sorted (a map has no order on the wire).
+function comparable(json: JsonObject, params = false): string {
+  return JSON.stringify(json, (key, value: unknown) => {
+    if (key === "message" || key === "dataVersion" || key === "subsidyDays") return undefined;
+    if (key !== "params") return value;
+    if (!params) return undefined;
+    const map = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]]));
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "connect-client-test-"));
@@ -82,7 +88,7 @@ try {
       const ok = "result" in json && "result" in binary;
       check(ok, `${c.name}: answered over JSON and binary (JSON ${describeOutcome(json)}; binary ${describeOutcome(binary)})`);
       if (ok) {
-        check(comparable(json.result) === comparable(binary.result), `${c.name}: JSON and binary agree`);
+        check(comparable(json.result, true) === comparable(binary.result, true), `${c.name}: JSON and binary agree`);
         check(comparable(json.result) === goldenResult, `${c.name}: equals the golden result (${String(json.result.totalSubsidyFen ?? 0)} 分)`);
         compared++;
       }

@@ -1,0 +1,42 @@
+// subsidyctl's own texts: the catalogue built into it loads, and every text subsidyctl writes
+// itself reads in Chinese (no Latin letters outside its parameters) and in English.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "texts.h"
+
+namespace subsidy::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(SubsidyctlTexts, TheBuiltInCatalogueLoads) { ASSERT_NE(Catalogue(), nullptr); }
+
+TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
+  for (const char* code :
+       {kClaimFileColumnsIgnored, kLoanIdRepeated, kCliCalcSummary, kCliDryRunSummary, kCliDryRunWouldRefuse,
+        kCliDryRunNotAgainstClaims, kCliNoPeriod, kCliResults, kCliClaimSummary, kCliClaimStatusSubmitted,
+        kCliClaimStatusPaid, kCliClaimStatusRejected, kCliClaimFund, kCliClaimPaid, kCliClaimRejected,
+        kCliClaimSeeLines, kCliRowAccepted, kCliRowInvalid, kCliRowDuplicate, kCliRowError, kCliRowNotSubmitted,
+        kCliRowNotChecked, kCliRowSubmitted, kCliRowDuplicateOf, kCliLine, kCliRowNotEligible,
+        kCliNotSubmittedBadRows, kCliFileNotSubmitted, kCliNoLoans, kCliUploadFailed, kCliUploadNothingKept,
+        kCliClaimAsNow}) {
+    SCOPED_TRACE(code);
+    ASSERT_NE(Catalogue(), nullptr);
+    EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));
+    EXPECT_NE(Say("zh-CN", code), code);
+    EXPECT_NE(Say("en", code), Say("zh-CN", code));
+  }
+}
+
+TEST(SubsidyctlTexts, ALanguageFromTheLocaleAndParametersFilledIn) {
+  EXPECT_EQ(Say("zh-CN", kLoanIdRepeated, {{"line", "7"}}), "贷款编号与第 7 行重复：同一笔贷款在一个文件中只能申报一次。");
+  EXPECT_EQ(Say("en", kLoanIdRepeated, {{"line", "7"}}), "The loan_id repeats line 7: a loan is claimed once per file.");
+  EXPECT_THAT(Say("zh-CN", kClaimFileColumnsIgnored, {{"columns", "借款人、备注"}}), HasSubstr("未读取：借款人、备注"));
+  EXPECT_EQ(Say("zh-CN", kCliRowDuplicateOf, {{"of", Say("zh-CN", kCliLine, {{"line", "2"}})}}), "（与第 2 行重复）");
+  // A code the catalogue lacks comes back as itself (never an empty line).
+  EXPECT_EQ(Say("zh-CN", "NO_SUCH_TEXT"), "NO_SUCH_TEXT");
+}
+
+}  // namespace
+}  // namespace subsidy::cli

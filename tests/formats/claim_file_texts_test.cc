@@ -1,0 +1,134 @@
+// A claim file's bad cells as a person reads them (from data/messages.textproto, in zh-CN or en),
+// and the Chinese names banks write in the coded columns.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "formats/cells.h"
+#include "formats/claim_file.h"
+#include "formats/claim_values.h"
+#include "policy/policy_data.h"
+
+namespace subsidy::formats {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kChineseHeader[] = "贷款编号,省份,地区类别,贷款类别,贷款金额(元),合同签订日期,发放日期,到期日期,利率";
+
+class ClaimFileTexts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto data = PolicyData::LoadFromDirectory(SUBSIDY_DATA_DIR);
+    ASSERT_TRUE(data.ok()) << data.status();
+    data_ = *std::move(data);
+  }
+  // The row's refusal as written for a reader of `language`, under a header of `header`.
+  std::string Why(const std::string& header, const std::string& row, Language language) {
+    auto reader = ClaimFileReader::FromHeader(header);
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    if (!reader.ok()) return "";
+    reader->WriteCellErrors({&data_->messages(), language});
+    auto parsed = reader->ParseRow(row);
+    return parsed.ok() ? "ok" : std::string(parsed.status().message());
+  }
+  std::shared_ptr<const PolicyData> data_;
+};
+
+// Every bad cell named by the header as the bank wrote it, in Chinese, each once.
+TEST_F(ClaimFileTexts, EveryBadCellIsWrittenInChineseByItsHeaderAsWritten) {
+  const std::string why = Why(std::string(kChineseHeader) + ",还款计划,逾期期间,申报起始日,申报截止日",
+                              "B1,41,东部,个人创业担保贷款,3000.123,2024/2/30,45356,明天,百分之四,"
+                              "2024/2/30:100;x,2024/1/1..,2024/3/21,",
+                              Language::kZhCn);
+  EXPECT_THAT(why, HasSubstr("贷款金额(元)：“3000.123”超过两位小数（金额精确到分）。"));     // CELL_TOO_MANY_DECIMALS
+  EXPECT_THAT(why, HasSubstr("合同签订日期：日期“2024/2/30”不存在。"));                     // CELL_NO_SUCH_DATE
+  EXPECT_THAT(why, HasSubstr("发放日期：“45356”是电子表格内部的日期序号"));                  // CELL_EXCEL_DAY_NUMBER
+  EXPECT_THAT(why, HasSubstr("到期日期：“明天”不是日期（可写作 2024-03-05、2024/3/5"));       // CELL_NOT_DATE
+  EXPECT_THAT(why, HasSubstr("利率：“百分之四”不是年利率（以百分数填写，如 4.35 或 4.35%）。")); // CELL_NOT_RATE
+  EXPECT_THAT(why, HasSubstr("还款计划：\"2024/2/30:100\"、\"x\" 格式不对，应写作 2024-06-21:500000;"));  // CELL_BAD_LIST
+  EXPECT_THAT(why, HasSubstr("逾期期间：\"2024/1/1..\" 格式不对"));
+  EXPECT_THAT(why, HasSubstr("申报截止日：未填写，而 申报起始日 已填写（两列同填或同不填）。"));  // CELL_HALF_PERIOD
+  // No developer English in it: every cell's text came from the catalogue.
+  EXPECT_THAT(why, Not(HasSubstr("not a")));
+  EXPECT_THAT(why, Not(HasSubstr("contract_date")));
+}
+
+TEST_F(ClaimFileTexts, TheSameCellsInEnglishForAnEnglishReader) {
+  const std::string why = Why(kChineseHeader, "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,3000,2024/2/30,2024-01-02,2025-01-01,",
+                              Language::kEn);
+  EXPECT_EQ(why, "合同签订日期: there is no date \"2024/2/30\". 利率: is empty (a required column).");  // CELL_EMPTY
+}
+
+TEST_F(ClaimFileTexts, ACodedCellNamesTheValuesItTakes) {
+  const std::string why =
+      Why(kChineseHeader, "B1,41,华东,个人创业担保贷款,3000,2024-01-01,2024-01-02,2025-01-01,4.35", Language::kZhCn);
+  // CELL_NOT_CHOICE: the Chinese names with the API names beside them.
+  EXPECT_EQ(why, "地区类别：“华东”不是可选值，可填：东部（EAST）、中西部（CENTRAL_WEST）、贫困地区（POVERTY_AREA）。");
+  EXPECT_THAT(ChoicesOf("program"), HasSubstr("个人创业担保贷款（ENTREPRENEUR_INDIVIDUAL）"));
+}
+
+TEST_F(ClaimFileTexts, NumbersThatAreNotWholeAndAmountsBeyondInt64) {
+  auto reader = ClaimFileReader::FromHeader(
+      "loan_id,province,region_tier,program,principal_fen,contract_date,disbursement_date,maturity_date,"
+      "annual_rate_percent,partner_count");
+  ASSERT_TRUE(reader.ok());
+  reader->WriteCellErrors({&data_->messages(), Language::kZhCn});
+  auto parsed = reader->ParseRow("B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,1.5,2024-01-01,2024-01-02,2025-01-01,4.35,两个");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(std::string(parsed.status().message()), "partner_count：“两个”不是非负整数。 principal_fen：“1.5”不是非负整数。");  // CELL_NOT_WHOLE
+  // 2^63 分 is 92233720368547758.08 元: a whole 元 beyond that does not fit.
+  auto yuan = Why(kChineseHeader, "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,92233720368547758,2024-01-01,2024-01-02,"
+                  "2025-01-01,4.35", Language::kZhCn);
+  EXPECT_EQ(yuan, "贷款金额(元)：金额“92233720368547758”过大。");  // CELL_AMOUNT_TOO_LARGE
+  auto words = Why(kChineseHeader, "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,三千,2024-01-01,2024-01-02,2025-01-01,4.35",
+                   Language::kZhCn);
+  EXPECT_EQ(words, "贷款金额(元)：“三千”不是以元为单位的金额。");  // CELL_NOT_AMOUNT
+}
+
+TEST_F(ClaimFileTexts, AShiftedRowSaysHowManyCellsForHowManyColumns) {
+  const std::string why =
+      Why(kChineseHeader, "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,3000,2024-01-01,2024-01-02,2025-01-01,4.35,多余", Language::kZhCn);
+  EXPECT_EQ(why, "本行有 10 个单元格，表头只有 9 列（单元格内的逗号未加引号？）。");  // ROW_TOO_MANY_CELLS
+}
+
+// 东部, 个人创业担保贷款, 1年 and 实际/365 are read as EAST, ENTREPRENEUR_INDIVIDUAL, ONE_YEAR and
+// ACT_365; full-width and spaced forms too. Every name of the table reads as its value.
+TEST_F(ClaimFileTexts, ChineseNamesInCodedColumnsAreReadAsTheirValues) {
+  auto reader = ClaimFileReader::FromHeader(std::string(kChineseHeader) + ",LPR期限,计息基准");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto req = reader->ParseRow("B1,河南,中西部,小微企业创业担保贷款,3000,2024-01-01,2024-01-02,2025-01-01,4.35,５年期以上, 实际/365 ");
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(req->region_tier(), v1::CENTRAL_WEST);
+  EXPECT_EQ(req->program(), v1::ENTREPRENEUR_SMALL_BUSINESS);
+  EXPECT_EQ(req->lpr_tenor(), v1::FIVE_YEAR);
+  EXPECT_EQ(req->day_count(), v1::ACT_365);
+  EXPECT_EQ(req->province(), "河南");  // the server reads a province's name from the data
+  for (const auto& a : ClaimValueAliases()) {
+    SCOPED_TRACE(a.column + " " + a.name);
+    EXPECT_EQ(ValueForChineseName(a.column, a.name), a.value);
+  }
+  EXPECT_EQ(ValueForChineseName("program", "东部"), std::nullopt);  // a name is read in its own column only
+}
+
+// A file's bad rows, as the server refuses the file: each row by its line, then the refusal.
+TEST_F(ClaimFileTexts, AFilesBadRowsAreOneRefusalNamingEachRow) {
+  const StatusParams row = {{"line", "12"}, {"problems", "利率：未填写（必填列）。"}};
+  EXPECT_EQ(data_->messages().Render(MessageKind::kReason, kClaimFileRow, Language::kZhCn, row),
+            "第 12 行：利率：未填写（必填列）。");
+  EXPECT_EQ(data_->messages().Render(MessageKind::kReason, kClaimFileRowsInvalid, Language::kEn,
+                                     {{"bad_rows", "1"}, {"rows", "Line 12: …"}}),
+            "1 rows of the file do not read; nothing was submitted. Line 12: …");
+}
+
+// Every cell reason of formats/cells.h has its texts in the catalogue.
+TEST_F(ClaimFileTexts, EveryCellReasonHasItsTexts) {
+  for (const char* code : {kCellEmpty, kCellNotDate, kCellExcelDayNumber, kCellNoSuchDate, kCellNotRate, kCellNotAmount,
+                           kCellTooManyDecimals, kCellAmountTooLarge, kCellNotWhole, kCellNotChoice, kCellBadList,
+                           kCellHalfPeriod, kRowTooManyCells}) {
+    EXPECT_TRUE(data_->messages().Has(MessageKind::kReason, code)) << code;
+  }
+}
+
+}  // namespace
+}  // namespace subsidy::formats
