@@ -4,15 +4,18 @@
 
 #include "absl/strings/str_format.h"
 #include "subsidy/v1/approval.grpc.pb.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 
 bool PrintHeld(Context& ctx, const std::string& instruction_id, v1::Instruction::State state, const std::string& what) {
   if (state != v1::Instruction::PENDING_APPROVAL) return false;
-  *ctx.out << "PENDING_APPROVAL instruction " << (instruction_id.empty() ? "(no id)" : instruction_id)
-           << ": waiting for a second finance officer (待复核)\n"
-           << "  " << what << " reserved, not yet posted\n";
-  if (!instruction_id.empty()) *ctx.out << "  follow it: subsidyctl approvals show " << instruction_id << "\n";
+  *ctx.out << Say(ctx.language, kCliHeld,
+                  {{"instruction_id", instruction_id.empty() ? "(no id)" : instruction_id}, {"what", what}})
+           << "\n";
+  if (!instruction_id.empty()) {
+    *ctx.out << Say(ctx.language, kCliHeldFollow, {{"command", "subsidyctl approvals show " + instruction_id}}) << "\n";
+  }
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "claim_cmd.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/struct.pb.h>
 #include <unistd.h>
 
@@ -340,21 +342,32 @@ void PrintDryRun(Context& ctx, const ClaimFile& file, bool bank, const ClaimOutc
 // ---- --submit ---------------------------------------------------------------------------------------
 
 // By default the request_id is the file's own fingerprint: running the same command again (after
-// a cut connection, a restarted server) answers the one claim it made. The fund is not part of it:
-// the same loans with another --fund are the same claim, and the server refuses the request_id
-// reused with other content (IDEMPOTENCY_KEY_REUSED) rather than file a second, all-duplicate one.
-std::string Fingerprint(const Options& o, const ClaimFile& file, const v1::SubmitLoanSubsidyClaimRequest& header) {
-  std::string content = header.bank_id() + "\n" + o.Get("period") + "\n";
-  for (size_t k = 1; k < file.csv.records.size(); ++k) {
-    absl::StrAppend(&content, absl::StrJoin(file.csv.records[k].cells, "\x1f"), "\n");
+// a cut connection, a restarted server) answers the one claim it made. It is taken from the loans
+// as read, not the cells as written: the same loans re-saved (a rate as 3.95 or 3.95%, a date as
+// 2024/3/5 or 2024-03-05, a note column edited, other line ends) are the same claim. The fund is
+// not part of it: the same loans with another --fund are refused as the request_id reused with
+// other content (IDEMPOTENCY_KEY_REUSED), not filed as a second, all-duplicate claim.
+std::string Fingerprint(const ClaimFile& file, const v1::SubmitLoanSubsidyClaimRequest& header) {
+  std::string content = header.bank_id() + "\n" + header.settlement_period().start_date() + ".." +
+                        header.settlement_period().end_date() + "\n";
+  for (const ClaimFileRow& row : file.rows) {
+    std::string bytes;
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    row.loan.SerializeToCodedStream(&coded);
+    coded.Trim();
+    absl::StrAppend(&content, bytes.size(), ":", bytes, "\n");
   }
   return "claim-" + auth::Sha256Hex(content).substr(0, 40);
 }
 
 // Uploads the loans after the header, batch_size a message. 0 with the claim (and whether it is
 // the stored first answer), or 1 after saying why, with the loans' paths as file lines (`at`).
+// `fingerprinted`: the request_id is the file's fingerprint (no --request_id given).
 int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::vector<v1::LoanSubsidyRequest> loans,
-           int batch_size, const std::function<std::string(size_t)>& at, v1::LoanSubsidyClaim* claim, bool* replay) {
+           int batch_size, const std::function<std::string(size_t)>& at, bool fingerprinted, v1::LoanSubsidyClaim* claim,
+           bool* replay) {
   auto stub = NewStub(ctx);
   auto call = ctx.NewCall(20);  // a claim file may take a while: a generous deadline per file
   auto writer = stub->UploadLoanSubsidyClaim(call.get(), claim);
@@ -367,14 +380,24 @@ int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::v
     sent += static_cast<size_t>(message.loans_size());
     if (!writer->Write(message)) break;
     message.Clear();
-    if (tty) std::cerr << "\r  uploaded " << sent << " / " << loans.size() << " loans" << std::flush;
+    if (tty) {
+      std::cerr << "\r  " << Say(ctx.language, kCliUploaded, {{"sent", absl::StrCat(sent)}, {"loans", absl::StrCat(loans.size())}})
+                << std::flush;
+    }
   }
   writer->WritesDone();
   if (tty) std::cerr << std::endl;
   const grpc::Status s = writer->Finish();
   if (!s.ok()) {
     ctx.Fail(WithFileLines(s, at));
-    std::cerr << Say(ctx.language, kCliUploadNothingKept, {{"request_id", header.request_id()}}) << "\n";
+    // Worth running again only when the failure was the way there, not the claim.
+    const auto code = s.error_code();
+    if (code == grpc::UNAVAILABLE || code == grpc::DEADLINE_EXCEEDED || code == grpc::ABORTED ||
+        code == grpc::CANCELLED || code == grpc::RESOURCE_EXHAUSTED || code == grpc::INTERNAL) {
+      std::cerr << Say(ctx.language, kCliUploadNothingKept, {{"request_id", header.request_id()}}) << "\n";
+    } else if (absl::StrContains(s.error_details(), "IDEMPOTENCY_KEY_REUSED") && fingerprinted) {
+      std::cerr << Say(ctx.language, kCliSameLoansOtherClaim) << "\n";
+    }
     return 1;
   }
   *replay = ctx.NoteReplay(*call, header.request_id());
@@ -386,7 +409,7 @@ int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::v
 int StoredClaimOutcomes(Context& ctx, const v1::LoanSubsidyClaim& claim, const ClaimFile& file,
                         const std::vector<size_t>& sent, std::vector<ClaimOutcome>& outcomes) {
   for (size_t row : sent) {
-    outcomes[row] = Failed("SUBMITTED", "", "", "逐行状态未能读取 (not read back: loan claim-lines " + claim.claim_id() + ")");
+    outcomes[row] = Failed("SUBMITTED", "", "", Say(ctx.language, kCliNotReadBack, {{"command", "subsidyctl loan claim-lines " + claim.claim_id()}}));
   }
   auto stub = NewStub(ctx);
   std::vector<Line> lines;
@@ -459,14 +482,14 @@ int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int b
     return ctx.Fail(Say(ctx.language, kCliFileNotSubmitted, {{"rows", absl::StrCat(bad)}, {"results", file.out_path}}));
   }
   if (loans.empty()) return ctx.Fail(Say(ctx.language, kCliNoLoans, {{"file", file.path}}));
-  header.set_request_id(o.Get("request_id", Fingerprint(o, file, header)));
+  header.set_request_id(o.Get("request_id", Fingerprint(file, header)));
   header.set_loan_count(static_cast<int64_t>(loans.size()));
   auto at = [&](size_t n) {
     return n < sent.size() ? absl::StrCat(file.path, ":", file.rows[sent[n]].line) : absl::StrCat("loans[", n, "]");
   };
   v1::LoanSubsidyClaim claim;
   bool replay = false;
-  if (int rc = Upload(ctx, header, std::move(loans), batch_size, at, &claim, &replay); rc) {
+  if (int rc = Upload(ctx, header, std::move(loans), batch_size, at, !o.Has("request_id"), &claim, &replay); rc) {
     for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", Say(ctx.language, kCliUploadFailed));
     (void)WriteClaimOutcomes(ctx, file, outcomes);
     return rc;

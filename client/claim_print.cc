@@ -55,8 +55,9 @@ void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
     *ctx.out << Say(lang, kCliClaimRejected, {{"reviewed_by", c.reviewed_by()}, {"reason", c.review_reason()}}) << "\n";
   }
   if (c.duplicate_count() + c.invalid_count() > 0) {
+    const char* status = c.duplicate_count() > 0 ? "DUPLICATE" : "INVALID";
     *ctx.out << Say(lang, kCliClaimSeeLines,
-                    {{"command", "subsidyctl loan claim-lines " + c.claim_id() + " --status=DUPLICATE"}})
+                    {{"command", absl::StrCat("subsidyctl loan claim-lines ", c.claim_id(), " --status=", status)}})
              << "\n";
   }
 }

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "texts.h"
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -188,9 +189,7 @@ int ReadCsv(Context& ctx, const Options& o, const std::string& path, formats::Cs
 bool Context::NoteReplay(const grpc::ClientContext& call, const std::string& request_id) const {
   const auto& md = call.GetServerInitialMetadata();
   if (md.find(formats::kReplayMetadata) == md.end()) return false;
-  PrintError(json, "REPLAY",
-             "request_id " + request_id + " was used before: this is a replay of the first answer; nothing changed now",
-             "", "");
+  PrintError(json, "REPLAY", Say(language, kCliReplay, {{"request_id", request_id}}), "", "");
   return true;
 }
 

@@ -1,4 +1,7 @@
 // subsidyctl edu split|priority|allocate|reverse|ledger|spend|progress|entitlement|categories
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -7,18 +10,87 @@
 #include "approval_cmd.h"
 #include "cli.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 namespace {
 
-std::string SourceName(v1::FundSource s) { return v1::FundSource_Name(s); }
+// `name` (an enum value's or a data code's) as the user reads it: its text in `words`, else itself.
+std::string Word(const Context& ctx, const std::map<std::string, const char*>& words, const std::string& name) {
+  auto it = words.find(name);
+  return it == words.end() ? name : Say(ctx.language, it->second);
+}
+
+// `text` left-aligned in `width` columns: as %-*s for ASCII, a Chinese character taking two.
+std::string Cell(const std::string& text, int width) {
+  int columns = 0;
+  for (unsigned char c : text) columns += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
+  return text + std::string(std::max(0, width - columns), ' ');
+}
+
+// A source (CENTRAL_DIRECT, or 中央直达资金).
+std::string SourceText(const Context& ctx, v1::FundSource s) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"CENTRAL_DIRECT", kCliSourceCentralDirect}, {"PROVINCIAL", kCliSourceProvincial},
+      {"MUNICIPAL", kCliSourceMunicipal},         {"DISTRICT", kCliSourceDistrict},
+      {"COUNTY", kCliSourceCounty}};
+  return Word(ctx, *kWords, v1::FundSource_Name(s));
+}
+
+// An expenditure category's code (TEACHING, or 教学和管理): the data's, named as in its categories.
+std::string CategoryText(const Context& ctx, const std::string& code) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"TEACHING", kCliCategoryTeaching},
+      {"TRAINING", kCliCategoryTraining},
+      {"LABS", kCliCategoryLabs},
+      {"ACTIVITIES", kCliCategoryActivities},
+      {"UTILITIES", kCliCategoryUtilities},
+      {"HEATING", kCliCategoryHeating},
+      {"TRAVEL", kCliCategoryTravel},
+      {"POST", kCliCategoryPost},
+      {"EQUIPMENT_AND_BOOKS", kCliCategoryEquipmentAndBooks},
+      {"REPAIRS", kCliCategoryRepairs},
+      {"STAFF_PAY", kCliCategoryStaffPay},
+      {"CAPITAL_CONSTRUCTION", kCliCategoryCapitalConstruction},
+      {"DEBT_REPAYMENT", kCliCategoryDebtRepayment}};
+  return Word(ctx, *kWords, code);
+}
+
+// An entitlement line's item (PUBLIC_EXPENSE_PRIMARY, or 小学公用经费).
+std::string ItemText(const Context& ctx, const std::string& item) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"PUBLIC_EXPENSE_PRIMARY", kCliItemPublicExpensePrimary},
+      {"PUBLIC_EXPENSE_JUNIOR", kCliItemPublicExpenseJunior},
+      {"BOARDING_ADD_ON", kCliItemBoardingAddOn},
+      {"SPECIAL_EDUCATION", kCliItemSpecialEducation},
+      {"HEATING", kCliItemHeating},
+      {"LIVING_BOARDING_PRIMARY", kCliItemLivingBoardingPrimary},
+      {"LIVING_BOARDING_JUNIOR", kCliItemLivingBoardingJunior},
+      {"LIVING_NONBOARDING_PRIMARY", kCliItemLivingNonboardingPrimary},
+      {"LIVING_NONBOARDING_JUNIOR", kCliItemLivingNonboardingJunior},
+      {"TEXTBOOK_PRIMARY", kCliItemTextbookPrimary},
+      {"TEXTBOOK_JUNIOR", kCliItemTextbookJunior}};
+  return Word(ctx, *kWords, item);
+}
+
+// A sharing tier (TIER_1, or 第一档) and a ledger line's kind (ALLOCATION, or 分配).
+std::string TierText(const Context& ctx, const std::string& tier) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"TIER_1", kCliTier1}, {"TIER_2", kCliTier2}, {"OTHER", kCliTierOther}};
+  return Word(ctx, *kWords, tier);
+}
+std::string KindText(const Context& ctx, const std::string& kind) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"ALLOCATION", kCliKindAllocation}, {"EXPENDITURE", kCliKindExpenditure}, {"REVERSAL", kCliKindReversal}};
+  return Word(ctx, *kWords, kind);
+}
 
 void PrintPositions(Context& ctx, const google::protobuf::RepeatedPtrField<v1::FundPosition>& funds) {
-  *ctx.out << absl::StrFormat("  %-3s %-16s %18s %18s %18s\n", "#", "source", "allocated_元", "spent_元", "balance_元");
+  *ctx.out << Say(ctx.language, kCliEduPositionsHeader) << "\n";
   int i = 0;
   for (const auto& f : funds) {
-    *ctx.out << absl::StrFormat("  %-3d %-16s %18s %18s %18s\n", ++i, SourceName(f.source()), Yuan(f.allocated_fen()),
-                                Yuan(f.spent_fen()), Yuan(f.balance_fen()));
+    *ctx.out << absl::StrFormat("  %-3d %s %18s %18s %18s\n", ++i, Cell(SourceText(ctx, f.source()), 16),
+                                Yuan(f.allocated_fen()), Yuan(f.spent_fen()), Yuan(f.balance_fen()));
   }
 }
 
@@ -50,7 +122,11 @@ int Split(Context& ctx, const Options& o) {
     return 0;
   }
   for (const auto& a : resp.amounts()) {
-    *ctx.out << absl::StrFormat("  %-16s %18s 元  (%d 分)\n", SourceName(a.source()), Yuan(a.amount_fen()), a.amount_fen());
+    *ctx.out << Say(ctx.language, kCliEduSplitRow,
+                    {{"source", Cell(SourceText(ctx, a.source()), 16)},
+                     {"amount_yuan", absl::StrFormat("%18s", Yuan(a.amount_fen()))},
+                     {"amount_fen", absl::StrCat(a.amount_fen())}})
+             << "\n";
   }
   return 0;
 }
@@ -65,7 +141,7 @@ int Priority(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << "school " << resp.school_id() << ": spend in this order\n";
+  *ctx.out << Say(ctx.language, kCliEduPriority, {{"school_id", resp.school_id()}}) << "\n";
   PrintPositions(ctx, resp.funds());
   return 0;
 }
@@ -92,22 +168,38 @@ int Allocate(Context& ctx, const Options& o) {
     return 0;
   }
   if (PrintHeld(ctx, resp.instruction_id(), resp.approval_state(),
-                absl::StrCat("allocation of ", Yuan(req.amount_fen()), " 元 to school ", req.school_id(), " (",
-                             SourceName(req.source()), ") from fund ", req.fund_id()))) {
+                Say(ctx.language, kCliEduAllocationHeld,
+                    {{"amount_yuan", Yuan(req.amount_fen())}, {"school_id", req.school_id()},
+                     {"source", SourceText(ctx, req.source())}, {"fund_id", req.fund_id()}}))) {
     return 0;
   }
-  *ctx.out << resp.allocation_id() << ": " << resp.school_id() << " " << SourceName(resp.source()) << " allocated "
-           << Yuan(resp.allocated_fen()) << " 元, spent " << Yuan(resp.spent_fen()) << " 元, balance "
-           << Yuan(resp.balance_fen()) << " 元"
-           << (resp.fund_allocation_id().empty() ? "" : "; fund allocation " + resp.fund_allocation_id()) << "\n";
+  StatusParams params = {{"allocation_id", resp.allocation_id()},    {"school_id", resp.school_id()},
+                         {"source", SourceText(ctx, resp.source())},  {"allocated_yuan", Yuan(resp.allocated_fen())},
+                         {"spent_yuan", Yuan(resp.spent_fen())},      {"balance_yuan", Yuan(resp.balance_fen())}};
+  if (!resp.fund_allocation_id().empty()) params.emplace("fund_allocation_id", resp.fund_allocation_id());
+  *ctx.out << Say(ctx.language, kCliEduAllocated, params) << "\n";
   return 0;
 }
 
-void PrintFundPayments(Context& ctx, const v1::Expenditure& e) {
-  for (const auto& p : e.fund_payments()) {
-    *ctx.out << absl::StrFormat("  fund %-20s %-12s %18s 元  (%s)\n", p.fund_id(), p.payment_id(), Yuan(p.amount_fen()),
-                                SourceName(p.source()));
+// What an expenditure (or its reversal) drew from each source and paid from each fund, then the
+// school's balances after it.
+void PrintDraws(Context& ctx, const v1::Expenditure& e) {
+  for (const auto& d : e.draws()) {
+    *ctx.out << Say(ctx.language, kCliEduDraw,
+                    {{"source", Cell(SourceText(ctx, d.source()), 16)},
+                     {"amount_yuan", absl::StrFormat("%18s", Yuan(d.amount_fen()))}})
+             << "\n";
   }
+  for (const auto& p : e.fund_payments()) {
+    *ctx.out << Say(ctx.language, kCliEduFundPayment,
+                    {{"fund_id", absl::StrFormat("%-20s", p.fund_id())},
+                     {"payment_id", absl::StrFormat("%-12s", p.payment_id())},
+                     {"amount_yuan", absl::StrFormat("%18s", Yuan(p.amount_fen()))},
+                     {"source", SourceText(ctx, p.source())}})
+             << "\n";
+  }
+  *ctx.out << Say(ctx.language, kCliEduBalancesAfter) << "\n";
+  PrintPositions(ctx, e.funds());
 }
 
 int Reverse(Context& ctx, const Options& o) {
@@ -124,14 +216,14 @@ int Reverse(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << resp.expenditure_id() << " reverses " << resp.reverses_expenditure_id() << " (" << resp.category() << " "
-           << Yuan(resp.amount_fen()) << " 元) on " << resp.date() << "; given back to\n";
-  for (const auto& d : resp.draws()) {
-    *ctx.out << absl::StrFormat("  %-16s %18s 元\n", SourceName(d.source()), Yuan(d.amount_fen()));
-  }
-  PrintFundPayments(ctx, resp);
-  *ctx.out << "balances after:\n";
-  PrintPositions(ctx, resp.funds());
+  *ctx.out << Say(ctx.language, kCliEduReversed,
+                  {{"expenditure_id", resp.expenditure_id()},
+                   {"reverses_id", resp.reverses_expenditure_id()},
+                   {"category", CategoryText(ctx, resp.category())},
+                   {"amount_yuan", Yuan(resp.amount_fen())},
+                   {"date", resp.date()}})
+           << "\n";
+  PrintDraws(ctx, resp);
   return 0;
 }
 
@@ -145,10 +237,10 @@ std::string SignedYuan(const v1::SchoolLedgerEntry& e) {
 }
 
 // "CENTRAL_DIRECT 1.00, MUNICIPAL 2.00": each source's balance after the line, when the server gives them.
-std::string SourceBalances(const v1::SchoolLedgerEntry& e) {
+std::string SourceBalances(const Context& ctx, const v1::SchoolLedgerEntry& e) {
   std::vector<std::string> parts;
-  for (const auto& b : e.balances()) parts.push_back(SourceName(b.source()) + " " + Yuan(b.amount_fen()));
-  return absl::StrJoin(parts, ", ");
+  for (const auto& b : e.balances()) parts.push_back(SourceText(ctx, b.source()) + " " + Yuan(b.amount_fen()));
+  return absl::StrJoin(parts, Say(ctx.language, kCliListSeparator));
 }
 
 int Ledger(Context& ctx, const Options& o) {
@@ -156,10 +248,7 @@ int Ledger(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   req.set_page_size(500);
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
-  if (!ctx.json) {
-    *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %18s %-14s %s\n", "entry", "kind", "date",
-                                "source", "category", "amount_元", "balance_元", "reverses", "balance by source (元)");
-  }
+  if (!ctx.json) *ctx.out << Say(ctx.language, kCliEduLedgerHeader) << "\n";
   for (;;) {
     v1::ListSchoolLedgerResponse resp;
     if (int rc = Invoke(ctx, *stub, &v1::EducationFundService::Stub::ListSchoolLedger, req, &resp); rc != 0) return rc;
@@ -168,10 +257,12 @@ int Ledger(Context& ctx, const Options& o) {
         ctx.PrintJson(e);
         continue;
       }
-      *ctx.out << absl::StrFormat("%-14s %-11s %-10s %-16s %-20s %18s %18s %-14s %s\n", e.entry_id(), e.kind(),
-                                  e.date(), e.kind() == "ALLOCATION" ? SourceName(e.source()) : "", e.category(),
-                                  SignedYuan(e), e.balances().empty() ? "" : Yuan(e.balance_fen()), e.reverses(),
-                                  SourceBalances(e));
+      *ctx.out << absl::StrFormat("%-14s %s %-10s %s %s %18s %18s %-14s %s\n", e.entry_id(),
+                                  Cell(KindText(ctx, e.kind()), 11), e.date(),
+                                  Cell(e.kind() == "ALLOCATION" ? SourceText(ctx, e.source()) : "", 16),
+                                  Cell(CategoryText(ctx, e.category()), 20), SignedYuan(e),
+                                  e.balances().empty() ? "" : Yuan(e.balance_fen()), e.reverses(),
+                                  SourceBalances(ctx, e));
     }
     if (resp.next_page_token().empty()) return 0;
     req.set_page_token(resp.next_page_token());
@@ -194,13 +285,12 @@ int Spend(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << resp.expenditure_id() << ": " << resp.category() << " " << Yuan(resp.amount_fen()) << " 元 drawn from\n";
-  for (const auto& d : resp.draws()) {
-    *ctx.out << absl::StrFormat("  %-16s %18s 元\n", SourceName(d.source()), Yuan(d.amount_fen()));
-  }
-  PrintFundPayments(ctx, resp);
-  *ctx.out << "balances after:\n";
-  PrintPositions(ctx, resp.funds());
+  *ctx.out << Say(ctx.language, kCliEduSpent,
+                  {{"expenditure_id", resp.expenditure_id()},
+                   {"category", CategoryText(ctx, resp.category())},
+                   {"amount_yuan", Yuan(resp.amount_fen())}})
+           << "\n";
+  PrintDraws(ctx, resp);
   return 0;
 }
 
@@ -214,14 +304,31 @@ int Progress(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << absl::StrFormat("  %-16s %18s %18s %10s\n", "source", "allocated_元", "spent_元", "progress");
+  *ctx.out << Say(ctx.language, kCliEduProgressHeader) << "\n";
   for (const auto& x : resp.sources()) {
-    *ctx.out << absl::StrFormat("  %-16s %18s %18s %9s%%\n", SourceName(x.source()), Yuan(x.allocated_fen()),
-                                Yuan(x.spent_fen()), x.progress_percent());
+    *ctx.out << absl::StrFormat("  %s %18s %18s %9s%%\n", Cell(SourceText(ctx, x.source()), 16),
+                                Yuan(x.allocated_fen()), Yuan(x.spent_fen()), x.progress_percent());
   }
-  *ctx.out << absl::StrFormat("  %-16s %18s %18s %9s%%\n", "overall", Yuan(resp.allocated_fen()), Yuan(resp.spent_fen()),
-                              resp.progress_percent());
+  *ctx.out << absl::StrFormat("  %s %18s %18s %9s%%\n", Cell(Say(ctx.language, kCliEduOverall), 16),
+                              Yuan(resp.allocated_fen()), Yuan(resp.spent_fen()), resp.progress_percent());
   return 0;
+}
+
+// An entitlement as subsidyctl prints it: its province and year, a line per item, the total.
+void PrintEntitlement(Context& ctx, const v1::EducationEntitlement& resp) {
+  *ctx.out << Say(ctx.language, kCliEduEntitlementTitle,
+                  {{"province", resp.province()},
+                   {"tier", TierText(ctx, resp.sharing_tier())},
+                   {"school_year", resp.school_year()}})
+           << "\n";
+  *ctx.out << Say(ctx.language, kCliEduEntitlementHeader) << "\n";
+  for (const auto& l : resp.lines()) {
+    *ctx.out << absl::StrFormat("  %s %6d %10s %14s %14s %14s  %s [%s]\n", Cell(ItemText(ctx, l.item()), 28),
+                                l.quantity(), Yuan(l.rate_fen()), Yuan(l.amount_fen()), Yuan(l.central_fen()),
+                                Yuan(l.local_fen()), l.data_row(), l.status());
+  }
+  *ctx.out << absl::StrFormat("  %s %6s %10s %14s %14s %14s\n", Cell(Say(ctx.language, kCliEduTotal), 28), "", "",
+                              Yuan(resp.total_fen()), Yuan(resp.central_fen()), Yuan(resp.local_fen()));
 }
 
 int Entitlement(Context& ctx, const Options& o) {
@@ -252,17 +359,7 @@ int Entitlement(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << "province " << resp.province() << " (" << resp.sharing_tier() << "), school year " << resp.school_year()
-           << "\n";
-  *ctx.out << absl::StrFormat("  %-28s %6s %10s %14s %14s %14s  %s\n", "item", "pupils", "rate_元", "amount_元",
-                              "central_元", "local_元", "data row [status]");
-  for (const auto& l : resp.lines()) {
-    *ctx.out << absl::StrFormat("  %-28s %6d %10s %14s %14s %14s  %s [%s]\n", l.item(), l.quantity(), Yuan(l.rate_fen()),
-                                Yuan(l.amount_fen()), Yuan(l.central_fen()), Yuan(l.local_fen()), l.data_row(),
-                                l.status());
-  }
-  *ctx.out << absl::StrFormat("  %-28s %6s %10s %14s %14s %14s\n", "total", "", "", Yuan(resp.total_fen()),
-                              Yuan(resp.central_fen()), Yuan(resp.local_fen()));
+  PrintEntitlement(ctx, resp);
   return 0;
 }
 
@@ -275,12 +372,13 @@ int Categories(Context& ctx, const Options&) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << absl::StrFormat("%-22s %-8s %-44s %s\n", "category", "status", "may be paid from", "name");
+  *ctx.out << Say(ctx.language, kCliEduCategoriesHeader) << "\n";
   for (const auto& c : resp.categories()) {
     std::vector<std::string> sources;
-    for (int k = 0; k < c.permitted_sources_size(); ++k) sources.push_back(SourceName(c.permitted_sources(k)));
-    *ctx.out << absl::StrFormat("%-22s %-8s %-44s %s\n", c.code(), c.status(),
-                                c.forbidden() ? "FORBIDDEN (negative list)" : absl::StrJoin(sources, ", "), c.name());
+    for (int k = 0; k < c.permitted_sources_size(); ++k) sources.push_back(SourceText(ctx, c.permitted_sources(k)));
+    const std::string paid_from = c.forbidden() ? Say(ctx.language, kCliEduForbidden)
+                                                : absl::StrJoin(sources, Say(ctx.language, kCliListSeparator));
+    *ctx.out << absl::StrFormat("%-22s %-8s %s %s\n", c.code(), c.status(), Cell(paid_from, 44), c.name());
   }
   return 0;
 }

@@ -1,4 +1,7 @@
 // subsidyctl fund create|adjust|allocate|pay|reverse|ledger|list|show|report|alerts
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -8,6 +11,7 @@
 #include "formats/csv.h"
 #include "cli.h"
 #include "subsidy/v1/fund.grpc.pb.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 namespace {
@@ -16,27 +20,72 @@ std::unique_ptr<v1::FundService::Stub> Stub(Context& ctx) { return v1::FundServi
 
 bool Fen(const Options& o, const std::string& name, int64_t* out) { return absl::SimpleAtoi(o.Get(name), out); }
 
+// `text` left-aligned in `width` columns: as %-*s for ASCII, a Chinese character taking two.
+std::string Cell(const std::string& text, int width) {
+  int columns = 0;
+  for (unsigned char c : text) columns += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
+  return text + std::string(std::max(0, width - columns), ' ');
+}
+
+// An enum value's name as the user reads it (CENTRAL_DIRECT, or 中央直达资金): a fund's level (named
+// as a school's sources) and purpose, an entry's kind, a category, a report's pace and time basis,
+// an alert's kind; the names of these do not repeat one another's. Any other name as it is.
+std::string Named(const Context& ctx, const std::string& name) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"CENTRAL_DIRECT", kCliSourceCentralDirect}, {"PROVINCIAL", kCliSourceProvincial},
+      {"MUNICIPAL", kCliSourceMunicipal}, {"DISTRICT", kCliSourceDistrict}, {"COUNTY", kCliSourceCounty},
+      {"LOAN_INTEREST_SUBSIDY", kCliPurposeLoanInterestSubsidy}, {"EDUCATION", kCliPurposeEducation},
+      {"ENTERPRISE_REWARD", kCliPurposeEnterpriseReward}, {"OTHER", kCliPurposeOther},
+      {"BUDGET", kCliKindBudget}, {"ADJUSTMENT", kCliKindAdjustment}, {"ALLOCATION", kCliKindAllocation},
+      {"PAYMENT", kCliKindPayment}, {"REVERSAL", kCliKindReversal},
+      {"TEACHING", kCliCategoryTeaching}, {"TRAINING", kCliCategoryTraining}, {"LABS", kCliCategoryLabs},
+      {"ACTIVITIES", kCliCategoryActivities}, {"UTILITIES", kCliCategoryUtilities}, {"HEATING", kCliCategoryHeating},
+      {"TRAVEL", kCliCategoryTravel}, {"POST", kCliCategoryPost}, {"REPAIRS", kCliCategoryRepairs},
+      {"EQUIPMENT_AND_BOOKS", kCliCategoryEquipmentAndBooks}, {"STAFF_PAY", kCliCategoryStaffPay},
+      {"CAPITAL_CONSTRUCTION", kCliCategoryCapitalConstruction}, {"DEBT_REPAYMENT", kCliCategoryDebtRepayment},
+      {"AHEAD", kCliPaceAhead}, {"BEHIND", kCliPaceBehind}, {"LAGGING", kCliPaceLagging},
+      {"DAYS", kCliTimeBasisDays}, {"MONTHS", kCliTimeBasisMonths},
+      {"EXECUTION_LAGGING", kCliAlertExecutionLagging}, {"IDLE_ALLOCATION", kCliAlertIdleAllocation},
+      {"OVERDUE_PAYOUT", kCliAlertOverduePayout}, {"TARGET_SHARE_MISSED", kCliAlertTargetShareMissed},
+      {"PAYOUT_HELD", kCliAlertPayoutHeld}};
+  auto it = kWords->find(name);
+  return it == kWords->end() ? name : Say(ctx.language, it->second);
+}
+std::string KindText(const Context& ctx, v1::FundEntry::Kind k) { return Named(ctx, v1::FundEntry::Kind_Name(k)); }
+
 void PrintFund(Context& ctx, const v1::Fund& f) {
   if (ctx.json) {
     ctx.PrintJson(f);
     return;
   }
-  *ctx.out << f.fund_id() << "  " << f.name() << "\n"
-           << "  " << f.budget_year() << ", " << v1::Fund::Level_Name(f.level()) << ", "
-           << v1::Fund::Purpose_Name(f.purpose()) << ", region " << f.region_code() << ", " << f.date()
-           << (f.document_no().empty() ? "" : ", " + f.document_no()) << "\n"
-           << "  budget " << Yuan(f.budget_fen()) << " 元, allocated " << Yuan(f.allocated_fen()) << " 元, paid "
-           << Yuan(f.paid_fen()) << " 元, remaining " << Yuan(f.remaining_fen()) << " 元\n";
+  const std::string& lang = ctx.language;
+  StatusParams params = {{"fund_id", f.fund_id()}, {"name", f.name()}, {"budget_year", absl::StrCat(f.budget_year())},
+                         {"level", Named(ctx, v1::Fund::Level_Name(f.level()))},
+                         {"purpose", Named(ctx, v1::Fund::Purpose_Name(f.purpose()))},
+                         {"region_code", f.region_code()}, {"date", f.date()}, {"budget_yuan", Yuan(f.budget_fen())},
+                         {"allocated_yuan", Yuan(f.allocated_fen())}, {"paid_yuan", Yuan(f.paid_fen())},
+                         {"remaining_yuan", Yuan(f.remaining_fen())}};
+  if (!f.document_no().empty()) params.emplace("document_no", f.document_no());
+  *ctx.out << Say(lang, kCliFundSummary, params) << "\n";
   if (!f.target_region_prefixes().empty()) {
-    *ctx.out << "  targets " << absl::StrJoin(f.target_region_prefixes(), ",") << " (at least "
-             << f.min_target_share_percent() << " %)\n";
+    *ctx.out << Say(lang, kCliFundTargets,
+                    {{"targets", absl::StrJoin(f.target_region_prefixes(), ",")},
+                     {"min_share", f.min_target_share_percent()}})
+             << "\n";
   }
-  if (!f.forbidden_categories().empty()) *ctx.out << "  forbidden " << absl::StrJoin(f.forbidden_categories(), ",") << "\n";
+  if (!f.forbidden_categories().empty()) {
+    std::vector<std::string> names;
+    for (const auto& c : f.forbidden_categories()) names.push_back(Named(ctx, c));
+    const std::string list = absl::StrJoin(names, Say(lang, kCliListSeparatorCompact));
+    *ctx.out << Say(lang, kCliFundForbidden, {{"categories", list}}) << "\n";
+  }
   if (f.pending_fen() != 0) {
-    *ctx.out << "  pending " << Yuan(f.pending_fen()) << " 元 已申请未审核 (allocations "
-             << Yuan(f.pending_allocation_fen()) << " 元, payments " << Yuan(f.pending_payment_fen())
-             << " 元): reserved, not yet allocated or paid; see subsidyctl approvals list --state=PENDING_APPROVAL --fund="
-             << f.fund_id() << "\n";
+    *ctx.out << Say(lang, kCliFundPending,
+                    {{"pending_yuan", Yuan(f.pending_fen())},
+                     {"allocation_yuan", Yuan(f.pending_allocation_fen())},
+                     {"payment_yuan", Yuan(f.pending_payment_fen())},
+                     {"command", "subsidyctl approvals list --state=PENDING_APPROVAL --fund=" + f.fund_id()}})
+             << "\n";
   }
 }
 
@@ -90,8 +139,9 @@ int Adjust(Context& ctx, const Options& o) {
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::AdjustFundBudget, req, &fund); rc) return rc;
   if (!ctx.json && PrintHeld(ctx, fund.instruction_id(), fund.approval_state(),
-                             absl::StrCat("budget change of ", delta > 0 ? "+" : "", Yuan(delta), " 元 to fund ",
-                                          req.fund_id()))) {
+                             Say(ctx.language, kCliFundAdjustHeld,
+                                 {{"delta_yuan", absl::StrCat(delta > 0 ? "+" : "", Yuan(delta))},
+                                  {"fund_id", req.fund_id()}}))) {
     return 0;
   }
   PrintFund(ctx, fund);
@@ -121,12 +171,16 @@ int Allocate(Context& ctx, const Options& o) {
   if (ctx.json) {
     ctx.PrintJson(a);
   } else if (!PrintHeld(ctx, a.instruction_id(), a.approval_state(),
-                        absl::StrCat("allocation of ", Yuan(req.amount_fen()), " 元 from fund ", req.fund_id(), " to ",
-                                     req.recipient_id()))) {
-    *ctx.out << a.allocation_id() << "  " << a.fund_id() << " → " << a.recipient_id() << "  " << Yuan(a.amount_fen())
-             << " 元 on " << a.date() << "; the recipient has " << Yuan(a.recipient_allocated_fen()) << " 元 allocated, "
-             << Yuan(a.recipient_paid_fen()) << " 元 paid"
-             << (a.tracking_id().empty() ? "" : "; tracking_id " + a.tracking_id()) << "\n";
+                        Say(ctx.language, kCliFundAllocationHeld,
+                            {{"amount_yuan", Yuan(req.amount_fen())}, {"fund_id", req.fund_id()},
+                             {"recipient_id", req.recipient_id()}}))) {
+    StatusParams params = {{"allocation_id", a.allocation_id()}, {"fund_id", a.fund_id()},
+                           {"recipient_id", a.recipient_id()},   {"amount_yuan", Yuan(a.amount_fen())},
+                           {"date", a.date()},
+                           {"recipient_allocated_yuan", Yuan(a.recipient_allocated_fen())},
+                           {"recipient_paid_yuan", Yuan(a.recipient_paid_fen())}};
+    if (!a.tracking_id().empty()) params.emplace("tracking_id", a.tracking_id());
+    *ctx.out << Say(ctx.language, kCliFundAllocated, params) << "\n";
   }
   return 0;
 }
@@ -150,12 +204,15 @@ int Pay(Context& ctx, const Options& o) {
   if (ctx.json) {
     ctx.PrintJson(p);
   } else if (!PrintHeld(ctx, p.instruction_id(), p.approval_state(),
-                        absl::StrCat("payment of ", Yuan(req.amount_fen()), " 元 from fund ", req.fund_id(), " to ",
-                                     req.recipient_id()))) {
-    *ctx.out << p.payment_id() << "  " << p.fund_id() << " paid " << p.recipient_id() << "  " << Yuan(p.amount_fen())
-             << " 元 on " << p.date() << "; the recipient has " << Yuan(p.recipient_paid_fen()) << " of "
-             << Yuan(p.recipient_allocated_fen()) << " 元 paid"
-             << (p.tracking_id().empty() ? "" : "; tracking_id " + p.tracking_id()) << "\n";
+                        Say(ctx.language, kCliFundPaymentHeld,
+                            {{"amount_yuan", Yuan(req.amount_fen())}, {"fund_id", req.fund_id()},
+                             {"recipient_id", req.recipient_id()}}))) {
+    StatusParams params = {{"payment_id", p.payment_id()},     {"fund_id", p.fund_id()},
+                           {"recipient_id", p.recipient_id()}, {"amount_yuan", Yuan(p.amount_fen())},
+                           {"date", p.date()},                 {"recipient_paid_yuan", Yuan(p.recipient_paid_fen())},
+                           {"recipient_allocated_yuan", Yuan(p.recipient_allocated_fen())}};
+    if (!p.tracking_id().empty()) params.emplace("tracking_id", p.tracking_id());
+    *ctx.out << Say(ctx.language, kCliFundPaid, params) << "\n";
   }
   return 0;
 }
@@ -171,32 +228,40 @@ int Show(Context& ctx, const Options& o) {
   return 0;
 }
 
-std::string KindName(v1::FundEntry::Kind k) { return v1::FundEntry::Kind_Name(k); }
-
 // "reverses FP-00000003 (PAYMENT)", "reversed by FR-00000009", both or "-".
-std::string Link(const v1::FundEntry& e) {
+std::string Link(const Context& ctx, const v1::FundEntry& e) {
   std::vector<std::string> parts;
   if (!e.reverses_entry_id().empty()) {
-    parts.push_back("reverses " + e.reverses_entry_id() +
-                    (e.reverses_kind() == v1::FundEntry::KIND_UNSPECIFIED ? "" : " (" + KindName(e.reverses_kind()) + ")"));
+    StatusParams params = {{"entry_id", e.reverses_entry_id()}};
+    if (e.reverses_kind() != v1::FundEntry::KIND_UNSPECIFIED) params.emplace("kind", KindText(ctx, e.reverses_kind()));
+    parts.push_back(Say(ctx.language, kCliFundReverses, params));
   }
-  if (!e.reversed_by_entry_id().empty()) parts.push_back("reversed by " + e.reversed_by_entry_id());
-  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+  if (!e.reversed_by_entry_id().empty()) {
+    parts.push_back(Say(ctx.language, kCliFundReversedBy, {{"entry_id", e.reversed_by_entry_id()}}));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, Say(ctx.language, kCliListSeparator));
 }
 
 // One entry in full: what `fund reverse` answers.
 void PrintEntry(Context& ctx, const v1::FundEntry& e) {
   auto& out = *ctx.out;
-  out << e.entry_id() << "  " << KindName(e.kind()) << "  " << Yuan(e.amount_fen()) << " 元 on " << e.date()
-      << ", fund " << e.fund_id() << "\n";
-  if (e.kind() == v1::FundEntry::REVERSAL || !e.reversed_by_entry_id().empty()) out << "  " << Link(e) << "\n";
-  if (!e.recipient_id().empty()) out << "  recipient   " << e.recipient_id() << "\n";
-  if (!e.tracking_id().empty()) out << "  tracking_id " << e.tracking_id() << "\n";
-  if (!e.reason().empty()) out << "  reason      " << e.reason() << "\n";
-  out << "  maker       " << OrDash(e.maker()) << (e.checker().empty() ? "" : ", checker " + e.checker())
-      << (e.recorded_at().empty() ? "" : ", recorded " + e.recorded_at()) << "\n"
-      << "  the fund after: budget " << Yuan(e.budget_fen()) << " 元, allocated " << Yuan(e.allocated_fen())
-      << " 元, paid " << Yuan(e.paid_fen()) << " 元\n";
+  const std::string& lang = ctx.language;
+  out << Say(lang, kCliFundEntry,
+             {{"entry_id", e.entry_id()}, {"kind", KindText(ctx, e.kind())}, {"amount_yuan", Yuan(e.amount_fen())},
+              {"date", e.date()}, {"fund_id", e.fund_id()}})
+      << "\n";
+  if (e.kind() == v1::FundEntry::REVERSAL || !e.reversed_by_entry_id().empty()) out << "  " << Link(ctx, e) << "\n";
+  if (!e.recipient_id().empty()) out << Say(lang, kCliFundEntryRecipient, {{"recipient_id", e.recipient_id()}}) << "\n";
+  if (!e.tracking_id().empty()) out << Say(lang, kCliFundEntryTracking, {{"tracking_id", e.tracking_id()}}) << "\n";
+  if (!e.reason().empty()) out << Say(lang, kCliFundEntryReason, {{"reason", e.reason()}}) << "\n";
+  StatusParams maker = {{"maker", OrDash(e.maker())}};
+  if (!e.checker().empty()) maker.emplace("checker", e.checker());
+  if (!e.recorded_at().empty()) maker.emplace("recorded_at", e.recorded_at());
+  out << Say(lang, kCliFundEntryMaker, maker) << "\n"
+      << Say(lang, kCliFundEntryAfter,
+             {{"budget_yuan", Yuan(e.budget_fen())}, {"allocated_yuan", Yuan(e.allocated_fen())},
+              {"paid_yuan", Yuan(e.paid_fen())}})
+      << "\n";
 }
 
 int Reverse(Context& ctx, const Options& o) {
@@ -212,12 +277,10 @@ int Reverse(Context& ctx, const Options& o) {
     ctx.PrintJson(e);
     return 0;
   }
-  if (PrintHeld(ctx, e.instruction_id(), e.approval_state(),
-                absl::StrCat("reversal of ", req.entry_id(),
-                             e.amount_fen() == 0 ? "" : absl::StrCat(" (", Yuan(e.amount_fen()), " 元)"),
-                             e.fund_id().empty() ? "" : " on fund " + e.fund_id()))) {
-    return 0;
-  }
+  StatusParams held = {{"entry_id", req.entry_id()}};
+  if (e.amount_fen() != 0) held.emplace("amount_yuan", Yuan(e.amount_fen()));
+  if (!e.fund_id().empty()) held.emplace("fund_id", e.fund_id());
+  if (PrintHeld(ctx, e.instruction_id(), e.approval_state(), Say(ctx.language, kCliFundReversalHeld, held))) return 0;
   PrintEntry(ctx, e);
   return 0;
 }
@@ -235,11 +298,7 @@ int Ledger(Context& ctx, const Options& o) {
     req.set_page_size(size);
   }
   auto stub = Stub(ctx);
-  if (!ctx.json) {
-    *ctx.out << absl::StrFormat("%-12s %-10s %-10s %18s %-16s %-16s %-32s %-14s %-14s %18s %18s %18s\n", "entry",
-                                "date", "kind", "amount_元", "recipient", "tracking_id", "reverses/reversed_by", "maker",
-                                "checker", "budget_元", "allocated_元", "paid_元");
-  }
+  if (!ctx.json) *ctx.out << Say(ctx.language, kCliFundLedgerHeader) << "\n";
   int64_t n = 0;
   for (;;) {
     v1::ListFundEntriesResponse resp;
@@ -249,16 +308,17 @@ int Ledger(Context& ctx, const Options& o) {
         ctx.PrintJson(e);  // one object per entry, as edu ledger
         continue;
       }
-      *ctx.out << absl::StrFormat("%-12s %-10s %-10s %18s %-16s %-16s %-32s %-14s %-14s %18s %18s %18s\n", e.entry_id(),
-                                  e.date(), KindName(e.kind()), Yuan(e.amount_fen()), OrDash(e.recipient_id()),
-                                  OrDash(e.tracking_id()), Link(e), OrDash(e.maker()), OrDash(e.checker()),
-                                  Yuan(e.budget_fen()), Yuan(e.allocated_fen()), Yuan(e.paid_fen()));
+      *ctx.out << absl::StrFormat("%-12s %-10s %s %18s %-16s %-16s %s %-14s %-14s %18s %18s %18s\n", e.entry_id(),
+                                  e.date(), Cell(KindText(ctx, e.kind()), 10), Yuan(e.amount_fen()),
+                                  OrDash(e.recipient_id()), OrDash(e.tracking_id()), Cell(Link(ctx, e), 32),
+                                  OrDash(e.maker()), OrDash(e.checker()), Yuan(e.budget_fen()), Yuan(e.allocated_fen()),
+                                  Yuan(e.paid_fen()));
     }
     n += resp.entries_size();
     if (resp.next_page_token().empty()) break;
     req.set_page_token(resp.next_page_token());
   }
-  if (!ctx.json) *ctx.out << n << " entries\n";
+  if (!ctx.json) *ctx.out << Say(ctx.language, kCliFundLedgerCount, {{"count", absl::StrCat(n)}}) << "\n";
   return 0;
 }
 
@@ -298,9 +358,11 @@ int List(Context& ctx, const Options& o) {
       if (ctx.json) {
         ctx.PrintJson(f);
       } else {
-        *ctx.out << absl::StrFormat("%-20s %4d %-15s %-22s %-8s %20s %20s %20s  %s\n", f.fund_id(), f.budget_year(),
-                                    v1::Fund::Level_Name(f.level()), v1::Fund::Purpose_Name(f.purpose()), f.region_code(),
-                                    Yuan(f.budget_fen()), Yuan(f.allocated_fen()), Yuan(f.paid_fen()), f.name());
+        *ctx.out << absl::StrFormat("%-20s %4d %s %s %-8s %20s %20s %20s  %s\n", f.fund_id(), f.budget_year(),
+                                    Cell(Named(ctx, v1::Fund::Level_Name(f.level())), 15),
+                                    Cell(Named(ctx, v1::Fund::Purpose_Name(f.purpose())), 22),
+                                    f.region_code(), Yuan(f.budget_fen()), Yuan(f.allocated_fen()), Yuan(f.paid_fen()),
+                                    f.name());
       }
     }
     if (resp.next_page_token().empty()) return 0;
@@ -361,18 +423,22 @@ int Report(Context& ctx, const Options& o) {
     line(report.total());
     return 0;
   }
-  *ctx.out << "as of " << report.as_of() << " (time progress by " << report.time_basis() << ", tolerance "
-           << report.tolerance_points() << " points)\n";
-  *ctx.out << absl::StrFormat("%-20s %20s %8s %8s %8s %-7s %-20s %s\n", "key", "budget_元", "alloc%", "exec%", "time%",
-                              "pace", "execution |time", "target%");
-  auto print = [&](const v1::ExecutionRow& r) {
-    *ctx.out << absl::StrFormat("%-20s %20s %8s %8s %8s %-7s %-20s %s\n", r.key(), Yuan(r.budget_fen()),
+  *ctx.out << Say(ctx.language, kCliFundReportTitle,
+                  {{"as_of", report.as_of()},
+                   {"time_basis", Named(ctx, report.time_basis())},
+                   {"tolerance", report.tolerance_points()}})
+           << "\n"
+           << Say(ctx.language, kCliFundReportHeader) << "\n";
+  auto print = [&](const v1::ExecutionRow& r, const std::string& key) {
+    *ctx.out << absl::StrFormat("%s %20s %8s %8s %8s %s %-20s %s\n", key, Yuan(r.budget_fen()),
                                 r.allocation_progress_percent(), r.execution_progress_percent(),
-                                r.time_progress_percent(), v1::Pace_Name(r.pace()),
+                                r.time_progress_percent(), Cell(Named(ctx, v1::Pace_Name(r.pace())), 7),
                                 Bar(r.execution_progress_percent(), r.time_progress_percent()), r.target_share_percent());
   };
-  for (const auto& r : rows) print(r);
-  print(report.total());
+  for (const auto& r : rows) print(r, absl::StrFormat("%-20s", r.key()));
+  const std::string& total = report.total().key();  // TOTAL, or 合计
+  print(report.total(),
+        total == "TOTAL" ? Cell(Say(ctx.language, kCliFundReportTotal), 20) : absl::StrFormat("%-20s", total));
   return 0;
 }
 
@@ -388,10 +454,10 @@ int Alerts(Context& ctx, const Options& o) {
     return 0;
   }
   for (const auto& a : resp.alerts()) {
-    *ctx.out << absl::StrFormat("%-20s %-20s %-20s %-10s %s\n", v1::FundAlert::Kind_Name(a.kind()), a.fund_id(),
-                                a.subject_id(), a.since(), a.message());
+    *ctx.out << absl::StrFormat("%s %-20s %-20s %-10s %s\n", Cell(Named(ctx, v1::FundAlert::Kind_Name(a.kind())), 20),
+                                a.fund_id(), a.subject_id(), a.since(), a.message());
   }
-  if (resp.alerts().empty()) *ctx.out << "no alerts as of " << req.as_of() << "\n";
+  if (resp.alerts().empty()) *ctx.out << Say(ctx.language, kCliFundNoAlerts, {{"as_of", req.as_of()}}) << "\n";
   return 0;
 }
 

@@ -192,7 +192,7 @@ int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
   auto read = formats::ReadCsvFile(file->path, *encoding);
   if (!read.ok()) {
     if (!exists) return ctx.Fail(std::string(read.status().message()));  // nothing to answer for
-    return RefuseClaimFile(ctx, *file, 0, std::string(read.status().message()));
+    return RefuseClaimFile(ctx, *file, 0, StatusText(ctx.language, read.status()));
   }
   file->csv = *std::move(read);
   // GB18030 in, GB18030 out; UTF-8 in, UTF-8 with a byte-order mark out (Excel then reads it as UTF-8).
@@ -200,7 +200,7 @@ int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
   if (*out_encoding == formats::Encoding::kAuto && gb) file->out_encoding = formats::Encoding::kGb18030;
   const formats::CsvRecord& head = file->csv.records.front();
   auto reader = formats::ClaimFileReader::FromHeader(head.cells);
-  if (!reader.ok()) return RefuseClaimFile(ctx, *file, head.line, std::string(reader.status().message()));
+  if (!reader.ok()) return RefuseClaimFile(ctx, *file, head.line, StatusText(ctx.language, reader.status()));
   reader->WriteCellErrors({Catalogue(), LanguageOf(ctx.language)});
   file->ignored_columns = reader->ignored_columns();
   if (!file->ignored_columns.empty()) {

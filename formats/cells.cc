@@ -139,11 +139,20 @@ absl::StatusOr<std::string> NormalizeDate(absl::string_view text) {
 absl::StatusOr<std::string> NormalizeRatePercent(absl::string_view text) {
   const std::string folded = FoldFullWidth(TrimCell(text));
   absl::string_view s = TrimCell(folded);
-  if (absl::ConsumeSuffix(&s, "%")) s = TrimCell(s);
+  const bool percent_sign = absl::ConsumeSuffix(&s, "%");
+  if (percent_sign) s = TrimCell(s);
   auto rate = Rate::Parse(s);
   if (!rate.ok()) {
     return CellError(kCellNotRate, TrimCell(text),
                      absl::StrCat(rate.status().message(), " (write the annual rate in percent: 4.35 or 4.35%)"));
+  }
+  // A bank's system may export 3.95 % as the fraction 0.0395: read as a percentage it would be a
+  // hundredth of the rate, and the subsidy with it. No loan is lent at under 1 % a year: such a
+  // rate must carry its % sign to be believed.
+  if (!percent_sign && Rate::Zero() < *rate && *rate < *Rate::Parse("1")) {
+    return CellError(kCellRateAsFraction, TrimCell(text),
+                     absl::StrCat("\"", TrimCell(text), "\" looks like a fraction, not a percentage (3.95 % is written "
+                                  "3.95; a rate under 1 % is written with its % sign)"));
   }
   return std::string(s);
 }

@@ -19,6 +19,7 @@ inline constexpr char kCellNotDate[] = "CELL_NOT_DATE";
 inline constexpr char kCellExcelDayNumber[] = "CELL_EXCEL_DAY_NUMBER";
 inline constexpr char kCellNoSuchDate[] = "CELL_NO_SUCH_DATE";
 inline constexpr char kCellNotRate[] = "CELL_NOT_RATE";
+inline constexpr char kCellRateAsFraction[] = "CELL_RATE_AS_FRACTION";  // 0.0395 for 3.95 %
 inline constexpr char kCellNotAmount[] = "CELL_NOT_AMOUNT";
 inline constexpr char kCellTooManyDecimals[] = "CELL_TOO_MANY_DECIMALS";
 inline constexpr char kCellAmountTooLarge[] = "CELL_AMOUNT_TOO_LARGE";
@@ -51,7 +52,8 @@ absl::StatusOr<std::string> NormalizeDate(absl::string_view text);
 
 // A rate cell as the API's annual percentage: "4.35", "4.35%", "4.35 %" and "４．３５％" are all
 // "4.35" (the digits as written, the percent sign dropped); checked by Rate::Parse (at most 6
-// fraction digits, at most 1000).
+// fraction digits, at most 1000). A rate above 0 and under 1 without its % sign ("0.0395") is
+// refused as a fraction written for a percentage.
 absl::StatusOr<std::string> NormalizeRatePercent(absl::string_view text);
 
 // A whole number ≥ 0 in digits (full-width too), with or without commas grouping thousands

@@ -105,6 +105,13 @@ std::string ColumnHeader(absl::string_view column) {
 
 namespace {
 
+// The required columns by their first Chinese headers: 贷款编号、省份、….
+std::string RequiredHeadersInChinese() {
+  std::vector<std::string> out;
+  for (const auto& c : RequiredColumns()) out.push_back(ColumnHeader(c));
+  return absl::StrJoin(out, "、");
+}
+
 // A column as a header error names it: "contract_date" (合同签订日期), with its first Chinese header.
 std::string NamedWithAlias(const std::string& column) {
   for (const auto& a : ClaimColumnAliases()) {
@@ -123,10 +130,12 @@ absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::string& h
 
 absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::vector<std::string>& cells) {
   ClaimFileReader r;
-  r.width_ = cells.size();
+  r.headed_.resize(cells.size());
   for (size_t i = 0; i < cells.size(); ++i) {
     const std::string written(TrimCell(cells[i]));
     if (written.empty()) continue;  // Excel pads the header, like every row, to the sheet's width
+    r.headed_[i] = true;
+    r.width_ = i + 1;
     const std::optional<std::string> column = ColumnForHeader(written);
     if (!column) {
       if (std::find(r.ignored_.begin(), r.ignored_.end(), written) == r.ignored_.end()) r.ignored_.push_back(written);
@@ -134,30 +143,41 @@ absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::vector<st
     }
     auto [it, fresh] = r.columns_.emplace(*column, Column{i, written});
     if (!fresh) {
-      return absl::InvalidArgumentError(absl::StrCat("column \"", *column, "\" twice (\"", it->second.header,
-                                                     "\" and \"", written, "\"): which one is meant?"));
+      return FileError(kFileColumnTwice,
+                       absl::StrCat("column \"", *column, "\" twice (\"", it->second.header, "\" and \"", written,
+                                    "\"): which one is meant?"),
+                       {{"first", it->second.header}, {"second", written}});
     }
   }
   if (r.columns_.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the first row is not a header: a claim file starts with a row naming its columns (",
-        absl::StrJoin(RequiredColumns(), ","), ", …, or their Chinese names: 贷款编号,省份,…)"));
+    return FileError(kFileNoHeader,
+                     absl::StrCat("the first row is not a header: a claim file starts with a row naming its columns (",
+                                  absl::StrJoin(RequiredColumns(), ","), ", …, or their Chinese names: 贷款编号,省份,…)"),
+                     {{"columns", RequiredHeadersInChinese()}});
   }
   const bool in_yuan = r.columns_.count("principal_yuan") > 0;
   if (in_yuan && r.columns_.count("principal_fen")) {
-    return absl::InvalidArgumentError(absl::StrCat("the principal twice, in 分 (\"", r.columns_["principal_fen"].header,
-                                                   "\") and in 元 (\"", r.columns_["principal_yuan"].header,
-                                                   "\"): keep one of the two columns"));
+    return FileError(kFilePrincipalTwice,
+                     absl::StrCat("the principal twice, in 分 (\"", r.columns_["principal_fen"].header,
+                                  "\") and in 元 (\"", r.columns_["principal_yuan"].header,
+                                  "\"): keep one of the two columns"),
+                     {{"first", r.columns_["principal_fen"].header}, {"second", r.columns_["principal_yuan"].header}});
   }
-  std::vector<std::string> missing;
+  std::vector<std::string> missing, missing_headers;
   for (const auto& c : RequiredColumns()) {
-    if (!r.columns_.count(c) && !(c == "principal_fen" && in_yuan)) missing.push_back(NamedWithAlias(c));
+    if (r.columns_.count(c) || (c == "principal_fen" && in_yuan)) continue;
+    missing.push_back(NamedWithAlias(c));
+    missing_headers.push_back(ColumnHeader(c));
   }
   if (!missing.empty()) {
     std::string why = absl::StrCat(missing.size() == 1 ? "missing column " : "missing columns ",
                                    absl::StrJoin(missing, ", "));
-    if (!r.ignored_.empty()) absl::StrAppend(&why, "; the header's columns not read: ", absl::StrJoin(r.ignored_, ", "));
-    return absl::InvalidArgumentError(why);
+    StatusParams params = {{"missing", absl::StrJoin(missing_headers, "、")}};
+    if (!r.ignored_.empty()) {
+      absl::StrAppend(&why, "; the header's columns not read: ", absl::StrJoin(r.ignored_, ", "));
+      params.emplace("ignored", absl::StrJoin(r.ignored_, "、"));
+    }
+    return FileError(kFileMissingColumns, why, params);
   }
   return r;
 }
@@ -410,16 +430,21 @@ void ReadClaimPeriod(RowCells& row, v1::LoanSubsidyRequest& req) {
 
 absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::vector<std::string>& cells) const {
   RowCells row(columns_, cells, texts_);
-  // Cells past the header's width are Excel's padding when empty; otherwise the row is shifted.
-  for (size_t i = width_; i < cells.size(); ++i) {
-    if (!IsBlankCell(cells[i])) {
-      row.Bad("row", WithParams(WithReason(absl::InvalidArgumentError(absl::StrCat(
-                                               cells.size(), " cells for ", width_,
-                                               " columns (a comma inside a cell that is not quoted?)")),
-                                           kRowTooManyCells),
-                                {{"cells", absl::StrCat(cells.size())}, {"columns", absl::StrCat(width_)}}));
-      break;
-    }
+  // A cell under no header is Excel's padding when empty; otherwise the row is shifted (a comma
+  // inside an unquoted number: 1,200,000 read as 1 and 200,000), and no cell of it can be trusted.
+  size_t last = 0;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (!IsBlankCell(cells[i])) last = i + 1;
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if ((i < headed_.size() && headed_[i]) || IsBlankCell(cells[i])) continue;
+    row.Bad("row", WithParams(WithReason(absl::InvalidArgumentError(absl::StrCat(
+                                             "a cell under no header (column ", i + 1, ": \"", TrimCell(cells[i]),
+                                             "\"): ", last, " cells for ", width_,
+                                             " columns (a comma inside a cell that is not quoted?)")),
+                                         kRowTooManyCells),
+                              {{"cells", absl::StrCat(last)}, {"columns", absl::StrCat(width_)}}));
+    break;
   }
   v1::LoanSubsidyRequest req;
   ReadBorrower(row, req);

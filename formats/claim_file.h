@@ -53,6 +53,12 @@ std::string ColumnHeader(absl::string_view column);
 // What a bad cell is written as: for a person, each reason's text from `messages` in `language`
 // ("发放日期：“2024/13/5”不是日期…"); without a catalogue, the developer's English
 // ("disbursement_date (发放日期): not a date: …").
+// A header that cannot be read as a claim file's: reasons of data/messages.textproto.
+inline constexpr char kFileNoHeader[] = "FILE_NO_HEADER";                // {columns}: the required ones
+inline constexpr char kFileMissingColumns[] = "FILE_MISSING_COLUMNS";    // {missing}, {ignored}
+inline constexpr char kFileColumnTwice[] = "FILE_COLUMN_TWICE";          // {first, second}: as written
+inline constexpr char kFilePrincipalTwice[] = "FILE_PRINCIPAL_TWICE";    // {first, second}: in 分 and in 元
+
 // A claim file's rows that do not read, as the server refuses the file: the refusal ({bad_rows},
 // {rows}), and each row in it ({line}, {problems}: its bad cells, written for the caller).
 inline constexpr char kClaimFileRowsInvalid[] = "CLAIM_FILE_ROWS_INVALID";
@@ -93,7 +99,8 @@ class ClaimFileReader {
 
  private:
   std::map<std::string, Column> columns_;  // by column name
-  size_t width_ = 0;                       // the header's cells, named or not
+  size_t width_ = 0;                       // up to the header's last non-empty cell
+  std::vector<bool> headed_;               // by cell: the header names it (a column, or one not read)
   std::vector<std::string> ignored_;
   CellTexts texts_;
 };

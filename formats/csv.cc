@@ -1,5 +1,7 @@
 #include "csv.h"
 
+#include "common/status_util.h"
+
 #include <errno.h>
 #include <iconv.h>
 
@@ -59,8 +61,9 @@ absl::StatusOr<std::string> Iconv(const char* to, const char* from, const std::s
       continue;
     }
     const size_t at = bytes.size() - in_left;
-    status = absl::InvalidArgumentError(absl::StrCat("line ", LineAt(bytes, at), ": bytes that are not ", from,
-                                                     " (at byte ", at, ")"));
+    status = FileError(kFileBadBytes,
+                       absl::StrCat("line ", LineAt(bytes, at), ": bytes that are not ", from, " (at byte ", at, ")"),
+                       {{"line", absl::StrCat(LineAt(bytes, at))}, {"encoding", from}});
     break;
   }
   iconv_close(cd);
@@ -75,6 +78,16 @@ bool ValidUtf8(absl::string_view s) {
 
 }  // namespace
 
+absl::Status FileError(absl::string_view reason, absl::string_view message, const StatusParams& params) {
+  return WithParams(WithReason(absl::InvalidArgumentError(message), reason), params);
+}
+
+absl::Status InFile(absl::string_view path, const absl::Status& status) {
+  absl::Status out(status.code(), absl::StrCat(path, ": ", status.message()));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& c) { out.SetPayload(url, c); });
+  return out;
+}
+
 absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encoding) {
   if (encoding != Encoding::kGb18030) return utf8;
   return Iconv("GB18030", "UTF-8", utf8);
@@ -86,10 +99,10 @@ absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding) 
   std::string bytes((std::istreambuf_iterator<char>(in)), {});
   if (in.bad()) return absl::UnavailableError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
   auto text = DecodeText(std::move(bytes), encoding);
-  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", text.status().message()));
+  if (!text.ok()) return InFile(path, text.status());
   auto records = ParseCsv(text->utf8);
-  if (!records.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", records.status().message()));
-  if (records->empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": the file is empty (no header row)"));
+  if (!records.ok()) return InFile(path, records.status());
+  if (records->empty()) return FileError(kFileEmpty, absl::StrCat(path, ": the file is empty (no header row)"));
   return CsvFile{text->encoding, std::move(*records)};
 }
 
@@ -97,7 +110,10 @@ absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
   static constexpr absl::string_view kBom = "\xEF\xBB\xBF";
   if (encoding != Encoding::kGb18030 && absl::StartsWith(bytes, kBom)) {
     bytes.erase(0, kBom.size());
-    if (!ValidUtf8(bytes)) return absl::InvalidArgumentError("the file starts with a UTF-8 mark but is not UTF-8");
+    if (!ValidUtf8(bytes)) {
+      return FileError(kFileBadBytes, "the file starts with a UTF-8 mark but is not UTF-8",
+                       {{"line", "1"}, {"encoding", "UTF-8"}});
+    }
     return DecodedText{std::move(bytes), "UTF-8 with BOM"};
   }
   if (encoding == Encoding::kUtf8 || (encoding == Encoding::kAuto && ValidUtf8(bytes))) {
@@ -108,8 +124,10 @@ absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
         const size_t end = bytes.find('\n', line_start);
         const absl::string_view l(bytes.data() + line_start, (end == std::string::npos ? bytes.size() : end) - line_start);
         if (!ValidUtf8(l)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "line ", line, ": not UTF-8 (a GBK/GB18030 file? try --encoding=gb18030 or --encoding=auto)"));
+          return FileError(kFileBadBytes,
+                           absl::StrCat("line ", line,
+                                        ": not UTF-8 (a GBK/GB18030 file? try --encoding=gb18030 or --encoding=auto)"),
+                           {{"line", absl::StrCat(line)}, {"encoding", "UTF-8"}});
         }
         if (end == std::string::npos) break;
         line_start = end + 1;
@@ -163,8 +181,9 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
     }
     if (c == '"') {
       if (!cell.empty() || cell_was_quoted) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("line ", line, ": a quote inside an unquoted cell (column ", record.cells.size() + 1, ")"));
+        return FileError(kFileQuoteInCell,
+                         absl::StrCat("line ", line, ": a quote inside an unquoted cell (column ", record.cells.size() + 1, ")"),
+                         {{"line", absl::StrCat(line)}, {"column_number", absl::StrCat(record.cells.size() + 1)}});
       }
       quoted = cell_was_quoted = true;
     } else if (c == ',') {
@@ -178,7 +197,10 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
       cell += c;
     }
   }
-  if (quoted) return absl::InvalidArgumentError(absl::StrCat("line ", record.line, ": a quote is never closed"));
+  if (quoted) {
+    return FileError(kFileQuoteNotClosed, absl::StrCat("line ", record.line, ": a quote is never closed"),
+                     {{"line", absl::StrCat(record.line)}});
+  }
   if (!at_record_start) end_record();
   return out;
 }

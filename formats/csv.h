@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/status_util.h"
 #include "absl/strings/string_view.h"
 
 namespace subsidy::formats {
@@ -30,6 +31,17 @@ absl::StatusOr<std::string> EncodeText(const std::string& utf8, Encoding encodin
 
 // One CSV cell, quoted when it must be.
 std::string CsvCell(const std::string& s);
+
+// Why a file cannot be read as CSV: reasons of data/messages.textproto ({line}: the row as Excel
+// numbers it; {encoding}; {column_number}).
+inline constexpr char kFileBadBytes[] = "FILE_BAD_BYTES";            // {line, encoding}
+inline constexpr char kFileQuoteInCell[] = "FILE_QUOTE_IN_CELL";      // {line, column_number}
+inline constexpr char kFileQuoteNotClosed[] = "FILE_QUOTE_NOT_CLOSED";  // {line}
+inline constexpr char kFileEmpty[] = "FILE_EMPTY";
+// INVALID_ARGUMENT with `reason` and `params`, the developer's `message`.
+absl::Status FileError(absl::string_view reason, absl::string_view message, const StatusParams& params = {});
+// `status` about the file at `path`: its message prefixed with the path, its reason and parameters kept.
+absl::Status InFile(absl::string_view path, const absl::Status& status);
 
 struct CsvRecord {
   // The record's row as Excel and WPS number it (1-based): blank rows count, a line break inside a

@@ -1,10 +1,11 @@
 #include "policy/policy_data.h"
 
+#include <map>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/strip.h"
 #include "common/status_util.h"
 #include "policy/policy_loaders.h"
 
@@ -135,15 +136,22 @@ const ProvinceInfo* PolicyData::FindProvince(const std::string& code) const {
   return it == province_index_.end() ? nullptr : &provinces_[it->second];
 }
 
+namespace {
+// The full name of a province-level division as GB/T 2260 writes it: 北京 → 北京市, 广西 → 广西壮族自治区,
+// 河南 → 河南省 (each accepts its short name and its own full name, never another's suffix).
+std::string FullProvinceName(const std::string& name) {
+  static const std::map<std::string, std::string, std::less<>> kNotProvinces = {
+      {"北京", "北京市"},       {"天津", "天津市"},           {"上海", "上海市"},     {"重庆", "重庆市"},
+      {"内蒙古", "内蒙古自治区"}, {"广西", "广西壮族自治区"}, {"西藏", "西藏自治区"}, {"宁夏", "宁夏回族自治区"},
+      {"新疆", "新疆维吾尔自治区"}};
+  auto it = kNotProvinces.find(name);
+  return it == kNotProvinces.end() ? name + "省" : it->second;
+}
+}  // namespace
+
 const ProvinceInfo* PolicyData::FindProvinceByName(absl::string_view written) const {
-  static constexpr absl::string_view kSuffixes[] = {"",       "省",         "市",         "自治区",
-                                                    "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区"};
   for (const auto& p : provinces_) {
-    absl::string_view rest = written;
-    if (!absl::ConsumePrefix(&rest, p.name)) continue;
-    for (absl::string_view suffix : kSuffixes) {
-      if (rest == suffix) return &p;
-    }
+    if (written == p.name || written == FullProvinceName(p.name)) return &p;
   }
   return nullptr;
 }

@@ -44,7 +44,8 @@ class PolicyData {
   // and English. In the snapshot (and its version) so that a corrected text is reloaded like data.
   const MessageCatalogue& messages() const { return messages_; }
   const ProvinceInfo* FindProvince(const std::string& code) const;
-  // A province as a person writes it: 河南, 河南省, 广西壮族自治区, 北京市; nullptr when no name matches.
+  // A province as a person writes it: its short name or its full one (河南, 河南省, 广西壮族自治区,
+  // 北京市; not 北京省); nullptr when no name matches.
   const ProvinceInfo* FindProvinceByName(absl::string_view written) const;
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
 

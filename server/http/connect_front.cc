@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_util.h"
 #include "absl/strings/str_replace.h"
 #include "services/common.h"
 #include "services/status_mapping.h"
@@ -26,6 +27,7 @@
 #include "ops/log.h"
 
 namespace subsidy::http {
+constexpr char kBodyTooLarge[] = "BODY_TOO_LARGE";  // a body over the limit ({limit_bytes}): 413
 namespace {
 
 namespace beast = boost::beast;
@@ -168,8 +170,11 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
   void OnRequest(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
       close_after_ = true;  // the rest of the body is never read
-      return Error(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                absl::StrCat("the body is larger than ", shared_->options.max_body_bytes, " bytes")),
+      const std::string limit = absl::StrCat(shared_->options.max_body_bytes);
+      return Error(Localized(WithParams(WithReason(absl::ResourceExhaustedError(absl::StrCat(
+                                                       "the body is larger than ", limit, " bytes")),
+                                                   kBodyTooLarge),
+                                        {{"limit_bytes", limit}})),
                    413, "the body is over the limit");
     }
     if (ec) return Unreadable(ec);

@@ -62,18 +62,28 @@ absl::Status SubmitLoanSubsidyClaim(Call& call, const v1::SubmitLoanSubsidyClaim
   return SubmitClaim(call, request, "SubmitLoanSubsidyClaim", response);
 }
 
+// A refusal of the file as a whole: INVALID_ARGUMENT naming `file`, with the reader's reason and
+// parameters (what the caller reads, in its language).
+absl::Status AboutTheFile(const absl::Status& why) {
+  absl::Status s = InvalidField("file", why.message());
+  if (auto reason = ReasonOf(why)) s = WithReason(std::move(s), *reason);
+  return WithParams(std::move(s), ParamsOf(why));
+}
+
 // The file read by the same reader as subsidyctl's, then submitted as SubmitLoanSubsidyClaim.
 absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyClaimFileRequest& request,
                                         v1::LoanSubsidyClaim* response) {
   auto encoding = formats::EncodingFromName(request.encoding().empty() ? "auto" : request.encoding());
   if (!encoding.ok()) return InvalidField("encoding", encoding.status().message());
   auto text = formats::DecodeText(request.file(), *encoding);
-  if (!text.ok()) return InvalidField("file", text.status().message());
+  if (!text.ok()) return AboutTheFile(text.status());
   auto records = formats::ParseCsv(text->utf8);
-  if (!records.ok()) return InvalidField("file", records.status().message());
-  if (records->empty()) return InvalidField("file", "is empty (a header row and one row per loan)");
+  if (!records.ok()) return AboutTheFile(records.status());
+  if (records->empty()) {
+    return AboutTheFile(formats::FileError(formats::kFileEmpty, "is empty (a header row and one row per loan)"));
+  }
   auto reader = formats::ClaimFileReader::FromHeader((*records)[0].cells);
-  if (!reader.ok()) return InvalidField("file", reader.status().message());
+  if (!reader.ok()) return AboutTheFile(reader.status());
   const MessageCatalogue& messages = call.data().messages();
   const Language language = LanguageOf(call.language());
   reader->WriteCellErrors({&messages, language});

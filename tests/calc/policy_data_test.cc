@@ -30,6 +30,20 @@ TEST(PolicyData, ShippedDataLoads) {
   EXPECT_EQ(data->FindProvince("81"), nullptr);
 }
 
+// A claim file names a province as a clerk writes it: its short or its full name, nothing else.
+TEST(PolicyData, AProvinceByItsShortOrFullNameOnly) {
+  const PolicyData& data = *Shipped();
+  for (auto [written, code] : {std::pair{"河南", "41"}, {"河南省", "41"}, {"北京", "11"}, {"北京市", "11"},
+                               {"广西", "45"}, {"广西壮族自治区", "45"}, {"内蒙古自治区", "15"}, {"新疆维吾尔自治区", "65"}}) {
+    const ProvinceInfo* p = data.FindProvinceByName(written);
+    ASSERT_NE(p, nullptr) << written;
+    EXPECT_EQ(p->code, code) << written;
+  }
+  for (const char* wrong : {"北京省", "河南市", "河南 省", "廣西", "Henan", "豫", "河", "广西自治区", "江苏省南京市", ""}) {
+    EXPECT_EQ(data.FindProvinceByName(wrong), nullptr) << wrong;
+  }
+}
+
 TEST(PolicyData, VersionIsAContentHash) {
   DataCopy copy;
   auto same = PolicyData::LoadFromDirectory(copy.path());

@@ -20,7 +20,27 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliClaimSeeLines, kCliRowAccepted, kCliRowInvalid, kCliRowDuplicate, kCliRowError, kCliRowNotSubmitted,
         kCliRowNotChecked, kCliRowSubmitted, kCliRowDuplicateOf, kCliLine, kCliRowNotEligible,
         kCliNotSubmittedBadRows, kCliFileNotSubmitted, kCliNoLoans, kCliUploadFailed, kCliUploadNothingKept,
-        kCliClaimAsNow}) {
+        kCliClaimAsNow, kCliSameLoansOtherClaim, kCliUploaded, kCliNotReadBack, kCliReplay, kCliHeld, kCliHeldFollow,
+        kCliEduPositionsHeader, kCliEduSplitRow, kCliEduPriority, kCliEduAllocationHeld, kCliEduAllocated,
+        kCliEduFundPayment, kCliEduReversed, kCliEduDraw, kCliEduBalancesAfter, kCliEduLedgerHeader, kCliEduSpent,
+        kCliEduProgressHeader, kCliEduOverall, kCliEduEntitlementTitle, kCliEduEntitlementHeader, kCliEduTotal,
+        kCliEduCategoriesHeader, kCliEduForbidden, kCliFundSummary, kCliFundTargets, kCliFundForbidden, kCliFundPending,
+        kCliFundAdjustHeld, kCliFundAllocationHeld, kCliFundPaymentHeld, kCliFundReversalHeld, kCliFundAllocated,
+        kCliFundPaid, kCliFundReverses, kCliFundReversedBy, kCliFundEntry, kCliFundEntryRecipient,
+        kCliFundEntryTracking, kCliFundEntryReason, kCliFundEntryMaker, kCliFundEntryAfter, kCliFundLedgerHeader,
+        kCliFundLedgerCount, kCliFundReportTitle, kCliFundReportHeader, kCliFundReportTotal, kCliFundNoAlerts,
+        kCliListSeparator, kCliListSeparatorCompact, kCliSourceCentralDirect, kCliSourceProvincial, kCliSourceMunicipal,
+        kCliSourceDistrict, kCliSourceCounty, kCliCategoryTeaching, kCliCategoryTraining, kCliCategoryLabs,
+        kCliCategoryActivities, kCliCategoryUtilities, kCliCategoryHeating, kCliCategoryTravel, kCliCategoryPost,
+        kCliCategoryEquipmentAndBooks, kCliCategoryRepairs, kCliCategoryStaffPay, kCliCategoryCapitalConstruction,
+        kCliCategoryDebtRepayment, kCliItemPublicExpensePrimary, kCliItemPublicExpenseJunior, kCliItemBoardingAddOn,
+        kCliItemSpecialEducation, kCliItemHeating, kCliItemLivingBoardingPrimary, kCliItemLivingBoardingJunior,
+        kCliItemLivingNonboardingPrimary, kCliItemLivingNonboardingJunior, kCliItemTextbookPrimary,
+        kCliItemTextbookJunior, kCliTier1, kCliTier2, kCliTierOther, kCliKindBudget, kCliKindAdjustment,
+        kCliKindAllocation, kCliKindPayment, kCliKindReversal, kCliKindExpenditure, kCliPurposeLoanInterestSubsidy,
+        kCliPurposeEducation, kCliPurposeEnterpriseReward, kCliPurposeOther, kCliPaceAhead, kCliPaceBehind,
+        kCliPaceLagging, kCliAlertExecutionLagging, kCliAlertIdleAllocation, kCliAlertOverduePayout,
+        kCliAlertTargetShareMissed, kCliAlertPayoutHeld, kCliTimeBasisDays, kCliTimeBasisMonths}) {
     SCOPED_TRACE(code);
     ASSERT_NE(Catalogue(), nullptr);
     EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));

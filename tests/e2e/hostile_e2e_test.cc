@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <fstream>
 #include <future>
 #include <map>
@@ -243,6 +244,7 @@ TEST_P(CrashE2e, SigkillDuringMixedPostingsLosesAndDoublesNothing) {
     ASSERT_TRUE(v1::EducationFundService::NewStub((*server)->Channel())->AllocateFunds(ctx.get(), a, &bal).ok());
   }
   std::mutex mu;
+  std::condition_variable answered;  // an ack was recorded
   enum Kind { kDetermination, kExpenditure, kFundPayment };
   std::map<int, Kind> kind_of;             // every request sent: n → kind
   std::map<int, std::string> acked;        // n → id answered
@@ -298,6 +300,11 @@ TEST_P(CrashE2e, SigkillDuringMixedPostingsLosesAndDoublesNothing) {
     auto server = ServerProcess::Start({.db = db});
     ASSERT_TRUE(server.ok()) << server.status();
     std::atomic<bool> stop{false};
+    size_t acked_before = 0;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      acked_before = acked.size();
+    }
     std::vector<std::thread> clients;
     for (int t = 0; t < 8; ++t) {
       clients.emplace_back([&, t] {
@@ -313,14 +320,24 @@ TEST_P(CrashE2e, SigkillDuringMixedPostingsLosesAndDoublesNothing) {
           if (send(channel, n, kind, &id)) {
             std::lock_guard<std::mutex> l(mu);
             acked[n] = id;
+            answered.notify_all();
           }
         }
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 60 * round));
-    (*server)->Kill();  // SIGKILL in the middle of the load
+    // SIGKILL in the middle of the load: once this round has had some of its postings answered (a
+    // number that grows by round, so the kill lands at different points), not after a sleep, which
+    // on a loaded machine may come before the first answer.
+    bool in_time = false;
+    {
+      std::unique_lock<std::mutex> l(mu);
+      const size_t target = acked_before + 10 + 4 * static_cast<size_t>(round);
+      in_time = answered.wait_for(l, std::chrono::seconds(60), [&] { return acked.size() >= target; });
+    }
+    (*server)->Kill();
     stop = true;
     for (auto& t : clients) t.join();
+    ASSERT_TRUE(in_time) << "round " << round << ": too few postings answered in 60 s";
   }
   ASSERT_GT(acked.size(), 50u);
   auto server = ServerProcess::Start({.db = db});

@@ -516,6 +516,9 @@ TEST_F(HttpBodyLimitE2e, AChunkOverTheLimitIs413) {
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.status, 413) << r.body;
   EXPECT_THAT(r.body, HasSubstr("\"code\":\"resource_exhausted\""));
+  // BODY_TOO_LARGE, said as what it is (never "busy, retry later": the same body never fits).
+  EXPECT_THAT(r.body, HasSubstr("\"reason\":\"BODY_TOO_LARGE\""));
+  EXPECT_THAT(r.body, HasSubstr("请求内容超过 " + std::to_string(over_ - 1) + " 字节的上限"));
 }
 
 // Chunks each under the limit that add up to more: the chunk that goes over is refused (the server

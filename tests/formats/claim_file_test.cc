@@ -256,16 +256,23 @@ TEST(ClaimFileReader, HeadersMatchWithoutBomSpacesCaseOrFullWidth) {
   EXPECT_EQ(req->maturity_date(), "2025-03-05");
 }
 
-TEST(ClaimFileReader, ExcelsPaddingIsNothingButACellPastTheHeaderIsAShiftedRow) {
+TEST(ClaimFileReader, ExcelsPaddingIsNothingButACellUnderNoHeaderIsAShiftedRow) {
   auto r = ClaimFileReader::FromHeader(std::string(kHeader) + ",,,");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->ignored_columns().empty());
   const std::string good = "L1,41,EAST,ENTREPRENEUR_INDIVIDUAL,300,2024-01-01,2024-01-02,2025-01-01,4.1";
   EXPECT_EQ(Why(r->ParseRow(good + ",,,")), "ok");
-  EXPECT_EQ(Why(r->ParseRow(good + ",,note,")), "ok");  // under a header cell left empty: not read
   EXPECT_EQ(Why(r->ParseRow(good + ",,,, ,")), "ok");
-  // An unquoted 1,000 shifts the row: a cell past the header's width says so.
-  EXPECT_THAT(Why(r->ParseRow(good + ",,,,x")), HasSubstr("row: 13 cells for 12 columns"));
+  // An unquoted 1,000 shifts the row: any cell under no header says so, inside the header's padding
+  // too (Excel pads the header to the sheet's width: "1,200,000" in the last column would otherwise
+  // be read as 1 元 and the 200,000 dropped).
+  EXPECT_THAT(Why(r->ParseRow(good + ",,,,x")), HasSubstr("13 cells for 9 columns"));
+  EXPECT_THAT(Why(r->ParseRow(good + ",,note,")), HasSubstr("a cell under no header (column 11: \"note\")"));
+  auto padded = ClaimFileReader::FromHeader("loan_id,province,region_tier,program,contract_date,disbursement_date,"
+                                            "maturity_date,annual_rate_percent,principal_yuan,,");
+  ASSERT_TRUE(padded.ok()) << padded.status();
+  EXPECT_THAT(Why(padded->ParseRow("L1,41,EAST,ENTREPRENEUR_INDIVIDUAL,2024-01-01,2024-01-02,2025-01-01,4.1,1,200,000")),
+              HasSubstr("11 cells for 9 columns"));
 }
 
 TEST(ClaimFileReader, HeaderErrorsNameEveryMissingColumnAndEveryClash) {

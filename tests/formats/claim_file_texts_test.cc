@@ -6,6 +6,7 @@
 #include "formats/cells.h"
 #include "formats/claim_file.h"
 #include "formats/claim_values.h"
+#include "formats/csv.h"
 #include "policy/policy_data.h"
 
 namespace subsidy::formats {
@@ -86,6 +87,16 @@ TEST_F(ClaimFileTexts, NumbersThatAreNotWholeAndAmountsBeyondInt64) {
   EXPECT_EQ(words, "贷款金额(元)：“三千”不是以元为单位的金额。");  // CELL_NOT_AMOUNT
 }
 
+// 0.0395 for 3.95 % would be a hundredth of the subsidy: refused unless it carries its % sign.
+TEST_F(ClaimFileTexts, ARateWrittenAsAFractionIsRefused) {
+  const std::string head = "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,3000,2024-01-01,2024-01-02,2025-01-01,";
+  EXPECT_EQ(Why(kChineseHeader, head + "0.0395", Language::kZhCn),
+            "利率：“0.0395”像是小数形式的利率：年利率以百分数填写，3.95% 写作 3.95；低于 1% 的利率须带 % 号。");  // CELL_RATE_AS_FRACTION
+  EXPECT_EQ(Why(kChineseHeader, head + "0.5%", Language::kZhCn), "ok");
+  EXPECT_EQ(Why(kChineseHeader, head + "0", Language::kZhCn), "ok");
+  EXPECT_EQ(Why(kChineseHeader, head + "1", Language::kZhCn), "ok");
+}
+
 TEST_F(ClaimFileTexts, AShiftedRowSaysHowManyCellsForHowManyColumns) {
   const std::string why =
       Why(kChineseHeader, "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,3000,2024-01-01,2024-01-02,2025-01-01,4.35,多余", Language::kZhCn);
@@ -121,9 +132,47 @@ TEST_F(ClaimFileTexts, AFilesBadRowsAreOneRefusalNamingEachRow) {
             "1 rows of the file do not read; nothing was submitted. Line 12: …");
 }
 
+// A file that cannot be read as a claim file at all says why in the reader's words too: each
+// refusal has its reason and parameters, rendered from the catalogue.
+TEST_F(ClaimFileTexts, AFileThatIsNotAClaimFileSaysWhyByItsReason) {
+  auto zh = [&](const absl::Status& s) {
+    StatusParams params = ParamsOf(s);
+    return data_->messages().Render(MessageKind::kReason, ReasonOf(s).value_or(""), Language::kZhCn, params)
+        .value_or(std::string(s.message()));
+  };
+  auto no_header = ClaimFileReader::FromHeader("L1,41,EAST");
+  ASSERT_FALSE(no_header.ok());
+  EXPECT_EQ(ReasonOf(no_header.status()), kFileNoHeader);
+  EXPECT_THAT(zh(no_header.status()), HasSubstr("第一行不是表头：申报文件第一行须写明各列名称，如 贷款编号、省份、"));
+  auto missing = ClaimFileReader::FromHeader("贷款编号,省份,借款人");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(ReasonOf(missing.status()), kFileMissingColumns);
+  EXPECT_THAT(zh(missing.status()), HasSubstr("缺少必填列：地区类别、贷款类别、"));
+  EXPECT_THAT(zh(missing.status()), HasSubstr("表头中以下列未读取：借款人。"));
+  auto twice = ClaimFileReader::FromHeader(std::string(kChineseHeader) + ",借据号");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(ReasonOf(twice.status()), kFileColumnTwice);
+  EXPECT_EQ(zh(twice.status()), "“贷款编号”与“借据号”是同一列：请只保留一个。");
+  auto principal = ClaimFileReader::FromHeader(std::string(kChineseHeader) + ",贷款金额(分)");
+  ASSERT_FALSE(principal.ok());
+  EXPECT_EQ(ReasonOf(principal.status()), kFilePrincipalTwice);
+  auto open = ParseCsv("a,b\n\"x,y\n");
+  ASSERT_FALSE(open.ok());
+  EXPECT_EQ(zh(open.status()), "第 2 行的引号没有闭合。");  // FILE_QUOTE_NOT_CLOSED
+  auto inside = ParseCsv("a,b\nx,y\"z\n");
+  ASSERT_FALSE(inside.ok());
+  EXPECT_EQ(zh(inside.status()), "第 2 行第 2 列：未加引号的单元格中有引号。");  // FILE_QUOTE_IN_CELL
+  auto gbk = DecodeText("a,b\n\xB4\xFB\n", Encoding::kUtf8);
+  ASSERT_FALSE(gbk.ok());
+  EXPECT_EQ(ReasonOf(gbk.status()), kFileBadBytes);
+  EXPECT_THAT(zh(gbk.status()), HasSubstr("第 2 行的内容不是 UTF-8 编码"));
+  EXPECT_TRUE(data_->messages().Has(MessageKind::kReason, kFileEmpty));
+}
+
 // Every cell reason of formats/cells.h has its texts in the catalogue.
 TEST_F(ClaimFileTexts, EveryCellReasonHasItsTexts) {
-  for (const char* code : {kCellEmpty, kCellNotDate, kCellExcelDayNumber, kCellNoSuchDate, kCellNotRate, kCellNotAmount,
+  for (const char* code : {kCellEmpty, kCellNotDate, kCellExcelDayNumber, kCellNoSuchDate, kCellNotRate,
+                           kCellRateAsFraction, kCellNotAmount,
                            kCellTooManyDecimals, kCellAmountTooLarge, kCellNotWhole, kCellNotChoice, kCellBadList,
                            kCellHalfPeriod, kRowTooManyCells}) {
     EXPECT_TRUE(data_->messages().Has(MessageKind::kReason, code)) << code;
