@@ -2,6 +2,9 @@
 // (dual control, 双人复核), and PrintHeld, which every money movement uses.
 #include "approval_cmd.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "subsidy/v1/approval.grpc.pb.h"
 #include "texts.h"
@@ -10,9 +13,8 @@ namespace subsidy::cli {
 
 bool PrintHeld(Context& ctx, const std::string& instruction_id, v1::Instruction::State state, const std::string& what) {
   if (state != v1::Instruction::PENDING_APPROVAL) return false;
-  *ctx.out << Say(ctx.language, kCliHeld,
-                  {{"instruction_id", instruction_id.empty() ? "(no id)" : instruction_id}, {"what", what}})
-           << "\n";
+  const std::string id = instruction_id.empty() ? Say(ctx.language, kCliNoId) : instruction_id;
+  *ctx.out << Say(ctx.language, kCliHeld, {{"instruction_id", id}, {"what", what}}) << "\n";
   if (!instruction_id.empty()) {
     *ctx.out << Say(ctx.language, kCliHeldFollow, {{"command", "subsidyctl approvals show " + instruction_id}}) << "\n";
   }
@@ -22,7 +24,16 @@ bool PrintHeld(Context& ctx, const std::string& instruction_id, v1::Instruction:
 namespace {
 
 std::unique_ptr<v1::ApprovalService::Stub> Stub(Context& ctx) { return v1::ApprovalService::NewStub(ctx.Channel()); }
-std::string StateName(v1::Instruction::State s) { return v1::Instruction::State_Name(s); }
+
+// An instruction's state as the user reads it (PENDING_APPROVAL, or 待复核).
+std::string StateText(const Context& ctx, v1::Instruction::State s) {
+  switch (s) {
+    case v1::Instruction::PENDING_APPROVAL: return Say(ctx.language, kCliInstructionStatePendingApproval);
+    case v1::Instruction::POSTED: return Say(ctx.language, kCliInstructionStatePosted);
+    case v1::Instruction::REJECTED: return Say(ctx.language, kCliClaimStatusRejected);
+    default: return v1::Instruction::State_Name(s);
+  }
+}
 
 void PrintInstruction(Context& ctx, const v1::Instruction& in) {
   if (ctx.json) {
@@ -30,26 +41,33 @@ void PrintInstruction(Context& ctx, const v1::Instruction& in) {
     return;
   }
   auto& out = *ctx.out;
-  out << in.instruction_id() << "  " << StateName(in.state()) << "  " << in.rpc() << "\n"
-      << "  summary     " << in.summary() << "\n"
-      << "  amount      " << Yuan(in.amount_fen()) << " 元\n"
-      << "  fund        " << OrDash(in.fund_id()) << "\n";
-  if (!in.recipient_id().empty()) out << "  recipient   " << in.recipient_id() << "\n";
-  if (!in.subject_id().empty()) out << "  subject     " << in.subject_id() << "\n";
-  out << "  maker       " << in.maker() << " at " << in.created_at()
-      << (in.request_id().empty() ? "" : " (request_id " + in.request_id() + ")") << "\n";
+  const std::string& lang = ctx.language;
+  out << Say(lang, kCliInstruction,
+             {{"instruction_id", in.instruction_id()}, {"state", StateText(ctx, in.state())}, {"rpc", in.rpc()},
+              {"summary", in.summary()}, {"amount_yuan", Yuan(in.amount_fen())}, {"fund_id", OrDash(in.fund_id())}})
+      << "\n";
+  if (!in.recipient_id().empty()) {
+    out << Say(lang, kCliFundEntryRecipient, {{"recipient_id", in.recipient_id()}}) << "\n";
+  }
+  if (!in.subject_id().empty()) out << Say(lang, kCliInstructionSubject, {{"subject_id", in.subject_id()}}) << "\n";
+  StatusParams maker = {{"maker", in.maker()}, {"created_at", in.created_at()}};
+  if (!in.request_id().empty()) maker.emplace("request_id", in.request_id());
+  out << Say(lang, kCliInstructionMaker, maker) << "\n";
   switch (in.state()) {
     case v1::Instruction::PENDING_APPROVAL:
-      out << "  waiting     for a second finance officer (待复核): subsidyctl approvals approve|reject "
-          << in.instruction_id() << " --request_id=…\n";
+      out << Say(lang, kCliInstructionWaiting,
+                 {{"command", "subsidyctl approvals approve|reject " + in.instruction_id() + " --request_id=…"}})
+          << "\n";
       break;
     case v1::Instruction::POSTED:
-      out << "  approved    by " << in.checker() << " at " << in.decided_at() << "\n"
-          << "  posted      " << OrDash(in.result_id()) << "\n";
+      out << Say(lang, kCliInstructionApproved,
+                 {{"checker", in.checker()}, {"decided_at", in.decided_at()}, {"result_id", OrDash(in.result_id())}})
+          << "\n";
       break;
     case v1::Instruction::REJECTED:
-      out << "  rejected    by " << in.checker() << " at " << in.decided_at() << ": " << in.reason()
-          << " (the reservation is released; nothing moved)\n";
+      out << Say(lang, kCliInstructionRejected,
+                 {{"checker", in.checker()}, {"decided_at", in.decided_at()}, {"reason", in.reason()}})
+          << "\n";
       break;
     default: break;
   }
@@ -85,16 +103,18 @@ int List(Context& ctx, const Options& o) {
     ctx.PrintJson(all);  // one document, with the pending totals
     return 0;
   }
-  *ctx.out << absl::StrFormat("%-12s %-16s %-22s %-20s %18s %-14s %-20s %-14s %s\n", "instruction", "state", "rpc",
-                              "fund", "amount_元", "maker", "created_at", "checker", "summary");
+  *ctx.out << Say(ctx.language, kCliInstructionsHeader) << "\n";
   for (const auto& in : all.instructions()) {
-    *ctx.out << absl::StrFormat("%-12s %-16s %-22s %-20s %18s %-14s %-20s %-14s %s\n", in.instruction_id(),
-                                StateName(in.state()), in.rpc(), OrDash(in.fund_id()), Yuan(in.amount_fen()),
-                                in.maker(), in.created_at(), OrDash(in.checker()), in.summary());
+    *ctx.out << absl::StrFormat("%-12s %s %-22s %-20s %18s %-14s %-20s %-14s %s\n", in.instruction_id(),
+                                Cell(StateText(ctx, in.state()), 16), in.rpc(), OrDash(in.fund_id()),
+                                Yuan(in.amount_fen()), in.maker(), in.created_at(), OrDash(in.checker()), in.summary());
   }
-  *ctx.out << all.instructions_size() << " instructions listed; pending (待复核"
-           << (req.fund_id().empty() && req.maker().empty() ? "" : ", this fund/maker") << "): " << all.pending_count()
-           << " instructions, " << Yuan(all.pending_amount_fen()) << " 元\n";
+  const bool filtered = !req.fund_id().empty() || !req.maker().empty();
+  *ctx.out << Say(ctx.language, filtered ? kCliInstructionsCountFiltered : kCliInstructionsCount,
+                  {{"listed", absl::StrCat(all.instructions_size())},
+                   {"pending_count", absl::StrCat(all.pending_count())},
+                   {"pending_yuan", Yuan(all.pending_amount_fen())}})
+           << "\n";
   return 0;
 }
 

@@ -43,10 +43,25 @@ int ListClaims(Context& ctx, const Options& o) {
     return ctx.Usage("--period must be START..END");
   }
   auto stub = NewStub(ctx);
-  if (!ctx.json) {
-    *ctx.out << absl::StrFormat("%-12s %-10s %-22s %-9s %7s %7s %7s %7s %18s %-10s %s\n", "claim_id", "bank", "period",
-                                "status", "loans", "accept", "dup", "invalid", "subsidy_元", "paid", "voucher");
-  }
+  if (!ctx.json) *ctx.out << Say(ctx.language, kCliClaimsHeader) << "\n";
+  // A status as the user reads it (SUBMITTED, or 已提交，待复核) in a column as wide as the widest
+  // (9 in English), a Chinese character taking two.
+  const std::map<v1::LoanSubsidyClaim::Status, std::string> words = {
+      {v1::LoanSubsidyClaim::SUBMITTED, Say(ctx.language, kCliClaimStatusSubmitted)},
+      {v1::LoanSubsidyClaim::PAID, Say(ctx.language, kCliClaimStatusPaid)},
+      {v1::LoanSubsidyClaim::REJECTED, Say(ctx.language, kCliClaimStatusRejected)}};
+  auto columns = [](const std::string& text) {
+    int n = 0;
+    for (unsigned char c : text) n += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
+    return n;
+  };
+  int width = 9;
+  for (const auto& [status, word] : words) width = std::max(width, columns(word));
+  auto status_cell = [&](v1::LoanSubsidyClaim::Status status) {
+    auto it = words.find(status);
+    const std::string word = it == words.end() ? v1::LoanSubsidyClaim::Status_Name(status) : it->second;
+    return word + std::string(std::max(0, width - columns(word)), ' ');
+  };
   for (;;) {
     v1::ListLoanSubsidyClaimsResponse resp;
     if (int rc = Invoke(ctx, *stub, &Stub::ListLoanSubsidyClaims, req, &resp); rc) return rc;
@@ -54,9 +69,9 @@ int ListClaims(Context& ctx, const Options& o) {
       ctx.PrintJson(resp);
     } else {
       for (const auto& c : resp.claims()) {
-        *ctx.out << absl::StrFormat("%-12s %-10s %-22s %-9s %7d %7d %7d %7d %18s %-10s %s\n", c.claim_id(), c.bank_id(),
+        *ctx.out << absl::StrFormat("%-12s %-10s %-22s %s %7d %7d %7d %7d %18s %-10s %s\n", c.claim_id(), c.bank_id(),
                                     c.settlement_period().start_date() + ".." + c.settlement_period().end_date(),
-                                    v1::LoanSubsidyClaim::Status_Name(c.status()), c.loan_count(), c.accepted_count(),
+                                    status_cell(c.status()), c.loan_count(), c.accepted_count(),
                                     c.duplicate_count(), c.invalid_count(), Yuan(c.total_subsidy_fen()), c.paid_date(),
                                     c.voucher_no());
       }
@@ -107,7 +122,7 @@ int ListClaimLines(Context& ctx, const Options& o) {
   if (o.Has("out")) {
     file.close();
     if (!file) return ctx.CannotWrite(o.Get("out"));
-    std::cerr << n << " lines written to " << o.Get("out") << "\n";
+    std::cerr << Say(ctx.language, kCliLinesWritten, {{"lines", absl::StrCat(n)}, {"file", o.Get("out")}}) << "\n";
   }
   return 0;
 }
@@ -350,6 +365,8 @@ void PrintDryRun(Context& ctx, const ClaimFile& file, bool bank, const ClaimOutc
 std::string Fingerprint(const ClaimFile& file, const v1::SubmitLoanSubsidyClaimRequest& header) {
   std::string content = header.bank_id() + "\n" + header.settlement_period().start_date() + ".." +
                         header.settlement_period().end_date() + "\n";
+  // In any order: the same loans in another order are the same claim.
+  std::vector<std::string> loans;
   for (const ClaimFileRow& row : file.rows) {
     std::string bytes;
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -357,8 +374,10 @@ std::string Fingerprint(const ClaimFile& file, const v1::SubmitLoanSubsidyClaimR
     coded.SetSerializationDeterministic(true);
     row.loan.SerializeToCodedStream(&coded);
     coded.Trim();
-    absl::StrAppend(&content, bytes.size(), ":", bytes, "\n");
+    loans.push_back(std::move(bytes));
   }
+  std::sort(loans.begin(), loans.end());
+  for (const std::string& bytes : loans) absl::StrAppend(&content, bytes.size(), ":", bytes, "\n");
   return "claim-" + auth::Sha256Hex(content).substr(0, 40);
 }
 
@@ -367,7 +386,7 @@ std::string Fingerprint(const ClaimFile& file, const v1::SubmitLoanSubsidyClaimR
 // `fingerprinted`: the request_id is the file's fingerprint (no --request_id given).
 int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::vector<v1::LoanSubsidyRequest> loans,
            int batch_size, const std::function<std::string(size_t)>& at, bool fingerprinted, v1::LoanSubsidyClaim* claim,
-           bool* replay) {
+           bool* replay, bool* filed_before) {
   auto stub = NewStub(ctx);
   auto call = ctx.NewCall(20);  // a claim file may take a while: a generous deadline per file
   auto writer = stub->UploadLoanSubsidyClaim(call.get(), claim);
@@ -389,14 +408,16 @@ int Upload(Context& ctx, const v1::SubmitLoanSubsidyClaimRequest& header, std::v
   if (tty) std::cerr << std::endl;
   const grpc::Status s = writer->Finish();
   if (!s.ok()) {
+    // The same loans filed before from this file with other content (another fund): the request_id
+    // is the file's own, so the server's "use a new request_id" is not the advice to give.
+    *filed_before = fingerprinted && absl::StrContains(s.error_details(), "IDEMPOTENCY_KEY_REUSED");
+    if (*filed_before) return ctx.Fail(Say(ctx.language, kCliSameLoansOtherClaim));
     ctx.Fail(WithFileLines(s, at));
     // Worth running again only when the failure was the way there, not the claim.
     const auto code = s.error_code();
     if (code == grpc::UNAVAILABLE || code == grpc::DEADLINE_EXCEEDED || code == grpc::ABORTED ||
         code == grpc::CANCELLED || code == grpc::RESOURCE_EXHAUSTED || code == grpc::INTERNAL) {
       std::cerr << Say(ctx.language, kCliUploadNothingKept, {{"request_id", header.request_id()}}) << "\n";
-    } else if (absl::StrContains(s.error_details(), "IDEMPOTENCY_KEY_REUSED") && fingerprinted) {
-      std::cerr << Say(ctx.language, kCliSameLoansOtherClaim) << "\n";
     }
     return 1;
   }
@@ -489,8 +510,12 @@ int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int b
   };
   v1::LoanSubsidyClaim claim;
   bool replay = false;
-  if (int rc = Upload(ctx, header, std::move(loans), batch_size, at, !o.Has("request_id"), &claim, &replay); rc) {
-    for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", Say(ctx.language, kCliUploadFailed));
+  bool filed_before = false;
+  if (int rc = Upload(ctx, header, std::move(loans), batch_size, at, !o.Has("request_id"), &claim, &replay,
+                      &filed_before);
+      rc) {
+    const std::string why = Say(ctx.language, filed_before ? kCliNotSubmittedFiledBefore : kCliUploadFailed);
+    for (size_t k : sent) outcomes[k] = Failed("NOT_SUBMITTED", "", "", why);
     (void)WriteClaimOutcomes(ctx, file, outcomes);
     return rc;
   }

@@ -15,26 +15,13 @@
 namespace subsidy::cli {
 namespace {
 
-// `name` (an enum value's or a data code's) as the user reads it: its text in `words`, else itself.
-std::string Word(const Context& ctx, const std::map<std::string, const char*>& words, const std::string& name) {
-  auto it = words.find(name);
-  return it == words.end() ? name : Say(ctx.language, it->second);
-}
-
-// `text` left-aligned in `width` columns: as %-*s for ASCII, a Chinese character taking two.
-std::string Cell(const std::string& text, int width) {
-  int columns = 0;
-  for (unsigned char c : text) columns += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
-  return text + std::string(std::max(0, width - columns), ' ');
-}
-
 // A source (CENTRAL_DIRECT, or 中央直达资金).
 std::string SourceText(const Context& ctx, v1::FundSource s) {
   static const auto* const kWords = new std::map<std::string, const char*>{
       {"CENTRAL_DIRECT", kCliSourceCentralDirect}, {"PROVINCIAL", kCliSourceProvincial},
       {"MUNICIPAL", kCliSourceMunicipal},         {"DISTRICT", kCliSourceDistrict},
       {"COUNTY", kCliSourceCounty}};
-  return Word(ctx, *kWords, v1::FundSource_Name(s));
+  return Word(ctx.language, *kWords, v1::FundSource_Name(s));
 }
 
 // An expenditure category's code (TEACHING, or 教学和管理): the data's, named as in its categories.
@@ -53,7 +40,7 @@ std::string CategoryText(const Context& ctx, const std::string& code) {
       {"STAFF_PAY", kCliCategoryStaffPay},
       {"CAPITAL_CONSTRUCTION", kCliCategoryCapitalConstruction},
       {"DEBT_REPAYMENT", kCliCategoryDebtRepayment}};
-  return Word(ctx, *kWords, code);
+  return Word(ctx.language, *kWords, code);
 }
 
 // An entitlement line's item (PUBLIC_EXPENSE_PRIMARY, or 小学公用经费).
@@ -70,19 +57,19 @@ std::string ItemText(const Context& ctx, const std::string& item) {
       {"LIVING_NONBOARDING_JUNIOR", kCliItemLivingNonboardingJunior},
       {"TEXTBOOK_PRIMARY", kCliItemTextbookPrimary},
       {"TEXTBOOK_JUNIOR", kCliItemTextbookJunior}};
-  return Word(ctx, *kWords, item);
+  return Word(ctx.language, *kWords, item);
 }
 
 // A sharing tier (TIER_1, or 第一档) and a ledger line's kind (ALLOCATION, or 分配).
 std::string TierText(const Context& ctx, const std::string& tier) {
   static const auto* const kWords = new std::map<std::string, const char*>{
       {"TIER_1", kCliTier1}, {"TIER_2", kCliTier2}, {"OTHER", kCliTierOther}};
-  return Word(ctx, *kWords, tier);
+  return Word(ctx.language, *kWords, tier);
 }
 std::string KindText(const Context& ctx, const std::string& kind) {
   static const auto* const kWords = new std::map<std::string, const char*>{
       {"ALLOCATION", kCliKindAllocation}, {"EXPENDITURE", kCliKindExpenditure}, {"REVERSAL", kCliKindReversal}};
-  return Word(ctx, *kWords, kind);
+  return Word(ctx.language, *kWords, kind);
 }
 
 void PrintPositions(Context& ctx, const google::protobuf::RepeatedPtrField<v1::FundPosition>& funds) {

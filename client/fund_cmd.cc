@@ -20,13 +20,6 @@ std::unique_ptr<v1::FundService::Stub> Stub(Context& ctx) { return v1::FundServi
 
 bool Fen(const Options& o, const std::string& name, int64_t* out) { return absl::SimpleAtoi(o.Get(name), out); }
 
-// `text` left-aligned in `width` columns: as %-*s for ASCII, a Chinese character taking two.
-std::string Cell(const std::string& text, int width) {
-  int columns = 0;
-  for (unsigned char c : text) columns += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
-  return text + std::string(std::max(0, width - columns), ' ');
-}
-
 // An enum value's name as the user reads it (CENTRAL_DIRECT, or 中央直达资金): a fund's level (named
 // as a school's sources) and purpose, an entry's kind, a category, a report's pace and time basis,
 // an alert's kind; the names of these do not repeat one another's. Any other name as it is.

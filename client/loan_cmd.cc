@@ -38,20 +38,20 @@ void PrintResult(Context& ctx, const v1::LoanSubsidyResult& r) {
     return;
   }
   auto& out = *ctx.out;
-  out << "loan " << (r.loan_id().empty() ? "(no id)" : r.loan_id()) << ": " << (r.eligible() ? "ELIGIBLE" : "NOT ELIGIBLE")
-      << "\n";
-  out << "  regime " << (r.regime_id().empty() ? "-" : r.regime_id()) << ", LPR " << r.lpr_percent() << " %, ceiling "
-      << (r.ceiling_percent().empty() ? "-" : r.ceiling_percent()) << " %, subsidy rate " << r.subsidy_rate_percent()
-      << " %\n";
+  const std::string& lang = ctx.language;
+  out << Say(lang, kCliLoanResult, {{"loan_id", r.loan_id().empty() ? Say(lang, kCliNoId) : r.loan_id()},
+                                    {"verdict", Say(lang, r.eligible() ? kCliLoanEligible : kCliLoanNotEligible)}})
+      << "\n" << Say(lang, kCliLoanRates, {{"regime_id", OrDash(r.regime_id())}, {"lpr_percent", r.lpr_percent()},
+                                            {"ceiling_percent", OrDash(r.ceiling_percent())},
+                                            {"subsidy_rate_percent", r.subsidy_rate_percent()}}) << "\n";
   for (const auto& reason : r.reasons()) out << "  " << reason.code() << ": " << reason.message() << "\n";
-  out << absl::StrFormat("  %-10s  %-10s  %5s  %16s  %16s  %16s\n", "start", "end", "days", "interest_元", "subsidy_元",
-                         "borrower_元");
+  out << Say(lang, kCliLoanPeriodsHeader) << "\n";
   for (const auto& p : r.periods()) {
     out << absl::StrFormat("  %-10s  %-10s  %5d  %16s  %16s  %16s\n", p.start_date(), p.end_date(), p.days(),
                            Yuan(p.interest_fen()), Yuan(p.subsidy_fen()), Yuan(p.borrower_fen()));
   }
-  out << absl::StrFormat("  %-10s  %-10s  %5s  %16s  %16s  %16s\n", "total", "", "", Yuan(r.total_interest_fen()),
-                         Yuan(r.total_subsidy_fen()), Yuan(r.total_borrower_fen()));
+  out << absl::StrFormat("  %s  %-10s  %5s  %16s  %16s  %16s\n", Say(lang, kCliLoanPeriodsTotal), "", "",
+                         Yuan(r.total_interest_fen()), Yuan(r.total_subsidy_fen()), Yuan(r.total_borrower_fen()));
 }
 
 int Calc(Context& ctx, const Options& o) {
@@ -133,24 +133,25 @@ int Policy(Context& ctx, const Options& o) {
     ctx.PrintJson(p);
     return 0;
   }
-  auto& out = *ctx.out;
-  out << "regime            " << p.regime_id() << " [" << p.status() << "]  " << p.regime_name() << "\n"
-      << "contract dates    " << p.regime_start_date() << " … " << p.regime_end_date() << " (province " << p.province()
-      << ")\n"
-      << "subsidy formula   " << p.subsidy_formula() << "\n"
-      << "LPR (" << p.lpr_tenor() << ")    " << p.lpr_percent() << " % from " << p.lpr_effective_date()
-      << (p.lpr_confirmed() ? "" : " (UNCONFIRMED: after the last confirmed fixing)") << "; " << p.lpr_source() << "\n"
-      << "rate ceiling      LPR + " << p.ceiling_spread_bp() << " bp = " << p.ceiling_percent() << " %\n"
-      << "loan cap          " << Yuan(p.loan_cap_fen()) << " 元; subsidy on at most " << Yuan(p.subsidy_base_cap_fen())
-      << " 元\n";
+  const std::string& lang = ctx.language;
+  *ctx.out << Say(lang, kCliLoanPolicy,
+                  {{"regime_id", p.regime_id()}, {"status", p.status()}, {"regime_name", p.regime_name()},
+                   {"start_date", p.regime_start_date()}, {"end_date", p.regime_end_date()}, {"province", p.province()},
+                   {"formula", p.subsidy_formula()}, {"tenor", p.lpr_tenor()}, {"lpr_percent", p.lpr_percent()},
+                   {"lpr_effective_date", p.lpr_effective_date()}, {"lpr_source", p.lpr_source()},
+                   {"unconfirmed", p.lpr_confirmed() ? "" : Say(lang, kCliLprUnconfirmed)},
+                   {"spread_bp", absl::StrCat(p.ceiling_spread_bp())}, {"ceiling_percent", p.ceiling_percent()},
+                   {"loan_cap_yuan", Yuan(p.loan_cap_fen())}, {"base_cap_yuan", Yuan(p.subsidy_base_cap_fen())}})
+           << "\n";
   if (p.per_partner_cap_fen() > 0) {
-    out << "per partner       " << Yuan(p.per_partner_cap_fen()) << " 元 (× partners × " << p.partner_markup_percent()
-        << " %)\n";
+    *ctx.out << Say(lang, kCliLoanPolicyPerPartner, {{"per_partner_yuan", Yuan(p.per_partner_cap_fen())},
+                                                     {"markup_percent", absl::StrCat(p.partner_markup_percent())}})
+             << "\n";
   }
-  out << "subsidy term      " << p.subsidy_term_years() << " years; at most " << p.prior_subsidized_loans_allowed()
-      << " prior subsidised loans\n"
-      << "source            " << p.source() << "\n"
-      << "data version      " << p.data_version() << "\n";
+  *ctx.out << Say(lang, kCliLoanPolicyTerm, {{"years", absl::StrCat(p.subsidy_term_years())},
+                                             {"prior", absl::StrCat(p.prior_subsidized_loans_allowed())},
+                                             {"source", p.source()}, {"data_version", p.data_version()}})
+           << "\n";
   return 0;
 }
 

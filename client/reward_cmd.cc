@@ -19,17 +19,48 @@
 #include "cli.h"
 #include "formats/wire.h"
 #include "subsidy/v1/reward.grpc.pb.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 namespace {
 
+// A payout's status (SCHEDULED, or 待兑付).
+std::string StatusText(const Context& ctx, v1::PayoutStatus s) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"SCHEDULED", kCliPayoutStatusScheduled}, {"REJECTED", kCliPayoutStatusRejected},
+      {"DISBURSED", kCliPayoutStatusDisbursed}, {"CANCELLED", kCliPayoutStatusCancelled}};
+  return Word(ctx.language, *kWords, v1::PayoutStatus_Name(s));
+}
+
+// A reward policy's formula and repeat rule (FIXED, or 定额; ONCE_EVER, or 每家企业仅一次).
+std::string RuleText(const Context& ctx, const std::string& name) {
+  static const auto* const kWords = new std::map<std::string, const char*>{
+      {"FIXED", kCliFormulaFixed},
+      {"RATE_WITH_CAP", kCliFormulaRateWithCap},
+      {"PER_UNIT", kCliFormulaPerUnit},
+      {"TIERED", kCliFormulaTiered},
+      {"ONCE_EVER", kCliRepeatOnceEver},
+      {"ONCE_PER_YEAR", kCliRepeatOncePerYear},
+      {"ANNUAL_CAP", kCliRepeatAnnualCap},
+      {"GROUP_HIGHEST_PER_YEAR", kCliRepeatGroupHighestPerYear}};
+  return Word(ctx.language, *kWords, name);
+}
+
 void PrintPayoutLine(Context& ctx, const v1::Payout& p) {
   std::vector<std::string> reasons;
   for (const auto& r : p.reasons()) reasons.push_back(r.code());
-  *ctx.out << absl::StrFormat("%-12s %-24s %-18s %-9s %14s  det %s  due %-10s  paid %-10s %s %s\n", p.payout_id(),
-                              p.policy_id(), p.enterprise_uscc(), v1::PayoutStatus_Name(p.status()), Yuan(p.amount_fen()),
-                              p.determination_date(), p.due_date().empty() ? "-" : p.due_date(),
-                              p.paid_date().empty() ? "-" : p.paid_date(), p.voucher_no(), absl::StrJoin(reasons, ","));
+  *ctx.out << Say(ctx.language, kCliPayoutRow,
+                  {{"payout_id", absl::StrFormat("%-12s", p.payout_id())},
+                   {"policy_id", absl::StrFormat("%-24s", p.policy_id())},
+                   {"uscc", absl::StrFormat("%-18s", p.enterprise_uscc())},
+                   {"status", Cell(StatusText(ctx, p.status()), 9)},
+                   {"amount_yuan", absl::StrFormat("%14s", Yuan(p.amount_fen()))},
+                   {"determined", p.determination_date()},
+                   {"due", absl::StrFormat("%-10s", OrDash(p.due_date()))},
+                   {"paid", absl::StrFormat("%-10s", OrDash(p.paid_date()))},
+                   {"voucher", p.voucher_no()},
+                   {"reasons", absl::StrJoin(reasons, ",")}})
+           << "\n";
 }
 
 void PrintPayout(Context& ctx, const v1::Payout& p) {
@@ -37,14 +68,23 @@ void PrintPayout(Context& ctx, const v1::Payout& p) {
     ctx.PrintJson(p);
     return;
   }
-  auto& out = *ctx.out;
-  out << p.payout_id() << "  " << v1::PayoutStatus_Name(p.status()) << "  " << Yuan(p.amount_fen()) << " 元\n"
-      << "  policy        " << p.policy_id() << "\n"
-      << "  enterprise    " << p.enterprise_uscc() << " " << p.enterprise_name() << "\n"
-      << "  determined    " << p.determination_date() << "\n"
-      << "  due           " << (p.due_date().empty() ? "-" : p.due_date()) << "\n"
-      << "  paid          " << (p.paid_date().empty() ? "-" : p.paid_date() + " voucher " + p.voucher_no()) << "\n";
-  for (const auto& r : p.reasons()) out << "  " << r.code() << ": " << r.message() << "\n";
+  const std::string& lang = ctx.language;
+  std::string paid = "-";
+  if (!p.paid_date().empty()) {
+    paid = Say(lang, kCliPayoutPaidVoucher, {{"paid_date", p.paid_date()}, {"voucher_no", p.voucher_no()}});
+  }
+  *ctx.out << Say(lang, kCliPayout,
+                  {{"payout_id", p.payout_id()},
+                   {"status", StatusText(ctx, p.status())},
+                   {"amount_yuan", Yuan(p.amount_fen())},
+                   {"policy_id", p.policy_id()},
+                   {"uscc", p.enterprise_uscc()},
+                   {"name", p.enterprise_name()},
+                   {"determined", p.determination_date()},
+                   {"due", OrDash(p.due_date())},
+                   {"paid", paid}})
+           << "\n";
+  for (const auto& r : p.reasons()) *ctx.out << "  " << r.code() << ": " << r.message() << "\n";
 }
 
 int Policies(Context& ctx, const Options&) {
@@ -56,13 +96,20 @@ int Policies(Context& ctx, const Options&) {
     return 0;
   }
   for (const auto& p : resp.policies()) {
-    *ctx.out << p.policy_id() << " [" << p.status() << "]  " << p.name() << "\n"
-             << "  department " << p.department() << "; " << p.formula() << ": " << p.formula_description() << "\n"
-             << "  " << p.repeat_rule() << (p.group().empty() ? "" : " (group " + p.group() + ")") << "; pay within "
-             << p.payout_working_days() << " working days; budget " << Yuan(p.budget_fen()) << " 元, remaining "
-             << Yuan(p.remaining_budget_fen()) << " 元\n";
+    StatusParams params = {{"policy_id", p.policy_id()},
+                           {"status", p.status()},
+                           {"name", p.name()},
+                           {"department", p.department()},
+                           {"formula", RuleText(ctx, p.formula())},
+                           {"formula_description", p.formula_description()},
+                           {"repeat_rule", RuleText(ctx, p.repeat_rule())},
+                           {"days", absl::StrCat(p.payout_working_days())},
+                           {"budget_yuan", Yuan(p.budget_fen())},
+                           {"remaining_yuan", Yuan(p.remaining_budget_fen())}};
+    if (!p.group().empty()) params.emplace("group", p.group());
+    *ctx.out << Say(ctx.language, kCliRewardPolicy, params) << "\n";
   }
-  *ctx.out << "data version " << resp.data_version() << "\n";
+  *ctx.out << Say(ctx.language, kCliDataVersion, {{"data_version", resp.data_version()}}) << "\n";
   return 0;
 }
 
@@ -159,9 +206,11 @@ int List(Context& ctx, const Options& o) {
     return 0;
   }
   for (const auto& p : all.payouts()) PrintPayoutLine(ctx, p);
-  *ctx.out << all.payouts_size() << " payouts shown of " << all.total_count() << " matching, "
-           << Yuan(all.total_amount_fen()) << " 元 in all"
-           << (all.next_page_token().empty() ? "" : "; next page: --page_token=" + all.next_page_token()) << "\n";
+  StatusParams shown = {{"shown", absl::StrCat(all.payouts_size())},
+                        {"total", absl::StrCat(all.total_count())},
+                        {"amount_yuan", Yuan(all.total_amount_fen())}};
+  if (!all.next_page_token().empty()) shown.emplace("next", "--page_token=" + all.next_page_token());
+  *ctx.out << Say(ctx.language, kCliPayoutsShown, shown) << "\n";
   return 0;
 }
 
@@ -188,8 +237,12 @@ int PaymentFile(Context& ctx, const Options& o) {
     f["total_amount_fen"].set_string_value(absl::StrCat(file.total_amount_fen()));
     ctx.PrintJson(summary);
   } else {
-    *ctx.out << file.payment_count() << " payments, " << Yuan(file.total_amount_fen()) << " 元, written to " << out_path
-             << " (" << o.Get("encoding", "utf-8") << ")\n";
+    *ctx.out << Say(ctx.language, kCliPaymentFileWritten,
+                    {{"payments", absl::StrCat(file.payment_count())},
+                     {"amount_yuan", Yuan(file.total_amount_fen())},
+                     {"file", out_path},
+                     {"encoding", o.Get("encoding", "utf-8")}})
+             << "\n";
   }
   return 0;
 }
@@ -256,8 +309,14 @@ void PrintSubmitSummary(Context& ctx, const std::string& path, size_t determinat
     f["result_file"].set_string_value(out_path);
     ctx.PrintJson(summary);
   } else {
-    *ctx.out << determinations << " determinations: " << t.scheduled << " scheduled (" << Yuan(t.fen.fen()) << " 元), "
-             << t.rejected << " rejected, " << t.errors << " errors\nresults     " << out_path << "\n";
+    *ctx.out << Say(ctx.language, kCliDeterminationsSummary,
+                    {{"determinations", absl::StrCat(determinations)},
+                     {"scheduled", absl::StrCat(t.scheduled)},
+                     {"scheduled_yuan", Yuan(t.fen.fen())},
+                     {"rejected", absl::StrCat(t.rejected)},
+                     {"errors", absl::StrCat(t.errors)}})
+             << "\n"
+             << Say(ctx.language, kCliResults, {{"results", out_path}}) << "\n";
   }
 }
 
@@ -309,7 +368,12 @@ int SubmitFile(Context& ctx, const Options& o) {
         return ctx.Fail(s);  // the server cannot be used: no point in going on
       }
     }
-    if (tty) std::cerr << "\r  " << k << " / " << records.size() - 1 << " determinations" << std::flush;
+    if (tty) {
+      std::cerr << "\r"
+                << Say(ctx.language, kCliDeterminationsProgress,
+                       {{"done", absl::StrCat(k)}, {"total", absl::StrCat(records.size() - 1)}})
+                << std::flush;
+    }
   }
   if (tty) std::cerr << std::endl;
   out.close();
@@ -329,13 +393,18 @@ int Disburse(Context& ctx, const Options& o) {
     ctx.PrintJson(resp);
     return 0;
   }
-  if (PrintHeld(ctx, resp.instruction_id(), resp.approval_state(),
-                absl::StrCat("disbursement run on ", req.payment_date(), ": ", resp.due_count(), " payouts due, ",
-                             Yuan(resp.due_fen()), " 元"))) {
-    return 0;
-  }
-  *ctx.out << resp.run_id() << " on " << resp.payment_date() << ": paid " << resp.paid_count() << " payouts, "
-           << Yuan(resp.paid_fen()) << " 元; " << resp.late_count() << " paid after their due date\n";
+  const std::string held = Say(ctx.language, kCliDisburseHeld,
+                               {{"date", req.payment_date()},
+                                {"due_count", absl::StrCat(resp.due_count())},
+                                {"due_yuan", Yuan(resp.due_fen())}});
+  if (PrintHeld(ctx, resp.instruction_id(), resp.approval_state(), held)) return 0;
+  *ctx.out << Say(ctx.language, kCliDisbursed,
+                  {{"run_id", resp.run_id()},
+                   {"date", resp.payment_date()},
+                   {"paid_count", absl::StrCat(resp.paid_count())},
+                   {"paid_yuan", Yuan(resp.paid_fen())},
+                   {"late_count", absl::StrCat(resp.late_count())}})
+           << "\n";
   return 0;
 }
 

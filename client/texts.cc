@@ -1,5 +1,6 @@
 #include "texts.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "policy/policy_loaders.h"
@@ -38,6 +39,17 @@ std::string StatusText(const std::string& language, const absl::Status& status) 
 
 std::string Say(const std::string& language, absl::string_view code, const StatusParams& params) {
   return Text(code, language, params, code);
+}
+
+std::string Word(const std::string& language, const std::map<std::string, const char*>& words, const std::string& name) {
+  auto it = words.find(name);
+  return it == words.end() ? name : Say(language, it->second);
+}
+
+std::string Cell(const std::string& text, int width) {
+  int columns = 0;
+  for (unsigned char c : text) columns += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
+  return text + std::string(static_cast<size_t>(std::max(0, width - columns)), ' ');
 }
 
 }  // namespace subsidy::cli

@@ -3,6 +3,7 @@
 // texts the server writes its refusals from.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -46,6 +47,7 @@ inline constexpr char kCliUploadFailed[] = "CLI_UPLOAD_FAILED";
 inline constexpr char kCliUploadNothingKept[] = "CLI_UPLOAD_NOTHING_KEPT";
 inline constexpr char kCliClaimAsNow[] = "CLI_CLAIM_AS_NOW";
 inline constexpr char kCliSameLoansOtherClaim[] = "CLI_SAME_LOANS_OTHER_CLAIM";
+inline constexpr char kCliNotSubmittedFiledBefore[] = "CLI_NOT_SUBMITTED_FILED_BEFORE";
 inline constexpr char kCliUploaded[] = "CLI_UPLOADED";
 inline constexpr char kCliNotReadBack[] = "CLI_NOT_READ_BACK";
 inline constexpr char kCliReplay[] = "CLI_REPLAY";
@@ -151,6 +153,55 @@ inline constexpr char kCliAlertTargetShareMissed[] = "CLI_ALERT_TARGET_SHARE_MIS
 inline constexpr char kCliAlertPayoutHeld[] = "CLI_ALERT_PAYOUT_HELD";
 inline constexpr char kCliTimeBasisDays[] = "CLI_TIME_BASIS_DAYS";
 inline constexpr char kCliTimeBasisMonths[] = "CLI_TIME_BASIS_MONTHS";
+// subsidyctl reward, approvals, loan calc|policy|claims|claim-lines: their lines, tables' headers and
+// the names of payout statuses, instruction states, reward formulas and repeat rules.
+inline constexpr char kCliNoId[] = "CLI_NO_ID";
+inline constexpr char kCliPayoutStatusScheduled[] = "CLI_PAYOUT_STATUS_SCHEDULED";
+inline constexpr char kCliPayoutStatusRejected[] = "CLI_PAYOUT_STATUS_REJECTED";
+inline constexpr char kCliPayoutStatusDisbursed[] = "CLI_PAYOUT_STATUS_DISBURSED";
+inline constexpr char kCliPayoutStatusCancelled[] = "CLI_PAYOUT_STATUS_CANCELLED";
+inline constexpr char kCliPayoutRow[] = "CLI_PAYOUT_ROW";
+inline constexpr char kCliPayout[] = "CLI_PAYOUT";
+inline constexpr char kCliPayoutPaidVoucher[] = "CLI_PAYOUT_PAID_VOUCHER";
+inline constexpr char kCliPayoutsShown[] = "CLI_PAYOUTS_SHOWN";
+inline constexpr char kCliPaymentFileWritten[] = "CLI_PAYMENT_FILE_WRITTEN";
+inline constexpr char kCliDeterminationsSummary[] = "CLI_DETERMINATIONS_SUMMARY";
+inline constexpr char kCliDeterminationsProgress[] = "CLI_DETERMINATIONS_PROGRESS";
+inline constexpr char kCliDisburseHeld[] = "CLI_DISBURSE_HELD";
+inline constexpr char kCliDisbursed[] = "CLI_DISBURSED";
+inline constexpr char kCliRewardPolicy[] = "CLI_REWARD_POLICY";
+inline constexpr char kCliFormulaFixed[] = "CLI_FORMULA_FIXED";
+inline constexpr char kCliFormulaRateWithCap[] = "CLI_FORMULA_RATE_WITH_CAP";
+inline constexpr char kCliFormulaPerUnit[] = "CLI_FORMULA_PER_UNIT";
+inline constexpr char kCliFormulaTiered[] = "CLI_FORMULA_TIERED";
+inline constexpr char kCliRepeatOnceEver[] = "CLI_REPEAT_ONCE_EVER";
+inline constexpr char kCliRepeatOncePerYear[] = "CLI_REPEAT_ONCE_PER_YEAR";
+inline constexpr char kCliRepeatAnnualCap[] = "CLI_REPEAT_ANNUAL_CAP";
+inline constexpr char kCliRepeatGroupHighestPerYear[] = "CLI_REPEAT_GROUP_HIGHEST_PER_YEAR";
+inline constexpr char kCliDataVersion[] = "CLI_DATA_VERSION";
+inline constexpr char kCliInstructionStatePendingApproval[] = "CLI_INSTRUCTION_STATE_PENDING_APPROVAL";
+inline constexpr char kCliInstructionStatePosted[] = "CLI_INSTRUCTION_STATE_POSTED";
+inline constexpr char kCliInstruction[] = "CLI_INSTRUCTION";
+inline constexpr char kCliInstructionSubject[] = "CLI_INSTRUCTION_SUBJECT";
+inline constexpr char kCliInstructionMaker[] = "CLI_INSTRUCTION_MAKER";
+inline constexpr char kCliInstructionWaiting[] = "CLI_INSTRUCTION_WAITING";
+inline constexpr char kCliInstructionApproved[] = "CLI_INSTRUCTION_APPROVED";
+inline constexpr char kCliInstructionRejected[] = "CLI_INSTRUCTION_REJECTED";
+inline constexpr char kCliInstructionsHeader[] = "CLI_INSTRUCTIONS_HEADER";
+inline constexpr char kCliInstructionsCount[] = "CLI_INSTRUCTIONS_COUNT";
+inline constexpr char kCliInstructionsCountFiltered[] = "CLI_INSTRUCTIONS_COUNT_FILTERED";
+inline constexpr char kCliLoanResult[] = "CLI_LOAN_RESULT";
+inline constexpr char kCliLoanEligible[] = "CLI_LOAN_ELIGIBLE";
+inline constexpr char kCliLoanNotEligible[] = "CLI_LOAN_NOT_ELIGIBLE";
+inline constexpr char kCliLoanRates[] = "CLI_LOAN_RATES";
+inline constexpr char kCliLoanPeriodsHeader[] = "CLI_LOAN_PERIODS_HEADER";
+inline constexpr char kCliLoanPeriodsTotal[] = "CLI_LOAN_PERIODS_TOTAL";
+inline constexpr char kCliLoanPolicy[] = "CLI_LOAN_POLICY";
+inline constexpr char kCliLprUnconfirmed[] = "CLI_LPR_UNCONFIRMED";
+inline constexpr char kCliLoanPolicyPerPartner[] = "CLI_LOAN_POLICY_PER_PARTNER";
+inline constexpr char kCliLoanPolicyTerm[] = "CLI_LOAN_POLICY_TERM";
+inline constexpr char kCliClaimsHeader[] = "CLI_CLAIMS_HEADER";
+inline constexpr char kCliLinesWritten[] = "CLI_LINES_WRITTEN";
 
 // The built-in catalogue (loaded once; a catalogue that does not load is a build defect, caught by
 // the tests, and leaves the texts to the developer's English).
@@ -166,5 +217,9 @@ std::string StatusText(const std::string& language, const absl::Status& status);
 // subsidyctl's own text `code` (one of the constants above) with `params`; the code itself if the
 // built-in catalogue lacks it (a test checks that it never does).
 std::string Say(const std::string& language, absl::string_view code, const StatusParams& params = {});
+// `name` (an enum value's or a data code's) as the user reads it: its text in `words`, else itself.
+std::string Word(const std::string& language, const std::map<std::string, const char*>& words, const std::string& name);
+// `text` left-aligned in `width` columns: as %-*s for ASCII, a Chinese character taking two.
+std::string Cell(const std::string& text, int width);
 
 }  // namespace subsidy::cli

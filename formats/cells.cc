@@ -154,7 +154,7 @@ absl::StatusOr<std::string> NormalizeRatePercent(absl::string_view text) {
                      absl::StrCat("\"", TrimCell(text), "\" looks like a fraction, not a percentage (3.95 % is written "
                                   "3.95; a rate under 1 % is written with its % sign)"));
   }
-  return std::string(s);
+  return rate->ToString();  // one form for one rate: 3.950 and 3.95% are both 3.95
 }
 
 std::optional<int64_t> ParseWholeNumber(absl::string_view text) {

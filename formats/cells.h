@@ -27,6 +27,7 @@ inline constexpr char kCellNotWhole[] = "CELL_NOT_WHOLE";
 inline constexpr char kCellNotChoice[] = "CELL_NOT_CHOICE";
 inline constexpr char kCellBadList[] = "CELL_BAD_LIST";
 inline constexpr char kCellHalfPeriod[] = "CELL_HALF_PERIOD";
+inline constexpr char kCellSplitByComma[] = "CELL_SPLIT_BY_COMMA";  // {value} then {next}: 200 then 000
 inline constexpr char kRowTooManyCells[] = "ROW_TOO_MANY_CELLS";
 
 // INVALID_ARGUMENT with `reason`, {value} and the developer's `message`.
@@ -50,9 +51,9 @@ std::string FoldFullWidth(absl::string_view text);
 // (2024/2/30), saying why and quoting the cell.
 absl::StatusOr<std::string> NormalizeDate(absl::string_view text);
 
-// A rate cell as the API's annual percentage: "4.35", "4.35%", "4.35 %" and "４．３５％" are all
-// "4.35" (the digits as written, the percent sign dropped); checked by Rate::Parse (at most 6
-// fraction digits, at most 1000). A rate above 0 and under 1 without its % sign ("0.0395") is
+// A rate cell as the API's annual percentage, in one form (Rate::ToString): "4.35", "4.350",
+// "4.35%", "4.35 %" and "４．３５％" are all "4.35", "4" is "4.00"; checked by Rate::Parse (at most
+// 6 fraction digits, at most 1000). A rate above 0 and under 1 without its % sign ("0.0395") is
 // refused as a fraction written for a percentage.
 absl::StatusOr<std::string> NormalizeRatePercent(absl::string_view text);
 

@@ -139,6 +139,8 @@ absl::StatusOr<ClaimFileReader> ClaimFileReader::FromHeader(const std::vector<st
     const std::optional<std::string> column = ColumnForHeader(written);
     if (!column) {
       if (std::find(r.ignored_.begin(), r.ignored_.end(), written) == r.ignored_.end()) r.ignored_.push_back(written);
+      r.unread_.resize(cells.size());
+      r.unread_[i] = true;
       continue;
     }
     auto [it, fresh] = r.columns_.emplace(*column, Column{i, written});
@@ -445,6 +447,23 @@ absl::StatusOr<v1::LoanSubsidyRequest> ClaimFileReader::ParseRow(const std::vect
                                          kRowTooManyCells),
                               {{"cells", absl::StrCat(last)}, {"columns", absl::StrCat(width_)}}));
     break;
+  }
+  // An unquoted 200,000 in the last number column before a column that is not read would pass as
+  // 200 with "000" in that column: three digits (a thousands group) right after an amount or a rate
+  // under a column not read are taken for what they are.
+  for (const char* col : {"principal_yuan", "principal_fen", "annual_rate_percent"}) {
+    auto it = columns_.find(col);
+    if (it == columns_.end()) continue;
+    const size_t next = it->second.index + 1;
+    if (next >= cells.size() || next >= unread_.size() || !unread_[next]) continue;
+    const std::string after(TrimCell(cells[next]));
+    if (after.size() >= 3 && absl::ascii_isdigit(static_cast<unsigned char>(after[0])) &&
+        ParseWholeNumber(after.substr(0, 3)) && (after.size() == 3 || after[3] == '.')) {
+      row.Bad(col, WithParams(CellError(kCellSplitByComma, TrimCell(cells[it->second.index]),
+                                        absl::StrCat("followed by \"", after, "\" in a column not read: a number "
+                                                     "split at its thousands comma? (quote it or drop the comma)")),
+                              {{"next", after}}));
+    }
   }
   v1::LoanSubsidyRequest req;
   ReadBorrower(row, req);

@@ -101,6 +101,7 @@ class ClaimFileReader {
   std::map<std::string, Column> columns_;  // by column name
   size_t width_ = 0;                       // up to the header's last non-empty cell
   std::vector<bool> headed_;               // by cell: the header names it (a column, or one not read)
+  std::vector<bool> unread_;               // by cell: the header names a column that is not read
   std::vector<std::string> ignored_;
   CellTexts texts_;
 };

@@ -16,6 +16,10 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
   return s;
 }
 
+absl::Status RequiredField(absl::string_view field) {
+  return WithReason(InvalidField(field, "is required"), kFieldRequired);
+}
+
 absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message) {
   return WithReason(absl::FailedPreconditionError(message), reason);
 }

@@ -26,6 +26,12 @@ using StatusParams = std::map<std::string, std::string>;
 // INVALID_ARGUMENT about `field`; the message starts with the field's name.
 absl::Status InvalidField(absl::string_view field, absl::string_view description);
 
+// The two refusals of a field most often met, with their reasons (data/messages.textproto): the
+// field is empty ({field}); a date that does not read ({field}, {value}).
+inline constexpr char kFieldRequired[] = "FIELD_REQUIRED";
+inline constexpr char kFieldNotADate[] = "FIELD_NOT_A_DATE";
+absl::Status RequiredField(absl::string_view field);
+
 // FAILED_PRECONDITION with a stable reason, e.g. INSUFFICIENT_FUNDS.
 absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message);
 

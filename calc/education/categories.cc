@@ -8,7 +8,7 @@ namespace subsidy::education {
 
 absl::StatusOr<const ExpenditureCategoryInfo*> PermittedCategory(const EducationPolicy& policy,
                                                                  const std::string& code) {
-  if (code.empty()) return InvalidField("category", "is required");
+  if (code.empty()) return RequiredField("category");
   const ExpenditureCategoryInfo* category = policy.FindCategory(code);
   if (category == nullptr) return InvalidField("category", "unknown expenditure category \"" + code + "\"");
   if (category->permitted_sources.empty()) {
@@ -21,7 +21,7 @@ absl::StatusOr<const ExpenditureCategoryInfo*> PermittedCategory(const Education
 }
 
 absl::Status ValidateSchoolId(const PolicyData& data, const std::string& school_id) {
-  if (school_id.empty()) return InvalidField("school_id", "is required");
+  if (school_id.empty()) return RequiredField("school_id");
   const bool six_digits = school_id.size() >= 6 && std::all_of(school_id.begin(), school_id.begin() + 6, [](char c) {
                             return c >= '0' && c <= '9';
                           });

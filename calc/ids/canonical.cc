@@ -61,7 +61,7 @@ absl::StatusOr<CanonicalId> CanonicalizeId(absl::string_view raw, absl::string_v
   while (start < end && u_isUWhiteSpace(text.char32At(start))) start = text.moveIndex32(start, 1);
   while (end > start && u_isUWhiteSpace(text.char32At(text.moveIndex32(end, -1)))) end = text.moveIndex32(end, -1);
   text = icu::UnicodeString(text, start, end - start);
-  if (text.isEmpty()) return InvalidField(field, "is required");
+  if (text.isEmpty()) return RequiredField(field);
   for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
     const UChar32 c = text.char32At(i);
     if (Invisible(c)) {

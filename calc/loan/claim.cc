@@ -27,7 +27,7 @@ absl::Status ValidateLoanClaimPeriod(const std::optional<DateRange>& loan_period
 }
 
 absl::Status ValidateClaimLoanId(absl::string_view loan_id, absl::string_view field) {
-  if (loan_id.empty()) return InvalidField(field, "is required");
+  if (loan_id.empty()) return RequiredField(field);
   if (loan_id.size() > kMaxClaimLoanIdBytes) {
     return InvalidField(field, absl::StrCat("at most ", kMaxClaimLoanIdBytes, " bytes"));
   }

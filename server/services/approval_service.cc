@@ -33,7 +33,7 @@ void ToProto(const storage::InstructionRow& r, v1::Instruction* out) {
 }
 
 absl::StatusOr<int64_t> SeqOf(const std::string& instruction_id) {
-  if (instruction_id.empty()) return InvalidField("instruction_id", "is required");
+  if (instruction_id.empty()) return RequiredField("instruction_id");
   auto seq = storage::InstructionSeqFrom(instruction_id);
   if (!seq) return absl::NotFoundError(absl::StrCat("no instruction ", instruction_id));
   return *seq;

@@ -61,7 +61,7 @@ absl::Status CanonicalizeIds(google::protobuf::Message* request) {
 }
 
 absl::Status ValidateId(const std::string& value, absl::string_view field) {
-  if (value.empty()) return InvalidField(field, "is required");
+  if (value.empty()) return RequiredField(field);
   if (value.size() > 64) return InvalidField(field, "at most 64 characters");
   for (char c : value) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
@@ -72,9 +72,11 @@ absl::Status ValidateId(const std::string& value, absl::string_view field) {
 }
 
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field) {
-  if (text.empty()) return InvalidField(field, "is required (YYYY-MM-DD)");
+  if (text.empty()) return RequiredField(field);
   auto d = Date::Parse(text);
-  if (!d.ok()) return InvalidField(field, d.status().message());
+  if (!d.ok()) {
+    return WithParams(WithReason(InvalidField(field, d.status().message()), kFieldNotADate), {{"value", text}});
+  }
   return d;
 }
 

@@ -214,7 +214,7 @@ absl::Status AllocateFunds(Call& call, const v1::AllocateFundsRequest& request, 
 
 absl::Status RecordExpenditure(Call& call, const v1::RecordExpenditureRequest& request, v1::Expenditure* response) {
   if (auto s = ValidateSchoolId(call, request.school_id()); !s.ok()) return s;
-  if (request.category().empty()) return InvalidField("category", "is required");
+  if (request.category().empty()) return RequiredField("category");
   if (auto s = ValidateAmount(request.amount_fen()); !s.ok()) return s;
   auto date = ParseDate(request.date(), "date");
   if (!date.ok()) return date.status();

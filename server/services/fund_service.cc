@@ -22,7 +22,7 @@ namespace {
 constexpr char kFundExists[] = "FUND_EXISTS";
 
 absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required) {
-  if (required && value.empty()) return InvalidField(field, "is required");
+  if (required && value.empty()) return RequiredField(field);
   if (value.size() > max) return InvalidField(field, absl::StrCat("at most ", max, " bytes"));
   return absl::OkStatus();
 }
@@ -398,7 +398,7 @@ absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1
 }
 
 absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req, v1::FundEntry* out) {
-  if (req.entry_id().empty()) return InvalidField("entry_id", "is required");
+  if (req.entry_id().empty()) return RequiredField("entry_id");
   auto seq = storage::FundEntrySeqFrom(req.entry_id());
   if (!seq) return absl::NotFoundError(absl::StrCat("no fund entry ", req.entry_id()));
   auto date = ParseDate(req.date(), "date");

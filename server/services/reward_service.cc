@@ -135,7 +135,7 @@ absl::StatusOr<BudgetedPolicy> WithBudget(storage::LedgerTx& tx, const RewardPol
 }
 
 absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationRequest& request, v1::Payout* response) {
-  if (request.policy_id().empty()) return InvalidField("policy_id", "is required");
+  if (request.policy_id().empty()) return RequiredField("policy_id");
   const RewardPolicy* policy = call.data().rewards().Find(request.policy_id());
   if (policy == nullptr) return absl::NotFoundError("no reward policy \"" + request.policy_id() + "\"");
   if (auto s = ValidateUscc(request.enterprise_uscc()); !s.ok()) return InvalidField("enterprise_uscc", s.message());
@@ -210,7 +210,7 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
 }
 
 absl::Status GetPayout(Call& call, const v1::GetPayoutRequest& request, v1::Payout* response) {
-  if (request.payout_id().empty()) return InvalidField("payout_id", "is required");
+  if (request.payout_id().empty()) return RequiredField("payout_id");
   auto seq = storage::PayoutSeqFrom(request.payout_id());
   if (!seq) return absl::NotFoundError("no payout \"" + request.payout_id() + "\"");
   auto row = call.storage().payouts().GetPayout(*seq);

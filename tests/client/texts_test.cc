@@ -20,7 +20,7 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliClaimSeeLines, kCliRowAccepted, kCliRowInvalid, kCliRowDuplicate, kCliRowError, kCliRowNotSubmitted,
         kCliRowNotChecked, kCliRowSubmitted, kCliRowDuplicateOf, kCliLine, kCliRowNotEligible,
         kCliNotSubmittedBadRows, kCliFileNotSubmitted, kCliNoLoans, kCliUploadFailed, kCliUploadNothingKept,
-        kCliClaimAsNow, kCliSameLoansOtherClaim, kCliUploaded, kCliNotReadBack, kCliReplay, kCliHeld, kCliHeldFollow,
+        kCliClaimAsNow, kCliSameLoansOtherClaim, kCliNotSubmittedFiledBefore, kCliUploaded, kCliNotReadBack, kCliReplay, kCliHeld, kCliHeldFollow,
         kCliEduPositionsHeader, kCliEduSplitRow, kCliEduPriority, kCliEduAllocationHeld, kCliEduAllocated,
         kCliEduFundPayment, kCliEduReversed, kCliEduDraw, kCliEduBalancesAfter, kCliEduLedgerHeader, kCliEduSpent,
         kCliEduProgressHeader, kCliEduOverall, kCliEduEntitlementTitle, kCliEduEntitlementHeader, kCliEduTotal,
@@ -40,7 +40,18 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliKindAllocation, kCliKindPayment, kCliKindReversal, kCliKindExpenditure, kCliPurposeLoanInterestSubsidy,
         kCliPurposeEducation, kCliPurposeEnterpriseReward, kCliPurposeOther, kCliPaceAhead, kCliPaceBehind,
         kCliPaceLagging, kCliAlertExecutionLagging, kCliAlertIdleAllocation, kCliAlertOverduePayout,
-        kCliAlertTargetShareMissed, kCliAlertPayoutHeld, kCliTimeBasisDays, kCliTimeBasisMonths}) {
+        kCliAlertTargetShareMissed, kCliAlertPayoutHeld, kCliTimeBasisDays, kCliTimeBasisMonths,
+        kCliNoId, kCliPayoutStatusScheduled, kCliPayoutStatusRejected, kCliPayoutStatusDisbursed,
+        kCliPayoutStatusCancelled, kCliPayoutRow, kCliPayout, kCliPayoutPaidVoucher, kCliPayoutsShown,
+        kCliPaymentFileWritten, kCliDeterminationsSummary, kCliDeterminationsProgress, kCliDisburseHeld,
+        kCliDisbursed, kCliRewardPolicy, kCliFormulaFixed, kCliFormulaRateWithCap, kCliFormulaPerUnit,
+        kCliFormulaTiered, kCliRepeatOnceEver, kCliRepeatOncePerYear, kCliRepeatAnnualCap,
+        kCliRepeatGroupHighestPerYear, kCliDataVersion, kCliInstructionStatePendingApproval,
+        kCliInstructionStatePosted, kCliInstruction, kCliInstructionSubject, kCliInstructionMaker,
+        kCliInstructionWaiting, kCliInstructionApproved, kCliInstructionRejected, kCliInstructionsHeader,
+        kCliInstructionsCount, kCliInstructionsCountFiltered, kCliLoanResult, kCliLoanEligible, kCliLoanNotEligible,
+        kCliLoanRates, kCliLoanPeriodsHeader, kCliLoanPeriodsTotal, kCliLoanPolicy, kCliLprUnconfirmed,
+        kCliLoanPolicyPerPartner, kCliLoanPolicyTerm, kCliClaimsHeader, kCliLinesWritten}) {
     SCOPED_TRACE(code);
     ASSERT_NE(Catalogue(), nullptr);
     EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));

@@ -64,8 +64,10 @@ TEST(NormalizeRatePercent, APercentSignAndFullWidthDigitsAreAccepted) {
   EXPECT_EQ(*NormalizeRatePercent("4.35%"), "4.35");
   EXPECT_EQ(*NormalizeRatePercent(" 4.35 % "), "4.35");
   EXPECT_EQ(*NormalizeRatePercent("４．３５％"), "4.35");
-  EXPECT_EQ(*NormalizeRatePercent("4.1"), "4.1");  // the digits as written
-  EXPECT_EQ(*NormalizeRatePercent("3.975000%"), "3.975000");
+  // One form for one rate (Rate::ToString): a re-saved file writes the same rate the same way.
+  EXPECT_EQ(*NormalizeRatePercent("4.1"), "4.10");
+  EXPECT_EQ(*NormalizeRatePercent("3.975000%"), "3.975");
+  EXPECT_EQ(*NormalizeRatePercent("3.950"), *NormalizeRatePercent("3.95%"));
   for (const char* bad : {"", "%", "4.35%%", "%4.35", "-4.35", "4,35", "4.1234567", "1001", "四点三五", "4.35‰"}) {
     auto r = NormalizeRatePercent(bad);
     ASSERT_FALSE(r.ok()) << bad;

@@ -97,6 +97,18 @@ TEST_F(ClaimFileTexts, ARateWrittenAsAFractionIsRefused) {
   EXPECT_EQ(Why(kChineseHeader, head + "1", Language::kZhCn), "ok");
 }
 
+// An unquoted 200,000 before a column that is not read (备注) would pass as 200 元 with "000" as the
+// note: refused as a number split at its thousands comma.
+TEST_F(ClaimFileTexts, AnAmountSplitIntoAColumnNotReadIsRefused) {
+  const std::string header = "贷款编号,省份,地区类别,贷款类别,合同签订日期,发放日期,到期日期,利率,贷款金额(元),备注";
+  const std::string head = "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,2024-01-01,2024-01-02,2025-01-01,3.95,";
+  EXPECT_EQ(Why(header, head + "200,000", Language::kZhCn),
+            "贷款金额(元)：“200”后一列是“000”，像是千分位逗号把数字拆开了：含逗号的数字须加引号，或去掉逗号。");  // CELL_SPLIT_BY_COMMA
+  EXPECT_THAT(Why(header, head + "200,000.00", Language::kZhCn), HasSubstr("“200”后一列是“000.00”"));
+  EXPECT_EQ(Why(header, head + "\"200,000\",经办人张三", Language::kZhCn), "ok");
+  EXPECT_EQ(Why(header, head + "200000,12号", Language::kZhCn), "ok");  // a note is not three digits
+}
+
 TEST_F(ClaimFileTexts, AShiftedRowSaysHowManyCellsForHowManyColumns) {
   const std::string why =
       Why(kChineseHeader, "B1,41,EAST,ENTREPRENEUR_INDIVIDUAL,3000,2024-01-01,2024-01-02,2025-01-01,4.35,多余", Language::kZhCn);
@@ -174,7 +186,7 @@ TEST_F(ClaimFileTexts, EveryCellReasonHasItsTexts) {
   for (const char* code : {kCellEmpty, kCellNotDate, kCellExcelDayNumber, kCellNoSuchDate, kCellNotRate,
                            kCellRateAsFraction, kCellNotAmount,
                            kCellTooManyDecimals, kCellAmountTooLarge, kCellNotWhole, kCellNotChoice, kCellBadList,
-                           kCellHalfPeriod, kRowTooManyCells}) {
+                           kCellHalfPeriod, kCellSplitByComma, kRowTooManyCells}) {
     EXPECT_TRUE(data_->messages().Has(MessageKind::kReason, code)) << code;
   }
 }

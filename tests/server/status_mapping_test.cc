@@ -143,6 +143,19 @@ TEST(StatusMapping, AnErrorWithoutAReasonReadsByItsCode) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "en", Shipped()).ok());
 }
 
+// The field refusals met most (an empty field, a date that does not read) have reasons of their own:
+// what the person reads is whole in their language, not the developer's words in brackets.
+TEST(StatusMapping, AnEmptyFieldAndABadDateReadWholeInTheCallersLanguage) {
+  const absl::Status empty = RequiredField("policy_id");
+  EXPECT_EQ(ReasonOf(empty), kFieldRequired);
+  EXPECT_EQ(LocalizedOf(ToGrpcStatus(empty, "zh-CN", Shipped())).message(), "请求内容有误：policy_id 未填写（必填项）。");
+  EXPECT_EQ(LocalizedOf(ToGrpcStatus(empty, "en", Shipped())).message(), "The request is not valid: policy_id is required.");
+  const absl::Status date = WithParams(WithReason(InvalidField("as_of", "not a date"), kFieldNotADate),
+                                       {{"value", "2024/13/01"}});
+  EXPECT_EQ(LocalizedOf(ToGrpcStatus(date, "zh-CN", Shipped())).message(),
+            "请求内容有误：as_of 应为日期，如 2024-03-05，而不是“2024/13/01”。");
+}
+
 TEST(StatusMapping, PreferredLanguageIsTheFirstAcceptable) {
   const std::map<std::string, std::string> cases = {
       {"", "zh-CN"},         {"en", "en"},       {"en-US,en;q=0.9", "en"}, {"EN-gb", "en"},
