@@ -49,7 +49,8 @@ int ListClaims(Context& ctx, const Options& o) {
   const std::map<v1::LoanSubsidyClaim::Status, std::string> words = {
       {v1::LoanSubsidyClaim::SUBMITTED, Say(ctx.language, kCliClaimStatusSubmitted)},
       {v1::LoanSubsidyClaim::PAID, Say(ctx.language, kCliClaimStatusPaid)},
-      {v1::LoanSubsidyClaim::REJECTED, Say(ctx.language, kCliClaimStatusRejected)}};
+      {v1::LoanSubsidyClaim::REJECTED, Say(ctx.language, kCliClaimStatusRejected)},
+      {v1::LoanSubsidyClaim::RETURNED, Say(ctx.language, kCliClaimStatusReturned)}};
   auto columns = [](const std::string& text) {
     int n = 0;
     for (unsigned char c : text) n += (c & 0xC0) == 0x80 ? 0 : (c >= 0xE0 ? 2 : 1);
@@ -154,6 +155,11 @@ int Review(Context& ctx, const Options& o) {
   if (o.Has("approve")) {
     req.set_decision(v1::ReviewLoanSubsidyClaimRequest::APPROVE);
     req.set_payment_date(o.Get("payment_date"));
+    req.set_payee_name(o.Get("payee_name"));
+    req.set_payee_account(o.Get("payee_account"));
+    req.set_payee_bank(o.Get("payee_bank"));
+  } else if (o.Has("payee_name") || o.Has("payee_account") || o.Has("payee_bank")) {
+    return ctx.Usage("--payee_name, --payee_account and --payee_bank go with --approve");
   } else {
     req.set_decision(v1::ReviewLoanSubsidyClaimRequest::REJECT);
     req.set_reason(o.Get("reason"));
@@ -538,7 +544,7 @@ void RegisterClaimCommands(Registry& r) {
          "list claims (a bank sees its own), newest last",
          "",
          {{"bank", "a bank_id"},
-          {"status", "SUBMITTED, PAID or REJECTED"},
+          {"status", "SUBMITTED, PAID, REJECTED or RETURNED"},
           {"period", "a settlement period START..END"}},
          ListClaims});
   r.Add({{"loan", "claim-lines"},
@@ -551,6 +557,7 @@ void RegisterClaimCommands(Registry& r) {
   r.Add({{"loan", "review"},
          "approve (pay) or reject a submitted claim (finance)",
          "Usage: subsidyctl loan review CLAIM_ID --approve --payment_date=YYYY-MM-DD [--fund=FUND_ID]\n"
+         "         [--payee_name=N] [--payee_account=A] [--payee_bank=B]\n"
          "       subsidyctl loan review CLAIM_ID --reject --reason=TEXT\n"
          "A rejected claim's loans may be claimed again; a claim is reviewed once. Under dual control (双人复核)\n"
          "an approval waits as a PENDING_APPROVAL instruction until a second finance officer approves it\n"
@@ -559,6 +566,9 @@ void RegisterClaimCommands(Registry& r) {
          "--fund only checks that the claim names that fund, and refuses (nothing reviewed) when it does not.",
          {{"approve", "pay the claim", false, true},
           {"payment_date", "a working day after the settlement date (with --approve)"},
+          {"payee_name", "who the bank pays the subsidy to (with --approve; default the claim's bank id)"},
+          {"payee_account", "the account it is paid to, the bank's settlement account (with --approve)"},
+          {"payee_bank", "that account's bank, 开户行 (with --approve)"},
           {"reject", "reject the claim", false, true},
           {"reason", "why (with --reject)"},
           {"fund", "the fund the claim must name (checked; the fund is the claim's)"},

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "payment_words.h"
 #include "texts.h"
 
 namespace subsidy::cli {
@@ -19,6 +20,7 @@ std::string ClaimStatusText(const Context& ctx, v1::LoanSubsidyClaim::Status sta
     case v1::LoanSubsidyClaim::SUBMITTED: return Say(ctx.language, kCliClaimStatusSubmitted);
     case v1::LoanSubsidyClaim::PAID: return Say(ctx.language, kCliClaimStatusPaid);
     case v1::LoanSubsidyClaim::REJECTED: return Say(ctx.language, kCliClaimStatusRejected);
+    case v1::LoanSubsidyClaim::RETURNED: return Say(ctx.language, kCliClaimStatusReturned);
     default: return v1::LoanSubsidyClaim::Status_Name(status);
   }
 }
@@ -50,6 +52,11 @@ void PrintClaim(Context& ctx, const v1::LoanSubsidyClaim& c) {
     *ctx.out << Say(lang, kCliClaimPaid,
                     {{"paid_date", c.paid_date()}, {"voucher_no", c.voucher_no()}, {"reviewed_by", c.reviewed_by()}})
              << "\n";
+  }
+  if (!c.payment_id().empty()) {
+    StatusParams payment = {{"payment_id", c.payment_id()}, {"state", PaymentStateText(lang, c.payment_state())}};
+    if (c.failed_fen() != 0) payment.emplace("failed_yuan", Yuan(c.failed_fen()));
+    *ctx.out << Say(lang, kCliClaimPayment, payment) << "\n";
   }
   if (c.status() == v1::LoanSubsidyClaim::REJECTED) {
     *ctx.out << Say(lang, kCliClaimRejected, {{"reviewed_by", c.reviewed_by()}, {"reason", c.review_reason()}}) << "\n";

@@ -180,5 +180,6 @@ void RegisterAdminCommands(Registry& r);
 void RegisterFundCommands(Registry& r);
 void RegisterAuthCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
+void RegisterPaymentCommands(Registry& r);
 
 }  // namespace subsidy::cli

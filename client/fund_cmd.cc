@@ -189,6 +189,11 @@ int Pay(Context& ctx, const Options& o) {
   req.set_date(o.Get("date"));
   req.set_category(o.Get("category"));
   req.set_payee(o.Get("payee"));
+  req.set_payee_account(o.Get("payee_account"));
+  req.set_payee_bank(o.Get("payee_bank"));
+  if (req.payee().empty() && (o.Has("payee_account") || o.Has("payee_bank"))) {
+    return ctx.Usage("--payee_account and --payee_bank go with --payee (who is paid)");
+  }
   req.set_reference(o.Get("reference"));
   req.set_tracking_id(o.Get("tracking_id"));
   v1::FundPayment p;
@@ -206,6 +211,12 @@ int Pay(Context& ctx, const Options& o) {
                            {"recipient_allocated_yuan", Yuan(p.recipient_allocated_fen())}};
     if (!p.tracking_id().empty()) params.emplace("tracking_id", p.tracking_id());
     *ctx.out << Say(ctx.language, kCliFundPaid, params) << "\n";
+    if (!p.payment_line_id().empty()) {
+      *ctx.out << Say(ctx.language, kCliFundPaymentSent,
+                      {{"payment_line_id", p.payment_line_id()},
+                       {"command", "subsidyctl payments lines --source=" + p.payment_id()}})
+               << "\n";
+    }
   }
   return 0;
 }
@@ -518,7 +529,9 @@ void RegisterFundMovements(Registry& r) {
           {"amount_fen", "分", true},
           {"date", "YYYY-MM-DD", true},
           {"category", "expenditure category (refused when on the fund's negative list)"},
-          {"payee", "who was paid"},
+          {"payee", "who is paid: the payment is then a line sent to the agent bank (PAY-…)"},
+          {"payee_account", "the payee's account (with --payee)"},
+          {"payee_bank", "the payee's bank, 开户行 (with --payee)"},
           {"reference", "voucher or reference"},
           {"tracking_id", "the allocation's tracking id to draw on (default: the recipient's first)"},
           {"request_id", "a unique id for this payment", true}},

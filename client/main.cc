@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterRewardCommands(registry);
   subsidy::cli::RegisterFundCommands(registry);
   subsidy::cli::RegisterApprovalCommands(registry);
+  subsidy::cli::RegisterPaymentCommands(registry);
   subsidy::cli::RegisterAdminCommands(registry);
   subsidy::cli::RegisterAuthCommands(registry);
   return registry.Main(argc, argv);

@@ -18,6 +18,7 @@
 #include "formats/csv.h"
 #include "cli.h"
 #include "formats/wire.h"
+#include "payment_words.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "texts.h"
 
@@ -28,7 +29,8 @@ namespace {
 std::string StatusText(const Context& ctx, v1::PayoutStatus s) {
   static const auto* const kWords = new std::map<std::string, const char*>{
       {"SCHEDULED", kCliPayoutStatusScheduled}, {"REJECTED", kCliPayoutStatusRejected},
-      {"DISBURSED", kCliPayoutStatusDisbursed}, {"CANCELLED", kCliPayoutStatusCancelled}};
+      {"DISBURSED", kCliPayoutStatusDisbursed}, {"CANCELLED", kCliPayoutStatusCancelled},
+      {"RETURNED", kCliPayoutStatusReturned}};
   return Word(ctx.language, *kWords, v1::PayoutStatus_Name(s));
 }
 
@@ -59,8 +61,13 @@ void PrintPayoutLine(Context& ctx, const v1::Payout& p) {
                    {"due", absl::StrFormat("%-10s", OrDash(p.due_date()))},
                    {"paid", absl::StrFormat("%-10s", OrDash(p.paid_date()))},
                    {"voucher", p.voucher_no()},
-                   {"reasons", absl::StrJoin(reasons, ",")}})
-           << "\n";
+                   {"reasons", absl::StrJoin(reasons, ",")}});
+  if (!p.payment_id().empty()) {
+    *ctx.out << "  "
+             << Say(ctx.language, kCliPayoutRowPayment,
+                    {{"payment_id", p.payment_id()}, {"state", PaymentStateText(ctx.language, p.payment_state())}});
+  }
+  *ctx.out << "\n";
 }
 
 void PrintPayout(Context& ctx, const v1::Payout& p) {
@@ -84,6 +91,11 @@ void PrintPayout(Context& ctx, const v1::Payout& p) {
                    {"due", OrDash(p.due_date())},
                    {"paid", paid}})
            << "\n";
+  if (!p.payment_id().empty()) {
+    *ctx.out << Say(lang, kCliPayoutPayment,
+                    {{"payment_id", p.payment_id()}, {"state", PaymentStateText(lang, p.payment_state())}})
+             << "\n";
+  }
   for (const auto& r : p.reasons()) *ctx.out << "  " << r.code() << ": " << r.message() << "\n";
 }
 
@@ -120,6 +132,8 @@ int Submit(Context& ctx, const Options& o) {
   req.set_enterprise_uscc(o.Get("uscc"));
   req.set_enterprise_name(o.Get("name"));
   req.set_determination_date(o.Get("date"));
+  req.set_payee_account(o.Get("payee_account"));
+  req.set_payee_bank(o.Get("payee_bank"));
   for (const auto& m : o.GetAll("metric")) {
     const size_t eq = m.find('=');
     if (eq == std::string::npos) return ctx.Usage("--metric must be NAME=VALUE");
@@ -214,17 +228,25 @@ int List(Context& ctx, const Options& o) {
   return 0;
 }
 
-// The bank's payment file for a disbursement run: every payout paid on --paid_date, as the server
-// writes it (RewardPayoutService.GetPaymentFile: the one format, also the console's).
+// The bank's payment file for a disbursement run: every payout paid on --paid_date, or every line of
+// the payment batch --batch, as the server writes it (RewardPayoutService.GetPaymentFile: the one
+// format, also the console's).
 int PaymentFile(Context& ctx, const Options& o) {
+  const std::string batch = o.Get("batch");
+  if (o.Has("batch") == o.Has("paid_date")) return ctx.Usage("reward payment-file: give one of --paid_date or --batch");
+  if (o.Has("batch") && (batch.empty() || o.Has("policy"))) {
+    return ctx.Usage(batch.empty() ? "--batch is empty: give a batch id, e.g. --batch=PB-20240520"
+                                   : "--policy goes with --paid_date: a batch's file has every line of the batch");
+  }
   v1::GetPaymentFileRequest req;
   req.set_paid_date(o.Get("paid_date"));
   req.set_policy_id(o.Get("policy"));
   req.set_encoding(o.Get("encoding", "utf-8"));
+  req.set_batch_id(batch);
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
   v1::PaymentFile file;
   if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::GetPaymentFile, req, &file); rc != 0) return rc;
-  const std::string out_path = o.Get("out", "payments-" + o.Get("paid_date") + ".csv");
+  const std::string out_path = o.Get("out", batch.empty() ? "payments-" + o.Get("paid_date") + ".csv" : batch + ".csv");
   std::ofstream out(out_path, std::ios::binary);
   out << file.content();
   out.close();
@@ -421,7 +443,9 @@ void RegisterRewardCommands(Registry& r) {
           {"uscc", "the enterprise's unified social credit code", true},
           {"name", "the enterprise's name"},
           {"date", "determination date YYYY-MM-DD", true},
-          {"metric", "NAME=VALUE (decimal integer), repeatable", false, false, true}},
+          {"metric", "NAME=VALUE (decimal integer), repeatable", false, false, true},
+          {"payee_account", "the enterprise's account the award is paid to (shown masked elsewhere)"},
+          {"payee_bank", "the enterprise's bank, 开户行"}},
          Submit});
   r.Add({{"reward", "get"}, "show one payout", "", {{"payout", "payout id, e.g. PO-00000001", true}}, Get});
   r.Add({{"reward", "cancel"},
@@ -436,7 +460,7 @@ void RegisterRewardCommands(Registry& r) {
          "",
          {{"policy", "policy id"},
           {"uscc", "enterprise USCC"},
-          {"status", "SCHEDULED, REJECTED or DISBURSED"},
+          {"status", "SCHEDULED, REJECTED, DISBURSED, CANCELLED or RETURNED"},
           {"overdue_as_of", "YYYY-MM-DD: scheduled and past due on that date"},
           {"late", "only payouts paid after their due date", false, true},
           {"paid_date", "YYYY-MM-DD: only payouts paid on that date"},
@@ -445,11 +469,14 @@ void RegisterRewardCommands(Registry& r) {
           {"all", "follow every page", false, true}},
          List});
   r.Add({{"reward", "payment-file"},
-         "write the bank's payment file (CSV) for the payouts paid on --paid_date: payee USCC, name, amount, voucher",
-         "",
-         {{"paid_date", "the disbursement run's payment date YYYY-MM-DD", true},
-          {"policy", "only this policy's payouts"},
-          {"out", "file to write (default payments-DATE.csv)"},
+         "write the bank's payment file (CSV) for the payouts paid on --paid_date, or a payment batch's (--batch)",
+         "Usage: subsidyctl reward payment-file (--paid_date=YYYY-MM-DD [--policy=P] | --batch=PB-…) [--out=FILE]\n"
+         "--batch writes a payment batch's file instead (PB-YYYYMMDD, or PB-YYYYMMDD-R for a day's reissues):\n"
+         "every line of the batch, payouts, claims and fund payments, with the payee's account whole.",
+         {{"paid_date", "the disbursement run's payment date YYYY-MM-DD (or --batch)"},
+          {"batch", "a payment batch's id, PB-YYYYMMDD or PB-YYYYMMDD-R (instead of --paid_date)"},
+          {"policy", "only this policy's payouts (with --paid_date)"},
+          {"out", "file to write (default payments-DATE.csv, or BATCH.csv)"},
           {"encoding", "utf-8 (default) or gb18030"}},
          PaymentFile});
   r.Add({{"reward", "submit-file"},

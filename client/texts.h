@@ -202,6 +202,50 @@ inline constexpr char kCliLoanPolicyPerPartner[] = "CLI_LOAN_POLICY_PER_PARTNER"
 inline constexpr char kCliLoanPolicyTerm[] = "CLI_LOAN_POLICY_TERM";
 inline constexpr char kCliClaimsHeader[] = "CLI_CLAIMS_HEADER";
 inline constexpr char kCliLinesWritten[] = "CLI_LINES_WRITTEN";
+// subsidyctl payments: a payment line's states and sources, the tables' headers, a line, a return file's
+// import, the reconciliation's figures.
+inline constexpr char kCliPaymentStateSent[] = "CLI_PAYMENT_STATE_SENT";
+inline constexpr char kCliPaymentStateConfirmed[] = "CLI_PAYMENT_STATE_CONFIRMED";
+inline constexpr char kCliPaymentStateFailed[] = "CLI_PAYMENT_STATE_FAILED";
+inline constexpr char kCliPaymentStateReissued[] = "CLI_PAYMENT_STATE_REISSUED";
+inline constexpr char kCliPaymentStateReturned[] = "CLI_PAYMENT_STATE_RETURNED";
+inline constexpr char kCliPaymentSourcePayout[] = "CLI_PAYMENT_SOURCE_PAYOUT";
+inline constexpr char kCliPaymentSourceClaim[] = "CLI_PAYMENT_SOURCE_CLAIM";
+inline constexpr char kCliPaymentSourceFundPayment[] = "CLI_PAYMENT_SOURCE_FUND_PAYMENT";
+inline constexpr char kCliPaymentBatchReissues[] = "CLI_PAYMENT_BATCH_REISSUES";
+inline constexpr char kCliPaymentBatchesHeader[] = "CLI_PAYMENT_BATCHES_HEADER";
+inline constexpr char kCliPaymentBatchesShown[] = "CLI_PAYMENT_BATCHES_SHOWN";
+inline constexpr char kCliPaymentLinesHeader[] = "CLI_PAYMENT_LINES_HEADER";
+inline constexpr char kCliPaymentLinesShown[] = "CLI_PAYMENT_LINES_SHOWN";
+inline constexpr char kCliPaymentLine[] = "CLI_PAYMENT_LINE";
+inline constexpr char kCliPaymentLineConfirmed[] = "CLI_PAYMENT_LINE_CONFIRMED";
+inline constexpr char kCliPaymentLineFailed[] = "CLI_PAYMENT_LINE_FAILED";
+inline constexpr char kCliPaymentLineReissueOf[] = "CLI_PAYMENT_LINE_REISSUE_OF";
+inline constexpr char kCliPaymentLineReissuedBy[] = "CLI_PAYMENT_LINE_REISSUED_BY";
+inline constexpr char kCliPaymentLineReturned[] = "CLI_PAYMENT_LINE_RETURNED";
+inline constexpr char kCliPaymentReissueHeld[] = "CLI_PAYMENT_REISSUE_HELD";
+inline constexpr char kCliPaymentReturnHeld[] = "CLI_PAYMENT_RETURN_HELD";
+inline constexpr char kCliPaymentImportSummary[] = "CLI_PAYMENT_IMPORT_SUMMARY";
+inline constexpr char kCliPaymentImportReplayed[] = "CLI_PAYMENT_IMPORT_REPLAYED";
+inline constexpr char kCliPaymentDiscrepancies[] = "CLI_PAYMENT_DISCREPANCIES";
+inline constexpr char kCliPaymentDiscrepanciesHeader[] = "CLI_PAYMENT_DISCREPANCIES_HEADER";
+inline constexpr char kCliPaymentReconcileTitle[] = "CLI_PAYMENT_RECONCILE_TITLE";
+inline constexpr char kCliPaymentFiguresHeader[] = "CLI_PAYMENT_FIGURES_HEADER";
+inline constexpr char kCliPaymentFigureSent[] = "CLI_PAYMENT_FIGURE_SENT";
+inline constexpr char kCliPaymentFigureConfirmed[] = "CLI_PAYMENT_FIGURE_CONFIRMED";
+inline constexpr char kCliPaymentFigureFailed[] = "CLI_PAYMENT_FIGURE_FAILED";
+inline constexpr char kCliPaymentFigureOutstanding[] = "CLI_PAYMENT_FIGURE_OUTSTANDING";
+inline constexpr char kCliPaymentFigureOpenFailed[] = "CLI_PAYMENT_FIGURE_OPEN_FAILED";
+inline constexpr char kCliPaymentFigureReturned[] = "CLI_PAYMENT_FIGURE_RETURNED";
+inline constexpr char kCliPaymentFileUnreadable[] = "CLI_PAYMENT_FILE_UNREADABLE";
+// A fund payment's, a payout's and a claim's line sent to the agent bank; a payout's and a claim's
+// RETURNED (paid, then failed at the bank and returned).
+inline constexpr char kCliFundPaymentSent[] = "CLI_FUND_PAYMENT_SENT";
+inline constexpr char kCliPayoutStatusReturned[] = "CLI_PAYOUT_STATUS_RETURNED";
+inline constexpr char kCliPayoutPayment[] = "CLI_PAYOUT_PAYMENT";
+inline constexpr char kCliPayoutRowPayment[] = "CLI_PAYOUT_ROW_PAYMENT";
+inline constexpr char kCliClaimStatusReturned[] = "CLI_CLAIM_STATUS_RETURNED";
+inline constexpr char kCliClaimPayment[] = "CLI_CLAIM_PAYMENT";
 
 // The built-in catalogue (loaded once; a catalogue that does not load is a build defect, caught by
 // the tests, and leaves the texts to the developer's English).

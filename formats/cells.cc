@@ -1,10 +1,12 @@
 #include "cells.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "common/status_util.h"
 #include "money/rate.h"
@@ -108,6 +110,15 @@ std::string FoldFullWidth(absl::string_view text) {
     out += text[i];
   }
   return out;
+}
+
+std::string HeaderKey(absl::string_view written) {
+  std::string key = absl::StrReplaceAll(FoldFullWidth(written), {{kNoBreakSpace, ""}, {kByteOrderMark, ""}});
+  key.erase(std::remove_if(key.begin(), key.end(),
+                           [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }),
+            key.end());
+  absl::AsciiStrToLower(&key);
+  return key;
 }
 
 absl::StatusOr<std::string> NormalizeDate(absl::string_view text) {

@@ -44,6 +44,11 @@ bool IsBlankCell(absl::string_view text);
 // ideographic space as a space; everything else as it is.
 std::string FoldFullWidth(absl::string_view text);
 
+// A header cell as the file readers compare headers: full-width as ASCII, without white space,
+// a no-break space or a byte-order mark anywhere, ASCII letters in lower case ("贷款金额 （分）"
+// and "贷款金额(分)" are one key; so are "Loan_ID" and "loan_id").
+std::string HeaderKey(absl::string_view written);
+
 // A date cell as "YYYY-MM-DD". Accepts, after trimming and folding full-width digits:
 //   YYYY-MM-DD, YYYY-M-D, YYYY/M/D, YYYY.M.D, YYYYMMDD, YYYY年M月D日
 // (a month or day of one or two digits; one separator throughout). Refuses anything else — a

@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "cells.h"
@@ -68,17 +67,6 @@ const std::vector<std::string>& RequiredColumns() {
                                                       "principal_fen", "contract_date", "disbursement_date",
                                                       "maturity_date", "annual_rate_percent"};
   return *k;
-}
-
-// A header cell as headers are compared: full-width as ASCII, without white space or a
-// byte-order mark anywhere, ASCII letters in lower case.
-std::string HeaderKey(absl::string_view written) {
-  std::string key = absl::StrReplaceAll(FoldFullWidth(written), {{"\xC2\xA0", ""}, {"\xEF\xBB\xBF", ""}});
-  key.erase(std::remove_if(key.begin(), key.end(),
-                           [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }),
-            key.end());
-  absl::AsciiStrToLower(&key);
-  return key;
 }
 
 // The column a header cell names, by its English name or a Chinese header of the table.

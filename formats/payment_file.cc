@@ -16,4 +16,14 @@ std::string PaymentFileCsvRow(const v1::Payout& p) {
                       CsvCell(p.policy_id()), ",", p.paid_date(), "\r\n");
 }
 
+std::string BatchFileCsvHeader() {
+  return "凭证号,收款人账号,收款人户名,收款人开户行,金额,支付编号,业务编号,追溯码,支付日期\r\n";
+}
+
+std::string BatchFileCsvRow(const BatchPaymentRow& r) {
+  return absl::StrCat(CsvCell(r.voucher_no), ",", CsvCell(r.payee_account), ",", CsvCell(r.payee_name), ",",
+                      CsvCell(r.payee_bank), ",", Money::Fen(r.amount_fen).ToYuanString(), ",", r.payment_id, ",",
+                      r.source_id, ",", CsvCell(r.tracking_id), ",", r.payment_date, "\r\n");
+}
+
 }  // namespace subsidy::formats

@@ -292,6 +292,15 @@ absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::s
   out.tolerance = *tolerance;
   if (msg.idle_days() <= 0 || msg.idle_days() > 366) return f->ErrorAt("idle_days", -1, "idle_days", "1 to 366 days");
   out.idle_days = msg.idle_days();
+  for (const auto& [field, days, into] :
+       {std::tuple{"payment_unconfirmed_working_days", msg.payment_unconfirmed_working_days(),
+                   &out.payment_unconfirmed_working_days},
+        std::tuple{"payment_failed_open_working_days", msg.payment_failed_open_working_days(),
+                   &out.payment_failed_open_working_days}}) {
+    if (days <= 0 || days > 60) return f->ErrorAt(field, -1, field, "1 to 60 working days");
+    *into = days;
+  }
+  if (msg.payment_source().empty()) return f->ErrorAt("payment_source", -1, "payment_source", "every rule names its source");
   if (!ValidStatus(msg.status())) return f->ErrorAt("status", -1, "status", "C, P or U");
   out.status = Sure(msg.status());
   if (msg.source().empty()) return f->ErrorAt("source", -1, "source", "every rule names its source");

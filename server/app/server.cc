@@ -234,6 +234,7 @@ absl::Status Server::WireServices() {
   services_.push_back(std::make_unique<service::AdminServiceImpl>(ctx_));
   services_.push_back(std::make_unique<service::FundServiceImpl>(ctx_));
   services_.push_back(std::make_unique<service::ApprovalServiceImpl>(ctx_));
+  services_.push_back(std::make_unique<service::PaymentServiceImpl>(ctx_));
   if (schedule_minute >= 0) scheduler_ = std::make_unique<service::DisbursementScheduler>(ctx_, schedule_minute);
   return absl::OkStatus();
 }

@@ -21,6 +21,7 @@
 #include "subsidy/v1/education.pb.h"
 #include "subsidy/v1/fund.pb.h"
 #include "subsidy/v1/loan.pb.h"
+#include "subsidy/v1/payment.pb.h"
 #include "subsidy/v1/reward.pb.h"
 
 namespace subsidy::auth {
@@ -238,7 +239,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> ApiServices() {
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const auto* file : {v1::LoanSubsidyRequest::descriptor()->file(), v1::AllocateFundsRequest::descriptor()->file(),
                            v1::Payout::descriptor()->file(), v1::GetCallerRequest::descriptor()->file(),
-                           v1::Fund::descriptor()->file(), v1::Instruction::descriptor()->file()}) {
+                           v1::Fund::descriptor()->file(), v1::Instruction::descriptor()->file(),
+                           v1::PaymentLine::descriptor()->file()}) {
     for (int i = 0; i < file->service_count(); ++i) out.push_back(file->service(i));
   }
   return out;

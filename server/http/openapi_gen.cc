@@ -42,6 +42,7 @@
 #include "subsidy/v1/education.pb.h"
 #include "subsidy/v1/fund.pb.h"
 #include "subsidy/v1/loan.pb.h"
+#include "subsidy/v1/payment.pb.h"
 #include "subsidy/v1/reward.pb.h"
 
 namespace {
@@ -467,7 +468,8 @@ std::vector<const ServiceDescriptor*> ApiServices() {
   for (const auto* file : {subsidy::v1::LoanSubsidyRequest::descriptor()->file(),
                            subsidy::v1::SplitGrantRequest::descriptor()->file(), subsidy::v1::Payout::descriptor()->file(),
                            subsidy::v1::Fund::descriptor()->file(), subsidy::v1::DataStatus::descriptor()->file(),
-                           subsidy::v1::Instruction::descriptor()->file()}) {
+                           subsidy::v1::Instruction::descriptor()->file(),
+                           subsidy::v1::PaymentLine::descriptor()->file()}) {
     for (int i = 0; i < file->service_count(); ++i) services.push_back(file->service(i));
   }
   return services;

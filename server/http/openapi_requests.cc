@@ -217,6 +217,32 @@ const std::vector<RequestDoc> kDocs = {
    {"requestId", "instructionId", "reason"},
    "",
    R"J({"requestId":"reject-in-1","instructionId":"IN-00000001","reason":"the document number is wrong"})J"},
+  {"PaymentService/ListPaymentBatches",
+   {},
+   "",
+   R"J({"fromDate":"2026-03-01","pageSize":20})J"},
+  {"PaymentService/ListPaymentLines",
+   {},
+   "",
+   R"J({"batchId":"PB-20260302","state":"FAILED","pageSize":50})J"},
+  {"PaymentService/ImportBankReturn",
+   {"requestId", "file"},
+   "examples/bank-return-2026-03-02.csv",
+   R"J({"requestId":"return-2026-03-02","fileName":"bank-return-2026-03-02.csv",)J"
+   R"J("file":"5Yet6K+B5Y+3LOmHkeminSznirbmgIEK"})J"},
+  {"PaymentService/ReissuePayment",
+   {"requestId", "paymentId", "date"},
+   "",
+   R"J({"requestId":"reissue-1","paymentId":"PAY-00000002","payeeAccount":"6222020200012345678",)J"
+   R"J("payeeName":"宜昌市某科技有限公司","date":"2026-03-05"})J"},
+  {"PaymentService/ReturnPayment",
+   {"requestId", "paymentId", "reason"},
+   "",
+   R"J({"requestId":"return-1","paymentId":"PAY-00000003","reason":"企业已注销，资金退回国库"})J"},
+  {"PaymentService/GetReconciliation",
+   {},
+   "",
+   R"J({"batchId":"PB-20260302"})J"},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "services/common.h"
 #include "services/fund_postings.h"
 #include "services/loan_mapping.h"
+#include "services/payment_postings.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -246,6 +247,42 @@ absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClai
   return absl::OkStatus();
 }
 
+// An approved claim paid: with a fund, one payment from its allocation to the bank (or no
+// approval); then PAID, and the subsidy sent to the bank as a line of the day's batch.
+absl::StatusOr<storage::ClaimRow> PayApprovedClaim(Call& call, storage::LedgerTx& tx,
+                                                   const v1::ReviewLoanSubsidyClaimRequest& request,
+                                                   const storage::ClaimRow& c, Date payment_date) {
+  const DateRange period = *DateRange::Make(c.period_start, c.period_end);
+  if (auto s = loan::CheckClaimPaymentDate(call.data().calendar(), period, payment_date); !s.ok()) return s;
+  std::vector<std::string> paid_ids;
+  if (!c.fund_id.empty() && c.total_subsidy.fen() > 0) {
+    auto fund = LockedFund(tx.funds(), c.fund_id);
+    if (!fund.ok()) return fund.status();
+    auto payable = Payable(tx.funds(), c.fund_id, c.bank_id, payment_date);
+    if (!payable.ok()) return payable.status();
+    if (auto s = funds::CheckPayment(c.fund_id, c.bank_id, *payable, c.total_subsidy, payment_date,
+                                     funds::kFundBudgetExceeded);
+        !s.ok()) {
+      return s;
+    }
+    auto paid = PostPayment(tx.funds(), call.data(), *fund,
+                            {c.bank_id, c.total_subsidy, payment_date, "", c.bank_id, storage::ClaimIdFor(c.seq),
+                             request.request_id(), call.caller()});
+    if (!paid.ok()) return paid.status();
+    paid_ids.push_back(*paid);
+  }
+  auto after = tx.claims().PayClaim(c.seq, payment_date, call.caller());
+  if (!after.ok() || c.total_subsidy.fen() == 0) return after;
+  const std::string payee = request.payee_name().empty() ? c.bank_id : request.payee_name();
+  auto line = SendPayment(tx, {storage::PaymentSource::kClaim, storage::ClaimIdFor(c.seq), payee,
+                               request.payee_account(), request.payee_bank(), c.bank_id, c.total_subsidy, payment_date,
+                               after->voucher_no, call.caller(), paid_ids});
+  if (!line.ok()) return line.status();
+  auto reread = tx.claims().ClaimForUpdate(c.seq);  // with its payment's line
+  if (!reread.ok()) return reread.status();
+  return **reread;
+}
+
 absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaimRequest& request,
                                     v1::LoanSubsidyClaim* response) {
   const bool approve = request.decision() == v1::ReviewLoanSubsidyClaimRequest::APPROVE;
@@ -260,6 +297,11 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
   } else {
     if (request.reason().empty()) return InvalidField("reason", "a rejection says why");
     if (request.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
+  }
+  for (const auto& [field, value] : {std::pair{"payee_name", &request.payee_name()},
+                                     std::pair{"payee_account", &request.payee_account()},
+                                     std::pair{"payee_bank", &request.payee_bank()}}) {
+    if (auto s = ValidateText(*value, field, 200, false); !s.ok()) return s;
   }
   auto seq = storage::ClaimSeqFrom(request.claim_id());
   if (!seq) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));
@@ -278,25 +320,7 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
         }
         absl::StatusOr<storage::ClaimRow> after;
         if (approve) {
-          const DateRange period = *DateRange::Make(c.period_start, c.period_end);
-          if (auto s = loan::CheckClaimPaymentDate(call.data().calendar(), period, *payment_date); !s.ok()) return s;
-          // With a fund: one payment from the fund's allocation to the bank, or no approval.
-          if (!c.fund_id.empty() && c.total_subsidy.fen() > 0) {
-            auto fund = LockedFund(tx.funds(), c.fund_id);
-            if (!fund.ok()) return fund.status();
-            auto payable = Payable(tx.funds(), c.fund_id, c.bank_id, *payment_date);
-            if (!payable.ok()) return payable.status();
-            if (auto s = funds::CheckPayment(c.fund_id, c.bank_id, *payable, c.total_subsidy, *payment_date,
-                                                funds::kFundBudgetExceeded);
-                !s.ok()) {
-              return s;
-            }
-            auto paid = PostPayment(tx.funds(), call.data(), *fund,
-                                    {c.bank_id, c.total_subsidy, *payment_date, "", c.bank_id,
-                                     storage::ClaimIdFor(c.seq), request.request_id(), call.caller()});
-            if (!paid.ok()) return paid.status();
-          }
-          after = tx.claims().PayClaim(c.seq, *payment_date, call.caller());
+          after = PayApprovedClaim(call, tx, request, c, *payment_date);
         } else {
           after = tx.claims().RejectClaim(c.seq, request.reason(), call.caller());
         }

@@ -8,6 +8,7 @@
 #include "common/status_util.h"
 #include "ids/canonical.h"
 #include "ids/ids.h"
+#include "services/payment_postings.h"
 #include "loan/claim.h"
 #include "services/common.h"
 #include "services/loan_mapping.h"
@@ -46,6 +47,14 @@ void ClaimToProto(const storage::ClaimRow& c, v1::LoanSubsidyClaim* out) {
   out->set_submitted_by(c.submitted_by);
   out->set_reviewed_by(c.reviewed_by);
   out->set_data_version(c.data_version);
+  if (c.payment_seq != 0) {
+    out->set_payment_id(storage::PaymentIdFor(c.payment_seq));
+    if (auto state = funds::PaymentStateFromName(c.payment_state)) {
+      out->set_payment_state(StateToProto(*state));
+      if (*state == funds::PaymentState::kReturned) out->set_status(v1::LoanSubsidyClaim::RETURNED);
+    }
+    out->set_failed_fen(c.failed.fen());
+  }
 }
 
 ClaimWriter::ClaimWriter(storage::Storage& storage, std::shared_ptr<const PolicyData> data,

@@ -81,6 +81,12 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
 }
 
 
+absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required) {
+  if (required && value.empty()) return RequiredField(field);
+  if (value.size() > max) return InvalidField(field, absl::StrCat("at most ", max, " bytes"));
+  return absl::OkStatus();
+}
+
 absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max) {
   if (value.size() < min || value.size() > max) {
     return InvalidField(field, absl::StrCat(min, " to ", max, " digits (a GB/T 2260 region code)"));

@@ -104,6 +104,8 @@ absl::Status ValidateRequestId(const std::string& request_id);
 // naming the field. Empty fields stay empty.
 absl::Status CanonicalizeIds(google::protobuf::Message* request);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
+// Free text of at most `max` bytes (FIELD_REQUIRED when `required` and empty).
+absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
 // min … max ASCII digits (a GB/T 2260 region code or a prefix of one).
 absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max);

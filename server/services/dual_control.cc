@@ -30,6 +30,8 @@ const char* Label(absl::string_view rpc) {
   if (rpc == "ReverseFundEntry") return "冲销";
   if (rpc == "ReviewLoanSubsidyClaim") return "贴息申请审核拨付";
   if (rpc == "RunDisbursement") return "免申即享批量兑付";
+  if (rpc == "ReissuePayment") return "支付失败重发";
+  if (rpc == "ReturnPayment") return "支付失败退回";
   return "资金变动";
 }
 
@@ -81,6 +83,7 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
   }
   // Without fund postings (a claim or a run paid outside any fund) the amount is the response's.
   if (fen == 0) fen = Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen");
+  if (fen == 0) fen = Int64Field(trial, "amount_fen");  // a payment line returned: its amount
   if (fen == 0) fen = Int64Field(request, "amount_fen");  // a school's allocation without a fund
   m.amount = Money::Fen(fen);
   const std::string rpc = ShortName(full_method);
@@ -104,6 +107,7 @@ std::string SubjectOf(absl::string_view full_method, const google::protobuf::Mes
   if (rpc == "ReviewLoanSubsidyClaim") return "claim:" + StringField(request, "claim_id");
   if (rpc == "ReverseFundEntry") return "entry:" + StringField(request, "entry_id");
   if (rpc == "RunDisbursement") return "run:" + StringField(request, "payment_date");
+  if (rpc == "ReissuePayment" || rpc == "ReturnPayment") return "payment:" + StringField(request, "payment_id");
   return "";
 }
 
@@ -176,7 +180,8 @@ void MarkApproval(google::protobuf::Message* response, const std::string& instru
 }
 
 std::string ResultIdOf(const google::protobuf::Message& response) {
-  for (const char* name : {"allocation_id", "payment_id", "entry_id", "claim_id", "run_id", "fund_id"}) {
+  // A claim names its payment line too (payment_id): the claim is what was posted.
+  for (const char* name : {"claim_id", "allocation_id", "payment_id", "entry_id", "run_id", "fund_id"}) {
     std::string v = StringField(response, name);
     if (!v.empty()) return v;
   }

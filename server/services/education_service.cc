@@ -362,18 +362,8 @@ absl::Status ReverseFundPayments(Call& call, storage::FundTx& tx, const storage:
     if (p.reversed) continue;
     auto fund = LockedFund(tx, p.fund_id);
     if (!fund.ok()) return fund.status();
-    storage::FundEntry r;
-    r.kind = storage::FundEntryKind::kReversal;
-    r.fund_id = p.fund_id;
-    r.recipient_id = e.school_id;
-    r.amount = p.amount;
-    r.date = date;
-    r.reference = reversal_id;
-    r.request_id = request_id;
-    r.created_by = call.caller();
-    r.reverses = p.entry_id;
-    r.tracking_id = p.tracking_id;  // the money's 业务追溯识别码 follows it back
-    auto entry = tx.PostFundEntry(r);
+    auto entry = ReversePayment(tx, {p.entry_id, p.fund_id, e.school_id, p.tracking_id, p.amount, date, reversal_id,
+                                     request_id, call.caller()});
     if (!entry.ok()) return entry.status();
     auto* draw = out->add_fund_payments();
     draw->set_fund_id(p.fund_id);

@@ -138,6 +138,22 @@ absl::StatusOr<std::string> PayFromFund(storage::FundTx& tx, const PolicyData& d
   return PostPayment(tx, data, fund, p);
 }
 
+absl::StatusOr<std::string> ReversePayment(storage::FundTx& tx, const PaymentReversal& r) {
+  if (auto fund = LockedFund(tx, r.fund_id); !fund.ok()) return fund.status();
+  storage::FundEntry e;
+  e.kind = storage::FundEntryKind::kReversal;
+  e.fund_id = r.fund_id;
+  e.recipient_id = r.recipient_id;
+  e.amount = r.amount;
+  e.date = r.date;
+  e.reference = r.reference;
+  e.request_id = r.request_id;
+  e.created_by = r.caller;
+  e.reverses = r.entry_id;
+  e.tracking_id = r.tracking_id;  // the money's 业务追溯识别码 follows it back
+  return tx.PostFundEntry(e);
+}
+
 namespace {
 
 // The recipient's funds with money unpaid, each with what it holds payable on `date`; with `locked`,

@@ -76,6 +76,18 @@ absl::StatusOr<std::string> PayFromFund(storage::FundTx& tx, const PolicyData& d
 absl::StatusOr<std::string> PostPayment(storage::FundTx& tx, const PolicyData& data, const storage::FundRow& fund,
                                         const PaymentSpec& p);
 
+// A payment reversed whole on `date`: its money back in the recipient's allocation, the money's
+// tracking id kept; the fund is locked first. Returns the reversal's id. (A payment is reversed
+// once: the database holds it.)
+struct PaymentReversal {
+  int64_t entry_id = 0;  // the payment
+  std::string fund_id, recipient_id, tracking_id;
+  Money amount;
+  Date date;
+  std::string reference, request_id, caller;
+};
+absl::StatusOr<std::string> ReversePayment(storage::FundTx& tx, const PaymentReversal& r);
+
 // Pays up to `p.amount` to a recipient from its funds (of `level` when not empty, of `budget_year`
 // when not 0), oldest allocation first, as far as they hold money payable on `p.date`. Returns
 // each fund's payment; together they may be less than asked (the rest was never fund money).

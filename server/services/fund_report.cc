@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "funds/payments.h"
 #include "funds/execution.h"
 #include "funds/limits.h"
 #include "services/common.h"
@@ -94,6 +95,34 @@ void FillRow(const std::string& key, const std::string& fund_id, Money budget, M
 
 }  // namespace
 
+// What a fund row shows apart from its figures: what pending instructions hold now (已申请未审核),
+// and of what was paid, what went to the bank by the report's date with no return yet (在途); on
+// each row and in the total.
+absl::Status AddApartFromFigures(storage::Storage& storage, Date as_of, v1::ExecutionReport* out) {
+  auto pending = storage.instructions().PendingByFund();
+  if (!pending.ok()) return pending.status();
+  auto unconfirmed = storage.payments().UnconfirmedByFund(as_of);
+  if (!unconfirmed.ok()) return unconfirmed.status();
+  Money pending_total, unconfirmed_total;
+  for (auto& row : *out->mutable_rows()) {
+    if (auto it = pending->find(row.fund_id()); it != pending->end()) {
+      row.set_pending_fen(it->second.pending.fen());
+      auto sum = pending_total.Plus(it->second.pending);
+      if (!sum.ok()) return sum.status();
+      pending_total = *sum;
+    }
+    if (auto it = unconfirmed->find(row.fund_id()); it != unconfirmed->end()) {
+      row.set_unconfirmed_fen(it->second.fen());
+      auto sum = unconfirmed_total.Plus(it->second);
+      if (!sum.ok()) return sum.status();
+      unconfirmed_total = *sum;
+    }
+  }
+  out->mutable_total()->set_pending_fen(pending_total.fen());
+  out->mutable_total()->set_unconfirmed_fen(unconfirmed_total.fen());
+  return absl::OkStatus();
+}
+
 absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& data,
                                   const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
   auto position = PositionOf(storage.funds(), req, req.group_by() == v1::RECIPIENT || req.group_by() == v1::REGION);
@@ -146,16 +175,8 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
       break;
     }
     default: {
-      // What pending instructions hold on each fund now (已申请未审核), shown apart from the figures.
-      auto pending = storage.instructions().PendingByFund();
-      if (!pending.ok()) return pending.status();
-      Money pending_total;
       for (const auto& f : position->funds) {
         auto* row = out->add_rows();
-        if (auto it = pending->find(f.fund.fund_id); it != pending->end()) {
-          row->set_pending_fen(it->second.pending.fen());
-          if (auto s = add(&pending_total, it->second.pending); !s.ok()) return s;
-        }
         FillRow(f.fund.fund_id, f.fund.fund_id, f.budget, f.allocated, f.paid, time_of(f.fund.budget_year), tolerance,
                 row);
         row->set_name(f.fund.name);
@@ -165,7 +186,7 @@ absl::Status BuildExecutionReport(storage::Storage& storage, const PolicyData& d
         if (!share.ok()) return share.status();
         if (*share) row->set_target_share_percent((*share)->PercentText());
       }
-      out->mutable_total()->set_pending_fen(pending_total.fen());
+      if (auto st = AddApartFromFigures(storage, position->as_of, out); !st.ok()) return st;
     }
   }
   // The total's time progress: the funds' budget year when they share one, else the year of as_of.
@@ -280,6 +301,35 @@ absl::Status PayoutAlerts(storage::Storage& storage, const v1::ListFundAlertsReq
   return absl::OkStatus();
 }
 
+// A payment line the bank has not settled: sent with no return, or failed and neither reissued nor
+// returned, for more working days than the data allows (funds::OpenWorkingDays).
+absl::Status PaymentAlerts(storage::Storage& storage, const PolicyData& data, Date as_of, AlertSink& sink) {
+  auto lines = storage.payments().OpenLines();
+  if (!lines.ok()) return lines.status();
+  const FundMonitoring& m = data.fund_monitoring();
+  for (const auto& l : *lines) {
+    const bool sent = l.state == funds::PaymentState::kSent;
+    std::optional<Date> since = l.payment_date;
+    if (!sent) {
+      auto failed = Date::Parse(l.failed_date);
+      since = failed.ok() ? std::optional<Date>(*failed) : std::nullopt;
+    }
+    if (!since || as_of < *since) continue;
+    auto days = funds::OpenWorkingDays(data.calendar(), *since, as_of,
+                                       sent ? m.payment_unconfirmed_working_days : m.payment_failed_open_working_days);
+    if (!days.ok() || !days->has_value()) continue;  // outside the calendar's years: no guess
+    const auto kind = sent ? v1::FundAlert::PAYMENT_UNCONFIRMED : v1::FundAlert::PAYMENT_FAILED_OPEN;
+    if (!sink.Wanted(kind)) continue;
+    sink.Add(kind, "", storage::PaymentIdFor(l.seq),
+             {{"payment_id", storage::PaymentIdFor(l.seq)},
+              {"days", absl::StrCat(**days)},
+              {"amount_yuan", l.amount.ToYuanString()},
+              {"payee", l.payee_name}},
+             since);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, const v1::ListFundAlertsRequest& req,
@@ -304,6 +354,11 @@ absl::Status BuildFundAlerts(storage::Storage& storage, const PolicyData& data, 
     }
   }
   if (auto s = PayoutAlerts(storage, req, position->as_of, reward_policy_fund, sink); !s.ok()) return s;
+  const bool filtered = !req.fund_ids().empty() || req.budget_year() || req.purpose() || req.level() ||
+                        !req.region_prefix().empty();
+  if (!filtered) {
+    if (auto s = PaymentAlerts(storage, data, position->as_of, sink); !s.ok()) return s;
+  }
   sink.Finish();
   return absl::OkStatus();
 }

@@ -6,13 +6,16 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/status_util.h"
 #include "education/categories.h"
 #include "funds/execution.h"
 #include "funds/limits.h"
+#include "funds/payments.h"
 #include "services/common.h"
 #include "services/fund_entries.h"
 #include "services/fund_postings.h"
+#include "services/payment_postings.h"
 #include "services/fund_report.h"
 #include "services/services.h"
 
@@ -20,12 +23,6 @@ namespace subsidy::service {
 namespace {
 
 constexpr char kFundExists[] = "FUND_EXISTS";
-
-absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required) {
-  if (required && value.empty()) return RequiredField(field);
-  if (value.size() > max) return InvalidField(field, absl::StrCat("at most ", max, " bytes"));
-  return absl::OkStatus();
-}
 
 absl::Status ValidateAmount(int64_t fen, absl::string_view field) {
   if (fen <= 0) return InvalidField(field, "must be positive (分)");
@@ -271,6 +268,8 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
   }
   if (auto s = ValidateText(req.payee(), "payee", 200, false); !s.ok()) return s;
   if (auto s = ValidateText(req.reference(), "reference", 200, false); !s.ok()) return s;
+  if (auto s = ValidateText(req.payee_account(), "payee_account", 64, false); !s.ok()) return s;
+  if (auto s = ValidateText(req.payee_bank(), "payee_bank", 200, false); !s.ok()) return s;
   if (!req.tracking_id().empty()) {
     if (auto s = ValidateId(req.tracking_id(), "tracking_id"); !s.ok()) return s;
   }
@@ -284,6 +283,17 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
                               {req.recipient_id(), amount, *date, req.category(), req.payee(), req.reference(),
                                req.request_id(), call.caller(), req.tracking_id()});
         if (!id.ok()) return id.status();
+        std::string line;
+        if (!req.payee().empty()) {
+          // Paid to a payee: a line of the day's batch to the agent bank, which confirms it.
+          const Date::Ymd d = date->ToYmd();
+          auto sent = SendPayment(tx, {storage::PaymentSource::kFundPayment, *id, req.payee(), req.payee_account(),
+                                       req.payee_bank(), "", amount, *date,
+                                       absl::StrFormat("FV%04d%02d%02d-%s", d.year, d.month, d.day, id->substr(3)),
+                                       call.caller(), {*id}});
+          if (!sent.ok()) return sent.status();
+          line = *sent;
+        }
         auto now = tx.funds().FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
         if (auto s = call.Audit(tx.audit(), req.request_id(), *id, "OK",
@@ -306,6 +316,7 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
         auto posted = seq ? tx.funds().FundEntryById(*seq) : absl::StatusOr<std::optional<storage::FundEntryRow>>();
         if (!posted.ok()) return posted.status();
         if (posted->has_value()) p.set_tracking_id((*posted)->entry.tracking_id);
+        p.set_payment_line_id(line);
         return p;
       },
       out);
@@ -397,6 +408,20 @@ absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1
   return absl::OkStatus();
 }
 
+// A payment that went to the bank as a line is corrected by the bank's return, a reissue or a
+// return (PaymentService), never here: reversing it would let the bank pay money the fund no
+// longer counts, or block the return file that fails it.
+absl::Status NotAtBank(storage::LedgerTx& tx, int64_t seq, const std::string& entry_id) {
+  auto line = tx.payments().LineOfEntry(seq);
+  if (!line.ok()) return line.status();
+  if (!line->has_value()) return absl::OkStatus();
+  const std::string payment_id = storage::PaymentIdFor((*line)->seq), state = funds::PaymentStateName((*line)->state);
+  return WithParams(FailedPrecondition(funds::kPaymentAtBank,
+                                       absl::StrCat(entry_id, " went to the bank as ", payment_id, " (", state,
+                                                    "): correct it by the bank's return file, a reissue or a return")),
+                    {{"entry_id", entry_id}, {"payment_id", payment_id}, {"state", state}});
+}
+
 absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req, v1::FundEntry* out) {
   if (req.entry_id().empty()) return RequiredField("entry_id");
   auto seq = storage::FundEntrySeqFrom(req.entry_id());
@@ -410,6 +435,7 @@ absl::Status ReverseFundEntry(Call& call, const v1::ReverseFundEntryRequest& req
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundEntry> {
         auto target = ReversibleEntry(tx.funds(), *seq, req.entry_id());
         if (!target.ok()) return target.status();
+        if (auto s = NotAtBank(tx, *seq, req.entry_id()); !s.ok()) return s;
         const storage::FundEntry& e = target->entry;
         if (*date < e.date) return InvalidField("date", absl::StrCat("before the entry's own date ", e.date.ToString()));
         auto fund = LockedFund(tx.funds(), e.fund_id);

@@ -14,6 +14,8 @@
 #include "services/status_mapping.h"
 #include "services/disbursement_scheduler.h"
 #include "services/fund_postings.h"
+#include "services/payment_postings.h"
+#include "services/reward_budget.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -54,6 +56,15 @@ void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out, std::optional<D
   out->set_request_id(r.request_id);
   out->set_data_version(r.data_version);
   out->set_hold_reason(r.hold_reason);
+  out->set_payee_account(funds::MaskAccount(r.payee_account));
+  out->set_payee_bank(r.payee_bank);
+  if (r.payment_seq != 0) {
+    out->set_payment_id(storage::PaymentIdFor(r.payment_seq));
+    if (auto state = funds::PaymentStateFromName(r.payment_state)) {
+      out->set_payment_state(StateToProto(*state));
+      if (*state == funds::PaymentState::kReturned) out->set_status(v1::RETURNED);
+    }
+  }
   if (today && r.status == storage::PayoutStatus::kScheduled && r.due_date) {
     out->set_overdue(funds::IsOverdue(*r.due_date, *today));
   }
@@ -109,37 +120,14 @@ absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&
   return absl::OkStatus();
 }
 
-// The policy with its budget for the year — reward::BudgetForYear's, as ListRewardPolicies and the
-// metric show it: the funds' allocations to the policy for the year, when there are any —, what it
-// has awarded against that budget, and whether funds allocated to it for the year.
-struct BudgetedPolicy {
-  RewardPolicy policy;
-  Money awarded;
-  bool funded = false;
-};
-absl::StatusOr<BudgetedPolicy> WithBudget(storage::LedgerTx& tx, const RewardPolicy& policy, int year) {
-  auto awarded = tx.payouts().PolicyAwarded(policy.policy_id);  // also locks the policy's budget row
-  if (!awarded.ok()) return awarded.status();
-  auto funded = tx.funds().AllocatedToRecipient("REWARD_POLICY", policy.policy_id, year);
-  if (!funded.ok()) return funded.status();
-  Money awarded_in_year;
-  if (funded->has_value()) {
-    auto in_year = tx.payouts().PolicyAwardedInYear(policy.policy_id, year);
-    if (!in_year.ok()) return in_year.status();
-    awarded_in_year = *in_year;
-  }
-  const reward::PolicyBudget budget = reward::BudgetForYear(policy, *funded, awarded_in_year, *awarded);
-  BudgetedPolicy out{policy, budget.awarded, funded->has_value()};
-  out.policy.budget = budget.budget;
-  return out;
-}
-
 absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationRequest& request, v1::Payout* response) {
   if (request.policy_id().empty()) return RequiredField("policy_id");
   const RewardPolicy* policy = call.data().rewards().Find(request.policy_id());
   if (policy == nullptr) return absl::NotFoundError("no reward policy \"" + request.policy_id() + "\"");
   if (auto s = ValidateUscc(request.enterprise_uscc()); !s.ok()) return InvalidField("enterprise_uscc", s.message());
   if (request.enterprise_name().size() > 300) return InvalidField("enterprise_name", "at most 300 bytes");
+  if (auto s = ValidateText(request.payee_account(), "payee_account", 64, false); !s.ok()) return s;
+  if (auto s = ValidateText(request.payee_bank(), "payee_bank", 200, false); !s.ok()) return s;
   auto date = ParseDate(request.determination_date(), "determination_date");
   if (!date.ok()) return date.status();
   const std::map<std::string, std::string> metrics(request.metrics().begin(), request.metrics().end());
@@ -174,6 +162,8 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
         row.award_key = decision->award_key.value_or("");
         row.data_version = call.data().version();
         row.created_by = call.caller();
+        row.payee_account = request.payee_account();
+        row.payee_bank = request.payee_bank();
         if (decision->scheduled && budgeted->funded) {
           // The year's money is the funds', but it may be allocated later than this determination:
           // say so now rather than let the run hold the payout without warning.
@@ -270,6 +260,37 @@ absl::Status ListPayouts(Call& call, const v1::ListPayoutsRequest& request, v1::
   return absl::OkStatus();
 }
 
+// A payment batch's file: every line of the batch, the accounts whole (the one place they are).
+absl::Status BatchFile(Call& call, const std::string& batch_id, formats::Encoding encoding, v1::PaymentFile* response) {
+  storage::PaymentLineFilter f;
+  f.batch_id = batch_id;
+  f.limit = kMaxPageSize;
+  std::string csv = formats::BatchFileCsvHeader();
+  Money total;
+  for (;;) {
+    auto rows = call.storage().payments().ListLines(f);
+    if (!rows.ok()) return rows.status();
+    for (const auto& l : *rows) {
+      csv += formats::BatchFileCsvRow({l.voucher_no, l.payee_account, l.payee_name, l.payee_bank, l.amount.fen(),
+                                       storage::PaymentIdFor(l.seq), l.source_id, l.tracking_id,
+                                       l.payment_date.ToString()});
+      auto sum = total.Plus(l.amount);
+      if (!sum.ok()) return sum.status();
+      total = *sum;
+    }
+    response->set_payment_count(response->payment_count() + static_cast<int64_t>(rows->size()));
+    if (static_cast<int>(rows->size()) < f.limit) break;
+    f.after_seq = rows->back().seq;
+  }
+  if (response->payment_count() == 0) return absl::NotFoundError(absl::StrCat("no payment batch ", batch_id));
+  auto bytes = formats::EncodeText(csv, encoding);
+  if (!bytes.ok()) return bytes.status();
+  response->set_file_name(batch_id + ".csv");
+  response->set_content(std::move(*bytes));
+  response->set_total_amount_fen(total.fen());
+  return absl::OkStatus();
+}
+
 absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request, v1::PaymentFile* response) {
   formats::Encoding encoding = formats::Encoding::kUtf8;
   if (!request.encoding().empty()) {
@@ -277,6 +298,7 @@ absl::Status GetPaymentFile(Call& call, const v1::GetPaymentFileRequest& request
     if (!e.ok() || *e == formats::Encoding::kAuto) return InvalidField("encoding", "utf-8 or gb18030");
     encoding = *e;
   }
+  if (!request.batch_id().empty()) return BatchFile(call, request.batch_id(), encoding, response);
   auto date = ParseDate(request.paid_date(), "paid_date");
   if (!date.ok()) return date.status();
   if (!request.policy_id().empty() && call.data().rewards().Find(request.policy_id()) == nullptr) {
@@ -392,7 +414,7 @@ struct Run {
 // A payout of a policy that funds allocated to for its year is those funds' payment: paid from
 // them, or — when they cannot pay it today (the one payable check) — held with the reason, left
 // SCHEDULED for a later run while every other payout of the day is paid. True when held.
-absl::StatusOr<bool> PayFromPolicyFunds(Run& run, const storage::PayoutRow& p) {
+absl::StatusOr<bool> PayFromPolicyFunds(Run& run, const storage::PayoutRow& p, std::vector<std::string>* paid_ids) {
   auto can = PayableAcrossFunds(run.tx.funds(), "REWARD_POLICY", p.policy_id, "", p.award_year, run.date);
   if (!can.ok()) return can.status();
   const absl::Status payable =
@@ -403,7 +425,10 @@ absl::StatusOr<bool> PayFromPolicyFunds(Run& run, const storage::PayoutRow& p) {
                                 run.request.request_id(), run.caller});
     if (!from.ok()) return from.status();
     int64_t covered = 0;
-    for (const auto& part : *from) covered += part.amount.fen();
+    for (const auto& part : *from) {
+      covered += part.amount.fen();
+      paid_ids->push_back(part.payment_id);
+    }
     SUBSIDY_CHECK(covered == p.amount.fen());  // within what PayableAcrossFunds just said
     return false;
   }
@@ -459,12 +484,20 @@ absl::StatusOr<v1::RunDisbursementResponse> DisbursementTx(storage::LedgerTx& tx
       if (!funded.ok()) return funded.status();
       known = funded_by.emplace(key, funded->has_value()).first;
     }
+    std::vector<std::string> paid_ids;
     if (known->second) {
-      auto held = PayFromPolicyFunds(run, p);
+      auto held = PayFromPolicyFunds(run, p, &paid_ids);
       if (!held.ok()) return held.status();
       if (*held) continue;
     }
     if (auto s = tx.payouts().DisbursePayout(&p, date); !s.ok()) return s;
+    if (p.amount.fen() > 0) {
+      // The payout goes out as a line of the day's batch to the agent bank, which confirms it.
+      auto line = SendPayment(tx, {storage::PaymentSource::kPayout, storage::PayoutIdFor(p.seq), p.enterprise_name,
+                                   p.payee_account, p.payee_bank, p.enterprise_uscc, p.amount, date, p.voucher_no,
+                                   caller, paid_ids});
+      if (!line.ok()) return line.status();
+    }
     auto sum = total.Plus(p.amount);
     if (!sum.ok()) return sum.status();
     total = *sum;

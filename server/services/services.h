@@ -11,6 +11,7 @@
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/payment.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 
 namespace subsidy::service {
@@ -54,6 +55,11 @@ using ApprovalSvc = v1::ApprovalService;
 using Approval = ApprovalSvc::WithRawCallbackMethod_ListInstructions<ApprovalSvc::WithRawCallbackMethod_GetInstruction<
     ApprovalSvc::WithRawCallbackMethod_ApproveInstruction<
         ApprovalSvc::WithRawCallbackMethod_RejectInstruction<ApprovalSvc::Service>>>>;
+using PaymentSvc = v1::PaymentService;
+using Payment = PaymentSvc::WithRawCallbackMethod_ListPaymentBatches<PaymentSvc::WithRawCallbackMethod_ListPaymentLines<
+    PaymentSvc::WithRawCallbackMethod_ImportBankReturn<PaymentSvc::WithRawCallbackMethod_ReissuePayment<
+        PaymentSvc::WithRawCallbackMethod_ReturnPayment<
+            PaymentSvc::WithRawCallbackMethod_GetReconciliation<PaymentSvc::Service>>>>>>;
 }  // namespace raw
 
 class LoanSubsidyServiceImpl final : public raw::Loan {
@@ -150,6 +156,24 @@ class ApprovalServiceImpl final : public raw::Approval {
   SUBSIDY_RAW_UNARY(GetInstruction);
   SUBSIDY_RAW_UNARY(ApproveInstruction);
   SUBSIDY_RAW_UNARY(RejectInstruction);
+
+ private:
+  ServiceContext ctx_;
+};
+
+// Payments the bank confirms: batches, return files, reissues and returns, reconciliation
+// (payment_service.cc; the import in bank_return_import.cc).
+class PaymentServiceImpl final : public raw::Payment {
+ public:
+  using ProtoService = raw::PaymentSvc;  // its RPCs' names come from here
+  explicit PaymentServiceImpl(ServiceContext ctx) : ctx_(ctx) {}
+
+  SUBSIDY_RAW_UNARY(ListPaymentBatches);
+  SUBSIDY_RAW_UNARY(ListPaymentLines);
+  SUBSIDY_RAW_UNARY(ImportBankReturn);
+  SUBSIDY_RAW_UNARY(ReissuePayment);
+  SUBSIDY_RAW_UNARY(ReturnPayment);
+  SUBSIDY_RAW_UNARY(GetReconciliation);
 
  private:
   ServiceContext ctx_;

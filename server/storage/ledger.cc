@@ -20,6 +20,7 @@ class SqlLedgerTx final : public LedgerTx {
         claims_(NewClaimTx(ctx_)),
         funds_(NewFundTx(ctx_)),
         instructions_(NewInstructionTx(ctx_)),
+        payments_(NewPaymentTx(ctx_)),
         audit_(NewAuditTx(ctx_)) {}
 
   SchoolTx& schools() override { return *schools_; }
@@ -27,6 +28,7 @@ class SqlLedgerTx final : public LedgerTx {
   ClaimTx& claims() override { return *claims_; }
   FundTx& funds() override { return *funds_; }
   InstructionTx& instructions() override { return *instructions_; }
+  PaymentTx& payments() override { return *payments_; }
   AuditTx& audit() override { return *audit_; }
 
  private:
@@ -36,6 +38,7 @@ class SqlLedgerTx final : public LedgerTx {
   std::unique_ptr<ClaimTx> claims_;
   std::unique_ptr<FundTx> funds_;
   std::unique_ptr<InstructionTx> instructions_;
+  std::unique_ptr<PaymentTx> payments_;
   std::unique_ptr<AuditTx> audit_;
 };
 
@@ -45,7 +48,8 @@ constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "e
                                    "loan_claim_keys", "funds", "fund_entries", "fund_recipients",
                                    "fund_daily", "fund_recipient_daily",
                                    "expenditure_reversals", "payout_cancellations",
-                                   "policy_awarded_yearly"};
+                                   "policy_awarded_yearly", "payment_batches", "payment_lines",
+                                   "payment_line_entries", "bank_return_imports", "payment_discrepancies"};
 
 }  // namespace
 
@@ -57,6 +61,7 @@ Ledger::Ledger(std::unique_ptr<Dialect> dialect, const Clock* clock)
       claims_(NewClaimReads(*dialect_, *clock_)),
       funds_(NewFundReads(*dialect_)),
       instructions_(NewInstructionReads(*dialect_)),
+      payments_(NewPaymentReads(*dialect_)),
       audit_(NewAuditReads(*dialect_)) {}
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<Dialect> dialect, const Clock* clock) {

@@ -1,5 +1,5 @@
 // The ledger: the one implementation of Storage. It is a composition: each ledger (schools,
-// payouts, claims, funds, instructions, audit) is written once in a file of its own
+// payouts, claims, funds, instructions, payments, audit) is written once in a file of its own
 // (school_ledger.cc, …) against SqlSession, in SQL that every dialect accepts; a Dialect supplies
 // only what really differs (dialect.h). What stays here is what no one ledger owns: opening and
 // migrating the database, the idempotent transaction that hands the ledgers one session, and
@@ -30,6 +30,7 @@ class Ledger final : public Storage {
   ClaimReads& claims() override { return *claims_; }
   FundReads& funds() override { return *funds_; }
   InstructionReads& instructions() override { return *instructions_; }
+  PaymentReads& payments() override { return *payments_; }
   AuditReads& audit() override { return *audit_; }
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
 
@@ -48,6 +49,7 @@ class Ledger final : public Storage {
   std::unique_ptr<ClaimReads> claims_;
   std::unique_ptr<FundReads> funds_;
   std::unique_ptr<InstructionReads> instructions_;
+  std::unique_ptr<PaymentReads> payments_;
   std::unique_ptr<AuditReads> audit_;
 };
 

@@ -92,14 +92,14 @@ class SqlPayoutTx final : public PayoutTx {
         s_,
         "INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
         "determination_date, award_year, due_date, paid_date, voucher_no, reasons, award_key, data_version, created_by, "
-        "created_at, reject_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', NULL, $11, $12, $13, $14, $15, "
-        "$16) RETURNING seq",
+        "created_at, reject_reason, payee_account, payee_bank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', "
+        "NULL, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING seq",
         {SqlParam::Text(p.request_id), SqlParam::Text(p.policy_id), SqlParam::Text(p.award_group),
          SqlParam::Text(p.enterprise_uscc), SqlParam::Text(p.enterprise_name),
          SqlParam::Text(PayoutStatusName(p.status)), SqlParam::Int(p.amount.fen()), SqlParam::Text(determined),
          SqlParam::Int(p.award_year), SqlParam::Text(due), SqlParam::Text(reasons), SqlParam::TextOrNull(p.award_key),
          SqlParam::Text(p.data_version), SqlParam::Text(p.created_by), SqlParam::Text(now),
-         SqlParam::Text(reject_reason)});
+         SqlParam::Text(reject_reason), SqlParam::Text(p.payee_account), SqlParam::Text(p.payee_bank)});
     if (!seq.ok()) return seq.status();
     if (p.status == PayoutStatus::kScheduled) {
       auto added = s_.Exec(
@@ -169,6 +169,16 @@ class SqlPayoutTx final : public PayoutTx {
     return std::optional<PayoutRow>(std::move(rows.front()));
   }
 
+  absl::Status MoveAwarded(const std::string& policy_id, int year, Money delta) override {
+    auto moved = s_.Exec("UPDATE policy_awarded SET awarded_fen = awarded_fen + $2 WHERE policy_id = $1",
+                         {SqlParam::Text(policy_id), SqlParam::Int(delta.fen())});
+    if (auto st = ExpectOneRow(moved, "moving a policy's awarded total"); !st.ok()) return st;
+    auto moved_year = s_.Exec(
+        "UPDATE policy_awarded_yearly SET awarded_fen = awarded_fen + $3 WHERE policy_id = $1 AND award_year = $2",
+        {SqlParam::Text(policy_id), SqlParam::Int(year), SqlParam::Int(delta.fen())});
+    return ExpectOneRow(moved_year, "moving a policy's year");
+  }
+
   absl::StatusOr<PayoutRow> CancelPayout(int64_t seq, const std::string& reason, const std::string& request_id,
                                          const std::string& caller) override {
     auto row = PayoutForUpdate(seq);
@@ -190,13 +200,7 @@ class SqlPayoutTx final : public PayoutTx {
         "WHERE seq = $1 AND status = 'SCHEDULED'",
         {SqlParam::Int(seq), SqlParam::Text(reasons)});
     if (auto st = ExpectOneRow(cancelled, "cancelling a payout"); !st.ok()) return st;
-    auto freed = s_.Exec("UPDATE policy_awarded SET awarded_fen = awarded_fen - $2 WHERE policy_id = $1",
-                         {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
-    if (auto st = ExpectOneRow(freed, "freeing a policy's budget"); !st.ok()) return st;
-    auto freed_year = s_.Exec(
-        "UPDATE policy_awarded_yearly SET awarded_fen = awarded_fen - $3 WHERE policy_id = $1 AND award_year = $2",
-        {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())});
-    if (auto st = ExpectOneRow(freed_year, "freeing a policy's year"); !st.ok()) return st;
+    if (auto st = MoveAwarded(p.policy_id, p.award_year, Money::Fen(-p.amount.fen())); !st.ok()) return st;
     p.status = PayoutStatus::kCancelled;
     p.award_key.clear();
     return p;

@@ -40,6 +40,9 @@ class PayoutTx {
   virtual absl::Status HoldPayout(int64_t seq, const std::string& reason) = 0;
   // Corrections. A payout, locked; none for an unknown one.
   virtual absl::StatusOr<std::optional<PayoutRow>> PayoutForUpdate(int64_t seq) = 0;
+  // Moves what a policy awarded (in all and in `year`) by `delta`: a paid award whose payment the
+  // bank failed gives its budget back (negative), and takes it again when reissued.
+  virtual absl::Status MoveAwarded(const std::string& policy_id, int year, Money delta) = 0;
   // SCHEDULED → CANCELLED with its cancellation recorded; the policy's awarded total is freed.
   virtual absl::StatusOr<PayoutRow> CancelPayout(int64_t seq, const std::string& reason, const std::string& request_id,
                                                  const std::string& caller) = 0;

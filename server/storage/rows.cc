@@ -15,6 +15,8 @@ std::optional<Enum> EnumFromName(absl::string_view name, const Enum (&values)[N]
   return std::nullopt;
 }
 
+}  // namespace
+
 // "PREFIX00000012" ⇄ 12 for ids derived from a database sequence.
 std::optional<int64_t> SeqFromId(const std::string& id, absl::string_view prefix, std::string (*id_for)(int64_t)) {
   if (id.size() <= prefix.size() || id.size() > prefix.size() + 19 || !absl::StartsWith(id, prefix)) return std::nullopt;
@@ -27,7 +29,6 @@ std::optional<int64_t> SeqFromId(const std::string& id, absl::string_view prefix
   return seq;
 }
 
-}  // namespace
 
 const char* PayoutStatusName(PayoutStatus s) {
   switch (s) {

@@ -67,7 +67,14 @@ struct PayoutRow {
   std::string created_by;
   // A SCHEDULED payout a run could not pay: FUND_NOT_YET_ALLOCATED or ALLOCATION_EXCEEDED ("" none).
   std::string hold_reason;
+  std::string payee_account;  // whole: the payment file's
+  std::string payee_bank;
+  int64_t payment_seq = 0;    // DISBURSED: its latest payment line (0 none)
+  std::string payment_state;  // that line's state ("" none)
 };
+
+// "PREFIX00000012" ⇄ 12 for ids derived from a database sequence: none for another prefix or form.
+std::optional<int64_t> SeqFromId(const std::string& id, absl::string_view prefix, std::string (*id_for)(int64_t));
 
 std::string PayoutIdFor(int64_t seq);  // "PO-00000012"
 std::optional<int64_t> PayoutSeqFrom(const std::string& payout_id);
@@ -129,6 +136,9 @@ struct ClaimRow {
   std::string submitted_by;
   std::string submitted_at;  // UTC RFC 3339, when it became visible
   std::string reviewed_by;
+  int64_t payment_seq = 0;    // PAID: its latest payment line (0 none)
+  std::string payment_state;  // that line's state ("" none)
+  Money failed;               // what the bank failed to pay
 };
 
 std::string ClaimIdFor(int64_t seq);  // "CL-00000012"

@@ -389,6 +389,105 @@ const Migration kMigrations[] = {
             PRIMARY KEY (borrower_key, period_start, bank_id, loan_id));
         )sql"),
         SchemaStep::Trigger({"loan_terms_no_update", "loan_terms", "UPDATE", "", "a loan's terms never change"})}},
+      {"payments the bank confirms: batches, lines, the fund entries each line paid, return files and their "
+       "discrepancies",
+       {SchemaStep::Sql(R"sql(
+          ALTER TABLE payouts ADD COLUMN payee_account TEXT NOT NULL DEFAULT '';
+          ALTER TABLE payouts ADD COLUMN payee_bank TEXT NOT NULL DEFAULT '';
+          ALTER TABLE payouts ADD COLUMN payment_seq BIGINT NOT NULL DEFAULT 0;
+          ALTER TABLE payouts ADD COLUMN payment_state TEXT NOT NULL DEFAULT '';
+          ALTER TABLE loan_claims ADD COLUMN payment_seq BIGINT NOT NULL DEFAULT 0;
+          ALTER TABLE loan_claims ADD COLUMN payment_state TEXT NOT NULL DEFAULT '';
+          ALTER TABLE loan_claims ADD COLUMN failed_fen BIGINT NOT NULL DEFAULT 0;
+          CREATE TABLE payment_batches (
+            batch_id   TEXT PRIMARY KEY,
+            date       TEXT NOT NULL,
+            reissues   INTEGER NOT NULL CHECK (reissues IN (0, 1)),
+            created_at TEXT NOT NULL);
+          CREATE INDEX payment_batches_date ON payment_batches (date);
+          CREATE TABLE payment_lines (
+            seq            {{id}},
+            batch_id       TEXT NOT NULL REFERENCES payment_batches (batch_id),
+            voucher_no     TEXT NOT NULL UNIQUE,
+            source         TEXT NOT NULL CHECK (source IN ('PAYOUT', 'CLAIM', 'FUND_PAYMENT')),
+            source_id      TEXT NOT NULL,
+            payee_name     TEXT NOT NULL,
+            payee_account  TEXT NOT NULL,
+            payee_bank     TEXT NOT NULL,
+            payee_id       TEXT NOT NULL,
+            amount_fen     BIGINT NOT NULL CHECK (amount_fen > 0),
+            tracking_id    TEXT NOT NULL,
+            payment_date   TEXT NOT NULL,
+            state          TEXT NOT NULL CHECK (state IN ('SENT', 'CONFIRMED', 'FAILED', 'REISSUED', 'RETURNED')),
+            bank_serial    TEXT NOT NULL DEFAULT '',
+            bank_date      TEXT NOT NULL DEFAULT '',
+            failure_reason TEXT NOT NULL DEFAULT '',
+            failed_date    TEXT NOT NULL DEFAULT '',
+            settled_by     TEXT NOT NULL DEFAULT '',  -- the return file (BR-…) that confirmed or failed it
+            reissue_of     BIGINT UNIQUE REFERENCES payment_lines (seq),  -- a failed line is reissued once
+            closed_by      TEXT NOT NULL DEFAULT '',  -- REISSUED, RETURNED: the request that did it
+            return_reason  TEXT NOT NULL DEFAULT '',
+            created_by     TEXT NOT NULL,
+            created_at     TEXT NOT NULL,
+            CHECK (state <> 'CONFIRMED' OR settled_by <> ''),
+            CHECK (state IN ('SENT', 'CONFIRMED') OR (failed_date <> '' AND settled_by <> '')));
+          CREATE INDEX payment_lines_batch ON payment_lines (batch_id, state);
+          CREATE INDEX payment_lines_state ON payment_lines (state, payment_date);
+          CREATE INDEX payment_lines_source ON payment_lines (source_id);
+          CREATE INDEX payment_lines_tracking ON payment_lines (tracking_id);
+          -- One live line per payment: a new one only once the last failed.
+          CREATE UNIQUE INDEX payment_lines_live ON payment_lines (source_id) WHERE state IN ('SENT', 'CONFIRMED', 'FAILED');
+          CREATE TABLE payment_line_entries (
+            payment_seq BIGINT NOT NULL REFERENCES payment_lines (seq),
+            entry_id    BIGINT NOT NULL UNIQUE REFERENCES fund_entries (id),  -- a fund payment is one line's
+            PRIMARY KEY (payment_seq, entry_id));
+          CREATE TABLE bank_return_imports (
+            seq            {{id}},
+            request_id     TEXT NOT NULL UNIQUE,
+            content_sha256 TEXT NOT NULL UNIQUE,  -- the same file twice is one import
+            file_name      TEXT NOT NULL,
+            date           TEXT NOT NULL,
+            response       {{bytes}},
+            created_by     TEXT NOT NULL,
+            created_at     TEXT NOT NULL);
+          CREATE TABLE payment_discrepancies (
+            seq         {{id}},
+            import_seq  BIGINT NOT NULL REFERENCES bank_return_imports (seq),
+            row_no      BIGINT NOT NULL,
+            voucher_no  TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            payment_seq BIGINT NOT NULL DEFAULT 0,
+            batch_id    TEXT NOT NULL DEFAULT '',
+            params      TEXT NOT NULL,
+            date        TEXT NOT NULL);
+          CREATE INDEX payment_discrepancies_batch ON payment_discrepancies (batch_id, seq);
+          CREATE INDEX payment_discrepancies_date ON payment_discrepancies (date, seq);
+          CREATE INDEX payouts_payment ON payouts (payment_seq) WHERE payment_seq <> 0;
+          CREATE INDEX loan_claims_payment ON loan_claims (payment_seq) WHERE payment_seq <> 0;
+        )sql"),
+        // A line is confirmed or failed once, by the bank; a failed one is reissued or returned once.
+        // What was sent never changes.
+        SchemaStep::Trigger({"payment_lines_state_flow", "payment_lines", "UPDATE",
+                             "NOT ((OLD.state = 'SENT' AND NEW.state IN ('CONFIRMED', 'FAILED')) OR "
+                             "(OLD.state = 'FAILED' AND NEW.state IN ('REISSUED', 'RETURNED'))) OR "
+                             "NEW.amount_fen <> OLD.amount_fen OR NEW.voucher_no <> OLD.voucher_no OR "
+                             "NEW.payee_account <> OLD.payee_account OR NEW.payee_name <> OLD.payee_name OR "
+                             "NEW.source_id <> OLD.source_id OR NEW.batch_id <> OLD.batch_id",
+                             "a payment line moves only SENT -> CONFIRMED or FAILED -> REISSUED or RETURNED, once"}),
+        SchemaStep::Trigger({"payment_lines_no_delete", "payment_lines", "DELETE", "", "payment lines are never deleted"}),
+        SchemaStep::Trigger({"payment_line_entries_no_change", "payment_line_entries", "UPDATE", "",
+                             "a line's fund entries never change"}),
+        SchemaStep::Trigger({"payment_line_entries_no_delete", "payment_line_entries", "DELETE", "",
+                             "a line's fund entries are never deleted"}),
+        SchemaStep::Trigger({"payment_discrepancies_no_change", "payment_discrepancies", "UPDATE", "",
+                             "discrepancies are never changed"}),
+        SchemaStep::Trigger({"payment_discrepancies_no_delete", "payment_discrepancies", "DELETE", "",
+                             "discrepancies are never deleted"}),
+        SchemaStep::Trigger({"bank_return_imports_once", "bank_return_imports", "UPDATE",
+                             "OLD.response IS NOT NULL OR NEW.content_sha256 <> OLD.content_sha256",
+                             "an import's record is written once"}),
+        SchemaStep::Trigger({"bank_return_imports_no_delete", "bank_return_imports", "DELETE", "",
+                             "imports are never deleted"})}},
 };
 
 }  // namespace

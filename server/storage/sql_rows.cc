@@ -116,6 +116,10 @@ absl::StatusOr<PayoutRow> ReadPayout(const SqlRow& q) {
   r.data_version = q.Text(15);
   r.created_by = q.Text(16);
   r.hold_reason = q.Text(18);
+  r.payee_account = q.Text(19);
+  r.payee_bank = q.Text(20);
+  r.payment_seq = q.Int(21);
+  r.payment_state = q.Text(22);
   return r;
 }
 
@@ -151,6 +155,9 @@ absl::StatusOr<ClaimRow> ReadClaim(const SqlRow& q) {
   c.submitted_by = q.Text(18);
   c.submitted_at = q.Text(19);
   c.reviewed_by = q.Text(20);
+  c.payment_seq = q.Int(21);
+  c.payment_state = q.Text(22);
+  c.failed = Money::Fen(q.Int(23));
   return c;
 }
 

@@ -31,7 +31,7 @@ std::vector<Reason> DecodeReasons(absl::string_view text);
 inline constexpr char kPayoutColumns[] =
     "seq, request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
     "determination_date, award_year, due_date, paid_date, COALESCE(voucher_no, ''), reasons, COALESCE(award_key, ''), "
-    "data_version, created_by, reject_reason, hold_reason";
+    "data_version, created_by, reject_reason, hold_reason, payee_account, payee_bank, payment_seq, payment_state";
 // The stored status and reject reason → the status: a cancellation is REJECTED with reason CANCELLED.
 absl::StatusOr<PayoutStatus> StatusColumn(const SqlRow& row, int col, int reason_col);
 // The rows of a SELECT of kPayoutColumns, appended to `out`.
@@ -41,7 +41,7 @@ absl::Status ReadPayouts(SqlSession& s, absl::string_view sql, absl::Span<const 
 inline constexpr char kClaimColumns[] =
     "seq, request_id, bank_id, period_start, period_end, fund_id, status, loan_count, accepted_count, invalid_count, "
     "duplicate_count, total_principal_fen, total_interest_fen, total_subsidy_fen, paid_date, COALESCE(voucher_no, ''), "
-    "review_reason, data_version, submitted_by, submitted_at, reviewed_by";
+    "review_reason, data_version, submitted_by, submitted_at, reviewed_by, payment_seq, payment_state, failed_fen";
 // The rows of a SELECT of kClaimColumns, appended to `out`.
 absl::Status ReadClaims(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params,
                         std::vector<ClaimRow>* out);

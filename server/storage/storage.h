@@ -4,7 +4,7 @@
 // storage typed (Money, Date, status enums; rows.h), never as the strings they are stored as.
 //
 // Both LedgerTx and Storage are only compositions: each ledger (schools, payouts, claims, funds,
-// instructions, audit) has a header of its own with a narrow in-transaction interface and a
+// instructions, payments, audit) has a header of its own with a narrow in-transaction interface and a
 // narrow read interface, offered here by accessor, so that a caller names the ledger it uses
 // (tx.funds().PostFundEntry(…), storage.payouts().ListPayouts(…)) and a new ledger adds one
 // header, one .cc and one accessor instead of growing one class.
@@ -25,6 +25,7 @@
 #include "storage/claim_ledger.h"
 #include "storage/fund_ledger.h"
 #include "storage/instruction_ledger.h"
+#include "storage/payment_ledger.h"
 #include "storage/payout_ledger.h"
 #include "storage/rows.h"
 #include "storage/school_ledger.h"
@@ -59,6 +60,7 @@ class LedgerTx {
   virtual ClaimTx& claims() = 0;
   virtual FundTx& funds() = 0;
   virtual InstructionTx& instructions() = 0;
+  virtual PaymentTx& payments() = 0;
   virtual AuditTx& audit() = 0;
 };
 
@@ -84,6 +86,7 @@ class Storage {
   virtual ClaimReads& claims() = 0;
   virtual FundReads& funds() = 0;
   virtual InstructionReads& instructions() = 0;
+  virtual PaymentReads& payments() = 0;
   virtual AuditReads& audit() = 0;
 
   // For tests and operators: the number of rows of a table.

@@ -51,7 +51,18 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliInstructionWaiting, kCliInstructionApproved, kCliInstructionRejected, kCliInstructionsHeader,
         kCliInstructionsCount, kCliInstructionsCountFiltered, kCliLoanResult, kCliLoanEligible, kCliLoanNotEligible,
         kCliLoanRates, kCliLoanPeriodsHeader, kCliLoanPeriodsTotal, kCliLoanPolicy, kCliLprUnconfirmed,
-        kCliLoanPolicyPerPartner, kCliLoanPolicyTerm, kCliClaimsHeader, kCliLinesWritten}) {
+        kCliLoanPolicyPerPartner, kCliLoanPolicyTerm, kCliClaimsHeader, kCliLinesWritten,
+        kCliPaymentStateSent, kCliPaymentStateConfirmed, kCliPaymentStateFailed, kCliPaymentStateReissued,
+        kCliPaymentStateReturned, kCliPaymentSourcePayout, kCliPaymentSourceClaim, kCliPaymentSourceFundPayment,
+        kCliPaymentBatchReissues, kCliPaymentBatchesHeader, kCliPaymentBatchesShown, kCliPaymentLinesHeader,
+        kCliPaymentLinesShown, kCliPaymentLine, kCliPaymentLineConfirmed, kCliPaymentLineFailed,
+        kCliPaymentLineReissueOf, kCliPaymentLineReissuedBy, kCliPaymentLineReturned, kCliPaymentReissueHeld,
+        kCliPaymentReturnHeld, kCliPaymentImportSummary, kCliPaymentImportReplayed, kCliPaymentDiscrepancies,
+        kCliPaymentDiscrepanciesHeader, kCliPaymentReconcileTitle, kCliPaymentFiguresHeader, kCliPaymentFigureSent,
+        kCliPaymentFigureConfirmed, kCliPaymentFigureFailed, kCliPaymentFigureOutstanding,
+        kCliPaymentFigureOpenFailed, kCliPaymentFigureReturned, kCliPaymentFileUnreadable, kCliFundPaymentSent,
+        kCliPayoutStatusReturned, kCliPayoutPayment, kCliPayoutRowPayment, kCliClaimStatusReturned,
+        kCliClaimPayment}) {
     SCOPED_TRACE(code);
     ASSERT_NE(Catalogue(), nullptr);
     EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));

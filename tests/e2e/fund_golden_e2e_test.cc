@@ -17,6 +17,7 @@
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/calls.h"
+#include "support/golden_match.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 
@@ -26,59 +27,16 @@ namespace {
 using google::protobuf::Message;
 using google::protobuf::TextFormat;
 using google::protobuf::util::MessageDifferencer;
-using Named = TextFormat::ParseInfoTree;
+
 template <class T>
 using Repeated = google::protobuf::RepeatedPtrField<T>;
 
-// The golden file, and where each of its fields stood in the text. Proto3 keeps no presence (an
-// expected `paid_fen: 0` parses to the same message as no paid_fen at all): the parse tree is
-// what says which fields an expectation names.
-struct Golden {
-  test::FundScenarioFile file;
-  Named named;
-};
+using Golden = GoldenText<test::FundScenarioFile>;
 
 std::unique_ptr<Golden> Scenarios() {
-  std::ifstream in(std::string(SUBSIDY_GOLDEN_DIR) + "/fund_scenarios.textproto");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto golden = std::make_unique<Golden>();
-  TextFormat::Parser parser;
-  parser.WriteLocationsTo(&golden->named);
-  EXPECT_TRUE(parser.ParseFromString(text.str(), &golden->file));
+  auto golden = LoadGolden<test::FundScenarioFile>("fund_scenarios.textproto");
   EXPECT_GE(golden->file.scenarios_size(), 3);
   return golden;
-}
-
-// What the text names under `field` of `parent` (its `index`-th value when repeated); nullptr
-// when the text does not give it.
-const Named* Under(const Named* named, const Message& parent, const char* field, int index = -1) {
-  const auto* f = parent.GetDescriptor()->FindFieldByName(field);
-  if (named == nullptr || f == nullptr) return nullptr;
-  return named->GetTreeForNested(f, f->is_repeated() ? index : -1);
-}
-
-// Equal on every field the golden text names for `expected`, a zero written there included; a
-// field the text leaves out is not compared (a named message field is compared whole).
-::testing::AssertionResult Matches(const Message& expected, const Named* named, const Message& actual) {
-  if (named == nullptr) return ::testing::AssertionFailure() << "no text for " << expected.ShortDebugString();
-  MessageDifferencer d;
-  std::string compared;
-  const auto* descriptor = expected.GetDescriptor();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* f = descriptor->field(i);
-    if (named->GetLocation(f, f->is_repeated() ? 0 : -1).line < 0) {
-      d.IgnoreField(f);
-    } else {
-      compared += " " + f->name();
-    }
-  }
-  if (compared.empty()) return ::testing::AssertionFailure() << "the expectation names no field";
-  std::string diff;
-  d.ReportDifferencesToString(&diff);
-  if (d.Compare(expected, actual)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << diff << "compared:" << compared << "\nexpected: "
-                                       << expected.ShortDebugString() << "\nactual:   " << actual.ShortDebugString();
 }
 
 class FundGoldenE2e : public ::testing::TestWithParam<std::string> {};

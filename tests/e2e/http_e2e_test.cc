@@ -31,6 +31,7 @@
 #include "subsidy/v1/education.pb.h"
 #include "subsidy/v1/approval.pb.h"
 #include "subsidy/v1/fund.pb.h"
+#include "subsidy/v1/payment.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "subsidy/v1/reward.pb.h"
 #include "support/calls.h"
@@ -220,7 +221,8 @@ TEST_F(HttpE2e, EveryRouteOfTheOpenApiDocumentAnswers) {
   int unary = 0;
   for (const auto* file : {v1::LoanSubsidyRequest::descriptor()->file(), v1::GetFundPriorityRequest::descriptor()->file(),
                             v1::Payout::descriptor()->file(), v1::GetCallerRequest::descriptor()->file(),
-                            v1::Fund::descriptor()->file(), v1::Instruction::descriptor()->file()}) {
+                            v1::Fund::descriptor()->file(), v1::Instruction::descriptor()->file(),
+                           v1::PaymentLine::descriptor()->file()}) {
     for (int k = 0; k < file->service_count(); ++k) {
       const auto* d = file->service(k);
       for (int i = 0; i < d->method_count(); ++i) {

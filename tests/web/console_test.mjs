@@ -9,10 +9,13 @@
 // are the bars' colours; every page in Chinese (no English server text, no raw code) and laid out
 // at 1024 and 1440 px; a confirmation before each money action that a cancel leaves unanswered; the
 // same claim file uploaded twice is the first claim, said so; a school records and reverses an
-// expenditure, its ledger's running balance the sum of its lines.
+// expenditure, its ledger's running balance the sum of its lines. 支付对账: fund payments with a
+// payee make a batch; the bank's return file (GB18030) uploaded on the page; the page's
+// reconciliation is `subsidyctl payments reconcile --csv`'s; a failed line's return waits for a
+// second officer (待复核).
 // Usage: node console_test.mjs BUILD_DIR SOURCE_DIR
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -225,7 +228,7 @@ try {
   {
     const { page, t0 } = await open("finance-1", "funds");
     await page.waitForSelector("#f-report[data-loaded] table");
-    check(await nav(page) === "funds,school,rewards,loans,approvals", `finance reads every page (${await nav(page)})`);
+    check(await nav(page) === "funds,school,rewards,loans,payments,approvals", `finance reads every page (${await nav(page)})`);
     // How fast is a benchmark's question (bench/console.sh: bench/console_page.mjs), not a test's:
     // printed for the record only, since a loaded CI machine would make it a flake.
     console.log(`first page interactive: ${Date.now() - t0} ms`);
@@ -637,7 +640,7 @@ try {
     // The auditor reads every page and changes nothing.
     const audit = await open("auditor-1", "loans");
     await audit.page.waitForSelector("#l-claims tr[data-claim]");
-    check(await nav(audit.page) === "funds,school,rewards,loans,approvals", `the auditor reads every page (${await nav(audit.page)})`);
+    check(await nav(audit.page) === "funds,school,rewards,loans,payments,approvals", `the auditor reads every page (${await nav(audit.page)})`);
     check((await audit.page.$$("#l-claims button.approve, #l-claims button.reject")).length === 0 && await audit.page.$("#u-file") === null,
       "the auditor is offered no approval of the submitted claim and no upload");
     await audit.page.close();
@@ -688,6 +691,196 @@ try {
     await review.page.screenshot({ path: join(shots, "loans-approved.png"), fullPage: true });
     await readable(review.page, "贷款贴息 (finance)");
     await review.page.close();
+  }
+
+  // 支付对账: four payments with a payee from Xinjiang's fund (KARAMAY's 100,000,000.00 元 allocation
+  // is unpaid), each made by finance-1 and approved by finance-2, are the lines of batch PB-20260302.
+  // The bank's return file in GB18030 — two paid, one failed, one amount that differs, one voucher
+  // that names no payment — uploaded on the page; the page's reconciliation is `subsidyctl payments
+  // reconcile --csv`'s to the 分; the failed line with its reason; a reissue asked and cancelled; its
+  // return (退回) held for a second officer (待复核), then approved: the batch counts it returned.
+  {
+    const XJ = "XJ-2021-POVERTY";
+    const BATCH = "PB-20260302";
+    const FIGURE_NAMES = ["sent", "confirmed", "failed", "outstanding", "open_failed", "returned"];
+    const payees = [
+      { payee: "克拉玛依市某农业合作社", payeeAccount: "6222020200112345678", payeeBank: "中国工商银行克拉玛依分行", fen: 123456n },
+      { payee: "克拉玛依某农机有限公司", payeeAccount: "6217000010098765432", payeeBank: "中国建设银行克拉玛依分行", fen: 2000000n },
+      { payee: "独山子区某养殖场", payeeAccount: "6228480030011122233", payeeBank: "中国农业银行独山子支行", fen: 345678n },
+      { payee: "白碱滩区某学校", payeeAccount: "6216610100022233344", payeeBank: "中国银行白碱滩支行", fen: 50000n },
+    ];
+    const made = [];
+    for (const [i, p] of payees.entries()) {
+      const asked = await call("finance-1", "FundService/RecordFundPayment", {
+        requestId: `console-test-pay-${i}`, fundId: XJ, recipientId: "KARAMAY", amountFen: String(p.fen), date: "2026-03-02",
+        payee: p.payee, payeeAccount: p.payeeAccount, payeeBank: p.payeeBank,
+      });
+      const approved = asked.instructionId
+        ? await call("finance-2", "ApprovalService/ApproveInstruction", { requestId: `console-test-pay-${i}-ok`, instructionId: asked.instructionId })
+        : asked;
+      made.push(`${asked.approvalState ?? JSON.stringify(asked.error)} → ${approved.state ?? JSON.stringify(approved.error)}`);
+    }
+    check(made.every((m) => m === "PENDING_APPROVAL → POSTED"), `four payments with a payee, each approved by a second officer (${made.join("; ")})`);
+    const listed = await call("finance-1", "PaymentService/ListPaymentLines", { batchId: BATCH, pageSize: 50 });
+    const lines = payees.map((p) => (listed.lines ?? []).find((l) => l.payeeName === p.payee) ?? {});
+    check(lines.every((l, i) => /^FV20260302-\d{8}$/.test(l.voucherNo ?? "") && l.state === "SENT" && BigInt(l.amountFen ?? 0) === payees[i].fen),
+      `each payment is a line of ${BATCH} with its voucher, sent (${lines.map((l) => `${l.paymentId} ${l.voucherNo} ${l.state}`).join("; ") || JSON.stringify(listed.error)})`);
+    const [, , failed, differs] = lines;
+
+    // The bank's return file as its system writes it: GB18030 (glibc's iconv), Chinese headers, 元.
+    const yuanText = (f) => `${f / 100n}.${String(f % 100n).padStart(2, "0")}`;
+    const returnRow = (l, p, amount, status, reason, serial, date) =>
+      [l.voucherNo, p.payeeAccount, p.payee, yuanText(amount), status, reason, serial, date].join(",");
+    const UNKNOWN = "FV20260302-99999999";
+    const csvText = [
+      "凭证号,收款人账号,收款人户名,金额,状态,失败原因,银行流水号,日期",
+      returnRow(lines[0], payees[0], payees[0].fen, "成功", "", "BK2026030200001", "2026-03-02"),
+      returnRow(lines[1], payees[1], payees[1].fen, "成功", "", "BK2026030200002", "2026-03-02"),
+      returnRow(failed, payees[2], payees[2].fen, "失败", "户名不符", "", "2026-03-03"),
+      returnRow(differs, payees[3], payees[3].fen + 1n, "成功", "", "BK2026030200004", "2026-03-02"),  // row 5: 500.01 for 500.00
+      `${UNKNOWN},6222000000000000000,查无此人,100.00,成功,,BK2026030200005,2026-03-02`,               // row 6
+    ].join("\r\n") + "\r\n";
+    const utf8Path = join(dir, "bank-return-utf8.csv");
+    const returnPath = join(dir, "bank-return-20260302.csv");
+    writeFileSync(utf8Path, csvText);
+    const gb = execFileSync("iconv", ["-f", "UTF-8", "-t", "GB18030", utf8Path]);
+    writeFileSync(returnPath, gb);
+    check(gb.length > 0 && gb.length < Buffer.byteLength(csvText), `the return file is GB18030 (${gb.length} bytes; ${Buffer.byteLength(csvText)} in UTF-8)`);
+
+    // The reconciliation as subsidyctl prints it: figure,count,fen.
+    function reconcileByCli(batch) {
+      try {
+        const out = execFileSync(bin("subsidyctl"), [`--server=${started.grpc}`, `--token=${tokens["finance-1"]}`,
+          "payments", "reconcile", `--batch=${batch}`, "--csv"], { stdio: ["ignore", "pipe", "pipe"] }).toString();
+        const [header, ...rows] = out.replace(/^\ufeff/, "").trim().split(/\r?\n/).map((l) => l.trim());
+        if (header !== "figure,count,fen") return { error: `its header is ${header}` };
+        return { figures: Object.fromEntries(rows.map((r) => r.split(",")).map(([name, count, f]) => [name, { count, fen: BigInt(f) }])) };
+      } catch (err) {
+        return { error: `${err.message} ${err.stderr ?? ""}`.trim() };
+      }
+    }
+    // The page's reconciliation figures: each count and amount as it shows them.
+    async function shownFigures(page) {
+      const out = {};
+      for (const n of FIGURE_NAMES) {
+        out[n] = { count: await text(page, `#recon-${n}-count`), fen: fen(await text(page, `#recon-${n}-amount`)) };
+      }
+      return out;
+    }
+    const same = (shown, cli) => !!cli.figures && FIGURE_NAMES.every((n) => cli.figures[n]?.count === shown[n].count && cli.figures[n]?.fen === shown[n].fen);
+    const figuresText = (f) => (f ? FIGURE_NAMES.map((n) => `${n} ${f[n]?.count} ${f[n]?.fen}`).join(", ") : "");
+    // The chosen batch's reconciliation, asked again (what was shown is cleared first).
+    async function reconcile(page) {
+      await page.$eval("#p-recon", (el) => { el.replaceChildren(); delete el.dataset.batch; });
+      await page.click(`#batch-${BATCH} button.choose`);
+      await page.waitForSelector(`#p-recon[data-batch="${BATCH}"] #recon-figures`);
+      return shownFigures(page);
+    }
+
+    const { page } = await open("finance-1", "payments");
+    const batchRow = `#payments-batches tr#batch-${BATCH}`;
+    await page.waitForSelector(batchRow);
+    const partsBefore = await page.$$eval(`${batchRow} .seg`, (ss) => ss.map((s) => `${s.className.replace("seg seg-", "")} ${s.style.width}`));
+    const sentBefore = await text(page, `${batchRow} [data-figure="sent"] .amount`);
+    check(sentBefore === "25,191.34" && partsBefore.join(",") === "outstanding 100%",
+      `before the bank's return the batch is 25,191.34 元 sent, its bar wholly outstanding (${sentBefore}; ${partsBefore.join(", ")})`);
+    await reconcile(page);
+
+    // The upload: a progress bar while it runs, then what the file did.
+    await (await page.$("#p-return-file")).uploadFile(returnPath);
+    await page.click("#p-import-submit");
+    await page.waitForSelector("#import-counts, #p-import-result .error", { timeout: 20000 });
+    const orNothing = (sel) => text(page, sel).catch(() => "(none)");
+    const imported = {};
+    for (const n of ["rows", "confirmed", "failed", "discrepancies"]) imported[n] = await orNothing(`#import-${n}-count`);
+    const importedFen = [await orNothing("#import-confirmed-amount"), await orNothing("#import-failed-amount")];
+    check(JSON.stringify(imported) === JSON.stringify({ rows: "5", confirmed: "2", failed: "1", discrepancies: "2" }) &&
+      importedFen.join(" ") === "21,234.56 3,456.78",
+      `the import: 5 rows, 2 confirmed (21,234.56 元), 1 failed (3,456.78 元), 2 discrepancies (${JSON.stringify(imported)} ${importedFen.join(" ")}; ${await text(page, "#p-import-result")})`);
+    const status = await text(page, "#p-import-status");
+    check(await page.$eval("#p-import-progress", (p) => p.value === 1) && status.includes(`${gb.length.toLocaleString("en-US")} 字节`),
+      `the import's progress bar is full and the file's size is shown (${status})`);
+    const unknown = (await cells(page, `#import-discrepancies tr[data-voucher="${UNKNOWN}"]`))[0] ?? [];
+    check(unknown[0] === "6" && unknown[2] === "凭证号无对应支付" && unknown[3]?.includes(UNKNOWN) && foreign(unknown[3]).length === 0,
+      `the voucher that names no payment is listed with its row and the server's words in Chinese (${unknown.join(" | ")})`);
+
+    // The batch after: the page's figures are subsidyctl's, to the 分.
+    await eventually(page, (q) => !!document.querySelector(q), `${batchRow} .seg-failed`);
+    const parts = await page.$$eval(`${batchRow} .seg`, (ss) => ss.map((s) => s.className.replace("seg seg-", "")));
+    check(parts.join(",") === "confirmed,failed,outstanding", `the batch's bar: confirmed, failed, outstanding (${parts.join(", ")})`);
+    const shown = await reconcile(page);
+    const cli = reconcileByCli(BATCH);
+    check(same(shown, cli), `the page's reconciliation of ${BATCH} is subsidyctl's (page: ${figuresText(shown)}; subsidyctl: ${cli.error ?? figuresText(cli.figures)})`);
+    const want = { sent: ["4", 2519134n], confirmed: ["2", 2123456n], failed: ["1", 345678n], outstanding: ["1", 50000n], open_failed: ["1", 345678n], returned: ["0", 0n] };
+    check(FIGURE_NAMES.every((n) => shown[n].count === want[n][0] && shown[n].fen === want[n][1]),
+      `two payments confirmed, one failed and open, one unanswered (${figuresText(shown)})`);
+    const differing = (await cells(page, `#recon-discrepancies tr[data-voucher="${differs.voucherNo}"]`))[0] ?? [];
+    check(differing[0] === "5" && differing[2] === "金额不符" && differing[3]?.includes("500.01") && differing[3]?.includes("500.00"),
+      `the batch's discrepancy: row 5's amount differs, in the server's words (${differing.join(" | ")})`);
+
+    // The failed line, with its reason and how long it has waited (the server's working days).
+    const failedRow = `#p-failed tr[data-payment="${failed.paymentId}"]`;
+    await page.waitForSelector(failedRow);
+    const failedCells = (await cells(page, failedRow))[0];
+    const openLines = await call("finance-1", "PaymentService/ListPaymentLines", { batchId: BATCH, state: "FAILED", pageSize: 50 });
+    const days = String((openLines.lines ?? []).find((l) => l.paymentId === failed.paymentId)?.workingDaysOpen ?? 0);
+    check((await page.$$("#p-failed tbody tr")).length === 1 && failedCells[2] === payees[2].payee && failedCells[3] === "****2233" &&
+      failedCells[5] === "3,456.78" && failedCells[6] === "户名不符" && failedCells[7] === days,
+      `the failed line: payee, masked account, amount, the bank's reason, ${days} working days open (${failedCells.join(" | ")})`);
+
+    // 重发: the corrected payee and date, behind a confirmation; a cancel sends nothing.
+    const pending = async () => (await call("finance-1", "ApprovalService/ListInstructions", { state: "PENDING_APPROVAL", pageSize: 1 })).pendingCount ?? "0";
+    const pendingBefore = await pending();
+    await page.click(`${failedRow} button.reissue`);
+    await page.waitForSelector("#rf-form");
+    await setValue(page, "#rf-name", "独山子区某养殖专业合作社");
+    await setValue(page, "#rf-date", "2026-03-04");
+    await page.click("#rf-submit");
+    await page.waitForSelector("#confirm-dialog[open]");
+    const askedReissue = await text(page, "#confirm-dialog");
+    check(askedReissue.includes(failed.paymentId) && askedReissue.includes("3,456.78 元") && askedReissue.includes("独山子区某养殖专业合作社") &&
+      askedReissue.includes("2026-03-04"), `the reissue's confirmation names the payment, amount in 元, corrected payee and date (${askedReissue})`);
+    await page.click("#confirm-cancel");
+    await page.waitForFunction(() => !document.querySelector("#confirm-dialog"), { timeout: 10000 });
+    const stillFailed = await call("finance-1", "PaymentService/ListPaymentLines", { sourceId: failed.sourceId, pageSize: 5 });
+    check(await pending() === pendingBefore && (stillFailed.lines ?? []).length === 1 && stillFailed.lines[0].state === "FAILED",
+      `a cancelled reissue sends nothing (pending ${pendingBefore} → ${await pending()}, ${(stillFailed.lines ?? []).map((l) => l.state).join(",")})`);
+    await page.click("#rf-cancel");
+
+    // 退回: a reason required; under dual control the answer says it waits (待复核).
+    await page.click(`${failedRow} button.return`);
+    await page.waitForSelector("#confirm-dialog[open] #confirm-reason");
+    const askedReturn = await text(page, "#confirm-dialog");
+    check(askedReturn.includes(failed.paymentId) && askedReturn.includes("3,456.78 元") && askedReturn.includes("户名不符") &&
+      await page.$eval("#confirm-ok", (b) => b.disabled), `the return's confirmation names the payment, amount and the bank's reason, and needs a reason (${askedReturn})`);
+    await page.type("#confirm-reason", "收款人已注销，款项留在原资金");
+    await page.click("#confirm-ok");
+    await page.waitForSelector("#p-line-done, #p-line-notice .error", { timeout: 10000 });
+    const returned = await text(page, "#p-line-notice");
+    const returnInstruction = (returned.match(/IN-[0-9A-Za-z-]+/) ?? [""])[0];
+    check(returned.includes("待复核") && returnInstruction !== "", `finance-1's return waits for a second officer, said so (${returned})`);
+    await page.screenshot({ path: join(shots, "payments.png"), fullPage: true });
+    await readable(page, "支付对账");
+    await page.setViewport({ width: 1024, height: 1000 });
+    await page.screenshot({ path: join(shots, "payments-1024.png"), fullPage: true });
+    await page.setViewport({ width: 1440, height: 1000 });
+
+    // The auditor reads the batch and its failed line, and is offered no reissue, return or upload.
+    const audit = await open("auditor-1", `payments/${BATCH}`);
+    await audit.page.waitForSelector(`#p-failed tr[data-payment="${failed.paymentId}"]`);
+    check((await audit.page.$$("#p-failed button.reissue, #p-failed button.return")).length === 0 && await audit.page.$("#p-return-file") === null,
+      "the auditor sees the failed line and is offered no reissue, return or upload");
+    await audit.page.close();
+
+    // finance-2 approves the return: the line leaves the failed lines; the batch counts it returned.
+    const approvedReturn = await call("finance-2", "ApprovalService/ApproveInstruction", { requestId: "console-test-return-ok", instructionId: returnInstruction });
+    check(approvedReturn.state === "POSTED", `finance-2 approves the return (${approvedReturn.state ?? JSON.stringify(approvedReturn.error)})`);
+    const after = await reconcile(page);
+    const cliAfter = reconcileByCli(BATCH);
+    check(same(after, cliAfter) && after.returned.count === "1" && after.returned.fen === 345678n && after.open_failed.count === "0",
+      `after the return the page's reconciliation is subsidyctl's: 1 returned, none open (page: ${figuresText(after)}; subsidyctl: ${cliAfter.error ?? figuresText(cliAfter.figures)})`);
+    check(await eventually(page, () => !!document.querySelector("#p-failed #failed-none")), "the returned line has left the failed lines");
+    await page.close();
   }
 
   check(problems.length === 0, `no console errors${problems.length ? ": " + problems.join(" | ") : ""}`);

@@ -29,6 +29,8 @@ export function rpcText(rpc: string): string {
     case "ReverseFundEntry": return t("冲销", "Reversal");
     case "ReviewLoanSubsidyClaim": return t("贴息申报批准", "Claim approval");
     case "RunDisbursement": return t("兑现批次", "Disbursement run");
+    case "ReissuePayment": return t("支付失败重发", "Reissue of a failed payment");
+    case "ReturnPayment": return t("支付失败退回", "Return of a failed payment");
     default: return t("资金变动", name);
   }
 }

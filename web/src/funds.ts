@@ -86,6 +86,8 @@ function kindText(k: FundAlert_Kind): string {
     case FundAlert_Kind.OVERDUE_PAYOUT: return t("兑现逾期", "Overdue payout");
     case FundAlert_Kind.TARGET_SHARE_MISSED: return t("倾斜比例未达标", "Target share missed");
     case FundAlert_Kind.PAYOUT_HELD: return t("兑付暂缓（资金不足）", "Payout held");
+    case FundAlert_Kind.PAYMENT_UNCONFIRMED: return t("银行未回单", "Payment unconfirmed");
+    case FundAlert_Kind.PAYMENT_FAILED_OPEN: return t("支付失败未处理", "Failed payment open");
     default: return "—";
   }
 }

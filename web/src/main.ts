@@ -1,4 +1,4 @@
-// The officers' console: sign-in with a pasted token (kept in sessionStorage), five pages by
+// The officers' console: sign-in with a pasted token (kept in sessionStorage), six pages by
 // hash route, Chinese first with an English toggle.
 import { create, type DescMethod } from "@bufbuild/protobuf";
 import { AdminService, GetCallerRequestSchema } from "gen/subsidy/v1/admin_pb.js";
@@ -6,10 +6,12 @@ import { ApprovalService } from "gen/subsidy/v1/approval_pb.js";
 import { EducationFundService } from "gen/subsidy/v1/education_pb.js";
 import { FundService } from "gen/subsidy/v1/fund_pb.js";
 import { LoanSubsidyService } from "gen/subsidy/v1/loan_pb.js";
+import { PaymentService } from "gen/subsidy/v1/payment_pb.js";
 import { RewardPayoutService } from "gen/subsidy/v1/reward_pb.js";
 import { approvalsPage } from "./approvals.js";
 import { fundsPage } from "./funds.js";
 import { loansPage } from "./loans.js";
+import { paymentsPage } from "./payments.js";
 import { rewardsPage } from "./rewards.js";
 import { schoolPage } from "./school.js";
 import { client, errorBox, h, lang, may, mySchools, setIdentity, setLang, setToken, signedInAs, t, token } from "./ui.js";
@@ -21,6 +23,8 @@ const PAGES: { id: string; zh: string; en: string; reads: DescMethod; show: (roo
     show: (root, arg) => schoolPage(root, arg || mySchools()[0] || "") },
   { id: "rewards", zh: "免申即享兑现", en: "Rewards", reads: RewardPayoutService.method.listPayouts, show: (root) => rewardsPage(root) },
   { id: "loans", zh: "贷款贴息", en: "Loans", reads: LoanSubsidyService.method.listLoanSubsidyClaims, show: (root) => loansPage(root) },
+  { id: "payments", zh: "支付对账", en: "Payments", reads: PaymentService.method.listPaymentBatches,
+    show: (root, arg) => paymentsPage(root, arg) },
   { id: "approvals", zh: "审批", en: "Approvals", reads: ApprovalService.method.listInstructions, show: (root) => approvalsPage(root) },
 ];
 

@@ -1,0 +1,105 @@
+// Payments the bank confirms: what a row of the bank's return file does to the line it names
+// (funds::MatchReturnRow), how payees are compared and accounts shown, and when an open line is
+// an alert.
+#include "funds/payments.h"
+
+#include <gtest/gtest.h>
+
+namespace subsidy::funds {
+namespace {
+
+Date D(const char* text) { return *Date::Parse(text); }
+
+SentLine Sent(PaymentState state = PaymentState::kSent) {
+  return {state, Money::Fen(20'000'000), "宜昌某公司07", "6222024200000000007"};
+}
+ReturnedRow Row(bool success, int64_t fen = 20'000'000, std::string name = "宜昌某公司07",
+                std::string account = "6222024200000000007") {
+  return {success, Money::Fen(fen), std::move(name), std::move(account)};
+}
+
+TEST(FundPayments, ASentLineIsConfirmedOrFailedByItsRow) {
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(true)).action, ReturnOutcome::Action::kConfirm);
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(false)).action, ReturnOutcome::Action::kFail);
+  // The bank may leave the payee out: the voucher and the amount decide.
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(true, 20'000'000, "", "")).action, ReturnOutcome::Action::kConfirm);
+}
+
+TEST(FundPayments, OneFenOffIsAnAmountMismatchNamingBoth) {
+  const ReturnOutcome o = MatchReturnRow(Sent(), Row(true, 20'000'001));
+  EXPECT_EQ(o.action, ReturnOutcome::Action::kDiscrepancy);
+  EXPECT_EQ(o.discrepancy, kAmountMismatch);
+  EXPECT_EQ(o.params.at("expected_yuan"), "200000.00");
+  EXPECT_EQ(o.params.at("found_yuan"), "200000.01");
+}
+
+TEST(FundPayments, AnotherPayeeIsAMismatchWhateverTheState) {
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(true, 20'000'000, "宜昌某公司08")).discrepancy, kPayeeMismatch);
+  const ReturnOutcome account = MatchReturnRow(Sent(), Row(true, 20'000'000, "", "6222024200000000008"));
+  EXPECT_EQ(account.discrepancy, kPayeeMismatch);
+  EXPECT_EQ(account.params.at("expected"), "****0007");  // never the whole account
+  EXPECT_EQ(account.params.at("found"), "****0008");
+  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(true, 1)).discrepancy, kAmountMismatch);
+}
+
+TEST(FundPayments, ASettledLineIsNeverSettledAgain) {
+  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(true)).discrepancy, kConfirmedTwice);
+  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(false)).discrepancy, kFailureOfConfirmed);
+  for (PaymentState failed : {PaymentState::kFailed, PaymentState::kReissued, PaymentState::kReturned}) {
+    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(true)).discrepancy, kConfirmationOfFailed);
+    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(false)).discrepancy, kFailedTwice);
+    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(false)).params.at("state"), PaymentStateName(failed));
+  }
+}
+
+TEST(FundPayments, NamesCompareAsBanksWriteThem) {
+  EXPECT_TRUE(SamePayeeName("宜昌某公司07", " 宜昌某公司０７ "));  // full-width digits, padding
+  EXPECT_TRUE(SamePayeeName("Yichang Tech Co", "YICHANG TECHCO"));
+  EXPECT_FALSE(SamePayeeName("宜昌某公司07", "宜昌某公司70"));
+}
+
+TEST(FundPayments, AccountsCompareByDigitsAndByWhatAMaskShows) {
+  EXPECT_TRUE(SameAccount("6222024200000000007", "6222 0242 0000 0000 007"));
+  EXPECT_TRUE(SameAccount("6222024200000000007", "****0007"));
+  EXPECT_TRUE(SameAccount("6222024200000000007", "6222***0007"));
+  EXPECT_FALSE(SameAccount("6222024200000000007", "6223***0007"));
+  EXPECT_FALSE(SameAccount("6222024200000000007", "****0008"));
+  EXPECT_FALSE(SameAccount("6222024200000000007", "****"));  // shows nothing to compare
+  EXPECT_FALSE(SameAccount("0007", "12345****0007"));       // shows more than the account has
+}
+
+TEST(FundPayments, AnAccountIsShownByItsLastFourDigits) {
+  EXPECT_EQ(MaskAccount("6222024200000000007"), "****0007");
+  EXPECT_EQ(MaskAccount("6222 0242 0000 0000 123"), "****0123");
+  EXPECT_EQ(MaskAccount("123"), "****");
+  EXPECT_EQ(MaskAccount(""), "");
+  EXPECT_EQ(MaskAccount(MaskAccount("6222024200000000007")), "****0007");  // masked once
+}
+
+TEST(FundPayments, StatesReadBackByName) {
+  for (PaymentState s : {PaymentState::kSent, PaymentState::kConfirmed, PaymentState::kFailed,
+                         PaymentState::kReissued, PaymentState::kReturned}) {
+    EXPECT_EQ(PaymentStateFromName(PaymentStateName(s)), s);
+  }
+  EXPECT_EQ(PaymentStateFromName("PAID"), std::nullopt);
+}
+
+TEST(FundPayments, AnOpenLineIsAnAlertAfterItsWorkingDays) {
+  // May 2024: 1–5 May are the Labour Day holiday, 11 May (Saturday) a make-up working day.
+  auto cal = WorkingDayCalendar::Build(2024, 2024,
+                                       {{D("2024-05-01"), false}, {D("2024-05-02"), false}, {D("2024-05-03"), false},
+                                        {D("2024-04-28"), true}, {D("2024-05-11"), true}});
+  ASSERT_TRUE(cal.ok()) << cal.status();
+  // Sent Monday 20 May: three working days pass on Thursday 23; an alert from Friday 24.
+  EXPECT_EQ(*OpenWorkingDays(*cal, D("2024-05-20"), D("2024-05-23"), 3), std::nullopt);
+  EXPECT_EQ(*OpenWorkingDays(*cal, D("2024-05-20"), D("2024-05-24"), 3), 4);
+  EXPECT_EQ(*OpenWorkingDays(*cal, D("2024-05-20"), D("2024-05-27"), 3), 5);  // the weekend does not count
+  // Sent Tuesday 30 April: the holiday does not count, the make-up Saturday does.
+  EXPECT_EQ(*OpenWorkingDays(*cal, D("2024-04-30"), D("2024-05-08"), 3), std::nullopt);  // 6, 7, 8 May
+  EXPECT_EQ(*OpenWorkingDays(*cal, D("2024-04-30"), D("2024-05-09"), 3), 4);
+  EXPECT_EQ(*OpenWorkingDays(*cal, D("2024-05-20"), D("2024-05-20"), 0), std::nullopt);
+  EXPECT_FALSE(OpenWorkingDays(*cal, D("2024-12-30"), D("2025-01-10"), 3).ok());  // no guess outside the data
+}
+
+}  // namespace
+}  // namespace subsidy::funds
