@@ -23,14 +23,15 @@ struct ReturnColumn {
 
 const std::vector<ReturnColumn>& ReturnColumns() {
   static const auto* k = new std::vector<ReturnColumn>{
-      {"voucher_no", {"凭证号"}},
-      {"payee_account", {"收款人账号", "账号"}},
-      {"payee_name", {"收款人户名", "户名", "收款人"}},
+      // Banks' English exports write the names with spaces ("Voucher No"); HeaderKey drops the spaces.
+      {"voucher_no", {"凭证号", "voucher no", "voucher"}},
+      {"payee_account", {"收款人账号", "账号", "payee account", "account no"}},
+      {"payee_name", {"收款人户名", "户名", "收款人", "payee name", "payee"}},
       {"amount", {"金额", "金额(元)", "amount_yuan"}},
       {"amount_fen", {"金额(分)"}},
       {"status", {"状态"}},
-      {"failure_reason", {"失败原因", "原因"}},
-      {"bank_serial", {"银行流水号", "流水号"}},
+      {"failure_reason", {"失败原因", "原因", "failure reason", "reason"}},
+      {"bank_serial", {"银行流水号", "流水号", "bank serial", "serial no"}},
       {"date", {"日期", "交易日期", "入账日期"}},
   };
   return *k;

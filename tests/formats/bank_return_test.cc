@@ -119,6 +119,24 @@ TEST(ReadBankReturnFile, EnglishHeadersInAnyCaseAndOrder) {
   EXPECT_EQ(file->rows[4].failure_reason, "closed");
 }
 
+TEST(ReadBankReturnFile, EnglishHeadersWithSpacesAsBanksExportThem) {
+  auto file = ReadBankReturnFile(
+      "Voucher No,Payee Account,Payee Name,Amount,Status,Failure Reason,Bank Serial,Date\n"
+      "E1,6222000011112222,Yichang Tech,1234.50,FAILED,account frozen,,2024-07-01\n",
+      Encoding::kAuto);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_TRUE(file->ignored_columns.empty());
+  ASSERT_EQ(file->rows.size(), 1u);
+  const BankReturnRow& row = file->rows[0];
+  ASSERT_TRUE(row.error.ok()) << row.error;
+  EXPECT_EQ(row.voucher_no, "E1");
+  EXPECT_EQ(row.payee_account, "6222000011112222");
+  EXPECT_EQ(row.payee_name, "Yichang Tech");
+  EXPECT_EQ(row.amount.fen(), 123450);
+  EXPECT_EQ(row.status, BankReturnStatus::kFailed);
+  EXPECT_EQ(row.failure_reason, "account frozen");
+}
+
 TEST(ReadBankReturnFile, OtherChineseHeadersAndSuccessValues) {
   auto file = ReadBankReturnFile(
       "凭证号,账号,户名,金额（元）,状态,原因,流水号,入账日期\n"
