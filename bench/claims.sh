@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 loans=${1:-100000}
 big=${2:-1000000}
 source bench/lib.sh
-[[ -x $bin/subsidy-load && -x $bin/subsidy-server ]] || scripts/build.sh >&2
+[[ -x $bin/subsidy-load && -x $bin/subsidy-server ]] || { scripts/build.sh >&2 && cmake --build build --target bench-tools >&2; }
 upload() { "$bin/subsidy-load" --json --workload=claim-upload --batch=500 "$@"; }
 
 {

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-[[ -x $bin/fund-fill && -x $bin/subsidy-load && -x $bin/subsidy-server ]] || scripts/build.sh >&2
+[[ -x $bin/fund-fill && -x $bin/subsidy-load && -x $bin/subsidy-server ]] || { scripts/build.sh >&2 && cmake --build build --target bench-tools >&2; }
 "$bin/fund-fill" --db="$tmp/console.db" --funds=10000 --allocations=100000 --payments=100000 >&2
 "$bin/subsidy-server" --listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --db="$tmp/console.db" >"$tmp/srv.out" 2>"$tmp/srv.err" &
 echo $! >>"$tmp/pids"

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-[[ -x $bin/fund-fill && -x $bin/subsidy-load && -x $bin/subsidy-server ]] || scripts/build.sh >&2
+[[ -x $bin/fund-fill && -x $bin/subsidy-load && -x $bin/subsidy-server ]] || { scripts/build.sh >&2 && cmake --build build --target bench-tools >&2; }
 address() { start "$@" | cut -d' ' -f1; }
 report() { "$bin/subsidy-load" --json --workload=report --concurrency=1 --count=21 --server="$1" | sed "s/^{/{\"backend\":\"$2\",/"; }
 {

@@ -11,7 +11,7 @@ source bench/lib.sh
 pg=0
 [[ ${1:-} == --pg ]] && { pg=1; shift; }
 lines=${1:-100000}
-[[ -x $bin/payment-fill && -x $bin/subsidyctl && -x $bin/subsidy-server ]] || scripts/build.sh >&2
+[[ -x $bin/payment-fill && -x $bin/subsidyctl && -x $bin/subsidy-server ]] || { scripts/build.sh >&2 && cmake --build build --target bench-tools >&2; }
 ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }  # bash's own clock: no process to start
 run() {  # run BACKEND DB: prints one JSON line
   local backend=$1 db=$2 addr t0 t1 recon=()

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
 bin=build/bin
-[[ -x $bin/subsidy-load && -x $bin/echo-server && -x $bin/engine_bench ]] || scripts/build.sh >&2
+[[ -x $bin/subsidy-load && -x $bin/echo-server && -x $bin/engine_bench ]] || { scripts/build.sh >&2 && cmake --build build --target bench-tools >&2; }
 tmp=$(mktemp -d)
 cleanup() { [[ -f $tmp/pids ]] && kill $(cat "$tmp/pids") 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
