@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "ids/canonical.h"
+#include "reward/reward_engine.h"
 
 namespace subsidy::funds {
 
@@ -69,8 +70,13 @@ bool SameAccount(absl::string_view sent, absl::string_view returned) {
   return a.compare(0, head.size(), head) == 0 && a.compare(a.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-ReturnOutcome MatchReturnRow(const SentLine& line, const ReturnedRow& row) {
+ReturnOutcome MatchReturnRow(const SentLine& line, const ReturnedRow& row, Date today) {
   ReturnOutcome out;
+  if (row.date && *row.date > today) {
+    out.discrepancy = kDateAfterImport;
+    out.params = {{"date", row.date->ToString()}, {"today", today.ToString()}};
+    return out;
+  }
   if (row.amount != line.amount) {
     out.discrepancy = kAmountMismatch;
     out.params = {{"expected_yuan", line.amount.ToYuanString()}, {"found_yuan", row.amount.ToYuanString()}};
@@ -104,6 +110,15 @@ ReturnOutcome MatchReturnRow(const SentLine& line, const ReturnedRow& row) {
   }
   out.params = {{"state", state}};
   return out;
+}
+
+absl::Status CheckReissueDate(const WorkingDayCalendar& calendar, const std::string& payment_id, Date failed,
+                              Date reissue) {
+  if (auto s = reward::CheckPaymentDay(calendar, reissue); !s.ok()) return s;
+  if (reissue >= failed) return absl::OkStatus();
+  return WithParams(FailedPrecondition(kReissueBeforeFailure, absl::StrCat(payment_id, " failed on ", failed.ToString(),
+                                                                           ": a reissue is dated then or later")),
+                    {{"payment_id", payment_id}, {"failed_date", failed.ToString()}});
 }
 
 absl::StatusOr<std::optional<int>> OpenWorkingDays(const WorkingDayCalendar& calendar, Date since, Date as_of,

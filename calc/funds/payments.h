@@ -58,6 +58,7 @@ struct ReturnedRow {
   Money amount;
   std::string payee_name;     // "" : not given
   std::string payee_account;  // "" : not given; may be masked (****1234, 6222***1234)
+  std::optional<Date> date;   // the bank's date of the row, when given
 };
 // The row's effect: confirm the line, fail it, or change nothing and report why (`discrepancy`,
 // a kind above, with `params`: expected and found).
@@ -70,7 +71,14 @@ struct ReturnOutcome {
 // other row is a discrepancy (the amount first, then the payee, then the line's state). A payee
 // name or account is compared when the row gives one and the line was sent with one. A name is
 // compared by its NFKC case-folded form without spaces; an account by its digits, a masked one by those it shows.
-ReturnOutcome MatchReturnRow(const SentLine& line, const ReturnedRow& row);
+// A row dated after `today`, the day it is imported, is a discrepancy first (DATE_AFTER_IMPORT): a
+// return never speaks of a day still to come.
+ReturnOutcome MatchReturnRow(const SentLine& line, const ReturnedRow& row, Date today);
+
+// A failed line is paid again on a working day of the official calendar (NOT_A_WORKING_DAY), never
+// before the bank failed it (REISSUE_BEFORE_FAILURE: the money was out until then).
+absl::Status CheckReissueDate(const WorkingDayCalendar& calendar, const std::string& payment_id, Date failed,
+                              Date reissue);
 
 // Whether the payee given matches the payee sent (see MatchReturnRow).
 bool SamePayeeName(absl::string_view sent, absl::string_view returned);

@@ -69,15 +69,12 @@ absl::Status ApplyRow(storage::LedgerTx& tx, const BankReturnImport& in, const f
     t.Discrepancy(row, funds::kUnknownVoucher, {}, nullptr);
     return absl::OkStatus();
   }
-  if (row.date && *row.date > in.today) {  // a return never speaks of a day still to come
-    t.Discrepancy(row, funds::kDateAfterImport, {{"date", row.date->ToString()}, {"today", in.today.ToString()}}, named);
-    return absl::OkStatus();
-  }
   storage::PaymentLineRow& line = *named;
   const funds::ReturnOutcome outcome =
       funds::MatchReturnRow({line.state, line.amount, line.payee_name, line.payee_account},
                             {row.status == formats::BankReturnStatus::kSuccess, row.amount, row.payee_name,
-                             row.payee_account});
+                             row.payee_account, row.date},
+                            in.today);
   const std::string bank_date = row.date ? row.date->ToString() : "";
   switch (outcome.action) {
     case funds::ReturnOutcome::Action::kDiscrepancy:

@@ -4,7 +4,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
-#include "reward/reward_engine.h"
 #include "services/fund_postings.h"
 #include "services/reward_budget.h"
 
@@ -186,15 +185,9 @@ absl::StatusOr<storage::PaymentLineRow> ReissueFailed(storage::LedgerTx& tx, con
   std::vector<int64_t> entries;
   auto line = FailedLine(tx, seq, &entries);
   if (!line.ok()) return line.status();
-  // Paid again on a working day, never before the bank failed it (the money was out until then).
-  if (auto s = reward::CheckPaymentDay(data.calendar(), r.date); !s.ok()) return s;
-  if (auto failed = Date::Parse(line->failed_date); failed.ok() && r.date < *failed) {
-    const std::string id = storage::PaymentIdFor(seq);
-    return WithParams(FailedPrecondition(funds::kReissueBeforeFailure,
-                                         absl::StrCat(id, " failed on ", line->failed_date, ": a reissue is dated then "
-                                                      "or later")),
-                      {{"payment_id", id}, {"failed_date", line->failed_date}});
-  }
+  auto failed = Date::Parse(line->failed_date);
+  if (!failed.ok()) return absl::InternalError(absl::StrCat("a failed line without its date: ", line->failed_date));
+  if (auto s = funds::CheckReissueDate(data.calendar(), storage::PaymentIdFor(seq), *failed, r.date); !s.ok()) return s;
   if (line->source == storage::PaymentSource::kPayout) {
     if (auto s = RetakeBudget(tx, data, *line); !s.ok()) return s;
   }

@@ -9,6 +9,7 @@ namespace subsidy::funds {
 namespace {
 
 Date D(const char* text) { return *Date::Parse(text); }
+const Date kToday = D("2024-05-21");
 
 SentLine Sent(PaymentState state = PaymentState::kSent) {
   return {state, Money::Fen(20'000'000), "宜昌某公司07", "6222024200000000007"};
@@ -19,14 +20,14 @@ ReturnedRow Row(bool success, int64_t fen = 20'000'000, std::string name = "宜�
 }
 
 TEST(FundPayments, ASentLineIsConfirmedOrFailedByItsRow) {
-  EXPECT_EQ(MatchReturnRow(Sent(), Row(true)).action, ReturnOutcome::Action::kConfirm);
-  EXPECT_EQ(MatchReturnRow(Sent(), Row(false)).action, ReturnOutcome::Action::kFail);
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(true), kToday).action, ReturnOutcome::Action::kConfirm);
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(false), kToday).action, ReturnOutcome::Action::kFail);
   // The bank may leave the payee out: the voucher and the amount decide.
-  EXPECT_EQ(MatchReturnRow(Sent(), Row(true, 20'000'000, "", "")).action, ReturnOutcome::Action::kConfirm);
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(true, 20'000'000, "", ""), kToday).action, ReturnOutcome::Action::kConfirm);
 }
 
 TEST(FundPayments, OneFenOffIsAnAmountMismatchNamingBoth) {
-  const ReturnOutcome o = MatchReturnRow(Sent(), Row(true, 20'000'001));
+  const ReturnOutcome o = MatchReturnRow(Sent(), Row(true, 20'000'001), kToday);
   EXPECT_EQ(o.action, ReturnOutcome::Action::kDiscrepancy);
   EXPECT_EQ(o.discrepancy, kAmountMismatch);
   EXPECT_EQ(o.params.at("expected_yuan"), "200000.00");
@@ -34,22 +35,40 @@ TEST(FundPayments, OneFenOffIsAnAmountMismatchNamingBoth) {
 }
 
 TEST(FundPayments, AnotherPayeeIsAMismatchWhateverTheState) {
-  EXPECT_EQ(MatchReturnRow(Sent(), Row(true, 20'000'000, "宜昌某公司08")).discrepancy, kPayeeMismatch);
-  const ReturnOutcome account = MatchReturnRow(Sent(), Row(true, 20'000'000, "", "6222024200000000008"));
+  EXPECT_EQ(MatchReturnRow(Sent(), Row(true, 20'000'000, "宜昌某公司08"), kToday).discrepancy, kPayeeMismatch);
+  const ReturnOutcome account = MatchReturnRow(Sent(), Row(true, 20'000'000, "", "6222024200000000008"), kToday);
   EXPECT_EQ(account.discrepancy, kPayeeMismatch);
   EXPECT_EQ(account.params.at("expected"), "****0007");  // never the whole account
   EXPECT_EQ(account.params.at("found"), "****0008");
-  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(true, 1)).discrepancy, kAmountMismatch);
+  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(true, 1), kToday).discrepancy, kAmountMismatch);
 }
 
 TEST(FundPayments, ASettledLineIsNeverSettledAgain) {
-  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(true)).discrepancy, kConfirmedTwice);
-  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(false)).discrepancy, kFailureOfConfirmed);
+  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(true), kToday).discrepancy, kConfirmedTwice);
+  EXPECT_EQ(MatchReturnRow(Sent(PaymentState::kConfirmed), Row(false), kToday).discrepancy, kFailureOfConfirmed);
   for (PaymentState failed : {PaymentState::kFailed, PaymentState::kReissued, PaymentState::kReturned}) {
-    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(true)).discrepancy, kConfirmationOfFailed);
-    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(false)).discrepancy, kFailedTwice);
-    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(false)).params.at("state"), PaymentStateName(failed));
+    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(true), kToday).discrepancy, kConfirmationOfFailed);
+    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(false), kToday).discrepancy, kFailedTwice);
+    EXPECT_EQ(MatchReturnRow(Sent(failed), Row(false), kToday).params.at("state"), PaymentStateName(failed));
   }
+}
+
+TEST(FundPayments, ARowDatedAfterItsImportIsADiscrepancyWhateverElseItSays) {
+  ReturnedRow row = Row(true);
+  row.date = D("2024-05-22");
+  const ReturnOutcome o = MatchReturnRow(Sent(), row, kToday);
+  EXPECT_EQ(o.discrepancy, kDateAfterImport);
+  EXPECT_EQ(o.params.at("date"), "2024-05-22");
+  row.date = kToday;
+  EXPECT_EQ(MatchReturnRow(Sent(), row, kToday).action, ReturnOutcome::Action::kConfirm);
+}
+
+TEST(FundPayments, AReissueIsOnAWorkingDayNotBeforeTheFailure) {
+  auto cal = WorkingDayCalendar::Build(2024, 2024, {});
+  ASSERT_TRUE(cal.ok());
+  EXPECT_TRUE(CheckReissueDate(*cal, "PAY-00000001", D("2024-06-25"), D("2024-06-25")).ok());
+  EXPECT_EQ(ReasonOf(CheckReissueDate(*cal, "PAY-00000001", D("2024-06-25"), D("2024-06-24"))), kReissueBeforeFailure);
+  EXPECT_EQ(ReasonOf(CheckReissueDate(*cal, "PAY-00000001", D("2024-06-25"), D("2024-06-29"))), "NOT_A_WORKING_DAY");
 }
 
 TEST(FundPayments, NamesCompareAsBanksWriteThem) {
