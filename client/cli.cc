@@ -11,11 +11,13 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "auth/authorizer.h"
 #include "formats/csv.h"
 #include "formats/wire.h"
 
@@ -163,6 +165,21 @@ std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
   }
   if (names.size() < 2) return absl::StrJoin(names, "");
   return absl::StrCat(absl::StrJoin(names.begin(), names.end() - 1, ", "), " or ", names.back());
+}
+
+int EnumOption(Context& ctx, const Options& o, const std::string& name, const google::protobuf::EnumDescriptor* e,
+               int* number) {
+  if (!o.Has(name)) return 0;
+  const google::protobuf::EnumValueDescriptor* v = e->FindValueByName(absl::AsciiStrToUpper(o.Get(name)));
+  if (v == nullptr || v->number() == 0) return ctx.Usage("--" + name + " must be " + EnumChoices(e));
+  *number = v->number();
+  return 0;
+}
+
+std::string RequestIdOf(const std::string& prefix, const std::vector<std::string>& parts) {
+  std::string content;
+  for (const std::string& p : parts) absl::StrAppend(&content, p.size(), ":", p, "\n");
+  return prefix + "-" + auth::Sha256Hex(content).substr(0, 16);
 }
 
 std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }

@@ -130,6 +130,23 @@ int Invoke(Context& ctx, StubT& stub, grpc::Status (StubT::*method)(grpc::Client
 
 // "A, B or C": the values of an API enum a caller may give (not the *_UNSPECIFIED zero).
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e);
+// The option `name` as a value of the API enum `e`, its name in any case (--finding=normal): 0 with
+// *number set, or left as it is when the option is not given; any other text (or the *_UNSPECIFIED
+// zero) is a usage error naming the option and its choices (returns 2).
+int EnumOption(Context& ctx, const Options& o, const std::string& name, const google::protobuf::EnumDescriptor* e,
+               int* number);
+template <class E>
+int EnumOption(Context& ctx, const Options& o, const std::string& name, E* out) {
+  int number = static_cast<int>(*out);
+  if (int rc = EnumOption(ctx, o, name, google::protobuf::GetEnumDescriptor<E>(), &number); rc != 0) return rc;
+  *out = static_cast<E>(number);
+  return 0;
+}
+// A mutation's default request_id: `prefix` (the verb and what it acts on, "respond-AC-00000001"), "-"
+// and the first 16 hex digits of the SHA-256 of what it asks (`parts`, each length-prefixed): the same
+// command run again is answered by its first answer and changes nothing, one asking anything else is
+// a new request.
+std::string RequestIdOf(const std::string& prefix, const std::vector<std::string>& parts);
 
 // An amount in 分 as 元 for people: Money's yuan string, e.g. "1234.56" (never parsed back).
 std::string Yuan(int64_t fen);
@@ -181,5 +198,7 @@ void RegisterFundCommands(Registry& r);
 void RegisterAuthCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
 void RegisterPaymentCommands(Registry& r);
+void RegisterAlertCommands(Registry& r);
+void RegisterFundTargetCommands(Registry& r);
 
 }  // namespace subsidy::cli

@@ -1,4 +1,5 @@
-// subsidyctl fund create|adjust|allocate|pay|reverse|ledger|list|show|report|alerts
+// subsidyctl fund create|adjust|allocate|pay|reverse|ledger|list|show|report|alerts (fund targets:
+// fund_targets_cmd.cc)
 #include <algorithm>
 #include <map>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "alert_words.h"
 #include "approval_cmd.h"
 #include "formats/csv.h"
 #include "cli.h"
@@ -21,8 +23,8 @@ std::unique_ptr<v1::FundService::Stub> Stub(Context& ctx) { return v1::FundServi
 bool Fen(const Options& o, const std::string& name, int64_t* out) { return absl::SimpleAtoi(o.Get(name), out); }
 
 // An enum value's name as the user reads it (CENTRAL_DIRECT, or 中央直达资金): a fund's level (named
-// as a school's sources) and purpose, an entry's kind, a category, a report's pace and time basis,
-// an alert's kind; the names of these do not repeat one another's. Any other name as it is.
+// as a school's sources) and purpose, an entry's kind, a category, a report's pace and time basis (an
+// alert's kind: alert_words.h); the names of these do not repeat one another's. Any other name as it is.
 std::string Named(const Context& ctx, const std::string& name) {
   static const auto* const kWords = new std::map<std::string, const char*>{
       {"CENTRAL_DIRECT", kCliSourceCentralDirect}, {"PROVINCIAL", kCliSourceProvincial},
@@ -37,10 +39,7 @@ std::string Named(const Context& ctx, const std::string& name) {
       {"EQUIPMENT_AND_BOOKS", kCliCategoryEquipmentAndBooks}, {"STAFF_PAY", kCliCategoryStaffPay},
       {"CAPITAL_CONSTRUCTION", kCliCategoryCapitalConstruction}, {"DEBT_REPAYMENT", kCliCategoryDebtRepayment},
       {"AHEAD", kCliPaceAhead}, {"BEHIND", kCliPaceBehind}, {"LAGGING", kCliPaceLagging},
-      {"DAYS", kCliTimeBasisDays}, {"MONTHS", kCliTimeBasisMonths},
-      {"EXECUTION_LAGGING", kCliAlertExecutionLagging}, {"IDLE_ALLOCATION", kCliAlertIdleAllocation},
-      {"OVERDUE_PAYOUT", kCliAlertOverduePayout}, {"TARGET_SHARE_MISSED", kCliAlertTargetShareMissed},
-      {"PAYOUT_HELD", kCliAlertPayoutHeld}};
+      {"DAYS", kCliTimeBasisDays}, {"MONTHS", kCliTimeBasisMonths}};
   auto it = kWords->find(name);
   return it == kWords->end() ? name : Say(ctx.language, it->second);
 }
@@ -158,6 +157,7 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_date(o.Get("date"));
   req.set_document_no(o.Get("document"));
   req.set_tracking_id(o.Get("tracking_id"));
+  req.set_recipient_account(o.Get("recipient_account"));
   v1::FundAllocation a;
   auto stub = Stub(ctx);
   if (int rc = Invoke(ctx, *stub, &v1::FundService::Stub::AllocateFund, req, &a); rc) return rc;
@@ -191,8 +191,9 @@ int Pay(Context& ctx, const Options& o) {
   req.set_payee(o.Get("payee"));
   req.set_payee_account(o.Get("payee_account"));
   req.set_payee_bank(o.Get("payee_bank"));
-  if (req.payee().empty() && (o.Has("payee_account") || o.Has("payee_bank"))) {
-    return ctx.Usage("--payee_account and --payee_bank go with --payee (who is paid)");
+  req.set_payee_id(o.Get("payee_id"));
+  if (req.payee().empty() && (o.Has("payee_account") || o.Has("payee_bank") || o.Has("payee_id"))) {
+    return ctx.Usage("--payee_account, --payee_bank and --payee_id go with --payee (who is paid)");
   }
   req.set_reference(o.Get("reference"));
   req.set_tracking_id(o.Get("tracking_id"));
@@ -416,12 +417,14 @@ int Report(Context& ctx, const Options& o) {
   auto rows = report.rows();
   if (o.Has("csv")) {
     *ctx.out << "key,fund_id,budget_fen,allocated_fen,paid_fen,allocation_progress_percent,execution_progress_percent,"
-                "time_progress_percent,target_share_percent,pace\n";
+                "time_progress_percent,target_share_percent,pace,target_entry_percent,beneficiary_recorded_percent,"
+                "beneficiary_recorded_fen\n";
     auto line = [&](const v1::ExecutionRow& r) {
       *ctx.out << formats::CsvCell(r.key()) << "," << formats::CsvCell(r.fund_id()) << "," << r.budget_fen() << "," << r.allocated_fen()
                << "," << r.paid_fen() << "," << r.allocation_progress_percent() << "," << r.execution_progress_percent()
                << "," << r.time_progress_percent() << "," << r.target_share_percent() << "," << v1::Pace_Name(r.pace())
-               << "\n";
+               << "," << r.target_entry_percent() << "," << r.beneficiary_recorded_percent() << ","
+               << r.beneficiary_recorded_fen() << "\n";
     };
     for (const auto& r : rows) line(r);
     line(report.total());
@@ -433,11 +436,14 @@ int Report(Context& ctx, const Options& o) {
                    {"tolerance", report.tolerance_points()}})
            << "\n"
            << Say(ctx.language, kCliFundReportHeader) << "\n";
+  // 绩效目标录入率 and 到人到户率 are a fund row's and the total's ("-" on a recipient's or a region's).
   auto print = [&](const v1::ExecutionRow& r, const std::string& key) {
-    *ctx.out << absl::StrFormat("%s %20s %8s %8s %8s %s %-20s %s\n", key, Yuan(r.budget_fen()),
+    *ctx.out << absl::StrFormat("%s %20s %8s %8s %8s %s %-20s %8s %14s %10s\n", key, Yuan(r.budget_fen()),
                                 r.allocation_progress_percent(), r.execution_progress_percent(),
                                 r.time_progress_percent(), Cell(Named(ctx, v1::Pace_Name(r.pace())), 7),
-                                Bar(r.execution_progress_percent(), r.time_progress_percent()), r.target_share_percent());
+                                Bar(r.execution_progress_percent(), r.time_progress_percent()),
+                                OrDash(r.target_share_percent()), OrDash(r.target_entry_percent()),
+                                OrDash(r.beneficiary_recorded_percent()));
   };
   for (const auto& r : rows) print(r, absl::StrFormat("%-20s", r.key()));
   const std::string& total = report.total().key();  // TOTAL, or 合计
@@ -458,7 +464,7 @@ int Alerts(Context& ctx, const Options& o) {
     return 0;
   }
   for (const auto& a : resp.alerts()) {
-    *ctx.out << absl::StrFormat("%s %-20s %-20s %-10s %s\n", Cell(Named(ctx, v1::FundAlert::Kind_Name(a.kind())), 20),
+    *ctx.out << absl::StrFormat("%s %-20s %-20s %-10s %s\n", Cell(AlertKindText(ctx.language, a.kind()), 20),
                                 a.fund_id(), a.subject_id(), a.since(), a.message());
   }
   if (resp.alerts().empty()) *ctx.out << Say(ctx.language, kCliFundNoAlerts, {{"as_of", req.as_of()}}) << "\n";
@@ -518,6 +524,7 @@ void RegisterFundMovements(Registry& r) {
           {"date", "YYYY-MM-DD", true},
           {"document", "the allocation document's number"},
           {"tracking_id", "your own 业务追溯识别码 for this money (default: the allocation's id)"},
+          {"recipient_account", "the recipient unit's own account: a payment to it from this money is refused (违规划转)"},
           {"request_id", "a unique id for this allocation", true}},
          Allocate});
   r.Add({{"fund", "pay"},
@@ -532,6 +539,7 @@ void RegisterFundMovements(Registry& r) {
           {"payee", "who is paid: the payment is then a line sent to the agent bank (PAY-…)"},
           {"payee_account", "the payee's account (with --payee)"},
           {"payee_bank", "the payee's bank, 开户行 (with --payee)"},
+          {"payee_id", "the beneficiary's 居民身份证号 or USCC: recorded to the person, 到人到户 (with --payee)"},
           {"reference", "voucher or reference"},
           {"tracking_id", "the allocation's tracking id to draw on (default: the recipient's first)"},
           {"request_id", "a unique id for this payment", true}},

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterEducationCommands(registry);
   subsidy::cli::RegisterRewardCommands(registry);
   subsidy::cli::RegisterFundCommands(registry);
+  subsidy::cli::RegisterFundTargetCommands(registry);
+  subsidy::cli::RegisterAlertCommands(registry);
   subsidy::cli::RegisterApprovalCommands(registry);
   subsidy::cli::RegisterPaymentCommands(registry);
   subsidy::cli::RegisterAdminCommands(registry);

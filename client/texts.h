@@ -246,6 +246,65 @@ inline constexpr char kCliPayoutPayment[] = "CLI_PAYOUT_PAYMENT";
 inline constexpr char kCliPayoutRowPayment[] = "CLI_PAYOUT_ROW_PAYMENT";
 inline constexpr char kCliClaimStatusReturned[] = "CLI_CLAIM_STATUS_RETURNED";
 inline constexpr char kCliClaimPayment[] = "CLI_CLAIM_PAYMENT";
+// subsidyctl alerts and fund targets: the further alert kinds, a rule's severity and action, a case's
+// states, findings, violation types, rectifications and why it closed; the tables' headers and lines;
+// a fund's performance targets (绩效目标).
+inline constexpr char kCliAlertPaymentUnconfirmed[] = "CLI_ALERT_PAYMENT_UNCONFIRMED";
+inline constexpr char kCliAlertPaymentFailedOpen[] = "CLI_ALERT_PAYMENT_FAILED_OPEN";
+inline constexpr char kCliAlertLargePersonalPayment[] = "CLI_ALERT_LARGE_PERSONAL_PAYMENT";
+inline constexpr char kCliAlertNonWorkingDayPayment[] = "CLI_ALERT_NON_WORKING_DAY_PAYMENT";
+inline constexpr char kCliAlertLateAllocation[] = "CLI_ALERT_LATE_ALLOCATION";
+inline constexpr char kCliAlertTargetsMissing[] = "CLI_ALERT_TARGETS_MISSING";
+inline constexpr char kCliAlertNestedTargetShareMissed[] = "CLI_ALERT_NESTED_TARGET_SHARE_MISSED";
+inline constexpr char kCliAlertTransferToOwnAccount[] = "CLI_ALERT_TRANSFER_TO_OWN_ACCOUNT";
+inline constexpr char kCliSeverityRed[] = "CLI_SEVERITY_RED";
+inline constexpr char kCliSeverityOrange[] = "CLI_SEVERITY_ORANGE";
+inline constexpr char kCliSeverityYellow[] = "CLI_SEVERITY_YELLOW";
+inline constexpr char kCliSeverityBlue[] = "CLI_SEVERITY_BLUE";
+inline constexpr char kCliRuleActionBlock[] = "CLI_RULE_ACTION_BLOCK";
+inline constexpr char kCliRuleActionWarn[] = "CLI_RULE_ACTION_WARN";
+inline constexpr char kCliRuleActionRecord[] = "CLI_RULE_ACTION_RECORD";
+inline constexpr char kCliCaseStateOpen[] = "CLI_CASE_STATE_OPEN";
+inline constexpr char kCliCaseStateInquired[] = "CLI_CASE_STATE_INQUIRED";
+inline constexpr char kCliCaseStateResponded[] = "CLI_CASE_STATE_RESPONDED";
+inline constexpr char kCliCaseStateRuledNormal[] = "CLI_CASE_STATE_RULED_NORMAL";
+inline constexpr char kCliCaseStateRuledViolation[] = "CLI_CASE_STATE_RULED_VIOLATION";
+inline constexpr char kCliCaseStateRectified[] = "CLI_CASE_STATE_RECTIFIED";
+inline constexpr char kCliCaseStateClosed[] = "CLI_CASE_STATE_CLOSED";
+inline constexpr char kCliFindingNormal[] = "CLI_FINDING_NORMAL";
+inline constexpr char kCliFindingViolation[] = "CLI_FINDING_VIOLATION";
+inline constexpr char kCliViolationDelayedAllocation[] = "CLI_VIOLATION_DELAYED_ALLOCATION";
+inline constexpr char kCliViolationIdleFunds[] = "CLI_VIOLATION_IDLE_FUNDS";
+inline constexpr char kCliViolationMisappropriation[] = "CLI_VIOLATION_MISAPPROPRIATION";
+inline constexpr char kCliViolationExcessScope[] = "CLI_VIOLATION_EXCESS_SCOPE";
+inline constexpr char kCliViolationTransferToOwnAccount[] = "CLI_VIOLATION_TRANSFER_TO_OWN_ACCOUNT";
+inline constexpr char kCliViolationFalseClaim[] = "CLI_VIOLATION_FALSE_CLAIM";
+inline constexpr char kCliViolationIncompleteData[] = "CLI_VIOLATION_INCOMPLETE_DATA";
+inline constexpr char kCliRectifyReturnFunds[] = "CLI_RECTIFY_RETURN_FUNDS";
+inline constexpr char kCliRectifyAdjustAccount[] = "CLI_RECTIFY_ADJUST_ACCOUNT";
+inline constexpr char kCliRectifyOther[] = "CLI_RECTIFY_OTHER";
+inline constexpr char kCliCaseClosedCauseGone[] = "CLI_CASE_CLOSED_CAUSE_GONE";
+inline constexpr char kCliCaseClosedRectified[] = "CLI_CASE_CLOSED_RECTIFIED";
+inline constexpr char kCliCaseClosedRuledNormal[] = "CLI_CASE_CLOSED_RULED_NORMAL";
+inline constexpr char kCliAlertUnitFinance[] = "CLI_ALERT_UNIT_FINANCE";  // a case no school or bank answers
+inline constexpr char kCliAlertTallySeverity[] = "CLI_ALERT_TALLY_SEVERITY";  // {counts}
+inline constexpr char kCliAlertTallyState[] = "CLI_ALERT_TALLY_STATE";        // {counts}
+inline constexpr char kCliAlertCasesHeader[] = "CLI_ALERT_CASES_HEADER";
+inline constexpr char kCliAlertCasesShown[] = "CLI_ALERT_CASES_SHOWN";  // {shown, count, next}
+inline constexpr char kCliAlertCase[] = "CLI_ALERT_CASE";
+inline constexpr char kCliAlertCaseViolation[] = "CLI_ALERT_CASE_VIOLATION";  // {violation_type}
+inline constexpr char kCliAlertCaseClosed[] = "CLI_ALERT_CASE_CLOSED";        // {reason}
+inline constexpr char kCliAlertCaseHistoryHeader[] = "CLI_ALERT_CASE_HISTORY_HEADER";
+inline constexpr char kCliAlertsTodayHeader[] = "CLI_ALERTS_TODAY_HEADER";
+inline constexpr char kCliAlertsShown[] = "CLI_ALERTS_SHOWN";  // {shown, count}
+inline constexpr char kCliAlertsSwept[] = "CLI_ALERTS_SWEPT";  // {as_of, opened, closed, open_count}
+inline constexpr char kCliRulesHeader[] = "CLI_RULES_HEADER";
+inline constexpr char kCliNoRules[] = "CLI_NO_RULES";  // {as_of}
+inline constexpr char kCliTargetKindOutput[] = "CLI_TARGET_KIND_OUTPUT";
+inline constexpr char kCliTargetKindOutcome[] = "CLI_TARGET_KIND_OUTCOME";
+inline constexpr char kCliFundTargetsHeader[] = "CLI_FUND_TARGETS_HEADER";
+inline constexpr char kCliFundTargetsEntered[] = "CLI_FUND_TARGETS_ENTERED";  // {fund_id, entered_on}
+inline constexpr char kCliFundTargetsNone[] = "CLI_FUND_TARGETS_NONE";        // {fund_id}
 
 // The built-in catalogue (loaded once; a catalogue that does not load is a build defect, caught by
 // the tests, and leaves the texts to the developer's English).

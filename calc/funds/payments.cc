@@ -55,6 +55,8 @@ std::string MaskAccount(absl::string_view account) {
   return absl::StrCat("****", digits.substr(digits.size() - 4));
 }
 
+std::string AccountKey(absl::string_view account) { return DigitsOf(account); }
+
 bool SamePayeeName(absl::string_view sent, absl::string_view returned) {
   return NameKey(sent) == NameKey(returned);
 }

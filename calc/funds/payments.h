@@ -83,6 +83,8 @@ absl::Status CheckReissueDate(const WorkingDayCalendar& calendar, const std::str
 // Whether the payee given matches the payee sent (see MatchReturnRow).
 bool SamePayeeName(absl::string_view sent, absl::string_view returned);
 bool SameAccount(absl::string_view sent, absl::string_view returned);
+// An account's digits: how two spellings of one account compare ("6222 0210" is "62220210").
+std::string AccountKey(absl::string_view account);
 
 // An open line's alert: SENT for more than `unconfirmed_days` working days after its payment date,
 // or FAILED for more than `failed_days` working days after its failure, as of `as_of`. Returns

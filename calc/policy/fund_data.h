@@ -12,9 +12,6 @@ namespace subsidy {
 
 struct FundMonitoring {
   Rate tolerance = Rate::FromBasisPoints(1000);  // percentage points (a Rate is a percentage)
-  int idle_days = 30;
-  int payment_unconfirmed_working_days = 3;
-  int payment_failed_open_working_days = 5;
   Certainty status = Certainty::kUnverified;
   std::string source;
   // Categories a fund of the purpose (its API name) never pays for.

@@ -117,13 +117,17 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
   auto monitoring = policy_loaders::LoadFundMonitoring(dir, &c_funds);
   if (!monitoring.ok()) return monitoring.status();
   data->fund_monitoring_ = std::move(*monitoring);
+  std::string c_rules;
+  auto rules = policy_loaders::LoadMonitoringRules(dir, &c_rules);
+  if (!rules.ok()) return rules.status();
+  data->monitoring_rules_ = std::move(*rules);
   std::string c_messages;
   auto messages = policy_loaders::LoadMessages(dir, &c_messages);
   if (!messages.ok()) return messages.status();
   data->messages_ = std::move(*messages);
 
   uint64_t h = 14695981039346656037ull;
-  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward, &c_funds, &c_messages}) {
+  for (const auto* part : {&c_cal, &c_lpr, &c_prov, &c_loan, &c_edu, &c_reward, &c_funds, &c_rules, &c_messages}) {
     h = Fnv1a(h, *part);
     h = Fnv1a(h, absl::string_view("\0", 1));
   }
@@ -183,6 +187,10 @@ PolicyDataBuilder& PolicyDataBuilder::Reward(RewardPolicy p) {
 }
 PolicyDataBuilder& PolicyDataBuilder::Messages(MessageCatalogue m) {
   data_->messages_ = std::move(m);
+  return *this;
+}
+PolicyDataBuilder& PolicyDataBuilder::MonitoringRules(funds::MonitoringRules r) {
+  data_->monitoring_rules_ = std::move(r);
   return *this;
 }
 std::shared_ptr<const PolicyData> PolicyDataBuilder::Build(std::string version) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "funds/rules.h"
 #include "policy/education_data.h"
 #include "policy/fund_data.h"
 #include "policy/loan_regimes.h"
@@ -40,6 +41,8 @@ class PolicyData {
   const EducationPolicy& education() const { return education_; }
   const RewardCatalog& rewards() const { return rewards_; }
   const FundMonitoring& fund_monitoring() const { return fund_monitoring_; }
+  // Dynamic monitoring's rules, dated (data/monitoring_rules.textproto).
+  const funds::MonitoringRules& monitoring_rules() const { return monitoring_rules_; }
   // What a person reads (data/messages.textproto): refusals, result reasons and alerts in zh-CN
   // and English. In the snapshot (and its version) so that a corrected text is reloaded like data.
   const MessageCatalogue& messages() const { return messages_; }
@@ -63,6 +66,7 @@ class PolicyData {
   EducationPolicy education_;
   RewardCatalog rewards_;
   FundMonitoring fund_monitoring_;
+  funds::MonitoringRules monitoring_rules_;
   MessageCatalogue messages_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
@@ -80,6 +84,7 @@ class PolicyDataBuilder {
   PolicyDataBuilder& Education(EducationPolicy e);
   PolicyDataBuilder& Reward(RewardPolicy p);
   PolicyDataBuilder& Messages(MessageCatalogue m);
+  PolicyDataBuilder& MonitoringRules(funds::MonitoringRules r);
   std::shared_ptr<const PolicyData> Build(std::string version = "test-fixture");
 
  private:

@@ -1,7 +1,9 @@
 #include "policy/policy_loaders.h"
 
 #include <cctype>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -290,17 +292,6 @@ absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::s
     return f->ErrorAt("tolerance_points", -1, "tolerance_points", "a number of percentage points from 0 to 100");
   }
   out.tolerance = *tolerance;
-  if (msg.idle_days() <= 0 || msg.idle_days() > 366) return f->ErrorAt("idle_days", -1, "idle_days", "1 to 366 days");
-  out.idle_days = msg.idle_days();
-  for (const auto& [field, days, into] :
-       {std::tuple{"payment_unconfirmed_working_days", msg.payment_unconfirmed_working_days(),
-                   &out.payment_unconfirmed_working_days},
-        std::tuple{"payment_failed_open_working_days", msg.payment_failed_open_working_days(),
-                   &out.payment_failed_open_working_days}}) {
-    if (days <= 0 || days > 60) return f->ErrorAt(field, -1, field, "1 to 60 working days");
-    *into = days;
-  }
-  if (msg.payment_source().empty()) return f->ErrorAt("payment_source", -1, "payment_source", "every rule names its source");
   if (!ValidStatus(msg.status())) return f->ErrorAt("status", -1, "status", "C, P or U");
   out.status = Sure(msg.status());
   if (msg.source().empty()) return f->ErrorAt("source", -1, "source", "every rule names its source");
@@ -316,6 +307,145 @@ absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::s
     out.forbidden_by_purpose[p.purpose()].assign(p.forbidden_categories().begin(), p.forbidden_categories().end());
   }
   return out;
+}
+
+// ---- monitoring rules --------------------------------------------------------------------------
+namespace {
+
+constexpr char kMonitoringRulesFile[] = "monitoring_rules.textproto";
+
+using RegionLists = std::map<std::string, std::pair<std::string, std::vector<std::string>>>;  // id → name, prefixes
+
+bool IsRegionPrefix(const std::string& p) {
+  if (p.size() < 2 || p.size() > 12) return false;
+  for (char c : p) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// The region lists by id, their prefixes checked.
+absl::StatusOr<RegionLists> ReadRegionLists(const DataFile& f, const pb::MonitoringRulesData& msg) {
+  RegionLists lists;
+  for (int i = 0; i < msg.region_lists_size(); ++i) {
+    const auto& l = msg.region_lists(i);
+    const std::string what = absl::StrCat("region_lists[", i, "] (", l.list_id(), ")");
+    const RowError err{f, "region_lists", i, what};
+    if (l.list_id().empty()) return err("list_id is missing");
+    if (lists.count(l.list_id())) return err("list_id listed twice");
+    if (l.prefixes().empty()) return err("a list without prefixes");
+    std::set<std::string> seen;
+    for (const auto& p : l.prefixes()) {
+      if (!IsRegionPrefix(p)) return err(absl::StrCat("prefix \"", p, "\" is not a GB/T 2260 prefix of 2 to 12 digits"));
+      if (!seen.insert(p).second) return err(absl::StrCat("prefix ", p, " listed twice"));
+    }
+    if (!ValidStatus(l.status())) return err("status must be C, P or U");
+    if (l.source().empty()) return err("source is missing");
+    lists[l.list_id()] = {l.name(), {l.prefixes().begin(), l.prefixes().end()}};
+  }
+  return lists;
+}
+
+// A percentage given as text: required of the kind that takes it, refused of every other (the
+// text tells "0" from nothing, which the parsed Rate cannot).
+absl::Status ReadPercentParam(const RowError& err, const pb::MonitoringRuleData& r, absl::string_view field,
+                              const std::string& text, bool takes, Rate& out) {
+  if (takes && text.empty()) return err(absl::StrCat(field, " is missing"));
+  if (!takes && !text.empty()) return err(absl::StrCat(field, " is not a parameter of ", r.kind()));
+  if (text.empty()) return absl::OkStatus();
+  auto rate = Rate::Parse(text);
+  if (!rate.ok()) return err(absl::StrCat(field, ": ", rate.status().message()));
+  out = *rate;
+  return absl::OkStatus();
+}
+
+// A rule's parameters, its lists' prefixes copied in (the engine checks their values).
+absl::Status ReadRuleParams(const RowError& err, const pb::MonitoringRuleData& r, const RegionLists& lists,
+                            funds::MonitoringRule& out) {
+  out.days = r.days();
+  out.working_days = r.working_days();
+  out.threshold = Money::Fen(r.threshold_fen());
+  const bool nested = r.kind() == funds::kNestedTargetShareMissed;
+  if (auto s = ReadPercentParam(err, r, "tolerance_points", r.tolerance_points(), r.kind() == funds::kExecutionLagging,
+                                out.tolerance);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = ReadPercentParam(err, r, "outer_min_percent", r.outer_min_percent(), nested, out.outer_min); !s.ok()) {
+    return s;
+  }
+  if (auto s = ReadPercentParam(err, r, "inner_min_percent", r.inner_min_percent(), nested, out.inner_min); !s.ok()) {
+    return s;
+  }
+  out.fund_region_prefix = r.fund_region_prefix();
+  for (const auto& [field, id, list, name, prefixes] :
+       {std::tuple{"outer_list", r.outer_list(), &out.outer_list, &out.outer_name, &out.outer_prefixes},
+        std::tuple{"inner_list", r.inner_list(), &out.inner_list, &out.inner_name, &out.inner_prefixes}}) {
+    if (id.empty()) continue;
+    auto it = lists.find(id);
+    if (it == lists.end()) return err(absl::StrCat(field, " ", id, " names no region list"));
+    *list = id;
+    *name = it->second.first;
+    *prefixes = it->second.second;
+  }
+  return absl::OkStatus();
+}
+
+// Rule `i`, checked by the engine's own checks so that an error names its line.
+absl::StatusOr<funds::MonitoringRule> ReadRule(const DataFile& f, const pb::MonitoringRuleData& r, int i,
+                                               const RegionLists& lists) {
+  const std::string what = absl::StrCat("rules[", i, "] (", r.rule_id(), ")");
+  const RowError err{f, "rules", i, what};
+  funds::MonitoringRule out;
+  out.rule_id = r.rule_id();
+  out.kind = r.kind();
+  const auto severity = funds::SeverityFromName(r.severity());
+  if (!severity) return err("severity must be RED, ORANGE, YELLOW or BLUE");
+  out.severity = *severity;
+  const auto action = funds::RuleActionFromName(r.action());
+  if (!action) return err("action must be BLOCK, WARN or RECORD");
+  out.action = *action;
+  if (r.effective_from().empty()) return err("effective_from is missing");
+  auto from = DateField(f, "rules", i, absl::StrCat(what, ".effective_from"), r.effective_from());
+  if (!from.ok()) return from.status();
+  out.effective_from = *from;
+  if (!r.effective_to().empty()) {
+    auto to = DateField(f, "rules", i, absl::StrCat(what, ".effective_to"), r.effective_to());
+    if (!to.ok()) return to.status();
+    out.effective_to = *to;
+  }
+  if (!ValidStatus(r.status())) return err("status must be C, P or U");
+  out.status = Sure(r.status());
+  if (r.source().empty()) return err("source is missing");
+  out.source = r.source();
+  if (auto s = ReadRuleParams(err, r, lists, out); !s.ok()) return s;
+  if (auto one = funds::MonitoringRules::Build({out}); !one.ok()) return err(one.status().message());
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<funds::MonitoringRules> LoadMonitoringRules(const std::string& dir, std::string* content) {
+  pb::MonitoringRulesData msg;
+  std::unique_ptr<DataFile> f;
+  if (auto s = DataFile::Parse(absl::StrCat(dir, "/", kMonitoringRulesFile), &msg, &f); !s.ok()) return s;
+  *content = f->content();
+  auto lists = ReadRegionLists(*f, msg);
+  if (!lists.ok()) return lists.status();
+  std::vector<funds::MonitoringRule> rules;
+  std::set<std::string> ids;
+  for (int i = 0; i < msg.rules_size(); ++i) {
+    auto rule = ReadRule(*f, msg.rules(i), i, *lists);
+    if (!rule.ok()) return rule.status();
+    if (!ids.insert(rule->rule_id).second) {
+      return f->ErrorAt("rules", i, absl::StrCat("rules[", i, "] (", rule->rule_id, ")"), "rule_id listed twice");
+    }
+    rules.push_back(std::move(*rule));
+  }
+  if (rules.empty()) return f->Error("no rule");
+  auto built = funds::MonitoringRules::Build(std::move(rules));
+  if (!built.ok()) return f->Error(built.status().message());
+  return built;
 }
 
 }  // namespace subsidy::policy_loaders

@@ -22,6 +22,7 @@ absl::StatusOr<LoanRegimeTable> LoadLoanRegimes(const std::string& dir, const st
 absl::StatusOr<EducationPolicy> LoadEducation(const std::string& dir, const std::vector<ProvinceInfo>& provinces,
                                               std::string* content);
 absl::StatusOr<FundMonitoring> LoadFundMonitoring(const std::string& dir, std::string* content);
+absl::StatusOr<funds::MonitoringRules> LoadMonitoringRules(const std::string& dir, std::string* content);
 absl::StatusOr<RewardCatalog> LoadRewards(const std::string& dir, std::string* content);
 absl::StatusOr<MessageCatalogue> LoadMessages(const std::string& dir, std::string* content);
 // The same from the file's text (subsidyctl's copy, built into the binary); `path` names it.

@@ -19,6 +19,8 @@
 #include "absl/time/clock.h"
 #include "ops/log.h"
 #include "reward/schedule.h"
+#include "services/alert_cases.h"
+#include "services/fund_alerts.h"
 #include "services/fund_report.h"
 
 namespace subsidy::app {
@@ -158,7 +160,18 @@ absl::StatusOr<ops::Metrics::FundGauges> FundGauges(const ops::PolicyHolder& pol
     out.funds.push_back({r.key(), r.allocation_progress_percent(), r.execution_progress_percent(),
                          r.time_progress_percent()});
   }
+  // Every kind has its series, 0 when it raised nothing.
+  const auto* kinds = v1::FundAlert::Kind_descriptor();
+  for (int i = 1; i < kinds->value_count(); ++i) out.alerts_by_kind[kinds->value(i)->name()] = 0;
   for (const auto& [kind, n] : by_kind) out.alerts_by_kind[v1::FundAlert::Kind_Name(kind)] = n;
+  auto open = db.monitoring().OpenCasesByDay();
+  if (!open.ok()) return open.status();
+  const Date today = clock.TodayInChina();
+  for (const auto& [key, n] : *open) {
+    auto opened = Date::Parse(key.second);
+    const int64_t age = opened.ok() ? DaysBetween(*opened, today) : 0;
+    out.open_cases[{key.first, age <= 7 ? "0-7d" : age <= 30 ? "8-30d" : "31d+"}] += n;
+  }
   return out;
 }
 

@@ -51,7 +51,11 @@ Metrics::Metrics()
       fund_alerts_(prometheus::BuildGauge()
                        .Name("subsidy_fund_alerts")
                        .Help("Fund alerts as of today, by kind")
-                       .Register(*registry_)) {}
+                       .Register(*registry_)),
+      open_cases_(prometheus::BuildGauge()
+                      .Name("subsidy_alert_cases_open")
+                      .Help("Alert cases not closed, by severity and age since opened")
+                      .Register(*registry_)) {}
 
 absl::StatusOr<std::string> Metrics::Serve(const std::string& listen) {
   try {
@@ -187,10 +191,12 @@ void Metrics::Refresh(const Sources& from) {
       }
     }
     ReplaceSeries(fund_progress_, std::move(now), &fund_gauges_);
-    for (const char* kind :
-         {"EXECUTION_LAGGING", "IDLE_ALLOCATION", "OVERDUE_PAYOUT", "TARGET_SHARE_MISSED", "PAYOUT_HELD"}) {
-      auto it = funds->alerts_by_kind.find(kind);
-      fund_alerts_.Add({{"kind", kind}}).Set(it == funds->alerts_by_kind.end() ? 0 : it->second);
+    for (const auto& [kind, n] : funds->alerts_by_kind) fund_alerts_.Add({{"kind", kind}}).Set(n);
+    for (const char* severity : {"RED", "ORANGE", "YELLOW", "BLUE"}) {
+      for (const char* age : {"0-7d", "8-30d", "31d+"}) {
+        auto it = funds->open_cases.find({severity, age});
+        open_cases_.Add({{"severity", severity}, {"age", age}}).Set(it == funds->open_cases.end() ? 0 : it->second);
+      }
     }
   }
   // The new series first, the old one removed after: a scrape in between never finds none.

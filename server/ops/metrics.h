@@ -68,6 +68,8 @@ class Metrics {
     };
     std::vector<Fund> funds;
     std::map<std::string, int> alerts_by_kind;
+    // Alert cases not closed, by severity and age ("0-7d", "8-30d", "31d+" since opened).
+    std::map<std::pair<std::string, std::string>, int64_t> open_cases;
   };
   // Where the gauges are read from: the data snapshot and the database (so replicas agree).
   struct Sources {
@@ -95,6 +97,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& alarms_;
   prometheus::Family<prometheus::Gauge>& fund_progress_;
   prometheus::Family<prometheus::Gauge>& fund_alerts_;
+  prometheus::Family<prometheus::Gauge>& open_cases_;
   static void ReplaceSeries(prometheus::Family<prometheus::Gauge>& family, std::vector<prometheus::Gauge*> now,
                             std::vector<prometheus::Gauge*>* kept);
   std::vector<prometheus::Gauge*> fund_gauges_ ABSL_GUARDED_BY(mu_);

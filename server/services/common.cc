@@ -9,7 +9,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "funds/payments.h"
 #include "ids/canonical.h"
+#include "ids/ids.h"
 #include "loan/claim.h"
 
 namespace subsidy::service {
@@ -28,7 +30,7 @@ absl::Status ValidateRequestId(const std::string& request_id) {
 absl::Status CanonicalizeIds(google::protobuf::Message* request) {
   static const auto* kCodes = new absl::flat_hash_set<std::string>{
       "school_id", "bank_id", "fund_id", "fund_ids", "recipient_id", "policy_id", "claim_id", "payout_id",
-      "instruction_id", "entry_id", "tracking_id", "enterprise_uscc"};
+      "instruction_id", "entry_id", "tracking_id", "enterprise_uscc", "case_id"};
   const auto* d = request->GetDescriptor();
   const auto* r = request->GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
@@ -85,6 +87,18 @@ absl::Status ValidateText(const std::string& value, absl::string_view field, siz
   if (required && value.empty()) return RequiredField(field);
   if (value.size() > max) return InvalidField(field, absl::StrCat("at most ", max, " bytes"));
   return absl::OkStatus();
+}
+
+absl::Status ValidateAccount(const std::string& value, absl::string_view field) {
+  if (auto s = ValidateText(value, field, 64, false); !s.ok()) return s;
+  if (!value.empty() && funds::AccountKey(value).size() < 6) return InvalidField(field, "an account number (6 digits or more)");
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePayeeId(const std::string& value, absl::string_view field) {
+  if (value.empty()) return absl::OkStatus();
+  if (ValidateCitizenId(value).ok() || ValidateUscc(value).ok()) return absl::OkStatus();
+  return InvalidField(field, "a 居民身份证号 (18 characters with its check character) or a USCC");
 }
 
 absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max) {

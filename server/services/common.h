@@ -107,6 +107,10 @@ absl::Status ValidateId(const std::string& value, absl::string_view field);
 // Free text of at most `max` bytes (FIELD_REQUIRED when `required` and empty).
 absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
+// An optional bank account: free text of at most 64 bytes with 6 digits or more.
+absl::Status ValidateAccount(const std::string& value, absl::string_view field);
+// An optional beneficiary id: a 居民身份证号 with its check character, or a USCC.
+absl::Status ValidatePayeeId(const std::string& value, absl::string_view field);
 // min … max ASCII digits (a GB/T 2260 region code or a prefix of one).
 absl::Status ValidateDigits(const std::string& value, absl::string_view field, size_t min, size_t max);
 // Both ends required; an end before the start is INVALID_ARGUMENT naming `field`.end_date.

@@ -36,6 +36,7 @@ class DisbursementScheduler {
 
  private:
   void CatchUp();
+  void SweepAfterRun(Date day);
   void Loop();
   const ServiceContext& ctx_;
   const int minute_;

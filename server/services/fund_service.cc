@@ -16,7 +16,9 @@
 #include "services/fund_entries.h"
 #include "services/fund_postings.h"
 #include "services/payment_postings.h"
+#include "services/fund_alerts.h"
 #include "services/fund_report.h"
+#include "services/monitoring_checks.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -206,6 +208,7 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
   if (!date.ok()) return date.status();
   if (auto s = ValidateText(req.document_no(), "document_no", 100, false); !s.ok()) return s;
   if (auto s = ValidateTrackingId(req.tracking_id()); !s.ok()) return s;
+  if (auto s = ValidateAccount(req.recipient_account(), "recipient_account"); !s.ok()) return s;
   // A school or a policy is one the rest of the service knows, or its money could never be spent.
   if (req.recipient_kind() == v1::FundAllocation::SCHOOL) {
     if (auto s = education::ValidateSchoolId(call.data(), req.recipient_id()); !s.ok()) {
@@ -234,6 +237,7 @@ absl::Status AllocateFund(Call& call, const v1::AllocateFundRequest& req, v1::Fu
           id = AllocateFromFund(tx.funds(), *fund, spec);
         }
         if (!id.ok()) return id.status();
+        if (auto s = RememberUnitAccount(tx, req.recipient_id(), req.recipient_account(), *id); !s.ok()) return s;
         auto now = tx.funds().FundRecipient(req.fund_id(), req.recipient_id());
         if (!now.ok()) return now.status();
         if (auto s = call.Audit(tx.audit(), req.request_id(), *id, "OK",
@@ -270,15 +274,23 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
   if (auto s = ValidateText(req.reference(), "reference", 200, false); !s.ok()) return s;
   if (auto s = ValidateText(req.payee_account(), "payee_account", 64, false); !s.ok()) return s;
   if (auto s = ValidateText(req.payee_bank(), "payee_bank", 200, false); !s.ok()) return s;
+  if (auto s = ValidatePayeeId(req.payee_id(), "payee_id"); !s.ok()) return s;
   if (!req.tracking_id().empty()) {
     if (auto s = ValidateId(req.tracking_id(), "tracking_id"); !s.ok()) return s;
   }
-  return call.Mutate(
+  std::optional<storage::MonitoringEventRow> blocked;
+  auto done = call.Mutate(
       req, {"fund:" + req.fund_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundPayment> {
         auto fund = LockedFund(tx.funds(), req.fund_id());
         if (!fund.ok()) return fund.status();
         const Money amount = Money::Fen(req.amount_fen());
+        blocked.reset();
+        if (auto s = CheckOwnAccount(tx, call.data(), req.fund_id(), req.recipient_id(), req.payee_account(), amount,
+                                     *date, req.request_id(), call.caller(), &blocked);
+            !s.ok()) {
+          return s;
+        }
         auto id = PayFromFund(tx.funds(), call.data(), *fund,
                               {req.recipient_id(), amount, *date, req.category(), req.payee(), req.reference(),
                                req.request_id(), call.caller(), req.tracking_id()});
@@ -288,7 +300,7 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
           // Paid to a payee: a line of the day's batch to the agent bank, which confirms it.
           const Date::Ymd d = date->ToYmd();
           auto sent = SendPayment(tx, {storage::PaymentSource::kFundPayment, *id, req.payee(), req.payee_account(),
-                                       req.payee_bank(), "", amount, *date,
+                                       req.payee_bank(), req.payee_id(), amount, *date,
                                        absl::StrFormat("FV%04d%02d%02d-%s", d.year, d.month, d.day, id->substr(3)),
                                        call.caller(), {*id}});
           if (!sent.ok()) return sent.status();
@@ -320,6 +332,8 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
         return p;
       },
       out);
+  if (!done.ok() && blocked) RecordBlocked(call, *blocked);
+  return done;
 }
 
 // Funds with their figures as of today (China Standard Time).
@@ -400,7 +414,9 @@ absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest&
 absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1::ListFundAlertsResponse* out) {
   auto window = WindowOf(req.page_size(), req.page_token());
   if (!window.ok()) return window.status();
-  if (auto s = BuildFundAlerts(call.storage(), call.data(), req, *window, out, nullptr, LanguageOf(call.language()));
+  v1::ListFundAlertsRequest asked = req;
+  if (asked.as_of().empty()) asked.set_as_of(call.clock().TodayInChina().ToString());  // default today
+  if (auto s = BuildFundAlerts(call.storage(), call.data(), asked, *window, out, nullptr, LanguageOf(call.language()));
       !s.ok()) {
     return s;
   }

@@ -45,12 +45,19 @@ using AdminService = v1::AdminService;
 using Admin = AdminService::WithRawCallbackMethod_ReloadData<AdminService::WithRawCallbackMethod_GetDataStatus<
     AdminService::WithRawCallbackMethod_ListAuditEvents<AdminService::WithRawCallbackMethod_GetCaller<AdminService::Service>>>>;
 using FundSvc = v1::FundService;
+// Dynamic monitoring's RPCs (alert_cases.cc, fund_targets.cc).
+using FundCases = FundSvc::WithRawCallbackMethod_ListMonitoringRules<FundSvc::WithRawCallbackMethod_ListAlertCases<
+    FundSvc::WithRawCallbackMethod_GetAlertCase<FundSvc::WithRawCallbackMethod_InquireAlert<
+        FundSvc::WithRawCallbackMethod_RespondToInquiry<FundSvc::WithRawCallbackMethod_RuleOnAlert<
+            FundSvc::WithRawCallbackMethod_RectifyAlert<FundSvc::WithRawCallbackMethod_SweepAlertCases<
+                FundSvc::WithRawCallbackMethod_SetFundTargets<FundSvc::WithRawCallbackMethod_RecordTargetProgress<
+                    FundSvc::WithRawCallbackMethod_GetFundTargets<FundSvc::Service>>>>>>>>>>>;
 using Fund = FundSvc::WithRawCallbackMethod_CreateFund<FundSvc::WithRawCallbackMethod_AdjustFundBudget<
     FundSvc::WithRawCallbackMethod_AllocateFund<FundSvc::WithRawCallbackMethod_RecordFundPayment<
         FundSvc::WithRawCallbackMethod_GetFund<FundSvc::WithRawCallbackMethod_ListFunds<
             FundSvc::WithRawCallbackMethod_GetExecutionReport<
                 FundSvc::WithRawCallbackMethod_ListFundAlerts<FundSvc::WithRawCallbackMethod_ReverseFundEntry<
-                    FundSvc::WithRawCallbackMethod_ListFundEntries<FundSvc::Service>>>>>>>>>>;
+                    FundSvc::WithRawCallbackMethod_ListFundEntries<FundCases>>>>>>>>>>;
 using ApprovalSvc = v1::ApprovalService;
 using Approval = ApprovalSvc::WithRawCallbackMethod_ListInstructions<ApprovalSvc::WithRawCallbackMethod_GetInstruction<
     ApprovalSvc::WithRawCallbackMethod_ApproveInstruction<
@@ -141,6 +148,18 @@ class FundServiceImpl final : public raw::Fund {
   SUBSIDY_RAW_UNARY(ListFundAlerts);
   SUBSIDY_RAW_UNARY(ReverseFundEntry);
   SUBSIDY_RAW_UNARY(ListFundEntries);
+  // Dynamic monitoring: rules, alert cases (alert_cases.cc), performance targets (fund_targets.cc).
+  SUBSIDY_RAW_UNARY(ListMonitoringRules);
+  SUBSIDY_RAW_UNARY(ListAlertCases);
+  SUBSIDY_RAW_UNARY(GetAlertCase);
+  SUBSIDY_RAW_UNARY(InquireAlert);
+  SUBSIDY_RAW_UNARY(RespondToInquiry);
+  SUBSIDY_RAW_UNARY(RuleOnAlert);
+  SUBSIDY_RAW_UNARY(RectifyAlert);
+  SUBSIDY_RAW_UNARY(SweepAlertCases);
+  SUBSIDY_RAW_UNARY(SetFundTargets);
+  SUBSIDY_RAW_UNARY(RecordTargetProgress);
+  SUBSIDY_RAW_UNARY(GetFundTargets);
 
  private:
   ServiceContext ctx_;

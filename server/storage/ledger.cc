@@ -21,6 +21,7 @@ class SqlLedgerTx final : public LedgerTx {
         funds_(NewFundTx(ctx_)),
         instructions_(NewInstructionTx(ctx_)),
         payments_(NewPaymentTx(ctx_)),
+        monitoring_(NewMonitoringTx(ctx_)),
         audit_(NewAuditTx(ctx_)) {}
 
   SchoolTx& schools() override { return *schools_; }
@@ -29,6 +30,7 @@ class SqlLedgerTx final : public LedgerTx {
   FundTx& funds() override { return *funds_; }
   InstructionTx& instructions() override { return *instructions_; }
   PaymentTx& payments() override { return *payments_; }
+  MonitoringTx& monitoring() override { return *monitoring_; }
   AuditTx& audit() override { return *audit_; }
 
  private:
@@ -39,6 +41,7 @@ class SqlLedgerTx final : public LedgerTx {
   std::unique_ptr<FundTx> funds_;
   std::unique_ptr<InstructionTx> instructions_;
   std::unique_ptr<PaymentTx> payments_;
+  std::unique_ptr<MonitoringTx> monitoring_;
   std::unique_ptr<AuditTx> audit_;
 };
 
@@ -49,7 +52,9 @@ constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "e
                                    "fund_daily", "fund_recipient_daily",
                                    "expenditure_reversals", "payout_cancellations",
                                    "policy_awarded_yearly", "payment_batches", "payment_lines",
-                                   "payment_line_entries", "bank_return_imports", "payment_discrepancies"};
+                                   "payment_line_entries", "bank_return_imports", "payment_discrepancies",
+                                   "alert_cases", "alert_case_steps", "monitoring_events", "fund_targets",
+                                   "fund_target_progress", "unit_accounts"};
 
 }  // namespace
 
@@ -62,6 +67,7 @@ Ledger::Ledger(std::unique_ptr<Dialect> dialect, const Clock* clock)
       funds_(NewFundReads(*dialect_)),
       instructions_(NewInstructionReads(*dialect_)),
       payments_(NewPaymentReads(*dialect_)),
+      monitoring_(NewMonitoringReads(*dialect_)),
       audit_(NewAuditReads(*dialect_)) {}
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<Dialect> dialect, const Clock* clock) {

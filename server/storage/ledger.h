@@ -31,6 +31,7 @@ class Ledger final : public Storage {
   FundReads& funds() override { return *funds_; }
   InstructionReads& instructions() override { return *instructions_; }
   PaymentReads& payments() override { return *payments_; }
+  MonitoringReads& monitoring() override { return *monitoring_; }
   AuditReads& audit() override { return *audit_; }
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
 
@@ -50,6 +51,7 @@ class Ledger final : public Storage {
   std::unique_ptr<FundReads> funds_;
   std::unique_ptr<InstructionReads> instructions_;
   std::unique_ptr<PaymentReads> payments_;
+  std::unique_ptr<MonitoringReads> monitoring_;
   std::unique_ptr<AuditReads> audit_;
 };
 

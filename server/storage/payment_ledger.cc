@@ -444,6 +444,36 @@ class SqlPaymentReads final : public PaymentReads {
     });
   }
 
+  absl::StatusOr<std::vector<PaymentLineRow>> LargeLinesAsOf(Money threshold, Date as_of) override {
+    const std::string day = as_of.ToString();
+    return Lines(absl::StrCat("SELECT ", kLineColumns,
+                              " FROM payment_lines l WHERE l.amount_fen > $1 AND LENGTH(l.payee_id) = 18 AND "
+                              "l.payment_date <= $2 AND l.state IN ('SENT', 'CONFIRMED') ORDER BY l.seq"),
+                 {SqlParam::Int(threshold.fen()), SqlParam::Text(day)});
+  }
+
+  absl::StatusOr<std::vector<Date>> PaymentDaysAsOf(Date as_of) override {
+    const std::string day = as_of.ToString();
+    return ReadOne<std::vector<Date>>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<std::vector<Date>> {
+      std::vector<Date> out;
+      auto st = s.Query("SELECT DISTINCT payment_date FROM payment_lines WHERE payment_date <= $1 ORDER BY payment_date",
+                        {SqlParam::Text(day)}, [&](const SqlRow& row) {
+                          auto d = DateColumn(row, 0);
+                          if (!d.ok()) return d.status();
+                          out.push_back(*d);
+                          return absl::OkStatus();
+                        });
+      if (!st.ok()) return st;
+      return out;
+    });
+  }
+
+  absl::StatusOr<std::vector<PaymentLineRow>> LinesOn(Date day) override {
+    const std::string text = day.ToString();
+    return Lines(absl::StrCat("SELECT ", kLineColumns, " FROM payment_lines l WHERE l.payment_date = $1 ORDER BY l.seq"),
+                 {SqlParam::Text(text)});
+  }
+
   absl::StatusOr<std::vector<PaymentLineRow>> OpenLines() override {
     return ReadOne<std::vector<PaymentLineRow>>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<std::vector<PaymentLineRow>> {
       std::vector<PaymentLineRow> rows;
@@ -468,6 +498,15 @@ class SqlPaymentReads final : public PaymentReads {
           });
       if (!st.ok()) return st;
       return out;
+    });
+  }
+
+  // The lines a statement of kLineColumns selects.
+  absl::StatusOr<std::vector<PaymentLineRow>> Lines(const std::string& sql, std::vector<SqlParam> params) {
+    return ReadOne<std::vector<PaymentLineRow>>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<std::vector<PaymentLineRow>> {
+      std::vector<PaymentLineRow> rows;
+      if (auto st = ReadLines(s, sql, params, &rows); !st.ok()) return st;
+      return rows;
     });
   }
 

@@ -139,6 +139,11 @@ class PaymentReads {
                                                                    int64_t* count) = 0;
   // Lines still open as of a day: SENT (by payment date) and FAILED (by failure date).
   virtual absl::StatusOr<std::vector<PaymentLineRow>> OpenLines() = 0;
+  // Monitoring's reads: lines sent by as_of and not failed above `threshold` whose payee id has a
+  // person's length (18); the days lines were dated on, up to as_of; the lines of one day.
+  virtual absl::StatusOr<std::vector<PaymentLineRow>> LargeLinesAsOf(Money threshold, Date as_of) = 0;
+  virtual absl::StatusOr<std::vector<Date>> PaymentDaysAsOf(Date as_of) = 0;
+  virtual absl::StatusOr<std::vector<PaymentLineRow>> LinesOn(Date day) = 0;
   // The money sent but not confirmed, per fund (through the lines' entries), as of `as_of`.
   virtual absl::StatusOr<std::map<std::string, Money>> UnconfirmedByFund(Date as_of) = 0;
 };

@@ -314,23 +314,59 @@ class SqlPayoutReads final : public PayoutReads {
     });
   }
 
-  absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) override {
+  absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of, const std::vector<std::string>* policies,
+                                                            int64_t offset, int64_t limit) override {
     const std::string day = as_of.ToString();
+    std::vector<SqlParam> params;
+    const std::string where = OverdueWhere(day, policies, &params);
+    std::string page;
+    if (limit >= 0) {
+      params.push_back(SqlParam::Int(limit));
+      params.push_back(SqlParam::Int(offset));
+      page = absl::StrCat(" LIMIT $", params.size() - 1, " OFFSET $", params.size());
+    }
     std::vector<PayoutRow> rows;
     auto s = dialect_->Read([&](SqlSession& session) {
       rows.clear();
-      return ReadPayouts(session,
-                         absl::StrCat("SELECT ", kPayoutColumns,
-                                      " FROM payouts WHERE determination_date <= $1 AND due_date <> '' AND due_date < $1 "
-                                      "AND (status = 'SCHEDULED' OR (status = 'DISBURSED' AND paid_date > $1)) "
-                                      "ORDER BY seq"),
-                         {SqlParam::Text(day)}, &rows);
+      return ReadPayouts(session, absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE ", where, " ORDER BY seq", page),
+                         params, &rows);
     });
     if (!s.ok()) return s;
     return rows;
   }
 
+  absl::StatusOr<int64_t> CountOverduePayouts(Date as_of, const std::vector<std::string>* policies) override {
+    const std::string day = as_of.ToString();
+    std::vector<SqlParam> params;
+    const std::string where = OverdueWhere(day, policies, &params);
+    return ReadOne<int64_t>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<int64_t> {
+      int64_t n = 0;
+      auto found = s.QueryOne(absl::StrCat("SELECT COUNT(*) FROM payouts WHERE ", where), params,
+                              [&](const SqlRow& row) { n = row.Int(0); });
+      if (!found.ok()) return found.status();
+      return n;
+    });
+  }
+
  private:
+  // Scheduled and due before the day, or paid only after it; of the policies named.
+  static std::string OverdueWhere(const std::string& day, const std::vector<std::string>* policies,
+                                  std::vector<SqlParam>* params) {
+    params->push_back(SqlParam::Text(day));
+    std::string where =
+        "determination_date <= $1 AND due_date <> '' AND due_date < $1 "
+        "AND (status = 'SCHEDULED' OR (status = 'DISBURSED' AND paid_date > $1))";
+    if (policies != nullptr) {
+      std::string in;
+      for (const auto& p : *policies) {
+        params->push_back(SqlParam::Text(p));
+        absl::StrAppend(&in, in.empty() ? "" : ", ", "$", params->size());
+      }
+      absl::StrAppend(&where, in.empty() ? " AND 1 = 0" : absl::StrCat(" AND policy_id IN (", in, ")"));
+    }
+    return where;
+  }
+
   Dialect* dialect_;
 };
 

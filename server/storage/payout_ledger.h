@@ -77,8 +77,13 @@ class PayoutReads {
   virtual absl::StatusOr<std::vector<PayoutStat>> PayoutStats() = 0;
   // SCHEDULED payouts a run held back (hold_reason set), by seq.
   virtual absl::StatusOr<std::vector<PayoutRow>> HeldPayouts() = 0;
-  // Payouts that were SCHEDULED and past their due date as of `as_of` (paid later, or not yet).
-  virtual absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of) = 0;
+  // Payouts overdue as of a day (SCHEDULED and past due then: paid later, or not yet), in seq order: of the reward policies named (every one when none),
+  // `limit` of them from `offset` (limit < 0: all), and how many in all (counted by the database, so
+  // that a page of alerts reads only its own rows).
+  virtual absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of,
+                                                                    const std::vector<std::string>* policies,
+                                                                    int64_t offset, int64_t limit) = 0;
+  virtual absl::StatusOr<int64_t> CountOverduePayouts(Date as_of, const std::vector<std::string>* policies) = 0;
 };
 
 // The SQL implementation (payout_ledger.cc), for the ledger's composition (ledger.cc).

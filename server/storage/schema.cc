@@ -488,6 +488,7 @@ const Migration kMigrations[] = {
                              "an import's record is written once"}),
         SchemaStep::Trigger({"bank_return_imports_no_delete", "bank_return_imports", "DELETE", "",
                              "imports are never deleted"})}},
+      MonitoringMigration(),
 };
 
 }  // namespace

@@ -40,6 +40,8 @@ struct Migration {
 };
 
 const std::vector<Migration>& LedgerMigrations();
+// Dynamic monitoring's tables (schema_monitoring.cc).
+Migration MonitoringMigration();
 inline int LedgerSchemaVersion() { return static_cast<int>(LedgerMigrations().size()); }
 
 // Replaces the type tokens of `sql` with `id` and `bytes`.

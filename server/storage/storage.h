@@ -25,6 +25,7 @@
 #include "storage/claim_ledger.h"
 #include "storage/fund_ledger.h"
 #include "storage/instruction_ledger.h"
+#include "storage/monitoring_ledger.h"
 #include "storage/payment_ledger.h"
 #include "storage/payout_ledger.h"
 #include "storage/rows.h"
@@ -61,6 +62,7 @@ class LedgerTx {
   virtual FundTx& funds() = 0;
   virtual InstructionTx& instructions() = 0;
   virtual PaymentTx& payments() = 0;
+  virtual MonitoringTx& monitoring() = 0;
   virtual AuditTx& audit() = 0;
 };
 
@@ -87,6 +89,7 @@ class Storage {
   virtual FundReads& funds() = 0;
   virtual InstructionReads& instructions() = 0;
   virtual PaymentReads& payments() = 0;
+  virtual MonitoringReads& monitoring() = 0;
   virtual AuditReads& audit() = 0;
 
   // For tests and operators: the number of rows of a table.

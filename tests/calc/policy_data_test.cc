@@ -58,12 +58,11 @@ TEST(PolicyData, VersionIsAContentHash) {
 TEST(FundMonitoring, ShippedRulesAndARefusedFile) {
   const FundMonitoring& m = Shipped()->fund_monitoring();
   EXPECT_EQ(m.tolerance, Rate::FromBasisPoints(1000));
-  EXPECT_EQ(m.idle_days, 30);
   EXPECT_TRUE(m.Forbids("EDUCATION", "STAFF_PAY"));
   EXPECT_FALSE(m.Forbids("EDUCATION", "TEACHING"));
   EXPECT_FALSE(m.Forbids("OTHER", "STAFF_PAY"));
   for (auto [from, to] : {std::pair{"tolerance_points: \"10\"", "tolerance_points: \"ten\""},
-                          {"idle_days: 30", "idle_days: 0"},
+                          {"tolerance_points: \"10\"", "tolerance_points: \"100.5\""},
                           {"purpose: \"EDUCATION\"", "purpose: \"SCHOOLS\""}}) {
     DataCopy copy;
     copy.Replace("funds.textproto", from, to);

@@ -62,7 +62,20 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliPaymentFigureConfirmed, kCliPaymentFigureFailed, kCliPaymentFigureOutstanding,
         kCliPaymentFigureOpenFailed, kCliPaymentFigureReturned, kCliPaymentFileUnreadable, kCliFundPaymentSent,
         kCliPayoutStatusReturned, kCliPayoutPayment, kCliPayoutRowPayment, kCliClaimStatusReturned,
-        kCliClaimPayment}) {
+        kCliClaimPayment, kCliAlertPaymentUnconfirmed, kCliAlertPaymentFailedOpen, kCliAlertLargePersonalPayment,
+        kCliAlertNonWorkingDayPayment, kCliAlertLateAllocation, kCliAlertTargetsMissing,
+        kCliAlertNestedTargetShareMissed, kCliAlertTransferToOwnAccount, kCliSeverityRed, kCliSeverityOrange,
+        kCliSeverityYellow, kCliSeverityBlue, kCliRuleActionBlock, kCliRuleActionWarn, kCliRuleActionRecord,
+        kCliCaseStateOpen, kCliCaseStateInquired, kCliCaseStateResponded, kCliCaseStateRuledNormal,
+        kCliCaseStateRuledViolation, kCliCaseStateRectified, kCliCaseStateClosed, kCliFindingNormal,
+        kCliFindingViolation, kCliViolationDelayedAllocation, kCliViolationIdleFunds, kCliViolationMisappropriation,
+        kCliViolationExcessScope, kCliViolationTransferToOwnAccount, kCliViolationFalseClaim,
+        kCliViolationIncompleteData, kCliRectifyReturnFunds, kCliRectifyAdjustAccount, kCliRectifyOther,
+        kCliCaseClosedCauseGone, kCliCaseClosedRectified, kCliCaseClosedRuledNormal, kCliAlertUnitFinance,
+        kCliAlertTallySeverity, kCliAlertTallyState, kCliAlertCasesHeader, kCliAlertCasesShown, kCliAlertCase,
+        kCliAlertCaseViolation, kCliAlertCaseClosed, kCliAlertCaseHistoryHeader, kCliAlertsTodayHeader,
+        kCliAlertsShown, kCliAlertsSwept, kCliRulesHeader, kCliNoRules, kCliTargetKindOutput, kCliTargetKindOutcome,
+        kCliFundTargetsHeader, kCliFundTargetsEntered, kCliFundTargetsNone}) {
     SCOPED_TRACE(code);
     ASSERT_NE(Catalogue(), nullptr);
     EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));

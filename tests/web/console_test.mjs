@@ -12,7 +12,10 @@
 // expenditure, its ledger's running balance the sum of its lines. 支付对账: fund payments with a
 // payee make a batch; the bank's return file (GB18030) uploaded on the page; the page's
 // reconciliation is `subsidyctl payments reconcile --csv`'s; a failed line's return waits for a
-// second officer (待复核).
+// second officer (待复核). 预警处置 (issue 26): today's alerts swept into cases, their counts by
+// severity and state the server's; an inquiry sent from today's alerts, answered by the school on its
+// own page, ruled a violation and rectified; the auditor reads the cases and the timeline and is
+// offered no form; 绩效目标 entered on the 资金执行 page close the case of their missing.
 // Usage: node console_test.mjs BUILD_DIR SOURCE_DIR
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -228,7 +231,7 @@ try {
   {
     const { page, t0 } = await open("finance-1", "funds");
     await page.waitForSelector("#f-report[data-loaded] table");
-    check(await nav(page) === "funds,school,rewards,loans,payments,approvals", `finance reads every page (${await nav(page)})`);
+    check(await nav(page) === "funds,alerts,school,rewards,loans,payments,approvals", `finance reads every page (${await nav(page)})`);
     // How fast is a benchmark's question (bench/console.sh: bench/console_page.mjs), not a test's:
     // printed for the record only, since a loaded CI machine would make it a flake.
     console.log(`first page interactive: ${Date.now() - t0} ms`);
@@ -281,7 +284,10 @@ try {
     check(csv.includes("CZ-2021-A,") && /TOTAL,.*,92\.80,47\.60,41\.37,AHEAD/.test(csv),
       `the CSV export has every fund and the totals (${csv.split("\n").length - 1} lines)`);
     // Yichang as of 2024-05-21 (tests/golden/fund_scenarios.textproto, alerts after the run): the
-    // fund lags, the policy's allocation is idle since 2024-01-02, two payouts were overdue that day.
+    // fund lags, the policy's allocation is idle since 2024-01-02, two payouts were overdue that day;
+    // and, by the rules of data/monitoring_rules.textproto in force since 2015, the fund budgeted on
+    // 2024-01-02 has neither allocated all of it (R-LATE-ALLOC-30) nor entered its 绩效目标
+    // (R-TARGETS-30) within 30 days: both alerts since 2024-02-02.
     await setValue(page, "#f-asof", "2024-05-21");
     await setValue(page, "#f-region", "4205");
     await page.$eval("#f-alerts", (el) => el.replaceChildren());
@@ -290,8 +296,9 @@ try {
     const ycRows = ycShown ? await cells(page, "#f-alerts tbody tr") : [];
     const ycKinds = ycRows.map((r) => `${r[0]}|${r[1]}|${/^PO-\d{8}$/.test(r[2]) ? "PO" : r[2]}|${r[3]}`).sort();
     const ycWant = ["兑现逾期|YC-2024-REWARDS|PO|2024-05-21", "兑现逾期|YC-2024-REWARDS|PO|2024-05-21",
-      "执行滞后|YC-2024-REWARDS|YC-2024-REWARDS|", "资金闲置|YC-2024-REWARDS|YC-ABOVE-SCALE-ENTRY|2024-01-02"].sort();
-    check(ycKinds.join(";") === ycWant.join(";"), `Yichang's four alerts as of 2024-05-21 (${ycRows.map((r) => r.slice(0, 4).join(" ")).join(" | ")})`);
+      "执行滞后|YC-2024-REWARDS|YC-2024-REWARDS|", "资金闲置|YC-2024-REWARDS|YC-ABOVE-SCALE-ENTRY|2024-01-02",
+      "下达不及时|YC-2024-REWARDS|YC-2024-REWARDS|2024-02-02", "绩效目标未录入|YC-2024-REWARDS|YC-2024-REWARDS|2024-02-02"].sort();
+    check(ycKinds.join(";") === ycWant.join(";"), `Yichang's six alerts as of 2024-05-21 (${ycRows.map((r) => r.slice(0, 4).join(" ")).join(" | ")})`);
     await page.screenshot({ path: join(shots, "funds-alerts.png"), fullPage: true });
     // The alerts in words (their figures from the server's), the report and the forms: Chinese
     // throughout, at both widths.
@@ -640,7 +647,7 @@ try {
     // The auditor reads every page and changes nothing.
     const audit = await open("auditor-1", "loans");
     await audit.page.waitForSelector("#l-claims tr[data-claim]");
-    check(await nav(audit.page) === "funds,school,rewards,loans,payments,approvals", `the auditor reads every page (${await nav(audit.page)})`);
+    check(await nav(audit.page) === "funds,alerts,school,rewards,loans,payments,approvals", `the auditor reads every page (${await nav(audit.page)})`);
     check((await audit.page.$$("#l-claims button.approve, #l-claims button.reject")).length === 0 && await audit.page.$("#u-file") === null,
       "the auditor is offered no approval of the submitted claim and no upload");
     await audit.page.close();
@@ -880,6 +887,241 @@ try {
     check(same(after, cliAfter) && after.returned.count === "1" && after.returned.fen === 345678n && after.open_failed.count === "0",
       `after the return the page's reconciliation is subsidyctl's: 1 returned, none open (page: ${figuresText(after)}; subsidyctl: ${cliAfter.error ?? figuresText(cliAfter.figures)})`);
     check(await eventually(page, () => !!document.querySelector("#p-failed #failed-none")), "the returned line has left the failed lines");
+    await page.close();
+  }
+
+  // 预警处置 (issue 26). console-seed's BJ-EDU-MONITOR (budgeted 45 days ago, no 绩效目标; 8,000,000.00
+  // 元 of it allocated to school 110106-FT001 40 days ago and never paid) raises today TARGETS_MISSING
+  // (rule R-TARGETS-30) and IDLE_ALLOCATION (R-IDLE-30, addressed to the school). Finance sweeps them
+  // into cases with the page's 刷新 and reads the counts by severity and state, which are the
+  // server's; asks the school about the idle allocation from today's alerts (问询); the school sees
+  // the inquiry on its own page and answers it (核实); finance rules it a violation (滞留闲置) and
+  // records its rectification; the auditor reads the cases and the whole timeline and is offered no
+  // form. Then finance enters the fund's 绩效目标 on the 资金执行 page: its 绩效目标录入率 is the
+  // server's, and the next sweep closes the TARGETS_MISSING case.
+  {
+    const MON = "BJ-EDU-MONITOR";
+    const SCHOOL = "110106-FT001";
+    const todayCst = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    const STATES = ["OPEN", "INQUIRED", "RESPONDED", "RULED_NORMAL", "RULED_VIOLATION", "RECTIFIED", "CLOSED"];
+    const SEVERITIES = ["RED", "ORANGE", "YELLOW", "BLUE"];
+    const getCase = (who, caseId) => call(who, "FundService/GetAlertCase", { caseId });
+    const lastStep = (c) => (c.history ?? [])[(c.history ?? []).length - 1] ?? {};
+    const brief = (c) => JSON.stringify(c.error ?? { state: c.state, steps: (c.history ?? []).map((x) => `${x.state} ${x.by}`) });
+
+    const { page } = await open("finance-1", "alerts");
+    await page.waitForSelector("#ac-list[data-loaded]");
+    check(await page.$("#ac-sweep") !== null && await page.$("#aa-section") !== null,
+      "finance is offered the sweep (刷新) and today's alerts to inquire into");
+
+    // 刷新: today's WARN alerts become cases.
+    await page.click("#ac-sweep");
+    await page.waitForSelector("#ac-sweep-done, #ac-sweep-notice .error", { timeout: 20000 });
+    const swept = await text(page, "#ac-sweep-notice");
+    const monCases = await call("finance-1", "FundService/ListAlertCases", { fundId: MON, pageSize: 100 });
+    const listed = monCases.cases ?? [];
+    const idle = listed.find((c) => c.kind === "IDLE_ALLOCATION") ?? {};
+    const missing = listed.find((c) => c.kind === "TARGETS_MISSING") ?? {};
+    check(swept.includes("新立案") && /^\S+$/.test(idle.caseId ?? "") && idle.ruleId === "R-IDLE-30" && idle.subjectUnit === SCHOOL &&
+      idle.state === "OPEN" && /^\S+$/.test(missing.caseId ?? "") && missing.ruleId === "R-TARGETS-30" && missing.state === "OPEN",
+      `the sweep opens ${MON}'s cases: IDLE_ALLOCATION by R-IDLE-30 addressed to ${SCHOOL}, TARGETS_MISSING by R-TARGETS-30 (${swept}; ${
+        JSON.stringify(monCases.error ?? listed.map((c) => `${c.caseId} ${c.kind} ${c.ruleId} ${c.state} ${c.subjectUnit ?? ""}`))})`);
+
+    // The counts for the fund: the server's case count, and by severity and state those of its cases.
+    async function shownCounts() {
+      return page.evaluate((severities, states) => {
+        const n = (id) => Number(document.getElementById(id)?.textContent ?? "NaN");
+        return { count: n("ac-count"), severity: Object.fromEntries(severities.map((x) => [x, n(`tally-severity-${x}`)])),
+          state: Object.fromEntries(states.map((x) => [x, n(`tally-state-${x}`)])) };
+      }, SEVERITIES, STATES);
+    }
+    const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+    await setValue(page, "#ac-fund", MON);
+    await page.$eval("#ac-tallies", (el) => el.replaceChildren());
+    await page.click("#ac-apply");
+    await page.waitForSelector(`#ac-list tr[data-case="${idle.caseId}"]`);
+    await page.waitForSelector("#ac-count");
+    const counts = await shownCounts();
+    check(counts.count === (monCases.caseCount ?? 0) && counts.count === listed.length && counts.count >= 2 &&
+      SEVERITIES.every((x) => counts.severity[x] === listed.filter((c) => c.severity === x).length) && sum(counts.severity) === counts.count &&
+      counts.state.OPEN === counts.count && sum(counts.state) === counts.count,
+      `the counts by severity and state are the server's for ${MON}: ${counts.count} cases, all 待处理 (${JSON.stringify(counts)})`);
+    const rows = await page.$$eval("#ac-list tr[data-case]", (trs) => trs.map((tr) => `${tr.dataset.case} ${tr.dataset.severity} ${tr.dataset.state}`));
+    check(rows.sort().join(";") === listed.map((c) => `${c.caseId} ${c.severity} ${c.state}`).sort().join(";"),
+      `the list is the server's cases of ${MON} with their severities and states (${rows.join("; ")})`);
+    const idleCells = (await cells(page, `#ac-list tr[data-case="${idle.caseId}"]`))[0] ?? [];
+    check(idleCells[2] === "资金闲置" && idleCells[3] === MON && idleCells[5] === SCHOOL && idleCells[6] === "待处理",
+      `the idle allocation's case in words: its kind, fund, the school that answers it, 待处理 (${idleCells.join(" | ")})`);
+
+    // 问询 from today's alerts: the idle allocation's alert with its alert_id and its case.
+    const todays = await call("finance-1", "FundService/ListFundAlerts", { asOf: todayCst, fundIds: [MON], pageSize: 50 });
+    const idleAlert = (todays.alerts ?? []).find((a) => a.kind === "IDLE_ALLOCATION") ?? {};
+    check(/^\S+$/.test(idleAlert.alertId ?? "") && idleAlert.caseId === idle.caseId && idleAlert.subjectUnit === SCHOOL && idleAlert.ruleId === "R-IDLE-30",
+      `today's IDLE_ALLOCATION alert of ${MON} names its rule, the school and its case (${JSON.stringify(todays.error ?? idleAlert)})`);
+    await setValue(page, "#aa-fund", MON);
+    await page.click("#aa-apply");
+    const alertRow = `#aa-list tr[data-alert="${idleAlert.alertId}"]`;
+    await page.waitForSelector(`${alertRow} button.inquire`);
+    const alertCells = (await cells(page, alertRow))[0] ?? [];
+    check(alertCells[0] === idleAlert.alertId && alertCells[2] === "资金闲置" && alertCells[5] === SCHOOL &&
+      alertCells[7]?.includes(idle.caseId) && alertCells[7]?.includes("待处理"),
+      `today's alert on the page: its alert_id, kind, the school and its open case (${alertCells.join(" | ")})`);
+    const QUESTION = "该笔资金拨付后超过30天未支出，请说明原因及支出计划";
+    await page.click(`${alertRow} button.inquire`);
+    await page.waitForSelector("#aq-form");
+    await page.type("#aq-question", QUESTION);
+    await page.click("#aq-submit");
+    await page.waitForSelector("#aq-done, #aq-notice .error", { timeout: 10000 });
+    const inquired = await text(page, "#aq-notice");
+    const afterInquiry = await getCase("finance-1", idle.caseId);
+    check(inquired.includes(idle.caseId) && inquired.includes(SCHOOL) && afterInquiry.state === "INQUIRED" &&
+      lastStep(afterInquiry).state === "INQUIRED" && lastStep(afterInquiry).by === "finance-1" && lastStep(afterInquiry).text === QUESTION,
+      `finance-1 asks ${SCHOOL} about the idle allocation: the case is 已问询 with the question (${inquired}; ${brief(afterInquiry)})`);
+    // The case opens with its question in the timeline; the counts move from 待处理 to 已问询.
+    await page.waitForSelector(`#ac-case[data-case="${idle.caseId}"][data-state="INQUIRED"] #ac-timeline`);
+    const askedShown = (await text(page, "#ac-timeline")).includes(QUESTION);
+    const moved = await eventually(page, (n) => document.getElementById("tally-state-INQUIRED")?.textContent === "1" &&
+      document.getElementById("tally-state-OPEN")?.textContent === String(n - 1), counts.count);
+    check(askedShown && moved, `the case's timeline has the question, and the counts say 1 已问询, ${counts.count - 1} 待处理 (${JSON.stringify(await shownCounts())})`);
+    check(await page.$("#ac-respond-form") === null && await page.$("#ac-rule-form") !== null,
+      "finance is offered the ruling, not the school's response");
+    await page.screenshot({ path: join(shots, "alerts-inquired.png"), fullPage: true });
+    await readable(page, "预警处置 (finance)");
+
+    // 核实: the school sees the inquiry addressed to it on its own page and answers it.
+    const school = await open("school-1", "school");
+    const schoolRow = `#ui-list tr[data-case="${idle.caseId}"]`;
+    await school.page.waitForSelector(`${schoolRow} button.respond`);
+    check(await nav(school.page) === "school", `the school answers on its own page, the only one it reads (${await nav(school.page)})`);
+    const schoolCells = (await cells(school.page, schoolRow))[0] ?? [];
+    check(schoolCells[2] === "资金闲置" && schoolCells[3] === MON && schoolCells[5] === "已问询",
+      `the school's inquiry: the idle allocation of ${MON}, 已问询 (${schoolCells.join(" | ")})`);
+    const theirs = await call("school-1", "FundService/ListAlertCases", { pageSize: 100 });
+    const shownToSchool = await school.page.$$eval("#ui-list tr[data-case]", (trs) => trs.map((tr) => tr.dataset.case));
+    check((theirs.cases ?? []).length > 0 && theirs.cases.every((c) => c.subjectUnit === SCHOOL) &&
+      shownToSchool.every((id) => theirs.cases.some((c) => c.caseId === id)),
+      `the school is given only the cases addressed to it (${JSON.stringify(theirs.error ?? (theirs.cases ?? []).map((c) => `${c.caseId} ${c.subjectUnit}`))})`);
+    await school.page.click(`${schoolRow} button.respond`);
+    await school.page.waitForSelector("#ui-respond-form");
+    const askedSchool = await text(school.page, "#ui-asked");
+    check(askedSchool.includes(QUESTION), `the response form shows what finance asked (${askedSchool})`);
+    const RESPONSE = "该笔资金用于下学期教学设备采购，已完成招标，预计两周内支付";
+    await school.page.type("#ui-response", RESPONSE);
+    await school.page.click("#ui-respond-submit");
+    await school.page.waitForSelector("#ui-done, #ui-notice .error", { timeout: 10000 });
+    const responded = await text(school.page, "#ui-notice");
+    const afterResponse = await getCase("school-1", idle.caseId);
+    check(responded.includes(idle.caseId) && afterResponse.state === "RESPONDED" && lastStep(afterResponse).by === "school-1" &&
+      lastStep(afterResponse).text === RESPONSE,
+      `school-1 responds on its page: the case is 已回复 with its response (${responded}; ${brief(afterResponse)})`);
+    check(await eventually(school.page, (q) => document.querySelector(q)?.dataset.state === "RESPONDED" && !document.querySelector(`${q} button.respond`), schoolRow),
+      "the school's list shows the case 已回复, nothing more to answer");
+    await school.page.screenshot({ path: join(shots, "school-inquiry.png"), fullPage: true });
+    await readable(school.page, "学校经费 with its inquiry");
+    await school.page.close();
+
+    // 认定 and 整改 on the finance page.
+    await page.click("#ac-apply");
+    const respondedRow = `#ac-list tr[data-case="${idle.caseId}"][data-state="RESPONDED"]`;
+    await page.waitForSelector(`${respondedRow} button.open`);
+    await page.click(`${respondedRow} button.open`);
+    await page.waitForSelector(`#ac-case[data-case="${idle.caseId}"][data-state="RESPONDED"] #ac-rule-form`);
+    check((await text(page, "#ac-timeline")).includes(RESPONSE), "finance reads the school's response in the timeline");
+    await page.select("#ac-finding", "2");    // VIOLATION
+    await page.select("#ac-violation", "2");  // IDLE_FUNDS: 滞留闲置
+    await page.type("#ac-rule-note", "拨付后超过30天未支出，属资金滞留");
+    await page.click("#ac-rule-submit");
+    await page.waitForSelector('#ac-case[data-state="RULED_VIOLATION"] #ac-facts, #ac-notice .error', { timeout: 10000 });
+    const ruled = await getCase("finance-1", idle.caseId);
+    const violationFact = await page.$eval('#ac-facts tr[data-fact="violation"]', (tr) => tr.cells[1].textContent).catch(() => "(none)");
+    check(ruled.state === "RULED_VIOLATION" && ruled.violationType === "IDLE_FUNDS" && lastStep(ruled).finding === "VIOLATION" && violationFact === "滞留闲置",
+      `finance-1 rules it a violation, 滞留闲置 (${violationFact}; ${brief(ruled)})`);
+    await page.waitForSelector("#ac-rectify-form");
+    await page.select("#ac-rectify-action", "3");  // OTHER: 其他
+    await page.type("#ac-rectify-note", "已督促学校按采购进度支出");
+    await page.click("#ac-rectify-submit");
+    await page.waitForSelector('#ac-case[data-state="RECTIFIED"], #ac-case[data-state="CLOSED"], #ac-notice .error', { timeout: 10000 });
+    const rectified = await getCase("finance-1", idle.caseId);
+    check(rectified.state === "RECTIFIED" && lastStep(rectified).rectifyAction === "OTHER" && lastStep(rectified).by === "finance-1" &&
+      (await text(page, "#ac-notice")).includes("其他"),
+      `finance-1 records the rectification (其他): 已整改 while the money is still idle (${await text(page, "#ac-notice")}; ${brief(rectified)})`);
+    await page.screenshot({ path: join(shots, "alerts-rectified.png"), fullPage: true });
+
+    // The auditor reads the cases and the whole timeline, and is offered nothing to do.
+    const audit = await open("auditor-1", `alerts/${idle.caseId}`);
+    await audit.page.waitForSelector(`#ac-case[data-case="${idle.caseId}"][data-loaded] #ac-timeline tr[data-step]`);
+    await audit.page.waitForSelector("#ac-list[data-loaded] tr[data-case]");
+    const steps = await audit.page.$$eval("#ac-timeline tr[data-step]", (trs) => trs.map((tr) => ({ state: tr.dataset.state, cells: [...tr.cells].map((c) => c.textContent) })));
+    const history = rectified.history ?? [];
+    check(steps.length === history.length && steps.every((x, i) => x.state === history[i].state &&
+      x.cells[1] === (history[i].by === "system" ? "系统" : history[i].by) && x.cells[3] === (history[i].text || "—") &&
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(x.cells[0])),
+      `the auditor reads the case's every step as the server keeps them: when, who, state, text (${steps.map((x) => x.cells.slice(0, 4).join(" ")).join(" | ")})`);
+    const tail = steps.slice(-4);
+    check(tail.map((x) => `${x.state} ${x.cells[1]}`).join(",") === "INQUIRED finance-1,RESPONDED school-1,RULED_VIOLATION finance-1,RECTIFIED finance-1" &&
+      tail[0].cells[2] === "已问询" && tail[1].cells[2] === "已回复" && tail[2].cells[4] === "违规" && tail[2].cells[5] === "滞留闲置" &&
+      tail[3].cells[2] === "已整改" && tail[3].cells[6] === "其他",
+      `the timeline: 已问询 by finance-1, 已回复 by school-1, 认定违规 (滞留闲置) and 已整改 (其他) by finance-1 (${tail.map((x) => x.cells.join(" ")).join(" | ")})`);
+    check((await audit.page.$$("#ac-sweep, #aa-section, #aq-form, #ac-forms, #ac-inquire-form, #ac-respond-form, #ac-rule-form, #ac-rectify-form")).length === 0,
+      "the auditor is offered no sweep, inquiry, response, ruling or rectification");
+    await audit.page.screenshot({ path: join(shots, "alerts-auditor.png"), fullPage: true });
+    await readable(audit.page, "预警处置 (auditor)");
+    await audit.page.close();
+
+    // 绩效目标 on the 资金执行 page: the report's two new figures are the server's; the targets entered
+    // and progress recorded on the page; the fund's 绩效目标录入率 moves as the server says.
+    const reportRow = async () => ((await call("finance-1", "FundService/GetExecutionReport", { asOf: todayCst, fundIds: [MON], groupBy: "FUND" })).rows ?? [])[0] ?? {};
+    const pctOf = (p) => (p ? `${p}%` : "—");
+    const monRow = `#f-report tr[data-fund="${MON}"]`;
+    const shownFigures = () => page.$eval(monRow, (tr) => [tr.querySelector(".target-entry")?.textContent, tr.querySelector(".beneficiary-recorded")?.textContent]);
+    await page.goto(`${origin}/#funds`);
+    await page.waitForSelector("#f-report[data-loaded] table");
+    await setValue(page, "#f-asof", todayCst);
+    await setValue(page, "#f-region", "1101");
+    await page.click("#f-apply");
+    await page.waitForSelector(monRow);
+    const before = await reportRow();
+    const figuresBefore = await shownFigures();
+    check(figuresBefore[0] === pctOf(before.targetEntryPercent) && figuresBefore[1] === pctOf(before.beneficiaryRecordedPercent),
+      `${MON}'s 绩效目标录入率 and 到人到户率 are the server's (${figuresBefore.join(", ")}; ${JSON.stringify([before.targetEntryPercent, before.beneficiaryRecordedPercent])})`);
+    await page.click(`${monRow} a.fund-link`);
+    await page.waitForSelector(`#f-targets[data-loaded][data-fund="${MON}"]`);
+    check((await text(page, "#ft-entered")).includes("尚未录入绩效目标"), `${MON} has no 绩效目标 yet (${await text(page, "#ft-entered")})`);
+    await setValue(page, "#ft-id", "OUT-1");
+    await page.select("#ft-kind", "1");  // OUTPUT: 产出指标
+    await setValue(page, "#ft-name", "受益学生人数");
+    await setValue(page, "#ft-unit", "人");
+    await setValue(page, "#ft-value", "1200");
+    await page.click("#ft-add");
+    const indicator = '#f-targets tr[data-indicator="OUT-1"]';
+    await page.waitForSelector(`${indicator}, #ft-notice .error`, { timeout: 10000 });
+    const entered = (await cells(page, indicator))[0] ?? [];
+    check(entered[1] === "产出指标" && entered[2] === "受益学生人数" && entered[3] === "人" && entered[4] === "1200" &&
+      entered[7] === "finance-1" && entered[8] === todayCst,
+      `finance-1 enters an output indicator: 受益学生人数, 1200 人, entered today (${await text(page, "#ft-notice")}; ${entered.join(" | ")})`);
+    await page.type(`${indicator} input.t-progress`, "300");
+    await page.click(`${indicator} button.t-record`);
+    const progressed = await eventually(page, (q) => document.querySelector(q)?.cells[5]?.textContent === "300", indicator);
+    check(progressed, `progress recorded against it: 300 (${await text(page, "#ft-notice")})`);
+    const after = await reportRow();
+    const moved2 = await eventually(page, (q, want) => document.querySelector(`${q} .target-entry`)?.textContent === want, monRow, pctOf(after.targetEntryPercent));
+    check(moved2 && after.targetEntryPercent !== before.targetEntryPercent,
+      `with targets entered ${MON}'s 绩效目标录入率 is the server's new figure (${pctOf(before.targetEntryPercent)} → ${pctOf(after.targetEntryPercent)}; shown ${(await shownFigures())[0]})`);
+    await page.screenshot({ path: join(shots, "fund-targets.png"), fullPage: true });
+    await readable(page, "资金执行 with a fund's 绩效目标");
+
+    // The next sweep closes the TARGETS_MISSING case: its cause has gone.
+    await page.goto(`${origin}/#alerts`);
+    await page.waitForSelector("#ac-list[data-loaded]");
+    await page.click("#ac-sweep");
+    await page.waitForSelector("#ac-sweep-done, #ac-sweep-notice .error", { timeout: 20000 });
+    await page.select("#ac-state", "7");  // CLOSED: 已关闭
+    await setValue(page, "#ac-fund", MON);
+    await page.click("#ac-apply");
+    const closedShown = await eventually(page, (q) => !!document.querySelector(q), `#ac-list tr[data-case="${missing.caseId}"][data-state="CLOSED"]`);
+    const closed = await getCase("finance-1", missing.caseId);
+    check(closedShown && closed.state === "CLOSED" && closed.closedReason === "CAUSE_GONE",
+      `the sweep after the targets closes ${missing.caseId} (TARGETS_MISSING): 已关闭, the cause gone (${await text(page, "#ac-sweep-notice")}; ${closed.state ?? JSON.stringify(closed.error)} ${closed.closedReason ?? ""})`);
     await page.close();
   }
 

@@ -1,16 +1,22 @@
 // 资金执行: each fund's allocation and execution progress against time progress (序时进度), what is
 // applied for and not yet approved (已申请未审核), the totals, the alerts in words, CSV export; a
 // fund's ledger (every entry with the figures after it, by 业务追溯识别码) with 冲销; 分配下达 and
-// 支付 (fund_actions.ts). Paged on the server.
+// 支付 (fund_actions.ts); the fund's 绩效目标 (performance targets: indicators entered, progress
+// recorded against them); each fund's 绩效目标录入率 and 到人到户率 as the server ranks them. Paged
+// on the server.
 import { create } from "@bufbuild/protobuf";
 import {
-  FundEntry_Kind, FundService, Fund_Level, Fund_Purpose, FundAlert_Kind, GetExecutionReportRequestSchema,
-  ListFundAlertsRequestSchema, ListFundEntriesRequestSchema, Pace, ReportGrouping, type ExecutionReport, type ExecutionRow,
-  type FundAlert, type FundEntry,
+  FundEntry_Kind, FundService, Fund_Level, Fund_Purpose, FundAlert_Kind, GetExecutionReportRequestSchema, GetFundTargetsRequestSchema,
+  ListFundAlertsRequestSchema, ListFundEntriesRequestSchema, Pace, PerformanceTarget_Kind, RecordTargetProgressRequestSchema,
+  ReportGrouping, SetFundTargetsRequestSchema, type ExecutionReport, type ExecutionRow, type FundAlert, type FundEntry, type FundTargets,
+  type PerformanceTarget,
 } from "gen/subsidy/v1/fund_pb.js";
 import { chart, PACE_COLOURS, PENDING_COLOUR, UNRATED_COLOUR } from "./charts.js";
 import { fundActions, reverseEntry, reversible } from "./fund_actions.js";
-import { categoryName, expenditureCategories, holdReasonText, policyName, rewardPolicies, timeBasisText } from "./names.js";
+import {
+  alertKindText, categoryName, expenditureCategories, holdReasonText, policyName, rewardPolicies, targetKindText, timeBasisText,
+  stepByText,
+} from "./names.js";
 import type { RewardPolicy } from "gen/subsidy/v1/reward_pb.js";
 import {
   barLength, client, csvCell, dateInput, download, errorBox, h, lang, may, Pager, parseYuan, pct, row, t, table, today, wanFigure, when, yuan,
@@ -79,18 +85,6 @@ function alertText(a: FundAlert, policies: Map<string, RewardPolicy>): string {
   }
   return a.message;
 }
-function kindText(k: FundAlert_Kind): string {
-  switch (k) {
-    case FundAlert_Kind.EXECUTION_LAGGING: return t("执行滞后", "Execution lagging");
-    case FundAlert_Kind.IDLE_ALLOCATION: return t("资金闲置", "Idle allocation");
-    case FundAlert_Kind.OVERDUE_PAYOUT: return t("兑现逾期", "Overdue payout");
-    case FundAlert_Kind.TARGET_SHARE_MISSED: return t("倾斜比例未达标", "Target share missed");
-    case FundAlert_Kind.PAYOUT_HELD: return t("兑付暂缓（资金不足）", "Payout held");
-    case FundAlert_Kind.PAYMENT_UNCONFIRMED: return t("银行未回单", "Payment unconfirmed");
-    case FundAlert_Kind.PAYMENT_FAILED_OPEN: return t("支付失败未处理", "Failed payment open");
-    default: return "—";
-  }
-}
 function entryKindText(e: FundEntry): string {
   switch (e.kind) {
     case FundEntry_Kind.BUDGET: return t("预算下达", "Budget");
@@ -138,6 +132,7 @@ export function fundsPage(root: HTMLElement): void {
   const reportPager = new Pager(() => void loadReport());
   const alertPager = new Pager(() => void loadAlerts());
   const actions = fundActions(() => { load(); void loadLedger(); });
+  const targets = fundTargets(() => void loadReport());
   root.append(
     h("section", {}, h("h2", {}, t("资金执行（对照序时进度）", "Fund execution against time progress")),
       h("div", { class: "filters" },
@@ -146,6 +141,7 @@ export function fundsPage(root: HTMLElement): void {
         h("label", {}, t("区划代码前缀", "Region prefix"), region), apply, exportButton),
       chartBox, reportBox),
     ledgerSection,
+    ...(targets ? [targets.element] : []),
     ...(actions ? [actions.element] : []),
     h("section", {}, h("h2", {}, t("预警", "Alerts")), alertsBox));
   const c = chart(chartBox);
@@ -166,7 +162,9 @@ export function fundsPage(root: HTMLElement): void {
         h("div", {}, t(`分配进度 ${pct(r.allocationProgressPercent)}`, `Allocation ${pct(r.allocationProgressPercent)}`)),
         h("div", {}, t(`执行进度 ${pct(r.executionProgressPercent)}`, `Execution ${pct(r.executionProgressPercent)}`)),
         h("div", {}, t(`序时进度 ${pct(r.timeProgressPercent)}`, `Time progress ${pct(r.timeProgressPercent)}`)),
-        h("div", {}, t(`已申请未审核 ${yuan(r.pendingFen)} 元`, `Pending approval ${yuan(r.pendingFen)} yuan`)));
+        h("div", {}, t(`已申请未审核 ${yuan(r.pendingFen)} 元`, `Pending approval ${yuan(r.pendingFen)} yuan`)),
+        h("div", {}, t(`绩效目标录入率 ${pct(r.targetEntryPercent)}`, `Targets entered ${pct(r.targetEntryPercent)}`)),
+        h("div", {}, t(`到人到户率 ${pct(r.beneficiaryRecordedPercent)}`, `Paid to named beneficiaries ${pct(r.beneficiaryRecordedPercent)}`)));
     };
     // The paces the legend explains (a fund without one, e.g. no budget, only when there is one).
     const execution = [Pace.AHEAD, Pace.BEHIND, Pace.LAGGING, Pace.PACE_UNSPECIFIED]
@@ -208,7 +206,8 @@ export function fundsPage(root: HTMLElement): void {
       r.pendingFen ? h("span", { class: "pending" }, yuan(r.pendingFen)) : yuan(r.pendingFen),
       pct(r.allocationProgressPercent), pct(r.executionProgressPercent), pct(r.timeProgressPercent),
       h("span", { class: `pace-${Pace[r.pace]}` }, paceText(r.pace)),
-    ], total ? { class: "total" } : { "data-fund": r.fundId }, [3, 4, 5, 6, 7, 8, 9], [1]);
+      h("span", { class: "target-entry" }, pct(r.targetEntryPercent)), h("span", { class: "beneficiary-recorded" }, pct(r.beneficiaryRecordedPercent)),
+    ], total ? { class: "total" } : { "data-fund": r.fundId }, [3, 4, 5, 6, 7, 8, 9, 11, 12], [1]);
   }
   const headers = () => [
     { text: t("资金", "Fund") }, { text: t("名称", "Name") }, { text: t("年度", "Year") },
@@ -216,6 +215,9 @@ export function fundsPage(root: HTMLElement): void {
     { text: t("已支付（元）", "Paid (yuan)"), num: true }, { text: t("已申请未审核（元）", "Pending approval (yuan)"), num: true },
     { text: t("分配进度", "Allocation"), num: true },
     { text: t("执行进度", "Execution"), num: true }, { text: t("序时进度", "Time progress"), num: true }, { text: t("进度", "Pace") },
+    // The seed's two ranked figures: budget whose 绩效目标 are entered; of what was paid, the share
+    // paid on lines naming the beneficiary (到人到户).
+    { text: t("绩效目标录入率", "Targets entered"), num: true }, { text: t("到人到户率", "Paid to named beneficiaries"), num: true },
   ];
 
   async function fetchReport(pageToken: string, pageSize: number): Promise<ExecutionReport> {
@@ -259,7 +261,7 @@ export function fundsPage(root: HTMLElement): void {
       alertsBox.replaceChildren(
         r.alerts.length === 0 ? h("p", { class: "note" }, t("无预警", "No alerts")) :
           table([{ text: t("类型", "Kind") }, { text: t("资金", "Fund") }, { text: t("对象", "Subject") }, { text: t("起始", "Since") }, { text: t("说明", "Message") }],
-            r.alerts.map((a) => row([kindText(a.kind), a.fundId, a.subjectId, a.since, alertText(a, policies)], {}, [], [4]))),
+            r.alerts.map((a) => row([alertKindText(a.kind), a.fundId, a.subjectId, a.since, alertText(a, policies)], {}, [], [4]))),
         alertPager.view(t(`（共 ${r.alertCount} 条）`, ` (${r.alertCount} alerts)`)));
     } catch (err) {
       alertsBox.replaceChildren(errorBox(err));
@@ -269,6 +271,7 @@ export function fundsPage(root: HTMLElement): void {
   function openLedger(fundId: string, name: string): void {
     ledgerFund = fundId;
     actions?.fund(fundId);
+    targets?.open(fundId, name);
     ledgerNotice.replaceChildren();
     tracking.value = "";
     ledgerPager.reset();
@@ -305,7 +308,7 @@ export function fundsPage(root: HTMLElement): void {
             { text: t("已支付（元）", "Paid after"), num: true }, { text: t("被冲销", "Reversed by") }, { text: t("文号/说明", "Document / note") }, { text: "" },
           ], r.entries.map((e) => row([
             e.date, h("span", { title: when(e.recordedAt) }, e.entryId), entryKindText(e), yuan(e.amountFen), e.recipientId || "—", track(e.trackingId),
-            e.maker || "—", e.checker || "—", yuan(e.budgetFen), yuan(e.allocatedFen), yuan(e.paidFen),
+            stepByText(e.maker), stepByText(e.checker), yuan(e.budgetFen), yuan(e.allocatedFen), yuan(e.paidFen),
             e.reversedByEntryId ? h("span", { class: "reversed" }, e.reversedByEntryId) : "",
             [e.documentNo, e.reason, e.payee, categoryName(categories, e.category)].filter((x) => x).join(" · "), reverse(e),
           ], { "data-entry": e.entryId, ...(e.kind === FundEntry_Kind.REVERSAL ? { class: "reversal" } : {}) }, [3, 8, 9, 10], [12]))),
@@ -319,10 +322,11 @@ export function fundsPage(root: HTMLElement): void {
 
   // Every row, page by page, as CSV (figures exactly as the server gave them).
   async function exportCsv(): Promise<void> {
-    const lines = ["fund_id,name,budget_year,budget_yuan,allocated_yuan,paid_yuan,allocation_percent,execution_percent,time_progress_percent,pace,pending_yuan"];
+    const lines = ["fund_id,name,budget_year,budget_yuan,allocated_yuan,paid_yuan,allocation_percent,execution_percent,time_progress_percent,pace,pending_yuan,target_entry_percent,beneficiary_recorded_percent"];
     const line = (r: ExecutionRow) => [r.fundId || r.key, r.name, String(r.budgetYear || ""), yuan(r.budgetFen).replaceAll(",", ""),
       yuan(r.allocatedFen).replaceAll(",", ""), yuan(r.paidFen).replaceAll(",", ""), r.allocationProgressPercent,
-      r.executionProgressPercent, r.timeProgressPercent, Pace[r.pace], yuan(r.pendingFen).replaceAll(",", "")].map(csvCell).join(",");
+      r.executionProgressPercent, r.timeProgressPercent, Pace[r.pace], yuan(r.pendingFen).replaceAll(",", ""),
+      r.targetEntryPercent, r.beneficiaryRecordedPercent].map(csvCell).join(",");
     try {
       let token = "";
       let total: ExecutionRow | undefined;
@@ -341,4 +345,122 @@ export function fundsPage(root: HTMLElement): void {
 
   function load(): void { void loadReport(); void loadAlerts(); }
   load();
+}
+
+// ---- 绩效目标 ------------------------------------------------------------------------------------
+const TARGET_KINDS = [PerformanceTarget_Kind.OUTPUT, PerformanceTarget_Kind.OUTCOME];
+
+// The performance targets of the fund whose ledger is open: each indicator with its target and its
+// latest progress. Finance enters indicators (SetFundTargets; one entered is never changed) and
+// records progress against one (RecordTargetProgress), each form only for a caller whose role may.
+// `done()` reloads the report (its 绩效目标录入率). Null for a caller who may not read targets.
+function fundTargets(done: () => void): { element: HTMLElement; open: (fundId: string, name: string) => void } | null {
+  if (!may(FundService.method.getFundTargets)) return null;
+  const maySet = may(FundService.method.setFundTargets);
+  const mayRecord = may(FundService.method.recordTargetProgress);
+  const title = h("h2", { id: "f-targets-title" });
+  const box = h("div", { id: "f-targets" });
+  const notice = h("div", { id: "ft-notice", "aria-live": "polite" });
+  const date = dateInput("ft-date", today());
+  const id = h("input", { id: "ft-id", size: "10", placeholder: t("如 OUT-1", "e.g. OUT-1") });
+  const kind = h("select", { id: "ft-kind" }, ...TARGET_KINDS.map((k) => h("option", { value: String(k) }, targetKindText(k))));
+  const name = h("input", { id: "ft-name", size: "18", placeholder: t("如 受益学生人数", "e.g. pupils reached") });
+  const unit = h("input", { id: "ft-unit", size: "6", placeholder: t("人、户、%", "people, %") });
+  const value = h("input", { id: "ft-value", size: "10", inputmode: "decimal", placeholder: "1200" });
+  const add = h("button", { id: "ft-add", class: "primary" }, t("录入指标", "Enter the indicator"));
+  const label = (text: string, el: HTMLElement) => h("label", {}, text, el);
+  let fund = "";
+  const element = h("section", { id: "f-targets-section", hidden: true }, title,
+    h("p", { class: "note" }, t("绩效目标按指标录入（产出指标、效益指标），录入后不能修改；完成进度按日期登记，表中为最新一次。",
+      "Targets are entered indicator by indicator (outputs, outcomes) and never changed; progress is recorded by date, the latest shown.")),
+    notice, box,
+    // One date for both forms: an indicator's entry and a progress value's.
+    maySet ? h("div", { class: "filters", id: "ft-form" }, h("strong", {}, t("新增指标", "New indicator")),
+      label(t("指标编号", "Indicator id"), id), label(t("指标类型", "Kind"), kind), label(t("指标名称", "Name"), name),
+      label(t("计量单位", "Unit"), unit), label(t("目标值", "Target"), value), label(t("日期（录入、登记进度）", "Date (entry, progress)"), date), add)
+      : mayRecord && h("div", { class: "filters" }, label(t("登记日期", "Date"), date)));
+  add.addEventListener("click", () => {
+    const target = value.value.trim();
+    if (!id.value.trim() || !name.value.trim()) { notice.replaceChildren(refused(t("请填写指标编号和名称", "Give the indicator an id and a name"))); return; }
+    if (!/^\d+(\.\d+)?$/.test(target)) { notice.replaceChildren(refused(t("目标值须为数字，例如 1200 或 95.5", "The target is a number, e.g. 1200 or 95.5"))); value.focus(); return; }
+    add.disabled = true;
+    void send(async () => {
+      const r = await funds.setFundTargets(create(SetFundTargetsRequestSchema, {
+        requestId: crypto.randomUUID(), fundId: fund, date: date.value.trim(),
+        targets: [{ indicatorId: id.value.trim(), kind: Number(kind.value) as PerformanceTarget_Kind, name: name.value.trim(), unit: unit.value.trim(), targetValue: target }],
+      }));
+      const said = t(`已录入指标 ${id.value.trim()}：${name.value.trim()}，目标值 ${target}${unit.value.trim()}`,
+        `Indicator ${id.value.trim()} entered: ${name.value.trim()}, target ${target} ${unit.value.trim()}`);
+      for (const input of [id, name, unit, value]) input.value = "";
+      return { r, said };
+    }).finally(() => { add.disabled = false; });
+  });
+
+  function refused(text: string): HTMLElement { return h("p", { class: "error", role: "alert" }, text); }
+  // A call that answers the targets as they now are: shown, said, and the report reloaded.
+  async function send(call: () => Promise<{ r: FundTargets; said: string }>): Promise<void> {
+    try {
+      const { r, said } = await call();
+      show(r);
+      notice.replaceChildren(h("p", { class: "done", id: "ft-done" }, said));
+      done();
+    } catch (err) {
+      notice.replaceChildren(errorBox(err));
+    }
+  }
+
+  function progressCell(x: PerformanceTarget): HTMLElement {
+    const input = h("input", { class: "t-progress", size: "8", inputmode: "decimal", "aria-label": t(`${x.name} 完成值`, `${x.name} progress`) });
+    const button = h("button", { class: "t-record" }, t("登记进度", "Record"));
+    button.addEventListener("click", () => {
+      const v = input.value.trim();
+      if (!/^\d+(\.\d+)?$/.test(v)) { notice.replaceChildren(refused(t("完成值须为数字，例如 300 或 87.5", "The progress is a number, e.g. 300 or 87.5"))); input.focus(); return; }
+      button.disabled = true;
+      void send(async () => ({
+        r: await funds.recordTargetProgress(create(RecordTargetProgressRequestSchema, {
+          requestId: crypto.randomUUID(), fundId: fund, indicatorId: x.indicatorId, value: v, date: date.value.trim(),
+        })),
+        said: t(`已登记 ${x.name} 的完成值 ${v}${x.unit}（${date.value.trim()}）`, `Recorded ${v} ${x.unit} for ${x.name} (${date.value.trim()})`),
+      })).finally(() => { button.disabled = false; });
+    });
+    return h("span", {}, input, " ", button);
+  }
+
+  function show(r: FundTargets): void {
+    box.replaceChildren(
+      h("p", { id: "ft-entered" }, r.enteredOn ? t(`绩效目标录入于 ${r.enteredOn}`, `Targets entered on ${r.enteredOn}`)
+        : t("尚未录入绩效目标", "No performance targets entered")),
+      r.targets.length === 0 ? "" : table([
+        { text: t("指标编号", "Indicator") }, { text: t("类型", "Kind") }, { text: t("名称", "Name") }, { text: t("单位", "Unit") },
+        { text: t("目标值", "Target"), num: true }, { text: t("最新完成值", "Latest progress"), num: true }, { text: t("登记日期", "Recorded on") },
+        { text: t("录入人", "Entered by") }, { text: t("录入日期", "Entered on") }, ...(mayRecord ? [{ text: t("登记完成值", "Record progress") }] : []),
+      ], r.targets.map((x) => row([
+        x.indicatorId, targetKindText(x.kind), x.name, x.unit || "—", x.targetValue, x.progressValue || "—", x.progressDate || "—",
+        stepByText(x.enteredBy), x.enteredOn || "—", ...(mayRecord ? [progressCell(x)] : []),
+      ], { "data-indicator": x.indicatorId }, [4, 5], [2]))));
+    box.dataset.fund = fund;
+    box.dataset.loaded = "true";
+  }
+
+  async function load(): Promise<void> {
+    const asked = fund;
+    delete box.dataset.loaded;
+    try {
+      const r = await funds.getFundTargets(create(GetFundTargetsRequestSchema, { fundId: asked }));
+      if (asked === fund) show(r);
+    } catch (err) {
+      if (asked === fund) box.replaceChildren(errorBox(err));
+    }
+  }
+
+  return {
+    element,
+    open: (fundId: string, fundName: string) => {
+      fund = fundId;
+      notice.replaceChildren();
+      title.textContent = t(`绩效目标：${fundId} ${fundName}`, `Performance targets of ${fundId} ${fundName}`);
+      element.hidden = false;
+      void load();
+    },
+  };
 }

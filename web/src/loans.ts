@@ -3,7 +3,8 @@
 // for a second officer's review on the 审批 page before it pays). An upload is named by its
 // content: the same file for the same bank, period and fund is the same request, so a second
 // upload answers the first claim (a replay) and says so; a refused file shows every error, and a
-// claim with invalid lines lists each of them with its line in the file.
+// claim with invalid lines lists each of them with its line in the file. The inquiries finance sent
+// about the bank's alerts, and the bank answering them (alerts.ts: unitInquiries).
 import { create, fromJson, toJson, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromHttpStatus, errorFromJson } from "@connectrpc/connect/protocol-connect";
@@ -13,6 +14,7 @@ import {
   LoanSubsidyClaimLine_Status, LoanSubsidyClaimSchema, LoanSubsidyService, ReviewLoanSubsidyClaimRequest_Decision,
   ReviewLoanSubsidyClaimRequestSchema, SubmitLoanSubsidyClaimFileRequestSchema, type LoanSubsidyClaim, type LoanSubsidyClaimLine,
 } from "gen/subsidy/v1/loan_pb.js";
+import { unitInquiries } from "./alerts.js";
 import {
   acceptLanguage, client, confirmDialog, dateInput, errorBox, fieldText, h, may, myBanks, Pager, row, sha256Hex, t, table, today, token, yuan,
 } from "./ui.js";
@@ -152,13 +154,16 @@ export function loansPage(root: HTMLElement): void {
   root.append(
     h("section", {}, h("h2", {}, t("贴息申报", "Interest-subsidy claims")),
       h("div", { class: "filters" }, h("label", {}, t("银行编号", "Bank id"), bank),
-        h("button", { id: "l-apply", onclick: () => { claimsPager.reset(); void loadClaims(); } }, t("查询", "Apply")),
+        h("button", { id: "l-apply", onclick: () => { claimsPager.reset(); void loadClaims(); inquiries?.load(); } }, t("查询", "Apply")),
         may(LoanSubsidyService.method.reviewLoanSubsidyClaim) && h("label", {}, t("批准后拨付日（工作日）", "Payment date on approval (a working day)"), payDate)),
       claimsBox),
     h("section", {}, h("h2", { id: "l-lines-title" }, t("申报明细", "Claim lines")),
       h("div", { class: "filters" }, h("label", {}, t("状态", "Status"), lineStatus),
         h("button", { id: "l-lines-apply", onclick: () => { linesPager.reset(); void loadLines(); } }, t("筛选", "Filter"))),
       linesBox));
+  // The inquiries addressed to the bank in the filter (those who may read alert cases).
+  const inquiries = unitInquiries(() => bank.value, t("请输入银行编号", "Enter a bank id"));
+  if (inquiries) root.append(inquiries.element);
 
   // Approve or reject after a confirmation naming the claim, its bank and period, the subsidy in
   // 元 and what will happen; a rejection needs its reason. A cancelled confirmation sends nothing.
@@ -293,4 +298,5 @@ export function loansPage(root: HTMLElement): void {
   }
   void loadClaims();
   void loadLines();
+  inquiries?.load();
 }

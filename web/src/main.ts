@@ -1,4 +1,4 @@
-// The officers' console: sign-in with a pasted token (kept in sessionStorage), six pages by
+// The officers' console: sign-in with a pasted token (kept in sessionStorage), seven pages by
 // hash route, Chinese first with an English toggle.
 import { create, type DescMethod } from "@bufbuild/protobuf";
 import { AdminService, GetCallerRequestSchema } from "gen/subsidy/v1/admin_pb.js";
@@ -8,6 +8,7 @@ import { FundService } from "gen/subsidy/v1/fund_pb.js";
 import { LoanSubsidyService } from "gen/subsidy/v1/loan_pb.js";
 import { PaymentService } from "gen/subsidy/v1/payment_pb.js";
 import { RewardPayoutService } from "gen/subsidy/v1/reward_pb.js";
+import { alertsPage } from "./alerts.js";
 import { approvalsPage } from "./approvals.js";
 import { fundsPage } from "./funds.js";
 import { loansPage } from "./loans.js";
@@ -19,6 +20,10 @@ import { client, errorBox, h, lang, may, mySchools, setIdentity, setLang, setTok
 // Each page with the RPC that decides whether the caller's role may read it.
 const PAGES: { id: string; zh: string; en: string; reads: DescMethod; show: (root: HTMLElement, arg: string) => void }[] = [
   { id: "funds", zh: "资金执行", en: "Funds", reads: FundService.method.getExecutionReport, show: (root) => fundsPage(root) },
+  // Those who read the alerts handle them as cases; a school or bank answers the inquiries
+  // addressed to it on its own page (unitInquiries).
+  { id: "alerts", zh: "预警处置", en: "Alert cases", reads: FundService.method.listFundAlerts,
+    show: (root, arg) => alertsPage(root, arg) },
   { id: "school", zh: "学校经费", en: "Schools", reads: EducationFundService.method.getSpendingProgress,
     show: (root, arg) => schoolPage(root, arg || mySchools()[0] || "") },
   { id: "rewards", zh: "免申即享兑现", en: "Rewards", reads: RewardPayoutService.method.listPayouts, show: (root) => rewardsPage(root) },

@@ -3,13 +3,15 @@
 // ledger prints it: allocations and reversals +, expenditures −; the running balance after it, in
 // all and by source), reversals shown as such. The school's own office records an expenditure
 // (RecordExpenditure: a category by its name, an amount in 元, a date) and reverses one
-// (ReverseExpenditure, with its reason), each behind a confirmation.
+// (ReverseExpenditure, with its reason), each behind a confirmation. The inquiries finance sent about
+// the school's alerts, and the school's own office answering them (alerts.ts: unitInquiries).
 import { create } from "@bufbuild/protobuf";
 import {
   EducationFundService, FundSource, GetFundPriorityRequestSchema, GetSpendingProgressRequestSchema,
   ListSchoolLedgerRequestSchema, RecordExpenditureRequestSchema, ReverseExpenditureRequestSchema,
   type ExpenditureCategory, type FundPosition, type SchoolLedgerEntry,
 } from "gen/subsidy/v1/education_pb.js";
+import { unitInquiries } from "./alerts.js";
 import { chart } from "./charts.js";
 import { categoryName, expenditureCategories } from "./names.js";
 import {
@@ -46,7 +48,9 @@ function outgoing(e: SchoolLedgerEntry): boolean { return e.signedAmountFen < 0n
 
 export function schoolPage(root: HTMLElement, initialSchool: string): void {
   const school = h("input", { id: "s-school", value: initialSchool, placeholder: "SCH-001" });
-  const go = h("button", { id: "s-apply", onclick: () => { pager.reset(); void load(); } }, t("查询", "Show"));
+  const go = h("button", { id: "s-apply", onclick: () => { pager.reset(); void load(); inquiries?.load(); } }, t("查询", "Show"));
+  // The inquiries addressed to the school (those who may read alert cases).
+  const inquiries = unitInquiries(() => school.value, t("请输入学校编号", "Enter a school id"));
   const summary = h("div", { id: "s-summary" });
   const chartBox = h("div", { class: "chart small", id: "s-chart" });
   const ledgerBox = h("div", { id: "s-ledger" });
@@ -67,6 +71,7 @@ export function schoolPage(root: HTMLElement, initialSchool: string): void {
         h("label", {}, t("支出日期", "Date"), date), spend),
       h("p", { class: "note" }, t("按支出顺序从各来源经费中支出（先用中央直达资金）；负面清单内的科目不能支出。",
         "Paid from the sources in spending order (central direct funds first); categories on the negative list cannot be paid.")))] : []),
+    ...(inquiries ? [inquiries.element] : []),
     h("section", {}, h("h2", {}, t("经费明细账", "Ledger")), notice, ledgerBox));
   const c = chart(chartBox);
   let categories = new Map<string, ExpenditureCategory>();
@@ -221,4 +226,5 @@ export function schoolPage(root: HTMLElement, initialSchool: string): void {
     }
   }
   void load();
+  inquiries?.load();
 }
