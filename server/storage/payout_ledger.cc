@@ -307,29 +307,51 @@ class SqlPayoutReads final : public PayoutReads {
     return ReadOne<std::vector<PayoutRow>>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<std::vector<PayoutRow>> {
       std::vector<PayoutRow> rows;
       auto st = ReadPayouts(s, absl::StrCat("SELECT ", kPayoutColumns,
-                                            " FROM payouts WHERE status = 'SCHEDULED' AND hold_reason <> '' ORDER BY seq"),
+                                            " FROM payouts WHERE hold_reason <> '' ORDER BY seq"),
                             {}, &rows);
       if (!st.ok()) return st;
+      // Found on the partial index payouts_held; a hold that was paid since is no hold.
+      std::erase_if(rows, [](const PayoutRow& p) { return p.status != PayoutStatus::kScheduled; });
       return rows;
     });
   }
 
+  // Two arms, each read in the order of an index of its own: still SCHEDULED (payouts_overdue, by
+  // due date), then paid only after the day (payouts_paid_late); a page reads only its rows.
   absl::StatusOr<std::vector<PayoutRow>> OverduePayoutsAsOf(Date as_of, const std::vector<std::string>* policies,
                                                             int64_t offset, int64_t limit) override {
     const std::string day = as_of.ToString();
-    std::vector<SqlParam> params;
-    const std::string where = OverdueWhere(day, policies, &params);
-    std::string page;
-    if (limit >= 0) {
-      params.push_back(SqlParam::Int(limit));
-      params.push_back(SqlParam::Int(offset));
-      page = absl::StrCat(" LIMIT $", params.size() - 1, " OFFSET $", params.size());
-    }
     std::vector<PayoutRow> rows;
-    auto s = dialect_->Read([&](SqlSession& session) {
+    auto s = dialect_->Read([&](SqlSession& session) -> absl::Status {
       rows.clear();
-      return ReadPayouts(session, absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE ", where, " ORDER BY seq", page),
-                         params, &rows);
+      int64_t skip = offset;
+      for (const bool scheduled : {true, false}) {
+        std::vector<SqlParam> params;
+        const std::string where = OverdueWhere(day, scheduled, policies, &params);
+        const std::string order = scheduled ? " ORDER BY status, due_date, determination_date, policy_id, seq" : " ORDER BY seq";
+        std::string page;
+        if (limit >= 0) {
+          const int64_t want = limit - static_cast<int64_t>(rows.size());
+          if (want <= 0) break;
+          params.push_back(SqlParam::Int(want));
+          params.push_back(SqlParam::Int(skip));
+          page = absl::StrCat(" LIMIT $", params.size() - 1, " OFFSET $", params.size());
+        }
+        const size_t before = rows.size();
+        auto st = ReadPayouts(session, absl::StrCat("SELECT ", kPayoutColumns, " FROM payouts WHERE ", where, order, page),
+                              params, &rows);
+        if (!st.ok()) return st;
+        if (limit < 0 || !scheduled) continue;
+        // The second arm starts after what this arm holds beyond the rows it gave.
+        if (rows.size() > before) {
+          skip = 0;
+        } else {
+          auto n = Count(session, day, true, policies);
+          if (!n.ok()) return n.status();
+          skip = std::max<int64_t>(0, skip - *n);
+        }
+      }
+      return absl::OkStatus();
     });
     if (!s.ok()) return s;
     return rows;
@@ -337,25 +359,35 @@ class SqlPayoutReads final : public PayoutReads {
 
   absl::StatusOr<int64_t> CountOverduePayouts(Date as_of, const std::vector<std::string>* policies) override {
     const std::string day = as_of.ToString();
-    std::vector<SqlParam> params;
-    const std::string where = OverdueWhere(day, policies, &params);
     return ReadOne<int64_t>(*dialect_, [&](SqlSession& s) -> absl::StatusOr<int64_t> {
-      int64_t n = 0;
-      auto found = s.QueryOne(absl::StrCat("SELECT COUNT(*) FROM payouts WHERE ", where), params,
-                              [&](const SqlRow& row) { n = row.Int(0); });
-      if (!found.ok()) return found.status();
-      return n;
+      auto a = Count(s, day, true, policies);
+      if (!a.ok()) return a.status();
+      auto b = Count(s, day, false, policies);
+      if (!b.ok()) return b.status();
+      return *a + *b;
     });
   }
 
  private:
-  // Scheduled and due before the day, or paid only after it; of the policies named.
-  static std::string OverdueWhere(const std::string& day, const std::vector<std::string>* policies,
+  static absl::StatusOr<int64_t> Count(SqlSession& s, const std::string& day, bool scheduled,
+                                       const std::vector<std::string>* policies) {
+    std::vector<SqlParam> params;
+    const std::string where = OverdueWhere(day, scheduled, policies, &params);
+    int64_t n = 0;
+    auto found = s.QueryOne(absl::StrCat("SELECT COUNT(*) FROM payouts WHERE ", where), params,
+                            [&](const SqlRow& row) { n = row.Int(0); });
+    if (!found.ok()) return found.status();
+    return n;
+  }
+
+  // Due before the day and still SCHEDULED on it (`scheduled`), or paid only after it; of the
+  // policies named (every one when none).
+  static std::string OverdueWhere(const std::string& day, bool scheduled, const std::vector<std::string>* policies,
                                   std::vector<SqlParam>* params) {
     params->push_back(SqlParam::Text(day));
-    std::string where =
-        "determination_date <= $1 AND due_date <> '' AND due_date < $1 "
-        "AND (status = 'SCHEDULED' OR (status = 'DISBURSED' AND paid_date > $1))";
+    std::string where = scheduled ? "status = 'SCHEDULED' AND due_date <> '' AND due_date < $1 AND determination_date <= $1"
+                                  : "status = 'DISBURSED' AND paid_date > $1 AND due_date <> '' AND due_date < $1 AND "
+                                    "determination_date <= $1";
     if (policies != nullptr) {
       std::string in;
       for (const auto& p : *policies) {

@@ -26,6 +26,7 @@ constexpr char kMonitoringTables[] = R"sql(
             created_at     TEXT NOT NULL,
             CHECK (state <> 'RULED_VIOLATION' OR violation_type <> ''));
           CREATE INDEX alert_cases_state ON alert_cases (state, severity, kind);
+          CREATE INDEX alert_cases_severity ON alert_cases (severity, kind, state);
           CREATE INDEX alert_cases_unit ON alert_cases (unit_kind, subject_unit, seq);
           CREATE INDEX alert_cases_fund ON alert_cases (fund_id, seq);
           CREATE TABLE alert_case_steps (
@@ -79,6 +80,11 @@ constexpr char kMonitoringTables[] = R"sql(
             created_at    TEXT NOT NULL,
             FOREIGN KEY (fund_id, indicator_key) REFERENCES fund_targets (fund_id, indicator_key));
           CREATE INDEX fund_target_progress_key ON fund_target_progress (fund_id, indicator_key, date, seq);
+          -- A page of alerts reads only its own payouts: the overdue ones are counted and paged on an
+          -- index, the held ones found on a partial index (ListFundAlerts, bench/alerts.sh).
+          CREATE INDEX payouts_overdue ON payouts (status, due_date, determination_date, policy_id);
+          CREATE INDEX payouts_paid_late ON payouts (status, paid_date);
+          CREATE INDEX payouts_held ON payouts (seq) WHERE hold_reason <> '';
           CREATE TABLE unit_accounts (
             recipient_key TEXT NOT NULL,  -- the recipient's canonical id
             account_key   TEXT NOT NULL,  -- digits only
