@@ -72,7 +72,8 @@ std::string CaseWord(const Context& ctx, const std::string& name) {
       {"OTHER", kCliRectifyOther},
       {"CAUSE_GONE", kCliCaseClosedCauseGone},
       {"RECTIFIED", kCliCaseClosedRectified},
-      {"RULED_NORMAL", kCliCaseClosedRuledNormal}};
+      {"RULED_NORMAL", kCliCaseClosedRuledNormal},
+      {"RULE_ENDED", kCliCaseClosedRuleEnded}};
   return Word(ctx.language, *kWords, name);
 }
 

@@ -286,6 +286,7 @@ inline constexpr char kCliRectifyOther[] = "CLI_RECTIFY_OTHER";
 inline constexpr char kCliCaseClosedCauseGone[] = "CLI_CASE_CLOSED_CAUSE_GONE";
 inline constexpr char kCliCaseClosedRectified[] = "CLI_CASE_CLOSED_RECTIFIED";
 inline constexpr char kCliCaseClosedRuledNormal[] = "CLI_CASE_CLOSED_RULED_NORMAL";
+inline constexpr char kCliCaseClosedRuleEnded[] = "CLI_CASE_CLOSED_RULE_ENDED";
 inline constexpr char kCliAlertUnitFinance[] = "CLI_ALERT_UNIT_FINANCE";  // a case no school or bank answers
 inline constexpr char kCliAlertTallySeverity[] = "CLI_ALERT_TALLY_SEVERITY";  // {counts}
 inline constexpr char kCliAlertTallyState[] = "CLI_ALERT_TALLY_STATE";        // {counts}

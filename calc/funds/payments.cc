@@ -29,10 +29,21 @@ std::optional<PaymentState> PaymentStateFromName(absl::string_view name) {
 
 namespace {
 
+// An account's digits, full-width ones (０–９, U+FF10–U+FF19: EF BC 90–99 in UTF-8) as the
+// ASCII digits they stand for: one account however it was typed.
 std::string DigitsOf(absl::string_view account) {
   std::string out;
-  for (char c : account) {
-    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) out.push_back(c);
+  for (size_t i = 0; i < account.size(); ++i) {
+    const auto c = static_cast<unsigned char>(account[i]);
+    if (absl::ascii_isdigit(c)) {
+      out.push_back(static_cast<char>(c));
+    } else if (c == 0xEF && i + 2 < account.size() && static_cast<unsigned char>(account[i + 1]) == 0xBC) {
+      const auto d = static_cast<unsigned char>(account[i + 2]);
+      if (d >= 0x90 && d <= 0x99) {
+        out.push_back(static_cast<char>('0' + (d - 0x90)));
+        i += 2;
+      }
+    }
   }
   return out;
 }

@@ -49,6 +49,9 @@ ABSL_FLAG(std::string, web_dir, "",
           "beside the binary when installed, else the build's; \"none\": no console)");
 ABSL_FLAG(std::string, disbursement_schedule, "",
           "HH:MM: run the reward disbursement on every working day at this time, China Standard Time (empty: off)");
+ABSL_FLAG(std::string, alert_sweep_at, "",
+          "HH:MM: sweep the alert cases every day at this time, China Standard Time: a case for each of the day's "
+          "alerts, closed where the cause has gone (empty: after each scheduled disbursement and on SweepAlertCases)");
 ABSL_FLAG(std::string, clock_for_tests, "",
           "tests only: the server's clock stands still at this RFC 3339 time (logged as a warning)");
 
@@ -122,6 +125,7 @@ absl::StatusOr<std::optional<ServerOptions>> ParseServerOptions(int argc, char**
   o.http_idle_timeout_seconds = absl::GetFlag(FLAGS_http_idle_timeout_seconds);
   o.web_dir = absl::GetFlag(FLAGS_web_dir);
   o.disbursement_schedule = absl::GetFlag(FLAGS_disbursement_schedule);
+  o.alert_sweep_at = absl::GetFlag(FLAGS_alert_sweep_at);
   o.clock_for_tests = absl::GetFlag(FLAGS_clock_for_tests);
   return std::optional<ServerOptions>(std::move(o));
 }

@@ -37,6 +37,7 @@ struct ServerOptions {
   int http_idle_timeout_seconds = 60;
   std::string web_dir;                // as given: "" (the default place) or "none"
   std::string disbursement_schedule;  // HH:MM or empty
+  std::string alert_sweep_at;         // HH:MM or empty
   std::string clock_for_tests;        // RFC 3339 or empty
 
   bool tls() const { return !tls_cert.empty() || !tls_key.empty(); }

@@ -185,6 +185,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   server->LogStart();
   std::cout << "listening on " << server->address_ << std::endl;
   if (!server->options_.disbursement_schedule.empty()) server->scheduler_->Start();
+  if (server->sweeper_) server->sweeper_->Start();
   return server;
 }
 
@@ -219,6 +220,12 @@ absl::Status Server::WireServices() {
     if (!minute.ok()) return absl::InvalidArgumentError(absl::StrCat("--disbursement_schedule: ", minute.status().message()));
     schedule_minute = *minute;
   }
+  int sweep_minute = -1;
+  if (!options_.alert_sweep_at.empty()) {
+    auto minute = reward::ParseTimeOfDay(options_.alert_sweep_at);
+    if (!minute.ok()) return absl::InvalidArgumentError(absl::StrCat("--alert_sweep_at: ", minute.status().message()));
+    sweep_minute = *minute;
+  }
   policy_ = std::make_unique<ops::PolicyHolder>(data_);
   executor_ = std::make_unique<service::Executor>(options_.db_workers, static_cast<size_t>(options_.max_queued_mutations));
   auto made = MakeAuthorizer(options_.auth_config);
@@ -249,6 +256,7 @@ absl::Status Server::WireServices() {
   services_.push_back(std::make_unique<service::ApprovalServiceImpl>(ctx_));
   services_.push_back(std::make_unique<service::PaymentServiceImpl>(ctx_));
   if (schedule_minute >= 0) scheduler_ = std::make_unique<service::DisbursementScheduler>(ctx_, schedule_minute);
+  if (sweep_minute >= 0) sweeper_ = std::make_unique<service::AlertSweeper>(ctx_, sweep_minute);
   return absl::OkStatus();
 }
 
@@ -375,6 +383,7 @@ void Server::Stop(int signal) {
   grpc_->Shutdown(done ? std::chrono::system_clock::now() : absl::ToChronoTime(deadline));
   grpc_->Wait();
   if (scheduler_) scheduler_->Stop();
+  if (sweeper_) sweeper_->Stop();
   if (http_) http_->Stop();
   executor_.reset();  // finishes the mutations already queued
   metrics_.Stop();

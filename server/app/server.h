@@ -18,6 +18,7 @@
 #include "ops/metrics.h"
 #include "ops/policy_holder.h"
 #include "services/calls_in_flight.h"
+#include "services/alert_sweeper.h"
 #include "services/disbursement_scheduler.h"
 #include "services/services.h"
 #include "storage/storage.h"
@@ -64,6 +65,7 @@ class Server {
   std::atomic<bool> serving_{true};
   std::unique_ptr<http::ConnectFront> http_;
   std::unique_ptr<service::DisbursementScheduler> scheduler_;
+  std::unique_ptr<service::AlertSweeper> sweeper_;
   bool stopped_ = false;
 };
 

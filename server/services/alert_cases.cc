@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "ids/canonical.h"
 #include "services/alert_cases.h"
 #include "services/common.h"
 #include "services/fund_alerts.h"
@@ -137,9 +138,12 @@ absl::StatusOr<storage::AlertCaseRow> CaseIn(storage::LedgerTx& tx, const std::s
 
 }  // namespace
 
-absl::StatusOr<SweepResult> SweepCases(storage::LedgerTx& tx, const std::vector<RaisedAlert>& alerts, Date today,
-                                       const std::string& at, const std::string& by, const std::string& request_id) {
+absl::StatusOr<SweepResult> SweepCases(storage::LedgerTx& tx, const PolicyData& data,
+                                       const std::vector<RaisedAlert>& alerts, Date today, const std::string& at,
+                                       const std::string& by, const std::string& request_id) {
   SweepResult r;
+  std::set<std::string> in_force;
+  for (const auto* rule : data.monitoring_rules().InForce(today)) in_force.insert(rule->rule_id);
   auto live = tx.monitoring().LiveCases();
   if (!live.ok()) return live.status();
   std::set<std::string> present;
@@ -157,13 +161,15 @@ absl::StatusOr<SweepResult> SweepCases(storage::LedgerTx& tx, const std::vector<
   }
   for (const auto& [alert_id, c] : *live) {
     if (present.count(alert_id) || !ClosesWhenGone(c.state)) continue;
+    // A rule the data no longer has in force settled nothing: the case says so.
+    const std::string reason = in_force.count(c.rule_id) ? ClosedReason(c.state) : "RULE_ENDED";
     storage::AlertStepRow step;
     step.state = "CLOSED";
     step.by = "system";
     step.at = at;
-    step.text = ClosedReason(c.state);
+    step.text = reason;
     step.request_id = request_id;
-    if (auto s = tx.monitoring().Move(c, step, c.violation_type, ClosedReason(c.state)); !s.ok()) return s;
+    if (auto s = tx.monitoring().Move(c, step, c.violation_type, reason); !s.ok()) return s;
     ++r.closed;
   }
   r.open_count = static_cast<int>(present.size());
@@ -354,7 +360,9 @@ absl::Status RuleOnAlert(Call& call, const v1::RuleOnAlertRequest& req, v1::Aler
   auto done = call.Mutate(
       req, {"case:" + req.case_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::AlertCase> {
-        auto c = CaseIn(tx, req.case_id(), {"OPEN", "INQUIRED", "RESPONDED"}, "a ruling needs a case not yet ruled");
+        // A violation is found only after the unit was asked (问询); a false alarm may be ruled normal at once.
+        auto c = violation ? CaseIn(tx, req.case_id(), {"INQUIRED", "RESPONDED"}, "a violation is ruled after an inquiry")
+                           : CaseIn(tx, req.case_id(), {"OPEN", "INQUIRED", "RESPONDED"}, "a ruling needs a case not yet ruled");
         if (!c.ok()) return c.status();
         storage::AlertStepRow step{0, "", violation ? "RULED_VIOLATION" : "RULED_NORMAL", call.caller(),
                                    StepTime(call.clock()), req.note(), req.request_id(),
@@ -371,26 +379,51 @@ absl::Status RuleOnAlert(Call& call, const v1::RuleOnAlertRequest& req, v1::Aler
   return Answer(call, done, out);
 }
 
-// The correcting entry a rectification names: a REVERSAL (FR-…) or a RETURNED payment line (PAY-…).
-absl::Status CheckCorrectingEntry(storage::LedgerTx& tx, const std::string& entry_id) {
+// The correcting entry a rectification names: a REVERSAL (FR-…) or a RETURNED payment line (PAY-…)
+// of the case's own fund (and of its recipient, when the case is about one); an entry rectifies one
+// case (a unique index on the steps' entry_id).
+absl::Status CheckCorrectingEntry(storage::LedgerTx& tx, const storage::AlertCaseRow& c, const std::string& entry_id) {
   auto not_correcting = [&](absl::string_view what) {
     return WithParams(FailedPrecondition(kRectifyEntryNotCorrecting, absl::StrCat(entry_id, " is ", what,
                                                                                   ", not a reversal or a return")),
                       {{"entry_id", entry_id}});
   };
   if (auto pay = storage::PaymentSeqFrom(entry_id)) {
+    auto used = tx.monitoring().CaseRectifiedBy(entry_id);
+    if (!used.ok()) return used.status();
+    if (*used != 0) return not_correcting(absl::StrCat("the rectification of ", storage::CaseIdFor(*used), " already"));
     auto line = tx.payments().LineForUpdate(*pay, nullptr);
     if (!line.ok()) return line.status();
     if (!line->has_value()) return absl::NotFoundError(absl::StrCat("no payment ", entry_id));
     if ((*line)->state != funds::PaymentState::kReturned) return not_correcting(funds::PaymentStateName((*line)->state));
+    std::vector<int64_t> entries;
+    auto locked = tx.payments().LineForUpdate(*pay, &entries);
+    if (!locked.ok()) return locked.status();
+    for (int64_t id : entries) {
+      auto e = tx.funds().FundEntryById(id);
+      if (!e.ok()) return e.status();
+      if (e->has_value() && !c.fund_id.empty() && (*e)->entry.fund_id != c.fund_id) {
+        return not_correcting(absl::StrCat("a payment of fund ", (*e)->entry.fund_id));
+      }
+    }
     return absl::OkStatus();
   }
+  auto used = tx.monitoring().CaseRectifiedBy(entry_id);
+  if (!used.ok()) return used.status();
+  if (*used != 0) return not_correcting(absl::StrCat("the rectification of ", storage::CaseIdFor(*used), " already"));
   auto seq = storage::FundEntrySeqFrom(entry_id);
   if (!seq) return absl::NotFoundError(absl::StrCat("no fund entry ", entry_id));
   auto e = tx.funds().FundEntryById(*seq);
   if (!e.ok()) return e.status();
   if (!e->has_value()) return absl::NotFoundError(absl::StrCat("no fund entry ", entry_id));
   if ((*e)->entry.kind != storage::FundEntryKind::kReversal) return not_correcting("another kind of entry");
+  if (!c.fund_id.empty() && (*e)->entry.fund_id != c.fund_id) {
+    return not_correcting(absl::StrCat("a reversal in fund ", (*e)->entry.fund_id));
+  }
+  const bool about_recipient = c.kind == "IDLE_ALLOCATION" || c.kind == "TRANSFER_TO_OWN_ACCOUNT";
+  if (about_recipient && IdKey((*e)->entry.recipient_id) != IdKey(c.subject_id)) {
+    return not_correcting(absl::StrCat("a reversal for ", (*e)->entry.recipient_id));
+  }
   return absl::OkStatus();
 }
 
@@ -413,7 +446,7 @@ absl::Status RectifyAlert(Call& call, const v1::RectifyAlertRequest& req, v1::Al
         auto c = CaseIn(tx, req.case_id(), {"RULED_VIOLATION"}, "a rectification follows a violation's ruling");
         if (!c.ok()) return c.status();
         if (!req.entry_id().empty()) {
-          if (auto s = CheckCorrectingEntry(tx, req.entry_id()); !s.ok()) return s;
+          if (auto s = CheckCorrectingEntry(tx, *c, req.entry_id()); !s.ok()) return s;
         }
         const std::string at = StepTime(call.clock());
         storage::AlertStepRow step{0, "", "RECTIFIED", call.caller(), at, req.note(), req.request_id(), "", "",
@@ -447,7 +480,7 @@ absl::Status SweepAlertCases(Call& call, const v1::SweepAlertCasesRequest& req, 
   return call.Mutate(
       req, {"alert_sweep"},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::SweepAlertCasesResponse> {
-        auto r = SweepCases(tx, *alerts, today, StepTime(call.clock()), call.caller(), req.request_id());
+        auto r = SweepCases(tx, call.data(), *alerts, today, StepTime(call.clock()), call.caller(), req.request_id());
         if (!r.ok()) return r.status();
         if (auto s = call.Audit(tx.audit(), req.request_id(), "alert_cases", "OK",
                                 absl::StrCat("sweep: ", r->opened, " opened, ", r->closed, " closed"));
@@ -478,7 +511,7 @@ absl::StatusOr<SweepResult> SweepNow(storage::Storage& storage, const PolicyData
   key.method = "SweepAlertCases";
   key.lock_keys = {"alert_sweep"};
   auto done = storage.RunIdempotent(key, [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto r = SweepCases(tx, *alerts, today, StepTime(clock), "system", request_id);
+    auto r = SweepCases(tx, data, *alerts, today, StepTime(clock), "system", request_id);
     if (!r.ok()) return r.status();
     result = *r;
     return std::string();

@@ -19,9 +19,11 @@ struct SweepResult {
 };
 
 // Opens a case for each alert without one and closes the live cases whose alert has gone (all
-// but those ruled a violation and not yet rectified), each with a step by `by`.
-absl::StatusOr<SweepResult> SweepCases(storage::LedgerTx& tx, const std::vector<RaisedAlert>& alerts, Date today,
-                                       const std::string& at, const std::string& by, const std::string& request_id);
+// but those ruled a violation and not yet rectified), each with a step by `by`; a case whose rule
+// is no longer in force closes with RULE_ENDED.
+absl::StatusOr<SweepResult> SweepCases(storage::LedgerTx& tx, const PolicyData& data,
+                                       const std::vector<RaisedAlert>& alerts, Date today, const std::string& at,
+                                       const std::string& by, const std::string& request_id);
 
 // A sweep as of today in a transaction of its own (the server's periodic sweep).
 absl::StatusOr<SweepResult> SweepNow(storage::Storage& storage, const PolicyData& data, const Clock& clock,

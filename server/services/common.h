@@ -172,6 +172,9 @@ class Call {
         data_(owned_ ? owned_.get() : &ctx.policy->Current()) {}
 
   const std::string& caller() const { return admission_.caller->name; }
+  // Whether the handler runs inside an approver's transaction (dual control): no other
+  // transaction may be opened then (SQLite has one writer).
+  bool InsideApproval() const { return inside_ != nullptr; }
   const ServiceContext& context() const { return ctx_; }
   const auth::Caller& who() const { return *admission_.caller; }
   std::shared_ptr<const auth::Caller> who_shared() const { return admission_.caller; }

@@ -11,8 +11,10 @@
 namespace subsidy::service {
 
 std::string RaisedAlert::AlertId() const {
-  return absl::StrCat(rule->rule_id, "/", subject_in_fund ? absl::StrCat(fund_id, ":", subject_id) : subject_id, "/",
-                      first_day.ToString());
+  const std::string subject = !id_subject.empty() ? id_subject
+                              : subject_in_fund    ? absl::StrCat(fund_id, ":", subject_id)
+                                                   : subject_id;
+  return absl::StrCat(rule->rule_id, "/", subject, "/", first_day.ToString());
 }
 
 v1::MonitoringRule::Severity SeverityToProto(funds::Severity s) {
@@ -348,7 +350,7 @@ absl::Status RefusedPostings(storage::Storage& storage, const PolicyData& data, 
     a.rule = rule;
     a.fund_id = e.fund_id;
     a.subject_id = e.subject_id;
-    a.subject_in_fund = true;
+    a.id_subject = e.request_id;
     a.since = e.date;
     a.first_day = e.date;
     a.params = e.params;

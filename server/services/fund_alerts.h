@@ -30,6 +30,8 @@ struct RaisedAlert {
   StatusParams params;
   // The subject is a recipient, known only within its fund (a school idle in two funds is two alerts).
   bool subject_in_fund = false;
+  // What names the alert instead of its subject (a refused posting: its request_id, one alert each).
+  std::string id_subject;
   // Stable: rule, subject (fund:recipient for a recipient), first day.
   std::string AlertId() const;
 };

@@ -332,7 +332,9 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
         return p;
       },
       out);
-  if (!done.ok() && blocked) RecordBlocked(call, *blocked);
+  // Recorded in a transaction of its own, after the refused one; inside an approval the approver's
+  // transaction is still open, and the refusal answers the approver (who rejects the instruction).
+  if (!done.ok() && blocked && !call.InsideApproval()) RecordBlocked(call, *blocked);
   return done;
 }
 

@@ -13,6 +13,16 @@ constexpr char kTargetAlreadySet[] = "TARGET_ALREADY_SET";
 
 namespace {
 
+// A day entered: the request's (never after today), or today (China Standard Time).
+absl::StatusOr<Date> DateOrToday(Call& call, const std::string& text) {
+  const Date today = call.clock().TodayInChina();
+  if (text.empty()) return today;
+  auto d = ParseDate(text, "date");
+  if (!d.ok()) return d.status();
+  if (today < *d) return InvalidField("date", "after today");
+  return *d;
+}
+
 // A target or progress value: up to 15 digits, optionally a point and up to 4 decimals.
 absl::Status ValidateDecimal(const std::string& value, absl::string_view field) {
   if (value.empty()) return RequiredField(field);
@@ -61,7 +71,7 @@ namespace handlers {
 
 absl::Status SetFundTargets(Call& call, const v1::SetFundTargetsRequest& req, v1::FundTargets* out) {
   if (auto s = ValidateId(req.fund_id(), "fund_id"); !s.ok()) return s;
-  auto date = ParseDate(req.date(), "date");
+  auto date = DateOrToday(call, req.date());
   if (!date.ok()) return date.status();
   if (req.targets().empty()) return RequiredField("targets");
   std::vector<storage::FundTargetRow> rows;
@@ -86,6 +96,9 @@ absl::Status SetFundTargets(Call& call, const v1::SetFundTargetsRequest& req, v1
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::FundTargets> {
         auto fund = ExistingFund(tx, req.fund_id());
         if (!fund.ok()) return fund.status();
+        // Entered on a day between the fund's budget and today: a past day's figures stay as they were
+        // shown then, but for targets entered late on paper.
+        if (*date < fund->date) return InvalidField("date", "before the fund's budget date");
         for (const auto& r : rows) {
           auto added = tx.monitoring().AddTarget(r);
           if (!added.ok()) return added.status();
@@ -114,7 +127,7 @@ absl::Status RecordTargetProgress(Call& call, const v1::RecordTargetProgressRequ
   auto id = CanonicalizeId(req.indicator_id(), "indicator_id");
   if (!id.ok()) return id.status();
   if (auto s = ValidateDecimal(req.value(), "value"); !s.ok()) return s;
-  auto date = ParseDate(req.date(), "date");
+  auto date = DateOrToday(call, req.date());
   if (!date.ok()) return date.status();
   return call.Mutate(
       req, {"fund:" + req.fund_id()},

@@ -133,14 +133,15 @@ class SqlMonitoringTx final : public MonitoringTx {
     auto made = s_.Exec(
         "INSERT INTO alert_cases (alert_id, rule_id, kind, severity, fund_id, subject_id, unit_kind, subject_unit, "
         "since, params, state, steps, opened_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN', "
-        "1, $11, $12) ON CONFLICT (alert_id) DO NOTHING",
+        "1, $11, $12) ON CONFLICT (alert_id) WHERE state <> 'CLOSED' DO NOTHING",
         {SqlParam::Text(c.alert_id), SqlParam::Text(c.rule_id), SqlParam::Text(c.kind), SqlParam::Text(c.severity),
          SqlParam::Text(c.fund_id), SqlParam::Text(c.subject_id), SqlParam::Text(c.unit_kind),
          SqlParam::Text(c.subject_unit), SqlParam::Text(c.since), SqlParam::Text(params), SqlParam::Text(c.opened_on),
          SqlParam::Text(first.at)});
     if (!made.ok()) return made.status();
     int64_t seq = 0;
-    auto found = s_.QueryOne("SELECT seq FROM alert_cases WHERE alert_id = $1", {SqlParam::Text(c.alert_id)},
+    auto found = s_.QueryOne("SELECT seq FROM alert_cases WHERE alert_id = $1 AND state <> 'CLOSED'",
+                             {SqlParam::Text(c.alert_id)},
                              [&](const SqlRow& row) { seq = row.Int(0); });
     if (!found.ok()) return found.status();
     if (*made == 0) return std::pair<int64_t, bool>(seq, false);
@@ -174,6 +175,14 @@ class SqlMonitoringTx final : public MonitoringTx {
     s.step_no = c.steps + 1;
     s.from_state = c.state;
     return InsertStep(s_, c.seq, s);
+  }
+
+  absl::StatusOr<int64_t> CaseRectifiedBy(const std::string& entry_id) override {
+    int64_t seq = 0;
+    auto found = s_.QueryOne("SELECT case_seq FROM alert_case_steps WHERE entry_id = $1", {SqlParam::Text(entry_id)},
+                             [&](const SqlRow& row) { seq = row.Int(0); });
+    if (!found.ok()) return found.status();
+    return seq;
   }
 
   absl::StatusOr<std::map<std::string, AlertCaseRow>> LiveCases() override {
@@ -325,10 +334,11 @@ class SqlMonitoringReads final : public MonitoringReads {
           absl::StrAppend(&in, i == from ? "" : ", ", "$", params.size());
         }
         std::vector<AlertCaseRow> rows;
-        auto st = ReadCases(s, absl::StrCat("SELECT ", kCaseColumns, " FROM alert_cases WHERE alert_id IN (", in, ")"),
-                            params, &rows);
+        auto st = ReadCases(
+            s, absl::StrCat("SELECT ", kCaseColumns, " FROM alert_cases WHERE alert_id IN (", in, ") ORDER BY seq"),
+            params, &rows);
         if (!st.ok()) return st;
-        for (auto& r : rows) out.emplace(r.alert_id, std::move(r));
+        for (auto& r : rows) out[r.alert_id] = std::move(r);  // an alert's latest case
       }
       return out;
     });

@@ -83,6 +83,8 @@ class MonitoringTx {
   // One step: the case moves to step.state (the database refuses a move the flow does not allow).
   virtual absl::Status Move(const AlertCaseRow& c, const AlertStepRow& step, const std::string& violation_type,
                             const std::string& closed_reason) = 0;
+  // The case a correcting entry rectified already (0: none).
+  virtual absl::StatusOr<int64_t> CaseRectifiedBy(const std::string& entry_id) = 0;
   // Every case not closed: alert_id → seq and state, for a sweep.
   virtual absl::StatusOr<std::map<std::string, AlertCaseRow>> LiveCases() = 0;
   // A posting a BLOCK rule refused; the same request_id is one event.
@@ -105,7 +107,7 @@ class MonitoringReads {
   // With the filter (paging aside): counts by kind, severity and state, computed by the database.
   virtual absl::StatusOr<std::vector<AlertTallyRow>> Tallies(const AlertCaseFilter& filter) = 0;
   virtual absl::StatusOr<std::optional<AlertCaseRow>> GetCase(int64_t seq, std::vector<AlertStepRow>* steps) = 0;
-  // The cases of these alerts: alert_id → the case.
+  // The cases of these alerts: alert_id → its latest case.
   virtual absl::StatusOr<std::map<std::string, AlertCaseRow>> CasesOfAlerts(const std::vector<std::string>& alert_ids) = 0;
   // Cases not closed: (severity, opened_on) → how many (the metrics' open cases by severity and age).
   virtual absl::StatusOr<std::map<std::pair<std::string, std::string>, int64_t>> OpenCasesByDay() = 0;

@@ -7,7 +7,7 @@ namespace {
 constexpr char kMonitoringTables[] = R"sql(
           CREATE TABLE alert_cases (
             seq            {{id}},
-            alert_id       TEXT NOT NULL UNIQUE,  -- rule, subject, first day: one case per alert
+            alert_id       TEXT NOT NULL,  -- rule, subject, first day: one live case per alert (alert_cases_live)
             rule_id        TEXT NOT NULL,
             kind           TEXT NOT NULL,
             severity       TEXT NOT NULL CHECK (severity IN ('RED', 'ORANGE', 'YELLOW', 'BLUE')),
@@ -25,6 +25,9 @@ constexpr char kMonitoringTables[] = R"sql(
             opened_on      TEXT NOT NULL,
             created_at     TEXT NOT NULL,
             CHECK (state <> 'RULED_VIOLATION' OR violation_type <> ''));
+          -- An alert that comes back after its case closed gets a new case; never two live ones.
+          CREATE UNIQUE INDEX alert_cases_live ON alert_cases (alert_id) WHERE state <> 'CLOSED';
+          CREATE INDEX alert_cases_alert ON alert_cases (alert_id, seq);
           CREATE INDEX alert_cases_state ON alert_cases (state, severity, kind);
           CREATE INDEX alert_cases_severity ON alert_cases (severity, kind, state);
           CREATE INDEX alert_cases_unit ON alert_cases (unit_kind, subject_unit, seq);
@@ -43,6 +46,8 @@ constexpr char kMonitoringTables[] = R"sql(
             rectify_action TEXT NOT NULL DEFAULT '',
             entry_id       TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (case_seq, step_no));
+          -- A correcting entry rectifies one case.
+          CREATE UNIQUE INDEX alert_case_steps_entry ON alert_case_steps (entry_id) WHERE entry_id <> '';
           CREATE TABLE monitoring_events (
             seq        {{id}},
             request_id TEXT NOT NULL UNIQUE,  -- a refused call retried is one event
@@ -100,7 +105,7 @@ Migration MonitoringMigration() {
         // A case moves only forward; a closed case never changes; its history is append-only.
         SchemaStep::Trigger({"alert_cases_state_flow", "alert_cases", "UPDATE",
                              "NOT ((OLD.state = NEW.state AND NEW.state <> 'CLOSED') OR "
-                             "(OLD.state = 'OPEN' AND NEW.state IN ('INQUIRED', 'RULED_NORMAL', 'RULED_VIOLATION', 'CLOSED')) OR "
+                             "(OLD.state = 'OPEN' AND NEW.state IN ('INQUIRED', 'RULED_NORMAL', 'CLOSED')) OR "
                              "(OLD.state = 'INQUIRED' AND NEW.state IN ('RESPONDED', 'RULED_NORMAL', 'RULED_VIOLATION', 'CLOSED')) OR "
                              "(OLD.state = 'RESPONDED' AND NEW.state IN ('INQUIRED', 'RULED_NORMAL', 'RULED_VIOLATION', 'CLOSED')) OR "
                              "(OLD.state = 'RULED_NORMAL' AND NEW.state = 'CLOSED') OR "

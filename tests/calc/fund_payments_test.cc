@@ -87,6 +87,15 @@ TEST(FundPayments, AccountsCompareByDigitsAndByWhatAMaskShows) {
   EXPECT_FALSE(SameAccount("0007", "12345****0007"));       // shows more than the account has
 }
 
+// Full-width digits typed on a Chinese keyboard are the same account (违规划转 must not slip past
+// the own-account rule by them).
+TEST(FundPayments, FullWidthDigitsAreTheSameAccount) {
+  EXPECT_EQ(AccountKey("６２２２０２１２３４５６７８９０"), "6222021234567890");
+  EXPECT_EQ(AccountKey("6222 0212 3456 789０"), "6222021234567890");
+  EXPECT_TRUE(SameAccount("6222021234567890", "６２２２－０２１２－３４５６－７８９０"));
+  EXPECT_EQ(AccountKey("６二２"), "62");  // other characters are no digits
+}
+
 TEST(FundPayments, AnAccountIsShownByItsLastFourDigits) {
   EXPECT_EQ(MaskAccount("6222024200000000007"), "****0007");
   EXPECT_EQ(MaskAccount("6222 0242 0000 0000 123"), "****0123");

@@ -71,7 +71,7 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliFindingViolation, kCliViolationDelayedAllocation, kCliViolationIdleFunds, kCliViolationMisappropriation,
         kCliViolationExcessScope, kCliViolationTransferToOwnAccount, kCliViolationFalseClaim,
         kCliViolationIncompleteData, kCliRectifyReturnFunds, kCliRectifyAdjustAccount, kCliRectifyOther,
-        kCliCaseClosedCauseGone, kCliCaseClosedRectified, kCliCaseClosedRuledNormal, kCliAlertUnitFinance,
+        kCliCaseClosedCauseGone, kCliCaseClosedRectified, kCliCaseClosedRuledNormal, kCliCaseClosedRuleEnded, kCliAlertUnitFinance,
         kCliAlertTallySeverity, kCliAlertTallyState, kCliAlertCasesHeader, kCliAlertCasesShown, kCliAlertCase,
         kCliAlertCaseViolation, kCliAlertCaseClosed, kCliAlertCaseHistoryHeader, kCliAlertsTodayHeader,
         kCliAlertsShown, kCliAlertsSwept, kCliRulesHeader, kCliNoRules, kCliTargetKindOutput, kCliTargetKindOutcome,

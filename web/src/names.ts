@@ -178,6 +178,7 @@ export function closedReasonText(reason: string): string {
     case "CAUSE_GONE": return t("预警情形已消除", "The alert's cause has gone");
     case "RECTIFIED": return t("整改后预警情形已消除", "Rectified, and the cause has gone");
     case "RULED_NORMAL": return t("认定正常", "Ruled normal");
+    case "RULE_ENDED": return t("预警规则已停止执行", "The rule is no longer in force");
     case "": return "";
     default: return reason;
   }
