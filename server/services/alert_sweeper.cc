@@ -10,7 +10,7 @@ namespace subsidy::service {
 void AlertSweeper::Start() {
   // Today's sweep, when its time has passed and no server made it (the request_id says).
   const Date today = ctx_.clock->TodayInChina();
-  if (ctx_.clock->Now() >= reward::RunTimeOn(today, minute_)) SweepDay(today);
+  if (ctx_.clock->Now() >= reward::RunTimeOn(today, minute_)) SweepAndLog(ctx_, today);
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -19,9 +19,9 @@ void AlertSweeper::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void AlertSweeper::SweepDay(Date day) {
-  const auto data = ctx_.policy->Get();
-  auto swept = SweepNow(*ctx_.storage, *data, *ctx_.clock, absl::StrCat("alert-sweep-", day.ToString()));
+void SweepAndLog(const ServiceContext& ctx, Date day) {
+  const auto data = ctx.policy->Get();
+  auto swept = SweepNow(*ctx.storage, *data, *ctx.clock, absl::StrCat("alert-sweep-", day.ToString()));
   auto line = ops::LogLine("alert_sweep");
   line.Str("day", day.ToString());
   if (!swept.ok()) {
@@ -40,7 +40,7 @@ void AlertSweeper::Loop() {
     // Woken at least hourly, so that a clock set forward (or a suspended machine) is noticed.
     if (stop_.WaitForNotificationWithTimeout(std::min(at - now, absl::Hours(1)))) return;
     if (ctx_.clock->Now() < at) continue;
-    SweepDay(day);
+    SweepAndLog(ctx_, day);
   }
 }
 

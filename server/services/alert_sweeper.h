@@ -13,6 +13,9 @@
 
 namespace subsidy::service {
 
+// One day's sweep, logged (alert_sweep): the daily sweeper's and the disbursement schedule's.
+void SweepAndLog(const ServiceContext& ctx, Date day);
+
 class AlertSweeper {
  public:
   AlertSweeper(const ServiceContext& ctx, int minute_of_day) : ctx_(ctx), minute_(minute_of_day) {}
@@ -21,7 +24,6 @@ class AlertSweeper {
   void Stop();
 
  private:
-  void SweepDay(Date day);
   void Loop();
   const ServiceContext& ctx_;
   const int minute_;

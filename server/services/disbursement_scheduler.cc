@@ -5,7 +5,7 @@
 #include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "reward/schedule.h"
-#include "services/alert_cases.h"
+#include "services/alert_sweeper.h"
 #include "services/common.h"
 
 namespace subsidy::service {
@@ -84,21 +84,7 @@ void DisbursementScheduler::CatchUp() {
   bool replayed = false;
   auto run = RunScheduledDisbursement(ctx_, **latest, today, &replayed);
   LogRun("disbursement_catch_up", **latest, run, replayed);
-  SweepAfterRun(today);
-}
-
-// The day's alert cases after the day's run: opened for its alerts, closed where the cause has gone;
-// once a day (the sweep's request_id is the day's).
-void DisbursementScheduler::SweepAfterRun(Date day) {
-  const auto data = ctx_.policy->Get();
-  auto swept = SweepNow(*ctx_.storage, *data, *ctx_.clock, absl::StrCat("alert-sweep-", day.ToString()));
-  auto line = ops::LogLine("alert_sweep");
-  line.Str("day", day.ToString());
-  if (!swept.ok()) {
-    line.Str("error", std::string(swept.status().message())).Write(ops::LogLevel::kError);
-    return;
-  }
-  line.Int("opened", swept->opened).Int("closed", swept->closed).Int("open", swept->open_count).Write(ops::LogLevel::kInfo);
+  SweepAndLog(ctx_, today);  // the day's alert cases after its run
 }
 
 void DisbursementScheduler::Loop() {
@@ -120,7 +106,7 @@ void DisbursementScheduler::Loop() {
     bool replayed = false;
     auto run = RunScheduledDisbursement(ctx_, *next, *next, &replayed);
     LogRun("disbursement_scheduled_run", *next, run, replayed);
-    SweepAfterRun(*next);
+    SweepAndLog(ctx_, *next);
   }
 }
 

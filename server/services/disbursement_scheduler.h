@@ -36,7 +36,6 @@ class DisbursementScheduler {
 
  private:
   void CatchUp();
-  void SweepAfterRun(Date day);
   void Loop();
   const ServiceContext& ctx_;
   const int minute_;
