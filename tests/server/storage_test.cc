@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 
 #include "common/status_util.h"
@@ -152,6 +153,37 @@ TEST_P(StorageTest, ConcurrentReplaysApplyOnce) {
   EXPECT_EQ(ok.load(), 400);
   EXPECT_EQ((*storage_->schools().ReadFundAccounts("S1"))[0].allocated, Money::Fen(500));
   EXPECT_EQ(Count("allocations"), 50);
+}
+
+// Writes that share a transaction (group commit) stay apart: one refused after it wrote leaves
+// nothing, and the ones beside it in the same batch commit whole.
+TEST_P(StorageTest, WritesCommittedTogetherStayApartWhenOneIsRefused) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, refused{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string rid = absl::StrCat("g", t, "-", i);
+        const bool refuse = (t + i) % 2 == 1;
+        IdempotencyKey key{rid, "AllocateFunds", "x"};
+        key.lock_keys = {"school:S1"};
+        auto r = storage_->RunIdempotent(key, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+          auto id = tx.schools().InsertAllocation("S1", FundSource::kDistrict, Money::Fen(10), Day("2024-03-01"), rid);
+          if (!id.ok()) return id.status();
+          if (refuse) return FailedPrecondition("REFUSED_AFTER_WRITE", "refused after a write");
+          return *id;
+        });
+        if (r.ok()) ++ok;
+        if (ReasonOf(r.status()) == "REFUSED_AFTER_WRITE") ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 100);
+  EXPECT_EQ(refused.load(), 100);
+  EXPECT_EQ(Count("allocations"), 100);
+  EXPECT_EQ(Count("idempotency"), 100);
+  EXPECT_EQ((*storage_->schools().ReadFundAccounts("S1"))[0].allocated, Money::Fen(1000));
 }
 
 // A determination-like transaction: award once per key, within a budget, as the service does.

@@ -114,10 +114,6 @@ absl::Status PgDialect::Migrate(int target, absl::FunctionRef<absl::Status(SqlSe
 }
 
 absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteFn fn) {
-  std::vector<std::string> keys;
-  if (options.lock_keys) keys = *options.lock_keys;
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   std::mt19937 rng(std::random_device{}());
   absl::Status last;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
@@ -126,41 +122,113 @@ absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteF
       const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
-    auto conn = Acquire();
-    if (!conn.ok()) {
-      last = conn.status();
-      continue;
-    }
-    auto& c = *conn;
-    auto attempt_once = [&]() -> absl::StatusOr<std::string> {
-      // Writes on one key queue on session advisory locks taken before the transaction, so its
-      // snapshot is taken after the previous one committed; SERIALIZABLE still catches any other
-      // interleaving.
-      for (const auto& k : keys) {
-        auto locked = c->session().Exec(
-            absl::StrCat("SELECT pg_advisory_lock(hashtextextended($1, ", kAdvisoryNamespace, "))"),
-            {SqlParam::Text(k)});
-        if (!locked.ok()) return locked.status();
-      }
-      if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE"); !s.ok()) return s.status();
-      auto response = fn(c->session());
-      if (!response.ok()) return response.status();
-      if (std::chrono::system_clock::now() >= options.deadline) {
-        return absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
-      }
-      if (auto s = c->Exec("COMMIT"); !s.ok()) return s.status();
-      return response;
-    };
-    auto result = attempt_once();
-    if (!result.ok()) (void)c->Exec("ROLLBACK");
-    if (!keys.empty()) (void)c->Exec("SELECT pg_advisory_unlock_all()");
-    if (result.ok()) return result;
+    auto result = WriteOnce(options, fn);
+    if (result.ok() || !Retryable(result.status())) return result;
     last = result.status();
-    if (!Retryable(last)) return last;
-    if (!c->Healthy()) c->Reset();
   }
   if (last.code() == absl::StatusCode::kUnavailable) return last;
   return absl::AbortedError(absl::StrCat("the transaction kept conflicting; retry the call: ", last.message()));
+}
+
+absl::StatusOr<std::string> PgDialect::WriteOnce(const WriteOptions& options, WriteFn& fn) {
+  Pending mine{&options, &fn};
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (mine.queued && leaders_ < kLanes) {
+      // Lead: take everything queued so far (ours included) and commit it as one batch.
+      ++leaders_;
+      std::vector<Pending*> batch;
+      batch.swap(queue_);
+      for (Pending* p : batch) p->queued = false;
+      queue_mu_.Unlock();
+      RunBatch(batch);
+      queue_mu_.Lock();
+      for (Pending* p : batch) p->done = true;
+      --leaders_;
+    } else {
+      // Wait until a leader has run ours, or until a lane is free and ours still waits.
+      const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+        return mine.done || (mine.queued && leaders_ < kLanes);
+      };
+      queue_mu_.Await(absl::Condition(&ready));
+    }
+  }
+  return std::move(mine.result);
+}
+
+void PgDialect::RunBatch(const std::vector<Pending*>& batch) {
+  auto fail_all = [&](const absl::Status& s) {
+    for (Pending* p : batch) p->result = s;
+  };
+  auto conn = Acquire();
+  if (!conn.ok()) return fail_all(conn.status());
+  auto& c = *conn;
+  std::vector<std::string> keys;
+  for (const Pending* p : batch) {
+    if (p->options->lock_keys) keys.insert(keys.end(), p->options->lock_keys->begin(), p->options->lock_keys->end());
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  auto unlock = [&] {
+    if (!keys.empty()) (void)c->Exec("SELECT pg_advisory_unlock_all()");
+  };
+  auto abandon = [&](const absl::Status& s) {
+    (void)c->Exec("ROLLBACK");
+    unlock();
+    if (!c->Healthy()) c->Reset();
+    fail_all(s);
+  };
+  // Writes on one key queue on session advisory locks taken before the transaction, so its
+  // snapshot is taken after the previous holder committed; SERIALIZABLE still catches any other
+  // interleaving. Every batch, on every replica, locks in the order of the keys' hashes (one
+  // statement, one round trip), so two batches never wait on each other in a cycle.
+  if (!keys.empty()) {
+    std::string array = "{";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      absl::StrAppend(&array, i ? "," : "", "\"", absl::StrReplaceAll(keys[i], {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
+    }
+    array += "}";
+    auto locked = c->Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT hashtextextended(k, ",
+                                       kAdvisoryNamespace, ") AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
+                          {PgParam::Text(array)});
+    if (!locked.ok()) return abandon(locked.status());
+  }
+  if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT one"); !s.ok()) return abandon(s.status());
+  bool clean = true;  // savepoint "one" holds nothing yet
+  bool any = false;   // something to commit
+  for (Pending* p : batch) {
+    if (std::chrono::system_clock::now() >= p->options->deadline) {
+      p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
+      continue;
+    }
+    if (!clean) {
+      if (auto s = c->Exec("RELEASE one; SAVEPOINT one"); !s.ok()) return abandon(s.status());
+    }
+    p->result = (*p->fn)(c->session());
+    if (p->result.ok() && std::chrono::system_clock::now() >= p->options->deadline) {
+      p->result = absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
+    }
+    if (!c->Healthy()) return abandon(absl::UnavailableError("the PostgreSQL connection was lost mid-transaction"));
+    if (p->result.ok()) {
+      clean = false;
+      any = true;
+    } else if (auto s = c->Exec("ROLLBACK TO one"); !s.ok()) {
+      return abandon(s.status());  // (ROLLBACK TO keeps the savepoint, now clean)
+    }
+  }
+  if (!any) {
+    (void)c->Exec("ROLLBACK");
+    unlock();
+    return;
+  }
+  if (auto s = c->Exec("COMMIT"); !s.ok()) {
+    // Nothing of the batch is committed, and the refusals in it were decided on writes that are
+    // gone: every write of it runs again (a lost connection at COMMIT may have committed; the
+    // idempotency record makes the rerun a replay).
+    return abandon(s.status());
+  }
+  unlock();
 }
 
 absl::Status PgDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) {

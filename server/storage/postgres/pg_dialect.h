@@ -3,6 +3,12 @@
 // unique-key race and on a lost connection (so a read-decide-write transaction behaves as if
 // alone, whichever replica runs it, and the idempotency record makes the retry safe); writes on
 // one key first queue on a session advisory lock so that they do not abort each other.
+//
+// Group commit, as the SQLite writer does it: the writes queued while a transaction runs are
+// run together in the next one, each in a savepoint of its own (a refused write rolls back only
+// itself), under one set of advisory locks and one COMMIT. A hot key (one policy-year's budget)
+// then costs one lock wait and one commit per batch instead of per write. kLanes batches run at
+// once on separate connections; batches on one key queue on its lock, across replicas too.
 #pragma once
 
 #include <condition_variable>
@@ -11,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "storage/dialect.h"
 #include "storage/postgres/pg_conn.h"
 
@@ -44,6 +51,22 @@ class PgDialect final : public Dialect {
     std::unique_ptr<PgConn> c_;
   };
   absl::StatusOr<Lease> Acquire();
+
+  struct Pending {
+    const WriteOptions* options;
+    WriteFn* fn;
+    absl::StatusOr<std::string> result = absl::UnknownError("not run");
+    bool queued = true;  // still waiting for a leader to take it
+    bool done = false;
+  };
+  static constexpr int kLanes = 2;
+  // One attempt of one write, run in whatever batch takes it; a retryable result is retried by Write.
+  absl::StatusOr<std::string> WriteOnce(const WriteOptions& options, WriteFn& fn);
+  void RunBatch(const std::vector<Pending*>& batch);
+
+  absl::Mutex queue_mu_;
+  std::vector<Pending*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  int leaders_ ABSL_GUARDED_BY(queue_mu_) = 0;
 
   const std::string url_;
   const int pool_size_;
