@@ -46,7 +46,7 @@ struct IdempotencyKey {
   // A mutation whose deadline passes before its commit is not applied (DEADLINE_EXCEEDED).
   std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
   // What the mutation decides on (e.g. "school:110106-FT001", "policy:YC-…"): a backend with
-  // concurrent writers takes these as locks, in sorted order, before the transaction starts,
+  // concurrent writers takes these as locks, in one fixed order, before the transaction starts,
   // so that mutations on one key queue instead of failing each other's serialization.
   std::vector<std::string> lock_keys;
 };
