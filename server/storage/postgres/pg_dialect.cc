@@ -122,39 +122,13 @@ absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteF
       const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     }
-    auto result = WriteOnce(options, fn);
+    // One attempt, in whatever batch takes it; a retryable result is retried here.
+    auto result = group_.Write(options, fn, [this](const std::vector<Pending*>& batch) { RunBatch(batch); });
     if (result.ok() || !Retryable(result.status())) return result;
     last = result.status();
   }
   if (last.code() == absl::StatusCode::kUnavailable) return last;
   return absl::AbortedError(absl::StrCat("the transaction kept conflicting; retry the call: ", last.message()));
-}
-
-absl::StatusOr<std::string> PgDialect::WriteOnce(const WriteOptions& options, WriteFn& fn) {
-  Pending mine{&options, &fn};
-  absl::MutexLock lock(&queue_mu_);
-  queue_.push_back(&mine);
-  while (!mine.done) {
-    if (mine.queued && leaders_ < kLanes) {
-      // Lead: take everything queued so far (ours included) and commit it as one batch.
-      ++leaders_;
-      std::vector<Pending*> batch;
-      batch.swap(queue_);
-      for (Pending* p : batch) p->queued = false;
-      queue_mu_.Unlock();
-      RunBatch(batch);
-      queue_mu_.Lock();
-      for (Pending* p : batch) p->done = true;
-      --leaders_;
-    } else {
-      // Wait until a leader has run ours, or until a lane is free and ours still waits.
-      const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
-        return mine.done || (mine.queued && leaders_ < kLanes);
-      };
-      queue_mu_.Await(absl::Condition(&ready));
-    }
-  }
-  return std::move(mine.result);
 }
 
 void PgDialect::RunBatch(const std::vector<Pending*>& batch) {

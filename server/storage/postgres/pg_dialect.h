@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "storage/dialect.h"
+#include "storage/group_commit.h"
 #include "storage/postgres/pg_conn.h"
 
 namespace subsidy::storage {
@@ -55,21 +55,10 @@ class PgDialect final : public Dialect {
   };
   absl::StatusOr<Lease> Acquire();
 
-  struct Pending {
-    const WriteOptions* options;
-    WriteFn* fn;
-    absl::StatusOr<std::string> result = absl::UnknownError("not run");
-    bool queued = true;  // still waiting for a leader to take it
-    bool done = false;
-  };
+  using Pending = GroupCommit::Pending;
   static constexpr int kLanes = 2;
-  // One attempt of one write, run in whatever batch takes it; a retryable result is retried by Write.
-  absl::StatusOr<std::string> WriteOnce(const WriteOptions& options, WriteFn& fn);
   void RunBatch(const std::vector<Pending*>& batch);
-
-  absl::Mutex queue_mu_;
-  std::vector<Pending*> queue_ ABSL_GUARDED_BY(queue_mu_);
-  int leaders_ ABSL_GUARDED_BY(queue_mu_) = 0;
+  GroupCommit group_{kLanes};
 
   const std::string url_;
   const int pool_size_;

@@ -94,27 +94,7 @@ absl::Status SqliteDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn
 }
 
 absl::StatusOr<std::string> SqliteDialect::Write(const WriteOptions& options, WriteFn fn) {
-  Pending mine{&options, &fn};
-  absl::MutexLock lock(&queue_mu_);
-  queue_.push_back(&mine);
-  while (!mine.done) {
-    if (!leader_active_) {
-      // Lead: take everything queued so far (ours included) and commit it as one batch.
-      leader_active_ = true;
-      std::vector<Pending*> batch;
-      batch.swap(queue_);
-      queue_mu_.Unlock();
-      RunBatch(batch);
-      queue_mu_.Lock();
-      for (Pending* p : batch) p->done = true;
-      leader_active_ = false;
-    } else {
-      // Wait until a leader has committed ours, or until there is no leader and we may lead.
-      const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) { return mine.done || !leader_active_; };
-      queue_mu_.Await(absl::Condition(&ready));
-    }
-  }
-  return std::move(mine.result);
+  return group_.Write(options, fn, [this](const std::vector<Pending*>& batch) { RunBatch(batch); });
 }
 
 void SqliteDialect::RunBatch(std::vector<Pending*> batch) {

@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "storage/dialect.h"
+#include "storage/group_commit.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace subsidy::storage {
@@ -33,12 +34,7 @@ class SqliteDialect final : public Dialect {
   SqliteDialect(std::string path, std::unique_ptr<SqliteDb> writer, int readers)
       : path_(std::move(path)), max_readers_(readers), writer_(std::move(writer)) {}
 
-  struct Pending {
-    const WriteOptions* options;
-    WriteFn* fn;
-    absl::StatusOr<std::string> result = absl::UnknownError("not run");
-    bool done = false;
-  };
+  using Pending = GroupCommit::Pending;
   void RunBatch(std::vector<Pending*> batch);
   // Runs the batch in one transaction; returns the ones whose deadline passed before the commit
   // (then nothing was committed).
@@ -47,9 +43,7 @@ class SqliteDialect final : public Dialect {
   const std::string path_;
   const int max_readers_;
 
-  absl::Mutex queue_mu_;
-  std::vector<Pending*> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool leader_active_ ABSL_GUARDED_BY(queue_mu_) = false;
+  GroupCommit group_{1};  // one writer
 
   absl::Mutex write_mu_;
   std::unique_ptr<SqliteDb> writer_ ABSL_GUARDED_BY(write_mu_);
