@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages subsidy-calc needs, only those missing (quick when all are
-# present). Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite needs)
+# present). Usage: scripts/install-deps.sh [--test|--ha]   (--ha adds PostgreSQL with
+# pg_auto_failover, for scripts/ha-demo.sh; --test adds that and what the test suite needs)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
@@ -8,8 +9,11 @@ packages=(cmake ninja-build g++ pkg-config
   libsqlite3-dev libpq-dev prometheus-cpp-dev libssl-dev libjemalloc-dev libicu-dev libcli11-dev)
 # The console's build (web/): Node.js and npm, unless a Node.js is already on the machine.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
+if [[ "${1:-}" == "--test" || "${1:-}" == "--ha" ]]; then
+  packages+=(postgresql postgresql-15-auto-failover pg-auto-failover-cli)
+fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql sqlite3 python3 openssl clang libclang-rt-14-dev nghttp2-client
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3 openssl clang libclang-rt-14-dev nghttp2-client
     chromium fonts-wqy-microhei curl)  # the console's browser tests (and a CJK font for its screenshots)
 fi
 

@@ -22,6 +22,10 @@ struct WriteOptions {
   const std::vector<std::string>* lock_keys = nullptr;
   // A write whose deadline passes before its commit is rolled back (DEADLINE_EXCEEDED).
   std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
+  // Running `fn` again after it committed is harmless: it records its request_id and a second run
+  // answers the first one's response. Only such a write may be run again when its COMMIT's outcome
+  // is unknown (the connection lost during COMMIT); any other then answers UNAVAILABLE.
+  bool replay_safe = false;
 };
 
 class Dialect {

@@ -98,7 +98,7 @@ absl::Status Ledger::Migrate() {
 absl::StatusOr<std::string> Ledger::RunIdempotent(const IdempotencyKey& key,
                                                   const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
                                                   bool* replayed) {
-  WriteOptions options{&key.lock_keys, key.deadline};
+  WriteOptions options{.lock_keys = &key.lock_keys, .deadline = key.deadline, .replay_safe = true};
   if (replayed) *replayed = false;
   return dialect_->Write(options, [&](SqlSession& s) -> absl::StatusOr<std::string> {
     if (replayed) *replayed = false;  // each attempt of a retried transaction decides afresh

@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 
@@ -13,12 +14,42 @@ namespace {
 
 constexpr int kMaxAttempts = 60;           // serialization failures and lost connections
 constexpr int64_t kAdvisoryNamespace = 7245119;  // our advisory locks, apart from anyone else's
+constexpr char kInDoubt[] = "subsidy.storage/commit-in-doubt";  // a status payload: never run again
+
+absl::Status InDoubt(const absl::Status& lost) {
+  absl::Status s = absl::UnavailableError(
+      absl::StrCat("the connection to PostgreSQL was lost during COMMIT, so whether the write was stored is unknown; "
+                   "it was not run again: ",
+                   lost.message()));
+  s.SetPayload(kInDoubt, absl::Cord("1"));
+  return s;
+}
 
 bool Retryable(const absl::Status& s) {
   // ABORTED: serialization failure or deadlock; ALREADY_EXISTS: a concurrent transaction took
-  // the same unique key (request_id, once-only key) first; UNAVAILABLE: the connection was lost.
+  // the same unique key (request_id, once-only key) first; UNAVAILABLE: the connection was lost
+  // before the transaction could commit (a primary lost, a failover under way).
+  if (s.GetPayload(kInDoubt).has_value()) return false;
   return s.code() == absl::StatusCode::kAborted || s.code() == absl::StatusCode::kAlreadyExists ||
          s.code() == absl::StatusCode::kUnavailable;
+}
+
+// Writes on one key queue on session advisory locks taken before the transaction, so its snapshot
+// is taken after the previous holder committed; SERIALIZABLE still catches any other interleaving.
+// Every batch, on every replica, locks in the order of the keys' hashes (one statement, one round
+// trip), so two batches never wait on each other in a cycle.
+absl::Status LockKeys(PgConn& c, const std::vector<std::string>& keys) {
+  if (keys.empty()) return absl::OkStatus();
+  std::string array = "{";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    absl::StrAppend(&array, i ? "," : "", "\"", absl::StrReplaceAll(keys[i], {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
+  }
+  array += "}";
+  return c
+      .Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT hashtextextended(k, ", kAdvisoryNamespace,
+                         ") AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
+            {PgParam::Text(array)})
+      .status();
 }
 
 }  // namespace
@@ -153,21 +184,7 @@ void PgDialect::RunBatch(const std::vector<Pending*>& batch) {
     if (!c->Healthy()) c->Reset();
     fail_all(s);
   };
-  // Writes on one key queue on session advisory locks taken before the transaction, so its
-  // snapshot is taken after the previous holder committed; SERIALIZABLE still catches any other
-  // interleaving. Every batch, on every replica, locks in the order of the keys' hashes (one
-  // statement, one round trip), so two batches never wait on each other in a cycle.
-  if (!keys.empty()) {
-    std::string array = "{";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      absl::StrAppend(&array, i ? "," : "", "\"", absl::StrReplaceAll(keys[i], {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
-    }
-    array += "}";
-    auto locked = c->Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT hashtextextended(k, ",
-                                       kAdvisoryNamespace, ") AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
-                          {PgParam::Text(array)});
-    if (!locked.ok()) return abandon(locked.status());
-  }
+  if (auto locked = LockKeys(*c, keys); !locked.ok()) return abandon(locked);
   if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT one"); !s.ok()) return abandon(s.status());
   bool clean = true;  // savepoint "one" holds nothing yet
   bool any = false;   // something to commit
@@ -197,10 +214,18 @@ void PgDialect::RunBatch(const std::vector<Pending*>& batch) {
     return;
   }
   if (auto s = c->Exec("COMMIT"); !s.ok()) {
-    // Nothing of the batch is committed, and the refusals in it were decided on writes that are
-    // gone: every write of it runs again (a lost connection at COMMIT may have committed; the
-    // idempotency record makes the rerun a replay).
-    return abandon(s.status());
+    // A COMMIT refused by the server stored nothing, and the refusals in the batch were decided on
+    // writes that are gone: every write of it runs again. A connection lost during COMMIT may
+    // have stored the batch: a write that records its request_id runs again (a replay if it was
+    // stored); any other write of it answers UNAVAILABLE and is not run twice.
+    std::vector<bool> sent(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) sent[i] = batch[i]->result.ok();
+    abandon(s.status());
+    if (s.status().code() != absl::StatusCode::kUnavailable) return;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (sent[i] && !batch[i]->options->replay_safe) batch[i]->result = InDoubt(s.status());
+    }
+    return;
   }
   unlock();
 }
