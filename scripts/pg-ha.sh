@@ -14,13 +14,20 @@ cmd=${1:?usage: pg-ha.sh start|state|kill-primary|stop DIR}
 dir=${2:?usage: pg-ha.sh start|state|kill-primary|stop DIR}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if ! command -v pg_autoctl >/dev/null || [[ -z $pg_bin ]]; then
-  echo "pg_autoctl is not installed: scripts/install-deps.sh --test (postgresql-15-auto-failover, pg-auto-failover-cli)" >&2
-  exit 2
+  echo "pg_autoctl is not installed: scripts/install-deps.sh --ha (postgresql-15-auto-failover, pg-auto-failover-cli)" >&2
+  exit 78  # (EX_CONFIG: the failover test says how to install, rather than failing on something else)
 fi
-# PostgreSQL refuses to run as root: as root, the group runs as the `postgres` user.
+# PostgreSQL refuses to run as root: as root, the group runs as the `postgres` user (Debian's
+# packages make it; its sockets go where Debian's PostgreSQL puts them, /var/run/postgresql).
 as_pg=()
-[[ $(id -u) -eq 0 ]] && as_pg=(runuser -u postgres --)
-environment=(env "XDG_CONFIG_HOME=$dir/config" "XDG_DATA_HOME=$dir/share" "XDG_RUNTIME_DIR=$dir/run" "PATH=$pg_bin:$PATH")
+if [[ $(id -u) -eq 0 ]]; then
+  as_pg=(runuser -u postgres --)
+elif [[ $(id -un) != postgres ]]; then
+  echo "pg-ha: run as root (the group then runs as postgres) or as postgres" >&2
+  exit 1
+fi
+environment=(env "XDG_CONFIG_HOME=$dir/config" "XDG_DATA_HOME=$dir/share" "XDG_RUNTIME_DIR=$dir/run"
+  "PATH=$pg_bin:/usr/local/bin:/usr/bin:/bin")
 ctl() { "${as_pg[@]}" "${environment[@]}" pg_autoctl "$@"; }
 monitor_sql() { "${as_pg[@]}" "$pg_bin/psql" -X -q -At -h 127.0.0.1 -p "$(cat "$dir/monitor.port")" -U postgres -d pg_auto_failover -c "$1"; }
 # Starts `pg_autoctl run` for NAME in a session of its own, so that the node (keeper, postgres and
@@ -28,6 +35,18 @@ monitor_sql() { "${as_pg[@]}" "$pg_bin/psql" -X -q -At -h 127.0.0.1 -p "$(cat "$
 run_node() {
   setsid "${as_pg[@]}" "${environment[@]}" pg_autoctl run --pgdata "$dir/$1" >>"$dir/$1.log" 2>&1 &
   echo $! >"$dir/$1.pid"
+}
+# SIGKILL of a node as a lost machine would end it: its postgres's children first (each runs in a
+# session of its own, out of the node's process group), then the keeper and the postmaster.
+kill_node() {
+  local pm
+  pm=$(head -1 "$dir/$1/postmaster.pid" 2>/dev/null || true)
+  # (a postmaster.pid left by a killed node may name a pid since reused: only ours counts)
+  [[ -n $pm && $(ps -o args= -p "$pm" 2>/dev/null) == *"$dir/$1"* ]] || pm=""
+  [[ -n $pm ]] && pkill -KILL -P "$pm" 2>/dev/null || true
+  [[ -f $dir/$1.pid ]] && { kill -KILL -- "-$(cat "$dir/$1.pid")" 2>/dev/null || true; rm -f "$dir/$1.pid"; }
+  [[ -n $pm ]] && { pkill -KILL -P "$pm" 2>/dev/null || true; kill -KILL "$pm" 2>/dev/null || true; }
+  return 0
 }
 wait_for() {  # SECONDS WHAT SQL: until the monitor answers the query with "t"
   for _ in $(seq $(($1 * 5))); do
@@ -40,6 +59,10 @@ wait_for() {  # SECONDS WHAT SQL: until the monitor answers the query with "t"
 
 case $cmd in
 start)
+  if [[ -e $dir/monitor ]]; then
+    echo "pg-ha: $dir already holds a group (scripts/pg-ha.sh stop $dir, then remove it)" >&2
+    exit 1
+  fi
   mkdir -p "$dir/run"
   chmod 700 "$dir/run"
   [[ ${#as_pg[@]} -gt 0 ]] && chown -R postgres: "$dir"
@@ -90,14 +113,11 @@ kill-primary)
   node=$(monitor_sql "SELECT nodename FROM pgautofailover.node
                       WHERE reportedstate IN ('single', 'primary', 'wait_primary') ORDER BY nodeid LIMIT 1")
   [[ -n $node && -f $dir/$node.pid ]] || { echo "pg-ha: no primary to kill" >&2; exit 1; }
-  kill -KILL -- "-$(cat "$dir/$node.pid")"
-  rm -f "$dir/$node.pid"
+  kill_node "$node"
   echo "$node"
   ;;
 stop)
-  for f in "$dir"/node_*.pid "$dir"/monitor.pid; do
-    [[ -f $f ]] && { kill -KILL -- "-$(cat "$f")" 2>/dev/null || true; rm -f "$f"; }
-  done
+  for node in node_1 node_2 monitor; do kill_node "$node"; done
   ;;
 *)
   echo "usage: pg-ha.sh start|state|kill-primary|stop DIR" >&2

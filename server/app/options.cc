@@ -15,6 +15,9 @@ constexpr char kDefaultDb[] = "var/subsidy.db";
 ABSL_FLAG(std::string, db, kDefaultDb,
           "SQLite database file (created with its schema on first start), or a postgresql:// URL for several replicas");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per server");
+ABSL_FLAG(std::string, report_db, "",
+          "a postgresql:// URL of a hot standby of --db: the report and list RPCs (execution report, alerts, claim "
+          "lines, fund entries, reconciliation) read there and say how fresh they are (default: the primary)");
 ABSL_FLAG(std::string, data_dir, "",
           "directory of the policy data files (default: ../share/subsidy-calc/data beside the binary when installed, "
           "else the source tree's data/)");
@@ -101,6 +104,7 @@ absl::StatusOr<std::optional<ServerOptions>> ParseServerOptions(int argc, char**
   o.db = absl::GetFlag(FLAGS_db);
   o.db_is_default = o.db == kDefaultDb;
   o.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  o.report_db = absl::GetFlag(FLAGS_report_db);
   o.data_dir = absl::GetFlag(FLAGS_data_dir);
   if (o.data_dir.empty()) o.data_dir = InstalledOr("data", SUBSIDY_SOURCE_DATA_DIR);
   o.threads = absl::GetFlag(FLAGS_threads);

@@ -16,6 +16,7 @@ struct ServerOptions {
   std::string db;
   bool db_is_default = false;  // only the default place is made on first start
   int db_pool_size = 8;
+  std::string report_db;  // a hot standby for the report RPCs ("": the primary)
   std::string data_dir;  // resolved: never empty
   int threads = 0;
   int db_workers = 64;

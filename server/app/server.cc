@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ops/log.h"
@@ -209,6 +210,17 @@ absl::Status Server::Open() {
   auto storage = OpenLedger(options_, *clock_);
   if (!storage.ok()) return storage.status();
   storage_ = std::move(*storage);
+  if (!options_.report_db.empty()) {
+    if (!absl::StartsWith(storage_->description(), "postgresql:")) {
+      return absl::InvalidArgumentError("--report_db: a standby serves a PostgreSQL --db only");
+    }
+    auto reports = storage::OpenReportStorage(options_.report_db, {.pool_size = options_.db_pool_size, .clock = clock_});
+    if (!reports.ok()) {
+      return absl::Status(reports.status().code(),
+                          absl::StrCat("report database not opened: ", reports.status().message()));
+    }
+    report_storage_ = std::move(*reports);
+  }
   return absl::OkStatus();
 }
 
@@ -236,6 +248,7 @@ absl::Status Server::WireServices() {
   ctx_ = service::ServiceContext{policy_.get(), storage_.get(), executor_.get(), authorizer_.get(), limiter_.get(), clock_,
                                  static_cast<size_t>(std::max(1, options_.max_stream_messages))};
   ctx_.in_flight = &calls_;
+  ctx_.reports = report_storage_ ? report_storage_.get() : storage_.get();
   ctx_.observe = ObserveCalls(&metrics_);
   ctx_.reloader = reloader_.get();
   // Dual control needs a second person: with no caller list (loopback, one operator) it is off.

@@ -51,6 +51,7 @@ class Server {
   const Clock* clock_ = &Clock::System();
   std::shared_ptr<const PolicyData> data_;
   std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<storage::Storage> report_storage_;  // --report_db: a hot standby (else none)
   std::unique_ptr<ops::PolicyHolder> policy_;
   std::unique_ptr<service::Executor> executor_;
   std::unique_ptr<auth::Authorizer> authorizer_;

@@ -178,6 +178,7 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
                    413, "the body is over the limit");
     }
     if (ec) return Unreadable(ec);
+    io_deadline = Clock::time_point::max();  // read whole: the call has its own deadline now
     const auto& req = parser_->get();
     const std::string target(req.target());
     if (req.method() == bhttp::verb::options) return Preflight();
@@ -440,7 +441,6 @@ class Session final : public Timed, public std::enable_shared_from_this<Session<
     beast::error_code ignored;
     Lowest().shutdown(Socket::shutdown_send, ignored);
   }
-
   void ExpiresAfter(std::chrono::seconds timeout) { io_deadline = Clock::now() + timeout; }
   Socket& Lowest() { return beast::get_lowest_layer(stream_); }
 

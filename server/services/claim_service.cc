@@ -205,7 +205,8 @@ absl::Status ListLoanSubsidyClaimLines(Call& call, const v1::ListLoanSubsidyClai
   if (!page.ok()) return page.status();
   f.after_line_no = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().claims().ListClaimLines(f);
+  if (auto s = call.SetFreshness(response->mutable_freshness()); !s.ok()) return s;
+  auto rows = call.reports().claims().ListClaimLines(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   response->mutable_lines()->Reserve(static_cast<int>(rows->size()));

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/status_util.h"
 #include "funds/payments.h"
 #include "ids/canonical.h"
@@ -233,6 +234,18 @@ std::vector<const UnaryRoute*> UnaryRoutes() {
   std::vector<const UnaryRoute*> out;
   for (const auto& [name, route] : Routes()) out.push_back(&route);
   return out;
+}
+
+absl::Status Call::SetFreshness(v1::ReadFreshness* out) const {
+  auto f = reports().ReadFreshness();
+  if (!f.ok()) return f.status();
+  out->set_from_standby(f->from_standby);
+  out->set_caught_up(f->caught_up);
+  if (f->replayed_up_to) {
+    out->set_replayed_up_to(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", *f->replayed_up_to, absl::UTCTimeZone()));
+    out->set_lag_ms(std::max<int64_t>(0, absl::ToInt64Milliseconds(clock().Now() - *f->replayed_up_to)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace subsidy::service

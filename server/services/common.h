@@ -187,6 +187,11 @@ class Call {
   // The policy data for the whole call: one snapshot, taken at its start.
   const PolicyData& data() const { return *data_; }
   storage::Storage& storage() const { return *ctx_.storage; }
+  // The report and list RPCs' reads (a hot standby with --report_db). Reads that must see the
+  // caller's own write (Get…, and every mutation's) stay on storage().
+  storage::Storage& reports() const { return ctx_.reports ? *ctx_.reports : *ctx_.storage; }
+  // How fresh reports() is, asked before the read: the answer holds at least that.
+  absl::Status SetFreshness(v1::ReadFreshness* out) const;
   const Clock& clock() const { return *ctx_.clock; }
   ops::DataReloader& reloader() const { return *ctx_.reloader; }
 

@@ -399,7 +399,8 @@ void SetNextPage(const Window& window, int64_t count, std::string* next_page_tok
 absl::Status GetExecutionReport(Call& call, const v1::GetExecutionReportRequest& req, v1::ExecutionReport* out) {
   auto window = WindowOf(req.page_size(), req.page_token());
   if (!window.ok()) return window.status();
-  if (auto s = BuildExecutionReport(call.storage(), call.data(), req, out); !s.ok()) return s;
+  if (auto s = call.SetFreshness(out->mutable_freshness()); !s.ok()) return s;
+  if (auto s = BuildExecutionReport(call.reports(), call.data(), req, out); !s.ok()) return s;
   // The rows are all computed (the total is over every one); the answer keeps the window's.
   const int count = out->rows_size();
   out->set_row_count(count);
@@ -418,7 +419,8 @@ absl::Status ListFundAlerts(Call& call, const v1::ListFundAlertsRequest& req, v1
   if (!window.ok()) return window.status();
   v1::ListFundAlertsRequest asked = req;
   if (asked.as_of().empty()) asked.set_as_of(call.clock().TodayInChina().ToString());  // default today
-  if (auto s = BuildFundAlerts(call.storage(), call.data(), asked, *window, out, nullptr, LanguageOf(call.language()));
+  if (auto s = call.SetFreshness(out->mutable_freshness()); !s.ok()) return s;
+  if (auto s = BuildFundAlerts(call.reports(), call.data(), asked, *window, out, nullptr, LanguageOf(call.language()));
       !s.ok()) {
     return s;
   }
@@ -496,7 +498,8 @@ absl::Status ListFundEntries(Call& call, const v1::ListFundEntriesRequest& req, 
   if (auto s = ValidateId(req.fund_id(), "fund_id"); !s.ok()) return s;
   auto page = ParsePage(req.page_size(), req.page_token());
   if (!page.ok()) return page.status();
-  auto fund = call.storage().funds().GetFund(req.fund_id());
+  if (auto s = call.SetFreshness(out->mutable_freshness()); !s.ok()) return s;
+  auto fund = call.storage().funds().GetFund(req.fund_id());  // it exists: the primary says
   if (!fund.ok()) return fund.status();
   if (!fund->has_value()) return absl::NotFoundError(absl::StrCat("no fund ", req.fund_id()));
   storage::FundEntryFilter f;
@@ -505,7 +508,7 @@ absl::Status ListFundEntries(Call& call, const v1::ListFundEntriesRequest& req, 
   f.recipient_id = req.recipient_id();
   f.after_id = page->after;
   f.limit = page->limit;
-  auto rows = call.storage().funds().ListFundEntries(f);
+  auto rows = call.reports().funds().ListFundEntries(f);
   if (!rows.ok()) return rows.status();
   const bool more = TrimPage(*page, &*rows);
   for (const auto& r : *rows) EntryToProto(r, out->add_entries());

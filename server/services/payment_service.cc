@@ -206,7 +206,8 @@ absl::Status GetReconciliation(Call& call, const v1::GetReconciliationRequest& r
   }
   const int limit = req.discrepancy_limit() > 0 ? std::min(req.discrepancy_limit(), 10000) : 1000;
   std::optional<Date> day;
-  auto& payments = call.storage().payments();
+  if (auto s = call.SetFreshness(out->mutable_freshness()); !s.ok()) return s;
+  auto& payments = call.reports().payments();
   if (!req.batch_id().empty()) {
     auto batch = payments.GetBatch(req.batch_id());
     if (!batch.ok()) return batch.status();

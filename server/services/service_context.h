@@ -43,6 +43,8 @@ struct ServiceContext {
   // Dual control (双人复核): a money movement by a person at or above this many 分 waits for a second
   // finance officer; -1: off (no caller list, so no second person).
   int64_t dual_control_threshold_fen = -1;
+  // Where the report and list RPCs read: a hot standby (--report_db), or `storage`.
+  storage::Storage* reports = nullptr;
 };
 
 }  // namespace subsidy::service

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "storage/schema.h"
 #include "storage/sql_session.h"
 
@@ -26,6 +28,13 @@ struct WriteOptions {
   // answers the first one's response. Only such a write may be run again when its COMMIT's outcome
   // is unknown (the connection lost during COMMIT); any other then answers UNAVAILABLE.
   bool replay_safe = false;
+};
+
+// A primary's reads hold every commit; a hot standby's hold what it had replayed.
+struct Freshness {
+  bool from_standby = false;
+  std::optional<absl::Time> replayed_up_to;  // the last replayed commit's time (none replayed yet: empty)
+  bool caught_up = true;                     // all that the standby had received was replayed
 };
 
 class Dialect {
@@ -49,6 +58,8 @@ class Dialect {
   virtual absl::StatusOr<std::string> Write(const WriteOptions& options, WriteFn fn) = 0;
   // Runs `fn` on a session that sees the latest commit and never waits behind a write.
   virtual absl::Status Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) = 0;
+  // How fresh this database's reads are now: a hot standby's replay position (a primary: fresh).
+  virtual absl::StatusOr<Freshness> ReadFreshness() { return Freshness{}; }
 
   // Runs `migrate(session, current_version)` once, with every other process that shares the
   // database kept out, then records `target` as the schema version. A database whose version is

@@ -76,6 +76,31 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<Dialect> di
   return ledger;
 }
 
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStandby(std::unique_ptr<Dialect> dialect, const Clock* clock) {
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(dialect), clock ? clock : &Clock::System()));
+  ledger->standby_ = true;
+  const int target = static_cast<int>(LedgerMigrations().size());
+  int version = 0;
+  auto s = ledger->dialect_->Read([&](SqlSession& session) {
+    return session.QueryOne("SELECT version FROM schema_version", {}, [&](const SqlRow& row) {
+      version = static_cast<int>(row.Int(0));
+    }).status();
+  });
+  if (!s.ok()) return absl::Status(s.code(), absl::StrCat("the report database has no schema: ", s.message()));
+  if (version != target) {
+    return absl::FailedPreconditionError(absl::StrCat("the report database ", ledger->description(),
+                                                      " has schema version ", version, ", this binary's is ", target,
+                                                      ": give it time to replay the primary's migration, then restart"));
+  }
+  ledger->schema_version_ = version;
+  return ledger;
+}
+
+absl::StatusOr<Freshness> Ledger::ReadFreshness() {
+  if (!standby_) return Freshness{};
+  return dialect_->ReadFreshness();
+}
+
 absl::Status Ledger::Migrate() {
   const auto& migrations = LedgerMigrations();
   const int target = static_cast<int>(migrations.size());
@@ -98,6 +123,7 @@ absl::Status Ledger::Migrate() {
 absl::StatusOr<std::string> Ledger::RunIdempotent(const IdempotencyKey& key,
                                                   const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
                                                   bool* replayed) {
+  if (standby_) return absl::FailedPreconditionError("the report database takes no writes");
   WriteOptions options{.lock_keys = &key.lock_keys, .deadline = key.deadline, .replay_safe = true};
   if (replayed) *replayed = false;
   return dialect_->Write(options, [&](SqlSession& s) -> absl::StatusOr<std::string> {

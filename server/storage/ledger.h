@@ -18,6 +18,8 @@ class Ledger final : public Storage {
  public:
   // Migrates the database to this binary's schema, then serves it.
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(std::unique_ptr<Dialect> dialect, const Clock* clock);
+  // A hot standby's, for reports: never migrated, no writes; its schema must be this binary's.
+  static absl::StatusOr<std::unique_ptr<Ledger>> OpenStandby(std::unique_ptr<Dialect> dialect, const Clock* clock);
 
   int schema_version() const override { return schema_version_; }
   std::string description() const override { return dialect_->description(); }
@@ -34,6 +36,7 @@ class Ledger final : public Storage {
   MonitoringReads& monitoring() override { return *monitoring_; }
   AuditReads& audit() override { return *audit_; }
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
+  absl::StatusOr<Freshness> ReadFreshness() override;
 
   Dialect& dialect() { return *dialect_; }
 
@@ -44,6 +47,7 @@ class Ledger final : public Storage {
   std::unique_ptr<Dialect> dialect_;
   const Clock* clock_;
   int schema_version_ = 0;
+  bool standby_ = false;  // OpenStandby: reads only, each report asks how fresh
   // Each ledger's reads, over dialect_ (declared after it: they go first).
   std::unique_ptr<SchoolReads> schools_;
   std::unique_ptr<PayoutReads> payouts_;

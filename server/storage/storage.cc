@@ -23,4 +23,15 @@ absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(const std::string& db, cons
   return std::unique_ptr<Storage>(std::move(*ledger));
 }
 
+absl::StatusOr<std::unique_ptr<Storage>> OpenReportStorage(const std::string& url, const StorageOptions& options) {
+  if (!absl::StartsWith(url, "postgres://") && !absl::StartsWith(url, "postgresql://")) {
+    return absl::InvalidArgumentError("--report_db: a postgresql:// URL of a hot standby");
+  }
+  auto d = PgDialect::Open(url, options.pool_size);
+  if (!d.ok()) return d.status();
+  auto ledger = Ledger::OpenStandby(std::move(*d), options.clock);
+  if (!ledger.ok()) return ledger.status();
+  return std::unique_ptr<Storage>(std::move(*ledger));
+}
+
 }  // namespace subsidy::storage

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "storage/dialect.h"
 #include "storage/audit_log.h"
 #include "storage/claim_ledger.h"
 #include "storage/fund_ledger.h"
@@ -94,6 +95,9 @@ class Storage {
 
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;
+
+  // How fresh these reads are, asked before a read: the read then holds at least that.
+  virtual absl::StatusOr<Freshness> ReadFreshness() = 0;
 };
 
 struct StorageOptions {
@@ -106,5 +110,8 @@ struct StorageOptions {
 // The schema is created or migrated on open; a database whose schema is newer than this binary
 // knows is refused.
 absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(const std::string& db, const StorageOptions& options = {});
+// A hot standby of the PostgreSQL primary, for reports: read-only (a write is FAILED_PRECONDITION),
+// never migrated; its schema must be this binary's (a standby behind a migration is refused).
+absl::StatusOr<std::unique_ptr<Storage>> OpenReportStorage(const std::string& url, const StorageOptions& options = {});
 
 }  // namespace subsidy::storage

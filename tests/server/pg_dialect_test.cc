@@ -3,17 +3,31 @@
 // during COMMIT is run again only if it is replay-safe, and otherwise answers UNAVAILABLE, run once.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
+#include "storage/postgres/pg_conn.h"
 #include "storage/postgres/pg_dialect.h"
 #include "support/postgres_server.h"
 
 namespace subsidy::storage {
 namespace {
 
+bool WaitUntilTrue(const std::function<bool()>& done) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < limit) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
+}
+
 class PgDialectTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SUBSIDY_POSTGRES_OR_FAIL(pg);
-    auto d = PgDialect::Open(pg->NewDatabase(), 2);
+    url_ = pg->NewDatabase();
+    auto d = PgDialect::Open(url_, 4);
     ASSERT_TRUE(d.ok()) << d.status();
     dialect_ = std::move(*d);
     // A deferred constraint trigger runs inside COMMIT: on the first row of `doomed` ever (a
@@ -53,6 +67,39 @@ class PgDialectTest : public ::testing::Test {
     return n;
   }
 
+  absl::StatusOr<std::string> Insert(int id, std::vector<std::string> keys, const std::string& before = "",
+                                     std::chrono::system_clock::time_point deadline =
+                                         std::chrono::system_clock::time_point::max()) {
+    WriteOptions options{.lock_keys = &keys, .deadline = deadline};
+    return dialect_->Write(options, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+      if (!before.empty()) {
+        if (auto r = s.ExecScript(before); !r.ok()) return r;
+      }
+      auto n = s.Exec("INSERT INTO kept (id) VALUES ($1)", {SqlParam::Int(id)});
+      if (!n.ok()) return n.status();
+      return std::string("stored");
+    });
+  }
+  bool Stored(int id) {
+    bool found = false;
+    EXPECT_TRUE(dialect_
+                    ->Read([&](SqlSession& s) {
+                      return s.QueryOne("SELECT 1 FROM kept WHERE id = $1", {SqlParam::Int(id)},
+                                        [&](const SqlRow&) { found = true; })
+                          .status();
+                    })
+                    .ok());
+    return found;
+  }
+  void MakeKept() {
+    auto made = dialect_->Write({}, [](SqlSession& s) -> absl::StatusOr<std::string> {
+      if (auto r = s.ExecScript("CREATE TABLE kept (id INTEGER PRIMARY KEY)"); !r.ok()) return r;
+      return std::string();
+    });
+    ASSERT_TRUE(made.ok()) << made.status();
+  }
+
+  std::string url_;
   std::unique_ptr<PgDialect> dialect_;
 };
 
@@ -90,6 +137,77 @@ TEST_F(PgDialectTest, AConnectionLostBeforeCommitIsRunAgain) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, "second run");
   EXPECT_EQ(runs, 2);
+}
+
+// A key held elsewhere (another replica's long transaction, an operator's session) holds up the
+// writes on that key only: a write on another key commits meanwhile.
+TEST_F(PgDialectTest, AKeyHeldElsewhereHoldsUpOnlyTheWritesOnIt) {
+  MakeKept();
+  auto other = PgConn::Connect(url_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)->Exec("SELECT pg_advisory_lock(hashtextextended('fund:HELD', 7245119))").ok());
+  // More writes on the held key than there are lanes: were a batch to wait for all its keys,
+  // every lane would wait behind the held one.
+  std::atomic<int> held_done{0};
+  std::vector<std::thread> held;
+  for (int i = 0; i < PgDialect::kLanes + 1; ++i) {
+    held.emplace_back([&, i] {
+      EXPECT_TRUE(Insert(1 + i, {"fund:HELD"}).ok());
+      ++held_done;
+    });
+  }
+  std::atomic<int> free_done{0};
+  std::vector<std::thread> free;
+  for (int i = 0; i < 6; ++i) {
+    free.emplace_back([&, i] {
+      EXPECT_TRUE(Insert(10 + i, {"fund:FREE-" + std::to_string(i)}).ok());
+      ++free_done;
+    });
+  }
+  // They commit while the key is still held (were they behind it, they would wait until it goes).
+  EXPECT_TRUE(WaitUntilTrue([&] { return free_done.load() == 6; }));
+  EXPECT_EQ(held_done.load(), 0);
+  ASSERT_TRUE((*other)->Exec("SELECT pg_advisory_unlock_all()").ok());
+  for (auto& t : held) t.join();
+  for (auto& t : free) t.join();
+  for (int i = 0; i < PgDialect::kLanes + 1; ++i) EXPECT_TRUE(Stored(1 + i));
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(Stored(10 + i));
+}
+
+// A write whose deadline passes while a slower write of its batch runs is not committed.
+TEST_F(PgDialectTest, AWriteWhoseDeadlinePassesBeforeItsBatchCommitsIsNotStored) {
+  MakeKept();
+  // Every lane busy for half a second (each sleeper seen running before the next is sent, so
+  // each is a batch of its own): the two writes after them are queued and run together.
+  std::atomic<int> running{0};
+  std::vector<std::thread> lanes;
+  for (int i = 0; i < PgDialect::kLanes; ++i) {
+    lanes.emplace_back([&] {
+      EXPECT_TRUE(dialect_
+                      ->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+                        ++running;
+                        if (auto r = s.ExecScript("SELECT pg_sleep(0.5)"); !r.ok()) return r;
+                        return std::string();
+                      })
+                      .ok());
+    });
+    const int want = i + 1;
+    ASSERT_TRUE(WaitUntilTrue([&] { return running.load() >= want; }));
+  }
+  const auto t0 = std::chrono::system_clock::now();
+  absl::StatusOr<std::string> quick, slow;
+  std::thread q([&] { quick = Insert(1, {}, "", t0 + std::chrono::milliseconds(700)); });
+  // (The quick one is queued first, so that it runs before the slow one, not after; if the order
+  // comes out the other way, it misses its deadline before it runs, and the checks hold too.)
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::thread w([&] { slow = Insert(2, {}, "SELECT pg_sleep(0.6)"); });
+  q.join();
+  w.join();
+  for (auto& t : lanes) t.join();
+  EXPECT_EQ(quick.status().code(), absl::StatusCode::kDeadlineExceeded) << quick.status();
+  EXPECT_FALSE(Stored(1));
+  ASSERT_TRUE(slow.ok()) << slow.status();
+  EXPECT_TRUE(Stored(2));
 }
 
 }  // namespace

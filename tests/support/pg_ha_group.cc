@@ -27,7 +27,7 @@ absl::StatusOr<std::string> PgHaGroup::Run(const std::string& command) const {
       fclose(f);
     }
     const std::string message = absl::StrCat("scripts/pg-ha.sh ", command, " failed: ", err);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 2 ? absl::FailedPreconditionError(message)
+    return WIFEXITED(status) && WEXITSTATUS(status) == 78 ? absl::FailedPreconditionError(message)
                                                           : absl::InternalError(message);
   }
   return std::string(absl::StripTrailingAsciiWhitespace(text));

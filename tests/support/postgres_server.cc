@@ -117,8 +117,35 @@ std::string PostgresServer::NewDatabase() {
   return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/", name);
 }
 
+std::string PostgresServer::StartStandby(const std::string& database_url, const std::string& apply_delay) {
+  const std::string prefix = as_postgres_user_ ? "runuser -u postgres -- " : "";
+  const std::string data = absl::StrCat(dir_, "/standby", standbys_.size());
+  const int port = FreePort();
+  // -c fast: a spread checkpoint would make the copy wait minutes. (Logs go where the postgres
+  // user may write: the cluster's directory is its own. A standby may not have fewer connections
+  // than its primary: 200, as above.)
+  if (Run(absl::StrCat(prefix, bin_dir_, "/pg_basebackup -h 127.0.0.1 -p ", port_, " -U postgres -D ", data,
+                       " -R -X stream -c fast >/dev/null 2>&1")) != 0) {
+    return "";
+  }
+  standbys_.push_back(data);
+  if (Run(absl::StrCat(prefix, bin_dir_, "/pg_ctl -D ", data, " -o \"-p ", port, " -k ", dir_,
+                       " -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby=on -c recovery_min_apply_delay=",
+                       apply_delay,
+                       "\" -l ", data, "/standby.log -w start >/dev/null")) != 0) {
+    return "";
+  }
+  const std::string from = absl::StrCat(":", port_, "/");
+  const size_t at = database_url.find(from);
+  if (at == std::string::npos) return "";
+  return absl::StrCat(database_url.substr(0, at), ":", port, "/", database_url.substr(at + from.size()));
+}
+
 PostgresServer::~PostgresServer() {
   const std::string prefix = as_postgres_user_ ? "runuser -u postgres -- " : "";
+  for (const auto& standby : standbys_) {
+    Run(absl::StrCat(prefix, bin_dir_, "/pg_ctl -D ", standby, " -m immediate -w stop >/dev/null 2>&1"));
+  }
   Run(absl::StrCat(prefix, bin_dir_, "/pg_ctl -D ", dir_, "/data -m immediate -w stop >/dev/null 2>&1"));
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace subsidy::testing {
 
@@ -15,6 +16,10 @@ class PostgresServer {
   static PostgresServer* Get(std::string* why_not);
   // A new, empty database on that server; its postgresql:// URL.
   std::string NewDatabase();
+  // A hot standby of the whole server (pg_basebackup, streaming), applying each commit
+  // `apply_delay` after it (recovery_min_apply_delay: "0" for none): `database_url`'s database on
+  // it ("" if it did not start). Stopped with the server.
+  std::string StartStandby(const std::string& database_url, const std::string& apply_delay);
   ~PostgresServer();
 
  private:
@@ -23,6 +28,7 @@ class PostgresServer {
   int port_ = 0;
   bool as_postgres_user_ = false;
   int databases_ = 0;
+  std::vector<std::string> standbys_;  // their data directories
 };
 
 }  // namespace subsidy::testing

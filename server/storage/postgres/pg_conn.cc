@@ -1,10 +1,22 @@
 #include "storage/postgres/pg_conn.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 
 namespace subsidy::storage {
 namespace {
+
+// How long a statement may go without an answer before its connection is given up: the server's
+// own statement_timeout (30 s, set at connect) and a margin. A database that hangs rather than
+// dies (its kernel still acknowledges, so neither keepalives nor tcp_user_timeout fire) is left
+// this way, and the pool reconnects to whichever host takes writes then.
+constexpr std::chrono::milliseconds kAnswerTimeout{35'000};
 
 class PgRow final : public SqlRow {
  public:
@@ -102,19 +114,76 @@ absl::StatusOr<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& url) 
     PQfinish(c);
     return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", msg));
   }
+  // Non-blocking: a send never waits on a server that stopped reading (see Await).
+  PQsetnonblocking(c, 1);
   std::unique_ptr<PgConn> conn(new PgConn(c));
-  // Quiet NOTICEs (e.g. "relation already exists, skipping") and a bounded statement time.
-  auto s = conn->Exec("SET client_min_messages = warning; SET statement_timeout = '30s'");
-  if (!s.ok()) return s.status();
+  if (auto s = conn->Setup(); !s.ok()) return s;
   return conn;
+}
+
+absl::Status PgConn::Setup() {
+  // Quiet NOTICEs (e.g. "relation already exists, skipping") and a bounded statement time.
+  return Exec("SET client_min_messages = warning; SET statement_timeout = '30s'").status();
 }
 
 PgConn::~PgConn() { PQfinish(conn_); }
 
 bool PgConn::Reset() {
   PQreset(conn_);
-  prepared_.clear();  // a new server session knows none of them
-  return Healthy();
+  PQsetnonblocking(conn_, 1);
+  prepared_.clear();  // a new server session knows none of them, nor the session's settings
+  return Healthy() && Setup().ok();
+}
+
+PGresult* PgConn::Await(bool sent) {
+  if (!sent) return nullptr;
+  const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+  // Waits until the socket is ready for `events`: false when the time is up or it failed.
+  auto ready = [&](short events) {
+    pollfd p{PQsocket(conn_), events, 0};
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      const int n = poll(&p, 1, static_cast<int>(left.count()));
+      if (n > 0) return true;
+      if (n == 0 || errno != EINTR) return false;
+    }
+  };
+  auto give_up = [&]() -> PGresult* {
+    // Closing the socket under libpq makes it see a broken connection (CONNECTION_BAD).
+    answer_timed_out_ = true;
+    shutdown(PQsocket(conn_), SHUT_RDWR);
+    (void)PQconsumeInput(conn_);
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    return nullptr;
+  };
+  for (int flushed; (flushed = PQflush(conn_)) != 0;) {
+    if (flushed < 0) return nullptr;
+    if (!ready(POLLIN | POLLOUT)) return give_up();
+    if (!PQconsumeInput(conn_)) return nullptr;
+  }
+  // As PQexec: the last result, or the first error (nothing runs after it).
+  PGresult* kept = nullptr;
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      if (!ready(POLLIN)) {
+        if (kept) PQclear(kept);
+        return give_up();
+      }
+      if (!PQconsumeInput(conn_)) break;  // broken: PQgetResult says so
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) break;
+    const ExecStatusType st = PQresultStatus(r);
+    if (kept && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
+      PQclear(r);
+      continue;
+    }
+    if (kept) PQclear(kept);
+    kept = r;
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) break;
+  }
+  return kept;
 }
 
 absl::StatusOr<PgResult> PgConn::Check(PGresult* r) {
@@ -124,11 +193,19 @@ absl::StatusOr<PgResult> PgConn::Check(PGresult* r) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state ? state : "";
   const std::string msg = absl::StrCat("postgresql: ", PQerrorMessage(conn_), " [", code, "]");
+  if (answer_timed_out_) {
+    answer_timed_out_ = false;
+    return absl::UnavailableError(absl::StrCat("no answer from PostgreSQL within ", kAnswerTimeout.count() / 1000,
+                                               " s; the connection was given up"));
+  }
   if (PQstatus(conn_) != CONNECTION_OK || code.rfind("08", 0) == 0 || code == "57P01" || code == "57P02" ||
       code == "57P03") {
     return absl::UnavailableError(msg);
   }
+  // statement_timeout: the statement was cancelled and its transaction fails; nothing was applied.
+  if (code == "57014") return absl::DeadlineExceededError(msg);
   if (code == "40001" || code == "40P01") return absl::AbortedError(msg);
+  if (code == "55P03") return absl::ResourceExhaustedError(msg);  // lock_timeout: the lock is held elsewhere
   if (code == "23505") return absl::AlreadyExistsError(msg);
   return absl::InternalError(msg);
 }
@@ -142,9 +219,9 @@ absl::StatusOr<PgResult> PgConn::Exec(absl::string_view sql, const std::vector<P
     formats.push_back(p.binary ? 1 : 0);
   }
   const std::string query(sql);
-  return Check(params.empty() ? PQexec(conn_, query.c_str())
-                              : PQexecParams(conn_, query.c_str(), static_cast<int>(params.size()), nullptr,
-                                             values.data(), lengths.data(), formats.data(), 0));
+  return Check(Await(params.empty() ? PQsendQuery(conn_, query.c_str())
+                                    : PQsendQueryParams(conn_, query.c_str(), static_cast<int>(params.size()),
+                                                        nullptr, values.data(), lengths.data(), formats.data(), 0)));
 }
 
 absl::StatusOr<PgResult> PgConn::ExecPrepared(absl::string_view sql, int n, const char* const* values,
@@ -153,11 +230,11 @@ absl::StatusOr<PgResult> PgConn::ExecPrepared(absl::string_view sql, int n, cons
   if (it == prepared_.end()) {
     const std::string name = absl::StrCat("s", prepared_.size());
     const std::string text(sql);
-    auto prepared = Check(PQprepare(conn_, name.c_str(), text.c_str(), n, nullptr));
+    auto prepared = Check(Await(PQsendPrepare(conn_, name.c_str(), text.c_str(), n, nullptr)));
     if (!prepared.ok()) return prepared.status();
     it = prepared_.emplace(text, name).first;
   }
-  return Check(PQexecPrepared(conn_, it->second.c_str(), n, values, lengths, formats, 0));
+  return Check(Await(PQsendQueryPrepared(conn_, it->second.c_str(), n, values, lengths, formats, 0)));
 }
 
 }  // namespace subsidy::storage

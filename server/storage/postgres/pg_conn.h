@@ -62,7 +62,12 @@ class PgConn {
 
  private:
   explicit PgConn(PGconn* c);
+  absl::Status Setup();  // the session's settings, after every (re)connection
   absl::StatusOr<PgResult> Check(PGresult* r);
+  // The answer to what was just sent (PQsend…), or nullptr when the connection broke or no answer
+  // came within kAnswerTimeout (the connection is then closed: a server that hangs is given up).
+  PGresult* Await(bool sent);
+  bool answer_timed_out_ = false;
   PGconn* conn_;
   absl::flat_hash_map<std::string, std::string> prepared_;  // sql → statement name
   std::unique_ptr<SqlSession> session_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/cord.h"
@@ -15,6 +16,9 @@ namespace {
 constexpr int kMaxAttempts = 60;           // serialization failures and lost connections
 constexpr int64_t kAdvisoryNamespace = 7245119;  // our advisory locks, apart from anyone else's
 constexpr char kInDoubt[] = "subsidy.storage/commit-in-doubt";  // a status payload: never run again
+constexpr char kKeysBusy[] = "subsidy.storage/keys-busy";        // a status payload: not run, run later
+// How long a write may keep finding its keys busy before it answers UNAVAILABLE.
+constexpr std::chrono::seconds kKeysBusyLimit{30};
 
 absl::Status InDoubt(const absl::Status& lost) {
   absl::Status s = absl::UnavailableError(
@@ -32,24 +36,6 @@ bool Retryable(const absl::Status& s) {
   if (s.GetPayload(kInDoubt).has_value()) return false;
   return s.code() == absl::StatusCode::kAborted || s.code() == absl::StatusCode::kAlreadyExists ||
          s.code() == absl::StatusCode::kUnavailable;
-}
-
-// Writes on one key queue on session advisory locks taken before the transaction, so its snapshot
-// is taken after the previous holder committed; SERIALIZABLE still catches any other interleaving.
-// Every batch, on every replica, locks in the order of the keys' hashes (one statement, one round
-// trip), so two batches never wait on each other in a cycle.
-absl::Status LockKeys(PgConn& c, const std::vector<std::string>& keys) {
-  if (keys.empty()) return absl::OkStatus();
-  std::string array = "{";
-  for (size_t i = 0; i < keys.size(); ++i) {
-    absl::StrAppend(&array, i ? "," : "", "\"", absl::StrReplaceAll(keys[i], {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
-  }
-  array += "}";
-  return c
-      .Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT hashtextextended(k, ", kAdvisoryNamespace,
-                         ") AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
-            {PgParam::Text(array)})
-      .status();
 }
 
 }  // namespace
@@ -146,48 +132,138 @@ absl::Status PgDialect::Migrate(int target, absl::FunctionRef<absl::Status(SqlSe
 
 absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteFn fn) {
   std::mt19937 rng(std::random_device{}());
+  const auto started = std::chrono::steady_clock::now();
   absl::Status last;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    if (attempt > 0) {
-      // Back off a little, with jitter, so that conflicting transactions stop colliding.
-      const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    }
+  for (int attempt = 0; attempt < kMaxAttempts;) {
     // One attempt, in whatever batch takes it; a retryable result is retried here.
     auto result = group_.Write(options, fn, [this](const std::vector<Pending*>& batch) { RunBatch(batch); });
-    if (result.ok() || !Retryable(result.status())) return result;
+    if (result.ok()) return result;
+    if (result.status().GetPayload(kKeysBusy).has_value()) {
+      // Not run: its keys were held by another transaction while the rest of its batch ran. It
+      // goes into a later batch (not an attempt), for as long as the call's deadline allows.
+      if (std::chrono::system_clock::now() >= options.deadline) {
+        return absl::DeadlineExceededError("the call's deadline passed while its keys were busy; nothing was applied");
+      }
+      if (std::chrono::steady_clock::now() - started > kKeysBusyLimit) {
+        return absl::UnavailableError("the keys this write decides on stayed busy; nothing was applied; retry the call");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    if (!Retryable(result.status())) return result;
     last = result.status();
+    // Back off a little, with jitter, so that conflicting transactions stop colliding.
+    ++attempt;
+    const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   }
   if (last.code() == absl::StatusCode::kUnavailable) return last;
   return absl::AbortedError(absl::StrCat("the transaction kept conflicting; retry the call: ", last.message()));
 }
 
-void PgDialect::RunBatch(const std::vector<Pending*>& batch) {
-  auto fail_all = [&](const absl::Status& s) {
-    for (Pending* p : batch) p->result = s;
-  };
-  auto conn = Acquire();
-  if (!conn.ok()) return fail_all(conn.status());
-  auto& c = *conn;
+namespace {
+
+const std::vector<std::string> kNoKeys;
+const std::vector<std::string>& KeysOf(const GroupCommit::Pending* p) {
+  return p->options->lock_keys ? *p->options->lock_keys : kNoKeys;
+}
+
+absl::Status Busy() {
+  absl::Status s = absl::AbortedError("its keys were held by another transaction; it runs in a later batch");
+  s.SetPayload(kKeysBusy, absl::Cord("1"));
+  return s;
+}
+
+// Writes on one key queue on session advisory locks taken before the transaction, so its snapshot
+// is taken after the previous holder committed; SERIALIZABLE still catches any other interleaving.
+// A batch takes the locks that are free now (one statement, never waiting) and runs the writes
+// whose keys it got; the others wait for a later batch, so one busy key never holds up writes on
+// other keys. Only a batch that got none of its writes' keys waits: for its first write's keys,
+// holding nothing else and in the order of the keys' hashes, so no two batches wait on each other
+// in a cycle, and for at most a second at a time.
+absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const std::vector<GroupCommit::Pending*>& batch) {
   std::vector<std::string> keys;
-  for (const Pending* p : batch) {
-    if (p->options->lock_keys) keys.insert(keys.end(), p->options->lock_keys->begin(), p->options->lock_keys->end());
-  }
+  for (const auto* p : batch) keys.insert(keys.end(), KeysOf(p).begin(), KeysOf(p).end());
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  auto unlock = [&] {
-    if (!keys.empty()) (void)c->Exec("SELECT pg_advisory_unlock_all()");
+  std::vector<GroupCommit::Pending*> runnable;
+  if (keys.empty()) return batch;
+  auto array = [](const std::vector<std::string>& of) {
+    std::string a = "{";
+    for (size_t i = 0; i < of.size(); ++i) {
+      absl::StrAppend(&a, i ? "," : "", "\"", absl::StrReplaceAll(of[i], {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
+    }
+    return a + "}";
   };
+  const std::string hash = absl::StrCat("hashtextextended(k, ", kAdvisoryNamespace, ")");
+  std::set<std::string> got;
+  auto try_all = [&]() -> absl::Status {  // adds the keys free now to `got`
+    auto tried = c.Exec(absl::StrCat("SELECT k, pg_try_advisory_lock(", hash, ") FROM unnest($1::text[]) AS k"),
+                        {PgParam::Text(array(keys))});
+    if (!tried.ok()) return tried.status();
+    for (int i = 0; i < tried->rows(); ++i) {
+      if (tried->Text(i, 1) == "t") got.insert(tried->Text(i, 0));
+    }
+    return absl::OkStatus();
+  };
+  if (auto s = try_all(); !s.ok()) return s;
+  auto all_got = [&](const GroupCommit::Pending* p) {
+    return std::all_of(KeysOf(p).begin(), KeysOf(p).end(), [&](const std::string& k) { return got.count(k) > 0; });
+  };
+  for (auto* p : batch) {
+    if (all_got(p)) runnable.push_back(p);
+  }
+  if (!runnable.empty()) return runnable;
+  if (auto s = c.Exec("SELECT pg_advisory_unlock_all(); SET lock_timeout = '1s'"); !s.ok()) return s.status();
+  std::vector<std::string> first = KeysOf(batch.front());
+  std::sort(first.begin(), first.end());
+  first.erase(std::unique(first.begin(), first.end()), first.end());
+  auto waited = c.Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT ", hash,
+                                    " AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
+                       {PgParam::Text(array(first))});
+  auto reset = c.Exec("SET lock_timeout = 0");
+  if (!waited.ok()) {
+    if (waited.status().code() == absl::StatusCode::kResourceExhausted) return runnable;  // still busy: all wait
+    return waited.status();
+  }
+  if (!reset.ok()) return reset.status();
+  // Holding those, the batch's other keys that are free now join (never waiting).
+  got = std::set<std::string>(first.begin(), first.end());
+  if (auto s = try_all(); !s.ok()) return s;
+  for (auto* p : batch) {
+    if (all_got(p)) runnable.push_back(p);
+  }
+  return runnable;
+}
+
+}  // namespace
+
+void PgDialect::RunBatch(const std::vector<Pending*>& all) {
+  auto conn = Acquire();
+  if (!conn.ok()) {
+    for (Pending* p : all) p->result = conn.status();
+    return;
+  }
+  auto& c = *conn;
+  auto runnable = LockRunnable(*c, all);
+  auto unlock = [&] { (void)c->Exec("SELECT pg_advisory_unlock_all()"); };
+  if (!runnable.ok()) {
+    unlock();
+    if (!c->Healthy()) c->Reset();
+    for (Pending* p : all) p->result = runnable.status();
+    return;
+  }
+  for (Pending* p : all) p->result = Busy();  // until it runs
+  const std::vector<Pending*>& batch = *runnable;
+  if (batch.empty()) return unlock();
   auto abandon = [&](const absl::Status& s) {
     (void)c->Exec("ROLLBACK");
     unlock();
     if (!c->Healthy()) c->Reset();
-    fail_all(s);
+    for (Pending* p : batch) p->result = s;
   };
-  if (auto locked = LockKeys(*c, keys); !locked.ok()) return abandon(locked);
   if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT one"); !s.ok()) return abandon(s.status());
   bool clean = true;  // savepoint "one" holds nothing yet
-  bool any = false;   // something to commit
   for (Pending* p : batch) {
     if (std::chrono::system_clock::now() >= p->options->deadline) {
       p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
@@ -197,20 +273,31 @@ void PgDialect::RunBatch(const std::vector<Pending*>& batch) {
       if (auto s = c->Exec("RELEASE one; SAVEPOINT one"); !s.ok()) return abandon(s.status());
     }
     p->result = (*p->fn)(c->session());
-    if (p->result.ok() && std::chrono::system_clock::now() >= p->options->deadline) {
-      p->result = absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
-    }
     if (!c->Healthy()) return abandon(absl::UnavailableError("the PostgreSQL connection was lost mid-transaction"));
     if (p->result.ok()) {
       clean = false;
-      any = true;
     } else if (auto s = c->Exec("ROLLBACK TO one"); !s.ok()) {
       return abandon(s.status());  // (ROLLBACK TO keeps the savepoint, now clean)
     }
   }
-  if (!any) {
+  if (clean) {
+    (void)c->Exec("ROLLBACK");
+    return unlock();
+  }
+  // A write whose deadline passed while the batch ran is not committed. Its savepoint is released
+  // into the transaction, so the batch rolls back, and the others run again (the refusals among
+  // them were decided beside it).
+  const auto now = std::chrono::system_clock::now();
+  if (std::any_of(batch.begin(), batch.end(), [&](Pending* p) { return p->result.ok() && now >= p->options->deadline; })) {
     (void)c->Exec("ROLLBACK");
     unlock();
+    for (Pending* p : batch) {
+      if (p->result.ok() && now >= p->options->deadline) {
+        p->result = absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
+      } else if (p->result.status().code() != absl::StatusCode::kDeadlineExceeded) {
+        p->result = absl::AbortedError("a write beside it in its batch ran out of time; it runs again");
+      }
+    }
     return;
   }
   if (auto s = c->Exec("COMMIT"); !s.ok()) {
@@ -245,6 +332,24 @@ absl::Status PgDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) {
     (*conn)->Reset();
   }
   return last;
+}
+
+absl::StatusOr<Freshness> PgDialect::ReadFreshness() {
+  Freshness out;
+  auto s = Read([&](SqlSession& session) {
+    return session
+        .QueryOne("SELECT pg_is_in_recovery(), COALESCE((EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) * "
+                  "1000000)::BIGINT, -1), COALESCE(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), true)::INT",
+                  {},
+                  [&](const SqlRow& row) {
+                    out.from_standby = row.Text(0) == "t";
+                    if (out.from_standby && row.Int(1) >= 0) out.replayed_up_to = absl::FromUnixMicros(row.Int(1));
+                    out.caught_up = !out.from_standby || row.Int(2) == 1;
+                  })
+        .status();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace subsidy::storage

@@ -8,7 +8,10 @@
 // run together in the next one, each in a savepoint of its own (a refused write rolls back only
 // itself), under one set of advisory locks and one COMMIT. A hot key (one policy-year's budget)
 // then costs one lock wait and one commit per batch instead of per write. kLanes batches run at
-// once on separate connections; batches on one key queue on its lock, across replicas too.
+// once on separate connections; batches on one key queue on its lock, across replicas too. A
+// batch runs the writes whose keys are free, and leaves those whose keys another transaction
+// holds to a later batch: one busy key never holds up writes on other keys. A write whose
+// deadline passes before its batch commits is not committed (the batch runs again without it).
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +29,7 @@ namespace subsidy::storage {
 class PgDialect final : public Dialect {
  public:
   static absl::StatusOr<std::unique_ptr<PgDialect>> Open(const std::string& url, int pool_size);
+  static constexpr int kLanes = 2;  // batches at once, each on a connection of its own
 
   std::string description() const override;
   std::string RenderSchema(const SchemaStep& step) const override;
@@ -35,6 +39,7 @@ class PgDialect final : public Dialect {
   }
   absl::StatusOr<std::string> Write(const WriteOptions& options, WriteFn fn) override;
   absl::Status Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) override;
+  absl::StatusOr<Freshness> ReadFreshness() override;
   absl::Status Migrate(int target, absl::FunctionRef<absl::Status(SqlSession&, int)> migrate) override;
 
  private:
@@ -56,7 +61,6 @@ class PgDialect final : public Dialect {
   absl::StatusOr<Lease> Acquire();
 
   using Pending = GroupCommit::Pending;
-  static constexpr int kLanes = 2;
   void RunBatch(const std::vector<Pending*>& batch);
   GroupCommit group_{kLanes};
 
