@@ -16,22 +16,29 @@ namespace subsidy::testing {
 class BackendsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string db = dir_.path() + "/ledger.db";
+    db_ = dir_.path() + "/ledger.db";
     if (GetParam() == "postgres") {
       SUBSIDY_POSTGRES_OR_FAIL(pg);
-      db = pg->NewDatabase();
+      db_ = pg->NewDatabase();
     }
     for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
-      auto s = ServerProcess::Start({.db = db});
+      auto s = ServerProcess::Start({.db = db_});
       ASSERT_TRUE(s.ok()) << s.status();
       servers_.push_back(std::move(*s));
     }
   }
   std::shared_ptr<grpc::Channel> Channel(size_t i) const { return servers_[i % servers_.size()]->Channel(); }
+  // Replica i started again on the same database (after a test killed it).
+  void Restart(size_t i) {
+    auto s = ServerProcess::Start({.db = db_});
+    ASSERT_TRUE(s.ok()) << s.status();
+    servers_[i % servers_.size()] = std::move(*s);
+  }
   // The replicas in turn.
   std::shared_ptr<grpc::Channel> Next() { return Channel(n_++); }
 
   TempDir dir_;
+  std::string db_;
   std::vector<std::unique_ptr<ServerProcess>> servers_;
   size_t n_ = 0;
 };
