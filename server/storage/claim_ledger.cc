@@ -245,12 +245,18 @@ class SqlClaimTx final : public ClaimTx {
     for (size_t k = 0; k < chunk.size(); ++k) {
       if (chunk[k].status != ClaimLineStatus::kAccepted || chunk[k].terms.empty()) continue;
       ask.push_back(SqlParam::Text(c->keys[k]));
-      absl::StrAppend(&in, in.empty() ? "$" : ", $", ask.size());
+      absl::StrAppend(&in, in.empty() ? "($" : ", ($", ask.size(), ")");
     }
     if (in.empty()) return absl::OkStatus();
-    return s_.Query(absl::StrCat("SELECT loan_id, terms FROM loan_terms WHERE bank_id = $1 AND loan_id IN (", in, ")"),
+    // A correlated subquery per key: a probe of the primary key each, a plan no estimate changes.
+    // (As `loan_id IN (…)`, or as a join, PostgreSQL without statistics on a table this
+    // transaction fills guessed the bank's rows few and read them all: 20 ms a chunk at 100,000
+    // loans, two fifths of a claim's time.)
+    return s_.Query(absl::StrCat("SELECT k.column1, (SELECT t.terms FROM loan_terms t WHERE t.bank_id = $1 AND "
+                                 "t.loan_id = k.column1) FROM (VALUES ",
+                                 in, ") AS k"),
                     ask, [&](const SqlRow& row) {
-                      c->bound[row.Text(0)] = row.Text(1);
+                      if (!row.IsNull(1)) c->bound[row.Text(0)] = row.Text(1);
                       return absl::OkStatus();
                     });
   }
