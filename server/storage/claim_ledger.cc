@@ -102,12 +102,6 @@ class SqlClaimTx final : public ClaimTx {
                              });
     if (!found.ok()) return found.status();
     if (!*found) return StagedClaimGone();
-    // This transaction fills loan_terms and loan_claim_keys while it looks loans up in them: on
-    // PostgreSQL a generic plan kept from when they were empty scanned loan_terms whole for each
-    // chunk (118 ms growing to 760 ms a chunk over a 100,000-loan claim; 25 ms planned each time).
-    if (const absl::string_view plan = dialect_.PlanEachExecutionSql(); !plan.empty()) {
-      if (auto st = s_.ExecScript(plan); !st.ok()) return st;
-    }
     // The lines in line_no order, a chunk at a time, and only statements whose plan cannot go
     // wrong (a range of the primary key, multi-row inserts, key lookups): a join planned on a
     // table just filled in this transaction, without statistics, once took PostgreSQL 30 s.

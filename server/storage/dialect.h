@@ -47,10 +47,6 @@ class Dialect {
   // Appended to a SELECT that reads rows the transaction will change ("" where the database
   // serialises writers anyway).
   virtual absl::string_view LockRowsClause() const = 0;
-  // A statement that makes the rest of the transaction plan each execution for the tables as
-  // they are now ("" where plans are not kept): for a transaction that fills a table it also
-  // reads, where a plan kept from when the table was empty would scan it whole.
-  virtual absl::string_view PlanEachExecutionSql() const = 0;
 
   // Runs `fn` in one transaction that commits only if `fn` succeeds. `fn` may run more than once
   // (a dialect may retry), and must have no effect outside the transaction.

@@ -34,9 +34,6 @@ class PgDialect final : public Dialect {
   std::string description() const override;
   std::string RenderSchema(const SchemaStep& step) const override;
   absl::string_view LockRowsClause() const override { return " FOR UPDATE"; }
-  absl::string_view PlanEachExecutionSql() const override {
-    return "SET LOCAL plan_cache_mode = force_custom_plan";
-  }
   absl::StatusOr<std::string> Write(const WriteOptions& options, WriteFn fn) override;
   absl::Status Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) override;
   absl::StatusOr<Freshness> ReadFreshness() override;

@@ -25,7 +25,6 @@ class SqliteDialect final : public Dialect {
   std::string description() const override { return "sqlite:" + path_; }
   std::string RenderSchema(const SchemaStep& step) const override;
   absl::string_view LockRowsClause() const override { return ""; }  // one writer: rows need no lock
-  absl::string_view PlanEachExecutionSql() const override { return ""; }  // plans each step anyway
   absl::StatusOr<std::string> Write(const WriteOptions& options, WriteFn fn) override;
   absl::Status Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) override;
   absl::Status Migrate(int target, absl::FunctionRef<absl::Status(SqlSession&, int)> migrate) override;
