@@ -22,8 +22,9 @@ class Clock {
     const absl::CivilDay d = absl::ToCivilDay(Now(), absl::FixedTimeZone(8 * 3600));
     return Date::FromValidYmd(static_cast<int>(d.year()), d.month(), d.day());
   }
-  // "2026-11-26T15:48:16.123456Z", for created_at columns and logs.
-  std::string NowUtcText() const { return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", Now(), absl::UTCTimeZone()); }
+  // "2026-11-26T15:48:16.123456Z", for created_at columns and logs: such texts compare in time order.
+  std::string NowUtcText() const { return UtcText(Now()); }
+  static std::string UtcText(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone()); }
 
   // The process's wall clock.
   static const Clock& System();

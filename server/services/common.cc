@@ -242,7 +242,7 @@ absl::Status Call::SetFreshness(v1::ReadFreshness* out) const {
   out->set_from_standby(f->from_standby);
   out->set_caught_up(f->caught_up);
   if (f->replayed_up_to) {
-    out->set_replayed_up_to(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", *f->replayed_up_to, absl::UTCTimeZone()));
+    out->set_replayed_up_to(Clock::UtcText(*f->replayed_up_to));
     out->set_lag_ms(std::max<int64_t>(0, absl::ToInt64Milliseconds(clock().Now() - *f->replayed_up_to)));
   }
   return absl::OkStatus();

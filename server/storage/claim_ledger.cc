@@ -438,8 +438,7 @@ class SqlClaimReads final : public ClaimReads {
   absl::StatusOr<int64_t> BeginClaim(const ClaimRow& c) override {
     const std::string start = c.period_start.ToString(), end = c.period_end.ToString(), now = clock_->NowUtcText();
     // NowUtcText's format: the texts compare in time order.
-    const std::string stale = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
-                                               clock_->Now() - absl::FromChrono(kStagedClaimLifetime), absl::UTCTimeZone());
+    const std::string stale = Clock::UtcText(clock_->Now() - absl::FromChrono(kStagedClaimLifetime));
     auto seq = dialect_->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
       // Attempts nobody finished go first. Other attempts of this request may be under way at this
       // moment (a client retrying concurrently): they stay, and the first to settle takes the

@@ -168,6 +168,12 @@ const std::vector<std::string>& KeysOf(const GroupCommit::Pending* p) {
   return p->options->lock_keys ? *p->options->lock_keys : kNoKeys;
 }
 
+std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 absl::Status Busy() {
   absl::Status s = absl::AbortedError("its keys were held by another transaction; it runs in a later batch");
   s.SetPayload(kKeysBusy, absl::Cord("1"));
@@ -182,10 +188,9 @@ absl::Status Busy() {
 // holding nothing else and in the order of the keys' hashes, so no two batches wait on each other
 // in a cycle, and for at most a second at a time.
 absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const std::vector<GroupCommit::Pending*>& batch) {
-  std::vector<std::string> keys;
-  for (const auto* p : batch) keys.insert(keys.end(), KeysOf(p).begin(), KeysOf(p).end());
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::string> all;
+  for (const auto* p : batch) all.insert(all.end(), KeysOf(p).begin(), KeysOf(p).end());
+  const std::vector<std::string> keys = SortedUnique(std::move(all));
   std::vector<GroupCommit::Pending*> runnable;
   if (keys.empty()) return batch;
   auto array = [](const std::vector<std::string>& of) {
@@ -215,9 +220,7 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
   }
   if (!runnable.empty()) return runnable;
   if (auto s = c.Exec("SELECT pg_advisory_unlock_all(); SET lock_timeout = '1s'"); !s.ok()) return s.status();
-  std::vector<std::string> first = KeysOf(batch.front());
-  std::sort(first.begin(), first.end());
-  first.erase(std::unique(first.begin(), first.end()), first.end());
+  const std::vector<std::string> first = SortedUnique(KeysOf(batch.front()));
   auto waited = c.Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT ", hash,
                                     " AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
                        {PgParam::Text(array(first))});
