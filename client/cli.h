@@ -198,6 +198,7 @@ void RegisterFundCommands(Registry& r);
 void RegisterAuthCommands(Registry& r);
 void RegisterApprovalCommands(Registry& r);
 void RegisterPaymentCommands(Registry& r);
+void RegisterPolicyCommands(Registry& r);
 void RegisterAlertCommands(Registry& r);
 void RegisterFundTargetCommands(Registry& r);
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   subsidy::cli::RegisterAlertCommands(registry);
   subsidy::cli::RegisterApprovalCommands(registry);
   subsidy::cli::RegisterPaymentCommands(registry);
+  subsidy::cli::RegisterPolicyCommands(registry);
   subsidy::cli::RegisterAdminCommands(registry);
   subsidy::cli::RegisterAuthCommands(registry);
   return registry.Main(argc, argv);

@@ -55,7 +55,7 @@ LoanCaps CapsFor(const ProgramTerms& terms, int partner_count) {
 
 int PriorLoansAllowed(const LoanRegime& regime) { return regime.max_prior_subsidized_loans - 1; }
 
-absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr) {
+absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr, int share_percent) {
   Rate r;
   switch (formula) {
     case SubsidyFormula::kContractRate:
@@ -74,6 +74,13 @@ absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, 
       auto h = contract_rate.Half();
       if (!h.ok()) return h.status();
       r = *h;
+      break;
+    }
+    case SubsidyFormula::kRateShare: {
+      // A rate of at most 6 fraction digits is a multiple of 100 units: × a whole percentage ÷ 100 is exact.
+      const Int128 units = Int128(contract_rate.units()) * share_percent;
+      if (units % 100 != 0) return absl::InvalidArgumentError("the subsidy share of this rate is not exact");
+      r = Rate::FromUnits(static_cast<int64_t>(units / 100));
       break;
     }
   }
@@ -218,7 +225,8 @@ absl::StatusOr<Eligibility> DecideEligibility(const LoanInput& in, const PolicyD
   }
   out->eligible = blocking.empty();
   if (out->eligible) {
-    auto rate = SubsidyRateFor(terms.match->terms->formula, in.annual_rate, *out->lpr);
+    auto rate = SubsidyRateFor(terms.match->terms->formula, in.annual_rate, *out->lpr,
+                               terms.match->terms->subsidy_share_percent);
     if (!rate.ok()) return rate.status();
     out->subsidy_rate = *rate;
   }

@@ -139,6 +139,7 @@ LoanCaps CapsFor(const ProgramTerms& terms, int partner_count);
 int PriorLoansAllowed(const LoanRegime& regime);
 
 // The annual subsidy rate the regime's formula gives, never above the contract rate or below 0.
-absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr);
+// `share_percent`: kRateShare's share (a whole percentage, so that the product stays exact).
+absl::StatusOr<Rate> SubsidyRateFor(SubsidyFormula formula, Rate contract_rate, Rate lpr, int share_percent = 0);
 
 }  // namespace subsidy::loan

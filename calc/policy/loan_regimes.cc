@@ -33,6 +33,7 @@ const char* SubsidyFormulaName(SubsidyFormula f) {
     case SubsidyFormula::kLprHalf: return "LPR_HALF";
     case SubsidyFormula::kRateAboveLprMinus150bp: return "RATE_ABOVE_LPR_MINUS_150BP";
     case SubsidyFormula::kRateHalf: return "RATE_HALF";
+    case SubsidyFormula::kRateShare: return "RATE_SHARE";
   }
   return "?";
 }

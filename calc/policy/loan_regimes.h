@@ -22,7 +22,8 @@ const char* LoanProgramName(LoanProgram p);  // the API enum names, e.g. ENTREPR
 std::optional<LoanProgram> LoanProgramFromName(absl::string_view name);
 const char* LprTenorName(LprTenor t);
 
-enum class SubsidyFormula { kContractRate, kLprHalf, kRateAboveLprMinus150bp, kRateHalf };
+// kRateShare: the contract rate × subsidy_share_percent ÷ 100 (a draft's subsidy share, reform.h).
+enum class SubsidyFormula { kContractRate, kLprHalf, kRateAboveLprMinus150bp, kRateHalf, kRateShare };
 const char* SubsidyFormulaName(SubsidyFormula f);
 
 struct ProgramTerms {
@@ -34,6 +35,7 @@ struct ProgramTerms {
   Money per_partner_base_cap;   // partnerships only
   int partner_markup_percent = 100;
   int subsidy_term_years = 0;
+  int subsidy_share_percent = 0;  // kRateShare only
   std::optional<Certainty> status;  // none: the regime's
   std::string note;
 };

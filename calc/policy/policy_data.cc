@@ -1,12 +1,17 @@
 #include "policy/policy_data.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "common/status_util.h"
+#include "loan/reform.h"
 #include "policy/policy_loaders.h"
 
 namespace subsidy {
@@ -132,7 +137,50 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> PolicyData::LoadFromDirectory(
     h = Fnv1a(h, absl::string_view("\0", 1));
   }
   data->version_ = absl::StrFormat("%016x", h);
+  if (auto s = LoadDrafts(*data); !s.ok()) return s;
   return std::shared_ptr<const PolicyData>(std::move(data));
+}
+
+absl::Status PolicyData::LoadDrafts(PolicyData& data) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(data.directory_) / "reforms";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return absl::OkStatus();
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".textproto") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    DraftText d{f.stem().string(), f.string(), text.str()};
+    auto draft = loan::LoadDraft(d.path, d.text, data);
+    if (!draft.ok()) return draft.status();
+    if (draft->reform_id != d.reform_id) {
+      return absl::InvalidArgumentError(absl::StrCat(d.path, ": reform_id \"", draft->reform_id,
+                                                     "\" must be the file's name"));
+    }
+    data.drafts_.push_back(std::move(d));
+  }
+  return absl::OkStatus();
+}
+
+const PolicyData::DraftText* PolicyData::FindDraft(absl::string_view reform_id) const {
+  for (const auto& d : drafts_) {
+    if (d.reform_id == reform_id) return &d;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const PolicyData> PolicyData::Amended(std::optional<LoanRegimeTable> regimes,
+                                                      std::optional<LprTable> lpr, absl::string_view suffix) const {
+  auto copy = std::shared_ptr<PolicyData>(new PolicyData(*this));
+  if (regimes) copy->loan_regimes_ = std::move(*regimes);
+  if (lpr) copy->lpr_ = std::move(*lpr);
+  copy->version_ = absl::StrCat(version_, suffix);
+  return copy;
 }
 
 const ProvinceInfo* PolicyData::FindProvince(const std::string& code) const {

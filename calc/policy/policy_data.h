@@ -52,12 +52,28 @@ class PolicyData {
   const ProvinceInfo* FindProvinceByName(absl::string_view written) const;
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
 
+  // A copy of this snapshot with other loan regimes and/or another LPR table: a draft rule
+  // (loan/reform.h) or a forecast's LPR path, never in force. Its version is this one's + `suffix`.
+  std::shared_ptr<const PolicyData> Amended(std::optional<LoanRegimeTable> regimes, std::optional<LprTable> lpr,
+                                            absl::string_view suffix) const;
+
+  // The drafts in data/reforms/*.textproto, as text (loan::LoadDraft validates them as the
+  // snapshot loads); outside the version: a draft changes nothing in force.
+  struct DraftText {
+    std::string reform_id;  // the file's name without .textproto
+    std::string path;
+    std::string text;
+  };
+  const std::vector<DraftText>& drafts() const { return drafts_; }
+  const DraftText* FindDraft(absl::string_view reform_id) const;
+
   // Content hash of the files the snapshot was built from: results record it.
   const std::string& version() const { return version_; }
   const std::string& directory() const { return directory_; }
 
  private:
   friend class PolicyDataBuilder;
+  static absl::Status LoadDrafts(PolicyData& data);
   std::string directory_;
   std::string version_;
   WorkingDayCalendar calendar_;
@@ -70,6 +86,7 @@ class PolicyData {
   MessageCatalogue messages_;
   std::vector<ProvinceInfo> provinces_;
   std::map<std::string, size_t> province_index_;
+  std::vector<DraftText> drafts_;
 };
 
 // A snapshot from parts, so that an engine test states its own fixture (one regime, one LPR

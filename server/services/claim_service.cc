@@ -74,47 +74,14 @@ absl::Status AboutTheFile(const absl::Status& why) {
 // The file read by the same reader as subsidyctl's, then submitted as SubmitLoanSubsidyClaim.
 absl::Status SubmitLoanSubsidyClaimFile(Call& call, const v1::SubmitLoanSubsidyClaimFileRequest& request,
                                         v1::LoanSubsidyClaim* response) {
-  auto encoding = formats::EncodingFromName(request.encoding().empty() ? "auto" : request.encoding());
-  if (!encoding.ok()) return InvalidField("encoding", encoding.status().message());
-  auto text = formats::DecodeText(request.file(), *encoding);
-  if (!text.ok()) return AboutTheFile(text.status());
-  auto records = formats::ParseCsv(text->utf8);
-  if (!records.ok()) return AboutTheFile(records.status());
-  if (records->empty()) {
-    return AboutTheFile(formats::FileError(formats::kFileEmpty, "is empty (a header row and one row per loan)"));
-  }
-  auto reader = formats::ClaimFileReader::FromHeader((*records)[0].cells);
-  if (!reader.ok()) return AboutTheFile(reader.status());
-  const MessageCatalogue& messages = call.data().messages();
-  const Language language = LanguageOf(call.language());
-  reader->WriteCellErrors({&messages, language});
+  auto loans = LoansFromClaimFile(call, request.file(), request.encoding());
+  if (!loans.ok()) return loans.status();
   v1::SubmitLoanSubsidyClaimRequest submit;
   submit.set_request_id(request.request_id());
   submit.set_bank_id(request.bank_id());
   *submit.mutable_settlement_period() = request.settlement_period();
   submit.set_fund_id(request.fund_id());
-  // Every bad row is named (the first 100 of them), so that a clerk corrects the file in one round.
-  constexpr size_t kNamed = 100;
-  std::vector<std::string> bad;
-  size_t bad_rows = 0;
-  for (size_t i = 1; i < records->size(); ++i) {
-    auto loan = reader->ParseRow((*records)[i].cells);
-    if (loan.ok()) {
-      *submit.add_loans() = std::move(*loan);
-    } else if (++bad_rows <= kNamed) {
-      const std::string line = absl::StrCat((*records)[i].line), problems(loan.status().message());
-      bad.push_back(messages.Render(MessageKind::kReason, formats::kClaimFileRow, language, {{"line", line}, {"problems", problems}})
-                        .value_or(absl::StrCat("line ", line, ": ", problems)));
-    }
-  }
-  if (bad_rows > 0) {
-    if (bad_rows > kNamed) bad.push_back(absl::StrCat("… +", bad_rows - kNamed));
-    const std::string rows = absl::StrJoin(bad, " ");
-    return WithParams(WithReason(InvalidField("file", absl::StrCat(bad_rows, " rows do not parse; nothing was submitted: ",
-                                                                   rows)),
-                                 formats::kClaimFileRowsInvalid),
-                      {{"bad_rows", absl::StrCat(bad_rows)}, {"rows", rows}});
-  }
+  for (auto& loan : *loans) *submit.add_loans() = std::move(loan);
   submit.set_loan_count(submit.loans_size());
   return SubmitClaim(call, submit, "SubmitLoanSubsidyClaimFile", response);
 }
@@ -441,6 +408,48 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* LoanSubsidyServiceImpl::UploadLoanSub
     return new Refused(refused);
   }
   return new UploadReactor(ctx_, context, response, std::move(*admission));
+}
+
+absl::StatusOr<std::vector<v1::LoanSubsidyRequest>> LoansFromClaimFile(const Call& call, const std::string& file,
+                                                                       const std::string& encoding_name) {
+  auto encoding = formats::EncodingFromName(encoding_name.empty() ? "auto" : encoding_name);
+  if (!encoding.ok()) return InvalidField("encoding", encoding.status().message());
+  auto text = formats::DecodeText(file, *encoding);
+  if (!text.ok()) return handlers::AboutTheFile(text.status());
+  auto records = formats::ParseCsv(text->utf8);
+  if (!records.ok()) return handlers::AboutTheFile(records.status());
+  if (records->empty()) {
+    return handlers::AboutTheFile(formats::FileError(formats::kFileEmpty, "is empty (a header row and one row per loan)"));
+  }
+  auto reader = formats::ClaimFileReader::FromHeader((*records)[0].cells);
+  if (!reader.ok()) return handlers::AboutTheFile(reader.status());
+  const MessageCatalogue& messages = call.data().messages();
+  const Language language = LanguageOf(call.language());
+  reader->WriteCellErrors({&messages, language});
+  // Every bad row is named (the first 100 of them), so that a clerk corrects the file in one round.
+  constexpr size_t kNamed = 100;
+  std::vector<std::string> bad;
+  std::vector<v1::LoanSubsidyRequest> loans;
+  size_t bad_rows = 0;
+  for (size_t i = 1; i < records->size(); ++i) {
+    auto loan = reader->ParseRow((*records)[i].cells);
+    if (loan.ok()) {
+      loans.push_back(std::move(*loan));
+    } else if (++bad_rows <= kNamed) {
+      const std::string line = absl::StrCat((*records)[i].line), problems(loan.status().message());
+      bad.push_back(messages.Render(MessageKind::kReason, formats::kClaimFileRow, language, {{"line", line}, {"problems", problems}})
+                        .value_or(absl::StrCat("line ", line, ": ", problems)));
+    }
+  }
+  if (bad_rows > 0) {
+    if (bad_rows > kNamed) bad.push_back(absl::StrCat("… +", bad_rows - kNamed));
+    const std::string rows = absl::StrJoin(bad, " ");
+    return WithParams(WithReason(InvalidField("file", absl::StrCat(bad_rows, " rows do not parse; nothing was submitted: ",
+                                                                   rows)),
+                                 formats::kClaimFileRowsInvalid),
+                      {{"bad_rows", absl::StrCat(bad_rows)}, {"rows", rows}});
+  }
+  return loans;
 }
 
 }  // namespace subsidy::service

@@ -20,6 +20,12 @@
 
 namespace subsidy::service {
 
+class Call;
+// The loans of a claim file (formats/claim_file.h) as sent in `file`, read by subsidyctl's reader:
+// INVALID_ARGUMENT naming every bad row (the first 100), or the loans. claim_service.cc.
+absl::StatusOr<std::vector<v1::LoanSubsidyRequest>> LoansFromClaimFile(const Call& call, const std::string& file,
+                                                                       const std::string& encoding_name);
+
 class ClaimWriter {
  public:
   static constexpr size_t kChunkLines = 2048;  // lines staged per transaction

@@ -18,10 +18,13 @@ namespace subsidy::service {
 
 namespace raw {
 using LoanService = v1::LoanSubsidyService;
+using LoanBook = LoanService::WithRawCallbackMethod_ListLoanBook<LoanService::WithRawCallbackMethod_ImportLoanPortfolio<
+    LoanService::WithRawCallbackMethod_ListLoanReforms<LoanService::WithRawCallbackMethod_SimulateReform<
+        LoanService::WithRawCallbackMethod_ForecastLoanSubsidies<LoanService::Service>>>>>;
 using LoanClaims = LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaimFile<LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaim<
     LoanService::WithRawCallbackMethod_UploadLoanSubsidyClaim<LoanService::WithRawCallbackMethod_GetLoanSubsidyClaim<
         LoanService::WithRawCallbackMethod_ListLoanSubsidyClaims<LoanService::WithRawCallbackMethod_ListLoanSubsidyClaimLines<
-            LoanService::WithRawCallbackMethod_ReviewLoanSubsidyClaim<LoanService::Service>>>>>>>;
+            LoanService::WithRawCallbackMethod_ReviewLoanSubsidyClaim<LoanBook>>>>>>>;
 using Loan = LoanService::WithRawCallbackMethod_CalculateLoanSubsidy<
     LoanService::WithRawCallbackMethod_CalculateLoanSubsidyBatch<LoanService::WithRawCallbackMethod_StreamLoanSubsidies<
         LoanService::WithRawCallbackMethod_StreamLoanSubsidyBatches<
@@ -88,6 +91,12 @@ class LoanSubsidyServiceImpl final : public raw::Loan {
   SUBSIDY_RAW_UNARY(ListLoanSubsidyClaims);
   SUBSIDY_RAW_UNARY(ListLoanSubsidyClaimLines);
   SUBSIDY_RAW_UNARY(ReviewLoanSubsidyClaim);
+  // The loan book and policy what-if (what_if_service.cc).
+  SUBSIDY_RAW_UNARY(ListLoanBook);
+  SUBSIDY_RAW_UNARY(ImportLoanPortfolio);
+  SUBSIDY_RAW_UNARY(ListLoanReforms);
+  SUBSIDY_RAW_UNARY(SimulateReform);
+  SUBSIDY_RAW_UNARY(ForecastLoanSubsidies);
   grpc::ServerReadReactor<grpc::ByteBuffer>* UploadLoanSubsidyClaim(grpc::CallbackServerContext* context,
                                                                     grpc::ByteBuffer* response) override;
 

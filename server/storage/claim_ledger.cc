@@ -59,7 +59,7 @@ std::string ClaimVoucherFor(Date paid, int64_t seq) {
 }
 
 // Staged lines go in as multi-row INSERTs: one round trip per kLinesPerInsert lines.
-constexpr int kLineColumns = 11;
+constexpr int kLineColumns = 12;
 constexpr int kLinesPerInsert = 128;
 
 std::string InsertKeysSql(int rows) {
@@ -76,7 +76,7 @@ std::string InsertKeysSql(int rows) {
 std::string InsertLinesSql(int rows) {
   std::string sql =
       "INSERT INTO loan_claim_lines (claim_seq, line_no, loan_id, line_status, principal_fen, interest_fen, "
-      "subsidy_fen, result, terms, borrower_key, borrower_limit) VALUES ";
+      "subsidy_fen, result, terms, borrower_key, borrower_limit, input) VALUES ";
   int n = 0;
   for (int r = 0; r < rows; ++r) {
     absl::StrAppend(&sql, r ? ", (" : "(");
@@ -489,6 +489,7 @@ class SqlClaimReads final : public ClaimReads {
             params.push_back(SqlParam::Text(l.terms));
             params.push_back(SqlParam::Text(l.borrower_key));
             params.push_back(SqlParam::Int(l.borrower_limit));
+            params.push_back(SqlParam::Bytes(l.input));
           };
           for (; i + kLinesPerInsert <= lines.size(); i += kLinesPerInsert) {
             params.clear();

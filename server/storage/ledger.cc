@@ -22,7 +22,8 @@ class SqlLedgerTx final : public LedgerTx {
         instructions_(NewInstructionTx(ctx_)),
         payments_(NewPaymentTx(ctx_)),
         monitoring_(NewMonitoringTx(ctx_)),
-        audit_(NewAuditTx(ctx_)) {}
+        audit_(NewAuditTx(ctx_)),
+        book_(NewBookTx(ctx_)) {}
 
   SchoolTx& schools() override { return *schools_; }
   PayoutTx& payouts() override { return *payouts_; }
@@ -32,6 +33,7 @@ class SqlLedgerTx final : public LedgerTx {
   PaymentTx& payments() override { return *payments_; }
   MonitoringTx& monitoring() override { return *monitoring_; }
   AuditTx& audit() override { return *audit_; }
+  BookTx& book() override { return *book_; }
 
  private:
   TxContext ctx_;  // before the ledgers, which hold it
@@ -43,6 +45,7 @@ class SqlLedgerTx final : public LedgerTx {
   std::unique_ptr<PaymentTx> payments_;
   std::unique_ptr<MonitoringTx> monitoring_;
   std::unique_ptr<AuditTx> audit_;
+  std::unique_ptr<BookTx> book_;
 };
 
 // The tables CountRows may name.
@@ -54,7 +57,8 @@ constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "e
                                    "policy_awarded_yearly", "payment_batches", "payment_lines",
                                    "payment_line_entries", "bank_return_imports", "payment_discrepancies",
                                    "alert_cases", "alert_case_steps", "monitoring_events", "fund_targets",
-                                   "fund_target_progress", "unit_accounts"};
+                                   "fund_target_progress", "unit_accounts", "loan_portfolio_imports",
+                                   "loan_portfolio_lines"};
 
 }  // namespace
 
@@ -68,7 +72,8 @@ Ledger::Ledger(std::unique_ptr<Dialect> dialect, const Clock* clock)
       instructions_(NewInstructionReads(*dialect_)),
       payments_(NewPaymentReads(*dialect_)),
       monitoring_(NewMonitoringReads(*dialect_)),
-      audit_(NewAuditReads(*dialect_)) {}
+      audit_(NewAuditReads(*dialect_)),
+      book_(NewBookReads(*dialect_)) {}
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(std::unique_ptr<Dialect> dialect, const Clock* clock) {
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(dialect), clock ? clock : &Clock::System()));

@@ -35,6 +35,7 @@ class Ledger final : public Storage {
   PaymentReads& payments() override { return *payments_; }
   MonitoringReads& monitoring() override { return *monitoring_; }
   AuditReads& audit() override { return *audit_; }
+  BookReads& book() override { return *book_; }
   absl::StatusOr<int64_t> CountRows(const std::string& table) override;
   absl::StatusOr<Freshness> ReadFreshness() override;
 
@@ -57,6 +58,7 @@ class Ledger final : public Storage {
   std::unique_ptr<PaymentReads> payments_;
   std::unique_ptr<MonitoringReads> monitoring_;
   std::unique_ptr<AuditReads> audit_;
+  std::unique_ptr<BookReads> book_;
 };
 
 }  // namespace subsidy::storage

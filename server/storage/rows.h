@@ -154,6 +154,7 @@ struct ClaimLineRow {
   Money subsidy;
   int64_t duplicate_of_seq = 0;  // DUPLICATE: the claim that holds the loan-period
   std::string result;            // the line's LoanSubsidyResult, serialized by the service
+  std::string input;             // the loan as sent (LoanSubsidyRequest, serialized): the loan book's record
   // The loan's contract terms ("principal|contract|disbursement|maturity|program"), bound to the
   // loan by its first claim; a later claim with other terms is INVALID LOAN_TERMS_CHANGED.
   std::string terms;

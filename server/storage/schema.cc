@@ -489,6 +489,7 @@ const Migration kMigrations[] = {
         SchemaStep::Trigger({"bank_return_imports_no_delete", "bank_return_imports", "DELETE", "",
                              "imports are never deleted"})}},
       MonitoringMigration(),
+      LoanBookMigration(),
 };
 
 }  // namespace

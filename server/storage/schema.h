@@ -42,6 +42,8 @@ struct Migration {
 const std::vector<Migration>& LedgerMigrations();
 // Dynamic monitoring's tables (schema_monitoring.cc).
 Migration MonitoringMigration();
+// The loan book's (schema_book.cc).
+Migration LoanBookMigration();
 inline int LedgerSchemaVersion() { return static_cast<int>(LedgerMigrations().size()); }
 
 // Replaces the type tokens of `sql` with `id` and `bytes`.

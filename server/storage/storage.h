@@ -26,6 +26,7 @@
 #include "storage/claim_ledger.h"
 #include "storage/fund_ledger.h"
 #include "storage/instruction_ledger.h"
+#include "storage/loan_book.h"
 #include "storage/monitoring_ledger.h"
 #include "storage/payment_ledger.h"
 #include "storage/payout_ledger.h"
@@ -65,6 +66,7 @@ class LedgerTx {
   virtual PaymentTx& payments() = 0;
   virtual MonitoringTx& monitoring() = 0;
   virtual AuditTx& audit() = 0;
+  virtual BookTx& book() = 0;
 };
 
 class Storage {
@@ -92,6 +94,7 @@ class Storage {
   virtual PaymentReads& payments() = 0;
   virtual MonitoringReads& monitoring() = 0;
   virtual AuditReads& audit() = 0;
+  virtual BookReads& book() = 0;
 
   // For tests and operators: the number of rows of a table.
   virtual absl::StatusOr<int64_t> CountRows(const std::string& table) = 0;

@@ -1,0 +1,152 @@
+#include "storage/loan_book.h"
+
+#include "absl/strings/str_cat.h"
+#include "storage/dialect.h"
+#include "storage/sql_rows.h"
+#include "storage/tx_context.h"
+
+namespace subsidy::storage {
+namespace {
+
+constexpr int kPortfolioColumns = 4;
+constexpr int kPortfolioLinesPerInsert = 128;
+
+std::string InsertPortfolioLinesSql(int rows) {
+  std::string sql = "INSERT INTO loan_portfolio_lines (import_seq, line_no, loan_key, input) VALUES ";
+  int n = 0;
+  for (int r = 0; r < rows; ++r) {
+    absl::StrAppend(&sql, r ? ", (" : "(");
+    for (int c = 0; c < kPortfolioColumns; ++c) absl::StrAppend(&sql, c ? ", $" : "$", ++n);
+    absl::StrAppend(&sql, ")");
+  }
+  return sql;
+}
+
+// " AND <column> IN ($k, …)" for the banks asked for, their values appended to `params`.
+std::string BankFilter(const std::vector<std::string>& banks, absl::string_view column, std::vector<SqlParam>& params) {
+  if (banks.empty()) return "";
+  std::string sql = absl::StrCat(" AND ", column, " IN (");
+  for (size_t i = 0; i < banks.size(); ++i) {
+    params.push_back(SqlParam::Text(banks[i]));
+    absl::StrAppend(&sql, i ? ", $" : "$", params.size());
+  }
+  return sql + ")";
+}
+
+class SqlBookTx final : public BookTx {
+ public:
+  explicit SqlBookTx(TxContext& tx) : s_(tx.session), clock_(tx.clock) {}
+
+  absl::StatusOr<PortfolioImport> ImportPortfolio(PortfolioImport h, const std::vector<PortfolioLine>& lines) override {
+    h.created_at = Clock::UtcText(clock_.Now());
+    h.loan_count = static_cast<int64_t>(lines.size());
+    const SqlParam header[] = {SqlParam::Text(h.request_id), SqlParam::Text(h.bank_id), SqlParam::Text(h.as_of.ToString()),
+                               SqlParam::Int(h.loan_count),  SqlParam::Text(h.imported_by), SqlParam::Text(h.created_at)};
+    auto seq = InsertReturningId(s_,
+                                 "INSERT INTO loan_portfolio_imports (request_id, bank_id, as_of, loan_count, imported_by, "
+                                 "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+                                 header);
+    if (!seq.ok()) return seq.status();
+    h.seq = *seq;
+    static const std::string kBatchSql = InsertPortfolioLinesSql(kPortfolioLinesPerInsert);
+    static const std::string kOneSql = InsertPortfolioLinesSql(1);
+    std::vector<SqlParam> params;
+    auto add = [&](size_t i) {
+      params.push_back(SqlParam::Int(h.seq));
+      params.push_back(SqlParam::Int(static_cast<int64_t>(i + 1)));
+      params.push_back(SqlParam::Text(lines[i].loan_key));
+      params.push_back(SqlParam::Bytes(lines[i].input));
+    };
+    size_t i = 0;
+    for (; i + kPortfolioLinesPerInsert <= lines.size(); i += kPortfolioLinesPerInsert) {
+      params.clear();
+      for (size_t j = i; j < i + kPortfolioLinesPerInsert; ++j) add(j);
+      if (auto n = s_.Exec(kBatchSql, params); !n.ok()) return n.status();
+    }
+    for (; i < lines.size(); ++i) {
+      params.clear();
+      add(i);
+      if (auto n = s_.Exec(kOneSql, params); !n.ok()) return n.status();
+    }
+    return h;
+  }
+
+ private:
+  SqlSession& s_;
+  const Clock& clock_;
+};
+
+class SqlBookReads final : public BookReads {
+ public:
+  explicit SqlBookReads(Dialect& d) : dialect_(&d) {}
+
+  absl::Status ForEachRecord(const BookQuery& q, absl::FunctionRef<absl::Status(const BookRecord&)> fn) override {
+    std::vector<SqlParam> params = {SqlParam::Text(q.as_of ? q.as_of->ToString() : "9999-12-31")};
+    // A claim's line is the loan's record as of its period's end; the key it took names the loan.
+    const std::string claims = absl::StrCat(
+        "SELECT k.bank_id, k.loan_id, l.input, c.period_end AS as_of, 0 AS kind, c.seq, l.line_no "
+        "FROM loan_claim_keys k JOIN loan_claims c ON c.seq = k.claim_seq "
+        "JOIN loan_claim_lines l ON l.claim_seq = k.claim_seq AND l.line_no = k.line_no "
+        "WHERE c.status IN ('SUBMITTED', 'PAID') AND l.line_status = 'ACCEPTED' AND l.input IS NOT NULL "
+        "AND c.period_end <= $1",
+        BankFilter(q.bank_ids, "k.bank_id", params));
+    const std::string imports = absl::StrCat(
+        "SELECT i.bank_id, p.loan_key, p.input, i.as_of, 1, i.seq, p.line_no "
+        "FROM loan_portfolio_lines p JOIN loan_portfolio_imports i ON i.seq = p.import_seq WHERE i.as_of <= $1",
+        BankFilter(q.bank_ids, "i.bank_id", params));
+    const std::string sql = absl::StrCat(claims, " UNION ALL ", imports, " ORDER BY 1, 2, 4, 5, 6, 7");
+    return dialect_->Read([&](SqlSession& s) {
+      return s.Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+        BookRecord r;
+        r.bank_id = row.Text(0);
+        r.loan_key = row.Text(1);
+        r.input = row.Bytes(2);
+        auto d = DateColumn(row, 3);
+        if (!d.ok()) return d.status();
+        r.as_of = *d;
+        r.from_claim = row.Int(4) == 0;
+        r.source_seq = row.Int(5);
+        r.line_no = row.Int(6);
+        return fn(r);
+      });
+    });
+  }
+
+  absl::Status ForEachClaimedLine(const std::vector<std::string>& bank_ids, Date from, Date to,
+                                  absl::FunctionRef<absl::Status(const ClaimedLine&)> fn) override {
+    std::vector<SqlParam> params = {SqlParam::Text(from.ToString()), SqlParam::Text(to.ToString())};
+    const std::string sql = absl::StrCat(
+        "SELECT c.bank_id, c.seq, c.period_start, c.period_end, c.status, l.subsidy_fen, l.input "
+        "FROM loan_claims c JOIN loan_claim_lines l ON l.claim_seq = c.seq "
+        "WHERE c.status IN ('SUBMITTED', 'PAID') AND l.line_status = 'ACCEPTED' AND c.period_start >= $1 "
+        "AND c.period_start <= $2",
+        BankFilter(bank_ids, "c.bank_id", params), " ORDER BY c.seq, l.line_no");
+    return dialect_->Read([&](SqlSession& s) {
+      return s.Query(sql, params, [&](const SqlRow& row) -> absl::Status {
+        ClaimedLine l;
+        l.bank_id = row.Text(0);
+        l.claim_seq = row.Int(1);
+        auto a = DateColumn(row, 2);
+        if (!a.ok()) return a.status();
+        auto b = DateColumn(row, 3);
+        if (!b.ok()) return b.status();
+        l.period_start = *a;
+        l.period_end = *b;
+        l.paid = row.Text(4) == "PAID";
+        l.subsidy = Money::Fen(row.Int(5));
+        if (!row.IsNull(6)) l.input = row.Bytes(6);
+        return fn(l);
+      });
+    });
+  }
+
+ private:
+  Dialect* dialect_;
+};
+
+}  // namespace
+
+std::unique_ptr<BookTx> NewBookTx(TxContext& tx) { return std::make_unique<SqlBookTx>(tx); }
+std::unique_ptr<BookReads> NewBookReads(Dialect& dialect) { return std::make_unique<SqlBookReads>(dialect); }
+
+}  // namespace subsidy::storage
