@@ -149,4 +149,38 @@ absl::Status Forecast::AddNewLending(const NewLending& lending) {
 
 ForecastResult Forecast::Finish() && { return std::move(r_); }
 
+Money OutstandingOn(const LoanInput& loan, Date d) {
+  int64_t left = loan.principal.fen();
+  for (const auto& r : loan.repayments) {
+    if (!(d < r.date)) left -= r.principal.fen();  // validated: repayments sum to at most the principal
+  }
+  return Money::Fen(left);
+}
+
+absl::StatusOr<std::shared_ptr<const PolicyData>> WithLprPath(const PolicyData& data, std::vector<LprFixing> path) {
+  std::vector<LprFixing> fixings = data.lpr().fixings();
+  Date last = data.lpr().last_confirmed();
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (!(fixings.back().effective_date < path[i].effective_date)) {
+      return InvalidField(absl::StrCat("lpr_path[", i, "].effective_date"),
+                          "must follow the latest fixing and the path's earlier points");
+    }
+    path[i].status = Certainty::kUnverified;
+    path[i].source = "scenario";
+    last = std::max(last, path[i].effective_date);
+    fixings.push_back(std::move(path[i]));
+  }
+  auto table = LprTable::Build(std::move(fixings), last);
+  if (!table.ok()) return InvalidField("lpr_path", table.status().message());
+  return data.Amended(std::nullopt, std::move(*table), "+lpr-scenario");
+}
+
+std::string ErrorPercent(Money error, Money claimed) {
+  if (claimed.fen() == 0) return "";
+  auto bp = RoundQuotient(Int128(error.fen()) * 10000, claimed.fen());
+  if (!bp.ok()) return "";
+  const int64_t a = *bp < 0 ? -*bp : *bp;
+  return absl::StrCat(*bp < 0 ? "-" : "", a / 100, ".", absl::Dec(a % 100, absl::kZeroPad2));
+}
+
 }  // namespace subsidy::loan

@@ -28,5 +28,6 @@ struct Draft {
 absl::StatusOr<Draft> LoadDraft(const std::string& path, std::string text, const PolicyData& in_force);
 
 inline constexpr char kReformInvalid[] = "REFORM_INVALID";
+inline constexpr char kReformNotFound[] = "REFORM_NOT_FOUND";  // no such draft in data/reforms
 
 }  // namespace subsidy::loan

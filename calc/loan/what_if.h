@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -168,5 +169,16 @@ class Forecast {
 
 // Months later, the day clamped to the month's last (2024-01-31 + 1 month = 2024-02-29).
 Date AddMonths(Date d, int months);
+
+// The principal outstanding on `d`: less every repayment dated on or before it.
+Money OutstandingOn(const LoanInput& loan, Date d);
+
+// A forecast's LPR scenario: `path` (ascending, every point after the table's latest fixing)
+// appended to the table as unconfirmed fixings. INVALID_ARGUMENT naming lpr_path[i].
+absl::StatusOr<std::shared_ptr<const PolicyData>> WithLprPath(const PolicyData& data, std::vector<LprFixing> path);
+
+// A forecast's error against what was claimed, in percent to 2 places, half-up by the one
+// rounding function ("" when nothing was claimed): -1.25 for 98.75 against 100.
+std::string ErrorPercent(Money error, Money claimed);
 
 }  // namespace subsidy::loan

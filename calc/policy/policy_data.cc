@@ -162,6 +162,10 @@ absl::Status PolicyData::LoadDrafts(PolicyData& data) {
       return absl::InvalidArgumentError(absl::StrCat(d.path, ": reform_id \"", draft->reform_id,
                                                      "\" must be the file's name"));
     }
+    d.name = draft->name;
+    d.regime_id = draft->regime_id;
+    d.effective_date = draft->effective_date;
+    d.source = draft->source;
     data.drafts_.push_back(std::move(d));
   }
   return absl::OkStatus();

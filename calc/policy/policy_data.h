@@ -63,6 +63,11 @@ class PolicyData {
     std::string reform_id;  // the file's name without .textproto
     std::string path;
     std::string text;
+    // What the draft says of itself, read as it was validated.
+    std::string name;
+    std::string regime_id;
+    Date effective_date;
+    std::string source;
   };
   const std::vector<DraftText>& drafts() const { return drafts_; }
   const DraftText* FindDraft(absl::string_view reform_id) const;

@@ -201,11 +201,9 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
       if (regime.regime_id == result.regime_id()) line.borrower_limit = regime.max_prior_subsidized_loans;
     }
     line.principal = Money::Fen(loan.principal_fen());
-    // The loan as sent, for the loan book (its terms as last known), under its canonical id.
-    v1::LoanSubsidyRequest book = loan;
-    book.set_loan_id(id->text);
-    book.clear_claim_period();
-    line.input = book.SerializeAsString();
+    // The loan as sent (the bytes the request's fingerprint hashed), for the loan book: its terms
+    // as last known. The book reads it with the line's canonical loan_id, without a claim period.
+    line.input = scratch_;
     line.interest = Money::Fen(result.total_interest_fen());
     line.subsidy = Money::Fen(result.total_subsidy_fen());
   } else {

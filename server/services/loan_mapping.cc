@@ -85,14 +85,15 @@ absl::StatusOr<loan::LoanInput> LoanInputFromProto(const v1::LoanSubsidyRequest&
   return in;
 }
 
+void ReasonToProto(const loan::Reason& r, v1::Reason* out) {
+  out->set_code(r.code);
+  out->set_message(r.message);
+  out->mutable_params()->insert(r.params.begin(), r.params.end());
+}
+
 void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out) {
   out->set_eligible(r.eligible);
-  for (const auto& reason : r.reasons) {
-    auto* x = out->add_reasons();
-    x->set_code(reason.code);
-    x->set_message(reason.message);
-    x->mutable_params()->insert(reason.params.begin(), reason.params.end());
-  }
+  for (const auto& reason : r.reasons) ReasonToProto(reason, out->add_reasons());
   out->set_regime_id(r.regime_id);
   if (r.lpr) out->set_lpr_percent(r.lpr->ToString());
   if (r.ceiling) out->set_ceiling_percent(r.ceiling->ToString());

@@ -10,6 +10,7 @@ namespace subsidy::service {
 
 absl::StatusOr<loan::LoanInput> LoanInputFromProto(const v1::LoanSubsidyRequest& req);
 void LoanResultToProto(const loan::LoanResult& r, v1::LoanSubsidyResult* out);
+void ReasonToProto(const loan::Reason& r, v1::Reason* out);
 
 // One loan, end to end: parse, compute, map. Bad input comes back as an error status (unary)
 // — callers in batches and streams put it in-band with ItemErrorFromStatus.

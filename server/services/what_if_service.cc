@@ -11,7 +11,6 @@
 #include "loan/claim.h"
 #include "loan/reform.h"
 #include "loan/what_if.h"
-#include "money/exact.h"
 #include "services/claim_writer.h"
 #include "services/common.h"
 #include "services/loan_mapping.h"
@@ -21,7 +20,6 @@ namespace subsidy::service {
 namespace {
 
 constexpr int kMaxQuarters = 40;
-constexpr char kReformNotFound[] = "REFORM_NOT_FOUND";
 
 // The book's filter, checked.
 struct BookFilter {
@@ -62,6 +60,15 @@ absl::StatusOr<std::optional<Date>> OptionalDate(const std::string& text, absl::
   return std::optional<Date>(*d);
 }
 
+// A stored loan as the book shows it: under the line's canonical id (a claim line's input is the
+// loan as the bank sent it), without a claim period.
+bool ParseBookLoan(const std::string& input, const std::string& canonical_id, v1::LoanSubsidyRequest* out) {
+  if (!out->ParseFromString(input)) return false;
+  if (!canonical_id.empty()) out->set_loan_id(canonical_id);
+  out->clear_claim_period();
+  return true;
+}
+
 // The book: for each (bank, loan) its last record, parsed, that the filter selects.
 absl::Status ForEachBookLoan(const Call& call, const BookFilter& filter, std::optional<Date> as_of,
                              absl::FunctionRef<absl::Status(const storage::BookRecord&, const v1::LoanSubsidyRequest&,
@@ -71,7 +78,7 @@ absl::Status ForEachBookLoan(const Call& call, const BookFilter& filter, std::op
   auto emit = [&]() -> absl::Status {
     if (!last) return absl::OkStatus();
     v1::LoanSubsidyRequest req;
-    if (!req.ParseFromString(last->input)) return absl::DataLossError("a loan book record does not parse");
+    if (!ParseBookLoan(last->input, last->loan_id, &req)) return absl::DataLossError("a loan book record does not parse");
     auto in = LoanInputFromProto(req);
     if (!in.ok()) return absl::DataLossError(absl::StrCat("a loan book record is not a loan: ", in.status().message()));
     if (!filter.Matches(*in)) return absl::OkStatus();
@@ -97,12 +104,7 @@ void FailureToProto(const loan::LoanFailure& f, const Call& call, v1::LoanFailur
 
 void ReasonsToProto(const std::vector<loan::Reason>& reasons, const Call& call,
                     google::protobuf::RepeatedPtrField<v1::Reason>* out) {
-  for (const auto& r : reasons) {
-    auto* x = out->Add();
-    x->set_code(r.code);
-    x->set_message(r.message);
-    for (const auto& [k, v] : r.params) (*x->mutable_params())[k] = v;
-  }
+  for (const auto& r : reasons) ReasonToProto(r, out->Add());
   LocalizeReasons(out, call.data().messages(), LanguageOf(call.language()));
 }
 
@@ -140,7 +142,7 @@ absl::StatusOr<loan::Draft> DraftOf(const Call& call, const v1::SimulateReformRe
     const auto* d = call.data().FindDraft(req.reform_id());
     if (d == nullptr) {
       return WithReason(absl::NotFoundError(absl::StrCat("no draft ", req.reform_id(), " in data/reforms")),
-                        kReformNotFound);
+                        loan::kReformNotFound);
     }
     return loan::LoadDraft(d->path, d->text, call.data());
   }
@@ -169,7 +171,7 @@ absl::StatusOr<std::vector<loan::BookLoan>> WhatIfLoans(const Call& call, const 
       filter.bank_ids, quarters.front().first(), quarters.back().first(), [&](const storage::ClaimedLine& l) {
         if (!l.paid) return absl::OkStatus();
         v1::LoanSubsidyRequest req;
-        if (l.input.empty() || !req.ParseFromString(l.input)) {
+        if (l.input.empty() || !ParseBookLoan(l.input, l.loan_id, &req)) {
           missing.push_back({l.bank_id, "", absl::FailedPreconditionError(absl::StrCat(
                                                 "a line of claim ", l.claim_seq, " was stored before the loan book"))});
           return absl::OkStatus();
@@ -184,30 +186,20 @@ absl::StatusOr<std::vector<loan::BookLoan>> WhatIfLoans(const Call& call, const 
   return loans;
 }
 
-// The LPR table with a scenario's path after the latest fixing (empty: the table as it is, its
-// latest fixing standing for every later date).
-absl::StatusOr<std::shared_ptr<const PolicyData>> WithLprPath(const PolicyData& data,
-                                                              const google::protobuf::RepeatedPtrField<v1::LprScenarioPoint>& path) {
-  if (path.empty()) return std::shared_ptr<const PolicyData>();
-  std::vector<LprFixing> fixings = data.lpr().fixings();
-  Date last = data.lpr().last_confirmed();
+// A scenario's points, parsed (the rule that they follow the table is calc's: loan::WithLprPath).
+absl::StatusOr<std::vector<LprFixing>> LprPathFromProto(const google::protobuf::RepeatedPtrField<v1::LprScenarioPoint>& path) {
+  std::vector<LprFixing> out;
   for (int i = 0; i < path.size(); ++i) {
     const std::string f = absl::StrCat("lpr_path[", i, "]");
     auto d = Date::Parse(path[i].effective_date());
     if (!d.ok()) return InvalidField(f + ".effective_date", d.status().message());
-    if (!(fixings.back().effective_date < *d)) {
-      return InvalidField(f + ".effective_date", "must follow the latest fixing and the path's earlier points");
-    }
     auto one = Rate::Parse(path[i].lpr_1y_percent());
     if (!one.ok()) return InvalidField(f + ".lpr_1y_percent", one.status().message());
     auto five = Rate::Parse(path[i].lpr_5y_percent().empty() ? path[i].lpr_1y_percent() : path[i].lpr_5y_percent());
     if (!five.ok()) return InvalidField(f + ".lpr_5y_percent", five.status().message());
-    fixings.push_back({*d, *one, *five, Certainty::kUnverified, "scenario"});
-    last = std::max(last, *d);
+    out.push_back({*d, *one, *five});
   }
-  auto table = LprTable::Build(std::move(fixings), last);
-  if (!table.ok()) return InvalidField("lpr_path", table.status().message());
-  return data.Amended(std::nullopt, std::move(*table), "+lpr-scenario");
+  return out;
 }
 
 absl::StatusOr<loan::NewLending> NewLendingFromProto(const v1::NewLending& n) {
@@ -231,15 +223,6 @@ absl::StatusOr<loan::NewLending> NewLendingFromProto(const v1::NewLending& n) {
   return out;
 }
 
-// error ÷ claimed in percent, 2 places, half-up ("" when nothing was claimed).
-std::string ErrorPercent(int64_t error, int64_t claimed) {
-  if (claimed == 0) return "";
-  auto bp = RoundQuotient(Int128(error) * 10000, claimed);
-  if (!bp.ok()) return "";
-  const int64_t a = *bp < 0 ? -*bp : *bp;
-  return absl::StrCat(*bp < 0 ? "-" : "", a / 100, ".", absl::Dec(a % 100, absl::kZeroPad2));
-}
-
 // The forecast's quarters, each beside what was claimed for it; the total.
 int64_t QuartersToProto(const loan::ForecastResult& r, const std::map<Date, int64_t>& claimed,
                         v1::ForecastLoanSubsidiesResponse* out) {
@@ -256,7 +239,7 @@ int64_t QuartersToProto(const loan::ForecastResult& r, const std::map<Date, int6
       x->set_claimed_known(true);
       x->set_claimed_fen(it->second);
       x->set_error_fen(x->total_fen() - it->second);
-      x->set_error_percent(ErrorPercent(x->error_fen(), it->second));
+      x->set_error_percent(loan::ErrorPercent(Money::Fen(x->error_fen()), Money::Fen(it->second)));
     }
     for (const auto& d : q.drivers) {
       auto* y = x->add_drivers();
@@ -288,11 +271,7 @@ absl::Status ListLoanBook(Call& call, const v1::ListLoanBookRequest& req, v1::Li
                            [&](const storage::BookRecord& r, const v1::LoanSubsidyRequest& loan, const loan::LoanInput& in) {
                              ++index;
                              principal += in.principal.fen();
-                             int64_t left = in.principal.fen();
-                             for (const auto& rp : in.repayments) {
-                               if (!(outstanding_on < rp.date)) left -= rp.principal.fen();
-                             }
-                             outstanding += left;
+                             outstanding += loan::OutstandingOn(in, outstanding_on).fen();
                              if (index > page->after && out->loans_size() < size) {
                                auto* e = out->add_loans();
                                e->set_bank_id(r.bank_id);
@@ -364,14 +343,12 @@ absl::Status ImportLoanPortfolio(Call& call, const v1::ImportLoanPortfolioReques
 
 absl::Status ListLoanReforms(Call& call, const v1::ListLoanReformsRequest&, v1::ListLoanReformsResponse* out) {
   for (const auto& d : call.data().drafts()) {
-    auto draft = loan::LoadDraft(d.path, d.text, call.data());
-    if (!draft.ok()) return draft.status();  // validated as the data loaded: never here
     auto* r = out->add_reforms();
-    r->set_reform_id(draft->reform_id);
-    r->set_name(draft->name);
-    r->set_regime_id(draft->regime_id);
-    r->set_effective_date(draft->effective_date.ToString());
-    r->set_source(draft->source);
+    r->set_reform_id(d.reform_id);
+    r->set_name(d.name);
+    r->set_regime_id(d.regime_id);
+    r->set_effective_date(d.effective_date.ToString());
+    r->set_source(d.source);
     r->set_text(d.text);
   }
   return absl::OkStatus();
@@ -451,9 +428,15 @@ absl::Status ForecastLoanSubsidies(Call& call, const v1::ForecastLoanSubsidiesRe
   while (static_cast<int>(quarters.size()) < (req.quarters() ? req.quarters() : 4)) {
     quarters.push_back(loan::SettlementPeriodContaining(quarters.back().last().AddDays(1)));
   }
-  auto scenario = WithLprPath(call.data(), req.lpr_path());
-  if (!scenario.ok()) return scenario.status();
-  const PolicyData& data = *scenario ? **scenario : call.data();
+  auto path = LprPathFromProto(req.lpr_path());
+  if (!path.ok()) return path.status();
+  std::shared_ptr<const PolicyData> scenario;
+  if (!path->empty()) {
+    auto amended = loan::WithLprPath(call.data(), std::move(*path));
+    if (!amended.ok()) return amended.status();
+    scenario = std::move(*amended);
+  }
+  const PolicyData& data = scenario ? *scenario : call.data();
   auto lending = NewLendingFromProto(req.new_lending());
   if (!lending.ok()) return lending.status();
   if (auto s = loan::ValidateNewLending(*lending, data); !s.ok()) return s;
@@ -464,9 +447,9 @@ absl::Status ForecastLoanSubsidies(Call& call, const v1::ForecastLoanSubsidiesRe
                              return absl::OkStatus();
                            });
   if (!s.ok()) return s;
-  const int drivers = req.has_new_lending() || req.drivers() ? req.drivers() : 10;
-  loan::Forecast merged = RunSharded(loans, loan::Forecast(quarters, data, drivers ? drivers : 10, 100),
-                                     loan::Forecast(quarters, data, drivers ? drivers : 10, 100));
+  const int drivers = req.drivers() ? req.drivers() : 10;
+  loan::Forecast merged =
+      RunSharded(loans, loan::Forecast(quarters, data, drivers, 100), loan::Forecast(quarters, data, drivers, 100));
   if (auto n = merged.AddNewLending(*lending); !n.ok()) return n;
   loan::ForecastResult r = std::move(merged).Finish();
   // What was claimed for the quarters that have claims, selected as the book is.
@@ -474,7 +457,7 @@ absl::Status ForecastLoanSubsidies(Call& call, const v1::ForecastLoanSubsidiesRe
   auto c = call.storage().book().ForEachClaimedLine(
       filter->bank_ids, quarters.front().first(), quarters.back().first(), [&](const storage::ClaimedLine& l) {
         v1::LoanSubsidyRequest req_line;
-        if (!l.input.empty() && req_line.ParseFromString(l.input)) {
+        if (!l.input.empty() && ParseBookLoan(l.input, l.loan_id, &req_line)) {
           auto in = LoanInputFromProto(req_line);
           if (in.ok() && !filter->Matches(*in)) return absl::OkStatus();
         }

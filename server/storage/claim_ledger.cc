@@ -63,27 +63,16 @@ constexpr int kLineColumns = 12;
 constexpr int kLinesPerInsert = 128;
 
 std::string InsertKeysSql(int rows) {
-  std::string sql = "INSERT INTO loan_claim_keys (bank_id, loan_id, period_start, claim_seq, line_no) VALUES ";
-  int n = 0;
-  for (int r = 0; r < rows; ++r) {
-    absl::StrAppend(&sql, r ? ", (" : "(", "$", n + 1, ", $", n + 2, ", $", n + 3, ", $", n + 4, ", $", n + 5, ")");
-    n += 5;
-  }
   // Rows of one statement go in in order: of two lines of one loan, the earlier takes the key.
-  return sql + " ON CONFLICT (bank_id, loan_id, period_start) DO NOTHING RETURNING line_no";
+  return absl::StrCat("INSERT INTO loan_claim_keys (bank_id, loan_id, period_start, claim_seq, line_no) VALUES ",
+                      Placeholders(1, rows, 5), " ON CONFLICT (bank_id, loan_id, period_start) DO NOTHING RETURNING line_no");
 }
 
 std::string InsertLinesSql(int rows) {
-  std::string sql =
+  return absl::StrCat(
       "INSERT INTO loan_claim_lines (claim_seq, line_no, loan_id, line_status, principal_fen, interest_fen, "
-      "subsidy_fen, result, terms, borrower_key, borrower_limit, input) VALUES ";
-  int n = 0;
-  for (int r = 0; r < rows; ++r) {
-    absl::StrAppend(&sql, r ? ", (" : "(");
-    for (int c = 0; c < kLineColumns; ++c) absl::StrAppend(&sql, c ? ", $" : "$", ++n);
-    absl::StrAppend(&sql, ")");
-  }
-  return sql;
+      "subsidy_fen, result, terms, borrower_key, borrower_limit, input) VALUES ",
+      Placeholders(1, rows, kLineColumns));
 }
 
 class SqlClaimTx final : public ClaimTx {

@@ -12,25 +12,16 @@ constexpr int kPortfolioColumns = 4;
 constexpr int kPortfolioLinesPerInsert = 128;
 
 std::string InsertPortfolioLinesSql(int rows) {
-  std::string sql = "INSERT INTO loan_portfolio_lines (import_seq, line_no, loan_key, input) VALUES ";
-  int n = 0;
-  for (int r = 0; r < rows; ++r) {
-    absl::StrAppend(&sql, r ? ", (" : "(");
-    for (int c = 0; c < kPortfolioColumns; ++c) absl::StrAppend(&sql, c ? ", $" : "$", ++n);
-    absl::StrAppend(&sql, ")");
-  }
-  return sql;
+  return absl::StrCat("INSERT INTO loan_portfolio_lines (import_seq, line_no, loan_key, input) VALUES ",
+                      Placeholders(1, rows, kPortfolioColumns));
 }
 
 // " AND <column> IN ($k, …)" for the banks asked for, their values appended to `params`.
 std::string BankFilter(const std::vector<std::string>& banks, absl::string_view column, std::vector<SqlParam>& params) {
   if (banks.empty()) return "";
-  std::string sql = absl::StrCat(" AND ", column, " IN (");
-  for (size_t i = 0; i < banks.size(); ++i) {
-    params.push_back(SqlParam::Text(banks[i]));
-    absl::StrAppend(&sql, i ? ", $" : "$", params.size());
-  }
-  return sql + ")";
+  const int from = static_cast<int>(params.size()) + 1;
+  for (const auto& b : banks) params.push_back(SqlParam::Text(b));
+  return absl::StrCat(" AND ", column, " IN (", Placeholders(from, banks.size(), 1), ")");
 }
 
 class SqlBookTx final : public BookTx {
@@ -84,14 +75,14 @@ class SqlBookReads final : public BookReads {
     std::vector<SqlParam> params = {SqlParam::Text(q.as_of ? q.as_of->ToString() : "9999-12-31")};
     // A claim's line is the loan's record as of its period's end; the key it took names the loan.
     const std::string claims = absl::StrCat(
-        "SELECT k.bank_id, k.loan_id, l.input, c.period_end AS as_of, 0 AS kind, c.seq, l.line_no "
+        "SELECT k.bank_id, k.loan_id, l.input, c.period_end AS as_of, 0 AS kind, c.seq, l.line_no, l.loan_id "
         "FROM loan_claim_keys k JOIN loan_claims c ON c.seq = k.claim_seq "
         "JOIN loan_claim_lines l ON l.claim_seq = k.claim_seq AND l.line_no = k.line_no "
         "WHERE c.status IN ('SUBMITTED', 'PAID') AND l.line_status = 'ACCEPTED' AND l.input IS NOT NULL "
         "AND c.period_end <= $1",
         BankFilter(q.bank_ids, "k.bank_id", params));
     const std::string imports = absl::StrCat(
-        "SELECT i.bank_id, p.loan_key, p.input, i.as_of, 1, i.seq, p.line_no "
+        "SELECT i.bank_id, p.loan_key, p.input, i.as_of, 1, i.seq, p.line_no, '' "
         "FROM loan_portfolio_lines p JOIN loan_portfolio_imports i ON i.seq = p.import_seq WHERE i.as_of <= $1",
         BankFilter(q.bank_ids, "i.bank_id", params));
     const std::string sql = absl::StrCat(claims, " UNION ALL ", imports, " ORDER BY 1, 2, 4, 5, 6, 7");
@@ -107,6 +98,7 @@ class SqlBookReads final : public BookReads {
         r.from_claim = row.Int(4) == 0;
         r.source_seq = row.Int(5);
         r.line_no = row.Int(6);
+        r.loan_id = row.Text(7);
         return fn(r);
       });
     });
@@ -116,7 +108,7 @@ class SqlBookReads final : public BookReads {
                                   absl::FunctionRef<absl::Status(const ClaimedLine&)> fn) override {
     std::vector<SqlParam> params = {SqlParam::Text(from.ToString()), SqlParam::Text(to.ToString())};
     const std::string sql = absl::StrCat(
-        "SELECT c.bank_id, c.seq, c.period_start, c.period_end, c.status, l.subsidy_fen, l.input "
+        "SELECT c.bank_id, c.seq, c.period_start, c.period_end, c.status, l.subsidy_fen, l.input, l.loan_id "
         "FROM loan_claims c JOIN loan_claim_lines l ON l.claim_seq = c.seq "
         "WHERE c.status IN ('SUBMITTED', 'PAID') AND l.line_status = 'ACCEPTED' AND c.period_start >= $1 "
         "AND c.period_start <= $2",
@@ -135,6 +127,7 @@ class SqlBookReads final : public BookReads {
         l.paid = row.Text(4) == "PAID";
         l.subsidy = Money::Fen(row.Int(5));
         if (!row.IsNull(6)) l.input = row.Bytes(6);
+        l.loan_id = row.Text(7);
         return fn(l);
       });
     });

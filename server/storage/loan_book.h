@@ -25,7 +25,8 @@ struct TxContext;
 struct BookRecord {
   std::string bank_id;
   std::string loan_key;  // the case-folded key (one loan however its id is spelt)
-  std::string input;     // LoanSubsidyRequest, serialized
+  std::string input;     // LoanSubsidyRequest, serialized (a claim line's: as the bank sent it)
+  std::string loan_id;   // a claim line's canonical spelling of the id (the input's may differ)
   Date as_of;
   bool from_claim = false;
   int64_t source_seq = 0;  // the claim's or the import's seq
@@ -45,7 +46,8 @@ struct ClaimedLine {
   Date period_end;
   bool paid = false;
   Money subsidy;
-  std::string input;  // empty for lines stored before the book existed
+  std::string loan_id;  // canonical
+  std::string input;    // as the bank sent it; empty for lines stored before the book existed
 };
 
 struct PortfolioImport {

@@ -36,18 +36,6 @@ namespace {
 
 constexpr size_t kChunk = 300;  // rows a statement names (SQLite allows 32,766 parameters)
 
-// "($from, $from+1, …), (…)": `rows` groups of `width` placeholders ("$1, $2" when width is 1).
-std::string Placeholders(int from, size_t rows, int width) {
-  std::string out;
-  for (size_t r = 0; r < rows; ++r) {
-    if (width > 1) absl::StrAppend(&out, r ? ", (" : "(");
-    else if (r) absl::StrAppend(&out, ", ");
-    for (int c = 0; c < width; ++c) absl::StrAppend(&out, c ? ", $" : "$", from + static_cast<int>(r) * width + c);
-    if (width > 1) absl::StrAppend(&out, ")");
-  }
-  return out;
-}
-
 constexpr char kLineColumns[] =
     "l.seq, l.batch_id, l.voucher_no, l.source, l.source_id, l.payee_name, l.payee_account, l.payee_bank, "
     "l.payee_id, l.amount_fen, l.tracking_id, l.payment_date, l.state, l.bank_serial, l.bank_date, "

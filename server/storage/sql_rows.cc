@@ -25,6 +25,17 @@ absl::StatusOr<std::optional<Date>> OptionalDateColumn(const SqlRow& row, int co
   return std::optional<Date>(*d);
 }
 
+std::string Placeholders(int from, size_t rows, int width) {
+  std::string out;
+  for (size_t r = 0; r < rows; ++r) {
+    if (width > 1) absl::StrAppend(&out, r ? ", (" : "(");
+    else if (r) absl::StrAppend(&out, ", ");
+    for (int c = 0; c < width; ++c) absl::StrAppend(&out, c ? ", $" : "$", from + static_cast<int>(r) * width + c);
+    if (width > 1) absl::StrAppend(&out, ")");
+  }
+  return out;
+}
+
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params) {
   int64_t id = 0;
   auto found = s.QueryOne(sql, params, [&](const SqlRow& row) { id = row.Int(0); });

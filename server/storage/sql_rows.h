@@ -20,6 +20,10 @@ absl::Status Corrupt(absl::string_view what, absl::string_view value);
 absl::StatusOr<Date> DateColumn(const SqlRow& row, int col);
 absl::StatusOr<std::optional<Date>> OptionalDateColumn(const SqlRow& row, int col);
 absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col);
+// "($from, $from+1, …), (…)": `rows` groups of `width` placeholders ("$1, $2" when width is 1), for
+// a multi-row VALUES list or an IN list.
+std::string Placeholders(int from, size_t rows, int width);
+
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params);
 // One row changed, or the ledger's own bookkeeping is broken.
 absl::Status ExpectOneRow(const absl::StatusOr<int64_t>& changed, absl::string_view what);
