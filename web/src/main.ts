@@ -1,4 +1,4 @@
-// The officers' console: sign-in with a pasted token (kept in sessionStorage), seven pages by
+// The officers' console: sign-in with a pasted token (kept in sessionStorage), eight pages by
 // hash route, Chinese first with an English toggle.
 import { create, type DescMethod } from "@bufbuild/protobuf";
 import { AdminService, GetCallerRequestSchema } from "gen/subsidy/v1/admin_pb.js";
@@ -13,6 +13,7 @@ import { approvalsPage } from "./approvals.js";
 import { fundsPage } from "./funds.js";
 import { loansPage } from "./loans.js";
 import { paymentsPage } from "./payments.js";
+import { policyPage } from "./policy.js";
 import { rewardsPage } from "./rewards.js";
 import { schoolPage } from "./school.js";
 import { client, errorBox, h, lang, may, mySchools, setIdentity, setLang, setToken, signedInAs, t, token } from "./ui.js";
@@ -30,6 +31,7 @@ const PAGES: { id: string; zh: string; en: string; reads: DescMethod; show: (roo
   { id: "loans", zh: "贷款贴息", en: "Loans", reads: LoanSubsidyService.method.listLoanSubsidyClaims, show: (root) => loansPage(root) },
   { id: "payments", zh: "支付对账", en: "Payments", reads: PaymentService.method.listPaymentBatches,
     show: (root, arg) => paymentsPage(root, arg) },
+  { id: "policy", zh: "政策测算", en: "Policy what-if", reads: LoanSubsidyService.method.simulateReform, show: (root) => policyPage(root) },
   { id: "approvals", zh: "审批", en: "Approvals", reads: ApprovalService.method.listInstructions, show: (root) => approvalsPage(root) },
 ];
 
