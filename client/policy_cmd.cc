@@ -3,6 +3,7 @@
 // book's subsidy cost in coming quarters (LoanSubsidyService). Figures are exact 分; --csv writes
 // them as CSV in the encoding asked for (utf-8 with a byte-order mark, or gb18030 for Excel).
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "cli.h"
 #include "formats/csv.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 namespace {
@@ -97,9 +99,23 @@ int Simulate(Context& ctx, const Options& o) {
   req.mutable_window()->set_end_date(o.Get("to"));
   req.set_paid_claims(o.Has("paid_claims"));
   if (int rc = BookFilter(ctx, o, req.mutable_book()); rc != 0) return rc;
-  v1::SimulateReformResponse r;
+  // The streamed call: its progress on stderr as the server computes, the result last.
+  if (int rc = ctx.CheckRequest(req); rc != 0) return rc;
   auto stub = NewStub(ctx);
-  if (int rc = Invoke(ctx, *stub, &Stub::SimulateReform, req, &r); rc != 0) return rc;
+  auto call = ctx.NewCall(10);
+  auto reader = stub->StreamSimulateReform(call.get(), req);
+  v1::SimulateReformProgress message;
+  v1::SimulateReformResponse r;
+  while (reader->Read(&message)) {
+    if (message.has_result()) {
+      r = std::move(*message.mutable_result());
+    } else if (!ctx.json) {
+      std::cerr << Say(ctx.language, kCliPolicyProgress,
+                       {{"done", absl::StrCat(message.loans_done())}, {"total", absl::StrCat(message.loans_total())}})
+                << "\n";
+    }
+  }
+  if (grpc::Status s = reader->Finish(); !s.ok()) return ctx.Fail(s);
   if (ctx.json) {
     ctx.PrintJson(r);
     return 0;

@@ -17,6 +17,7 @@ namespace subsidy::cli {
 inline constexpr char kClaimFileColumnsIgnored[] = "CLAIM_FILE_COLUMNS_IGNORED";  // {columns}
 inline constexpr char kLoanIdRepeated[] = "LOAN_ID_REPEATED";                     // {line}
 inline constexpr char kCliCalcSummary[] = "CLI_CALC_SUMMARY";
+inline constexpr char kCliPolicyProgress[] = "CLI_POLICY_PROGRESS";  // {done, total}
 inline constexpr char kCliDryRunSummary[] = "CLI_DRY_RUN_SUMMARY";
 inline constexpr char kCliDryRunWouldRefuse[] = "CLI_DRY_RUN_WOULD_REFUSE";
 inline constexpr char kCliDryRunNotAgainstClaims[] = "CLI_DRY_RUN_NOT_AGAINST_CLAIMS";

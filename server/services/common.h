@@ -30,8 +30,9 @@
 namespace subsidy::service {
 
 // How a method runs: a computation or a read answers on gRPC's thread (reads never wait behind
-// a commit); a mutation waits on the database, so it runs on the executor.
-enum class Runs { kInline, kMutation };
+// a commit); a mutation waits on the database, so it runs on the executor, and so does a long
+// computation whose progress is streamed (progress_stream.h): gRPC's thread is not held while it runs.
+enum class Runs { kInline, kMutation, kLong };
 
 // "subsidy.v1.EducationFundService" and "AllocateFunds" → "subsidy.v1.EducationFundService/AllocateFunds".
 inline std::string FullMethodName(absl::string_view service, absl::string_view rpc) {
@@ -62,6 +63,9 @@ class Exchange {
                                                                         absl::string_view scope) const = 0;
   // For the log line when the caller is not known.
   virtual std::string peer() const = 0;
+  // How far a long computation is (a streaming transport sends it; a unary one has nowhere to).
+  // False when the caller has gone: the computation may stop.
+  virtual bool Progress(int64_t /*done*/, int64_t /*total*/) { return true; }
   // The language the caller reads: "zh-CN" (the default) or "en" (PreferredLanguage of its
   // grpc-accept-language metadata or Accept-Language header).
   virtual std::string language() const { return "zh-CN"; }
@@ -182,6 +186,8 @@ class Call {
   std::shared_ptr<const PolicyData> data_snapshot() const { return owned_ ? owned_ : ctx_.policy->Get(); }
   std::chrono::system_clock::time_point deadline() const { return exchange_->deadline(); }
   void NoteReplay() const { exchange_->NoteReplay(); }
+  // Exchange::Progress: false when the caller has gone.
+  bool Progress(int64_t done, int64_t total) const { return exchange_->Progress(done, total); }
   // The language the caller reads ("zh-CN" or "en"): for texts a person reads in a response.
   std::string language() const { return exchange_->language(); }
   // The policy data for the whole call: one snapshot, taken at its start.
@@ -300,7 +306,7 @@ void Dispatch(const ServiceContext& ctx, Exchange* exchange, const Method& metho
   Req inline_request;
   std::shared_ptr<Req> queued_request;
   Req* request = &inline_request;
-  if (method.runs == Runs::kMutation) {
+  if (method.runs != Runs::kInline) {
     queued_request = std::make_shared<Req>();
     request = queued_request.get();
   }

@@ -20,7 +20,8 @@ namespace raw {
 using LoanService = v1::LoanSubsidyService;
 using LoanBook = LoanService::WithRawCallbackMethod_ListLoanBook<LoanService::WithRawCallbackMethod_ImportLoanPortfolio<
     LoanService::WithRawCallbackMethod_ListLoanReforms<LoanService::WithRawCallbackMethod_SimulateReform<
-        LoanService::WithRawCallbackMethod_ForecastLoanSubsidies<LoanService::Service>>>>>;
+        LoanService::WithRawCallbackMethod_ForecastLoanSubsidies<
+            LoanService::WithRawCallbackMethod_StreamSimulateReform<LoanService::Service>>>>>>;
 using LoanClaims = LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaimFile<LoanService::WithRawCallbackMethod_SubmitLoanSubsidyClaim<
     LoanService::WithRawCallbackMethod_UploadLoanSubsidyClaim<LoanService::WithRawCallbackMethod_GetLoanSubsidyClaim<
         LoanService::WithRawCallbackMethod_ListLoanSubsidyClaims<LoanService::WithRawCallbackMethod_ListLoanSubsidyClaimLines<
@@ -97,6 +98,8 @@ class LoanSubsidyServiceImpl final : public raw::Loan {
   SUBSIDY_RAW_UNARY(ListLoanReforms);
   SUBSIDY_RAW_UNARY(SimulateReform);
   SUBSIDY_RAW_UNARY(ForecastLoanSubsidies);
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamSimulateReform(grpc::CallbackServerContext* context,
+                                                                   const grpc::ByteBuffer* request) override;
   grpc::ServerReadReactor<grpc::ByteBuffer>* UploadLoanSubsidyClaim(grpc::CallbackServerContext* context,
                                                                     grpc::ByteBuffer* response) override;
 

@@ -1,6 +1,7 @@
 // The loan book and policy what-if (政策测算): ListLoanBook, ImportLoanPortfolio, ListLoanReforms,
 // SimulateReform, ForecastLoanSubsidies. The book is read from storage; every figure comes from
 // the engines in calc/loan (what_if.h, reform.h) on the call's snapshot of the policy data.
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "services/claim_writer.h"
 #include "services/common.h"
 #include "services/loan_mapping.h"
+#include "services/progress_stream.h"
 #include "services/services.h"
 
 namespace subsidy::service {
@@ -113,15 +115,32 @@ void RangeToProto(const DateRange& r, v1::DateRange* out) {
   out->set_end_date(r.last().ToString());
 }
 
-// Runs `add` over the loans on two threads (the machine's cores), each into its own shard.
+// Runs the loans through two shards on two threads (the machine's cores) and merges them. With
+// `call`, progress is reported every kProgressEvery loans, and the run stops when the caller has
+// gone (CANCELLED: nothing is stored, so nothing is left half done).
+constexpr size_t kProgressEvery = 50'000;
 template <class Shard>
-Shard RunSharded(std::vector<loan::BookLoan>& loans, Shard a, Shard b) {
+absl::StatusOr<Shard> RunSharded(const Call* call, std::vector<loan::BookLoan>& loans, Shard a, Shard b) {
   const size_t half = loans.size() / 2;
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> done_a{0};
   std::thread t([&] {
-    for (size_t i = 0; i < half; ++i) a.Add(loans[i]);
+    for (size_t i = 0; i < half && !stop.load(std::memory_order_relaxed); ++i) {
+      a.Add(loans[i]);
+      if ((i + 1) % 1024 == 0) done_a.store(i + 1, std::memory_order_relaxed);
+    }
   });
-  for (size_t i = half; i < loans.size(); ++i) b.Add(loans[i]);
+  for (size_t i = half; i < loans.size(); ++i) {
+    b.Add(loans[i]);
+    if (call && (i - half + 1) % (kProgressEvery / 2) == 0 &&
+        !call->Progress(static_cast<int64_t>(done_a.load(std::memory_order_relaxed) + i - half + 1),
+                        static_cast<int64_t>(loans.size()))) {
+      stop = true;
+      break;
+    }
+  }
   t.join();
+  if (stop) return absl::CancelledError("the caller went away; the run was stopped");
   a.Merge(std::move(b));
   return a;
 }
@@ -369,9 +388,10 @@ absl::Status SimulateReform(Call& call, const v1::SimulateReformRequest& req, v1
   auto loans = WhatIfLoans(call, *filter, req.paid_claims(), quarters, missing);
   if (!loans.ok()) return loans.status();
   const PolicyData& in_force = call.data();
-  loan::WhatIfResult r = RunSharded(*loans, loan::WhatIf(quarters, in_force, *draft->data, limit),
-                                    loan::WhatIf(quarters, in_force, *draft->data, limit))
-                             .Finish();
+  auto run = RunSharded(&call, *loans, loan::WhatIf(quarters, in_force, *draft->data, limit),
+                        loan::WhatIf(quarters, in_force, *draft->data, limit));
+  if (!run.ok()) return run.status();
+  loan::WhatIfResult r = std::move(*run).Finish();
   out->set_reform_id(draft->reform_id);
   out->set_reform_name(draft->name);
   out->set_regime_id(draft->regime_id);
@@ -448,10 +468,11 @@ absl::Status ForecastLoanSubsidies(Call& call, const v1::ForecastLoanSubsidiesRe
                            });
   if (!s.ok()) return s;
   const int drivers = req.drivers() ? req.drivers() : 10;
-  loan::Forecast merged =
-      RunSharded(loans, loan::Forecast(quarters, data, drivers, 100), loan::Forecast(quarters, data, drivers, 100));
-  if (auto n = merged.AddNewLending(*lending); !n.ok()) return n;
-  loan::ForecastResult r = std::move(merged).Finish();
+  auto merged = RunSharded(&call, loans, loan::Forecast(quarters, data, drivers, 100),
+                           loan::Forecast(quarters, data, drivers, 100));
+  if (!merged.ok()) return merged.status();
+  if (auto n = merged->AddNewLending(*lending); !n.ok()) return n;
+  loan::ForecastResult r = std::move(*merged).Finish();
   // What was claimed for the quarters that have claims, selected as the book is.
   std::map<Date, int64_t> claimed;
   auto c = call.storage().book().ForEachClaimedLine(
@@ -492,6 +513,14 @@ absl::Status ForecastLoanSubsidies(Call& call, const v1::ForecastLoanSubsidiesRe
   return absl::OkStatus();
 }
 
+
+absl::Status StreamSimulateReform(Call& call, const v1::SimulateReformRequest& req, v1::SimulateReformProgress* out) {
+  if (auto s = SimulateReform(call, req, out->mutable_result()); !s.ok()) return s;
+  out->set_loans_done(out->result().loans() + out->result().failed_count());
+  out->set_loans_total(out->loans_done());
+  return absl::OkStatus();
+}
+
 }  // namespace handlers
 
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ListLoanBook, Runs::kInline)
@@ -499,5 +528,23 @@ SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ImportLoanPortfolio, Runs::kMutation)
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ListLoanReforms, Runs::kInline)
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, SimulateReform, Runs::kInline)
 SUBSIDY_UNARY_RPC(LoanSubsidyServiceImpl, ForecastLoanSubsidies, Runs::kInline)
+
+// The stream's full name, from the descriptors like the unary RPCs' (SUBSIDY_UNARY_RPC).
+const std::string kStreamSimulateReformName =
+    FullMethodName(LoanSubsidyServiceImpl::ProtoService::service_full_name(), "StreamSimulateReform");
+const Method kStreamSimulateReform{kStreamSimulateReformName.c_str(), Runs::kLong};
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* LoanSubsidyServiceImpl::StreamSimulateReform(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  auto* stream = new ProgressStream(ctx_, context, [](int64_t done, int64_t total, grpc::ByteBuffer* out) {
+    v1::SimulateReformProgress p;
+    p.set_loans_done(done);
+    p.set_loans_total(total);
+    (void)formats::ToWire(p, out);
+  });
+  Dispatch<v1::SimulateReformRequest, v1::SimulateReformProgress>(ctx_, stream, kStreamSimulateReform, *request,
+                                                                  &handlers::StreamSimulateReform);
+  return stream;
+}
 
 }  // namespace subsidy::service

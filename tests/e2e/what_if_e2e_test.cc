@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+
+#include "absl/strings/str_cat.h"
 
 #include "subsidy/v1/loan.grpc.pb.h"
 #include "support/calls.h"
@@ -185,6 +188,64 @@ TEST_F(WhatIfE2e, TheTiaobingshanBooksInForceSideIsWhatWasPaid) {
   EXPECT_GT(with_new.quarters(1).new_lending_fen(), 0);
   EXPECT_EQ(with_new.assumptions(1).code(), "FORECAST_LPR_PATH");
   EXPECT_EQ(with_new.assumptions(2).code(), "FORECAST_NEW_LENDING");
+}
+
+// A large book's run streams its progress before its result, which is SimulateReform's; a caller
+// that goes away stops it, and the server serves on.
+TEST_F(WhatIfE2e, AStreamedRunSaysHowFarItIsAndEndsWithTheResult) {
+  for (const std::string bank : {"BANK-A", "BANK-B"}) {  // 2 × 60,000 loans, each file under the message limit
+    std::string csv = kHeader;
+    for (int i = 0; i < 60'000; ++i) {
+      csv += absl::StrCat(bank, "-", i, ",41,CENTRAL_WEST,", i % 3 ? "ENTREPRENEUR_INDIVIDUAL" : "ENTREPRENEUR_SMALL_BUSINESS",
+                          ",,0,", i % 3 ? 15'000'000 : 350'000'000, ",2022-03-21,2022-03-21,2024-03-21,5.20,ONE_YEAR,,,,,ACT_360\n");
+    }
+    v1::ImportLoanPortfolioRequest imp;
+    imp.set_request_id("pf-" + bank);
+    imp.set_bank_id(bank);
+    imp.set_as_of("2022-03-31");
+    imp.set_file(csv);
+    v1::LoanPortfolioImport done;
+    const grpc::Status s = stub_->ImportLoanPortfolio(Call(std::chrono::seconds(120)).get(), imp, &done);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::SimulateReformRequest req;
+  req.set_reform_id("SB-CAP-500");
+  req.mutable_window()->set_start_date("2022-03-21");
+  req.mutable_window()->set_end_date("2023-03-20");
+  auto call = Call(std::chrono::seconds(120));
+  auto reader = stub_->StreamSimulateReform(call.get(), req);
+  v1::SimulateReformProgress m;
+  std::vector<int64_t> progress;
+  v1::SimulateReformResponse streamed;
+  while (reader->Read(&m)) {
+    if (m.has_result()) {
+      streamed = m.result();
+      EXPECT_EQ(m.loans_done(), 120'000);
+    } else {
+      EXPECT_EQ(m.loans_total(), 120'000);
+      progress.push_back(m.loans_done());
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_FALSE(progress.empty()) << "no progress before the result";
+  EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+  EXPECT_LT(progress.back(), 120'000);
+  const auto unary = Simulate(req);
+  EXPECT_EQ(streamed.total().in_force_fen(), unary.total().in_force_fen());
+  EXPECT_EQ(streamed.total().draft_fen(), unary.total().draft_fen());
+  EXPECT_EQ(streamed.changed_count(), 40'000);  // the 350万 small-firm loans: over 300万, under 500万
+  EXPECT_GT(unary.total().difference_fen(), 0);
+
+  // Cancelled after its first progress: CANCELLED, and the server answers the next call.
+  auto cancelled = Call(std::chrono::seconds(120));
+  auto cut = stub_->StreamSimulateReform(cancelled.get(), req);
+  ASSERT_TRUE(cut->Read(&m));
+  cancelled->TryCancel();
+  while (cut->Read(&m)) {
+  }
+  EXPECT_EQ(cut->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  v1::ListLoanReformsResponse drafts;
+  EXPECT_TRUE(stub_->ListLoanReforms(Call().get(), v1::ListLoanReformsRequest(), &drafts).ok());
 }
 
 }  // namespace
