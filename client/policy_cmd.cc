@@ -24,8 +24,10 @@ using Stub = v1::LoanSubsidyService::Stub;
 
 std::unique_ptr<Stub> NewStub(Context& ctx) { return v1::LoanSubsidyService::NewStub(ctx.Channel()); }
 
-// A CSV cell: quoted when it holds a comma, a quote or a line break.
-std::string Cell(const std::string& s) {
+// A CSV cell of text (an id, a reason): quoted when it holds a comma, a quote or a line break; one
+// that a spreadsheet would read as a formula (=, +, -, @) starts with ' so that it stays text.
+std::string Cell(std::string s) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -95,6 +97,7 @@ int Simulate(Context& ctx, const Options& o) {
     req.set_reform_text(text.str());
   }
   req.set_reform_id(o.Get("reform"));
+  if (o.Has("detail") && o.Get("detail") != "loans") return ctx.Usage("--detail=loans is the one detail there is");
   req.mutable_window()->set_start_date(o.Get("from"));
   req.mutable_window()->set_end_date(o.Get("to"));
   req.set_paid_claims(o.Has("paid_claims"));
@@ -158,14 +161,14 @@ int Forecast(Context& ctx, const Options& o) {
     if (!absl::SimpleAtoi(o.Get("quarters"), &n)) return ctx.Usage("--quarters must be a number");
     req.set_quarters(n);
   }
-  // --lpr_path=2027-01-20:2.90:3.40,2027-06-20:2.80
+  // --lpr_path=2027-01-20:2.90:3.40,2027-06-20:2.80:3.30
   for (const auto& point : absl::StrSplit(o.Get("lpr_path"), ',', absl::SkipEmpty())) {
     std::vector<std::string> p = absl::StrSplit(point, ':');
-    if (p.size() < 2 || p.size() > 3) return ctx.Usage("--lpr_path: DATE:1Y[:5Y] points, comma-separated");
+    if (p.size() != 3) return ctx.Usage("--lpr_path: DATE:1Y:5Y points, comma-separated");
     auto* x = req.add_lpr_path();
     x->set_effective_date(p[0]);
     x->set_lpr_1y_percent(p[1]);
-    if (p.size() == 3) x->set_lpr_5y_percent(p[2]);
+    x->set_lpr_5y_percent(p[2]);
   }
   if (o.Has("new_lending_file")) {
     std::ifstream in(o.Get("new_lending_file"), std::ios::binary);
@@ -225,12 +228,12 @@ void RegisterPolicyCommands(Registry& r) {
          Simulate});
   r.Add({{"policy", "forecast"},
          "the loan book's subsidy cost in coming quarters; from an earlier --as_of, compared with the claims (CSV)",
-         "Usage: subsidyctl policy forecast [--as_of=YYYY-MM-DD] [--quarters=N] [--lpr_path=DATE:1Y[:5Y],…]\n"
+         "Usage: subsidyctl policy forecast [--as_of=YYYY-MM-DD] [--quarters=N] [--lpr_path=DATE:1Y:5Y,…]\n"
          "       [--new_lending_file=F.json] [--bank=B] [--province=41] [--program=P] [--year=Y]\n"
          "       [--out=F.csv] [--out_encoding=utf-8|gb18030]",
          {{"as_of", "the date the forecast starts from (default today)"},
           {"quarters", "how many settlement periods (default 4, at most 40)"},
-          {"lpr_path", "an LPR scenario: DATE:1Y[:5Y] points (default: flat at the latest fixing)"},
+          {"lpr_path", "an LPR scenario: DATE:1Y:5Y points after the last confirmed date (default: the latest fixing stays)"},
           {"new_lending_file", "assumed new lending: a NewLending message as JSON"},
           kBank, kProvince, kProgram, kYear, kOut, kOutEncoding},
          Forecast});

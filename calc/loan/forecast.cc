@@ -161,9 +161,12 @@ absl::StatusOr<std::shared_ptr<const PolicyData>> WithLprPath(const PolicyData& 
   std::vector<LprFixing> fixings = data.lpr().fixings();
   Date last = data.lpr().last_confirmed();
   for (size_t i = 0; i < path.size(); ++i) {
-    if (!(fixings.back().effective_date < path[i].effective_date)) {
+    // A scenario is about the future: never before a date the data hold as confirmed.
+    if (!(fixings.back().effective_date < path[i].effective_date) ||
+        !(data.lpr().last_confirmed() < path[i].effective_date)) {
       return InvalidField(absl::StrCat("lpr_path[", i, "].effective_date"),
-                          "must follow the latest fixing and the path's earlier points");
+                          absl::StrCat("must follow the last confirmed date (", data.lpr().last_confirmed().ToString(),
+                                       "), the latest fixing and the path's earlier points"));
     }
     path[i].status = Certainty::kUnverified;
     path[i].source = "scenario";

@@ -58,7 +58,7 @@ absl::Status Override(const pb::ReformTerms& o, ProgramTerms& t, const Err& err)
     t.subsidy_term_years = o.subsidy_term_years();
   }
   if (o.has_subsidy_share_percent() && o.formula() != pb::SUBSIDY_FORMULA_UNSPECIFIED) {
-    return err("formula", "give either subsidy_share_percent or formula, not both");
+    return err("formula", "and subsidy_share_percent: give one of them, not both");
   }
   if (o.has_subsidy_share_percent()) {
     if (o.subsidy_share_percent() < 1 || o.subsidy_share_percent() > 100) {
@@ -191,6 +191,9 @@ absl::StatusOr<Draft> LoadDraft(const std::string& path, std::string text, const
       if (pt.program == *program) t = &pt;
     }
     if (t == nullptr) return error("terms", i, absl::StrCat("the regime has no terms for ", o.program()));
+    for (int j = 0; j < i; ++j) {
+      if (msg.terms(j).program() == o.program()) return error("terms", i, absl::StrCat(o.program(), " listed twice"));
+    }
     auto s = Override(o, *t, [&](const char* field, absl::string_view problem) {
       return error("terms", i, absl::StrCat(field, " ", problem));
     });

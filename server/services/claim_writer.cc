@@ -148,6 +148,11 @@ absl::Status ClaimWriter::AddLoans(const v1::SubmitLoanSubsidyClaimRequest& mess
   return absl::OkStatus();
 }
 
+std::string BoundTermsOf(const v1::LoanSubsidyRequest& loan) {
+  return absl::StrCat(loan.principal_fen(), "|", loan.contract_date(), "|", loan.disbursement_date(), "|",
+                      loan.maturity_date(), "|", v1::LoanProgram_Name(loan.program()));
+}
+
 void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
   storage::ClaimLineRow line;
   line.line_no = ++lines_;
@@ -194,8 +199,7 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
     line.status = storage::ClaimLineStatus::kAccepted;
     // The contract's terms, bound to the loan by its first claim (repayments and overdue periods
     // may change from one claim to the next; these may not).
-    line.terms = absl::StrCat(loan.principal_fen(), "|", loan.contract_date(), "|", loan.disbursement_date(), "|",
-                              loan.maturity_date(), "|", v1::LoanProgram_Name(loan.program()));
+    line.terms = BoundTermsOf(loan);
     line.borrower_key = borrower;
     for (const auto& regime : data_->loan_regimes().regimes()) {
       if (regime.regime_id == result.regime_id()) line.borrower_limit = regime.max_prior_subsidized_loans;

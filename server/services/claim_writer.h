@@ -21,6 +21,9 @@
 namespace subsidy::service {
 
 class Call;
+// A loan's contract terms as its first claim binds them ("principal|contract|disbursement|maturity|program"):
+// a later claim, or a portfolio import, with other terms is refused (LOAN_TERMS_CHANGED).
+std::string BoundTermsOf(const v1::LoanSubsidyRequest& loan);
 // The loans of a claim file (formats/claim_file.h) as sent in `file`, read by subsidyctl's reader:
 // INVALID_ARGUMENT naming every bad row (the first 100), or the loans. claim_service.cc.
 absl::StatusOr<std::vector<v1::LoanSubsidyRequest>> LoansFromClaimFile(const Call& call, const std::string& file,

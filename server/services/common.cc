@@ -28,14 +28,25 @@ absl::Status ValidateRequestId(const std::string& request_id) {
   return absl::OkStatus();
 }
 
-absl::Status CanonicalizeIds(google::protobuf::Message* request) {
+namespace {
+// The ids of `request` in canonical form; `prefix` names the message within the request ("book.").
+// A singular message field is walked too (a filter's bank_ids); a repeated one is not: its items
+// are answered one by one (a claim's loans), never refused whole for one bad id.
+absl::Status CanonicalizeIdsIn(google::protobuf::Message* request, const std::string& prefix) {
   static const auto* kCodes = new absl::flat_hash_set<std::string>{
-      "school_id", "bank_id", "fund_id", "fund_ids", "recipient_id", "policy_id", "claim_id", "payout_id",
+      "school_id", "bank_id", "bank_ids", "fund_id", "fund_ids", "recipient_id", "policy_id", "claim_id", "payout_id",
       "instruction_id", "entry_id", "tracking_id", "enterprise_uscc", "case_id"};
   const auto* d = request->GetDescriptor();
   const auto* r = request->GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const auto* f = d->field(i);
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE && !f->is_repeated()) {
+      if (!r->HasField(*request, f)) continue;
+      if (auto s = CanonicalizeIdsIn(r->MutableMessage(request, f), absl::StrCat(prefix, f->name(), ".")); !s.ok()) {
+        return s;
+      }
+      continue;
+    }
     if (f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
     const bool code = kCodes->contains(f->name());
     if (!code && f->name() != "loan_id") continue;
@@ -48,7 +59,7 @@ absl::Status CanonicalizeIds(google::protobuf::Message* request) {
     if (f->is_repeated()) {
       for (int k = 0; k < r->FieldSize(*request, f); ++k) {
         const std::string raw = r->GetRepeatedString(*request, f, k);
-        auto c = canonical(raw, absl::StrCat(f->name(), "[", k, "]"));
+        auto c = canonical(raw, absl::StrCat(prefix, f->name(), "[", k, "]"));
         if (!c.ok()) return c.status();
         if (*c != raw) r->SetRepeatedString(request, f, k, *c);
       }
@@ -56,12 +67,15 @@ absl::Status CanonicalizeIds(google::protobuf::Message* request) {
     }
     const std::string raw = r->GetString(*request, f);
     if (raw.empty()) continue;
-    auto c = canonical(raw, f->name());
+    auto c = canonical(raw, prefix + f->name());
     if (!c.ok()) return c.status();
     if (*c != raw) r->SetString(request, f, *c);
   }
   return absl::OkStatus();
 }
+}  // namespace
+
+absl::Status CanonicalizeIds(google::protobuf::Message* request) { return CanonicalizeIdsIn(request, ""); }
 
 absl::Status ValidateId(const std::string& value, absl::string_view field) {
   if (value.empty()) return RequiredField(field);

@@ -105,7 +105,7 @@ absl::Status ValidateRequestId(const std::string& request_id);
 // Rewrites a request's identifier fields in their canonical form (calc/ids/canonical.h): codes
 // (school, bank, fund, recipient, policy ids, the ids this service makes, USCCs, tracking ids) in
 // upper case; a loan id keeps its case. An invisible or control character is INVALID_ARGUMENT
-// naming the field. Empty fields stay empty.
+// naming the field. Empty fields stay empty. Singular sub-messages are walked too (a filter's bank_ids).
 absl::Status CanonicalizeIds(google::protobuf::Message* request);
 absl::Status ValidateId(const std::string& value, absl::string_view field);
 // Free text of at most `max` bytes (FIELD_REQUIRED when `required` and empty).

@@ -36,20 +36,28 @@ struct BookFilter {
   }
 };
 
-absl::StatusOr<BookFilter> ParseFilter(const Call& call, const v1::LoanBookFilter& f) {
+// `field`: the filter's name in the request ("book", or ListLoanBook's "filter").
+absl::StatusOr<BookFilter> ParseFilter(const Call& call, const v1::LoanBookFilter& f, absl::string_view field) {
   BookFilter out;
-  for (const auto& b : f.bank_ids()) {
-    if (auto s = ValidateId(b, "book.bank_ids"); !s.ok()) return s;
-    out.bank_ids.push_back(b);
+  const std::string at = absl::StrCat(field, ".");
+  for (int i = 0; i < f.bank_ids_size(); ++i) {  // canonical already (CanonicalizeIds)
+    if (auto s = ValidateId(f.bank_ids(i), absl::StrCat(at, "bank_ids[", i, "]")); !s.ok()) return s;
+    out.bank_ids.push_back(f.bank_ids(i));
   }
   if (!f.province().empty() && call.data().FindProvince(f.province()) == nullptr) {
-    return InvalidField("book.province", "unknown province code");
+    return InvalidField(at + "province", "unknown province code");
   }
   out.province = f.province();
-  if (f.program() != v1::LOAN_PROGRAM_UNSPECIFIED) out.program = LoanProgramFromProto(f.program());
-  if (f.region_tier() != v1::REGION_TIER_UNSPECIFIED) out.tier = RegionTierFromProto(f.region_tier());
+  if (f.program() != v1::LOAN_PROGRAM_UNSPECIFIED) {
+    out.program = LoanProgramFromProto(f.program());
+    if (!out.program) return InvalidField(at + "program", "not a loan program");
+  }
+  if (f.region_tier() != v1::REGION_TIER_UNSPECIFIED) {
+    out.tier = RegionTierFromProto(f.region_tier());
+    if (!out.tier) return InvalidField(at + "region_tier", "not a region tier");
+  }
   if (f.disbursement_year() != 0 && (f.disbursement_year() < 1990 || f.disbursement_year() > 2100)) {
-    return InvalidField("book.disbursement_year", "a year from 1990 to 2100");
+    return InvalidField(at + "disbursement_year", "a year from 1990 to 2100");
   }
   out.year = f.disbursement_year();
   return out;
@@ -165,7 +173,7 @@ absl::StatusOr<loan::Draft> DraftOf(const Call& call, const v1::SimulateReformRe
     }
     return loan::LoadDraft(d->path, d->text, call.data());
   }
-  auto draft = loan::LoadDraft("reform_text", req.reform_text(), call.data());
+  auto draft = loan::LoadDraft("draft", req.reform_text(), call.data());
   if (!draft.ok() && draft.status().code() == absl::StatusCode::kInvalidArgument) {
     return WithReason(InvalidField("reform_text", draft.status().message()), loan::kReformInvalid);
   }
@@ -214,7 +222,7 @@ absl::StatusOr<std::vector<LprFixing>> LprPathFromProto(const google::protobuf::
     if (!d.ok()) return InvalidField(f + ".effective_date", d.status().message());
     auto one = Rate::Parse(path[i].lpr_1y_percent());
     if (!one.ok()) return InvalidField(f + ".lpr_1y_percent", one.status().message());
-    auto five = Rate::Parse(path[i].lpr_5y_percent().empty() ? path[i].lpr_1y_percent() : path[i].lpr_5y_percent());
+    auto five = Rate::Parse(path[i].lpr_5y_percent());  // required: loans over five years use it
     if (!five.ok()) return InvalidField(f + ".lpr_5y_percent", five.status().message());
     out.push_back({*d, *one, *five});
   }
@@ -277,7 +285,7 @@ loan::Reason Assumption(std::string code, StatusParams params) { return {std::mo
 namespace handlers {
 
 absl::Status ListLoanBook(Call& call, const v1::ListLoanBookRequest& req, v1::ListLoanBookResponse* out) {
-  auto filter = ParseFilter(call, req.filter());
+  auto filter = ParseFilter(call, req.filter(), "filter");
   if (!filter.ok()) return filter.status();
   auto as_of = OptionalDate(req.as_of(), "as_of");
   if (!as_of.ok()) return as_of.status();
@@ -318,24 +326,43 @@ absl::Status ImportLoanPortfolio(Call& call, const v1::ImportLoanPortfolioReques
   if (call.clock().TodayInChina() < *as_of) return InvalidField("as_of", "is in the future");
   auto loans = LoansFromClaimFile(call, req.file(), req.encoding());
   if (!loans.ok()) return loans.status();
+  if (loans->empty()) return InvalidField("file", "a portfolio has at least one loan");
   std::vector<storage::PortfolioLine> lines;
+  std::vector<std::string> terms;  // each line's bound terms (BoundTermsOf)
   std::set<std::string> keys;
   for (size_t i = 0; i < loans->size(); ++i) {
     v1::LoanSubsidyRequest& loan = (*loans)[i];
-    const std::string at = absl::StrCat("file: row ", i + 2);
-    auto id = CanonicalizeId(loan.loan_id(), at + " loan_id", loan::kMaxClaimLoanIdBytes);
-    if (!id.ok()) return id.status();
+    const std::string at = absl::StrCat("row ", i + 2);  // the file's line (after the header)
+    auto id = CanonicalizeId(loan.loan_id(), "file", loan::kMaxClaimLoanIdBytes);
+    if (!id.ok()) return InvalidField("file", absl::StrCat(at, ": loan_id ", id.status().message()));
     if (!keys.insert(id->key).second) return InvalidField("file", absl::StrCat(at, ": loan ", id->text, " listed twice"));
     loan.set_loan_id(id->text);
     loan.clear_claim_period();
     auto in = LoanInputFromProto(loan);
     absl::Status s = in.ok() ? loan::ValidateLoan(*in, call.data()) : in.status();
     if (!s.ok()) return InvalidField("file", absl::StrCat(at, ": ", s.message()));
+    if (*as_of < in->contract_date) {
+      return InvalidField("file", absl::StrCat(at, ": loan ", id->text, " was contracted after as_of"));
+    }
     lines.push_back({id->key, loan.SerializeAsString()});
+    terms.push_back(BoundTermsOf(loan));
   }
   return call.Mutate(
       req, {"portfolio:" + req.bank_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::LoanPortfolioImport> {
+        // A loan a claim has bound keeps its contract terms, as a later claim must (LOAN_TERMS_CHANGED).
+        std::vector<std::string> line_keys;
+        for (const auto& l : lines) line_keys.push_back(l.loan_key);
+        auto bound = tx.book().BoundTerms(req.bank_id(), line_keys);
+        if (!bound.ok()) return bound.status();
+        for (size_t i = 0; i < lines.size(); ++i) {
+          auto it = bound->find(lines[i].loan_key);
+          if (it == bound->end() || it->second == terms[i]) continue;
+          return WithParams(FailedPrecondition(storage::kLoanTermsChanged,
+                                               absl::StrCat("row ", i + 2, ": the loan's terms differ from those of its first "
+                                                            "claim (", it->second, " then, ", terms[i], " now)")),
+                            {{"changed", absl::StrCat(it->second, " → ", terms[i])}});
+        }
         storage::PortfolioImport h;
         h.request_id = req.request_id();
         h.bank_id = req.bank_id();
@@ -376,7 +403,7 @@ absl::Status ListLoanReforms(Call& call, const v1::ListLoanReformsRequest&, v1::
 absl::Status SimulateReform(Call& call, const v1::SimulateReformRequest& req, v1::SimulateReformResponse* out) {
   auto draft = DraftOf(call, req);
   if (!draft.ok()) return draft.status();
-  auto filter = ParseFilter(call, req.book());
+  auto filter = ParseFilter(call, req.book(), "book");
   if (!filter.ok()) return filter.status();
   auto window = ParseDateRange(req.window(), "window");
   if (!window.ok()) return window.status();
@@ -435,7 +462,7 @@ absl::Status SimulateReform(Call& call, const v1::SimulateReformRequest& req, v1
 
 absl::Status ForecastLoanSubsidies(Call& call, const v1::ForecastLoanSubsidiesRequest& req,
                                    v1::ForecastLoanSubsidiesResponse* out) {
-  auto filter = ParseFilter(call, req.book());
+  auto filter = ParseFilter(call, req.book(), "book");
   if (!filter.ok()) return filter.status();
   auto as_of_opt = OptionalDate(req.as_of(), "as_of");
   if (!as_of_opt.ok()) return as_of_opt.status();

@@ -1,5 +1,7 @@
 #include "storage/loan_book.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "storage/dialect.h"
 #include "storage/sql_rows.h"
@@ -62,6 +64,25 @@ class SqlBookTx final : public BookTx {
     return h;
   }
 
+  absl::StatusOr<std::map<std::string, std::string>> BoundTerms(const std::string& bank_id,
+                                                                const std::vector<std::string>& keys) override {
+    constexpr size_t kChunk = 500;
+    std::map<std::string, std::string> out;
+    for (size_t i = 0; i < keys.size(); i += kChunk) {
+      const size_t n = std::min(kChunk, keys.size() - i);
+      std::vector<SqlParam> params = {SqlParam::Text(bank_id)};
+      for (size_t k = i; k < i + n; ++k) params.push_back(SqlParam::Text(keys[k]));
+      auto s = s_.Query(absl::StrCat("SELECT loan_id, terms FROM loan_terms WHERE bank_id = $1 AND loan_id IN (",
+                                     Placeholders(2, n, 1), ")"),
+                        params, [&](const SqlRow& row) {
+                          out[row.Text(0)] = row.Text(1);
+                          return absl::OkStatus();
+                        });
+      if (!s.ok()) return s;
+    }
+    return out;
+  }
+
  private:
   SqlSession& s_;
   const Clock& clock_;
@@ -108,7 +129,8 @@ class SqlBookReads final : public BookReads {
                                   absl::FunctionRef<absl::Status(const ClaimedLine&)> fn) override {
     std::vector<SqlParam> params = {SqlParam::Text(from.ToString()), SqlParam::Text(to.ToString())};
     const std::string sql = absl::StrCat(
-        "SELECT c.bank_id, c.seq, c.period_start, c.period_end, c.status, l.subsidy_fen, l.input, l.loan_id "
+        "SELECT c.bank_id, c.seq, c.period_start, c.period_end, CASE WHEN c.status = 'PAID' AND c.payment_state <> 'RETURNED' THEN 1 ELSE 0 END, "
+        "l.subsidy_fen, l.input, l.loan_id "
         "FROM loan_claims c JOIN loan_claim_lines l ON l.claim_seq = c.seq "
         "WHERE c.status IN ('SUBMITTED', 'PAID') AND l.line_status = 'ACCEPTED' AND c.period_start >= $1 "
         "AND c.period_start <= $2",
@@ -124,7 +146,7 @@ class SqlBookReads final : public BookReads {
         if (!b.ok()) return b.status();
         l.period_start = *a;
         l.period_end = *b;
-        l.paid = row.Text(4) == "PAID";
+        l.paid = row.Int(4) == 1;
         l.subsidy = Money::Fen(row.Int(5));
         if (!row.IsNull(6)) l.input = row.Bytes(6);
         l.loan_id = row.Text(7);

@@ -4,6 +4,7 @@
 // BookTx inside a transaction (LedgerTx::book()); BookReads outside one (Storage::book()).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,7 @@ struct ClaimedLine {
   int64_t claim_seq = 0;
   Date period_start;
   Date period_end;
-  bool paid = false;
+  bool paid = false;      // PAID, and its payment not returned (退回: nothing was paid)
   Money subsidy;
   std::string loan_id;  // canonical
   std::string input;    // as the bank sent it; empty for lines stored before the book existed
@@ -70,6 +71,9 @@ class BookTx {
   virtual ~BookTx() = default;
   virtual absl::StatusOr<PortfolioImport> ImportPortfolio(PortfolioImport header,
                                                           const std::vector<PortfolioLine>& lines) = 0;
+  // The terms claims bound (loan_terms) of those of `keys` a claim has bound, by key.
+  virtual absl::StatusOr<std::map<std::string, std::string>> BoundTerms(const std::string& bank_id,
+                                                                        const std::vector<std::string>& keys) = 0;
 };
 
 class BookReads {

@@ -10,7 +10,9 @@
 
 #include "absl/strings/str_cat.h"
 
+#include "absl/strings/str_format.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/payment.grpc.pb.h"
 #include "support/calls.h"
 #include "support/server_process.h"
 
@@ -109,6 +111,24 @@ TEST_F(WhatIfE2e, APortfolioIsTheBookAndADraftCostsWhatWasWorkedByHand) {
   EXPECT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_THAT(csv.out, HasSubstr("TOTAL,,2022-03-21,2022-06-20,1686666,4753333,3066667,0,3"));
 
+  // Filters are checked and read as the ids are stored: a bank id in lower case is the bank.
+  v1::SimulateReformRequest lower = req;
+  lower.mutable_book()->add_bank_ids("bank-hn");
+  EXPECT_EQ(Simulate(lower).total().draft_fen(), r.total().draft_fen());
+  v1::ListLoanBookRequest unknown;
+  unknown.mutable_filter()->set_program(static_cast<v1::LoanProgram>(99));
+  grpc::Status refusal = stub_->ListLoanBook(Call().get(), unknown, &book);
+  EXPECT_EQ(refusal.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refusal.error_message(), HasSubstr("filter.program"));
+  // A portfolio as of a date cannot hold a loan contracted after it; nothing is stored.
+  v1::ImportLoanPortfolioRequest later = imp;
+  later.set_request_id("pf-hn-early");
+  later.set_as_of("2022-03-20");
+  v1::LoanPortfolioImport none;
+  refusal = stub_->ImportLoanPortfolio(Call().get(), later, &none);
+  EXPECT_EQ(refusal.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refusal.error_message(), HasSubstr("contracted after as_of"));
+
   // A draft that does not fit is refused, naming its line; an unknown one is NOT_FOUND.
   v1::SimulateReformRequest bad = req;
   bad.clear_reform_id();
@@ -117,7 +137,7 @@ TEST_F(WhatIfE2e, APortfolioIsTheBookAndADraftCostsWhatWasWorkedByHand) {
   v1::SimulateReformResponse refused;
   grpc::Status s = stub_->SimulateReform(Call().get(), bad, &refused);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(), HasSubstr("reform_text:5"));  // REFORM_INVALID
+  EXPECT_THAT(s.error_message(), HasSubstr("draft:5"));  // REFORM_INVALID
   bad.clear_reform_text();
   bad.set_reform_id("NO-SUCH-DRAFT");
   s = stub_->SimulateReform(Call().get(), bad, &refused);
@@ -153,6 +173,29 @@ TEST_F(WhatIfE2e, TheTiaobingshanBooksInForceSideIsWhatWasPaid) {
   EXPECT_EQ(r.loans(), paid.accepted_count());
   EXPECT_EQ(r.failed_count(), 0);
 
+  // A portfolio cannot change the terms a claim bound (LOAN_TERMS_CHANGED), as a later claim cannot.
+  std::string changed = Slurp(std::string(SUBSIDY_SOURCE_DIR) + "/examples/tiaobingshan-2024q3-claim.csv");
+  changed = changed.substr(0, changed.find('\n') + 1) +
+            "TBS-2024-0002,21,EAST,ENTREPRENEUR_INDIVIDUAL,,0,13333333,2024-02-15,2024-02-15,2026-02-15,4.35,ONE_YEAR,,,,,ACT_360\n";
+  v1::ImportLoanPortfolioRequest portfolio;
+  portfolio.set_request_id("tbs-portfolio-changed");
+  portfolio.set_bank_id("BANK-TBS");
+  portfolio.set_as_of("2024-09-20");
+  portfolio.set_file(changed);
+  v1::LoanPortfolioImport refused;
+  const grpc::Status terms = stub_->ImportLoanPortfolio(Call().get(), portfolio, &refused);
+  EXPECT_EQ(terms.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(terms.error_message(), HasSubstr("first claim"));  // LOAN_TERMS_CHANGED
+
+  // An LPR path may not rewrite what the data hold as confirmed.
+  v1::ForecastLoanSubsidiesRequest history;
+  auto* past = history.add_lpr_path();
+  past->set_effective_date("2025-06-20");
+  past->set_lpr_1y_percent("2.00");
+  past->set_lpr_5y_percent("2.50");
+  v1::ForecastLoanSubsidiesResponse unused;
+  EXPECT_EQ(stub_->ForecastLoanSubsidies(Call().get(), history, &unused).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
   // The claim's loans are the book now; a forecast from the claim's quarter compares with it.
   v1::ForecastLoanSubsidiesRequest f;
   f.set_as_of("2024-09-20");
@@ -173,8 +216,9 @@ TEST_F(WhatIfE2e, TheTiaobingshanBooksInForceSideIsWhatWasPaid) {
 
   // An LPR path and new lending: the new loans add to the book's figure, and the assumptions say so.
   auto* point = f.add_lpr_path();
-  point->set_effective_date("2026-01-20");
+  point->set_effective_date("2026-12-21");
   point->set_lpr_1y_percent("2.80");
+  point->set_lpr_5y_percent("3.30");
   f.mutable_new_lending()->set_yearly_principal_fen(400'000'000);
   auto* mix = f.mutable_new_lending()->add_mix();
   mix->set_program(v1::ENTREPRENEUR_INDIVIDUAL);
@@ -188,6 +232,37 @@ TEST_F(WhatIfE2e, TheTiaobingshanBooksInForceSideIsWhatWasPaid) {
   EXPECT_GT(with_new.quarters(1).new_lending_fen(), 0);
   EXPECT_EQ(with_new.assumptions(1).code(), "FORECAST_LPR_PATH");
   EXPECT_EQ(with_new.assumptions(2).code(), "FORECAST_NEW_LENDING");
+
+  // The bank fails the payment and finance returns it (退回): nothing was paid, so the paid claims
+  // of the quarter are none; what was claimed is still claimed.
+  auto payments = v1::PaymentService::NewStub(server_->Channel());
+  v1::ListPaymentLinesRequest which;
+  which.set_source_id(paid.claim_id());
+  v1::ListPaymentLinesResponse lines;
+  ASSERT_TRUE(payments->ListPaymentLines(Call().get(), which, &lines).ok());
+  ASSERT_EQ(lines.lines_size(), 1);
+  const v1::PaymentLine& line = lines.lines(0);
+  v1::ImportBankReturnRequest back;
+  back.set_request_id("tbs-return-file");
+  back.set_file(absl::StrCat("凭证号,金额,状态,失败原因,日期\n", line.voucher_no(), ",", line.amount_fen() / 100, ".",
+                             absl::StrFormat("%02d", line.amount_fen() % 100), ",失败,账户冻结,2024-09-30\n"));
+  v1::BankReturnResult imported;
+  ASSERT_TRUE(payments->ImportBankReturn(Call().get(), back, &imported).ok());
+  v1::ReturnPaymentRequest ret;
+  ret.set_request_id("tbs-return");
+  ret.set_payment_id(line.payment_id());
+  ret.set_reason("账户冻结");
+  v1::PaymentLine returned;
+  const grpc::Status rs = payments->ReturnPayment(Call().get(), ret, &returned);
+  ASSERT_TRUE(rs.ok()) << rs.error_message();
+  const auto after = Simulate(req);
+  EXPECT_EQ(after.loans(), 0);
+  EXPECT_EQ(after.total().claimed_fen(), 0);
+  v1::ForecastLoanSubsidiesResponse claimed_still;
+  f.clear_lpr_path();
+  f.clear_new_lending();
+  ASSERT_TRUE(stub_->ForecastLoanSubsidies(Call().get(), f, &claimed_still).ok());
+  EXPECT_EQ(claimed_still.quarters(0).claimed_fen(), paid.total_subsidy_fen());
 }
 
 // A large book's run streams its progress before its result, which is SimulateReform's; a caller
@@ -235,6 +310,14 @@ TEST_F(WhatIfE2e, AStreamedRunSaysHowFarItIsAndEndsWithTheResult) {
   EXPECT_EQ(streamed.total().draft_fen(), unary.total().draft_fen());
   EXPECT_EQ(streamed.changed_count(), 40'000);  // the 350万 small-firm loans: over 300万, under 500万
   EXPECT_GT(unary.total().difference_fen(), 0);
+
+  // subsidyctl shows the progress to the clerk, in Chinese, and writes the CSV.
+  const CtlResult ctl = RunCtl({"--server=" + server_->address(), "policy", "simulate", "--reform=SB-CAP-500",
+                                "--from=2022-03-21", "--to=2023-03-20"},
+                               "zh_CN.UTF-8");
+  EXPECT_EQ(ctl.exit_code, 0) << ctl.err;
+  EXPECT_THAT(ctl.err, HasSubstr("测算进度：")) << "CLI_POLICY_PROGRESS";
+  EXPECT_THAT(ctl.out, HasSubstr(absl::StrCat("TOTAL,,2022-03-21,2022-06-20,")));
 
   // Cancelled after its first progress: CANCELLED, and the server answers the next call.
   auto cancelled = Call(std::chrono::seconds(120));

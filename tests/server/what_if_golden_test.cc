@@ -131,6 +131,10 @@ TEST(Reform, ABadDraftIsRefusedNamingItsLine) {
   EXPECT_NE(bad(head + "terms { program: \"NOPE\" }").message().find("draft.textproto:5"), std::string::npos);
   EXPECT_FALSE(bad(head + "terms { program: \"ENTREPRENEUR_SMALL_BUSINESS\" subsidy_base_cap_fen: 900000000 }").ok());
   EXPECT_FALSE(bad(head + "terms { program: \"ENTREPRENEUR_SMALL_BUSINESS\" subsidy_share_percent: 0 }").ok());
+  // One program's terms twice: which would hold is not for the order of the file to say.
+  EXPECT_NE(bad(head + "terms { program: \"ENTREPRENEUR_SMALL_BUSINESS\" subsidy_share_percent: 60 }\n"
+                       "terms { program: \"ENTREPRENEUR_SMALL_BUSINESS\" subsidy_share_percent: 70 }").message().find("listed twice"),
+            std::string::npos);
   EXPECT_FALSE(bad("reform_id: \"X\"\nname: \"n\"\nregime_id: \"NONE\"\neffective_date: \"2022-01-01\"\nmax_prior_subsidized_loans: 2").ok());
   // After the regime's last contract date the draft would apply to no loan.
   EXPECT_FALSE(bad("reform_id: \"X\"\nname: \"n\"\nregime_id: \"CN-2020-21\"\neffective_date: \"2030-01-01\"\n"
