@@ -127,14 +127,33 @@ absl::Status GetInstruction(Call& call, const v1::GetInstructionRequest& req, v1
   return absl::OkStatus();
 }
 
-// The id of what a posted movement made (FA-…, PO-…), read from the movement's own response.
-std::string PostedResultId(const UnaryRoute& route, const std::string& response) {
+// A movement's request or response message, parsed from what was stored.
+std::unique_ptr<google::protobuf::Message> Parsed(const UnaryRoute& route, bool response, const std::string& bytes) {
   const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
       absl::StrReplaceAll(route.method.full_name, {{"/", "."}}));
-  if (method == nullptr) return "";
-  std::unique_ptr<google::protobuf::Message> msg(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->output_type())->New());
-  return msg->ParseFromString(response) ? ResultIdOf(*msg) : "";
+  if (method == nullptr) return nullptr;
+  std::unique_ptr<google::protobuf::Message> msg(google::protobuf::MessageFactory::generated_factory()
+                                                     ->GetPrototype(response ? method->output_type() : method->input_type())
+                                                     ->New());
+  if (!msg->ParseFromString(bytes)) return nullptr;
+  return msg;
+}
+
+// What a posting moved must be what was approved (and reserved): else nothing is posted. (A
+// reversal's unpaid part or a run's due payouts may have changed since the maker asked.)
+absl::Status PostedAsApproved(const UnaryRoute& route, const storage::InstructionRow& row, const std::string& response,
+                              const std::vector<storage::FundEntry>& captured) {
+  auto request = Parsed(route, false, row.request);
+  auto posted = Parsed(route, true, response);
+  if (request == nullptr || posted == nullptr) return absl::InternalError("a posted movement does not parse");
+  const Money moved = Describe(route.method.full_name, *request, *posted, captured).amount;
+  if (moved == row.amount) return absl::OkStatus();
+  return WithParams(FailedPrecondition(storage::kInstructionAmountChanged,
+                                       absl::StrCat("指令金额 ", row.amount.ToYuanString(), " 元，现在入账将为 ",
+                                                    moved.ToYuanString(), " 元 (the instruction asked for ",
+                                                    row.amount.ToYuanString(), " yuan; posting it now would move ",
+                                                    moved.ToYuanString(), ")")),
+                    {{"approved_yuan", row.amount.ToYuanString()}, {"posting_yuan", moved.ToYuanString()}});
 }
 
 // A decision on an instruction: its id parsed, its subject locked, and `decide` run in the
@@ -171,13 +190,18 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
     // Posted as the maker asked, within the limits as they stand now; the checker is recorded on
     // every entry it posts.
     tx.instructions().SetChecker(call.caller());
+    std::vector<storage::FundEntry> captured;
+    tx.instructions().CaptureEntries(&captured);
     auto maker = std::make_shared<const auth::Caller>(auth::Caller{row.maker, {auth::Role::kFinance}, {}, {}});
     auto posted = route->post_approved(call.context(), route->method, tx, std::move(maker), row.request,
                                        req.instruction_id());
+    tx.instructions().CaptureEntries(nullptr);
     tx.instructions().SetChecker("");
     if (!posted.ok()) return posted.status();
+    if (auto s = PostedAsApproved(*route, row, *posted, captured); !s.ok()) return s;
+    auto made = Parsed(*route, true, *posted);
     if (auto s = tx.instructions().DecideInstruction(seq, storage::InstructionState::kPosted, call.caller(), "",
-                                                     PostedResultId(*route, *posted));
+                                                     made ? ResultIdOf(*made) : "");
         !s.ok()) {
       return s;
     }

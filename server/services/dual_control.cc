@@ -21,6 +21,13 @@ int64_t Int64Field(const google::protobuf::Message& m, absl::string_view name) {
   return m.GetReflection()->GetInt64(m, f);
 }
 
+// The name of an enum field's value, "" when the message has no such field.
+std::string EnumName(const google::protobuf::Message& m, absl::string_view name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(std::string(name));
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM || f->is_repeated()) return "";
+  return m.GetReflection()->GetEnum(m, f)->name();
+}
+
 // The approver's words for each movement (zh-CN first).
 const char* Label(absl::string_view rpc) {
   if (rpc == "AllocateFund") return "资金分配下达";
@@ -81,8 +88,11 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
       case FundEntryKind::kBudget: break;
     }
   }
-  // Without fund postings (a claim or a run paid outside any fund) the amount is the response's.
-  if (fen == 0) fen = Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen");
+  // Without fund postings (a claim or a run paid outside any fund) the amount is the response's;
+  // a claim rejected pays nothing (it is no movement: never held).
+  if (fen == 0 && EnumName(trial, "status") != "REJECTED") {
+    fen = Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen");
+  }
   if (fen == 0) fen = Int64Field(trial, "amount_fen");  // a payment line returned: its amount
   if (fen == 0) fen = Int64Field(request, "amount_fen");  // a school's allocation without a fund
   m.amount = Money::Fen(fen);
@@ -138,7 +148,8 @@ absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ct
                                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
                                  const std::vector<storage::FundEntry>& captured) {
   Movement m = Describe(full_method, request, trial, captured);
-  if (m.amount.fen() < ctx.dual_control_threshold_fen) return std::string();
+  // Nothing moved (a claim rejected, a run with nothing due): nothing for a second officer to check.
+  if (m.amount.fen() == 0 || m.amount.fen() < ctx.dual_control_threshold_fen) return std::string();
   for (const auto& r : m.reservations) {
     if (auto s = tx.instructions().Reserve(r, +1); !s.ok()) return s;
   }

@@ -41,7 +41,7 @@ void EchoRequest(const google::protobuf::Message& request, google::protobuf::Mes
 Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
                   const google::protobuf::Message& trial_response, const std::vector<storage::FundEntry>& captured);
 
-// After a trial: below the threshold, "" (post it at once); else reserves what the trial moved,
+// After a trial: below the threshold or moving nothing, "" (post it at once); else reserves what the trial moved,
 // records the instruction and its audit line, and returns its id.
 absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,
                                  const std::string& maker, const std::string& request_id,

@@ -211,6 +211,7 @@ class SqlInstructionTx final : public InstructionTx {
     tx_.captured = nullptr;
     return s_.ExecScript("ROLLBACK TO SAVEPOINT trial; RELEASE SAVEPOINT trial");
   }
+  void CaptureEntries(std::vector<FundEntry>* captured) override { tx_.captured = captured; }
   void SetChecker(std::string checker) override { tx_.checker = std::move(checker); }
   absl::Status Reserve(const Reservation& r, int sign) override { return instructionsql::Reserve(s_, r, sign); }
   absl::StatusOr<int64_t> InsertInstruction(const InstructionRow& row) override {

@@ -26,6 +26,9 @@ class InstructionTx {
   // it posts meanwhile (FundTx::PostFundEntry) are captured.
   virtual absl::Status BeginTrial(std::vector<FundEntry>* captured) = 0;
   virtual absl::Status UndoTrial() = 0;
+  // The entries posted from now on are captured (nullptr: no more), without a trial: what an
+  // approval posts, to compare with what it approved.
+  virtual void CaptureEntries(std::vector<FundEntry>* captured) = 0;
   // Entries posted from now on name this checker (the approval of an instruction).
   virtual void SetChecker(std::string checker) = 0;
   // Holds (sign +1) or releases (−1) a reservation; the database refuses an over-commitment.

@@ -262,6 +262,8 @@ const char* InstructionStateName(InstructionState s);  // PENDING_APPROVAL, POST
 std::optional<InstructionState> InstructionStateFromName(absl::string_view name);
 inline constexpr char kInstructionAlreadyDecided[] = "INSTRUCTION_ALREADY_DECIDED";
 inline constexpr char kSameCaller[] = "SAME_CALLER";
+// Posting an approved instruction would move another amount than it asked for (and reserved).
+inline constexpr char kInstructionAmountChanged[] = "INSTRUCTION_AMOUNT_CHANGED";
 
 struct Reservation {
   enum class Kind { kAllocation, kPayment, kBudgetCut };

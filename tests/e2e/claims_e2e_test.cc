@@ -549,6 +549,19 @@ TEST(ClaimsAuthE2e, BanksSeeOnlyTheirOwnClaimsAndOnlyFinanceReviews) {
   EXPECT_EQ(out.status(), Claim::PAID);
   EXPECT_EQ(out.reviewed_by(), "finance-1");
   EXPECT_EQ(out.submitted_by(), "bank-a");
+  // A rejection moves no money: it is decided at once, never held for a second officer (the
+  // seeded simulation found it held for the claim's total).
+  v1::ReviewLoanSubsidyClaimRequest no;
+  no.set_request_id("rj");
+  no.set_claim_id(cb.claim_id());
+  no.set_decision(v1::ReviewLoanSubsidyClaimRequest::REJECT);
+  no.set_reason("贷款资料不全");
+  ASSERT_TRUE(v1::LoanSubsidyService::NewStub((*server)->Channel())
+                  ->ReviewLoanSubsidyClaim(CallAs(tokens["finance-1"]).get(), no, &out)
+                  .ok());
+  EXPECT_EQ(out.status(), Claim::REJECTED);
+  EXPECT_EQ(out.approval_state(), v1::Instruction::POSTED);
+  EXPECT_EQ(out.instruction_id(), "");
 }
 
 // Concurrent retries replay: the same claim sent many times at once under one request_id is one

@@ -310,6 +310,40 @@ TEST_P(DualControlE2e, ReversalsUndoAnEntryOnceAndNeverMoreThanItsUnpaidPart) {
   EXPECT_EQ(entries.entries(3).paid_fen(), 0);
 }
 
+// What an approval posts is what it approved: an allocation's reversal asked for its unpaid part;
+// when a payment from it comes back meanwhile, posting would undo more, so nothing is posted
+// (INSTRUCTION_AMOUNT_CHANGED) until it is rejected and asked again. (The seeded simulation found
+// a reversal posted for more than its instruction said.)
+TEST_P(DualControlE2e, AnApprovalPostsExactlyTheAmountItApprovedOrNothing) {
+  const std::string allocation = AllocatePosted("a1", "UNIT-A", 1'000'000);
+  v1::FundPayment pay;
+  ASSERT_TRUE(Pay("maker", "p1", "UNIT-A", 250'000, &pay).ok());
+  v1::Instruction i;
+  ASSERT_TRUE(Approve("checker", "ok-p1", pay.instruction_id(), &i).ok());
+  const std::string payment = i.result_id();
+  auto reverse = [&](const std::string& request_id, const std::string& entry, v1::FundEntry* out) {
+    v1::ReverseFundEntryRequest r;
+    r.set_request_id(request_id);
+    r.set_entry_id(entry);
+    r.set_date("2026-03-10");
+    r.set_reason("收款单位录入错误");
+    return Funds("maker")->ReverseFundEntry(Ctx("maker").get(), r, out);
+  };
+  v1::FundEntry of_allocation, of_payment;
+  ASSERT_TRUE(reverse("r1", allocation, &of_allocation).ok());
+  ASSERT_TRUE(reverse("r2", payment, &of_payment).ok());
+  ASSERT_TRUE(Approve("checker", "ok-r2", of_payment.instruction_id(), &i).ok());
+  // The allocation's unpaid part is now 1,000,000, not the 750,000 approved: nothing is posted.
+  auto refused = Approve("checker", "ok-r1", of_allocation.instruction_id(), &i);
+  EXPECT_EQ(ReasonOf(refused), "INSTRUCTION_AMOUNT_CHANGED") << refused.error_message();
+  EXPECT_EQ(Fund().allocated_fen(), 1'000'000);
+  ASSERT_TRUE(Reject("checker", "no-r1", of_allocation.instruction_id(), &i).ok());
+  ASSERT_TRUE(reverse("r3", allocation, &of_allocation).ok());
+  ASSERT_TRUE(Approve("checker", "ok-r3", of_allocation.instruction_id(), &i).ok());
+  EXPECT_EQ(i.amount_fen(), 1'000'000);
+  EXPECT_EQ(Fund().allocated_fen(), 0);
+}
+
 TEST_P(DualControlE2e, MoneyIntoASchoolComesFromFinanceWithASecondOfficer) {
   v1::AllocateFundsRequest r;
   r.set_request_id("s1");
