@@ -152,7 +152,7 @@ absl::Status PostedAsApproved(const UnaryRoute& route, const storage::Instructio
                                        absl::StrCat("指令金额 ", row.amount.ToYuanString(), " 元，现在入账将为 ",
                                                     moved.ToYuanString(), " 元 (the instruction asked for ",
                                                     row.amount.ToYuanString(), " yuan; posting it now would move ",
-                                                    moved.ToYuanString(), ")")),
+                                                    moved.ToYuanString(), " yuan)")),
                     {{"approved_yuan", row.amount.ToYuanString()}, {"posting_yuan", moved.ToYuanString()}});
 }
 

@@ -1,5 +1,7 @@
 #include "services/dual_control.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "auth/authorizer.h"
 #include "common/status_util.h"
@@ -88,10 +90,11 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
       case FundEntryKind::kBudget: break;
     }
   }
-  // Without fund postings (a claim or a run paid outside any fund) the amount is the response's;
-  // a claim rejected pays nothing (it is no movement: never held).
-  if (fen == 0 && EnumName(trial, "status") != "REJECTED") {
-    fen = Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen");
+  // What the response says it paid, from funds or not (a run pays a policy that has no fund from
+  // its data budget, beside those paid from funds): the movement is never less than that. A claim
+  // rejected pays nothing (it is no movement: never held).
+  if (EnumName(trial, "status") != "REJECTED") {
+    fen = std::max(fen, Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen"));
   }
   if (fen == 0) fen = Int64Field(trial, "amount_fen");  // a payment line returned: its amount
   if (fen == 0) fen = Int64Field(request, "amount_fen");  // a school's allocation without a fund

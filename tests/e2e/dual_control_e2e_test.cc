@@ -13,6 +13,7 @@
 #include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
+#include "subsidy/v1/reward.grpc.pb.h"
 #include "support/calls.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
@@ -342,6 +343,57 @@ TEST_P(DualControlE2e, AnApprovalPostsExactlyTheAmountItApprovedOrNothing) {
   ASSERT_TRUE(Approve("checker", "ok-r3", of_allocation.instruction_id(), &i).ok());
   EXPECT_EQ(i.amount_fen(), 1'000'000);
   EXPECT_EQ(Fund().allocated_fen(), 0);
+}
+
+// A run is held for all it pays: a policy paid from a fund and one paid from its data budget (no
+// fund allocates to it) in one run are one movement of their sum; and more due at approval than
+// was approved is refused. (The adversary found a run sized by its fund part only: 30 元 held,
+// 1,000,030 元 paid.)
+TEST_P(DualControlE2e, ARunIsHeldForAllItPaysFromFundsOrNot) {
+  v1::Fund fund;
+  auto reward = NewFund("DC-REWARD", v1::Fund::DISTRICT, v1::Fund::ENTERPRISE_REWARD, kBudget, 2026);
+  ASSERT_TRUE(Funds("maker")->CreateFund(Ctx("maker").get(), reward, &fund).ok());
+  v1::AllocateFundRequest a;
+  a.set_request_id("to-policy");
+  a.set_fund_id("DC-REWARD");
+  a.set_recipient_kind(v1::FundAllocation::REWARD_POLICY);
+  a.set_recipient_id("YC-DIGITAL-TRANSFORM");
+  a.set_region_code("110106");
+  a.set_amount_fen(10'000);
+  a.set_date("2026-06-01");
+  v1::FundAllocation held;
+  ASSERT_TRUE(Funds("maker")->AllocateFund(Ctx("maker").get(), a, &held).ok());
+  v1::Instruction i;
+  ASSERT_TRUE(Approve("checker", "ok-policy", held.instruction_id(), &i).ok());
+  auto rewards = v1::RewardPayoutService::NewStub(Channel(0));
+  auto determine = [&](const std::string& id, const std::string& policy, int enterprise,
+                       const std::map<std::string, std::string>& metrics, v1::Payout* out) {
+    v1::SubmitDeterminationRequest r;
+    r.set_request_id(id);
+    r.set_policy_id(policy);
+    r.set_enterprise_uscc(TestUscc(enterprise));
+    r.set_enterprise_name("企业");
+    r.set_determination_date("2026-06-01");
+    for (const auto& [k, v] : metrics) (*r.mutable_metrics())[k] = v;
+    return rewards->SubmitDetermination(Ctx("admin").get(), r, out);
+  };
+  v1::Payout from_fund, from_budget, later;
+  ASSERT_TRUE(determine("d1", "YC-DIGITAL-TRANSFORM", 1, {{"spend_fen", "10000"}}, &from_fund).ok());
+  ASSERT_TRUE(determine("d2", "YC-CHAMPION-NATIONAL", 2, {}, &from_budget).ok());
+  ASSERT_GT(from_budget.amount_fen(), 0);
+  v1::RunDisbursementRequest run;
+  run.set_request_id("run");
+  run.set_payment_date("2026-06-30");
+  v1::RunDisbursementResponse ran;
+  ASSERT_TRUE(rewards->RunDisbursement(Ctx("maker").get(), run, &ran).ok());
+  ASSERT_EQ(ran.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  v1::GetInstructionRequest gi;
+  gi.set_instruction_id(ran.instruction_id());
+  ASSERT_TRUE(Approvals()->GetInstruction(Ctx("checker").get(), gi, &i).ok());
+  EXPECT_EQ(i.amount_fen(), from_fund.amount_fen() + from_budget.amount_fen());
+  // One more payout due before the approval: posting would pay more than approved.
+  ASSERT_TRUE(determine("d3", "YC-CHAMPION-NATIONAL", 3, {}, &later).ok());
+  EXPECT_EQ(ReasonOf(Approve("checker", "ok-run", ran.instruction_id(), &i)), "INSTRUCTION_AMOUNT_CHANGED");
 }
 
 TEST_P(DualControlE2e, MoneyIntoASchoolComesFromFinanceWithASecondOfficer) {

@@ -55,7 +55,7 @@ bool HeldBy(const grpc::Status& s, const Resp& out, Outcome* o, Held held) {
 // `made`: where the entry posting makes is kept (its id and date), when one is.
 using Made = std::set<std::pair<std::string, std::string>>;
 Held PostsAmount(bool paid, std::string date, int sign, Made* made = nullptr) {
-  return {"", [paid, date, sign, made](const v1::Instruction& posted, int64_t, Effect* e) {
+  return {[paid, date, sign, made](const v1::Instruction& posted, Effect* e) {
             (paid ? e->paid : e->allocated)[date] += sign * posted.amount_fen();
             if (made) made->insert({posted.result_id(), date});
           }};
@@ -69,18 +69,6 @@ void Moved(const grpc::Status& s, const Resp& out, const std::string& id, bool p
   if (HeldBy(s, out, o, PostsAmount(paid, date, 1, made))) return;
   (paid ? o->effect.paid : o->effect.allocated)[date] += fen;
   if (s.ok()) made->insert({id, date});
-}
-
-// What the day's payment batches have sent so far (0 before the first).
-absl::StatusOr<int64_t> DaySent(const std::string& token, const ChannelPtr& ch, const std::string& date) {
-  v1::GetReconciliationRequest r;
-  r.set_date(date);
-  v1::Reconciliation out;
-  auto s = Send(token, std::chrono::seconds(10),
-                [&](auto* c, auto& q, auto* o) { return v1::PaymentService::NewStub(ch)->GetReconciliation(c, q, o); },
-                r, &out);
-  if (!s.ok()) return absl::UnavailableError(s.error_message());
-  return out.figures().sent_fen();
 }
 
 // The payment lines in `state` (the first 500), at the time of asking.
@@ -146,7 +134,7 @@ Op Generator::Allocate(const std::string& rid, int kind, const std::string& to, 
             const bool policy = r.recipient_kind() == v1::FundAllocation::REWARD_POLICY;
             Moved(s, out, out.allocation_id(), false, r.date(), r.amount_fen(), &allocations_, o);
             if (policy && !o->held_id.empty()) {  // posting it funds the policy
-              o->held.post = [this, date = r.date()](const v1::Instruction& posted, int64_t, Effect* e) {
+              o->held.post = [this, date = r.date()](const v1::Instruction& posted, Effect* e) {
                 e->allocated[date] += posted.amount_fen();
                 allocations_.insert({posted.result_id(), date});
                 policy_funded_ = true;
@@ -283,10 +271,8 @@ Op Generator::Run(const std::string& rid, const std::string& date) {
             v1::RunDisbursementResponse out;
             auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::RewardPayoutService::NewStub(ch)->RunDisbursement(c, q, x); }, r, &out);
             o->answer = absl::StrCat(out.paid_fen(), " ", out.paid_count());
-            Held held{r.payment_date(), [date = r.payment_date()](const v1::Instruction&, int64_t growth, Effect* e) {
-                        e->paid[date] += growth;
-                      }};
-            if (HeldBy(s, out, o, held)) return s;
+            // Held: approval posts the instruction's amount (all the run pays) or nothing.
+            if (HeldBy(s, out, o, PostsAmount(true, r.payment_date(), 1))) return s;
             o->effect.paid[r.payment_date()] += out.paid_fen();
             return s;
           }};
@@ -403,7 +389,7 @@ Op Generator::Return(const std::string& rid) {
             v1::PaymentLine out;
             auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::PaymentService::NewStub(ch)->ReturnPayment(c, q, x); }, *request, &out);
             o->answer = absl::StrCat(out.payment_id(), " ", out.state());
-            HeldBy(s, out, o, Held{"", [](const v1::Instruction&, int64_t, Effect*) {}});  // posting moves nothing
+            HeldBy(s, out, o, Held{[](const v1::Instruction&, Effect*) {}});  // posting moves nothing
             return s;
           }};
 }
@@ -414,7 +400,6 @@ Op Generator::Decide(const std::string& rid, int how) {
   if (pending_.empty()) return Allocate(rid, v1::FundAllocation::UNIT, absl::StrCat("U", Pick(3)), 30'000, Day(3 + Pick(360)));
   const auto& [id, held] = Any(pending_);
   const std::string& who = token(how == 0 ? "maker" : "checker");
-  auto before = std::make_shared<std::optional<int64_t>>();
   return {rid, how == 0, [=, id = id, held = held](const ChannelPtr& ch, auto deadline, Outcome* o) {
             v1::Instruction out;
             grpc::Status s;
@@ -425,11 +410,6 @@ Op Generator::Decide(const std::string& rid, int how) {
               r.set_reason("金额有误");
               s = Send(who, deadline, [&](auto* c, auto& q, auto* x) { return v1::ApprovalService::NewStub(ch)->RejectInstruction(c, q, x); }, r, &out);
             } else {
-              if (!held.run_date.empty() && !*before) {  // before the first send only
-                auto sent = DaySent(who, ch, held.run_date);
-                if (!sent.ok()) return Unavailable(sent.status());
-                *before = *sent;
-              }
               v1::ApproveInstructionRequest r;
               r.set_request_id(rid);
               r.set_instruction_id(id);
@@ -440,13 +420,7 @@ Op Generator::Decide(const std::string& rid, int how) {
             if (!s.ok()) return s;
             o->decided_id = id;
             if (out.state() != v1::Instruction::POSTED) return s;
-            int64_t growth = 0;
-            if (!held.run_date.empty()) {
-              auto sent = DaySent(who, ch, held.run_date);
-              if (!sent.ok()) return Unavailable(sent.status());  // (sent again: a replay, then read again)
-              growth = *sent - **before;
-            }
-            held.post(out, growth, &o->effect);
+            held.post(out, &o->effect);
             return s;
           }};
 }

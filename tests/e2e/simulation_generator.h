@@ -37,10 +37,9 @@ struct Effect {
 };
 
 // A movement waiting for the second officer: what posting it moves, from the approval's answer
-// (the instruction) and, for a disbursement run, how much its day's payment batches grew by.
+// (the instruction: an approval posts its amount or nothing).
 struct Held {
-  std::string run_date;  // a run's payment date: what it paid is its day's batches' growth
-  std::function<void(const v1::Instruction& posted, int64_t batch_growth, Effect*)> post;
+  std::function<void(const v1::Instruction& posted, Effect*)> post;
 };
 
 // What one send of an operation learned.
