@@ -384,6 +384,11 @@ absl::Status RunDisbursement(Call& call, const v1::RunDisbursementRequest& reque
   for (auto& held : *response->mutable_held()) {
     LocalizeReason(held.mutable_reason(), call.data().messages(), LanguageOf(call.language()));
   }
+  // A run held for approval paid nothing yet; one posted inside an approval may still be rolled
+  // back (the approval's own checks follow): only a run that paid, at once, is logged here.
+  if (call.posting_approved() || response->approval_state() == v1::Instruction::PENDING_APPROVAL) {
+    return absl::OkStatus();
+  }
   ops::LogLine("disbursement_run")
       .Str("request_id", request.request_id())
       .Str("run_id", response->run_id())

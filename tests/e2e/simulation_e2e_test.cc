@@ -193,6 +193,7 @@ TEST_P(SimulationE2e, RandomOperationsUnderFaultsKeepEveryLedgerTrue) {
   std::vector<Answered> answered;
   std::set<std::string> days;
   int kills = 0, cuts = 0, again = 0, refused = 0, held = 0, decided = 0;
+  std::map<std::string, std::map<std::string, int>> tally;  // kind → OK or the refusal's reason → count
   // With a group: the primary is lost once, at an operation the seed picks among the first ones.
   const int64_t failover_at = group_ ? static_cast<int64_t>(faults() % static_cast<uint64_t>(std::max<int64_t>(ops, 100))) : -1;
   size_t replica = 0;
@@ -237,7 +238,12 @@ TEST_P(SimulationE2e, RandomOperationsUnderFaultsKeepEveryLedgerTrue) {
       s = op.send(At(replica++), std::chrono::seconds(30), &out);
     }
     ASSERT_FALSE(Unknown(s)) << op.rid << ": no outcome after 200 tries: " << s.error_message();
-    if (std::getenv("SUBSIDY_TRACE")) std::fprintf(stderr, "%s %d %s\n", op.rid.c_str(), s.error_code(), out.answer.c_str());
+    const std::string reason = ReasonOf(s);
+    ++tally[op.kind][s.ok() ? "OK" : reason.empty() ? absl::StrCat("code ", s.error_code()) : reason];
+    if (std::getenv("SUBSIDY_TRACE")) {
+      std::fprintf(stderr, "%s %s %d %s %s\n", op.rid.c_str(), op.kind.c_str(), s.error_code(), reason.c_str(),
+                   s.ok() ? out.answer.c_str() : s.error_message().c_str());
+    }
     if (s.ok()) {
       if (chance(10)) {  // sent again once answered: the same answer, nothing moved twice
         Outcome twice;
@@ -296,7 +302,18 @@ TEST_P(SimulationE2e, RandomOperationsUnderFaultsKeepEveryLedgerTrue) {
               "again (replay: SUBSIDY_SEED=%llu SUBSIDY_SIM_OPS=%zu)\n",
               answered.size(), refused, held, decided, kills, cuts, again, static_cast<unsigned long long>(seed),
               answered.size() + static_cast<size_t>(refused));
+  for (const auto& [kind, outcomes] : tally) {
+    std::string line;
+    for (const auto& [what, count] : outcomes) absl::StrAppend(&line, " ", what, " ", count);
+    std::printf("  %s:%s\n", kind.c_str(), line.c_str());
+  }
   EXPECT_GT(answered.size(), static_cast<size_t>(ops / 4));
+  // The roads that need nothing before them are answered, not only refused.
+  for (const char* kind : {"AllocateFund", "SubmitLoanSubsidyClaim", "ImportBankReturn"}) {
+    if (ops >= 100) {
+      EXPECT_GT(tally[kind]["OK"], 0) << kind << " never answered OK";
+    }
+  }
   replay_all("at the end");
   CheckTheLedgersAgree(gen, allocated, paid, days);
 }

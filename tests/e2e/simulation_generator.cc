@@ -95,7 +95,8 @@ Op Generator::Next(int n) {
   const int64_t fen = 1'000 * (1 + Pick(60));
   switch (Pick(16)) {
     case 0: return Allocate(rid, v1::FundAllocation::UNIT, absl::StrCat("U", Pick(3)), fen, date);
-    case 1: return Allocate(rid, v1::FundAllocation::REWARD_POLICY, "YC-ABOVE-SCALE-ENTRY", 20'000'000, date);
+    case 1:  // (early in the year, so that the runs after it can pay from it)
+      return Allocate(rid, v1::FundAllocation::REWARD_POLICY, "YC-ABOVE-SCALE-ENTRY", 20'000'000, Day(3 + Pick(40)));
     case 2: return Allocate(rid, v1::FundAllocation::BANK, kBank, fen * 10, date);
     case 3: return SchoolAllocation(rid, fen, date);
     case 4: return FundPayment(rid, fen, date);
@@ -115,6 +116,8 @@ Op Generator::Next(int n) {
 void Generator::Answered(const Outcome& o) {
   if (!o.held_id.empty()) pending_[o.held_id] = o.held;
   if (!o.decided_id.empty()) pending_.erase(o.decided_id);
+  if (!o.failed_payment.empty()) failed_[o.failed_payment] = o.failed_on;
+  if (!o.settled_payment.empty()) failed_.erase(o.settled_payment);
 }
 
 Op Generator::Allocate(const std::string& rid, int kind, const std::string& to, int64_t fen, const std::string& date) {
@@ -142,7 +145,7 @@ Op Generator::Allocate(const std::string& rid, int kind, const std::string& to, 
             }
             if (s.ok() && policy && o->held_id.empty()) policy_funded_ = true;
             return s;
-          }};
+          }, "AllocateFund"};
 }
 
 Op Generator::SchoolAllocation(const std::string& rid, int64_t fen, const std::string& date) {
@@ -158,9 +161,11 @@ Op Generator::SchoolAllocation(const std::string& rid, int64_t fen, const std::s
             v1::FundBalance out;
             auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::EducationFundService::NewStub(ch)->AllocateFunds(c, q, x); }, r, &out);
             o->answer = out.fund_allocation_id();
+            // (A posted instruction names the school ledger's ALLOC-…, not the fund's entry: not kept.)
+            if (HeldBy(s, out, o, PostsAmount(false, r.date(), 1))) return s;
             Moved(s, out, out.fund_allocation_id(), false, r.date(), r.amount_fen(), &allocations_, o);
             return s;
-          }};
+          }, "AllocateFunds"};
 }
 
 Op Generator::FundPayment(const std::string& rid, int64_t fen, const std::string& date) {
@@ -182,7 +187,7 @@ Op Generator::FundPayment(const std::string& rid, int64_t fen, const std::string
             o->answer = out.payment_id();
             Moved(s, out, out.payment_id(), true, r.date(), r.amount_fen(), &payments_, o);
             return s;
-          }};
+          }, "RecordFundPayment"};
 }
 
 Op Generator::Expenditure(const std::string& rid, int64_t fen, const std::string& date) {
@@ -200,7 +205,7 @@ Op Generator::Expenditure(const std::string& rid, int64_t fen, const std::string
             for (const auto& p : out.fund_payments()) o->effect.paid[r.date()] += p.amount_fen();
             if (s.ok()) expenditures_.insert({out.expenditure_id(), r.date()});
             return s;
-          }};
+          }, "RecordExpenditure"};
 }
 
 Op Generator::ReverseExpenditure(const std::string& rid, const std::string& date) {
@@ -218,7 +223,7 @@ Op Generator::ReverseExpenditure(const std::string& rid, const std::string& date
             o->answer = absl::StrCat(out.expenditure_id(), " ", out.reverses_expenditure_id());
             for (const auto& p : out.fund_payments()) o->effect.paid[r.date()] -= p.amount_fen();
             return s;
-          }};
+          }, "ReverseExpenditure"};
 }
 
 Op Generator::ReverseEntry(const std::string& rid, const std::string& date) {
@@ -239,7 +244,7 @@ Op Generator::ReverseEntry(const std::string& rid, const std::string& date) {
             if (HeldBy(s, out, o, PostsAmount(payment, r.date(), -1))) return s;
             (out.reverses_kind() == v1::FundEntry::PAYMENT ? o->effect.paid : o->effect.allocated)[r.date()] -= out.amount_fen();
             return s;
-          }};
+          }, "ReverseFundEntry"};
 }
 
 Op Generator::Determination(const std::string& rid, const std::string& date) {
@@ -258,7 +263,7 @@ Op Generator::Determination(const std::string& rid, const std::string& date) {
             auto s = Send(portal, deadline, [&](auto* c, auto& q, auto* x) { return v1::RewardPayoutService::NewStub(ch)->SubmitDetermination(c, q, x); }, r, &out);
             o->answer = absl::StrCat(out.payout_id(), " ", out.status(), " ", out.amount_fen());
             return s;
-          }};
+          }, "SubmitDetermination"};
 }
 
 Op Generator::Run(const std::string& rid, const std::string& date) {
@@ -275,7 +280,7 @@ Op Generator::Run(const std::string& rid, const std::string& date) {
             if (HeldBy(s, out, o, PostsAmount(true, r.payment_date(), 1))) return s;
             o->effect.paid[r.payment_date()] += out.paid_fen();
             return s;
-          }};
+          }, "RunDisbursement"};
 }
 
 Op Generator::Claim(const std::string& rid) {  // one new loan, or one claimed before (a duplicate of the period)
@@ -293,7 +298,7 @@ Op Generator::Claim(const std::string& rid) {  // one new loan, or one claimed b
             o->answer = absl::StrCat(out.claim_id(), " ", out.accepted_count(), " ", out.total_subsidy_fen(), " ", out.fund_id());
             if (s.ok()) claims_.insert(out.claim_id());
             return s;
-          }};
+          }, "SubmitLoanSubsidyClaim"};
 }
 
 Op Generator::Review(const std::string& rid, const std::string& date) {  // approved and paid, or rejected
@@ -312,7 +317,7 @@ Op Generator::Review(const std::string& rid, const std::string& date) {  // appr
             if (HeldBy(s, out, o, PostsAmount(true, r.payment_date(), 1))) return s;
             if (out.status() == v1::LoanSubsidyClaim::PAID) o->effect.paid[r.payment_date()] += out.total_subsidy_fen();
             return s;
-          }};
+          }, "ReviewLoanSubsidyClaim"};
 }
 
 // The bank's return file: a line sent and not yet answered, confirmed or failed (its money back in
@@ -323,6 +328,7 @@ Op Generator::BankReturn(const std::string& rid, const std::string& date) {
   const std::string& checker = token("checker");
   struct File {
     std::string text, failed_on;  // failed_on: the failed row's day
+    std::string payment_id;       // the line the file fails, if it does
   };
   auto file = std::make_shared<File>();
   return {rid, false, [=](const ChannelPtr& ch, auto deadline, Outcome* o) {
@@ -333,6 +339,7 @@ Op Generator::BankReturn(const std::string& rid, const std::string& date) {
               if (!sent->empty()) {
                 const v1::PaymentLine& line = (*sent)[pick % sent->size()];
                 file->failed_on = std::max(line.payment_date(), date);
+                if (how != 0) file->payment_id = line.payment_id();
                 absl::StrAppend(&file->text, line.voucher_no(), ",", line.amount_fen() / 100, ".",
                                 absl::StrFormat("%02d", line.amount_fen() % 100), how == 0 ? ",成功," : ",失败,账户冻结",
                                 ",", file->failed_on, "\n");
@@ -346,52 +353,49 @@ Op Generator::BankReturn(const std::string& rid, const std::string& date) {
             auto s = Send(checker, deadline, [&](auto* c, auto& q, auto* x) { return v1::PaymentService::NewStub(ch)->ImportBankReturn(c, q, x); }, r, &out);
             o->answer = absl::StrCat(out.import_id(), " ", out.confirmed_fen(), " ", out.failed_fen(), " ", out.discrepancy_count());
             if (out.failed_fen() != 0) o->effect.paid[file->failed_on] -= out.failed_fen();
+            if (s.ok() && out.failed_fen() != 0) o->failed_payment = file->payment_id, o->failed_on = file->failed_on;
             return s;
-          }};
+          }, "ImportBankReturn"};
 }
 
-// A failed line paid again (its money drawn again; held when it is 20,000 分 or more).
+// A failed line paid again (its money drawn again; held when it is 20,000 分 or more), on a day
+// not before its failure (a weekend or holiday is refused by the calendar).
 Op Generator::Reissue(const std::string& rid, const std::string& date) {
-  const int pick = Pick(1000);
+  if (failed_.empty()) return BankReturn(rid, date);
+  const auto& [payment, failed_on] = Any(failed_);
+  v1::ReissuePaymentRequest r;
+  r.set_request_id(rid);
+  r.set_payment_id(payment);
+  r.set_date(std::max(failed_on, date));
+  r.set_payee_account("6222020000999999");
   const std::string& maker = token("maker");
-  auto request = std::make_shared<v1::ReissuePaymentRequest>();
-  return {rid, false, [=](const ChannelPtr& ch, auto deadline, Outcome* o) {
-            if (request->request_id().empty()) {
-              auto failed = LinesIn(maker, ch, v1::PaymentLine::FAILED);
-              if (!failed.ok()) return Unavailable(failed.status());
-              request->set_request_id(rid);
-              request->set_payment_id(failed->empty() ? "PAY-99999999" : (*failed)[pick % failed->size()].payment_id());
-              request->set_date(failed->empty() ? date : std::max((*failed)[pick % failed->size()].payment_date(), date));
-              request->set_payee_account("6222020000999999");
-            }
+  return {rid, false, [r, maker](const ChannelPtr& ch, auto deadline, Outcome* o) {
             v1::PaymentLine out;
-            auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::PaymentService::NewStub(ch)->ReissuePayment(c, q, x); }, *request, &out);
+            auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::PaymentService::NewStub(ch)->ReissuePayment(c, q, x); }, r, &out);
             o->answer = absl::StrCat(out.payment_id(), " ", out.state(), " ", out.amount_fen());
-            if (HeldBy(s, out, o, PostsAmount(true, request->date(), 1))) return s;
-            if (s.ok()) o->effect.paid[request->date()] += out.amount_fen();
+            if (s.ok()) o->settled_payment = r.payment_id();
+            if (HeldBy(s, out, o, PostsAmount(true, r.date(), 1))) return s;
+            if (s.ok()) o->effect.paid[r.date()] += out.amount_fen();
             return s;
-          }};
+          }, "ReissuePayment"};
 }
 
 // A failed line returned (退回): nothing moves, the money stays in the fund.
 Op Generator::Return(const std::string& rid) {
-  const int pick = Pick(1000);
+  if (failed_.empty()) return BankReturn(rid, Day(3 + Pick(360)));
+  v1::ReturnPaymentRequest r;
+  r.set_request_id(rid);
+  r.set_payment_id(Any(failed_).first);
+  r.set_reason("收款人账户已注销");
   const std::string& maker = token("maker");
-  auto request = std::make_shared<v1::ReturnPaymentRequest>();
-  return {rid, false, [=](const ChannelPtr& ch, auto deadline, Outcome* o) {
-            if (request->request_id().empty()) {
-              auto failed = LinesIn(maker, ch, v1::PaymentLine::FAILED);
-              if (!failed.ok()) return Unavailable(failed.status());
-              request->set_request_id(rid);
-              request->set_payment_id(failed->empty() ? "PAY-99999999" : (*failed)[pick % failed->size()].payment_id());
-              request->set_reason("收款人账户已注销");
-            }
+  return {rid, false, [r, maker](const ChannelPtr& ch, auto deadline, Outcome* o) {
             v1::PaymentLine out;
-            auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::PaymentService::NewStub(ch)->ReturnPayment(c, q, x); }, *request, &out);
+            auto s = Send(maker, deadline, [&](auto* c, auto& q, auto* x) { return v1::PaymentService::NewStub(ch)->ReturnPayment(c, q, x); }, r, &out);
             o->answer = absl::StrCat(out.payment_id(), " ", out.state());
+            if (s.ok()) o->settled_payment = r.payment_id();
             HeldBy(s, out, o, Held{[](const v1::Instruction&, Effect*) {}});  // posting moves nothing
             return s;
-          }};
+          }, "ReturnPayment"};
 }
 
 // A pending instruction decided: approved by the checker (posted: what it held moves), rejected
@@ -422,7 +426,7 @@ Op Generator::Decide(const std::string& rid, int how) {
             if (out.state() != v1::Instruction::POSTED) return s;
             held.post(out, &o->effect);
             return s;
-          }};
+          }, "ApproveOrRejectInstruction"};
 }
 
 }  // namespace subsidy::testing::sim

@@ -49,6 +49,8 @@ struct Outcome {
   std::string held_id;    // the instruction it waits in
   Held held;
   std::string decided_id;  // the instruction it approved or rejected
+  std::string failed_payment, failed_on;  // a payment line the bank failed, and the failure's day
+  std::string settled_payment;            // a failed line reissued or returned
 };
 
 // One operation: its request, sent (again) to a replica with a deadline.
@@ -56,6 +58,7 @@ struct Op {
   std::string rid;
   bool may_be_denied = false;  // PERMISSION_DENIED is its right answer (a maker approving their own)
   std::function<grpc::Status(const ChannelPtr&, std::chrono::milliseconds, Outcome*)> send;
+  std::string kind;  // the RPC it calls
 };
 
 class Generator {
@@ -98,6 +101,7 @@ class Generator {
   std::set<std::pair<std::string, std::string>> allocations_, payments_, expenditures_;  // id, date
   std::set<std::string> claims_;
   std::map<std::string, Held> pending_;  // instruction id → what posting it moves
+  std::map<std::string, std::string> failed_;  // payment lines the bank failed → the failure's day
   bool policy_funded_ = false;
 };
 
