@@ -90,11 +90,14 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
       case FundEntryKind::kBudget: break;
     }
   }
-  // What the response says it paid, from funds or not (a run pays a policy that has no fund from
-  // its data budget, beside those paid from funds): the movement is never less than that. A claim
-  // rejected pays nothing (it is no movement: never held).
-  if (EnumName(trial, "status") != "REJECTED") {
-    fen = std::max(fen, Int64Field(trial, "total_subsidy_fen") + Int64Field(trial, "paid_fen"));
+  // What a run or a claim says it paid, from funds or not (a run pays a policy that has no fund
+  // from its data budget, beside those paid from funds): the movement is never less than that. (Only
+  // theirs: a fund's or an entry's paid_fen is the fund's running figure.) A claim rejected pays
+  // nothing (it is no movement: never held).
+  const std::string& type = trial.GetDescriptor()->full_name();
+  if (type == "subsidy.v1.RunDisbursementResponse") fen = std::max(fen, Int64Field(trial, "paid_fen"));
+  if (type == "subsidy.v1.LoanSubsidyClaim" && EnumName(trial, "status") != "REJECTED") {
+    fen = std::max(fen, Int64Field(trial, "total_subsidy_fen"));
   }
   if (fen == 0) fen = Int64Field(trial, "amount_fen");  // a payment line returned: its amount
   if (fen == 0) fen = Int64Field(request, "amount_fen");  // a school's allocation without a fund

@@ -331,8 +331,25 @@ TEST_P(DualControlE2e, AnApprovalPostsExactlyTheAmountItApprovedOrNothing) {
     return Funds("maker")->ReverseFundEntry(Ctx("maker").get(), r, out);
   };
   v1::FundEntry of_allocation, of_payment;
+  // A budget rise is sized by itself, not by what the fund has paid (the fund's running paid_fen).
+  v1::AdjustFundBudgetRequest rise;
+  rise.set_request_id("rise");
+  rise.set_fund_id("DC-FUND");
+  rise.set_delta_fen(100);
+  rise.set_date("2026-03-10");
+  rise.set_document_no("财预〔2026〕1号");
+  rise.set_reason("追加");
+  v1::Fund risen;
+  ASSERT_TRUE(Funds("maker")->AdjustFundBudget(Ctx("maker").get(), rise, &risen).ok());
+  v1::GetInstructionRequest gi;
+  gi.set_instruction_id(risen.instruction_id());
+  ASSERT_TRUE(Approvals()->GetInstruction(Ctx("checker").get(), gi, &i).ok());
+  EXPECT_EQ(i.amount_fen(), 100);
   ASSERT_TRUE(reverse("r1", allocation, &of_allocation).ok());
   ASSERT_TRUE(reverse("r2", payment, &of_payment).ok());
+  gi.set_instruction_id(of_payment.instruction_id());
+  ASSERT_TRUE(Approvals()->GetInstruction(Ctx("checker").get(), gi, &i).ok());
+  EXPECT_EQ(i.amount_fen(), 250'000);
   ASSERT_TRUE(Approve("checker", "ok-r2", of_payment.instruction_id(), &i).ok());
   // The allocation's unpaid part is now 1,000,000, not the 750,000 approved: nothing is posted.
   auto refused = Approve("checker", "ok-r1", of_allocation.instruction_id(), &i);
