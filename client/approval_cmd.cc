@@ -176,7 +176,8 @@ void RegisterApprovalCommands(Registry& r) {
          "Usage: subsidyctl approvals approve IN-00000003 --request_id=ID\n"
          "The maker may not approve their own (PERMISSION_DENIED, SAME_CALLER); a decided instruction is\n"
          "INSTRUCTION_ALREADY_DECIDED; one whose posting would now move another amount than it asked for is\n"
-         "INSTRUCTION_AMOUNT_CHANGED (nothing is posted: reject it and ask again).",
+         "INSTRUCTION_AMOUNT_CHANGED, and one that would pay the same to others is INSTRUCTION_MOVEMENT_CHANGED\n"
+         "(nothing is posted: reject it and ask again).",
          {{"request_id", "a unique id for this decision (a retry reuses it)", true}},
          Approve});
   r.Add({{"approvals", "reject"},

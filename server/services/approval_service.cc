@@ -142,12 +142,22 @@ std::unique_ptr<google::protobuf::Message> Parsed(const UnaryRoute& route, bool 
 // What a posting moved must be what was approved (and reserved): else nothing is posted. (A
 // reversal's unpaid part or a run's due payouts may have changed since the maker asked.)
 absl::Status PostedAsApproved(const UnaryRoute& route, const storage::InstructionRow& row, const std::string& response,
-                              const std::vector<storage::FundEntry>& captured) {
+                              const storage::Captured& captured) {
   auto request = Parsed(route, false, row.request);
   auto posted = Parsed(route, true, response);
   if (request == nullptr || posted == nullptr) return absl::InternalError("a posted movement does not parse");
-  const Money moved = Describe(route.method.full_name, *request, *posted, captured).amount;
-  if (moved == row.amount) return absl::OkStatus();
+  const Movement movement = Describe(route.method.full_name, *request, *posted, captured);
+  const Money moved = movement.amount;
+  if (moved == row.amount) {
+    // The same amount, but to other payees, payouts or funds (a run whose due payouts were swapped
+    // for others of equal sum): not what was approved either.
+    if (row.moved.empty() || movement.moved == row.moved) return absl::OkStatus();
+    return WithParams(FailedPrecondition(storage::kInstructionMovementChanged,
+                                         absl::StrCat("指令 ", row.amount.ToYuanString(),
+                                                      " 元现在入账的对象或明细与复核时不同 (posting it now would move the "
+                                                      "same amount to other payees, payouts or funds than approved)")),
+                      {{"approved_yuan", row.amount.ToYuanString()}});
+  }
   return WithParams(FailedPrecondition(storage::kInstructionAmountChanged,
                                        absl::StrCat("指令金额 ", row.amount.ToYuanString(), " 元，现在入账将为 ",
                                                     moved.ToYuanString(), " 元 (the instruction asked for ",
@@ -190,7 +200,7 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
     // Posted as the maker asked, within the limits as they stand now; the checker is recorded on
     // every entry it posts.
     tx.instructions().SetChecker(call.caller());
-    std::vector<storage::FundEntry> captured;
+    storage::Captured captured;
     tx.instructions().CaptureEntries(&captured);
     auto maker = std::make_shared<const auth::Caller>(auth::Caller{row.maker, {auth::Role::kFinance}, {}, {}});
     auto posted = route->post_approved(call.context(), route->method, tx, std::move(maker), row.request,

@@ -221,7 +221,7 @@ class Call {
     auto stored = ctx_.storage->RunIdempotent(
         KeyFor(method_.short_name(), request, exchange_->deadline(), std::move(lock_keys)),
         [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
-          std::vector<storage::FundEntry> captured;
+          storage::Captured captured;
           if (may_hold) {
             // One instruction at a time on a subject: said before a trial that would meet its reservation.
             if (const std::string subject = SubjectOf(method_.full_name, request); !subject.empty()) {

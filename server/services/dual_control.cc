@@ -1,8 +1,10 @@
 #include "services/dual_control.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "auth/authorizer.h"
 #include "common/status_util.h"
 
@@ -55,13 +57,35 @@ bool IsMoneyMovement(absl::string_view full_method) {
   return access != nullptr && access->money_movement;
 }
 
+namespace {
+
+// What a posting moved, as a digest: how much of each kind of entry went from each fund to each
+// recipient on each date (and what it reverses), summed (how a payment splits over a recipient's
+// allocations is the fund's own affair), and each payout it paid. New entries' ids are left out:
+// a trial's and a posting's differ.
+std::string MovedDigest(const storage::Captured& c) {
+  std::map<std::string, int64_t> sums;
+  for (const auto& e : c.entries) {
+    sums[absl::StrCat("E|", static_cast<int>(e.kind), "|", e.fund_id, "|", e.recipient_id, "|", e.date.ToString(), "|",
+                      e.reverses)] += e.amount.fen();
+  }
+  std::vector<std::string> parts;
+  for (const auto& [key, fen] : sums) parts.push_back(absl::StrCat(key, "|", fen));
+  std::vector<int64_t> payouts = c.payouts;
+  std::sort(payouts.begin(), payouts.end());
+  for (int64_t p : payouts) parts.push_back(absl::StrCat("P|", p));
+  return auth::Sha256Hex(absl::StrJoin(parts, "\n"));
+}
+
+}  // namespace
+
 Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
-                  const google::protobuf::Message& trial, const std::vector<storage::FundEntry>& captured) {
+                  const google::protobuf::Message& trial, const storage::Captured& captured) {
   using storage::FundEntryKind;
   using storage::Reservation;
   Movement m;
   int64_t fen = 0;
-  for (const auto& e : captured) {
+  for (const auto& e : captured.entries) {
     fen += e.amount.fen() < 0 ? -e.amount.fen() : e.amount.fen();
     if (m.fund_id.empty()) m.fund_id = e.fund_id;
     if (m.recipient_id.empty()) m.recipient_id = e.recipient_id;
@@ -102,6 +126,7 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
   if (fen == 0) fen = Int64Field(trial, "amount_fen");  // a payment line returned: its amount
   if (fen == 0) fen = Int64Field(request, "amount_fen");  // a school's allocation without a fund
   m.amount = Money::Fen(fen);
+  m.moved = MovedDigest(captured);
   const std::string rpc = ShortName(full_method);
   if (m.fund_id.empty()) m.fund_id = StringField(request, "fund_id");
   // Whom the money goes to, for the approver, also when no fund entry says it.
@@ -152,7 +177,7 @@ void EchoRequest(const google::protobuf::Message& request, google::protobuf::Mes
 absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,
                                  const std::string& maker, const std::string& request_id,
                                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
-                                 const std::vector<storage::FundEntry>& captured) {
+                                 const storage::Captured& captured) {
   Movement m = Describe(full_method, request, trial, captured);
   // Nothing moved (a claim rejected, a run with nothing due): nothing for a second officer to check.
   if (m.amount.fen() == 0 || m.amount.fen() < ctx.dual_control_threshold_fen) return std::string();
@@ -168,6 +193,7 @@ absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ct
   row.recipient_id = m.recipient_id;
   row.subject_id = m.subject_id;
   row.amount = m.amount;
+  row.moved = m.moved;
   row.reservations = std::move(m.reservations);
   row.maker = maker;
   auto seq = tx.instructions().InsertInstruction(row);

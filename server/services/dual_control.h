@@ -33,20 +33,21 @@ struct Movement {
   std::string recipient_id;
   std::string subject_id;  // one pending instruction per subject: a claim, an entry, a day's run
   std::string summary;     // zh-CN, for the approver
+  std::string moved;       // a digest of what it moved (every entry and payout): posting must match it
 };
 // The subject a movement's request acts on ("claim:CL-…", "entry:FA-…", "run:2026-03-02"), "" for none.
 std::string SubjectOf(absl::string_view full_method, const google::protobuf::Message& request);
 // A held movement's answer: what its request said (its same-named fields), marked pending.
 void EchoRequest(const google::protobuf::Message& request, google::protobuf::Message* response);
 Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
-                  const google::protobuf::Message& trial_response, const std::vector<storage::FundEntry>& captured);
+                  const google::protobuf::Message& trial_response, const storage::Captured& captured);
 
 // After a trial: below the threshold or moving nothing, "" (post it at once); else reserves what the trial moved,
 // records the instruction and its audit line, and returns its id.
 absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,
                                  const std::string& maker, const std::string& request_id,
                                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
-                                 const std::vector<storage::FundEntry>& captured);
+                                 const storage::Captured& captured);
 
 // Sets a movement's response fields instruction_id and approval_state (every movement's response
 // has them).

@@ -224,7 +224,7 @@ class SqlFundTx final : public FundTx {
          e.reverses ? SqlParam::Int(e.reverses) : SqlParam::Null(),
          SqlParam::Text(tx_.checker.empty() ? e.checker : tx_.checker), SqlParam::Text(e.tracking_id)});
     if (!id.ok()) return id.status();
-    if (tx_.captured != nullptr) tx_.captured->push_back(e);
+    if (tx_.captured != nullptr) tx_.captured->entries.push_back(e);
     const int64_t amount = e.amount.fen();
     int64_t budget = 0, allocated = 0, paid = 0;
     switch (e.kind) {

@@ -44,7 +44,7 @@ absl::StatusOr<std::vector<Reservation>> DecodeReservations(const std::string& t
 
 constexpr char kInstructionColumns[] =
     "seq, request_id, rpc, request, summary, fund_id, recipient_id, subject_id, amount_fen, reservations, maker, "
-    "created_at, state, checker, decided_at, reason, result_id";
+    "created_at, state, checker, decided_at, reason, result_id, moved";
 
 absl::StatusOr<InstructionRow> ReadInstructionRow(const SqlRow& q) {
   InstructionRow r;
@@ -69,6 +69,7 @@ absl::StatusOr<InstructionRow> ReadInstructionRow(const SqlRow& q) {
   r.decided_at = q.Text(14);
   r.reason = q.Text(15);
   r.result_id = q.Text(16);
+  r.moved = q.Text(17);
   return r;
 }
 
@@ -98,11 +99,12 @@ absl::StatusOr<int64_t> InsertInstruction(SqlSession& s, const Clock& clock, con
   return InsertReturningId(
       s,
       "INSERT INTO instructions (request_id, rpc, request, summary, fund_id, recipient_id, subject_id, amount_fen, "
-      "reservations, maker, created_at, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-      "'PENDING_APPROVAL') RETURNING seq",
+      "reservations, maker, created_at, state, moved) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+      "'PENDING_APPROVAL', $12) RETURNING seq",
       {SqlParam::Text(r.request_id), SqlParam::Text(r.rpc), SqlParam::Bytes(r.request), SqlParam::Text(r.summary),
        SqlParam::Text(r.fund_id), SqlParam::Text(r.recipient_id), SqlParam::Text(r.subject_id),
-       SqlParam::Int(r.amount.fen()), SqlParam::Text(reservations), SqlParam::Text(r.maker), SqlParam::Text(now)});
+       SqlParam::Int(r.amount.fen()), SqlParam::Text(reservations), SqlParam::Text(r.maker), SqlParam::Text(now),
+       SqlParam::Text(r.moved)});
 }
 
 absl::StatusOr<std::optional<InstructionRow>> ReadInstruction(SqlSession& s, int64_t seq, absl::string_view lock) {
@@ -202,7 +204,7 @@ class SqlInstructionTx final : public InstructionTx {
  public:
   explicit SqlInstructionTx(TxContext& tx) : tx_(tx), s_(tx.session), dialect_(tx.dialect), clock_(tx.clock) {}
 
-  absl::Status BeginTrial(std::vector<FundEntry>* captured) override {
+  absl::Status BeginTrial(Captured* captured) override {
     if (auto st = s_.ExecScript("SAVEPOINT trial"); !st.ok()) return st;
     tx_.captured = captured;
     return absl::OkStatus();
@@ -211,7 +213,7 @@ class SqlInstructionTx final : public InstructionTx {
     tx_.captured = nullptr;
     return s_.ExecScript("ROLLBACK TO SAVEPOINT trial; RELEASE SAVEPOINT trial");
   }
-  void CaptureEntries(std::vector<FundEntry>* captured) override { tx_.captured = captured; }
+  void CaptureEntries(Captured* captured) override { tx_.captured = captured; }
   void SetChecker(std::string checker) override { tx_.checker = std::move(checker); }
   absl::Status Reserve(const Reservation& r, int sign) override { return instructionsql::Reserve(s_, r, sign); }
   absl::StatusOr<int64_t> InsertInstruction(const InstructionRow& row) override {

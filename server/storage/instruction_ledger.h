@@ -23,12 +23,12 @@ class InstructionTx {
  public:
   virtual ~InstructionTx() = default;
   // A trial runs a posting and undoes it (a savepoint), to learn what it would post; the entries
-  // it posts meanwhile (FundTx::PostFundEntry) are captured.
-  virtual absl::Status BeginTrial(std::vector<FundEntry>* captured) = 0;
+  // it posts meanwhile (FundTx::PostFundEntry) and the payouts it pays are captured.
+  virtual absl::Status BeginTrial(Captured* captured) = 0;
   virtual absl::Status UndoTrial() = 0;
-  // The entries posted from now on are captured (nullptr: no more), without a trial: what an
-  // approval posts, to compare with what it approved.
-  virtual void CaptureEntries(std::vector<FundEntry>* captured) = 0;
+  // What is posted from now on is captured (nullptr: no more), without a trial: what an approval
+  // posts, to compare with what it approved.
+  virtual void CaptureEntries(Captured* captured) = 0;
   // Entries posted from now on name this checker (the approval of an instruction).
   virtual void SetChecker(std::string checker) = 0;
   // Holds (sign +1) or releases (−1) a reservation; the database refuses an over-commitment.

@@ -44,7 +44,7 @@ std::string VoucherFor(Date paid, int64_t seq) {
 
 class SqlPayoutTx final : public PayoutTx {
  public:
-  explicit SqlPayoutTx(TxContext& tx) : s_(tx.session), dialect_(tx.dialect), clock_(tx.clock) {}
+  explicit SqlPayoutTx(TxContext& tx) : tx_(tx), s_(tx.session), dialect_(tx.dialect), clock_(tx.clock) {}
 
   absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& uscc) override {
     std::vector<PriorAwardRow> out;
@@ -150,6 +150,7 @@ class SqlPayoutTx final : public PayoutTx {
         {SqlParam::Text(payment_date.ToString()), SqlParam::Text(p->voucher_no), SqlParam::Int(p->seq)});
     if (!paid.ok()) return paid.status();
     if (*paid != 1) return absl::AbortedError("a payout was paid by a concurrent run; retry");
+    if (tx_.captured != nullptr) tx_.captured->payouts.push_back(p->seq);
     return absl::OkStatus();
   }
 
@@ -207,6 +208,7 @@ class SqlPayoutTx final : public PayoutTx {
   }
 
  private:
+  TxContext& tx_;
   SqlSession& s_;
   const Dialect& dialect_;
   const Clock& clock_;

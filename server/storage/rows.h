@@ -264,6 +264,8 @@ inline constexpr char kInstructionAlreadyDecided[] = "INSTRUCTION_ALREADY_DECIDE
 inline constexpr char kSameCaller[] = "SAME_CALLER";
 // Posting an approved instruction would move another amount than it asked for (and reserved).
 inline constexpr char kInstructionAmountChanged[] = "INSTRUCTION_AMOUNT_CHANGED";
+// …or the same amount to other payees, payouts or funds than it asked for.
+inline constexpr char kInstructionMovementChanged[] = "INSTRUCTION_MOVEMENT_CHANGED";
 
 struct Reservation {
   enum class Kind { kAllocation, kPayment, kBudgetCut };
@@ -271,6 +273,13 @@ struct Reservation {
   std::string fund_id;
   std::string recipient_id;  // payments
   Money amount;
+};
+
+// What a posting did, captured while it ran (a trial, or the posting of an approval): its fund
+// entries and the payouts it disbursed (by seq), whether paid from a fund or not.
+struct Captured {
+  std::vector<FundEntry> entries;
+  std::vector<int64_t> payouts;
 };
 
 struct InstructionRow {
@@ -284,6 +293,9 @@ struct InstructionRow {
   std::string subject_id;  // one pending instruction per subject ("" none)
   Money amount;
   std::vector<Reservation> reservations;
+  // What its trial moved, as a digest (entries' kinds, funds, recipients, amounts and dates, the
+  // payouts paid): posting must move the same. "" for instructions made before it was kept.
+  std::string moved;
   std::string maker;
   std::string created_at;
   InstructionState state = InstructionState::kPending;

@@ -490,6 +490,14 @@ const Migration kMigrations[] = {
                              "imports are never deleted"})}},
       MonitoringMigration(),
       LoanBookMigration(),
+      {"an instruction keeps a digest of what its trial moved: posting must move the same",
+       {SchemaStep::Sql("ALTER TABLE instructions ADD COLUMN moved TEXT NOT NULL DEFAULT '';"),
+        SchemaStep::DropTrigger("instructions_decided_once", "instructions"),
+        SchemaStep::Trigger({"instructions_decided_once", "instructions", "UPDATE",
+                             "OLD.state <> 'PENDING_APPROVAL' OR NEW.state NOT IN ('POSTED', 'REJECTED') OR "
+                             "NEW.maker <> OLD.maker OR NEW.request <> OLD.request OR NEW.amount_fen <> OLD.amount_fen "
+                             "OR NEW.moved <> OLD.moved",
+                             "an instruction is decided once and never changed after"})}},
 };
 
 }  // namespace

@@ -18,7 +18,7 @@ struct TxContext {
   SqlSession& session;
   const Dialect& dialect;
   const Clock& clock;
-  std::vector<FundEntry>* captured = nullptr;  // a trial's postings (InstructionTx::BeginTrial)
+  Captured* captured = nullptr;  // a trial's or an approval's postings (InstructionTx::BeginTrial, CaptureEntries)
   std::string checker;                         // the approver of what is posted now (SetChecker)
 };
 

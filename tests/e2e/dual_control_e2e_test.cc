@@ -411,6 +411,22 @@ TEST_P(DualControlE2e, ARunIsHeldForAllItPaysFromFundsOrNot) {
   // One more payout due before the approval: posting would pay more than approved.
   ASSERT_TRUE(determine("d3", "YC-CHAMPION-NATIONAL", 3, {}, &later).ok());
   EXPECT_EQ(ReasonOf(Approve("checker", "ok-run", ran.instruction_id(), &i)), "INSTRUCTION_AMOUNT_CHANGED");
+  // The same sum to someone else: the budget-paid payout the run was approved for cancelled, the
+  // later one of equal amount due instead. Posting would pay an enterprise nobody approved.
+  v1::CancelPayoutRequest cancel;
+  cancel.set_request_id("cancel-d2");
+  cancel.set_payout_id(from_budget.payout_id());
+  cancel.set_reason("认定撤销");
+  v1::Payout cancelled;
+  ASSERT_TRUE(rewards->CancelPayout(Ctx("checker").get(), cancel, &cancelled).ok());
+  ASSERT_EQ(later.amount_fen(), from_budget.amount_fen());
+  EXPECT_EQ(ReasonOf(Approve("checker", "ok-run-2", ran.instruction_id(), &i)), "INSTRUCTION_MOVEMENT_CHANGED");
+  ASSERT_TRUE(Reject("checker", "no-run", ran.instruction_id(), &i).ok());
+  v1::GetPayoutRequest gp;
+  gp.set_payout_id(later.payout_id());
+  v1::Payout unpaid;
+  ASSERT_TRUE(rewards->GetPayout(Ctx("checker").get(), gp, &unpaid).ok());
+  EXPECT_EQ(unpaid.status(), v1::SCHEDULED);
 }
 
 TEST_P(DualControlE2e, MoneyIntoASchoolComesFromFinanceWithASecondOfficer) {

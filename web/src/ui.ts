@@ -209,6 +209,7 @@ const REASONS: Record<string, [string, string]> = {
   SAME_CALLER: ["不能复核本人经办的事项，须由另一名财政人员复核：", "You may not approve what you made yourself; another finance officer must: "],
   INSTRUCTION_ALREADY_DECIDED: ["该指令已被处理：", "This instruction has already been decided: "],
   INSTRUCTION_PENDING: ["该事项已有待复核的指令：", "This already has an instruction waiting for approval: "],
+  INSTRUCTION_MOVEMENT_CHANGED: ["入账对象或明细与复核时不同，请退回后重新申请：", "Posting it would pay others than approved; reject it and ask again: "],
   INSTRUCTION_AMOUNT_CHANGED: ["入账金额与复核金额不符，请退回后重新申请：", "Posting it would move another amount than approved; reject it and ask again: "],
 };
 // The error in words: the server's own in the console's language when it sent one
