@@ -66,6 +66,9 @@ namespace {
 std::string MovedDigest(const storage::Captured& c) {
   std::map<std::string, int64_t> sums;
   for (const auto& e : c.entries) {
+    // A run is its payouts: which funds pay them (oldest allocation first) may shift while it waits,
+    // within what each fund's reservation allows, without changing whom it pays or how much.
+    if (!c.payouts.empty() && e.kind == storage::FundEntryKind::kPayment) continue;
     sums[absl::StrCat("E|", static_cast<int>(e.kind), "|", e.fund_id, "|", e.recipient_id, "|", e.date.ToString(), "|",
                       e.reverses)] += e.amount.fen();
   }
