@@ -141,12 +141,11 @@ std::unique_ptr<google::protobuf::Message> Parsed(const UnaryRoute& route, bool 
 
 // What a posting moved must be what was approved (and reserved): else nothing is posted. (A
 // reversal's unpaid part or a run's due payouts may have changed since the maker asked.)
-absl::Status PostedAsApproved(const UnaryRoute& route, const storage::InstructionRow& row, const std::string& response,
-                              const storage::Captured& captured) {
+absl::Status PostedAsApproved(const UnaryRoute& route, const storage::InstructionRow& row,
+                              const google::protobuf::Message& posted, const storage::Captured& captured) {
   auto request = Parsed(route, false, row.request);
-  auto posted = Parsed(route, true, response);
-  if (request == nullptr || posted == nullptr) return absl::InternalError("a posted movement does not parse");
-  const Movement movement = Describe(route.method.full_name, *request, *posted, captured);
+  if (request == nullptr) return absl::InternalError("an instruction's request does not parse");
+  const Movement movement = Describe(route.method.full_name, *request, posted, captured);
   const Money moved = movement.amount;
   if (moved == row.amount) {
     // The same amount, but to other payees, payouts or funds (a run whose due payouts were swapped
@@ -208,10 +207,11 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
     tx.instructions().CaptureEntries(nullptr);
     tx.instructions().SetChecker("");
     if (!posted.ok()) return posted.status();
-    if (auto s = PostedAsApproved(*route, row, *posted, captured); !s.ok()) return s;
-    auto made = Parsed(*route, true, *posted);
+    auto made = Parsed(*route, true, *posted);  // parsed once: checked, then its result id kept
+    if (made == nullptr) return absl::InternalError("a posted movement does not parse");
+    if (auto s = PostedAsApproved(*route, row, *made, captured); !s.ok()) return s;
     if (auto s = tx.instructions().DecideInstruction(seq, storage::InstructionState::kPosted, call.caller(), "",
-                                                     made ? ResultIdOf(*made) : "");
+                                                     ResultIdOf(*made));
         !s.ok()) {
       return s;
     }
