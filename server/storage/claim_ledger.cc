@@ -58,22 +58,16 @@ std::string ClaimVoucherFor(Date paid, int64_t seq) {
   return absl::StrFormat("LV%04d%02d%02d-%08d", d.year, d.month, d.day, seq);
 }
 
-// Staged lines go in as multi-row INSERTs: one round trip per kLinesPerInsert lines.
-constexpr int kLineColumns = 12;
-constexpr int kLinesPerInsert = 128;
-
 std::string InsertKeysSql(int rows) {
   // Rows of one statement go in in order: of two lines of one loan, the earlier takes the key.
   return absl::StrCat("INSERT INTO loan_claim_keys (bank_id, loan_id, period_start, claim_seq, line_no) VALUES ",
                       Placeholders(1, rows, 5), " ON CONFLICT (bank_id, loan_id, period_start) DO NOTHING RETURNING line_no");
 }
 
-std::string InsertLinesSql(int rows) {
-  return absl::StrCat(
-      "INSERT INTO loan_claim_lines (claim_seq, line_no, loan_id, line_status, principal_fen, interest_fen, "
-      "subsidy_fen, result, terms, borrower_key, borrower_limit, input) VALUES ",
-      Placeholders(1, rows, kLineColumns));
-}
+// A staged line as AppendRows loads it (COPY on PostgreSQL).
+constexpr absl::string_view kLineColumns[] = {"claim_seq",    "line_no",     "loan_id", "line_status",  "principal_fen",
+                                              "interest_fen", "subsidy_fen", "result",  "terms",        "borrower_key",
+                                              "borrower_limit", "input"};
 
 class SqlClaimTx final : public ClaimTx {
  public:
@@ -455,41 +449,24 @@ class SqlClaimReads final : public ClaimReads {
   }
 
   absl::Status AppendClaimLines(int64_t claim_seq, const std::vector<ClaimLineRow>& lines) override {
-    static const std::string kBatchSql = InsertLinesSql(kLinesPerInsert);
-    static const std::string kOneSql = InsertLinesSql(1);
+    std::vector<SqlParam> values;
+    values.reserve(lines.size() * std::size(kLineColumns));
+    for (const ClaimLineRow& l : lines) {
+      for (SqlParam p : {SqlParam::Int(claim_seq), SqlParam::Int(l.line_no), SqlParam::Text(l.loan_id),
+                         SqlParam::Text(ClaimLineStatusName(l.status)),
+                         SqlParam::Int(l.principal.fen()), SqlParam::Int(l.interest.fen()),
+                         SqlParam::Int(l.subsidy.fen()), SqlParam::Bytes(l.result), SqlParam::Text(l.terms),
+                         SqlParam::Text(l.borrower_key), SqlParam::Int(l.borrower_limit), SqlParam::Bytes(l.input)}) {
+        values.push_back(p);
+      }
+    }
     return dialect_
         ->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
           auto staged = s.QueryOne("SELECT 1 FROM loan_claims WHERE seq = $1 AND status = 'UPLOADING'",
                                    {SqlParam::Int(claim_seq)}, [](const SqlRow&) {});
           if (!staged.ok()) return staged.status();
           if (!*staged) return StagedClaimGone();
-          std::vector<SqlParam> params;
-          params.reserve(kLinesPerInsert * kLineColumns);
-          size_t i = 0;
-          auto add = [&](const ClaimLineRow& l) {
-            params.push_back(SqlParam::Int(claim_seq));
-            params.push_back(SqlParam::Int(l.line_no));
-            params.push_back(SqlParam::Text(l.loan_id));
-            params.push_back(SqlParam::Text(ClaimLineStatusName(l.status)));
-            params.push_back(SqlParam::Int(l.principal.fen()));
-            params.push_back(SqlParam::Int(l.interest.fen()));
-            params.push_back(SqlParam::Int(l.subsidy.fen()));
-            params.push_back(SqlParam::Bytes(l.result));
-            params.push_back(SqlParam::Text(l.terms));
-            params.push_back(SqlParam::Text(l.borrower_key));
-            params.push_back(SqlParam::Int(l.borrower_limit));
-            params.push_back(SqlParam::Bytes(l.input));
-          };
-          for (; i + kLinesPerInsert <= lines.size(); i += kLinesPerInsert) {
-            params.clear();
-            for (size_t j = i; j < i + kLinesPerInsert; ++j) add(lines[j]);
-            if (auto n = s.Exec(kBatchSql, params); !n.ok()) return n.status();
-          }
-          for (; i < lines.size(); ++i) {
-            params.clear();
-            add(lines[i]);
-            if (auto n = s.Exec(kOneSql, params); !n.ok()) return n.status();
-          }
+          if (auto st = s.AppendRows("loan_claim_lines", kLineColumns, values); !st.ok()) return st;
           return std::string();
         })
         .status();

@@ -57,7 +57,7 @@ constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "e
                                    "policy_awarded_yearly", "payment_batches", "payment_lines",
                                    "payment_line_entries", "bank_return_imports", "payment_discrepancies",
                                    "alert_cases", "alert_case_steps", "monitoring_events", "fund_targets",
-                                   "fund_target_progress", "unit_accounts", "loan_portfolio_imports",
+                                   "fund_target_progress", "unit_accounts", "loan_portfolio_imports", "loan_terms",
                                    "loan_portfolio_lines"};
 
 }  // namespace

@@ -10,13 +10,7 @@
 namespace subsidy::storage {
 namespace {
 
-constexpr int kPortfolioColumns = 4;
-constexpr int kPortfolioLinesPerInsert = 128;
-
-std::string InsertPortfolioLinesSql(int rows) {
-  return absl::StrCat("INSERT INTO loan_portfolio_lines (import_seq, line_no, loan_key, input) VALUES ",
-                      Placeholders(1, rows, kPortfolioColumns));
-}
+constexpr absl::string_view kPortfolioColumns[] = {"import_seq", "line_no", "loan_key", "input"};
 
 // " AND <column> IN ($k, …)" for the banks asked for, their values appended to `params`.
 std::string BankFilter(const std::vector<std::string>& banks, absl::string_view column, std::vector<SqlParam>& params) {
@@ -41,26 +35,15 @@ class SqlBookTx final : public BookTx {
                                  header);
     if (!seq.ok()) return seq.status();
     h.seq = *seq;
-    static const std::string kBatchSql = InsertPortfolioLinesSql(kPortfolioLinesPerInsert);
-    static const std::string kOneSql = InsertPortfolioLinesSql(1);
-    std::vector<SqlParam> params;
-    auto add = [&](size_t i) {
-      params.push_back(SqlParam::Int(h.seq));
-      params.push_back(SqlParam::Int(static_cast<int64_t>(i + 1)));
-      params.push_back(SqlParam::Text(lines[i].loan_key));
-      params.push_back(SqlParam::Bytes(lines[i].input));
-    };
-    size_t i = 0;
-    for (; i + kPortfolioLinesPerInsert <= lines.size(); i += kPortfolioLinesPerInsert) {
-      params.clear();
-      for (size_t j = i; j < i + kPortfolioLinesPerInsert; ++j) add(j);
-      if (auto n = s_.Exec(kBatchSql, params); !n.ok()) return n.status();
+    std::vector<SqlParam> values;
+    values.reserve(lines.size() * std::size(kPortfolioColumns));
+    for (size_t i = 0; i < lines.size(); ++i) {
+      for (SqlParam p : {SqlParam::Int(h.seq), SqlParam::Int(static_cast<int64_t>(i + 1)),
+                         SqlParam::Text(lines[i].loan_key), SqlParam::Bytes(lines[i].input)}) {
+        values.push_back(p);
+      }
     }
-    for (; i < lines.size(); ++i) {
-      params.clear();
-      add(i);
-      if (auto n = s_.Exec(kOneSql, params); !n.ok()) return n.status();
-    }
+    if (auto st = s_.AppendRows("loan_portfolio_lines", kPortfolioColumns, values); !st.ok()) return st;
     return h;
   }
 

@@ -280,16 +280,21 @@ class SqlPaymentTx final : public PaymentTx {
   }
 
   absl::Status AddDiscrepancies(const std::vector<DiscrepancyRow>& rows) override {
+    static constexpr absl::string_view kColumns[] = {"import_seq", "row_no",   "voucher_no", "kind",
+                                                     "payment_seq", "batch_id", "params",     "date"};
+    std::vector<std::string> params;  // the views into it stay put
+    params.reserve(rows.size());
+    std::vector<SqlParam> values;
+    values.reserve(rows.size() * std::size(kColumns));
     for (const auto& d : rows) {
-      const std::string params = EncodeReasons({{d.kind, "", d.params}});
-      auto added = s_.Exec(
-          "INSERT INTO payment_discrepancies (import_seq, row_no, voucher_no, kind, payment_seq, batch_id, params, date) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-          {SqlParam::Int(d.import_seq), SqlParam::Int(d.row_no), SqlParam::Text(d.voucher_no), SqlParam::Text(d.kind),
-           SqlParam::Int(d.payment_seq), SqlParam::Text(d.batch_id), SqlParam::Text(params), SqlParam::Text(d.date)});
-      if (auto st = ExpectOneRow(added, "recording a discrepancy"); !st.ok()) return st;
+      params.push_back(EncodeReasons({{d.kind, "", d.params}}));
+      for (SqlParam p : {SqlParam::Int(d.import_seq), SqlParam::Int(d.row_no), SqlParam::Text(d.voucher_no),
+                         SqlParam::Text(d.kind), SqlParam::Int(d.payment_seq), SqlParam::Text(d.batch_id),
+                         SqlParam::Text(params.back()), SqlParam::Text(d.date)}) {
+        values.push_back(p);
+      }
     }
-    return absl::OkStatus();
+    return s_.AppendRows("payment_discrepancies", kColumns, values);
   }
 
   absl::Status FinishImport(int64_t import_seq, const std::string& answer) override {

@@ -1,5 +1,7 @@
 #include "storage/sql_rows.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -34,6 +36,28 @@ std::string Placeholders(int from, size_t rows, int width) {
     if (width > 1) absl::StrAppend(&out, ")");
   }
   return out;
+}
+
+absl::Status SqlSession::AppendRows(absl::string_view table, absl::Span<const absl::string_view> columns,
+                                    absl::Span<const SqlParam> values) {
+  const size_t width = columns.size();
+  if (width == 0 || values.size() % width != 0) return absl::InternalError("AppendRows: a row is not whole");
+  // Up to ~1,500 values a statement (SQLite binds at most 32,766); the tail a row at a time, so
+  // that only two statements are ever prepared per table.
+  const size_t per = std::max<size_t>(1, 1536 / width), rows = values.size() / width;
+  auto sql = [&](size_t n) {
+    return absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(columns, ", "), ") VALUES ",
+                        Placeholders(1, n, static_cast<int>(width)));
+  };
+  const std::string full = rows >= per ? sql(per) : "", one = sql(1);
+  size_t row = 0;
+  for (; row + per <= rows; row += per) {
+    if (auto n = Exec(full, values.subspan(row * width, per * width)); !n.ok()) return n.status();
+  }
+  for (; row < rows; ++row) {
+    if (auto n = Exec(one, values.subspan(row * width, width)); !n.ok()) return n.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params) {

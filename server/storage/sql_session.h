@@ -62,6 +62,11 @@ class SqlSession {
   virtual absl::StatusOr<int64_t> Exec(absl::string_view sql, absl::Span<const SqlParam> params = {}) = 0;
   // Runs a script of several statements without parameters (schema migrations).
   virtual absl::Status ExecScript(absl::string_view sql) = 0;
+  // Appends rows to `table`: `values` holds them one row after another, `columns.size()` values
+  // each. A plain append, no ON CONFLICT: a key already there fails it whole. Each dialect loads
+  // its fastest way; this one is multi-row INSERTs (sql_rows.cc), PostgreSQL's is COPY.
+  virtual absl::Status AppendRows(absl::string_view table, absl::Span<const absl::string_view> columns,
+                                  absl::Span<const SqlParam> values);
 
   // Convenience: the single row of a statement that yields at most one.
   template <class Fn>

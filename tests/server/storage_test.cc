@@ -329,6 +329,7 @@ struct Line {
   std::string loan_id;
   ClaimLineStatus status = ClaimLineStatus::kAccepted;
   int64_t subsidy_fen = 100;
+  std::string terms = "";
 };
 
 // Stages a claim of `lines` and settles it, as the claim service does.
@@ -353,6 +354,7 @@ absl::StatusOr<ClaimRow> SubmitClaim(Storage& storage, const std::string& rid, c
     r.interest = Money::Fen(l.subsidy_fen * 2);
     r.subsidy = Money::Fen(l.subsidy_fen);
     r.result = "result of " + l.loan_id;
+    r.terms = l.terms;
     rows.push_back(std::move(r));
   }
   if (auto s = storage.claims().AppendClaimLines(*seq, rows); !s.ok()) return s;
@@ -422,6 +424,56 @@ TEST_P(StorageTest, ALoanPeriodStandsInOneClaimThatIsNotRejected) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->accepted_count, 2);  // both freed: the second claim's L2 was a DUPLICATE, holding nothing
   EXPECT_EQ(Count("loan_claim_keys"), 5);  // L2, L3 (B1); L2 (B2); L2 (B1, next period); L1 (B1)
+}
+
+// A claim settles a chunk of lines at a time: a loan repeated in a later chunk (spelt otherwise),
+// a changed term and the sums come out as if the lines were settled one by one.
+TEST_P(StorageTest, AClaimOfManyRangesSettlesAsOneLineAtATimeWould) {
+  constexpr int kLoans = 9'000;  // chunks of 512
+  std::vector<Line> lines;
+  int64_t accepted_fen = 0;
+  for (int i = 1; i <= kLoans; ++i) {
+    Line l{"L" + std::to_string(i), ClaimLineStatus::kAccepted, 100 + i % 97, "T" + std::to_string(i)};
+    if (i == 4'097) l.loan_id = "l1";     // line 1's loan in another chunk, in lower case
+    if (i == 8'193) l.loan_id = "L5000";  // line 5,000's loan, six chunks on
+    if (i == 7) l.status = ClaimLineStatus::kInvalid;
+    if (i == 4'097) l.terms = "T1";
+    if (i == 8'193) l.terms = "T5000";
+    if (l.status == ClaimLineStatus::kAccepted && i != 4'097 && i != 8'193) accepted_fen += l.subsidy_fen;
+    lines.push_back(l);
+  }
+  auto first = SubmitClaim(*storage_, "big", "B1", lines);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->loan_count, kLoans);
+  EXPECT_EQ(first->accepted_count, kLoans - 3);
+  EXPECT_EQ(first->duplicate_count, 2);
+  EXPECT_EQ(first->invalid_count, 1);
+  EXPECT_EQ(first->total_subsidy, Money::Fen(accepted_fen));
+  EXPECT_EQ(first->total_interest, Money::Fen(2 * accepted_fen));
+  EXPECT_EQ(first->total_principal, Money::Fen(1'000'000 * int64_t{kLoans - 3}));
+  auto dup = Lines(*storage_, first->seq, ClaimLineStatus::kDuplicate);
+  ASSERT_EQ(dup.size(), 2u);
+  EXPECT_EQ(dup[0].line_no, 4'097);
+  EXPECT_EQ(dup[1].line_no, 8'193);
+  EXPECT_EQ(dup[0].duplicate_of_seq, first->seq);
+  EXPECT_EQ(Count("loan_claim_keys"), kLoans - 3);
+  EXPECT_EQ(Count("loan_terms"), kLoans - 3);
+
+  // The next quarter: L2's terms changed (INVALID, naming them), L3's did not, L1 spelt in lower case.
+  auto next = SubmitClaim(*storage_, "next", "B1", {{"L2", ClaimLineStatus::kAccepted, 100, "changed"},
+                                                    {"L3", ClaimLineStatus::kAccepted, 100, "T3"},
+                                                    {"l1", ClaimLineStatus::kAccepted, 100, "T1"},
+                                                    {"l1", ClaimLineStatus::kAccepted, 100, "T1"}},
+                          "2024-09-21");
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->accepted_count, 2);
+  EXPECT_EQ(next->invalid_count, 1);
+  EXPECT_EQ(next->duplicate_count, 1);
+  auto refused = Lines(*storage_, next->seq, ClaimLineStatus::kInvalid);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].line_no, 1);
+  ASSERT_EQ(refused[0].settled_reasons.size(), 1u);
+  EXPECT_EQ(refused[0].settled_reasons[0].code, kLoanTermsChanged);
 }
 
 TEST_P(StorageTest, AClaimIsPaidOnceAndReviewedOnce) {

@@ -3,11 +3,14 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace subsidy::storage {
 namespace {
@@ -52,6 +55,44 @@ class PgSession final : public SqlSession {
   }
 
   absl::Status ExecScript(absl::string_view sql) override { return c_->Exec(sql).status(); }
+
+  // COPY in its text format: one line a row, values separated by tabs, \N for NULL, bytes as
+  // bytea's hex form; a backslash, tab, newline or carriage return in a value is escaped.
+  absl::Status AppendRows(absl::string_view table, absl::Span<const absl::string_view> columns,
+                          absl::Span<const SqlParam> values) override {
+    const size_t width = columns.size();
+    if (width == 0 || values.size() % width != 0) return absl::InternalError("AppendRows: a row is not whole");
+    if (values.empty()) return absl::OkStatus();
+    std::string data;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const SqlParam& p = values[i];
+      switch (p.kind()) {
+        case SqlParam::Kind::kInt: absl::StrAppend(&data, p.int_value()); break;
+        case SqlParam::Kind::kNull: data += "\\N"; break;
+        case SqlParam::Kind::kBytes:
+          data += "\\\\x";
+          data += absl::BytesToHexString(p.text());
+          break;
+        case SqlParam::Kind::kText:
+          for (char ch : p.text()) {
+            switch (ch) {
+              case '\\': data += "\\\\"; break;
+              case '\t': data += "\\t"; break;
+              case '\n': data += "\\n"; break;
+              case '\r': data += "\\r"; break;
+              default: data += ch;
+            }
+          }
+          break;
+      }
+      data += (i + 1) % width == 0 ? '\n' : '\t';
+    }
+    auto copied = c_->CopyIn(
+        absl::StrCat("COPY ", table, " (", absl::StrJoin(columns, ", "), ") FROM STDIN"), data);
+    if (!copied.ok()) return copied.status();
+    if (*copied != static_cast<int64_t>(values.size() / width)) return absl::InternalError("COPY: rows went missing");
+    return absl::OkStatus();
+  }
 
  private:
   absl::StatusOr<PgResult> Run(absl::string_view sql, absl::Span<const SqlParam> params) {
@@ -135,28 +176,30 @@ bool PgConn::Reset() {
   return Healthy() && Setup().ok();
 }
 
+bool PgConn::Ready(short events, std::chrono::steady_clock::time_point deadline) {
+  pollfd p{PQsocket(conn_), events, 0};
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    const int n = poll(&p, 1, static_cast<int>(left.count()));
+    if (n > 0) return true;
+    if (n == 0 || errno != EINTR) return false;
+  }
+}
+
+PGresult* PgConn::GiveUp() {
+  answer_timed_out_ = true;
+  shutdown(PQsocket(conn_), SHUT_RDWR);
+  (void)PQconsumeInput(conn_);
+  while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+  return nullptr;
+}
+
 PGresult* PgConn::Await(bool sent) {
   if (!sent) return nullptr;
   const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
-  // Waits until the socket is ready for `events`: false when the time is up or it failed.
-  auto ready = [&](short events) {
-    pollfd p{PQsocket(conn_), events, 0};
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      const int n = poll(&p, 1, static_cast<int>(left.count()));
-      if (n > 0) return true;
-      if (n == 0 || errno != EINTR) return false;
-    }
-  };
-  auto give_up = [&]() -> PGresult* {
-    // Closing the socket under libpq makes it see a broken connection (CONNECTION_BAD).
-    answer_timed_out_ = true;
-    shutdown(PQsocket(conn_), SHUT_RDWR);
-    (void)PQconsumeInput(conn_);
-    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-    return nullptr;
-  };
+  auto ready = [&](short events) { return Ready(events, deadline); };
+  auto give_up = [&] { return GiveUp(); };
   for (int flushed; (flushed = PQflush(conn_)) != 0;) {
     if (flushed < 0) return nullptr;
     if (!ready(POLLIN | POLLOUT)) return give_up();
@@ -222,6 +265,36 @@ absl::StatusOr<PgResult> PgConn::Exec(absl::string_view sql, const std::vector<P
   return Check(Await(params.empty() ? PQsendQuery(conn_, query.c_str())
                                     : PQsendQueryParams(conn_, query.c_str(), static_cast<int>(params.size()),
                                                         nullptr, values.data(), lengths.data(), formats.data(), 0)));
+}
+
+absl::StatusOr<int64_t> PgConn::CopyIn(absl::string_view sql, absl::string_view data) {
+  PGresult* started = Await(PQsendQuery(conn_, std::string(sql).c_str()));
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) {
+    auto answer = Check(started);
+    if (!answer.ok()) return answer.status();
+    return absl::InternalError(absl::StrCat("not a COPY FROM STDIN: ", sql));
+  }
+  PQclear(started);
+  // Non-blocking: a piece that does not fit the send buffer waits for the socket, within the
+  // same bound as an answer.
+  const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+  constexpr size_t kPiece = 1 << 16;
+  bool broken = false;
+  for (size_t at = 0; at < data.size() && !broken;) {
+    const size_t n = std::min(kPiece, data.size() - at);
+    const int put = PQputCopyData(conn_, data.data() + at, static_cast<int>(n));
+    if (put > 0) at += n;
+    else if (put < 0) broken = true;
+    else if (!Ready(POLLOUT, deadline)) return Check(GiveUp()).status();
+    else if (PQflush(conn_) < 0) broken = true;
+  }
+  for (int ended = 0; !broken && (ended = PQputCopyEnd(conn_, nullptr)) == 0;) {
+    if (!Ready(POLLOUT, deadline)) return Check(GiveUp()).status();
+  }
+  // A broken connection: Await finds no answer and Check says UNAVAILABLE.
+  auto done = Check(Await(!broken));
+  if (!done.ok()) return done.status();
+  return std::strtoll(PQcmdTuples(done->raw()), nullptr, 10);
 }
 
 absl::StatusOr<PgResult> PgConn::ExecPrepared(absl::string_view sql, int n, const char* const* values,

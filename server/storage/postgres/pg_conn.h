@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -59,6 +60,8 @@ class PgConn {
   // Runs a kept prepared statement for `sql`; values/lengths/formats as PQexecPrepared takes them.
   absl::StatusOr<PgResult> ExecPrepared(absl::string_view sql, int n, const char* const* values, const int* lengths,
                                         const int* formats);
+  // Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format; returns the rows copied.
+  absl::StatusOr<int64_t> CopyIn(absl::string_view sql, absl::string_view data);
 
  private:
   explicit PgConn(PGconn* c);
@@ -67,6 +70,10 @@ class PgConn {
   // The answer to what was just sent (PQsend…), or nullptr when the connection broke or no answer
   // came within kAnswerTimeout (the connection is then closed: a server that hangs is given up).
   PGresult* Await(bool sent);
+  // Waits until the socket is ready for `events`: false when `deadline` passed or polling failed.
+  bool Ready(short events, std::chrono::steady_clock::time_point deadline);
+  // After a timeout: closes the socket under libpq (which then sees CONNECTION_BAD).
+  PGresult* GiveUp();
   bool answer_timed_out_ = false;
   PGconn* conn_;
   absl::flat_hash_map<std::string, std::string> prepared_;  // sql → statement name
