@@ -68,7 +68,9 @@ ClaimWriter::ClaimWriter(storage::Storage& storage, std::shared_ptr<const Policy
   pending_.reserve(kChunkLines);
 }
 
-ClaimWriter::~ClaimWriter() = default;
+ClaimWriter::~ClaimWriter() {
+  if (staging_.valid()) staging_.wait();  // its thread uses this writer's members
+}
 
 void ClaimWriter::Hash(absl::string_view bytes) {
   // Length-prefixed, so that no two sequences of parts hash alike.
@@ -222,10 +224,23 @@ void ClaimWriter::AddLoan(const v1::LoanSubsidyRequest& loan) {
   pending_.push_back(std::move(line));
 }
 
+// The chunk just filled is staged on a thread of its own while the next one is computed (the
+// database's work and the engine's overlap); at most one is in flight, so memory holds two chunks.
 absl::Status ClaimWriter::Flush() {
+  if (auto s = AwaitStaging(); !s.ok()) return s;
   if (pending_.empty()) return absl::OkStatus();
-  auto s = superseded_ ? absl::OkStatus() : storage_.claims().AppendClaimLines(seq_, pending_);
+  staging_lines_ = std::move(pending_);
   pending_.clear();
+  pending_.reserve(kChunkLines);
+  if (superseded_) return absl::OkStatus();
+  staging_ = std::async(std::launch::async,
+                        [this] { return storage_.claims().AppendClaimLines(seq_, staging_lines_); });
+  return absl::OkStatus();
+}
+
+absl::Status ClaimWriter::AwaitStaging() {
+  if (!staging_.valid()) return absl::OkStatus();
+  absl::Status s = staging_.get();
   if (ReasonOf(s) == std::optional<std::string>(storage::kUploadSuperseded)) {
     // Another attempt of this request settled first and took our staged claim with it: read the
     // rest (its hash decides), then answer as it did (a replay) or refuse another payload.
@@ -243,6 +258,7 @@ absl::StatusOr<v1::LoanSubsidyClaim> ClaimWriter::Finish(std::chrono::system_clo
                                                    " arrived: the claim is refused whole"));
   }
   if (auto s = Flush(); !s.ok()) return s;
+  if (auto s = AwaitStaging(); !s.ok()) return s;
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_DigestFinal_ex(sha_.get(), md, &n);
@@ -276,6 +292,7 @@ absl::StatusOr<v1::LoanSubsidyClaim> ClaimWriter::Finish(std::chrono::system_clo
 }
 
 void ClaimWriter::Abandon() {
+  (void)AwaitStaging();  // the chunk in flight lands first, then goes with the rest
   if (seq_ == 0 || settled_) return;
   (void)storage_.claims().AbandonClaim(seq_);  // what is left, the next attempt or the sweep deletes
   seq_ = 0;

@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,7 +55,8 @@ class ClaimWriter {
  private:
   absl::Status AddLoans(const v1::SubmitLoanSubsidyClaimRequest& message);
   void AddLoan(const v1::LoanSubsidyRequest& loan);
-  absl::Status Flush();
+  absl::Status Flush();         // stages the pending chunk (in the background)
+  absl::Status AwaitStaging();  // the staged chunk's outcome
   void Hash(absl::string_view bytes);
 
   storage::Storage& storage_;
@@ -69,6 +71,8 @@ class ClaimWriter {
   bool superseded_ = false;  // another attempt of the request settled while this one was staging
   int64_t lines_ = 0;
   std::vector<storage::ClaimLineRow> pending_;
+  std::vector<storage::ClaimLineRow> staging_lines_;  // the chunk in flight (staging_)
+  std::future<absl::Status> staging_;
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> sha_;
   std::string scratch_;
 };
