@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "auth/authorizer.h"
 #include "common/status_util.h"
+#include "ops/log.h"
 
 namespace subsidy::service {
 namespace {
@@ -44,6 +45,26 @@ const char* Label(absl::string_view rpc) {
   if (rpc == "ReissuePayment") return "支付失败重发";
   if (rpc == "ReturnPayment") return "支付失败退回";
   return "资金变动";
+}
+
+// Where the money goes, for the approver, when the movement names a payee (a fund payment, a
+// claim's approval, a reissue to a corrected account): the answer's (what was made) before the
+// request's, the account masked as payment lines show it ("；收款人 张三（中国银行 ****1234）").
+std::string PayeeOf(const google::protobuf::Message& request, const google::protobuf::Message& trial) {
+  auto first = [&](std::initializer_list<const char*> fields) {
+    for (const google::protobuf::Message* m : {&trial, &request}) {
+      for (const char* f : fields) {
+        if (std::string v = StringField(*m, f); !v.empty()) return v;
+      }
+    }
+    return std::string();
+  };
+  const std::string name = first({"payee_name", "payee"}), account = first({"payee_account"}),
+                    bank = first({"payee_bank"});
+  if (name.empty() && account.empty()) return "";
+  std::string where = bank;
+  if (!account.empty()) absl::StrAppend(&where, where.empty() ? "" : " ", "账号 ", ops::MaskAccount(account));
+  return absl::StrCat("；收款人 ", name.empty() ? "（未填）" : name, where.empty() ? "" : absl::StrCat("（", where, "）"));
 }
 
 std::string ShortName(absl::string_view full_method) {
@@ -142,7 +163,7 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
   const std::string amount = delta != 0 ? absl::StrCat(delta > 0 ? "+" : "−", m.amount.ToYuanString())
                                         : m.amount.ToYuanString();
   m.summary = absl::StrCat(Label(rpc), " ", m.fund_id, m.recipient_id.empty() ? "" : absl::StrCat(" → ", m.recipient_id),
-                           "：", amount, " 元");
+                           "：", amount, " 元", PayeeOf(request, trial));
   return m;
 }
 

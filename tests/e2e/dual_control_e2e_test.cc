@@ -2,6 +2,7 @@
 // movement by a person waits as an instruction that reserves its amount; another finance
 // officer posts or rejects it; the maker never approves their own; an instruction is decided
 // once, even by two approvers at once on two replicas; reversals undo entries once.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -215,6 +216,39 @@ TEST_P(DualControlE2e, ARejectionReleasesTheReservationAndAPendingPaymentHoldsTh
   EXPECT_EQ(list.instructions(0).maker(), "checker");
   EXPECT_EQ(list.pending_count(), 1);
   EXPECT_EQ(list.pending_amount_fen(), 300'000);
+}
+
+// The second officer decides on where the money goes, not only how much: a payment to a payee
+// shows the payee's name, bank and masked account on the instruction (as payment lines show them).
+TEST_P(DualControlE2e, TheApproverSeesWhoIsPaidAndToWhichAccount) {
+  AllocatePosted("a1", "UNIT-A", 1'000'000);
+  v1::RecordFundPaymentRequest r;
+  r.set_request_id("p1");
+  r.set_fund_id("DC-FUND");
+  r.set_recipient_id("UNIT-A");
+  r.set_amount_fen(500'000);
+  r.set_date("2026-03-03");
+  r.set_category("TEACHING");
+  r.set_payee("张三");
+  r.set_payee_account("6222 0202 0011 2233 445");
+  r.set_payee_bank("中国工商银行");
+  v1::FundPayment pay;
+  grpc::Status held = Funds("maker")->RecordFundPayment(Ctx("maker").get(), r, &pay);
+  ASSERT_TRUE(held.ok()) << held.error_message();
+  ASSERT_EQ(pay.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  v1::GetInstructionRequest get;
+  get.set_instruction_id(pay.instruction_id());
+  v1::Instruction i;
+  ASSERT_TRUE(Approvals()->GetInstruction(Ctx("checker").get(), get, &i).ok());
+  EXPECT_THAT(i.summary(), ::testing::HasSubstr(" 元；收款人 张三（中国工商银行 账号 "));
+  EXPECT_THAT(i.summary(), ::testing::HasSubstr("445）"));
+  EXPECT_THAT(i.summary(), ::testing::Not(::testing::HasSubstr("0011"))) << "the account is masked";
+  // A payment without a payee names none.
+  v1::FundPayment plain;
+  ASSERT_TRUE(Pay("maker", "p2", "UNIT-A", 100'000, &plain).ok());
+  get.set_instruction_id(plain.instruction_id());
+  ASSERT_TRUE(Approvals()->GetInstruction(Ctx("checker").get(), get, &i).ok());
+  EXPECT_THAT(i.summary(), ::testing::Not(::testing::HasSubstr("收款人")));
 }
 
 TEST_P(DualControlE2e, TwoApproversAtOnceOnTwoReplicasPostItOnce) {
