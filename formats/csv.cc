@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <iconv.h>
 
-#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -108,6 +107,13 @@ absl::StatusOr<CsvFile> ReadCsvFile(const std::string& path, Encoding encoding) 
 
 absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
   static constexpr absl::string_view kBom = "\xEF\xBB\xBF";
+  // A NUL byte is no text in UTF-8 or GB18030 (a UTF-16 file, or not a text file): refused here,
+  // before any database sees it (PostgreSQL's text cannot hold one).
+  if (const size_t nul = bytes.find('\0'); nul != std::string::npos) {
+    const std::string line = absl::StrCat(LineAt(bytes, nul));
+    return FileError(kFileBadBytes, absl::StrCat("line ", line, ": holds a NUL byte (a UTF-16 file?)"),
+                     {{"line", line}, {"encoding", encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8"}});
+  }
   if (encoding != Encoding::kGb18030 && absl::StartsWith(bytes, kBom)) {
     bytes.erase(0, kBom.size());
     if (!ValidUtf8(bytes)) {

@@ -90,6 +90,20 @@ TEST(ReadBankReturnFile, ChineseHeadersInGb18030ByDetectionOrByName) {
   EXPECT_EQ(ParamsOf(wrong.status()).at("line"), "1");
 }
 
+// A NUL byte is no text (a UTF-16 export, or not a text file): the file is refused, naming its
+// line, whatever the encoding, before any value reaches a database.
+TEST(ReadBankReturnFile, ANulByteRefusesTheFileNamingItsLine) {
+  std::string bytes = kChineseFile;
+  bytes.insert(bytes.find("PV-002") + 3, 1, '\0');
+  for (Encoding e : {Encoding::kAuto, Encoding::kUtf8, Encoding::kGb18030}) {
+    auto read = ReadBankReturnFile(bytes, e);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(Reason(read.status()), kFileBadBytes);
+    EXPECT_EQ(ParamsOf(read.status()).at("line"), "3");
+  }
+}
+
 TEST(ReadBankReturnFile, EnglishHeadersInAnyCaseAndOrder) {
   auto file = ReadBankReturnFile(
       "Status, Voucher_No ,AMOUNT_YUAN,payee_name,payee_account,bank_serial,failure_reason,Date\n"

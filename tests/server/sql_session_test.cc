@@ -80,8 +80,8 @@ TEST_P(AppendRowsTest, EveryValueComesBackExactlyAsAppended) {
   const std::vector<std::string> names = {"tab\there", "line\nbreak\r\nend", "back\\slash \\N \\.", "财政贴息 ＬＶ１",
                                           "", "\\", "unit\x1fsep\x1erecord"};
   std::vector<int64_t> keys = {std::numeric_limits<int64_t>::min(), -1, 0, 1, std::numeric_limits<int64_t>::max()};
-  // Enough rows for several of SQLite's statements and several of COPY's pieces.
-  for (int64_t k = 2; keys.size() < 3'000; ++k) keys.push_back(k * 1'000);
+  // Enough rows for several of SQLite's statements, several of COPY's pieces and three COPYs.
+  for (int64_t k = 2; keys.size() < 20'000; ++k) keys.push_back(k * 1'000);
   std::vector<SqlParam> values;
   for (size_t i = 0; i < keys.size(); ++i) {
     values.push_back(SqlParam::Int(keys[i]));

@@ -62,7 +62,20 @@ class PgSession final : public SqlSession {
                           absl::Span<const SqlParam> values) override {
     const size_t width = columns.size();
     if (width == 0 || values.size() % width != 0) return absl::InternalError("AppendRows: a row is not whole");
-    if (values.empty()) return absl::OkStatus();
+    // A COPY per kRowsPerCopy rows: memory and each statement's time stay bounded, however many.
+    constexpr size_t kRowsPerCopy = 8192;
+    const std::string sql = absl::StrCat("COPY ", table, " (", absl::StrJoin(columns, ", "), ") FROM STDIN");
+    for (size_t from = 0; from < values.size(); from += kRowsPerCopy * width) {
+      const auto rows = values.subspan(from, std::min(values.size() - from, kRowsPerCopy * width));
+      auto copied = c_->CopyIn(sql, CopyText(rows, width));
+      if (!copied.ok()) return copied.status();
+      if (*copied != static_cast<int64_t>(rows.size() / width)) return absl::InternalError("COPY: rows went missing");
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  static std::string CopyText(absl::Span<const SqlParam> values, size_t width) {
     std::string data;
     for (size_t i = 0; i < values.size(); ++i) {
       const SqlParam& p = values[i];
@@ -87,14 +100,9 @@ class PgSession final : public SqlSession {
       }
       data += (i + 1) % width == 0 ? '\n' : '\t';
     }
-    auto copied = c_->CopyIn(
-        absl::StrCat("COPY ", table, " (", absl::StrJoin(columns, ", "), ") FROM STDIN"), data);
-    if (!copied.ok()) return copied.status();
-    if (*copied != static_cast<int64_t>(values.size() / width)) return absl::InternalError("COPY: rows went missing");
-    return absl::OkStatus();
+    return data;
   }
 
- private:
   absl::StatusOr<PgResult> Run(absl::string_view sql, absl::Span<const SqlParam> params) {
     absl::InlinedVector<std::string, 8> ints;  // integers travel as decimal text
     ints.reserve(params.size());
@@ -291,7 +299,12 @@ absl::StatusOr<int64_t> PgConn::CopyIn(absl::string_view sql, absl::string_view 
   for (int ended = 0; !broken && (ended = PQputCopyEnd(conn_, nullptr)) == 0;) {
     if (!Ready(POLLOUT, deadline)) return Check(GiveUp()).status();
   }
-  // A broken connection: Await finds no answer and Check says UNAVAILABLE.
+  // libpq refused the data: the connection may still be in COPY mode, of no use to the next
+  // statement. It is closed, so that Check says UNAVAILABLE and the pool replaces it.
+  if (broken) {
+    shutdown(PQsocket(conn_), SHUT_RDWR);
+    (void)PQconsumeInput(conn_);
+  }
   auto done = Check(Await(!broken));
   if (!done.ok()) return done.status();
   return std::strtoll(PQcmdTuples(done->raw()), nullptr, 10);
