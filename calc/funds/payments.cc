@@ -1,5 +1,7 @@
 #include "funds/payments.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -61,9 +63,12 @@ std::string NameKey(absl::string_view name) {
 std::string MaskAccount(absl::string_view account) {
   const std::string digits = DigitsOf(account);
   if (account.empty()) return "";
-  if (account.find('*') != absl::string_view::npos) return std::string(account);  // masked already
-  if (digits.size() <= 4) return "****";
-  return absl::StrCat("****", digits.substr(digits.size() - 4));
+  // Masked already ("****0007") keeps the digits it shows; an account of 4 digits or fewer shows
+  // none. Either way the answer is ASCII and never more than its last 4 digits: an account that
+  // merely contains a star is masked like any other.
+  const bool masked = account.find('*') != absl::string_view::npos;
+  if (!masked && digits.size() <= 4) return "****";
+  return absl::StrCat("****", digits.substr(digits.size() - std::min<size_t>(4, digits.size())));
 }
 
 std::string AccountKey(absl::string_view account) { return DigitsOf(account); }

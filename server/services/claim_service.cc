@@ -269,7 +269,7 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
   for (const auto& [field, value] : {std::pair{"payee_name", &request.payee_name()},
                                      std::pair{"payee_account", &request.payee_account()},
                                      std::pair{"payee_bank", &request.payee_bank()}}) {
-    if (auto s = ValidateText(*value, field, 200, false); !s.ok()) return s;
+    if (auto s = ValidatePayeeText(*value, field, 200); !s.ok()) return s;
   }
   auto seq = storage::ClaimSeqFrom(request.claim_id());
   if (!seq) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));

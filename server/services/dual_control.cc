@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "auth/authorizer.h"
 #include "common/status_util.h"
-#include "ops/log.h"
+#include "funds/payments.h"
 
 namespace subsidy::service {
 namespace {
@@ -48,11 +48,13 @@ const char* Label(absl::string_view rpc) {
 }
 
 // Where the money goes, for the approver, when the movement names a payee (a fund payment, a
-// claim's approval, a reissue to a corrected account): the answer's (what was made) before the
-// request's, the account masked as payment lines show it ("；收款人 张三（中国银行 ****1234）").
+// claim's approval, a reissue to a corrected account): the account first, masked as payment lines
+// show it (the request's own, else the answer's, already masked), then the bank and the payee's
+// name in quotes ("；收款账号 ****3445（中国工商银行），收款人「张三」"). Payee fields hold no control
+// or direction characters (ValidatePayeeText), so a name cannot pass for an account.
 std::string PayeeOf(const google::protobuf::Message& request, const google::protobuf::Message& trial) {
   auto first = [&](std::initializer_list<const char*> fields) {
-    for (const google::protobuf::Message* m : {&trial, &request}) {
+    for (const google::protobuf::Message* m : {&request, &trial}) {
       for (const char* f : fields) {
         if (std::string v = StringField(*m, f); !v.empty()) return v;
       }
@@ -62,9 +64,12 @@ std::string PayeeOf(const google::protobuf::Message& request, const google::prot
   const std::string name = first({"payee_name", "payee"}), account = first({"payee_account"}),
                     bank = first({"payee_bank"});
   if (name.empty() && account.empty()) return "";
-  std::string where = bank;
-  if (!account.empty()) absl::StrAppend(&where, where.empty() ? "" : " ", "账号 ", ops::MaskAccount(account));
-  return absl::StrCat("；收款人 ", name.empty() ? "（未填）" : name, where.empty() ? "" : absl::StrCat("（", where, "）"));
+  std::string out = "；";
+  if (!account.empty()) {
+    absl::StrAppend(&out, "收款账号 ", funds::MaskAccount(account), bank.empty() ? "" : absl::StrCat("（", bank, "）"));
+  }
+  if (!name.empty()) absl::StrAppend(&out, account.empty() ? "" : "，", "收款人「", name, "」");
+  return out;
 }
 
 std::string ShortName(absl::string_view full_method) {

@@ -163,10 +163,10 @@ absl::Status ReissuePayment(Call& call, const v1::ReissuePaymentRequest& req, v1
   if (!date.ok()) return date.status();
   for (const auto& [field, value, max] : {std::tuple{"payee_name", &req.payee_name(), 200},
                                           std::tuple{"payee_account", &req.payee_account(), 64},
-                                          std::tuple{"payee_bank", &req.payee_bank(), 200},
-                                          std::tuple{"note", &req.note(), 1000}}) {
-    if (auto s = ValidateText(*value, field, max, false); !s.ok()) return s;
+                                          std::tuple{"payee_bank", &req.payee_bank(), 200}}) {
+    if (auto s = ValidatePayeeText(*value, field, max); !s.ok()) return s;
   }
+  if (auto s = ValidateText(req.note(), "note", 1000, false); !s.ok()) return s;
   auto done = call.Mutate(
       req, {"payment:" + req.payment_id()},
       [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::PaymentLine> {

@@ -102,6 +102,11 @@ TEST(FundPayments, AnAccountIsShownByItsLastFourDigits) {
   EXPECT_EQ(MaskAccount("123"), "****");
   EXPECT_EQ(MaskAccount(""), "");
   EXPECT_EQ(MaskAccount(MaskAccount("6222024200000000007")), "****0007");  // masked once
+  // Full-width digits (a Chinese input method) are digits; a star inside an account masks it all the
+  // same; what comes out is ASCII.
+  EXPECT_EQ(MaskAccount("６２２８４８００００００９９９９"), "****9999");
+  EXPECT_EQ(MaskAccount("6228480000009999*"), "****9999");
+  EXPECT_EQ(MaskAccount("6222****0007"), "****0007");
 }
 
 TEST(FundPayments, StatesReadBackByName) {
