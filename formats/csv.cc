@@ -111,8 +111,7 @@ absl::StatusOr<DecodedText> DecodeText(std::string bytes, Encoding encoding) {
   // before any database sees it (PostgreSQL's text cannot hold one).
   if (const size_t nul = bytes.find('\0'); nul != std::string::npos) {
     const std::string line = absl::StrCat(LineAt(bytes, nul));
-    return FileError(kFileBadBytes, absl::StrCat("line ", line, ": holds a NUL byte (a UTF-16 file?)"),
-                     {{"line", line}, {"encoding", encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8"}});
+    return FileError(kFileNulByte, absl::StrCat("line ", line, ": holds a NUL byte (a UTF-16 file?)"), {{"line", line}});
   }
   if (encoding != Encoding::kGb18030 && absl::StartsWith(bytes, kBom)) {
     bytes.erase(0, kBom.size());

@@ -35,6 +35,7 @@ std::string CsvCell(const std::string& s);
 // Why a file cannot be read as CSV: reasons of data/messages.textproto ({line}: the row as Excel
 // numbers it; {encoding}; {column_number}).
 inline constexpr char kFileBadBytes[] = "FILE_BAD_BYTES";            // {line, encoding}
+inline constexpr char kFileNulByte[] = "FILE_NUL_BYTE";              // {line}
 inline constexpr char kFileQuoteInCell[] = "FILE_QUOTE_IN_CELL";      // {line, column_number}
 inline constexpr char kFileQuoteNotClosed[] = "FILE_QUOTE_NOT_CLOSED";  // {line}
 inline constexpr char kFileEmpty[] = "FILE_EMPTY";

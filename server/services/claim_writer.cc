@@ -233,14 +233,21 @@ absl::Status ClaimWriter::Flush() {
   pending_.clear();
   pending_.reserve(kChunkLines);
   if (superseded_) return absl::OkStatus();
-  staging_ = std::async(std::launch::async,
-                        [this] { return storage_.claims().AppendClaimLines(seq_, staging_lines_); });
+  try {
+    staging_ = std::async(std::launch::async,
+                          [this] { return storage_.claims().AppendClaimLines(seq_, staging_lines_); });
+  } catch (const std::system_error&) {  // no thread to be had: staged here, as before
+    return StagedOutcome(storage_.claims().AppendClaimLines(seq_, staging_lines_));
+  }
   return absl::OkStatus();
 }
 
 absl::Status ClaimWriter::AwaitStaging() {
   if (!staging_.valid()) return absl::OkStatus();
-  absl::Status s = staging_.get();
+  return StagedOutcome(staging_.get());
+}
+
+absl::Status ClaimWriter::StagedOutcome(absl::Status s) {
   if (ReasonOf(s) == std::optional<std::string>(storage::kUploadSuperseded)) {
     // Another attempt of this request settled first and took our staged claim with it: read the
     // rest (its hash decides), then answer as it did (a replay) or refuse another payload.

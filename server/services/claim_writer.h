@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include <future>
+#include <system_error>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ class ClaimWriter {
   void AddLoan(const v1::LoanSubsidyRequest& loan);
   absl::Status Flush();         // stages the pending chunk (in the background)
   absl::Status AwaitStaging();  // the staged chunk's outcome
+  absl::Status StagedOutcome(absl::Status s);  // a superseded claim noted; any other outcome as it is
   void Hash(absl::string_view bytes);
 
   storage::Storage& storage_;

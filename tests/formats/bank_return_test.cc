@@ -99,7 +99,7 @@ TEST(ReadBankReturnFile, ANulByteRefusesTheFileNamingItsLine) {
     auto read = ReadBankReturnFile(bytes, e);
     ASSERT_FALSE(read.ok());
     EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(Reason(read.status()), kFileBadBytes);
+    EXPECT_EQ(Reason(read.status()), "FILE_NUL_BYTE");
     EXPECT_EQ(ParamsOf(read.status()).at("line"), "3");
   }
 }
