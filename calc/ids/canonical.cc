@@ -14,13 +14,23 @@
 namespace subsidy {
 namespace {
 
+// A character that controls layout instead of showing one: refused in any text a person reads.
+bool ControlsLayout(UChar32 c) {
+  switch (u_charType(c)) {
+    case U_CONTROL_CHAR:         // Cc
+    case U_FORMAT_CHAR:          // Cf: zero-width space and joiners, BOM, bidi marks
+    case U_LINE_SEPARATOR:       // Zl
+    case U_PARAGRAPH_SEPARATOR:  // Zp
+      return true;
+    default:
+      return false;
+  }
+}
+
 // A character that shows nothing or controls layout: refused inside an identifier.
 bool Invisible(UChar32 c) {
+  if (ControlsLayout(c)) return true;
   switch (u_charType(c)) {
-    case U_CONTROL_CHAR:        // Cc
-    case U_FORMAT_CHAR:         // Cf: zero-width space and joiners, BOM, bidi marks
-    case U_LINE_SEPARATOR:      // Zl
-    case U_PARAGRAPH_SEPARATOR: // Zp
     case U_PRIVATE_USE_CHAR:    // Co
     case U_SURROGATE:           // Cs
     case U_UNASSIGNED:          // Cn
@@ -39,6 +49,23 @@ std::string Utf8(const icu::UnicodeString& s) {
 }
 
 }  // namespace
+
+absl::Status CheckShownText(absl::string_view text, absl::string_view field) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) return absl::OkStatus();
+  const icu::UnicodeString in =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (in.indexOf(static_cast<UChar32>(0xFFFD)) >= 0) return InvalidField(field, "is not valid UTF-8");
+  for (int32_t i = 0; i < in.length(); i = in.moveIndex32(i, 1)) {
+    const UChar32 c = in.char32At(i);
+    if (ControlsLayout(c)) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(c));
+      return InvalidField(field, absl::StrCat("holds a control or layout character (", hex,
+                                              "): a line break, a tab, a direction mark"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<CanonicalId> CanonicalizeId(absl::string_view raw, absl::string_view field, size_t max_bytes) {
   // Printable ASCII without spaces is its own NFKC form, and its case folding is lower case: the

@@ -19,6 +19,13 @@ struct CanonicalId {
   std::string key;   // NFKC case-folded: what uniqueness is decided on
 };
 
+// Free text a person reads as it was written (a payee's name, bank or account): INVALID_ARGUMENT
+// naming the field when it is not UTF-8 or holds a character that controls layout instead of
+// showing one (Cc, Cf, Zl, Zp: a line break, a tab, NUL, a direction mark, a zero-width space), so
+// that what is shown cannot be split or reordered. Any other character passes as it is (a rare
+// name's private-use character included).
+absl::Status CheckShownText(absl::string_view text, absl::string_view field);
+
 // `max_bytes` bounds the canonical text. An empty result is INVALID_ARGUMENT ("is required").
 absl::StatusOr<CanonicalId> CanonicalizeId(absl::string_view raw, absl::string_view field, size_t max_bytes = 64);
 

@@ -1,5 +1,7 @@
 #include "services/claim_writer.h"
 
+#include <system_error>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 

@@ -9,7 +9,6 @@
 #include <openssl/evp.h>
 
 #include <future>
-#include <system_error>
 #include <memory>
 #include <string>
 #include <vector>

@@ -106,19 +106,7 @@ absl::Status ValidateText(const std::string& value, absl::string_view field, siz
 
 absl::Status ValidatePayeeText(const std::string& value, absl::string_view field, size_t max) {
   if (auto s = ValidateText(value, field, max, false); !s.ok()) return s;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    if (c < 0x20 || c == 0x7F) return InvalidField(field, "holds a control character (a line break, a tab, NUL, …)");
-    // U+200E/U+200F, U+202A…U+202E, U+2066…U+2069: marks that reorder what a reader sees.
-    if (c == 0xE2 && i + 2 < value.size()) {
-      const auto b1 = static_cast<unsigned char>(value[i + 1]), b2 = static_cast<unsigned char>(value[i + 2]);
-      if ((b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) ||
-          (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
-        return InvalidField(field, "holds a character that reverses or reorders the text around it");
-      }
-    }
-  }
-  return absl::OkStatus();
+  return CheckShownText(value, field);
 }
 
 absl::Status ValidateAccount(const std::string& value, absl::string_view field) {

@@ -111,10 +111,10 @@ absl::Status ValidateId(const std::string& value, absl::string_view field);
 // Free text of at most `max` bytes (FIELD_REQUIRED when `required` and empty).
 absl::Status ValidateText(const std::string& value, absl::string_view field, size_t max, bool required);
 absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field);
-// An optional bank account: free text of at most 64 bytes with 6 digits or more.
 // A payee's name, bank or account as a person will read it on an instruction, a payment line or
-// the bank's file: no control characters and no marks that reorder the text (optional, ≤ max bytes).
+// the bank's file: optional, at most `max` bytes, shown as written (CheckShownText).
 absl::Status ValidatePayeeText(const std::string& value, absl::string_view field, size_t max);
+// An optional bank account: free text of at most 64 bytes with 6 digits or more.
 absl::Status ValidateAccount(const std::string& value, absl::string_view field);
 // An optional beneficiary id: a 居民身份证号 with its check character, or a USCC.
 absl::Status ValidatePayeeId(const std::string& value, absl::string_view field);

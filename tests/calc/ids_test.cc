@@ -45,6 +45,20 @@ namespace subsidy {
 namespace {
 
 // The six spellings of one loan that were once six loans: one key; the caller's spelling kept.
+// Text shown as written: anything that shows passes (a rare name's private-use character too);
+// what splits or reorders the line does not.
+TEST(ShownText, RefusesOnlyWhatControlsLayout) {
+  for (const char* shown : {"", "张三", "中国工商银行 北京分行", "6222 0202 0011-2233", "李\xEE\x80\x80", "Zhang San"}) {
+    EXPECT_TRUE(CheckShownText(shown, "payee").ok()) << shown;
+  }
+  for (const char* hidden : {"张三\n", "A\tB", "A\x7F", "张三\xE2\x80\xAE", "张\xE2\x80\x8B三", "张三\xE2\x80\xA8",
+                             "\xEF\xBB\xBF张三", "\xFF\xFE"}) {
+    auto s = CheckShownText(hidden, "payee");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << hidden;
+    EXPECT_NE(s.message().find("payee"), absl::string_view::npos) << s.message();
+  }
+}
+
 TEST(CanonicalId, LookAlikeSpellingsAreOneIdentifier) {
   const auto plain = CanonicalizeId("LV1", "loan_id");
   ASSERT_TRUE(plain.ok());

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstring>
 #include <map>
 #include <thread>
 
@@ -244,8 +243,10 @@ TEST_P(DualControlE2e, TheApproverSeesWhoIsPaidAndToWhichAccount) {
   EXPECT_THAT(i.summary(), ::testing::EndsWith(" 元；收款账号 ****3445（中国工商银行），收款人「张三」"));
   // A payee's fields hold no control or reordering characters: a name cannot pass for an account
   // on the line the approver reads.
-  for (const char* spoof : {"张三\n收款账号 ****9999", "张三\xE2\x80\xAE", "A\tB"}) {
-    r.set_request_id("spoof-" + std::to_string(std::strlen(spoof)));
+  int spoofs = 0;
+  for (const char* spoof : {"张三\n收款账号 ****9999", "张三\xE2\x80\xAE", "A\tB", "张三\xE2\x80\xA8收款账号",
+                            "张\xE2\x80\x8B三"}) {
+    r.set_request_id("spoof-" + std::to_string(spoofs++));
     r.set_payee(spoof);
     grpc::Status refused = Funds("maker")->RecordFundPayment(Ctx("maker").get(), r, &pay);
     EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << spoof;
