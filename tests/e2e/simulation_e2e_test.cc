@@ -232,11 +232,17 @@ TEST_P(SimulationE2e, RandomOperationsUnderFaultsKeepEveryLedgerTrue) {
     } else {
       s = op.send(At(target), std::chrono::seconds(30), &out);
     }
-    for (int i = 0; i < 200 && Unknown(s); ++i) {  // until the outcome is known, by the same request_id
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      out = {};
-      s = op.send(At(replica++), std::chrono::seconds(30), &out);
-    }
+    // Until the outcome is known, by the same request_id (on a group, a replica may answer
+    // UNAVAILABLE until it has found the new primary).
+    auto until_known = [&](grpc::Status st, Outcome* o) {
+      for (int i = 0; i < 200 && Unknown(st); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        *o = {};
+        st = op.send(At(replica++), std::chrono::seconds(30), o);
+      }
+      return st;
+    };
+    s = until_known(s, &out);
     ASSERT_FALSE(Unknown(s)) << op.rid << ": no outcome after 200 tries: " << s.error_message();
     const std::string reason = ReasonOf(s);
     ++tally[op.kind][s.ok() ? "OK" : reason.empty() ? absl::StrCat("code ", s.error_code()) : reason];
@@ -247,7 +253,8 @@ TEST_P(SimulationE2e, RandomOperationsUnderFaultsKeepEveryLedgerTrue) {
     if (s.ok()) {
       if (chance(10)) {  // sent again once answered: the same answer, nothing moved twice
         Outcome twice;
-        ASSERT_TRUE(op.send(At(replica++), std::chrono::seconds(30), &twice).ok()) << op.rid;
+        const grpc::Status st = until_known(op.send(At(replica++), std::chrono::seconds(30), &twice), &twice);
+        ASSERT_TRUE(st.ok()) << op.rid << ": " << st.error_code() << " " << st.error_message();
         ASSERT_EQ(twice.answer, out.answer) << op.rid;
         ++again;
       }
