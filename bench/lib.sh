@@ -1,5 +1,5 @@
 # Shared by the bench scripts (sourced): a temporary directory cleaned up on exit with every server
-# started in it, `start NAME DB` (a subsidy-server on a free port; prints "ADDRESS PID"), and
+# started in it, `start NAME DB [BINARY]` (a subsidy-server on a free port; prints "ADDRESS PID"), and
 # `start_postgres` (a throwaway PostgreSQL with fsync on; prints its postgresql:// URL).
 bin=build/bin
 tmp=$(mktemp -d)
@@ -15,8 +15,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-start() {
-  "$bin/subsidy-server" --listen=127.0.0.1:0 --db="$2" >"$tmp/$1.out" 2>"$tmp/$1.err" &
+start() {  # start NAME DB [SERVER_BINARY]
+  "${3:-$bin/subsidy-server}" --listen=127.0.0.1:0 --db="$2" >"$tmp/$1.out" 2>"$tmp/$1.err" &
   local pid=$!
   echo $pid >>"$tmp/pids"
   for _ in $(seq 100); do grep -q "listening on" "$tmp/$1.out" 2>/dev/null && break; sleep 0.1; done

@@ -3,6 +3,8 @@
 # the same policy-year's budget and fund: the hottest key there is) at 32 in flight on one
 # server, then two servers on the same database with 16 in flight each, then SQLite for
 # reference. PostgreSQL is a throwaway cluster with fsync on. Usage: bench/pg_writes.sh [SECONDS]
+# With BEFORE=path/to/an/older/subsidy-server, that binary runs too, on the same database, its runs
+# interleaved with this build's: a before-and-after on a machine whose speed drifts within minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -13,10 +15,12 @@ load() { $bin/subsidy-load --json --seconds="$secs" --workload=submit --funded "
 read -r a _ < <(start pg1 "$url")
 read -r b _ < <(start pg2 "$url")
 read -r s _ < <(start lite "$tmp/bench.db")
+[[ -n ${BEFORE:-} ]] && read -r o _ < <(start before "$url" "$BEFORE")
 {
   for round in 1 2 3; do
     load --server="$s" --concurrency=32 | sed 's/^{/{"setup":"sqlite-1x32",/'
     load --server="$a" --concurrency=32 | sed 's/^{/{"setup":"pg-1x32",/'
+    [[ -n ${BEFORE:-} ]] && load --server="$o" --concurrency=32 | sed 's/^{/{"setup":"pg-before-1x32",/'
     load --server="$a" --concurrency=16 | sed 's/^{/{"setup":"pg-2x16a",/' &
     load --server="$b" --concurrency=16 | sed 's/^{/{"setup":"pg-2x16b",/'
     wait
@@ -29,8 +33,10 @@ def runs(name): return [r for r in rows if r["setup"] == name]
 def med(xs): xs = sorted(xs); return xs[len(xs) // 2]
 print("| setup | SubmitDetermination/s (median of 3) | runs | p50 ms | errors |")
 print("|---|---|---|---|---|")
-for name, label in [("sqlite-1x32", "SQLite, one server, 32 in flight"), ("pg-1x32", "PostgreSQL, one server, 32 in flight")]:
+for name, label in [("sqlite-1x32", "SQLite, one server, 32 in flight"), ("pg-1x32", "PostgreSQL, one server, 32 in flight"),
+                    ("pg-before-1x32", "PostgreSQL, one server, 32 in flight: BEFORE")]:
     r = runs(name)
+    if not r: continue
     print(f"| {label} | {med([x['items_per_s'] for x in r]):,.0f} | {', '.join(format(x['items_per_s'], ',.0f') for x in r)} | {med([x.get('p50_us', 0) for x in r]) / 1000:.1f} |")
 a, b = runs("pg-2x16a"), runs("pg-2x16b")
 tot = [x["items_per_s"] + y["items_per_s"] for x, y in zip(a, b)]

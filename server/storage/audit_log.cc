@@ -12,12 +12,12 @@ class SqlAuditTx final : public AuditTx {
 
   absl::Status Audit(const AuditEntry& e) override {
     const std::string now = clock_.NowUtcText();
-    return s_
-        .Exec("INSERT INTO audit_log (at, caller, method, request_id, entity_id, result, detail) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-              {SqlParam::Text(now), SqlParam::Text(e.caller), SqlParam::Text(e.method), SqlParam::Text(e.request_id),
-               SqlParam::Text(e.entity_id), SqlParam::Text(e.result), SqlParam::Text(e.detail)})
-        .status();
+    return s_.ExecLater(
+        "INSERT INTO audit_log (at, caller, method, request_id, entity_id, result, detail) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {SqlParam::Text(now), SqlParam::Text(e.caller), SqlParam::Text(e.method), SqlParam::Text(e.request_id),
+         SqlParam::Text(e.entity_id), SqlParam::Text(e.result), SqlParam::Text(e.detail)},
+        1, "writing the audit trail");
   }
 
  private:

@@ -159,11 +159,15 @@ absl::StatusOr<std::string> Ledger::RunIdempotent(const IdempotencyKey& key,
     auto response = fn(tx);
     if (!response.ok()) return response.status();
     const std::string now = clock_->NowUtcText();
-    auto recorded = s.Exec(
+    // Sent with the transaction's next statement: the response is not answered before it commits,
+    // and a concurrent first use of the request_id fails the write there (ALREADY_EXISTS: retried,
+    // and then answered as a replay).
+    auto recorded = s.ExecLater(
         "INSERT INTO idempotency (request_id, method, payload, response, created_at) VALUES ($1, $2, $3, $4, $5)",
         {SqlParam::Text(key.request_id), SqlParam::Text(key.method), SqlParam::Bytes(key.payload),
-         SqlParam::Bytes(*response), SqlParam::Text(now)});
-    if (!recorded.ok()) return recorded.status();
+         SqlParam::Bytes(*response), SqlParam::Text(now)},
+        1, "recording a request_id");
+    if (!recorded.ok()) return recorded;
     return response;
   });
 }

@@ -62,9 +62,9 @@ class SqlPayoutTx final : public PayoutTx {
   absl::StatusOr<Money> PolicyAwarded(const std::string& policy_id) override {
     // The budget row exists from here on and is locked for the transaction: concurrent awards of
     // one policy queue on it.
-    auto made = s_.Exec("INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, 0) ON CONFLICT DO NOTHING",
-                        {SqlParam::Text(policy_id)});
-    if (!made.ok()) return made.status();
+    auto made = s_.ExecLater("INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, 0) ON CONFLICT DO NOTHING",
+                             {SqlParam::Text(policy_id)}, -1, "making a policy's budget row");
+    if (!made.ok()) return made;
     Money awarded;
     auto found = s_.QueryOne(
         absl::StrCat("SELECT awarded_fen FROM policy_awarded WHERE policy_id = $1", dialect_.LockRowsClause()),
@@ -102,17 +102,18 @@ class SqlPayoutTx final : public PayoutTx {
          SqlParam::Text(reject_reason), SqlParam::Text(p.payee_account), SqlParam::Text(p.payee_bank)});
     if (!seq.ok()) return seq.status();
     if (p.status == PayoutStatus::kScheduled) {
-      auto added = s_.Exec(
+      auto added = s_.ExecLater(
           "INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, $2) "
           "ON CONFLICT (policy_id) DO UPDATE SET awarded_fen = policy_awarded.awarded_fen + excluded.awarded_fen",
-          {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())});
-      if (auto st = ExpectOneRow(added, "adding to a policy's awarded total"); !st.ok()) return st;
-      auto yearly = s_.Exec(
+          {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())}, 1, "adding to a policy's awarded total");
+      if (!added.ok()) return added;
+      auto yearly = s_.ExecLater(
           "INSERT INTO policy_awarded_yearly (policy_id, award_year, awarded_fen) VALUES ($1, $2, $3) "
           "ON CONFLICT (policy_id, award_year) DO UPDATE SET "
           "awarded_fen = policy_awarded_yearly.awarded_fen + excluded.awarded_fen",
-          {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())});
-      if (auto st = ExpectOneRow(yearly, "adding to a policy's year"); !st.ok()) return st;
+          {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())}, 1,
+          "adding to a policy's year");
+      if (!yearly.ok()) return yearly;
     }
     return *seq;
   }

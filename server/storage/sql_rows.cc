@@ -60,6 +60,13 @@ absl::Status SqlSession::AppendRows(absl::string_view table, absl::Span<const ab
   return absl::OkStatus();
 }
 
+absl::Status SqlSession::ExecLater(absl::string_view sql, absl::Span<const SqlParam> params, int64_t expect_rows,
+                                   absl::string_view what) {
+  auto changed = Exec(sql, params);
+  if (!changed.ok() || expect_rows < 0) return changed.status();
+  return ExpectRows(*changed, expect_rows, what);
+}
+
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params) {
   int64_t id = 0;
   auto found = s.QueryOne(sql, params, [&](const SqlRow& row) { id = row.Int(0); });
@@ -71,8 +78,12 @@ absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, 
 // One row changed, or the ledger's own bookkeeping is broken.
 absl::Status ExpectOneRow(const absl::StatusOr<int64_t>& changed, absl::string_view what) {
   if (!changed.ok()) return changed.status();
-  if (*changed != 1) return absl::InternalError(absl::StrCat(what, ": ", *changed, " rows changed, expected 1"));
-  return absl::OkStatus();
+  return ExpectRows(*changed, 1, what);
+}
+
+absl::Status ExpectRows(int64_t changed, int64_t expected, absl::string_view what) {
+  if (changed == expected) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(what, ": ", changed, " rows changed, expected ", expected));
 }
 
 absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col) {

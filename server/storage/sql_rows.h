@@ -27,6 +27,8 @@ std::string Placeholders(int from, size_t rows, int width);
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params);
 // One row changed, or the ledger's own bookkeeping is broken.
 absl::Status ExpectOneRow(const absl::StatusOr<int64_t>& changed, absl::string_view what);
+// `expected` rows changed, or INTERNAL naming `what`.
+absl::Status ExpectRows(int64_t changed, int64_t expected, absl::string_view what);
 
 // Reasons are stored as "code\x1fmessage\x1e…" (unit and record separators cannot occur in them).
 std::string EncodeReasons(const std::vector<Reason>& reasons);

@@ -67,6 +67,17 @@ class SqlSession {
   // its fastest way; this one is multi-row INSERTs (sql_rows.cc), PostgreSQL's is COPY.
   virtual absl::Status AppendRows(absl::string_view table, absl::Span<const absl::string_view> columns,
                                   absl::Span<const SqlParam> values);
+  // A write whose answer nobody waits for: only how many rows it changed is checked (`expect_rows`;
+  // any count when negative; `what` names it in the error). It runs, in order, before the
+  // session's next statement of any kind, or at Flush(). A dialect whose statements each cost a
+  // round trip sends the queue with that next statement (PostgreSQL's pipeline mode); this default
+  // runs it now. Its failure is answered by the statement that sent it (or by Flush), so use it only
+  // where any failure fails the transaction: never where a caller reads a particular error (a unique
+  // key's ALREADY_EXISTS as an answer, say). The values are copied.
+  virtual absl::Status ExecLater(absl::string_view sql, absl::Span<const SqlParam> params, int64_t expect_rows,
+                                 absl::string_view what);
+  // Runs what ExecLater queued; the first failure among it.
+  virtual absl::Status Flush() { return absl::OkStatus(); }
 
   // Convenience: the single row of a statement that yields at most one.
   template <class Fn>

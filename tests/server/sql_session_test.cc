@@ -1,7 +1,9 @@
 // SqlSession::AppendRows (storage/sql_session.h): the multi-row INSERTs of SQLite and the COPY of
 // PostgreSQL store every value exactly as given: text with the characters COPY's format escapes,
 // bytes of every value, NULL, the extremes of a 64-bit integer; and a row that breaks a key
-// stores none of them.
+// stores none of them. SqlSession::ExecLater: a queued write runs, in order and with its own copy
+// of the values, before the next statement (on PostgreSQL in the same pipeline), and a queued write
+// that fails, by a key or by its count of rows, fails its own transaction's write whole.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -124,6 +126,77 @@ TEST_P(AppendRowsTest, ARowBreakingAKeyStoresNoneOfThem) {
   values.pop_back();
   EXPECT_FALSE(Write([&](SqlSession& s) { return s.AppendRows("t", kColumns, values); }).ok());
 }
+
+using ExecLaterTest = AppendRowsTest;
+
+TEST_P(ExecLaterTest, QueuedWritesRunInOrderBeforeTheNextStatement) {
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+  std::string name;
+  auto written = Write([&](SqlSession& s) -> absl::Status {
+    for (int64_t k : {1, 2, 3}) {
+      name = "行 " + std::to_string(k);  // overwritten before the queue is sent: the queue keeps its copy
+      const SqlParam row[] = {SqlParam::Int(k), SqlParam::Text(name), SqlParam::Null(), SqlParam::Bytes(every_byte)};
+      if (auto st = s.ExecLater("INSERT INTO t (k, name, note, raw) VALUES ($1, $2, $3, $4)", row, 1, "a row"); !st.ok()) {
+        return st;
+      }
+    }
+    name = "overwritten";
+    if (auto st = s.ExecLater("UPDATE t SET note = name WHERE k >= $1", {SqlParam::Int(2)}, 2, "two notes"); !st.ok()) {
+      return st;
+    }
+    // The next statement sees every queued write.
+    std::vector<std::string> seen;
+    auto read = s.Query("SELECT name, COALESCE(note, '') FROM t ORDER BY k", {}, [&](const SqlRow& row) {
+      seen.push_back(row.Text(0) + "|" + row.Text(1));
+      return absl::OkStatus();
+    });
+    if (!read.ok()) return read;
+    EXPECT_EQ(seen, (std::vector<std::string>{"行 1|", "行 2|行 2", "行 3|行 3"}));
+    // Queued last, and sent when the write ends.
+    return s.ExecLater("UPDATE t SET name = name || '·' WHERE k = $1", {SqlParam::Int(3)}, 1, "the last row");
+  });
+  ASSERT_TRUE(written.ok()) << written;
+  const auto rows = ReadAll();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].name, "行 3·");
+  for (const Row& r : rows) EXPECT_EQ(r.raw, every_byte) << r.k;
+}
+
+TEST_P(ExecLaterTest, AQueuedWriteThatFailsFailsItsWholeWrite) {
+  const SqlParam first[] = {SqlParam::Int(5), SqlParam::Text("first"), SqlParam::Null(), SqlParam::Bytes("")};
+  ASSERT_TRUE(Write([&](SqlSession& s) { return s.AppendRows("t", kColumns, first); }).ok());
+  // A count of rows it did not expect: the write is refused whole, its plain statements included,
+  // although on PostgreSQL the statements after it in the pipeline ran.
+  auto miscounted = Write([&](SqlSession& s) -> absl::Status {
+    if (auto n = s.Exec("INSERT INTO t (k, name) VALUES (6, 'six')"); !n.ok()) return n.status();
+    return s.ExecLater("UPDATE t SET name = 'gone' WHERE k = $1", {SqlParam::Int(404)}, 1, "the row of 404");
+  });
+  EXPECT_EQ(miscounted.code(), absl::StatusCode::kInternal) << miscounted;
+  EXPECT_NE(miscounted.message().find("the row of 404: 0 rows changed, expected 1"), std::string::npos) << miscounted;
+  // A key it breaks: the statement that sends it answers ALREADY_EXISTS (which the write then
+  // answers as a refusal of its own, not to be retried).
+  absl::Status sent;
+  auto duplicate = Write([&](SqlSession& s) -> absl::Status {
+    if (auto n = s.Exec("INSERT INTO t (k, name) VALUES (7, 'seven')"); !n.ok()) return n.status();
+    sent = s.ExecLater("INSERT INTO t (k, name) VALUES ($1, 'again')", {SqlParam::Int(5)}, 1, "a key");
+    if (sent.ok()) sent = s.Query("SELECT k FROM t", {}, [](const SqlRow&) { return absl::OkStatus(); });
+    return sent.ok() ? sent : absl::FailedPreconditionError(sent.message());
+  });
+  EXPECT_EQ(sent.code(), absl::StatusCode::kAlreadyExists) << sent;
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kFailedPrecondition) << duplicate;
+  // Neither left anything, and the session serves the next write.
+  ASSERT_TRUE(Write([&](SqlSession& s) {
+                return s.ExecLater("UPDATE t SET note = 'after' WHERE k = $1", {SqlParam::Int(5)}, 1, "the row of 5");
+              }).ok());
+  const auto rows = ReadAll();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].name, "first");
+  EXPECT_FALSE(rows[0].note_null);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExecLaterTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& p) { return p.param; });
 
 INSTANTIATE_TEST_SUITE_P(Backends, AppendRowsTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });

@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/sql_rows.h"
 
 namespace subsidy::storage {
 namespace {
@@ -55,6 +56,22 @@ class PgSession final : public SqlSession {
   }
 
   absl::Status ExecScript(absl::string_view sql) override { return c_->Exec(sql).status(); }
+
+  absl::Status ExecLater(absl::string_view sql, absl::Span<const SqlParam> params, int64_t expect_rows,
+                         absl::string_view what) override {
+    PgConn::Deferred d{std::string(sql), {}, {}, {}, expect_rows, std::string(what)};
+    for (const SqlParam& p : params) {
+      Bind(p, [&](absl::string_view value, int format) {
+        d.values.emplace_back(value);
+        d.formats.push_back(format);
+        d.nulls.push_back(p.kind() == SqlParam::Kind::kNull);
+      });
+    }
+    c_->Defer(std::move(d));
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush() override { return c_->FlushWith(); }
 
   // COPY in its text format: one line a row, values separated by tabs, \N for NULL, bytes as
   // bytea's hex form; a backslash, tab, newline or carriage return in a value is escaped.
@@ -103,33 +120,34 @@ class PgSession final : public SqlSession {
     return data;
   }
 
+  // How a parameter travels: `send(value, format)`, format 0 text and 1 binary (a NULL: empty).
+  template <class Send>
+  static void Bind(const SqlParam& p, Send&& send) {
+    switch (p.kind()) {
+      case SqlParam::Kind::kInt: send(std::to_string(p.int_value()), 0); break;  // decimal text
+      // libpq reads text parameters up to their NUL: a view is not NUL-terminated, so text goes as
+      // binary too (for text columns binary and text formats are the same bytes).
+      case SqlParam::Kind::kText:
+      case SqlParam::Kind::kBytes: send(p.text(), 1); break;
+      case SqlParam::Kind::kNull: send(absl::string_view(), 0); break;
+    }
+  }
+
   absl::StatusOr<PgResult> Run(absl::string_view sql, absl::Span<const SqlParam> params) {
-    absl::InlinedVector<std::string, 8> ints;  // integers travel as decimal text
+    absl::InlinedVector<std::string, 8> ints;
     ints.reserve(params.size());
     absl::InlinedVector<const char*, 16> values;
     absl::InlinedVector<int, 16> lengths, formats;
     for (const SqlParam& p : params) {
-      switch (p.kind()) {
-        case SqlParam::Kind::kInt:
-          ints.push_back(std::to_string(p.int_value()));
-          values.push_back(ints.back().c_str());
-          lengths.push_back(static_cast<int>(ints.back().size()));
-          formats.push_back(0);
-          break;
-        case SqlParam::Kind::kText:
-        case SqlParam::Kind::kBytes:
-          // libpq reads text parameters up to their NUL: a view is not NUL-terminated, so text
-          // goes as binary too (for text columns binary and text formats are the same bytes).
-          values.push_back(p.text().data());
-          lengths.push_back(static_cast<int>(p.text().size()));
-          formats.push_back(1);
-          break;
-        case SqlParam::Kind::kNull:
-          values.push_back(nullptr);
-          lengths.push_back(0);
-          formats.push_back(0);
-          break;
-      }
+      Bind(p, [&](absl::string_view value, int format) {
+        if (p.kind() == SqlParam::Kind::kInt) {
+          ints.emplace_back(value);
+          value = ints.back();
+        }
+        values.push_back(p.kind() == SqlParam::Kind::kNull ? nullptr : value.data());
+        lengths.push_back(static_cast<int>(value.size()));
+        formats.push_back(format);
+      });
     }
     return c_->ExecPrepared(sql, static_cast<int>(params.size()), values.data(), lengths.data(), formats.data());
   }
@@ -181,6 +199,7 @@ bool PgConn::Reset() {
   PQreset(conn_);
   PQsetnonblocking(conn_, 1);
   prepared_.clear();  // a new server session knows none of them, nor the session's settings
+  deferred_.clear();  // nor the transaction they belonged to
   return Healthy() && Setup().ok();
 }
 
@@ -203,25 +222,36 @@ PGresult* PgConn::GiveUp() {
   return nullptr;
 }
 
+bool PgConn::Send(std::chrono::steady_clock::time_point deadline) {
+  for (int flushed; (flushed = PQflush(conn_)) != 0;) {
+    if (flushed < 0) return false;
+    if (!Ready(POLLIN | POLLOUT, deadline)) {
+      GiveUp();
+      return false;
+    }
+    if (!PQconsumeInput(conn_)) return false;
+  }
+  return true;
+}
+
+bool PgConn::AwaitResult(std::chrono::steady_clock::time_point deadline) {
+  while (PQisBusy(conn_)) {
+    if (!Ready(POLLIN, deadline)) return false;
+    if (!PQconsumeInput(conn_)) break;  // broken: PQgetResult says so
+  }
+  return true;
+}
+
 PGresult* PgConn::Await(bool sent) {
   if (!sent) return nullptr;
   const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
-  auto ready = [&](short events) { return Ready(events, deadline); };
-  auto give_up = [&] { return GiveUp(); };
-  for (int flushed; (flushed = PQflush(conn_)) != 0;) {
-    if (flushed < 0) return nullptr;
-    if (!ready(POLLIN | POLLOUT)) return give_up();
-    if (!PQconsumeInput(conn_)) return nullptr;
-  }
+  if (!Send(deadline)) return nullptr;
   // As PQexec: the last result, or the first error (nothing runs after it).
   PGresult* kept = nullptr;
   for (;;) {
-    while (PQisBusy(conn_)) {
-      if (!ready(POLLIN)) {
-        if (kept) PQclear(kept);
-        return give_up();
-      }
-      if (!PQconsumeInput(conn_)) break;  // broken: PQgetResult says so
+    if (!AwaitResult(deadline)) {
+      if (kept) PQclear(kept);
+      return GiveUp();
     }
     PGresult* r = PQgetResult(conn_);
     if (r == nullptr) break;
@@ -243,7 +273,9 @@ absl::StatusOr<PgResult> PgConn::Check(PGresult* r) {
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return result;
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state ? state : "";
-  const std::string msg = absl::StrCat("postgresql: ", PQerrorMessage(conn_), " [", code, "]");
+  // A result's own message: in a pipeline the connection's may be another statement's.
+  const char* text = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+  const std::string msg = absl::StrCat("postgresql: ", text, " [", code, "]");
   if (answer_timed_out_) {
     answer_timed_out_ = false;
     return absl::UnavailableError(absl::StrCat("no answer from PostgreSQL within ", kAnswerTimeout.count() / 1000,
@@ -262,6 +294,7 @@ absl::StatusOr<PgResult> PgConn::Check(PGresult* r) {
 }
 
 absl::StatusOr<PgResult> PgConn::Exec(absl::string_view sql, const std::vector<PgParam>& params) {
+  if (auto s = FlushWith(); !s.ok()) return s;
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   for (const auto& p : params) {
@@ -276,6 +309,7 @@ absl::StatusOr<PgResult> PgConn::Exec(absl::string_view sql, const std::vector<P
 }
 
 absl::StatusOr<int64_t> PgConn::CopyIn(absl::string_view sql, absl::string_view data) {
+  if (auto s = FlushWith(); !s.ok()) return s;
   PGresult* started = Await(PQsendQuery(conn_, std::string(sql).c_str()));
   if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) {
     auto answer = Check(started);
@@ -310,17 +344,127 @@ absl::StatusOr<int64_t> PgConn::CopyIn(absl::string_view sql, absl::string_view 
   return std::strtoll(PQcmdTuples(done->raw()), nullptr, 10);
 }
 
+absl::StatusOr<std::string> PgConn::Prepared(absl::string_view sql, int n) {
+  auto it = prepared_.find(sql);
+  if (it != prepared_.end()) return it->second;
+  const std::string name = absl::StrCat("s", prepared_.size());
+  const std::string text(sql);
+  auto prepared = Check(Await(PQsendPrepare(conn_, name.c_str(), text.c_str(), n, nullptr)));
+  if (!prepared.ok()) return prepared.status();
+  prepared_.emplace(text, name);
+  return name;
+}
+
 absl::StatusOr<PgResult> PgConn::ExecPrepared(absl::string_view sql, int n, const char* const* values,
                                               const int* lengths, const int* formats) {
-  auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    const std::string name = absl::StrCat("s", prepared_.size());
-    const std::string text(sql);
-    auto prepared = Check(Await(PQsendPrepare(conn_, name.c_str(), text.c_str(), n, nullptr)));
-    if (!prepared.ok()) return prepared.status();
-    it = prepared_.emplace(text, name).first;
+  if (!deferred_.empty()) {
+    const Step step{sql, true, n, values, lengths, formats};
+    auto results = Pipeline({&step, 1});
+    if (!results.ok()) return results.status();
+    return std::move(results->back());
   }
-  return Check(Await(PQsendQueryPrepared(conn_, it->second.c_str(), n, values, lengths, formats, 0)));
+  auto name = Prepared(sql, n);
+  if (!name.ok()) return name.status();
+  return Check(Await(PQsendQueryPrepared(conn_, name->c_str(), n, values, lengths, formats, 0)));
+}
+
+absl::Status PgConn::FlushWith(absl::Span<const absl::string_view> then) {
+  if (deferred_.empty() && then.empty()) return absl::OkStatus();
+  std::vector<Step> steps;
+  for (absl::string_view sql : then) steps.push_back({sql, false});
+  return Pipeline(steps).status();
+}
+
+absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> then) {
+  std::vector<Deferred> queued;
+  queued.swap(deferred_);  // sent now, whatever the outcome
+  // The statements and their parameters as libpq takes them; each prepared before the pipeline
+  // starts (once a connection), so that the pipeline holds only runs.
+  std::vector<Step> steps;
+  std::vector<std::vector<const char*>> values(queued.size());
+  std::vector<std::vector<int>> lengths(queued.size());
+  for (size_t i = 0; i < queued.size(); ++i) {
+    const Deferred& d = queued[i];
+    for (size_t j = 0; j < d.values.size(); ++j) {
+      values[i].push_back(d.nulls[j] ? nullptr : d.values[j].data());
+      lengths[i].push_back(static_cast<int>(d.values[j].size()));
+    }
+    steps.push_back({d.sql, true, static_cast<int>(d.values.size()), values[i].data(), lengths[i].data(),
+                     d.formats.data()});
+  }
+  steps.insert(steps.end(), then.begin(), then.end());
+  std::vector<std::string> names(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (!steps[i].prepared) continue;
+    auto name = Prepared(steps[i].sql, steps[i].n);
+    if (!name.ok()) return name.status();
+    names[i] = std::move(*name);
+  }
+  if (!PQenterPipelineMode(conn_)) return Broken("it could not enter pipeline mode");
+  bool sent = true;
+  for (size_t i = 0; i < steps.size() && sent; ++i) {
+    const std::string one_off = steps[i].prepared ? "" : std::string(steps[i].sql);
+    sent = steps[i].prepared ? PQsendQueryPrepared(conn_, names[i].c_str(), steps[i].n, steps[i].values,
+                                                   steps[i].lengths, steps[i].formats, 0)
+                             : PQsendQueryParams(conn_, one_off.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+  if (!sent || !PQpipelineSync(conn_) || !Send(deadline)) {
+    if (answer_timed_out_) return Check(nullptr).status();
+    return Broken("a pipeline could not be sent");
+  }
+  std::vector<PgResult> results;
+  if (auto s = PipelineResults(queued, steps.size(), deadline, &results); !s.ok()) return s;
+  results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(queued.size()));
+  return results;
+}
+
+absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t sent,
+                                     std::chrono::steady_clock::time_point deadline, std::vector<PgResult>* results) {
+  // Each statement's result then a null, in order; after a failure, PIPELINE_ABORTED for the rest;
+  // then the sync.
+  absl::Status first;
+  for (size_t nulls = 0;;) {
+    if (!AwaitResult(deadline)) {
+      GiveUp();
+      return Check(nullptr).status();
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) {
+      if (PQstatus(conn_) != CONNECTION_OK || ++nulls > sent) break;
+      continue;
+    }
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (st == PGRES_PIPELINE_ABORTED || !first.ok()) {
+      PQclear(r);
+      continue;
+    }
+    auto checked = Check(r);
+    if (!checked.ok()) {
+      first = checked.status();
+      continue;
+    }
+    const size_t i = results->size();
+    if (i < queued.size() && queued[i].expect_rows >= 0) {
+      first = ExpectRows(std::strtoll(PQcmdTuples(checked->raw()), nullptr, 10), queued[i].expect_rows, queued[i].what);
+    }
+    results->push_back(std::move(*checked));
+  }
+  if (!PQexitPipelineMode(conn_)) return Broken("it could not leave pipeline mode");
+  if (!first.ok()) return first;
+  if (results->size() != sent) return Broken("a pipeline's answers went missing");
+  return absl::OkStatus();
+}
+
+absl::Status PgConn::Broken(absl::string_view why) {
+  // Anything unexpected leaves the connection closed (UNAVAILABLE), never half in a pipeline.
+  shutdown(PQsocket(conn_), SHUT_RDWR);
+  (void)PQconsumeInput(conn_);
+  return absl::UnavailableError(absl::StrCat("the PostgreSQL connection was closed: ", why, ": ", PQerrorMessage(conn_)));
 }
 
 }  // namespace subsidy::storage

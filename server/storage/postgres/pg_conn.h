@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "storage/sql_session.h"
 
 namespace subsidy::storage {
@@ -58,8 +59,24 @@ class PgConn {
   // The ledger's session on this connection: each statement is prepared on first use.
   SqlSession& session() { return *session_; }
   // Runs a kept prepared statement for `sql`; values/lengths/formats as PQexecPrepared takes them.
+  // The writes queued by the session's ExecLater go first, in the same round trip.
   absl::StatusOr<PgResult> ExecPrepared(absl::string_view sql, int n, const char* const* values, const int* lengths,
                                         const int* formats);
+  // A write queued by ExecLater: its statement and its own copy of the values.
+  struct Deferred {
+    std::string sql;
+    std::vector<std::string> values;
+    std::vector<bool> nulls;
+    std::vector<int> formats;
+    int64_t expect_rows;  // < 0: any
+    std::string what;
+  };
+  void Defer(Deferred d) { deferred_.push_back(std::move(d)); }
+  // Sends the queued writes, then the one-off statements `then` (no parameters: "RELEASE one", say),
+  // in one round trip (libpq's pipeline mode); the first failure stops the rest and is returned.
+  absl::Status FlushWith(absl::Span<const absl::string_view> then = {});
+  // Forgets the queued writes (their transaction, or savepoint, is being rolled back).
+  void DropDeferred() { deferred_.clear(); }
   // Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format; returns the rows copied.
   absl::StatusOr<int64_t> CopyIn(absl::string_view sql, absl::string_view data);
 
@@ -70,6 +87,30 @@ class PgConn {
   // The answer to what was just sent (PQsend…), or nullptr when the connection broke or no answer
   // came within kAnswerTimeout (the connection is then closed: a server that hangs is given up).
   PGresult* Await(bool sent);
+  // Sends what libpq holds (false: broken, or given up at `deadline`).
+  bool Send(std::chrono::steady_clock::time_point deadline);
+  // Waits until PQgetResult would not block (false: given up at `deadline`).
+  bool AwaitResult(std::chrono::steady_clock::time_point deadline);
+  // The kept statement name for `sql`, prepared on first use.
+  absl::StatusOr<std::string> Prepared(absl::string_view sql, int n);
+  // One statement in the pipeline: a kept prepared one (`prepared`), or one-off without parameters.
+  struct Step {
+    absl::string_view sql;
+    bool prepared;
+    int n = 0;
+    const char* const* values = nullptr;
+    const int* lengths = nullptr;
+    const int* formats = nullptr;
+  };
+  // Runs the queued writes and then `steps` in one round trip; the results of `steps`, or the first
+  // failure (of a queued write: its error, or a count of rows it did not expect).
+  absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps);
+  // Reads a sent pipeline's `sent` results into `results` (the queued writes' counts checked).
+  absl::Status PipelineResults(const std::vector<Deferred>& queued, size_t sent,
+                               std::chrono::steady_clock::time_point deadline, std::vector<PgResult>* results);
+  // Closes the connection, so that it answers UNAVAILABLE and the pool replaces it.
+  absl::Status Broken(absl::string_view why);
+  std::vector<Deferred> deferred_;
   // Waits until the socket is ready for `events`: false when `deadline` passed or polling failed.
   bool Ready(short events, std::chrono::steady_clock::time_point deadline);
   // After a timeout: closes the socket under libpq (which then sees CONNECTION_BAD).

@@ -16,6 +16,7 @@ namespace {
 constexpr int kMaxAttempts = 60;           // serialization failures and lost connections
 constexpr int64_t kAdvisoryNamespace = 7245119;  // our advisory locks, apart from anyone else's
 constexpr char kInDoubt[] = "subsidy.storage/commit-in-doubt";  // a status payload: never run again
+constexpr char kSavepoint[] = "w";  // and a number: each write of a batch has its own
 constexpr char kKeysBusy[] = "subsidy.storage/keys-busy";        // a status payload: not run, run later
 // How long a write may keep finding its keys busy before it answers UNAVAILABLE.
 constexpr std::chrono::seconds kKeysBusyLimit{30};
@@ -70,6 +71,7 @@ std::string PgDialect::RenderSchema(const SchemaStep& step) const {
 
 PgDialect::Lease::~Lease() {
   if (!c_) return;
+  c_->DropDeferred();  // never sent in another transaction
   std::lock_guard<std::mutex> l(d_->mu_);
   if (c_->Healthy()) {
     d_->idle_.push_back(std::move(c_));
@@ -239,6 +241,40 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
   return runnable;
 }
 
+// Runs the batch's writes in the open transaction, each after a savepoint of its own to which a
+// failed one rolls back; a write that succeeded sends its queued statements (SqlSession::ExecLater)
+// and the next savepoint in one round trip. Savepoints are named afresh rather than released and
+// taken again: a queued write whose count of changed rows is wrong fails only after the pipeline
+// ran on, and that write must still roll back whole. Returns whether any write is kept; an error
+// when the transaction is lost.
+absl::StatusOr<bool> RunWrites(PgConn& c, const std::vector<GroupCommit::Pending*>& batch) {
+  int savepoints = 0;  // the newest savepoint's number: every write kept is before it
+  bool kept = false;
+  for (GroupCommit::Pending* p : batch) {
+    if (std::chrono::system_clock::now() >= p->options->deadline) {
+      p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
+      continue;
+    }
+    p->result = (*p->fn)(c.session());
+    if (p->result.ok()) {
+      const std::string next = absl::StrCat("SAVEPOINT ", kSavepoint, savepoints + 1);
+      const absl::string_view then[] = {next};
+      auto settled = c.FlushWith(then);
+      if (settled.ok()) {
+        ++savepoints;
+        kept = true;
+        continue;
+      }
+      p->result = settled;
+    }
+    c.DropDeferred();
+    if (!c.Healthy()) return absl::UnavailableError("the PostgreSQL connection was lost mid-transaction");
+    // (ROLLBACK TO keeps the savepoint, now clean; any later one is gone)
+    if (auto s = c.Exec(absl::StrCat("ROLLBACK TO ", kSavepoint, savepoints)); !s.ok()) return s.status();
+  }
+  return kept;
+}
+
 }  // namespace
 
 void PgDialect::RunBatch(const std::vector<Pending*>& all) {
@@ -260,30 +296,18 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   const std::vector<Pending*>& batch = *runnable;
   if (batch.empty()) return unlock();
   auto abandon = [&](const absl::Status& s) {
+    c->DropDeferred();
     (void)c->Exec("ROLLBACK");
     unlock();
     if (!c->Healthy()) c->Reset();
     for (Pending* p : batch) p->result = s;
   };
-  if (auto s = c->Exec("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT one"); !s.ok()) return abandon(s.status());
-  bool clean = true;  // savepoint "one" holds nothing yet
-  for (Pending* p : batch) {
-    if (std::chrono::system_clock::now() >= p->options->deadline) {
-      p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
-      continue;
-    }
-    if (!clean) {
-      if (auto s = c->Exec("RELEASE one; SAVEPOINT one"); !s.ok()) return abandon(s.status());
-    }
-    p->result = (*p->fn)(c->session());
-    if (!c->Healthy()) return abandon(absl::UnavailableError("the PostgreSQL connection was lost mid-transaction"));
-    if (p->result.ok()) {
-      clean = false;
-    } else if (auto s = c->Exec("ROLLBACK TO one"); !s.ok()) {
-      return abandon(s.status());  // (ROLLBACK TO keeps the savepoint, now clean)
-    }
+  if (auto s = c->Exec(absl::StrCat("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT ", kSavepoint, 0)); !s.ok()) {
+    return abandon(s.status());
   }
-  if (clean) {
+  auto kept = RunWrites(*c, batch);
+  if (!kept.ok()) return abandon(kept.status());
+  if (!*kept) {
     (void)c->Exec("ROLLBACK");
     return unlock();
   }
