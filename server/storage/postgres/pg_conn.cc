@@ -414,18 +414,18 @@ absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> th
     return Broken("a pipeline could not be sent");
   }
   std::vector<PgResult> results;
-  if (auto s = PipelineResults(queued, steps.size(), deadline, &results); !s.ok()) return s;
+  if (auto s = PipelineResults(queued, steps.size(), &results); !s.ok()) return s;
   results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(queued.size()));
   return results;
 }
 
-absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t sent,
-                                     std::chrono::steady_clock::time_point deadline, std::vector<PgResult>* results) {
+absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t sent, std::vector<PgResult>* results) {
   // Each statement's result then a null, in order; after a failure, PIPELINE_ABORTED for the rest;
-  // then the sync.
+  // then the sync. Each statement has kAnswerTimeout for its answer, as when sent alone: the
+  // server's statement_timeout is per statement too.
   absl::Status first;
   for (size_t nulls = 0;;) {
-    if (!AwaitResult(deadline)) {
+    if (!AwaitResult(std::chrono::steady_clock::now() + kAnswerTimeout)) {
       GiveUp();
       return Check(nullptr).status();
     }

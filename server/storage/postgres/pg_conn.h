@@ -106,8 +106,7 @@ class PgConn {
   // failure (of a queued write: its error, or a count of rows it did not expect).
   absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps);
   // Reads a sent pipeline's `sent` results into `results` (the queued writes' counts checked).
-  absl::Status PipelineResults(const std::vector<Deferred>& queued, size_t sent,
-                               std::chrono::steady_clock::time_point deadline, std::vector<PgResult>* results);
+  absl::Status PipelineResults(const std::vector<Deferred>& queued, size_t sent, std::vector<PgResult>* results);
   // Closes the connection, so that it answers UNAVAILABLE and the pool replaces it.
   absl::Status Broken(absl::string_view why);
   std::vector<Deferred> deferred_;
