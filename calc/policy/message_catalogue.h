@@ -27,8 +27,9 @@ const char* LocaleOf(Language language);
 // EN_gb), else zh-CN.
 Language LanguageOf(absl::string_view tag);
 
-// What a message is the message of (the sections of messages.textproto).
-enum class MessageKind { kReason, kAlert, kStatusCode };
+// What a message is the message of (the sections of messages.textproto): a refusal's or result's
+// reason, a fund alert, an error by its status code, or words written into a record (kRecordText).
+enum class MessageKind { kReason, kAlert, kStatusCode, kRecordText };
 
 // One of a code's texts in both languages, split into literal text and {parameter} names.
 struct MessageTemplate {
@@ -59,7 +60,7 @@ class MessageCatalogue {
     return entries_[static_cast<size_t>(kind)];
   }
   // By MessageKind.
-  std::array<std::map<std::string, std::vector<MessageTemplate>, std::less<>>, 3> entries_;
+  std::array<std::map<std::string, std::vector<MessageTemplate>, std::less<>>, 4> entries_;
 };
 
 // A template's text ("资金 {fund_id} 预算不足") as pieces; an error names what is wrong with it

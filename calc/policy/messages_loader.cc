@@ -104,6 +104,7 @@ absl::StatusOr<MessageCatalogue> ReadCatalogue(const pb::MessageCatalogueData& m
   if (auto s = ReadSection(*f, "reasons", msg.reasons(), MessageKind::kReason, out); !s.ok()) return s;
   if (auto s = ReadSection(*f, "alerts", msg.alerts(), MessageKind::kAlert, out); !s.ok()) return s;
   if (auto s = ReadSection(*f, "status_codes", msg.status_codes(), MessageKind::kStatusCode, out); !s.ok()) return s;
+  if (auto s = ReadSection(*f, "record_texts", msg.record_texts(), MessageKind::kRecordText, out); !s.ok()) return s;
   return out;
 }
 

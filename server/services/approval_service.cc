@@ -141,11 +141,12 @@ std::unique_ptr<google::protobuf::Message> Parsed(const UnaryRoute& route, bool 
 
 // What a posting moved must be what was approved (and reserved): else nothing is posted. (A
 // reversal's unpaid part or a run's due payouts may have changed since the maker asked.)
-absl::Status PostedAsApproved(const UnaryRoute& route, const storage::InstructionRow& row,
-                              const google::protobuf::Message& posted, const storage::Captured& captured) {
+absl::Status PostedAsApproved(const MessageCatalogue& messages, const UnaryRoute& route,
+                              const storage::InstructionRow& row, const google::protobuf::Message& posted,
+                              const storage::Captured& captured) {
   auto request = Parsed(route, false, row.request);
   if (request == nullptr) return absl::InternalError("an instruction's request does not parse");
-  const Movement movement = Describe(route.method.full_name, *request, posted, captured);
+  const Movement movement = Describe(messages, route.method.full_name, *request, posted, captured);
   const Money moved = movement.amount;
   if (moved == row.amount) {
     // The same amount, but to other payees, payouts or funds (a run whose due payouts were swapped
@@ -209,7 +210,7 @@ absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest&
     if (!posted.ok()) return posted.status();
     auto made = Parsed(*route, true, *posted);  // parsed once: checked, then its result id kept
     if (made == nullptr) return absl::InternalError("a posted movement does not parse");
-    if (auto s = PostedAsApproved(*route, row, *made, captured); !s.ok()) return s;
+    if (auto s = PostedAsApproved(call.data().messages(), *route, row, *made, captured); !s.ok()) return s;
     if (auto s = tx.instructions().DecideInstruction(seq, storage::InstructionState::kPosted, call.caller(), "",
                                                      ResultIdOf(*made));
         !s.ok()) {

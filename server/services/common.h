@@ -242,7 +242,7 @@ class Call {
             auto undone = tx.instructions().UndoTrial();
             if (!out.ok()) return out.status();
             if (!undone.ok()) return undone;
-            auto held = Hold(tx, ctx_, method_.full_name, caller(), request.request_id(), request, *out, captured);
+            auto held = Hold(tx, ctx_, data().messages(), method_.full_name, caller(), request.request_id(), request, *out, captured);
             if (!held.ok()) return held.status();
             if (!held->empty()) {
               Resp pending;

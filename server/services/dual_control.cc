@@ -33,18 +33,20 @@ std::string EnumName(const google::protobuf::Message& m, absl::string_view name)
   return m.GetReflection()->GetEnum(m, f)->name();
 }
 
-// The approver's words for each movement (zh-CN first).
-const char* Label(absl::string_view rpc) {
-  if (rpc == "AllocateFund") return "资金分配下达";
-  if (rpc == "RecordFundPayment") return "资金支付";
-  if (rpc == "AdjustFundBudget") return "预算调整";
-  if (rpc == "AllocateFunds") return "学校经费下达";
-  if (rpc == "ReverseFundEntry") return "冲销";
-  if (rpc == "ReviewLoanSubsidyClaim") return "贴息申请审核拨付";
-  if (rpc == "RunDisbursement") return "免申即享批量兑付";
-  if (rpc == "ReissuePayment") return "支付失败重发";
-  if (rpc == "ReturnPayment") return "支付失败退回";
-  return "资金变动";
+// "AllocateFund" → "ALLOCATE_FUND": an RPC's name as a catalogue code.
+std::string UpperSnake(absl::string_view rpc) {
+  std::string out;
+  for (char c : rpc) {
+    if (c >= 'A' && c <= 'Z' && !out.empty()) out += '_';
+    out += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  return out;
+}
+
+// The approver's words (data/messages.textproto, record_texts), in zh-CN: the summary is written
+// once, when the movement is held.
+std::string Words(const MessageCatalogue& messages, absl::string_view code, const StatusParams& params = {}) {
+  return messages.Render(MessageKind::kRecordText, code, Language::kZhCn, params).value_or(std::string(code));
 }
 
 // Where the money goes, for the approver, when the movement names a payee (a fund payment, a
@@ -52,7 +54,8 @@ const char* Label(absl::string_view rpc) {
 // show it (the request's own, else the answer's, already masked), then the bank and the payee's
 // name in quotes ("；收款账号 ****3445（中国工商银行），收款人「张三」"). Payee fields hold no control
 // or direction characters (ValidatePayeeText), so a name cannot pass for an account.
-std::string PayeeOf(const google::protobuf::Message& request, const google::protobuf::Message& trial) {
+std::string PayeeOf(const MessageCatalogue& messages, const google::protobuf::Message& request,
+                    const google::protobuf::Message& trial) {
   auto first = [&](std::initializer_list<const char*> fields) {
     for (const google::protobuf::Message* m : {&request, &trial}) {
       for (const char* f : fields) {
@@ -64,13 +67,21 @@ std::string PayeeOf(const google::protobuf::Message& request, const google::prot
   const std::string name = first({"payee_name", "payee"}), account = first({"payee_account"}),
                     bank = first({"payee_bank"});
   if (name.empty() && account.empty()) return "";
-  std::string out = "；";
-  if (!account.empty()) {
-    absl::StrAppend(&out, "收款账号 ", funds::MaskAccount(account), bank.empty() ? "" : absl::StrCat("（", bank, "）"));
-  }
-  if (!name.empty()) absl::StrAppend(&out, account.empty() ? "" : "，", "收款人「", name, "」");
-  return out;
+  StatusParams params;
+  if (!account.empty()) params["account"] = funds::MaskAccount(account);
+  if (!account.empty() && !bank.empty()) params["bank"] = bank;
+  if (!name.empty()) params["name"] = name;
+  return Words(messages, "MOVEMENT_PAYEE", params);
 }
+
+}  // namespace
+
+std::string MovementLabel(const MessageCatalogue& messages, absl::string_view rpc) {
+  const std::string code = "MOVEMENT_" + UpperSnake(rpc);
+  return Words(messages, messages.Has(MessageKind::kRecordText, code) ? code : "MOVEMENT");
+}
+
+namespace {
 
 std::string ShortName(absl::string_view full_method) {
   return std::string(full_method.substr(full_method.rfind('/') + 1));
@@ -108,8 +119,9 @@ std::string MovedDigest(const storage::Captured& c) {
 
 }  // namespace
 
-Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
-                  const google::protobuf::Message& trial, const storage::Captured& captured) {
+Movement Describe(const MessageCatalogue& messages, absl::string_view full_method,
+                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
+                  const storage::Captured& captured) {
   using storage::FundEntryKind;
   using storage::Reservation;
   Movement m;
@@ -167,8 +179,12 @@ Movement Describe(absl::string_view full_method, const google::protobuf::Message
   const int64_t delta = Int64Field(request, "delta_fen");
   const std::string amount = delta != 0 ? absl::StrCat(delta > 0 ? "+" : "−", m.amount.ToYuanString())
                                         : m.amount.ToYuanString();
-  m.summary = absl::StrCat(Label(rpc), " ", m.fund_id, m.recipient_id.empty() ? "" : absl::StrCat(" → ", m.recipient_id),
-                           "：", amount, " 元", PayeeOf(request, trial));
+  StatusParams words = {{"movement", MovementLabel(messages, rpc)},
+                        {"amount_yuan", amount},
+                        {"payee", PayeeOf(messages, request, trial)}};
+  if (!m.fund_id.empty()) words["fund_id"] = m.fund_id;
+  if (!m.recipient_id.empty()) words["recipient_id"] = m.recipient_id;
+  m.summary = Words(messages, "MOVEMENT_SUMMARY", words);
   return m;
 }
 
@@ -203,11 +219,12 @@ void EchoRequest(const google::protobuf::Message& request, google::protobuf::Mes
   }
 }
 
-absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,
+absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, const MessageCatalogue& messages,
+                                 absl::string_view full_method,
                                  const std::string& maker, const std::string& request_id,
                                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
                                  const storage::Captured& captured) {
-  Movement m = Describe(full_method, request, trial, captured);
+  Movement m = Describe(messages, full_method, request, trial, captured);
   // Nothing moved (a claim rejected, a run with nothing due): nothing for a second officer to check.
   if (m.amount.fen() == 0 || m.amount.fen() < ctx.dual_control_threshold_fen) return std::string();
   for (const auto& r : m.reservations) {

@@ -39,12 +39,18 @@ struct Movement {
 std::string SubjectOf(absl::string_view full_method, const google::protobuf::Message& request);
 // A held movement's answer: what its request said (its same-named fields), marked pending.
 void EchoRequest(const google::protobuf::Message& request, google::protobuf::Message* response);
-Movement Describe(absl::string_view full_method, const google::protobuf::Message& request,
-                  const google::protobuf::Message& trial_response, const storage::Captured& captured);
+// What a movement ("AllocateFund") is called, for the approver: its record text MOVEMENT_<RPC in
+// UPPER_SNAKE> in zh-CN, else the catalogue's MOVEMENT.
+std::string MovementLabel(const MessageCatalogue& messages, absl::string_view rpc);
+// The summary's words come from `messages` (record_texts), in zh-CN.
+Movement Describe(const MessageCatalogue& messages, absl::string_view full_method,
+                  const google::protobuf::Message& request, const google::protobuf::Message& trial_response,
+                  const storage::Captured& captured);
 
 // After a trial: below the threshold or moving nothing, "" (post it at once); else reserves what the trial moved,
 // records the instruction and its audit line, and returns its id.
-absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, absl::string_view full_method,
+absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ctx, const MessageCatalogue& messages,
+                                 absl::string_view full_method,
                                  const std::string& maker, const std::string& request_id,
                                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
                                  const storage::Captured& captured);
