@@ -247,6 +247,7 @@ class Call {
             if (!held->empty()) {
               Resp pending;
               EchoRequest(request, &pending);
+              EchoDue(*out, &pending);
               MarkApproval(&pending, *held, v1::Instruction::PENDING_APPROVAL);
               return pending.SerializeAsString();
             }

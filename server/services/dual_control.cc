@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -195,6 +196,16 @@ std::string SubjectOf(absl::string_view full_method, const google::protobuf::Mes
   if (rpc == "RunDisbursement") return "run:" + StringField(request, "payment_date");
   if (rpc == "ReissuePayment" || rpc == "ReturnPayment") return "payment:" + StringField(request, "payment_id");
   return "";
+}
+
+void EchoDue(const google::protobuf::Message& trial, google::protobuf::Message* response) {
+  for (const auto& [due, paid] : {std::pair{"due_count", "paid_count"}, std::pair{"due_fen", "paid_fen"}}) {
+    const FieldDescriptor* to = response->GetDescriptor()->FindFieldByName(due);
+    const FieldDescriptor* from = trial.GetDescriptor()->FindFieldByName(paid);
+    if (to == nullptr || from == nullptr || to->is_repeated() || from->is_repeated()) continue;
+    if (to->cpp_type() != FieldDescriptor::CPPTYPE_INT64 || from->cpp_type() != FieldDescriptor::CPPTYPE_INT64) continue;
+    response->GetReflection()->SetInt64(response, to, trial.GetReflection()->GetInt64(trial, from));
+  }
 }
 
 void EchoRequest(const google::protobuf::Message& request, google::protobuf::Message* response) {

@@ -39,6 +39,9 @@ struct Movement {
 std::string SubjectOf(absl::string_view full_method, const google::protobuf::Message& request);
 // A held movement's answer: what its request said (its same-named fields), marked pending.
 void EchoRequest(const google::protobuf::Message& request, google::protobuf::Message* response);
+// And what its trial would pay now, where the answer has room to say it: a held run's due_count and
+// due_fen are its trial's paid_count and paid_fen.
+void EchoDue(const google::protobuf::Message& trial, google::protobuf::Message* response);
 // What a movement ("AllocateFund") is called, for the approver: its record text MOVEMENT_<RPC in
 // UPPER_SNAKE> in zh-CN, else the catalogue's MOVEMENT.
 std::string MovementLabel(const MessageCatalogue& messages, absl::string_view rpc);

@@ -456,6 +456,11 @@ TEST_P(DualControlE2e, ARunIsHeldForAllItPaysFromFundsOrNot) {
   v1::RunDisbursementResponse ran;
   ASSERT_TRUE(rewards->RunDisbursement(Ctx("maker").get(), run, &ran).ok());
   ASSERT_EQ(ran.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  // The held run says what it would pay (the CLI prints it for the maker), and that it paid nothing.
+  EXPECT_EQ(ran.due_count(), 2);
+  EXPECT_EQ(ran.due_fen(), from_fund.amount_fen() + from_budget.amount_fen());
+  EXPECT_EQ(ran.paid_count(), 0);
+  EXPECT_EQ(ran.paid_fen(), 0);
   v1::GetInstructionRequest gi;
   gi.set_instruction_id(ran.instruction_id());
   ASSERT_TRUE(Approvals()->GetInstruction(Ctx("checker").get(), gi, &i).ok());
