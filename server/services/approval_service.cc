@@ -6,6 +6,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/status_util.h"
 #include "ids/canonical.h"
+#include "ops/log.h"
 #include "services/common.h"
 #include "services/dual_control.h"
 #include "services/services.h"
@@ -187,7 +188,47 @@ absl::Status Decide(Call& call, const Request& req, v1::Instruction* out, const 
       out);
 }
 
+absl::Status ApproveOrRefuse(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out);
+
+// A refused approval (the maker's own, another amount or movement by now, a limit the posting
+// meets) is a line of the audit trail too, in a transaction of its own (the refused one rolled
+// back): an auditor sees who tried to post what, and why it was refused. The same request refused
+// again for the same reason is one line. A failure to record is logged, not the caller's.
+void AuditRefusal(Call& call, const v1::ApproveInstructionRequest& req, const absl::Status& refused) {
+  if (refused.code() != absl::StatusCode::kPermissionDenied &&
+      refused.code() != absl::StatusCode::kFailedPrecondition) {
+    return;  // not a decision: bad input, unknown id, or a transient failure
+  }
+  const std::string reason = ReasonOf(refused).value_or(absl::StatusCodeToString(refused.code()));
+  storage::IdempotencyKey key;
+  key.request_id = absl::StrCat("refused-approval:", req.request_id(), ":", reason);
+  key.method = "ApproveInstructionRefused";
+  key.payload = reason;
+  auto done = call.storage().RunIdempotent(key, [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+    if (auto s = call.Audit(tx.audit(), req.request_id(), req.instruction_id(),
+                            absl::StrCat("REFUSED:", reason),
+                            std::string(refused.message().substr(0, 500)));
+        !s.ok()) {
+      return s;
+    }
+    return std::string();
+  });
+  if (!done.ok()) {
+    ops::LogLine("refused_approval_not_audited")
+        .Str("instruction_id", req.instruction_id())
+        .Str("request_id", req.request_id())
+        .Str("error", std::string(done.status().message()))
+        .Write(ops::LogLevel::kError);
+  }
+}
+
 absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
+  absl::Status done = ApproveOrRefuse(call, req, out);
+  if (!done.ok()) AuditRefusal(call, req, done);
+  return done;
+}
+
+absl::Status ApproveOrRefuse(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
   return Decide(call, req, out, [&](storage::LedgerTx& tx, int64_t seq, const storage::InstructionRow& row)
                                     -> absl::StatusOr<v1::Instruction> {
     if (IdKey(row.maker) == IdKey(call.caller())) {  // the same officer, however spelt

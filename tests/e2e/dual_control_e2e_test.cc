@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 
+#include "subsidy/v1/admin.grpc.pb.h"
 #include "subsidy/v1/approval.grpc.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
@@ -154,6 +155,17 @@ TEST_P(DualControlE2e, AMovementWaitsReservedUntilASecondOfficerPostsIt) {
   EXPECT_EQ(ReasonOf(own), "SAME_CALLER");
   EXPECT_EQ(Approve("admin", "adm", held.instruction_id(), &i).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Fund().allocated_fen(), 0);
+  // The self-approval is in the audit trail, refused, once however often it is sent again.
+  ASSERT_EQ(ReasonOf(Approve("maker", "self", held.instruction_id(), &i)), "SAME_CALLER");
+  v1::ListAuditEventsRequest audit;
+  audit.set_subject_id(held.instruction_id());
+  v1::ListAuditEventsResponse events;
+  auto admin = v1::AdminService::NewStub(Channel(0));
+  ASSERT_TRUE(admin->ListAuditEvents(Ctx("checker").get(), audit, &events).ok());
+  std::vector<std::string> trail;
+  for (const auto& e : events.events()) trail.push_back(e.caller() + " " + e.method() + " " + e.result());
+  EXPECT_EQ(trail, (std::vector<std::string>{"maker AllocateFund PENDING_APPROVAL",
+                                             "maker ApproveInstruction REFUSED:SAME_CALLER"}));
 
   // The second officer posts it: allocated now, the reservation gone, both names on the entry.
   ASSERT_TRUE(Approve("checker", "ok", held.instruction_id(), &i).ok());
