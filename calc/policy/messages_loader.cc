@@ -105,6 +105,13 @@ absl::StatusOr<MessageCatalogue> ReadCatalogue(const pb::MessageCatalogueData& m
   if (auto s = ReadSection(*f, "alerts", msg.alerts(), MessageKind::kAlert, out); !s.ok()) return s;
   if (auto s = ReadSection(*f, "status_codes", msg.status_codes(), MessageKind::kStatusCode, out); !s.ok()) return s;
   if (auto s = ReadSection(*f, "record_texts", msg.record_texts(), MessageKind::kRecordText, out); !s.ok()) return s;
+  // What an instruction's summary is written from: without them a held movement would be stored
+  // with a code where the approver reads what moves, how much and to whom.
+  for (const char* code : {"MOVEMENT_SUMMARY", "MOVEMENT_PAYEE", "MOVEMENT"}) {
+    if (!out.Has(MessageKind::kRecordText, code)) {
+      return f->Error(absl::StrCat("record_texts has no ", code, " (an instruction's summary is written from it)"));
+    }
+  }
   return out;
 }
 

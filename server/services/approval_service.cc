@@ -192,22 +192,26 @@ absl::Status ApproveOrRefuse(Call& call, const v1::ApproveInstructionRequest& re
 
 // A refused approval (the maker's own, another amount or movement by now, a limit the posting
 // meets) is a line of the audit trail too, in a transaction of its own (the refused one rolled
-// back): an auditor sees who tried to post what, and why it was refused. The same request refused
-// again for the same reason is one line. A failure to record is logged, not the caller's.
+// back): an auditor sees who tried to post what, and why it was refused. The same caller's request
+// on the same instruction refused again for the same reason is one line. A failure to record is
+// logged, not the caller's.
 void AuditRefusal(Call& call, const v1::ApproveInstructionRequest& req, const absl::Status& refused) {
-  if (refused.code() != absl::StatusCode::kPermissionDenied &&
-      refused.code() != absl::StatusCode::kFailedPrecondition) {
-    return;  // not a decision: bad input, unknown id, or a transient failure
-  }
   const std::string reason = ReasonOf(refused).value_or(absl::StatusCodeToString(refused.code()));
+  if ((refused.code() != absl::StatusCode::kPermissionDenied &&
+       refused.code() != absl::StatusCode::kFailedPrecondition) ||
+      reason == storage::kInstructionAlreadyDecided) {
+    return;  // not a refusal of this approval: bad input, an unknown id, decided already, or transient
+  }
   storage::IdempotencyKey key;
-  key.request_id = absl::StrCat("refused-approval:", req.request_id(), ":", reason);
+  // Apart from every client's request_id, which is printable ASCII without spaces.
+  key.request_id = absl::StrCat("拒绝复核 ", call.caller(), " ", req.instruction_id(), " ", req.request_id(), " ", reason);
   key.method = "ApproveInstructionRefused";
-  key.payload = reason;
+  key.payload = key.request_id;
+  key.deadline = call.deadline();
   auto done = call.storage().RunIdempotent(key, [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
     if (auto s = call.Audit(tx.audit(), req.request_id(), req.instruction_id(),
                             absl::StrCat("REFUSED:", reason),
-                            std::string(refused.message().substr(0, 500)));
+                            std::string(refused.message()));
         !s.ok()) {
       return s;
     }

@@ -102,6 +102,7 @@ TEST(MessageCatalogue, TheLoaderRefusesATextAPersonCannotRead) {
       {"code: \"DATA_LOSS\"", "code: \"DATA_LOST\""},                                                // no such gRPC code
       {"en: \"This has been reversed already.\"", "en: \"\""},                                       // no English
       {"en: \"No such record.\"", "en: \"No such {record.\""},                                       // a brace
+      {"code: \"MOVEMENT_SUMMARY\"", "code: \"MOVEMENT_SUMMARIES\""},                              // a summary's words
   };
   for (const auto& [from, to] : cases) {
     MessagesCopy copy;
