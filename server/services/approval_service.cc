@@ -6,7 +6,6 @@
 #include "absl/strings/str_replace.h"
 #include "common/status_util.h"
 #include "ids/canonical.h"
-#include "ops/log.h"
 #include "services/common.h"
 #include "services/dual_control.h"
 #include "services/services.h"
@@ -188,8 +187,6 @@ absl::Status Decide(Call& call, const Request& req, v1::Instruction* out, const 
       out);
 }
 
-absl::Status ApproveOrRefuse(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out);
-
 // A refused approval (the maker's own, another amount or movement by now, a limit the posting
 // meets) is a line of the audit trail too, in a transaction of its own (the refused one rolled
 // back): an auditor sees who tried to post what, and why it was refused. The same caller's request
@@ -208,28 +205,13 @@ void AuditRefusal(Call& call, const v1::ApproveInstructionRequest& req, const ab
   key.method = "ApproveInstructionRefused";
   key.payload = key.request_id;
   key.deadline = call.deadline();
-  auto done = call.storage().RunIdempotent(key, [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
-    if (auto s = call.Audit(tx.audit(), req.request_id(), req.instruction_id(),
-                            absl::StrCat("REFUSED:", reason),
-                            std::string(refused.message()));
-        !s.ok()) {
-      return s;
-    }
-    return std::string();
-  });
-  if (!done.ok()) {
-    ops::LogLine("refused_approval_not_audited")
-        .Str("instruction_id", req.instruction_id())
-        .Str("request_id", req.request_id())
-        .Str("error", std::string(done.status().message()))
-        .Write(ops::LogLevel::kError);
-  }
-}
-
-absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
-  absl::Status done = ApproveOrRefuse(call, req, out);
-  if (!done.ok()) AuditRefusal(call, req, done);
-  return done;
+  RecordApart(
+      call, key,
+      [&](storage::LedgerTx& tx) {
+        return call.Audit(tx.audit(), req.request_id(), req.instruction_id(), absl::StrCat("REFUSED:", reason),
+                          std::string(refused.message()));
+      },
+      "refused_approval_not_audited", {{"instruction_id", req.instruction_id()}, {"request_id", req.request_id()}});
 }
 
 absl::Status ApproveOrRefuse(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
@@ -268,6 +250,12 @@ absl::Status ApproveOrRefuse(Call& call, const v1::ApproveInstructionRequest& re
     }
     return Decided(tx.instructions(), seq);
   });
+}
+
+absl::Status ApproveInstruction(Call& call, const v1::ApproveInstructionRequest& req, v1::Instruction* out) {
+  absl::Status done = ApproveOrRefuse(call, req, out);
+  if (!done.ok()) AuditRefusal(call, req, done);
+  return done;
 }
 
 absl::Status RejectInstruction(Call& call, const v1::RejectInstructionRequest& req, v1::Instruction* out) {

@@ -14,6 +14,7 @@
 #include "ids/canonical.h"
 #include "ids/ids.h"
 #include "loan/claim.h"
+#include "ops/log.h"
 
 namespace subsidy::service {
 
@@ -265,6 +266,19 @@ absl::Status Call::SetFreshness(v1::ReadFreshness* out) const {
     out->set_lag_ms(std::max<int64_t>(0, absl::ToInt64Milliseconds(clock().Now() - *f->replayed_up_to)));
   }
   return absl::OkStatus();
+}
+
+void RecordApart(const Call& call, const storage::IdempotencyKey& key,
+                 const std::function<absl::Status(storage::LedgerTx&)>& write, absl::string_view log_event,
+                 std::initializer_list<std::pair<absl::string_view, absl::string_view>> fields) {
+  auto done = call.storage().RunIdempotent(key, [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
+    if (auto s = write(tx); !s.ok()) return s;
+    return std::string();
+  });
+  if (done.ok()) return;
+  ops::LogLine line(log_event);
+  for (const auto& [name, value] : fields) line.Str(name, value);
+  line.Str("error", done.status().message()).Write(ops::LogLevel::kError);
 }
 
 }  // namespace subsidy::service

@@ -12,6 +12,8 @@
 #include <google/protobuf/message.h>
 
 #include <string>
+#include <functional>
+#include <initializer_list>
 #include <utility>
 #include <vector>
 
@@ -288,6 +290,13 @@ class Call {
   storage::LedgerTx* inside_ = nullptr;  // an approval's transaction, when posting one
   std::string inside_instruction_;
 };
+
+// What a refused call leaves for the record (a refused posting's event, a refused approval's audit
+// line): `write` in a transaction of its own, since the call's own rolled back, once for `key`. A
+// failure to record is logged as `log_event` with `fields`, not the caller's.
+void RecordApart(const Call& call, const storage::IdempotencyKey& key,
+                 const std::function<absl::Status(storage::LedgerTx&)>& write, absl::string_view log_event,
+                 std::initializer_list<std::pair<absl::string_view, absl::string_view>> fields);
 
 // Records a finished call (metrics, the log line), then finishes its exchange.
 struct Ending {

@@ -4,7 +4,6 @@
 #include "funds/payments.h"
 #include "funds/rules.h"
 #include "ids/canonical.h"
-#include "ops/log.h"
 
 namespace subsidy::service {
 
@@ -48,17 +47,9 @@ void RecordBlocked(Call& call, const storage::MonitoringEventRow& event) {
   key.request_id = absl::StrCat("monitoring-event:", event.request_id);
   key.method = "MonitoringEvent";
   key.payload = event.request_id;
-  auto done = call.storage().RunIdempotent(key, [&](storage::LedgerTx& tx) -> absl::StatusOr<std::string> {
-    if (auto s = tx.monitoring().RecordEvent(event); !s.ok()) return s;
-    return std::string();
-  });
-  if (!done.ok()) {
-    ops::LogLine("monitoring_event_not_recorded")
-        .Str("rule_id", event.rule_id)
-        .Str("request_id", event.request_id)
-        .Str("error", std::string(done.status().message()))
-        .Write(ops::LogLevel::kError);
-  }
+  RecordApart(
+      call, key, [&](storage::LedgerTx& tx) { return tx.monitoring().RecordEvent(event); },
+      "monitoring_event_not_recorded", {{"rule_id", event.rule_id}, {"request_id", event.request_id}});
 }
 
 }  // namespace subsidy::service
