@@ -260,10 +260,23 @@ class Call {
           return out->SerializeAsString();
         },
         &replayed);
-    if (!stored.ok()) return stored.status();
-    if (replayed) NoteReplay();
-    if (!response->ParseFromString(*stored)) return absl::DataLossError("a stored response does not parse");
-    return absl::OkStatus();
+    return Answer(stored, replayed, response);
+  }
+
+  // Mutate for a request its kind's decider (storage::IdempotentDecider) decides, alone or with
+  // others queued beside it; `item` is this call's request as the decider reads it. Never a money
+  // movement: one of those may wait for a second officer, and is decided alone.
+  template <class Req>
+  absl::Status MutateCombined(const Req& request, std::vector<std::string> lock_keys,
+                              const storage::IdempotentDecider& decider, const void* item,
+                              google::protobuf::MessageLite* response) {
+    if (inside_ != nullptr || IsMoneyMovement(method_.full_name)) {
+      return absl::InternalError("a money movement is decided alone");
+    }
+    bool replayed = false;
+    auto stored = ctx_.storage->RunIdempotentCombined(
+        KeyFor(method_.short_name(), request, exchange_->deadline(), std::move(lock_keys)), decider, item, &replayed);
+    return Answer(stored, replayed, response);
   }
 
   // Posts an approved instruction in the approver's transaction (ApproveInstruction).
@@ -276,11 +289,23 @@ class Call {
   // One line of the audit trail for this call, inside its transaction.
   absl::Status Audit(storage::AuditTx& audit, const std::string& request_id, std::string entity_id,
                      std::string result, std::string detail) const {
-    return audit.Audit({caller(), method_.short_name(), request_id, std::move(entity_id), std::move(result),
-                        std::move(detail)});
+    return audit.Audit(AuditLine(request_id, std::move(entity_id), std::move(result), std::move(detail)));
+  }
+  storage::AuditEntry AuditLine(const std::string& request_id, std::string entity_id, std::string result,
+                                std::string detail) const {
+    return {caller(), method_.short_name(), request_id, std::move(entity_id), std::move(result), std::move(detail)};
   }
 
  private:
+  // A mutation's stored (or just recorded) response, parsed into the call's.
+  absl::Status Answer(const absl::StatusOr<std::string>& stored, bool replayed,
+                      google::protobuf::MessageLite* response) const {
+    if (!stored.ok()) return stored.status();
+    if (replayed) NoteReplay();
+    if (!response->ParseFromString(*stored)) return absl::DataLossError("a stored response does not parse");
+    return absl::OkStatus();
+  }
+
   const ServiceContext& ctx_;
   Exchange* exchange_;
   const Method& method_;

@@ -1,6 +1,11 @@
-// A reward policy's budget for a year, read inside a transaction: for a determination and for a
-// failed payout's reissue, which takes its budget again.
+// A reward policy's budget for a year, read inside a transaction: for a determination (one, or
+// several decided together) and for a failed payout's reissue, which takes its budget again.
 #pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "policy/policy_data.h"
@@ -16,6 +21,28 @@ struct BudgetedPolicy {
   Money awarded;
   bool funded = false;
 };
+
+// The ledger's figures behind policies' budgets, each read once in the transaction (the first read
+// of a policy locks its budget row) and then moved by the awards decided in it, so that requests
+// decided together see each other's awards as requests decided one by one would.
+class BudgetBook {
+ public:
+  explicit BudgetBook(storage::LedgerTx& tx) : tx_(tx) {}
+  // The policy with its budget for the year, after the awards added so far.
+  absl::StatusOr<BudgetedPolicy> For(const RewardPolicy& policy, int year);
+  // A new award of the policy in the year (For read its figures first).
+  absl::Status Add(const std::string& policy_id, int year, Money amount);
+
+ private:
+  struct Year {
+    std::optional<Money> funded;  // the funds' allocations to the policy for the year, if any
+    Money awarded;                // its awards in the year (read only when funded)
+  };
+  storage::LedgerTx& tx_;
+  std::map<std::string, Money> ever_;  // each policy's awards in all years
+  std::map<std::pair<std::string, int>, Year> years_;
+};
+
 absl::StatusOr<BudgetedPolicy> WithBudget(storage::LedgerTx& tx, const RewardPolicy& policy, int year);
 
 }  // namespace subsidy::service

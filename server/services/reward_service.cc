@@ -11,6 +11,7 @@
 #include "ops/log.h"
 #include "reward/reward_engine.h"
 #include "services/common.h"
+#include "services/determinations.h"
 #include "services/status_mapping.h"
 #include "services/disbursement_scheduler.h"
 #include "services/fund_postings.h"
@@ -22,53 +23,6 @@ namespace subsidy::service {
 namespace {
 
 
-
-v1::PayoutStatus ToProto(storage::PayoutStatus s) {
-  switch (s) {
-    case storage::PayoutStatus::kScheduled: return v1::SCHEDULED;
-    case storage::PayoutStatus::kRejected: return v1::REJECTED;
-    case storage::PayoutStatus::kDisbursed: return v1::DISBURSED;
-    case storage::PayoutStatus::kCancelled: return v1::CANCELLED;
-  }
-  return v1::PAYOUT_STATUS_UNSPECIFIED;
-}
-
-std::string DateText(const std::optional<Date>& d) { return d ? d->ToString() : std::string(); }
-
-// `today` on reads: the payout says whether it is overdue on that day.
-void PayoutToProto(const storage::PayoutRow& r, v1::Payout* out, std::optional<Date> today = std::nullopt) {
-  out->set_payout_id(storage::PayoutIdFor(r.seq));
-  out->set_policy_id(r.policy_id);
-  out->set_enterprise_uscc(r.enterprise_uscc);
-  out->set_enterprise_name(r.enterprise_name);
-  out->set_status(ToProto(r.status));
-  out->set_amount_fen(r.amount.fen());
-  out->set_determination_date(r.determination_date.ToString());
-  out->set_due_date(DateText(r.due_date));
-  out->set_paid_date(DateText(r.paid_date));
-  out->set_voucher_no(r.voucher_no);
-  for (const auto& reason : r.reasons) {
-    auto* x = out->add_reasons();
-    x->set_code(reason.code);
-    x->set_message(reason.message);
-    x->mutable_params()->insert(reason.params.begin(), reason.params.end());
-  }
-  out->set_request_id(r.request_id);
-  out->set_data_version(r.data_version);
-  out->set_hold_reason(r.hold_reason);
-  out->set_payee_account(funds::MaskAccount(r.payee_account));
-  out->set_payee_bank(r.payee_bank);
-  if (r.payment_seq != 0) {
-    out->set_payment_id(storage::PaymentIdFor(r.payment_seq));
-    if (auto state = funds::PaymentStateFromName(r.payment_state)) {
-      out->set_payment_state(StateToProto(*state));
-      if (*state == funds::PaymentState::kReturned) out->set_status(v1::RETURNED);
-    }
-  }
-  if (today && r.status == storage::PayoutStatus::kScheduled && r.due_date) {
-    out->set_overdue(funds::IsOverdue(*r.due_date, *today));
-  }
-}
 
 constexpr char kPayoutAlreadyDisbursed[] = "PAYOUT_ALREADY_DISBURSED";
 constexpr char kPayoutAlreadyCancelled[] = "PAYOUT_ALREADY_CANCELLED";
@@ -135,66 +89,10 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
   if (auto f = reward::FormulaAmount(*policy, metrics); !f.ok()) return f.status();
   auto due = call.data().calendar().AddWorkingDays(*date, policy->payout_working_days);
   if (!due.ok()) return due.status();  // FAILED_PRECONDITION CALENDAR_NOT_AVAILABLE
-  absl::Status done = call.Mutate(
-      request, {"policy:" + request.policy_id(), "enterprise:" + request.enterprise_uscc()},
-      [&](storage::LedgerTx& tx) -> absl::StatusOr<v1::Payout> {
-        auto history = tx.payouts().EnterpriseAwards(request.enterprise_uscc());
-        if (!history.ok()) return history.status();
-        auto budgeted = WithBudget(tx, *policy, date->year());
-        if (!budgeted.ok()) return budgeted.status();
-        std::vector<reward::PriorAward> prior;
-        for (const auto& h : *history) prior.push_back({h.policy_id, h.award_group, h.award_year, h.amount});
-        auto decision = reward::Decide(budgeted->policy, metrics, request.enterprise_uscc(), date->year(), prior,
-                                       budgeted->awarded);
-        if (!decision.ok()) return decision.status();
-        storage::PayoutRow row;
-        row.request_id = request.request_id();
-        row.policy_id = policy->policy_id;
-        row.award_group = policy->group;
-        row.enterprise_uscc = request.enterprise_uscc();
-        row.enterprise_name = request.enterprise_name();
-        row.status = decision->scheduled ? storage::PayoutStatus::kScheduled : storage::PayoutStatus::kRejected;
-        row.amount = decision->amount;
-        row.determination_date = *date;
-        row.award_year = date->year();
-        if (decision->scheduled) row.due_date = *due;
-        for (const auto& r : decision->reasons) row.reasons.push_back({r.code, r.message, r.params});
-        row.award_key = decision->award_key.value_or("");
-        row.data_version = call.data().version();
-        row.created_by = call.caller();
-        row.payee_account = request.payee_account();
-        row.payee_bank = request.payee_bank();
-        if (decision->scheduled && budgeted->funded) {
-          // The year's money is the funds', but it may be allocated later than this determination:
-          // say so now rather than let the run hold the payout without warning.
-          auto can = PayableAcrossFunds(tx.funds(), "REWARD_POLICY", policy->policy_id, "", date->year(), *date);
-          if (!can.ok()) return can.status();
-          if (can->payable < row.amount) {
-            row.reasons.push_back({kFundNotYetAllocated,
-                                   absl::StrCat("the policy's funds hold ", can->payable.ToYuanString(),
-                                                " 元 payable on ", date->ToString(),
-                                                ": the run pays it once the money is allocated"),
-                                   {{"policy_id", policy->policy_id},
-                                    {"date", date->ToString()},
-                                    {"payable_yuan", can->payable.ToYuanString()}}});
-          }
-        }
-        auto seq = tx.payouts().InsertPayout(row);
-        if (!seq.ok()) return seq.status();
-        row.seq = *seq;
-        const std::string result =
-            decision->scheduled ? "SCHEDULED" : "REJECTED:" + (row.reasons.empty() ? "" : row.reasons.back().code);
-        if (auto s = call.Audit(tx.audit(), request.request_id(), storage::PayoutIdFor(*seq), result,
-                                absl::StrCat(policy->policy_id, " ", request.enterprise_uscc(), " ", row.amount.fen(),
-                                             " 分 due ", DateText(row.due_date)));
-            !s.ok()) {
-          return s;
-        }
-        v1::Payout out;
-        PayoutToProto(row, &out);
-        return out;
-      },
-      response);
+  const Determination determination{&call, &request, policy, metrics, *date, *due};
+  absl::Status done = call.MutateCombined(
+      request, {"policy:" + request.policy_id(), "enterprise:" + request.enterprise_uscc()}, Determinations(),
+      &determination, response);
   if (done.ok()) LocalizeReasons(response->mutable_reasons(), call.data().messages(), LanguageOf(call.language()));
   return done;
 }

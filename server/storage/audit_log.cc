@@ -1,6 +1,9 @@
 #include "storage/audit_log.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "storage/sql_rows.h"
 #include "storage/tx_context.h"
 
 namespace subsidy::storage {
@@ -10,14 +13,27 @@ class SqlAuditTx final : public AuditTx {
  public:
   explicit SqlAuditTx(TxContext& tx) : s_(tx.session), clock_(tx.clock) {}
 
-  absl::Status Audit(const AuditEntry& e) override {
+  absl::Status AuditAll(const std::vector<AuditEntry>& entries) override {
     const std::string now = clock_.NowUtcText();
-    return s_.ExecLater(
-        "INSERT INTO audit_log (at, caller, method, request_id, entity_id, result, detail) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        {SqlParam::Text(now), SqlParam::Text(e.caller), SqlParam::Text(e.method), SqlParam::Text(e.request_id),
-         SqlParam::Text(e.entity_id), SqlParam::Text(e.result), SqlParam::Text(e.detail)},
-        1, "writing the audit trail");
+    constexpr size_t kPerStatement = 64;  // each count of rows prepares one statement text
+    for (size_t from = 0; from < entries.size(); from += kPerStatement) {
+      const size_t n = std::min(kPerStatement, entries.size() - from);
+      std::vector<SqlParam> params;
+      for (size_t i = from; i < from + n; ++i) {
+        const AuditEntry& e = entries[i];
+        for (SqlParam p : {SqlParam::Text(now), SqlParam::Text(e.caller), SqlParam::Text(e.method),
+                           SqlParam::Text(e.request_id), SqlParam::Text(e.entity_id), SqlParam::Text(e.result),
+                           SqlParam::Text(e.detail)}) {
+          params.push_back(p);
+        }
+      }
+      auto written = s_.ExecLater(
+          absl::StrCat("INSERT INTO audit_log (at, caller, method, request_id, entity_id, result, detail) VALUES ",
+                       Placeholders(1, n, 7)),
+          params, static_cast<int64_t>(n), "writing the audit trail");
+      if (!written.ok()) return written;
+    }
+    return absl::OkStatus();
   }
 
  private:

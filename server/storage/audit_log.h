@@ -17,7 +17,9 @@ struct TxContext;
 class AuditTx {
  public:
   virtual ~AuditTx() = default;
-  virtual absl::Status Audit(const AuditEntry& entry) = 0;
+  // The lines of several mutations decided together, in order.
+  virtual absl::Status AuditAll(const std::vector<AuditEntry>& entries) = 0;
+  absl::Status Audit(const AuditEntry& entry) { return AuditAll({entry}); }
 };
 
 class AuditReads {

@@ -18,6 +18,21 @@
 
 namespace subsidy::storage {
 
+// Several writes of one kind run as one (WriteOptions::combiner): what they decide on is read once
+// for all of them and what they write goes in multi-row statements, where each statement, not each
+// row, is the cost (PostgreSQL's execution and round trip per statement).
+class WriteCombiner {
+ public:
+  virtual ~WriteCombiner() = default;
+  // Writes whose combiners share a kind, queued one after another in a batch, run together.
+  virtual const void* kind() const = 0;
+  // Runs the writes whose items are `items` (in the order they queued) in the open transaction and
+  // gives each its result; a write refused wrote nothing. An error: nothing it did is kept (the
+  // dialect rolls it back) and each write runs alone, by its own `fn`, as if never combined.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<std::string>>> RunAll(
+      SqlSession& session, const std::vector<const void*>& items) const = 0;
+};
+
 struct WriteOptions {
   // Keys the transaction decides on ("school:…", "policy:…"): a dialect with concurrent writers
   // queues transactions on the same key before they start.
@@ -28,6 +43,10 @@ struct WriteOptions {
   // answers the first one's response. Only such a write may be run again when its COMMIT's outcome
   // is unknown (the connection lost during COMMIT); any other then answers UNAVAILABLE.
   bool replay_safe = false;
+  // May run together with the writes of its combiner's kind, as `item` among theirs; it runs alone,
+  // by its `fn`, when nothing beside it combines or the combined run fails.
+  const WriteCombiner* combiner = nullptr;
+  const void* item = nullptr;
 };
 
 // A primary's reads hold every commit; a hot standby's hold what it had replayed.

@@ -61,4 +61,30 @@ class GroupCommit {
   int leaders_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// A batch's writes in the runs a dialect takes one at a time: the writes of one combiner kind queued
+// one after another together, every other write alone.
+inline std::vector<std::vector<GroupCommit::Pending*>> CombinedRuns(const std::vector<GroupCommit::Pending*>& batch) {
+  std::vector<std::vector<GroupCommit::Pending*>> runs;
+  auto kind = [](const GroupCommit::Pending* p) -> const void* {
+    return p->options->combiner ? p->options->combiner->kind() : nullptr;
+  };
+  for (GroupCommit::Pending* p : batch) {
+    if (runs.empty() || kind(p) == nullptr || kind(runs.back().front()) != kind(p)) runs.emplace_back();
+    runs.back().push_back(p);
+  }
+  return runs;
+}
+
+// Runs a run of two or more combined writes by their combiner and sets each one's result; an
+// error (none set): roll back what it did and run each alone.
+inline absl::Status RunCombined(SqlSession& session, const std::vector<GroupCommit::Pending*>& run) {
+  std::vector<const void*> items;
+  for (const GroupCommit::Pending* p : run) items.push_back(p->options->item);
+  auto results = run.front()->options->combiner->RunAll(session, items);
+  if (!results.ok()) return results.status();
+  if (results->size() != run.size()) return absl::InternalError("a combined run answered another number of writes");
+  for (size_t i = 0; i < run.size(); ++i) run[i]->result = std::move((*results)[i]);
+  return absl::OkStatus();
+}
+
 }  // namespace subsidy::storage

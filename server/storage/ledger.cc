@@ -1,9 +1,12 @@
 #include "storage/ledger.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_util.h"
+#include "storage/sql_rows.h"
 #include "storage/tx_context.h"
 
 namespace subsidy::storage {
@@ -59,6 +62,129 @@ constexpr const char* kTables[] = {"idempotency", "audit_log", "allocations", "e
                                    "alert_cases", "alert_case_steps", "monitoring_events", "fund_targets",
                                    "fund_target_progress", "unit_accounts", "loan_portfolio_imports", "loan_terms",
                                    "loan_portfolio_lines"};
+
+// What a request_id was first used for.
+struct Seen {
+  std::string method, payload, response;
+};
+
+// Rows of a multi-row statement per statement: each count prepares one statement text.
+constexpr size_t kRowsPerStatement = 64;
+
+absl::StatusOr<std::map<std::string, Seen>> ReadSeen(SqlSession& s, const std::vector<std::string>& ids) {
+  std::map<std::string, Seen> out;
+  for (size_t from = 0; from < ids.size(); from += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, ids.size() - from);
+    std::vector<SqlParam> params;
+    for (size_t i = from; i < from + n; ++i) params.push_back(SqlParam::Text(ids[i]));
+    auto read = s.Query(absl::StrCat("SELECT request_id, method, payload, response FROM idempotency WHERE request_id IN (",
+                                     Placeholders(1, n, 1), ")"),
+                        params, [&](const SqlRow& row) {
+                          out[row.Text(0)] = Seen{row.Text(1), row.Bytes(2), row.Bytes(3)};
+                          return absl::OkStatus();
+                        });
+    if (!read.ok()) return read;
+  }
+  return out;
+}
+
+// The replay rule: the same method and payload answer the stored response; anything else is
+// refused.
+absl::StatusOr<std::string> Replay(Seen seen, const IdempotencyKey& key, bool* replayed) {
+  if (seen.method != key.method || seen.payload != key.payload) {
+    return WithReason(InvalidField("request_id", seen.method == key.method
+                                                     ? "was first used by " + seen.method + " with another payload"
+                                                     : "was first used by " + seen.method + ", not " + key.method),
+                      kIdempotencyKeyReused);
+  }
+  if (replayed) *replayed = true;
+  return std::move(seen.response);
+}
+
+// Each response under its request_id, sent with the transaction's next statement: a response is
+// not answered before it commits, and a concurrent first use of a request_id fails the write there
+// (ALREADY_EXISTS: retried, and then answered as a replay).
+absl::Status Record(SqlSession& s, const std::vector<std::pair<const IdempotencyKey*, const std::string*>>& answered,
+                    const std::string& now) {
+  for (size_t from = 0; from < answered.size(); from += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, answered.size() - from);
+    std::vector<SqlParam> params;
+    for (size_t i = from; i < from + n; ++i) {
+      const auto& [key, response] = answered[i];
+      for (SqlParam p : {SqlParam::Text(key->request_id), SqlParam::Text(key->method), SqlParam::Bytes(key->payload),
+                         SqlParam::Bytes(*response), SqlParam::Text(now)}) {
+        params.push_back(p);
+      }
+    }
+    auto recorded = s.ExecLater(
+        absl::StrCat("INSERT INTO idempotency (request_id, method, payload, response, created_at) VALUES ",
+                     Placeholders(1, n, 5)),
+        params, static_cast<int64_t>(n), n == 1 ? "recording a request_id" : "recording request_ids");
+    if (!recorded.ok()) return recorded;
+  }
+  return absl::OkStatus();
+}
+
+// One write of RunIdempotentCombined, as its combiner sees it.
+struct CombinedWrite {
+  const IdempotencyKey* key;
+  const void* item;
+  bool* replayed;
+};
+
+// The writes of one decider's kind queued together: their request_ids read at once, the new ones
+// decided by one DecideAll, their responses recorded by multi-row statements.
+class IdempotentCombiner final : public WriteCombiner {
+ public:
+  IdempotentCombiner(const IdempotentDecider& decider, const Dialect& dialect, const Clock& clock)
+      : decider_(decider), dialect_(dialect), clock_(clock) {}
+
+  const void* kind() const override { return &decider_; }
+
+  absl::StatusOr<std::vector<absl::StatusOr<std::string>>> RunAll(
+      SqlSession& s, const std::vector<const void*>& items) const override {
+    std::vector<const CombinedWrite*> writes;
+    std::vector<std::string> ids;
+    for (const void* item : items) {
+      writes.push_back(static_cast<const CombinedWrite*>(item));
+      if (writes.back()->replayed) *writes.back()->replayed = false;
+      ids.push_back(writes.back()->key->request_id);
+    }
+    if (std::set<std::string>(ids.begin(), ids.end()).size() != ids.size()) {
+      return absl::AbortedError("a request_id twice among combined writes: each runs alone");
+    }
+    auto seen = ReadSeen(s, ids);
+    if (!seen.ok()) return seen.status();
+    std::vector<absl::StatusOr<std::string>> out(writes.size(), absl::UnknownError("not decided"));
+    std::vector<size_t> fresh;
+    std::vector<const void*> fresh_items;
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (auto found = seen->find(ids[i]); found != seen->end()) {
+        out[i] = Replay(found->second, *writes[i]->key, writes[i]->replayed);
+      } else {
+        fresh.push_back(i);
+        fresh_items.push_back(writes[i]->item);
+      }
+    }
+    if (fresh.empty()) return out;
+    SqlLedgerTx tx(s, dialect_, clock_);
+    auto decided = decider_.DecideAll(tx, fresh_items);
+    if (!decided.ok()) return decided.status();
+    if (decided->size() != fresh.size()) return absl::InternalError("a decider answered another number of requests");
+    std::vector<std::pair<const IdempotencyKey*, const std::string*>> answered;
+    for (size_t j = 0; j < fresh.size(); ++j) {
+      out[fresh[j]] = std::move((*decided)[j]);
+      if (out[fresh[j]].ok()) answered.push_back({writes[fresh[j]]->key, &*out[fresh[j]]});
+    }
+    if (auto recorded = Record(s, answered, clock_.NowUtcText()); !recorded.ok()) return recorded;
+    return out;
+  }
+
+ private:
+  const IdempotentDecider& decider_;
+  const Dialect& dialect_;
+  const Clock& clock_;
+};
 
 }  // namespace
 
@@ -128,46 +254,43 @@ absl::Status Ledger::Migrate() {
 absl::StatusOr<std::string> Ledger::RunIdempotent(const IdempotencyKey& key,
                                                   const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
                                                   bool* replayed) {
+  return Run(key, fn, replayed, nullptr, nullptr);
+}
+
+absl::StatusOr<std::string> Ledger::RunIdempotentCombined(const IdempotencyKey& key, const IdempotentDecider& decider,
+                                                          const void* item, bool* replayed) {
+  const CombinedWrite mine{&key, item, replayed};
+  const IdempotentCombiner combiner(decider, *dialect_, *clock_);
+  return Run(
+      key,
+      [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
+        auto decided = decider.DecideAll(tx, {item});
+        if (!decided.ok()) return decided.status();
+        if (decided->size() != 1) return absl::InternalError("a decider answered another number of requests");
+        return std::move(decided->front());
+      },
+      replayed, &combiner, &mine);
+}
+
+absl::StatusOr<std::string> Ledger::Run(const IdempotencyKey& key,
+                                        const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
+                                        bool* replayed, const WriteCombiner* combiner, const void* item) {
   if (standby_) return absl::FailedPreconditionError("the report database takes no writes");
-  WriteOptions options{.lock_keys = &key.lock_keys, .deadline = key.deadline, .replay_safe = true};
+  WriteOptions options{.lock_keys = &key.lock_keys,
+                       .deadline = key.deadline,
+                       .replay_safe = true,
+                       .combiner = combiner,
+                       .item = item};
   if (replayed) *replayed = false;
   return dialect_->Write(options, [&](SqlSession& s) -> absl::StatusOr<std::string> {
     if (replayed) *replayed = false;  // each attempt of a retried transaction decides afresh
-    struct Seen {
-      std::string method, payload, response;
-    };
-    std::optional<Seen> seen;
-    auto found = s.QueryOne("SELECT method, payload, response FROM idempotency WHERE request_id = $1",
-                            {SqlParam::Text(key.request_id)}, [&](const SqlRow& row) {
-                              seen = Seen{row.Text(0), row.Bytes(1), row.Bytes(2)};
-                            });
-    if (!found.ok()) return found.status();
-    if (seen) {
-      // The replay rule: the same method and payload answer the stored response; anything else
-      // is refused.
-      if (seen->method != key.method || seen->payload != key.payload) {
-        return WithReason(
-            InvalidField("request_id", seen->method == key.method
-                                           ? "was first used by " + seen->method + " with another payload"
-                                           : "was first used by " + seen->method + ", not " + key.method),
-            kIdempotencyKeyReused);
-      }
-      if (replayed) *replayed = true;
-      return std::move(seen->response);
-    }
+    auto seen = ReadSeen(s, {key.request_id});
+    if (!seen.ok()) return seen.status();
+    if (auto found = seen->find(key.request_id); found != seen->end()) return Replay(found->second, key, replayed);
     SqlLedgerTx tx(s, *dialect_, *clock_);
     auto response = fn(tx);
     if (!response.ok()) return response.status();
-    const std::string now = clock_->NowUtcText();
-    // Sent with the transaction's next statement: the response is not answered before it commits,
-    // and a concurrent first use of the request_id fails the write there (ALREADY_EXISTS: retried,
-    // and then answered as a replay).
-    auto recorded = s.ExecLater(
-        "INSERT INTO idempotency (request_id, method, payload, response, created_at) VALUES ($1, $2, $3, $4, $5)",
-        {SqlParam::Text(key.request_id), SqlParam::Text(key.method), SqlParam::Bytes(key.payload),
-         SqlParam::Bytes(*response), SqlParam::Text(now)},
-        1, "recording a request_id");
-    if (!recorded.ok()) return recorded;
+    if (auto recorded = Record(s, {{&key, &*response}}, clock_->NowUtcText()); !recorded.ok()) return recorded;
     return response;
   });
 }

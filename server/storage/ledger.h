@@ -27,6 +27,8 @@ class Ledger final : public Storage {
   absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
                                             const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
                                             bool* replayed = nullptr) override;
+  absl::StatusOr<std::string> RunIdempotentCombined(const IdempotencyKey& key, const IdempotentDecider& decider,
+                                                    const void* item, bool* replayed = nullptr) override;
   SchoolReads& schools() override { return *schools_; }
   PayoutReads& payouts() override { return *payouts_; }
   ClaimReads& claims() override { return *claims_; }
@@ -44,6 +46,10 @@ class Ledger final : public Storage {
  private:
   Ledger(std::unique_ptr<Dialect> dialect, const Clock* clock);
   absl::Status Migrate();
+  // RunIdempotent's transaction, offered to `combiner` (with `item`) when there is one.
+  absl::StatusOr<std::string> Run(const IdempotencyKey& key,
+                                  const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn, bool* replayed,
+                                  const WriteCombiner* combiner, const void* item);
 
   std::unique_ptr<Dialect> dialect_;
   const Clock* clock_;

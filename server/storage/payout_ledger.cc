@@ -1,5 +1,8 @@
 #include "storage/payout_ledger.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "storage/sql_rows.h"
@@ -7,6 +10,8 @@
 
 namespace subsidy::storage {
 namespace {
+
+constexpr size_t kRowsPerStatement = 64;  // in a multi-row statement: each count prepares one text
 
 // The stored status a status filter matches (CANCELLED is a kind of REJECTED).
 std::string PayoutStatusCondition(PayoutStatus s) {
@@ -46,16 +51,23 @@ class SqlPayoutTx final : public PayoutTx {
  public:
   explicit SqlPayoutTx(TxContext& tx) : tx_(tx), s_(tx.session), dialect_(tx.dialect), clock_(tx.clock) {}
 
-  absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& uscc) override {
-    std::vector<PriorAwardRow> out;
-    auto st = s_.Query(
-        "SELECT policy_id, award_group, award_year, amount_fen FROM payouts "
-        "WHERE enterprise_uscc = $1 AND status IN ('SCHEDULED', 'DISBURSED') ORDER BY seq",
-        {SqlParam::Text(uscc)}, [&](const SqlRow& row) {
-          out.push_back({row.Text(0), row.Text(1), static_cast<int>(row.Int(2)), Money::Fen(row.Int(3))});
-          return absl::OkStatus();
-        });
-    if (!st.ok()) return st;
+  absl::StatusOr<std::map<std::string, std::vector<PriorAwardRow>>> EnterpriseAwards(
+      const std::vector<std::string>& usccs) override {
+    std::map<std::string, std::vector<PriorAwardRow>> out;
+    for (size_t from = 0; from < usccs.size(); from += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, usccs.size() - from);
+      std::vector<SqlParam> params;
+      for (size_t i = from; i < from + n; ++i) params.push_back(SqlParam::Text(usccs[i]));
+      auto st = s_.Query(
+          absl::StrCat("SELECT enterprise_uscc, policy_id, award_group, award_year, amount_fen FROM payouts "
+                       "WHERE enterprise_uscc IN (",
+                       Placeholders(1, n, 1), ") AND status IN ('SCHEDULED', 'DISBURSED') ORDER BY seq"),
+          params, [&](const SqlRow& row) {
+            out[row.Text(0)].push_back({row.Text(1), row.Text(2), static_cast<int>(row.Int(3)), Money::Fen(row.Int(4))});
+            return absl::OkStatus();
+          });
+      if (!st.ok()) return st;
+    }
     return out;
   }
 
@@ -82,40 +94,86 @@ class SqlPayoutTx final : public PayoutTx {
     return out;
   }
 
-  absl::StatusOr<int64_t> InsertPayout(const PayoutRow& p) override {
-    const std::string determined = p.determination_date.ToString();
-    const std::string due = p.due_date ? p.due_date->ToString() : std::string();
-    const std::string reasons = EncodeReasons(p.reasons), now = clock_.NowUtcText();
-    const std::string reject_reason =
-        p.status == PayoutStatus::kRejected && !p.reasons.empty() ? p.reasons.back().code : std::string();
-    auto seq = InsertReturningId(
-        s_,
-        "INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, status, amount_fen, "
-        "determination_date, award_year, due_date, paid_date, voucher_no, reasons, award_key, data_version, created_by, "
-        "created_at, reject_reason, payee_account, payee_bank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', "
-        "NULL, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING seq",
-        {SqlParam::Text(p.request_id), SqlParam::Text(p.policy_id), SqlParam::Text(p.award_group),
-         SqlParam::Text(p.enterprise_uscc), SqlParam::Text(p.enterprise_name),
-         SqlParam::Text(PayoutStatusName(p.status)), SqlParam::Int(p.amount.fen()), SqlParam::Text(determined),
-         SqlParam::Int(p.award_year), SqlParam::Text(due), SqlParam::Text(reasons), SqlParam::TextOrNull(p.award_key),
-         SqlParam::Text(p.data_version), SqlParam::Text(p.created_by), SqlParam::Text(now),
-         SqlParam::Text(reject_reason), SqlParam::Text(p.payee_account), SqlParam::Text(p.payee_bank)});
-    if (!seq.ok()) return seq.status();
-    if (p.status == PayoutStatus::kScheduled) {
+  absl::Status InsertPayouts(std::vector<PayoutRow>* rows) override {
+    const std::string now = clock_.NowUtcText();
+    for (size_t from = 0; from < rows->size(); from += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, rows->size() - from);
+      std::vector<std::string> texts;  // the values' own text, alive for the statement
+      texts.reserve(4 * n);
+      std::vector<SqlParam> params;
+      std::map<std::string, PayoutRow*> by_request;
+      for (size_t i = from; i < from + n; ++i) {
+        PayoutRow& p = (*rows)[i];
+        by_request[p.request_id] = &p;
+        texts.push_back(p.determination_date.ToString());
+        const std::string& determined = texts.back();
+        texts.push_back(p.due_date ? p.due_date->ToString() : std::string());
+        const std::string& due = texts.back();
+        texts.push_back(EncodeReasons(p.reasons));
+        const std::string& reasons = texts.back();
+        texts.push_back(p.status == PayoutStatus::kRejected && !p.reasons.empty() ? p.reasons.back().code
+                                                                                   : std::string());
+        for (SqlParam v : {SqlParam::Text(p.request_id), SqlParam::Text(p.policy_id), SqlParam::Text(p.award_group),
+                           SqlParam::Text(p.enterprise_uscc), SqlParam::Text(p.enterprise_name),
+                           SqlParam::Text(PayoutStatusName(p.status)), SqlParam::Int(p.amount.fen()),
+                           SqlParam::Text(determined), SqlParam::Int(p.award_year), SqlParam::Text(due),
+                           SqlParam::Text(""), SqlParam::Null(), SqlParam::Text(reasons),
+                           SqlParam::TextOrNull(p.award_key), SqlParam::Text(p.data_version),
+                           SqlParam::Text(p.created_by), SqlParam::Text(now), SqlParam::Text(texts.back()),
+                           SqlParam::Text(p.payee_account), SqlParam::Text(p.payee_bank)}) {
+          params.push_back(v);
+        }
+      }
+      if (by_request.size() != n) return absl::InternalError("payouts inserted together need distinct request_ids");
+      size_t returned = 0;
+      auto inserted = s_.Query(
+          absl::StrCat("INSERT INTO payouts (request_id, policy_id, award_group, enterprise_uscc, enterprise_name, "
+                       "status, amount_fen, determination_date, award_year, due_date, paid_date, voucher_no, reasons, "
+                       "award_key, data_version, created_by, created_at, reject_reason, payee_account, payee_bank) "
+                       "VALUES ",
+                       Placeholders(1, n, 20), " RETURNING seq, request_id"),
+          params, [&](const SqlRow& row) {
+            auto it = by_request.find(row.Text(1));
+            if (it == by_request.end()) return absl::InternalError("an inserted payout came back under another request_id");
+            it->second->seq = row.Int(0);
+            ++returned;
+            return absl::OkStatus();
+          });
+      if (!inserted.ok()) return inserted;
+      if (returned != n) return absl::InternalError("an INSERT … RETURNING returned another number of payouts");
+    }
+    return AddAwarded(*rows);
+  }
+
+  // The SCHEDULED payouts' amounts added to their policies' totals, ever and in the award year.
+  absl::Status AddAwarded(const std::vector<PayoutRow>& rows) {
+    std::map<std::string, Money> ever;
+    std::map<std::pair<std::string, int>, Money> yearly;
+    for (const PayoutRow& p : rows) {
+      if (p.status != PayoutStatus::kScheduled) continue;
+      for (Money* total : {&ever[p.policy_id], &yearly[{p.policy_id, p.award_year}]}) {
+        auto sum = total->Plus(p.amount);
+        if (!sum.ok()) return sum.status();
+        *total = *sum;
+      }
+    }
+    for (const auto& [policy_id, amount] : ever) {
       auto added = s_.ExecLater(
           "INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, $2) "
           "ON CONFLICT (policy_id) DO UPDATE SET awarded_fen = policy_awarded.awarded_fen + excluded.awarded_fen",
-          {SqlParam::Text(p.policy_id), SqlParam::Int(p.amount.fen())}, 1, "adding to a policy's awarded total");
+          {SqlParam::Text(policy_id), SqlParam::Int(amount.fen())}, 1, "adding to a policy's awarded total");
       if (!added.ok()) return added;
-      auto yearly = s_.ExecLater(
+    }
+    for (const auto& [key, amount] : yearly) {
+      auto added = s_.ExecLater(
           "INSERT INTO policy_awarded_yearly (policy_id, award_year, awarded_fen) VALUES ($1, $2, $3) "
           "ON CONFLICT (policy_id, award_year) DO UPDATE SET "
           "awarded_fen = policy_awarded_yearly.awarded_fen + excluded.awarded_fen",
-          {SqlParam::Text(p.policy_id), SqlParam::Int(p.award_year), SqlParam::Int(p.amount.fen())}, 1,
+          {SqlParam::Text(key.first), SqlParam::Int(key.second), SqlParam::Int(amount.fen())}, 1,
           "adding to a policy's year");
-      if (!yearly.ok()) return yearly;
+      if (!added.ok()) return added;
     }
-    return *seq;
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) override {

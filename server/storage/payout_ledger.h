@@ -21,15 +21,17 @@ struct TxContext;
 class PayoutTx {
  public:
   virtual ~PayoutTx() = default;
-  // The enterprise's awards (SCHEDULED or DISBURSED payouts).
-  virtual absl::StatusOr<std::vector<PriorAwardRow>> EnterpriseAwards(const std::string& enterprise_uscc) = 0;
+  // Each enterprise's awards (SCHEDULED or DISBURSED payouts), oldest first; one without any is absent.
+  virtual absl::StatusOr<std::map<std::string, std::vector<PriorAwardRow>>> EnterpriseAwards(
+      const std::vector<std::string>& enterprise_usccs) = 0;
   // What the policy has awarded so far (locks the policy's budget row for this transaction).
   virtual absl::StatusOr<Money> PolicyAwarded(const std::string& policy_id) = 0;
   // What the policy awarded (SCHEDULED or DISBURSED) in an award year.
   virtual absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) = 0;
-  // Inserts the payout (a SCHEDULED one also adds to the policy's awarded total); returns its
-  // seq. A second award under the same award_key fails: the database holds the key unique.
-  virtual absl::StatusOr<int64_t> InsertPayout(const PayoutRow& row) = 0;
+  // Inserts the payouts (request_ids distinct), setting each one's seq; the SCHEDULED ones also add
+  // to their policy's awarded totals. A second award under the same award_key fails them all: the
+  // database holds the key unique.
+  virtual absl::Status InsertPayouts(std::vector<PayoutRow>* rows) = 0;
   // Pays every SCHEDULED payout with determination_date <= payment_date: status DISBURSED,
   // paid_date, a unique voucher number. Returns the rows paid (as they are after payment), by seq.
   virtual absl::StatusOr<std::vector<PayoutRow>> DisburseDue(Date payment_date) = 0;

@@ -69,6 +69,18 @@ class LedgerTx {
   virtual BookTx& book() = 0;
 };
 
+// Decides several new requests of one kind together (Storage::RunIdempotentCombined): what they
+// decide on is read once, what they write goes in multi-row statements. One object per kind.
+class IdempotentDecider {
+ public:
+  virtual ~IdempotentDecider() = default;
+  // Decides `items` (requests whose request_ids are new and distinct, in the order they came) in
+  // the open transaction: each one's response, or its refusal, for which nothing was written. An
+  // error: everything it did is rolled back, and each item is decided alone.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<std::string>>> DecideAll(
+      LedgerTx& tx, const std::vector<const void*>& items) const = 0;
+};
+
 class Storage {
  public:
   virtual ~Storage() = default;
@@ -84,6 +96,12 @@ class Storage {
   virtual absl::StatusOr<std::string> RunIdempotent(const IdempotencyKey& key,
                                                     const std::function<absl::StatusOr<std::string>(LedgerTx&)>& fn,
                                                     bool* replayed = nullptr) = 0;
+  // RunIdempotent deciding by `decider` on `item` (its DecideAll of that item alone), which a
+  // backend may decide together with the requests of the same kind queued beside it: one read of
+  // their request_ids and of what they decide on, multi-row writes, the same answers.
+  virtual absl::StatusOr<std::string> RunIdempotentCombined(const IdempotencyKey& key,
+                                                            const IdempotentDecider& decider, const void* item,
+                                                            bool* replayed = nullptr) = 0;
 
   // Reads, ledger by ledger: they see the latest commit and never wait behind a write.
   virtual SchoolReads& schools() = 0;

@@ -16,6 +16,7 @@
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/calls.h"
+#include "support/postgres_server.h"
 #include "support/server_process.h"
 
 namespace subsidy::testing {
@@ -277,6 +278,59 @@ TEST(RewardE2e, ConcurrentRetriesMakeOnePayout) {
   EXPECT_EQ(same_id_payouts.size(), 1u);
   EXPECT_EQ(scheduled.load(), 1);
   EXPECT_EQ(duplicates.load(), 15);
+}
+
+// Determinations that queue together are decided together (one read of what they decide on, one
+// insert of their payouts): 24 portals at once, each for an enterprise of its own and for one they
+// share, spend the policy's 1000万 to the 分 (five awards of 200万) and award the shared enterprise once, as one by one.
+void DeterminationsAtOnceSpendTheBudgetToTheFen(const std::string& db) {
+  auto server = ServerProcess::Start({.db = db});
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::mutex mu;
+  std::map<std::string, v1::Payout> answers;
+  std::vector<std::thread> portals;
+  for (int t = 0; t < 24; ++t) {
+    portals.emplace_back([&, t] {
+      Portal p((*server)->Channel());
+      for (const auto& [rid, uscc] : {std::pair{absl::StrCat("own-", t), Uscc(500 + t)},
+                                      std::pair{absl::StrCat("shared-", t), Uscc(600)}}) {
+        v1::Payout out = p.Must(rid, "YC-DIGITAL-TRANSFORM", uscc, "2024-03-01", {{"spend_fen", "666666667"}});
+        std::lock_guard<std::mutex> l(mu);
+        answers[rid] = out;
+      }
+    });
+  }
+  for (auto& t : portals) t.join();
+  Portal p((*server)->Channel());
+  int64_t awarded = 0;
+  int shared_awards = 0;
+  for (const auto& [rid, out] : answers) {
+    if (out.status() == v1::SCHEDULED) {
+      awarded += out.amount_fen();
+      shared_awards += out.enterprise_uscc() == Uscc(600);
+      EXPECT_EQ(out.amount_fen(), 200'000'000);  // 30% of 666,666,667 分, to the 分
+    } else {
+      EXPECT_THAT(out.reasons(0).code(), ::testing::AnyOf("BUDGET_EXHAUSTED", "DUPLICATE_AWARD")) << rid;
+    }
+    // Each answer is the stored one.
+    v1::Payout again = p.Must(rid, "YC-DIGITAL-TRANSFORM", out.enterprise_uscc(), "2024-03-01",
+                              {{"spend_fen", "666666667"}});
+    EXPECT_TRUE(MessageDifferencer::Equals(again, out)) << rid;
+  }
+  EXPECT_EQ(awarded, 1'000'000'000);  // five awards of 200万: the budget to the 分
+  EXPECT_LE(shared_awards, 1);
+  EXPECT_EQ(p.Policy("YC-DIGITAL-TRANSFORM").remaining_budget_fen(), 0);
+  EXPECT_EQ(p.ListAll({}).size(), answers.size());
+}
+
+TEST(RewardE2e, DeterminationsAtOnceSpendTheBudgetToTheFenOnSqlite) {
+  TempDir dir;
+  DeterminationsAtOnceSpendTheBudgetToTheFen(dir.path() + "/ledger.db");
+}
+
+TEST(RewardE2e, DeterminationsAtOnceSpendTheBudgetToTheFenOnPostgres) {
+  SUBSIDY_POSTGRES_OR_SKIP(pg);
+  DeterminationsAtOnceSpendTheBudgetToTheFen(pg->NewDatabase());
 }
 
 // GetPaymentFile: the bank's file of one day's payments is, row for row, the payouts that day's

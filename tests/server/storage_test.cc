@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -186,30 +188,74 @@ TEST_P(StorageTest, WritesCommittedTogetherStayApartWhenOneIsRefused) {
   EXPECT_EQ((*storage_->schools().ReadFundAccounts("S1"))[0].allocated, Money::Fen(1000));
 }
 
-// A determination-like transaction: award once per key, within a budget, as the service does.
-absl::StatusOr<std::string> Award(Storage& storage, const std::string& rid, const std::string& uscc, int64_t fen,
-                                  int64_t budget) {
-  return storage.RunIdempotent({rid, "SubmitDetermination", uscc}, [&](LedgerTx& tx) -> absl::StatusOr<std::string> {
-    auto prior = tx.payouts().EnterpriseAwards(uscc);
+// A determination-like decision: award once per enterprise, within a budget, as the service does;
+// one request or several together (an IdempotentDecider), each seeing the awards before it.
+struct AwardItem {
+  std::string rid, uscc;
+  int64_t fen, budget;
+};
+
+class AwardDecider final : public IdempotentDecider {
+ public:
+  // With `fail_together`, a run of several writes its payouts and then fails whole.
+  explicit AwardDecider(bool fail_together = false) : fail_together_(fail_together) {}
+
+  absl::StatusOr<std::vector<absl::StatusOr<std::string>>> DecideAll(
+      LedgerTx& tx, const std::vector<const void*>& items) const override {
+    most_ = std::max<size_t>(most_, items.size());
+    std::vector<std::string> usccs;
+    for (const void* i : items) usccs.push_back(static_cast<const AwardItem*>(i)->uscc);
+    auto prior = tx.payouts().EnterpriseAwards(usccs);
     if (!prior.ok()) return prior.status();
     auto awarded = tx.payouts().PolicyAwarded("P");
     if (!awarded.ok()) return awarded.status();
-    PayoutRow row;
-    row.request_id = rid;
-    row.policy_id = "P";
-    row.enterprise_uscc = uscc;
-    row.determination_date = Day("2024-06-03");
-    row.award_year = 2024;
-    row.due_date = Day("2024-06-11");
-    const bool duplicate = !prior->empty();
-    const bool over_budget = awarded->fen() + fen > budget;
-    row.status = duplicate || over_budget ? PayoutStatus::kRejected : PayoutStatus::kScheduled;
-    row.amount = Money::Fen(row.status == PayoutStatus::kScheduled ? fen : 0);
-    if (row.status == PayoutStatus::kScheduled) row.award_key = "P|" + uscc;
-    auto seq = tx.payouts().InsertPayout(row);
-    if (!seq.ok()) return seq.status();
-    return std::string(PayoutStatusName(row.status));
-  });
+    std::vector<absl::StatusOr<std::string>> out;
+    std::vector<PayoutRow> rows;
+    for (const void* i : items) {
+      const auto& item = *static_cast<const AwardItem*>(i);
+      if (item.fen < 0) {  // a refusal: writes nothing
+        out.push_back(FailedPrecondition("NEGATIVE_AWARD", "refused"));
+        continue;
+      }
+      PayoutRow row;
+      row.request_id = item.rid;
+      row.policy_id = "P";
+      row.enterprise_uscc = item.uscc;
+      row.determination_date = Day("2024-06-03");
+      row.award_year = 2024;
+      row.due_date = Day("2024-06-11");
+      const bool duplicate = !(*prior)[item.uscc].empty();
+      const bool over_budget = awarded->fen() + item.fen > item.budget;
+      row.status = duplicate || over_budget ? PayoutStatus::kRejected : PayoutStatus::kScheduled;
+      row.amount = Money::Fen(row.status == PayoutStatus::kScheduled ? item.fen : 0);
+      if (row.status == PayoutStatus::kScheduled) {
+        row.award_key = "P|" + item.uscc;
+        *awarded = Money::Fen(awarded->fen() + item.fen);
+        (*prior)[item.uscc].push_back({"P", "", 2024, row.amount});
+      }
+      out.push_back(std::string(PayoutStatusName(row.status)));
+      rows.push_back(std::move(row));
+    }
+    if (auto s = tx.payouts().InsertPayouts(&rows); !s.ok()) return s;
+    if (fail_together_ && items.size() > 1) {
+      ++failed_;
+      return absl::InternalError("failed after its writes");
+    }
+    return out;
+  }
+  size_t most() const { return most_; }
+  int failed() const { return failed_; }
+
+ private:
+  const bool fail_together_;
+  mutable std::atomic<size_t> most_{0};  // the most requests one DecideAll saw
+  mutable std::atomic<int> failed_{0};
+};
+
+absl::StatusOr<std::string> Award(Storage& storage, const std::string& rid, const std::string& uscc, int64_t fen,
+                                  int64_t budget, const AwardDecider& decider = AwardDecider()) {
+  const AwardItem item{rid, uscc, fen, budget};
+  return storage.RunIdempotentCombined({rid, "SubmitDetermination", absl::StrCat(uscc, "/", fen)}, decider, &item);
 }
 
 TEST_P(StorageTest, OnceOnlyAwardsAndBudgetsHoldUnderConcurrency) {
@@ -238,6 +284,75 @@ TEST_P(StorageTest, OnceOnlyAwardsAndBudgetsHoldUnderConcurrency) {
   f.status = PayoutStatus::kScheduled;
   f.limit = 1000;
   EXPECT_EQ(storage_->payouts().ListPayouts(f)->size(), 11u);
+}
+
+// Sixteen writers at once, so that requests queue together: decided together, every answer is
+// the one a request decided alone would have had, a refused one leaves nothing, and a request_id
+// sent twice at once is decided once.
+TEST_P(StorageTest, RequestsDecidedTogetherAnswerAsOneByOne) {
+  const AwardDecider decider;
+  std::vector<std::thread> threads;
+  std::atomic<int> scheduled_same{0}, refused{0};
+  std::mutex mu;
+  std::map<std::string, std::set<std::string>> answers;  // request_id → the answers it had
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      auto r = Award(*storage_, absl::StrCat("same-", t), "E-SAME", 100, 1'000'000, decider);
+      ASSERT_TRUE(r.ok()) << r.status();
+      if (*r == "SCHEDULED") ++scheduled_same;
+      for (int i = 0; i < 10; ++i) {
+        // A budget that fits exactly 20 awards of 100 beside the one above; every third refused;
+        // and request_ids that two writers send at once.
+        const std::string rid = i % 4 == 0 ? absl::StrCat("shared-", t / 2, "-", i) : absl::StrCat("b-", t, "-", i);
+        const std::string uscc = i % 4 == 0 ? absl::StrCat("E-", t / 2, "-", i) : absl::StrCat("E-", t, "-", i);
+        auto b = Award(*storage_, rid, uscc, i % 3 == 2 ? -1 : 100, 2'100, decider);
+        if (ReasonOf(b.status()) == "NEGATIVE_AWARD") {
+          ++refused;
+          continue;
+        }
+        ASSERT_TRUE(b.ok()) << b.status();
+        std::lock_guard<std::mutex> l(mu);
+        answers[rid].insert(*b);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GE(decider.most(), 2u) << "no two requests were ever decided together";
+  EXPECT_EQ(scheduled_same.load(), 1);
+  for (const auto& [rid, seen] : answers) EXPECT_EQ(seen.size(), 1u) << rid << " had two answers";
+  auto awarded = storage_->payouts().AwardedByPolicy();
+  ASSERT_TRUE(awarded.ok());
+  EXPECT_EQ((*awarded)["P"], Money::Fen(2'100));  // exactly the budget
+  PayoutFilter f;
+  f.limit = 1000;
+  const auto all = storage_->payouts().ListPayouts(f);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 16 + answers.size());  // one payout per request_id answered; none refused
+  EXPECT_EQ(Count("idempotency"), static_cast<int64_t>(16 + answers.size()));
+  f.status = PayoutStatus::kScheduled;
+  EXPECT_EQ(storage_->payouts().ListPayouts(f)->size(), 21u);
+  EXPECT_GT(refused.load(), 0);
+}
+
+// A run of requests decided together that fails after writing is rolled back whole, and each of
+// its requests is then decided alone: nothing of the failed run stays.
+TEST_P(StorageTest, ARunDecidedTogetherThatFailsIsDecidedOneByOne) {
+  const AwardDecider decider(/*fail_together=*/true);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 8; ++i) {
+        auto r = Award(*storage_, absl::StrCat("f-", t, "-", i), absl::StrCat("E-", t, "-", i), 10, 1'000'000, decider);
+        ASSERT_TRUE(r.ok()) << r.status();
+        EXPECT_EQ(*r, "SCHEDULED");
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(decider.failed(), 0) << "no run of several was ever tried";
+  EXPECT_EQ(Count("payouts"), 128);
+  EXPECT_EQ(Count("idempotency"), 128);
+  EXPECT_EQ((*storage_->payouts().AwardedByPolicy())["P"], Money::Fen(1'280));
 }
 
 TEST_P(StorageTest, ConcurrentDisbursementRunsPayEachPayoutOnce) {

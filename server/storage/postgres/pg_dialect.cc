@@ -245,35 +245,64 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
 // failed one rolls back; a write that succeeded sends its queued statements (SqlSession::ExecLater)
 // and the next savepoint in one round trip. Savepoints are named afresh rather than released and
 // taken again: a queued write whose count of changed rows is wrong fails only after the pipeline
-// ran on, and that write must still roll back whole. Returns whether any write is kept; an error
-// when the transaction is lost.
-absl::StatusOr<bool> RunWrites(PgConn& c, const std::vector<GroupCommit::Pending*>& batch) {
-  int savepoints = 0;  // the newest savepoint's number: every write kept is before it
-  bool kept = false;
-  for (GroupCommit::Pending* p : batch) {
-    if (std::chrono::system_clock::now() >= p->options->deadline) {
-      p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
-      continue;
-    }
-    p->result = (*p->fn)(c.session());
-    if (p->result.ok()) {
-      const std::string next = absl::StrCat("SAVEPOINT ", kSavepoint, savepoints + 1);
-      const absl::string_view then[] = {next};
-      auto settled = c.FlushWith(then);
-      if (settled.ok()) {
-        ++savepoints;
-        kept = true;
-        continue;
+// ran on, and that write must still roll back whole. A run of combined writes (CombinedRuns) has
+// one savepoint for all; when it fails as a whole, each of its writes runs alone after it. Returns
+// whether any write is kept; an error when the transaction is lost.
+class WriteRunner {
+ public:
+  explicit WriteRunner(PgConn& c) : c_(c) {}
+
+  absl::StatusOr<bool> Run(const std::vector<GroupCommit::Pending*>& batch) {
+    for (auto& run : CombinedRuns(batch)) {
+      std::erase_if(run, [](GroupCommit::Pending* p) {
+        if (std::chrono::system_clock::now() < p->options->deadline) return false;
+        p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
+        return true;
+      });
+      if (run.size() >= 2) {
+        auto combined = Settle(run, RunCombined(c_.session(), run));
+        if (!combined.ok()) return combined.status();
+        if (*combined) continue;
       }
-      p->result = settled;
+      for (GroupCommit::Pending* p : run) {
+        p->result = (*p->fn)(c_.session());
+        auto one = Settle({p}, p->result.status());
+        if (!one.ok()) return one.status();
+        if (!*one) p->result = failed_;
+      }
     }
-    c.DropDeferred();
-    if (!c.Healthy()) return absl::UnavailableError("the PostgreSQL connection was lost mid-transaction");
-    // (ROLLBACK TO keeps the savepoint, now clean; any later one is gone)
-    if (auto s = c.Exec(absl::StrCat("ROLLBACK TO ", kSavepoint, savepoints)); !s.ok()) return s.status();
+    return kept_;
   }
-  return kept;
-}
+
+ private:
+  // After `writes` ran (`ran`: whether they did, whatever each one's result): keeps them behind a
+  // new savepoint when any succeeded and their queued statements ran, or else rolls them back.
+  // Whether they were kept or are done (all refused); an error when the transaction is lost.
+  absl::StatusOr<bool> Settle(const std::vector<GroupCommit::Pending*>& writes, const absl::Status& ran) {
+    failed_ = ran;
+    const bool any = ran.ok() && std::any_of(writes.begin(), writes.end(), [](auto* p) { return p->result.ok(); });
+    if (any) {
+      const std::string next = absl::StrCat("SAVEPOINT ", kSavepoint, savepoints_ + 1);
+      const absl::string_view then[] = {next};
+      failed_ = c_.FlushWith(then);
+      if (failed_.ok()) {
+        ++savepoints_;
+        kept_ = true;
+        return true;
+      }
+    }
+    c_.DropDeferred();
+    if (!c_.Healthy()) return absl::UnavailableError("the PostgreSQL connection was lost mid-transaction");
+    // (ROLLBACK TO keeps the savepoint, now clean; any later one is gone)
+    if (auto s = c_.Exec(absl::StrCat("ROLLBACK TO ", kSavepoint, savepoints_)); !s.ok()) return s.status();
+    return ran.ok() && !any;  // every write refused: done, nothing to keep
+  }
+
+  PgConn& c_;
+  int savepoints_ = 0;  // the newest savepoint's number: every write kept is before it
+  bool kept_ = false;
+  absl::Status failed_;  // why the last settled writes were not kept
+};
 
 }  // namespace
 
@@ -305,7 +334,7 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   if (auto s = c->Exec(absl::StrCat("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT ", kSavepoint, 0)); !s.ok()) {
     return abandon(s.status());
   }
-  auto kept = RunWrites(*c, batch);
+  auto kept = WriteRunner(*c).Run(batch);
   if (!kept.ok()) return abandon(kept.status());
   if (!*kept) {
     (void)c->Exec("ROLLBACK");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -118,28 +119,42 @@ std::vector<SqliteDialect::Pending*> SqliteDialect::RunBatchLocked(const std::ve
     for (Pending* p : batch) p->result = s;
     return expired;
   }
-  std::vector<bool> wrote(batch.size(), false);
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Pending& p = *batch[i];
-    if (Expired(*p.options)) {
-      p.result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
-      continue;
+  std::set<const Pending*> wrote;
+  // Each write, or run of combined writes (CombinedRuns), behind a savepoint to which a failed one
+  // rolls back; a combined run that fails as a whole runs again write by write.
+  auto settle = [&](bool keep) {
+    (void)Control(*writer_, keep ? "RELEASE one" : "ROLLBACK TO one");
+    if (!keep) (void)Control(*writer_, "RELEASE one");
+  };
+  for (auto& run : CombinedRuns(batch)) {
+    std::erase_if(run, [&](Pending* p) {
+      if (!Expired(*p->options)) return false;
+      p->result = absl::DeadlineExceededError("the call's deadline passed before it ran; nothing was applied");
+      return true;
+    });
+    if (run.size() >= 2 && Control(*writer_, "SAVEPOINT one").ok()) {
+      const bool combined = RunCombined(writer_->session(), run).ok();
+      const bool any = combined && std::any_of(run.begin(), run.end(), [](Pending* p) { return p->result.ok(); });
+      settle(any);
+      if (combined) {
+        for (Pending* p : run) {
+          if (p->result.ok()) wrote.insert(p);
+        }
+        continue;
+      }
     }
-    if (auto s = Control(*writer_, "SAVEPOINT one"); !s.ok()) {
-      p.result = s;
-      continue;
-    }
-    p.result = (*p.fn)(writer_->session());
-    if (p.result.ok()) {
-      wrote[i] = true;
-      (void)Control(*writer_, "RELEASE one");
-    } else {
-      (void)Control(*writer_, "ROLLBACK TO one");
-      (void)Control(*writer_, "RELEASE one");
+    for (Pending* p : run) {
+      if (auto s = Control(*writer_, "SAVEPOINT one"); !s.ok()) {
+        p->result = s;
+        continue;
+      }
+      p->result = (*p->fn)(writer_->session());
+      if (p->result.ok()) wrote.insert(p);
+      settle(p->result.ok());
     }
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (wrote[i] && Expired(*batch[i]->options)) expired.push_back(batch[i]);
+    if (wrote.count(batch[i]) && Expired(*batch[i]->options)) expired.push_back(batch[i]);
   }
   if (!expired.empty()) {
     (void)Control(*writer_, "ROLLBACK");
@@ -148,7 +163,7 @@ std::vector<SqliteDialect::Pending*> SqliteDialect::RunBatchLocked(const std::ve
   if (auto s = Control(*writer_, "COMMIT"); !s.ok()) {
     (void)Control(*writer_, "ROLLBACK");
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (wrote[i]) batch[i]->result = absl::UnavailableError(absl::StrCat("commit failed: ", s.message()));
+      if (wrote.count(batch[i])) batch[i]->result = absl::UnavailableError(absl::StrCat("commit failed: ", s.message()));
     }
   }
   return expired;
