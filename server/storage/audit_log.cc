@@ -15,9 +15,8 @@ class SqlAuditTx final : public AuditTx {
 
   absl::Status AuditAll(const std::vector<AuditEntry>& entries) override {
     const std::string now = clock_.NowUtcText();
-    constexpr size_t kPerStatement = 64;  // each count of rows prepares one statement text
-    for (size_t from = 0; from < entries.size(); from += kPerStatement) {
-      const size_t n = std::min(kPerStatement, entries.size() - from);
+    for (size_t from = 0; from < entries.size(); from += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, entries.size() - from);
       std::vector<SqlParam> params;
       for (size_t i = from; i < from + n; ++i) {
         const AuditEntry& e = entries[i];

@@ -68,9 +68,6 @@ struct Seen {
   std::string method, payload, response;
 };
 
-// Rows of a multi-row statement per statement: each count prepares one statement text.
-constexpr size_t kRowsPerStatement = 64;
-
 absl::StatusOr<std::map<std::string, Seen>> ReadSeen(SqlSession& s, const std::vector<std::string>& ids) {
   std::map<std::string, Seen> out;
   for (size_t from = 0; from < ids.size(); from += kRowsPerStatement) {

@@ -11,8 +11,6 @@
 namespace subsidy::storage {
 namespace {
 
-constexpr size_t kRowsPerStatement = 64;  // in a multi-row statement: each count prepares one text
-
 // The stored status a status filter matches (CANCELLED is a kind of REJECTED).
 std::string PayoutStatusCondition(PayoutStatus s) {
   switch (s) {

@@ -23,6 +23,8 @@ absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col);
 // "($from, $from+1, …), (…)": `rows` groups of `width` placeholders ("$1, $2" when width is 1), for
 // a multi-row VALUES list or an IN list.
 std::string Placeholders(int from, size_t rows, int width);
+// Rows of one multi-row statement at most: each count of rows prepares a statement text of its own.
+inline constexpr size_t kRowsPerStatement = 64;
 
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params);
 // One row changed, or the ledger's own bookkeeping is broken.
