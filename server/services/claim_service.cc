@@ -267,10 +267,10 @@ absl::Status ReviewLoanSubsidyClaim(Call& call, const v1::ReviewLoanSubsidyClaim
     if (request.reason().size() > 1000) return InvalidField("reason", "at most 1000 bytes");
   }
   for (const auto& [field, value] : {std::pair{"payee_name", &request.payee_name()},
-                                     std::pair{"payee_account", &request.payee_account()},
                                      std::pair{"payee_bank", &request.payee_bank()}}) {
     if (auto s = ValidatePayeeText(*value, field, 200); !s.ok()) return s;
   }
+  if (auto s = ValidateAccount(request.payee_account(), "payee_account"); !s.ok()) return s;
   auto seq = storage::ClaimSeqFrom(request.claim_id());
   if (!seq) return absl::NotFoundError(absl::StrCat("no claim ", request.claim_id()));
   return call.Mutate(

@@ -272,7 +272,7 @@ absl::Status RecordFundPayment(Call& call, const v1::RecordFundPaymentRequest& r
   }
   if (auto s = ValidatePayeeText(req.payee(), "payee", 200); !s.ok()) return s;
   if (auto s = ValidateText(req.reference(), "reference", 200, false); !s.ok()) return s;
-  if (auto s = ValidatePayeeText(req.payee_account(), "payee_account", 64); !s.ok()) return s;
+  if (auto s = ValidateAccount(req.payee_account(), "payee_account"); !s.ok()) return s;
   if (auto s = ValidatePayeeText(req.payee_bank(), "payee_bank", 200); !s.ok()) return s;
   if (auto s = ValidatePayeeId(req.payee_id(), "payee_id"); !s.ok()) return s;
   if (!req.tracking_id().empty()) {

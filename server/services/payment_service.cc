@@ -161,11 +161,11 @@ absl::Status ReissuePayment(Call& call, const v1::ReissuePaymentRequest& req, v1
   if (!seq.ok()) return seq.status();
   auto date = ParseDate(req.date(), "date");
   if (!date.ok()) return date.status();
-  for (const auto& [field, value, max] : {std::tuple{"payee_name", &req.payee_name(), 200},
-                                          std::tuple{"payee_account", &req.payee_account(), 64},
-                                          std::tuple{"payee_bank", &req.payee_bank(), 200}}) {
-    if (auto s = ValidatePayeeText(*value, field, max); !s.ok()) return s;
+  for (const auto& [field, value] : {std::pair{"payee_name", &req.payee_name()},
+                                     std::pair{"payee_bank", &req.payee_bank()}}) {
+    if (auto s = ValidatePayeeText(*value, field, 200); !s.ok()) return s;
   }
+  if (auto s = ValidateAccount(req.payee_account(), "payee_account"); !s.ok()) return s;
   if (auto s = ValidateText(req.note(), "note", 1000, false); !s.ok()) return s;
   auto done = call.Mutate(
       req, {"payment:" + req.payment_id()},

@@ -80,7 +80,7 @@ absl::Status SubmitDetermination(Call& call, const v1::SubmitDeterminationReques
   if (policy == nullptr) return absl::NotFoundError("no reward policy \"" + request.policy_id() + "\"");
   if (auto s = ValidateUscc(request.enterprise_uscc()); !s.ok()) return InvalidField("enterprise_uscc", s.message());
   if (request.enterprise_name().size() > 300) return InvalidField("enterprise_name", "at most 300 bytes");
-  if (auto s = ValidatePayeeText(request.payee_account(), "payee_account", 64); !s.ok()) return s;
+  if (auto s = ValidateAccount(request.payee_account(), "payee_account"); !s.ok()) return s;
   if (auto s = ValidatePayeeText(request.payee_bank(), "payee_bank", 200); !s.ok()) return s;
   auto date = ParseDate(request.determination_date(), "determination_date");
   if (!date.ok()) return date.status();

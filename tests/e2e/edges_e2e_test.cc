@@ -6,11 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "subsidy/v1/common.pb.h"
 #include "subsidy/v1/education.grpc.pb.h"
+#include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/loan.grpc.pb.h"
+#include "subsidy/v1/payment.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
 #include "support/calls.h"
 #include "support/sample_loans.h"
@@ -107,6 +111,69 @@ TEST_F(EdgesE2e, AStringThatIsNotUtf8IsInvalidArgumentNamingTheField) {
     }
   }
   EXPECT_EQ(refused, 3);
+}
+
+// Every account money is sent to has 6 digits or more (full-width and separators allowed): an
+// account of 5 digits is a slip, refused naming payee_account before anything is looked up or
+// recorded, on each RPC that takes one.
+TEST_F(EdgesE2e, AnAccountMoneyIsSentToHasSixDigitsOrMore) {
+  auto check = [&](const char* rpc, const std::function<grpc::Status(const std::string&)>& call) {
+    for (const std::string account : {"1234-5", "６２２８", "账号12345"}) {
+      const grpc::Status s = call(account);
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << rpc << " " << account;
+      EXPECT_EQ(ViolatedField(s), "payee_account") << rpc << " " << account << ": " << s.error_message();
+    }
+    // Six digits pass this check (the call may still fail on what it names).
+    EXPECT_NE(ViolatedField(call("１２-34 56")), "payee_account") << rpc;
+  };
+  int n = 0;
+  check("SubmitDetermination", [&](const std::string& account) {
+    v1::SubmitDeterminationRequest r;
+    r.set_request_id(absl::StrCat("acct-", n++));
+    r.set_policy_id("YC-ABOVE-SCALE-ENTRY");
+    r.set_enterprise_uscc(TestUscc(n));
+    r.set_determination_date("2024-06-03");
+    r.set_payee_account(account);
+    v1::Payout out;
+    return v1::RewardPayoutService::NewStub(server_->Channel())->SubmitDetermination(Call().get(), r, &out);
+  });
+  check("RecordFundPayment", [&](const std::string& account) {
+    v1::RecordFundPaymentRequest r;
+    r.set_request_id(absl::StrCat("acct-", n++));
+    r.set_fund_id("NO-SUCH-FUND");
+    r.set_recipient_id("UNIT-A");
+    r.set_amount_fen(100);
+    r.set_date("2024-06-03");
+    r.set_payee("张三");
+    r.set_payee_account(account);
+    v1::FundPayment out;
+    return v1::FundService::NewStub(server_->Channel())->RecordFundPayment(Call().get(), r, &out);
+  });
+  check("ReviewLoanSubsidyClaim", [&](const std::string& account) {
+    v1::ReviewLoanSubsidyClaimRequest r;
+    r.set_request_id(absl::StrCat("acct-", n++));
+    r.set_claim_id("CL-00000001");
+    r.set_decision(v1::ReviewLoanSubsidyClaimRequest::APPROVE);
+    r.set_payment_date("2024-06-03");
+    r.set_payee_account(account);
+    v1::LoanSubsidyClaim out;
+    return v1::LoanSubsidyService::NewStub(server_->Channel())->ReviewLoanSubsidyClaim(Call().get(), r, &out);
+  });
+  check("ReissuePayment", [&](const std::string& account) {
+    v1::ReissuePaymentRequest r;
+    r.set_request_id(absl::StrCat("acct-", n++));
+    r.set_payment_id("PAY-00000001");
+    r.set_date("2024-06-03");
+    r.set_payee_account(account);
+    v1::PaymentLine out;
+    return v1::PaymentService::NewStub(server_->Channel())->ReissuePayment(Call().get(), r, &out);
+  });
+  // Only the six-digit determination was recorded.
+  v1::ListPayoutsResponse payouts;
+  ASSERT_TRUE(v1::RewardPayoutService::NewStub(server_->Channel())
+                  ->ListPayouts(Call().get(), v1::ListPayoutsRequest(), &payouts)
+                  .ok());
+  EXPECT_EQ(payouts.payouts_size(), 1);
 }
 
 TEST_F(EdgesE2e, AStreamAnswersALoanThatIsNotUtf8InBandAndGoesOn) {
