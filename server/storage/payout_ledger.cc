@@ -57,10 +57,17 @@ class SqlPayoutTx final : public PayoutTx {
       std::vector<SqlParam> params;
       for (size_t i = from; i < from + n; ++i) params.push_back(SqlParam::Text(usccs[i]));
       auto st = s_.Query(
-          absl::StrCat("SELECT enterprise_uscc, policy_id, award_group, award_year, amount_fen FROM payouts "
+          // By the enterprise index alone: a condition on the status would let a plan read every
+          // award's entry in a status index, a cost that grows with the ledger.
+          absl::StrCat("SELECT enterprise_uscc, policy_id, award_group, award_year, amount_fen, status FROM payouts "
                        "WHERE enterprise_uscc IN (",
-                       Placeholders(1, n, 1), ") AND status IN ('SCHEDULED', 'DISBURSED') ORDER BY seq"),
+                       Placeholders(1, n, 1), ") ORDER BY seq"),
           params, [&](const SqlRow& row) {
+            const std::string status = row.Text(5);
+            if (status != PayoutStatusName(PayoutStatus::kScheduled) &&
+                status != PayoutStatusName(PayoutStatus::kDisbursed)) {
+              return absl::OkStatus();
+            }
             out[row.Text(0)].push_back({row.Text(1), row.Text(2), static_cast<int>(row.Int(3)), Money::Fen(row.Int(4))});
             return absl::OkStatus();
           });
