@@ -111,7 +111,8 @@ absl::Status ValidatePayeeText(const std::string& value, absl::string_view field
 }
 
 absl::Status ValidateAccount(const std::string& value, absl::string_view field) {
-  if (auto s = ValidatePayeeText(value, field, 64); !s.ok()) return s;
+  // 200 bytes: an account typed in full-width digits with separators takes three bytes a character.
+  if (auto s = ValidatePayeeText(value, field, 200); !s.ok()) return s;
   if (!value.empty() && funds::AccountKey(value).size() < 6) return InvalidField(field, "an account number (6 digits or more)");
   return absl::OkStatus();
 }

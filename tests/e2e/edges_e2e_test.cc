@@ -123,8 +123,10 @@ TEST_F(EdgesE2e, AnAccountMoneyIsSentToHasSixDigitsOrMore) {
       EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << rpc << " " << account;
       EXPECT_EQ(ViolatedField(s), "payee_account") << rpc << " " << account << ": " << s.error_message();
     }
-    // Six digits pass this check (the call may still fail on what it names).
+    // Six digits pass this check (the call may still fail on what it names), and so does a whole
+    // account typed in full-width digits with separators (69 bytes).
     EXPECT_NE(ViolatedField(call("１２-34 56")), "payee_account") << rpc;
+    EXPECT_NE(ViolatedField(call("６２２２－０２０２－００１１－２２３３－４４５")), "payee_account") << rpc;
   };
   int n = 0;
   check("SubmitDetermination", [&](const std::string& account) {
@@ -168,12 +170,12 @@ TEST_F(EdgesE2e, AnAccountMoneyIsSentToHasSixDigitsOrMore) {
     v1::PaymentLine out;
     return v1::PaymentService::NewStub(server_->Channel())->ReissuePayment(Call().get(), r, &out);
   });
-  // Only the six-digit determination was recorded.
+  // Only the two determinations with whole accounts were recorded.
   v1::ListPayoutsResponse payouts;
   ASSERT_TRUE(v1::RewardPayoutService::NewStub(server_->Channel())
                   ->ListPayouts(Call().get(), v1::ListPayoutsRequest(), &payouts)
                   .ok());
-  EXPECT_EQ(payouts.payouts_size(), 1);
+  EXPECT_EQ(payouts.payouts_size(), 2);
 }
 
 TEST_F(EdgesE2e, AStreamAnswersALoanThatIsNotUtf8InBandAndGoesOn) {
