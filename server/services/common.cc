@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/status_util.h"
@@ -114,6 +115,8 @@ absl::Status ValidateAccount(const std::string& value, absl::string_view field) 
   // 200 bytes: an account typed in full-width digits with separators takes three bytes a character.
   if (auto s = ValidatePayeeText(value, field, 200); !s.ok()) return s;
   if (!value.empty() && funds::AccountKey(value).size() < 6) return InvalidField(field, "an account number (6 digits or more)");
+  // "6222***1234" is an account as a list shows it, not one the bank can pay.
+  if (absl::StrContains(value, "**")) return InvalidField(field, "a whole account, not a masked one (**)");
   return absl::OkStatus();
 }
 

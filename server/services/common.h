@@ -116,7 +116,8 @@ absl::StatusOr<Date> ParseDate(const std::string& text, absl::string_view field)
 // A payee's name, bank or account as a person will read it on an instruction, a payment line or
 // the bank's file: optional, at most `max` bytes, shown as written (CheckShownText).
 absl::Status ValidatePayeeText(const std::string& value, absl::string_view field, size_t max);
-// An optional bank account: free text of at most 200 bytes with 6 digits or more (full-width ones too).
+// An optional bank account: free text of at most 200 bytes with 6 digits or more (full-width ones too),
+// whole (no "**" of a masked one).
 absl::Status ValidateAccount(const std::string& value, absl::string_view field);
 // An optional beneficiary id: a 居民身份证号 with its check character, or a USCC.
 absl::Status ValidatePayeeId(const std::string& value, absl::string_view field);

@@ -113,12 +113,13 @@ TEST_F(EdgesE2e, AStringThatIsNotUtf8IsInvalidArgumentNamingTheField) {
   EXPECT_EQ(refused, 3);
 }
 
-// Every account money is sent to has 6 digits or more (full-width and separators allowed): an
-// account of 5 digits is a slip, refused naming payee_account before anything is looked up or
-// recorded, on each RPC that takes one.
+// Every account money is sent to has 6 digits or more (full-width and separators allowed) and is
+// whole: an account of 5 digits or a masked one is a slip, refused naming payee_account before
+// anything is recorded, on each RPC that takes one.
 TEST_F(EdgesE2e, AnAccountMoneyIsSentToHasSixDigitsOrMore) {
   auto check = [&](const char* rpc, const std::function<grpc::Status(const std::string&)>& call) {
-    for (const std::string account : {"1234-5", "６２２８", "账号12345"}) {
+    // Too few digits, or a masked account as lists show it (the bank cannot pay it).
+    for (const std::string account : {"1234-5", "６２２８", "账号12345", "6222***1234", "****12345678"}) {
       const grpc::Status s = call(account);
       EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << rpc << " " << account;
       EXPECT_EQ(ViolatedField(s), "payee_account") << rpc << " " << account << ": " << s.error_message();
