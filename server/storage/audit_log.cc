@@ -15,8 +15,7 @@ class SqlAuditTx final : public AuditTx {
 
   absl::Status AuditAll(const std::vector<AuditEntry>& entries) override {
     const std::string now = clock_.NowUtcText();
-    for (size_t from = 0; from < entries.size(); from += kRowsPerStatement) {
-      const size_t n = std::min(kRowsPerStatement, entries.size() - from);
+    auto chunked = InChunks(entries.size(), [&](size_t from, size_t n) -> absl::Status {
       std::vector<SqlParam> params;
       for (size_t i = from; i < from + n; ++i) {
         const AuditEntry& e = entries[i];
@@ -31,8 +30,9 @@ class SqlAuditTx final : public AuditTx {
                        Placeholders(1, n, 7)),
           params, static_cast<int64_t>(n), "writing the audit trail");
       if (!written.ok()) return written;
-    }
-    return absl::OkStatus();
+      return absl::OkStatus();
+    });
+    return chunked;
   }
 
  private:

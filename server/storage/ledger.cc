@@ -70,8 +70,7 @@ struct Seen {
 
 absl::StatusOr<std::map<std::string, Seen>> ReadSeen(SqlSession& s, const std::vector<std::string>& ids) {
   std::map<std::string, Seen> out;
-  for (size_t from = 0; from < ids.size(); from += kRowsPerStatement) {
-    const size_t n = std::min(kRowsPerStatement, ids.size() - from);
+  auto chunked = InChunks(ids.size(), [&](size_t from, size_t n) -> absl::Status {
     std::vector<SqlParam> params;
     for (size_t i = from; i < from + n; ++i) params.push_back(SqlParam::Text(ids[i]));
     auto read = s.Query(absl::StrCat("SELECT request_id, method, payload, response FROM idempotency WHERE request_id IN (",
@@ -81,7 +80,9 @@ absl::StatusOr<std::map<std::string, Seen>> ReadSeen(SqlSession& s, const std::v
                           return absl::OkStatus();
                         });
     if (!read.ok()) return read;
-  }
+    return absl::OkStatus();
+  });
+  if (!chunked.ok()) return chunked;
   return out;
 }
 
@@ -103,8 +104,7 @@ absl::StatusOr<std::string> Replay(Seen seen, const IdempotencyKey& key, bool* r
 // (ALREADY_EXISTS: retried, and then answered as a replay).
 absl::Status Record(SqlSession& s, const std::vector<std::pair<const IdempotencyKey*, const std::string*>>& answered,
                     const std::string& now) {
-  for (size_t from = 0; from < answered.size(); from += kRowsPerStatement) {
-    const size_t n = std::min(kRowsPerStatement, answered.size() - from);
+  auto chunked = InChunks(answered.size(), [&](size_t from, size_t n) -> absl::Status {
     std::vector<SqlParam> params;
     for (size_t i = from; i < from + n; ++i) {
       const auto& [key, response] = answered[i];
@@ -118,8 +118,9 @@ absl::Status Record(SqlSession& s, const std::vector<std::pair<const Idempotency
                      Placeholders(1, n, 5)),
         params, static_cast<int64_t>(n), n == 1 ? "recording a request_id" : "recording request_ids");
     if (!recorded.ok()) return recorded;
-  }
-  return absl::OkStatus();
+    return absl::OkStatus();
+  });
+  return chunked;
 }
 
 // One write of RunIdempotentCombined, as its combiner sees it.

@@ -52,8 +52,7 @@ class SqlPayoutTx final : public PayoutTx {
   absl::StatusOr<std::map<std::string, std::vector<PriorAwardRow>>> EnterpriseAwards(
       const std::vector<std::string>& usccs) override {
     std::map<std::string, std::vector<PriorAwardRow>> out;
-    for (size_t from = 0; from < usccs.size(); from += kRowsPerStatement) {
-      const size_t n = std::min(kRowsPerStatement, usccs.size() - from);
+    auto chunked = InChunks(usccs.size(), [&](size_t from, size_t n) -> absl::Status {
       std::vector<SqlParam> params;
       for (size_t i = from; i < from + n; ++i) params.push_back(SqlParam::Text(usccs[i]));
       auto st = s_.Query(
@@ -72,7 +71,9 @@ class SqlPayoutTx final : public PayoutTx {
             return absl::OkStatus();
           });
       if (!st.ok()) return st;
-    }
+      return absl::OkStatus();
+    });
+    if (!chunked.ok()) return chunked;
     return out;
   }
 
@@ -101,8 +102,7 @@ class SqlPayoutTx final : public PayoutTx {
 
   absl::Status InsertPayouts(std::vector<PayoutRow>* rows) override {
     const std::string now = clock_.NowUtcText();
-    for (size_t from = 0; from < rows->size(); from += kRowsPerStatement) {
-      const size_t n = std::min(kRowsPerStatement, rows->size() - from);
+    auto chunked = InChunks(rows->size(), [&](size_t from, size_t n) -> absl::Status {
       std::vector<std::string> texts;  // the values' own text, alive for the statement
       texts.reserve(4 * n);
       std::vector<SqlParam> params;
@@ -146,7 +146,9 @@ class SqlPayoutTx final : public PayoutTx {
           });
       if (!inserted.ok()) return inserted;
       if (returned != n) return absl::InternalError("an INSERT … RETURNING returned another number of payouts");
-    }
+      return absl::OkStatus();
+    });
+    if (!chunked.ok()) return chunked;
     return AddAwarded(*rows);
   }
 

@@ -38,6 +38,13 @@ std::string Placeholders(int from, size_t rows, int width) {
   return out;
 }
 
+absl::Status InChunks(size_t size, absl::FunctionRef<absl::Status(size_t from, size_t n)> piece) {
+  for (size_t from = 0; from < size; from += kRowsPerStatement) {
+    if (auto s = piece(from, std::min(kRowsPerStatement, size - from)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SqlSession::AppendRows(absl::string_view table, absl::Span<const absl::string_view> columns,
                                     absl::Span<const SqlParam> values) {
   const size_t width = columns.size();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "storage/dialect.h"
 #include "storage/rows.h"
@@ -25,6 +26,9 @@ absl::StatusOr<education::FundSource> SourceColumn(const SqlRow& row, int col);
 std::string Placeholders(int from, size_t rows, int width);
 // Rows of one multi-row statement at most: each count of rows prepares a statement text of its own.
 inline constexpr size_t kRowsPerStatement = 64;
+// Calls `piece(from, n)` for [0, size) in pieces of at most kRowsPerStatement rows, in order; the
+// first error stops it.
+absl::Status InChunks(size_t size, absl::FunctionRef<absl::Status(size_t from, size_t n)> piece);
 
 absl::StatusOr<int64_t> InsertReturningId(SqlSession& s, absl::string_view sql, absl::Span<const SqlParam> params);
 // One row changed, or the ledger's own bookkeeping is broken.
