@@ -1,6 +1,8 @@
 #include "services/determinations.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -52,17 +54,37 @@ absl::StatusOr<storage::PayoutRow> Decide(const Determination& d, const Budgeted
   return row;
 }
 
+// What a policy's funds for a year hold payable on a date, read once for the determinations
+// decided together: deciding them pays nothing, so it stays what it was.
+class PayableBook {
+ public:
+  explicit PayableBook(storage::FundTx& funds) : funds_(funds) {}
+  absl::StatusOr<Money> Payable(const storage::PayoutRow& row) {
+    const Key key{row.policy_id, row.award_year, row.determination_date};
+    if (auto it = known_.find(key); it != known_.end()) return it->second;
+    auto can = PayableAcrossFunds(funds_, "REWARD_POLICY", row.policy_id, "", row.award_year, row.determination_date);
+    if (!can.ok()) return can.status();
+    known_.emplace(key, can->payable);
+    return can->payable;
+  }
+
+ private:
+  using Key = std::tuple<std::string, int, Date>;
+  storage::FundTx& funds_;
+  std::map<Key, Money> known_;
+};
+
 // The year's money is the funds', but it may be allocated later than this determination: say so
 // now rather than let the run hold the payout without warning.
-absl::Status SayIfNotYetAllocated(storage::FundTx& funds, storage::PayoutRow* row) {
-  auto can = PayableAcrossFunds(funds, "REWARD_POLICY", row->policy_id, "", row->award_year, row->determination_date);
-  if (!can.ok()) return can.status();
-  if (can->payable >= row->amount) return absl::OkStatus();
+absl::Status SayIfNotYetAllocated(PayableBook& funds, storage::PayoutRow* row) {
+  auto payable = funds.Payable(*row);
+  if (!payable.ok()) return payable.status();
+  if (*payable >= row->amount) return absl::OkStatus();
   const std::string date = row->determination_date.ToString();
   row->reasons.push_back({kFundNotYetAllocated,
-                          absl::StrCat("the policy's funds hold ", can->payable.ToYuanString(), " 元 payable on ", date,
+                          absl::StrCat("the policy's funds hold ", payable->ToYuanString(), " 元 payable on ", date,
                                        ": the run pays it once the money is allocated"),
-                          {{"policy_id", row->policy_id}, {"date", date}, {"payable_yuan", can->payable.ToYuanString()}}});
+                          {{"policy_id", row->policy_id}, {"date", date}, {"payable_yuan", payable->ToYuanString()}}});
   return absl::OkStatus();
 }
 
@@ -89,9 +111,16 @@ class Decider final : public storage::IdempotentDecider {
     }
     std::sort(usccs.begin(), usccs.end());
     usccs.erase(std::unique(usccs.begin(), usccs.end()), usccs.end());
-    auto awards = tx.payouts().EnterpriseAwards(usccs);
-    if (!awards.ok()) return awards.status();
+    // Every figure the run decides on, read in one go: the enterprises' awards and each policy's
+    // budget for its year.
+    std::map<std::string, std::vector<storage::PriorAwardRow>> awards;
+    if (auto s = tx.payouts().EnterpriseAwardsLater(usccs, &awards); !s.ok()) return s;
     BudgetBook budgets(tx);
+    for (const Determination* d : requests) {
+      if (auto s = budgets.ReadLater(d->policy->policy_id, d->date.year()); !s.ok()) return s;
+    }
+    if (auto s = tx.Flush(); !s.ok()) return s;
+    PayableBook payable(tx.funds());
     std::vector<absl::StatusOr<std::string>> out(requests.size(), absl::UnknownError("not decided"));
     std::vector<storage::PayoutRow> rows;
     std::vector<size_t> answers;  // rows[k] answers requests[answers[k]]
@@ -99,7 +128,7 @@ class Decider final : public storage::IdempotentDecider {
       const Determination& d = *requests[i];
       auto budgeted = budgets.For(*d.policy, d.date.year());
       if (!budgeted.ok()) return budgeted.status();
-      auto& history = (*awards)[d.request->enterprise_uscc()];
+      auto& history = awards[d.request->enterprise_uscc()];
       auto row = Decide(d, *budgeted, history);
       if (!row.ok()) {
         out[i] = row.status();
@@ -107,7 +136,7 @@ class Decider final : public storage::IdempotentDecider {
       }
       if (row->status == storage::PayoutStatus::kScheduled) {
         if (budgeted->funded) {
-          if (auto s = SayIfNotYetAllocated(tx.funds(), &*row); !s.ok()) return s;
+          if (auto s = SayIfNotYetAllocated(payable, &*row); !s.ok()) return s;
         }
         if (auto s = budgets.Add(row->policy_id, row->award_year, row->amount); !s.ok()) return s;
         history.push_back({row->policy_id, row->award_group, row->award_year, row->amount});

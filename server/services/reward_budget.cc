@@ -4,26 +4,35 @@
 
 namespace subsidy::service {
 
+absl::Status BudgetBook::ReadLater(const std::string& policy_id, int year) {
+  // (the maps' entries stay where they are while the reads fill them)
+  if (!failed_.ok()) return failed_;
+  if (auto [ever, added] = ever_.try_emplace(policy_id); added) {
+    unread_ = true;
+    // also locks the policy's budget row
+    failed_ = tx_.payouts().PolicyAwardedLater(policy_id, &ever->second);
+  }
+  if (auto [in_year, added] = years_.try_emplace({policy_id, year}); added && failed_.ok()) {
+    unread_ = true;
+    Year& y = in_year->second;
+    failed_ = tx_.funds().AllocatedToRecipientLater("REWARD_POLICY", policy_id, year, &y.funded);
+    if (failed_.ok()) failed_ = tx_.payouts().PolicyAwardedInYearLater(policy_id, year, &y.awarded);
+  }
+  return failed_;
+}
+
+absl::Status BudgetBook::Read() {
+  // A figure whose read failed (and was sent, whatever the outcome) is never taken for zero.
+  if (failed_.ok() && unread_) failed_ = tx_.Flush();
+  unread_ = false;
+  return failed_;
+}
+
 absl::StatusOr<BudgetedPolicy> BudgetBook::For(const RewardPolicy& policy, int year) {
-  auto ever = ever_.find(policy.policy_id);
-  if (ever == ever_.end()) {
-    auto awarded = tx_.payouts().PolicyAwarded(policy.policy_id);  // also locks the policy's budget row
-    if (!awarded.ok()) return awarded.status();
-    ever = ever_.emplace(policy.policy_id, *awarded).first;
-  }
+  if (auto s = ReadLater(policy.policy_id, year); !s.ok()) return s;
+  if (auto s = Read(); !s.ok()) return s;
   auto in_year = years_.find({policy.policy_id, year});
-  if (in_year == years_.end()) {
-    Year y;
-    auto funded = tx_.funds().AllocatedToRecipient("REWARD_POLICY", policy.policy_id, year);
-    if (!funded.ok()) return funded.status();
-    y.funded = *funded;
-    if (y.funded) {
-      auto awarded = tx_.payouts().PolicyAwardedInYear(policy.policy_id, year);
-      if (!awarded.ok()) return awarded.status();
-      y.awarded = *awarded;
-    }
-    in_year = years_.emplace(std::make_pair(policy.policy_id, year), y).first;
-  }
+  auto ever = ever_.find(policy.policy_id);
   const reward::PolicyBudget budget =
       reward::BudgetForYear(policy, in_year->second.funded, in_year->second.awarded, ever->second);
   BudgetedPolicy out{policy, budget.awarded, in_year->second.funded.has_value()};
@@ -32,6 +41,7 @@ absl::StatusOr<BudgetedPolicy> BudgetBook::For(const RewardPolicy& policy, int y
 }
 
 absl::Status BudgetBook::Add(const std::string& policy_id, int year, Money amount) {
+  if (auto s = Read(); !s.ok()) return s;
   auto ever = ever_.find(policy_id);
   auto in_year = years_.find({policy_id, year});
   if (ever == ever_.end() || in_year == years_.end()) return absl::InternalError("an award added before its budget was read");

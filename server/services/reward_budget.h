@@ -28,7 +28,11 @@ struct BudgetedPolicy {
 class BudgetBook {
  public:
   explicit BudgetBook(storage::LedgerTx& tx) : tx_(tx) {}
-  // The policy with its budget for the year, after the awards added so far.
+  // Queues the reads of the policy's figures for the year that are not read yet; they arrive with
+  // the transaction's next Flush(), so that many policies' figures take one round trip.
+  absl::Status ReadLater(const std::string& policy_id, int year);
+  // The policy with its budget for the year, after the awards added so far (its figures read now
+  // when not read yet, with any queued).
   absl::StatusOr<BudgetedPolicy> For(const RewardPolicy& policy, int year);
   // A new award of the policy in the year (For read its figures first).
   absl::Status Add(const std::string& policy_id, int year, Money amount);
@@ -36,9 +40,14 @@ class BudgetBook {
  private:
   struct Year {
     std::optional<Money> funded;  // the funds' allocations to the policy for the year, if any
-    Money awarded;                // its awards in the year (read only when funded)
+    Money awarded;                // its awards in the year (counting only when funded)
   };
+  // Sends the queued reads, when any.
+  absl::Status Read();
+
   storage::LedgerTx& tx_;
+  bool unread_ = false;  // reads queued and not yet sent
+  absl::Status failed_;  // once a read failed, every answer: its figure is not known
   std::map<std::string, Money> ever_;  // each policy's awards in all years
   std::map<std::pair<std::string, int>, Year> years_;
 };

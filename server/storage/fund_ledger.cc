@@ -381,14 +381,21 @@ class SqlFundTx final : public FundTx {
   absl::StatusOr<std::optional<Money>> AllocatedToRecipient(const std::string& kind, const std::string& recipient_id,
                                                             int budget_year) override {
     std::optional<Money> out;
-    auto st = s_.QueryOne(
+    if (auto s = AllocatedToRecipientLater(kind, recipient_id, budget_year, &out); !s.ok()) return s;
+    if (auto s = s_.Flush(); !s.ok()) return s;
+    return out;
+  }
+
+  absl::Status AllocatedToRecipientLater(const std::string& kind, const std::string& recipient_id, int budget_year,
+                                         std::optional<Money>* out) override {
+    out->reset();
+    return s_.QueryLater(
         "SELECT COUNT(*), COALESCE(SUM(r.allocated_fen), 0) FROM fund_recipients r JOIN funds f ON f.fund_id = r.fund_id "
         "WHERE r.recipient_id = $1 AND r.recipient_kind = $2 AND f.budget_year = $3",
-        {SqlParam::Text(recipient_id), SqlParam::Text(kind), SqlParam::Int(budget_year)}, [&](const SqlRow& row) {
-          if (row.Int(0) > 0) out = Money::Fen(row.Int(1));
+        {SqlParam::Text(recipient_id), SqlParam::Text(kind), SqlParam::Int(budget_year)}, [out](const SqlRow& row) {
+          if (row.Int(0) > 0) *out = Money::Fen(row.Int(1));
+          return absl::OkStatus();
         });
-    if (!st.ok()) return st.status();
-    return out;
   }
 
   absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,

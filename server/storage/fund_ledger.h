@@ -60,6 +60,10 @@ class FundTx {
   virtual absl::StatusOr<std::optional<Money>> AllocatedToRecipient(const std::string& recipient_kind,
                                                                     const std::string& recipient_id,
                                                                     int budget_year) = 0;
+  // The same read queued: `out` is filled by the transaction's next Flush() (LedgerTx) or
+  // statement, and must outlive it.
+  virtual absl::Status AllocatedToRecipientLater(const std::string& recipient_kind, const std::string& recipient_id,
+                                                 int budget_year, std::optional<Money>* out) = 0;
   // A recipient's allocations and payments from a fund, all of them; none before its first allocation.
   virtual absl::StatusOr<std::optional<FundRecipientRow>> FundRecipient(const std::string& fund_id,
                                                                         const std::string& recipient_id) = 0;

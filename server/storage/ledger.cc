@@ -28,6 +28,7 @@ class SqlLedgerTx final : public LedgerTx {
         audit_(NewAuditTx(ctx_)),
         book_(NewBookTx(ctx_)) {}
 
+  absl::Status Flush() override { return ctx_.session.Flush(); }
   SchoolTx& schools() override { return *schools_; }
   PayoutTx& payouts() override { return *payouts_; }
   ClaimTx& claims() override { return *claims_; }

@@ -52,52 +52,70 @@ class SqlPayoutTx final : public PayoutTx {
   absl::StatusOr<std::map<std::string, std::vector<PriorAwardRow>>> EnterpriseAwards(
       const std::vector<std::string>& usccs) override {
     std::map<std::string, std::vector<PriorAwardRow>> out;
-    auto chunked = InChunks(usccs.size(), [&](size_t from, size_t n) -> absl::Status {
+    if (auto s = EnterpriseAwardsLater(usccs, &out); !s.ok()) return s;
+    if (auto s = s_.Flush(); !s.ok()) return s;
+    return out;
+  }
+
+  absl::Status EnterpriseAwardsLater(const std::vector<std::string>& usccs,
+                                     std::map<std::string, std::vector<PriorAwardRow>>* out) override {
+    return InChunks(usccs.size(), [&](size_t from, size_t n) -> absl::Status {
       std::vector<SqlParam> params;
       for (size_t i = from; i < from + n; ++i) params.push_back(SqlParam::Text(usccs[i]));
-      auto st = s_.Query(
+      return s_.QueryLater(
           // By the enterprise index alone: a condition on the status would let a plan read every
           // award's entry in a status index, a cost that grows with the ledger.
           absl::StrCat("SELECT enterprise_uscc, policy_id, award_group, award_year, amount_fen, status FROM payouts "
                        "WHERE enterprise_uscc IN (",
                        Placeholders(1, n, 1), ") ORDER BY seq"),
-          params, [&](const SqlRow& row) {
+          params, [out](const SqlRow& row) {
             const std::string status = row.Text(5);
             if (status != PayoutStatusName(PayoutStatus::kScheduled) &&
                 status != PayoutStatusName(PayoutStatus::kDisbursed)) {
               return absl::OkStatus();
             }
-            out[row.Text(0)].push_back({row.Text(1), row.Text(2), static_cast<int>(row.Int(3)), Money::Fen(row.Int(4))});
+            (*out)[row.Text(0)].push_back({row.Text(1), row.Text(2), static_cast<int>(row.Int(3)), Money::Fen(row.Int(4))});
             return absl::OkStatus();
           });
-      if (!st.ok()) return st;
-      return absl::OkStatus();
     });
-    if (!chunked.ok()) return chunked;
-    return out;
   }
 
   absl::StatusOr<Money> PolicyAwarded(const std::string& policy_id) override {
+    Money awarded;
+    if (auto s = PolicyAwardedLater(policy_id, &awarded); !s.ok()) return s;
+    if (auto s = s_.Flush(); !s.ok()) return s;
+    return awarded;
+  }
+
+  absl::Status PolicyAwardedLater(const std::string& policy_id, Money* out) override {
     // The budget row exists from here on and is locked for the transaction: concurrent awards of
     // one policy queue on it.
     auto made = s_.ExecLater("INSERT INTO policy_awarded (policy_id, awarded_fen) VALUES ($1, 0) ON CONFLICT DO NOTHING",
                              {SqlParam::Text(policy_id)}, -1, "making a policy's budget row");
     if (!made.ok()) return made;
-    Money awarded;
-    auto found = s_.QueryOne(
+    *out = Money();
+    return s_.QueryLater(
         absl::StrCat("SELECT awarded_fen FROM policy_awarded WHERE policy_id = $1", dialect_.LockRowsClause()),
-        {SqlParam::Text(policy_id)}, [&](const SqlRow& row) { awarded = Money::Fen(row.Int(0)); });
-    if (!found.ok()) return found.status();
-    return awarded;
+        {SqlParam::Text(policy_id)}, [out](const SqlRow& row) {
+          *out = Money::Fen(row.Int(0));
+          return absl::OkStatus();
+        });
   }
 
   absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) override {
     Money out;
-    auto st = s_.QueryOne("SELECT awarded_fen FROM policy_awarded_yearly WHERE policy_id = $1 AND award_year = $2",
-                          {SqlParam::Text(policy_id), SqlParam::Int(year)},
-                          [&](const SqlRow& row) { out = Money::Fen(row.Int(0)); });
-    if (!st.ok()) return st.status();
+    if (auto s = PolicyAwardedInYearLater(policy_id, year, &out); !s.ok()) return s;
+    if (auto s = s_.Flush(); !s.ok()) return s;
     return out;
+  }
+
+  absl::Status PolicyAwardedInYearLater(const std::string& policy_id, int year, Money* out) override {
+    *out = Money();
+    return s_.QueryLater("SELECT awarded_fen FROM policy_awarded_yearly WHERE policy_id = $1 AND award_year = $2",
+                         {SqlParam::Text(policy_id), SqlParam::Int(year)}, [out](const SqlRow& row) {
+                           *out = Money::Fen(row.Int(0));
+                           return absl::OkStatus();
+                         });
   }
 
   absl::Status InsertPayouts(std::vector<PayoutRow>* rows) override {

@@ -28,6 +28,12 @@ class PayoutTx {
   virtual absl::StatusOr<Money> PolicyAwarded(const std::string& policy_id) = 0;
   // What the policy awarded (SCHEDULED or DISBURSED) in an award year.
   virtual absl::StatusOr<Money> PolicyAwardedInYear(const std::string& policy_id, int year) = 0;
+  // The same three reads queued: `out` is filled by the transaction's next Flush() (LedgerTx) or
+  // statement, and must outlive it. EnterpriseAwardsLater adds to what `out` holds.
+  virtual absl::Status EnterpriseAwardsLater(const std::vector<std::string>& enterprise_usccs,
+                                             std::map<std::string, std::vector<PriorAwardRow>>* out) = 0;
+  virtual absl::Status PolicyAwardedLater(const std::string& policy_id, Money* out) = 0;
+  virtual absl::Status PolicyAwardedInYearLater(const std::string& policy_id, int year, Money* out) = 0;
   // Inserts the payouts (request_ids distinct), setting each one's seq; the SCHEDULED ones also add
   // to their policy's awarded totals. A second award under the same award_key fails them all: the
   // database holds the key unique.

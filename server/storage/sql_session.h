@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -76,7 +77,15 @@ class SqlSession {
   // key's ALREADY_EXISTS as an answer, say). The values are copied.
   virtual absl::Status ExecLater(absl::string_view sql, absl::Span<const SqlParam> params, int64_t expect_rows,
                                  absl::string_view what);
-  // Runs what ExecLater queued; the first failure among it.
+  // A read queued as ExecLater queues a write, in the same queue: `on_row` is called for each of
+  // its rows when the queue is sent (so what it writes to must outlive that). Several reads
+  // queued one after another and then a Flush() cost one round trip where each read alone costs
+  // one. This default runs it now.
+  virtual absl::Status QueryLater(absl::string_view sql, absl::Span<const SqlParam> params,
+                                  std::function<absl::Status(const SqlRow&)> on_row) {
+    return Query(sql, params, on_row);
+  }
+  // Runs what ExecLater and QueryLater queued; the first failure among it.
   virtual absl::Status Flush() { return absl::OkStatus(); }
 
   // Convenience: the single row of a statement that yields at most one.

@@ -4,6 +4,11 @@
 // policy's money is allocated says so.
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
 #include "subsidy/v1/education.grpc.pb.h"
 #include "subsidy/v1/fund.grpc.pb.h"
 #include "subsidy/v1/reward.grpc.pb.h"
@@ -156,6 +161,45 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
 // 1 September; a new expenditure dated 1 May would make May to August show 20,000 paid against
 // 10,000 (and the school's ledger run negative): refused. Dated after the reversal, it is paid.
 // The same for a fund's direct payment.
+// Determinations sent at once are decided together (a combined run reads the policy's funds once
+// for each day it decides on): each one still says, for its own day, whether the policy's money
+// was allocated by then.
+TEST_P(OneRoadE2e, DeterminationsDecidedTogetherEachSayWhetherTheirDaysMoneyWasAllocated) {
+  v1::Fund fund;
+  ASSERT_TRUE(v1::FundService::NewStub(Next())
+                  ->CreateFund(Call().get(),
+                               NewFund("YC-2024-R", v1::Fund::MUNICIPAL, v1::Fund::ENTERPRISE_REWARD, 1'000'000'000,
+                                       2024, "4205"),
+                               &fund)
+                  .ok());
+  Allocate("fa-june", 400'000'000, "2024-06-03");  // room for 20 entry awards, from 3 June
+  constexpr int kPortals = 16;
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < kPortals; ++i) channels.push_back(Next());
+  std::vector<v1::Payout> answers(kPortals);
+  std::vector<std::thread> portals;
+  auto date_of = [](int i) { return i % 2 == 0 ? "2024-05-06" : "2024-06-10"; };
+  for (int i = 0; i < kPortals; ++i) {
+    portals.emplace_back([&, i] {
+      v1::SubmitDeterminationRequest r;
+      r.set_request_id(absl::StrCat("together-", i));
+      r.set_policy_id("YC-ABOVE-SCALE-ENTRY");
+      r.set_enterprise_uscc(TestUscc(700 + i));
+      r.set_enterprise_name("企业");
+      r.set_determination_date(date_of(i));
+      const grpc::Status s = v1::RewardPayoutService::NewStub(channels[i])->SubmitDetermination(Call().get(), r, &answers[i]);
+      EXPECT_TRUE(s.ok()) << i << ": " << s.error_message();
+    });
+  }
+  for (auto& t : portals) t.join();
+  for (int i = 0; i < kPortals; ++i) {
+    ASSERT_EQ(answers[i].status(), v1::SCHEDULED) << i;
+    bool said = false;
+    for (const auto& r : answers[i].reasons()) said |= r.code() == "FUND_NOT_YET_ALLOCATED";
+    EXPECT_EQ(said, i % 2 == 0) << i << " of " << date_of(i);
+  }
+}
+
 TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
   auto funds = [&] { return v1::FundService::NewStub(Next()); };
   auto edu = [&] { return v1::EducationFundService::NewStub(Next()); };

@@ -210,5 +210,54 @@ TEST_F(PgDialectTest, AWriteWhoseDeadlinePassesBeforeItsBatchCommitsIsNotStored)
   EXPECT_TRUE(Stored(2));
 }
 
+// The batch's round trips (pg_dialect.cc): the locks, BEGIN and the first savepoint go in one
+// pipeline, a sync between the locks' read and the BEGIN, so that the transaction's snapshot is
+// taken by its own first read, after the locks; without the sync, PostgreSQL refuses the BEGIN's
+// isolation level, the read having taken a snapshot already.
+TEST_F(PgDialectTest, ABeginAfterASyncInOnePipelineStartsAFreshTransaction) {
+  auto c = PgConn::Connect(url_);
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string lock = "SELECT pg_try_advisory_lock(1)";
+  auto without = (*c)->Pipeline({{lock, false}, PgConn::OneOff("BEGIN ISOLATION LEVEL SERIALIZABLE")});
+  EXPECT_FALSE(without.ok());
+  ASSERT_TRUE((*c)->Exec("SELECT pg_advisory_unlock_all()").ok());
+  PgConn::Step read{lock, false};
+  read.sync_after = true;
+  auto with = (*c)->Pipeline({read, PgConn::OneOff("BEGIN ISOLATION LEVEL SERIALIZABLE"), PgConn::OneOff("SAVEPOINT w0")});
+  ASSERT_TRUE(with.ok()) << with.status();
+  EXPECT_EQ((*with)[0].Text(0, 0), "t");
+  EXPECT_TRUE((*c)->InTransaction());
+  auto level = (*c)->Exec("SHOW transaction_isolation");
+  ASSERT_TRUE(level.ok()) << level.status();
+  EXPECT_EQ(level->Text(0, 0), "serializable");
+  ASSERT_TRUE((*c)->Exec("ROLLBACK; SELECT pg_advisory_unlock_all()").ok());
+  EXPECT_FALSE((*c)->InTransaction());
+}
+
+// COMMIT and the unlock go in one round trip, their answers apart: when the connection is lost
+// after the COMMIT's answer, the pipeline fails, but says the COMMIT was done.
+TEST_F(PgDialectTest, ACommitFollowedByALostConnectionIsKnownToHaveCommitted) {
+  MakeKept();
+  auto c = PgConn::Connect(url_);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE((*c)->Exec("BEGIN; INSERT INTO kept (id) VALUES (41)").ok());
+  size_t done = 9;
+  auto closed = (*c)->Pipeline(
+      {PgConn::OneOff("COMMIT"), PgConn::OneOff("SELECT pg_terminate_backend(pg_backend_pid())")}, &done);
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kUnavailable) << closed.status();
+  EXPECT_EQ(done, 1u);
+  EXPECT_TRUE(Stored(41));
+  // A COMMIT the server refuses (a deferred key, checked at COMMIT) says so: done is 0, and the
+  // statement after it did not run.
+  ASSERT_TRUE((*c)->Reset());
+  ASSERT_TRUE((*c)->Exec("CREATE TABLE once (id INTEGER UNIQUE DEFERRABLE INITIALLY DEFERRED)").ok());
+  ASSERT_TRUE((*c)->Exec("BEGIN; INSERT INTO once VALUES (1); INSERT INTO once VALUES (1)").ok());
+  done = 9;
+  auto refused = (*c)->Pipeline({PgConn::OneOff("COMMIT"), PgConn::OneOff("INSERT INTO kept (id) VALUES (42)")}, &done);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists) << refused.status();
+  EXPECT_EQ(done, 0u);
+  EXPECT_FALSE(Stored(42));
+}
+
 }  // namespace
 }  // namespace subsidy::storage

@@ -4,6 +4,8 @@
 // stores none of them. SqlSession::ExecLater: a queued write runs, in order and with its own copy
 // of the values, before the next statement (on PostgreSQL in the same pipeline), and a queued write
 // that fails, by a key or by its count of rows, fails its own transaction's write whole.
+// SqlSession::QueryLater: queued reads, in the same queue, see what was queued before them and
+// fill their rows when the queue is sent; one that fails, or whose rows are refused, fails the write.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -195,7 +197,73 @@ TEST_P(ExecLaterTest, AQueuedWriteThatFailsFailsItsWholeWrite) {
   EXPECT_FALSE(rows[0].note_null);
 }
 
+using QueryLaterTest = AppendRowsTest;
+
+TEST_P(QueryLaterTest, QueuedReadsSeeTheWritesQueuedBeforeThemAndFillTheirRowsAtFlush) {
+  const SqlParam first[] = {SqlParam::Int(1), SqlParam::Text("一"), SqlParam::Null(), SqlParam::Bytes("")};
+  ASSERT_TRUE(Write([&](SqlSession& s) { return s.AppendRows("t", kColumns, first); }).ok());
+  std::vector<std::string> before, after;
+  int64_t count = -1;
+  auto written = Write([&](SqlSession& s) -> absl::Status {
+    auto names = [](std::vector<std::string>* into) {
+      return [into](const SqlRow& row) {
+        into->push_back(row.Text(0));
+        return absl::OkStatus();
+      };
+    };
+    if (auto st = s.QueryLater("SELECT name FROM t ORDER BY k", {}, names(&before)); !st.ok()) return st;
+    if (auto st = s.ExecLater("INSERT INTO t (k, name) VALUES ($1, $2)", {SqlParam::Int(2), SqlParam::Text("二")}, 1,
+                              "a row");
+        !st.ok()) {
+      return st;
+    }
+    if (auto st = s.QueryLater("SELECT name FROM t WHERE k >= $1 ORDER BY k", {SqlParam::Int(1)}, names(&after));
+        !st.ok()) {
+      return st;
+    }
+    if (auto st = s.QueryLater("SELECT COUNT(*) FROM t", {},
+                               [&](const SqlRow& row) {
+                                 count = row.Int(0);
+                                 return absl::OkStatus();
+                               });
+        !st.ok()) {
+      return st;
+    }
+    return s.Flush();
+  });
+  ASSERT_TRUE(written.ok()) << written;
+  EXPECT_EQ(before, (std::vector<std::string>{"一"}));
+  EXPECT_EQ(after, (std::vector<std::string>{"一", "二"}));
+  EXPECT_EQ(count, 2);
+}
+
+TEST_P(QueryLaterTest, AQueuedReadThatFailsOrWhoseRowsAreRefusedFailsItsWrite) {
+  // A read the database refuses.
+  auto broken = Write([&](SqlSession& s) -> absl::Status {
+    if (auto st = s.QueryLater("SELECT no_such_column FROM t", {}, [](const SqlRow&) { return absl::OkStatus(); });
+        !st.ok()) {
+      return st;
+    }
+    return s.Flush();
+  });
+  EXPECT_EQ(broken.code(), absl::StatusCode::kInternal) << broken;
+  // A row its reader refuses: that refusal is the answer, and the write beside it is not kept.
+  auto refused = Write([&](SqlSession& s) -> absl::Status {
+    if (auto n = s.Exec("INSERT INTO t (k, name) VALUES (8, 'eight')"); !n.ok()) return n.status();
+    if (auto st = s.QueryLater("SELECT k FROM t", {},
+                               [](const SqlRow&) { return absl::FailedPreconditionError("a row it cannot take"); });
+        !st.ok()) {
+      return st;
+    }
+    return s.Flush();
+  });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_TRUE(ReadAll().empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ExecLaterTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& p) { return p.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, QueryLaterTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 
 INSTANTIATE_TEST_SUITE_P(Backends, AppendRowsTest, ::testing::Values("sqlite", "postgres"),

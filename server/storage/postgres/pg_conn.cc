@@ -59,14 +59,14 @@ class PgSession final : public SqlSession {
 
   absl::Status ExecLater(absl::string_view sql, absl::Span<const SqlParam> params, int64_t expect_rows,
                          absl::string_view what) override {
-    PgConn::Deferred d{std::string(sql), {}, {}, {}, expect_rows, std::string(what)};
-    for (const SqlParam& p : params) {
-      Bind(p, [&](absl::string_view value, int format) {
-        d.values.emplace_back(value);
-        d.formats.push_back(format);
-        d.nulls.push_back(p.kind() == SqlParam::Kind::kNull);
-      });
-    }
+    c_->Defer(Deferred(sql, params, expect_rows, what));
+    return absl::OkStatus();
+  }
+
+  absl::Status QueryLater(absl::string_view sql, absl::Span<const SqlParam> params,
+                          std::function<absl::Status(const SqlRow&)> on_row) override {
+    PgConn::Deferred d = Deferred(sql, params, -1, "");
+    d.on_row = std::move(on_row);
     c_->Defer(std::move(d));
     return absl::OkStatus();
   }
@@ -118,6 +118,19 @@ class PgSession final : public SqlSession {
       data += (i + 1) % width == 0 ? '\n' : '\t';
     }
     return data;
+  }
+
+  static PgConn::Deferred Deferred(absl::string_view sql, absl::Span<const SqlParam> params, int64_t expect_rows,
+                                   absl::string_view what) {
+    PgConn::Deferred d{std::string(sql), {}, {}, {}, expect_rows, std::string(what)};
+    for (const SqlParam& p : params) {
+      Bind(p, [&](absl::string_view value, int format) {
+        d.values.emplace_back(value);
+        d.formats.push_back(format);
+        d.nulls.push_back(p.kind() == SqlParam::Kind::kNull);
+      });
+    }
+    return d;
   }
 
   // How a parameter travels: `send(value, format)`, format 0 text and 1 binary (a NULL: empty).
@@ -375,7 +388,8 @@ absl::Status PgConn::FlushWith(absl::Span<const absl::string_view> then) {
   return Pipeline(steps).status();
 }
 
-absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> then) {
+absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> then, size_t* done) {
+  if (done) *done = 0;
   std::vector<Deferred> queued;
   queued.swap(deferred_);  // sent now, whatever the outcome
   // The statements and their parameters as libpq takes them; each prepared before the pipeline
@@ -402,11 +416,16 @@ absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> th
   }
   if (!PQenterPipelineMode(conn_)) return Broken("it could not enter pipeline mode");
   bool sent = true;
+  size_t syncs = 1;  // the last
   for (size_t i = 0; i < steps.size() && sent; ++i) {
     const std::string one_off = steps[i].prepared ? "" : std::string(steps[i].sql);
     sent = steps[i].prepared ? PQsendQueryPrepared(conn_, names[i].c_str(), steps[i].n, steps[i].values,
                                                    steps[i].lengths, steps[i].formats, 0)
                              : PQsendQueryParams(conn_, one_off.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+    if (sent && steps[i].sync_after && i + 1 < steps.size()) {
+      sent = PQpipelineSync(conn_);
+      ++syncs;
+    }
   }
   const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
   if (!sent || !PQpipelineSync(conn_) || !Send(deadline)) {
@@ -414,30 +433,34 @@ absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> th
     return Broken("a pipeline could not be sent");
   }
   std::vector<PgResult> results;
-  if (auto s = PipelineResults(queued, steps.size(), &results); !s.ok()) return s;
+  auto answered = PipelineResults(queued, steps.size(), syncs, &results);
+  if (done) *done = results.size() > queued.size() ? results.size() - queued.size() : 0;
+  if (!answered.ok()) return answered;
   results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(queued.size()));
   return results;
 }
 
-absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t sent, std::vector<PgResult>* results) {
-  // Each statement's result then a null, in order; after a failure, PIPELINE_ABORTED for the rest;
-  // then the sync. Each statement has kAnswerTimeout for its answer, as when sent alone: the
-  // server's statement_timeout is per statement too.
+absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t sent, size_t syncs,
+                                     std::vector<PgResult>* results) {
+  // Each statement's result then a null, in order; after a failure, PIPELINE_ABORTED for the rest
+  // up to the next sync; each sync's own result. Each statement has kAnswerTimeout for its answer,
+  // as when sent alone: the server's statement_timeout is per statement too.
   absl::Status first;
-  for (size_t nulls = 0;;) {
+  for (size_t nulls = 0, synced = 0;;) {
     if (!AwaitResult(std::chrono::steady_clock::now() + kAnswerTimeout)) {
       GiveUp();
       return Check(nullptr).status();
     }
     PGresult* r = PQgetResult(conn_);
     if (r == nullptr) {
-      if (PQstatus(conn_) != CONNECTION_OK || ++nulls > sent) break;
+      if (PQstatus(conn_) != CONNECTION_OK || ++nulls > sent + syncs) break;
       continue;
     }
     const ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_PIPELINE_SYNC) {
       PQclear(r);
-      break;
+      if (++synced == syncs) break;
+      continue;
     }
     if (st == PGRES_PIPELINE_ABORTED || !first.ok()) {
       PQclear(r);
@@ -451,6 +474,9 @@ absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t
     const size_t i = results->size();
     if (i < queued.size() && queued[i].expect_rows >= 0) {
       first = ExpectRows(std::strtoll(PQcmdTuples(checked->raw()), nullptr, 10), queued[i].expect_rows, queued[i].what);
+    }
+    if (i < queued.size() && queued[i].on_row) {
+      for (int row = 0; row < checked->rows() && first.ok(); ++row) first = queued[i].on_row(PgRow(*checked, row));
     }
     results->push_back(std::move(*checked));
   }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,11 @@ class PgConn {
   // A one-off statement (no preparation kept).
   absl::StatusOr<PgResult> Exec(absl::string_view sql, const std::vector<PgParam>& params = {});
   bool Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // Whether a transaction block is open (and the connection idle in it).
+  bool InTransaction() const {
+    const PGTransactionStatusType t = PQtransactionStatus(conn_);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+  }
   bool Reset();  // reconnects (forgetting prepared statements); true when healthy again
 
   // The ledger's session on this connection: each statement is prepared on first use.
@@ -62,7 +68,7 @@ class PgConn {
   // The writes queued by the session's ExecLater go first, in the same round trip.
   absl::StatusOr<PgResult> ExecPrepared(absl::string_view sql, int n, const char* const* values, const int* lengths,
                                         const int* formats);
-  // A write queued by ExecLater: its statement and its own copy of the values.
+  // A write queued by ExecLater, or a read by QueryLater: its statement and its own copy of the values.
   struct Deferred {
     std::string sql;
     std::vector<std::string> values;
@@ -70,6 +76,7 @@ class PgConn {
     std::vector<int> formats;
     int64_t expect_rows;  // < 0: any
     std::string what;
+    std::function<absl::Status(const SqlRow&)> on_row = nullptr;  // a queued read's: each row it yields
   };
   void Defer(Deferred d) { deferred_.push_back(std::move(d)); }
   // Sends the queued writes, then the one-off statements `then` (no parameters: "RELEASE one", say),
@@ -77,6 +84,26 @@ class PgConn {
   absl::Status FlushWith(absl::Span<const absl::string_view> then = {});
   // Forgets the queued writes (their transaction, or savepoint, is being rolled back).
   void DropDeferred() { deferred_.clear(); }
+  // One statement in a pipeline: a kept prepared one (`prepared`; values/lengths/formats as
+  // PQexecPrepared takes them), or a one-off without parameters ("COMMIT", say). `sync_after` ends
+  // the implicit transaction the statements before it ran in (so that a BEGIN after it starts a
+  // new one, whose snapshot none of them took); a failure before it does not stop those after it,
+  // though the first failure is still what the pipeline answers.
+  struct Step {
+    absl::string_view sql;
+    bool prepared;
+    int n = 0;
+    const char* const* values = nullptr;
+    const int* lengths = nullptr;
+    const int* formats = nullptr;
+    bool sync_after = false;
+  };
+  static Step OneOff(absl::string_view sql) { return {sql, false}; }
+  // Runs the queued writes and then `steps` in one round trip; the results of `steps`, or the first
+  // failure (of a queued write: its error, or a count of rows it did not expect), after which
+  // nothing more runs. `done`, when given, says how many of `steps` succeeded before it: a COMMIT
+  // followed by another statement that failed, say, is then known to have committed.
+  absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps, size_t* done = nullptr);
   // Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format; returns the rows copied.
   absl::StatusOr<int64_t> CopyIn(absl::string_view sql, absl::string_view data);
 
@@ -93,20 +120,9 @@ class PgConn {
   bool AwaitResult(std::chrono::steady_clock::time_point deadline);
   // The kept statement name for `sql`, prepared on first use.
   absl::StatusOr<std::string> Prepared(absl::string_view sql, int n);
-  // One statement in the pipeline: a kept prepared one (`prepared`), or one-off without parameters.
-  struct Step {
-    absl::string_view sql;
-    bool prepared;
-    int n = 0;
-    const char* const* values = nullptr;
-    const int* lengths = nullptr;
-    const int* formats = nullptr;
-  };
-  // Runs the queued writes and then `steps` in one round trip; the results of `steps`, or the first
-  // failure (of a queued write: its error, or a count of rows it did not expect).
-  absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps);
   // Reads a sent pipeline's `sent` results into `results` (the queued writes' counts checked).
-  absl::Status PipelineResults(const std::vector<Deferred>& queued, size_t sent, std::vector<PgResult>* results);
+  absl::Status PipelineResults(const std::vector<Deferred>& queued, size_t sent, size_t syncs,
+                               std::vector<PgResult>* results);
   // Closes the connection, so that it answers UNAVAILABLE and the pool replaces it.
   absl::Status Broken(absl::string_view why);
   std::vector<Deferred> deferred_;

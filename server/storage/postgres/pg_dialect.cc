@@ -17,6 +17,7 @@ constexpr int kMaxAttempts = 60;           // serialization failures and lost co
 constexpr int64_t kAdvisoryNamespace = 7245119;  // our advisory locks, apart from anyone else's
 constexpr char kInDoubt[] = "subsidy.storage/commit-in-doubt";  // a status payload: never run again
 constexpr char kSavepoint[] = "w";  // and a number: each write of a batch has its own
+std::string SavepointNamed(int n) { return absl::StrCat("SAVEPOINT ", kSavepoint, n); }
 constexpr char kKeysBusy[] = "subsidy.storage/keys-busy";        // a status payload: not run, run later
 // How long a write may keep finding its keys busy before it answers UNAVAILABLE.
 constexpr std::chrono::seconds kKeysBusyLimit{30};
@@ -133,7 +134,6 @@ absl::Status PgDialect::Migrate(int target, absl::FunctionRef<absl::Status(SqlSe
 }
 
 absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteFn fn) {
-  std::mt19937 rng(std::random_device{}());
   const auto started = std::chrono::steady_clock::now();
   absl::Status last;
   for (int attempt = 0; attempt < kMaxAttempts;) {
@@ -154,7 +154,9 @@ absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteF
     }
     if (!Retryable(result.status())) return result;
     last = result.status();
-    // Back off a little, with jitter, so that conflicting transactions stop colliding.
+    // Back off a little, with jitter, so that conflicting transactions stop colliding. (Seeded
+    // once a thread: opening the system's random device costs more than a write.)
+    thread_local std::mt19937 rng(std::random_device{}());
     ++attempt;
     const int ms = std::uniform_int_distribution<int>(1, std::min(100, 2 << std::min(attempt, 6)))(rng);
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
@@ -182,19 +184,29 @@ absl::Status Busy() {
   return s;
 }
 
+// The batch's transaction, opened in the round trip that takes its locks (its snapshot is taken
+// by its first read, after them) and ended in the one that releases them.
+constexpr absl::string_view kBegin = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+constexpr absl::string_view kUnlockAll = "SELECT pg_advisory_unlock_all()";
+
 // Writes on one key queue on session advisory locks taken before the transaction, so its snapshot
 // is taken after the previous holder committed; SERIALIZABLE still catches any other interleaving.
 // A batch takes the locks that are free now (one statement, never waiting) and runs the writes
 // whose keys it got; the others wait for a later batch, so one busy key never holds up writes on
 // other keys. Only a batch that got none of its writes' keys waits: for its first write's keys,
 // holding nothing else and in the order of the keys' hashes, so no two batches wait on each other
-// in a cycle, and for at most a second at a time.
+// in a cycle, and for at most a second at a time. The batch's transaction is open when some
+// writes are runnable, and not when none are.
 absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const std::vector<GroupCommit::Pending*>& batch) {
   std::vector<std::string> all;
   for (const auto* p : batch) all.insert(all.end(), KeysOf(p).begin(), KeysOf(p).end());
   const std::vector<std::string> keys = SortedUnique(std::move(all));
   std::vector<GroupCommit::Pending*> runnable;
-  if (keys.empty()) return batch;
+  if (keys.empty()) {
+    auto begun = c.Exec(absl::StrCat(kBegin, "; ", SavepointNamed(0)));
+    if (!begun.ok()) return begun.status();
+    return batch;
+  }
   auto array = [](const std::vector<std::string>& of) {
     std::string a = "{";
     for (size_t i = 0; i < of.size(); ++i) {
@@ -203,17 +215,30 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
     return a + "}";
   };
   const std::string hash = absl::StrCat("hashtextextended(k, ", kAdvisoryNamespace, ")");
+  const std::string try_sql = absl::StrCat("SELECT k, pg_try_advisory_lock(", hash, ") FROM unnest($1::text[]) AS k");
+  const std::string keys_array = array(keys);
+  const std::string first_savepoint = SavepointNamed(0);
   std::set<std::string> got;
-  auto try_all = [&]() -> absl::Status {  // adds the keys free now to `got`
-    auto tried = c.Exec(absl::StrCat("SELECT k, pg_try_advisory_lock(", hash, ") FROM unnest($1::text[]) AS k"),
-                        {PgParam::Text(array(keys))});
+  // Adds the keys free now to `got`, the transaction begun behind them; `first` (a lock_timeout
+  // to reset, say) goes before, in the same round trip.
+  auto try_all = [&](std::vector<PgConn::Step> steps) -> absl::Status {
+    const char* const values[] = {keys_array.c_str()};
+    const int lengths[] = {static_cast<int>(keys_array.size())};
+    const int formats[] = {0};
+    const size_t at = steps.size();
+    if (!steps.empty()) steps.back().sync_after = true;  // a setting of the session's, kept whatever follows
+    steps.push_back({try_sql, true, 1, values, lengths, formats, /*sync_after=*/true});
+    steps.push_back(PgConn::OneOff(kBegin));
+    steps.push_back(PgConn::OneOff(first_savepoint));
+    auto tried = c.Pipeline(steps);
     if (!tried.ok()) return tried.status();
-    for (int i = 0; i < tried->rows(); ++i) {
-      if (tried->Text(i, 1) == "t") got.insert(tried->Text(i, 0));
+    const PgResult& r = (*tried)[at];
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.Text(i, 1) == "t") got.insert(r.Text(i, 0));
     }
     return absl::OkStatus();
   };
-  if (auto s = try_all(); !s.ok()) return s;
+  if (auto s = try_all({}); !s.ok()) return s;
   auto all_got = [&](const GroupCommit::Pending* p) {
     return std::all_of(KeysOf(p).begin(), KeysOf(p).end(), [&](const std::string& k) { return got.count(k) > 0; });
   };
@@ -221,20 +246,20 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
     if (all_got(p)) runnable.push_back(p);
   }
   if (!runnable.empty()) return runnable;
-  if (auto s = c.Exec("SELECT pg_advisory_unlock_all(); SET lock_timeout = '1s'"); !s.ok()) return s.status();
+  if (auto s = c.Exec(absl::StrCat("ROLLBACK; ", kUnlockAll, "; SET lock_timeout = '1s'")); !s.ok()) return s.status();
   const std::vector<std::string> first = SortedUnique(KeysOf(batch.front()));
   auto waited = c.Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT ", hash,
                                     " AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
                        {PgParam::Text(array(first))});
-  auto reset = c.Exec("SET lock_timeout = 0");
+  constexpr absl::string_view kResetTimeout = "SET lock_timeout = 0";
   if (!waited.ok()) {
+    if (auto reset = c.Exec(kResetTimeout); !reset.ok()) return reset.status();
     if (waited.status().code() == absl::StatusCode::kResourceExhausted) return runnable;  // still busy: all wait
     return waited.status();
   }
-  if (!reset.ok()) return reset.status();
   // Holding those, the batch's other keys that are free now join (never waiting).
   got = std::set<std::string>(first.begin(), first.end());
-  if (auto s = try_all(); !s.ok()) return s;
+  if (auto s = try_all({PgConn::OneOff(kResetTimeout)}); !s.ok()) return s;
   for (auto* p : batch) {
     if (all_got(p)) runnable.push_back(p);
   }
@@ -282,7 +307,7 @@ class WriteRunner {
     failed_ = ran;
     const bool any = ran.ok() && std::any_of(writes.begin(), writes.end(), [](auto* p) { return p->result.ok(); });
     if (any) {
-      const std::string next = absl::StrCat("SAVEPOINT ", kSavepoint, savepoints_ + 1);
+      const std::string next = SavepointNamed(savepoints_ + 1);
       const absl::string_view then[] = {next};
       failed_ = c_.FlushWith(then);
       if (failed_.ok()) {
@@ -314,39 +339,31 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   }
   auto& c = *conn;
   auto runnable = LockRunnable(*c, all);
-  auto unlock = [&] { (void)c->Exec("SELECT pg_advisory_unlock_all()"); };
+  auto rollback_unlock = [&] { (void)c->Exec(c->InTransaction() ? absl::StrCat("ROLLBACK; ", kUnlockAll) : kUnlockAll); };
   if (!runnable.ok()) {
-    unlock();
+    rollback_unlock();
     if (!c->Healthy()) c->Reset();
     for (Pending* p : all) p->result = runnable.status();
     return;
   }
   for (Pending* p : all) p->result = Busy();  // until it runs
   const std::vector<Pending*>& batch = *runnable;
-  if (batch.empty()) return unlock();
+  if (batch.empty()) return rollback_unlock();
   auto abandon = [&](const absl::Status& s) {
     c->DropDeferred();
-    (void)c->Exec("ROLLBACK");
-    unlock();
+    rollback_unlock();
     if (!c->Healthy()) c->Reset();
     for (Pending* p : batch) p->result = s;
   };
-  if (auto s = c->Exec(absl::StrCat("BEGIN ISOLATION LEVEL SERIALIZABLE; SAVEPOINT ", kSavepoint, 0)); !s.ok()) {
-    return abandon(s.status());
-  }
   auto kept = WriteRunner(*c).Run(batch);
   if (!kept.ok()) return abandon(kept.status());
-  if (!*kept) {
-    (void)c->Exec("ROLLBACK");
-    return unlock();
-  }
+  if (!*kept) return rollback_unlock();
   // A write whose deadline passed while the batch ran is not committed. Its savepoint is released
   // into the transaction, so the batch rolls back, and the others run again (the refusals among
   // them were decided beside it).
   const auto now = std::chrono::system_clock::now();
   if (std::any_of(batch.begin(), batch.end(), [&](Pending* p) { return p->result.ok() && now >= p->options->deadline; })) {
-    (void)c->Exec("ROLLBACK");
-    unlock();
+    rollback_unlock();
     for (Pending* p : batch) {
       if (p->result.ok() && now >= p->options->deadline) {
         p->result = absl::DeadlineExceededError("the call's deadline passed before its commit; nothing was applied");
@@ -356,21 +373,28 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
     }
     return;
   }
-  if (auto s = c->Exec("COMMIT"); !s.ok()) {
-    // A COMMIT refused by the server stored nothing, and the refusals in the batch were decided on
-    // writes that are gone: every write of it runs again. A connection lost during COMMIT may
-    // have stored the batch: a write that records its request_id runs again (a replay if it was
-    // stored); any other write of it answers UNAVAILABLE and is not run twice.
-    std::vector<bool> sent(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) sent[i] = batch[i]->result.ok();
-    abandon(s.status());
-    if (s.status().code() != absl::StatusCode::kUnavailable) return;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (sent[i] && !batch[i]->options->replay_safe) batch[i]->result = InDoubt(s.status());
-    }
+  // COMMIT and the unlock in one round trip, their answers apart: a lost unlock after a COMMIT
+  // that succeeded is not a failed commit (the locks go with the connection).
+  size_t done = 0;
+  const PgConn::Step close[] = {PgConn::OneOff("COMMIT"), PgConn::OneOff(kUnlockAll)};
+  auto closed = c->Pipeline(close, &done);
+  if (closed.ok()) return;
+  if (done >= 1) {
+    if (c->Healthy() && !c->Exec(kUnlockAll).ok()) c->Reset();
     return;
   }
-  unlock();
+  // A COMMIT refused by the server stored nothing, and the refusals in the batch were decided on
+  // writes that are gone: every write of it runs again. A connection lost during COMMIT may have
+  // stored the batch: a write that records its request_id runs again (a replay if it was stored);
+  // any other write of it answers UNAVAILABLE and is not run twice.
+  const absl::Status failed = closed.status();
+  std::vector<bool> sent(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) sent[i] = batch[i]->result.ok();
+  abandon(failed);
+  if (failed.code() != absl::StatusCode::kUnavailable) return;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (sent[i] && !batch[i]->options->replay_safe) batch[i]->result = InDoubt(failed);
+  }
 }
 
 absl::Status PgDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) {
