@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "ids/canonical.h"
@@ -72,6 +73,12 @@ std::string MaskAccount(absl::string_view account) {
 }
 
 std::string AccountKey(absl::string_view account) { return DigitsOf(account); }
+
+AccountCheck CheckAccount(absl::string_view account) {
+  if (DigitsOf(account).size() < 6) return AccountCheck::kTooFewDigits;
+  if (absl::StrContains(account, "**")) return AccountCheck::kMasked;
+  return AccountCheck::kPayable;
+}
 
 bool SamePayeeName(absl::string_view sent, absl::string_view returned) {
   return NameKey(sent) == NameKey(returned);

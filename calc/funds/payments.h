@@ -86,6 +86,12 @@ bool SameAccount(absl::string_view sent, absl::string_view returned);
 // An account's digits: how two spellings of one account compare ("6222 0210" is "62220210").
 std::string AccountKey(absl::string_view account);
 
+// Whether money can be sent to an account as given: it has 6 digits or more (full-width ones and
+// separators allowed), and it is whole, not masked as a list shows one ("6222***1234": the bank
+// cannot pay that). A single star is not a mask.
+enum class AccountCheck { kPayable, kTooFewDigits, kMasked };
+AccountCheck CheckAccount(absl::string_view account);
+
 // An open line's alert: SENT for more than `unconfirmed_days` working days after its payment date,
 // or FAILED for more than `failed_days` working days after its failure, as of `as_of`. Returns
 // the working days it has been open, or none when it is not (yet) an alert.

@@ -96,6 +96,18 @@ TEST(FundPayments, FullWidthDigitsAreTheSameAccount) {
   EXPECT_EQ(AccountKey("６二２"), "62");  // other characters are no digits
 }
 
+TEST(FundPayments, MoneyGoesOnlyToAWholeAccountOfSixDigitsOrMore) {
+  EXPECT_EQ(CheckAccount("622202"), AccountCheck::kPayable);
+  EXPECT_EQ(CheckAccount("6222 0210 0000 1234 567"), AccountCheck::kPayable);
+  EXPECT_EQ(CheckAccount("６２２２－０２１０"), AccountCheck::kPayable);  // full-width, with a separator
+  EXPECT_EQ(CheckAccount("6222*0210"), AccountCheck::kPayable);          // one star is not a mask
+  EXPECT_EQ(CheckAccount("62220"), AccountCheck::kTooFewDigits);
+  EXPECT_EQ(CheckAccount("农行 12345"), AccountCheck::kTooFewDigits);
+  EXPECT_EQ(CheckAccount(""), AccountCheck::kTooFewDigits);
+  EXPECT_EQ(CheckAccount("6222***1234"), AccountCheck::kMasked);  // as a list shows it
+  EXPECT_EQ(CheckAccount(MaskAccount("6222021000001234567")), AccountCheck::kTooFewDigits);  // "****4567"
+}
+
 TEST(FundPayments, AnAccountIsShownByItsLastFourDigits) {
   EXPECT_EQ(MaskAccount("6222024200000000007"), "****0007");
   EXPECT_EQ(MaskAccount("6222 0242 0000 0000 123"), "****0123");
