@@ -99,10 +99,16 @@ void PrintPayout(Context& ctx, const v1::Payout& p) {
   for (const auto& r : p.reasons()) *ctx.out << "  " << r.code() << ": " << r.message() << "\n";
 }
 
-int Policies(Context& ctx, const Options&) {
+int Policies(Context& ctx, const Options& o) {
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
+  v1::ListRewardPoliciesRequest req;
+  if (o.Has("year")) {
+    int year = 0;
+    if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage("--year must be a year");
+    req.set_budget_year(year);
+  }
   v1::ListRewardPoliciesResponse resp;
-  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::ListRewardPolicies, v1::ListRewardPoliciesRequest{}, &resp); rc != 0) return rc;
+  if (int rc = Invoke(ctx, *stub, &v1::RewardPayoutService::Stub::ListRewardPolicies, req, &resp); rc != 0) return rc;
   if (ctx.json) {
     ctx.PrintJson(resp);
     return 0;
@@ -117,6 +123,8 @@ int Policies(Context& ctx, const Options&) {
                            {"repeat_rule", RuleText(ctx, p.repeat_rule())},
                            {"days", absl::StrCat(p.payout_working_days())},
                            {"budget_yuan", Yuan(p.budget_fen())},
+                           {"year", absl::StrCat(p.budget_year())},
+                           {"budget_basis", Say(ctx.language, p.funded() ? kCliBudgetFunded : kCliBudgetOwn, {})},
                            {"remaining_yuan", Yuan(p.remaining_budget_fen())}};
     if (!p.group().empty()) params.emplace("group", p.group());
     *ctx.out << Say(ctx.language, kCliRewardPolicy, params) << "\n";
@@ -433,7 +441,11 @@ int Disburse(Context& ctx, const Options& o) {
 }  // namespace
 
 void RegisterRewardCommands(Registry& r) {
-  r.Add({{"reward", "policies"}, "list the reward policies with their formulas, rules and remaining budgets", "", {}, Policies});
+  r.Add({{"reward", "policies"},
+         "list the reward policies with their formulas, rules and budgets for a year (this year unless --year)",
+         "Usage: subsidyctl reward policies [--year=2024]",
+         {{"year", "the budget year, e.g. 2024 (default: this year)", false}},
+         Policies});
   r.Add({{"reward", "submit"},
          "submit a department's determination; the payout is scheduled (or rejected, with reasons)",
          "Example: subsidyctl reward submit --request_id=D-1 --policy=YC-DIGITAL-TRANSFORM \\\n"

@@ -30,11 +30,14 @@ constexpr char kPayoutNotScheduled[] = "PAYOUT_NOT_SCHEDULED";  // a rejected de
 
 namespace handlers {
 
-absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&,
+absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest& request,
                                 v1::ListRewardPoliciesResponse* response) {
-  // Each policy's budget for this year (China Standard Time), the one SubmitDetermination
-  // measures a determination of today against (reward::BudgetForYear).
-  const int year = call.clock().TodayInChina().year();
+  // Each policy's budget for the year (this year's, China Standard Time, unless asked), the one
+  // SubmitDetermination measures a determination of that year against (reward::BudgetForYear).
+  if (request.budget_year() != 0 && (request.budget_year() < 2000 || request.budget_year() > 2100)) {
+    return InvalidField("budget_year", "a year, 2000 to 2100, or 0 for this year");
+  }
+  const int year = request.budget_year() != 0 ? request.budget_year() : call.clock().TodayInChina().year();
   auto awarded = call.storage().payouts().AwardedByPolicy();
   if (!awarded.ok()) return awarded.status();
   auto awarded_in_year = call.storage().payouts().AwardedByPolicyInYear(year);
@@ -63,6 +66,8 @@ absl::Status ListRewardPolicies(Call& call, const v1::ListRewardPoliciesRequest&
     const reward::PolicyBudget& budget = budgets.at(p.policy_id);
     x->set_budget_fen(budget.budget.fen());
     x->set_remaining_budget_fen(budget.Remaining().fen());
+    x->set_budget_year(year);
+    x->set_funded(budget.from_funds);
     x->set_payout_working_days(p.payout_working_days);
     x->set_repeat_rule(RepeatRuleName(p.repeat_rule));
     x->set_group(p.group);

@@ -44,7 +44,7 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliNoId, kCliPayoutStatusScheduled, kCliPayoutStatusRejected, kCliPayoutStatusDisbursed,
         kCliPayoutStatusCancelled, kCliPayoutRow, kCliPayout, kCliPayoutPaidVoucher, kCliPayoutsShown,
         kCliPaymentFileWritten, kCliDeterminationsSummary, kCliDeterminationsProgress, kCliDisburseHeld,
-        kCliDisbursed, kCliRewardPolicy, kCliFormulaFixed, kCliFormulaRateWithCap, kCliFormulaPerUnit,
+        kCliDisbursed, kCliRewardPolicy, kCliBudgetFunded, kCliBudgetOwn, kCliFormulaFixed, kCliFormulaRateWithCap, kCliFormulaPerUnit,
         kCliFormulaTiered, kCliRepeatOnceEver, kCliRepeatOncePerYear, kCliRepeatAnnualCap,
         kCliRepeatGroupHighestPerYear, kCliDataVersion, kCliInstructionStatePendingApproval,
         kCliInstructionStatePosted, kCliInstruction, kCliInstructionSubject, kCliInstructionMaker,

@@ -43,6 +43,15 @@ class OneRoadE2e : public BackendsTest {
     EXPECT_TRUE(s.ok()) << rid << ": " << s.error_message();
     return out;
   }
+  // The reward fund YC-2024-R (municipal, 2024, region 4205) with its budget.
+  bool CreateRewardFund(int64_t budget_fen) {
+    v1::Fund fund;
+    return v1::FundService::NewStub(Next())
+        ->CreateFund(Call().get(),
+                     NewFund("YC-2024-R", v1::Fund::MUNICIPAL, v1::Fund::ENTERPRISE_REWARD, budget_fen, 2024, "4205"),
+                     &fund)
+        .ok();
+  }
   std::string Allocate(const std::string& rid, int64_t fen, const std::string& date) {
     v1::AllocateFundRequest fa;
     fa.set_request_id(rid);
@@ -165,13 +174,7 @@ TEST_P(OneRoadE2e, ARunPaysWhatItCanAndHoldsTheRestWithItsReason) {
 // for each day it decides on): each one still says, for its own day, whether the policy's money
 // was allocated by then.
 TEST_P(OneRoadE2e, DeterminationsDecidedTogetherEachSayWhetherTheirDaysMoneyWasAllocated) {
-  v1::Fund fund;
-  ASSERT_TRUE(v1::FundService::NewStub(Next())
-                  ->CreateFund(Call().get(),
-                               NewFund("YC-2024-R", v1::Fund::MUNICIPAL, v1::Fund::ENTERPRISE_REWARD, 1'000'000'000,
-                                       2024, "4205"),
-                               &fund)
-                  .ok());
+  ASSERT_TRUE(CreateRewardFund(1'000'000'000));
   Allocate("fa-june", 400'000'000, "2024-06-03");  // room for 20 entry awards, from 3 June
   constexpr int kPortals = 16;
   std::vector<std::shared_ptr<grpc::Channel>> channels;
@@ -198,6 +201,43 @@ TEST_P(OneRoadE2e, DeterminationsDecidedTogetherEachSayWhetherTheirDaysMoneyWasA
     for (const auto& r : answers[i].reasons()) said |= r.code() == "FUND_NOT_YET_ALLOCATED";
     EXPECT_EQ(said, i % 2 == 0) << i << " of " << date_of(i);
   }
+}
+
+// ListRewardPolicies shows the budgets of the year asked for: the funds' allocations less that
+// year's awards when funds were allocated to the policy for it, else the policy's own budget less
+// its awards of every year; and says which.
+TEST_P(OneRoadE2e, APolicysBudgetIsShownForTheYearAskedAndSaysWhoseItIs) {
+  ASSERT_TRUE(CreateRewardFund(1'000'000'000));
+  Allocate("fa-budget", 400'000'000, "2024-06-03");
+  ASSERT_EQ(Determine("d-2024", "YC-ABOVE-SCALE-ENTRY", 801, "2024-06-10").status(), v1::SCHEDULED);
+  ASSERT_EQ(Determine("d-2025", "YC-ABOVE-SCALE-ENTRY", 802, "2025-03-10").status(), v1::SCHEDULED);
+  auto policy_in = [&](int year) {
+    v1::ListRewardPoliciesRequest r;
+    r.set_budget_year(year);
+    v1::ListRewardPoliciesResponse list;
+    const grpc::Status s = v1::RewardPayoutService::NewStub(Next())->ListRewardPolicies(Call().get(), r, &list);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    for (const auto& p : list.policies()) {
+      if (p.policy_id() == "YC-ABOVE-SCALE-ENTRY") return p;
+    }
+    ADD_FAILURE() << "not listed";
+    return v1::RewardPolicy();
+  };
+  const v1::RewardPolicy funded = policy_in(2024);
+  EXPECT_EQ(funded.budget_year(), 2024);
+  EXPECT_TRUE(funded.funded());
+  EXPECT_EQ(funded.budget_fen(), 400'000'000);
+  EXPECT_EQ(funded.remaining_budget_fen(), 400'000'000 - 20'000'000);  // 2024's one award
+  const v1::RewardPolicy own = policy_in(2025);
+  EXPECT_EQ(own.budget_year(), 2025);
+  EXPECT_FALSE(own.funded());
+  EXPECT_EQ(own.remaining_budget_fen(), own.budget_fen() - 2 * 20'000'000);  // every year's awards
+  v1::ListRewardPoliciesRequest bad;
+  bad.set_budget_year(1999);
+  v1::ListRewardPoliciesResponse unused;
+  const grpc::Status refused = v1::RewardPayoutService::NewStub(Next())->ListRewardPolicies(Call().get(), bad, &unused);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("budget_year"), std::string::npos) << refused.error_message();
 }
 
 TEST_P(OneRoadE2e, APostingDatedInThePastKeepsEveryLaterDayTrue) {
