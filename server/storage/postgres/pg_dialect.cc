@@ -219,14 +219,14 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
   const std::string keys_array = array(keys);
   const std::string first_savepoint = SavepointNamed(0);
   std::set<std::string> got;
-  // Adds the keys free now to `got`, the transaction begun behind them; `first` (a lock_timeout
-  // to reset, say) goes before, in the same round trip.
+  // Adds the keys free now to `got`, the transaction begun behind them; `steps` (the COMMIT of a
+  // wait's transaction) go before, in the same round trip.
   auto try_all = [&](std::vector<PgConn::Step> steps) -> absl::Status {
     const char* const values[] = {keys_array.c_str()};
     const int lengths[] = {static_cast<int>(keys_array.size())};
     const int formats[] = {0};
     const size_t at = steps.size();
-    if (!steps.empty()) steps.back().sync_after = true;  // a setting of the session's, kept whatever follows
+    if (!steps.empty()) steps.back().sync_after = true;
     steps.push_back({try_sql, true, 1, values, lengths, formats, /*sync_after=*/true});
     steps.push_back(PgConn::OneOff(kBegin));
     steps.push_back(PgConn::OneOff(first_savepoint));
@@ -246,20 +246,25 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
     if (all_got(p)) runnable.push_back(p);
   }
   if (!runnable.empty()) return runnable;
-  if (auto s = c.Exec(absl::StrCat("ROLLBACK; ", kUnlockAll, "; SET lock_timeout = '1s'")); !s.ok()) return s.status();
+  // The wait runs in a transaction of its own, whose lock_timeout (SET LOCAL) ends with it however
+  // it ends: committed, failed, cancelled, the connection lost. (A session's setting could be left
+  // behind on a pooled connection by a failed reset, and fail a later row lock's wait after 1 s.)
+  // The session lock it takes outlives the transaction. A failure leaves it open: the caller rolls
+  // it back.
+  if (auto s = c.Exec(absl::StrCat("ROLLBACK; ", kUnlockAll, "; BEGIN; SET LOCAL lock_timeout = '1s'")); !s.ok()) {
+    return s.status();
+  }
   const std::vector<std::string> first = SortedUnique(KeysOf(batch.front()));
   auto waited = c.Exec(absl::StrCat("SELECT pg_advisory_lock(h) FROM (SELECT DISTINCT ", hash,
                                     " AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS o"),
                        {PgParam::Text(array(first))});
-  constexpr absl::string_view kResetTimeout = "SET lock_timeout = 0";
   if (!waited.ok()) {
-    if (auto reset = c.Exec(kResetTimeout); !reset.ok()) return reset.status();
     if (waited.status().code() == absl::StatusCode::kResourceExhausted) return runnable;  // still busy: all wait
     return waited.status();
   }
   // Holding those, the batch's other keys that are free now join (never waiting).
   got = std::set<std::string>(first.begin(), first.end());
-  if (auto s = try_all({PgConn::OneOff(kResetTimeout)}); !s.ok()) return s;
+  if (auto s = try_all({PgConn::OneOff("COMMIT")}); !s.ok()) return s;
   for (auto* p : batch) {
     if (all_got(p)) runnable.push_back(p);
   }
