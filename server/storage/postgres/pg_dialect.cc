@@ -73,6 +73,7 @@ std::string PgDialect::RenderSchema(const SchemaStep& step) const {
 PgDialect::Lease::~Lease() {
   if (!c_) return;
   c_->DropDeferred();  // never sent in another transaction
+  if (c_->Healthy() && c_->InTransaction()) c_->Reset();  // never lent inside a transaction left open
   std::lock_guard<std::mutex> l(d_->mu_);
   if (c_->Healthy()) {
     d_->idle_.push_back(std::move(c_));
@@ -344,7 +345,12 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   }
   auto& c = *conn;
   auto runnable = LockRunnable(*c, all);
-  auto rollback_unlock = [&] { (void)c->Exec(c->InTransaction() ? absl::StrCat("ROLLBACK; ", kUnlockAll) : kUnlockAll); };
+  // A connection this could not clean (the ROLLBACK cancelled, say) is reconnected, which ends its
+  // transaction and its locks, rather than handed to the next batch in an aborted transaction.
+  auto rollback_unlock = [&] {
+    const bool cleaned = c->Exec(c->InTransaction() ? absl::StrCat("ROLLBACK; ", kUnlockAll) : kUnlockAll).ok();
+    if (!cleaned || c->InTransaction()) c->Reset();
+  };
   if (!runnable.ok()) {
     rollback_unlock();
     if (!c->Healthy()) c->Reset();
