@@ -345,15 +345,13 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   }
   auto& c = *conn;
   auto runnable = LockRunnable(*c, all);
-  // A connection this could not clean (the ROLLBACK cancelled, say) is reconnected, which ends its
-  // transaction and its locks, rather than handed to the next batch in an aborted transaction.
+  // A connection this could not clean (lost, or the ROLLBACK cancelled) is reconnected, which ends
+  // its transaction and its locks; one left inside a transaction the Lease reconnects too.
   auto rollback_unlock = [&] {
-    const bool cleaned = c->Exec(c->InTransaction() ? absl::StrCat("ROLLBACK; ", kUnlockAll) : kUnlockAll).ok();
-    if (!cleaned || c->InTransaction()) c->Reset();
+    if (!c->Exec(c->InTransaction() ? absl::StrCat("ROLLBACK; ", kUnlockAll) : kUnlockAll).ok()) c->Reset();
   };
   if (!runnable.ok()) {
     rollback_unlock();
-    if (!c->Healthy()) c->Reset();
     for (Pending* p : all) p->result = runnable.status();
     return;
   }
@@ -363,7 +361,6 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   auto abandon = [&](const absl::Status& s) {
     c->DropDeferred();
     rollback_unlock();
-    if (!c->Healthy()) c->Reset();
     for (Pending* p : batch) p->result = s;
   };
   auto kept = WriteRunner(*c).Run(batch);
