@@ -259,5 +259,82 @@ TEST_F(PgDialectTest, ACommitFollowedByALostConnectionIsKnownToHaveCommitted) {
   EXPECT_FALSE(Stored(42));
 }
 
+// An operator's pg_cancel_backend (or any cancel sooner than the statement timeout) fails the
+// batch's transaction, which stored nothing: the write runs again, not DEADLINE_EXCEEDED.
+TEST_F(PgDialectTest, AStatementCancelledByAnotherSessionRunsAgain) {
+  MakeKept();
+  auto admin = PgConn::Connect(url_);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  std::atomic<int> runs = 0;
+  absl::StatusOr<std::string> written;
+  std::thread writer([&] {
+    written = dialect_->Write({}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+      auto n = s.Exec("INSERT INTO kept (id) VALUES (61)", {});
+      if (!n.ok()) return n.status();
+      if (++runs == 1) {
+        if (auto slept = s.Exec("SELECT pg_sleep(20)", {}); !slept.ok()) return slept.status();
+      }
+      return std::string("stored");
+    });
+  });
+  const bool cancelled = WaitUntilTrue([&] {
+    auto r = (*admin)->Exec(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'");
+    return r.ok() && r->rows() == 1 && r->Text(0, 0) == "t";
+  });
+  writer.join();
+  ASSERT_TRUE(cancelled);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(runs, 2);
+  EXPECT_TRUE(Stored(61));
+}
+
+// With a synchronous standby, a COMMIT waits for it; cancelled in that wait, PostgreSQL keeps the
+// commit but only warns. Such a write is not acknowledged (a failover now would lose it): it
+// answers UNAVAILABLE, in doubt, and is not run again.
+TEST_F(PgDialectTest, ACommitWhoseWaitForTheStandbyWasCancelledIsNotAcknowledged) {
+  MakeKept();
+  auto admin = PgConn::Connect(url_);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  // A standby that never comes: every COMMIT waits for it (this test's process has the server to itself).
+  ASSERT_TRUE((*admin)->Exec("ALTER SYSTEM SET synchronous_standby_names = 'nobody'").ok());
+  ASSERT_TRUE((*admin)->Exec("SELECT pg_reload_conf()").ok());
+  struct Restore {
+    PgConn& c;
+    ~Restore() {
+      (void)c.Exec("ALTER SYSTEM RESET synchronous_standby_names");
+      (void)c.Exec("SELECT pg_reload_conf()");
+    }
+  } restore{**admin};
+  ASSERT_TRUE(WaitUntilTrue([&] {
+    auto fresh = PgConn::Connect(url_);
+    if (!fresh.ok()) return false;
+    auto shown = (*fresh)->Exec("SHOW synchronous_standby_names");
+    return shown.ok() && shown->Text(0, 0) == "nobody";
+  }));
+  auto d = PgDialect::Open(url_, 2);  // connections opened after the reload
+  ASSERT_TRUE(d.ok()) << d.status();
+  int runs = 0;
+  absl::StatusOr<std::string> written;
+  std::thread writer([&] {
+    written = (*d)->Write({.replay_safe = true}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
+      ++runs;
+      auto n = s.Exec("INSERT INTO kept (id) VALUES (71)", {});
+      if (!n.ok()) return n.status();
+      return std::string("stored");
+    });
+  });
+  const bool cancelled = WaitUntilTrue([&] {
+    auto r = (*admin)->Exec("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
+    return r.ok() && r->rows() == 1 && r->Text(0, 0) == "t";
+  });
+  writer.join();
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable) << written.status();
+  EXPECT_NE(written.status().message().find("standby"), absl::string_view::npos) << written.status();
+  EXPECT_EQ(runs, 1);
+  EXPECT_TRUE(Stored(71));  // kept here: a retry with its request_id finds it
+}
+
 }  // namespace
 }  // namespace subsidy::storage

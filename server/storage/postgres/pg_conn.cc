@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -21,6 +23,7 @@ namespace {
 // dies (its kernel still acknowledges, so neither keepalives nor tcp_user_timeout fire) is left
 // this way, and the pool reconnects to whichever host takes writes then.
 constexpr std::chrono::milliseconds kAnswerTimeout{35'000};
+constexpr std::chrono::seconds kStatementTimeout{30};  // as Setup sets it
 
 class PgRow final : public SqlRow {
  public:
@@ -197,8 +200,20 @@ absl::StatusOr<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& url) 
   // Non-blocking: a send never waits on a server that stopped reading (see Await).
   PQsetnonblocking(c, 1);
   std::unique_ptr<PgConn> conn(new PgConn(c));
+  PQsetNoticeReceiver(c, &PgConn::OnNotice, conn.get());  // kept by PQreset
   if (auto s = conn->Setup(); !s.ok()) return s;
   return conn;
+}
+
+void PgConn::OnNotice(void* self, const PGresult* notice) {
+  const char* text = PQresultErrorMessage(notice);
+  fputs(text, stderr);  // as libpq's default does
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity != nullptr && absl::string_view(severity) == "WARNING") {
+    auto* c = static_cast<PgConn*>(self);
+    ++c->warnings_;
+    c->last_warning_ = std::string(absl::StripAsciiWhitespace(text));
+  }
 }
 
 absl::Status PgConn::Setup() {
@@ -257,7 +272,8 @@ bool PgConn::AwaitResult(std::chrono::steady_clock::time_point deadline) {
 
 PGresult* PgConn::Await(bool sent) {
   if (!sent) return nullptr;
-  const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+  sent_at_ = std::chrono::steady_clock::now();
+  const auto deadline = sent_at_ + kAnswerTimeout;
   if (!Send(deadline)) return nullptr;
   // As PQexec: the last result, or the first error (nothing runs after it).
   PGresult* kept = nullptr;
@@ -298,8 +314,15 @@ absl::StatusOr<PgResult> PgConn::Check(PGresult* r) {
       code == "57P03") {
     return absl::UnavailableError(msg);
   }
-  // statement_timeout: the statement was cancelled and its transaction fails; nothing was applied.
-  if (code == "57014") return absl::DeadlineExceededError(msg);
+  // A cancelled statement fails its transaction; nothing was applied. Cancelled sooner than the
+  // statement_timeout, it was cancelled by someone else (pg_cancel_backend, an operator): the
+  // write may simply run again. (The message is in the server's language: time tells them apart.)
+  if (code == "57014") {
+    if (std::chrono::steady_clock::now() - sent_at_ < kStatementTimeout) {
+      return absl::AbortedError(absl::StrCat("the statement was cancelled, not by its timeout: ", msg));
+    }
+    return absl::DeadlineExceededError(msg);
+  }
   if (code == "40001" || code == "40P01") return absl::AbortedError(msg);
   if (code == "55P03") return absl::ResourceExhaustedError(msg);  // lock_timeout: the lock is held elsewhere
   if (code == "23505") return absl::AlreadyExistsError(msg);
@@ -427,7 +450,8 @@ absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> th
       ++syncs;
     }
   }
-  const auto deadline = std::chrono::steady_clock::now() + kAnswerTimeout;
+  sent_at_ = std::chrono::steady_clock::now();
+  const auto deadline = sent_at_ + kAnswerTimeout;
   if (!sent || !PQpipelineSync(conn_) || !Send(deadline)) {
     if (answer_timed_out_) return Check(nullptr).status();
     return Broken("a pipeline could not be sent");

@@ -106,6 +106,11 @@ class PgConn {
   absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps, size_t* done = nullptr);
   // Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format; returns the rows copied.
   absl::StatusOr<int64_t> CopyIn(absl::string_view sql, absl::string_view data);
+  // The WARNINGs the server sent on this connection so far, and the last one's text. A COMMIT whose
+  // wait for the synchronous standby was cancelled succeeds with a WARNING only: it is stored here
+  // but may be missing from the standby.
+  int warnings() const { return warnings_; }
+  const std::string& last_warning() const { return last_warning_; }
 
  private:
   explicit PgConn(PGconn* c);
@@ -130,7 +135,13 @@ class PgConn {
   bool Ready(short events, std::chrono::steady_clock::time_point deadline);
   // After a timeout: closes the socket under libpq (which then sees CONNECTION_BAD).
   PGresult* GiveUp();
+  static void OnNotice(void* self, const PGresult* notice);
   bool answer_timed_out_ = false;
+  // When the statements being answered were sent: a cancel sooner than the statement timeout
+  // was not the timeout's.
+  std::chrono::steady_clock::time_point sent_at_;
+  int warnings_ = 0;
+  std::string last_warning_;
   PGconn* conn_;
   absl::flat_hash_map<std::string, std::string> prepared_;  // sql → statement name
   std::unique_ptr<SqlSession> session_;

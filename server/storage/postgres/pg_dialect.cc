@@ -31,6 +31,16 @@ absl::Status InDoubt(const absl::Status& lost) {
   return s;
 }
 
+absl::Status NotAcknowledged(absl::string_view warning) {
+  absl::Status s = absl::UnavailableError(
+      absl::StrCat("PostgreSQL stored the write but warned at its COMMIT, so it may be missing from the synchronous "
+                   "standby and lost if the primary fails now; it was not run again; retry the call with the same "
+                   "request_id to learn its answer: ",
+                   warning));
+  s.SetPayload(kInDoubt, absl::Cord("1"));
+  return s;
+}
+
 bool Retryable(const absl::Status& s) {
   // ABORTED: serialization failure or deadlock; ALREADY_EXISTS: a concurrent transaction took
   // the same unique key (request_id, once-only key) first; UNAVAILABLE: the connection was lost
@@ -384,11 +394,20 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   // COMMIT and the unlock in one round trip, their answers apart: a lost unlock after a COMMIT
   // that succeeded is not a failed commit (the locks go with the connection).
   size_t done = 0;
+  const int warned = c->warnings();
   const PgConn::Step close[] = {PgConn::OneOff("COMMIT"), PgConn::OneOff(kUnlockAll)};
   auto closed = c->Pipeline(close, &done);
-  if (closed.ok()) return;
   if (done >= 1) {
-    if (c->Healthy() && !c->Exec(kUnlockAll).ok()) c->Reset();
+    if (!closed.ok() && c->Healthy() && !c->Exec(kUnlockAll).ok()) c->Reset();
+    // A COMMIT that warned (its wait for the synchronous standby cancelled, say) is stored here
+    // but perhaps not on the standby, and would be lost by a failover now: no write of it is
+    // acknowledged. Each answers UNAVAILABLE, not run again; a retry with its request_id then
+    // finds it stored.
+    if (c->warnings() != warned) {
+      for (Pending* p : batch) {
+        if (p->result.ok()) p->result = NotAcknowledged(c->last_warning());
+      }
+    }
     return;
   }
   // A COMMIT refused by the server stored nothing, and the refusals in the batch were decided on
@@ -407,7 +426,7 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
 
 absl::Status PgDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) {
   absl::Status last;
-  for (int attempt = 0; attempt < 2; ++attempt) {  // one retry on a lost connection
+  for (int attempt = 0; attempt < 2; ++attempt) {  // one retry on a lost connection or a cancelled statement
     auto conn = Acquire();
     if (!conn.ok()) return conn.status();
     // A read of several statements sees one snapshot.
@@ -416,6 +435,7 @@ absl::Status PgDialect::Read(absl::FunctionRef<absl::Status(SqlSession&)> fn) {
       last = fn((*conn)->session());
       (void)(*conn)->Exec(last.ok() ? "COMMIT" : "ROLLBACK");
     }
+    if (last.code() == absl::StatusCode::kAborted) continue;
     if (last.code() != absl::StatusCode::kUnavailable) return last;
     (*conn)->Reset();
   }
