@@ -109,7 +109,7 @@ std::string UnitText(const Context& ctx, const std::string& unit) {
 
 // The one positional id of show, inquire, respond, rule and rectify.
 int IdOf(Context& ctx, const Options& o, const std::string& command, const std::string& what, std::string* id) {
-  if (o.positional().size() != 1) return ctx.Usage("alerts " + command + ": give exactly one " + what);
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "alerts " + command}, {"what", what}});
   *id = o.positional()[0];
   return 0;
 }
@@ -144,7 +144,7 @@ int List(Context& ctx, const Options& o) {
   req.set_subject_unit(o.Get("unit"));
   if (o.Has("page_size")) {
     int32_t size = 0;
-    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage("--page_size must be a positive integer");
+    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage(kCliUsagePositiveInteger, {{"option", "--page_size"}});
     req.set_page_size(size);
   }
   req.set_page_token(o.Get("page_token"));
@@ -344,10 +344,10 @@ int RuleOn(Context& ctx, const Options& o) {
   if (int rc = EnumOption(ctx, o, "finding", &finding); rc != 0) return rc;
   if (int rc = EnumOption(ctx, o, "violation_type", &type); rc != 0) return rc;
   if (finding == Case::VIOLATION && type == Case::VIOLATION_TYPE_UNSPECIFIED) {
-    return ctx.Usage("--finding=VIOLATION needs --violation_type: " + EnumChoices(Case::ViolationType_descriptor()));
+    return ctx.Usage(kCliUsageNeeds, {{"what", "--finding=VIOLATION"}, {"needs", "--violation_type=" + ctx.Alternatives(EnumNames(Case::ViolationType_descriptor()))}});
   }
   if (finding == Case::NORMAL && type != Case::VIOLATION_TYPE_UNSPECIFIED) {
-    return ctx.Usage("--violation_type goes with --finding=VIOLATION only");
+    return ctx.Usage(kCliUsageGoesWith, {{"options", "--violation_type"}, {"with", "--finding=VIOLATION"}});
   }
   req.set_finding(finding);
   req.set_violation_type(type);
@@ -373,7 +373,7 @@ int Rectify(Context& ctx, const Options& o) {
 }
 
 int Sweep(Context& ctx, const Options& o) {
-  if (!o.positional().empty()) return ctx.Usage("alerts sweep takes no arguments");
+  if (!o.positional().empty()) return ctx.Usage(kCliUsageNoArguments, {{"command", "alerts sweep"}});
   v1::SweepAlertCasesRequest req;
   // Each sweep is a new request: the day's alerts change as postings do.
   const std::string now = absl::FormatTime("%Y%m%dT%H%M%E6SZ", absl::Now(), absl::UTCTimeZone());

@@ -78,7 +78,7 @@ int List(Context& ctx, const Options& o) {
   if (o.Has("state")) {
     v1::Instruction::State state;
     if (!v1::Instruction::State_Parse(o.Get("state"), &state) || state == v1::Instruction::STATE_UNSPECIFIED) {
-      return ctx.Usage("--state must be " + EnumChoices(v1::Instruction::State_descriptor()));
+      return ctx.MustBe("--state", v1::Instruction::State_descriptor());
     }
     req.set_state(state);
   }
@@ -120,7 +120,7 @@ int List(Context& ctx, const Options& o) {
 
 // The one positional IN-… id of show, approve and reject.
 int InstructionId(Context& ctx, const Options& o, const std::string& command, std::string* id) {
-  if (o.positional().size() != 1) return ctx.Usage("approvals " + command + ": give exactly one INSTRUCTION_ID (IN-…)");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "approvals " + command}, {"what", "INSTRUCTION_ID (IN-…)"}});
   *id = o.positional()[0];
   return 0;
 }

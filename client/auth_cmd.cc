@@ -17,6 +17,7 @@
 #include "auth/authorizer.h"
 #include "ids/canonical.h"
 #include "cli.h"
+#include "texts.h"
 #include "subsidy/data/v1/policy_data.pb.h"
 
 namespace subsidy::cli {
@@ -29,29 +30,29 @@ int AddCaller(Context& ctx, const Options& o) {
     std::ifstream in(path);
     std::stringstream ss;
     ss << in.rdbuf();
-    if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &config)) return ctx.Fail(path + ": not an AuthConfig");
+    if (!google::protobuf::TextFormat::ParseFromString(ss.str(), &config)) return ctx.Fail(kCliNotAuthConfig, {{"path", path}});
   }
   // A name in its canonical spelling, unique whatever its case or width: "FINA" is no second finA.
   auto canonical = CanonicalizeId(o.Get("name"), "--name");
-  if (!canonical.ok()) return ctx.Usage(std::string(canonical.status().message()));
+  if (!canonical.ok()) return ctx.Usage(canonical.status());
   const std::string name = canonical->text;
   for (const auto& c : config.callers()) {
-    if (IdKey(c.name()) == canonical->key) return ctx.Fail("a caller named " + c.name() + " already exists in " + path);
+    if (IdKey(c.name()) == canonical->key) return ctx.Fail(kCliCallerExists, {{"name", c.name()}, {"path", path}});
   }
   auto* c = config.add_callers();
   c->set_name(name);
   for (absl::string_view r : absl::StrSplit(o.Get("roles"), ',', absl::SkipWhitespace())) {
     auth::Role role;
-    if (!auth::RoleFromName(r, &role)) return ctx.Usage("unknown role " + std::string(r) + " (bank, school, portal, finance, admin, auditor)");
+    if (!auth::RoleFromName(r, &role)) return ctx.Usage(kCliUsageUnknownRole, {{"role", std::string(r)}, {"roles", "bank, school, portal, finance, admin, auditor"}});
     c->add_roles(std::string(r));
   }
-  if (c->roles().empty()) return ctx.Usage("--roles needs at least one role");
+  if (c->roles().empty()) return ctx.Usage(kCliUsageEmpty, {{"option", "--roles"}, {"example", "--roles=finance"}});
   for (const auto& [flag, add] : {std::pair<const char*, void (*)(data::v1::CallerConfig*, std::string)>{
                                       "schools", [](data::v1::CallerConfig* x, std::string v) { x->add_schools(std::move(v)); }},
                                   {"banks", [](data::v1::CallerConfig* x, std::string v) { x->add_banks(std::move(v)); }}}) {
     for (absl::string_view id : absl::StrSplit(o.Get(flag), ',', absl::SkipWhitespace())) {
       auto code = CanonicalCode(id, std::string("--") + flag);
-      if (!code.ok()) return ctx.Usage(std::string(code.status().message()));
+      if (!code.ok()) return ctx.Usage(code.status());
       add(c, *code);
     }
   }
@@ -65,7 +66,7 @@ int AddCaller(Context& ctx, const Options& o) {
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << "# proto-message: subsidy.data.v1.AuthConfig (written by subsidyctl auth add-caller)\n" << text;
-    if (!out) return ctx.Fail("cannot write " + tmp);
+    if (!out) return ctx.CannotWrite(tmp);
   }
   std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::filesystem::rename(tmp, path);

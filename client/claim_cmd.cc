@@ -35,12 +35,12 @@ int ListClaims(Context& ctx, const Options& o) {
   if (o.Has("status")) {
     v1::LoanSubsidyClaim::Status status;
     if (!v1::LoanSubsidyClaim::Status_Parse(o.Get("status"), &status)) {
-      return ctx.Usage("--status must be SUBMITTED, PAID or REJECTED");
+      return ctx.MustBe("--status", {"SUBMITTED", "PAID", "REJECTED"});
     }
     req.set_status(status);
   }
   if (o.Has("period") && !ParsePeriod(o.Get("period"), req.mutable_settlement_period())) {
-    return ctx.Usage("--period must be START..END");
+    return ctx.Usage(kCliUsageFormat, {{"option", "--period"}, {"format", "START..END"}});
   }
   auto stub = NewStub(ctx);
   if (!ctx.json) *ctx.out << Say(ctx.language, kCliClaimsHeader) << "\n";
@@ -83,14 +83,14 @@ int ListClaims(Context& ctx, const Options& o) {
 }
 
 int ListClaimLines(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("loan claim-lines: give exactly one CLAIM_ID");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "loan claim-lines"}, {"what", "CLAIM_ID"}});
   v1::ListLoanSubsidyClaimLinesRequest req;
   req.set_claim_id(o.positional()[0]);
   req.set_page_size(1000);
   if (o.Has("status")) {
     v1::LoanSubsidyClaimLine::Status status;
     if (!v1::LoanSubsidyClaimLine::Status_Parse(o.Get("status"), &status)) {
-      return ctx.Usage("--status must be ACCEPTED, INVALID or DUPLICATE");
+      return ctx.MustBe("--status", {"ACCEPTED", "INVALID", "DUPLICATE"});
     }
     req.set_line_status(status);
   }
@@ -133,23 +133,21 @@ int ListClaimLines(Context& ctx, const Options& o) {
 // before anything is reviewed. 0, or the exit code after saying why not.
 int CheckClaimFund(Context& ctx, Stub& stub, const std::string& claim_id, const std::string& fund) {
   auto want = CanonicalCode(fund, "--fund");
-  if (!want.ok()) return ctx.Usage(std::string(want.status().message()));
+  if (!want.ok()) return ctx.Usage(want.status());
   v1::GetLoanSubsidyClaimRequest get;
   get.set_claim_id(claim_id);
   v1::LoanSubsidyClaim claim;
   if (int rc = Invoke(ctx, stub, &Stub::GetLoanSubsidyClaim, get, &claim); rc) return rc;
   if (claim.fund_id() == *want) return 0;
   const bool none = claim.fund_id().empty();
-  return ctx.Fail(absl::StrCat(
-      "申报单 ", claim_id, none ? " 未指定付款资金" : " 由资金 " + claim.fund_id() + " 支付", ", 不是 ", *want,
-      "; 资金在申报时指定, 审核不能更改, 未审核 (the fund is the claim's, named when it was filed with --fund: ",
-      claim_id, none ? " names no fund" : " is paid from fund " + claim.fund_id(), ", not ", *want,
-      "; a review names no fund; nothing was reviewed)"));
+  StatusParams params = {{"claim_id", claim_id}, {"want", *want}};
+  if (!none) params.emplace("fund", claim.fund_id());
+  return ctx.Fail(kCliClaimOtherFund, params);
 }
 
 int Review(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("loan review: give exactly one CLAIM_ID");
-  if (o.Has("approve") == o.Has("reject")) return ctx.Usage("give one of --approve or --reject");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "loan review"}, {"what", "CLAIM_ID"}});
+  if (o.Has("approve") == o.Has("reject")) return ctx.Usage(kCliUsageOneOf, {{"command", "loan review"}, {"options", ctx.Alternatives({"--approve", "--reject"})}});
   v1::ReviewLoanSubsidyClaimRequest req;
   req.set_claim_id(o.positional()[0]);
   if (o.Has("approve")) {
@@ -159,7 +157,7 @@ int Review(Context& ctx, const Options& o) {
     req.set_payee_account(o.Get("payee_account"));
     req.set_payee_bank(o.Get("payee_bank"));
   } else if (o.Has("payee_name") || o.Has("payee_account") || o.Has("payee_bank")) {
-    return ctx.Usage("--payee_name, --payee_account and --payee_bank go with --approve");
+    return ctx.Usage(kCliUsageGoesWith, {{"options", ctx.AllOf({"--payee_name", "--payee_account", "--payee_bank"})}, {"with", "--approve"}});
   } else {
     req.set_decision(v1::ReviewLoanSubsidyClaimRequest::REJECT);
     req.set_reason(o.Get("reason"));
@@ -484,7 +482,7 @@ int DryRunClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int b
 }
 
 int SubmitClaimFile(Context& ctx, const Options& o, const ClaimFile& file, int batch_size) {
-  if (!o.Has("bank") || !file.period) return ctx.Usage("loan claim --submit needs --bank=BANK_ID and --period=START..END");
+  if (!o.Has("bank") || !file.period) return ctx.Usage(kCliUsageNeeds, {{"what", "loan claim --submit"}, {"needs", ctx.AllOf({"--bank=BANK_ID", "--period=START..END"})}});
   v1::SubmitLoanSubsidyClaimRequest header;
   header.set_bank_id(o.Get("bank"));
   *header.mutable_settlement_period() = *file.period;

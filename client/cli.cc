@@ -141,28 +141,80 @@ int Context::Fail(const std::string& message) const {
   return 1;
 }
 
-int Context::Usage(const std::string& message) const {
-  PrintError(json, "USAGE", message, "", "");
+int Context::Usage(const char* code, const StatusParams& params) const {
+  PrintError(json, "USAGE", Say("en", code, params), "", json ? code : "", Say(language, code, params),
+             absl::StartsWith(language, "zh"));
   return 2;
 }
 
-int Context::CannotWrite(const std::string& path) const { return Fail("cannot write " + path + ": " + std::strerror(errno)); }
+int Context::Usage(const absl::Status& refused) const {
+  PrintError(json, "USAGE", std::string(refused.message()), FieldOf(refused).value_or(""), "",
+             RefusalText(language, refused), absl::StartsWith(language, "zh"));
+  return 2;
+}
+
+int Context::MustBe(const std::string& option, const std::vector<std::string>& choices) const {
+  return Usage(kCliUsageMustBe, {{"option", option}, {"choices", Alternatives(choices)}});
+}
+
+int Context::MustBe(const std::string& option, const google::protobuf::EnumDescriptor* e) const {
+  return MustBe(option, EnumNames(e));
+}
+
+namespace {
+std::string ListOf(const std::string& language, const char* last_joined, const std::vector<std::string>& items) {
+  if (items.size() < 2) return absl::StrJoin(items, "");
+  const std::string some = absl::StrJoin(items.begin(), items.end() - 1, Say(language, kCliListSeparator));
+  return Say(language, last_joined, {{"some", some}, {"last", items.back()}});
+}
+}  // namespace
+
+std::string Context::Alternatives(const std::vector<std::string>& items) const {
+  return ListOf(language, kCliChoicesOr, items);
+}
+
+std::string Context::AllOf(const std::vector<std::string>& items) const {
+  return ListOf(language, kCliChoicesAnd, items);
+}
+
+int Context::Fail(const char* code, const StatusParams& params) const {
+  PrintError(json, "FAILED", Say("en", code, params), "", json ? code : "", Say(language, code, params),
+             absl::StartsWith(language, "zh"));
+  return 1;
+}
+
+int Context::CannotWrite(const std::string& path, const std::string& why) const {
+  return Fail(kCliCannotWrite, {{"path", path}, {"detail", why}});
+}
+
+int Context::CannotRead(const std::string& path, const std::string& why) const {
+  StatusParams params = {{"path", path}};
+  // (a reader's own message may name the file already)
+  const std::string named = "cannot read " + path + ": ";
+  if (!why.empty()) params.emplace("detail", absl::StartsWith(why, named) ? why.substr(named.size()) : why);
+  return Fail(kCliCannotRead, params);
+}
 
 int Context::CheckRequest(const google::protobuf::Message& request) const {
   if (auto field = formats::FindInvalidUtf8(request)) {
-    PrintError(json, "INVALID_ARGUMENT",
-               *field + " is not valid UTF-8 (convert the text, e.g. from GBK, before sending); nothing was sent",
-               *field, "");
+    const StatusParams params = {{"field", *field}, {"utf8", "UTF-8"}, {"gbk", "GBK"}};
+    PrintError(json, "INVALID_ARGUMENT", Say("en", kCliNotUtf8, params), *field, "", Say(language, kCliNotUtf8, params),
+               absl::StartsWith(language, "zh"));
     return 1;
   }
   return 0;
 }
 
-std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
+std::vector<std::string> EnumNames(const google::protobuf::EnumDescriptor* e) {
   std::vector<std::string> names;
   for (int i = 0; i < e->value_count(); ++i) {
     if (!absl::EndsWith(e->value(i)->name(), "_UNSPECIFIED")) names.push_back(e->value(i)->name());
   }
+  return names;
+}
+
+std::string EnumChoices(const google::protobuf::EnumDescriptor* e) {
+  const std::vector<std::string> names = EnumNames(e);
   if (names.size() < 2) return absl::StrJoin(names, "");
   return absl::StrCat(absl::StrJoin(names.begin(), names.end() - 1, ", "), " or ", names.back());
 }
@@ -171,7 +223,7 @@ int EnumOption(Context& ctx, const Options& o, const std::string& name, const go
                int* number) {
   if (!o.Has(name)) return 0;
   const google::protobuf::EnumValueDescriptor* v = e->FindValueByName(absl::AsciiStrToUpper(o.Get(name)));
-  if (v == nullptr || v->number() == 0) return ctx.Usage("--" + name + " must be " + EnumChoices(e));
+  if (v == nullptr || v->number() == 0) return ctx.MustBe("--" + name, e);
   *number = v->number();
   return 0;
 }
@@ -196,9 +248,9 @@ bool ParsePeriod(const std::string& text, v1::DateRange* out) {
 
 int ReadCsv(Context& ctx, const Options& o, const std::string& path, formats::CsvFile* file) {
   auto encoding = formats::EncodingFromName(o.Get("encoding", "auto"));
-  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
+  if (!encoding.ok()) return ctx.MustBe("--encoding", {"auto", "utf-8", "gb18030"});
   auto read = formats::ReadCsvFile(path, *encoding);
-  if (!read.ok()) return ctx.Fail(std::string(read.status().message()));
+  if (!read.ok()) return ctx.CannotRead(path, std::string(read.status().message()));
   *file = *std::move(read);
   return 0;
 }

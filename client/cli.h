@@ -5,7 +5,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -94,10 +96,26 @@ struct Context {
   // With --json the error is one JSON object on stderr: code, message, field, reason, localized_message.
   int Fail(const grpc::Status& status) const;
   int Fail(const std::string& message) const;
-  // A usage error (a bad option, a missing argument): printed like Fail, returns 2.
-  int Usage(const std::string& message) const;
-  // "cannot write PATH: <the system's reason>", printed like Fail; returns 1.
-  int CannotWrite(const std::string& path) const;
+  // subsidyctl's own text `code` with `params` (texts.h), in the user's language; returns 1.
+  int Fail(const char* code, const StatusParams& params) const;
+  // A usage error (a bad option, a missing argument): subsidyctl's text `code` (CLI_USAGE_…,
+  // texts.h) with `params` in the user's language, printed like Fail (with --json: its English
+  // text as the message, the code as the reason and the localized_message); returns 2.
+  int Usage(const char* code, const StatusParams& params) const;
+  // A value the user gave refused by a check of its own (an id's spelling): RefusalText.
+  int Usage(const absl::Status& refused) const;
+  // "--x must be A, B or C" (the choices as given, or the API enum's values).
+  int MustBe(const std::string& option, const std::vector<std::string>& choices) const;
+  int MustBe(const std::string& option, const google::protobuf::EnumDescriptor* e) const;
+  // A list in the user's language: alternatives ("A, B or C"; "A、B 或 C"), or items all meant
+  // ("A and B").
+  std::string Alternatives(const std::vector<std::string>& items) const;
+  std::string AllOf(const std::vector<std::string>& items) const;
+  // "cannot write PATH: <the system's reason>" in the user's language, printed like Fail; returns 1.
+  int CannotWrite(const std::string& path) const { return CannotWrite(path, std::strerror(errno)); }
+  int CannotWrite(const std::string& path, const std::string& why) const;
+  // "cannot read PATH[: why]", likewise.
+  int CannotRead(const std::string& path, const std::string& why = "") const;
   // Checks a request before it is sent: a string that is not UTF-8 is refused here, naming the
   // field (returns 1); 0 when the request may go.
   int CheckRequest(const google::protobuf::Message& request) const;
@@ -128,7 +146,9 @@ int Invoke(Context& ctx, StubT& stub, grpc::Status (StubT::*method)(grpc::Client
   return 0;
 }
 
-// "A, B or C": the values of an API enum a caller may give (not the *_UNSPECIFIED zero).
+// The values of an API enum a caller may give (not the *_UNSPECIFIED zero), and as "A, B or C"
+// (for the commands' --help, in English as all of it is).
+std::vector<std::string> EnumNames(const google::protobuf::EnumDescriptor* e);
 std::string EnumChoices(const google::protobuf::EnumDescriptor* e);
 // The option `name` as a value of the API enum `e`, its name in any case (--finding=normal): 0 with
 // *number set, or left as it is when the option is not given; any other text (or the *_UNSPECIFIED

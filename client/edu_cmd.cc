@@ -86,7 +86,7 @@ bool ParseSource(const std::string& text, v1::FundSource* out) { return v1::Fund
 int Split(Context& ctx, const Options& o) {
   v1::SplitGrantRequest req;
   int64_t total;
-  if (!absl::SimpleAtoi(o.Get("total_fen"), &total)) return ctx.Usage("--total_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("total_fen"), &total)) return ctx.Usage(kCliUsageFen, {{"option", "--total_fen"}});
   req.set_total_fen(total);
   // --shares=CENTRAL_DIRECT:1,MUNICIPAL:3
   for (absl::string_view item : absl::StrSplit(o.Get("shares"), ',', absl::SkipWhitespace())) {
@@ -94,8 +94,9 @@ int Split(Context& ctx, const Options& o) {
     v1::FundSource src;
     int64_t w;
     if (kv.size() != 2 || !ParseSource(kv[0], &src) || !absl::SimpleAtoi(kv[1], &w)) {
-      return ctx.Usage("--shares must be SOURCE:WEIGHT,SOURCE:WEIGHT (e.g. CENTRAL_DIRECT:1,MUNICIPAL:3); sources: "
-                       "CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY");
+      return ctx.Usage(kCliUsageFormat, {{"option", "--shares"},
+                                          {"format", "SOURCE:WEIGHT,SOURCE:WEIGHT"},
+                                          {"example", "CENTRAL_DIRECT:1,MUNICIPAL:3"}});
     }
     auto* s = req.add_shares();
     s->set_source(src);
@@ -139,11 +140,11 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   v1::FundSource src = v1::FUND_SOURCE_UNSPECIFIED;
   if (!ParseSource(o.Get("source"), &src)) {
-    return ctx.Usage("--source must be CENTRAL_DIRECT, PROVINCIAL, MUNICIPAL, DISTRICT or COUNTY");
+    return ctx.MustBe("--source", {"CENTRAL_DIRECT", "PROVINCIAL", "MUNICIPAL", "DISTRICT", "COUNTY"});
   }
   req.set_source(src);
   int64_t amount;
-  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage(kCliUsageFen, {{"option", "--amount_fen"}});
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   req.set_fund_id(o.Get("fund"));
@@ -190,7 +191,7 @@ void PrintDraws(Context& ctx, const v1::Expenditure& e) {
 }
 
 int Reverse(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("edu reverse: give exactly one EXPENDITURE_ID");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "edu reverse"}, {"what", "EXPENDITURE_ID"}});
   v1::ReverseExpenditureRequest req;
   req.set_expenditure_id(o.positional()[0]);
   req.set_request_id(o.Get("request_id", "reverse-" + req.expenditure_id()));
@@ -262,7 +263,7 @@ int Spend(Context& ctx, const Options& o) {
   req.set_school_id(o.Get("school"));
   req.set_category(o.Get("category"));
   int64_t amount;
-  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("amount_fen"), &amount)) return ctx.Usage(kCliUsageFen, {{"option", "--amount_fen"}});
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());
@@ -336,7 +337,7 @@ int Entitlement(Context& ctx, const Options& o) {
   for (const auto& [name, setter] : counts) {
     if (!o.Has(name)) continue;
     int64_t v;
-    if (!absl::SimpleAtoi(o.Get(name), &v)) return ctx.Fail(std::string("--") + name + " must be an integer");
+    if (!absl::SimpleAtoi(o.Get(name), &v)) return ctx.Usage(kCliUsageInteger, {{"option", std::string("--") + name}});
     (req.*setter)(v);
   }
   auto stub = v1::EducationFundService::NewStub(ctx.Channel());

@@ -87,19 +87,19 @@ int Create(Context& ctx, const Options& o) {
   req.set_fund_id(o.Get("fund"));
   req.set_name(o.Get("name"));
   int year = 0;
-  if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage("--year must be a year");
+  if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage(kCliUsageYear, {{"option", "--year"}});
   req.set_budget_year(year);
   v1::Fund::Level level;
-  if (!v1::Fund::Level_Parse(o.Get("level"), &level)) return ctx.Usage("--level: " + EnumChoices(v1::Fund::Level_descriptor()));
+  if (!v1::Fund::Level_Parse(o.Get("level"), &level)) return ctx.MustBe("--level", v1::Fund::Level_descriptor());
   req.set_level(level);
   v1::Fund::Purpose purpose;
   if (!v1::Fund::Purpose_Parse(o.Get("purpose"), &purpose)) {
-    return ctx.Usage("--purpose: " + EnumChoices(v1::Fund::Purpose_descriptor()));
+    return ctx.MustBe("--purpose", v1::Fund::Purpose_descriptor());
   }
   req.set_purpose(purpose);
   req.set_region_code(o.Get("region"));
   int64_t budget = 0;
-  if (!Fen(o, "budget_fen", &budget)) return ctx.Usage("--budget_fen must be an integer (分)");
+  if (!Fen(o, "budget_fen", &budget)) return ctx.Usage(kCliUsageFen, {{"option", "--budget_fen"}});
   req.set_budget_fen(budget);
   req.set_date(o.Get("date"));
   req.set_document_no(o.Get("document"));
@@ -122,7 +122,7 @@ int Adjust(Context& ctx, const Options& o) {
   req.set_request_id(o.Get("request_id"));
   req.set_fund_id(o.Get("fund"));
   int64_t delta = 0;
-  if (!Fen(o, "delta_fen", &delta)) return ctx.Usage("--delta_fen must be an integer (分, ±)");
+  if (!Fen(o, "delta_fen", &delta)) return ctx.Usage(kCliUsageFenSigned, {{"option", "--delta_fen"}});
   req.set_delta_fen(delta);
   req.set_date(o.Get("date"));
   req.set_document_no(o.Get("document"));
@@ -146,13 +146,13 @@ int Allocate(Context& ctx, const Options& o) {
   req.set_fund_id(o.Get("fund"));
   v1::FundAllocation::RecipientKind kind;
   if (!v1::FundAllocation::RecipientKind_Parse(o.Get("kind", "UNIT"), &kind)) {
-    return ctx.Usage("--kind: " + EnumChoices(v1::FundAllocation::RecipientKind_descriptor()));
+    return ctx.MustBe("--kind", v1::FundAllocation::RecipientKind_descriptor());
   }
   req.set_recipient_kind(kind);
   req.set_recipient_id(o.Get("recipient"));
   req.set_region_code(o.Get("region"));
   int64_t amount = 0;
-  if (!Fen(o, "amount_fen", &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
+  if (!Fen(o, "amount_fen", &amount)) return ctx.Usage(kCliUsageFen, {{"option", "--amount_fen"}});
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   req.set_document_no(o.Get("document"));
@@ -184,7 +184,7 @@ int Pay(Context& ctx, const Options& o) {
   req.set_fund_id(o.Get("fund"));
   req.set_recipient_id(o.Get("recipient"));
   int64_t amount = 0;
-  if (!Fen(o, "amount_fen", &amount)) return ctx.Usage("--amount_fen must be an integer (分)");
+  if (!Fen(o, "amount_fen", &amount)) return ctx.Usage(kCliUsageFen, {{"option", "--amount_fen"}});
   req.set_amount_fen(amount);
   req.set_date(o.Get("date"));
   req.set_category(o.Get("category"));
@@ -193,7 +193,7 @@ int Pay(Context& ctx, const Options& o) {
   req.set_payee_bank(o.Get("payee_bank"));
   req.set_payee_id(o.Get("payee_id"));
   if (req.payee().empty() && (o.Has("payee_account") || o.Has("payee_bank") || o.Has("payee_id"))) {
-    return ctx.Usage("--payee_account, --payee_bank and --payee_id go with --payee (who is paid)");
+    return ctx.Usage(kCliUsageGoesWith, {{"options", ctx.AllOf({"--payee_account", "--payee_bank", "--payee_id"})}, {"with", "--payee"}});
   }
   req.set_reference(o.Get("reference"));
   req.set_tracking_id(o.Get("tracking_id"));
@@ -223,7 +223,7 @@ int Pay(Context& ctx, const Options& o) {
 }
 
 int Show(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("fund show: give exactly one FUND_ID");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "fund show"}, {"what", "FUND_ID"}});
   v1::GetFundRequest req;
   req.set_fund_id(o.positional()[0]);
   v1::Fund fund;
@@ -292,14 +292,14 @@ int Reverse(Context& ctx, const Options& o) {
 
 // A fund's ledger in recording order, every page: each movement and the fund's figures after it.
 int Ledger(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("fund ledger: give exactly one FUND_ID");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "fund ledger"}, {"what", "FUND_ID"}});
   v1::ListFundEntriesRequest req;
   req.set_fund_id(o.positional()[0]);
   req.set_tracking_id(o.Get("tracking_id"));
   req.set_recipient_id(o.Get("recipient"));
   if (o.Has("page_size")) {
     int32_t size = 0;
-    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage("--page_size must be a positive integer");
+    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage(kCliUsagePositiveInteger, {{"option", "--page_size"}});
     req.set_page_size(size);
   }
   auto stub = Stub(ctx);
@@ -332,17 +332,17 @@ template <class Req>
 int Filters(Context& ctx, const Options& o, Req* req) {
   if (o.Has("year")) {
     int year = 0;
-    if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage("--year must be a year");
+    if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage(kCliUsageYear, {{"option", "--year"}});
     req->set_budget_year(year);
   }
   if (o.Has("purpose")) {
     v1::Fund::Purpose p;
-    if (!v1::Fund::Purpose_Parse(o.Get("purpose"), &p)) return ctx.Usage("--purpose: " + EnumChoices(v1::Fund::Purpose_descriptor()));
+    if (!v1::Fund::Purpose_Parse(o.Get("purpose"), &p)) return ctx.MustBe("--purpose", v1::Fund::Purpose_descriptor());
     req->set_purpose(p);
   }
   if (o.Has("level")) {
     v1::Fund::Level l;
-    if (!v1::Fund::Level_Parse(o.Get("level"), &l)) return ctx.Usage("--level: " + EnumChoices(v1::Fund::Level_descriptor()));
+    if (!v1::Fund::Level_Parse(o.Get("level"), &l)) return ctx.MustBe("--level", v1::Fund::Level_descriptor());
     req->set_level(l);
   }
   req->set_region_prefix(o.Get("region"));
@@ -399,12 +399,12 @@ int Report(Context& ctx, const Options& o) {
   if (int rc = Filters(ctx, o, &req); rc) return rc;
   if (o.Has("time_basis")) {
     v1::TimeBasis b;
-    if (!v1::TimeBasis_Parse(o.Get("time_basis"), &b)) return ctx.Usage("--time_basis must be DAYS or MONTHS");
+    if (!v1::TimeBasis_Parse(o.Get("time_basis"), &b)) return ctx.MustBe("--time_basis", {"DAYS", "MONTHS"});
     req.set_time_basis(b);
   }
   if (o.Has("group_by")) {
     v1::ReportGrouping g;
-    if (!v1::ReportGrouping_Parse(o.Get("group_by"), &g)) return ctx.Usage("--group_by must be FUND, RECIPIENT or REGION");
+    if (!v1::ReportGrouping_Parse(o.Get("group_by"), &g)) return ctx.MustBe("--group_by", {"FUND", "RECIPIENT", "REGION"});
     req.set_group_by(g);
   }
   v1::ExecutionReport report;

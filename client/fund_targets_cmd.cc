@@ -27,7 +27,7 @@ std::string KindText(const Context& ctx, Target::Kind k) {
 
 // The one positional FUND_ID.
 int FundId(Context& ctx, const Options& o, const std::string& command, std::string* id) {
-  if (o.positional().size() != 1) return ctx.Usage(command + ": give exactly one FUND_ID");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", command}, {"what", "FUND_ID"}});
   *id = o.positional()[0];
   return 0;
 }

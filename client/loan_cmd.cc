@@ -60,22 +60,22 @@ int Calc(Context& ctx, const Options& o) {
   req.set_province(o.Get("province"));
   v1::RegionTier tier = v1::REGION_TIER_UNSPECIFIED;
   if (o.Has("region_tier") && !v1::RegionTier_Parse(o.Get("region_tier"), &tier)) {
-    return ctx.Usage("--region_tier must be " + EnumChoices(v1::RegionTier_descriptor()));
+    return ctx.MustBe("--region_tier", v1::RegionTier_descriptor());
   }
   req.set_region_tier(tier);
   v1::LoanProgram program = v1::LOAN_PROGRAM_UNSPECIFIED;
   if (o.Has("program") && !v1::LoanProgram_Parse(o.Get("program"), &program)) {
-    return ctx.Usage("--program must be " + EnumChoices(v1::LoanProgram_descriptor()));
+    return ctx.MustBe("--program", v1::LoanProgram_descriptor());
   }
   req.set_program(program);
   int32_t n = 0;
   int64_t fen = 0;
-  if (o.Has("partners") && !absl::SimpleAtoi(o.Get("partners"), &n)) return ctx.Usage("--partners must be an integer");
+  if (o.Has("partners") && !absl::SimpleAtoi(o.Get("partners"), &n)) return ctx.Usage(kCliUsageInteger, {{"option", "--partners"}});
   req.set_partner_count(n);
   n = 0;
-  if (o.Has("prior") && !absl::SimpleAtoi(o.Get("prior"), &n)) return ctx.Usage("--prior must be an integer");
+  if (o.Has("prior") && !absl::SimpleAtoi(o.Get("prior"), &n)) return ctx.Usage(kCliUsageInteger, {{"option", "--prior"}});
   req.set_prior_subsidized_loans(n);
-  if (!absl::SimpleAtoi(o.Get("principal_fen"), &fen)) return ctx.Usage("--principal_fen must be an integer (分)");
+  if (!absl::SimpleAtoi(o.Get("principal_fen"), &fen)) return ctx.Usage(kCliUsageFen, {{"option", "--principal_fen"}});
   req.set_principal_fen(fen);
   req.set_contract_date(o.Get("contract"));
   req.set_disbursement_date(o.Get("disbursement", o.Get("contract")));
@@ -83,26 +83,26 @@ int Calc(Context& ctx, const Options& o) {
   req.set_annual_rate_percent(o.Get("rate"));
   if (o.Has("lpr_tenor")) {
     v1::LprTenor t;
-    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Usage("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
+    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.MustBe("--lpr_tenor", {"ONE_YEAR", "FIVE_YEAR"});
     req.set_lpr_tenor(t);
   }
   if (o.Has("day_count")) {
     v1::DayCount d;
-    if (!v1::DayCount_Parse(o.Get("day_count"), &d)) return ctx.Usage("--day_count must be ACT_360 or ACT_365");
+    if (!v1::DayCount_Parse(o.Get("day_count"), &d)) return ctx.MustBe("--day_count", {"ACT_360", "ACT_365"});
     req.set_day_count(d);
   }
   for (const auto& r : o.GetAll("repayment")) {
     std::vector<std::string> parts = absl::StrSplit(r, ':');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &fen)) return ctx.Usage("--repayment must be DATE:FEN");
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &fen)) return ctx.Usage(kCliUsageFormat, {{"option", "--repayment"}, {"format", "DATE:FEN"}});
     auto* x = req.add_repayments();
     x->set_date(parts[0]);
     x->set_principal_fen(fen);
   }
   for (const auto& r : o.GetAll("overdue")) {
-    if (!ParsePeriod(r, req.add_overdue_periods())) return ctx.Usage("--overdue must be START..END");
+    if (!ParsePeriod(r, req.add_overdue_periods())) return ctx.Usage(kCliUsageFormat, {{"option", "--overdue"}, {"format", "START..END"}});
   }
   if (o.Has("claim") && !ParsePeriod(o.Get("claim"), req.mutable_claim_period())) {
-    return ctx.Usage("--claim must be START..END");
+    return ctx.Usage(kCliUsageFormat, {{"option", "--claim"}, {"format", "START..END"}});
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
   v1::LoanSubsidyResult result;
@@ -116,14 +116,14 @@ int Policy(Context& ctx, const Options& o) {
   req.set_province(o.Get("province"));
   req.set_date(o.Get("date"));
   v1::LoanProgram program = v1::LOAN_PROGRAM_UNSPECIFIED;
-  if (!v1::LoanProgram_Parse(o.Get("program"), &program)) return ctx.Usage("--program must be " + EnumChoices(v1::LoanProgram_descriptor()));
+  if (!v1::LoanProgram_Parse(o.Get("program"), &program)) return ctx.MustBe("--program", v1::LoanProgram_descriptor());
   req.set_program(program);
   v1::RegionTier tier = v1::REGION_TIER_UNSPECIFIED;
-  if (!v1::RegionTier_Parse(o.Get("region_tier", "EAST"), &tier)) return ctx.Usage("--region_tier must be " + EnumChoices(v1::RegionTier_descriptor()));
+  if (!v1::RegionTier_Parse(o.Get("region_tier", "EAST"), &tier)) return ctx.MustBe("--region_tier", v1::RegionTier_descriptor());
   req.set_region_tier(tier);
   if (o.Has("lpr_tenor")) {
     v1::LprTenor t;
-    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.Usage("--lpr_tenor must be ONE_YEAR or FIVE_YEAR");
+    if (!v1::LprTenor_Parse(o.Get("lpr_tenor"), &t)) return ctx.MustBe("--lpr_tenor", {"ONE_YEAR", "FIVE_YEAR"});
     req.set_lpr_tenor(t);
   }
   auto stub = v1::LoanSubsidyService::NewStub(ctx.Channel());
@@ -179,20 +179,20 @@ int ReadClaimFile(Context& ctx, const Options& o, ClaimFile* file) {
   file->path = o.positional()[0];
   file->out_path = o.Get("out", file->path + ".result.csv");
   auto out_encoding = formats::EncodingFromName(o.Get("out_encoding", "auto"));
-  if (!out_encoding.ok()) return ctx.Usage("--out_encoding must be utf-8 or gb18030 (default: the file's own)");
+  if (!out_encoding.ok()) return ctx.MustBe("--out_encoding", {"utf-8", "gb18030"});
   if (o.Has("period")) {
     v1::DateRange period;
-    if (!ParsePeriod(o.Get("period"), &period)) return ctx.Usage("--period must be START..END");
+    if (!ParsePeriod(o.Get("period"), &period)) return ctx.Usage(kCliUsageFormat, {{"option", "--period"}, {"format", "START..END"}});
     file->period = period;
   }
   auto encoding = formats::EncodingFromName(o.Get("encoding", "auto"));
-  if (!encoding.ok()) return ctx.Usage(std::string(encoding.status().message()));
+  if (!encoding.ok()) return ctx.MustBe("--encoding", {"auto", "utf-8", "gb18030"});
   std::error_code exists_error;
   const bool exists = std::filesystem::is_regular_file(file->path, exists_error);
   file->out_encoding = *out_encoding != formats::Encoding::kAuto ? *out_encoding : formats::Encoding::kUtf8;
   auto read = formats::ReadCsvFile(file->path, *encoding);
   if (!read.ok()) {
-    if (!exists) return ctx.Fail(std::string(read.status().message()));  // nothing to answer for
+    if (!exists) return ctx.CannotRead(file->path, std::string(read.status().message()));  // nothing to answer for
     return RefuseClaimFile(ctx, *file, 0, StatusText(ctx.language, read.status()));
   }
   file->csv = *std::move(read);
@@ -419,10 +419,10 @@ void PrintClaimSummary(Context& ctx, const ClaimFile& file, const ClaimTotals& t
 }
 
 int Claim(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("loan claim: give exactly one FILE.csv");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "loan claim"}, {"what", "FILE.csv"}});
   int batch_size = 500;
   if (o.Has("batch") && (!absl::SimpleAtoi(o.Get("batch"), &batch_size) || batch_size <= 0)) {
-    return ctx.Usage("--batch must be a positive integer");
+    return ctx.Usage(kCliUsagePositiveInteger, {{"option", "--batch"}});
   }
   ClaimFile file;
   if (int rc = ReadClaimFile(ctx, o, &file); rc != 0) return rc;
@@ -522,7 +522,7 @@ std::string ClaimOutcomeCsvRow(const ClaimFileRow& row, const ClaimOutcome& c) {
 
 int WriteClaimResultFile(Context& ctx, const ClaimFile& file, const std::string& utf8) {
   auto bytes = formats::EncodeText(utf8, file.out_encoding);
-  if (!bytes.ok()) return ctx.Fail(absl::StrCat("cannot write ", file.out_path, ": ", bytes.status().message()));
+  if (!bytes.ok()) return ctx.CannotWrite(file.out_path, std::string(bytes.status().message()));
   std::ofstream out(file.out_path, std::ios::binary);
   if (file.out_encoding != formats::Encoding::kGb18030) out << "\xEF\xBB\xBF";  // UTF-8, marked so for Excel
   out << *bytes;

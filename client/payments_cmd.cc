@@ -45,7 +45,7 @@ template <class Req>
 int PageOptions(Context& ctx, const Options& o, Req* req) {
   if (o.Has("page_size")) {
     int32_t size = 0;
-    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage("--page_size must be a positive integer");
+    if (!absl::SimpleAtoi(o.Get("page_size"), &size) || size <= 0) return ctx.Usage(kCliUsagePositiveInteger, {{"option", "--page_size"}});
     req->set_page_size(size);
   }
   req->set_page_token(o.Get("page_token"));
@@ -128,7 +128,7 @@ int ListLines(Context& ctx, const Options& o) {
   if (o.Has("state")) {
     Line::State state;
     if (!Line::State_Parse(o.Get("state"), &state) || state == Line::STATE_UNSPECIFIED) {
-      return ctx.Usage("--state must be " + EnumChoices(Line::State_descriptor()));
+      return ctx.MustBe("--state", Line::State_descriptor());
     }
     req.set_state(state);
   }
@@ -257,11 +257,11 @@ void PrintImport(Context& ctx, const v1::BankReturnResult& r, bool replayed) {
 }
 
 int Import(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("payments import: give exactly one FILE (the bank's return file)");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "payments import"}, {"what", "FILE"}});
   const std::string& path = o.positional()[0];
   v1::ImportBankReturnRequest req;
   req.set_encoding(absl::AsciiStrToLower(o.Get("encoding", "auto")));
-  if (auto e = formats::EncodingFromName(req.encoding()); !e.ok()) return ctx.Usage(std::string(e.status().message()));
+  if (auto e = formats::EncodingFromName(req.encoding()); !e.ok()) return ctx.MustBe("--encoding", {"auto", "utf-8", "gb18030"});
   if (int rc = ReadBytes(ctx, path, req.mutable_file()); rc != 0) return rc;
   req.set_file_name(std::filesystem::path(path).filename().string());
   req.set_request_id(o.Get("request_id", Fingerprint(req)));
@@ -285,7 +285,7 @@ int Import(Context& ctx, const Options& o) {
 
 // The one positional PAY-… id of reissue and return.
 int PaymentId(Context& ctx, const Options& o, const std::string& command, std::string* id) {
-  if (o.positional().size() != 1) return ctx.Usage("payments " + command + ": give exactly one PAYMENT_ID (PAY-…)");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "payments " + command}, {"what", "PAYMENT_ID (PAY-…)"}});
   *id = o.positional()[0];
   return 0;
 }
@@ -372,7 +372,7 @@ void PrintReconciliation(Context& ctx, const v1::Reconciliation& r) {
 
 int Reconcile(Context& ctx, const Options& o) {
   if (o.Has("batch") == o.Has("date")) {
-    return ctx.Usage("payments reconcile: give --batch=PB-… or --date=YYYY-MM-DD (one of them)");
+    return ctx.Usage(kCliUsageOneOf, {{"command", "payments reconcile"}, {"options", ctx.Alternatives({"--batch=PB-…", "--date=YYYY-MM-DD"})}});
   }
   v1::GetReconciliationRequest req;
   req.set_batch_id(o.Get("batch"));

@@ -27,7 +27,7 @@ std::unique_ptr<Stub> NewStub(Context& ctx) { return v1::LoanSubsidyService::New
 // A CSV cell of text (an id, a reason): quoted when it holds a comma, a quote or a line break; one
 // that a spreadsheet would read as a formula (=, +, -, @) starts with ' so that it stays text.
 std::string Cell(std::string s) {
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(0, "'");
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -38,17 +38,17 @@ std::string Cell(std::string s) {
 int WriteCsv(Context& ctx, const Options& o, const std::string& utf8) {
   auto encoding = formats::EncodingFromName(o.Get("out_encoding", "utf-8"));
   if (!encoding.ok() || *encoding == formats::Encoding::kAuto) {
-    return ctx.Usage("--out_encoding must be utf-8 or gb18030");
+    return ctx.MustBe("--out_encoding", {"utf-8", "gb18030"});
   }
   auto bytes = formats::EncodeText(*encoding == formats::Encoding::kUtf8 ? "\xEF\xBB\xBF" + utf8 : utf8, *encoding);
-  if (!bytes.ok()) return ctx.Fail(std::string(bytes.status().message()));
+  if (!bytes.ok()) return ctx.CannotWrite(o.Get("out", "-"), std::string(bytes.status().message()));
   if (!o.Has("out")) {
     *ctx.out << *bytes;
     return 0;
   }
   std::ofstream f(o.Get("out"), std::ios::binary);
   f << *bytes;
-  return f.good() ? 0 : ctx.Fail("cannot write " + o.Get("out"));
+  return f.good() ? 0 : ctx.CannotWrite(o.Get("out"));
 }
 
 int BookFilter(Context& ctx, const Options& o, v1::LoanBookFilter* f) {
@@ -56,12 +56,12 @@ int BookFilter(Context& ctx, const Options& o, v1::LoanBookFilter* f) {
   f->set_province(o.Get("province"));
   if (o.Has("program")) {
     v1::LoanProgram p;
-    if (!v1::LoanProgram_Parse(o.Get("program"), &p)) return ctx.Usage("--program: " + EnumChoices(v1::LoanProgram_descriptor()));
+    if (!v1::LoanProgram_Parse(o.Get("program"), &p)) return ctx.MustBe("--program", v1::LoanProgram_descriptor());
     f->set_program(p);
   }
   if (o.Has("year")) {
     int32_t y = 0;
-    if (!absl::SimpleAtoi(o.Get("year"), &y)) return ctx.Usage("--year must be a year");
+    if (!absl::SimpleAtoi(o.Get("year"), &y)) return ctx.Usage(kCliUsageYear, {{"option", "--year"}});
     f->set_disbursement_year(y);
   }
   return 0;
@@ -88,16 +88,16 @@ int Reforms(Context& ctx, const Options&) {
 
 int Simulate(Context& ctx, const Options& o) {
   v1::SimulateReformRequest req;
-  if (o.Has("reform") == o.Has("reform_file")) return ctx.Usage("give --reform=ID or --reform_file=FILE, one of them");
+  if (o.Has("reform") == o.Has("reform_file")) return ctx.Usage(kCliUsageOneOf, {{"command", "policy simulate"}, {"options", ctx.Alternatives({"--reform=ID", "--reform_file=FILE"})}});
   if (o.Has("reform_file")) {
     std::ifstream in(o.Get("reform_file"), std::ios::binary);
-    if (!in) return ctx.Fail("cannot read " + o.Get("reform_file"));
+    if (!in) return ctx.CannotRead(o.Get("reform_file"), std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
     req.set_reform_text(text.str());
   }
   req.set_reform_id(o.Get("reform"));
-  if (o.Has("detail") && o.Get("detail") != "loans") return ctx.Usage("--detail=loans is the one detail there is");
+  if (o.Has("detail") && o.Get("detail") != "loans") return ctx.MustBe("--detail", {"loans"});
   req.mutable_window()->set_start_date(o.Get("from"));
   req.mutable_window()->set_end_date(o.Get("to"));
   req.set_paid_claims(o.Has("paid_claims"));
@@ -158,13 +158,13 @@ int Forecast(Context& ctx, const Options& o) {
   req.set_as_of(o.Get("as_of"));
   if (o.Has("quarters")) {
     int32_t n = 0;
-    if (!absl::SimpleAtoi(o.Get("quarters"), &n)) return ctx.Usage("--quarters must be a number");
+    if (!absl::SimpleAtoi(o.Get("quarters"), &n)) return ctx.Usage(kCliUsageInteger, {{"option", "--quarters"}});
     req.set_quarters(n);
   }
   // --lpr_path=2027-01-20:2.90:3.40,2027-06-20:2.80:3.30
   for (const auto& point : absl::StrSplit(o.Get("lpr_path"), ',', absl::SkipEmpty())) {
     std::vector<std::string> p = absl::StrSplit(point, ':');
-    if (p.size() != 3) return ctx.Usage("--lpr_path: DATE:1Y:5Y points, comma-separated");
+    if (p.size() != 3) return ctx.Usage(kCliUsageFormat, {{"option", "--lpr_path"}, {"format", "DATE:1Y:5Y,DATE:1Y:5Y"}, {"example", "2027-01-20:2.90:3.40"}});
     auto* x = req.add_lpr_path();
     x->set_effective_date(p[0]);
     x->set_lpr_1y_percent(p[1]);
@@ -175,7 +175,7 @@ int Forecast(Context& ctx, const Options& o) {
     std::ostringstream text;
     text << in.rdbuf();
     if (!in || !google::protobuf::util::JsonStringToMessage(text.str(), req.mutable_new_lending()).ok()) {
-      return ctx.Usage("--new_lending_file: a NewLending message as JSON");
+      return ctx.Usage(kCliUsageFormat, {{"option", "--new_lending_file"}, {"format", "NewLending (JSON)"}});
     }
   }
   if (int rc = BookFilter(ctx, o, req.mutable_book()); rc != 0) return rc;

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "cli.h"
+#include "texts.h"
 
 namespace subsidy::cli {
 namespace {
@@ -32,9 +34,10 @@ struct NoValue {
   std::string name;  // without "--"
   bool global;
 };
-// A global option's value that cannot be used; the message says why.
+// A global option's value that cannot be used: subsidyctl's text saying why.
 struct BadValue {
-  std::string message;
+  const char* code;
+  StatusParams params;
 };
 
 std::string ValueOf(const std::string& name, const std::string& marked, bool global) {
@@ -88,11 +91,11 @@ void AddGlobalOptions(CLI::App& app, Context& ctx) {
   };
   add("server", [&ctx](const std::string& v) {
     ctx.server = v;
-    if (v.empty()) throw BadValue{"--server is empty: give HOST:PORT, e.g. --server=127.0.0.1:50051"};
+    if (v.empty()) throw BadValue{kCliUsageEmpty, {{"option", "--server"}, {"example", "--server=127.0.0.1:50051"}}};
   });
   add("timeout", [&ctx](const std::string& v) {
     if (!absl::SimpleAtoi(v, &ctx.timeout_seconds) || ctx.timeout_seconds <= 0) {
-      throw BadValue{"--timeout must be a positive number of seconds"};
+      throw BadValue{kCliUsageSeconds, {{"option", "--timeout"}}};
     }
   });
   for (const auto& [name, field] : {std::pair<const char*, std::string Context::*>{"token", &Context::token},
@@ -137,21 +140,21 @@ std::string MissingRequired(const Command& c, const CLI::App& app) {
 
 // What is wrong with how an option is given, though each word parses: a switch given a value
 // (`--submit=false` would otherwise turn it on, and money would move), or an option that is not
-// repeatable given twice (which of two amounts was meant?). "" when nothing is.
-std::string Misused(const Command& c, const std::vector<std::string>& args) {
+// repeatable given twice (which of two amounts was meant?). Nothing when nothing is.
+std::optional<BadValue> Misused(const Command& c, const std::vector<std::string>& args) {
   for (const OptionSpec& o : c.options) {
     const std::string flag = "--" + o.name;
     int given = 0;
     for (const std::string& a : args) {
       if (a != flag && !absl::StartsWith(a, flag + "=")) continue;
       ++given;
-      if (o.is_switch && a != flag) {
-        return flag + " takes no value: give " + flag + " to turn it on, or leave it out";
-      }
+      if (o.is_switch && a != flag) return BadValue{kCliUsageSwitch, {{"option", flag}}};
     }
-    if (given > 1 && !o.repeatable) return flag + " is given " + std::to_string(given) + " times; give it once";
+    if (given > 1 && !o.repeatable) {
+      return BadValue{kCliUsageGivenTimes, {{"option", flag}, {"times", std::to_string(given)}}};
+    }
   }
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -165,11 +168,11 @@ int Registry::ReadGlobalOptions(Context& ctx, const std::vector<std::string>& ar
   try {
     app.parse(Marked(args, 0, stop));
   } catch (const NoValue& e) {
-    return ctx.Usage("unknown global option --" + e.name + " (see subsidyctl --help)");
+    return ctx.Usage(kCliUsageUnknownOption, {{"command", "subsidyctl"}, {"option", "--" + e.name}, {"help", "subsidyctl --help"}});
   } catch (const BadValue& e) {
-    return ctx.Usage(e.message);
+    return ctx.Usage(e.code, e.params);
   } catch (const CLI::ParseError& e) {
-    return ctx.Usage(e.what());
+    return ctx.Usage(kCliUsageInvalid, {{"detail", e.what()}});
   }
   *words_at = stop - app.remaining_size();
   if (*words_at < stop || stop == args.size()) return -1;
@@ -177,7 +180,7 @@ int Registry::ReadGlobalOptions(Context& ctx, const std::vector<std::string>& ar
     PrintTopHelp(std::cout);
     return 0;
   }
-  return ctx.Usage("unknown global option " + args[stop] + " (see subsidyctl --help)");
+  return ctx.Usage(kCliUsageUnknownOption, {{"command", "subsidyctl"}, {"option", args[stop]}, {"help", "subsidyctl --help"}});
 }
 
 int Registry::Run(Context& ctx, const Command& c, std::vector<std::string> positional,
@@ -193,24 +196,27 @@ int Registry::Run(Context& ctx, const Command& c, std::vector<std::string> posit
   try {
     app.parse(Marked(args, 0, stop));
   } catch (const NoValue& e) {
-    return ctx.Usage(e.global ? path + ": unknown option --" + e.name + " (see --help)"
-                              : "--" + e.name + " needs a value (--" + e.name + "=...)");
+    if (e.global) return ctx.Usage(kCliUsageUnknownOption, {{"command", path}, {"option", "--" + e.name}, {"help", "--help"}});
+    return ctx.Usage(kCliUsageNeedsValue, {{"option", "--" + e.name}});
   } catch (const BadValue& e) {
-    return ctx.Usage(e.message);
+    return ctx.Usage(e.code, e.params);
   } catch (const CLI::RequiredError&) {
     // Read to the end: a required option is missing. Else the stop comes first.
-    if (stop == args.size()) return ctx.Usage(path + ": --" + MissingRequired(c, app) + " is required (see --help)");
+    if (stop == args.size()) {
+      return ctx.Usage(kCliUsageRequired, {{"command", path}, {"option", "--" + MissingRequired(c, app)}, {"help", "--help"}});
+    }
   } catch (const CLI::ParseError& e) {
-    return ctx.Usage(path + ": " + e.what());
+    return ctx.Usage(kCliUsageInvalid, {{"detail", path + ": " + e.what()}});
   }
   if (stop < args.size()) {
     if (args[stop] == "--help" || args[stop] == "-h") {
       PrintCommandHelp(c, std::cout);
       return 0;
     }
-    return ctx.Usage(path + ": unknown option " + args[stop].substr(0, args[stop].find('=')) + " (see --help)");
+    return ctx.Usage(kCliUsageUnknownOption,
+                     {{"command", path}, {"option", args[stop].substr(0, args[stop].find('='))}, {"help", "--help"}});
   }
-  if (std::string why = Misused(c, args); !why.empty()) return ctx.Usage(path + ": " + why);
+  if (auto misused = Misused(c, args)) return ctx.Usage(misused->code, misused->params);
   for (const std::string& word : app.remaining()) positional.push_back(word.substr(1));
   for (const auto& [name, option] : switches) {
     for (size_t k = 0; k < option->count(); ++k) values.emplace(name, "true");

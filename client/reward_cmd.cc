@@ -104,7 +104,7 @@ int Policies(Context& ctx, const Options& o) {
   v1::ListRewardPoliciesRequest req;
   if (o.Has("year")) {
     int year = 0;
-    if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage("--year must be a year");
+    if (!absl::SimpleAtoi(o.Get("year"), &year)) return ctx.Usage(kCliUsageYear, {{"option", "--year"}});
     req.set_budget_year(year);
   }
   v1::ListRewardPoliciesResponse resp;
@@ -144,7 +144,7 @@ int Submit(Context& ctx, const Options& o) {
   req.set_payee_bank(o.Get("payee_bank"));
   for (const auto& m : o.GetAll("metric")) {
     const size_t eq = m.find('=');
-    if (eq == std::string::npos) return ctx.Usage("--metric must be NAME=VALUE");
+    if (eq == std::string::npos) return ctx.Usage(kCliUsageFormat, {{"option", "--metric"}, {"format", "NAME=VALUE"}});
     (*req.mutable_metrics())[m.substr(0, eq)] = m.substr(eq + 1);
   }
   auto stub = v1::RewardPayoutService::NewStub(ctx.Channel());
@@ -183,7 +183,7 @@ int ListRequestFrom(Context& ctx, const Options& o, v1::ListPayoutsRequest* req)
   if (o.Has("status")) {
     v1::PayoutStatus st;
     if (!v1::PayoutStatus_Parse(o.Get("status"), &st)) {
-      return ctx.Usage("--status must be " + EnumChoices(v1::PayoutStatus_descriptor()));
+      return ctx.MustBe("--status", v1::PayoutStatus_descriptor());
     }
     req->set_status(st);
   }
@@ -192,7 +192,7 @@ int ListRequestFrom(Context& ctx, const Options& o, v1::ListPayoutsRequest* req)
   req->set_paid_late(o.Has("late"));
   int32_t size = 0;
   if (o.Has("page_size") && !absl::SimpleAtoi(o.Get("page_size"), &size)) {
-    return ctx.Usage("--page_size must be an integer");
+    return ctx.Usage(kCliUsageInteger, {{"option", "--page_size"}});
   }
   req->set_page_size(size);
   req->set_page_token(o.Get("page_token"));
@@ -241,10 +241,11 @@ int List(Context& ctx, const Options& o) {
 // format, also the console's).
 int PaymentFile(Context& ctx, const Options& o) {
   const std::string batch = o.Get("batch");
-  if (o.Has("batch") == o.Has("paid_date")) return ctx.Usage("reward payment-file: give one of --paid_date or --batch");
+  if (o.Has("batch") == o.Has("paid_date")) return ctx.Usage(kCliUsageOneOf, {{"command", "reward payment-file"}, {"options", ctx.Alternatives({"--paid_date", "--batch"})}});
   if (o.Has("batch") && (batch.empty() || o.Has("policy"))) {
-    return ctx.Usage(batch.empty() ? "--batch is empty: give a batch id, e.g. --batch=PB-20240520"
-                                   : "--policy goes with --paid_date: a batch's file has every line of the batch");
+    if (batch.empty()) return ctx.Usage(kCliUsageEmpty, {{"option", "--batch"}, {"example", "--batch=PB-20240520"}});
+    // A batch's file has every line of the batch.
+    return ctx.Usage(kCliUsageGoesWith, {{"options", "--policy"}, {"with", "--paid_date"}});
   }
   v1::GetPaymentFileRequest req;
   req.set_paid_date(o.Get("paid_date"));
@@ -287,9 +288,9 @@ int DeterminationColumns(Context& ctx, const std::string& path, const formats::C
   for (size_t i = 0; i < header.cells.size(); ++i) (*col)[std::string(absl::StripAsciiWhitespace(header.cells[i]))] = i;
   for (const auto& c : kDeterminationColumns) {
     if (c != "enterprise_name" && !col->count(c)) {
-      return ctx.Fail(absl::StrCat(path, ":", header.line, ": missing column \"", c,
-                                   "\" (the first row names the columns: ", absl::StrJoin(kDeterminationColumns, ","),
-                                   ", then one column per metric)"));
+      return ctx.Fail(kCliMissingColumn, {{"where", absl::StrCat(path, ":", header.line)},
+                                          {"column", std::string(c)},
+                                          {"columns", absl::StrJoin(kDeterminationColumns, ",")}});
     }
   }
   return 0;
@@ -354,7 +355,7 @@ void PrintSubmitSummary(Context& ctx, const std::string& path, size_t determinat
 // determination_date, and one column per metric (named as the policy names it). Idempotent by
 // request_id: a file sent again changes nothing and answers the same.
 int SubmitFile(Context& ctx, const Options& o) {
-  if (o.positional().size() != 1) return ctx.Usage("reward submit-file: give exactly one FILE.csv");
+  if (o.positional().size() != 1) return ctx.Usage(kCliUsageOneArgument, {{"command", "reward submit-file"}, {"what", "FILE.csv"}});
   const std::string path = o.positional()[0];
   formats::CsvFile file;
   if (int rc = ReadCsv(ctx, o, path, &file); rc != 0) return rc;

@@ -37,6 +37,13 @@ std::string StatusText(const std::string& language, const absl::Status& status) 
   return Text(ReasonOf(status).value_or(""), language, params, status.message());
 }
 
+std::string RefusalText(const std::string& language, const absl::Status& status) {
+  if (const MessageCatalogue* messages = Catalogue()) {
+    if (auto text = messages->RenderStatus(status, LanguageOf(language))) return *text;
+  }
+  return std::string(status.message());
+}
+
 std::string Say(const std::string& language, absl::string_view code, const StatusParams& params) {
   return Text(code, language, params, code);
 }

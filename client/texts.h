@@ -318,9 +318,44 @@ const MessageCatalogue* Catalogue();
 // catalogue lacks it.
 std::string Text(absl::string_view code, const std::string& language, const StatusParams& params,
                  absl::string_view fallback);
+// subsidyctl's usage errors and its files (Context::Usage, MustBe, CannotRead, CannotWrite).
+inline constexpr char kCliUsageMustBe[] = "CLI_USAGE_MUST_BE";                    // {option, choices}
+inline constexpr char kCliChoicesOr[] = "CLI_CHOICES_OR";                         // {some, last}
+inline constexpr char kCliChoicesAnd[] = "CLI_CHOICES_AND";                       // {some, last}
+inline constexpr char kCliUsageInteger[] = "CLI_USAGE_INTEGER";                   // {option}
+inline constexpr char kCliUsagePositiveInteger[] = "CLI_USAGE_POSITIVE_INTEGER";  // {option}
+inline constexpr char kCliUsageFen[] = "CLI_USAGE_FEN";                           // {option}
+inline constexpr char kCliUsageFenSigned[] = "CLI_USAGE_FEN_SIGNED";              // {option}
+inline constexpr char kCliUsageYear[] = "CLI_USAGE_YEAR";                         // {option}
+inline constexpr char kCliUsageSeconds[] = "CLI_USAGE_SECONDS";                   // {option}
+inline constexpr char kCliUsageFormat[] = "CLI_USAGE_FORMAT";                     // {option, format[, example]}
+inline constexpr char kCliUsageOneArgument[] = "CLI_USAGE_ONE_ARGUMENT";          // {command, what}
+inline constexpr char kCliUsageNoArguments[] = "CLI_USAGE_NO_ARGUMENTS";          // {command}
+inline constexpr char kCliUsageOneOf[] = "CLI_USAGE_ONE_OF";                      // {command, options}
+inline constexpr char kCliUsageGoesWith[] = "CLI_USAGE_GOES_WITH";                // {options, with}
+inline constexpr char kCliUsageNeeds[] = "CLI_USAGE_NEEDS";                       // {what, needs}
+inline constexpr char kCliUsageUnknownOption[] = "CLI_USAGE_UNKNOWN_OPTION";      // {command, option, help}
+inline constexpr char kCliUsageNeedsValue[] = "CLI_USAGE_NEEDS_VALUE";            // {option}
+inline constexpr char kCliUsageRequired[] = "CLI_USAGE_REQUIRED";                 // {command, option, help}
+inline constexpr char kCliUsageGivenTimes[] = "CLI_USAGE_GIVEN_TIMES";            // {option, times}
+inline constexpr char kCliUsageSwitch[] = "CLI_USAGE_SWITCH";                     // {option}
+inline constexpr char kCliUsageEmpty[] = "CLI_USAGE_EMPTY";                       // {option, example}
+inline constexpr char kCliUsageUnknownRole[] = "CLI_USAGE_UNKNOWN_ROLE";          // {role, roles}
+inline constexpr char kCliUsageInvalid[] = "CLI_USAGE_INVALID";                   // {detail}: another part's words
+inline constexpr char kCliCannotRead[] = "CLI_CANNOT_READ";                       // {path[, detail]}
+inline constexpr char kCliCannotWrite[] = "CLI_CANNOT_WRITE";                     // {path, detail}
+inline constexpr char kCliClaimOtherFund[] = "CLI_CLAIM_OTHER_FUND";              // {claim_id, [fund,] want}
+inline constexpr char kCliMissingColumn[] = "CLI_MISSING_COLUMN";                 // {where, column, columns}
+inline constexpr char kCliCallerExists[] = "CLI_CALLER_EXISTS";                   // {name, path}
+inline constexpr char kCliNotAuthConfig[] = "CLI_NOT_AUTH_CONFIG";                // {path}
+inline constexpr char kCliNotUtf8[] = "CLI_NOT_UTF8";                           // {field, utf8, gbk}
+
 // A refusal subsidyctl makes itself with an engine's status (a --period that is not one
 // settlement period): its reason's text with its parameters and {field}, else its message.
 std::string StatusText(const std::string& language, const absl::Status& status);
+// A refusal of a value the user gave (an id with a control character in it): as the server writes
+// its refusals, the reason's text, else the status code's with what was wrong.
+std::string RefusalText(const std::string& language, const absl::Status& status);
 // subsidyctl's own text `code` (one of the constants above) with `params`; the code itself if the
 // built-in catalogue lacks it (a test checks that it never does).
 std::string Say(const std::string& language, absl::string_view code, const StatusParams& params = {});

@@ -68,6 +68,22 @@ void MessageCatalogue::Add(MessageKind kind, std::string code, std::vector<Messa
   entries_[static_cast<size_t>(kind)][std::move(code)] = std::move(texts);
 }
 
+std::optional<std::string> MessageCatalogue::RenderStatus(const absl::Status& status, Language language) const {
+  StatusParams params = ParamsOf(status);
+  if (auto field = FieldOf(status)) params.emplace("field", *field);
+  if (auto reason = ReasonOf(status)) {
+    if (auto text = Render(MessageKind::kReason, *reason, language, params)) return text;
+  }
+  // A refusal by its status code alone keeps what was wrong, so that the person reading it need
+  // not ask again.
+  absl::string_view detail = status.message();
+  if (auto field = FieldOf(status); field && absl::StartsWith(detail, *field + ": ")) {
+    detail.remove_prefix(field->size() + 2);
+  }
+  if (!detail.empty()) params.emplace("detail", std::string(detail));
+  return Render(MessageKind::kStatusCode, absl::StatusCodeToString(status.code()), language, params);
+}
+
 std::optional<std::string> MessageCatalogue::Render(MessageKind kind, absl::string_view code, Language language,
                                                     const StatusParams& params) const {
   const auto& entries = Of(kind);

@@ -51,6 +51,10 @@ class MessageCatalogue {
   // holds; nullopt when the catalogue has no such code.
   std::optional<std::string> Render(MessageKind kind, absl::string_view code, Language language,
                                     const StatusParams& params = {}) const;
+  // The text a person reads of `status`: its reason's text filled with its parameters and
+  // {field}, else its status code's with {detail}, what was wrong (the service's own words,
+  // without the field's name they start with); nullopt when the catalogue has neither.
+  std::optional<std::string> RenderStatus(const absl::Status& status, Language language) const;
   bool Has(MessageKind kind, absl::string_view code) const;
   // The codes of a kind, sorted.
   std::vector<std::string> Codes(MessageKind kind) const;

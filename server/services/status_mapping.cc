@@ -53,19 +53,7 @@ grpc::Status Packed(const absl::Status& status, const v1::RpcStatus& details) {
 
 std::optional<std::string> LocalizedText(const absl::Status& status, Language language,
                                          const MessageCatalogue& messages) {
-  StatusParams params = ParamsOf(status);
-  if (auto field = FieldOf(status)) params.emplace("field", *field);
-  if (auto reason = ReasonOf(status)) {
-    if (auto text = messages.Render(MessageKind::kReason, *reason, language, params)) return text;
-  }
-  // A refusal by its status code alone keeps what was wrong (the service's own words, without the
-  // field's name it starts with), so that the person reading it need not ask again.
-  absl::string_view detail = status.message();
-  if (auto field = FieldOf(status); field && absl::StartsWith(detail, *field + ": ")) {
-    detail.remove_prefix(field->size() + 2);
-  }
-  if (!detail.empty()) params.emplace("detail", std::string(detail));
-  return messages.Render(MessageKind::kStatusCode, absl::StatusCodeToString(status.code()), language, params);
+  return messages.RenderStatus(status, language);
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {

@@ -75,7 +75,12 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliAlertTallySeverity, kCliAlertTallyState, kCliAlertCasesHeader, kCliAlertCasesShown, kCliAlertCase,
         kCliAlertCaseViolation, kCliAlertCaseClosed, kCliAlertCaseHistoryHeader, kCliAlertsTodayHeader,
         kCliAlertsShown, kCliAlertsSwept, kCliRulesHeader, kCliNoRules, kCliTargetKindOutput, kCliTargetKindOutcome,
-        kCliFundTargetsHeader, kCliFundTargetsEntered, kCliFundTargetsNone}) {
+        kCliFundTargetsHeader, kCliFundTargetsEntered, kCliFundTargetsNone, kCliUsageMustBe, kCliChoicesOr,
+        kCliChoicesAnd, kCliUsageInteger, kCliUsagePositiveInteger, kCliUsageFen, kCliUsageFenSigned, kCliUsageYear,
+        kCliUsageSeconds, kCliUsageFormat, kCliUsageOneArgument, kCliUsageNoArguments, kCliUsageOneOf,
+        kCliUsageGoesWith, kCliUsageNeeds, kCliUsageUnknownOption, kCliUsageNeedsValue, kCliUsageRequired,
+        kCliUsageGivenTimes, kCliUsageSwitch, kCliUsageEmpty, kCliUsageUnknownRole, kCliUsageInvalid, kCliCannotRead,
+        kCliCannotWrite, kCliClaimOtherFund, kCliMissingColumn, kCliCallerExists, kCliNotAuthConfig, kCliNotUtf8}) {
     SCOPED_TRACE(code);
     ASSERT_NE(Catalogue(), nullptr);
     EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));
@@ -89,6 +94,11 @@ TEST(SubsidyctlTexts, ALanguageFromTheLocaleAndParametersFilledIn) {
   EXPECT_EQ(Say("en", kLoanIdRepeated, {{"line", "7"}}), "The loan_id repeats line 7: a loan is claimed once per file.");
   EXPECT_THAT(Say("zh-CN", kClaimFileColumnsIgnored, {{"columns", "借款人、备注"}}), HasSubstr("未读取：借款人、备注"));
   EXPECT_EQ(Say("zh-CN", kCliRowDuplicateOf, {{"of", Say("zh-CN", kCliLine, {{"line", "2"}})}}), "（与第 2 行重复）");
+  // A usage error's parameters fill the text in either language.
+  EXPECT_EQ(Say("zh-CN", kCliUsageFen, {{"option", "--amount_fen"}}), "--amount_fen 须为整数金额，单位为分");
+  EXPECT_EQ(Say("en", kCliUsageFen, {{"option", "--amount_fen"}}), "--amount_fen must be an integer (分)");
+  EXPECT_EQ(Say("zh-CN", kCliUsageFormat, {{"option", "--period"}, {"format", "START..END"}}),
+            "--period 的格式须为 START..END");
   // A code the catalogue lacks comes back as itself (never an empty line).
   EXPECT_EQ(Say("zh-CN", "NO_SUCH_TEXT"), "NO_SUCH_TEXT");
 }

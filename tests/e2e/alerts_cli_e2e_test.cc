@@ -78,7 +78,7 @@ TEST_F(AlertsCliE2e, ATargetsMissingCaseIsInquiredAnsweredAndRuledNormal) {
 
   auto bad = Zh({"alerts", "rule", case_id, "--finding=MAYBE"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("--finding must be NORMAL or VIOLATION"));
+  EXPECT_THAT(bad.err, HasSubstr("--finding 须为 NORMAL 或 VIOLATION"));  // the clerk's language, as every line here
 
   auto rule = Zh({"alerts", "rule", case_id, "--finding=normal", "--note=已在编制"});
   ASSERT_EQ(rule.exit_code, 0) << rule.err;

@@ -262,6 +262,35 @@ TEST_F(EdgesE2e, UnderAChineseLocaleTheRefusalIsInChinese) {
   EXPECT_THAT(en.err, HasSubstr("NOT_A_WORKING_DAY"));
 }
 
+// A clerk who mistypes a command reads why in Chinese too; with --json the stable code comes with
+// the English text and the clerk's.
+TEST_F(EdgesE2e, UnderAChineseLocaleAUsageErrorIsInChinese) {
+  const std::string server = "--server=" + server_->address();
+  const std::string zh = "zh_CN.UTF-8";
+  auto none = RunCtl({server, "fund", "show"}, zh);
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_THAT(none.err, HasSubstr("fund show：须给出一个 FUND_ID"));
+  auto amount = RunCtl({server, "edu", "allocate", "--request_id=A1", "--school=110106-S1", "--source=CENTRAL_DIRECT",
+                        "--amount_fen=ten", "--date=2024-03-01"}, zh);
+  EXPECT_EQ(amount.exit_code, 2) << amount.err;
+  EXPECT_THAT(amount.err, HasSubstr("--amount_fen 须为整数金额，单位为分"));
+  auto program = RunCtl({server, "loan", "policy", "--province=41", "--program=FOO", "--date=2024-01-01"}, zh);
+  EXPECT_EQ(program.exit_code, 2) << program.err;
+  EXPECT_THAT(program.err, HasSubstr("--program 须为 ENTREPRENEUR_INDIVIDUAL、ENTREPRENEUR_PARTNERSHIP"));
+  auto unknown = RunCtl({server, "fund", "list", "--bogus"}, zh);
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_THAT(unknown.err, HasSubstr("fund list：没有选项 --bogus"));
+  auto gbk = RunCtl({server, "reward", "submit", "--request_id=G1", "--policy=YC-DIGITAL-TRANSFORM",
+                     "--uscc=" + TestUscc(7), std::string("--name=") + kGbkName, "--date=2024-06-03"}, zh);
+  EXPECT_EQ(gbk.exit_code, 1) << gbk.err;
+  EXPECT_THAT(gbk.err, HasSubstr("enterprise_name 不是有效的 UTF-8 文本"));
+  auto json = RunCtl({server, "--json", "fund", "show"}, zh);
+  EXPECT_EQ(json.exit_code, 2) << json.err;
+  EXPECT_THAT(json.err, HasSubstr("\"reason\":\"CLI_USAGE_ONE_ARGUMENT\""));
+  EXPECT_THAT(json.err, HasSubstr("\"message\":\"fund show: give exactly one FUND_ID\""));
+  EXPECT_THAT(json.err, HasSubstr("须给出一个 FUND_ID"));
+}
+
 // A switch given a value, or an amount given twice, is a usage error before anything is sent:
 // `--submit=false` once turned the switch on and filed a claim.
 TEST_F(EdgesE2e, ASwitchWithAValueOrAnOptionGivenTwiceMovesNoMoney) {
