@@ -34,8 +34,8 @@ ABSL_FLAG(bool, allow_plaintext, false, "serve without TLS on a non-loopback add
 ABSL_FLAG(std::string, auth_config, "",
           "callers and roles (protobuf text; subsidyctl auth add-caller writes it); empty: loopback callers only");
 ABSL_FLAG(int64_t, dual_control_threshold_fen, 0,
-          "with --auth_config: a money movement by a person of at least this many 分 waits for a second finance "
-          "officer (双人复核); 0: every one");
+          "with --auth_config: a money movement by a person that takes what they moved alone that day to at least "
+          "this many 分 waits for a second finance officer (双人复核); 0: every one");
 ABSL_FLAG(int, max_calls_per_caller, 256, "calls one caller may have in flight; past it RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_message_bytes, 16 << 20, "largest request message accepted");
 ABSL_FLAG(int, max_stream_messages, 1000000, "messages accepted in one stream");

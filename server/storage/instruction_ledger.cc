@@ -233,6 +233,24 @@ class SqlInstructionTx final : public InstructionTx {
     return *st;
   }
 
+  absl::StatusOr<Money> UncheckedOn(const std::string& maker, Date day) override {
+    Money total;
+    auto st = s_.QueryOne("SELECT COALESCE(SUM(amount_fen), 0) FROM unchecked_movements WHERE maker = $1 AND day = $2",
+                          {SqlParam::Text(maker), SqlParam::Text(day.ToString())},
+                          [&](const SqlRow& row) { total = Money::Fen(row.Int(0)); });
+    if (!st.ok()) return st.status();
+    return total;
+  }
+
+  absl::Status RecordUnchecked(const std::string& maker, Date day, Money amount, const std::string& rpc,
+                               const std::string& request_id) override {
+    return s_
+        .Exec("INSERT INTO unchecked_movements (maker, day, amount_fen, rpc, request_id) VALUES ($1, $2, $3, $4, $5)",
+              {SqlParam::Text(maker), SqlParam::Text(day.ToString()), SqlParam::Int(amount.fen()), SqlParam::Text(rpc),
+               SqlParam::Text(request_id)})
+        .status();
+  }
+
  private:
   TxContext& tx_;
   SqlSession& s_;

@@ -40,6 +40,12 @@ class InstructionTx {
                                          const std::string& reason, const std::string& result_id) = 0;
   // Whether an instruction on `subject` waits for approval.
   virtual absl::StatusOr<bool> InstructionPendingOn(const std::string& subject) = 0;
+  // The movements `maker` posted on `day` without a second officer (under the threshold), and
+  // one more: dual control's threshold holds for a person's day, so movements split to stay
+  // under it add up.
+  virtual absl::StatusOr<Money> UncheckedOn(const std::string& maker, Date day) = 0;
+  virtual absl::Status RecordUnchecked(const std::string& maker, Date day, Money amount, const std::string& rpc,
+                                       const std::string& request_id) = 0;
 };
 
 // The pending instructions' count and amount.

@@ -498,6 +498,21 @@ const Migration kMigrations[] = {
                              "NEW.maker <> OLD.maker OR NEW.request <> OLD.request OR NEW.amount_fen <> OLD.amount_fen "
                              "OR NEW.moved <> OLD.moved",
                              "an instruction is decided once and never changed after"})}},
+      {"the movements a person posted without a second officer, under the threshold: a person's day adds up",
+       {SchemaStep::Sql(R"sql(
+          CREATE TABLE unchecked_movements (
+            seq         BIGSERIAL PRIMARY KEY,
+            maker       TEXT NOT NULL,
+            day         TEXT NOT NULL,
+            amount_fen  BIGINT NOT NULL CHECK (amount_fen > 0),
+            rpc         TEXT NOT NULL,
+            request_id  TEXT NOT NULL UNIQUE);
+          CREATE INDEX unchecked_movements_maker_day ON unchecked_movements (maker, day);
+        )sql"),
+        SchemaStep::Trigger({"unchecked_movements_no_update", "unchecked_movements", "UPDATE", "",
+                             "a posted movement's record never changes"}),
+        SchemaStep::Trigger({"unchecked_movements_no_delete", "unchecked_movements", "DELETE", "",
+                             "a posted movement's record is never deleted"})}},
 };
 
 }  // namespace

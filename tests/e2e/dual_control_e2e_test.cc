@@ -45,8 +45,9 @@ class DualControlE2e : public ::testing::TestWithParam<std::string> {
       db = pg->NewDatabase();
     }
     for (int i = 0; i < (GetParam() == "postgres" ? 2 : 1); ++i) {
-      auto s = ServerProcess::Start(
-          {.db = db, .extra_args = {"--auth_config=" + config_, std::string("--clock_for_tests=") + kToday}});
+      std::vector<std::string> args = {"--auth_config=" + config_, std::string("--clock_for_tests=") + kToday};
+      args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+      auto s = ServerProcess::Start({.db = db, .extra_args = args});
       ASSERT_TRUE(s.ok()) << s.status();
       servers_.push_back(std::move(*s));
     }
@@ -121,6 +122,7 @@ class DualControlE2e : public ::testing::TestWithParam<std::string> {
     return posted.result_id();
   }
 
+  std::vector<std::string> extra_args_;  // the servers' own, set before SetUp
   TempDir dir_;
   std::string config_;
   std::map<std::string, std::string> tokens_;
@@ -605,6 +607,47 @@ TEST_P(DualControlE2e, ASchoolsFundMoneyLeavesByOneRoadOnly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DualControlE2e, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
+
+// With a threshold, a person's movements under it post at once; but they add up over the person's
+// day, so a movement split to stay under it waits for a second officer as the whole would.
+class DualControlThresholdE2e : public DualControlE2e {
+ protected:
+  void SetUp() override {
+    extra_args_ = {"--dual_control_threshold_fen=100000"};  // 1,000.00 元
+    DualControlE2e::SetUp();
+  }
+};
+
+TEST_P(DualControlThresholdE2e, MovementsSplitUnderTheThresholdAddUpOverTheMakersDay) {
+  auto allocate = [&](const std::string& who, const std::string& request_id, int64_t fen) {
+    v1::FundAllocation out;
+    const grpc::Status s = Allocate(who, request_id, "UNIT-" + who, fen, &out);
+    EXPECT_TRUE(s.ok()) << request_id << ": " << s.error_message();
+    return out;
+  };
+  const v1::FundAllocation first = allocate("maker", "t1", 60'000);
+  EXPECT_EQ(first.approval_state(), v1::Instruction::POSTED);
+  EXPECT_FALSE(first.allocation_id().empty());
+  // Sent again, it is the same answer, and counts once.
+  EXPECT_EQ(allocate("maker", "t1", 60'000).allocation_id(), first.allocation_id());
+  // The second half takes the maker's day to 1,200.00 元: it waits.
+  const v1::FundAllocation second = allocate("maker", "t2", 60'000);
+  EXPECT_EQ(second.approval_state(), v1::Instruction::PENDING_APPROVAL);
+  EXPECT_TRUE(second.allocation_id().empty());
+  // Another officer's day is their own.
+  EXPECT_EQ(allocate("checker", "t3", 60'000).approval_state(), v1::Instruction::POSTED);
+  // What a second officer posted is checked: it does not count toward the maker's day alone.
+  v1::Instruction posted;
+  ASSERT_TRUE(Approve("checker", "ok-t2", second.instruction_id(), &posted).ok());
+  EXPECT_EQ(allocate("maker", "t4", 39'999).approval_state(), v1::Instruction::POSTED);  // 999.99 元 alone
+  EXPECT_EQ(allocate("maker", "t5", 1).approval_state(), v1::Instruction::PENDING_APPROVAL);
+  // At the threshold alone, a movement waits, as it always did.
+  EXPECT_EQ(allocate("checker-2", "t6", 100'000).approval_state(), v1::Instruction::PENDING_APPROVAL);
+  EXPECT_EQ(Fund().allocated_fen(), 60'000 + 60'000 + 60'000 + 39'999);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DualControlThresholdE2e, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& backend) { return backend.param; });
 
 }  // namespace
