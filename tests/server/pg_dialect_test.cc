@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "storage/postgres/pg_conn.h"
 #include "storage/postgres/pg_dialect.h"
 #include "support/postgres_server.h"
@@ -21,6 +22,35 @@ bool WaitUntilTrue(const std::function<bool()>& done) {
   }
   return done();
 }
+
+// Server settings for one test (ALTER SYSTEM, reloaded; all reset when the test ends: its
+// process has the server to itself).
+class ServerSettings {
+ public:
+  explicit ServerSettings(PgConn& admin) : admin_(admin) {}
+  ~ServerSettings() {
+    (void)admin_.Exec("ALTER SYSTEM RESET ALL");
+    (void)admin_.Exec("SELECT pg_reload_conf()");
+  }
+  // Runs `statements` (each alone: ALTER SYSTEM takes no block) and reloads; true once a new
+  // connection shows `name` as `value`.
+  bool Set(const std::vector<std::string>& statements, const std::string& url, const std::string& name,
+           const std::string& value) {
+    for (const std::string& sql : statements) {
+      if (!admin_.Exec(sql).ok()) return false;
+    }
+    if (!admin_.Exec("SELECT pg_reload_conf()").ok()) return false;
+    return WaitUntilTrue([&] {
+      auto fresh = PgConn::Connect(url);
+      if (!fresh.ok()) return false;
+      auto shown = (*fresh)->Exec("SHOW " + name);
+      return shown.ok() && shown->Text(0, 0) == value;
+    });
+  }
+
+ private:
+  PgConn& admin_;
+};
 
 class PgDialectTest : public ::testing::Test {
  protected:
@@ -290,50 +320,79 @@ TEST_F(PgDialectTest, AStatementCancelledByAnotherSessionRunsAgain) {
 }
 
 // With a synchronous standby, a COMMIT waits for it; cancelled in that wait, PostgreSQL keeps the
-// commit but only warns. Such a write is not acknowledged (a failover now would lose it): it
-// answers UNAVAILABLE, in doubt, and is not run again.
-TEST_F(PgDialectTest, ACommitWhoseWaitForTheStandbyWasCancelledIsNotAcknowledged) {
+// commit but only warns, and terminated in it, the commit is kept and the connection lost. A write
+// is acknowledged only once the standby has it: one whose wait was cancelled answers UNAVAILABLE,
+// in doubt, and is not run again; one run again (its connection lost) or sent again finds it
+// stored and still waits for the standby before it answers (a failover would lose it till then).
+TEST_F(PgDialectTest, AWriteIsAcknowledgedOnlyOnceTheSynchronousStandbyHasIt) {
   MakeKept();
   auto admin = PgConn::Connect(url_);
   ASSERT_TRUE(admin.ok()) << admin.status();
-  // A standby that never comes: every COMMIT waits for it (this test's process has the server to itself).
-  ASSERT_TRUE((*admin)->Exec("ALTER SYSTEM SET synchronous_standby_names = 'nobody'").ok());
-  ASSERT_TRUE((*admin)->Exec("SELECT pg_reload_conf()").ok());
-  struct Restore {
-    PgConn& c;
-    ~Restore() {
-      (void)c.Exec("ALTER SYSTEM RESET synchronous_standby_names");
-      (void)c.Exec("SELECT pg_reload_conf()");
-    }
-  } restore{**admin};
-  ASSERT_TRUE(WaitUntilTrue([&] {
-    auto fresh = PgConn::Connect(url_);
-    if (!fresh.ok()) return false;
-    auto shown = (*fresh)->Exec("SHOW synchronous_standby_names");
-    return shown.ok() && shown->Text(0, 0) == "nobody";
-  }));
+  // A standby that never comes: every COMMIT waits for it.
+  ServerSettings settings(**admin);
+  ASSERT_TRUE(settings.Set({"ALTER SYSTEM SET synchronous_standby_names = 'nobody'"}, url_,
+                           "synchronous_standby_names", "nobody"));
   auto d = PgDialect::Open(url_, 2);  // connections opened after the reload
   ASSERT_TRUE(d.ok()) << d.status();
-  int runs = 0;
-  absl::StatusOr<std::string> written;
-  std::thread writer([&] {
-    written = (*d)->Write({.replay_safe = true}, [&](SqlSession& s) -> absl::StatusOr<std::string> {
-      ++runs;
-      auto n = s.Exec("INSERT INTO kept (id) VALUES (71)", {});
-      if (!n.ok()) return n.status();
-      return std::string("stored");
+  // Signals (`how`) the one backend waiting for the standby other than `not_pid`: its pid, "" if none came.
+  auto signal = [&](const std::string& how, const std::string& not_pid = "0") {
+    std::string pid;
+    WaitUntilTrue([&] {
+      auto r = (*admin)->Exec(absl::StrCat("SELECT pid, ", how,
+                                           "(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep' AND pid <> $1"),
+                              {PgParam::Text(not_pid)});
+      if (r.ok() && r->rows() == 1 && r->Text(0, 1) == "t") pid = r->Text(0, 0);
+      return !pid.empty();
     });
-  });
-  const bool cancelled = WaitUntilTrue([&] {
-    auto r = (*admin)->Exec("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
-    return r.ok() && r->rows() == 1 && r->Text(0, 0) == "t";
-  });
+    return pid;
+  };
+  std::atomic<int> runs = 0;
+  // As a write that records its request_id: stored once; a second run finds it and stores nothing.
+  auto once = [&](SqlSession& s) -> absl::StatusOr<std::string> {
+    ++runs;
+    auto n = s.Exec("INSERT INTO kept (id) VALUES (71) ON CONFLICT DO NOTHING", {});
+    if (!n.ok()) return n.status();
+    return std::string(*n == 1 ? "stored" : "found stored");
+  };
+  absl::StatusOr<std::string> written;
+  std::thread writer([&] { written = (*d)->Write({.replay_safe = true}, once); });
+  const std::string cut = signal("pg_terminate_backend");
+  ASSERT_FALSE(cut.empty());
+  ASSERT_FALSE(signal("pg_cancel_backend", cut).empty());  // the run again, waiting too
   writer.join();
-  ASSERT_TRUE(cancelled);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable) << written.status();
   EXPECT_NE(written.status().message().find("standby"), absl::string_view::npos) << written.status();
-  EXPECT_EQ(runs, 1);
-  EXPECT_TRUE(Stored(71));  // kept here: a retry with its request_id finds it
+  EXPECT_EQ(runs, 2);
+  EXPECT_TRUE(Stored(71));  // kept here
+
+  std::thread again([&] { written = (*d)->Write({.replay_safe = true}, once); });
+  ASSERT_FALSE(signal("pg_cancel_backend").empty());
+  again.join();
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable) << written.status();
+  EXPECT_EQ(runs, 3);
+}
+
+// Only the COMMIT's own WARNING makes a write unacknowledged: statements beside it may warn
+// (auto_explain logging every plan at WARNING, the unlock sent with the COMMIT among them).
+TEST_F(PgDialectTest, AWarningBesideTheCommitIsNotTheCommits) {
+  MakeKept();
+  auto admin = PgConn::Connect(url_);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  ServerSettings settings(**admin);
+  ASSERT_TRUE(settings.Set({"LOAD 'auto_explain'", "ALTER SYSTEM SET session_preload_libraries = 'auto_explain'",
+                            "ALTER SYSTEM SET auto_explain.log_min_duration = 0",
+                            "ALTER SYSTEM SET auto_explain.log_level = 'warning'"},
+                           url_, "auto_explain.log_level", "warning"));
+  auto d = PgDialect::Open(url_, 2);  // connections opened after the reload: each plan warns
+  ASSERT_TRUE(d.ok()) << d.status();
+  std::vector<std::string> keys = {"k"};
+  auto written = (*d)->Write({.lock_keys = &keys}, [](SqlSession& s) -> absl::StatusOr<std::string> {
+    auto n = s.Exec("INSERT INTO kept (id) VALUES (81)", {});
+    if (!n.ok()) return n.status();
+    return std::string("stored");
+  });
+  EXPECT_TRUE(written.ok()) << written.status();
+  EXPECT_TRUE(Stored(81));
 }
 
 }  // namespace

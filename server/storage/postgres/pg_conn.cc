@@ -270,10 +270,11 @@ bool PgConn::AwaitResult(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
-PGresult* PgConn::Await(bool sent) {
+PGresult* PgConn::Await(bool sent, bool restart) {
   if (!sent) return nullptr;
-  sent_at_ = std::chrono::steady_clock::now();
-  const auto deadline = sent_at_ + kAnswerTimeout;
+  const auto now = std::chrono::steady_clock::now();
+  if (restart) sent_at_ = now;
+  const auto deadline = now + kAnswerTimeout;
   if (!Send(deadline)) return nullptr;
   // As PQexec: the last result, or the first error (nothing runs after it).
   PGresult* kept = nullptr;
@@ -375,7 +376,7 @@ absl::StatusOr<int64_t> PgConn::CopyIn(absl::string_view sql, absl::string_view 
     shutdown(PQsocket(conn_), SHUT_RDWR);
     (void)PQconsumeInput(conn_);
   }
-  auto done = Check(Await(!broken));
+  auto done = Check(Await(!broken, /*restart=*/false));  // its statement timer runs from the COPY's start
   if (!done.ok()) return done.status();
   return std::strtoll(PQcmdTuples(done->raw()), nullptr, 10);
 }
@@ -411,7 +412,8 @@ absl::Status PgConn::FlushWith(absl::Span<const absl::string_view> then) {
   return Pipeline(steps).status();
 }
 
-absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> then, size_t* done) {
+absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> then, size_t* done,
+                                                       std::vector<int>* warned) {
   if (done) *done = 0;
   std::vector<Deferred> queued;
   queued.swap(deferred_);  // sent now, whatever the outcome
@@ -457,19 +459,24 @@ absl::StatusOr<std::vector<PgResult>> PgConn::Pipeline(absl::Span<const Step> th
     return Broken("a pipeline could not be sent");
   }
   std::vector<PgResult> results;
-  auto answered = PipelineResults(queued, steps.size(), syncs, &results);
+  std::vector<int> warned_all(steps.size(), 0);
+  auto answered = PipelineResults(queued, steps.size(), syncs, &results, &warned_all);
   if (done) *done = results.size() > queued.size() ? results.size() - queued.size() : 0;
+  if (warned) warned->assign(warned_all.begin() + static_cast<std::ptrdiff_t>(queued.size()), warned_all.end());
   if (!answered.ok()) return answered;
   results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(queued.size()));
   return results;
 }
 
 absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t sent, size_t syncs,
-                                     std::vector<PgResult>* results) {
+                                     std::vector<PgResult>* results, std::vector<int>* warned) {
   // Each statement's result then a null, in order; after a failure, PIPELINE_ABORTED for the rest
   // up to the next sync; each sync's own result. Each statement has kAnswerTimeout for its answer,
-  // as when sent alone: the server's statement_timeout is per statement too.
+  // as when sent alone: the server's statement_timeout is per statement too. A statement's
+  // notices come before its result and after the one before it.
   absl::Status first;
+  size_t statement = 0;
+  int warnings_before = warnings_;
   for (size_t nulls = 0, synced = 0;;) {
     if (!AwaitResult(std::chrono::steady_clock::now() + kAnswerTimeout)) {
       GiveUp();
@@ -486,6 +493,9 @@ absl::Status PgConn::PipelineResults(const std::vector<Deferred>& queued, size_t
       if (++synced == syncs) break;
       continue;
     }
+    if (statement < warned->size()) (*warned)[statement] = warnings_ - warnings_before;
+    ++statement;
+    warnings_before = warnings_;
     if (st == PGRES_PIPELINE_ABORTED || !first.ok()) {
       PQclear(r);
       continue;

@@ -102,14 +102,15 @@ class PgConn {
   // Runs the queued writes and then `steps` in one round trip; the results of `steps`, or the first
   // failure (of a queued write: its error, or a count of rows it did not expect), after which
   // nothing more runs. `done`, when given, says how many of `steps` succeeded before it: a COMMIT
-  // followed by another statement that failed, say, is then known to have committed.
-  absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps, size_t* done = nullptr);
+  // followed by another statement that failed, say, is then known to have committed. `warned`,
+  // when given, how many WARNINGs each of `steps` raised (those answered).
+  absl::StatusOr<std::vector<PgResult>> Pipeline(absl::Span<const Step> steps, size_t* done = nullptr,
+                                                 std::vector<int>* warned = nullptr);
   // Runs `COPY … FROM STDIN` (`sql`) with `data` in COPY's text format; returns the rows copied.
   absl::StatusOr<int64_t> CopyIn(absl::string_view sql, absl::string_view data);
-  // The WARNINGs the server sent on this connection so far, and the last one's text. A COMMIT whose
-  // wait for the synchronous standby was cancelled succeeds with a WARNING only: it is stored here
-  // but may be missing from the standby.
-  int warnings() const { return warnings_; }
+  // The last WARNING the server sent on this connection. A COMMIT whose wait for the synchronous
+  // standby was cancelled succeeds with a WARNING only: it is stored here but may be missing from
+  // the standby (Pipeline's `warned` says which statement raised one).
   const std::string& last_warning() const { return last_warning_; }
 
  private:
@@ -118,7 +119,8 @@ class PgConn {
   absl::StatusOr<PgResult> Check(PGresult* r);
   // The answer to what was just sent (PQsend…), or nullptr when the connection broke or no answer
   // came within kAnswerTimeout (the connection is then closed: a server that hangs is given up).
-  PGresult* Await(bool sent);
+  // `restart`: the statement was sent now (else it was sent earlier: a COPY's end).
+  PGresult* Await(bool sent, bool restart = true);
   // Sends what libpq holds (false: broken, or given up at `deadline`).
   bool Send(std::chrono::steady_clock::time_point deadline);
   // Waits until PQgetResult would not block (false: given up at `deadline`).
@@ -127,7 +129,7 @@ class PgConn {
   absl::StatusOr<std::string> Prepared(absl::string_view sql, int n);
   // Reads a sent pipeline's `sent` results into `results` (the queued writes' counts checked).
   absl::Status PipelineResults(const std::vector<Deferred>& queued, size_t sent, size_t syncs,
-                               std::vector<PgResult>* results);
+                               std::vector<PgResult>* results, std::vector<int>* warned);
   // Closes the connection, so that it answers UNAVAILABLE and the pool replaces it.
   absl::Status Broken(absl::string_view why);
   std::vector<Deferred> deferred_;

@@ -198,6 +198,13 @@ absl::Status Busy() {
 // The batch's transaction, opened in the round trip that takes its locks (its snapshot is taken
 // by its first read, after them) and ended in the one that releases them.
 constexpr absl::string_view kBegin = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+// It writes to the WAL at once (a transactional message of no content, which no table keeps), so
+// that its COMMIT, with a synchronous standby, waits for the standby to have it and every commit
+// before it. A batch that only answers replays writes nothing otherwise, and PostgreSQL does not
+// wait for the standby on the commit of a transaction that wrote nothing (a transaction id alone is
+// not enough): it would acknowledge at once a write whose own wait for the standby was cancelled or
+// cut (its connection terminated), one that a failover then loses.
+constexpr absl::string_view kWriteWal = "SELECT pg_logical_emit_message(true, 'subsidy', '')";
 constexpr absl::string_view kUnlockAll = "SELECT pg_advisory_unlock_all()";
 
 // Writes on one key queue on session advisory locks taken before the transaction, so its snapshot
@@ -214,7 +221,7 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
   const std::vector<std::string> keys = SortedUnique(std::move(all));
   std::vector<GroupCommit::Pending*> runnable;
   if (keys.empty()) {
-    auto begun = c.Exec(absl::StrCat(kBegin, "; ", SavepointNamed(0)));
+    auto begun = c.Exec(absl::StrCat(kBegin, "; ", kWriteWal, "; ", SavepointNamed(0)));
     if (!begun.ok()) return begun.status();
     return batch;
   }
@@ -240,6 +247,7 @@ absl::StatusOr<std::vector<GroupCommit::Pending*>> LockRunnable(PgConn& c, const
     if (!steps.empty()) steps.back().sync_after = true;
     steps.push_back({try_sql, true, 1, values, lengths, formats, /*sync_after=*/true});
     steps.push_back(PgConn::OneOff(kBegin));
+    steps.push_back(PgConn::OneOff(kWriteWal));
     steps.push_back(PgConn::OneOff(first_savepoint));
     auto tried = c.Pipeline(steps);
     if (!tried.ok()) return tried.status();
@@ -394,16 +402,16 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   // COMMIT and the unlock in one round trip, their answers apart: a lost unlock after a COMMIT
   // that succeeded is not a failed commit (the locks go with the connection).
   size_t done = 0;
-  const int warned = c->warnings();
+  std::vector<int> warned;
   const PgConn::Step close[] = {PgConn::OneOff("COMMIT"), PgConn::OneOff(kUnlockAll)};
-  auto closed = c->Pipeline(close, &done);
+  auto closed = c->Pipeline(close, &done, &warned);
   if (done >= 1) {
     if (!closed.ok() && c->Healthy() && !c->Exec(kUnlockAll).ok()) c->Reset();
     // A COMMIT that warned (its wait for the synchronous standby cancelled, say) is stored here
     // but perhaps not on the standby, and would be lost by a failover now: no write of it is
     // acknowledged. Each answers UNAVAILABLE, not run again; a retry with its request_id then
     // finds it stored.
-    if (c->warnings() != warned) {
+    if (!warned.empty() && warned[0] > 0) {
       for (Pending* p : batch) {
         if (p->result.ok()) p->result = NotAcknowledged(c->last_warning());
       }

@@ -1,8 +1,10 @@
 // PostgreSQL, for several server replicas on one database. Every guarantee is held by the
 // database: write transactions run SERIALIZABLE and are retried on serialization failure, on a
-// unique-key race and on a lost connection (so a read-decide-write transaction behaves as if
-// alone, whichever replica runs it, and the idempotency record makes the retry safe); writes on
-// one key first queue on a session advisory lock so that they do not abort each other.
+// unique-key race, on a statement cancelled by someone else and on a lost connection before COMMIT
+// (so a read-decide-write transaction behaves as if alone, whichever replica runs it, and the
+// idempotency record makes the retry safe); writes on one key first queue on a session advisory
+// lock so that they do not abort each other. A write is acknowledged only once a synchronous
+// standby has it (pg_dialect.cc: kWriteWal, the COMMIT's own WARNING).
 //
 // Group commit, as the SQLite writer does it: the writes queued while a transaction runs are
 // run together in the next one, each in a savepoint of its own (a refused write rolls back only
