@@ -3,8 +3,9 @@
 # the same policy-year's budget and fund: the hottest key there is) at 32 in flight on one
 # server, then two servers on the same database with 16 in flight each, then SQLite for
 # reference. PostgreSQL is a throwaway cluster with fsync on. Usage: bench/pg_writes.sh [SECONDS]
-# With BEFORE=path/to/an/older/subsidy-server, that binary runs too, on the same database, its runs
-# interleaved with this build's: a before-and-after on a machine whose speed drifts within minutes.
+# With BEFORE=path/to/an/older/subsidy-server, that binary runs too, on a database of its own in the
+# same cluster (its schema may be older), its runs interleaved with this build's: a before-and-after
+# on a machine whose speed drifts within minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -15,7 +16,10 @@ load() { $bin/subsidy-load --json --seconds="$secs" --workload=submit --funded "
 read -r a _ < <(start pg1 "$url")
 read -r b _ < <(start pg2 "$url")
 read -r s _ < <(start lite "$tmp/bench.db")
-[[ -n ${BEFORE:-} ]] && read -r o _ < <(start before "$url" "$BEFORE")
+if [[ -n ${BEFORE:-} ]]; then
+  "${as_pg[@]}" psql "$url" -X -qAt -c "CREATE DATABASE before"
+  read -r o _ < <(start before "${url%/postgres}/before" "$BEFORE")
+fi
 {
   for round in 1 2 3; do
     load --server="$s" --concurrency=32 | sed 's/^{/{"setup":"sqlite-1x32",/'
