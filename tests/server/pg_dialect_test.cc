@@ -323,7 +323,8 @@ TEST_F(PgDialectTest, AStatementCancelledByAnotherSessionRunsAgain) {
 // commit but only warns, and terminated in it, the commit is kept and the connection lost. A write
 // is acknowledged only once the standby has it: one whose wait was cancelled answers UNAVAILABLE,
 // in doubt, and is not run again; one run again (its connection lost) or sent again finds it
-// stored and still waits for the standby before it answers (a failover would lose it till then).
+// stored and still waits for the standby before it answers (a failover would lose it till then),
+// and so does a refusal decided on it.
 TEST_F(PgDialectTest, AWriteIsAcknowledgedOnlyOnceTheSynchronousStandbyHasIt) {
   MakeKept();
   auto admin = PgConn::Connect(url_);
@@ -356,20 +357,37 @@ TEST_F(PgDialectTest, AWriteIsAcknowledgedOnlyOnceTheSynchronousStandbyHasIt) {
   };
   absl::StatusOr<std::string> written;
   std::thread writer([&] { written = (*d)->Write({.replay_safe = true}, once); });
+  // (each thread is joined before anything is asserted: a failed wait for a waiter must not end
+  // the test with a thread running; a write left waiting gives its connection up within 35 s)
   const std::string cut = signal("pg_terminate_backend");
-  ASSERT_FALSE(cut.empty());
-  ASSERT_FALSE(signal("pg_cancel_backend", cut).empty());  // the run again, waiting too
+  const bool rerun_waited = !cut.empty() && !signal("pg_cancel_backend", cut).empty();  // the run again, waiting too
   writer.join();
+  ASSERT_TRUE(rerun_waited);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable) << written.status();
   EXPECT_NE(written.status().message().find("standby"), absl::string_view::npos) << written.status();
   EXPECT_EQ(runs, 2);
   EXPECT_TRUE(Stored(71));  // kept here
 
   std::thread again([&] { written = (*d)->Write({.replay_safe = true}, once); });
-  ASSERT_FALSE(signal("pg_cancel_backend").empty());
+  const bool retry_waited = !signal("pg_cancel_backend").empty();
   again.join();
+  ASSERT_TRUE(retry_waited);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable) << written.status();
   EXPECT_EQ(runs, 3);
+
+  // A refusal decided on it waits for the standby too (a failover would make it a wrong answer).
+  std::thread refused([&] {
+    written = (*d)->Write({}, [](SqlSession& s) -> absl::StatusOr<std::string> {
+      auto taken = s.QueryOne("SELECT 1 FROM kept WHERE id = 71", {}, [](const SqlRow&) {});
+      if (!taken.ok()) return taken.status();
+      if (*taken) return absl::FailedPreconditionError("71 is taken");
+      return std::string("free");
+    });
+  });
+  const bool refusal_waited = !signal("pg_cancel_backend").empty();
+  refused.join();
+  ASSERT_TRUE(refusal_waited);
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable) << written.status();
 }
 
 // Only the COMMIT's own WARNING makes a write unacknowledged: statements beside it may warn

@@ -33,9 +33,9 @@ absl::Status InDoubt(const absl::Status& lost) {
 
 absl::Status NotAcknowledged(absl::string_view warning) {
   absl::Status s = absl::UnavailableError(
-      absl::StrCat("PostgreSQL stored the write but warned at its COMMIT, so it may be missing from the synchronous "
-                   "standby and lost if the primary fails now; it was not run again; retry the call with the same "
-                   "request_id to learn its answer: ",
+      absl::StrCat("PostgreSQL warned at the COMMIT of this write's transaction, so what it stored or read may be "
+                   "missing from the synchronous standby and lost if the primary fails now; it was not run again; "
+                   "retry the call with the same request_id to learn its answer: ",
                    warning));
   s.SetPayload(kInDoubt, absl::Cord("1"));
   return s;
@@ -158,7 +158,9 @@ absl::StatusOr<std::string> PgDialect::Write(const WriteOptions& options, WriteF
         return absl::DeadlineExceededError("the call's deadline passed while its keys were busy; nothing was applied");
       }
       if (std::chrono::steady_clock::now() - started > kKeysBusyLimit) {
-        return absl::UnavailableError("the keys this write decides on stayed busy; nothing was applied; retry the call");
+        return absl::UnavailableError(
+            "the keys this write decides on stayed busy, so this call applied nothing; retry it with the same "
+            "request_id (a write already stored under it answers as stored)");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       continue;
@@ -383,7 +385,9 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   };
   auto kept = WriteRunner(*c).Run(batch);
   if (!kept.ok()) return abandon(kept.status());
-  if (!*kept) return rollback_unlock();
+  // Nothing kept (every write refused): the transaction still commits (it wrote only kWriteWal's
+  // record), so that the refusals, decided on what it read, are answered only once a synchronous
+  // standby has all of that too.
   // A write whose deadline passed while the batch ran is not committed. Its savepoint is released
   // into the transaction, so the batch rolls back, and the others run again (the refusals among
   // them were decided beside it).
@@ -408,12 +412,12 @@ void PgDialect::RunBatch(const std::vector<Pending*>& all) {
   if (done >= 1) {
     if (!closed.ok() && c->Healthy() && !c->Exec(kUnlockAll).ok()) c->Reset();
     // A COMMIT that warned (its wait for the synchronous standby cancelled, say) is stored here
-    // but perhaps not on the standby, and would be lost by a failover now: no write of it is
-    // acknowledged. Each answers UNAVAILABLE, not run again; a retry with its request_id then
-    // finds it stored.
+    // but perhaps not on the standby, and would be lost by a failover now: no answer of it is
+    // given, a write's nor a refusal decided on what it read. Each answers UNAVAILABLE, not run
+    // again; a retry with its request_id then finds it stored.
     if (!warned.empty() && warned[0] > 0) {
       for (Pending* p : batch) {
-        if (p->result.ok()) p->result = NotAcknowledged(c->last_warning());
+        if (!absl::IsDeadlineExceeded(p->result.status())) p->result = NotAcknowledged(c->last_warning());
       }
     }
     return;
