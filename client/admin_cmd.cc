@@ -1,5 +1,6 @@
 // subsidyctl admin reload-data|status
 #include "cli.h"
+#include "texts.h"
 #include "subsidy/v1/admin.grpc.pb.h"
 
 namespace subsidy::cli {
@@ -13,8 +14,9 @@ int Reload(Context& ctx, const Options&) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << (resp.changed() ? "reloaded: " + resp.previous_version() + " → " + resp.data_version()
-                              : "unchanged: " + resp.data_version())
+  *ctx.out << (resp.changed() ? Say(ctx.language, kCliAdminReloaded,
+                                    {{"from", resp.previous_version()}, {"to", resp.data_version()}})
+                              : Say(ctx.language, kCliAdminUnchanged, {{"version", resp.data_version()}}))
            << "\n";
   for (const auto& a : resp.alarms()) *ctx.out << "  " << a.code() << ": " << a.message() << "\n";
   return 0;
@@ -28,9 +30,9 @@ int Status(Context& ctx, const Options&) {
     ctx.PrintJson(resp);
     return 0;
   }
-  *ctx.out << "data version  " << resp.data_version() << "\n"
-           << "data dir      " << resp.data_dir() << "\n"
-           << "loaded at     " << resp.loaded_at() << "\n";
+  *ctx.out << Say(ctx.language, kCliAdminStatus,
+                  {{"version", resp.data_version()}, {"dir", resp.data_dir()}, {"loaded_at", resp.loaded_at()}})
+           << "\n";
   for (const auto& a : resp.alarms()) *ctx.out << "  " << a.code() << ": " << a.message() << "\n";
   return 0;
 }

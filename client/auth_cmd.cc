@@ -76,7 +76,7 @@ int AddCaller(Context& ctx, const Options& o) {
     (*added.mutable_fields())["token"].set_string_value(token);
     ctx.PrintJson(added);
   } else {
-    *ctx.out << "caller " << name << " added to " << path << "; its token (shown once, keep it secret):\n" << token << "\n";
+    *ctx.out << Say(ctx.language, kCliCallerAdded, {{"name", name}, {"path", path}}) << "\n" << token << "\n";
   }
   return 0;
 }

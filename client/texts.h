@@ -349,6 +349,10 @@ inline constexpr char kCliMissingColumn[] = "CLI_MISSING_COLUMN";               
 inline constexpr char kCliCallerExists[] = "CLI_CALLER_EXISTS";                   // {name, path}
 inline constexpr char kCliNotAuthConfig[] = "CLI_NOT_AUTH_CONFIG";                // {path}
 inline constexpr char kCliNotUtf8[] = "CLI_NOT_UTF8";                           // {field, utf8, gbk}
+inline constexpr char kCliAdminReloaded[] = "CLI_ADMIN_RELOADED";                 // {from, to}
+inline constexpr char kCliAdminUnchanged[] = "CLI_ADMIN_UNCHANGED";               // {version}
+inline constexpr char kCliAdminStatus[] = "CLI_ADMIN_STATUS";                     // {version, dir, loaded_at}
+inline constexpr char kCliCallerAdded[] = "CLI_CALLER_ADDED";                     // {name, path}
 
 // A refusal subsidyctl makes itself with an engine's status (a --period that is not one
 // settlement period): its reason's text with its parameters and {field}, else its message.

@@ -80,7 +80,8 @@ TEST(SubsidyctlTexts, EveryTextItWritesIsInTheCatalogueInBothLanguages) {
         kCliUsageSeconds, kCliUsageFormat, kCliUsageOneArgument, kCliUsageNoArguments, kCliUsageOneOf,
         kCliUsageGoesWith, kCliUsageNeeds, kCliUsageUnknownOption, kCliUsageNeedsValue, kCliUsageRequired,
         kCliUsageGivenTimes, kCliUsageSwitch, kCliUsageEmpty, kCliUsageUnknownRole, kCliUsageInvalid, kCliCannotRead,
-        kCliCannotWrite, kCliClaimOtherFund, kCliMissingColumn, kCliCallerExists, kCliNotAuthConfig, kCliNotUtf8}) {
+        kCliCannotWrite, kCliClaimOtherFund, kCliMissingColumn, kCliCallerExists, kCliNotAuthConfig, kCliNotUtf8,
+        kCliAdminReloaded, kCliAdminUnchanged, kCliAdminStatus, kCliCallerAdded}) {
     SCOPED_TRACE(code);
     ASSERT_NE(Catalogue(), nullptr);
     EXPECT_TRUE(Catalogue()->Has(MessageKind::kReason, code));

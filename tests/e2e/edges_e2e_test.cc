@@ -263,7 +263,7 @@ TEST_F(EdgesE2e, UnderAChineseLocaleTheRefusalIsInChinese) {
 }
 
 // A clerk who mistypes a command reads why in Chinese too; with --json the stable code comes with
-// the English text and the clerk's.
+// the English text and the clerk's. So are admin's lines.
 TEST_F(EdgesE2e, UnderAChineseLocaleAUsageErrorIsInChinese) {
   const std::string server = "--server=" + server_->address();
   const std::string zh = "zh_CN.UTF-8";
@@ -284,6 +284,10 @@ TEST_F(EdgesE2e, UnderAChineseLocaleAUsageErrorIsInChinese) {
                      "--uscc=" + TestUscc(7), std::string("--name=") + kGbkName, "--date=2024-06-03"}, zh);
   EXPECT_EQ(gbk.exit_code, 1) << gbk.err;
   EXPECT_THAT(gbk.err, HasSubstr("enterprise_name 不是有效的 UTF-8 文本"));
+  // And what subsidyctl writes itself about the server's data.
+  auto status = RunCtl({server, "admin", "status"}, zh);
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("数据版本  "));
   auto json = RunCtl({server, "--json", "fund", "show"}, zh);
   EXPECT_EQ(json.exit_code, 2) << json.err;
   EXPECT_THAT(json.err, HasSubstr("\"reason\":\"CLI_USAGE_ONE_ARGUMENT\""));
