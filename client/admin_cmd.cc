@@ -6,6 +6,14 @@
 namespace subsidy::cli {
 namespace {
 
+// Each alarm in the caller's language (the server's text for it), after its code.
+void PrintAlarms(Context& ctx, const google::protobuf::RepeatedPtrField<v1::Alarm>& alarms) {
+  for (const auto& a : alarms) {
+    *ctx.out << "  " << a.code() << ": " << (a.localized_message().empty() ? a.message() : a.localized_message())
+             << "\n";
+  }
+}
+
 int Reload(Context& ctx, const Options&) {
   auto stub = v1::AdminService::NewStub(ctx.Channel());
   v1::ReloadDataResponse resp;
@@ -18,7 +26,7 @@ int Reload(Context& ctx, const Options&) {
                                     {{"from", resp.previous_version()}, {"to", resp.data_version()}})
                               : Say(ctx.language, kCliAdminUnchanged, {{"version", resp.data_version()}}))
            << "\n";
-  for (const auto& a : resp.alarms()) *ctx.out << "  " << a.code() << ": " << a.message() << "\n";
+  PrintAlarms(ctx, resp.alarms());
   return 0;
 }
 
@@ -33,7 +41,7 @@ int Status(Context& ctx, const Options&) {
   *ctx.out << Say(ctx.language, kCliAdminStatus,
                   {{"version", resp.data_version()}, {"dir", resp.data_dir()}, {"loaded_at", resp.loaded_at()}})
            << "\n";
-  for (const auto& a : resp.alarms()) *ctx.out << "  " << a.code() << ": " << a.message() << "\n";
+  PrintAlarms(ctx, resp.alarms());
   return 0;
 }
 

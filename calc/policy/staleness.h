@@ -9,13 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "common/status_util.h"
 #include "policy/policy_data.h"
 
 namespace subsidy {
 
+// The alarms' codes; each one's text for a person is the catalogue's, filled with its params.
+inline constexpr char kCalendarNextYearMissing[] = "CALENDAR_NEXT_YEAR_MISSING";  // {last_year, next_year}
+inline constexpr char kCalendarExpired[] = "CALENDAR_EXPIRED";                    // {first_year, last_year, today}
+inline constexpr char kLprStale[] = "LPR_STALE";                                  // {lpr, last_confirmed, days}
+inline constexpr char kRegimeEnding[] = "REGIME_ENDING";                          // {regime_id, [province,] last_day, days}
+
 struct StalenessAlarm {
   std::string code;
-  std::string message;
+  std::string message;  // the developer's, in English
+  StatusParams params;
 };
 
 struct StalenessFigures {

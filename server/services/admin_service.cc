@@ -6,11 +6,17 @@
 namespace subsidy::service {
 namespace {
 
-void AddAlarms(const std::vector<StalenessAlarm>& alarms, google::protobuf::RepeatedPtrField<v1::Alarm>* out) {
+// Each alarm with its text for a person in the caller's language.
+void AddAlarms(const Call& call, const std::vector<StalenessAlarm>& alarms,
+               google::protobuf::RepeatedPtrField<v1::Alarm>* out) {
   for (const auto& a : alarms) {
     auto* x = out->Add();
     x->set_code(a.code);
     x->set_message(a.message);
+    x->set_localized_message(call.data()
+                                 .messages()
+                                 .Render(MessageKind::kReason, a.code, LanguageOf(call.language()), a.params)
+                                 .value_or(a.message));
   }
 }
 
@@ -23,7 +29,7 @@ absl::Status ReloadData(Call& call, const v1::ReloadDataRequest&, v1::ReloadData
   out->set_previous_version(r->previous_version);
   out->set_data_version(r->data_version);
   out->set_changed(r->changed);
-  AddAlarms(r->alarms, out->mutable_alarms());
+  AddAlarms(call, r->alarms, out->mutable_alarms());
   return absl::OkStatus();
 }
 
@@ -31,7 +37,7 @@ absl::Status GetDataStatus(Call& call, const v1::GetDataStatusRequest&, v1::Data
   out->set_data_version(call.data().version());
   out->set_data_dir(call.data().directory());
   out->set_loaded_at(call.reloader().loaded_at());
-  AddAlarms(StalenessAlarms(call.data(), call.clock().TodayInChina()), out->mutable_alarms());
+  AddAlarms(call, StalenessAlarms(call.data(), call.clock().TodayInChina()), out->mutable_alarms());
   return absl::OkStatus();
 }
 
