@@ -141,9 +141,18 @@ int Context::Fail(const std::string& message) const {
   return 1;
 }
 
+namespace {
+// subsidyctl's own text `code` as an error line of `kind`: the English text as the message, the
+// code as the reason (with --json, when `as_reason`), the user's language shown.
+void PrintCatalogued(const Context& ctx, const std::string& kind, const char* code, const StatusParams& params,
+                     const std::string& field = "", bool as_reason = true) {
+  PrintError(ctx.json, kind, Say("en", code, params), field, ctx.json && as_reason ? code : "",
+             Say(ctx.language, code, params), absl::StartsWith(ctx.language, "zh"));
+}
+}  // namespace
+
 int Context::Usage(const char* code, const StatusParams& params) const {
-  PrintError(json, "USAGE", Say("en", code, params), "", json ? code : "", Say(language, code, params),
-             absl::StartsWith(language, "zh"));
+  PrintCatalogued(*this, "USAGE", code, params);
   return 2;
 }
 
@@ -178,8 +187,7 @@ std::string Context::AllOf(const std::vector<std::string>& items) const {
 }
 
 int Context::Fail(const char* code, const StatusParams& params) const {
-  PrintError(json, "FAILED", Say("en", code, params), "", json ? code : "", Say(language, code, params),
-             absl::StartsWith(language, "zh"));
+  PrintCatalogued(*this, "FAILED", code, params);
   return 1;
 }
 
@@ -197,9 +205,8 @@ int Context::CannotRead(const std::string& path, const std::string& why) const {
 
 int Context::CheckRequest(const google::protobuf::Message& request) const {
   if (auto field = formats::FindInvalidUtf8(request)) {
-    const StatusParams params = {{"field", *field}, {"utf8", "UTF-8"}, {"gbk", "GBK"}};
-    PrintError(json, "INVALID_ARGUMENT", Say("en", kCliNotUtf8, params), *field, "", Say(language, kCliNotUtf8, params),
-               absl::StartsWith(language, "zh"));
+    PrintCatalogued(*this, "INVALID_ARGUMENT", kCliNotUtf8, {{"field", *field}, {"utf8", "UTF-8"}, {"gbk", "GBK"}},
+                    *field, /*as_reason=*/false);
     return 1;
   }
   return 0;

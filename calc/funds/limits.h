@@ -90,4 +90,13 @@ absl::Status CheckCategory(const std::string& fund_id, const std::string& purpos
                            const std::vector<std::string>& fund_forbidden, const FundMonitoring& data,
                            const std::string& category);
 
+// Dual control (双人复核): whether a person's movement of `amount` posts without a second officer.
+// It does when it moves nothing, or when it and what the person moved alone that day stay under
+// `threshold` (0: every movement waits), so that a movement split in parts adds up as the whole.
+inline bool PostsAlone(Money amount, Money alone_that_day, Money threshold) {
+  if (amount.fen() <= 0) return true;
+  auto with_it = alone_that_day.Plus(amount);
+  return with_it.ok() && with_it->fen() < threshold.fen();
+}
+
 }  // namespace subsidy::funds

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "auth/authorizer.h"
 #include "common/status_util.h"
+#include "funds/limits.h"
 #include "funds/payments.h"
 
 namespace subsidy::service {
@@ -236,22 +237,23 @@ absl::StatusOr<std::string> Hold(storage::LedgerTx& tx, const ServiceContext& ct
                                  const google::protobuf::Message& request, const google::protobuf::Message& trial,
                                  const storage::Captured& captured) {
   Movement m = Describe(messages, full_method, request, trial, captured);
-  // Nothing moved (a claim rejected, a run with nothing due): nothing for a second officer to check.
-  if (m.amount.fen() <= 0) return std::string();
-  // Under the threshold with what the maker moved alone today (so that splitting a movement does
-  // not take it under): posted at once, and counted.
-  if (ctx.dual_control_threshold_fen > 0) {
-    const Date today = ctx.clock->TodayInChina();
-    auto alone = tx.instructions().UncheckedOn(maker, today);
-    if (!alone.ok()) return alone.status();
-    auto with_this = alone->Plus(m.amount);
-    if (with_this.ok() && with_this->fen() < ctx.dual_control_threshold_fen) {
-      if (auto s = tx.instructions().RecordUnchecked(maker, today, m.amount, ShortName(full_method), request_id);
-          !s.ok()) {
-        return s;
-      }
-      return std::string();
+  // Nothing moved (a claim rejected, a run with nothing due), or under the threshold with what the
+  // maker moved alone today (funds::PostsAlone): posted at once, and a movement counted.
+  const Money threshold = Money::Fen(ctx.dual_control_threshold_fen);
+  const Date today = ctx.clock->TodayInChina();
+  Money alone;
+  if (m.amount.fen() > 0 && threshold.fen() > 0) {  // (with no threshold every movement waits: no read)
+    auto read = tx.instructions().UncheckedOn(maker, today);
+    if (!read.ok()) return read.status();
+    alone = *read;
+  }
+  if (funds::PostsAlone(m.amount, alone, threshold)) {
+    if (m.amount.fen() <= 0) return std::string();
+    if (auto s = tx.instructions().RecordUnchecked(maker, today, m.amount, ShortName(full_method), request_id);
+        !s.ok()) {
+      return s;
     }
+    return std::string();
   }
   for (const auto& r : m.reservations) {
     if (auto s = tx.instructions().Reserve(r, +1); !s.ok()) return s;

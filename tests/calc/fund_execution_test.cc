@@ -3,6 +3,8 @@
 #include "funds/execution.h"
 #include "funds/limits.h"
 
+#include <cstdint>
+
 #include "common/status_util.h"
 
 #include <gtest/gtest.h>
@@ -161,6 +163,19 @@ TEST(FundLimits, TheOnePayableCheckNamesItsReason) {
   EXPECT_EQ(ReasonOf(over), kAllocationExceeded);
   EXPECT_EQ(ReasonOf(CheckPayment("F", "R", Yuan(10), Money::Fen(1001), D("2024-06-01"), kFundBudgetExceeded)),
             kFundBudgetExceeded);
+}
+
+// Dual control's threshold holds for a person's day: parts of a movement add up as the whole.
+TEST(FundLimits, AMovementPostsAloneOnlyWhileThePersonsDayStaysUnderTheThreshold) {
+  const Money threshold = Money::Fen(100'000);
+  EXPECT_TRUE(PostsAlone(Money::Fen(60'000), Money(), threshold));
+  EXPECT_FALSE(PostsAlone(Money::Fen(60'000), Money::Fen(60'000), threshold));  // the second half
+  EXPECT_TRUE(PostsAlone(Money::Fen(39'999), Money::Fen(60'000), threshold));
+  EXPECT_FALSE(PostsAlone(Money::Fen(1), Money::Fen(99'999), threshold));
+  EXPECT_FALSE(PostsAlone(Money::Fen(100'000), Money(), threshold));  // at the threshold alone
+  EXPECT_FALSE(PostsAlone(Money::Fen(1), Money(), Money()));           // no threshold: every one waits
+  EXPECT_TRUE(PostsAlone(Money(), Money::Fen(99'999'999), Money()));    // moving nothing never waits
+  EXPECT_FALSE(PostsAlone(Money::Fen(1), Money::Fen(INT64_MAX), Money::Fen(INT64_MAX)));  // a sum past int64 waits
 }
 
 }  // namespace

@@ -22,23 +22,21 @@ constexpr char kKeysBusy[] = "subsidy.storage/keys-busy";        // a status pay
 // How long a write may keep finding its keys busy before it answers UNAVAILABLE.
 constexpr std::chrono::seconds kKeysBusyLimit{30};
 
-absl::Status InDoubt(const absl::Status& lost) {
-  absl::Status s = absl::UnavailableError(
-      absl::StrCat("the connection to PostgreSQL was lost during COMMIT, so whether the write was stored is unknown; "
-                   "it was not run again: ",
-                   lost.message()));
+// UNAVAILABLE, and never run again here: `why` the COMMIT's outcome is not an answer to give.
+absl::Status InDoubt(absl::string_view why, absl::string_view detail) {
+  absl::Status s = absl::UnavailableError(absl::StrCat(why, "; it was not run again: ", detail));
   s.SetPayload(kInDoubt, absl::Cord("1"));
   return s;
 }
-
+absl::Status InDoubt(const absl::Status& lost) {
+  return InDoubt("the connection to PostgreSQL was lost during COMMIT, so whether the write was stored is unknown",
+                 lost.message());
+}
 absl::Status NotAcknowledged(absl::string_view warning) {
-  absl::Status s = absl::UnavailableError(
-      absl::StrCat("PostgreSQL warned at the COMMIT of this write's transaction, so what it stored or read may be "
-                   "missing from the synchronous standby and lost if the primary fails now; it was not run again; "
-                   "retry the call with the same request_id to learn its answer: ",
-                   warning));
-  s.SetPayload(kInDoubt, absl::Cord("1"));
-  return s;
+  return InDoubt("PostgreSQL warned at the COMMIT of this write's transaction, so what it stored or read may be "
+                 "missing from the synchronous standby and lost if the primary fails now; retry the call with the "
+                 "same request_id to learn its answer",
+                 warning);
 }
 
 bool Retryable(const absl::Status& s) {
